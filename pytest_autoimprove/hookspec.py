@@ -1,0 +1,92 @@
+"""Every ``pytest_autoimprove_*`` hook: how proposers, generators and listeners plug in.
+
+The specs are registered in pytest's plugin manager (``pytest_addhooks``), so a
+``conftest.py`` or any ``pytest11`` plugin can implement them with
+``@pytest.hookimpl``; the standalone ``autoimprove-guard`` CLI builds a manager of
+its own (:mod:`pytest_autoimprove.plugins`) with the same specs, the built-ins and
+the ``pytest_autoimprove`` entry point group. The built-in proposers and generators
+are implementations of these very hooks, so a plugin can add to them or override
+them (``tryfirst=True``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from pytest_autoimprove.config import ImproveConfig
+    from pytest_autoimprove.generators import GenerateRequest, GenerationResult
+    from pytest_autoimprove.journal import ExperimentRecord, RunSummary
+    from pytest_autoimprove.proposers import Proposal, ProposalContext
+
+
+@pytest.hookspec(firstresult=True)
+def pytest_autoimprove_propose(context: ProposalContext) -> Proposal | None:
+    """Change the tree in ``context.worktree`` and describe the change.
+
+    A proposer looks at ``context.config.agent.provider`` and returns ``None`` when
+    the provider is not its own, so that the next implementation is asked. Return
+    ``Proposal(description, failed=...)`` when the attempt failed or timed out; the
+    loop then records the experiment as ``crashed``.
+
+    :param context: the goal, scope, instructions, best score and history.
+
+    Stops at first non-None result.
+
+    .. versionadded:: 0.1
+    """
+
+
+@pytest.hookspec
+def pytest_autoimprove_generate(request: GenerateRequest) -> GenerationResult | None:
+    """Write guardrail tests for the goal described by ``request``.
+
+    Every generator is asked; each returns ``None`` when ``request.kind`` is not a
+    goal family it knows. Files are returned, not written: the caller writes them,
+    so ``generate --dry-run`` can list them.
+
+    :param request: the repository, the modules in scope and the goal family.
+
+    .. versionadded:: 0.1
+    """
+
+
+@pytest.hookspec
+def pytest_autoimprove_frozen_paths(root: Path, config: ImproveConfig | None) -> Sequence[str]:
+    """Name more files (paths or globs relative to ``root``) for the guard lock.
+
+    The guardrail folder, the files in ``frozen:``, every conftest.py and pytest's
+    configuration are always frozen; this hook adds to them (a snapshot folder, a
+    fixtures directory, a second eval harness).
+
+    :param root: the repository root.
+    :param config: the parsed improve.md, or ``None`` when the repo has none.
+
+    .. versionadded:: 0.1
+    """
+
+
+@pytest.hookspec
+def pytest_autoimprove_experiment(record: ExperimentRecord) -> None:
+    """Called after each experiment is decided and written to the journal.
+
+    Listeners (notifiers, dashboards) see the same record as ``results.tsv``.
+
+    :param record: number, commit, score, delta, status and description.
+
+    .. versionadded:: 0.1
+    """
+
+
+@pytest.hookspec
+def pytest_autoimprove_run_finished(summary: RunSummary) -> None:
+    """Called once when a run stops, whatever the reason.
+
+    :param summary: baseline and best score, counts per status, the branch.
+
+    .. versionadded:: 0.1
+    """
