@@ -1,0 +1,732 @@
+"""improve.md (and ``[tool.autoimprove]`` in pyproject.toml) -> typed, frozen config.
+
+improve.md is config and prompt in one file: ``## Change``, ``## Check``, ``## Stop``
+and ``## Agent`` hold ``field: value`` lines, ``## Instructions`` and any section we
+do not know are passed to the agent verbatim. The parser is strict where a typo
+would silently change what the loop does (an unknown field in a known section, a
+regex without its group, a zero timeout) and reports every problem as
+``improve.md:LINE: problem; fix`` through :class:`~pytest_autoimprove.errors.ConfigError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pytest_autoimprove import paths
+from pytest_autoimprove.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+DEFAULT_FILE = "improve.md"
+GOALS = ("higher", "lower")
+KINDS = ("speed", "memory", "quality", "size", "other")
+PRESET_PROVIDERS = ("claude", "codex", "gemini", "aider")
+PROVIDERS = (*PRESET_PROVIDERS, "command", "tune")
+GUARD_OPERATORS = ("<=", ">=", "==", "!=", "<", ">")
+
+DEFAULT_CHECK_TIMEOUT = 10 * 60.0
+DEFAULT_AGENT_TIMEOUT = 30 * 60.0
+
+
+# ---------------------------------------------------------------------------
+# Value types
+
+
+@dataclass(frozen=True)
+class MinDelta:
+    """The smallest change that counts: a fraction of the baseline (``0.5%``) or absolute."""
+
+    value: float = 0.0
+    relative: bool = True
+
+    def threshold(self, baseline: float) -> float:
+        """The absolute change needed from ``baseline``."""
+        return abs(baseline) * self.value if self.relative else self.value
+
+    def __str__(self) -> str:
+        return f"{_number(self.value * 100)}%" if self.relative else _number(self.value)
+
+
+@dataclass(frozen=True)
+class GuardMetric:
+    """A secondary metric that must hold for a keep: ``p95_ms=([\\d.]+) <= baseline * 1.10``."""
+
+    pattern: re.Pattern[str]
+    op: str
+    bound: float
+    relative: bool
+    text: str = field(compare=False, default="")
+
+    def limit(self, baseline: float | None) -> float | None:
+        """The bound in absolute terms (``None`` when relative and no baseline is known)."""
+        if not self.relative:
+            return self.bound
+        return None if baseline is None else baseline * self.bound
+
+    def __str__(self) -> str:
+        bound = f"baseline * {_number(self.bound)}" if self.relative else _number(self.bound)
+        return f"{self.pattern.pattern} {self.op} {bound}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a proposal may touch. Paths/globs are enforced; other words only inform the agent."""
+
+    scope: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    notes: str = ""
+
+    def in_scope(self, path: str | Path) -> bool:
+        """Whether a repo-relative path may be changed (no ``scope`` paths: anything)."""
+        if self.exclude and paths.matches_any(path, self.exclude):
+            return False
+        return not self.scope or paths.matches_any(path, self.scope)
+
+
+@dataclass(frozen=True)
+class Check:
+    """How an experiment is judged: the test gate, the benchmark and the keep rule."""
+
+    run: str
+    goal: str
+    test: str | None = None
+    score: re.Pattern[str] | None = None
+    guards: tuple[GuardMetric, ...] = ()
+    keep_if_equal: bool = False
+    timeout: float = DEFAULT_CHECK_TIMEOUT
+    repeats: int | None = None
+    min_delta: MinDelta = MinDelta()
+    kind: str = "other"
+    frozen: tuple[str, ...] = ()
+    golden: str | None = None
+    tolerance: float | None = None
+
+
+@dataclass(frozen=True)
+class Stop:
+    """When the loop stops; ``None`` means no limit of that kind."""
+
+    budget: float | None = None
+    rounds: int | None = None
+    stale: int | None = None
+    target: float | None = None
+
+
+@dataclass(frozen=True)
+class Agent:
+    """Who proposes changes: an agent CLI preset, any ``command``, or the built-in ``tune``."""
+
+    provider: str = "claude"
+    model: str | None = None
+    command: str | None = None
+    tune: str | None = None
+    timeout: float = DEFAULT_AGENT_TIMEOUT
+
+
+@dataclass(frozen=True)
+class ImproveConfig:
+    """A parsed improve.md. ``lines`` maps ``section.field`` to its line, for later errors."""
+
+    path: Path
+    name: str
+    check: Check
+    change: Change = Change()
+    stop: Stop = Stop()
+    agent: Agent = Agent()
+    instructions: str = ""
+    sections: tuple[tuple[str, str], ...] = ()
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def root(self) -> Path:
+        """The folder the paths in the file are relative to (the file's own folder)."""
+        return self.path.parent
+
+    def error(self, key: str, problem: str, fix: str) -> ConfigError:
+        """A :class:`ConfigError` pointing at the line of ``key`` (``"agent.provider"``)."""
+        return ConfigError(self.path, self.lines.get(key), problem, fix)
+
+
+# ---------------------------------------------------------------------------
+# Scalar parsers: pure functions raising ValueError with the fix in the message.
+
+
+_DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)(d|h|ms|m|s))")
+_DURATION_SECONDS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def parse_duration(text: str) -> float:
+    """``90s``, ``3m``, ``4h``, ``1h30m``, ``500ms`` or bare seconds -> seconds (> 0)."""
+    value = text.strip().lower().replace(" ", "")
+    if not value:
+        raise ValueError("empty duration; write it like 90s, 3m, 4h or 1h30m")
+    if value.startswith("-"):
+        raise ValueError(f"negative duration {text.strip()!r}; use a positive one like 3m")
+    try:
+        seconds = float(value)
+    except ValueError:
+        if _DURATION.sub("", value):
+            raise ValueError(
+                f"cannot read duration {text.strip()!r}; write it like 90s, 3m, 4h or 1h30m"
+            ) from None
+        seconds = sum(
+            float(amount) * _DURATION_SECONDS[unit] for amount, unit in _DURATION.findall(value)
+        )
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ValueError(f"duration {text.strip()!r} is not positive; use one like 90s or 3m")
+    return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """The inverse of :func:`parse_duration` for whole seconds (``5400`` -> ``1h30m``)."""
+    if seconds != int(seconds):
+        return f"{_number(seconds)}s"
+    rest = int(seconds)
+    out = ""
+    for unit, size in (("h", 3600), ("m", 60), ("s", 1)):
+        amount, rest = divmod(rest, size)
+        if amount:
+            out += f"{amount}{unit}"
+    return out or "0s"
+
+
+def parse_min_delta(text: str) -> MinDelta:
+    """``0.5%`` (of the baseline) or an absolute number like ``0.01``."""
+    value = text.strip()
+    relative = value.endswith("%")
+    number = _float(value[:-1] if relative else value, "min_delta", "like 0.5% or 0.01")
+    if number < 0:
+        raise ValueError(f"min_delta {value!r} is negative; use a size like 0.5% or 0.01")
+    return MinDelta(number / 100 if relative else number, relative)
+
+
+_GUARD = re.compile(
+    r"^(?P<regex>.+?)\s+(?P<op><=|>=|==|!=|<|>)\s+"
+    r"(?:(?P<base>baseline)\s*(?:\*\s*(?P<factor>\S+))?|(?P<number>\S+))\s*$"
+)
+
+
+def parse_guard(text: str) -> GuardMetric:
+    """``REGEX OP BOUND`` with BOUND a number, ``baseline`` or ``baseline * F``."""
+    match = _GUARD.match(text.strip())
+    if not match:
+        raise ValueError(
+            f"cannot read guard {text.strip()!r}; write `REGEX OP BOUND`, "
+            "e.g. `p95_ms=([\\d.]+) <= baseline * 1.10`"
+        )
+    pattern = parse_regex(match["regex"], "guard")
+    if match["base"]:
+        factor = match["factor"]
+        bound = 1.0 if factor is None else _float(factor, "guard factor", "like 1.10")
+        relative = True
+    else:
+        bound = _float(match["number"], "guard bound", "a number or `baseline * F`")
+        relative = False
+    return GuardMetric(pattern, match["op"], bound, relative, text.strip())
+
+
+def parse_regex(text: str, what: str = "score") -> re.Pattern[str]:
+    """A regex with exactly one capturing group (the number)."""
+    try:
+        pattern = re.compile(text.strip())
+    except re.error as exc:
+        raise ValueError(
+            f"{what} regex {text.strip()!r} is invalid ({exc}); fix the regex, e.g. `mrr=([\\d.]+)`"
+        ) from None
+    if pattern.groups != 1:
+        raise ValueError(
+            f"{what} regex {text.strip()!r} has {pattern.groups} groups, it needs exactly one; "
+            "wrap the number in one group and make others non-capturing `(?:...)`, "
+            "e.g. `mrr=([\\d.]+)`"
+        )
+    return pattern
+
+
+def parse_bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("true", "yes", "on", "1"):
+        return True
+    if value in ("false", "no", "off", "0"):
+        return False
+    raise ValueError(f"{text.strip()!r} is not a boolean; write true or false")
+
+
+def parse_positive_int(text: str) -> int:
+    value = text.strip()
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a whole number; write one like 5") from None
+    if number <= 0:
+        raise ValueError(f"{value!r} must be at least 1")
+    return number
+
+
+def parse_list(text: str) -> tuple[str, ...]:
+    """Comma-separated entries, stripped, empty ones dropped."""
+    return tuple(item.strip() for item in text.split(",") if item.strip())
+
+
+def _float(text: str, what: str, example: str) -> float:
+    try:
+        number = float(text.strip())
+    except ValueError:
+        raise ValueError(f"{what} {text.strip()!r} is not a number; write one {example}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{what} {text.strip()!r} is not finite; write a number {example}")
+    return number
+
+
+def _number(value: float) -> str:
+    return repr(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
+
+
+# ---------------------------------------------------------------------------
+# The file format
+
+
+@dataclass(frozen=True)
+class _Field:
+    parse: Callable[[str], Any]
+    multiple: bool = False
+
+
+def _choice(options: Iterable[str], what: str) -> Callable[[str], str]:
+    allowed = tuple(options)
+
+    def parse(text: str) -> str:
+        value = text.strip().lower()
+        if value not in allowed:
+            hint = _suggest(value, allowed)
+            choices = " or ".join(allowed) if len(allowed) == 2 else ", ".join(allowed)
+            raise ValueError(f"{what} {text.strip()!r} is not {choices}{hint}")
+        return value
+
+    return parse
+
+
+def _provider(text: str) -> str:
+    value = text.strip().lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", value):
+        raise ValueError(
+            f"provider {text.strip()!r} is not a name; use one of {', '.join(PROVIDERS)}"
+        )
+    if value not in PROVIDERS:
+        close = difflib.get_close_matches(value, PROVIDERS, n=1, cutoff=0.75)
+        if close:
+            raise ValueError(f"unknown provider {value!r}; did you mean {close[0]!r}?")
+    return value
+
+
+def _text(text: str) -> str:
+    value = text.strip()
+    if not value:
+        raise ValueError("the value is empty; give one or remove the line")
+    return value
+
+
+_SECTIONS: dict[str, dict[str, _Field]] = {
+    "change": {"scope": _Field(parse_list, True), "exclude": _Field(parse_list, True)},
+    "check": {
+        "test": _Field(_text),
+        "run": _Field(_text),
+        "score": _Field(parse_regex),
+        "goal": _Field(_choice(GOALS, "goal")),
+        "guard": _Field(parse_guard, True),
+        "keep_if_equal": _Field(parse_bool),
+        "timeout": _Field(parse_duration),
+        "repeats": _Field(parse_positive_int),
+        "min_delta": _Field(parse_min_delta),
+        "kind": _Field(_choice(KINDS, "kind")),
+        "frozen": _Field(parse_list, True),
+        "golden": _Field(_text),
+        "tolerance": _Field(lambda text: abs(_float(text, "tolerance", "like 1e-9"))),
+    },
+    "stop": {
+        "budget": _Field(parse_duration),
+        "rounds": _Field(parse_positive_int),
+        "stale": _Field(parse_positive_int),
+        "target": _Field(lambda text: _float(text, "target", "like 0.60")),
+    },
+    "agent": {
+        "provider": _Field(_provider),
+        "model": _Field(_text),
+        "command": _Field(_text),
+        "tune": _Field(_text),
+        "timeout": _Field(parse_duration),
+    },
+}
+#: Sections whose non-field lines are prose for the agent (the rest hold fields only).
+_PROSE_SECTIONS = frozenset({"change"})
+_TITLE = re.compile(r"^#\s+(?:autoimprove\s*:\s*)?(?P<name>.*?)\s*#*\s*$", re.IGNORECASE)
+_HEADING = re.compile(r"^##\s+(?P<title>.+?)\s*#*\s*$")
+_FIELD = re.compile(r"^(?:[-*]\s+)?(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*:(?:\s+(?P<value>.*)|\s*)$")
+
+
+def parse_text(text: str, path: Path | str = DEFAULT_FILE) -> ImproveConfig:
+    """Parse improve.md content; ``path`` is used for messages and relative paths."""
+    path = Path(path)
+    name = ""
+    values: dict[str, dict[str, Any]] = {section: {} for section in _SECTIONS}
+    lines: dict[str, int] = {}
+    prose: dict[str, list[str]] = {"change": [], "instructions": []}
+    extra: list[tuple[str, list[str]]] = []
+    seen_sections: dict[str, int] = {}
+    section: str | None = None
+    in_fence = False
+
+    def fail(line: int, problem: str, fix: str) -> ConfigError:
+        return ConfigError(path, line, problem, fix)
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            in_fence = not in_fence
+        heading = None if in_fence else _HEADING.match(line)
+        if heading:
+            title = heading["title"]
+            key = title.lower()
+            if key in seen_sections:
+                raise fail(
+                    number,
+                    f"section '## {title}' appears twice (first on line {seen_sections[key]})",
+                    "merge the two sections into one",
+                )
+            seen_sections[key] = number
+            if key in _SECTIONS or key == "instructions":
+                section = key
+            else:
+                close = difflib.get_close_matches(key, [*_SECTIONS, "instructions"], 1, 0.8)
+                if close:
+                    raise fail(
+                        number,
+                        f"unknown section '## {title}'",
+                        f"did you mean '## {close[0].capitalize()}'?",
+                    )
+                section = None
+                extra.append((title, []))
+            continue
+        if section is None and not extra and not in_fence:
+            title = _TITLE.match(line)
+            if title and not name:
+                name = title["name"]
+                continue
+        if section is None:
+            if extra:
+                extra[-1][1].append(line)
+            else:
+                # Prose between the title and the first section is guidance for the agent.
+                prose["instructions"].append(line)
+            continue
+        if section == "instructions":
+            prose["instructions"].append(line)
+            continue
+        if not stripped or stripped.startswith(("<!--", "#")) or in_fence:
+            if section in _PROSE_SECTIONS:
+                prose[section].append(line)
+            continue
+        match = _FIELD.match(stripped)
+        known = _SECTIONS[section]
+        if match and match["key"].lower().replace("-", "_") in known:
+            key = match["key"].lower().replace("-", "_")
+            spec = known[key]
+            where = f"{section}.{key}"
+            if where in lines and not spec.multiple:
+                raise fail(
+                    number,
+                    f"'{key}' is given twice (first on line {lines[where]})",
+                    "keep one of them",
+                )
+            try:
+                value = spec.parse(match["value"] or "")
+            except ValueError as exc:
+                problem, _, fix = str(exc).partition("; ")
+                raise fail(number, f"{key}: {problem}", fix or "fix the value") from None
+            lines.setdefault(where, number)
+            if spec.multiple:
+                previous = values[section].get(key, ())
+                values[section][key] = (
+                    *previous,
+                    *(value if isinstance(value, tuple) else (value,)),
+                )
+            else:
+                values[section][key] = value
+            continue
+        if match:
+            key = match["key"]
+            close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.7)
+            if close:
+                raise fail(
+                    number,
+                    f"unknown field '{key}' in ## {section.capitalize()}",
+                    f"did you mean '{close[0]}'?",
+                )
+            if section not in _PROSE_SECTIONS:
+                raise fail(
+                    number,
+                    f"unknown field '{key}' in ## {section.capitalize()}",
+                    f"use one of {', '.join(known)}",
+                )
+        elif section not in _PROSE_SECTIONS:
+            raise fail(
+                number,
+                f"cannot read {stripped[:40]!r} in ## {section.capitalize()}",
+                "write one `field: value` per line",
+            )
+        prose[section].append(line)
+
+    end = len(text.splitlines()) or None
+    return _build(path, name, values, lines, prose, extra, seen_sections, end)
+
+
+def _build(
+    path: Path,
+    name: str,
+    values: dict[str, dict[str, Any]],
+    lines: dict[str, int],
+    prose: dict[str, list[str]],
+    extra: list[tuple[str, list[str]]],
+    seen: dict[str, int],
+    end: int | None,
+) -> ImproveConfig:
+    check = dict(values["check"])
+    if "guard" in check:
+        check["guards"] = check.pop("guard")
+    if "check" not in seen:
+        raise ConfigError(
+            path,
+            end,
+            "no '## Check' section",
+            "add one with at least `run:` (the benchmark) and `goal:`",
+        )
+    if not check:
+        raise ConfigError(
+            path,
+            seen["check"],
+            "the ## Check section is empty",
+            "add at least `run: <benchmark command>` and `goal: higher|lower`",
+        )
+    if "run" not in check:
+        raise ConfigError(
+            path,
+            seen["check"],
+            "## Check has no `run:` (the benchmark)",
+            "add `run: <command that prints the score>`",
+        )
+
+    # Change: entries that look like paths are enforced; the other words go to the prompt.
+    scope_words = [entry for entry in values["change"].get("scope", ()) if not _is_path(entry)]
+    change = Change(
+        scope=tuple(e for e in values["change"].get("scope", ()) if _is_path(e)),
+        exclude=tuple(values["change"].get("exclude", ())),
+        notes=_join([*([", ".join(scope_words)] if scope_words else []), *prose["change"]]),
+    )
+    instructions = _join(prose["instructions"])
+    kind = check.get("kind") or infer_kind(check, instructions)
+    goal = check.get("goal") or _GOAL_OF_KIND.get(kind)
+    if goal is None:
+        raise ConfigError(
+            path, seen["check"], "## Check has no `goal:`", "add `goal: higher` or `goal: lower`"
+        )
+    agent = Agent(**values["agent"])
+    if agent.provider == "command" and not agent.command:
+        raise ConfigError(
+            path,
+            lines.get("agent.provider"),
+            "provider: command needs the command to run",
+            "add `command: <program that edits the tree>` to ## Agent",
+        )
+    if "agent.provider" not in lines and agent.command:
+        agent = Agent(**{**values["agent"], "provider": "command"})
+    elif "agent.provider" not in lines and agent.tune:
+        agent = Agent(**{**values["agent"], "provider": "tune"})
+    return ImproveConfig(
+        path=path,
+        name=name or path.parent.resolve().name,
+        check=Check(**{**check, "kind": kind, "goal": goal}),
+        change=change,
+        stop=Stop(**values["stop"]),
+        agent=agent,
+        instructions=instructions,
+        sections=tuple((title, _join(body)) for title, body in extra),
+        lines=MappingProxyType(dict(lines)),
+    )
+
+
+_GOAL_OF_KIND = {"speed": "lower", "memory": "lower", "size": "lower", "quality": "higher"}
+_KIND_WORDS = (
+    ("quality", r"mrr|ndcg|recall|precision|accuracy|\bacc\b|f1|hit|bleu|rouge|auc|loss|relevan"),
+    ("memory", r"memory|\brss\b|alloc|heap|peak_?mb|\bmib\b"),
+    ("size", r"size|wheel|bundle|image|dependenc|\bdeps\b|\bkb\b"),
+    ("speed", r"\bms\b|_ms|latency|seconds|\bsec\b|time|duration|throughput|fast|speed|p9\d"),
+)
+
+
+def infer_kind(check: Mapping[str, Any], instructions: str = "") -> str:
+    """Guess the goal family from the score regex, the benchmark command and the prose."""
+    score = check.get("score")
+    texts = [
+        score.pattern if isinstance(score, re.Pattern) else "",
+        str(check.get("run", "")),
+        instructions,
+    ]
+    for text in texts:
+        for kind, words in _KIND_WORDS:
+            if re.search(words, text, re.IGNORECASE):
+                return kind
+    return "other"
+
+
+def _is_path(entry: str) -> bool:
+    """A scope entry is enforced when it looks like a path; prose words are not."""
+    return not re.search(r"\s", entry) and bool(re.search(r"[/*?\[]|\.\w+$", entry))
+
+
+def _join(lines: list[str]) -> str:
+    return "\n".join(lines).strip("\n")
+
+
+def _suggest(value: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+# ---------------------------------------------------------------------------
+# Finding and loading the file
+
+
+def find_config_path(root: Path, explicit: Path | str | None = None) -> Path:
+    """The improve.md to use: ``explicit``, else ``[tool.autoimprove] file``, else ./improve.md."""
+    if explicit is not None:
+        candidate = Path(explicit)
+        return candidate if candidate.is_absolute() else root / candidate
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        table = read_pyproject_table(pyproject)
+        if "file" in table:
+            return root / str(table["file"])
+    return root / DEFAULT_FILE
+
+
+def read_pyproject_table(pyproject: Path) -> dict[str, Any]:
+    """``[tool.autoimprove]`` of pyproject.toml, validated; ``{}`` when absent."""
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise ConfigError(pyproject, line, f"invalid TOML ({exc})", "fix the syntax") from None
+    table = data.get("tool", {}).get("autoimprove", {})
+    if not isinstance(table, dict):
+        raise ConfigError(
+            pyproject,
+            None,
+            "[tool.autoimprove] is not a table",
+            'write it as a table: [tool.autoimprove] file = "improve.md"',
+        )
+    for key, value in table.items():
+        if key != "file":
+            raise ConfigError(
+                pyproject,
+                _toml_line(pyproject, key),
+                f"unknown key {key!r} in [tool.autoimprove]",
+                f"the only key is 'file'{_suggest(key, ['file'])}",
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(
+                pyproject,
+                _toml_line(pyproject, key),
+                "[tool.autoimprove] file must be a path string",
+                'write file = "perf/improve.md"',
+            )
+    return table
+
+
+def _toml_line(path: Path, key: str) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
+
+
+def load_config(root: Path, explicit: Path | str | None = None) -> ImproveConfig:
+    """Find and parse the repo's improve.md; a missing or malformed file is a ConfigError."""
+    path = find_config_path(root, explicit)
+    if not path.is_file():
+        raise ConfigError(
+            path,
+            None,
+            "file not found",
+            "run `autoimprove-guard init` or name the file with --autoimprove-file",
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(path, None, "not UTF-8 text", "save the file as UTF-8") from None
+    return parse_text(text, path)
+
+
+# ---------------------------------------------------------------------------
+# Writing the file back (``init`` scaffolds with it; parse(render(c)) == c)
+
+
+def render(config: ImproveConfig) -> str:
+    """improve.md text for ``config``; parsing it gives back an equal config."""
+    check, stop, agent = config.check, config.stop, config.agent
+    out = [f"# autoimprove: {config.name}", "", "## Change"]
+    if config.change.scope:
+        out.append(f"scope: {', '.join(config.change.scope)}")
+    if config.change.exclude:
+        out.append(f"exclude: {', '.join(config.change.exclude)}")
+    if config.change.notes:
+        out.append(config.change.notes)
+    out += ["", "## Check"]
+    if check.test:
+        out.append(f"test: {check.test}")
+    out.append(f"run: {check.run}")
+    if check.score is not None:
+        out.append(f"score: {check.score.pattern}")
+    out.append(f"goal: {check.goal}")
+    out += [f"guard: {guard}" for guard in check.guards]
+    out.append(f"keep_if_equal: {str(check.keep_if_equal).lower()}")
+    out.append(f"timeout: {format_duration(check.timeout)}")
+    if check.repeats is not None:
+        out.append(f"repeats: {check.repeats}")
+    if check.min_delta != MinDelta():
+        out.append(f"min_delta: {check.min_delta}")
+    out.append(f"kind: {check.kind}")
+    if check.frozen:
+        out.append(f"frozen: {', '.join(check.frozen)}")
+    if check.golden:
+        out.append(f"golden: {check.golden}")
+    if check.tolerance is not None:
+        out.append(f"tolerance: {check.tolerance!r}")
+    stop_lines = [
+        f"budget: {format_duration(stop.budget)}" if stop.budget else "",
+        f"rounds: {stop.rounds}" if stop.rounds else "",
+        f"stale: {stop.stale}" if stop.stale else "",
+        f"target: {stop.target!r}" if stop.target is not None else "",
+    ]
+    out += ["", "## Stop", *(line for line in stop_lines if line)]
+    out += ["", "## Agent", f"provider: {agent.provider}"]
+    for key in ("model", "command", "tune"):
+        if getattr(agent, key):
+            out.append(f"{key}: {getattr(agent, key)}")
+    if agent.timeout != DEFAULT_AGENT_TIMEOUT:
+        out.append(f"timeout: {format_duration(agent.timeout)}")
+    for title, body in config.sections:
+        out += ["", f"## {title}", body]
+    if config.instructions:
+        out += ["", "## Instructions", config.instructions]
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,495 @@
+"""The guard lock: what an optimizer must not touch, frozen by hash.
+
+``.autoimprove/guard.lock`` records the sha256 and size of every frozen file: the
+guardrail folder, the files named in ``frozen:`` and ``golden:``, every conftest.py,
+the ``## Check`` section of improve.md, and pytest's configuration (only the
+pytest section of tox.ini, setup.cfg or pyproject.toml, so editing dependencies
+does not trip the guard). ``verify`` compares the tree with the lock; ``verify
+--base REF`` also compares it with REF, which catches an agent that re-froze its
+own edits. The loop runs the same check after every proposal and every run.
+"""
+
+from __future__ import annotations
+
+import configparser
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pytest_autoimprove import __version__, paths
+from pytest_autoimprove.errors import GuardError
+from pytest_autoimprove.generators import GUARD_DIR
+from pytest_autoimprove.repo import Snapshot
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+if TYPE_CHECKING:
+    from pytest_autoimprove.config import ImproveConfig
+
+LOCK_PATH = ".autoimprove/guard.lock"
+LOCK_FORMAT = 1
+#: pytest's configuration: file -> the section that configures pytest (None: the whole file).
+PYTEST_CONFIG: tuple[tuple[str, str | None], ...] = (
+    ("pytest.ini", None),
+    (".pytest.ini", None),
+    ("pyproject.toml", "tool.pytest.ini_options"),
+    ("pyproject.toml", "tool.pytest"),
+    ("tox.ini", "pytest"),
+    ("setup.cfg", "tool:pytest"),
+)
+_SECTION_SEP = "::"
+
+
+@dataclass(frozen=True, order=True)
+class Entry:
+    """One frozen item: a file, or a section of one (``tox.ini::[pytest]``)."""
+
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Lock:
+    """The content of guard.lock."""
+
+    entries: Mapping[str, Entry]
+    guard_tests: int = 0
+    tool: str = f"pytest-autoimprove {__version__}"
+    format: int = LOCK_FORMAT
+
+    def dumps(self) -> str:
+        """Deterministic, sorted, one line per entry: reviewable in a diff."""
+        lines = [
+            "# pytest-autoimprove guard lock: what an optimizer must not touch.",
+            "# Written by `autoimprove-guard freeze`; checked by `autoimprove-guard verify`.",
+            f"format = {self.format}",
+            f"tool = {json.dumps(self.tool)}",
+            f"guard_tests = {self.guard_tests}",
+            "",
+            "[files]",
+        ]
+        for name in sorted(self.entries):
+            entry = self.entries[name]
+            lines.append(
+                f'{json.dumps(name)} = {{ sha256 = "{entry.sha256}", size = {entry.size} }}'
+            )
+        return "\n".join(lines) + "\n"
+
+    @classmethod
+    def loads(cls, text: str, source: str = LOCK_PATH) -> Lock:
+        try:
+            data = tomllib.loads(text)
+            files = data.get("files", {})
+            entries = {
+                str(name): Entry(str(value["sha256"]), int(value["size"]))
+                for name, value in files.items()
+            }
+            return cls(
+                entries=entries,
+                guard_tests=int(data.get("guard_tests", 0)),
+                tool=str(data.get("tool", "")),
+                format=int(data.get("format", LOCK_FORMAT)),
+            )
+        except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise GuardError(
+                f"{source}: unreadable lock ({exc}); restore it from git or run "
+                "`autoimprove-guard freeze`"
+            ) from None
+
+
+@dataclass(frozen=True)
+class Difference:
+    """How a tree differs from a lock (or from another tree)."""
+
+    changed: tuple[tuple[str, Entry, Entry], ...] = ()
+    missing: tuple[tuple[str, Entry], ...] = ()
+    added: tuple[tuple[str, Entry], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def holds(self) -> bool:
+        return not (self.changed or self.missing or self.added or self.notes)
+
+    def paths(self) -> list[str]:
+        return sorted(
+            [name for name, _, _ in self.changed]
+            + [name for name, _ in self.missing]
+            + [name for name, _ in self.added]
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "holds": self.holds,
+            "changed": [
+                {"path": name, "locked": _entry_json(old), "now": _entry_json(new)}
+                for name, old, new in self.changed
+            ],
+            "missing": [{"path": name, "locked": _entry_json(old)} for name, old in self.missing],
+            "added": [{"path": name, "now": _entry_json(new)} for name, new in self.added],
+            "notes": list(self.notes),
+        }
+
+    def table(self, before: str = "locked") -> str:
+        """A table a person reads at a glance: status, path, ``before`` -> now."""
+        rows: list[tuple[str, str, str]] = []
+        rows += [
+            ("changed", name, f"{_short(old)} -> {_short(new)}") for name, old, new in self.changed
+        ]
+        rows += [("missing", name, f"{_short(old)} -> gone") for name, old in self.missing]
+        rows += [("added", name, f"new {_short(new)}") for name, new in self.added]
+        if not rows:
+            return ""
+        width = max(len(name) for _, name, _ in rows)
+        lines = [f"  {'status':<8} {'path':<{width}}  {before} -> now"]
+        lines += [f"  {status:<8} {name:<{width}}  {detail}" for status, name, detail in rows]
+        return "\n".join(lines)
+
+
+def _entry_json(entry: Entry) -> dict[str, Any]:
+    return {"sha256": entry.sha256, "size": entry.size}
+
+
+def _short(entry: Entry) -> str:
+    return f"{entry.sha256[:10]} ({entry.size} B)"
+
+
+def compare(expected: Mapping[str, Entry], actual: Mapping[str, Entry]) -> Difference:
+    changed = tuple(
+        (name, expected[name], actual[name])
+        for name in sorted(expected.keys() & actual.keys())
+        if expected[name] != actual[name]
+    )
+    missing = tuple((name, expected[name]) for name in sorted(expected.keys() - actual.keys()))
+    added = tuple((name, actual[name]) for name in sorted(actual.keys() - expected.keys()))
+    return Difference(changed, missing, added)
+
+
+# ---------------------------------------------------------------------------
+# What is frozen
+
+
+def frozen_patterns(config: ImproveConfig | None, extra: Iterable[str] = ()) -> list[str]:
+    """Path patterns frozen for ``config``: the guard folder, ``frozen:``, ``golden:``."""
+    patterns = [GUARD_DIR]
+    if config is not None:
+        patterns += list(config.check.frozen)
+        if config.check.golden:
+            patterns.append(config.check.golden)
+    patterns += list(extra)
+    return list(dict.fromkeys(paths.normalize(p) for p in patterns if paths.normalize(p)))
+
+
+def is_protected(
+    path: str, root: Path, config: ImproveConfig | None, extra: Iterable[str] = ()
+) -> bool:
+    """Whether a proposal may not touch ``path``: frozen, improve.md, the lock, pytest config."""
+    path = paths.normalize(path)
+    name = path.rsplit("/", 1)[-1]
+    if name == "conftest.py" or path.startswith(".autoimprove/"):
+        return True
+    if path in {config_file for config_file, _ in PYTEST_CONFIG}:
+        return True
+    if config is not None and path == config_path_in(root, config):
+        return True
+    return paths.matches_any(path, frozen_patterns(config, extra))
+
+
+def config_path_in(root: Path, config: ImproveConfig) -> str:
+    """improve.md's path relative to ``root`` (it may live in a subfolder)."""
+    try:
+        return config.path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return config.path.name
+
+
+def snapshot_entries(
+    tree: Snapshot, config: ImproveConfig | None, extra: Iterable[str] = ()
+) -> dict[str, Entry]:
+    """Hash everything frozen in ``tree`` (the work tree or a commit)."""
+    files = tree.files()
+    patterns = frozen_patterns(config, extra)
+    frozen = [
+        name
+        for name in files
+        if paths.matches_any(name, patterns) or name.rsplit("/", 1)[-1] == "conftest.py"
+    ]
+    frozen = [name for name in frozen if not _cache_file(name)]
+    entries = _hash_files(tree, frozen)
+    config_files = {name for name, _ in PYTEST_CONFIG} & set(files)
+    improve_md = config_path_in(tree.root, config) if config is not None else None
+    if improve_md and improve_md in files:
+        config_files.add(improve_md)
+    contents = tree.read(sorted(config_files))
+    for name, section in PYTEST_CONFIG:
+        data = contents.get(name)
+        if data is None:
+            continue
+        body = data if section is None else _pytest_section(name, section, data)
+        if body is not None:
+            key = name if section is None else f"{name}{_SECTION_SEP}[{section}]"
+            entries[key] = _entry(body)
+    if improve_md and contents.get(improve_md) is not None:
+        check = _markdown_section(contents[improve_md] or b"", "check")
+        if check is not None:
+            entries[f"{improve_md}{_SECTION_SEP}## Check"] = _entry(check)
+    return entries
+
+
+def _cache_file(name: str) -> bool:
+    return "/__pycache__/" in f"/{name}" or name.endswith((".pyc", ".pyo"))
+
+
+def _entry(data: bytes) -> Entry:
+    return Entry(hashlib.sha256(data).hexdigest(), len(data))
+
+
+def _hash_files(tree: Snapshot, names: Sequence[str]) -> dict[str, Entry]:
+    if tree.ref is not None:
+        return {name: _entry(data) for name, data in tree.read(names).items() if data is not None}
+    entries: dict[str, Entry] = {}
+    for name in names:
+        try:
+            entries[name] = _hash_file(tree.root / name)
+        except (FileNotFoundError, IsADirectoryError):
+            continue
+    return entries
+
+
+_CHUNK = 1 << 20
+
+
+def _hash_file(path: Path) -> Entry:
+    """Stream a file through sha256 with one reused buffer (as fast as hashlib gets)."""
+    digest = hashlib.sha256()
+    buffer = bytearray(_CHUNK)
+    view = memoryview(buffer)
+    size = 0
+    with open(path, "rb", buffering=0) as handle:
+        while count := handle.readinto(buffer):
+            digest.update(view[:count])
+            size += count
+    return Entry(digest.hexdigest(), size)
+
+
+def _pytest_section(name: str, section: str, data: bytes) -> bytes | None:
+    """The pytest part of a shared config file, canonicalized (``None``: not present)."""
+    text = data.decode("utf-8", "replace")
+    if name.endswith(".toml"):
+        try:
+            table: Any = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return data  # unreadable TOML: freeze the bytes, any edit then shows
+        for part in section.split("."):
+            if not isinstance(table, dict) or part not in table:
+                return None
+            table = table[part]
+        if section == "tool.pytest" and isinstance(table, dict):
+            table = {k: v for k, v in table.items() if k != "ini_options"}
+            if not table:
+                return None
+        return json.dumps(table, sort_keys=True, default=str).encode()
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return data
+    if not parser.has_section(section):
+        return None
+    items = sorted((key, " ".join(value.split())) for key, value in parser.items(section))
+    return json.dumps(items).encode()
+
+
+_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+
+
+def _markdown_section(data: bytes, title: str) -> bytes | None:
+    """The lines of ``## title`` in improve.md, which define how experiments are measured."""
+    out: list[str] = []
+    inside = False
+    for line in data.decode("utf-8", "replace").splitlines():
+        heading = _HEADING.match(line)
+        if heading:
+            inside = heading[1].strip().lower() == title
+            if inside:
+                out.append("")
+            continue
+        if inside and line.strip():
+            out.append(line.rstrip())
+    return "\n".join(out).encode() if out else None
+
+
+# ---------------------------------------------------------------------------
+# Freeze and verify
+
+
+def lock_file(root: Path) -> Path:
+    return root / LOCK_PATH
+
+
+def read_lock(root: Path) -> Lock:
+    path = lock_file(root)
+    if not path.is_file():
+        raise GuardError(
+            f"{LOCK_PATH}: not found in {root}; run `autoimprove-guard freeze` to create it"
+        )
+    return Lock.loads(path.read_text(encoding="utf-8"))
+
+
+def freeze(
+    root: Path,
+    config: ImproveConfig | None,
+    *,
+    guard_tests: int,
+    extra: Iterable[str] = (),
+) -> Lock:
+    """Hash everything frozen and write the lock; returns it.
+
+    A ``frozen:`` entry that names nothing is an error: a typo there would leave
+    the eval harness unguarded without anyone noticing.
+    """
+    if config is not None:
+        for pattern in config.check.frozen:
+            if not paths.expand(root, [pattern]):
+                raise config.error(
+                    "check.frozen",
+                    f"frozen: {pattern!r} matches no file",
+                    "fix the path (relative to the repo root) or remove it",
+                )
+    lock = Lock(entries=snapshot_entries(Snapshot(root), config, extra), guard_tests=guard_tests)
+    path = lock_file(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(lock.dumps(), encoding="utf-8")
+    return lock
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of ``verify``: against the lock, and against ``--base`` when given."""
+
+    lock: Lock
+    against_lock: Difference
+    base: str | None = None
+    against_base: Difference | None = None
+    lock_changed_since_base: bool = False
+    messages: tuple[str, ...] = field(default=())
+
+    @property
+    def holds(self) -> bool:
+        return (
+            self.against_lock.holds
+            and (self.against_base is None or self.against_base.holds)
+            and not self.lock_changed_since_base
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "holds": self.holds,
+            "lock": LOCK_PATH,
+            "entries": len(self.lock.entries),
+            "guard_tests": self.lock.guard_tests,
+            "against_lock": self.against_lock.to_json(),
+        }
+        if self.base is not None:
+            data["base"] = self.base
+            data["lock_changed_since_base"] = self.lock_changed_since_base
+            data["against_base"] = self.against_base.to_json() if self.against_base else None
+        return data
+
+    def render(self) -> str:
+        """What a person reads: one summary line, then a table per comparison."""
+        n = len(self.lock.entries)
+        if self.holds:
+            where = f" and matches {self.base}" if self.base else ""
+            return (
+                f"guard lock holds: {n} frozen entries, {self.lock.guard_tests} guard tests{where}"
+            )
+        out = [f"guard lock does not hold ({LOCK_PATH}):"]
+        if not self.against_lock.holds:
+            count = len(self.against_lock.paths())
+            out.append(f"{count} frozen entr{'y' if count == 1 else 'ies'} differ from the lock:")
+            out.append(self.against_lock.table())
+        if self.lock_changed_since_base:
+            out.append(f"the lock itself changed since {self.base} (a re-freeze needs review)")
+        if self.against_base is not None and not self.against_base.holds:
+            count = len(self.against_base.paths())
+            out.append(
+                f"{count} frozen entr{'y' if count == 1 else 'ies'} differ from {self.base}:"
+            )
+            out.append(self.against_base.table(before=str(self.base)))
+        out.append(
+            "fix: restore the frozen files (`git checkout -- <path>`), or, if the change is "
+            "yours and intended, run `autoimprove-guard freeze` and commit the lock"
+        )
+        return "\n".join(line for line in out if line)
+
+
+def verify(
+    root: Path,
+    config: ImproveConfig | None,
+    *,
+    base: str | None = None,
+    extra: Iterable[str] = (),
+) -> Report:
+    """Compare the work tree with the lock (and with ``base`` when given)."""
+    extra = list(extra)
+    lock = read_lock(root)
+    now = snapshot_entries(Snapshot(root), config, extra)
+    report = Report(lock=lock, against_lock=compare(lock.entries, now))
+    if base is None:
+        return report
+    then_tree = Snapshot(root, base)
+    lock_then = then_tree.read([LOCK_PATH]).get(LOCK_PATH)
+    then = snapshot_entries(then_tree, _config_at(then_tree, config), extra)
+    return Report(
+        lock=lock,
+        against_lock=report.against_lock,
+        base=base,
+        against_base=compare(then, now),
+        lock_changed_since_base=lock_then != lock_file(root).read_bytes(),
+    )
+
+
+def _config_at(tree: Snapshot, config: ImproveConfig | None) -> ImproveConfig | None:
+    """improve.md as it was in ``tree``, so its ``frozen:`` list applies there."""
+    if config is None:
+        return None
+    from pytest_autoimprove.config import parse_text
+    from pytest_autoimprove.errors import ConfigError
+
+    name = config_path_in(tree.root, config)
+    data = tree.read([name]).get(name)
+    if data is None:
+        return config
+    try:
+        return parse_text(data.decode("utf-8", "replace"), config.path)
+    except ConfigError:
+        return config
+
+
+def verify_for_pytest(start: Path, improve_file: str | None) -> tuple[str, int] | None:
+    """``--autoimprove-verify``: ``None`` when the lock holds, else (report, exit code)."""
+    from pytest_autoimprove.config import find_config_path, load_config
+    from pytest_autoimprove.errors import AutoimproveError, ExitCode
+    from pytest_autoimprove.repo import find_root
+
+    root = find_root(start)
+    try:
+        config = (
+            load_config(root, improve_file)
+            if improve_file or find_config_path(root).is_file()
+            else None
+        )
+        report = verify(root, config)
+    except AutoimproveError as exc:
+        return f"autoimprove: {exc}", int(exc.exit_code)
+    if report.holds:
+        return None
+    return report.render(), int(ExitCode.GUARD_BROKEN)
