@@ -1,0 +1,341 @@
+"""Running the user's commands, and reading scores out of what they print.
+
+The loop runs three kinds of programs it does not control: the test gate, the
+benchmark and the proposer (an agent CLI that may fork servers, shells and
+language servers of its own). :func:`run_command` is the one way to run them,
+and it keeps the promise that "on timeout the whole group is killed":
+
+- every command runs in its own session (so its own process group), and that
+  group is killed on timeout (SIGTERM, a short grace, then SIGKILL), on Ctrl-C
+  (the child's session does not get the terminal's SIGINT, so we forward the
+  kill, then re-raise), **and after a normal exit**: whatever the command left
+  running in its group does not outlive its experiment;
+- output goes to a file, never a pipe: a grandchild that inherits stdout and
+  keeps running cannot make us wait for an end-of-file that never comes;
+- stdin is ``/dev/null``, so an agent that asks a question gets end-of-file
+  instead of waiting for an answer overnight.
+
+A process that starts a session of its own (``setsid``, a daemon) escapes its
+group and cannot be reached this way; nothing short of a container can.
+
+Scores: :func:`extract_score` reads the ``score:`` regex (last match wins) or a
+``SCORE: <number>`` line; :func:`check_guard` checks one ``guard:`` metric.
+Whether a score is a real improvement is :mod:`pytest_autoimprove.keep`'s job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import operator
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol
+
+__all__ = [
+    "GRACE_SECONDS",
+    "OUTPUT_LIMIT",
+    "SCORE_LINE",
+    "CommandResult",
+    "GuardSpec",
+    "check_guard",
+    "extract_score",
+    "guard_name",
+    "run_command",
+]
+
+#: Seconds between SIGTERM and SIGKILL when a process group is stopped.
+GRACE_SECONDS = 2.0
+#: Bytes of output kept in :attr:`CommandResult.output` (the end; the log file has all).
+OUTPUT_LIMIT = 1_000_000
+#: The score line read when improve.md has no ``score:`` regex.
+SCORE_LINE = re.compile(r"^[ \t]*SCORE[ \t]*:[ \t]*(\S+)[ \t]*\r?$", re.MULTILINE)
+
+_POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What one command did.
+
+    :param command: the command as given, for messages.
+    :param returncode: the exit status (negative: killed by that signal, as in
+        :mod:`subprocess`); ``None`` when it was killed on timeout.
+    :param output: stdout and stderr interleaved, decoded with ``errors="replace"``;
+        only the last :data:`OUTPUT_LIMIT` bytes (the log file has everything).
+    :param duration: wall-clock seconds.
+    :param timed_out: whether the timeout expired and the group was killed.
+    """
+
+    command: str
+    returncode: int | None
+    output: str
+    duration: float
+    timed_out: bool
+
+    @property
+    def ok(self) -> bool:
+        """True when the command exited with status 0 in time."""
+        return self.returncode == 0 and not self.timed_out
+
+    def tail(self, lines: int = 20) -> str:
+        """The last ``lines`` lines of output, for an error message."""
+        if lines <= 0:
+            return ""
+        return "\n".join(self.output.rstrip("\n").splitlines()[-lines:])
+
+
+def run_command(
+    command: str | Sequence[str],
+    *,
+    cwd: Path,
+    timeout: float | None,
+    env: Mapping[str, str] | None = None,
+    log_path: Path | None = None,
+) -> CommandResult:
+    """Run ``command`` in its own process group and return what it did.
+
+    :param command: a ``str`` is a command line from improve.md and runs through
+        ``/bin/sh -c`` (so ``cd x && make`` works); a sequence is an argument
+        list and never sees a shell.
+    :param cwd: the directory to run in.
+    :param timeout: seconds before the whole group is killed; ``None``: no limit.
+    :param env: variables set on top of ``os.environ`` (merged, not replacing it).
+    :param log_path: where to write the complete output (truncated first);
+        a temporary file when ``None``.
+
+    A program that cannot be started gives ``returncode`` 127 (not found) or
+    126 (not executable) and the reason as output, as a shell would.
+    ``KeyboardInterrupt`` while waiting kills the group and is re-raised.
+    """
+    text = command if isinstance(command, str) else " ".join(command)
+    argv = ["/bin/sh", "-c", command] if isinstance(command, str) else list(command)
+    if not argv:
+        raise ValueError("run_command needs a non-empty command")
+    full_env = {**os.environ, **env} if env is not None else None
+    with _output_file(log_path) as out:
+        start = time.perf_counter()
+        try:
+            proc = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=full_env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            code = 127 if isinstance(exc, FileNotFoundError) else 126
+            message = f"cannot run {argv[0]!r}: {exc.strerror or exc}\n"
+            out.write(message.encode())
+            return CommandResult(text, code, message, time.perf_counter() - start, False)
+        timed_out = False
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            # Runs on a normal exit (leftover children), on timeout and on
+            # KeyboardInterrupt or any other exception, which then propagates.
+            _stop_group(proc)
+        duration = time.perf_counter() - start
+        output = _read_tail(out)
+    return CommandResult(
+        command=text,
+        returncode=None if timed_out else proc.returncode,
+        output=output,
+        duration=duration,
+        timed_out=timed_out,
+    )
+
+
+@contextlib.contextmanager
+def _output_file(log_path: Path | None) -> Iterator[IO[bytes]]:
+    if log_path is None:
+        with tempfile.TemporaryFile() as tmp:
+            yield tmp
+        return
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w+b") as log:
+        yield log
+
+
+def _read_tail(out: IO[bytes]) -> str:
+    out.flush()
+    size = out.seek(0, os.SEEK_END)
+    out.seek(max(0, size - OUTPUT_LIMIT))
+    data = out.read()
+    text = data.decode(errors="replace")
+    if size > OUTPUT_LIMIT:
+        text = f"[... {size - OUTPUT_LIMIT} bytes cut ...]\n" + text
+    return text
+
+
+def _stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """Stop ``proc`` and everything left in its process group; reap ``proc``.
+
+    The group id is the child's pid (``start_new_session``). The kernel does not
+    reuse a pid while a group of that id exists, so signalling it after the
+    leader died still reaches only the leader's leftovers.
+    """
+    pgid = proc.pid
+    if _group_alive(pgid) or proc.poll() is None:
+        _signal_group(pgid, signal.SIGTERM)
+        deadline = time.monotonic() + GRACE_SECONDS
+        while time.monotonic() < deadline:
+            proc.poll()
+            if not _group_alive(pgid):
+                break
+            time.sleep(_POLL_SECONDS)
+        _signal_group(pgid, signal.SIGKILL)
+    # The leader is dead or SIGKILLed; reaping cannot block for long.
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=GRACE_SECONDS)
+
+
+def _group_alive(pgid: int) -> bool:
+    """True while any process of the group exists and is not a zombie.
+
+    Orphaned zombies (under an init that does not reap) still answer
+    ``killpg(pgid, 0)``; they are dead, so /proc is asked when it exists.
+    """
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    proc_dir = Path("/proc")
+    if not proc_dir.is_dir():
+        return True
+    return any(e.name.isdigit() and _live_member(e, pgid) for e in proc_dir.iterdir())
+
+
+def _live_member(entry: Path, pgid: int) -> bool:
+    try:
+        stat = (entry / "stat").read_text()
+    except OSError:
+        return False
+    # "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X")
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def extract_score(output: str, pattern: re.Pattern[str] | None) -> float | None:
+    """The score printed in ``output``, or ``None`` when there is none.
+
+    With ``pattern`` (improve.md's ``score:``, exactly one group) the **last**
+    match decides; without it, the last ``SCORE: <number>`` line does. The
+    decisive value must be a finite number (``1.5``, ``-3``, ``2e-3``, ``+.5``):
+    ``nan``, ``inf`` or text give ``None`` rather than an earlier, stale value.
+
+    :raises ValueError: when ``pattern`` does not have exactly one group (the
+        config module reports that to the user with the line of improve.md).
+    """
+    regex = SCORE_LINE if pattern is None else pattern
+    if regex.groups != 1:
+        raise ValueError(
+            f"score pattern {regex.pattern!r} must have exactly one group, has {regex.groups}"
+        )
+    last: re.Match[str] | None = None
+    for last in regex.finditer(output):  # noqa: B007 - only the last match matters
+        pass
+    if last is None:
+        return None
+    return _number(last.group(1))
+
+
+def _number(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text.strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+class GuardSpec(Protocol):
+    """What :func:`check_guard` needs of a ``guard:`` line (the config's ``GuardMetric``)."""
+
+    @property
+    def pattern(self) -> re.Pattern[str]: ...
+    @property
+    def op(self) -> str: ...
+    @property
+    def bound(self) -> float: ...
+    @property
+    def relative(self) -> bool: ...
+    @property
+    def text(self) -> str: ...
+
+
+#: operator -> (test, the operator that describes a failure)
+_OPS: dict[str, tuple[Callable[[float, float], bool], str]] = {
+    "<": (operator.lt, ">="),
+    "<=": (operator.le, ">"),
+    ">": (operator.gt, "<="),
+    ">=": (operator.ge, "<"),
+    "==": (operator.eq, "!="),
+    "!=": (operator.ne, "=="),
+}
+
+
+def check_guard(metric: GuardSpec, *, baseline: float | None, value: float | None) -> str | None:
+    """``None`` when the guard holds, else one line saying why it does not.
+
+    :param metric: the parsed ``guard:`` line.
+    :param baseline: the metric's value on the baseline (needed when relative).
+    :param value: the metric's value on the candidate (``extract_score(output,
+        metric.pattern)``); ``None`` means it was not printed, which fails.
+
+    A failure reads ``p95_ms 12.4 > 11.0 (baseline 10.0 * 1.1)``.
+    """
+    if metric.op not in _OPS:
+        raise ValueError(f"unknown guard operator {metric.op!r} in {metric.text!r}")
+    name = guard_name(metric)
+    if value is None:
+        return f"{name}: no value in the output (pattern {metric.pattern.pattern!r})"
+    if metric.relative:
+        if baseline is None:
+            return f"{name}: the baseline printed no value to compare {_fmt(value)} with"
+        bound = baseline * metric.bound
+        where = f" (baseline {_fmt(baseline)} * {_fmt(metric.bound)})"
+    else:
+        bound = metric.bound
+        where = ""
+    holds, negation = _OPS[metric.op]
+    if holds(value, bound):
+        return None
+    return f"{name} {_fmt(value)} {negation} {_fmt(bound)}{where}"
+
+
+def guard_name(metric: GuardSpec) -> str:
+    """A short name for a guard's metric: the literal text before its group.
+
+    ``p95_ms=([\\d.]+)`` gives ``p95_ms``; a pattern without a leading word gives
+    the guard's whole text (or the pattern, when the text is empty).
+    """
+    found = re.match(r"[A-Za-z_][\w.\-]*", metric.pattern.pattern)
+    return found.group(0) if found else (metric.text or metric.pattern.pattern)
+
+
+def _fmt(x: float) -> str:
+    """Short and unsurprising: ``11.0`` not ``11.000000000000002``, ``12.4``, ``1e-05``."""
+    text = f"{x:.6g}"
+    if text.lstrip("-").isdigit():
+        text += ".0"
+    return text
