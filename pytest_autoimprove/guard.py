@@ -493,3 +493,37 @@ def verify_for_pytest(start: Path, improve_file: str | None) -> tuple[str, int] 
     if report.holds:
         return None
     return report.render(), int(ExitCode.GUARD_BROKEN)
+
+
+def count_guard_tests(root: Path, *, timeout: float = 300.0) -> int:
+    """How many guard tests pytest collects in the guard folder (what the gate must see run)."""
+    import sys as _sys
+
+    from pytest_autoimprove.measure import run_command
+
+    folder = root / GUARD_DIR
+    if not folder.is_dir() or not any(folder.rglob("test_*.py")):
+        return 0
+    result = run_command(
+        [
+            _sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "autoimprove_guard",
+            GUARD_DIR,
+        ],
+        cwd=root,
+        timeout=timeout,
+    )
+    if result.timed_out or result.returncode not in (0, 5):
+        raise GuardError(
+            f"{GUARD_DIR}: the guard tests do not collect (pytest exit {result.returncode}):\n"
+            f"{result.tail(15)}\n"
+            "fix the error above, or regenerate with `autoimprove-guard generate`"
+        )
+    return sum(1 for line in result.output.splitlines() if "::" in line and " " not in line)
