@@ -55,8 +55,9 @@ __all__ = [
 GRACE_SECONDS = 2.0
 #: Bytes of output kept in :attr:`CommandResult.output` (the end; the log file has all).
 OUTPUT_LIMIT = 1_000_000
-#: The score line read when improve.md has no ``score:`` regex.
-SCORE_LINE = re.compile(r"^[ \t]*SCORE[ \t]*:[ \t]*(\S+)[ \t]*\r?$", re.MULTILINE)
+#: The score line read when improve.md has no ``score:`` regex (what follows the
+#: number, such as a unit, is ignored: ``SCORE: 12.5 ms``).
+SCORE_LINE = re.compile(r"^[ \t]*SCORE[ \t]*:[ \t]*(\S+)", re.MULTILINE)
 
 _POLL_SECONDS = 0.05
 
