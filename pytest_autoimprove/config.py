@@ -453,7 +453,9 @@ def parse_text(text: str, path: Path | str = DEFAULT_FILE) -> ImproveConfig:
                 value = spec.parse(match["value"] or "")
             except ValueError as exc:
                 problem, _, fix = str(exc).partition("; ")
-                raise fail(number, f"{key}: {problem}", fix or "fix the value") from None
+                if not problem.startswith(key.replace("_", " ")) and not problem.startswith(key):
+                    problem = f"{key}: {problem}"
+                raise fail(number, problem, fix or "fix the value") from None
             lines.setdefault(where, number)
             if spec.multiple:
                 previous = values[section].get(key, ())

@@ -495,22 +495,37 @@ def verify_for_pytest(start: Path, improve_file: str | None) -> tuple[str, int] 
     return report.render(), int(ExitCode.GUARD_BROKEN)
 
 
+_COUNT_SCRIPT = """
+import sys, pytest
+class Count:
+    items = None
+    def pytest_collection_finish(self, session):
+        Count.items = sum(1 for i in session.items if i.get_closest_marker("autoimprove_guard"))
+code = pytest.main(sys.argv[1:], plugins=[Count()])
+print(f"\\nautoimprove-guard-tests={Count.items}")
+sys.exit(code)
+"""
+
+
 def count_guard_tests(root: Path, *, timeout: float = 300.0) -> int:
-    """How many guard tests pytest collects in the guard folder (what the gate must see run)."""
+    """How many guard tests pytest collects in the guard folder (what the gate must see run).
+
+    Counted by a plugin inside the collecting process, not by parsing pytest's
+    output, whose shape depends on the project's ``addopts`` (``-q`` twice...).
+    """
     import sys as _sys
 
     from pytest_autoimprove.measure import run_command
 
     folder = root / GUARD_DIR
-    if not folder.is_dir() or not any(folder.rglob("test_*.py")):
+    if not folder.is_dir() or not any(folder.rglob("*.py")):
         return 0
     result = run_command(
         [
             _sys.executable,
-            "-m",
-            "pytest",
+            "-c",
+            _COUNT_SCRIPT,
             "--collect-only",
-            "-q",
             "-p",
             "no:cacheprovider",
             "-m",
@@ -520,10 +535,11 @@ def count_guard_tests(root: Path, *, timeout: float = 300.0) -> int:
         cwd=root,
         timeout=timeout,
     )
-    if result.timed_out or result.returncode not in (0, 5):
+    counts = re.findall(r"^autoimprove-guard-tests=(\d+)$", result.output, re.MULTILINE)
+    if result.timed_out or result.returncode not in (0, 5) or not counts:
         raise GuardError(
             f"{GUARD_DIR}: the guard tests do not collect (pytest exit {result.returncode}):\n"
             f"{result.tail(15)}\n"
             "fix the error above, or regenerate with `autoimprove-guard generate`"
         )
-    return sum(1 for line in result.output.splitlines() if "::" in line and " " not in line)
+    return int(counts[-1])
