@@ -17,9 +17,9 @@ better by more than ``min_delta`` keeps; anything else is discarded, except that
 ``max_repeats`` runs:
 
 1. **Futility.** As soon as the candidate's median does not beat the baseline's
-   median by more than ``min_delta``, it is discarded (a no-op usually stops
-   after one or two runs). With ``keep_if_equal`` a candidate is instead
-   discarded early only when it is significantly worse.
+   median by more than ``min_delta``, or no later look could still reach its
+   risk budget (the rank statistic never improves as runs are added), the
+   candidate is discarded: a no-op usually stops after one or two runs.
 2. **Evidence.** The candidate samples, shifted back by ``min_delta``, are
    compared with the baseline samples by an exact one-sided Mann-Whitney U
    test: a distribution-free rank test that only assumes the runs of one
@@ -37,8 +37,16 @@ better by more than ``min_delta`` keeps; anything else is discarded, except that
 With 5 baseline runs, the first keep is possible after 3 candidate runs (all 3
 beat all 5 baseline runs: p = 1/56). ``benchmarks/bench_keep_rule.py`` measures
 the rule against "median of 3 improved" and "best of 3" on a score with 3 %
-gaussian noise: no-ops are kept well under 5 % of the time and real 10 %
-improvements well over 95 %.
+gaussian noise (2000 experiments a row): no-ops are kept 2.6 % of the time
+(naive: 49 %) after 1.7 runs on average, real 10 % improvements 98 % of the
+time after 3.1 runs. Smaller gains need more runs: a 5 % one is kept about half
+the time with the defaults, 80 % with ``repeats: 10``.
+
+*keep_if_equal* with a noisy score keeps a candidate that is within noise: not
+significantly worse at any look, and its median at most one noise sigma below
+the baseline's after ``max_repeats`` runs (so a chain of "equal" keeps cannot
+drift far downhill). Such a candidate runs ``max_repeats`` times unless it is
+found better, or significantly worse, sooner.
 
 Repeats
 -------
@@ -59,6 +67,23 @@ easier.
 A ``None`` from ``measure`` (a crash, no score in the output) raises
 :class:`MeasurementFailed`, which carries the samples taken so far, so the
 loop can record the experiment as ``crashed``.
+
+Use
+---
+::
+
+    plan = plan_repeats(config.check.repeats)
+    best = sample(measure_best, plan.baseline_runs)      # MeasurementFailed: exit 4
+    print(estimate_noise(best))                          # "noise ±3.1% (5 runs)"
+    for each experiment:
+        try:
+            verdict = judge(best, measure_candidate, goal=..., min_delta=...,
+                            min_delta_relative=..., keep_if_equal=...,
+                            max_repeats=plan.max_repeats)
+        except MeasurementFailed:
+            ...                                          # crashed
+        if verdict.keep:
+            best = sample(measure_candidate, plan.baseline_runs, start=verdict.samples)
 """
 
 from __future__ import annotations
