@@ -1,0 +1,109 @@
+"""The frozen baseline copy: the code in scope as it was, importable beside the new code.
+
+Differential tests compare the current code with this copy, so it must keep behaving
+as the original even after the agent edits every module in scope. Each module in scope
+is copied under the package :data:`~pytest_autoimprove.compare.BASELINE_PREFIX`
+(``_autoimprove_baseline.pkg.mod``) and its imports are rewritten with libcst: an
+import of another module in scope points at that module's copy; a relative import of
+a module out of scope becomes absolute (out-of-scope code cannot change during a run).
+
+Known limit: ``import pkg.mod`` without ``as`` (binding the top package name) is left
+as it is, since rewriting it would change which name it binds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import libcst as cst
+
+from pytest_autoimprove.compare import BASELINE_PREFIX
+from pytest_autoimprove.generators import GeneratedFile
+
+__all__ = ["BASELINE_DIR", "baseline_files", "rewrite_imports"]
+
+#: Folder (inside the guard folder) holding the copy; it is put on ``sys.path``.
+BASELINE_DIR = "_baseline"
+_PACKAGE = BASELINE_PREFIX.rstrip(".")
+
+
+def _dotted(name: str) -> cst.Attribute | cst.Name:
+    expr = cst.parse_expression(name)
+    assert isinstance(expr, (cst.Attribute, cst.Name))
+    return expr
+
+
+def _name_of(node: cst.BaseExpression | None) -> str:
+    if node is None:
+        return ""
+    return cst.Module([]).code_for_node(node)
+
+
+class _Rewriter(cst.CSTTransformer):
+    def __init__(self, module: str, is_package: bool, in_scope: frozenset[str]) -> None:
+        self.package = module if is_package else module.rpartition(".")[0]
+        self.in_scope = in_scope
+
+    def _absolute(self, node: cst.ImportFrom) -> str:
+        level = len(node.relative)
+        name = _name_of(node.module)
+        if level == 0:
+            return name
+        parts = self.package.split(".") if self.package else []
+        base = parts[: len(parts) - (level - 1)] if level > 1 else parts
+        return ".".join([*base, name] if name else base)
+
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> cst.ImportFrom:
+        target = self._absolute(original)
+        if not target:
+            return updated
+        imported: list[str] = []
+        if not isinstance(original.names, cst.ImportStar):
+            imported = [_name_of(alias.name) for alias in original.names]
+        submodule_in_scope = any(f"{target}.{n}" in self.in_scope for n in imported)
+        if target in self.in_scope or submodule_in_scope:
+            return updated.with_changes(module=_dotted(BASELINE_PREFIX + target), relative=())
+        if original.relative:
+            return updated.with_changes(module=_dotted(target), relative=())
+        return updated
+
+    def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
+        names = []
+        for alias in updated.names:
+            name = _name_of(alias.name)
+            if name in self.in_scope and (alias.asname is not None or "." not in name):
+                asname = alias.asname or cst.AsName(name=cst.Name(name))
+                alias = alias.with_changes(name=_dotted(BASELINE_PREFIX + name), asname=asname)
+            names.append(alias)
+        return updated.with_changes(names=names)
+
+
+def rewrite_imports(source: str, module: str, is_package: bool, in_scope: frozenset[str]) -> str:
+    """``source`` of ``module`` with imports of in-scope modules pointed at their copies."""
+    tree = cst.parse_module(source)
+    return tree.visit(_Rewriter(module, is_package, in_scope)).code
+
+
+def baseline_files(
+    root: Path, output_dir: Path, modules: Sequence[tuple[Path, str]]
+) -> list[GeneratedFile]:
+    """The copy of every ``(path, dotted name)`` in scope, with the packages around them."""
+    in_scope = frozenset(name for _, name in modules)
+    base = output_dir / BASELINE_DIR / _PACKAGE
+    files: dict[Path, str] = {base / "__init__.py": '"""Frozen baseline copy (generated)."""\n'}
+    for path, name in modules:
+        parts = name.split(".")
+        is_package = Path(path).name == "__init__.py"
+        for i in range(1, len(parts) + (0 if is_package else 0)):
+            init = base.joinpath(*parts[:i], "__init__.py")
+            files.setdefault(init, "")
+        source = (root / path).read_text(encoding="utf-8")
+        rewritten = rewrite_imports(source, name, is_package, in_scope)
+        dest = (
+            base.joinpath(*parts, "__init__.py")
+            if is_package
+            else base.joinpath(*parts[:-1], parts[-1] + ".py")
+        )
+        files[dest] = rewritten
+    return [GeneratedFile(path, text) for path, text in sorted(files.items())]

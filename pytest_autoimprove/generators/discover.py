@@ -1,0 +1,346 @@
+"""Find what to guard in a module: its public functions, methods and constructors.
+
+Read with libcst, never imported here (the probe subprocess imports the code). For each
+target we keep what input inference needs (parameters, annotations and defaults as
+source text, the docstring, which parameters the body checks against ``None``) and
+what the findings heuristic needs (the exception names the module raises on purpose
+or documents).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+__all__ = ["ModuleInfo", "Param", "Target", "discover", "module_name"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a target (``self``/``cls`` excluded).
+
+    :param kind: ``positional`` (positional-or-keyword or positional-only),
+        ``keyword`` (keyword-only), ``star`` (``*args``) or ``double_star`` (``**kw``).
+    :param none_checked: the body compares this name with ``None`` (so None is a
+        valid input the code means to handle).
+    """
+
+    name: str
+    kind: str
+    annotation: str | None
+    default: str | None
+    none_checked: bool
+
+
+@dataclass(frozen=True)
+class Target:
+    """A callable to guard: ``func``, ``Class`` (its constructor) or ``Class.method``.
+
+    :param kind: ``function``, ``constructor``, ``method``, ``staticmethod`` or ``classmethod``.
+    """
+
+    qualname: str
+    kind: str
+    params: tuple[Param, ...]
+    line: int
+    docstring: str
+    raises: tuple[str, ...]
+
+    @property
+    def class_name(self) -> str | None:
+        if self.kind == "function":
+            return None
+        return self.qualname.split(".")[0]
+
+    @property
+    def slug(self) -> str:
+        return self.qualname.replace(".", "_")
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    """The targets of one module in scope.
+
+    :param path: the file, relative to the repo root.
+    :param name: its dotted import name.
+    :param import_root: the folder (relative to the repo root) to put on ``sys.path``.
+    :param expected_exceptions: exception names raised on purpose (``raise X``) anywhere
+        in the module or named in a docstring; others raised by the baseline are findings.
+    """
+
+    path: Path
+    name: str
+    import_root: Path
+    targets: tuple[Target, ...]
+    expected_exceptions: frozenset[str]
+
+
+def module_name(root: Path, path: Path) -> tuple[str, Path]:
+    """The dotted name of ``path`` (relative to ``root``) and its import root.
+
+    The import root is the first folder upwards without an ``__init__.py``, which is
+    how a ``src/`` layout and a flat layout both resolve.
+    """
+    rel = Path(path)
+    parts = [rel.stem] if rel.stem != "__init__" else []
+    folder = rel.parent
+    while folder != Path(".") and (root / folder / "__init__.py").exists():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts), folder
+
+
+_DOC_RAISES = re.compile(
+    r"(?::raises?\s+([A-Za-z_][\w.]*)\s*:)|(?:^\s*([A-Z][A-Za-z_]*(?:Error|Exception|Warning))\b)"
+    r"|(?:\braises?\s+(?:an?\s+)?`*([A-Z][A-Za-z_]*(?:Error|Exception))`*)",
+    re.MULTILINE,
+)
+
+
+def _doc_exceptions(doc: str) -> set[str]:
+    found: set[str] = set()
+    for match in _DOC_RAISES.finditer(doc):
+        name = next(g for g in match.groups() if g)
+        found.add(name.rsplit(".", 1)[-1])
+    return found
+
+
+class _RaiseCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        exc = node.exc
+        if isinstance(exc, cst.Call):
+            exc = exc.func
+        if isinstance(exc, cst.Name):
+            self.names.append(exc.value)
+        elif isinstance(exc, cst.Attribute):
+            self.names.append(exc.attr.value)
+
+
+class _NoneChecks(cst.CSTVisitor):
+    """Names compared with ``None`` (``x is None``, ``x is not None``, ``x == None``)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        operands = [node.left] + [c.comparator for c in node.comparisons]
+        if any(isinstance(o, cst.Name) and o.value == "None" for o in operands):
+            for o in operands:
+                if isinstance(o, cst.Name) and o.value != "None":
+                    self.names.add(o.value)
+
+
+def _source(module: cst.Module, node: cst.CSTNode | None) -> str | None:
+    return None if node is None else module.code_for_node(node)
+
+
+def _is_generator(node: cst.FunctionDef) -> bool:
+    class _Yield(cst.CSTVisitor):
+        found = False
+
+        def visit_Yield(self, node: cst.Yield) -> None:
+            self.found = True
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False  # nested functions' yields are theirs
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+    visitor = _Yield()
+    for stmt in node.body.children:
+        stmt.visit(visitor)
+    return visitor.found
+
+
+def _decorators(node: cst.FunctionDef) -> set[str]:
+    names = set()
+    for dec in node.decorators:
+        expr = dec.decorator
+        if isinstance(expr, cst.Call):
+            expr = expr.func
+        if isinstance(expr, cst.Name):
+            names.add(expr.value)
+        elif isinstance(expr, cst.Attribute):
+            names.add(expr.attr.value)
+    return names
+
+
+def _params(module: cst.Module, node: cst.FunctionDef, drop_first: bool) -> tuple[Param, ...]:
+    checks = _NoneChecks()
+    node.body.visit(checks)
+    out: list[Param] = []
+
+    def add(param: cst.Param, kind: str) -> None:
+        annotation = param.annotation.annotation if param.annotation else None
+        out.append(
+            Param(
+                name=param.name.value,
+                kind=kind,
+                annotation=_source(module, annotation),
+                default=_source(module, param.default),
+                none_checked=param.name.value in checks.names,
+            )
+        )
+
+    p = node.params
+    positional = list(p.posonly_params) + list(p.params)
+    if drop_first and positional:
+        positional = positional[1:]
+    for param in positional:
+        add(param, "positional")
+    if isinstance(p.star_arg, cst.Param):
+        add(p.star_arg, "star")
+    for param in p.kwonly_params:
+        add(param, "keyword")
+    if p.star_kwarg is not None:
+        add(p.star_kwarg, "double_star")
+    return tuple(out)
+
+
+def _target(
+    module: cst.Module,
+    wrapper_positions: dict[cst.CSTNode, int],
+    node: cst.FunctionDef,
+    qualname: str,
+    kind: str,
+) -> Target:
+    collector = _RaiseCollector()
+    node.visit(collector)
+    doc = node.get_docstring() or ""
+    return Target(
+        qualname=qualname,
+        kind=kind,
+        params=_params(module, node, drop_first=kind in ("method", "constructor", "classmethod")),
+        line=wrapper_positions.get(node, 0),
+        docstring=doc,
+        raises=tuple(dict.fromkeys(collector.names)),
+    )
+
+
+def _public(name: str) -> bool:
+    return not name.startswith("_")
+
+
+def discover(root: Path, path: Path) -> ModuleInfo:
+    """Parse ``root / path`` and list its public targets, in source order."""
+    source = (root / path).read_text(encoding="utf-8")
+    wrapper = MetadataWrapper(cst.parse_module(source))
+    module = wrapper.module
+    positions = {node: pos.start.line for node, pos in wrapper.resolve(PositionProvider).items()}
+    name, import_root = module_name(root, path)
+    targets: list[Target] = []
+    expected: set[str] = set()
+    collector = _RaiseCollector()
+    module.visit(collector)
+    expected.update(collector.names)
+    expected.update(_doc_exceptions(module.get_docstring() or ""))
+    explicit_all = _explicit_all(module)
+
+    def exported(n: str) -> bool:
+        return n in explicit_all if explicit_all is not None else _public(n)
+
+    for stmt in module.body:
+        if isinstance(stmt, cst.FunctionDef) and exported(stmt.name.value):
+            if isinstance(stmt.asynchronous, cst.Asynchronous) or _is_generator(stmt):
+                continue
+            target = _target(module, positions, stmt, stmt.name.value, "function")
+            expected.update(_doc_exceptions(target.docstring))
+            targets.append(target)
+        elif isinstance(stmt, cst.ClassDef) and exported(stmt.name.value):
+            targets.extend(_class_targets(module, positions, stmt, expected))
+    return ModuleInfo(
+        path=Path(path),
+        name=name,
+        import_root=import_root,
+        targets=tuple(targets),
+        expected_exceptions=frozenset(expected),
+    )
+
+
+def _class_targets(
+    module: cst.Module,
+    positions: dict[cst.CSTNode, int],
+    node: cst.ClassDef,
+    expected: set[str],
+) -> list[Target]:
+    cls = node.name.value
+    expected.update(_doc_exceptions(node.get_docstring() or ""))
+    if _is_exception_class(node):
+        return []
+    init: cst.FunctionDef | None = None
+    methods: list[Target] = []
+    for stmt in node.body.body:
+        if not isinstance(stmt, cst.FunctionDef):
+            continue
+        method = stmt.name.value
+        decorators = _decorators(stmt)
+        if method == "__init__":
+            init = stmt
+            continue
+        if not _public(method) or isinstance(stmt.asynchronous, cst.Asynchronous):
+            continue
+        if decorators & {"property", "setter", "deleter", "cached_property", "abstractmethod"}:
+            continue
+        if _is_generator(stmt):
+            continue
+        kind = (
+            "staticmethod"
+            if "staticmethod" in decorators
+            else "classmethod"
+            if "classmethod" in decorators
+            else "method"
+        )
+        target = _target(module, positions, stmt, f"{cls}.{method}", kind)
+        expected.update(_doc_exceptions(target.docstring))
+        methods.append(target)
+    if init is not None:
+        ctor = _target(module, positions, init, cls, "constructor")
+        ctor = Target(
+            ctor.qualname,
+            ctor.kind,
+            ctor.params,
+            positions.get(node, 0),
+            node.get_docstring() or "",
+            ctor.raises,
+        )
+    else:
+        ctor = Target(
+            cls, "constructor", (), positions.get(node, 0), node.get_docstring() or "", ()
+        )
+    return [ctor, *methods]
+
+
+def _is_exception_class(node: cst.ClassDef) -> bool:
+    for base in node.bases:
+        text = cst.Module([]).code_for_node(base.value)
+        if text.endswith(("Error", "Exception", "Warning")):
+            return True
+    return False
+
+
+def _explicit_all(module: cst.Module) -> set[str] | None:
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if (
+                isinstance(small, cst.Assign)
+                and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)
+                and small.targets[0].target.value == "__all__"
+                and isinstance(small.value, (cst.List, cst.Tuple))
+            ):
+                names = set()
+                for element in small.value.elements:
+                    if isinstance(element.value, cst.SimpleString):
+                        names.add(str(element.value.evaluated_value))
+                return names
+    return None

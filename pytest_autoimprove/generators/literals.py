@@ -1,0 +1,112 @@
+"""Values as Python source: inline literals in generated tests, when they round-trip.
+
+A recorded input or output is written inline when it can be rebuilt from source with
+nothing but builtins, so a reader sees ``("Hello World",) -> "hello-world"`` rather than
+a pickle key. The text is deterministic (sets are sorted by their elements' source) and
+short (a long repeated string or list becomes ``"x" * 3000``). Anything else goes to the
+data file beside the test.
+"""
+
+from __future__ import annotations
+
+import math
+
+from pytest_autoimprove.compare import same
+
+__all__ = ["to_source"]
+
+_MAX_LEN = 400
+_IMMUTABLE = (str, bytes, int, float, bool, type(None))
+
+
+def to_source(value: object) -> str | None:
+    """Source text that evaluates to a value structurally equal to ``value``, or ``None``."""
+    try:
+        text = _src(value, 0)
+    except (_NotLiteral, RecursionError):
+        return None
+    if len(text) > 4 * _MAX_LEN:
+        return None
+    try:
+        rebuilt = eval(text, {"__builtins__": {"float": float, "set": set, "frozenset": frozenset}})  # noqa: S307
+    except Exception:  # noqa: BLE001 - any failure just means "not inline"
+        return None
+    return text if same(rebuilt, value) else None
+
+
+class _NotLiteral(Exception):
+    pass
+
+
+def _src(value: object, depth: int) -> str:
+    if depth > 20:
+        raise _NotLiteral
+    tp = type(value)
+    if value is None or tp is bool:
+        return repr(value)
+    if tp is int:
+        return repr(value)
+    if tp is float:
+        assert isinstance(value, float)
+        if math.isnan(value):
+            return 'float("nan")'
+        if math.isinf(value):
+            return 'float("inf")' if value > 0 else '-float("inf")'
+        return repr(value)
+    if tp is complex:
+        return repr(value) if all(math.isfinite(p) for p in (value.real, value.imag)) else _fail()  # type: ignore[attr-defined]
+    if tp in (str, bytes):
+        return _repeated(value) or repr(value)  # type: ignore[arg-type]
+    if tp in (list, tuple):
+        items = list(value)  # type: ignore[call-overload]
+        rep = _repeated_list(items, depth)
+        if rep:
+            return rep if tp is list else f"tuple({rep})"
+        inner = [_src(v, depth + 1) for v in items]
+        if tp is tuple:
+            return "(" + inner[0] + ",)" if len(inner) == 1 else "(" + ", ".join(inner) + ")"
+        return "[" + ", ".join(inner) + "]"
+    if tp is dict:
+        assert isinstance(value, dict)
+        pairs = [f"{_src(k, depth + 1)}: {_src(v, depth + 1)}" for k, v in value.items()]
+        return "{" + ", ".join(pairs) + "}"
+    if tp in (set, frozenset):
+        inner = sorted(_src(v, depth + 1) for v in value)  # type: ignore[attr-defined]
+        body = ", ".join(inner)
+        if tp is frozenset:
+            return f"frozenset({{{body}}})" if inner else "frozenset()"
+        return f"{{{body}}}" if inner else "set()"
+    raise _NotLiteral
+
+
+def _fail() -> str:
+    raise _NotLiteral
+
+
+def _repeated(text: str | bytes) -> str | None:
+    if len(text) <= 60:
+        return None
+    for size in range(1, 9):
+        unit = text[:size]
+        if len(text) % size == 0 and unit * (len(text) // size) == text:
+            return f"{unit!r} * {len(text) // size}"
+    if len(text) > _MAX_LEN:
+        raise _NotLiteral
+    return None
+
+
+def _repeated_list(items: list[object], depth: int) -> str | None:
+    if len(items) <= 30:
+        return None
+    for size in range(1, 9):
+        unit = items[:size]
+        if not all(type(u) in _IMMUTABLE for u in unit):
+            break
+        if len(items) % size == 0 and all(
+            type(items[i]) is type(unit[i % size]) and same(items[i], unit[i % size])
+            for i in range(len(items))
+        ):
+            return "[" + ", ".join(_src(v, depth + 1) for v in unit) + f"] * {len(items) // size}"
+    if len(items) > _MAX_LEN:
+        raise _NotLiteral
+    return None

@@ -1,0 +1,199 @@
+"""Planning: which calls to record for each target, before the baseline is probed.
+
+For every target the plan lists candidate calls, each with an id saying where its
+input came from (``real-N``: the project's own tests; ``sample-N`` and ``random-N``:
+inferred from annotations, defaults, docstrings and names; ``<risk>-<param>-N``: an
+edge value probing a catalog risk) and whether the input is *valid* for its inferred
+type (a crash of the baseline on a valid edge input is a finding, not a frozen
+behaviour). Values here are builtins only: user objects from the tracer stay pickled.
+"""
+
+from __future__ import annotations
+
+import pickle
+import random
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pytest_autoimprove.generators.discover import ModuleInfo, Param, Target
+from pytest_autoimprove.generators.tracer import TracedCall
+from pytest_autoimprove.generators.values import (
+    Kind,
+    edge_values,
+    infer_kind,
+    random_value,
+    sample_values,
+    strategy_source,
+)
+
+__all__ = ["Candidate", "TargetCandidates", "plan_module"]
+
+#: Recorded real calls kept per target, random calls added, edge cases per parameter.
+MAX_REAL = 12
+N_RANDOM = 4
+MAX_EDGES_PER_PARAM = 10
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One call to probe on the baseline."""
+
+    id: str
+    group: str  # "recorded" or "edge"
+    risk: str
+    payload: bytes
+    valid: bool
+    origin: str  # "real", "sample", "random", "edge"
+    describe: str = ""
+
+
+@dataclass
+class TargetCandidates:
+    """A target, its inferred parameter kinds and its candidate calls."""
+
+    target: Target
+    kinds: dict[str, Kind]
+    candidates: list[Candidate] = field(default_factory=list)
+    strategies: dict[str, str] | None = None
+
+
+def _eval_source(text: str | None) -> tuple[bool, Any]:
+    if text is None:
+        return False, None
+    try:
+        return True, eval(
+            text,
+            {"__builtins__": {"float": float, "set": set, "frozenset": frozenset, "tuple": tuple}},
+        )  # noqa: S307
+    except Exception:  # noqa: BLE001 - not a literal we can read
+        return False, None
+
+
+def _traced_values(calls: Sequence[TracedCall], name: str) -> tuple[list[object], list[str]]:
+    values, sources = [], []
+    for call in calls:
+        source = call["sources"].get(name)
+        ok, value = _eval_source(source)
+        if ok and source is not None and source not in sources:
+            values.append(value)
+            sources.append(source)
+    return values, sources
+
+
+def _build_call(
+    params: Sequence[Param], chosen: Mapping[str, object]
+) -> tuple[tuple[object, ...], dict[str, object]] | None:
+    """Positional arguments for required positional params, keywords for the others."""
+    args: list[object] = []
+    kwargs: dict[str, object] = {}
+    for p in params:
+        if p.kind in ("star", "double_star"):
+            continue
+        if p.name not in chosen:
+            if p.default is None:
+                return None
+            continue
+        if p.kind == "positional" and p.default is None:
+            args.append(chosen[p.name])
+        else:
+            kwargs[p.name] = chosen[p.name]
+    return tuple(args), kwargs
+
+
+def plan_module(
+    info: ModuleInfo,
+    traced: Mapping[str, Sequence[TracedCall]],
+    *,
+    ctor_auto: Mapping[str, list[tuple[tuple[object, ...], dict[str, object]]]] | None = None,
+) -> list[TargetCandidates]:
+    """Candidate calls for every target of ``info`` (deterministic)."""
+    plans = []
+    for target in info.targets:
+        calls = list(traced.get(target.qualname, ()))
+        plans.append(_plan_target(info, target, calls))
+    return plans
+
+
+def _plan_target(info: ModuleInfo, target: Target, calls: list[TracedCall]) -> TargetCandidates:
+    kinds: dict[str, Kind] = {}
+    traced_sources: dict[str, list[str]] = {}
+    for p in target.params:
+        values, sources = _traced_values(calls, p.name)
+        kinds[p.name] = infer_kind(p, target.docstring, values)
+        traced_sources[p.name] = sources
+    plan = TargetCandidates(target, kinds)
+    # Methods are called on an instance built by a recorded or inferred constructor call;
+    # the probe picks the first constructor call that works ("auto").
+    ctor: object = "auto" if target.kind == "method" else None
+
+    for i, call in enumerate(calls[:MAX_REAL]):
+        payload = call["payload"]
+        plan.candidates.append(
+            Candidate(f"real-{i}", "recorded", "changed-behaviour", payload, True, "real")
+        )
+
+    usable = [p for p in target.params if p.kind not in ("star", "double_star")]
+    base: dict[str, object] = {}
+    for p in usable:
+        if p.default is not None:
+            continue
+        samples = sample_values(kinds[p.name])
+        base[p.name] = samples[0] if samples else None
+    seen_payloads = {c.payload for c in plan.candidates}
+
+    def add(
+        cid: str, group: str, risk_id: str, chosen: Mapping[str, object], valid: bool, origin: str
+    ) -> None:
+        built = _build_call(target.params, chosen)
+        if built is None:
+            return
+        try:
+            payload = pickle.dumps((built[0], built[1], ctor), protocol=4)
+        except Exception:  # noqa: BLE001 - cannot happen for builtins; stay safe
+            return
+        if payload in seen_payloads:
+            return
+        seen_payloads.add(payload)
+        plan.candidates.append(Candidate(cid, group, risk_id, payload, valid, origin))
+
+    if not calls or not usable:
+        add("sample-0", "recorded", "changed-behaviour", base, False, "sample")
+    # A second ordinary input, so sequence tests have an "a, b, a" to play.
+    second = dict(base)
+    for p in usable:
+        samples = sample_values(kinds[p.name])
+        if p.name in second and len(samples) > 1:
+            second[p.name] = samples[1]
+    add("sample-1", "recorded", "changed-behaviour", second, False, "sample")
+
+    seed = zlib.crc32(f"{info.name}:{target.qualname}".encode())
+    rng = random.Random(seed)
+    for i in range(N_RANDOM if usable else 0):
+        chosen = dict(base)
+        for p in usable:
+            if p.default is None or rng.random() < 0.3:
+                chosen[p.name] = random_value(kinds[p.name], rng)
+        add(f"random-{i}", "recorded", "changed-behaviour", chosen, False, "random")
+
+    for p in usable:
+        kind = kinds[p.name]
+        for j, (value, risk_id) in enumerate(edge_values(kind)[:MAX_EDGES_PER_PARAM]):
+            chosen = dict(base)
+            chosen[p.name] = value
+            valid = kind.confident or (value is None and kind.optional)
+            add(f"{risk_id}-{p.name}-{j}", "edge", risk_id, chosen, valid, "edge")
+
+    strategies: dict[str, str] | None = {}
+    for p in usable:
+        source = strategy_source(kinds[p.name], traced_sources[p.name][:20])
+        if source is None:
+            if p.default is None:
+                strategies = None
+                break
+            continue
+        assert strategies is not None
+        strategies[p.name] = source
+    plan.strategies = strategies
+    return plan

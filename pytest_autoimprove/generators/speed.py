@@ -1,0 +1,510 @@
+"""The built-in guardrail generator for speed and memory goals (and ``other``).
+
+An agent chasing speed or allocations tends to break the same things (see
+:mod:`.catalog`). This generator writes, per module in scope, tests that use the
+baseline code itself as the oracle:
+
+1. discover public functions, methods and constructors with libcst (:mod:`.discover`);
+2. record the arguments the project's own tests pass to them (:mod:`.tracer`);
+3. plan candidate calls: real ones, inferred ones, edge values per type (:mod:`.plan`);
+4. probe the baseline on them in a subprocess (:mod:`.probe`): outputs, exception types,
+   argument states, freshness; unexpected crashes on valid edge inputs become findings;
+5. render one test file per module plus the frozen baseline copy (:mod:`.render`,
+   :mod:`.baseline_copy`);
+6. verify: run the generated tests twice (different hash seeds) in a subprocess and
+   drop whatever fails on the untouched baseline, so nothing flaky is frozen.
+
+:func:`generate` is the plain entry point; :func:`pytest_autoimprove_generate` is the
+hook implementation the plugin manager calls.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_autoimprove.errors import UsageError
+from pytest_autoimprove.generators import (
+    Finding,
+    GeneratedFile,
+    GenerateRequest,
+    GenerationResult,
+)
+from pytest_autoimprove.generators.baseline_copy import baseline_files
+from pytest_autoimprove.generators.discover import ModuleInfo, discover
+from pytest_autoimprove.generators.plan import TargetCandidates, plan_module
+from pytest_autoimprove.generators.render import CaseText, ModulePlan, TargetPlan, render_module
+from pytest_autoimprove.generators.tracer import TracedCall, run_tracer
+
+__all__ = ["FAMILIES", "generate", "pytest_autoimprove_generate"]
+
+#: The goal families this generator serves.
+FAMILIES = ("speed", "memory", "other")
+NAME = "speed"
+#: How many times verification re-renders after dropping failing tests.
+MAX_VERIFY_ROUNDS = 3
+_DROP_STATUSES = {
+    "timeout",
+    "nondeterministic",
+    "unloadable",
+    "unpicklable",
+    "probe-error",
+    "no-instance",
+}
+
+
+@pytest.hookimpl
+def pytest_autoimprove_generate(request: GenerateRequest) -> GenerationResult | None:
+    """Hook implementation: guardrails for speed, memory and other goals."""
+    if request.kind not in FAMILIES:
+        return None
+    return generate(request)
+
+
+@dataclass
+class _Stats:
+    dropped: int = 0
+    kept: int = 0
+
+
+def generate(
+    request: GenerateRequest, *, trace: bool = True, verify: bool = True
+) -> GenerationResult:
+    """Write guardrail tests for every module of ``request`` (files are returned, not written).
+
+    :param trace: record real inputs by running the project's tests (off in some tests).
+    :param verify: run the generated tests on the baseline and drop what fails.
+    """
+    started = time.monotonic()
+    root = request.root.resolve()
+    notes: list[str] = []
+    infos: list[ModuleInfo] = []
+    for path in request.modules:
+        if not (root / path).is_file():
+            raise UsageError(
+                f"{Path(path).as_posix()}: no such file in scope; fix the scope in improve.md"
+            )
+        try:
+            infos.append(discover(root, Path(path)))
+        except Exception as error:  # noqa: BLE001 - libcst parse errors: note and go on
+            notes.append(
+                f"{Path(path).as_posix()}: not parsed ({type(error).__name__}); no guardrails"
+            )
+    infos = [i for i in infos if i.name]
+    traced: dict[str, dict[str, list[TracedCall]]] = {}
+    if trace and infos:
+        traced, note = _trace(request, root, infos)
+        if note:
+            notes.append(note)
+    planned = {info.name: plan_module(info, traced.get(info.name, {})) for info in infos}
+    probed = _probe(request, root, infos, planned)
+    findings: list[Finding] = []
+    plans: list[ModulePlan] = []
+    for info in infos:
+        record = probed["modules"].get(info.name, {})
+        if record.get("error"):
+            notes.append(
+                f"{info.path.as_posix()}: import failed ({record['error']}); no guardrails"
+            )
+            continue
+        plan, module_findings = _module_plan(request, info, planned[info.name], record)
+        findings.extend(module_findings)
+        plans.append(plan)
+    copy_files = baseline_files(root, request.output_dir, [(i.path, i.name) for i in infos])
+    if verify and plans:
+        notes.extend(_verify(root, request, plans, copy_files, infos))
+    files = _files(plans, copy_files)
+    elapsed = time.monotonic() - started
+    n_tests = sum(len(t.recorded) + len(t.edge) for p in plans for t in p.targets)
+    notes.append(f"{len(plans)} module(s), {n_tests} recorded cases, generated in {elapsed:.1f}s")
+    return GenerationResult(NAME, tuple(files), tuple(findings), tuple(notes))
+
+
+# --- tracing --------------------------------------------------------------------------
+
+
+def _test_command(request: GenerateRequest) -> list[str]:
+    config = request.config
+    check = getattr(config, "check", None)
+    text = getattr(check, "test", None)
+    if isinstance(text, str) and text.strip():
+        words = shlex.split(text)
+        if words and words[0] in ("pytest", "py.test"):
+            return [sys.executable, "-m", "pytest", *words[1:]]
+        return words
+    return [sys.executable, "-m", "pytest", "-q"]
+
+
+def _trace(
+    request: GenerateRequest, root: Path, infos: Sequence[ModuleInfo]
+) -> tuple[dict[str, dict[str, list[TracedCall]]], str | None]:
+    files = {str((root / i.path).resolve()): i.name for i in infos}
+    targets = {i.name: {t.qualname: t.kind for t in i.targets} for i in infos}
+    return run_tracer(
+        root,
+        _test_command(request),
+        files,
+        targets,
+        timeout=max(5.0, request.time_budget),
+        ignore=[request.output_dir.as_posix()],
+    )
+
+
+# --- probing --------------------------------------------------------------------------
+
+
+def _sys_path(root: Path, infos: Sequence[ModuleInfo]) -> list[str]:
+    return list(dict.fromkeys(str((root / i.import_root).resolve()) for i in infos))
+
+
+def _probe(
+    request: GenerateRequest,
+    root: Path,
+    infos: Sequence[ModuleInfo],
+    planned: dict[str, list[TargetCandidates]],
+) -> dict[str, Any]:
+    payload = {
+        "sys_path": _sys_path(root, infos),
+        "call_timeout": 2.0,
+        "modules": [
+            {
+                "name": info.name,
+                "surface_names": [t.qualname for t in info.targets],
+                "cases": [
+                    {
+                        "id": c.id,
+                        "qualname": tc.target.qualname,
+                        "kind": tc.target.kind,
+                        "payload": c.payload,
+                    }
+                    for tc in planned[info.name]
+                    for c in tc.candidates
+                ],
+            }
+            for info in infos
+        ],
+    }
+    with tempfile.TemporaryDirectory(prefix="autoimprove-probe-") as tmp:
+        inp, out = Path(tmp) / "in.pickle", Path(tmp) / "out.pickle"
+        inp.write_bytes(pickle.dumps(payload, protocol=4))
+        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+        code, tail = _run(
+            [sys.executable, "-m", "pytest_autoimprove.generators.probe", str(inp), str(out)],
+            cwd=root,
+            env=env,
+            timeout=max(30.0, request.time_budget * 2),
+        )
+        if not out.exists():
+            return {
+                "modules": {
+                    i.name: {"error": f"the probe failed (exit {code}): {tail}"} for i in infos
+                }
+            }
+        result: dict[str, Any] = pickle.loads(out.read_bytes())  # noqa: S301 - our probe's output
+        return result
+
+
+def _run(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> tuple[int, str]:
+    """Run ``argv`` in its own process group; kill the group on timeout. (exit code, output tail)"""
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(  # noqa: S603 - argument list, no shell
+            argv,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            code = -9
+        log.seek(0)
+        text = log.read().decode("utf-8", "replace")
+    return code, text[-2000:]
+
+
+# --- turning probe records into plans and findings -------------------------------------
+
+
+def _case_source(cid: str, sources: dict[str, str], raised: str | None, fresh: bool) -> str:
+    parts = [repr(cid), f"args={sources['args']}"]
+    if sources["kwargs"] != "{}":
+        parts.append(f"kwargs={sources['kwargs']}")
+    if sources["ctor"] != "None":
+        parts.append(f"ctor={sources['ctor']}")
+    if raised is not None:
+        parts.append(f"raises={raised!r}")
+    elif sources["returns"] != "None":
+        parts.append(f"returns={sources['returns']}")
+    if sources["args_after"] != "None":
+        parts.append(f"args_after={sources['args_after']}")
+    if sources["state"] != "None":
+        parts.append(f"state={sources['state']}")
+    if fresh:
+        parts.append("fresh=True")
+    return f"Case({', '.join(parts)})"
+
+
+def _raised_name(record: dict[str, Any]) -> str | None:
+    message = record.get("message")
+    if record.get("status") != "raised" or not message:
+        return None
+    return str(message).split(":", 1)[0]
+
+
+def _module_plan(
+    request: GenerateRequest,
+    info: ModuleInfo,
+    candidates: list[TargetCandidates],
+    record: dict[str, Any],
+) -> tuple[ModulePlan, list[Finding]]:
+    results = {(r["qualname"], r["id"]): r for r in record.get("cases", [])}
+    findings: list[Finding] = []
+    seen_findings: set[tuple[str, str]] = set()
+    expected = set(info.expected_exceptions)
+    targets: list[TargetPlan] = []
+    data: dict[str, bytes] = {}
+    ctor_sources: dict[str, list[str]] = {}
+    for tc in candidates:
+        t = tc.target
+        key: str
+        tp = TargetPlan(
+            t.qualname,
+            t.kind,
+            t.line,
+            positional=[p.name for p in t.params if p.kind == "positional" and p.default is None],
+        )
+        for cand in tc.candidates:
+            res = results.get((t.qualname, cand.id))
+            if res is None or res.get("status") in _DROP_STATUSES:
+                continue
+            raised = _raised_name(res)
+            if raised is not None:
+                on_purpose = bool(set(res.get("raises_mro", [])) & expected)
+                if cand.origin != "real" and not on_purpose:
+                    if cand.valid and cand.origin == "edge":
+                        finding_key = (t.qualname, raised)
+                        if finding_key not in seen_findings:
+                            seen_findings.add(finding_key)
+                            findings.append(
+                                Finding(
+                                    info.path,
+                                    t.line,
+                                    t.qualname,
+                                    f"the baseline raises {res['message']} on edge input {cand.id} "
+                                    f"(risk {cand.risk}); not frozen as expected behaviour",
+                                )
+                            )
+                    continue
+            sources = res.get("sources")
+            if sources is not None:
+                text = CaseText(
+                    cand.id, _case_source(cand.id, sources, raised, bool(res.get("fresh"))), None
+                )
+                if t.kind == "constructor" and raised is None:
+                    ctor_sources.setdefault(t.qualname, []).append(
+                        f"({sources['args']}, {sources['kwargs']})"
+                    )
+            else:
+                key = f"{t.qualname}/{cand.id}"
+                data[key] = res["pickle"]
+                text = CaseText(
+                    cand.id, None, key, comment="value kept in the data file (no literal form)"
+                )
+            if cand.group == "edge":
+                tp.edge.append(text)
+                tp.edge_risks.append(cand.risk)
+            else:
+                tp.recorded.append(text)
+                if raised is None and len(tp.state_ids) < 3:
+                    tp.state_ids.append(cand.id)
+        tp.strategies = tc.strategies
+        targets.append(tp)
+    for tp in targets:
+        if tp.kind == "method" and tp.strategies is not None:
+            cls = tp.qualname.partition(".")[0]
+            sources = ctor_sources.get(cls, [])[:10]
+            tp.ctor_sources = sources if sources else None
+            if not sources:
+                tp.strategies = None
+    surface = {k: v for k, v in record.get("surface", {}).items() if v is not None}
+    tolerance = request.tolerance
+    plan = ModulePlan(
+        path=info.path,
+        name=info.name,
+        import_root=info.import_root,
+        output_dir=request.output_dir,
+        goal=request.kind,
+        targets=targets,
+        surface=surface,
+        expected_exceptions=sorted(expected),
+        max_examples=request.max_examples,
+        tolerance=tolerance,
+        data=data,
+    )
+    return plan, findings
+
+
+# --- files and verification ------------------------------------------------------------
+
+
+def _files(plans: Sequence[ModulePlan], copy_files: Sequence[GeneratedFile]) -> list[GeneratedFile]:
+    files: list[GeneratedFile] = []
+    for plan in plans:
+        files.append(GeneratedFile(plan.test_path, render_module(plan)))
+        used = {
+            c.data_key
+            for t in plan.targets
+            for c in [*t.recorded, *t.edge]
+            if c.data_key and c.id not in t.dropped
+        }
+        if used:
+            blob = {k: plan.data[k] for k in sorted(used)}
+            files.append(GeneratedFile(plan.data_path, _data_bytes(blob)))
+    files.extend(copy_files)
+    return sorted(files, key=lambda f: f.path.as_posix())
+
+
+def _data_bytes(blob: dict[str, bytes]) -> bytes:
+    """A pickle of ``key -> Case``, built from the probe's pickles without loading them."""
+    # The generator never unpickles user objects: it writes a dict whose values are
+    # pickles, and load_cases unwraps them at test time.
+    return pickle.dumps({"format": 1, "cases": blob}, protocol=4)
+
+
+def _write(base: Path, files: Sequence[GeneratedFile]) -> None:
+    for f in files:
+        dest = base / f.path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(f.content, bytes):
+            dest.write_bytes(f.content)
+        else:
+            dest.write_text(f.content, encoding="utf-8")
+
+
+_INI = "[pytest]\nmarkers =\n    autoimprove_guard: a generated guardrail test\n"
+
+
+def _failures(xml_path: Path) -> tuple[set[tuple[str, str]], bool]:
+    """``(file stem, test name)`` of failed tests, and whether collection itself failed."""
+    if not xml_path.exists():
+        return set(), True
+    failed: set[tuple[str, str]] = set()
+    broken = False
+    for case in ET.parse(xml_path).getroot().iter("testcase"):
+        bad = case.find("failure") is not None or case.find("error") is not None
+        if not bad:
+            continue
+        name = case.get("name", "")
+        classname = case.get("classname", "")
+        if not name or name == classname.rsplit(".", 1)[-1]:
+            broken = True
+        failed.add((classname.rsplit(".", 1)[-1], name))
+    return failed, broken
+
+
+def _verify(
+    root: Path,
+    request: GenerateRequest,
+    plans: list[ModulePlan],
+    copy_files: Sequence[GeneratedFile],
+    infos: Sequence[ModuleInfo],
+) -> list[str]:
+    notes: list[str] = []
+    env_base = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(
+            [*_sys_path(root, infos), os.environ.get("PYTHONPATH", "")]
+        ).strip(os.pathsep),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env_base.pop("PYTEST_ADDOPTS", None)
+    for _round in range(MAX_VERIFY_ROUNDS):
+        changed = False
+        for seed in ("1", "2"):
+            with tempfile.TemporaryDirectory(prefix="autoimprove-verify-") as tmp:
+                base = Path(tmp)
+                _write(base, _files(plans, copy_files))
+                (base / "pytest.ini").write_text(_INI, encoding="utf-8")
+                xml = base / "report.xml"
+                argv = [
+                    sys.executable,
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                    "-p",
+                    "no:randomly",
+                    "-c",
+                    str(base / "pytest.ini"),
+                    "--rootdir",
+                    str(base),
+                    f"--junitxml={xml}",
+                    str(base / request.output_dir),
+                ]
+                env = dict(env_base, PYTHONHASHSEED=seed)
+                code, tail = _run(
+                    argv, cwd=base, env=env, timeout=max(120.0, request.time_budget * 2)
+                )
+                failed, broken = _failures(xml)
+                if code not in (0, 1) or broken:
+                    notes.append(
+                        f"the generated tests do not run on the baseline (exit {code}): "
+                        f"{tail[-500:]}"
+                    )
+                    for plan in plans:
+                        plan.targets = []
+                    return notes
+                changed |= _drop(plans, failed)
+        if not changed:
+            break
+    else:
+        notes.append(
+            "verification still saw failures after dropping; the last ones were dropped too"
+        )
+    return notes
+
+
+def _drop(plans: Sequence[ModulePlan], failed: set[tuple[str, str]]) -> bool:
+    changed = False
+    for plan in plans:
+        stem = plan.test_path.stem
+        for file_stem, name in failed:
+            if file_stem != stem:
+                continue
+            test, _, param = name.partition("[")
+            param = param.rstrip("]")
+            if test == "test_public_surface":
+                plan.drop_surface = True
+                changed = True
+                continue
+            for t in plan.targets:
+                names = t.test_names()
+                if test not in names.values():
+                    continue
+                if param and test in (names["recorded"], names["edge"]):
+                    if param not in t.dropped:
+                        t.dropped.add(param)
+                        changed = True
+                elif test not in t.dropped:
+                    t.dropped.add(test)
+                    changed = True
+    return changed
