@@ -14,6 +14,7 @@ from __future__ import annotations
 import configparser
 import hashlib
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -85,6 +86,14 @@ class Lock:
 
     @classmethod
     def loads(cls, text: str, source: str = LOCK_PATH) -> Lock:
+        """Read a lock; the fixed shape written by :meth:`dumps` is read without tomllib.
+
+        tomllib takes longer than hashing a large lock's files would, and the lock is
+        read on every guarded pytest session; a hand-edited lock falls back to it.
+        """
+        fast = _loads_fast(text)
+        if fast is not None:
+            return fast
         try:
             data = tomllib.loads(text)
             files = data.get("files", {})
@@ -103,6 +112,34 @@ class Lock:
                 f"{source}: unreadable lock ({exc}); restore it from git or run "
                 "`autoimprove-guard freeze`"
             ) from None
+
+
+_LOCK_ENTRY = re.compile(r'^("(?:[^"\\]|\\.)*") = \{ sha256 = "([0-9a-f]{64})", size = (\d+) \}$')
+_LOCK_HEADER = re.compile(r'^(format|guard_tests) = (\d+)$|^tool = ("(?:[^"\\]|\\.)*")$')
+
+
+def _loads_fast(text: str) -> Lock | None:
+    header: dict[str, Any] = {}
+    entries: dict[str, Entry] = {}
+    in_files = False
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        if line == "[files]":
+            in_files = True
+            continue
+        match = (_LOCK_ENTRY if in_files else _LOCK_HEADER).match(line)
+        if match is None:
+            return None
+        if in_files:
+            entries[json.loads(match[1])] = Entry(match[2], int(match[3]))
+        elif match[1]:
+            header[match[1]] = int(match[2])
+        else:
+            header["tool"] = json.loads(match[3])
+    if not in_files or set(header) != {"format", "guard_tests", "tool"}:
+        return None
+    return Lock(entries, header["guard_tests"], header["tool"], header["format"])
 
 
 @dataclass(frozen=True)
@@ -263,20 +300,24 @@ def _hash_files(tree: Snapshot, names: Sequence[str]) -> dict[str, Entry]:
     return entries
 
 
+_WHOLE_FILE = 16 << 20
 _CHUNK = 1 << 20
 
 
 def _hash_file(path: Path) -> Entry:
-    """Stream a file through sha256 with one reused buffer (as fast as hashlib gets)."""
-    digest = hashlib.sha256()
-    buffer = bytearray(_CHUNK)
-    view = memoryview(buffer)
-    size = 0
+    """sha256 of a file: read whole when small, streamed through one buffer when large."""
     with open(path, "rb", buffering=0) as handle:
+        if os.fstat(handle.fileno()).st_size <= _WHOLE_FILE:
+            data = handle.readall()
+            return Entry(hashlib.sha256(data).hexdigest(), len(data))
+        digest = hashlib.sha256()
+        buffer = bytearray(_CHUNK)
+        view = memoryview(buffer)
+        size = 0
         while count := handle.readinto(buffer):
             digest.update(view[:count])
             size += count
-    return Entry(digest.hexdigest(), size)
+        return Entry(digest.hexdigest(), size)
 
 
 def _pytest_section(name: str, section: str, data: bytes) -> bytes | None:
