@@ -17,7 +17,10 @@ import pluggy
 #: Third-party proposers and generators register under this entry point group.
 ENTRY_POINT_GROUP = "pytest_autoimprove"
 #: The built-in plugins, in the order they are asked (later registered = asked first).
-BUILTIN_PLUGINS: tuple[str, ...] = ()
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "pytest_autoimprove.proposers.command",
+    "pytest_autoimprove.proposers.agent",
+)
 
 
 def register_builtins(manager: pluggy.PluginManager) -> None:
