@@ -14,6 +14,7 @@ import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pytest_autoimprove.errors import UsageError
 
@@ -159,3 +160,264 @@ class Snapshot:
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
                 result[path] = None
         return result
+
+
+# ---------------------------------------------------------------------------
+# The loop's own worktree (GitPython, imported lazily: only the loop pays for it)
+
+#: Files the loop writes in the user's checkout, kept out of their ``git status``.
+LOOP_EXCLUDES = (".autoimprove/worktrees/", ".autoimprove/runs/")
+#: Caches that tools leave behind; never a proposal's change.
+_CACHE_PARTS = frozenset(
+    {"__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"}
+)
+#: git settings for the loop's own commits: no hooks, no signing prompt at 3 a.m.
+_COMMIT_SETTINGS = ("-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false")
+_FALLBACK_IDENTITY = {
+    "GIT_AUTHOR_NAME": "pytest-autoimprove",
+    "GIT_AUTHOR_EMAIL": "autoimprove@localhost",
+    "GIT_COMMITTER_NAME": "pytest-autoimprove",
+    "GIT_COMMITTER_EMAIL": "autoimprove@localhost",
+}
+
+
+def is_cache_path(path: str) -> bool:
+    """Byte code and tool caches: written by every test run, never part of a change."""
+    parts = path.split("/")
+    return any(part in _CACHE_PARTS for part in parts) or path.endswith((".pyc", ".pyo"))
+
+
+def exclude_locally(root: Path, patterns: Iterable[str] = LOOP_EXCLUDES) -> None:
+    """Add ``patterns`` to ``.git/info/exclude`` (never to the user's .gitignore)."""
+    common = Path(_git(root, ["rev-parse", "--git-common-dir"]).decode().strip())
+    if not common.is_absolute():
+        common = root / common
+    exclude = common / "info" / "exclude"
+    exclude.parent.mkdir(parents=True, exist_ok=True)
+    text = exclude.read_text(encoding="utf-8") if exclude.is_file() else ""
+    missing = [p for p in patterns if p not in text.splitlines()]
+    if missing:
+        prefix = "" if not text or text.endswith("\n") else "\n"
+        with exclude.open("a", encoding="utf-8") as handle:
+            handle.write(prefix + "".join(f"{p}\n" for p in missing))
+
+
+@dataclass(frozen=True)
+class WorktreeChange:
+    """One path a proposal touched, relative to the worktree root.
+
+    :param status: ``modified``, ``added``, ``deleted`` or ``ignored`` (an ignored
+        file the proposal created: not committed, but it could still steer a run).
+    """
+
+    path: str
+    status: str
+
+
+class Worktree:
+    """The loop's own git worktree on branch ``autoimprove/<run-id>``.
+
+    Every write the loop makes to git happens here, never in the user's checkout:
+    its HEAD, index, stash and files are not touched (only ``.git`` gains the
+    worktree's metadata, the branch and ``refs/autoimprove/*``).
+    """
+
+    def __init__(self, repo_root: Path, path: Path, branch: str) -> None:
+        self.repo_root = repo_root
+        self.path = path
+        self.branch = branch
+
+    @classmethod
+    def create(cls, repo_root: Path, path: Path, branch: str, start: str = "HEAD") -> Worktree:
+        """Check out ``start`` into a new worktree at ``path`` on a new ``branch``."""
+        import git
+
+        sha = resolve(repo_root, start)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            git.Repo(repo_root).git.worktree("add", "-b", branch, str(path), sha)
+        except git.GitCommandError as exc:
+            raise GitError(f"git worktree add {path}: {_git_message(exc)}") from None
+        return cls(repo_root, path, branch)
+
+    @classmethod
+    def reopen(cls, repo_root: Path, path: Path, branch: str) -> Worktree:
+        """The worktree of an earlier run, re-created from its branch if it was removed."""
+        import git
+
+        tree = cls(repo_root, path, branch)
+        if (path / ".git").exists():
+            return tree
+        repo = git.Repo(repo_root)
+        try:
+            repo.git.worktree("prune")
+            repo.git.worktree("add", "--force", str(path), branch)
+        except git.GitCommandError as exc:
+            raise GitError(f"git worktree add {path}: {_git_message(exc)}") from None
+        return tree
+
+    def _repo(self) -> Any:
+        import git
+
+        return git.Repo(self.path)
+
+    def head(self) -> str:
+        return str(self._repo().git.rev_parse("HEAD"))
+
+    def changes(self, base: str) -> list[WorktreeChange]:
+        """What differs from commit ``base``: tracked edits, new files, ignored new files.
+
+        A proposer that committed on its own is seen too (the diff is taken against
+        ``base``, not HEAD). Caches (``__pycache__``, ``.pytest_cache``) are left out.
+        """
+        repo = self._repo()
+        found: dict[str, str] = {}
+        diff = repo.git.diff("--name-status", "-z", "--no-renames", base, "--")
+        fields = [f for f in diff.split("\0") if f]
+        for status, name in zip(fields[::2], fields[1::2], strict=False):
+            found[name] = {"A": "added", "D": "deleted"}.get(status[:1], "modified")
+        untracked = repo.git.ls_files("-z", "--others", "--exclude-standard")
+        for name in untracked.split("\0"):
+            if name:
+                found[name] = "added"
+        ignored = repo.git.ls_files(
+            "-z", "--others", "--ignored", "--exclude-standard", "--directory"
+        )
+        for name in ignored.split("\0"):
+            name = name.rstrip("/")
+            if name and name not in found and not is_cache_path(name):
+                found[name] = "ignored"
+        return [WorktreeChange(p, s) for p, s in sorted(found.items()) if not is_cache_path(p)]
+
+    def added_lines(self, base: str) -> str:
+        """The lines a proposal added (tracked edits and new files), for scanning."""
+        repo = self._repo()
+        repo.git.add("-A", "--intent-to-add")
+        diff = str(repo.git.diff("--no-color", "-U0", "--no-ext-diff", base, "--"))
+        added = (line for line in diff.splitlines() if line.startswith("+"))
+        return "\n".join(line[1:] for line in added if not line.startswith("+++"))
+
+    def commit_all(self, message: str, base: str) -> str:
+        """Commit the whole tree on top of ``base`` (undoing the proposer's own commits)."""
+        repo = self._repo()
+        self._on_branch(repo)
+        repo.git.reset("--soft", base)
+        repo.git.add("-A")
+        repo.git.execute(
+            [
+                "git",
+                *_COMMIT_SETTINGS,
+                "commit",
+                "--no-verify",
+                "--allow-empty",
+                "-q",
+                "-m",
+                message,
+            ],
+            env=self._identity(repo),
+        )
+        return self.head()
+
+    def rewrite_message(self, commit: str, message: str) -> str:
+        """A copy of ``commit`` with ``message``, made the branch tip; returns its sha.
+
+        Built with ``commit-tree`` from the commit's own tree and parent, so whatever
+        a test run did to the index or the files cannot leak into it.
+        """
+        repo = self._repo()
+        tree = repo.git.rev_parse(f"{commit}^{{tree}}")
+        parents = repo.git.rev_list("--parents", "-n", "1", commit).split()[1:]
+        args = [arg for parent in parents for arg in ("-p", parent)]
+        new = repo.git.execute(
+            ["git", *_COMMIT_SETTINGS, "commit-tree", tree, *args, "-m", message],
+            env=self._identity(repo),
+        )
+        repo.git.update_ref(f"refs/heads/{self.branch}", str(new).strip())
+        return str(new).strip()
+
+    def amend(self, message: str) -> str:
+        """Rewrite the last commit's message (to add the ``Result:`` trailer)."""
+        repo = self._repo()
+        repo.git.execute(
+            [
+                "git",
+                *_COMMIT_SETTINGS,
+                "commit",
+                "--amend",
+                "--no-verify",
+                "--allow-empty",
+                "-q",
+                "-m",
+                message,
+            ],
+            env=self._identity(repo),
+        )
+        return self.head()
+
+    def message(self, commit: str = "HEAD") -> str:
+        return str(self._repo().git.log("-1", "--format=%B", commit))
+
+    def reset(self, commit: str, *, recover: bool = False) -> None:
+        """Put branch, index and files back to ``commit``; remove every new file.
+
+        ``recover``: first remove a stale ``index.lock`` left by a git process that
+        was killed (the worktree is the loop's own; nobody else writes to it).
+        """
+        repo = self._repo()
+        if recover:
+            git_dir = Path(str(repo.git.rev_parse("--absolute-git-dir")))
+            (git_dir / "index.lock").unlink(missing_ok=True)
+        self._on_branch(repo)
+        repo.git.reset("--hard", "-q", commit)
+        repo.git.clean("-ffdxq")
+
+    def remove_ignored(self) -> None:
+        """Delete ignored files (a proposal's untracked leftovers must not steer a run)."""
+        self._repo().git.clean("-ffdXq")
+
+    def keep_ref(self, ref: str, commit: str) -> None:
+        """Keep ``commit`` reachable under ``ref`` (a discarded experiment's history)."""
+        self._repo().git.update_ref(ref, commit)
+
+    def _on_branch(self, repo: Any) -> None:
+        # A proposer may have switched branches or detached HEAD; come back.
+        repo.git.symbolic_ref("HEAD", f"refs/heads/{self.branch}")
+
+    def _identity(self, repo: Any) -> dict[str, str]:
+        env = dict(os.environ)
+        reader = repo.config_reader()
+        for key in ("name", "email"):
+            if not reader.has_option("user", key):
+                for role in ("AUTHOR", "COMMITTER"):
+                    variable = f"GIT_{role}_{key.upper()}"
+                    env.setdefault(variable, _FALLBACK_IDENTITY[variable])
+        return env
+
+
+def _git_message(exc: Any) -> str:
+    lines = str(getattr(exc, "stderr", "") or exc).strip().splitlines()
+    return lines[-1].strip().strip("'") if lines else "failed"
+
+
+def is_dirty(root: Path) -> bool:
+    """Whether the checkout has uncommitted changes (without touching its index)."""
+    out = _git(root, ["--no-optional-locks", "status", "--porcelain", "--untracked-files=normal"])
+    return bool(out.strip())
+
+
+def subject_since(root: Path, base: str) -> str | None:
+    """The subject of HEAD when something committed on top of ``base``, else ``None``."""
+    head = _git(root, ["rev-parse", "HEAD"]).decode().strip()
+    if head == resolve(root, base):
+        return None
+    return _git(root, ["log", "-1", "--format=%s", "HEAD"]).decode().strip() or None
+
+
+def change_summary(root: Path, base: str) -> str:
+    """``2 files changed, 5 insertions(+)`` against ``base``, untracked files counted."""
+    stat = _git(root, ["--no-optional-locks", "diff", "--shortstat", base, "--"]).decode().strip()
+    others = _git(root, ["ls-files", "--others", "--exclude-standard"]).decode().split()
+    parts = [stat] if stat else []
+    if others:
+        parts.append(f"{len(others)} new file{'s' if len(others) != 1 else ''}")
+    return ", ".join(parts) or "no change"

@@ -1,0 +1,84 @@
+"""A scripted stand-in for an AI agent: does what plan.json says for this experiment.
+
+Usage: python fake_agent.py PLAN.json   (run by the loop in its worktree)
+PLAN.json is a list of actions, one per experiment (1-based); past its end: noop.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def bump(step: int) -> None:
+    path = Path("mod.py")
+    text = path.read_text()
+    value = int(re.search(r"VALUE = (-?\d+)", text).group(1))  # type: ignore[union-attr]
+    path.write_text(text.replace(f"VALUE = {value}", f"VALUE = {value + step}"))
+
+
+def main() -> int:
+    plan = json.loads(Path(sys.argv[1]).read_text())
+    number = int(os.environ["AUTOIMPROVE_EXPERIMENT"])
+    assert Path(os.environ["AUTOIMPROVE_PROMPT_FILE"]).is_file()
+    action = plan[number - 1] if number <= len(plan) else "noop"
+    log = Path(sys.argv[1]).with_suffix(".calls")
+    with log.open("a") as handle:
+        handle.write(f"{number} {action}\n")
+    if action == "improve":
+        bump(1)
+    elif action == "worse":
+        bump(-1)
+    elif action == "break":
+        bump(1)
+        Path("mod.py").write_text(Path("mod.py").read_text() + "\nBROKEN = True\n")
+    elif action == "guard":
+        path = Path("tests/autoimprove_guard/test_guard.py")
+        path.write_text(path.read_text().replace("< 1000", "< 10**9"))
+        bump(1)
+    elif action == "conftest":
+        Path("tests/conftest.py").write_text("collect_ignore = ['test_mod.py']\n")
+        bump(1)
+    elif action == "addopts":
+        path = Path("pyproject.toml")
+        path.write_text(path.read_text().replace('testpaths', 'addopts = "-k nothing"\ntestpaths'))
+        bump(1)
+    elif action == "outside":
+        Path("README.md").write_text("changed\n")
+        bump(1)
+    elif action == "bench":
+        Path("bench.py").write_text("print('SCORE: 1000000')\n")
+    elif action == "exit0":
+        bump(1)
+        Path("mod.py").write_text(Path("mod.py").read_text() + "\nEXIT = True\n")
+    elif action == "crash":
+        print("agent blew up", file=sys.stderr)
+        return 3
+    elif action == "hang":
+        time.sleep(600)
+    elif action == "fork":
+        child = subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(600)"],
+        )
+        Path(sys.argv[1]).with_suffix(".child").write_text(str(child.pid))
+        bump(1)
+    elif action == "commit":
+        bump(1)
+        subprocess.run(["git", "commit", "-qam", "agent's own commit"], check=True)
+    elif action == "snapshot":
+        bump(1)
+        Path("mod.py").write_text(Path("mod.py").read_text() + "\n# run with --snapshot-update\n")
+    elif action == "slow":
+        time.sleep(float(os.environ.get("FAKE_AGENT_SLEEP", "0.5")))
+        bump(1)
+    print(f"DESCRIPTION: {action} at experiment {number}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
