@@ -23,7 +23,13 @@ from pytest_autoimprove.errors import AutoimproveError, ExitCode, GuardError, Us
 PROG = "autoimprove-guard"
 
 #: Subcommands implemented in their own modules: name -> (module, one-line help).
-COMMAND_MODULES: dict[str, tuple[str, str]] = {}
+COMMAND_MODULES: dict[str, tuple[str, str]] = {
+    "init": (
+        "pytest_autoimprove.init",
+        "detect the repo, write improve.md (and an eval harness where the goal needs one), "
+        "generate and freeze guardrails, measure the baseline",
+    ),
+}
 
 
 def _examples(*lines: str) -> str:
@@ -71,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
             epilog=_examples(*examples) if examples else None,
         )
-        sub.set_defaults(run=run)
+        sub.set_defaults(handler=run)
         return sub
 
     generate = add(
@@ -285,11 +291,11 @@ def _generate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if getattr(args, "run", None) is None:
+    if getattr(args, "handler", None) is None:
         parser.print_help()
         return ExitCode.CONFIG_ERROR
     try:
-        return int(args.run(args))
+        return int(args.handler(args))
     except AutoimproveError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return int(exc.exit_code)
