@@ -1,0 +1,386 @@
+"""The ``tune`` proposer: what it finds, how it rewrites, and how its search behaves.
+
+The search is exercised the way the loop drives it: propose, score the tree with a
+toy objective, keep the change or put the file back, and hand the outcome back
+through ``context.history``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from pytest_autoimprove.config import ImproveConfig, parse_text
+from pytest_autoimprove.errors import ConfigError
+from pytest_autoimprove.proposers import PastExperiment, ProposalContext, tune
+from pytest_autoimprove.proposers.tune import (
+    EXHAUSTED,
+    STATE_FILE,
+    Constant,
+    apply_move,
+    find_constants,
+    select_constants,
+)
+
+Objective = Callable[[dict[str, float]], float]
+
+
+def make_config(root: Path, agent: str = "provider: tune", change: str = "") -> ImproveConfig:
+    text = f"# tuning\n\n## Change\n{change}\n\n## Check\nrun: python bench.py\ngoal: higher\n"
+    text += f"\n## Agent\n{agent}\n"
+    path = root / "improve.md"
+    path.write_text(text, encoding="utf-8")
+    return parse_text(text, path)
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def values(root: Path, name: str) -> dict[str, float]:
+    return {c.name: c.value for c in find_constants((root / name).read_bytes(), name)}
+
+
+def context(
+    root: Path,
+    config: ImproveConfig,
+    run_dir: Path,
+    number: int,
+    history: Sequence[PastExperiment] = (),
+) -> ProposalContext:
+    return ProposalContext(
+        worktree=root,
+        config=config,
+        run_dir=run_dir,
+        experiment=number,
+        baseline_score=0.0,
+        best_score=0.0,
+        history=tuple(history),
+    )
+
+
+class Loop:
+    """The keep/discard loop in miniature: keep strictly better scores, else restore."""
+
+    def __init__(self, root: Path, config: ImproveConfig, file: str, objective: Objective) -> None:
+        self.root = root
+        self.config = config
+        self.file = file
+        self.objective = objective
+        self.run_dir = root.parent / "runs" / "run-1"
+        self.history: list[PastExperiment] = []
+        self.best = objective(values(root, file))
+        #: (point before, description) of every proposal that changed something.
+        self.proposed: list[tuple[tuple[tuple[str, float], ...], str]] = []
+
+    def step(self, number: int | None = None) -> PastExperiment:
+        number = number if number is not None else len(self.history) + 1
+        before = (self.root / self.file).read_bytes()
+        point = tuple(sorted(values(self.root, self.file).items()))
+        proposal = tune.pytest_autoimprove_propose(
+            context(self.root, self.config, self.run_dir, number, self.history)
+        )
+        assert proposal is not None and proposal.failed is None
+        after = (self.root / self.file).read_bytes()
+        if after == before:
+            past = PastExperiment(number, "no-op", proposal.description)
+        else:
+            self.proposed.append((point, proposal.description))
+            score = self.objective(values(self.root, self.file))
+            delta = score - self.best
+            if delta > 0:
+                self.best = score
+                past = PastExperiment(number, "kept", proposal.description, score, delta)
+            else:
+                (self.root / self.file).write_bytes(before)
+                past = PastExperiment(number, "discarded", proposal.description, score, delta)
+        self.history.append(past)
+        return past
+
+    def run(self, steps: int) -> list[PastExperiment]:
+        return [self.step() for _ in range(steps)]
+
+
+# --- finding constants -------------------------------------------------------------------
+
+
+def test_find_constants_reads_every_numeric_form() -> None:
+    source = textwrap.dedent(
+        """\
+        import os
+
+        WEIGHT = 2.0
+        TOP_K: int = 10
+        RATIO: float = 2  # an int literal typed float
+        OFFSET = -3
+        DECAY = -0.5e-3
+        BIG = 1_000
+        HEX = 0x10
+        NAME = "text"
+        FLAG = True
+        lower_case = 4
+        TWICE = 1
+        TWICE = 2
+        A = B = 3
+
+        def f():
+            INNER = 5
+        """
+    )
+    found = {c.name: c for c in find_constants(source, "m.py")}
+    assert sorted(found) == ["BIG", "DECAY", "OFFSET", "RATIO", "TOP_K", "WEIGHT", "lower_case"]
+    assert found["WEIGHT"] == Constant("m.py", "WEIGHT", 2.0, "2.0", "float")
+    assert found["RATIO"].kind == "float" and found["RATIO"].text == "2"
+    assert found["OFFSET"].value == -3 and found["OFFSET"].text == "-3"
+    assert found["DECAY"].value == pytest.approx(-0.0005)
+    assert found["BIG"].value == 1000 and found["BIG"].kind == "int"
+
+
+def test_find_constants_sees_the_mark() -> None:
+    source = "A = 1.0  # autoimprove: tune\nB = 2.0  # note\nC = 3  #AutoImprove:tune (0..9)\n"
+    marked = {c.name: c.marked for c in find_constants(source, "m.py")}
+    assert marked == {"A": True, "B": False, "C": True}
+
+
+# --- rewriting ---------------------------------------------------------------------------
+
+TRICKY = (
+    "# -*- coding: utf-8 -*-\r\n"
+    '"""Ranking knobs."""\r\n'
+    "\r\n"
+    "BM25_TEXT_WEIGHT   =   2.0   # tuned by hand in 2019, see #12\r\n"
+    "TOP_K: int = 10\r\n"
+    "OFFSET = -  3  # a signed int\r\n"
+    "BIG = 1_000\r\n"
+    "x = [1,2,   3]\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "new", "old_text", "new_text"),
+    [
+        ("BM25_TEXT_WEIGHT", "4.0", "=   2.0   #", "=   4.0   #"),
+        ("TOP_K", "11", "TOP_K: int = 10", "TOP_K: int = 11"),
+        ("OFFSET", "-5", "-  3  #", "-  5  #"),
+        ("OFFSET", "0", "OFFSET = -  3  #", "OFFSET = 0  #"),
+        ("BIG", "2_000", "BIG = 1_000", "BIG = 2_000"),
+    ],
+)
+def test_rewrite_changes_the_literal_and_nothing_else(
+    tmp_path: Path, name: str, new: str, old_text: str, new_text: str
+) -> None:
+    path = tmp_path / "knobs.py"
+    path.write_bytes(TRICKY.encode())
+    constant = next(c for c in find_constants(TRICKY, "knobs.py") if c.name == name)
+    apply_move(tmp_path, constant, new)
+    assert path.read_bytes() == TRICKY.replace(old_text, new_text, 1).encode()
+
+
+def test_positive_int_becomes_negative_with_a_minus(tmp_path: Path) -> None:
+    path = write(tmp_path, "m.py", "SHIFT = 1  # x\n")
+    apply_move(tmp_path, find_constants(path.read_text(), "m.py")[0], "-1")
+    assert path.read_text() == "SHIFT = -1  # x\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "level", "direction", "expected"),
+    [
+        ("2.0", "float", 0, 1, "4.0"),
+        ("2.0", "float", 0, -1, "1.0"),
+        ("2.0", "float", 3, 1, "2.2"),
+        ("0.3", "float", 2, 1, "0.375"),
+        ("-0.5", "float", 0, 1, "-1.0"),
+        ("1e-05", "float", 0, 1, "2e-05"),
+        ("0.0", "float", 0, -1, "-1.0"),
+        ("2", "float", 1, -1, "1.5"),  # int literal typed float
+        ("2", "float", 0, 1, "4"),
+        ("3", "int", 0, 1, "4"),
+        ("3", "int", 2, -1, None),  # 3 - 4 < 1
+        ("256", "int", 1, 1, "276"),  # steps of 10 from 100
+        ("-2", "int", 3, -1, "-10"),
+    ],
+)
+def test_steps(text: str, kind: str, level: int, direction: int, expected: str | None) -> None:
+    constant = Constant("m.py", "W", float(text), text, kind)
+    floor = tune.int_floor(constant, constant.value)
+    assert tune.candidate(constant, level, direction, floor) == expected
+
+
+def test_ints_may_reach_zero_when_the_name_allows_it() -> None:
+    retries = Constant("m.py", "MAX_RETRIES", 1.0, "1", "int")
+    width = Constant("m.py", "WIDTH", 1.0, "1", "int")
+    assert tune.candidate(retries, 0, -1, tune.int_floor(retries, 1.0)) == "0"
+    assert tune.candidate(width, 0, -1, tune.int_floor(width, 1.0)) is None
+
+
+# --- selection ---------------------------------------------------------------------------
+
+
+def test_all_upper_case_constants_in_scope(tmp_path: Path) -> None:
+    write(tmp_path, "src/rank.py", "W = 2.0\nlow = 3\nK = 4\n")
+    write(tmp_path, "src/other.py", "X = 1.5\n")
+    write(tmp_path, "tests/test_rank.py", "T = 1.0\n")
+    config = make_config(tmp_path, change="scope: src/rank.py")
+    assert [c.key for c in select_constants(tmp_path, config)] == [
+        "src/rank.py::W",
+        "src/rank.py::K",
+    ]
+    anything = make_config(tmp_path)
+    keys = [c.key for c in select_constants(tmp_path, anything)]
+    assert keys == ["src/other.py::X", "src/rank.py::W", "src/rank.py::K"]
+
+
+def test_marked_constants_only_when_any_is_marked(tmp_path: Path) -> None:
+    write(tmp_path, "src/rank.py", "W = 2.0  # autoimprove: tune\nK = 4\n")
+    write(tmp_path, "src/other.py", "X = 1.5\nY = 2  # autoimprove: tune\n")
+    config = make_config(tmp_path, change="scope: src/*.py")
+    keys = [c.key for c in select_constants(tmp_path, config)]
+    assert keys == ["src/other.py::Y", "src/rank.py::W"]
+
+
+def test_named_constants_and_files(tmp_path: Path) -> None:
+    write(tmp_path, "src/rank.py", "W = 2.0\nK = 4\nlow = 0.5\n")
+    write(tmp_path, "src/other.py", "X = 1.5  # autoimprove: tune\nY = 3.0\n")
+    change = "scope: src/*.py"
+    one = make_config(tmp_path, "provider: tune\ntune: src/rank.py::K", change)
+    assert [c.key for c in select_constants(tmp_path, one)] == [
+        "src/other.py::X",
+        "src/rank.py::K",
+    ]
+    whole = make_config(tmp_path, "tune: src/rank.py", change)
+    assert whole.agent.provider == "tune"
+    assert [c.name for c in select_constants(tmp_path, whole)] == ["X", "W", "K", "low"]
+
+
+@pytest.mark.parametrize(
+    ("agent", "change", "message"),
+    [
+        ("tune: src/nope.py::W", "scope: src/*.py", "src/nope.py matches no Python file"),
+        ("tune: src/rank.py::Q", "scope: src/*.py", "has no numeric module-level constant 'Q'"),
+        ("tune: src/rank.py::W", "scope: src/other.py", "src/rank.py is not in scope"),
+        ("tune: src/broken.py", "scope: src/*.py", "cannot parse src/broken.py"),
+        ("provider: tune", "scope: src/other.py", "found no numeric module-level constant"),
+    ],
+)
+def test_bad_tune_specs_name_the_line(
+    tmp_path: Path, agent: str, change: str, message: str
+) -> None:
+    write(tmp_path, "src/rank.py", "W = 2.0\n")
+    write(tmp_path, "src/other.py", "name = 'x'\n")
+    write(tmp_path, "src/broken.py", "W = = 2\n")
+    config = make_config(tmp_path, agent, change)
+    with pytest.raises(ConfigError, match=message) as caught:
+        tune.propose(context(tmp_path, config, tmp_path / "run", 1))
+    assert str(caught.value).startswith("improve.md:11: ")  # the ## Agent line
+
+
+def test_other_providers_are_left_alone(tmp_path: Path) -> None:
+    write(tmp_path, "m.py", "W = 2.0\n")
+    config = make_config(tmp_path, "provider: command\ncommand: true")
+    assert tune.pytest_autoimprove_propose(context(tmp_path, config, tmp_path / "r", 1)) is None
+
+
+# --- the search --------------------------------------------------------------------------
+
+
+def test_converges_on_a_toy_objective(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write(root, "knobs.py", "W = 2.0  # weight\nN = 1\n")
+    config = make_config(root, change="scope: knobs.py")
+    loop = Loop(root, config, "knobs.py", lambda v: -((v["W"] - 8) ** 2) - (v["N"] - 5) ** 2)
+    history = loop.run(40)
+    assert values(root, "knobs.py")["W"] == pytest.approx(8.0, abs=0.5)
+    assert values(root, "knobs.py")["N"] == 5
+    kept = [p.description for p in history if p.status == "kept"]
+    assert "W 2.0 -> 4.0" in kept and "W 4.0 -> 8.0" in kept
+    assert any(d.startswith("N ") for d in kept)
+    # Never the same value twice from the same point.
+    assert len(loop.proposed) == len(set(loop.proposed))
+    # The file keeps its comment and layout.
+    assert (root / "knobs.py").read_text().startswith("W = 8.0  # weight\nN = ")
+
+
+def test_exhausts_and_then_changes_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write(root, "knobs.py", "W = 1.0\n")
+    config = make_config(root)
+    loop = Loop(root, config, "knobs.py", lambda v: -((v["W"] - 1) ** 2))
+    history = loop.run(12)
+    discarded = [p for p in history if p.status == "discarded"]
+    assert len(discarded) == 2 * len(tune.FLOAT_FACTORS)
+    assert history[-1].status == "no-op"
+    assert history[-1].description.startswith(EXHAUSTED)
+    assert (root / "knobs.py").read_text() == "W = 1.0\n"
+
+
+def two_peaks(v: dict[str, float]) -> float:
+    return -abs(v["A"] - 3) - abs(v["B"] - 7)
+
+
+def three_peaks(v: dict[str, float]) -> float:
+    return two_peaks(v) - abs(v["C"] - 1)
+
+
+def test_the_same_seed_gives_the_same_run(tmp_path: Path) -> None:
+    def descriptions(folder: Path) -> list[str]:
+        write(folder, "knobs.py", "A = 1.0\nB = 3\nC = 0.25\n")
+        config = make_config(folder)
+        return [p.description for p in Loop(folder, config, "knobs.py", three_peaks).run(15)]
+
+    first = descriptions(tmp_path / "one" / "repo")
+    assert descriptions(tmp_path / "two" / "repo") == first
+
+
+def test_state_survives_a_resume(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write(root, "knobs.py", "A = 1.0\nB = 3\n")
+    config = make_config(root)
+    loop = Loop(root, config, "knobs.py", two_peaks)
+    loop.run(6)
+    assert (loop.run_dir / STATE_FILE).is_file()
+    # A kill during experiment 7: the proposal was written, the loop then reset the
+    # tree and runs experiment 7 again after the resume. The same step comes back.
+    before = (root / "knobs.py").read_bytes()
+    first = tune.propose(context(root, config, loop.run_dir, 7, loop.history))
+    (root / "knobs.py").write_bytes(before)
+    again = loop.step(7)
+    assert again.description == first.description
+    loop.run(20)
+    assert len(loop.proposed) == len(set(loop.proposed))
+
+
+def test_history_descriptions_stand_in_for_a_lost_state_file(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write(root, "knobs.py", "A = 1.0\n")
+    config = make_config(root)
+    loop = Loop(root, config, "knobs.py", lambda v: -((v["A"] - 1) ** 2))
+    loop.run(4)
+    (loop.run_dir / STATE_FILE).unlink()
+    loop.run(10)
+    assert len(loop.proposed) == len(set(loop.proposed)) == 2 * len(tune.FLOAT_FACTORS)
+
+
+def test_a_corrupt_state_file_is_started_over(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write(root, "knobs.py", "A = 1.0\n")
+    config = make_config(root)
+    run_dir = tmp_path / "runs" / "r"
+    run_dir.mkdir(parents=True)
+    (run_dir / STATE_FILE).write_text("{not json", encoding="utf-8")
+    proposal = tune.propose(context(root, config, run_dir, 1))
+    assert proposal.description.startswith("A 1.0 -> ")
+
+
+def test_same_name_in_two_files_is_described_with_its_path(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write(root, "a.py", "W = 2.0\n")
+    write(root, "b.py", "W = 3.0\n")
+    config = make_config(root)
+    proposal = tune.propose(context(root, config, tmp_path / "runs" / "r", 1))
+    assert proposal.description.startswith(("a.py::W 2.0 -> ", "b.py::W 3.0 -> "))
