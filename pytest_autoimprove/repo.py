@@ -421,3 +421,11 @@ def change_summary(root: Path, base: str) -> str:
     if others:
         parts.append(f"{len(others)} new file{'s' if len(others) != 1 else ''}")
     return ", ".join(parts) or "no change"
+
+
+def diff(root: Path, old: str, new: str) -> str:
+    """The unified diff from commit ``old`` to commit ``new`` (read-only; for reports)."""
+    out = _git(
+        root, ["diff", "--no-color", "--no-ext-diff", resolve(root, old), resolve(root, new), "--"]
+    )
+    return out.decode("utf-8", "replace")
