@@ -306,7 +306,7 @@ class Loop:
         state, tree = self.state, self.worktree
         assert state is not None and tree is not None
         if state.best_commit is not None:
-            tree.reset(state.best_commit)
+            tree.reset(state.best_commit, recover=True)
         from pytest_autoimprove.config import find_config_path, load_config
 
         user_path = find_config_path(self.root, self.options.improve_file)

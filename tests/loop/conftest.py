@@ -36,7 +36,7 @@ command: {python} {agent} {plan}
 timeout: {agent_timeout}
 """
 
-MOD = '''\
+MOD = """\
 VALUE = 10
 
 
@@ -48,7 +48,7 @@ def value() -> int:
 
         os._exit(0)
     return VALUE
-'''
+"""
 
 BENCH = """\
 import mod

@@ -12,14 +12,30 @@ from conftest import ToyRepo, checkout_state, git, run_loop
 def test_mixed_run_keeps_exactly_the_improvements(toy: Callable[..., ToyRepo]) -> None:
     repo = toy(
         rounds=9,
-        plan=["improve", "break", "noop", "worse", "guard", "outside", "improve", "crash",
-              "conftest"],
+        plan=[
+            "improve",
+            "break",
+            "noop",
+            "worse",
+            "guard",
+            "outside",
+            "improve",
+            "crash",
+            "conftest",
+        ],
     )
     before = checkout_state(repo.root)
     code, out = run_loop(repo)
     assert code == 0, out
     assert repo.statuses() == [
-        "kept", "failed", "no-op", "discarded", "tampered", "out-of-scope", "kept", "crashed",
+        "kept",
+        "failed",
+        "no-op",
+        "discarded",
+        "tampered",
+        "out-of-scope",
+        "kept",
+        "crashed",
         "tampered",
     ]
     assert checkout_state(repo.root) == before
@@ -37,8 +53,7 @@ def test_mixed_run_keeps_exactly_the_improvements(toy: Callable[..., ToyRepo]) -
     assert "baseline 10 -> best 12" in out
     assert f"git merge {branch}" in out
     tsv = (repo.run_dirs()[-1] / "results.tsv").read_text().splitlines()
-    assert tsv[0].split("\t") == ["experiment", "commit", "score", "delta", "status",
-                                  "description"]
+    assert tsv[0].split("\t") == ["experiment", "commit", "score", "delta", "status", "description"]
     assert len(tsv) == 10
 
 

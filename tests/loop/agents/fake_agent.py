@@ -46,7 +46,7 @@ def main() -> int:
         bump(1)
     elif action == "addopts":
         path = Path("pyproject.toml")
-        path.write_text(path.read_text().replace('testpaths', 'addopts = "-k nothing"\ntestpaths'))
+        path.write_text(path.read_text().replace("testpaths", 'addopts = "-k nothing"\ntestpaths'))
         bump(1)
     elif action == "outside":
         Path("README.md").write_text("changed\n")

@@ -1,0 +1,111 @@
+"""The gate judges by its own report, not by pytest's exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from pytest_autoimprove.gate import as_pytest_argv, run_gate, snapshot_flag
+
+
+def gate(
+    tmp_path: Path,
+    tests: str,
+    *,
+    guard: str | None = None,
+    guard_tests: int = 0,
+    command: str | None = None,
+    args: tuple[str, ...] = (),
+) -> tuple[bool, str]:
+    (tmp_path / "tests").mkdir(exist_ok=True)
+    (tmp_path / "tests" / "test_a.py").write_text(tests)
+    if guard is not None:
+        (tmp_path / "tests" / "autoimprove_guard").mkdir(exist_ok=True)
+        (tmp_path / "tests" / "autoimprove_guard" / "test_g.py").write_text(guard)
+    reports = tmp_path / "reports"
+    reports.mkdir(exist_ok=True)
+    result = run_gate(
+        tmp_path,
+        command=command,
+        pytest_args=("-p", "no:cacheprovider", *args),
+        guard_tests=guard_tests,
+        report_dir=reports,
+        timeout=60,
+        env={},
+    )
+    assert not list(reports.glob("gate-*"))  # reports are removed after reading
+    return result.passed, result.reason
+
+
+GUARD_OK = "import pytest\n\n@pytest.mark.autoimprove_guard\ndef test_g():\n    pass\n"
+
+
+@pytest.mark.parametrize(
+    ("tests", "reason"),
+    [
+        ("def test_a():\n    pass\n\ndef test_b():\n    import os; os._exit(0)\n", "ended before"),
+        ("import sys\nsys.exit(0)\n", "pytest exited with"),
+        (
+            "import pytest\n\ndef test_a():\n    pytest.exit('bye', returncode=0)\n\n"
+            "def test_b():\n    pass\n",
+            "never ran",
+        ),
+        ("def test_a():\n    assert 0\n", "test_a failed"),
+    ],
+)
+def test_exit_code_zero_is_not_enough(tmp_path: Path, tests: str, reason: str) -> None:
+    passed, why = gate(tmp_path, tests)
+    assert not passed
+    assert reason in why
+
+
+@pytest.mark.parametrize(
+    "guard",
+    [
+        "import pytest\n\n@pytest.mark.autoimprove_guard\n@pytest.mark.skip\ndef test_g():\n"
+        "    pass\n",
+        "import pytest\n\n@pytest.mark.autoimprove_guard\n@pytest.mark.xfail\ndef test_g():\n"
+        "    assert 0\n",
+    ],
+)
+def test_skipped_or_xfailed_guard_test_fails(tmp_path: Path, guard: str) -> None:
+    passed, why = gate(tmp_path, "def test_a():\n    pass\n", guard=guard, guard_tests=1)
+    assert not passed
+    assert "guard test" in why
+
+
+def test_guard_count_must_match_the_lock(tmp_path: Path) -> None:
+    passed, why = gate(tmp_path, "def test_a():\n    pass\n", guard=GUARD_OK, guard_tests=2)
+    assert not passed
+    assert "only 1 of 2 guard tests" in why
+
+
+def test_guard_tests_run_even_when_filtered_out_or_not_pytest(tmp_path: Path) -> None:
+    assert gate(
+        tmp_path, "def test_a():\n    pass\n", guard=GUARD_OK, guard_tests=1, args=("-k", "test_a")
+    )[0]
+    assert gate(tmp_path, "", guard=GUARD_OK, guard_tests=1, command="true")[0]
+    passed, why = gate(tmp_path, "", guard=GUARD_OK, guard_tests=1, command="false")
+    assert not passed and "exited with 1" in why
+
+
+def test_pytest_command_detection() -> None:
+    assert as_pytest_argv(None) == [sys.executable, "-m", "pytest"]
+    assert as_pytest_argv("pytest -q tests") == ["pytest", "-q", "tests"]
+    assert as_pytest_argv("python3 -m pytest -x") == ["python3", "-m", "pytest", "-x"]
+    assert as_pytest_argv("make test") is None
+    assert as_pytest_argv("cd x && pytest") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pytest --snapshot-update", "--force-regen", "--inline-snapshot=fix", "--update-snapshots"],
+)
+def test_snapshot_flags_are_found(text: str) -> None:
+    assert snapshot_flag(text)
+
+
+def test_harmless_flags_are_not_snapshot_flags() -> None:
+    assert snapshot_flag("pytest -q --inline-snapshot=disable -k snapshot") is None

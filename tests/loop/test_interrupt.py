@@ -1,0 +1,56 @@
+"""Ctrl-C: the first finishes cleanly at the best commit, a second stops at once."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ToyRepo, checkout_state, subprocess_env
+
+
+def wait_for_call(repo: ToyRepo, count: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while len(repo.calls()) < count:
+        assert time.monotonic() < deadline, "the agent was never called"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("presses", [1, 2])
+def test_ctrl_c_leaves_the_worktree_at_the_best_commit(
+    toy: Callable[..., ToyRepo], presses: int
+) -> None:
+    repo = toy(rounds=5, plan=["improve", "hang"])
+    before = checkout_state(repo.root)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "--autoimprove"],
+        cwd=repo.root,
+        env=subprocess_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    wait_for_call(repo, 2)  # the agent hangs in experiment 2
+    time.sleep(0.3)
+    for _ in range(presses):
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130, out
+    assert "Traceback" not in out
+    journal = repo.journal()
+    worktree = Path(str(journal[0]["worktree"]))
+    assert "VALUE = 11" in (worktree / "mod.py").read_text()
+    status = subprocess.run(
+        ["git", "-C", str(worktree), "status", "--porcelain"], capture_output=True, text=True
+    ).stdout
+    assert status == ""
+    assert [e["reason"] for e in journal if e["event"] == "stop"] == ["interrupted"]
+    assert repo.statuses() == ["kept"]  # the interrupted experiment is not recorded
+    if presses == 1:
+        assert "to merge it: git merge" in out
+    assert checkout_state(repo.root) == before
