@@ -168,15 +168,6 @@ def _plan_target(info: ModuleInfo, target: Target, calls: list[TracedCall]) -> T
             second[p.name] = samples[1]
     add("sample-1", "recorded", "changed-behaviour", second, False, "sample")
 
-    seed = zlib.crc32(f"{info.name}:{target.qualname}".encode())
-    rng = random.Random(seed)
-    for i in range(N_RANDOM if usable else 0):
-        chosen = dict(base)
-        for p in usable:
-            if p.default is None or rng.random() < 0.3:
-                chosen[p.name] = random_value(kinds[p.name], rng)
-        add(f"random-{i}", "recorded", "changed-behaviour", chosen, False, "random")
-
     for p in usable:
         kind = kinds[p.name]
         for j, (value, risk_id) in enumerate(edge_values(kind)[:MAX_EDGES_PER_PARAM]):
@@ -184,6 +175,16 @@ def _plan_target(info: ModuleInfo, target: Target, calls: list[TracedCall]) -> T
             chosen[p.name] = value
             valid = kind.confident or (value is None and kind.optional)
             add(f"{risk_id}-{p.name}-{j}", "edge", risk_id, chosen, valid, "edge")
+
+    seed = zlib.crc32(f"{info.name}:{target.qualname}".encode())
+    rng = random.Random(seed)
+    for i in range(N_RANDOM if usable else 0):
+        chosen = dict(base)
+        for p in usable:
+            if p.default is None or rng.random() < 0.3:
+                chosen[p.name] = random_value(kinds[p.name], rng)
+        confident = all(kinds[p.name].confident for p in usable)
+        add(f"random-{i}", "recorded", "changed-behaviour", chosen, confident, "random")
 
     strategies: dict[str, str] | None = {}
     for p in usable:

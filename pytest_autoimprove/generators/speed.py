@@ -56,6 +56,9 @@ FAMILIES = ("speed", "memory", "other")
 NAME = "speed"
 #: How many times verification re-renders after dropping failing tests.
 MAX_VERIFY_ROUNDS = 3
+#: Crashes on these edge values are dropped, not reported: most code never meant to
+#: handle NaN, infinities or astronomically large inputs, and saying so is noise.
+_NO_FINDING_RISKS = {"nan-and-infinity", "huge-input"}
 _DROP_STATUSES = {
     "timeout",
     "nondeterministic",
@@ -110,6 +113,9 @@ def generate(
         if note:
             notes.append(note)
     planned = {info.name: plan_module(info, traced.get(info.name, {})) for info in infos}
+    # Exceptions raised on purpose anywhere in scope are expected everywhere in scope:
+    # a function calling a validating helper passes the helper's errors on.
+    expected = frozenset().union(*(i.expected_exceptions for i in infos)) if infos else frozenset()
     probed = _probe(request, root, infos, planned)
     findings: list[Finding] = []
     plans: list[ModulePlan] = []
@@ -120,7 +126,7 @@ def generate(
                 f"{info.path.as_posix()}: import failed ({record['error']}); no guardrails"
             )
             continue
-        plan, module_findings = _module_plan(request, info, planned[info.name], record)
+        plan, module_findings = _module_plan(request, info, planned[info.name], record, expected)
         findings.extend(module_findings)
         plans.append(plan)
     copy_files = baseline_files(root, request.output_dir, [(i.path, i.name) for i in infos])
@@ -274,11 +280,12 @@ def _module_plan(
     info: ModuleInfo,
     candidates: list[TargetCandidates],
     record: dict[str, Any],
+    expected_in_scope: frozenset[str],
 ) -> tuple[ModulePlan, list[Finding]]:
     results = {(r["qualname"], r["id"]): r for r in record.get("cases", [])}
     findings: list[Finding] = []
     seen_findings: set[tuple[str, str]] = set()
-    expected = set(info.expected_exceptions)
+    expected = set(info.expected_exceptions) | set(expected_in_scope)
     targets: list[TargetPlan] = []
     data: dict[str, bytes] = {}
     ctor_sources: dict[str, list[str]] = {}
@@ -299,7 +306,7 @@ def _module_plan(
             if raised is not None:
                 on_purpose = bool(set(res.get("raises_mro", [])) & expected)
                 if cand.origin != "real" and not on_purpose:
-                    if cand.valid and cand.origin == "edge":
+                    if cand.valid and cand.risk not in _NO_FINDING_RISKS:
                         finding_key = (t.qualname, raised)
                         if finding_key not in seen_findings:
                             seen_findings.add(finding_key)

@@ -189,12 +189,19 @@ def kind_of_value(value: object) -> Kind:
         name = _CONTAINER_TYPES[type(value)]
         items = list(value)
         item = _common([kind_of_value(v) for v in items[:20]]) if items else None
-        return Kind(name, item, confident=True)
+        return _container(name, item, bool(items))
     if type(value) is dict:
         values = list(value.values())[:20]
         item = _common([kind_of_value(v) for v in values]) if values else None
-        return Kind("dict", item, confident=True)
+        return _container("dict", item, bool(values))
     return UNKNOWN
+
+
+def _container(name: str, item: Kind | None, has_items: bool) -> Kind:
+    """A container kind; mixed or unknown elements make it a guess, not evidence."""
+    if has_items and (item is None or not item.confident):
+        return Kind(name, item or UNKNOWN, confident=False)
+    return Kind(name, item, confident=True)
 
 
 def _common(kinds: Sequence[Kind]) -> Kind | None:
@@ -202,7 +209,8 @@ def _common(kinds: Sequence[Kind]) -> Kind | None:
     optional = any(k.name == "none" for k in kinds)
     if len(names) == 1:
         first = next(k for k in kinds if k.name != "none")
-        return Kind(first.name, first.item, optional=optional, confident=True)
+        confident = first.name != "unknown" and all(k.confident for k in kinds)
+        return Kind(first.name, first.item, optional=optional, confident=confident)
     return None
 
 
@@ -421,6 +429,8 @@ def random_value(kind: Kind, rng: random.Random) -> object:
         return rng.random() < 0.5
     if name == "bytes":
         return bytes(rng.randint(0, 255) for _ in range(rng.randint(0, 8)))
+    if name in _CONTAINERS and kind.item is not None and kind.item.name == "unknown":
+        return rng.choice(list(kind.traced) or sample_values(kind))
     if name in _CONTAINERS:
         item = kind.item or Kind("str")
         values = [

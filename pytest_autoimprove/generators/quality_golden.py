@@ -1,0 +1,276 @@
+"""Golden sets: reading them in the formats people use, and the seeded holdout split.
+
+A quality goal is scored on a golden set (``golden:`` in improve.md). An agent that
+sees its score on every query of that set learns the set, not the task; so
+``generate`` splits it once, seeded and stratified by label where records carry one,
+into the *visible* part the loop scores and a *holdout* only the guard scores.
+
+Formats: JSON lines (``.jsonl``, ``.ndjson``, the default), a JSON list (``.json``,
+also ``{"data": [...]}`` and similar wrappers) and CSV/TSV with a header row. Each
+split is written in the format of the original (JSON lines byte for byte), so the
+user's eval harness reads it unchanged. Which field is the query and which the
+expected answer is guessed from common names (``query``/``question``/``text``...,
+``relevant``/``label``/``expected``...); only the leakage scan needs them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pytest_autoimprove.errors import UsageError
+
+__all__ = [
+    "HOLDOUT_FRACTION",
+    "MIN_RECORDS_FOR_HOLDOUT",
+    "SEED",
+    "GoldenRecord",
+    "GoldenSet",
+    "normalize_query",
+    "read_golden",
+    "render_records",
+    "split_golden",
+]
+
+#: Share of the golden set kept back for the holdout.
+HOLDOUT_FRACTION = 0.3
+#: Below this many distinct queries no holdout is split off (too few to score both parts).
+MIN_RECORDS_FOR_HOLDOUT = 4
+#: The split's seed: the same golden set always gives the same split.
+SEED = "pytest-autoimprove holdout v1"
+
+QUERY_KEYS = (
+    "query", "question", "q", "text", "input", "prompt", "search", "term", "sentence",
+    "utterance", "document", "title",
+)
+LIST_ANSWER_KEYS = (
+    "relevant", "relevant_ids", "relevant_docs", "ids", "doc_ids", "docs", "answers",
+    "expected", "positives", "gold", "targets", "labels",
+)
+LABEL_KEYS = ("label", "class", "category", "intent", "expected", "answer", "target", "y", "gold")
+_WRAPPERS = ("data", "examples", "items", "queries", "records", "golden", "rows")
+
+
+@dataclass(frozen=True)
+class GoldenRecord:
+    """One entry: its raw form (to write back), the query and the expected answers.
+
+    :param raw: the JSON line, the JSON value or the CSV row, as read.
+    :param query: the input text, or ``None`` when no field looks like one.
+    :param answers: expected ids or labels, as strings.
+    :param label: a scalar class label (for stratification), when the record has one.
+    :param answer_ids: whether ``answers`` are retrieval ids (a list field) rather than labels.
+    """
+
+    raw: object
+    query: str | None
+    answers: tuple[str, ...]
+    label: str | None
+    answer_ids: bool
+
+
+@dataclass(frozen=True)
+class GoldenSet:
+    """A parsed golden file; ``fmt`` is ``jsonl``, ``json`` or ``csv``."""
+
+    path: Path
+    fmt: str
+    records: tuple[GoldenRecord, ...]
+    wrapper: str | None = None
+    fieldnames: tuple[str, ...] = ()
+    delimiter: str = ","
+
+    @property
+    def queries(self) -> list[str]:
+        return [r.query for r in self.records if r.query]
+
+
+def _format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return "json"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    return "jsonl"
+
+
+def read_golden(path: Path) -> GoldenSet:
+    """Parse the golden file at ``path``; a missing or unreadable one is a :class:`UsageError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(
+            f"{path}: cannot read the golden set ({exc.strerror or exc}); "
+            "fix `golden:` in improve.md"
+        ) from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: the golden set is not UTF-8 text; save it as UTF-8") from None
+    fmt = _format_of(path)
+    if fmt == "json":
+        return _read_json(path, text)
+    if fmt == "csv":
+        return _read_csv(path, text)
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError:
+            raise UsageError(
+                f"{path}:{number}: not a JSON line; write one JSON object per line, "
+                'e.g. {"query": "...", "relevant": ["id"]}'
+            ) from None
+        records.append(_record(line, value))
+    return GoldenSet(path, "jsonl", tuple(records))
+
+
+def _read_json(path: Path, text: str) -> GoldenSet:
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{path}: invalid JSON ({exc}); fix the file") from None
+    wrapper = None
+    if isinstance(value, dict):
+        wrapper = next((k for k in _WRAPPERS if isinstance(value.get(k), list)), None)
+        if wrapper is None:
+            raise UsageError(
+                f"{path}: expected a JSON list of records (or {{\"data\": [...]}}); "
+                "write the golden set as a list or as JSON lines"
+            )
+        value = value[wrapper]
+    if not isinstance(value, list):
+        raise UsageError(f"{path}: expected a JSON list of records; write one")
+    return GoldenSet(path, "json", tuple(_record(v, v) for v in value), wrapper=wrapper)
+
+
+def _read_csv(path: Path, text: str) -> GoldenSet:
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    rows = list(reader)
+    fields = tuple(reader.fieldnames or ())
+    return GoldenSet(
+        path, "csv", tuple(_record(row, dict(row)) for row in rows),
+        fieldnames=fields, delimiter=delimiter,
+    )
+
+
+def _record(raw: object, value: object) -> GoldenRecord:
+    if isinstance(value, str):
+        return GoldenRecord(raw, value, (), None, False)
+    if isinstance(value, list) and value and isinstance(value[0], str):
+        # [query, answer, ...] rows
+        rest = tuple(str(v) for v in value[1:] if isinstance(v, (str, int)))
+        return GoldenRecord(raw, value[0], rest, rest[0] if len(rest) == 1 else None, False)
+    if not isinstance(value, dict):
+        return GoldenRecord(raw, None, (), None, False)
+    lowered = {str(k).lower(): v for k, v in value.items()}
+    query = next(
+        (lowered[k] for k in QUERY_KEYS if isinstance(lowered.get(k), str)),
+        None,
+    )
+    if query is None:
+        query = next((v for v in value.values() if isinstance(v, str)), None)
+    answers: tuple[str, ...] = ()
+    answer_ids = False
+    for key in LIST_ANSWER_KEYS:
+        field_value = lowered.get(key)
+        if isinstance(field_value, list):
+            answers = tuple(_flat_ids(field_value))
+            answer_ids = True
+            break
+    label = None
+    for key in LABEL_KEYS:
+        field_value = lowered.get(key)
+        if isinstance(field_value, (str, int, bool)) and not isinstance(field_value, float):
+            label = str(field_value)
+            if not answers:
+                answers = (label,)
+            break
+    return GoldenRecord(raw, query, answers, label, answer_ids)
+
+
+def _flat_ids(values: Sequence[object]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            out.append(str(value))
+        elif isinstance(value, dict):
+            # [{"id": "doc-3", "grade": 2}, ...]
+            for key in ("id", "doc_id", "docid", "pid", "key"):
+                if isinstance(value.get(key), (str, int)):
+                    out.append(str(value[key]))
+                    break
+    return out
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_query(text: str) -> str:
+    """Case-folded, whitespace-collapsed text: how queries are compared."""
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+def split_golden(
+    golden: GoldenSet, *, fraction: float = HOLDOUT_FRACTION, seed: str = SEED
+) -> tuple[list[GoldenRecord], list[GoldenRecord]]:
+    """``(visible, holdout)``: seeded, stratified by label, records of one query kept together.
+
+    Each part keeps the original order. Fewer than :data:`MIN_RECORDS_FOR_HOLDOUT`
+    distinct queries give an empty holdout.
+    """
+    groups: dict[str, list[int]] = {}
+    for index, record in enumerate(golden.records):
+        key = normalize_query(record.query) if record.query else f"#{index}"
+        groups.setdefault(key, []).append(index)
+    if len(groups) < MIN_RECORDS_FOR_HOLDOUT:
+        return list(golden.records), []
+    strata: dict[str, list[str]] = {}
+    for key, indexes in groups.items():
+        label = golden.records[indexes[0]].label
+        strata.setdefault(label if label is not None else "", []).append(key)
+    rng = random.Random(seed)
+    total_target = max(1, round(len(groups) * fraction))
+    held: set[str] = set()
+    leftovers: list[str] = []
+    for label in sorted(strata):
+        keys = sorted(strata[label])
+        rng.shuffle(keys)
+        take = int(len(keys) * fraction)
+        held.update(keys[:take])
+        leftovers.extend(keys[take:])
+    # Rounding down per stratum leaves the holdout short: fill it from the leftovers.
+    rng.shuffle(leftovers)
+    for key in leftovers:
+        if len(held) >= total_target:
+            break
+        held.add(key)
+    holdout_idx = {i for key in held for i in groups[key]}
+    visible = [r for i, r in enumerate(golden.records) if i not in holdout_idx]
+    holdout = [r for i, r in enumerate(golden.records) if i in holdout_idx]
+    return visible, holdout
+
+
+def render_records(golden: GoldenSet, records: Sequence[GoldenRecord]) -> str:
+    """File text holding ``records`` in the format of ``golden``."""
+    if golden.fmt == "jsonl":
+        return "".join(f"{r.raw}\n" for r in records)
+    if golden.fmt == "json":
+        values = [r.raw for r in records]
+        data: object = {golden.wrapper: values} if golden.wrapper else values
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    out = io.StringIO()
+    writer = csv.DictWriter(
+        out, fieldnames=list(golden.fieldnames), delimiter=golden.delimiter, lineterminator="\n"
+    )
+    writer.writeheader()
+    for record in records:
+        writer.writerow(record.raw)  # type: ignore[arg-type]
+    return out.getvalue()

@@ -1,0 +1,385 @@
+"""Robustness and output invariants of a retrieval or classification system's entry points.
+
+An agent tuning ranking on the golden queries never types ``state-of-the-art`` or an
+unbalanced quote, so it will not notice when its new tokenizer crashes on one, and a
+lookup table keyed by the exact golden strings behaves differently on the same query
+padded with spaces. This module:
+
+- finds the query-like entry points of the files in scope (:func:`entry_points`):
+  public callables with a ``str`` parameter named like a query, or the first ``str``
+  parameter of a callable named like ``search``/``classify``/``predict``;
+- lists the edge inputs they are probed with (:func:`edge_inputs`);
+- learns invariants from what the baseline did (:func:`learn_invariants`) and checks
+  them on a later run (:func:`check_invariant`): stable result types, no duplicate
+  ids, at most ``limit`` results, sorted scores, unchanged results on padded or
+  re-cased queries, labels from the golden set. Only invariants that held on every
+  baseline observation are kept.
+
+The observations themselves are made inside the benchmark's own processes by
+:mod:`.quality_site.sitecustomize` (the harness's instance and arguments, the query
+replaced), so methods of objects the benchmark builds are covered too.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytest_autoimprove.generators.discover import Param, Target, discover
+
+__all__ = [
+    "EntryPoint",
+    "Invariant",
+    "check_invariant",
+    "edge_inputs",
+    "entry_points",
+    "learn_invariants",
+]
+
+_QUERY_PARAM = re.compile(
+    r"^(query|q|qs|text|texts?_?in|prompt|question|input|input_text|term|terms|search|"
+    r"search_term|search_text|keywords?|sentence|utterance|message|passage|query_text|"
+    r"user_input|user_query|needle|phrase|string|s)$",
+    re.IGNORECASE,
+)
+_QUERY_FUNC = re.compile(
+    r"(search|query|rank|retriev|classif|predict|answer|lookup|find|match|categori|"
+    r"label|ask|recommend|tag|complete|infer|suggest|autocomplete)",
+    re.IGNORECASE,
+)
+LIMIT_NAMES = (
+    "limit", "k", "top_k", "topk", "top_n", "n", "max_results", "num_results", "n_results",
+    "size", "count", "max_hits", "num", "top",
+)
+#: Pairs of calls below this many do not establish a variant invariant.
+MIN_PAIRS = 2
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """A query-like callable: ``path::qualname`` and the parameter holding the query."""
+
+    path: str
+    qualname: str
+    kind: str
+    param: str
+    limit_param: str | None
+    line: int
+
+    @property
+    def id(self) -> str:
+        return f"{self.path}::{self.qualname}"
+
+    def spec(self) -> dict[str, Any]:
+        """What the watcher needs (``file`` is added by the harness)."""
+        return {
+            "id": self.id, "path": self.path, "qualname": self.qualname, "param": self.param,
+            "limit_param": self.limit_param,
+        }
+
+
+def _annotation_is_str(annotation: str | None) -> bool | None:
+    """True: a str; False: something else; None: not annotated."""
+    if annotation is None:
+        return None
+    text = annotation.strip("'\" ")
+    return bool(re.search(r"\bstr\b", text)) and not re.search(
+        r"\b(list|List|Sequence|Iterable|tuple|Tuple|set|dict|Mapping)\b", text
+    )
+
+
+def _query_param(target: Target) -> Param | None:
+    usable = [p for p in target.params if p.kind in ("positional", "keyword")]
+    for param in usable:
+        is_str = _annotation_is_str(param.annotation)
+        if _QUERY_PARAM.match(param.name) and is_str is not False:
+            return param
+    name = target.qualname.rsplit(".", 1)[-1]
+    if not _QUERY_FUNC.search(name):
+        return None
+    annotated = [p for p in usable if _annotation_is_str(p.annotation)]
+    if annotated:
+        return annotated[0]
+    if all(p.annotation is None for p in usable):
+        first = next((p for p in usable if p.name not in LIMIT_NAMES), None)
+        if first is not None and first.kind == "positional":
+            return first
+    return None
+
+
+def _limit_param(target: Target, query: Param) -> str | None:
+    for param in target.params:
+        if param is query or param.name not in LIMIT_NAMES:
+            continue
+        if param.annotation is None or re.search(r"\bint\b", param.annotation):
+            return param.name
+    return None
+
+
+def entry_points(root: Path, modules: Iterable[Path]) -> list[EntryPoint]:
+    """The query-like entry points of ``modules`` (relative to ``root``), in source order."""
+    found: list[EntryPoint] = []
+    for module in modules:
+        try:
+            info = discover(root, module)
+        except Exception:  # noqa: BLE001 - a file libcst cannot parse has no entry points
+            continue
+        for target in info.targets:
+            if target.kind == "constructor":
+                continue
+            param = _query_param(target)
+            if param is None:
+                continue
+            found.append(
+                EntryPoint(
+                    path=module.as_posix(),
+                    qualname=target.qualname,
+                    kind=target.kind,
+                    param=param.name,
+                    limit_param=_limit_param(target, param),
+                    line=target.line,
+                )
+            )
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Edge inputs
+
+_LONG = " ".join(
+    ["the quick brown fox jumps over the lazy dog while searching for answers"] * 80
+)
+
+#: ``(id, text, risk)``: inputs an optimizer's tokenizer or query builder gets wrong.
+EDGE_INPUTS: tuple[tuple[str, str, str], ...] = (
+    ("empty", "", "empty-query"),
+    ("space", " ", "empty-query"),
+    ("whitespace", " \t\n ", "empty-query"),
+    ("very-long", _LONG, "long-query"),
+    ("accents", "café naïve résumé", "unicode-query"),
+    ("cjk", "日本語の検索", "unicode-query"),
+    ("emoji", "search 🙂 emoji", "unicode-query"),
+    ("greek", "Ελληνικά κείμενα", "unicode-query"),
+    ("hyphen", "-", "query-operators"),
+    ("double-quote", '"', "query-operators"),
+    ("single-quote", "'", "query-operators"),
+    ("star", "*", "query-operators"),
+    ("colon", ":", "query-operators"),
+    ("open-paren", "(", "query-operators"),
+    ("close-paren", ")", "query-operators"),
+    ("caret", "^", "query-operators"),
+    ("tilde", "~", "query-operators"),
+    ("and", "AND", "query-operators"),
+    ("or", "OR", "query-operators"),
+    ("not", "NOT", "query-operators"),
+    ("near", "NEAR", "query-operators"),
+    ("hyphenated", "state-of-the-art", "query-operators"),
+    ("e-mail", "e-mail", "query-operators"),
+    ("unbalanced-quote", '"unbalanced', "query-operators"),
+    ("field-colon", "a:b", "query-operators"),
+    ("unbalanced-paren", "(x", "query-operators"),
+    ("prefix-star", "x*", "query-operators"),
+    ("leading-star", "*x", "query-operators"),
+    ("not-word", "NOT x", "query-operators"),
+    ("trailing-and", "x AND", "query-operators"),
+    ("leading-or", "OR y", "query-operators"),
+    ("near-words", "x NEAR y", "query-operators"),
+    ("apostrophe", "don't", "query-operators"),
+    ("plus-plus", "c++", "query-operators"),
+    ("percent", "50%", "query-operators"),
+    ("slash", "a/b", "query-operators"),
+    ("backslash", "a\\b", "query-operators"),
+    ("brackets", "[x] {y}", "query-operators"),
+    ("sql", "x'; DROP TABLE docs; --", "query-operators"),
+    ("negation", "x -y", "query-operators"),
+)
+
+
+def edge_inputs(queries: Sequence[str]) -> list[tuple[str, str, str]]:
+    """:data:`EDGE_INPUTS` plus variants of a real query (hyphenated, quoted, with a ``?``)."""
+    out = list(EDGE_INPUTS)
+    words = next((q.split() for q in queries if len(q.split()) >= 2), None)
+    if words:
+        out += [
+            ("golden-hyphenated", "-".join(words[:3]), "query-operators"),
+            ("golden-question", " ".join(words) + "?", "query-operators"),
+            ("golden-quoted", '"' + " ".join(words) + '"', "query-operators"),
+            ("golden-minus", f"{words[0]} -{words[1]}", "query-operators"),
+            ("golden-colon", f"{words[0]}: {' '.join(words[1:])}", "query-operators"),
+        ]
+    seen: set[str] = set()
+    unique = []
+    for item in out:
+        if item[1] not in seen:
+            seen.add(item[1])
+            unique.append(item)
+    return unique
+
+
+# ---------------------------------------------------------------------------
+# Invariants
+
+
+@dataclass(frozen=True)
+class Invariant:
+    """A property every baseline observation of ``target`` had; ``data`` says which exactly."""
+
+    name: str
+    target: str
+    data: dict[str, Any] = field(default_factory=dict)
+    risk: str = "changed-output-shape"
+
+    @property
+    def id(self) -> str:
+        suffix = self.data.get("variant") or self.data.get("order") or ""
+        return f"{self.name}-{suffix}" if suffix else self.name
+
+
+def _calls(events: Iterable[dict[str, Any]], target: str) -> list[dict[str, Any]]:
+    return [e for e in events if e.get("e") == "call" and e.get("t") == target]
+
+
+def _ok(calls: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [c for c in calls if c.get("ok") and isinstance(c.get("summary"), dict)]
+
+
+def _seqs(calls: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [c["summary"] for c in calls if "len" in c["summary"]]
+
+
+def _order(scores: Sequence[float]) -> str | None:
+    """``descending``/``ascending``/``constant`` or ``None`` (unsorted or not all numbers)."""
+    if any(not isinstance(s, (int, float)) or math.isnan(s) for s in scores):
+        return None
+    desc = all(a >= b for a, b in zip(scores, scores[1:]))
+    asc = all(a <= b for a, b in zip(scores, scores[1:]))
+    if desc and asc:
+        return "constant"
+    return "descending" if desc else "ascending" if asc else None
+
+
+def _key(summary: dict[str, Any]) -> Any:
+    """What must stay equal between a query and its padded or re-cased variant."""
+    if "ids" in summary:
+        return summary["ids"]
+    if "value" in summary:
+        return summary["value"]
+    return None
+
+
+def _variant_pairs(calls: list[dict[str, Any]], variant: str) -> list[tuple[Any, Any]]:
+    base = {c["q"]: c for c in calls if c.get("src") == "golden"}
+    pairs = []
+    for c in calls:
+        if c.get("src") != f"variant:{variant}" or c.get("base") not in base:
+            continue
+        golden = base[c["base"]]
+        left = _key(golden["summary"]) if golden.get("ok") else ("raises", golden.get("error"))
+        right = _key(c["summary"]) if c.get("ok") else ("raises", c.get("error"))
+        pairs.append((left, right))
+    return pairs
+
+
+_VARIANTS = ("padded", "double-spaced", "upper-case", "lower-case")
+
+
+def learn_invariants(
+    events: Sequence[dict[str, Any]], target: str, labels: Sequence[str] = ()
+) -> list[Invariant]:
+    """Invariants that held on every observation of ``target`` in ``events``."""
+    calls = _calls(events, target)
+    ok = _ok(calls)
+    if not ok:
+        return []
+    out: list[Invariant] = []
+    types = sorted({c["summary"]["type"] for c in ok})
+    seqs = _seqs(ok)
+    element_types = sorted({t for s in seqs for t in s.get("etypes", [])})
+    if len(types) <= 2:
+        data: dict[str, Any] = {"types": types}
+        if seqs and len(element_types) <= 3:
+            data["element_types"] = element_types
+        out.append(Invariant("result-type", target, data, "changed-output-shape"))
+    with_ids = [s for s in seqs if "ids" in s and None not in s["ids"]]
+    if any(len(s["ids"]) >= 2 for s in with_ids) and all(
+        len(set(map(repr, s["ids"]))) == len(s["ids"]) for s in with_ids
+    ):
+        out.append(Invariant("unique-ids", target, {}, "duplicate-results"))
+    limited = [c for c in ok if "limit" in c and "len" in c["summary"]]
+    if limited and all(c["summary"]["len"] <= c["limit"] for c in limited):
+        out.append(Invariant("at-most-limit", target, {}, "ignored-limit"))
+    scored = [s["scores"] for s in seqs if "scores" in s and len(s["scores"]) >= 2]
+    orders = {_order(s) for s in scored}
+    orders.discard("constant")
+    if scored and orders in ({"descending"}, {"ascending"}) and None not in orders:
+        order = orders.pop()
+        out.append(Invariant("sorted-scores", target, {"order": order}, "unsorted-results"))
+    for variant in _VARIANTS:
+        pairs = _variant_pairs(calls, variant)
+        if len(pairs) >= MIN_PAIRS and all(a == b and a is not None for a, b in pairs):
+            out.append(
+                Invariant("same-result", target, {"variant": variant}, "exact-match-special-case")
+            )
+    if labels:
+        values = [c["summary"]["value"] for c in ok if "value" in c["summary"]]
+        known = {str(label) for label in labels}
+        if values and all(str(v) in known for v in values):
+            out.append(
+                Invariant("known-labels", target, {"labels": sorted(known)}, "invented-labels")
+            )
+    return out
+
+
+def check_invariant(invariant: Invariant, events: Sequence[dict[str, Any]]) -> str | None:
+    """Why ``events`` break ``invariant`` (the first offending call), or ``None``."""
+    calls = _calls(events, invariant.target)
+    ok = _ok(calls)
+    if not calls:
+        return (
+            f"{invariant.target} was never called by the benchmark: it was renamed, removed, "
+            "or no longer takes a text query"
+        )
+    name, data = invariant.name, invariant.data
+    for call in ok:
+        summary = call["summary"]
+        where = f"{invariant.target}({call['q'][:60]!r})"
+        if name == "result-type":
+            if summary["type"] not in data["types"]:
+                return f"{where} returned {summary['type']}, the baseline always {data['types']}"
+            extra = set(summary.get("etypes", [])) - set(data.get("element_types", []))
+            if "element_types" in data and extra:
+                return (
+                    f"{where} returned elements of type {sorted(extra)}; the baseline's were "
+                    f"{data['element_types']}"
+                )
+        elif name == "unique-ids" and "ids" in summary:
+            ids = [repr(i) for i in summary["ids"]]
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                return f"{where} returned duplicate ids {', '.join(dupes[:5])}"
+        elif name == "at-most-limit" and "limit" in call and "len" in summary:
+            if summary["len"] > call["limit"]:
+                return f"{where} returned {summary['len']} results for limit={call['limit']}"
+        elif name == "sorted-scores" and len(summary.get("scores") or []) >= 2:
+            order = _order(summary["scores"])
+            if order not in (data["order"], "constant"):
+                return f"{where} returned scores not in {data['order']} order: {summary['scores'][:10]}"
+        elif name == "known-labels" and "value" in summary:
+            if str(summary["value"]) not in data["labels"]:
+                return f"{where} returned label {summary['value']!r}, not one of the golden labels"
+    if name == "same-result":
+        pairs = _variant_pairs(calls, data["variant"])
+        if not pairs:
+            return f"{invariant.target} was not observed on {data['variant']} queries"
+        for left, right in pairs:
+            if left != right:
+                return (
+                    f"{invariant.target} answers a {data['variant']} golden query differently "
+                    f"({str(left)[:120]} vs {str(right)[:120]}): results special-cased on the "
+                    "exact golden strings?"
+                )
+    return None

@@ -1,0 +1,480 @@
+"""Watches a quality benchmark from inside: who reads the golden files, and how entry points behave.
+
+Put on ``PYTHONPATH`` by :mod:`pytest_autoimprove.generators.quality_harness` together
+with ``AUTOIMPROVE_QUALITY_SPEC`` (a JSON file), so every Python process the user's
+``run`` command starts loads it first. It depends on the standard library only (the
+benchmark may run under another interpreter) and does two things:
+
+- an audit hook (:pep:`578`) logs every ``open`` of a golden file, and every
+  subprocess naming one or calling git, made while code *in scope* is on the stack:
+  the system reading the answers, however it builds the path;
+- an import hook wraps the query-like entry points of the files in scope. The first
+  call of each (with the harness's own instance and arguments) also runs the edge
+  inputs of the spec with the query replaced, and each call on a golden query runs a
+  few whitespace and case variants of it; outcomes are summarized into the log (type,
+  length, ids, scores), from which invariants are learned at generation time and
+  checked at test time.
+
+After installing itself it imports any other ``sitecustomize`` further down the path,
+so an environment's own one still runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.abc
+import importlib.machinery
+import inspect
+import json
+import os
+import signal
+import sys
+import threading
+import types
+from typing import Any
+
+_SPEC_ENV = "AUTOIMPROVE_QUALITY_SPEC"
+_ID_KEYS = ("id", "doc_id", "docid", "chunk_id", "pid", "uid", "key", "name", "pk")
+_SCORE_KEYS = ("score", "similarity", "relevance", "distance", "rank", "bm25", "probability",
+               "confidence", "prob", "weight")
+_RESULT_KEYS = ("results", "hits", "documents", "docs", "items", "matches", "chunks", "data")
+_MAX_ELEMENTS = 200
+
+
+class _CallTimeout(BaseException):
+    """Raised by the alarm inside an edge call that takes too long."""
+
+
+class _Watcher:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.log_path: str = spec["log"]
+        self.protected = {os.path.realpath(p) for p in spec.get("protected", [])}
+        self.protected_dirs = [os.path.realpath(p) + os.sep for p in spec.get("protected_dirs", [])]
+        self.protected_names = [n for n in spec.get("protected_names", []) if n]
+        self.scope = {os.path.realpath(p) for p in spec.get("scope", [])}
+        self.probe: dict[str, Any] | None = spec.get("probe")
+        self.busy = threading.local()
+        self._real: dict[str, str] = {}
+        self._log: Any = None
+        self.seen_queries: dict[str, int] = {}
+
+    # -- logging ------------------------------------------------------------------
+
+    def emit(self, event: dict[str, Any]) -> None:
+        self.busy.on = True
+        try:
+            if self._log is None:
+                self._log = open(self.log_path, "a", encoding="utf-8")  # noqa: SIM115
+            self._log.write(json.dumps(event, default=repr) + "\n")
+            self._log.flush()
+        except OSError:
+            pass
+        finally:
+            self.busy.on = False
+
+    # -- the audit hook -----------------------------------------------------------
+
+    def real(self, path: str) -> str:
+        found = self._real.get(path)
+        if found is None:
+            found = os.path.realpath(path)
+            if len(self._real) < 100_000:
+                self._real[path] = found
+        return found
+
+    def in_scope_frame(self) -> str | None:
+        frame: types.FrameType | None = sys._getframe(2)
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if not name.startswith("<") and self.real(name) in self.scope:
+                return f"{name}:{frame.f_lineno}"
+            frame = frame.f_back
+        return None
+
+    def is_protected(self, path: str) -> bool:
+        real = self.real(path)
+        return real in self.protected or any(real.startswith(d) for d in self.protected_dirs)
+
+    def audit(self, event: str, args: tuple[Any, ...]) -> None:
+        if getattr(self.busy, "on", False):
+            return
+        try:
+            if event in ("open", "os.listdir", "os.scandir", "glob.glob"):
+                target = args[0] if args else None
+                if target is None or isinstance(target, int):
+                    return
+                path = os.fsdecode(os.fspath(target))
+                if event == "glob.glob":
+                    path = os.path.dirname(path) or "."
+                if self.is_protected(path):
+                    where = self.in_scope_frame()
+                    if where is not None:
+                        self.emit({"e": "read", "op": event, "path": path, "by": where})
+            elif event in ("subprocess.Popen", "os.system", "os.posix_spawn", "os.exec"):
+                text = " ".join(str(a) for a in args[:2])
+                suspicious = any(n in text for n in self.protected_names) or any(
+                    part.rsplit("/", 1)[-1] == "git" for part in text.replace("'", " ").split()
+                )
+                if suspicious:
+                    where = self.in_scope_frame()
+                    if where is not None:
+                        self.emit({"e": "spawn", "op": event, "args": text[:500], "by": where})
+        except Exception:  # noqa: BLE001 - an audit hook must never break the program
+            return
+
+    # -- the entry point probe -------------------------------------------------------
+
+    def patch(self, module: types.ModuleType, targets: list[dict[str, Any]]) -> None:
+        for target in targets:
+            try:
+                self._patch_one(module, target)
+            except Exception as exc:  # noqa: BLE001
+                self.emit({"e": "missing", "t": target["id"], "why": repr(exc)})
+
+    def _patch_one(self, module: types.ModuleType, target: dict[str, Any]) -> None:
+        parts = target["qualname"].split(".")
+        if len(parts) == 1:
+            func = module.__dict__.get(parts[0])
+            if not callable(func):
+                self.emit({"e": "missing", "t": target["id"], "why": "not found"})
+                return
+            setattr(module, parts[0], self.wrap(func, target, skip_self=False))
+        else:
+            cls = module.__dict__.get(parts[0])
+            raw = getattr(cls, "__dict__", {}).get(parts[1]) if cls is not None else None
+            if raw is None:
+                self.emit({"e": "missing", "t": target["id"], "why": "not found"})
+                return
+            if isinstance(raw, staticmethod):
+                setattr(cls, parts[1], staticmethod(self.wrap(raw.__func__, target, False)))
+            elif isinstance(raw, classmethod):
+                setattr(cls, parts[1], classmethod(self.wrap(raw.__func__, target, True)))
+            else:
+                setattr(cls, parts[1], self.wrap(raw, target, skip_self=True))
+        self.emit({"e": "patched", "t": target["id"]})
+
+    def wrap(self, func: Any, target: dict[str, Any], skip_self: bool) -> Any:
+        try:
+            names = list(inspect.signature(func).parameters)
+            params = inspect.signature(func).parameters
+        except (TypeError, ValueError):
+            return func
+        param = target["param"]
+        if param not in names:
+            return func
+        index = names.index(param)
+        limit_param = target.get("limit_param")
+        limit_default = None
+        if limit_param in params and params[limit_param].default is not inspect.Parameter.empty:
+            limit_default = params[limit_param].default
+        limit_index = names.index(limit_param) if limit_param in names else None
+        watcher = self
+
+        def locate(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+            if param in kwargs:
+                return kwargs[param]
+            return args[index] if len(args) > index else None
+
+        def replace(args: tuple[Any, ...], kwargs: dict[str, Any], value: str) -> Any:
+            if param in kwargs:
+                return args, {**kwargs, param: value}
+            new = list(args)
+            new[index] = value
+            return tuple(new), kwargs
+
+        def limit_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+            if limit_param is None:
+                return None
+            if limit_param in kwargs:
+                value = kwargs[limit_param]
+            elif limit_index is not None and len(args) > limit_index:
+                value = args[limit_index]
+            else:
+                value = limit_default
+            return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            query = locate(args, kwargs)
+            if getattr(watcher.busy, "probing", False) or not isinstance(query, str):
+                return func(*args, **kwargs)
+            watcher.busy.probing = True
+            try:
+                limit = limit_of(args, kwargs)
+                if watcher.claim(target["id"]):
+                    for edge in watcher.probe_spec("edges"):
+                        new_args, new_kwargs = replace(args, kwargs, edge)
+                        watcher.observe(func, target, "edge", edge, None, new_args, new_kwargs, limit)
+                count = watcher.seen_queries.get(target["id"], 0)
+                if count >= int(watcher.probe_spec("max_observed") or 0):
+                    return func(*args, **kwargs)
+                watcher.seen_queries[target["id"]] = count + 1
+                for name, variant in _variants(query):
+                    new_args, new_kwargs = replace(args, kwargs, variant)
+                    watcher.observe(
+                        func, target, f"variant:{name}", variant, query, new_args, new_kwargs,
+                        limit,
+                    )
+                event: dict[str, Any] = {"e": "call", "t": target["id"], "src": "golden", "q": query}
+                if limit is not None:
+                    event["limit"] = limit
+                try:
+                    result = func(*args, **kwargs)
+                except BaseException as exc:
+                    event.update(ok=False, error=type(exc).__name__, message=str(exc)[:300])
+                    watcher.emit(event)
+                    raise
+                event.update(ok=True, summary=summarize(result))
+                watcher.emit(event)
+                return result
+            finally:
+                watcher.busy.probing = False
+
+        return wrapper
+
+    def probe_spec(self, key: str) -> Any:
+        return (self.probe or {}).get(key) or ([] if key == "edges" else None)
+
+    def claim(self, target_id: str) -> bool:
+        """True once per target across every process of the run."""
+        claim_dir = self.probe_spec("claim_dir")
+        if not claim_dir:
+            return False
+        name = "".join(c if c.isalnum() else "_" for c in target_id)
+        self.busy.on = True
+        try:
+            fd = os.open(os.path.join(claim_dir, name), os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except OSError:
+            return False
+        finally:
+            self.busy.on = False
+        os.close(fd)
+        return True
+
+    def observe(
+        self,
+        func: Any,
+        target: dict[str, Any],
+        source: str,
+        query: str,
+        base: str | None,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        limit: Any,
+    ) -> None:
+        event: dict[str, Any] = {"e": "call", "t": target["id"], "src": source, "q": query}
+        if base is not None:
+            event["base"] = base
+        if limit is not None:
+            event["limit"] = limit
+        timeout = float(self.probe_spec("call_timeout") or 10.0)
+        try:
+            with _deadline(timeout):
+                value = func(*args, **kwargs)
+            event["ok"] = True
+            event["summary"] = summarize(value)
+        except _CallTimeout:
+            event["ok"] = False
+            event["error"] = "Timeout"
+            event["message"] = f"no answer within {timeout:g}s"
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - any crash is what we record
+            event["ok"] = False
+            event["error"] = type(exc).__name__
+            event["message"] = str(exc)[:300]
+        self.emit(event)
+
+
+class _Deadline:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.armed = False
+        self.previous: Any = None
+
+    def __enter__(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+
+        def alarm(signum: int, frame: types.FrameType | None) -> None:
+            raise _CallTimeout
+
+        self.previous = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        self.armed = True
+
+    def __exit__(self, *exc: object) -> None:
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+
+def _deadline(seconds: float) -> _Deadline:
+    return _Deadline(seconds)
+
+
+def _variants(query: str) -> list[tuple[str, str]]:
+    words = query.split()
+    out = [("padded", f"  {query}  "), ("double-spaced", "  ".join(words))]
+    if query.upper() != query:
+        out.append(("upper-case", query.upper()))
+    if query.lower() != query:
+        out.append(("lower-case", query.lower()))
+    return out
+
+
+def _type_name(value: object) -> str:
+    tp = type(value)
+    return tp.__qualname__ if tp.__module__ == "builtins" else f"{tp.__module__}.{tp.__qualname__}"
+
+
+def _scalar(value: object) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _id_of(item: object) -> object:
+    if isinstance(item, (str, int)) and not isinstance(item, bool):
+        return item
+    if isinstance(item, dict):
+        for key in _ID_KEYS:
+            value = item.get(key)
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                return value
+        return None
+    if isinstance(item, (tuple, list)):
+        return next(
+            (v for v in item if isinstance(v, (str, int)) and not isinstance(v, bool)), None
+        )
+    for key in _ID_KEYS:
+        value = getattr(item, key, None)
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return value
+    return None
+
+
+def _score_of(item: object) -> float | None:
+    if isinstance(item, float):
+        return item
+    if isinstance(item, dict):
+        for key in _SCORE_KEYS:
+            value = item.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return float(value)
+        return None
+    if isinstance(item, (tuple, list)):
+        return next((float(v) for v in item if isinstance(v, float)), None)
+    if isinstance(item, (str, int)):
+        return None
+    for key in _SCORE_KEYS:
+        value = getattr(item, key, None)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    return None
+
+
+def summarize(value: object) -> dict[str, Any]:
+    """What the invariants look at: type, length, element types, ids and scores."""
+    out: dict[str, Any] = {"type": _type_name(value)}
+    seq: Any = None
+    if isinstance(value, dict):
+        field = next((k for k in _RESULT_KEYS if isinstance(value.get(k), (list, tuple))), None)
+        if field is None:
+            out["keys"] = sorted(str(k) for k in value)[:30]
+        else:
+            out["field"] = field
+            seq = value[field]
+    elif isinstance(value, list):
+        seq = value
+    elif isinstance(value, tuple):
+        if len({type(v) for v in value}) <= 1:
+            seq = value
+        else:
+            out["record"] = [_type_name(v) for v in value]
+            label = next((v for v in value if isinstance(v, (str, int))), None)
+            if label is not None:
+                out["value"] = label
+    elif _scalar(value):
+        out["value"] = value[:200] if isinstance(value, str) else value
+    if seq is not None:
+        items = list(seq[:_MAX_ELEMENTS])
+        out["len"] = len(seq)
+        out["etypes"] = sorted({_type_name(v) for v in items})
+        ids = [_id_of(v) for v in items]
+        scores = [_score_of(v) for v in items]
+        if any(i is not None for i in ids):
+            out["ids"] = [i if isinstance(i, (str, int)) else repr(i) for i in ids]
+        if any(s is not None for s in scores):
+            out["scores"] = scores
+    return out
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    """Wraps the entry points of a target file right after its module has run."""
+
+    def __init__(self, watcher: _Watcher, by_file: dict[str, list[dict[str, Any]]]) -> None:
+        self.watcher = watcher
+        self.by_file = by_file
+
+    def find_spec(
+        self, fullname: str, path: Any, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        spec = None
+        for finder in sys.meta_path:
+            if finder is self:
+                continue
+            find = getattr(finder, "find_spec", None)
+            if find is None:
+                continue
+            spec = find(fullname, path, target)
+            if spec is not None:
+                break
+        if spec is None or not spec.origin or spec.loader is None:
+            return None
+        targets = self.by_file.get(os.path.realpath(spec.origin))
+        if not targets or not hasattr(spec.loader, "exec_module"):
+            return None
+        loader = spec.loader
+        original = loader.exec_module
+        watcher = self.watcher
+
+        def exec_module(module: types.ModuleType) -> None:
+            original(module)
+            watcher.patch(module, targets)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def _install() -> None:
+    spec_path = os.environ.get(_SPEC_ENV)
+    if not spec_path:
+        return
+    try:
+        with open(spec_path, encoding="utf-8") as handle:
+            spec = json.load(handle)
+    except (OSError, ValueError):
+        return
+    watcher = _Watcher(spec)
+    sys.addaudithook(watcher.audit)
+    probe = spec.get("probe") or {}
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for target in probe.get("targets", []):
+        by_file.setdefault(os.path.realpath(target["file"]), []).append(target)
+    if by_file:
+        sys.meta_path.insert(0, _Finder(watcher, by_file))
+
+
+def _chain() -> None:
+    """Import the ``sitecustomize`` this one shadows, if there is one."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+    this = sys.modules.pop("sitecustomize", None)
+    try:
+        import sitecustomize  # noqa: F401
+    except ImportError:
+        if this is not None:
+            sys.modules["sitecustomize"] = this
+
+
+_install()
+_chain()
