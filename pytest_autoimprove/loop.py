@@ -209,7 +209,9 @@ class Loop:
             return self._run(user_config)
         finally:
             for sig, handler in previous.items():
-                signal.signal(sig, handler)
+                # After a Ctrl-C, a late second one must not turn into a traceback
+                # on the way out: the run is over and the tree is at the best commit.
+                signal.signal(sig, signal.SIG_IGN if self.interrupts else handler)
             if self.journal is not None:
                 self.journal.close()
 
