@@ -144,15 +144,19 @@ def _read_number(node: cst.BaseExpression) -> tuple[float, str, str] | None:
 
 
 def scope_files(worktree: Path, config: ImproveConfig) -> list[str]:
-    """The Python files a proposal may change: ``scope`` minus ``exclude``, frozen, tests."""
+    """The Python files a proposal may change.
+
+    That is ``scope`` minus ``exclude`` and anything the guard protects (a change
+    there would be discarded as tampering), and without ``scope`` minus the tests.
+    """
+    from pytest_autoimprove.guard import is_protected
+
     patterns = config.change.scope or ("**/*.py",)
     files = []
     for name in paths.expand(worktree, patterns):
         if not name.endswith(".py") or not config.change.in_scope(name):
             continue
-        if paths.matches_any(name, config.check.frozen) or name.rsplit("/", 1)[-1] in (
-            "conftest.py",
-        ):
+        if is_protected(name, worktree, config):
             continue
         if not config.change.scope and _is_test_or_tool(name):
             continue

@@ -236,6 +236,16 @@ def test_all_upper_case_constants_in_scope(tmp_path: Path) -> None:
     assert keys == ["src/other.py::X", "src/rank.py::W", "src/rank.py::K"]
 
 
+def test_frozen_files_and_conftest_are_never_tuned(tmp_path: Path) -> None:
+    write(tmp_path, "src/rank.py", "W = 2.0\n")
+    write(tmp_path, "src/bench.py", "REPEATS = 5\n")
+    write(tmp_path, "src/conftest.py", "TIMEOUT = 3.0\n")
+    text = "## Change\nscope: src/*.py\n\n## Check\nrun: x\ngoal: higher\nfrozen: src/bench.py\n"
+    (tmp_path / "improve.md").write_text(text, encoding="utf-8")
+    config = parse_text(text, tmp_path / "improve.md")
+    assert [c.key for c in select_constants(tmp_path, config)] == ["src/rank.py::W"]
+
+
 def test_marked_constants_only_when_any_is_marked(tmp_path: Path) -> None:
     write(tmp_path, "src/rank.py", "W = 2.0  # autoimprove: tune\nK = 4\n")
     write(tmp_path, "src/other.py", "X = 1.5\nY = 2  # autoimprove: tune\n")
@@ -384,3 +394,75 @@ def test_same_name_in_two_files_is_described_with_its_path(tmp_path: Path) -> No
     config = make_config(root)
     proposal = tune.propose(context(root, config, tmp_path / "runs" / "r", 1))
     assert proposal.description.startswith(("a.py::W 2.0 -> ", "b.py::W 3.0 -> "))
+
+
+# --- end to end --------------------------------------------------------------------------
+
+LOOP_IMPROVE_MD = """\
+# autoimprove: weights
+
+## Change
+scope: knobs.py
+
+## Check
+run: {python} bench.py
+goal: higher
+timeout: 60s
+frozen: bench.py
+
+## Stop
+rounds: 3
+
+## Agent
+tune: knobs.py::WEIGHT
+"""
+
+
+def test_the_real_loop_tunes_a_constant_and_reports_it(tmp_path: Path) -> None:
+    import io
+    import subprocess
+    import sys
+
+    from pytest_autoimprove import guard, report
+    from pytest_autoimprove.config import load_config
+    from pytest_autoimprove.console import Console
+    from pytest_autoimprove.loop import Loop, LoopOptions
+    from pytest_autoimprove.plugins import standalone_manager
+
+    root = tmp_path / "repo"
+    write(root, "improve.md", LOOP_IMPROVE_MD.format(python=sys.executable))
+    write(root, "knobs.py", "WEIGHT = 2.0  # autoimprove: tune\nOTHER = 3\n")
+    write(root, "bench.py", "import knobs\nprint(f'SCORE: {-(knobs.WEIGHT - 8) ** 2}')\n")
+    write(
+        root, "tests/test_knobs.py", "import knobs\n\ndef test_w():\n    assert knobs.WEIGHT > 0\n"
+    )
+    write(root, ".gitignore", "__pycache__/\n")
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(root), "-c", "user.name=T", "-c", "user.email=t@e.x", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout
+
+    git("init", "-q", "-b", "main")
+    guard.freeze(root, load_config(root), guard_tests=0)
+    git("add", "-A")
+    git("commit", "-qm", "weights")
+    manager = standalone_manager()
+    if manager.get_plugin(tune.__name__) is None:  # until plugins.py lists it
+        manager.register(tune, name=tune.__name__)
+    out = io.StringIO()
+    code = Loop(LoopOptions(start=root), hook=manager.hook, console=Console(out, live=False)).run()
+    assert code == 0, out.getvalue()
+    run_dir = report.run_folders(root)[-1]
+    assert (run_dir / STATE_FILE).is_file()
+    data, path, _ = report.build(root, None)
+    kept = [row.description for row in data.kept]
+    assert kept[:2] == ["WEIGHT 2.0 -> 4.0", "WEIGHT 4.0 -> 8.0"]
+    assert data.best == 0
+    assert "+WEIGHT = 8.0  # autoimprove: tune" in path.read_text(encoding="utf-8")
+    branch = f"autoimprove/{run_dir.name}"
+    assert git("show", f"{branch}:knobs.py") == "WEIGHT = 8.0  # autoimprove: tune\nOTHER = 3\n"
