@@ -99,7 +99,8 @@ class HarnessRun:
         if self.result.timed_out:
             return f"the benchmark timed out; last output:\n{self.result.tail()}"
         if self.result.returncode != 0:
-            return f"the benchmark exited {self.result.returncode}; last output:\n{self.result.tail()}"
+            code = self.result.returncode
+            return f"the benchmark exited {code}; last output:\n{self.result.tail()}"
         if self.score is None:
             return f"the benchmark printed no score; last output:\n{self.result.tail()}"
         return None

@@ -214,7 +214,7 @@ def leaks(
     allow = set(allowed)
     out: list[Leak] = []
     for rel in files:
-        hits = [leak for leak in scan_file(root, rel, needles) if (leak.kind, leak.value) not in allow]
+        hits = [h for h in scan_file(root, rel, needles) if (h.kind, h.value) not in allow]
         single = {h.value for h in hits if h.kind == "query" and " " not in h.value}
         ids = {h.value for h in hits if h.kind == "answer"}
         for hit in hits:

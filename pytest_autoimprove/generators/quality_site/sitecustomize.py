@@ -204,7 +204,9 @@ class _Watcher:
                 if watcher.claim(target["id"]):
                     for edge in watcher.probe_spec("edges"):
                         new_args, new_kwargs = replace(args, kwargs, edge)
-                        watcher.observe(func, target, "edge", edge, None, new_args, new_kwargs, limit)
+                        watcher.observe(
+                            func, target, "edge", edge, None, new_args, new_kwargs, limit
+                        )
                 count = watcher.seen_queries.get(target["id"], 0)
                 if count >= int(watcher.probe_spec("max_observed") or 0):
                     return func(*args, **kwargs)
@@ -215,7 +217,8 @@ class _Watcher:
                         func, target, f"variant:{name}", variant, query, new_args, new_kwargs,
                         limit,
                     )
-                event: dict[str, Any] = {"e": "call", "t": target["id"], "src": "golden", "q": query}
+                event: dict[str, Any] = {"e": "call", "t": target["id"], "src": "golden"}
+                event["q"] = query
                 if limit is not None:
                     event["limit"] = limit
                 try:
