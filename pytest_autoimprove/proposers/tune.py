@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import random
 import re
 from collections.abc import Sequence
@@ -120,6 +121,9 @@ def candidate(constant: Constant, level: int, direction: int, floor: float | Non
             up, down = FLOAT_FACTORS[level]
             new = value * (up if direction > 0 else down)
         text = _format_float(new, constant.text)
+        number = float(text)
+        if not math.isfinite(number) or (value != 0 and number == 0):
+            return None  # overflowed, or rounded to zero: the search would be stuck there
     return None if float(text.replace("_", "")) == value else text
 
 
@@ -145,6 +149,8 @@ def _format_int(value: int, original: str) -> str:
 def _format_float(value: float, original: str) -> str:
     """Four significant digits, in the shortest form that reads back as that float."""
     rounded = float(f"{value:.4g}")
+    if not math.isfinite(rounded):
+        return repr(rounded)
     whole = rounded == int(rounded) and abs(rounded) < 1e15
     if whole and not any(char in original for char in ".eE"):
         # An int literal annotated ``float``: keep whole values as ints.

@@ -204,6 +204,8 @@ def test_positive_int_becomes_negative_with_a_minus(tmp_path: Path) -> None:
         ("3", "int", 2, -1, None),  # 3 - 4 < 1
         ("256", "int", 1, 1, "276"),  # steps of 10 from 100
         ("-2", "int", 3, -1, "-10"),
+        ("1e308", "float", 0, 1, None),  # would overflow
+        ("5e-324", "float", 0, -1, None),  # would round to zero
     ],
 )
 def test_steps(text: str, kind: str, level: int, direction: int, expected: str | None) -> None:
