@@ -7,11 +7,14 @@ through ``context.history``.
 
 from __future__ import annotations
 
+import tempfile
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pytest_autoimprove.config import ImproveConfig, parse_text
 from pytest_autoimprove.errors import ConfigError
@@ -212,6 +215,35 @@ def test_steps(text: str, kind: str, level: int, direction: int, expected: str |
     constant = Constant("m.py", "W", float(text), text, kind)
     floor = tune.int_floor(constant, constant.value)
     assert tune.candidate(constant, level, direction, floor) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    value=st.one_of(
+        st.integers(-10_000, 10_000).map(str),
+        st.floats(1e-6, 1e6).map(lambda x: repr(round(x, 4))),
+        st.floats(-1e6, -1e-6).map(lambda x: repr(round(x, 4))),
+    ),
+    level=st.integers(0, 3),
+    direction=st.sampled_from([1, -1]),
+)
+def test_every_step_rewrites_only_the_literal_and_reads_back(
+    value: str, level: int, direction: int
+) -> None:
+    source = f"# head\nKNOB = {value}  # tail\nOTHER = 1\n"
+    constant = find_constants(source, "m.py")[0]
+    new = tune.candidate(constant, level, direction, None)
+    if new is None:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "m.py"
+        path.write_text(source, encoding="utf-8")
+        apply_move(Path(folder), constant, new)
+        after = path.read_text(encoding="utf-8")
+    assert after == source.replace(f"KNOB = {value}", f"KNOB = {new}")
+    (read,) = (c for c in find_constants(after, "m.py") if c.name == "KNOB")
+    assert read.text == new and read.kind == constant.kind
+    assert read.value == float(new) != constant.value
 
 
 def test_ints_may_reach_zero_when_the_name_allows_it() -> None:
