@@ -15,7 +15,11 @@ trust. With ``provider: tune`` each experiment changes exactly one literal:
   x0.75, x1.25 / x0.8, x1.1 / x0.9, x1.05 / x0.95) and growing steps for ints
   (+-1, +-2, +-4, +-8, in units of 10 or 100 for large ones). Every constant gets
   the coarse step before any gets a finer one. A step that was kept is repeated
-  in the same direction; a direction that failed is not. Ints that start
+  in the same direction; a value that scored worse or broke the tests is never
+  stepped over (one peak is assumed), while one discarded without a measured
+  loss (noise, a plateau) is, so a finer step still probes between. The seed
+  (from the run id) orders the constants and picks each one's first direction,
+  so the same run id searches the same way. Ints that start
   positive never go below 1 unless their name says 0 makes sense (``MIN_``,
   ``OFFSET``, ``RETRIES``...).
 - **Memory.** Values are remembered per *line* of the search space (the constant
