@@ -13,7 +13,8 @@ trust. With ``provider: tune`` each experiment changes exactly one literal:
   are tuned along with the named ones.
 - **How.** Coordinate search, coarse to fine for floats (x2 and x0.5, then x1.5 /
   x0.75, x1.25 / x0.8, x1.1 / x0.9, x1.05 / x0.95) and growing steps for ints
-  (+-1, +-2, +-4, +-8, in units of 10 or 100 for large ones). Every constant gets
+  (+-1, +-2, +-4, +-8, in units of 10 or 100 for large ones; a kept int step is
+  followed by the next larger one). Every constant gets
   the coarse step before any gets a finer one. A step that was kept is repeated
   in the same direction; a value that scored worse or broke the tests is never
   stepped over (one peak is assumed), while one discarded without a measured
@@ -284,7 +285,12 @@ def settle_pending(
     state.remember(str(pending["line"]), str(pending["new"]), outcome)
     if outcome == "kept":
         direction = int(pending["direction"])
-        state.momentum = {"key": key, "level": int(pending["level"]), "direction": direction}
+        level = int(pending["level"])
+        if constant is not None and constant.kind == "int":
+            # Ints step by +-1 first; a step that helped doubles (1 -> 2 -> 4 -> 8 -> 16),
+            # as repeating x2 does for floats, so BATCH_SIZE = 1 reaches 64 in a few runs.
+            level = min(level + 1, len(INT_STEPS) - 1)
+        state.momentum = {"key": key, "level": level, "direction": direction}
         state.prefer[key] = direction
     else:
         state.momentum = None

@@ -350,6 +350,21 @@ def test_converges_on_a_toy_objective(tmp_path: Path) -> None:
     assert (root / "knobs.py").read_text().startswith("W = 8.0  # weight\nN = ")
 
 
+def test_a_kept_int_step_grows(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write(root, "knobs.py", "BATCH_SIZE = 1\n")
+    loop = Loop(root, make_config(root), "knobs.py", lambda v: -((v["BATCH_SIZE"] - 40) ** 2))
+    history = loop.run(12)
+    kept = [p.description for p in history if p.status == "kept"]
+    assert kept[:4] == [
+        "BATCH_SIZE 1 -> 2",
+        "BATCH_SIZE 2 -> 4",
+        "BATCH_SIZE 4 -> 8",
+        "BATCH_SIZE 8 -> 16",
+    ]
+    assert values(root, "knobs.py")["BATCH_SIZE"] == 40
+
+
 def test_exhausts_and_then_changes_nothing(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     write(root, "knobs.py", "W = 1.0\n")
