@@ -29,6 +29,15 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
         "detect the repo, write improve.md (and an eval harness where the goal needs one), "
         "generate and freeze guardrails, measure the baseline",
     ),
+    "report": (
+        "pytest_autoimprove.report",
+        "report.md and progress.png of a run; a table in the terminal",
+    ),
+    "demo": (
+        "pytest_autoimprove.demo",
+        "the whole product on a bundled example in a fresh directory: guardrails, the loop "
+        "with the built-in tune proposer, the report (no API key, no network)",
+    ),
 }
 
 

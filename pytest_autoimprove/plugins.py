@@ -20,6 +20,7 @@ ENTRY_POINT_GROUP = "pytest_autoimprove"
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "pytest_autoimprove.proposers.command",
     "pytest_autoimprove.proposers.agent",
+    "pytest_autoimprove.proposers.tune",
 )
 
 

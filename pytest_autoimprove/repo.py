@@ -429,3 +429,25 @@ def diff(root: Path, old: str, new: str) -> str:
         root, ["diff", "--no-color", "--no-ext-diff", resolve(root, old), resolve(root, new), "--"]
     )
     return out.decode("utf-8", "replace")
+
+
+def init_repo(root: Path, message: str) -> str:
+    """Make ``root`` a git repository with everything committed (the demo's fresh copy).
+
+    A fresh machine may have no git identity; the demo repository gets a local one
+    so its commits work without touching the user's global configuration.
+    """
+    _git(root, ["init", "-q"])
+    for key, value in (("user.name", "autoimprove demo"), ("user.email", "demo@localhost")):
+        try:
+            _git(root, ["config", key])
+        except GitError:
+            _git(root, ["config", key, value])
+    return commit_all(root, message)
+
+
+def commit_all(root: Path, message: str) -> str:
+    """Stage and commit every change in ``root``; the new commit's sha."""
+    _git(root, ["add", "-A"])
+    _git(root, ["commit", "-q", "--allow-empty", "-m", message])
+    return _git(root, ["rev-parse", "HEAD"]).decode().strip()
