@@ -21,14 +21,19 @@ every hit the untouched baseline already has is allowed (recorded at generation)
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
-
 from pytest_autoimprove.generators.quality_golden import normalize_query
+
+with warnings.catch_warnings():
+    # Importing libcst warns (DeprecationWarning from mypy_extensions) in some
+    # environments; this module is imported inside the user's test session, where
+    # warnings may be errors.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import libcst as cst
 
 __all__ = [
     "MIN_ANSWER_HITS",
@@ -99,11 +104,29 @@ def _looks_like_id(text: str) -> bool:
 
 
 class _Strings(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
+    """String literals in source order, with their line.
 
-    def __init__(self) -> None:
+    Lines come from finding each literal's code in the source after the previous one
+    (literals are visited in source order), not from libcst's position metadata:
+    importing ``libcst.metadata`` warns in some environments, and this module runs
+    inside the user's test session.
+    """
+
+    def __init__(self, module: cst.Module, source: str) -> None:
         self.found: list[tuple[str, int]] = []
         self._docstrings: set[int] = set()
+        self._module = module
+        self._source = source
+        self._cursor = 0
+
+    def _line(self, node: cst.CSTNode) -> int:
+        code = self._module.code_for_node(node)
+        at = self._source.find(code, self._cursor)
+        if at < 0:
+            at = self._cursor
+        else:
+            self._cursor = at
+        return self._source.count("\n", 0, at) + 1
 
     def _mark_docstring(self, body: Sequence[cst.CSTNode]) -> None:
         if body and isinstance(body[0], cst.SimpleStatementLine):
@@ -130,10 +153,10 @@ class _Strings(cst.CSTVisitor):
         except Exception:  # noqa: BLE001 - odd escapes: use the raw text
             value = node.value
         text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
-        self.found.append((text, self.get_metadata(PositionProvider, node).start.line))
+        self.found.append((text, self._line(node)))
 
     def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
-        self.found.append((node.value, self.get_metadata(PositionProvider, node).start.line))
+        self.found.append((node.value, self._line(node)))
 
     def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
         # "golden" ".jsonl": the joined value is a literal too
@@ -146,7 +169,7 @@ class _Strings(cst.CSTVisitor):
             current = current.right
         if isinstance(current, cst.SimpleString):
             parts.append(str(current.evaluated_value))
-        self.found.append(("".join(parts), self.get_metadata(PositionProvider, node).start.line))
+        self.found.append(("".join(parts), self._line(node)))
 
 
 def _literals(path: Path) -> list[tuple[str, int]]:
@@ -159,9 +182,9 @@ def _literals(path: Path) -> list[tuple[str, int]]:
         return []
     if path.suffix == ".py":
         try:
-            wrapper = MetadataWrapper(cst.parse_module(text))
-            visitor = _Strings()
-            wrapper.visit(visitor)
+            module = cst.parse_module(text)
+            visitor = _Strings(module, text)
+            module.visit(visitor)
             return visitor.found
         except Exception:  # noqa: BLE001 - unparsable code is scanned as text
             pass

@@ -29,7 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_autoimprove.generators.discover import Param, Target, discover
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytest_autoimprove.generators.discover import Param, Target
 
 __all__ = [
     "EntryPoint",
@@ -122,6 +125,10 @@ def _limit_param(target: Target, query: Param) -> str | None:
 
 def entry_points(root: Path, modules: Iterable[Path]) -> list[EntryPoint]:
     """The query-like entry points of ``modules`` (relative to ``root``), in source order."""
+    # discover imports libcst.metadata, which warns on import in some environments:
+    # generated tests import this module, so it is only loaded here, at generation time.
+    from pytest_autoimprove.generators.discover import discover
+
     found: list[EntryPoint] = []
     for module in modules:
         try:
