@@ -68,10 +68,10 @@ def _normalize_text(text: str) -> str:
 
 def _normalize_batch(batch: list[str]) -> list[str]:
     """``[normalize_line(line) for line in batch]``, in one pass over the joined batch."""
-    if len(batch) == 1 or any(_SEPARATOR in line for line in batch):
+    joined = _SEPARATOR.join(batch)
+    if joined.count(_SEPARATOR) != len(batch) - 1:  # a line holds the separator itself
         return [normalize_line(line) for line in batch]
-    joined = _normalize_text(_SEPARATOR.join(batch))
-    return [piece.strip() for piece in joined.split(_SEPARATOR)]
+    return [piece.strip() for piece in _normalize_text(joined).split(_SEPARATOR)]
 
 
 def _add_new(result: list[str], normalized: list[str]) -> None:
