@@ -163,9 +163,13 @@ class _Watcher:
         if param not in names:
             return func
         index = names.index(param)
-        limit_param = target.get("limit_param")
+        limit_param: str | None = target.get("limit_param")
         limit_default = None
-        if limit_param in params and params[limit_param].default is not inspect.Parameter.empty:
+        if (
+            limit_param is not None
+            and limit_param in params
+            and params[limit_param].default is not inspect.Parameter.empty
+        ):
             limit_default = params[limit_param].default
         limit_index = names.index(limit_param) if limit_param in names else None
         watcher = self
@@ -421,7 +425,7 @@ class _Finder(importlib.abc.MetaPathFinder):
     def find_spec(
         self, fullname: str, path: Any, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
-        spec = None
+        spec: Any = None
         for finder in sys.meta_path:
             if finder is self:
                 continue
@@ -444,8 +448,9 @@ class _Finder(importlib.abc.MetaPathFinder):
             original(module)
             watcher.patch(module, targets)
 
-        loader.exec_module = exec_module  # type: ignore[method-assign]
-        return spec
+        loader.exec_module = exec_module
+        found: importlib.machinery.ModuleSpec = spec
+        return found
 
 
 def _install() -> None:
@@ -473,7 +478,7 @@ def _chain() -> None:
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
     this = sys.modules.pop("sitecustomize", None)
     try:
-        import sitecustomize  # noqa: F401
+        import sitecustomize  # type: ignore[import-not-found]  # noqa: F401
     except ImportError:
         if this is not None:
             sys.modules["sitecustomize"] = this
