@@ -124,10 +124,31 @@ class _RaiseCollector(cst.CSTVisitor):
 
 
 class _NoneChecks(cst.CSTVisitor):
-    """Names compared with ``None`` (``x is None``, ``x is not None``, ``x == None``)."""
+    """Names the body guards against None or emptiness.
+
+    ``x is None``, ``x is not None``, ``x == None``, and a falsy test of the bare name
+    (``if not x:``, ``if x:``, ``x or default``): the code means to handle None there,
+    so None is an input worth freezing (a dropped check is a classic speed "win").
+    """
 
     def __init__(self) -> None:
         self.names: set[str] = set()
+
+    def visit_If(self, node: cst.If) -> None:
+        self._falsy_test(node.test)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._falsy_test(node.test)
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        if isinstance(node.operator, cst.Or) and isinstance(node.left, cst.Name):
+            self.names.add(node.left.value)
+
+    def _falsy_test(self, test: cst.BaseExpression) -> None:
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            test = test.expression
+        if isinstance(test, cst.Name):
+            self.names.add(test.value)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         operands = [node.left] + [c.comparator for c in node.comparisons]

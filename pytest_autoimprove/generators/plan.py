@@ -158,15 +158,16 @@ def _plan_target(info: ModuleInfo, target: Target, calls: list[TracedCall]) -> T
         seen_payloads.add(payload)
         plan.candidates.append(Candidate(cid, group, risk_id, payload, valid, origin))
 
+    confident = all(kinds[p.name].confident for p in usable)
     if not calls or not usable:
-        add("sample-0", "recorded", "changed-behaviour", base, False, "sample")
+        add("sample-0", "recorded", "changed-behaviour", base, confident, "sample")
     # A second ordinary input, so sequence tests have an "a, b, a" to play.
     second = dict(base)
     for p in usable:
         samples = sample_values(kinds[p.name])
         if p.name in second and len(samples) > 1:
             second[p.name] = samples[1]
-    add("sample-1", "recorded", "changed-behaviour", second, False, "sample")
+    add("sample-1", "recorded", "changed-behaviour", second, confident, "sample")
 
     for p in usable:
         kind = kinds[p.name]
@@ -183,7 +184,6 @@ def _plan_target(info: ModuleInfo, target: Target, calls: list[TracedCall]) -> T
         for p in usable:
             if p.default is None or rng.random() < 0.3:
                 chosen[p.name] = random_value(kinds[p.name], rng)
-        confident = all(kinds[p.name].confident for p in usable)
         add(f"random-{i}", "recorded", "changed-behaviour", chosen, confident, "random")
 
     strategies: dict[str, str] | None = {}

@@ -59,6 +59,9 @@ MAX_VERIFY_ROUNDS = 3
 #: Crashes on these edge values are dropped, not reported: most code never meant to
 #: handle NaN, infinities or astronomically large inputs, and saying so is noise.
 _NO_FINDING_RISKS = {"nan-and-infinity", "huge-input"}
+#: Edge inputs of these risks are ordinary values in a new arrangement (a mixed list,
+#: a reordered one): an exception there is the contract, frozen like any other.
+_ORDINARY_RISKS = {"changed-behaviour", "hash-order-output"}
 _DROP_STATUSES = {
     "timeout",
     "nondeterministic",
@@ -298,6 +301,13 @@ def _module_plan(
             t.line,
             positional=[p.name for p in t.params if p.kind == "positional" and p.default is None],
         )
+        # The baseline returned normally on an inferred ordinary input: the inferred
+        # types are ones it takes, so a crash when one value becomes an edge is a bug.
+        base_ok = any(
+            results.get((t.qualname, c.id), {}).get("status") == "ok"
+            for c in tc.candidates
+            if c.origin == "sample"
+        )
         for cand in tc.candidates:
             res = results.get((t.qualname, cand.id))
             if res is None or res.get("status") in _DROP_STATUSES:
@@ -305,8 +315,16 @@ def _module_plan(
             raised = _raised_name(res)
             if raised is not None:
                 on_purpose = bool(set(res.get("raises_mro", [])) & expected)
-                if cand.origin != "real" and not on_purpose:
-                    if cand.valid and cand.risk not in _NO_FINDING_RISKS:
+                # Real inputs raise what the project's tests expect; ordinary inputs of
+                # a type the baseline is known to take raise its contract (KeyError for
+                # an unknown key): both are frozen. Elsewhere an unexpected exception
+                # is a finding (a valid edge input) or a guess outside the domain.
+                ordinary = cand.valid and (
+                    cand.origin in ("real", "sample", "random") or cand.risk in _ORDINARY_RISKS
+                )
+                if not ordinary and not on_purpose:
+                    valid = cand.valid or (cand.risk != "dropped-none-check" and base_ok)
+                    if valid and cand.origin == "edge" and cand.risk not in _NO_FINDING_RISKS:
                         finding_key = (t.qualname, raised)
                         if finding_key not in seen_findings:
                             seen_findings.add(finding_key)

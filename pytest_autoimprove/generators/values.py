@@ -296,6 +296,7 @@ _EDGES: dict[str, tuple[tuple[object, str], ...]] = {
         ("Ünïcödé straße İ 日本語 ǅ", "unicode-fast-path"),
         ("ÉCOLE", "unicode-fast-path"),
         ("a-b \"c\" 'd' *e: (f) OR g", "special-characters"),
+        ("delta, alpha; charlie bravo|echo, alpha", "hash-order-output"),
         ("x" * 3000, "huge-input"),
     ),
     "int": (
@@ -381,7 +382,7 @@ def edge_values(kind: Kind) -> list[tuple[object, str]]:
         pool = samples + [v for v in singles if not (isinstance(v, str) and len(v) > 100)]
         if item.name in _SCALARS and pool:
             out.append((_wrap(kind.name, pool), "changed-behaviour"))
-            out.append((_wrap(kind.name, [pool[0]]), "empty-input"))
+            out.append((_wrap(kind.name, [pool[0]]), "changed-behaviour"))
             dupes = list(reversed(samples)) + samples
             out.append((_wrap(kind.name, dupes), "hash-order-output"))
             big = [samples[i % len(samples)] for i in range(2000)] if samples else []

@@ -70,13 +70,15 @@ NORMALIZE_SKU_EDGE = [
     Case('unicode-fast-path-sku-3', args=('Ünïcödé straße İ 日本語 ǅ',), returns='ÜNÏCÖDÉ STRASSE İ 日本語 Ǆ'),
     Case('unicode-fast-path-sku-4', args=('ÉCOLE',), returns='ÉCOLE'),
     Case('special-characters-sku-5', args=('a-b "c" \'d\' *e: (f) OR g',), returns='A-B "C" \'D\' *E: (F) OR G'),
-    Case('huge-input-sku-6', args=('x' * 3000,), returns='X' * 3000),
+    Case('hash-order-output-sku-6', args=('delta, alpha; charlie bravo|echo, alpha',), returns='DELTA, ALPHA; CHARLIE BRAVO|ECHO, ALPHA'),
+    Case('huge-input-sku-7', args=('x' * 3000,), returns='X' * 3000),
 ]
 
 
 # risk empty-input: a fast path is wrong on empty strings or collections
 # risk unicode-fast-path: an ASCII-only fast path is wrong on unicode text
 # risk special-characters: special characters (-"'*:() and the like) that query languages treat as operators
+# risk hash-order-output: output order now depends on hashing (set or dict iteration)
 # risk huge-input: a fast path is wrong on large collections or long strings
 # risk changed-exceptions: the exception raised was narrowed, widened or changed
 @pytest.mark.autoimprove_guard
@@ -182,9 +184,9 @@ def test_total_price_differential(p_items: object, p_discount: object) -> None:
 PARSE_TAGS_RECORDED = [
     Case('real-0', args=('Red, blue,red',), returns=['red', 'blue'], fresh=True),
     Case('sample-1', args=('hello world',), returns=['hello world'], fresh=True),
-    Case('random-0', args=('a"Z',), returns=['a"z'], fresh=True),
-    Case('random-1', args=('Zé- "X"日*Z',), returns=['zé- "x"日*z'], fresh=True),
+    Case('random-1', args=('- "X"日*',), returns=['- "x"日*'], fresh=True),
     Case('random-2', args=('0Y-*)0ü',), returns=['0y-*)0ü'], fresh=True),
+    Case('random-3', args=('a.  *_日ü,',), returns=['a.  *_日ü'], fresh=True),
 ]
 
 
@@ -200,18 +202,22 @@ def test_parse_tags_recorded(case: Case) -> None:
 
 
 PARSE_TAGS_EDGE = [
-    Case('empty-input-text-0', args=('',), returns=[], fresh=True),
-    Case('empty-input-text-1', args=(' ',), returns=[], fresh=True),
-    Case('unicode-fast-path-text-2', args=('Ünïcödé straße İ 日本語 ǅ',), returns=['ünïcödé straße i̇ 日本語 ǆ'], fresh=True),
-    Case('unicode-fast-path-text-3', args=('ÉCOLE',), returns=['école'], fresh=True),
-    Case('special-characters-text-4', args=('a-b "c" \'d\' *e: (f) OR g',), returns=['a-b "c" \'d\' *e: (f) or g'], fresh=True),
-    Case('huge-input-text-5', args=('x' * 3000,), returns=['x' * 3000], fresh=True),
+    Case('dropped-none-check-text-0', args=(None,), returns=[], fresh=True),
+    Case('empty-input-text-1', args=('',), returns=[], fresh=True),
+    Case('empty-input-text-2', args=(' ',), returns=[], fresh=True),
+    Case('unicode-fast-path-text-3', args=('Ünïcödé straße İ 日本語 ǅ',), returns=['ünïcödé straße i̇ 日本語 ǆ'], fresh=True),
+    Case('unicode-fast-path-text-4', args=('ÉCOLE',), returns=['école'], fresh=True),
+    Case('special-characters-text-5', args=('a-b "c" \'d\' *e: (f) OR g',), returns=['a-b "c" \'d\' *e: (f) or g'], fresh=True),
+    Case('hash-order-output-text-6', args=('delta, alpha; charlie bravo|echo, alpha',), returns=['delta', 'alpha; charlie bravo|echo', 'alpha'], fresh=True),
+    Case('huge-input-text-7', args=('x' * 3000,), returns=['x' * 3000], fresh=True),
 ]
 
 
+# risk dropped-none-check: a None or empty check was dropped for speed
 # risk empty-input: a fast path is wrong on empty strings or collections
 # risk unicode-fast-path: an ASCII-only fast path is wrong on unicode text
 # risk special-characters: special characters (-"'*:() and the like) that query languages treat as operators
+# risk hash-order-output: output order now depends on hashing (set or dict iteration)
 # risk huge-input: a fast path is wrong on large collections or long strings
 # risk changed-exceptions: the exception raised was narrowed, widened or changed
 @pytest.mark.autoimprove_guard
@@ -237,7 +243,7 @@ def test_parse_tags_state() -> None:
 @pytest.mark.autoimprove_guard
 @SETTINGS
 @given(
-    p_text=st.one_of(st.sampled_from(['Red, blue,red']), st.text(max_size=30)),
+    p_text=st.one_of(st.sampled_from(['Red, blue,red']), st.text(max_size=30), st.none()),
 )
 def test_parse_tags_differential(p_text: object) -> None:
     check_differential(current, baseline, "parse_tags", "function", (p_text,), {}, None,
@@ -267,8 +273,8 @@ def test_catalog_recorded(case: Case) -> None:
 
 CATALOG_EDGE = [
     Case('empty-input-names-0', args=([],), returns={'names': []}, fresh=True),
-    Case('changed-behaviour-names-1', args=(['hello world', 'Foo-Bar_baz 42', '', ' ', 'Ünïcödé straße İ 日本語 ǅ', 'ÉCOLE', 'a-b "c" \'d\' *e: (f) OR g'],), returns={'names': ['hello world', 'Foo-Bar_baz 42', '', ' ', 'Ünïcödé straße İ 日本語 ǅ', 'ÉCOLE', 'a-b "c" \'d\' *e: (f) OR g']}, fresh=True),
-    Case('empty-input-names-2', args=(['hello world'],), returns={'names': ['hello world']}, fresh=True),
+    Case('changed-behaviour-names-1', args=(['hello world', 'Foo-Bar_baz 42', '', ' ', 'Ünïcödé straße İ 日本語 ǅ', 'ÉCOLE', 'a-b "c" \'d\' *e: (f) OR g', 'delta, alpha; charlie bravo|echo, alpha'],), returns={'names': ['hello world', 'Foo-Bar_baz 42', '', ' ', 'Ünïcödé straße İ 日本語 ǅ', 'ÉCOLE', 'a-b "c" \'d\' *e: (f) OR g', 'delta, alpha; charlie bravo|echo, alpha']}, fresh=True),
+    Case('changed-behaviour-names-2', args=(['hello world'],), returns={'names': ['hello world']}, fresh=True),
     Case('hash-order-output-names-3', args=(['Foo-Bar_baz 42', 'hello world', 'hello world', 'Foo-Bar_baz 42'],), returns={'names': ['Foo-Bar_baz 42', 'hello world', 'hello world', 'Foo-Bar_baz 42']}, fresh=True),
     Case('huge-input-names-4', args=(['hello world', 'Foo-Bar_baz 42'] * 1000,), returns={'names': ['hello world', 'Foo-Bar_baz 42'] * 1000}, fresh=True),
 ]
@@ -336,13 +342,15 @@ CATALOG_FIND_EDGE = [
     Case('unicode-fast-path-prefix-2', args=('Ünïcödé straße İ 日本語 ǅ',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
     Case('unicode-fast-path-prefix-3', args=('ÉCOLE',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
     Case('special-characters-prefix-4', args=('a-b "c" \'d\' *e: (f) OR g',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
-    Case('huge-input-prefix-5', args=('x' * 3000,), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    Case('hash-order-output-prefix-5', args=('delta, alpha; charlie bravo|echo, alpha',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    Case('huge-input-prefix-6', args=('x' * 3000,), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
 ]
 
 
 # risk empty-input: a fast path is wrong on empty strings or collections
 # risk unicode-fast-path: an ASCII-only fast path is wrong on unicode text
 # risk special-characters: special characters (-"'*:() and the like) that query languages treat as operators
+# risk hash-order-output: output order now depends on hashing (set or dict iteration)
 # risk huge-input: a fast path is wrong on large collections or long strings
 # risk changed-exceptions: the exception raised was narrowed, widened or changed
 @pytest.mark.autoimprove_guard
@@ -369,7 +377,7 @@ def test_catalog_find_state() -> None:
 @SETTINGS
 @given(
     p_prefix=st.one_of(st.sampled_from(['ap']), st.text(max_size=30)),
-    p_ctor=st.sampled_from([((['apple', 'apricot', 'banana'],), {}), ((['hello world', 'Foo-Bar_baz 42', 'hello world', 'Foo-Bar_baz 42'],), {}), (([],), {}), ((['hello world', 'Foo-Bar_baz 42', '', ' ', 'Ünïcödé straße İ 日本語 ǅ', 'ÉCOLE', 'a-b "c" \'d\' *e: (f) OR g'],), {}), ((['hello world'],), {}), ((['Foo-Bar_baz 42', 'hello world', 'hello world', 'Foo-Bar_baz 42'],), {}), ((['hello world', 'Foo-Bar_baz 42'] * 1000,), {}), ((["\nY'0", '', '_\nü9bb(a'],), {}), ((['*X_0Ybb1"', "')日1X ", ':üZé', '_.Z"\'aéZ,YX1', 'Z.éc0,'],), {})]),
+    p_ctor=st.sampled_from([((['apple', 'apricot', 'banana'],), {}), ((['hello world', 'Foo-Bar_baz 42', 'hello world', 'Foo-Bar_baz 42'],), {}), (([],), {}), ((['hello world', 'Foo-Bar_baz 42', '', ' ', 'Ünïcödé straße İ 日本語 ǅ', 'ÉCOLE', 'a-b "c" \'d\' *e: (f) OR g', 'delta, alpha; charlie bravo|echo, alpha'],), {}), ((['hello world'],), {}), ((['Foo-Bar_baz 42', 'hello world', 'hello world', 'Foo-Bar_baz 42'],), {}), ((['hello world', 'Foo-Bar_baz 42'] * 1000,), {}), ((["\nY'0", '', '_\nü9bb(a'],), {}), ((['*X_0Ybb1"', "')日1X ", ':üZé', '_.Z"\'aéZ,YX1', 'Z.éc0,'],), {})]),
 )
 def test_catalog_find_differential(p_prefix: object, p_ctor: object) -> None:
     check_differential(current, baseline, "Catalog.find", "method", (p_prefix,), {}, p_ctor,

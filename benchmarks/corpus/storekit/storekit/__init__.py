@@ -1,0 +1,1 @@
+"""A tiny store: price tables and records."""
