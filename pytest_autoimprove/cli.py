@@ -33,6 +33,10 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
         "pytest_autoimprove.report",
         "report.md and progress.png of a run; a table in the terminal",
     ),
+    "export": (
+        "pytest_autoimprove.prompt",
+        "write program.md so any agent can follow the protocol by hand",
+    ),
     "demo": (
         "pytest_autoimprove.demo",
         "the whole product on a bundled example in a fresh directory: guardrails, the loop "

@@ -10,7 +10,9 @@ agent from wasting experiments on changes that will be discarded.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -29,10 +31,12 @@ def render_program(
     baseline_score: float | None = None,
     best_score: float | None = None,
     history: Sequence[PastExperiment] = (),
+    by_hand: bool = False,
 ) -> str:
     """The program.md text for ``config``; with scores and history inside the loop.
 
     :param experiment: this experiment's number, or ``None`` for ``export``.
+    :param by_hand: for ``export``: the agent runs the loop itself (and commits).
     """
     check, change = config.check, config.change
     out = [f"# autoimprove: {config.name}", ""]
@@ -72,7 +76,8 @@ def render_program(
         + " and every guard test must pass; a skipped or xfailed guard test is a failure.",
         "- Do not pass snapshot-update flags, do not call sys.exit/os._exit from the code.",
         "- The score is measured several times; a change must beat the noise, not the luck.",
-        "- Make one focused change per experiment. Do not commit; the loop commits for you.",
+        "- Make one focused change per experiment."
+        + ("" if by_hand else " Do not commit; the loop commits for you."),
     ]
     if experiment is not None:
         out += ["", "## State"]
@@ -95,12 +100,13 @@ def render_program(
         out += ["", "## Instructions", config.instructions]
     for title, body in config.sections:
         out += ["", f"## {title}", body]
-    out += [
-        "",
-        "## When you are done",
-        "Edit the files, then end your reply with one line:",
-        f"`{DESCRIPTION_PREFIX} <what you changed, in one line>`",
-    ]
+    if not by_hand:
+        out += [
+            "",
+            "## When you are done",
+            "Edit the files, then end your reply with one line:",
+            f"`{DESCRIPTION_PREFIX} <what you changed, in one line>`",
+        ]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -113,3 +119,74 @@ def description_from(output: str) -> str | None:
             if found:
                 return found[:200]
     return None
+
+
+def render_protocol(config: ImproveConfig) -> str:
+    """program.md for ``export``: the goal and rules, plus the loop written out by hand.
+
+    Without ``pytest --autoimprove`` nobody enforces the rules, so the protocol
+    tells the agent to run the same checks the loop runs, in the same order.
+    """
+    check, stop = config.check, config.stop
+    test = check.test or "python -m pytest"
+    run = check.run.replace("{golden}", check.golden or "{golden}")
+    repeats = check.repeats or 5
+    limits = [
+        f"{stop.rounds} experiments" if stop.rounds else "",
+        f"{stop.stale} experiments in a row without a keep" if stop.stale else "",
+        f"the score reaching {stop.target:g}" if stop.target is not None else "",
+    ]
+    limit_text = ", ".join(x for x in limits if x) or "the person stopping you"
+    steps = [
+        "",
+        "## Protocol (follow it by hand; `pytest --autoimprove` runs it for you)",
+        "1. Work on a branch: `git checkout -b autoimprove/manual`.",
+        "2. Check the guard: `autoimprove-guard verify` must print `guard lock holds`. "
+        "If it does not, stop and tell the person.",
+        f"3. Baseline: run `{test}` and `python -m pytest tests/autoimprove_guard`; both must "
+        f"pass. Run `{run}` {repeats} times and write the median score into results.tsv "
+        "(tab-separated: `experiment commit score delta status description`) as experiment 0.",
+        "4. Repeat until " + limit_text + ":",
+        "   1. Make one focused change inside the scope, then `git commit -am '<description>'`.",
+        "   2. `autoimprove-guard verify`: if it fails you touched something frozen: "
+        "`git reset --hard HEAD~1`, record `tampered`.",
+        f"   3. Run `{test}` and `python -m pytest tests/autoimprove_guard`; a failure, skip or "
+        "xfail: `git reset --hard HEAD~1`, record `failed`.",
+        f"   4. Run `{run}` up to {repeats} times. Keep the commit only if the median is "
+        f"{check.goal} than the best by more than "
+        f"{check.min_delta if check.min_delta.value else 'the run-to-run noise'} and every "
+        "guard metric holds: record `kept`. Otherwise `git reset --hard HEAD~1` and record "
+        "`discarded`.",
+        "   5. Append the row to results.tsv and read the earlier rows before the next change.",
+    ]
+    return render_program(config, by_hand=True).rstrip("\n") + "\n" + "\n".join(steps) + "\n"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=Path("program.md"),
+        metavar="PATH",
+        help="where to write (default: program.md in the repository; - for standard output)",
+    )
+    parser.epilog = (
+        "examples:\n"
+        "  autoimprove-guard export\n"
+        "  autoimprove-guard export -o - | claude -p   # hand the protocol to an agent CLI"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from pytest_autoimprove.cli import load, repo_root
+
+    config = load(args)
+    text = render_protocol(config)
+    if str(args.output) == "-":
+        print(text, end="")
+        return 0
+    target = args.output if args.output.is_absolute() else repo_root(args) / args.output
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}: the goal, the rules and the protocol for an agent to follow by hand")
+    return 0

@@ -95,10 +95,10 @@ def test_unknown_provider_is_one_line_config_error(toy: Callable[..., ToyRepo]) 
     repo = toy(rounds=1)
     improve = repo.root / "improve.md"
     text = improve.read_text()
-    text = text.replace("provider: command", "provider: tune\ntune: mod.py::VALUE")
+    text = text.replace("provider: command", "provider: my-search")
     improve.write_text(text)
-    git(repo.root, "commit", "-qam", "tune")
+    git(repo.root, "commit", "-qam", "a provider no plugin implements")
     code, out = run_loop(repo)
     assert code == 2
-    assert "no proposer handles provider 'tune'" in out
+    assert "no proposer handles provider 'my-search'" in out
     assert "Traceback" not in out
