@@ -48,7 +48,8 @@ def _codex(context: ProposalContext, prompt_file: Path) -> list[str]:
 
 
 def _gemini(context: ProposalContext, prompt_file: Path) -> list[str]:
-    return ["--yolo", *_model("--model", context), "--prompt", context.prompt]
+    # --yolo is deprecated in current Gemini CLI releases in favour of --approval-mode.
+    return ["--approval-mode=yolo", *_model("--model", context), "--prompt", context.prompt]
 
 
 def _aider(context: ProposalContext, prompt_file: Path) -> list[str]:

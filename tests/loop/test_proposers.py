@@ -38,7 +38,7 @@ def context(tmp_path: Path, provider: str, model: str | None = "m1") -> Proposal
     [
         ("claude", ["-p", "--dangerously-skip-permissions", "--model", "m1", "PROMPT"]),
         ("codex", ["exec", "--full-auto", "--model", "m1", "PROMPT"]),
-        ("gemini", ["--yolo", "--model", "m1", "--prompt", "PROMPT"]),
+        ("gemini", ["--approval-mode=yolo", "--model", "m1", "--prompt", "PROMPT"]),
     ],
 )
 def test_preset_command_lines(tmp_path: Path, provider: str, expected: list[str]) -> None:
