@@ -317,7 +317,7 @@ def _plan_probe(
                 continue
             if call.get("ok"):
                 plan.edges.append(EdgeCase(point.id, name, text, None, risk))
-            elif call.get("error") in expected:
+            elif call.get("error") in expected and call.get("deliberate"):
                 plan.edges.append(EdgeCase(point.id, name, text, call["error"], risk))
             else:
                 crashes.setdefault(str(call.get("error")), []).append(
@@ -341,7 +341,11 @@ def _short(text: str) -> str:
 
 
 def _expected_exceptions(root: Path, point: EntryPoint) -> set[str]:
-    """Exceptions the module raises on purpose (``raise X``) or documents."""
+    """Exceptions the module raises on purpose (``raise X``) or documents.
+
+    An edge input raising one of them counts as rejected on purpose (and is frozen as
+    "still raises it") only if the watcher saw a ``raise`` statement in scope throw it.
+    """
     try:
         info = discover(root, Path(point.path))
     except Exception:  # noqa: BLE001

@@ -273,6 +273,9 @@ def _key(summary: dict[str, Any]) -> Any:
         return summary["ids"]
     if "value" in summary:
         return summary["value"]
+    if "len" in summary:
+        # an empty result, or elements without ids: compare the shape at least
+        return ["len", summary["len"], summary.get("etypes", [])]
     return None
 
 

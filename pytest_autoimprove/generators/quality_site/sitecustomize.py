@@ -26,6 +26,7 @@ import importlib.abc
 import importlib.machinery
 import inspect
 import json
+import linecache
 import os
 import signal
 import sys
@@ -290,7 +291,29 @@ class _Watcher:
             event["ok"] = False
             event["error"] = type(exc).__name__
             event["message"] = str(exc)[:300]
+            event["deliberate"] = self.deliberate(exc)
         self.emit(event)
+
+    def deliberate(self, exc: BaseException) -> bool:
+        """Whether code in scope raised ``exc`` with a ``raise`` statement (input validation).
+
+        An exception from inside a library, a builtin (``int("")``) or an unpacking
+        is a crash, even when the module documents the exception type.
+        """
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is None:
+            return False
+        name = tb.tb_frame.f_code.co_filename
+        if self.real(name) not in self.scope:
+            return False
+        self.busy.on = True
+        try:
+            line = linecache.getline(name, tb.tb_lineno).strip()
+        finally:
+            self.busy.on = False
+        return line.startswith("raise ")
 
 
 class _Deadline:
