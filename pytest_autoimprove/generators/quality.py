@@ -158,7 +158,7 @@ def generate(request: GenerateRequest, *, verify: bool = True) -> GenerationResu
         harness = replace(harness, mode=mode)
         if mode == "copy":
             notes.append(
-                f"the benchmark ignores {{golden}} and ${'AUTOIMPROVE_GOLDEN'}: splits are scored "
+                "the benchmark ignores {golden} and $AUTOIMPROVE_GOLDEN: splits are scored "
                 f"in a scratch copy with {golden_rel} replaced; add {{golden}} to `run:` so the "
                 "loop scores only the visible split"
             )
@@ -323,12 +323,19 @@ def _plan_probe(
                 crashes.setdefault(str(call.get("error")), []).append(
                     f"{_short(text)} ({call.get('message', '')[:80]})"
                 )
+        # The benchmark's own queries (and their padded or re-cased variants) crash too.
+        for call in calls:
+            if call.get("src") != "edge" and not call.get("ok") and not call.get("deliberate"):
+                inputs = crashes.setdefault(str(call.get("error")), [])
+                entry = f"{_short(call['q'])} ({call.get('message', '')[:80]})"
+                if entry not in inputs:
+                    inputs.append(entry)
         for error, inputs in sorted(crashes.items()):
             ordered = sorted(inputs, key=lambda s: ("-" not in s.split(" (")[0], 0))
             findings.append(
                 Finding(
                     Path(point.path), point.line, point.qualname,
-                    f"crashes with {error} on {len(inputs)} edge input(s): " + "; ".join(ordered),
+                    f"crashes with {error} on {len(inputs)} input(s): " + "; ".join(ordered),
                 )
             )
         plan.invariants += learn_invariants(run.events, point.id, labels)
