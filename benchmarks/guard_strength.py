@@ -66,9 +66,24 @@ def run_suite(root: Path, folder: str, import_root: str) -> tuple[set[str], floa
     env.pop("PYTEST_ADDOPTS", None)
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-         f"--junitxml={xml}", folder],
-        cwd=root, env=env, capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            f"--junitxml={xml}",
+            folder,
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1) or not xml.exists():
@@ -90,8 +105,13 @@ def ghostwrite(root: Path, import_root: str, modules: list[str]) -> tuple[bool, 
     for rel in modules:
         dotted = ".".join(Path(rel).relative_to(import_root).with_suffix("").parts)
         proc = subprocess.run(
-            ["hypothesis", "write", dotted], cwd=root, env=env,
-            capture_output=True, text=True, timeout=300, check=False,
+            ["hypothesis", "write", dotted],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
         if proc.returncode != 0:
             return False, time.perf_counter() - start
@@ -108,9 +128,14 @@ def main() -> int:
             root = Path(tmp) / project
             shutil.copytree(HERE / "corpus" / project, root)
             start = time.perf_counter()
-            result = generate(GenerateRequest(
-                root=root, modules=tuple(Path(m) for m in modules), kind="speed", time_budget=60,
-            ))
+            result = generate(
+                GenerateRequest(
+                    root=root,
+                    modules=tuple(Path(m) for m in modules),
+                    kind="speed",
+                    time_budget=60,
+                )
+            )
             ours.gen_time += time.perf_counter() - start
             for f in result.files:
                 dest = root / f.path
@@ -119,7 +144,7 @@ def main() -> int:
                     dest.write_bytes(f.content)
                 else:
                     dest.write_text(f.content)
-            for _, module, func in (x for x in LATENT if x[0] == project):
+            for _, _module, func in (x for x in LATENT if x[0] == project):
                 if any(f.target == func for f in result.findings):
                     ours.latent_found += 1
             base_ours, elapsed = run_suite(root, OURS_DIR, import_root)
@@ -134,7 +159,7 @@ def main() -> int:
                 base_gw, elapsed = run_suite(root, GW_DIR, import_root)
                 gw.run_time += elapsed
                 gw.baseline_failures += len(base_gw)
-                for _, module, func in (x for x in LATENT if x[0] == project):
+                for _, _module, func in (x for x in LATENT if x[0] == project):
                     if any(func in name for name in base_gw):
                         gw.latent_found += 1
             for mutation in (m for m in MUTATIONS if m.project == project):
@@ -188,7 +213,8 @@ def _report(ours: Tool, gw: Tool, latent_total: int) -> None:
             continue
         print(
             f"{tool.name:<20} {_pct(tool.kills, tool.regressions):>14} "
-            f"{_pct(tool.false_alarms, tool.honest):>14} {_pct(tool.latent_found, latent_total):>13} "
+            f"{_pct(tool.false_alarms, tool.honest):>14} "
+            f"{_pct(tool.latent_found, latent_total):>13} "
             f"{tool.gen_time:>8.1f}s {tool.run_time:>10.1f}s {tool.baseline_failures:>15}"
         )
     print(f"{'Pynguin':<20} not measured (not installed on this machine)")

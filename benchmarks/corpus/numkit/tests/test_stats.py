@@ -1,5 +1,6 @@
-import pytest
+from __future__ import annotations
 
+import pytest
 from numkit.stats import clamp, format_price, mean, moving_average, normalize, percentile
 
 

@@ -1,5 +1,7 @@
 """Records and settings: small classes and dict helpers."""
 
+from __future__ import annotations
+
 
 def parse_record(line):
     """Parse 'k=v;k2=v2' into a dict; an empty line gives an empty dict."""

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from storekit.records import PriceTable, merge_settings, parse_record
 
 

@@ -1,5 +1,6 @@
-import pytest
+from __future__ import annotations
 
+import pytest
 from textkit.text import escape_query, slugify, truncate, unique_tokens, word_counts
 
 

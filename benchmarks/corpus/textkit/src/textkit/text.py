@@ -1,9 +1,11 @@
 """String helpers, untyped as much real code is."""
 
+from __future__ import annotations
+
 import re
 
 _WORD = re.compile(r"\w+")
-_SPECIAL = '\\-"\'*:()'
+_SPECIAL = "\\-\"'*:()"
 
 
 def slugify(text, sep="-"):
