@@ -33,6 +33,10 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
         "pytest_autoimprove.report",
         "report.md and progress.png of a run; a table in the terminal",
     ),
+    "golden": (
+        "pytest_autoimprove.golden",
+        "build a golden set: run the system on sample inputs and label the relevant results",
+    ),
     "export": (
         "pytest_autoimprove.prompt",
         "write program.md so any agent can follow the protocol by hand",

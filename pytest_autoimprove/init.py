@@ -32,6 +32,7 @@ from pytest_autoimprove.config import (
     render,
 )
 from pytest_autoimprove.errors import ConfigError, ExitCode, UsageError
+from pytest_autoimprove.generators import scored_golden
 from pytest_autoimprove.measure import extract_score, run_command
 
 #: The harness init writes when a speed goal has no benchmark of its own.
@@ -378,9 +379,10 @@ def run_benchmark(root: Path, config: ImproveConfig) -> str | None:
     """Run the benchmark once in the checkout; its output, or None when it failed."""
     command = config.check.run
     env = {}
-    if config.check.golden:
-        command = command.replace("{golden}", shlex.quote(config.check.golden))
-        env["AUTOIMPROVE_GOLDEN"] = str(root / config.check.golden)
+    golden = scored_golden(root, config.check.golden)
+    if golden:
+        command = command.replace("{golden}", shlex.quote(golden))
+        env["AUTOIMPROVE_GOLDEN"] = str(root / golden)
     result = run_command(command, cwd=root, timeout=config.check.timeout, env=env)
     if not result.ok:
         status = "timed out" if result.timed_out else f"exit {result.returncode}"

@@ -27,6 +27,7 @@ import json
 import math
 import os
 import secrets
+import shlex
 import signal
 import statistics
 import sys
@@ -49,6 +50,7 @@ from pytest_autoimprove.errors import (
     UsageError,
 )
 from pytest_autoimprove.gate import as_pytest_argv, run_gate, snapshot_flag
+from pytest_autoimprove.generators import scored_golden
 from pytest_autoimprove.journal import (
     ExperimentRecord,
     Journal,
@@ -364,8 +366,9 @@ class Loop:
         if os.environ.get("PYTHONPATH"):
             entries.append(os.environ["PYTHONPATH"])
         env = {"PYTHONPATH": os.pathsep.join(entries)}
-        if self.config.check.golden:
-            env["AUTOIMPROVE_GOLDEN"] = str(self.cwd / self.config.check.golden)
+        golden = scored_golden(self.cwd, self.config.check.golden)
+        if golden:
+            env["AUTOIMPROVE_GOLDEN"] = str(self.cwd / golden)
         return env
 
     # -- baseline -------------------------------------------------------------
@@ -647,8 +650,9 @@ class Loop:
         from pytest_autoimprove.measure import extract_score, guard_name, run_command
 
         command = config.check.run
-        if config.check.golden:
-            command = command.replace("{golden}", config.check.golden)
+        golden = scored_golden(self.cwd, config.check.golden)
+        if golden:
+            command = command.replace("{golden}", shlex.quote(golden))
         use_fixture = config.check.score is None and as_pytest_argv(command) is not None
         logs = self._run_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,9 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "pytest_autoimprove.proposers.command",
     "pytest_autoimprove.proposers.agent",
     "pytest_autoimprove.proposers.tune",
+    "pytest_autoimprove.generators.speed",
+    "pytest_autoimprove.generators.quality",
+    "pytest_autoimprove.generators.footprint",
 )
 
 

@@ -127,9 +127,12 @@ def render_protocol(config: ImproveConfig) -> str:
     Without ``pytest --autoimprove`` nobody enforces the rules, so the protocol
     tells the agent to run the same checks the loop runs, in the same order.
     """
+    from pytest_autoimprove.generators import scored_golden
+
     check, stop = config.check, config.stop
     test = check.test or "python -m pytest"
-    run = check.run.replace("{golden}", check.golden or "{golden}")
+    golden = scored_golden(config.root, check.golden)
+    run = check.run.replace("{golden}", golden or "{golden}")
     repeats = check.repeats or 5
     limits = [
         f"{stop.rounds} experiments" if stop.rounds else "",

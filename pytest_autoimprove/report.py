@@ -390,15 +390,25 @@ def write_plot(data: RunData, path: Path) -> bool:
     kept = [row for row in measured if row.status == "kept"]
     axes.scatter(
         [r.number for r in others],
-        [r.score for r in others],
+        [score for r in others if (score := r.score) is not None],
         s=22,
         facecolors="none",
         edgecolors="#888888",
         label="discarded / other",
     )
-    axes.scatter(
-        [r.number for r in kept], [r.score for r in kept], s=40, color="#1a9850", label="kept"
-    )
+    kept_scores = [score for r in kept if (score := r.score) is not None]
+    axes.scatter([r.number for r in kept], kept_scores, s=40, color="#1a9850", label="kept")
+    for row, score in zip(kept, kept_scores, strict=True):
+        # A person reading the picture wants to know what each step up was.
+        label = row.description if len(row.description) <= 32 else row.description[:31] + "…"
+        axes.annotate(
+            label,
+            (row.number, score),
+            textcoords="offset points",
+            xytext=(4, -12),
+            fontsize=7,
+            color="#1a9850",
+        )
     if data.baseline is not None:
         axes.axhline(data.baseline, linestyle="--", color="#555555", linewidth=1, label="baseline")
         last = max((row.number for row in data.rows), default=0)

@@ -73,3 +73,28 @@ class GenerationResult:
     files: tuple[GeneratedFile, ...] = ()
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = field(default=())
+
+
+#: Where ``generate`` writes the golden set's visible split and holdout.
+GOLDEN_SPLIT_DIR = f"{GUARD_DIR}/golden"
+
+
+def scored_golden(root: Path, golden: str | None) -> str | None:
+    """The golden file the benchmark scores, relative to ``root``.
+
+    Once ``generate`` has split the golden set, the loop (and ``{golden}`` in
+    ``run``, and ``$AUTOIMPROVE_GOLDEN``) sees only the visible part; the holdout
+    is scored by the guard tests alone. Before that, the golden set itself.
+    """
+    if golden is None:
+        return None
+    visible = visible_split(root / GOLDEN_SPLIT_DIR)
+    return visible.relative_to(root).as_posix() if visible else golden
+
+
+def visible_split(folder: Path) -> Path | None:
+    """The ``visible.*`` file ``generate`` wrote into ``folder``, if any."""
+    if not folder.is_dir():
+        return None
+    found = sorted(p for p in folder.iterdir() if p.is_file() and p.stem == "visible")
+    return found[0] if found else None

@@ -106,22 +106,56 @@ def plan_module(
     info: ModuleInfo,
     traced: Mapping[str, Sequence[TracedCall]],
     *,
-    ctor_auto: Mapping[str, list[tuple[tuple[object, ...], dict[str, object]]]] | None = None,
+    forced: Mapping[str, Mapping[str, Kind]] | None = None,
 ) -> list[TargetCandidates]:
-    """Candidate calls for every target of ``info`` (deterministic)."""
+    """Candidate calls for every target of ``info`` (deterministic).
+
+    :param forced: ``qualname -> param -> kind`` found by discovery (see
+        :func:`discovered_kinds`), used where inference knew nothing.
+    """
     plans = []
     for target in info.targets:
         calls = list(traced.get(target.qualname, ()))
-        plans.append(_plan_target(info, target, calls))
+        plans.append(_plan_target(info, target, calls, (forced or {}).get(target.qualname, {})))
     return plans
 
 
-def _plan_target(info: ModuleInfo, target: Target, calls: list[TracedCall]) -> TargetCandidates:
+#: Kinds tried, in order, on parameters nothing is known about (untyped, unused by the
+#: project's tests, uninformative names): the first the baseline accepts is used.
+DISCOVERY_KINDS: tuple[Kind, ...] = (
+    Kind("float"),
+    Kind("int"),
+    Kind("str"),
+    Kind("list", Kind("float")),
+    Kind("list", Kind("str")),
+    Kind("dict", Kind("int")),
+)
+
+
+def discovered_kinds(plan: TargetCandidates, ok_ids: set[str]) -> dict[str, Kind]:
+    """Kinds for the unknown parameters of ``plan``, from the discovery calls that worked."""
+    for kind in DISCOVERY_KINDS:
+        if f"discover-{_kind_id(kind)}" in ok_ids:
+            return {
+                name: Kind(kind.name, kind.item)
+                for name, k in plan.kinds.items()
+                if k.name == "unknown" and not k.traced
+            }
+    return {}
+
+
+def _kind_id(kind: Kind) -> str:
+    return kind.name if kind.item is None else f"{kind.name}-{kind.item.name}"
+
+
+def _plan_target(
+    info: ModuleInfo, target: Target, calls: list[TracedCall], forced: Mapping[str, Kind]
+) -> TargetCandidates:
     kinds: dict[str, Kind] = {}
     traced_sources: dict[str, list[str]] = {}
     for p in target.params:
         values, sources = _traced_values(calls, p.name)
-        kinds[p.name] = infer_kind(p, target.docstring, values)
+        kinds[p.name] = forced.get(p.name) or infer_kind(p, target.docstring, values)
         traced_sources[p.name] = sources
     plan = TargetCandidates(target, kinds)
     # Methods are called on an instance built by a recorded or inferred constructor call;
@@ -159,6 +193,23 @@ def _plan_target(info: ModuleInfo, target: Target, calls: list[TracedCall]) -> T
         plan.candidates.append(Candidate(cid, group, risk_id, payload, valid, origin))
 
     confident = all(kinds[p.name].confident for p in usable)
+    unknown = [
+        p.name for p in usable if kinds[p.name].name == "unknown" and not kinds[p.name].traced
+    ]
+    if unknown:
+        # Discovery calls: not frozen, they only tell which kinds the baseline accepts.
+        for kind in DISCOVERY_KINDS:
+            chosen = dict(base)
+            for name in unknown:
+                chosen[name] = sample_values(kind)[0]
+            add(
+                f"discover-{_kind_id(kind)}",
+                "discovery",
+                "changed-behaviour",
+                chosen,
+                False,
+                "discovery",
+            )
     if not calls or not usable:
         add("sample-0", "recorded", "changed-behaviour", base, confident, "sample")
     # A second ordinary input, so sequence tests have an "a, b, a" to play.

@@ -43,6 +43,7 @@ from pytest_autoimprove.generators import (
     GeneratedFile,
     GenerateRequest,
     GenerationResult,
+    visible_split,
 )
 from pytest_autoimprove.generators.discover import discover
 from pytest_autoimprove.generators.quality_golden import (
@@ -103,11 +104,7 @@ def pytest_autoimprove_generate(request: GenerateRequest) -> GenerationResult | 
 
 def visible_golden_path(root: Path, output_dir: Path | str = GUARD_DIR) -> Path | None:
     """The visible split the loop passes as ``{golden}`` / ``$AUTOIMPROVE_GOLDEN``, if generated."""
-    folder = root / output_dir / _GOLDEN_SUBDIR
-    if not folder.is_dir():
-        return None
-    found = sorted(p for p in folder.iterdir() if p.is_file() and p.stem == "visible")
-    return found[0] if found else None
+    return visible_split(root / output_dir / _GOLDEN_SUBDIR)
 
 
 def generate(request: GenerateRequest, *, verify: bool = True) -> GenerationResult:
@@ -332,15 +329,22 @@ def _plan_probe(
                     inputs.append(entry)
         for error, inputs in sorted(crashes.items()):
             ordered = sorted(inputs, key=lambda s: ("-" not in s.split(" (")[0], 0))
+            # A person reads this before the first experiment: a few examples, not all 33.
+            shown = "; ".join(ordered[:_FINDING_EXAMPLES])
+            more = len(ordered) - _FINDING_EXAMPLES
             findings.append(
                 Finding(
                     Path(point.path), point.line, point.qualname,
-                    f"crashes with {error} on {len(inputs)} input(s): " + "; ".join(ordered),
+                    f"crashes with {error} on {len(inputs)} input(s): {shown}"
+                    + (f"; and {more} more" if more > 0 else ""),
                 )
             )
         plan.invariants += learn_invariants(run.events, point.id, labels)
     if observed:
         plan.probe = {**probe, "targets": [p.spec() for p in observed]}
+
+
+_FINDING_EXAMPLES = 4
 
 
 def _short(text: str) -> str:

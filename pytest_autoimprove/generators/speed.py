@@ -45,7 +45,8 @@ from pytest_autoimprove.generators import (
 )
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
-from pytest_autoimprove.generators.plan import TargetCandidates, plan_module
+from pytest_autoimprove.generators.plan import TargetCandidates, discovered_kinds, plan_module
+from pytest_autoimprove.generators.values import Kind
 from pytest_autoimprove.generators.render import CaseText, ModulePlan, TargetPlan, render_module
 from pytest_autoimprove.generators.tracer import TracedCall, run_tracer
 
@@ -120,6 +121,16 @@ def generate(
     # a function calling a validating helper passes the helper's errors on.
     expected = frozenset().union(*(i.expected_exceptions for i in infos)) if infos else frozenset()
     probed = _probe(request, root, infos, planned)
+    forced = _discoveries(planned, probed)
+    if forced:
+        # Second round: re-plan the targets whose unknown parameters were discovered.
+        again = [i for i in infos if i.name in forced]
+        for info in again:
+            planned[info.name] = plan_module(
+                info, traced.get(info.name, {}), forced=forced[info.name]
+            )
+        reprobed = _probe(request, root, again, planned)
+        probed["modules"].update(reprobed["modules"])
     findings: list[Finding] = []
     plans: list[ModulePlan] = []
     for info in infos:
@@ -173,6 +184,26 @@ def _trace(
 
 
 # --- probing --------------------------------------------------------------------------
+
+
+def _discoveries(
+    planned: dict[str, list[TargetCandidates]], probed: dict[str, Any]
+) -> dict[str, dict[str, dict[str, Kind]]]:
+    """``module -> qualname -> param -> kind`` for parameters discovery could type."""
+    out: dict[str, dict[str, dict[str, Kind]]] = {}
+    for module, plans in planned.items():
+        record = probed["modules"].get(module, {})
+        ok = {
+            (r["qualname"], r["id"])
+            for r in record.get("cases", [])
+            if r.get("status") == "ok" and str(r.get("id", "")).startswith("discover-")
+        }
+        for tc in plans:
+            ids = {cid for q, cid in ok if q == tc.target.qualname}
+            kinds = discovered_kinds(tc, ids)
+            if kinds:
+                out.setdefault(module, {})[tc.target.qualname] = kinds
+    return out
 
 
 def _sys_path(root: Path, infos: Sequence[ModuleInfo]) -> list[str]:
@@ -310,7 +341,7 @@ def _module_plan(
         )
         for cand in tc.candidates:
             res = results.get((t.qualname, cand.id))
-            if res is None or res.get("status") in _DROP_STATUSES:
+            if cand.group == "discovery" or res is None or res.get("status") in _DROP_STATUSES:
                 continue
             raised = _raised_name(res)
             if raised is not None:
