@@ -343,7 +343,7 @@ class _Judge:
         if gain > self.threshold:
             keep, status, why = True, "better", f"better by {self._size(value)}"
         elif gain == 0.0:
-            keep, status, why = self.keep_if_equal, "equal", "equal to the baseline"
+            keep, status, why = self.keep_if_equal, "equal", "equal to the best so far"
         elif gain > 0.0:
             keep, status = self.keep_if_equal, "below-min-delta"
             why = f"better by {self._size(value)}, not beyond min_delta {self._threshold()}"

@@ -74,7 +74,7 @@ def test_deterministic_equal_follows_keep_if_equal(keep_if_equal: bool) -> None:
     assert verdict.keep is keep_if_equal
     assert verdict.status == "equal"
     assert verdict.runs == 1
-    assert verdict.reason.startswith("equal to the baseline")
+    assert verdict.reason.startswith("equal to the best so far")
     assert verdict.reason.endswith("kept (keep_if_equal)") is keep_if_equal
 
 
