@@ -46,9 +46,9 @@ from pytest_autoimprove.generators import (
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
 from pytest_autoimprove.generators.plan import TargetCandidates, discovered_kinds, plan_module
-from pytest_autoimprove.generators.values import Kind
 from pytest_autoimprove.generators.render import CaseText, ModulePlan, TargetPlan, render_module
 from pytest_autoimprove.generators.tracer import TracedCall, run_tracer
+from pytest_autoimprove.generators.values import Kind
 
 __all__ = ["FAMILIES", "generate", "pytest_autoimprove_generate"]
 
