@@ -333,10 +333,39 @@ def _class_targets(
             ctor.raises,
         )
     else:
+        params = _dataclass_fields(module, node) if _is_dataclass(node) else ()
         ctor = Target(
-            cls, "constructor", (), positions.get(node, 0), node.get_docstring() or "", ()
+            cls, "constructor", params, positions.get(node, 0), node.get_docstring() or "", ()
         )
     return [ctor, *methods]
+
+
+def _is_dataclass(node: cst.ClassDef) -> bool:
+    for dec in node.decorators:
+        expr = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
+        name = expr.attr.value if isinstance(expr, cst.Attribute) else getattr(expr, "value", "")
+        if name in ("dataclass", "define", "attrs", "frozen"):
+            return True
+    return False
+
+
+def _dataclass_fields(module: cst.Module, node: cst.ClassDef) -> tuple[Param, ...]:
+    """The generated ``__init__``'s parameters: annotated class attributes, in order."""
+    params = []
+    for stmt in node.body.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if not (isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)):
+                continue
+            annotation = module.code_for_node(small.annotation.annotation)
+            if annotation.startswith(("ClassVar", "typing.ClassVar")):
+                continue
+            default = module.code_for_node(small.value) if small.value is not None else None
+            if default is not None and default.startswith(("field(", "dataclasses.field(")):
+                default = "..."  # a factory: leave it to the class
+            params.append(Param(small.target.value, "positional", annotation, default, False))
+    return tuple(params)
 
 
 def _is_exception_class(node: cst.ClassDef) -> bool:

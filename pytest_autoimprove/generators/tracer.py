@@ -103,7 +103,7 @@ class Recorder:
         elif "." in qualname and args and names[:1] in (("self",), ("cls",)):
             first = args[0]
             if names[0] == "self":
-                ctor = self.ctors.get(id(first))
+                ctor = self.ctors.get(id(first)) or _dataclass_ctor(first)
                 if ctor is None:
                     return
             args = args[1:]
@@ -133,6 +133,16 @@ class Recorder:
         with open(tmp, "wb") as handle:
             pickle.dump(self.records, handle, protocol=4)
         os.replace(tmp, self.out)
+
+
+def _dataclass_ctor(obj: object) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+    """Constructor arguments of a dataclass instance (its ``__init__`` is not in the file)."""
+    import dataclasses
+
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        return None
+    fields = [f for f in dataclasses.fields(obj) if f.init]
+    return (), {f.name: getattr(obj, f.name) for f in fields}
 
 
 _RECORDER = pytest.StashKey[Recorder]()
