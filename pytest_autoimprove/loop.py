@@ -187,6 +187,8 @@ class Loop:
         self.hook = hook
         self.console = console
         self.interrupts = 0
+        #: Set when the proposer says it has nothing left to try (tune's search is done).
+        self.exhausted: str | None = None
         self.root = repo.find_root(options.start.resolve())
         self.state: RunState | None = None
         self.journal: Journal | None = None
@@ -443,6 +445,8 @@ class Loop:
         paths = tuple(change.path for change in changes)
         if not changes:
             record("no-op", description, reason="the proposer changed nothing")
+            if proposal.exhausted:
+                self.exhausted = description
             return
         protected = [c.path for c in changes if guard.is_protected(c.path, tree.path, config)]
         if protected:
@@ -730,6 +734,8 @@ class Loop:
         stop = config.stop
         if self.interrupts:
             return "interrupted"
+        if self.exhausted:
+            return "the proposer has nothing left to try"
         if stop.target is not None and state.best_score is not None:
             reached = (
                 state.best_score >= stop.target

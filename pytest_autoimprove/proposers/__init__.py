@@ -58,8 +58,11 @@ class Proposal:
     """What a proposer did: a one-line description, or why it failed.
 
     ``failed`` set (a timeout, a non-zero exit) makes the experiment ``crashed``.
+    ``exhausted`` with no change says there is nothing left to try: the loop stops
+    instead of asking again (the built-in tune proposer at the end of its search).
     """
 
     description: str
     failed: str | None = None
     log: str = ""
+    exhausted: bool = False

@@ -440,15 +440,12 @@ def propose(context: ProposalContext) -> Proposal:
     move = next_move(state, current)
     if move is None:
         state.save(state_path)
-        finest = (
-            f"x{FLOAT_FACTORS[-1][0]:g}"
-            if any(c.kind == "float" for c in constants)
-            else f"+-{INT_STEPS[-1]}"
-        )
+        count = len(constants)
         return Proposal(
-            description=f"{EXHAUSTED} ({len(constants)} constants, every step down to "
-            f"{finest} tried from the best values)",
+            description=f"{EXHAUSTED} (no untried step left for {count} "
+            f"constant{'s' if count != 1 else ''})",
             log=_summary(current),
+            exhausted=True,
         )
     apply_move(context.worktree, current[move.key], move.new)
     state.cursor = move.key

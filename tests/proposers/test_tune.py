@@ -467,24 +467,28 @@ tune: knobs.py::WEIGHT
 """
 
 
-def test_the_real_loop_tunes_a_constant_and_reports_it(tmp_path: Path) -> None:
+def _real_loop(
+    tmp_path: Path, knobs: str, score: str, rounds: int
+) -> tuple[Path, int, str, Callable[..., str]]:
+    """Run the real Loop with the tune proposer on a tiny repo: (root, code, output, git)."""
     import io
     import subprocess
     import sys
 
-    from pytest_autoimprove import guard, report
+    from pytest_autoimprove import guard
     from pytest_autoimprove.config import load_config
     from pytest_autoimprove.console import Console
     from pytest_autoimprove.loop import Loop, LoopOptions
     from pytest_autoimprove.plugins import standalone_manager
 
     root = tmp_path / "repo"
-    write(root, "improve.md", LOOP_IMPROVE_MD.format(python=sys.executable))
-    write(root, "knobs.py", "WEIGHT = 2.0  # autoimprove: tune\nOTHER = 3\n")
-    write(root, "bench.py", "import knobs\nprint(f'SCORE: {-(knobs.WEIGHT - 8) ** 2}')\n")
-    write(
-        root, "tests/test_knobs.py", "import knobs\n\ndef test_w():\n    assert knobs.WEIGHT > 0\n"
+    improve = LOOP_IMPROVE_MD.format(python=sys.executable).replace(
+        "rounds: 3", f"rounds: {rounds}"
     )
+    write(root, "improve.md", improve.replace("tune: knobs.py::WEIGHT\n", "provider: tune\n"))
+    write(root, "knobs.py", knobs)
+    write(root, "bench.py", f"import knobs\nprint(f'SCORE: {{{score}}}')\n")
+    write(root, "tests/test_knobs.py", "import knobs\n\ndef test_k():\n    assert knobs\n")
     write(root, ".gitignore", "__pycache__/\n")
 
     def git(*args: str) -> str:
@@ -499,13 +503,20 @@ def test_the_real_loop_tunes_a_constant_and_reports_it(tmp_path: Path) -> None:
     git("init", "-q", "-b", "main")
     guard.freeze(root, load_config(root), guard_tests=0)
     git("add", "-A")
-    git("commit", "-qm", "weights")
-    manager = standalone_manager()
-    if manager.get_plugin(tune.__name__) is None:  # until plugins.py lists it
-        manager.register(tune, name=tune.__name__)
+    git("commit", "-qm", "knobs")
     out = io.StringIO()
-    code = Loop(LoopOptions(start=root), hook=manager.hook, console=Console(out, live=False)).run()
-    assert code == 0, out.getvalue()
+    options = LoopOptions(start=root)
+    code = Loop(options, hook=standalone_manager().hook, console=Console(out, live=False)).run()
+    return root, code, out.getvalue(), git
+
+
+def test_the_real_loop_tunes_a_constant_and_reports_it(tmp_path: Path) -> None:
+    from pytest_autoimprove import report
+
+    root, code, out, git = _real_loop(
+        tmp_path, "WEIGHT = 2.0  # autoimprove: tune\nOTHER = 3\n", "-(knobs.WEIGHT - 8) ** 2", 3
+    )
+    assert code == 0, out
     run_dir = report.run_folders(root)[-1]
     assert (run_dir / STATE_FILE).is_file()
     data, path, _ = report.build(root, None)
@@ -515,3 +526,16 @@ def test_the_real_loop_tunes_a_constant_and_reports_it(tmp_path: Path) -> None:
     assert "+WEIGHT = 8.0  # autoimprove: tune" in path.read_text(encoding="utf-8")
     branch = f"autoimprove/{run_dir.name}"
     assert git("show", f"{branch}:knobs.py") == "WEIGHT = 8.0  # autoimprove: tune\nOTHER = 3\n"
+
+
+def test_the_loop_stops_when_the_search_is_exhausted(tmp_path: Path) -> None:
+    from pytest_autoimprove import report
+
+    # N = 1 is the optimum and may not go below 1: one step up loses, then nothing is left.
+    _, code, out, _ = _real_loop(
+        tmp_path, "N = 1  # autoimprove: tune\n", "-(knobs.N - 1) ** 2", 20
+    )
+    assert code == 0, out
+    assert "nothing left to try" in out
+    data, _, _ = report.build(tmp_path / "repo", None)
+    assert [row.status for row in data.rows if row.number > 0] == ["discarded", "no-op"]
