@@ -316,3 +316,21 @@ def test_lock_dumps_loads_round_trip(entries: dict[str, guard.Entry], count: int
     again = guard.Lock.loads(lock.dumps())
     assert dict(again.entries) == entries and again.guard_tests == count
     assert again.dumps() == lock.dumps()
+
+
+def test_status_shows_lock_guardrails_and_runs(project: Path) -> None:
+    result = cli(project, "status")
+    assert result.returncode == 0, result.stderr
+    assert "improve.md: demo: lower other score from `python bench.py`" in result.stdout
+    assert "guardrails: 1 test files in tests/autoimprove_guard/" in result.stdout
+    assert "guard lock holds: 6 frozen entries, 2 guard tests" in result.stdout
+    assert "runs: 0" in result.stdout
+    (project / "bench.py").write_text("print('SCORE: 0')\n")
+    assert "guard lock does not hold" in cli(project, "status").stdout
+
+
+def test_status_survives_a_broken_improve_md(project: Path) -> None:
+    (project / "improve.md").write_text("## Check\nrun: x\n")
+    result = cli(project, "status")
+    assert result.returncode == 0
+    assert "improve.md:" in result.stdout and "goal" in result.stdout
