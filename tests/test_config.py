@@ -444,3 +444,24 @@ def test_render_then_parse_round_trips(config: ImproveConfig) -> None:
 def test_spec_example_round_trips() -> None:
     config = parse_text(SPEC_EXAMPLE, "improve.md")
     assert parse_text(render(config), "improve.md") == config
+
+
+_LINES = st.sampled_from(
+    ["## Check", "## Change", "## Stop", "## Agent", "## Instructions", "## Notes", "# t",
+     "run: python b.py", "goal: lower", "goal: up", "score: x=(\\d+)", "score: (", "score: a",
+     "timeout: 0", "timeout: 1h", "timeout: -1", "repeats: x", "min_delta: 5%", "guard: a",
+     "guard: p=(\\d+) <= baseline * 2", "scope: src/*.py, words here", "budget: 3 weeks",
+     "provider: claud", "provider: command", "command: x", "kind: quality", "```", "",
+     "- run: y", "keep_if_equal: maybe", "target: nan", "frozen: a.py", "timout: 3m",
+     "random prose line", "run:", ":", "x:y"]
+)
+
+
+@given(st.lists(_LINES | st.text(max_size=30), max_size=25))
+@example(["## Check", "score: ("])
+def test_any_text_parses_or_gives_a_one_line_config_error(lines: list[str]) -> None:
+    try:
+        parse_text("\n".join(lines), "improve.md")
+    except ConfigError as exc:
+        assert "\n" not in str(exc)
+        assert str(exc).startswith("improve.md")
