@@ -38,6 +38,11 @@ TEST_KINDS: dict[str, str] = {
     "differential": "Hypothesis compares the code with a frozen copy of the baseline",
     "state": "calls in sequence: a, b, a; repeated calls; mutated results; aliasing",
     "surface": "the module's public names and signatures must stay",
+    "holdout": "scores the golden set's holdout, which the loop never scores",
+    "leakage": "no golden path, query or answer in the code; no golden file opened at run time",
+    "robustness": "query-like entry points still handle empty, long, unicode and operator input",
+    "invariant": "output invariants the baseline always kept (ids, limit, order, types)",
+    "footprint": "modules import, console scripts answer --help, dependencies and data stay",
 }
 
 RISKS: tuple[Risk, ...] = (
@@ -95,16 +100,88 @@ RISKS: tuple[Risk, ...] = (
         "a public function, class, method or parameter was removed or renamed",
         ("surface",),
     ),
+    # Quality goals: the score is a metric over a golden set.
+    Risk(
+        "holdout-overfit",
+        "tuned to the visible golden queries: the score on unseen queries drops",
+        ("holdout",),
+    ),
+    Risk(
+        "golden-read",
+        "the system reads the golden answers at run time (file, env var, git)",
+        ("leakage",),
+    ),
+    Risk(
+        "golden-embedded",
+        "golden queries, answers or file paths hard-coded in the code",
+        ("leakage",),
+    ),
+    Risk(
+        "exact-match-special-case",
+        "results special-cased on the exact golden query strings",
+        ("invariant", "holdout"),
+    ),
+    Risk(
+        "changed-output-shape",
+        "the result type or the type of its elements changed",
+        ("invariant",),
+    ),
+    Risk(
+        "duplicate-results", "the same id is returned twice (merged result lists)", ("invariant",)
+    ),
+    Risk("ignored-limit", "more results are returned than the limit asks for", ("invariant",)),
+    Risk("unsorted-results", "results are no longer sorted by their score", ("invariant",)),
+    Risk("invented-labels", "a label outside the golden set's labels is returned", ("invariant",)),
+    # Footprint goals: image, wheel or bundle size, dependency count.
+    Risk("removed-module", "a module of the package was deleted to shrink it", ("footprint",)),
+    Risk(
+        "broken-console-script",
+        "a console script no longer starts (its module or dependency is gone)",
+        ("footprint",),
+    ),
+    Risk(
+        "dropped-dependency",
+        "a runtime dependency was removed from the metadata or no longer imports",
+        ("footprint",),
+    ),
+    Risk("removed-data-file", "a package data file was deleted", ("footprint",)),
 )
 
 _BY_ID = {r.id: r for r in RISKS}
 
 #: Goal family -> the risks generated tests must guard for it. Speed and memory agents
 #: make the same kinds of mistakes; ``other`` gets the same conservative set.
+_CODE_RISKS = tuple(
+    r.id
+    for r in RISKS
+    if set(r.test_kinds) & {"baseline", "edge", "differential", "state", "surface"}
+)
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "speed": tuple(r.id for r in RISKS),
-    "memory": tuple(r.id for r in RISKS),
-    "other": tuple(r.id for r in RISKS),
+    "speed": _CODE_RISKS,
+    "memory": _CODE_RISKS,
+    "other": _CODE_RISKS,
+    "quality": (
+        "holdout-overfit",
+        "golden-read",
+        "golden-embedded",
+        "exact-match-special-case",
+        "changed-output-shape",
+        "duplicate-results",
+        "ignored-limit",
+        "unsorted-results",
+        "invented-labels",
+        "empty-input",
+        "huge-input",
+        "unicode-fast-path",
+        "special-characters",
+    ),
+    "size": (
+        "removed-module",
+        "broken-console-script",
+        "dropped-dependency",
+        "removed-data-file",
+        "removed-feature",
+    ),
 }
 
 

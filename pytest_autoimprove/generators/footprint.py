@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from pytest_autoimprove.generators import GeneratedFile, GenerateRequest, GenerationResult
+from pytest_autoimprove.generators import GeneratedFile, GenerateRequest, GenerationResult, catalog
 from pytest_autoimprove.measure import run_command
 
 if sys.version_info >= (3, 11):
@@ -37,13 +37,32 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-__all__ = ["NAME", "TEST_FILE", "Footprint", "plan_footprint", "pytest_autoimprove_generate",
-           "render_footprint"]
+__all__ = [
+    "NAME",
+    "TEST_FILE",
+    "Footprint",
+    "plan_footprint",
+    "pytest_autoimprove_generate",
+    "render_footprint",
+]
 
 NAME = "footprint"
 TEST_FILE = "test_guard_footprint.py"
-_SKIP_DIRS = {"tests", "test", "docs", "examples", "benchmarks", "build", "dist", ".git",
-              "__pycache__", ".venv", "venv", "node_modules", ".tox"}
+_SKIP_DIRS = {
+    "tests",
+    "test",
+    "docs",
+    "examples",
+    "benchmarks",
+    "build",
+    "dist",
+    ".git",
+    "__pycache__",
+    ".venv",
+    "venv",
+    "node_modules",
+    ".tox",
+}
 
 
 @dataclass
@@ -91,11 +110,14 @@ def _public_names(path: Path) -> list[str]:
         return []
     names: list[str] = []
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
-        ) and isinstance(node.value, (ast.List, ast.Tuple)):
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+            and isinstance(node.value, (ast.List, ast.Tuple))
+        ):
             return sorted(
-                e.value for e in node.value.elts
+                e.value
+                for e in node.value.elts
                 if isinstance(e, ast.Constant) and isinstance(e.value, str)
             )
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -129,9 +151,11 @@ def _dist_name(requirement: str) -> str | None:
 def _import_names(dist: str) -> list[str]:
     normalized = re.sub(r"[-_.]+", "-", dist).lower()
     names = [
-        top for top, dists in importlib.metadata.packages_distributions().items()
+        top
+        for top, dists in importlib.metadata.packages_distributions().items()
         if any(re.sub(r"[-_.]+", "-", d).lower() == normalized for d in dists)
-        and not top.startswith("_") and top.isidentifier()
+        and not top.startswith("_")
+        and top.isidentifier()
     ]
     return sorted(names) or [normalized.replace("-", "_")]
 
@@ -150,8 +174,9 @@ def plan_footprint(root: Path) -> Footprint:
             if not path.is_file() or path.suffix in (".pyc", ".pyo"):
                 continue
             if path.suffix == ".py":
-                if path.name == "__main__.py" or not all(p.isidentifier() for p in
-                                                          [*rel_parts[:-1], path.stem]):
+                if path.name == "__main__.py" or not all(
+                    p.isidentifier() for p in [*rel_parts[:-1], path.stem]
+                ):
                     continue
                 parts = list(rel_parts[:-1]) + ([] if path.stem == "__init__" else [path.stem])
                 module = ".".join(parts)
@@ -198,8 +223,12 @@ print("FOOTPRINT:" + json.dumps(out))
 
 def _keep_working(root: Path, fp: Footprint) -> None:
     paths = [str((root / r).resolve()) for r in fp.import_roots]
-    spec = {"paths": paths, "modules": fp.modules, "names": fp.public_names,
-            "deps": fp.dependencies}
+    spec = {
+        "paths": paths,
+        "modules": fp.modules,
+        "names": fp.public_names,
+        "deps": fp.dependencies,
+    }
     result = run_command([sys.executable, "-c", _PROBE, json.dumps(spec)], cwd=root, timeout=120)
     line = next((x for x in result.output.splitlines() if x.startswith("FOOTPRINT:")), None)
     if line is None:
@@ -208,7 +237,7 @@ def _keep_working(root: Path, fp: Footprint) -> None:
         )
         fp.modules, fp.public_names, fp.dependencies = [], {}, []
     else:
-        seen = json.loads(line[len("FOOTPRINT:"):])
+        seen = json.loads(line[len("FOOTPRINT:") :])
         dropped = sorted(set(fp.modules) - set(seen["modules"]))
         if dropped:
             fp.notes.append(f"modules that do not import on the baseline, not guarded: {dropped}")
@@ -265,35 +294,57 @@ def render_footprint(fp: Footprint, *, depth: int = 2) -> str:
     def block(risk: str, name: str, values: list[Any], test: str) -> None:
         if not values:
             return
-        out.extend(["", "", f"# risk {risk}", f"{name} = ["])
+        out.extend(["", "", f"# risk {risk}: {catalog.risk(risk).description}", f"{name} = ["])
         out.extend(f"    {v!r}," for v in values)
         out.extend(["]", "", "", "@pytest.mark.autoimprove_guard", *test.splitlines()])
 
-    block("removed-module: a module was deleted or no longer imports", "MODULES", fp.modules,
-          '@pytest.mark.parametrize("module", MODULES)\n'
-          "def test_module_imports(module: str) -> None:\n"
-          "    check_import(ROOT, IMPORT_ROOTS, module)")
-    block("removed-feature: a public function or class was removed", "PUBLIC_NAMES",
-          sorted(fp.public_names.items()),
-          '@pytest.mark.parametrize(("module", "names"), PUBLIC_NAMES)\n'
-          "def test_public_names_present(module: str, names: list[str]) -> None:\n"
-          "    check_public_names(ROOT, IMPORT_ROOTS, module, names)")
-    block("broken-console-script: a declared command no longer starts", "SCRIPTS", fp.scripts,
-          '@pytest.mark.parametrize(("name", "entry"), SCRIPTS)\n'
-          "def test_console_script_help(name: str, entry: str) -> None:\n"
-          "    check_script_help(ROOT, IMPORT_ROOTS, name, entry)")
-    block("dropped-dependency: a runtime dependency was removed or broken", "DEPENDENCIES",
-          fp.dependencies,
-          '@pytest.mark.parametrize(("dist", "module"), DEPENDENCIES)\n'
-          "def test_dependency_declared_and_importable(dist: str, module: str) -> None:\n"
-          "    check_declared(ROOT, dist)\n"
-          "    check_import(ROOT, IMPORT_ROOTS, module)")
-    block("removed-data-file: a package data file was deleted", "DATA_FILES", fp.data_files,
-          '@pytest.mark.parametrize("path", DATA_FILES)\n'
-          "def test_package_data_present(path: str) -> None:\n"
-          "    check_data_file(ROOT, path)")
+    block(
+        "removed-module",
+        "MODULES",
+        fp.modules,
+        '@pytest.mark.parametrize("module", MODULES)\n'
+        "def test_module_imports(module: str) -> None:\n"
+        "    check_import(ROOT, IMPORT_ROOTS, module)",
+    )
+    block(
+        "removed-feature",
+        "PUBLIC_NAMES",
+        sorted(fp.public_names.items()),
+        '@pytest.mark.parametrize(("module", "names"), PUBLIC_NAMES)\n'
+        "def test_public_names_present(module: str, names: list[str]) -> None:\n"
+        "    check_public_names(ROOT, IMPORT_ROOTS, module, names)",
+    )
+    block(
+        "broken-console-script",
+        "SCRIPTS",
+        fp.scripts,
+        '@pytest.mark.parametrize(("name", "entry"), SCRIPTS)\n'
+        "def test_console_script_help(name: str, entry: str) -> None:\n"
+        "    check_script_help(ROOT, IMPORT_ROOTS, name, entry)",
+    )
+    block(
+        "dropped-dependency",
+        "DEPENDENCIES",
+        fp.dependencies,
+        '@pytest.mark.parametrize(("dist", "module"), DEPENDENCIES)\n'
+        "def test_dependency_declared_and_importable(dist: str, module: str) -> None:\n"
+        "    check_declared(ROOT, dist)\n"
+        "    check_import(ROOT, IMPORT_ROOTS, module)",
+    )
+    block(
+        "removed-data-file",
+        "DATA_FILES",
+        fp.data_files,
+        '@pytest.mark.parametrize("path", DATA_FILES)\n'
+        "def test_package_data_present(path: str) -> None:\n"
+        "    check_data_file(ROOT, path)",
+    )
     if not (fp.modules or fp.scripts or fp.dependencies or fp.data_files):
-        out += ["", "", "@pytest.mark.autoimprove_guard",
-                "def test_nothing_to_guard() -> None:",
-                '    """No package was found; this file only records that."""']
+        out += [
+            "",
+            "",
+            "@pytest.mark.autoimprove_guard",
+            "def test_nothing_to_guard() -> None:",
+            '    """No package was found; this file only records that."""',
+        ]
     return "\n".join(out).rstrip() + "\n"

@@ -15,20 +15,7 @@ from pytest_autoimprove.generators import catalog
 from pytest_autoimprove.generators.quality_harness import Harness
 from pytest_autoimprove.generators.quality_probe import EDGE_INPUTS, Invariant
 
-__all__ = ["QUALITY_RISKS", "EdgeCase", "QualityPlan", "render_quality", "risk_line"]
-
-#: The quality family's risks (id -> description), until :mod:`.catalog` holds them.
-QUALITY_RISKS: dict[str, str] = {
-    "holdout-overfit": "tuned to the visible golden queries: the score on unseen queries drops",
-    "golden-read": "the system reads the golden answers at run time (file, env var, git)",
-    "golden-embedded": "golden queries, answers or file paths hard-coded in the code",
-    "exact-match-special-case": "results special-cased on the exact golden query strings",
-    "changed-output-shape": "the result type or the type of its elements changed",
-    "duplicate-results": "the same id is returned twice (merged result lists)",
-    "ignored-limit": "more results are returned than the limit asks for",
-    "unsorted-results": "results are no longer sorted by their score",
-    "invented-labels": "a label outside the golden set's labels is returned",
-}
+__all__ = ["EdgeCase", "QualityPlan", "render_quality", "risk_line"]
 
 _LONG_TEXT = next(text for name, text, _ in EDGE_INPUTS if name == "very-long")
 _LONG_SOURCE = (
@@ -39,12 +26,8 @@ _LONG_SOURCE = (
 
 
 def risk_line(risk_id: str) -> str:
-    """``# risk ID: description`` from the catalog, or from :data:`QUALITY_RISKS`."""
-    try:
-        description = catalog.risk(risk_id).description
-    except KeyError:
-        description = QUALITY_RISKS.get(risk_id, risk_id)
-    return f"# risk {risk_id}: {description}"
+    """``# risk ID: description``, from the catalog."""
+    return f"# risk {risk_id}: {catalog.risk(risk_id).description}"
 
 
 @dataclass(frozen=True)
@@ -165,13 +148,18 @@ def render_quality(plan: QualityPlan) -> str:
     ]
     visible = f'GOLDEN / "{plan.visible}"' if plan.visible else "None"
     holdout = f'GOLDEN / "{plan.holdout}"' if plan.holdout else "None"
-    if uses_probe and any(e.text == _LONG_TEXT for e in plan.edges) or (
-        plan.probe and _LONG_TEXT in plan.probe.get("edges", [])
+    if (
+        uses_probe
+        and any(e.text == _LONG_TEXT for e in plan.edges)
+        or (plan.probe and _LONG_TEXT in plan.probe.get("edges", []))
     ):
         out += ["", _LONG_SOURCE]
     if plan.probe is not None:
-        out += ["", "# The entry points the benchmark calls, and the inputs each is probed with.",
-                f"PROBE = {_py(plan.probe)}"]
+        out += [
+            "",
+            "# The entry points the benchmark calls, and the inputs each is probed with.",
+            f"PROBE = {_py(plan.probe)}",
+        ]
     if plan.holdout and plan.baseline_holdout is not None and plan.allowed_drop is not None:
         out += [
             "",

@@ -125,10 +125,8 @@ def test_classifier_env_mode_holdout_drop(classifier_project: Path) -> None:
     assert "not one of the golden labels" in out
 
 
-def test_benchmark_ignoring_the_split_is_scored_in_a_copy(tmp_path: Path) -> None:
-    from conftest import write_classifier
-
-    root = write_classifier(tmp_path / "fixed")
+def test_benchmark_ignoring_the_split_is_scored_in_a_copy(classifier_project: Path) -> None:
+    root = classifier_project
     _edit(root / "evaluate.py", 'os.environ.get("AUTOIMPROVE_GOLDEN", "data/golden.jsonl")',
           '"data/golden.jsonl"')
     result = _generate(root)
