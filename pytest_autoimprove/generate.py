@@ -110,9 +110,4 @@ def _write(root: Path, files: list[GeneratedFile]) -> None:
     if target.exists():
         shutil.rmtree(target)
     for file in files:
-        destination = root / file.path
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(file.content, bytes):
-            destination.write_bytes(file.content)
-        else:
-            destination.write_text(file.content, encoding="utf-8")
+        file.write(root)

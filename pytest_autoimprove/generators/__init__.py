@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 #: Where generated guardrail tests (and their data files) live, relative to the repo root.
 GUARD_DIR = "tests/autoimprove_guard"
+#: pytest.ini of the scratch folder where generators run their tests on the baseline.
+VERIFY_INI = "[pytest]\nmarkers =\n    autoimprove_guard: a generated guardrail test\n"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,16 @@ class GeneratedFile:
 
     path: Path
     content: str | bytes
+
+    def write(self, root: Path) -> Path:
+        """Write under ``root`` (text as UTF-8), creating folders; the path written."""
+        destination = root / self.path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(self.content, bytes):
+            destination.write_bytes(self.content)
+        else:
+            destination.write_text(self.content, encoding="utf-8")
+        return destination
 
 
 @dataclass(frozen=True)

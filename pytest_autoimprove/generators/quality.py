@@ -39,6 +39,7 @@ from pytest_autoimprove import guard
 from pytest_autoimprove.config import ImproveConfig
 from pytest_autoimprove.generators import (
     GUARD_DIR,
+    VERIFY_INI,
     Finding,
     GeneratedFile,
     GenerateRequest,
@@ -240,8 +241,12 @@ def _plan_holdout(
     problem = first.failure() or second.failure()
     if problem is not None or first.score is None or second.score is None:
         findings.append(
-            Finding(Path(config.check.golden or "improve.md"), None, "holdout",
-                    f"the benchmark fails on the holdout split: {problem}")
+            Finding(
+                Path(config.check.golden or "improve.md"),
+                None,
+                "holdout",
+                f"the benchmark fails on the holdout split: {problem}",
+            )
         )
         notes.append("no holdout test: the baseline benchmark fails on the holdout split")
         return
@@ -334,7 +339,9 @@ def _plan_probe(
             more = len(ordered) - _FINDING_EXAMPLES
             findings.append(
                 Finding(
-                    Path(point.path), point.line, point.qualname,
+                    Path(point.path),
+                    point.line,
+                    point.qualname,
                     f"crashes with {error} on {len(inputs)} input(s): {shown}"
                     + (f"; and {more} more" if more > 0 else ""),
                 )
@@ -368,9 +375,6 @@ def _expected_exceptions(root: Path, point: EntryPoint) -> set[str]:
 # Verification on the untouched baseline
 
 
-_INI = "[pytest]\nmarkers =\n    autoimprove_guard: a generated guardrail test\n"
-
-
 def _verify(
     root: Path,
     plan: QualityPlan,
@@ -401,18 +405,25 @@ def _failing_tests(
     with tempfile.TemporaryDirectory(prefix="autoimprove-verify-quality-") as tmp:
         copy = copy_repo(root, Path(tmp) / "repo")
         for file in [*files, GeneratedFile(test_path, render_quality(plan))]:
-            dest = copy / file.path
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(file.content, bytes):
-                dest.write_bytes(file.content)
-            else:
-                dest.write_text(file.content, encoding="utf-8")
+            file.write(copy)
         ini = Path(tmp) / "pytest.ini"
-        ini.write_text(_INI, encoding="utf-8")
+        ini.write_text(VERIFY_INI, encoding="utf-8")
         xml = Path(tmp) / "report.xml"
         argv = [
-            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-            "-c", str(ini), "--rootdir", str(copy), f"--junitxml={xml}", str(copy / test_path),
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            "-c",
+            str(ini),
+            "--rootdir",
+            str(copy),
+            f"--junitxml={xml}",
+            str(copy / test_path),
         ]
         env = {"PYTEST_ADDOPTS": "", "PYTHONDONTWRITEBYTECODE": "1"}
         timeout = max(120.0, time_budget * 2, plan.harness.timeout * 3)
@@ -438,14 +449,17 @@ def _drop(plan: QualityPlan, failed: set[str], notes: list[str]) -> None:
     if "test_code_in_scope_does_not_embed_golden_set" in failed:
         plan.check_literals = False
         notes.append("dropped the golden-literal test: it fails on the baseline")
-    edge_ids = {f"test_entry_point_handles_input[{e.target.rsplit('::', 1)[-1]}-{e.name}]": e
-                for e in plan.edges}
+    edge_ids = {
+        f"test_entry_point_handles_input[{e.target.rsplit('::', 1)[-1]}-{e.name}]": e
+        for e in plan.edges
+    }
     bad_edges = [e for name, e in edge_ids.items() if name in failed]
     if bad_edges:
         plan.edges = [e for e in plan.edges if e not in bad_edges]
         notes.append(f"dropped {len(bad_edges)} edge-input test(s) that fail on the baseline")
-    inv_ids = {f"test_output_invariant[{i.target.rsplit('::', 1)[-1]}-{i.id}]": i
-               for i in plan.invariants}
+    inv_ids = {
+        f"test_output_invariant[{i.target.rsplit('::', 1)[-1]}-{i.id}]": i for i in plan.invariants
+    }
     bad_invs = [i for name, i in inv_ids.items() if name in failed]
     if bad_invs:
         plan.invariants = [i for i in plan.invariants if i not in bad_invs]

@@ -38,6 +38,7 @@ import pytest
 
 from pytest_autoimprove.errors import UsageError
 from pytest_autoimprove.generators import (
+    VERIFY_INI,
     Finding,
     GeneratedFile,
     GenerateRequest,
@@ -446,16 +447,8 @@ def _data_bytes(blob: dict[str, bytes]) -> bytes:
 
 
 def _write(base: Path, files: Sequence[GeneratedFile]) -> None:
-    for f in files:
-        dest = base / f.path
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(f.content, bytes):
-            dest.write_bytes(f.content)
-        else:
-            dest.write_text(f.content, encoding="utf-8")
-
-
-_INI = "[pytest]\nmarkers =\n    autoimprove_guard: a generated guardrail test\n"
+    for file in files:
+        file.write(base)
 
 
 def _failures(xml_path: Path) -> tuple[set[tuple[str, str]], bool]:
@@ -498,7 +491,7 @@ def _verify(
             with tempfile.TemporaryDirectory(prefix="autoimprove-verify-") as tmp:
                 base = Path(tmp)
                 _write(base, _files(plans, copy_files))
-                (base / "pytest.ini").write_text(_INI, encoding="utf-8")
+                (base / "pytest.ini").write_text(VERIFY_INI, encoding="utf-8")
                 xml = base / "report.xml"
                 argv = [
                     sys.executable,
