@@ -37,6 +37,11 @@ def examples_root() -> Path:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "examples:\n"
+        "  autoimprove-guard demo                     # rag_search in a temporary folder\n"
+        "  autoimprove-guard demo speed --into ./speed-demo --rounds 20"
+    )
     parser.add_argument(
         "example",
         nargs="?",

@@ -47,6 +47,15 @@ class Answer:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the ``golden`` options to ``parser``."""
+    parser.epilog = (
+        "examples:\n"
+        "  autoimprove-guard golden queries.txt --callable mypkg.search:search\n"
+        "  autoimprove-guard golden queries.txt --command 'python cli.py search {input}'\n"
+        "  autoimprove-guard golden queries.txt --callable mypkg.search:search "
+        "--labels labels.jsonl   # no questions\n"
+        "keys while labelling: numbers of the relevant results (1 3 4), Enter for none, "
+        "s to skip, q to stop (run again to resume)"
+    )
     parser.add_argument(
         "inputs", type=Path, help="sample inputs: one per line, or JSON lines with a query field"
     )

@@ -449,6 +449,12 @@ def build(root: Path, name: str | None) -> tuple[RunData, Path, bool]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "examples:\n"
+        "  autoimprove-guard report                        # the last run\n"
+        "  autoimprove-guard report 20261127-214501-ab12   # a named run\n"
+        "progress.png needs matplotlib: pip install 'pytest-autoimprove[plot]'"
+    )
     parser.add_argument(
         "run_id",
         nargs="?",
