@@ -6,6 +6,14 @@ seconds) and reset. The shell loop is the floor (no journal, no gate report, no
 lock checks, no worktree); the ratio is what the loop's safety costs. Repeated for
 repositories of 1k and 20k files to show how the overhead grows with size.
 
+An experiment of the loop is timed from the start of ``Loop._experiment`` to its
+end, so the reset to the best commit and the journal writes count (the journal's
+own ``duration`` stops before the reset). The loop runs in a child process of
+this script that wraps the loop's steps with timers, which gives the breakdown;
+the shell loop times its steps with ``$EPOCHREALTIME``. The two loops alternate
+``--repeats`` times so that a busy spell of a shared machine hits both; figures
+are medians over every experiment, with the spread of the per-repeat medians.
+
     python benchmarks/bench_loop_overhead.py            # 1 s test + 1 s benchmark
     python benchmarks/bench_loop_overhead.py --quick    # 0.2 s each, fewer rounds
 """
@@ -13,13 +21,18 @@ repositories of 1k and 20k files to show how the overhead grows with size.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 AGENT = """\
 import re, sys
@@ -31,19 +44,43 @@ p.write_text(t.replace(f"VALUE = {v}", f"VALUE = {v - 1}"))
 print("DESCRIPTION: lower VALUE (always worse)")
 """
 
+# Each round prints one JSON object of step durations (seconds).
 SHELL_LOOP = """\
 set -e
 for i in $(seq 1 {rounds}); do
-  start=$(python3 -c 'import time; print(time.perf_counter())')
+  t0=$EPOCHREALTIME
   {python} {agent} >/dev/null
+  t1=$EPOCHREALTIME
   git add -A && git commit -qm "experiment $i"
+  t2=$EPOCHREALTIME
   {python} -m pytest -q -p no:cacheprovider >/dev/null
+  t3=$EPOCHREALTIME
   {python} bench.py >/dev/null
+  t4=$EPOCHREALTIME
   git reset -q --hard HEAD~1
   git clean -qfdx
-  {python} -c "import time; print(time.perf_counter() - $start)"
+  t5=$EPOCHREALTIME
+  echo "{{\\"propose\\": $t0, \\"commit\\": $t1, \\"tests\\": $t2, \\"benchmark\\": $t3, \\
+\\"reset\\": $t4, \\"end\\": $t5}}"
 done
 """
+
+#: Steps of the loop, in the order they happen, as the breakdown lists them.
+STEPS = (
+    "propose",
+    "classify",
+    "commit",
+    "tests",
+    "benchmark",
+    "lock check",
+    "trailer",
+    "keep ref",
+    "journal",
+    "reset",
+    "other",
+)
+SHELL_STEPS = ("propose", "commit", "tests", "benchmark", "reset")
+TIMINGS_ENV = "BENCH_LOOP_TIMINGS"
 
 
 def git(root: Path, *args: str) -> None:
@@ -87,50 +124,167 @@ def make_repo(base: Path, files: int, work: float, rounds: int) -> Path:
     return root
 
 
-def shell_loop(root: Path, rounds: int) -> list[float]:
+def shell_loop(root: Path, rounds: int) -> list[dict[str, float]]:
+    """One shell run of ``rounds`` experiments: per experiment, seconds per step."""
     script = SHELL_LOOP.format(rounds=rounds, python=sys.executable, agent=root / "agent.py")
     done = subprocess.run(
         ["bash", "-c", script], cwd=root, capture_output=True, text=True, check=True
     )
-    return [float(line) for line in done.stdout.split()]
+    out = []
+    for line in done.stdout.splitlines():
+        marks = json.loads(line)
+        names = [*SHELL_STEPS, "end"]
+        steps = {a: marks[b] - marks[a] for a, b in zip(names, names[1:], strict=False)}
+        steps["total"] = marks["end"] - marks["propose"]
+        out.append(steps)
+    return out
 
 
-def our_loop(root: Path, rounds: int) -> list[float]:
+def our_loop(root: Path, rounds: int, temp: Path) -> list[dict[str, float]]:
+    """One ``pytest --autoimprove`` run: per experiment, seconds per step."""
+    timings = temp / "timings.json"
     subprocess.run(
-        [sys.executable, "-m", "pytest", "--autoimprove", "-p", "no:cacheprovider"],
+        [sys.executable, __file__, "--child", "--autoimprove", "-p", "no:cacheprovider"],
         cwd=root,
         check=True,
         capture_output=True,
+        env={**os.environ, TIMINGS_ENV: str(timings)},
     )
-    run = sorted((root / ".autoimprove" / "runs").iterdir())[-1]
-    durations = []
-    for line in (run / "journal.jsonl").read_text().splitlines():
-        event = json.loads(line)
-        if event["event"] == "experiment":
-            durations.append(float(event["record"]["duration"]))
-    return durations
+    found: list[dict[str, float]] = json.loads(timings.read_text())
+    timings.unlink()
+    if len(found) != rounds:
+        raise SystemExit(f"the loop ran {len(found)} experiments, not {rounds}")
+    return found
+
+
+# ---------------------------------------------------------------------------
+# The child: runs the loop in this process with timers around its steps.
+
+
+def child(args: list[str]) -> int:
+    import pytest
+
+    from pytest_autoimprove import gate, guard, journal, loop, measure, repo
+
+    experiments: list[dict[str, float]] = []
+    current: dict[str, float] | None = None
+    active: list[str] = []
+
+    def timed(owner: Any, name: str, label: str | Callable[..., str]) -> None:
+        original = getattr(owner, name)
+
+        @functools.wraps(original)
+        def wrapper(*a: Any, **k: Any) -> Any:
+            # Only the outermost timed call counts (run_gate calls run_command).
+            if current is None or active:
+                return original(*a, **k)
+            step = label if isinstance(label, str) else label(*a, **k)
+            active.append(step)
+            start = time.perf_counter()
+            try:
+                return original(*a, **k)
+            finally:
+                active.pop()
+                current[step] = current.get(step, 0.0) + time.perf_counter() - start
+
+        setattr(owner, name, wrapper)
+
+    def command_label(command: Any, **kwargs: Any) -> str:
+        text = command if isinstance(command, str) else " ".join(command)
+        return "benchmark" if "bench.py" in text else "propose"
+
+    timed(loop.Loop, "_propose", "propose")
+    timed(measure, "run_command", command_label)
+    timed(loop, "run_gate", "tests")
+    timed(gate, "run_gate", "tests")
+    timed(guard, "verify", "lock check")
+    timed(journal.Journal, "append", "journal")
+    timed(journal.Journal, "add_result", "journal")
+    for name in ("changes", "added_lines"):
+        timed(repo.Worktree, name, "classify")
+    for name in ("remove_ignored", "commit_all"):
+        timed(repo.Worktree, name, "commit")
+    timed(repo.Worktree, "rewrite_message", "trailer")
+    timed(repo.Worktree, "keep_ref", "keep ref")
+    timed(repo.Worktree, "reset", "reset")
+    original = loop.Loop._experiment
+
+    def experiment(self: Any, number: int) -> None:
+        nonlocal current
+        current = {}
+        start = time.perf_counter()
+        try:
+            original(self, number)
+        finally:
+            total = time.perf_counter() - start
+            current["other"] = total - sum(current.values())
+            current["total"] = total
+            experiments.append(current)
+            current = None
+
+    loop.Loop._experiment = experiment  # type: ignore[method-assign]
+    code = pytest.main(args)
+    Path(os.environ[TIMINGS_ENV]).write_text(json.dumps(experiments))
+    return int(code)
+
+
+# ---------------------------------------------------------------------------
+# Reporting
+
+
+def medians(runs: Iterable[list[dict[str, float]]], steps: Iterable[str]) -> dict[str, float]:
+    every = [experiment for run in runs for experiment in run]
+    return {step: statistics.median(e.get(step, 0.0) for e in every) for step in steps}
+
+
+def spread(runs: list[list[dict[str, float]]]) -> str:
+    per_run = [statistics.median(e["total"] for e in run) for run in runs]
+    return f"{min(per_run):.3f}-{max(per_run):.3f}s"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="0.2 s work, 3 rounds")
+    if sys.argv[1:2] == ["--child"]:
+        return child(sys.argv[2:])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="0.2 s work, 3 rounds, 2 repeats")
     parser.add_argument("--sizes", default="1000,20000")
+    parser.add_argument("--repeats", type=int, default=None, help="loop runs per size (4)")
     args = parser.parse_args()
-    work, rounds = (0.2, 3) if args.quick else (1.0, 5)
-    print(f"per-experiment wall time, {work:g} s test + {work:g} s benchmark, {rounds} rounds")
-    print(f"{'files':>7} {'shell loop':>11} {'autoimprove':>12} {'ratio':>7} {'overhead':>9}")
+    work, rounds, repeats = (0.2, 3, 2) if args.quick else (1.0, 5, 4)
+    repeats = args.repeats or repeats
+    print(
+        f"per-experiment wall time, {work:g} s test + {work:g} s benchmark, "
+        f"{repeats} x {rounds} experiments per loop and size, medians"
+    )
+    results = []
     with tempfile.TemporaryDirectory() as temp:
         for size in (int(s) for s in args.sizes.split(",")):
             root = make_repo(Path(temp), size, work, rounds)
-            start = time.perf_counter()
-            shell = statistics.median(shell_loop(root, rounds))
-            ours = statistics.median(our_loop(root, rounds))
-            del start
-            print(
-                f"{size:>7} {shell:>10.3f}s {ours:>11.3f}s {ours / shell:>6.2f}x "
-                f"{ours - shell:>+8.3f}s"
-            )
+            shell_runs, our_runs = [], []
+            for _ in range(repeats):
+                shell_runs.append(shell_loop(root, rounds))
+                our_runs.append(our_loop(root, rounds, Path(temp)))
+            results.append((size, shell_runs, our_runs))
+    print(
+        f"{'files':>7} {'shell loop':>11} {'autoimprove':>12} {'ratio':>7} {'overhead':>9}"
+        f"   {'spread of run medians (shell; autoimprove)'}"
+    )
+    for size, shell_runs, our_runs in results:
+        shell = statistics.median(e["total"] for run in shell_runs for e in run)
+        ours = statistics.median(e["total"] for run in our_runs for e in run)
+        print(
+            f"{size:>7} {shell:>10.3f}s {ours:>11.3f}s {ours / shell:>6.2f}x "
+            f"{ours - shell:>+8.3f}s   {spread(shell_runs)}; {spread(our_runs)}"
+        )
     print("aim: ratio <= 1.10 for 1 s + 1 s experiments")
+    for size, shell_runs, our_runs in results:
+        print(f"\nbreakdown at {size} files (median seconds per experiment):")
+        shell_steps = medians(shell_runs, SHELL_STEPS)
+        our_steps = medians(our_runs, STEPS)
+        print(f"  {'step':<12} {'shell':>7} {'autoimprove':>12}")
+        for step in STEPS:
+            shell_text = f"{shell_steps[step]:.3f}" if step in shell_steps else ""
+            print(f"  {step:<12} {shell_text:>7} {our_steps[step]:>12.3f}")
     return 0
 
 
