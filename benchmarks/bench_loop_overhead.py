@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -73,8 +72,6 @@ STEPS = (
     "tests",
     "benchmark",
     "lock check",
-    "trailer",
-    "keep ref",
     "journal",
     "reset",
     "other",
@@ -171,7 +168,9 @@ def child(args: list[str]) -> int:
     active: list[str] = []
 
     def timed(owner: Any, name: str, label: str | Callable[..., str]) -> None:
-        original = getattr(owner, name)
+        original = getattr(owner, name, None)
+        if original is None:  # a method of another version of the loop
+            return
 
         @functools.wraps(original)
         def wrapper(*a: Any, **k: Any) -> Any:
@@ -200,12 +199,12 @@ def child(args: list[str]) -> int:
     timed(guard, "verify", "lock check")
     timed(journal.Journal, "append", "journal")
     timed(journal.Journal, "add_result", "journal")
-    for name in ("changes", "added_lines"):
+    # Listing and scanning what the proposal changed; then every git write that
+    # makes the experiment's commit (staging, the commit, its Result: trailer, its ref).
+    for name in ("changes", "added_lines", "staged_lines"):
         timed(repo.Worktree, name, "classify")
-    for name in ("remove_ignored", "commit_all"):
+    for name in ("remove_ignored", "commit_all", "stage", "rewrite_message", "commit", "keep_ref"):
         timed(repo.Worktree, name, "commit")
-    timed(repo.Worktree, "rewrite_message", "trailer")
-    timed(repo.Worktree, "keep_ref", "keep ref")
     timed(repo.Worktree, "reset", "reset")
     original = loop.Loop._experiment
 

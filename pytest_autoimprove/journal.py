@@ -2,7 +2,7 @@
 
 ``.autoimprove/runs/<run-id>/journal.jsonl`` gets one JSON object per line, and
 each line is written and flushed *before* the step it announces acts (``begin``
-before a proposer runs, ``commit`` before the gate judges it) and after each
+before a proposer runs, ``staged`` before the gate judges it) and after each
 decision (``experiment``). A ``kill -9`` at any moment therefore loses at most the
 experiment in flight, which :func:`load_state` recognizes (a ``begin`` without
 its ``experiment``) and the resumed run does again under the same number. The

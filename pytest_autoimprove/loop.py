@@ -441,7 +441,8 @@ class Loop:
         if proposal.failed:
             record("crashed", description, reason=proposal.failed)
             return
-        changes = tree.changes(best_commit)
+        listing = tree.changes(best_commit, caches=True)
+        changes = [change for change in listing if change.status != "cache"]
         paths = tuple(change.path for change in changes)
         if not changes:
             record("no-op", description, reason="the proposer changed nothing")
@@ -460,20 +461,20 @@ class Loop:
         if not kept_changes:
             record("no-op", description, reason="only ignored files changed", changed=paths)
             return
-        flag = snapshot_flag(tree.added_lines(best_commit))
+        # Ignored files and caches are removed before anything runs; when the
+        # listing shows none, there is nothing for `git clean -X` to do.
+        staged = tree.stage(remove_ignored=len(listing) > len(kept_changes))
+        flag = snapshot_flag(tree.staged_lines(best_commit))
         if flag:
             record("tampered", description, reason=f"added {flag}", changed=paths)
             return
         # Every changed path was checked against the protected list above; the
         # lock itself is re-verified once, after the tests and the benchmark ran.
-        tree.remove_ignored()
-        commit = tree.commit_all(description, best_commit)
-        journal.append("commit", number=number, commit=commit)
+        journal.append("staged", number=number, tree=staged)
 
         def finish(status: str, **fields: Any) -> None:
-            final = self._trailer(commit, description, status, number, fields)
-            if status != "kept":
-                tree.keep_ref(f"{REFS_PREFIX}{state.run_id}/{number}", final)
+            ref = f"{REFS_PREFIX}{state.run_id}/{number}"
+            final = self._commit(staged, description, status, number, fields, ref)
             record(status, description, commit=final, changed=paths, **fields)
 
         with self.console.step(f"#{number} tests"):
@@ -514,7 +515,7 @@ class Loop:
         if not verdict.keep or broken:
             finish("discarded", reason=broken or verdict.reason, **numbers)
             return
-        final = self._trailer(commit, description, "kept", number, numbers)
+        final = self._commit(staged, description, "kept", number, numbers, tree.branch_ref)
         best_samples = verdict.samples
         if len(best_samples) < self.plan.baseline_runs and not keep.is_constant(best_samples):
             try:
@@ -606,10 +607,17 @@ class Loop:
         self.console.experiment(record)
         self.hook.pytest_autoimprove_experiment(record=record)
 
-    def _trailer(
-        self, commit: str, description: str, status: str, number: int, fields: dict[str, Any]
+    def _commit(
+        self,
+        staged: str,
+        description: str,
+        status: str,
+        number: int,
+        fields: dict[str, Any],
+        ref: str,
     ) -> str:
-        """Amend the experiment's commit so its message carries the ``Result:`` trailer."""
+        """The experiment's commit of its staged tree on the best commit, made once its
+        outcome is known so that its message carries the ``Result:`` trailer."""
         state, tree = self.state, self.worktree
         assert state and tree
         result = {
@@ -622,8 +630,9 @@ class Loop:
         if fields.get("reason") and status != "kept":
             result["reason"] = str(fields["reason"])[:200]
         message = f"{description}\n\nResult: {json.dumps(result, sort_keys=True)}\n"
+        assert state.best_commit is not None
         with _signals_deferred():
-            return tree.rewrite_message(commit, message)
+            return tree.commit(staged, state.best_commit, message, ref)
 
     # -- steps ------------------------------------------------------------------
 

@@ -226,6 +226,7 @@ class Worktree:
         self.repo_root = repo_root
         self.path = path
         self.branch = branch
+        self._identity_args: tuple[str, ...] | None = None
 
     @classmethod
     def create(cls, repo_root: Path, path: Path, branch: str, start: str = "HEAD") -> Worktree:
@@ -256,106 +257,81 @@ class Worktree:
             raise GitError(f"git worktree add {path}: {_git_message(exc)}") from None
         return tree
 
-    def _repo(self) -> Any:
-        import git
-
-        return git.Repo(self.path)
+    def _run(self, *args: str) -> str:
+        return _git(self.path, args).decode("utf-8", "surrogateescape")
 
     def head(self) -> str:
-        return str(self._repo().git.rev_parse("HEAD"))
+        return self._run("rev-parse", "HEAD").strip()
 
-    def changes(self, base: str) -> list[WorktreeChange]:
+    def changes(self, base: str, *, caches: bool = False) -> list[WorktreeChange]:
         """What differs from commit ``base``: tracked edits, new files, ignored new files.
 
         A proposer that committed on its own is seen too (the diff is taken against
-        ``base``, not HEAD). Caches (``__pycache__``, ``.pytest_cache``) are left out.
+        ``base``, not HEAD). Caches (``__pycache__``, ``.pytest_cache``) are left out,
+        unless ``caches``: then ignored ones are listed with status ``cache`` (so the
+        caller knows whether there is anything for :meth:`stage` to remove).
         """
-        repo = self._repo()
         found: dict[str, str] = {}
-        diff = repo.git.diff("--name-status", "-z", "--no-renames", base, "--")
+        diff = self._run("diff", "--name-status", "-z", "--no-renames", base, "--")
         fields = [f for f in diff.split("\0") if f]
         for status, name in zip(fields[::2], fields[1::2], strict=False):
             found[name] = {"A": "added", "D": "deleted"}.get(status[:1], "modified")
-        untracked = repo.git.ls_files("-z", "--others", "--exclude-standard")
+        untracked = self._run("ls-files", "-z", "--others", "--exclude-standard")
         for name in untracked.split("\0"):
             if name:
                 found[name] = "added"
-        ignored = repo.git.ls_files(
-            "-z", "--others", "--ignored", "--exclude-standard", "--directory"
+        ignored = self._run(
+            "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"
         )
         for name in ignored.split("\0"):
             name = name.rstrip("/")
-            if name and name not in found and not is_cache_path(name):
-                found[name] = "ignored"
-        return [WorktreeChange(p, s) for p, s in sorted(found.items()) if not is_cache_path(p)]
+            if name and name not in found:
+                found[name] = "cache" if is_cache_path(name) else "ignored"
+        return [
+            WorktreeChange(p, s)
+            for p, s in sorted(found.items())
+            if (caches and s == "cache") or not is_cache_path(p)
+        ]
 
-    def added_lines(self, base: str) -> str:
-        """The lines a proposal added (tracked edits and new files), for scanning."""
-        repo = self._repo()
-        repo.git.add("-A", "--intent-to-add")
-        diff = str(repo.git.diff("--no-color", "-U0", "--no-ext-diff", base, "--"))
+    def stage(self, *, remove_ignored: bool = True) -> str:
+        """Stage the whole tree in the index; returns its tree's sha.
+
+        ``remove_ignored``: delete ignored files first (a proposal's untracked
+        leftovers must not steer a run); the caller may skip it when
+        :meth:`changes` listed none. The tree is written now, before any test runs,
+        so whatever a test run does to the index or the files cannot leak into the
+        experiment's commit (:meth:`commit`).
+        """
+        if remove_ignored:
+            self._run("clean", "-ffdXq")
+        self._run("add", "-A")
+        return self._run("write-tree").strip()
+
+    def staged_lines(self, base: str) -> str:
+        """The lines the staged tree adds to ``base`` (tracked edits and new files)."""
+        diff = self._run("diff", "--cached", "--no-color", "-U0", "--no-ext-diff", base, "--")
         added = (line for line in diff.splitlines() if line.startswith("+"))
         return "\n".join(line[1:] for line in added if not line.startswith("+++"))
 
-    def commit_all(self, message: str, base: str) -> str:
-        """Commit the whole tree on top of ``base`` (undoing the proposer's own commits)."""
-        repo = self._repo()
-        self._on_branch(repo)
-        repo.git.reset("--soft", base)
-        repo.git.add("-A")
-        repo.git.execute(
-            [
-                "git",
-                *_COMMIT_SETTINGS,
-                "commit",
-                "--no-verify",
-                "--allow-empty",
-                "-q",
-                "-m",
-                message,
-            ],
-            env=self._identity(repo),
-        )
-        return self.head()
+    def commit(self, tree: str, parent: str, message: str, ref: str) -> str:
+        """Commit ``tree`` on ``parent`` with ``message`` and point ``ref`` at it.
 
-    def rewrite_message(self, commit: str, message: str) -> str:
-        """A copy of ``commit`` with ``message``, made the branch tip; returns its sha.
-
-        Built with ``commit-tree`` from the commit's own tree and parent, so whatever
-        a test run did to the index or the files cannot leak into it.
+        One ``commit-tree`` per experiment, made once its outcome is known, so the
+        message carries the ``Result:`` trailer from the start. ``ref`` is the
+        branch for a kept experiment, ``refs/autoimprove/<run>/<n>`` otherwise.
         """
-        repo = self._repo()
-        tree = repo.git.rev_parse(f"{commit}^{{tree}}")
-        parents = repo.git.rev_list("--parents", "-n", "1", commit).split()[1:]
-        args = [arg for parent in parents for arg in ("-p", parent)]
-        new = repo.git.execute(
-            ["git", *_COMMIT_SETTINGS, "commit-tree", tree, *args, "-m", message],
-            env=self._identity(repo),
-        )
-        repo.git.update_ref(f"refs/heads/{self.branch}", str(new).strip())
-        return str(new).strip()
+        sha = self._run(
+            *_COMMIT_SETTINGS, *self._identity(), "commit-tree", tree, "-p", parent, "-m", message
+        ).strip()
+        self._run("update-ref", ref, sha)
+        return sha
 
-    def amend(self, message: str) -> str:
-        """Rewrite the last commit's message (to add the ``Result:`` trailer)."""
-        repo = self._repo()
-        repo.git.execute(
-            [
-                "git",
-                *_COMMIT_SETTINGS,
-                "commit",
-                "--amend",
-                "--no-verify",
-                "--allow-empty",
-                "-q",
-                "-m",
-                message,
-            ],
-            env=self._identity(repo),
-        )
-        return self.head()
+    @property
+    def branch_ref(self) -> str:
+        return f"refs/heads/{self.branch}"
 
     def message(self, commit: str = "HEAD") -> str:
-        return str(self._repo().git.log("-1", "--format=%B", commit))
+        return self._run("log", "-1", "--format=%B", commit).rstrip("\n")
 
     def reset(self, commit: str, *, recover: bool = False) -> None:
         """Put branch, index and files back to ``commit``; remove every new file.
@@ -363,35 +339,26 @@ class Worktree:
         ``recover``: first remove a stale ``index.lock`` left by a git process that
         was killed (the worktree is the loop's own; nobody else writes to it).
         """
-        repo = self._repo()
         if recover:
-            git_dir = Path(str(repo.git.rev_parse("--absolute-git-dir")))
+            git_dir = Path(self._run("rev-parse", "--absolute-git-dir").strip())
             (git_dir / "index.lock").unlink(missing_ok=True)
-        self._on_branch(repo)
-        repo.git.reset("--hard", "-q", commit)
-        repo.git.clean("-ffdxq")
-
-    def remove_ignored(self) -> None:
-        """Delete ignored files (a proposal's untracked leftovers must not steer a run)."""
-        self._repo().git.clean("-ffdXq")
-
-    def keep_ref(self, ref: str, commit: str) -> None:
-        """Keep ``commit`` reachable under ``ref`` (a discarded experiment's history)."""
-        self._repo().git.update_ref(ref, commit)
-
-    def _on_branch(self, repo: Any) -> None:
         # A proposer may have switched branches or detached HEAD; come back.
-        repo.git.symbolic_ref("HEAD", f"refs/heads/{self.branch}")
+        self._run("symbolic-ref", "HEAD", self.branch_ref)
+        self._run("reset", "--hard", "-q", commit)
+        self._run("clean", "-ffdxq")
 
-    def _identity(self, repo: Any) -> dict[str, str]:
-        env = dict(os.environ)
-        reader = repo.config_reader()
-        for key in ("name", "email"):
-            if not reader.has_option("user", key):
-                for role in ("AUTHOR", "COMMITTER"):
-                    variable = f"GIT_{role}_{key.upper()}"
-                    env.setdefault(variable, _FALLBACK_IDENTITY[variable])
-        return env
+    def _identity(self) -> tuple[str, ...]:
+        """``-c user.*`` for what git's configuration lacks (environment variables
+        such as ``GIT_AUTHOR_NAME`` still win); computed once per worktree."""
+        if self._identity_args is None:
+            args: list[str] = []
+            for key in ("name", "email"):
+                try:
+                    _git(self.path, ["config", f"user.{key}"])
+                except GitError:
+                    args += ["-c", f"user.{key}={_FALLBACK_IDENTITY[f'GIT_AUTHOR_{key.upper()}']}"]
+            self._identity_args = tuple(args)
+        return self._identity_args
 
 
 def _git_message(exc: Any) -> str:
