@@ -21,6 +21,7 @@ from pytest_autoimprove import paths
 from pytest_autoimprove.config import (
     GOALS,
     KINDS,
+    PRESET_PROVIDERS,
     PROVIDERS,
     Agent,
     Change,
@@ -278,7 +279,7 @@ def plan(
     scope = args.scope or ask("what may the agent change (paths/globs)", default_scope)
     provider = args.provider or ask(
         "who proposes changes (claude, codex, gemini, aider, command, tune)",
-        "command" if args.command else "claude",
+        "command" if args.command else _installed_agent(),
     )
     if provider not in PROVIDERS:
         raise UsageError(f"provider {provider!r}: use one of {', '.join(PROVIDERS)}")
@@ -310,6 +311,13 @@ def plan(
     except ConfigError as exc:
         raise UsageError(f"the answers do not make a valid improve.md: {exc}") from None
     return config, harness
+
+
+def _installed_agent() -> str:
+    """The first agent CLI preset found on PATH (claude when none is: the loop then says so)."""
+    import shutil
+
+    return next((name for name in PRESET_PROVIDERS if shutil.which(name)), "claude")
 
 
 def _guess_kind(found: Detection) -> str:
