@@ -159,6 +159,8 @@ def our_loop(root: Path, rounds: int, temp: Path) -> list[dict[str, float]]:
 
 
 def child(args: list[str]) -> int:
+    import importlib
+
     import pytest
 
     from pytest_autoimprove import gate, guard, journal, loop, measure, repo
@@ -192,10 +194,19 @@ def child(args: list[str]) -> int:
         text = command if isinstance(command, str) else " ".join(command)
         return "benchmark" if "bench.py" in text else "propose"
 
-    timed(loop.Loop, "_propose", "propose")
+    # Where the experiment lives depends on the version measured (loop.py was split).
+    try:
+        experiment_module: Any = importlib.import_module("pytest_autoimprove.experiment")
+        checks: Any = importlib.import_module("pytest_autoimprove.checks")
+        owner, method = experiment_module.Experiments, "run"
+    except ImportError:
+        experiment_module = checks = None
+        owner, method = loop.Loop, "_experiment"
+    timed(owner, "_propose", "propose")
     timed(measure, "run_command", command_label)
-    timed(loop, "run_gate", "tests")
-    timed(gate, "run_gate", "tests")
+    for module in (loop, gate, checks):
+        if module is not None:
+            timed(module, "run_gate", "tests")
     timed(guard, "verify", "lock check")
     timed(journal.Journal, "append", "journal")
     timed(journal.Journal, "add_result", "journal")
@@ -206,7 +217,7 @@ def child(args: list[str]) -> int:
     for name in ("remove_ignored", "commit_all", "stage", "rewrite_message", "commit", "keep_ref"):
         timed(repo.Worktree, name, "commit")
     timed(repo.Worktree, "reset", "reset")
-    original = loop.Loop._experiment
+    original = getattr(owner, method)
 
     def experiment(self: Any, number: int) -> None:
         nonlocal current
@@ -221,7 +232,7 @@ def child(args: list[str]) -> int:
             experiments.append(current)
             current = None
 
-    loop.Loop._experiment = experiment  # type: ignore[method-assign]
+    setattr(owner, method, experiment)
     code = pytest.main(args)
     Path(os.environ[TIMINGS_ENV]).write_text(json.dumps(experiments))
     return int(code)
