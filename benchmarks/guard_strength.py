@@ -31,6 +31,7 @@ Run: ``python benchmarks/guard_strength.py [--setup-pynguin]`` (several minutes)
 from __future__ import annotations
 
 import argparse
+import csv
 import importlib.util
 import os
 import shutil
@@ -254,9 +255,24 @@ def pynguin_write(
         if not result.ok:
             why = "timed out" if result.timed_out else f"exit {result.returncode}"
             return f"pynguin on {dotted}: {why} (log: {scratch / 'pynguin.log'})", elapsed
+        # Pynguin stops before its budget once it reaches full branch coverage.
+        print(
+            f"  Pynguin on {dotted}: {result.duration:.1f} s, "
+            f"branch coverage {_pynguin_coverage(scratch / 'report')}",
+            flush=True,
+        )
     if not list((root / PYN_DIR).glob("test_*.py")):
         return "Pynguin wrote no test file", elapsed
     return "", elapsed
+
+
+def _pynguin_coverage(report: Path) -> str:
+    """The coverage Pynguin wrote to its statistics.csv, as a percentage ("?" if none)."""
+    try:
+        rows = list(csv.DictReader((report / "statistics.csv").read_text().splitlines()))
+        return f"{100 * float(rows[-1]['Coverage']):.0f}%"
+    except (OSError, IndexError, KeyError, ValueError):
+        return "?"
 
 
 def main(argv: list[str] | None = None) -> int:
