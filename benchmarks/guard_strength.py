@@ -65,7 +65,7 @@ PYNGUIN_VERSION = "0.48.0"
 PYNGUIN_ENV = "AUTOIMPROVE_BENCH_PYNGUIN"
 PYNGUIN_VENV = HERE / ".venv-pynguin"
 PYNGUIN_SEED = 20240501
-PYNGUIN_UNAVAILABLE = "unavailable (run with --setup-pynguin)"
+PYNGUIN_UNAVAILABLE = "run with --setup-pynguin"
 
 
 @dataclass
@@ -416,7 +416,7 @@ def _report(tools: list[Tool], latent_total: int) -> None:
     print(header)
     for tool in tools:
         if not tool.available:
-            print(f"{tool.name:<20} {tool.why_not}")
+            print(f"{tool.name:<20} unavailable ({tool.why_not})")
             continue
         latent = _pct(tool.latent_found, latent_total) if tool.latent_comparable else "n/a"
         print(
