@@ -319,7 +319,7 @@ def _plan_probe(
                 continue
             if call.get("ok"):
                 plan.edges.append(EdgeCase(point.id, name, text, None, risk))
-            elif call.get("error") in expected and call.get("deliberate"):
+            elif call.get("deliberate") and (point.kind == "cli" or call.get("error") in expected):
                 plan.edges.append(EdgeCase(point.id, name, text, call["error"], risk))
             else:
                 crashes.setdefault(str(call.get("error")), []).append(

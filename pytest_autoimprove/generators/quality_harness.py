@@ -32,6 +32,8 @@ from typing import Any
 
 from pytest_autoimprove import paths
 from pytest_autoimprove.config import Change, parse_regex
+from pytest_autoimprove.errors import UsageError
+from pytest_autoimprove.generators.quality_golden import read_golden
 from pytest_autoimprove.measure import CommandResult, extract_score, run_command
 
 __all__ = [
@@ -245,7 +247,19 @@ def _watch_spec(
             {**target, "file": str(root / target["path"])} for target in probe.get("targets", [])
         ]
         spec["probe"] = {**probe, "targets": targets, "claim_dir": str(claim_dir)}
+        if any(target.get("cli") for target in targets):
+            # A program's query is found in its command line by equality with one of these.
+            spec["probe"]["queries"] = _queries(golden_path)
     return spec
+
+
+def _queries(golden_path: Path | None) -> list[str]:
+    if golden_path is None or not golden_path.is_file():
+        return []
+    try:
+        return read_golden(golden_path).queries
+    except UsageError:
+        return []
 
 
 def _read_events(log: Path) -> Iterable[dict[str, Any]]:

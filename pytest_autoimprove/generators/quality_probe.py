@@ -7,7 +7,11 @@ padded with spaces. This module:
 
 - finds the query-like entry points of the files in scope (:func:`entry_points`):
   public callables with a ``str`` parameter named like a query, or the first ``str``
-  parameter of a callable named like ``search``/``classify``/``predict``;
+  parameter of a callable named like ``search``/``classify``/``predict``; batch APIs
+  (``predict(texts: list[str])``) are probed one text at a time, the result's item
+  standing for that text's answer; and command-line programs in scope (a
+  ``__main__.py`` or a script with ``if __name__ == "__main__":``) are run again with
+  the query argument of their command line replaced, their output lines read as ids;
 - lists the edge inputs they are probed with (:func:`edge_inputs`);
 - learns invariants from what the baseline did (:func:`learn_invariants`) and checks
   them on a later run (:func:`check_invariant`): stable result types, no duplicate
@@ -58,6 +62,11 @@ LIMIT_NAMES = (
 )
 #: Pairs of calls below this many do not establish a variant invariant.
 MIN_PAIRS = 2
+#: Distinct queries whose result filled the largest length seen before that length counts
+#: as a cap (``at-most-n``): a result size the code never exceeds, limit parameter or not.
+MIN_CAP_HITS = 3
+#: Batch calls needed before "one answer per input" is an invariant.
+MIN_BATCHES = 1
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,7 @@ class EntryPoint:
     param: str
     limit_param: str | None
     line: int
+    batch: bool = False
 
     @property
     def id(self) -> str:
@@ -77,10 +87,15 @@ class EntryPoint:
 
     def spec(self) -> dict[str, Any]:
         """What the watcher needs (``file`` is added by the harness)."""
-        return {
+        spec: dict[str, Any] = {
             "id": self.id, "path": self.path, "qualname": self.qualname, "param": self.param,
             "limit_param": self.limit_param,
         }
+        if self.batch:
+            spec["batch"] = True
+        if self.kind == "cli":
+            spec["cli"] = True
+        return spec
 
 
 def _annotation_is_str(annotation: str | None) -> bool | None:
@@ -91,6 +106,31 @@ def _annotation_is_str(annotation: str | None) -> bool | None:
     return bool(re.search(r"\bstr\b", text)) and not re.search(
         r"\b(list|List|Sequence|Iterable|tuple|Tuple|set|dict|Mapping)\b", text
     )
+
+
+_BATCH_PARAM = re.compile(
+    r"^(queries|texts|inputs|sentences|documents|docs|questions|prompts|utterances|messages|"
+    r"batch|items|strings|samples|x|x_test|lines|terms|passages)$",
+    re.IGNORECASE,
+)
+_STR_SEQUENCE = re.compile(
+    r"^(list|List|Sequence|Iterable|tuple|Tuple|Collection)\[\s*str\s*(,\s*\.\.\.\s*)?\]$"
+)
+
+
+def _batch_param(target: Target) -> Param | None:
+    """The ``list[str]`` parameter of a batch API (``predict(texts: list[str])``), if any."""
+    usable = [p for p in target.params if p.kind in ("positional", "keyword")]
+    name = target.qualname.rsplit(".", 1)[-1]
+    for param in usable:
+        annotation = (param.annotation or "").strip("'\" ")
+        if _STR_SEQUENCE.match(annotation) and (
+            _BATCH_PARAM.match(param.name) or _QUERY_FUNC.search(name)
+        ):
+            return param
+        if not annotation and _BATCH_PARAM.match(param.name) and _QUERY_FUNC.search(name):
+            return param
+    return None
 
 
 def _query_param(target: Target) -> Param | None:
@@ -137,6 +177,9 @@ def entry_points(root: Path, modules: Iterable[Path]) -> list[EntryPoint]:
             if target.kind == "constructor":
                 continue
             param = _query_param(target)
+            batch = param is None
+            if param is None:
+                param = _batch_param(target)
             if param is None:
                 continue
             found.append(
@@ -147,9 +190,25 @@ def entry_points(root: Path, modules: Iterable[Path]) -> list[EntryPoint]:
                     param=param.name,
                     limit_param=_limit_param(target, param),
                     line=target.line,
+                    batch=batch,
                 )
             )
+        if not any(p.path == module.as_posix() for p in found) and _is_cli(root / module):
+            found.append(EntryPoint(module.as_posix(), "__main__", "cli", "argv", None, 1))
     return found
+
+
+_MAIN_GUARD = re.compile(r"""^if\s+__name__\s*==\s*['"]__main__['"]\s*:""", re.MULTILINE)
+
+
+def _is_cli(path: Path) -> bool:
+    """A program run from the command line: ``__main__.py`` or a ``__main__`` guard."""
+    if path.name == "__main__.py":
+        return True
+    try:
+        return _MAIN_GUARD.search(path.read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 # ---------------------------------------------------------------------------
@@ -320,6 +379,16 @@ def learn_invariants(
     limited = [c for c in ok if "limit" in c and "len" in c["summary"]]
     if limited and all(c["summary"]["len"] <= c["limit"] for c in limited):
         out.append(Invariant("at-most-limit", target, {}, "ignored-limit"))
+    elif not limited and seqs:
+        # No limit parameter (a CLI's -n default, a constant): a size never exceeded
+        # although many queries filled it is a cap the code keeps on purpose.
+        cap = max(s["len"] for s in seqs)
+        filled = {c["q"] for c in ok if c["summary"].get("len") == cap}
+        if cap > 0 and len(filled) >= MIN_CAP_HITS:
+            out.append(Invariant("at-most-n", target, {"n": cap}, "ignored-limit"))
+    batches = [e for e in events if e.get("e") == "batch" and e.get("t") == target]
+    if len(batches) >= MIN_BATCHES and all(e.get("n_in") == e.get("n_out") for e in batches):
+        out.append(Invariant("one-answer-per-input", target, {}, "changed-output-shape"))
     scored = [s["scores"] for s in seqs if "scores" in s and len(s["scores"]) >= 2]
     orders = {_order(s) for s in scored}
     orders.discard("constant")
@@ -334,8 +403,17 @@ def learn_invariants(
             )
     if labels:
         values = [c["summary"]["value"] for c in ok if "value" in c["summary"]]
-        known = {str(label) for label in labels}
-        if values and all(str(v) in known for v in values):
+        golden_values = [
+            c["summary"]["value"] for c in ok
+            if "value" in c["summary"] and c.get("src") != "edge"
+        ]
+        # The golden labels, and what the baseline answers odd inputs with ("none",
+        # "other"): an answer outside both is invented.
+        known = {str(label) for label in labels} | {
+            str(c["summary"]["value"]) for c in ok
+            if c.get("src") == "edge" and "value" in c["summary"]
+        }
+        if golden_values and all(str(v) in known for v in values):
             out.append(
                 Invariant("known-labels", target, {"labels": sorted(known)}, "invented-labels")
             )
@@ -372,6 +450,11 @@ def check_invariant(invariant: Invariant, events: Sequence[dict[str, Any]]) -> s
         elif name == "at-most-limit" and "limit" in call and "len" in summary:
             if summary["len"] > call["limit"]:
                 return f"{where} returned {summary['len']} results for limit={call['limit']}"
+        elif name == "at-most-n" and summary.get("len", 0) > data["n"]:
+            return (
+                f"{where} returned {summary['len']} results; the baseline never returned more "
+                f"than {data['n']} (its cap)"
+            )
         elif name == "sorted-scores" and len(summary.get("scores") or []) >= 2:
             order = _order(summary["scores"])
             if order not in (data["order"], "constant"):
@@ -383,6 +466,14 @@ def check_invariant(invariant: Invariant, events: Sequence[dict[str, Any]]) -> s
             and str(summary["value"]) not in data["labels"]
         ):
             return f"{where} returned label {summary['value']!r}, not one of the golden labels"
+    if name == "one-answer-per-input":
+        batches = [e for e in events if e.get("e") == "batch" and e.get("t") == invariant.target]
+        for batch in batches:
+            if batch.get("n_in") != batch.get("n_out"):
+                return (
+                    f"{invariant.target} answered {batch.get('n_out')} item(s) for a batch of "
+                    f"{batch.get('n_in')} inputs; the baseline gave one answer per input"
+                )
     if name == "same-result":
         pairs = _variant_pairs(calls, data["variant"])
         if not pairs:

@@ -198,42 +198,53 @@ class _Watcher:
                 value = limit_default
             return value if isinstance(value, int) and not isinstance(value, bool) else None
 
+        batch = bool(target.get("batch"))
+
+        def probe_one(
+            args: tuple[Any, ...], kwargs: dict[str, Any], source: str, text: str,
+            base: str | None, container: Any, limit: Any,
+        ) -> None:
+            value: Any = container([text]) if batch else text
+            new_args, new_kwargs = replace(args, kwargs, value)
+            watcher.observe(func, target, source, text, base, new_args, new_kwargs, limit, batch)
+
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             query = locate(args, kwargs)
-            if getattr(watcher.busy, "probing", False) or not isinstance(query, str):
+            queries = _texts(query) if batch else [query] if isinstance(query, str) else None
+            if getattr(watcher.busy, "probing", False) or not queries:
                 return func(*args, **kwargs)
+            # a batch is probed one text at a time, in a container of the caller's type
+            container = type(query) if batch else None
             watcher.busy.probing = True
             try:
                 limit = limit_of(args, kwargs)
                 if watcher.claim(target["id"]):
                     for edge in watcher.probe_spec("edges"):
-                        new_args, new_kwargs = replace(args, kwargs, edge)
-                        watcher.observe(
-                            func, target, "edge", edge, None, new_args, new_kwargs, limit
-                        )
+                        probe_one(args, kwargs, "edge", edge, None, container, limit)
                 count = watcher.seen_queries.get(target["id"], 0)
-                if count >= int(watcher.probe_spec("max_observed") or 0):
-                    return func(*args, **kwargs)
-                watcher.seen_queries[target["id"]] = count + 1
-                for name, variant in _variants(query):
-                    new_args, new_kwargs = replace(args, kwargs, variant)
-                    watcher.observe(
-                        func, target, f"variant:{name}", variant, query, new_args, new_kwargs,
-                        limit,
-                    )
-                event: dict[str, Any] = {"e": "call", "t": target["id"], "src": "golden"}
-                event["q"] = query
-                if limit is not None:
-                    event["limit"] = limit
+                room = int(watcher.probe_spec("max_observed") or 0) - count
+                observed = queries[: max(room, 0)]
+                watcher.seen_queries[target["id"]] = count + len(observed)
+                for text in observed:
+                    for name, variant in _variants(text):
+                        probe_one(args, kwargs, f"variant:{name}", variant, text, container, limit)
                 try:
                     result = func(*args, **kwargs)
                 except BaseException as exc:
-                    event.update(ok=False, error=type(exc).__name__, message=str(exc)[:300])
-                    watcher.emit(event)
+                    for text in observed:
+                        event = _call_event(target, "golden", text, None, limit)
+                        event.update(ok=False, error=type(exc).__name__, message=str(exc)[:300])
+                        watcher.emit(event)
                     raise
-                event.update(ok=True, summary=summarize(result))
-                watcher.emit(event)
+                if batch:
+                    watcher.emit({"e": "batch", "t": target["id"], "n_in": len(queries),
+                                  "n_out": _length(result)})
+                items = _items(result, len(queries)) if batch else [result]
+                for text, item in zip(observed, items, strict=False):
+                    event = _call_event(target, "golden", text, None, limit)
+                    event.update(ok=True, summary=summarize(item))
+                    watcher.emit(event)
                 return result
             finally:
                 watcher.busy.probing = False
@@ -269,18 +280,19 @@ class _Watcher:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
         limit: Any,
+        batch: bool = False,
     ) -> None:
-        event: dict[str, Any] = {"e": "call", "t": target["id"], "src": source, "q": query}
-        if base is not None:
-            event["base"] = base
-        if limit is not None:
-            event["limit"] = limit
+        event = _call_event(target, source, query, base, limit)
         timeout = float(self.probe_spec("call_timeout") or 10.0)
         try:
             with _deadline(timeout):
                 value = func(*args, **kwargs)
             event["ok"] = True
-            event["summary"] = summarize(value)
+            items = _items(value, 1) if batch else [value]
+            if items:
+                event["summary"] = summarize(items[0])
+            else:
+                event["summary"] = {"type": "<no item>", "batch_len": _length(value)}
         except _CallTimeout:
             event["ok"] = False
             event["error"] = "Timeout"
@@ -341,6 +353,41 @@ class _Deadline:
 
 def _deadline(seconds: float) -> _Deadline:
     return _Deadline(seconds)
+
+
+def _call_event(
+    target: dict[str, Any], source: str, query: str, base: str | None, limit: Any
+) -> dict[str, Any]:
+    event: dict[str, Any] = {"e": "call", "t": target["id"], "src": source, "q": query}
+    if base is not None:
+        event["base"] = base
+    if limit is not None:
+        event["limit"] = limit
+    return event
+
+
+def _texts(value: object) -> list[str] | None:
+    """The texts of a batch argument (a list or tuple of str), else ``None``."""
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+def _length(value: object) -> int | None:
+    try:
+        return len(value)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def _items(value: object, expected: int) -> list[Any]:
+    """The per-text answers of a batch result (a sequence, or an array's rows)."""
+    if isinstance(value, (str, bytes, dict)) or _length(value) != expected:
+        return []
+    try:
+        return [value[i] for i in range(expected)]  # type: ignore[index]
+    except (TypeError, IndexError, KeyError):
+        return []
 
 
 def _variants(query: str) -> list[tuple[str, str]]:
@@ -489,10 +536,41 @@ def _install() -> None:
     sys.addaudithook(watcher.audit)
     probe = spec.get("probe") or {}
     by_file: dict[str, list[dict[str, Any]]] = {}
+    programs = []
     for target in probe.get("targets", []):
-        by_file.setdefault(os.path.realpath(target["file"]), []).append(target)
+        if target.get("cli"):
+            programs.append(target)
+        else:
+            by_file.setdefault(os.path.realpath(target["file"]), []).append(target)
     if by_file:
         sys.meta_path.insert(0, _Finder(watcher, by_file))
+    if programs:
+        _install_cli_probe(watcher, programs, probe)
+
+
+def _install_cli_probe(
+    watcher: _Watcher, programs: list[dict[str, Any]], probe: dict[str, Any]
+) -> None:
+    """Re-run the command lines of programs in scope at exit (:mod:`_autoimprove_cli_probe`)."""
+    import atexit
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_autoimprove_cli_probe.py")
+    module_spec = importlib.util.spec_from_file_location("_autoimprove_cli_probe", path)
+    if module_spec is None or module_spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    cli = module.CliProbe(
+        programs,
+        list(probe.get("queries") or []),
+        watcher.emit,
+        watcher.claim,
+        _variants,
+        list(probe.get("edges") or []),
+        float(probe.get("call_timeout") or 10.0),
+    )
+    atexit.register(cli.at_exit)
 
 
 def _chain() -> None:

@@ -1,0 +1,147 @@
+"""The entry point probe for systems reached only through a command line.
+
+Loaded by the watcher (:mod:`sitecustomize` beside this file) when the probe names a
+program in scope (a ``__main__.py`` or a script with a ``__main__`` guard). When a
+Python process of the benchmark that ran such a program as ``__main__`` exits, its
+command line (``sys.orig_argv``) is run again, in fresh processes, with the argument
+that was a golden query replaced: by each edge input (once per run), and by the
+whitespace and case variants of the query (for the first few processes). Each run's
+outcome is logged like a function call: a clean exit with the output lines read as
+result ids (first word of each line; a number after it as the score), a traceback as
+a crash named by its exception, any other non-zero exit as a deliberate rejection.
+
+Standard library only, like the watcher: the benchmark may run another interpreter.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+#: Set in the environment of the processes this probe starts, so they do not probe again.
+CHILD_ENV = "AUTOIMPROVE_QUALITY_CLI_CHILD"
+#: Benchmark processes whose query is re-run with its variants (each costs a few runs).
+OBSERVED_PROCESSES = 12
+_EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*)(:.*)?$")
+_MAX_LINES = 200
+
+
+class CliProbe:
+    """Re-runs the benchmark's command lines of the programs in ``targets`` at exit."""
+
+    def __init__(
+        self,
+        targets: list[dict[str, Any]],
+        queries: list[str],
+        emit: Callable[[dict[str, Any]], None],
+        claim: Callable[[str], bool],
+        variants: Callable[[str], list[tuple[str, str]]],
+        edges: list[str],
+        timeout: float,
+    ) -> None:
+        self.targets = {os.path.realpath(t["file"]): t for t in targets}
+        self.queries = set(queries)
+        self.emit = emit
+        self.claim = claim
+        self.variants = variants
+        self.edges = edges
+        self.timeout = timeout
+        self.cwd = os.getcwd()
+
+    def at_exit(self) -> None:
+        """Probe this process's command line, if it ran a target program on a golden query."""
+        if os.environ.get(CHILD_ENV):
+            return
+        main = sys.modules.get("__main__")
+        file = getattr(main, "__file__", None)
+        target = self.targets.get(os.path.realpath(file)) if isinstance(file, str) else None
+        if target is None:
+            return
+        argv = list(getattr(sys, "orig_argv", sys.argv))
+        where = next((i for i in range(1, len(argv)) if argv[i] in self.queries), None)
+        if where is None:
+            self.emit({"e": "cli-unmatched", "t": target["id"], "argv": argv[:20]})
+            return
+        query = argv[where]
+        if self.claim(target["id"]):
+            for edge in self.edges:
+                self.run(target, argv, where, "edge", edge, None)
+        slot = next(
+            (k for k in range(OBSERVED_PROCESSES) if self.claim(f"{target['id']}#{k}")), None
+        )
+        if slot is None:
+            return
+        self.run(target, argv, where, "golden", query, None)
+        for name, variant in self.variants(query):
+            self.run(target, argv, where, f"variant:{name}", variant, query)
+
+    def run(
+        self,
+        target: dict[str, Any],
+        argv: list[str],
+        where: int,
+        source: str,
+        text: str,
+        base: str | None,
+    ) -> None:
+        command = [sys.executable, *argv[1:where], text, *argv[where + 1 :]]
+        event: dict[str, Any] = {"e": "call", "t": target["id"], "src": source, "q": text}
+        if base is not None:
+            event["base"] = base
+        env = {**os.environ, CHILD_ENV: "1"}
+        try:
+            done = subprocess.run(
+                command, cwd=self.cwd, env=env, stdin=subprocess.DEVNULL,
+                capture_output=True, text=True, errors="replace", timeout=self.timeout,
+            )
+        except subprocess.TimeoutExpired:
+            event.update(ok=False, error="Timeout", message=f"no answer within {self.timeout:g}s")
+            self.emit(event)
+            return
+        except OSError as exc:
+            event.update(ok=False, error=type(exc).__name__, message=str(exc)[:300])
+            self.emit(event)
+            return
+        if done.returncode == 0:
+            event.update(ok=True, summary=summarize_output(done.stdout))
+        else:
+            event.update(ok=False, **_failure(done.returncode, done.stderr))
+        self.emit(event)
+
+
+def summarize_output(stdout: str) -> dict[str, Any]:
+    """A program's output as a result list: one id per line, a score when one follows it."""
+    lines = [line.split() for line in stdout.splitlines() if line.strip()][:_MAX_LINES]
+    summary: dict[str, Any] = {"type": "cli-output", "len": len(lines), "etypes": ["str"]}
+    if lines:
+        summary["ids"] = [words[0] for words in lines]
+        scores = [_number(words[1]) if len(words) > 1 else None for words in lines]
+        if all(s is not None for s in scores):
+            summary["scores"] = scores
+    return summary
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value else None
+
+
+def _failure(code: int, stderr: str) -> dict[str, Any]:
+    """A traceback is a crash named by its exception; another non-zero exit a rejection."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    last = lines[-1].strip() if lines else ""
+    match = _EXCEPTION_LINE.match(last)
+    if "Traceback (most recent call last)" in stderr and match:
+        return {
+            "error": match.group(1),
+            "message": last[:300],
+            "deliberate": False,
+        }
+    return {"error": f"exit {code}", "message": last[:300], "deliberate": True}
