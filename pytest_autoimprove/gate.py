@@ -75,6 +75,31 @@ def _is_guard(item: pytest.Item) -> bool:
 
 
 @pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Collect the guard folder in this session when the arguments do not reach it.
+
+    With ``testpaths`` elsewhere (``src/pkg/tests``), the guard tests would
+    otherwise need a second pytest process, and a pytest start costs more than
+    the rest of the loop's overhead together. They still have to pass, each of
+    them (the report marks them ``guard``); a ``-k``/``-m`` that deselects them
+    still leads to the separate guard run.
+    """
+    if _report_path is None or _root is None:
+        return
+    guard_dir = (Path(_root) / _GUARD_DIR).resolve()
+    if not guard_dir.is_dir():
+        return
+    here = config.invocation_params.dir
+    for arg in config.args:
+        target = (here / arg.split("::", 1)[0]).resolve()
+        if target == guard_dir or target in guard_dir.parents:
+            return
+        if target.is_relative_to(guard_dir):
+            return  # the user named guard tests; do not widen that
+    config.args.append(str(guard_dir))
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
     for item in session.items:
         _write({"event": "collected", "nodeid": item.nodeid, "guard": _is_guard(item)})

@@ -207,7 +207,8 @@ class WorktreeChange:
     """One path a proposal touched, relative to the worktree root.
 
     :param status: ``modified``, ``added``, ``deleted`` or ``ignored`` (an ignored
-        file the proposal created: not committed, but it could still steer a run).
+        file the proposal created: not committed, but it could still steer a run);
+        ``cache`` only when :meth:`Worktree.changes` is asked for caches.
     """
 
     path: str

@@ -91,6 +91,35 @@ def test_guard_tests_run_even_when_filtered_out_or_not_pytest(tmp_path: Path) ->
     assert not passed and "exited with 1" in why
 
 
+@pytest.mark.parametrize(("body", "passes"), [("pass", True), ("assert 0", False)])
+def test_guard_tests_join_the_session_when_testpaths_are_elsewhere(
+    tmp_path: Path, body: str, passes: bool
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.pytest.ini_options]\ntestpaths = ["other"]\n')
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "test_o.py").write_text("def test_o():\n    pass\n")
+    guard_dir = tmp_path / "tests" / "autoimprove_guard"
+    guard_dir.mkdir(parents=True)
+    (guard_dir / "test_g.py").write_text(GUARD_OK.replace("pass", body))
+    log = tmp_path / "logs" / "0001-tests.log"
+    result = run_gate(
+        tmp_path,
+        command=None,
+        pytest_args=("-p", "no:cacheprovider"),
+        guard_tests=1,
+        report_dir=tmp_path,
+        timeout=60,
+        env={},
+        log_path=log,
+    )
+    assert result.passed is passes, result.reason
+    if passes:
+        assert (result.tests, result.guard_passed) == (2, 1)
+    else:
+        assert "test_g failed" in result.reason
+    assert not log.with_suffix(".guard.log").exists()  # one pytest session, not two
+
+
 def test_pytest_command_detection() -> None:
     assert as_pytest_argv(None) == [sys.executable, "-m", "pytest"]
     assert as_pytest_argv("pytest -q tests") == ["pytest", "-q", "tests"]
