@@ -19,6 +19,7 @@ What fails on the untouched baseline (a module that needs a service, a script wi
 from __future__ import annotations
 
 import ast
+import fnmatch
 import importlib.metadata
 import json
 import re
@@ -75,6 +76,9 @@ class Footprint:
     scripts: list[tuple[str, str]] = field(default_factory=list)
     dependencies: list[tuple[str, str]] = field(default_factory=list)
     data_files: list[str] = field(default_factory=list)
+    #: ``(path, package, path inside the package)`` of data files the baseline's
+    #: ``[tool.setuptools.package-data]`` ships.
+    shipped: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -186,6 +190,7 @@ def plan_footprint(root: Path) -> Footprint:
                     fp.public_names[module] = names
             else:
                 fp.data_files.append(path.relative_to(root).as_posix())
+                _record_shipped(fp, root, package, path)
     project = _pyproject(root).get("project", {})
     scripts = project.get("scripts", {}) if isinstance(project, dict) else {}
     fp.scripts = sorted((str(k), str(v)) for k, v in scripts.items())
@@ -193,10 +198,26 @@ def plan_footprint(root: Path) -> Footprint:
         dist = _dist_name(str(requirement))
         if dist is not None:
             fp.dependencies += [(dist, name) for name in _import_names(dist)]
+    poetry = _pyproject(root).get("tool", {}).get("poetry", {})
+    if isinstance(poetry, dict) and isinstance(poetry.get("dependencies"), dict):
+        for dist, spec in poetry["dependencies"].items():
+            optional = isinstance(spec, dict) and spec.get("optional") is True
+            if str(dist).lower() != "python" and not optional:
+                fp.dependencies += [(str(dist), name) for name in _import_names(str(dist))]
     if not fp.modules:
         fp.notes.append("no package (a folder with __init__.py) found at the root or in src/")
     _keep_working(root, fp)
     return fp
+
+
+def _record_shipped(fp: Footprint, root: Path, package: Path, path: Path) -> None:
+    from pytest_autoimprove.generators.footprint_runtime import shipped_data_patterns
+
+    patterns = shipped_data_patterns(_pyproject(root))
+    inside = path.relative_to(package).as_posix()
+    globs = patterns.get(package.name, []) + patterns.get("*", []) + patterns.get("", [])
+    if any(fnmatch.fnmatch(inside, g) for g in globs):
+        fp.shipped.append((path.relative_to(root).as_posix(), package.name, inside))
 
 
 _PROBE = r"""
@@ -281,6 +302,7 @@ def render_footprint(fp: Footprint, *, depth: int = 2) -> str:
         "",
         "from pytest_autoimprove.generators.footprint_runtime import (",
         "    check_data_file,",
+        *(["    check_data_shipped,"] if fp.shipped else []),
         "    check_declared,",
         "    check_import,",
         "    check_public_names,",
@@ -338,6 +360,14 @@ def render_footprint(fp: Footprint, *, depth: int = 2) -> str:
         '@pytest.mark.parametrize("path", DATA_FILES)\n'
         "def test_package_data_present(path: str) -> None:\n"
         "    check_data_file(ROOT, path)",
+    )
+    block(
+        "removed-data-file",
+        "SHIPPED_DATA",
+        fp.shipped,
+        '@pytest.mark.parametrize(("path", "package", "inside"), SHIPPED_DATA)\n'
+        "def test_package_data_still_shipped(path: str, package: str, inside: str) -> None:\n"
+        "    check_data_shipped(ROOT, path, package, inside)",
     )
     if not (fp.modules or fp.scripts or fp.dependencies or fp.data_files):
         out += [

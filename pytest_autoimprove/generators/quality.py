@@ -301,6 +301,20 @@ def _plan_probe(
         "call_timeout": CALL_TIMEOUT,
     }
     run = run_harness(harness, visible_text, split_name="visible", probe=probe)
+    if run.failure() is not None:
+        # Confirm without the probe: the loop scores the plain run.
+        plain = run_harness(harness, visible_text, split_name="visible")
+        problem = plain.failure()
+        if problem is not None:
+            findings.append(
+                Finding(
+                    Path(harness.golden or "improve.md"),
+                    None,
+                    "benchmark",
+                    "the benchmark fails on the visible split the loop scores (the loop will "
+                    f"refuse to start until it passes): {_last_line(problem)}",
+                )
+            )
     labels = sorted({r.label for r in golden.records if r.label is not None}) if golden else []
     if golden is not None and any(r.answer_ids for r in golden.records):
         labels = []
@@ -352,6 +366,11 @@ def _plan_probe(
 
 
 _FINDING_EXAMPLES = 4
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1][:200] if lines else text[:200]
 
 
 def _short(text: str) -> str:
