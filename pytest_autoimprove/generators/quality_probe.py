@@ -177,7 +177,11 @@ def entry_points(root: Path, modules: Iterable[Path]) -> list[EntryPoint]:
             if target.kind == "constructor":
                 continue
             param = _query_param(target)
-            batch = param is None
+            # untyped and named like a list of texts: a batch (the watcher decides per
+            # call anyway, from the value it gets)
+            batch = param is None or (
+                param.annotation is None and _BATCH_PARAM.match(param.name) is not None
+            )
             if param is None:
                 param = _batch_param(target)
             if param is None:

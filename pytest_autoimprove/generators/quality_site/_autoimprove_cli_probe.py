@@ -15,8 +15,10 @@ Standard library only, like the watcher: the benchmark may run another interpret
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -26,6 +28,8 @@ from typing import Any
 CHILD_ENV = "AUTOIMPROVE_QUALITY_CLI_CHILD"
 #: Benchmark processes whose query is re-run with its variants (each costs a few runs).
 OBSERVED_PROCESSES = 12
+#: Command lines run at the same time.
+PARALLEL_RUNS = 4
 _EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*)(:.*)?$")
 _MAX_LINES = 200
 
@@ -67,19 +71,26 @@ class CliProbe:
             self.emit({"e": "cli-unmatched", "t": target["id"], "argv": argv[:20]})
             return
         query = argv[where]
+        runs: list[tuple[str, str, str | None]] = []
         if self.claim(target["id"]):
-            for edge in self.edges:
-                self.run(target, argv, where, "edge", edge, None)
+            runs += [("edge", edge, None) for edge in self.edges]
         slot = next(
             (k for k in range(OBSERVED_PROCESSES) if self.claim(f"{target['id']}#{k}")), None
         )
-        if slot is None:
+        if slot is not None:
+            runs.append(("golden", query, None))
+            runs += [(f"variant:{name}", variant, query) for name, variant in self.variants(query)]
+        if not runs:
             return
-        self.run(target, argv, where, "golden", query, None)
-        for name, variant in self.variants(query):
-            self.run(target, argv, where, f"variant:{name}", variant, query)
+        # Each run is mostly interpreter start-up: a few at a time. Processes, not
+        # threads: this runs at interpreter exit, where new threads are refused.
+        for start in range(0, len(runs), PARALLEL_RUNS):
+            batch = runs[start : start + PARALLEL_RUNS]
+            started = [self.start(target, argv, where, *run) for run in batch]
+            for event, process in started:
+                self.emit(self.finish(event, process))
 
-    def run(
+    def start(
         self,
         target: dict[str, Any],
         argv: list[str],
@@ -87,30 +98,43 @@ class CliProbe:
         source: str,
         text: str,
         base: str | None,
-    ) -> None:
+    ) -> tuple[dict[str, Any], subprocess.Popen[str] | None]:
+        """Start the command line with ``argv[where]`` replaced by ``text``."""
         command = [sys.executable, *argv[1:where], text, *argv[where + 1 :]]
         event: dict[str, Any] = {"e": "call", "t": target["id"], "src": source, "q": text}
         if base is not None:
             event["base"] = base
         env = {**os.environ, CHILD_ENV: "1"}
         try:
-            done = subprocess.run(
+            process = subprocess.Popen(
                 command, cwd=self.cwd, env=env, stdin=subprocess.DEVNULL,
-                capture_output=True, text=True, errors="replace", timeout=self.timeout,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+                start_new_session=True,
             )
-        except subprocess.TimeoutExpired:
-            event.update(ok=False, error="Timeout", message=f"no answer within {self.timeout:g}s")
-            self.emit(event)
-            return
         except OSError as exc:
             event.update(ok=False, error=type(exc).__name__, message=str(exc)[:300])
-            self.emit(event)
-            return
-        if done.returncode == 0:
-            event.update(ok=True, summary=summarize_output(done.stdout))
+            return event, None
+        return event, process
+
+    def finish(
+        self, event: dict[str, Any], process: subprocess.Popen[str] | None
+    ) -> dict[str, Any]:
+        """``event`` completed with the outcome of ``process``."""
+        if process is None:
+            return event
+        try:
+            stdout, stderr = process.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            event.update(ok=False, error="Timeout", message=f"no answer within {self.timeout:g}s")
+            return event
+        if process.returncode == 0:
+            event.update(ok=True, summary=summarize_output(stdout))
         else:
-            event.update(ok=False, **_failure(done.returncode, done.stderr))
-        self.emit(event)
+            event.update(ok=False, **_failure(process.returncode, stderr))
+        return event
 
 
 def summarize_output(stdout: str) -> dict[str, Any]:

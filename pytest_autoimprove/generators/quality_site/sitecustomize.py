@@ -198,24 +198,25 @@ class _Watcher:
                 value = limit_default
             return value if isinstance(value, int) and not isinstance(value, bool) else None
 
-        batch = bool(target.get("batch"))
-
         def probe_one(
             args: tuple[Any, ...], kwargs: dict[str, Any], source: str, text: str,
             base: str | None, container: Any, limit: Any,
         ) -> None:
-            value: Any = container([text]) if batch else text
+            value: Any = text if container is None else container([text])
             new_args, new_kwargs = replace(args, kwargs, value)
+            batch = container is not None
             watcher.observe(func, target, source, text, base, new_args, new_kwargs, limit, batch)
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             query = locate(args, kwargs)
-            queries = _texts(query) if batch else [query] if isinstance(query, str) else None
+            # A list of texts (annotated as one or not: untyped code) is a batch, probed
+            # one text at a time in a container of the caller's type.
+            queries = [query] if isinstance(query, str) else _texts(query)
             if getattr(watcher.busy, "probing", False) or not queries:
                 return func(*args, **kwargs)
-            # a batch is probed one text at a time, in a container of the caller's type
-            container = type(query) if batch else None
+            container = None if isinstance(query, str) else type(query)
+            batch = container is not None
             watcher.busy.probing = True
             try:
                 limit = limit_of(args, kwargs)

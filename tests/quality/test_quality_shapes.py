@@ -1,0 +1,204 @@
+"""System shapes beyond ``search(query)``: batch APIs, command-line programs, footprints.
+
+Unit tests of the pieces (entry point discovery, the invariants they add, the CLI
+probe's reading of a program's output, pyproject parsing); the end-to-end runs on tiny
+systems are in ``test_quality_shapes_e2e.py``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from pytest_autoimprove.generators.footprint_runtime import (
+    check_data_shipped,
+    check_declared,
+    declared_dependencies,
+)
+from pytest_autoimprove.generators.quality_harness import SITE_DIR
+from pytest_autoimprove.generators.quality_probe import (
+    check_invariant,
+    entry_points,
+    learn_invariants,
+)
+
+SOURCE = '''\
+def predict(texts: list[str]) -> list[str]:
+    return ["a" for _ in texts]
+
+
+def classify_all(items):
+    return items
+
+
+def encode(sentences: "Sequence[str]") -> list:
+    return []
+
+
+def rank(items: list, weights: dict) -> list:
+    return items
+
+
+def predict_one(features: list[float]) -> float:
+    return 0.0
+'''
+
+
+def _points(root: Path, rel: str, text: str) -> set[tuple[str, str, str, bool]]:
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text(text, encoding="utf-8")
+    return {(p.qualname, p.kind, p.param, p.batch) for p in entry_points(root, [Path(rel)])}
+
+
+def test_batch_entry_points(tmp_path: Path) -> None:
+    assert _points(tmp_path, "model.py", SOURCE) == {
+        ("predict", "function", "texts", True),
+        ("classify_all", "function", "items", True),
+        ("encode", "function", "sentences", True),
+    }
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "found"),
+    [
+        ("tool/__main__.py", "import sys\nprint(sys.argv)\n", True),
+        ("cli.py", "def main():\n    pass\n\nif __name__ == '__main__':\n    main()\n", True),
+        ("lib.py", "def main():\n    pass\n", False),
+    ],
+)
+def test_command_line_programs_are_entry_points(
+    tmp_path: Path, rel: str, text: str, found: bool
+) -> None:
+    expected = {("__main__", "cli", "argv", False)} if found else set()
+    assert _points(tmp_path, rel, text) == expected
+
+
+def test_a_program_with_a_query_function_is_probed_through_the_function(tmp_path: Path) -> None:
+    text = (
+        "def search(query: str) -> list:\n    return []\n\n"
+        "if __name__ == '__main__':\n    pass\n"
+    )
+    assert _points(tmp_path, "app.py", text) == {("search", "function", "query", False)}
+
+
+def _call(q: str, src: str = "golden", **summary: Any) -> dict[str, Any]:
+    return {"e": "call", "t": "m.py::f", "src": src, "q": q, "ok": True,
+            "summary": {"type": "list", **summary}}
+
+
+def test_a_cap_without_a_limit_parameter() -> None:
+    events = [_call(q, len=5, etypes=["str"]) for q in ("a", "b", "c")]
+    events.append(_call("d", len=2, etypes=["str"]))
+    (cap,) = [i for i in learn_invariants(events, "m.py::f") if i.name == "at-most-n"]
+    assert cap.data == {"n": 5}
+    assert check_invariant(cap, events) is None
+    assert "never returned more than 5" in str(check_invariant(cap, [_call("a", len=9)]))
+    # Filled by too few distinct queries: a coincidence, not a cap.
+    names = {i.name for i in learn_invariants(events[2:], "m.py::f")}
+    assert "at-most-n" not in names
+
+
+def test_one_answer_per_input() -> None:
+    batch = {"e": "batch", "t": "m.py::f", "n_in": 4, "n_out": 4}
+    events = [batch, _call("a", len=1)]
+    (inv,) = [i for i in learn_invariants(events, "m.py::f") if i.name == "one-answer-per-input"]
+    assert check_invariant(inv, events) is None
+    short = [{**batch, "n_out": 3}, _call("a", len=1)]
+    assert "3 item(s) for a batch of 4" in str(check_invariant(inv, short))
+
+
+def _label(q: str, value: str, src: str = "golden") -> dict[str, Any]:
+    return {"e": "call", "t": "m.py::f", "src": src, "q": q, "ok": True,
+            "summary": {"type": "str", "value": value}}
+
+
+def test_known_labels_include_the_baseline_fallback() -> None:
+    events = [_label("a", "pos"), _label("b", "neg"), _label("", "none", src="edge")]
+    (inv,) = [i for i in learn_invariants(events, "m.py::f", ["pos", "neg"])
+              if i.name == "known-labels"]
+    assert inv.data == {"labels": ["neg", "none", "pos"]}
+    assert check_invariant(inv, events) is None
+    bad = [_label("a", "pos"), _label("", "unknown", src="edge")]
+    assert "'unknown', not one of the golden labels" in str(check_invariant(inv, bad))
+
+
+@pytest.fixture(scope="module")
+def cli_probe() -> ModuleType:
+    path = SITE_DIR / "_autoimprove_cli_probe.py"
+    spec = importlib.util.spec_from_file_location("_autoimprove_cli_probe_test", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_program_output_is_read_as_ids_and_scores(cli_probe: ModuleType) -> None:
+    assert cli_probe.summarize_output("doc-1 0.9\ndoc-2 0.5\n\n") == {
+        "type": "cli-output", "len": 2, "etypes": ["str"], "ids": ["doc-1", "doc-2"],
+        "scores": [0.9, 0.5],
+    }
+    assert cli_probe.summarize_output("a\nb title words\n")["ids"] == ["a", "b"]
+    assert cli_probe.summarize_output("") == {"type": "cli-output", "len": 0, "etypes": ["str"]}
+
+
+def test_program_failures_crash_or_reject(cli_probe: ModuleType) -> None:
+    traceback = (
+        'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\n'
+        "re.error: missing ), unterminated subpattern at position 0\n"
+    )
+    assert cli_probe._failure(1, traceback) == {
+        "error": "re.error",
+        "message": "re.error: missing ), unterminated subpattern at position 0",
+        "deliberate": False,
+    }
+    usage = "usage: tool [-h] query\ntool: error: the query is empty\n"
+    assert cli_probe._failure(2, usage)["error"] == "exit 2"
+    assert cli_probe._failure(2, usage)["deliberate"] is True
+
+
+PYPROJECT = """\
+[project]
+name = "p"
+dependencies = [
+    "pluggy>=1.0",
+    # "iniconfig",
+    "Typing_Extensions; python_version >= '3'",
+]
+[project.optional-dependencies]
+extra = ["requests"]
+[tool.poetry.dependencies]
+python = "^3.10"
+attrs = "^23"
+rich = {version = "^13", optional = true}
+[tool.setuptools.package-data]
+p = ["data/*.txt"]
+"""
+
+
+def test_declared_dependencies_ignore_extras_and_comments() -> None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    declared = declared_dependencies(tomllib.loads(PYPROJECT))
+    assert declared == ["pluggy", "typing-extensions", "attrs"]
+
+
+def test_check_declared_and_shipped(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    check_declared(tmp_path, "pluggy")
+    check_declared(tmp_path, "typing_extensions")
+    check_data_shipped(tmp_path, "p/data/a.txt", "p", "data/a.txt")
+    for dist in ("iniconfig", "requests", "rich"):
+        with pytest.raises(AssertionError, match=f"{dist} is no longer declared"):
+            check_declared(tmp_path, dist)
+    with pytest.raises(AssertionError, match="no longer listed"):
+        check_data_shipped(tmp_path, "p/data/a.json", "p", "data/a.json")
+    (tmp_path / "pyproject.toml").write_text("[project\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="no longer parses"):
+        check_declared(tmp_path, "pluggy")
