@@ -173,7 +173,7 @@ def entry_points(root: Path, modules: Iterable[Path]) -> list[EntryPoint]:
             info = discover(root, module)
         except Exception:  # noqa: BLE001 - a file libcst cannot parse has no entry points
             continue
-        for target in info.targets:
+        for target in [*info.targets, *_call_methods(root / module)]:
             if target.kind == "constructor":
                 continue
             param = _query_param(target)
@@ -199,6 +199,36 @@ def entry_points(root: Path, modules: Iterable[Path]) -> list[EntryPoint]:
             )
         if not any(p.path == module.as_posix() for p in found) and _is_cli(root / module):
             found.append(EntryPoint(module.as_posix(), "__main__", "cli", "argv", None, 1))
+    return found
+
+
+def _call_methods(path: Path) -> list[Target]:
+    """``Class.__call__`` of public classes: a retriever object called like a function."""
+    import ast
+
+    from pytest_autoimprove.generators.discover import Param, Target
+
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return []
+    found = []
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef) or node.name.startswith("_"):
+            continue
+        for item in node.body:
+            if not isinstance(item, ast.FunctionDef) or item.name != "__call__":
+                continue
+            args = item.args
+            positional = [*args.posonlyargs, *args.args][1:]
+            params = tuple(
+                Param(a.arg, kind, ast.unparse(a.annotation) if a.annotation else None, None, False)
+                for kind, group in (("positional", positional), ("keyword", args.kwonlyargs))
+                for a in group
+            )
+            found.append(
+                Target(f"{node.name}.__call__", "method", params, item.lineno, "", ())
+            )
     return found
 
 

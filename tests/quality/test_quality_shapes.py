@@ -63,6 +63,17 @@ def test_batch_entry_points(tmp_path: Path) -> None:
     }
 
 
+def test_callable_objects_are_entry_points(tmp_path: Path) -> None:
+    text = (
+        "class Searcher:\n    def __call__(self, query: str, k: int = 3) -> list:\n"
+        "        return []\n\n\nclass _Hidden:\n    def __call__(self, query: str) -> list:\n"
+        "        return []\n"
+    )
+    (tmp_path / "s.py").write_text(text, encoding="utf-8")
+    (point,) = entry_points(tmp_path, [Path("s.py")])
+    assert (point.qualname, point.param, point.limit_param) == ("Searcher.__call__", "query", "k")
+
+
 @pytest.mark.parametrize(
     ("rel", "text", "found"),
     [
