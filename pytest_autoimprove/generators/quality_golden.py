@@ -28,6 +28,7 @@ from pytest_autoimprove.errors import UsageError
 
 __all__ = [
     "HOLDOUT_FRACTION",
+    "ID_LIST_KEYS",
     "MIN_RECORDS_FOR_HOLDOUT",
     "SEED",
     "GoldenRecord",
@@ -53,6 +54,9 @@ LIST_ANSWER_KEYS = (
     "relevant", "relevant_ids", "relevant_docs", "ids", "doc_ids", "docs", "answers",
     "expected", "positives", "gold", "targets", "labels",
 )
+#: Answer fields that hold ids even as one string (CSV cells), split on ``;``, ``|`` or spaces.
+ID_LIST_KEYS = ("relevant", "relevant_ids", "relevant_docs", "ids", "doc_ids", "docs", "positives")
+_ID_SEPARATORS = re.compile(r"[;|\s]+")
 LABEL_KEYS = ("label", "class", "category", "intent", "expected", "answer", "target", "y", "gold")
 _WRAPPERS = ("data", "examples", "items", "queries", "records", "golden", "rows")
 
@@ -183,6 +187,11 @@ def _record(raw: object, value: object) -> GoldenRecord:
         field_value = lowered.get(key)
         if isinstance(field_value, list):
             answers = tuple(_flat_ids(field_value))
+            answer_ids = True
+            break
+        if isinstance(field_value, str) and key in ID_LIST_KEYS and field_value.strip():
+            # a CSV cell "doc-1;doc-7" (or "doc-1|doc-7", "doc-1 doc-7")
+            answers = tuple(i for i in _ID_SEPARATORS.split(field_value.strip()) if i)
             answer_ids = True
             break
     label = None

@@ -8,6 +8,8 @@ systems are in ``test_quality_shapes_e2e.py``.
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -20,6 +22,7 @@ from pytest_autoimprove.generators.footprint_runtime import (
     check_declared,
     declared_dependencies,
 )
+from pytest_autoimprove.generators.quality_golden import read_golden
 from pytest_autoimprove.generators.quality_harness import SITE_DIR
 from pytest_autoimprove.generators.quality_probe import (
     check_invariant,
@@ -170,6 +173,35 @@ def test_program_failures_crash_or_reject(cli_probe: ModuleType) -> None:
     usage = "usage: tool [-h] query\ntool: error: the query is empty\n"
     assert cli_probe._failure(2, usage)["error"] == "exit 2"
     assert cli_probe._failure(2, usage)["deliberate"] is True
+
+
+def test_classifier_answers_as_dicts_have_a_label() -> None:
+    code = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(SITE_DIR)!r})\n"
+        "import sitecustomize as site\n"
+        "print(json.dumps([site.summarize({'label': 'spam', 'score': 0.9}),\n"
+        "                  site.summarize({'hits': [{'id': 'd1', 'score': 1.0}]})]))\n"
+    )
+    # -S: no site, so the watcher module is imported here and nothing else is chained in
+    done = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    labelled, hits = json.loads(done.stdout)
+    assert labelled["value"] == "spam"
+    assert hits["ids"] == ["d1"] and "value" not in hits
+
+
+def test_csv_golden_with_id_lists_in_one_cell(tmp_path: Path) -> None:
+    path = tmp_path / "golden.csv"
+    path.write_text("query,relevant_ids\nhow to bake,doc-1;doc-7\nbike tire,doc-3\n")
+    records = read_golden(path).records
+    assert [(r.answers, r.answer_ids) for r in records] == [
+        (("doc-1", "doc-7"), True), (("doc-3",), True),
+    ]
+    # a label column stays a label
+    path.write_text("text,expected\ngreat,positive\n")
+    (record,) = read_golden(path).records
+    assert (record.label, record.answer_ids) == ("positive", False)
 
 
 PYPROJECT = """\

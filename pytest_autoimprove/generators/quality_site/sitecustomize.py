@@ -39,6 +39,7 @@ _ID_KEYS = ("id", "doc_id", "docid", "chunk_id", "pid", "uid", "key", "name", "p
 _SCORE_KEYS = ("score", "similarity", "relevance", "distance", "rank", "bm25", "probability",
                "confidence", "prob", "weight")
 _RESULT_KEYS = ("results", "hits", "documents", "docs", "items", "matches", "chunks", "data")
+_LABEL_KEYS = ("label", "class", "category", "intent", "prediction", "predicted", "answer", "tag")
 _MAX_ELEMENTS = 200
 
 
@@ -458,6 +459,10 @@ def summarize(value: object) -> dict[str, Any]:
         field = next((k for k in _RESULT_KEYS if isinstance(value.get(k), (list, tuple))), None)
         if field is None:
             out["keys"] = sorted(str(k) for k in value)[:30]
+            # {"label": "spam", "score": 0.93}: a classifier's answer
+            label = next((value[k] for k in _LABEL_KEYS if k in value), None)
+            if isinstance(label, (str, int)) and not isinstance(label, bool):
+                out["value"] = label
         else:
             out["field"] = field
             seq = value[field]
