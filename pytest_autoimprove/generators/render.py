@@ -44,6 +44,8 @@ class TargetPlan:
     positional: list[str] = field(default_factory=list)
     ctor_sources: list[str] | None = None
     dropped: set[str] = field(default_factory=set)
+    #: Fewer Hypothesis examples than the module's, for a slow differential test.
+    max_examples: int | None = None
 
     @property
     def slug(self) -> str:
@@ -260,7 +262,12 @@ def _render_target(plan: ModulePlan, t: TargetPlan) -> list[str]:
         out += _risk_lines(
             ["changed-behaviour", "changed-exceptions", "changed-floats", "stale-cache"]
         )
-        out += ["@pytest.mark.autoimprove_guard", "@SETTINGS", "@given("]
+        decorator = (
+            "@SETTINGS"
+            if t.max_examples is None
+            else f"@settings(SETTINGS, max_examples={t.max_examples})"
+        )
+        out += ["@pytest.mark.autoimprove_guard", decorator, "@given("]
         for name, source in t.strategies.items():
             out.append(f"    p_{name}={source},")
         if t.ctor_sources is not None:

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: A generator or iterator result is consumed up to this many items.
-MAX_ITEMS = 10_000
+MAX_ITEMS = 1_000
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,12 @@ baseline code itself as the oracle:
    argument states, freshness; unexpected crashes on valid edge inputs become findings;
 5. render one test file per module plus the frozen baseline copy (:mod:`.render`,
    :mod:`.baseline_copy`);
-6. verify: run the generated tests twice (different hash seeds) in a subprocess and
-   drop whatever fails on the untouched baseline, so nothing flaky is frozen.
+6. verify: run the generated tests on the untouched baseline (:mod:`.verify`) and drop
+   whatever fails, flickers across hash seeds or is slow, so nothing flaky is frozen.
+
+``time_budget`` bounds the whole generation: tracing, probing and verification each get
+a share and stop at their deadline with what they have (fewer real inputs, fewer
+probed cases, fewer verified tests), and what was not verified is never written.
 
 :func:`generate` is the plain entry point; :func:`pytest_autoimprove_generate` is the
 hook implementation the plugin manager calls.
@@ -28,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +41,6 @@ import pytest
 
 from pytest_autoimprove.errors import UsageError
 from pytest_autoimprove.generators import (
-    VERIFY_INI,
     Finding,
     GeneratedFile,
     GenerateRequest,
@@ -50,14 +52,21 @@ from pytest_autoimprove.generators.plan import TargetCandidates, discovered_kind
 from pytest_autoimprove.generators.render import CaseText, ModulePlan, TargetPlan, render_module
 from pytest_autoimprove.generators.tracer import TracedCall, run_tracer
 from pytest_autoimprove.generators.values import Kind
+from pytest_autoimprove.generators.verify import verify_plans
 
 __all__ = ["FAMILIES", "generate", "pytest_autoimprove_generate"]
 
 #: The goal families this generator serves.
 FAMILIES = ("speed", "memory", "other")
 NAME = "speed"
-#: How many times verification re-renders after dropping failing tests.
-MAX_VERIFY_ROUNDS = 3
+#: Shares of ``time_budget`` by which tracing and probing must be done (the rest,
+#: up to :data:`VERIFY_END`, is verification's; the remainder is slack for rendering).
+TRACE_END = 0.25
+PROBE_END = 0.6
+VERIFY_END = 0.95
+#: Seconds a probe or verification subprocess gets beyond its deadline before it is
+#: killed (interpreter start and imports; the probe stops itself at the deadline).
+GRACE = 10.0
 #: Crashes on these edge values are dropped, not reported: most code never meant to
 #: handle NaN, infinities or astronomically large inputs, and saying so is noise.
 _NO_FINDING_RISKS = {"nan-and-infinity", "huge-input"}
@@ -71,6 +80,8 @@ _DROP_STATUSES = {
     "unpicklable",
     "probe-error",
     "no-instance",
+    "slow",
+    "too-large",
 }
 
 
@@ -97,6 +108,7 @@ def generate(
     :param verify: run the generated tests on the baseline and drop what fails.
     """
     started = time.monotonic()
+    budget = max(1.0, request.time_budget)
     root = request.root.resolve()
     notes: list[str] = []
     infos: list[ModuleInfo] = []
@@ -114,24 +126,34 @@ def generate(
     infos = [i for i in infos if i.name]
     traced: dict[str, dict[str, list[TracedCall]]] = {}
     if trace and infos:
-        traced, note = _trace(request, root, infos)
+        traced, note = _trace(request, root, infos, started + budget * TRACE_END)
         if note:
             notes.append(note)
     planned = {info.name: plan_module(info, traced.get(info.name, {})) for info in infos}
     # Exceptions raised on purpose anywhere in scope are expected everywhere in scope:
     # a function calling a validating helper passes the helper's errors on.
     expected = frozenset().union(*(i.expected_exceptions for i in infos)) if infos else frozenset()
-    probed = _probe(request, root, infos, planned)
+    probe_end = started + budget * PROBE_END
+    # Discovery needs a second round: leave it a third of the probing time.
+    first_end = probe_end - (probe_end - time.monotonic()) / 3
+    probed = _probe(root, infos, planned, first_end)
     forced = _discoveries(planned, probed)
     if forced:
-        # Second round: re-plan the targets whose unknown parameters were discovered.
+        # Second round: re-plan and re-probe only the targets whose unknown parameters
+        # were discovered.
         again = [i for i in infos if i.name in forced]
+        subset: dict[str, list[TargetCandidates]] = {}
         for info in again:
             planned[info.name] = plan_module(
                 info, traced.get(info.name, {}), forced=forced[info.name]
             )
-        reprobed = _probe(request, root, again, planned)
-        probed["modules"].update(reprobed["modules"])
+            subset[info.name] = [
+                tc for tc in planned[info.name] if tc.target.qualname in forced[info.name]
+            ]
+        reprobed = _probe(root, again, subset, probe_end)
+        _merge_probes(probed, reprobed, forced)
+    if probed.get("stopped"):
+        notes.append("probing reached its share of the time budget; fewer cases recorded")
     findings: list[Finding] = []
     plans: list[ModulePlan] = []
     for info in infos:
@@ -146,12 +168,54 @@ def generate(
         plans.append(plan)
     copy_files = baseline_files(root, request.output_dir, [(i.path, i.name) for i in infos])
     if verify and plans:
-        notes.extend(_verify(root, request, plans, copy_files, infos))
+        notes.extend(
+            verify_plans(
+                plans,
+                lambda: _files(plans, copy_files),
+                output_dir=request.output_dir,
+                env=_verify_env(root, infos),
+                deadline=started + budget * VERIFY_END,
+                max_examples=request.max_examples,
+                runner=_run,
+            )
+        )
     files = _files(plans, copy_files)
     elapsed = time.monotonic() - started
-    n_tests = sum(len(t.recorded) + len(t.edge) for p in plans for t in p.targets)
+    n_tests = sum(
+        len([c for c in [*t.recorded, *t.edge] if c.id not in t.dropped])
+        for p in plans
+        for t in p.targets
+    )
     notes.append(f"{len(plans)} module(s), {n_tests} recorded cases, generated in {elapsed:.1f}s")
     return GenerationResult(NAME, tuple(files), tuple(findings), tuple(notes))
+
+
+def _verify_env(root: Path, infos: Sequence[ModuleInfo]) -> dict[str, str]:
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(
+            [*_sys_path(root, infos), os.environ.get("PYTHONPATH", "")]
+        ).strip(os.pathsep),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.pop("PYTEST_ADDOPTS", None)
+    return env
+
+
+def _merge_probes(
+    probed: dict[str, Any], again: dict[str, Any], forced: dict[str, dict[str, dict[str, Kind]]]
+) -> None:
+    """Replace the first round's records of re-probed targets with the second round's."""
+    for module, record in again["modules"].items():
+        old = probed["modules"].setdefault(module, {"cases": [], "surface": {}, "error": None})
+        if record.get("error"):
+            old["error"] = record["error"]
+            continue
+        redone = set(forced.get(module, {}))
+        old["cases"] = [
+            c for c in old.get("cases", []) if c["qualname"] not in redone
+        ] + record.get("cases", [])
+    probed["stopped"] = bool(probed.get("stopped") or again.get("stopped"))
 
 
 # --- tracing --------------------------------------------------------------------------
@@ -170,7 +234,7 @@ def _test_command(request: GenerateRequest) -> list[str]:
 
 
 def _trace(
-    request: GenerateRequest, root: Path, infos: Sequence[ModuleInfo]
+    request: GenerateRequest, root: Path, infos: Sequence[ModuleInfo], deadline: float
 ) -> tuple[dict[str, dict[str, list[TracedCall]]], str | None]:
     files = {str((root / i.path).resolve()): i.name for i in infos}
     targets = {i.name: {t.qualname: t.kind for t in i.targets} for i in infos}
@@ -179,7 +243,7 @@ def _trace(
         _test_command(request),
         files,
         targets,
-        timeout=max(5.0, request.time_budget),
+        timeout=max(2.0, deadline - time.monotonic()),
         ignore=[request.output_dir.as_posix()],
     )
 
@@ -211,15 +275,22 @@ def _sys_path(root: Path, infos: Sequence[ModuleInfo]) -> list[str]:
     return list(dict.fromkeys(str((root / i.import_root).resolve()) for i in infos))
 
 
+#: Probe order: ordinary inputs of every target first, then edges, then random ones,
+#: so a probe cut short by the budget still has each target's most useful cases.
+_TIERS = {"real": 0, "sample": 0, "discovery": 0, "edge": 1, "random": 2}
+
+
 def _probe(
-    request: GenerateRequest,
     root: Path,
     infos: Sequence[ModuleInfo],
     planned: dict[str, list[TargetCandidates]],
+    deadline: float,
 ) -> dict[str, Any]:
+    budget = max(1.0, deadline - time.monotonic())
     payload = {
         "sys_path": _sys_path(root, infos),
-        "call_timeout": 2.0,
+        "call_timeout": 1.5,
+        "budget": budget,
         "modules": [
             {
                 "name": info.name,
@@ -230,8 +301,9 @@ def _probe(
                         "qualname": tc.target.qualname,
                         "kind": tc.target.kind,
                         "payload": c.payload,
+                        "tier": _TIERS.get(c.origin, 1),
                     }
-                    for tc in planned[info.name]
+                    for tc in planned.get(info.name, [])
                     for c in tc.candidates
                 ],
             }
@@ -246,7 +318,7 @@ def _probe(
             [sys.executable, "-m", "pytest_autoimprove.generators.probe", str(inp), str(out)],
             cwd=root,
             env=env,
-            timeout=max(30.0, request.time_budget * 2),
+            timeout=budget + GRACE,
         )
         if not out.exists():
             return {
@@ -444,116 +516,3 @@ def _data_bytes(blob: dict[str, bytes]) -> bytes:
     # The generator never unpickles user objects: it writes a dict whose values are
     # pickles, and load_cases unwraps them at test time.
     return pickle.dumps({"format": 1, "cases": blob}, protocol=4)
-
-
-def _write(base: Path, files: Sequence[GeneratedFile]) -> None:
-    for file in files:
-        file.write(base)
-
-
-def _failures(xml_path: Path) -> tuple[set[tuple[str, str]], bool]:
-    """``(file stem, test name)`` of failed tests, and whether collection itself failed."""
-    if not xml_path.exists():
-        return set(), True
-    failed: set[tuple[str, str]] = set()
-    broken = False
-    for case in ET.parse(xml_path).getroot().iter("testcase"):
-        bad = case.find("failure") is not None or case.find("error") is not None
-        if not bad:
-            continue
-        name = case.get("name", "")
-        classname = case.get("classname", "")
-        if not name or name == classname.rsplit(".", 1)[-1]:
-            broken = True
-        failed.add((classname.rsplit(".", 1)[-1], name))
-    return failed, broken
-
-
-def _verify(
-    root: Path,
-    request: GenerateRequest,
-    plans: list[ModulePlan],
-    copy_files: Sequence[GeneratedFile],
-    infos: Sequence[ModuleInfo],
-) -> list[str]:
-    notes: list[str] = []
-    env_base = dict(
-        os.environ,
-        PYTHONPATH=os.pathsep.join(
-            [*_sys_path(root, infos), os.environ.get("PYTHONPATH", "")]
-        ).strip(os.pathsep),
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    env_base.pop("PYTEST_ADDOPTS", None)
-    for _round in range(MAX_VERIFY_ROUNDS):
-        changed = False
-        for seed in ("1", "2"):
-            with tempfile.TemporaryDirectory(prefix="autoimprove-verify-") as tmp:
-                base = Path(tmp)
-                _write(base, _files(plans, copy_files))
-                (base / "pytest.ini").write_text(VERIFY_INI, encoding="utf-8")
-                xml = base / "report.xml"
-                argv = [
-                    sys.executable,
-                    "-m",
-                    "pytest",
-                    "-q",
-                    "-p",
-                    "no:cacheprovider",
-                    "-p",
-                    "no:randomly",
-                    "-c",
-                    str(base / "pytest.ini"),
-                    "--rootdir",
-                    str(base),
-                    f"--junitxml={xml}",
-                    str(base / request.output_dir),
-                ]
-                env = dict(env_base, PYTHONHASHSEED=seed)
-                code, tail = _run(
-                    argv, cwd=base, env=env, timeout=max(120.0, request.time_budget * 2)
-                )
-                failed, broken = _failures(xml)
-                if code not in (0, 1) or broken:
-                    notes.append(
-                        f"the generated tests do not run on the baseline (exit {code}): "
-                        f"{tail[-500:]}"
-                    )
-                    for plan in plans:
-                        plan.targets = []
-                    return notes
-                changed |= _drop(plans, failed)
-        if not changed:
-            break
-    else:
-        notes.append(
-            "verification still saw failures after dropping; the last ones were dropped too"
-        )
-    return notes
-
-
-def _drop(plans: Sequence[ModulePlan], failed: set[tuple[str, str]]) -> bool:
-    changed = False
-    for plan in plans:
-        stem = plan.test_path.stem
-        for file_stem, name in failed:
-            if file_stem != stem:
-                continue
-            test, _, param = name.partition("[")
-            param = param.rstrip("]")
-            if test == "test_public_surface":
-                plan.drop_surface = True
-                changed = True
-                continue
-            for t in plan.targets:
-                names = t.test_names()
-                if test not in names.values():
-                    continue
-                if param and test in (names["recorded"], names["edge"]):
-                    if param not in t.dropped:
-                        t.dropped.add(param)
-                        changed = True
-                elif test not in t.dropped:
-                    t.dropped.add(test)
-                    changed = True
-    return changed
