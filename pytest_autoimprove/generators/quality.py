@@ -322,7 +322,14 @@ def _plan_probe(
     for point in points:
         calls = [e for e in run.events if e.get("e") == "call" and e.get("t") == point.id]
         if not calls:
-            notes.append(f"{point.id} is not called by the benchmark: not probed")
+            unmatched = any(e.get("e") == "cli-unmatched" and e.get("t") == point.id
+                            for e in run.events)
+            notes.append(
+                f"{point.id} ran, but no argument of its command line is a golden query "
+                "(read from stdin or a file?): not probed"
+                if unmatched
+                else f"{point.id} is not called by the benchmark: not probed"
+            )
             continue
         observed.append(point)
         expected = _expected_exceptions(root, point)

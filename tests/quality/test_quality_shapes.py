@@ -160,6 +160,13 @@ def test_program_output_is_read_as_ids_and_scores(cli_probe: ModuleType) -> None
     assert cli_probe.summarize_output("") == {"type": "cli-output", "len": 0, "etypes": ["str"]}
 
 
+def test_query_found_in_the_command_line(cli_probe: ModuleType) -> None:
+    probe = cli_probe.CliProbe([], ["bike tire"], print, bool, list, [], 1.0)
+    assert probe.query_in("bike tire") == ("", "bike tire")
+    assert probe.query_in("--query=bike tire") == ("--query=", "bike tire")
+    assert probe.query_in("-n") is None and probe.query_in("x=bike tire") is None
+
+
 def test_program_failures_crash_or_reject(cli_probe: ModuleType) -> None:
     traceback = (
         'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\n'

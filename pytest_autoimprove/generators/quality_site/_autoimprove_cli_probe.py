@@ -56,6 +56,15 @@ class CliProbe:
         self.timeout = timeout
         self.cwd = os.getcwd()
 
+    def query_in(self, arg: str) -> tuple[str, str] | None:
+        """``(prefix, query)`` when ``arg`` is a golden query, or ``--option=query``."""
+        if arg in self.queries:
+            return "", arg
+        option, equals, value = arg.partition("=")
+        if equals and option.startswith("-") and value in self.queries:
+            return option + equals, value
+        return None
+
     def at_exit(self) -> None:
         """Probe this process's command line, if it ran a target program on a golden query."""
         if os.environ.get(CHILD_ENV):
@@ -66,11 +75,12 @@ class CliProbe:
         if target is None:
             return
         argv = list(getattr(sys, "orig_argv", sys.argv))
-        where = next((i for i in range(1, len(argv)) if argv[i] in self.queries), None)
+        where = next((i for i in range(1, len(argv)) if self.query_in(argv[i])), None)
         if where is None:
             self.emit({"e": "cli-unmatched", "t": target["id"], "argv": argv[:20]})
             return
-        query = argv[where]
+        prefix, query = self.query_in(argv[where]) or ("", "")
+        argv = [*argv[:where], prefix, *argv[where + 1 :]]
         runs: list[tuple[str, str, str | None]] = []
         if self.claim(target["id"]):
             runs += [("edge", edge, None) for edge in self.edges]
@@ -100,7 +110,7 @@ class CliProbe:
         base: str | None,
     ) -> tuple[dict[str, Any], subprocess.Popen[str] | None]:
         """Start the command line with ``argv[where]`` replaced by ``text``."""
-        command = [sys.executable, *argv[1:where], text, *argv[where + 1 :]]
+        command = [sys.executable, *argv[1:where], argv[where] + text, *argv[where + 1 :]]
         event: dict[str, Any] = {"e": "call", "t": target["id"], "src": source, "q": text}
         if base is not None:
             event["base"] = base
