@@ -13,10 +13,17 @@ import math
 
 from pytest_autoimprove.compare import same
 
-__all__ = ["to_source"]
+__all__ = ["CALLABLES", "EVAL_BUILTINS", "to_source"]
 
 _MAX_LEN = 400
 _IMMUTABLE = (str, bytes, int, float, bool, type(None))
+#: Builtin callables written by name (the samples for callable parameters).
+CALLABLES: dict[str, object] = {
+    c.__name__: c
+    for c in (str, bool, len, max, min, list, tuple, abs, repr, int, float, sorted, sum)
+}
+#: What a literal may use when it is evaluated back.
+EVAL_BUILTINS: dict[str, object] = {"float": float, "set": set, "frozenset": frozenset, **CALLABLES}
 
 
 def to_source(value: object) -> str | None:
@@ -28,7 +35,7 @@ def to_source(value: object) -> str | None:
     if len(text) > 4 * _MAX_LEN:
         return None
     try:
-        rebuilt = eval(text, {"__builtins__": {"float": float, "set": set, "frozenset": frozenset}})  # noqa: S307
+        rebuilt = eval(text, {"__builtins__": EVAL_BUILTINS})  # noqa: S307
     except Exception:  # noqa: BLE001 - any failure just means "not inline"
         return None
     return text if same(rebuilt, value) else None
@@ -44,6 +51,9 @@ def _src(value: object, depth: int) -> str:
     tp = type(value)
     if value is None or tp is bool:
         return repr(value)
+    name = getattr(value, "__name__", None)
+    if isinstance(name, str) and CALLABLES.get(name) is value:
+        return name
     if tp is int:
         return repr(value)
     if tp is float:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_autoimprove.generators.discover import ModuleInfo, Param, Target
+from pytest_autoimprove.generators.literals import EVAL_BUILTINS
 from pytest_autoimprove.generators.tracer import TracedCall
 from pytest_autoimprove.generators.values import (
     Kind,
@@ -45,8 +46,12 @@ class Candidate:
     risk: str
     payload: bytes
     valid: bool
-    origin: str  # "real", "sample", "random", "edge"
+    origin: str  # "real", "sample", "random", "edge", "discovery", "base"
     describe: str = ""
+    #: The parameter an edge candidate varies (the others keep the base call's values).
+    param: str = ""
+    #: Type names of the values passed (and of their items), to tell a type confusion.
+    types: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -57,16 +62,17 @@ class TargetCandidates:
     kinds: dict[str, Kind]
     candidates: list[Candidate] = field(default_factory=list)
     strategies: dict[str, str] | None = None
+    #: The candidate calling with every parameter at an ordinary value: edge
+    #: candidates differ from it in one parameter, and a crash on an edge is a finding
+    #: only when this call works.
+    base_id: str | None = None
 
 
 def _eval_source(text: str | None) -> tuple[bool, Any]:
     if text is None:
         return False, None
     try:
-        return True, eval(
-            text,
-            {"__builtins__": {"float": float, "set": set, "frozenset": frozenset, "tuple": tuple}},
-        )  # noqa: S307
+        return True, eval(text, {"__builtins__": EVAL_BUILTINS})  # noqa: S307
     except Exception:  # noqa: BLE001 - not a literal we can read
         return False, None
 
@@ -102,6 +108,17 @@ def _build_call(
     return tuple(args), kwargs
 
 
+def _types(chosen: Mapping[str, object]) -> frozenset[str]:
+    names: set[str] = set()
+    for value in chosen.values():
+        names.add(type(value).__name__)
+        if isinstance(value, (list, tuple, set, frozenset)):
+            names.update(type(v).__name__ for v in list(value)[:20])
+        elif isinstance(value, dict):
+            names.update(type(v).__name__ for v in list(value.values())[:20])
+    return frozenset(names)
+
+
 def plan_module(
     info: ModuleInfo,
     traced: Mapping[str, Sequence[TracedCall]],
@@ -132,15 +149,27 @@ DISCOVERY_KINDS: tuple[Kind, ...] = (
 )
 
 
+def _unknown(kind: Kind) -> bool:
+    """Nothing is known (untyped, unused by the tests), or only that it is iterated."""
+    if kind.traced:
+        return False
+    return kind.name == "unknown" or (
+        kind.name == "list" and kind.item is not None and kind.item.name == "unknown"
+    )
+
+
+def _as(kind: Kind, found: Kind) -> Kind:
+    """``found`` for an unknown parameter; a list of ``found``'s scalars for an iterated one."""
+    if kind.name == "unknown":
+        return Kind(found.name, found.item)
+    return Kind("list", found.item or Kind(found.name), optional=kind.optional)
+
+
 def discovered_kinds(plan: TargetCandidates, ok_ids: set[str]) -> dict[str, Kind]:
     """Kinds for the unknown parameters of ``plan``, from the discovery calls that worked."""
     for kind in DISCOVERY_KINDS:
         if f"discover-{_kind_id(kind)}" in ok_ids:
-            return {
-                name: Kind(kind.name, kind.item)
-                for name, k in plan.kinds.items()
-                if k.name == "unknown" and not k.traced
-            }
+            return {name: _as(k, kind) for name, k in plan.kinds.items() if _unknown(k)}
     return {}
 
 
@@ -175,33 +204,41 @@ def _plan_target(
             continue
         samples = sample_values(kinds[p.name])
         base[p.name] = samples[0] if samples else None
-    seen_payloads = {c.payload for c in plan.candidates}
+    seen_payloads = {c.payload: c.id for c in plan.candidates}
 
     def add(
-        cid: str, group: str, risk_id: str, chosen: Mapping[str, object], valid: bool, origin: str
-    ) -> None:
+        cid: str,
+        group: str,
+        risk_id: str,
+        chosen: Mapping[str, object],
+        valid: bool,
+        origin: str,
+        param: str = "",
+    ) -> str | None:
+        """Add a candidate; its id, or the id of an earlier one with the same call."""
         built = _build_call(target.params, chosen)
         if built is None:
-            return
+            return None
         try:
             payload = pickle.dumps((built[0], built[1], ctor), protocol=4)
         except Exception:  # noqa: BLE001 - cannot happen for builtins; stay safe
-            return
+            return None
         if payload in seen_payloads:
-            return
-        seen_payloads.add(payload)
-        plan.candidates.append(Candidate(cid, group, risk_id, payload, valid, origin))
+            return seen_payloads[payload]
+        seen_payloads[payload] = cid
+        plan.candidates.append(
+            Candidate(cid, group, risk_id, payload, valid, origin, "", param, _types(chosen))
+        )
+        return cid
 
     confident = all(kinds[p.name].confident for p in usable)
-    unknown = [
-        p.name for p in usable if kinds[p.name].name == "unknown" and not kinds[p.name].traced
-    ]
+    unknown = [p.name for p in usable if _unknown(kinds[p.name])]
     if unknown:
         # Discovery calls: not frozen, they only tell which kinds the baseline accepts.
         for kind in DISCOVERY_KINDS:
             chosen = dict(base)
             for name in unknown:
-                chosen[name] = sample_values(kind)[0]
+                chosen[name] = sample_values(_as(kinds[name], kind))[0]
             add(
                 f"discover-{_kind_id(kind)}",
                 "discovery",
@@ -211,7 +248,7 @@ def _plan_target(
                 "discovery",
             )
     if not calls or not usable:
-        add("sample-0", "recorded", "changed-behaviour", base, confident, "sample")
+        plan.base_id = add("sample-0", "recorded", "changed-behaviour", base, confident, "sample")
     # A second ordinary input, so sequence tests have an "a, b, a" to play.
     second = dict(base)
     for p in usable:
@@ -226,7 +263,7 @@ def _plan_target(
             chosen = dict(base)
             chosen[p.name] = value
             valid = kind.confident or (value is None and kind.optional)
-            add(f"{risk_id}-{p.name}-{j}", "edge", risk_id, chosen, valid, "edge")
+            add(f"{risk_id}-{p.name}-{j}", "edge", risk_id, chosen, valid, "edge", p.name)
 
     seed = zlib.crc32(f"{info.name}:{target.qualname}".encode())
     rng = random.Random(seed)
@@ -236,6 +273,11 @@ def _plan_target(
             if p.default is None or rng.random() < 0.3:
                 chosen[p.name] = random_value(kinds[p.name], rng)
         add(f"random-{i}", "recorded", "changed-behaviour", chosen, confident, "random")
+
+    if plan.base_id is None:
+        # Not frozen (real inputs cover ordinary behaviour): only judges edge crashes.
+        # Added last, so a frozen candidate making the same call stands for it.
+        plan.base_id = add("base", "base", "changed-behaviour", base, False, "base")
 
     strategies: dict[str, str] | None = {}
     for p in usable:

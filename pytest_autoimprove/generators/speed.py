@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import shlex
 import signal
 import subprocess
@@ -48,10 +49,15 @@ from pytest_autoimprove.generators import (
 )
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
-from pytest_autoimprove.generators.plan import TargetCandidates, discovered_kinds, plan_module
+from pytest_autoimprove.generators.plan import (
+    Candidate,
+    TargetCandidates,
+    discovered_kinds,
+    plan_module,
+)
 from pytest_autoimprove.generators.render import CaseText, ModulePlan, TargetPlan, render_module
 from pytest_autoimprove.generators.tracer import TracedCall, run_tracer
-from pytest_autoimprove.generators.values import Kind
+from pytest_autoimprove.generators.values import Kind, parse_annotation
 from pytest_autoimprove.generators.verify import verify_plans
 
 __all__ = ["FAMILIES", "generate", "pytest_autoimprove_generate"]
@@ -277,7 +283,7 @@ def _sys_path(root: Path, infos: Sequence[ModuleInfo]) -> list[str]:
 
 #: Probe order: ordinary inputs of every target first, then edges, then random ones,
 #: so a probe cut short by the budget still has each target's most useful cases.
-_TIERS = {"real": 0, "sample": 0, "discovery": 0, "edge": 1, "random": 2}
+_TIERS = {"real": 0, "sample": 0, "discovery": 0, "base": 0, "edge": 1, "random": 2}
 
 
 def _probe(
@@ -382,6 +388,65 @@ def _raised_name(record: dict[str, Any]) -> str | None:
     return str(message).split(":", 1)[0]
 
 
+#: Exceptions that say the input was beyond the machine, not how the code behaves.
+_RESOURCE_ERRORS = {"MemoryError", "RecursionError", "OverflowError"}
+#: ``'str' object is not callable``, ``unsupported operand type(s) for +: 'int' and
+#: 'str'``: the type names a TypeError or AttributeError message quotes.
+_QUOTED_TYPE = re.compile(r"'(\w+)'")
+
+
+def _is_finding(
+    tc: TargetCandidates,
+    cand: Candidate,
+    res: dict[str, Any],
+    base: dict[str, Any] | None,
+) -> bool:
+    """Is this crash of the baseline on an edge input a near-certain bug?
+
+    Only when the input is valid for the parameter's inferred type and the exception
+    comes from the function's own logic, not from the input being of the wrong kind:
+
+    - the base call (every parameter at an ordinary value) works, so the other
+      parameters' values are ones the function takes;
+    - the parameter's type rests on evidence (annotation, default, recorded values, a
+      docstring, a call in the body), or the base call proved the function takes a
+      value of that type there;
+    - None counts only where the code says None is fine: a None default or an
+      ``Optional`` annotation;
+    - a TypeError or AttributeError quoting the type of a value passed in is a type
+      confusion (``'str' object is not callable``), not a bug;
+    - a ValueError (the code or a builtin rejecting a value) counts only on empty
+      input (``max() arg is an empty sequence``); resource errors never count.
+    """
+    if cand.origin != "edge" or cand.risk in _NO_FINDING_RISKS or not cand.param:
+        return False
+    if base is None or base.get("status") != "ok":
+        return False
+    param = next((p for p in tc.target.params if p.name == cand.param), None)
+    kind = tc.kinds.get(cand.param)
+    if param is None or kind is None:
+        return False
+    mro = set(res.get("raises_mro", []))
+    if mro & _RESOURCE_ERRORS:
+        return False
+    none_edge = cand.risk == "dropped-none-check"
+    if none_edge:
+        annotated_optional = (
+            param.annotation is not None and parse_annotation(param.annotation).optional
+        )
+        if not (param.default == "None" or annotated_optional):
+            return False
+    elif not (kind.confident or param.default is None):
+        # A guessed type on a parameter the base call left at its default: nothing
+        # shows the function takes a value of that type there.
+        return False
+    message = str(res.get("message", "")).partition(": ")[2]
+    quoted = set(_QUOTED_TYPE.findall(message))
+    if mro & {"TypeError", "AttributeError"} and not none_edge and quoted & cand.types:
+        return False
+    return not ("ValueError" in mro and "UnicodeError" not in mro and cand.risk != "empty-input")
+
+
 def _module_plan(
     request: GenerateRequest,
     info: ModuleInfo,
@@ -405,16 +470,11 @@ def _module_plan(
             t.line,
             positional=[p.name for p in t.params if p.kind == "positional" and p.default is None],
         )
-        # The baseline returned normally on an inferred ordinary input: the inferred
-        # types are ones it takes, so a crash when one value becomes an edge is a bug.
-        base_ok = any(
-            results.get((t.qualname, c.id), {}).get("status") == "ok"
-            for c in tc.candidates
-            if c.origin == "sample"
-        )
         for cand in tc.candidates:
             res = results.get((t.qualname, cand.id))
-            if cand.group == "discovery" or res is None or res.get("status") in _DROP_STATUSES:
+            if cand.group in ("discovery", "base") or res is None:
+                continue
+            if res.get("status") in _DROP_STATUSES:
                 continue
             raised = _raised_name(res)
             if raised is not None:
@@ -427,8 +487,7 @@ def _module_plan(
                     cand.origin in ("real", "sample", "random") or cand.risk in _ORDINARY_RISKS
                 )
                 if not ordinary and not on_purpose:
-                    valid = cand.valid or (cand.risk != "dropped-none-check" and base_ok)
-                    if valid and cand.origin == "edge" and cand.risk not in _NO_FINDING_RISKS:
+                    if _is_finding(tc, cand, res, results.get((t.qualname, tc.base_id or ""))):
                         finding_key = (t.qualname, raised)
                         if finding_key not in seen_findings:
                             seen_findings.add(finding_key)

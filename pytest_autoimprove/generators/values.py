@@ -34,7 +34,8 @@ class Kind:
     :param item: element kind of a list/tuple/set, value kind of a dict.
     :param optional: ``None`` is a valid value the code means to handle.
     :param confident: inferred from evidence (real values, annotation, default,
-        docstring), not guessed from the name: a crash on its edge values is a finding.
+        docstring, a call in the body), not guessed from the name.
+    :param arity: for ``callable``, how many arguments the code passes it.
     """
 
     name: str
@@ -42,6 +43,7 @@ class Kind:
     optional: bool = False
     confident: bool = False
     traced: tuple[object, ...] = field(default=(), compare=False)
+    arity: int | None = None
 
 
 UNKNOWN = Kind("unknown")
@@ -73,12 +75,18 @@ _ANNOTATION_NAMES = {
     "Counter": "dict",
     "OrderedDict": "dict",
     "None": "none",
+    "Callable": "callable",
 }
 
 _NAME_HINTS: tuple[tuple[str, str], ...] = (
     (
+        r"^(key|func|function|fn|f|pred|predicate|callback|factory|default_factory|callable|"
+        r"transform|mapper|handler|hook|cmp|on_\w+|\w+_func|\w+_fn|\w+_callback|\w+_key)$",
+        "callable",
+    ),
+    (
         r"^(text|s|string|name|query|word|words_text|sep|separator|prefix|suffix|path|"
-        r"filename|title|label|key|pattern|line|url|email|token|char|delimiter|value_str|q|"
+        r"filename|title|label|pattern|line|url|email|token|char|delimiter|value_str|q|"
         r"source|template|message|msg|needle|haystack|slug|phrase|sentence|doc|document)$",
         "str",
     ),
@@ -243,10 +251,16 @@ def infer_kind(param: Param, docstring: str, traced: Sequence[object]) -> Kind:
         optional = optional or parsed.optional
     if (kind is None or kind.name in ("unknown", "none")) and has_default and default is not None:
         kind = kind_of_value(default)
+    if (kind is None or kind.name in ("unknown", "none")) and param.default in _CALLABLE_DEFAULTS:
+        kind = Kind("callable", confident=True, arity=param.arity)
     if kind is None or kind.name in ("unknown", "none"):
         kind = _from_docstring(param.name, docstring)
     if kind is None or kind.name in ("unknown", "none"):
+        kind = _from_usage(param)
+    if kind is None or kind.name in ("unknown", "none"):
         kind = _from_name(param.name)
+    if kind.name == "callable" and kind.arity is None:
+        kind = Kind("callable", optional=kind.optional, confident=kind.confident, arity=param.arity)
     return Kind(
         kind.name,
         kind.item,
@@ -265,6 +279,26 @@ def _from_docstring(name: str, doc: str) -> Kind | None:
             if kind.name != "unknown":
                 return kind
     return None
+
+
+#: Defaults that say "a callable goes here": ``pred=bool``, ``key=len``.
+_CALLABLE_DEFAULTS = {"bool", "len", "str", "int", "float", "abs", "repr", "list", "tuple", "id"}
+
+
+def _from_usage(param: Param) -> Kind | None:
+    """The kind the body's use of the parameter shows (see ``discover._Usage``).
+
+    A call is proof (nothing but a callable can be called); the other uses are strong
+    hints. An iterated parameter's items are unknown: discovery finds what they are.
+    """
+    usage = param.usage
+    if usage is None:
+        return None
+    if usage == "callable":
+        return Kind("callable", confident=True, arity=param.arity)
+    if usage == "iterable":
+        return Kind("list", UNKNOWN)
+    return Kind(usage, Kind("str") if usage == "list" else None)
 
 
 def _from_name(name: str) -> Kind:
@@ -320,10 +354,21 @@ _EDGES: dict[str, tuple[tuple[object, str], ...]] = {
 }
 
 
+def _callables(kind: Kind) -> tuple[object, ...]:
+    """Builtins that fit a callable parameter called with ``kind.arity`` arguments."""
+    if kind.arity == 0:
+        return (list, str)
+    if kind.arity == 2:
+        return (max, min)
+    return (str, bool)
+
+
 def sample_values(kind: Kind) -> list[object]:
     """Ordinary values of ``kind``: recorded ones first, then typical ones."""
     out: list[object] = list(kind.traced[:3])
-    if kind.name in _SAMPLES:
+    if kind.name == "callable":
+        out.extend(_callables(kind))
+    elif kind.name in _SAMPLES:
         out.extend(_SAMPLES[kind.name])
     elif kind.name in _CONTAINERS:
         item = kind.item or Kind("str")
@@ -432,6 +477,8 @@ def random_value(kind: Kind, rng: random.Random) -> object:
         return bytes(rng.randint(0, 255) for _ in range(rng.randint(0, 8)))
     if name in _CONTAINERS and kind.item is not None and kind.item.name == "unknown":
         return rng.choice(list(kind.traced) or sample_values(kind))
+    if name == "callable":
+        return rng.choice(_callables(kind))
     if name in _CONTAINERS:
         item = kind.item or Kind("str")
         values = [
@@ -463,6 +510,8 @@ def strategy_source(kind: Kind, traced_source: Sequence[str] = ()) -> str | None
 
 def _base_strategy(kind: Kind) -> str | None:
     name = kind.name
+    if name == "callable":
+        return f"st.sampled_from([{', '.join(c.__name__ for c in _callables(kind))}])"  # type: ignore[attr-defined]
     if name == "str":
         return "st.text(max_size=30)"
     if name == "int":
