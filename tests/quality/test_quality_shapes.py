@@ -100,6 +100,21 @@ def test_a_program_with_a_query_function_is_probed_through_the_function(tmp_path
     assert _points(tmp_path, "app.py", text) == {("search", "function", "query", False)}
 
 
+def test_helpers_called_only_from_scope_are_not_entry_points() -> None:
+    from pytest_autoimprove.generators.quality import _internal_helpers
+    from pytest_autoimprove.generators.quality_probe import EntryPoint
+
+    points = [EntryPoint("m.py", name, "function", "text", None, 1) for name in "abc"]
+    events = [
+        {"e": "call", "t": "m.py::a", "src": "golden", "ext": True},
+        {"e": "call", "t": "m.py::b", "src": "golden", "ext": False},
+        {"e": "call", "t": "m.py::b", "src": "edge"},
+    ]
+    assert _internal_helpers(events, points) == {"m.py::b"}
+    # Nothing called from outside (the benchmark goes through code out of scope): keep all.
+    assert _internal_helpers(events[1:], points) == set()
+
+
 def _call(q: str, src: str = "golden", **summary: Any) -> dict[str, Any]:
     return {"e": "call", "t": "m.py::f", "src": src, "q": q, "ok": True,
             "summary": {"type": "list", **summary}}

@@ -218,6 +218,10 @@ class _Watcher:
                 return func(*args, **kwargs)
             container = None if isinstance(query, str) else type(query)
             batch = container is not None
+            # Called by the benchmark (or a library), not by other code in scope: an
+            # entry point, not an internal helper.
+            caller = sys._getframe(1).f_code.co_filename
+            external = caller.startswith("<") or watcher.real(caller) not in watcher.scope
             watcher.busy.probing = True
             try:
                 limit = limit_of(args, kwargs)
@@ -237,6 +241,7 @@ class _Watcher:
                     for text in observed:
                         event = _call_event(target, "golden", text, None, limit)
                         event.update(ok=False, error=type(exc).__name__, message=str(exc)[:300])
+                        event["ext"] = external
                         watcher.emit(event)
                     raise
                 if batch:
@@ -245,7 +250,7 @@ class _Watcher:
                 items = _items(result, len(queries)) if batch else [result]
                 for text, item in zip(observed, items, strict=False):
                     event = _call_event(target, "golden", text, None, limit)
-                    event.update(ok=True, summary=summarize(item))
+                    event.update(ok=True, summary=summarize(item), ext=external)
                     watcher.emit(event)
                 return result
             finally:
