@@ -57,7 +57,9 @@ LIST_ANSWER_KEYS = (
 #: Answer fields that hold ids even as one string (CSV cells), split on ``;``, ``|`` or spaces.
 ID_LIST_KEYS = ("relevant", "relevant_ids", "relevant_docs", "ids", "doc_ids", "docs", "positives")
 _ID_SEPARATORS = re.compile(r"[;|\s]+")
-LABEL_KEYS = ("label", "class", "category", "intent", "expected", "answer", "target", "y", "gold")
+LABEL_KEYS = (
+    "label", "class", "category", "intent", "expected", "answer", "target", "y", "gold", "output",
+)
 _WRAPPERS = ("data", "examples", "items", "queries", "records", "golden", "rows")
 
 
@@ -81,7 +83,12 @@ class GoldenRecord:
 
 @dataclass(frozen=True)
 class GoldenSet:
-    """A parsed golden file; ``fmt`` is ``jsonl``, ``json`` or ``csv``."""
+    """A parsed golden file; ``fmt`` is ``jsonl``, ``json``, ``json-map`` or ``csv``.
+
+    ``json-map`` is an object mapping each query to its answers
+    (``{"how to bake": ["d1"]}``); ``envelope`` holds the other keys of an object
+    wrapping the records (``{"version": 2, "data": [...]}``), written back around each split.
+    """
 
     path: Path
     fmt: str
@@ -89,6 +96,7 @@ class GoldenSet:
     wrapper: str | None = None
     fieldnames: tuple[str, ...] = ()
     delimiter: str = ","
+    envelope: tuple[tuple[str, object], ...] = ()
 
     @property
     def queries(self) -> list[str]:
@@ -141,17 +149,37 @@ def _read_json(path: Path, text: str) -> GoldenSet:
     except ValueError as exc:
         raise UsageError(f"{path}: invalid JSON ({exc}); fix the file") from None
     wrapper = None
+    envelope: tuple[tuple[str, object], ...] = ()
     if isinstance(value, dict):
         wrapper = next((k for k in _WRAPPERS if isinstance(value.get(k), list)), None)
+        if wrapper is None and value and all(_is_answer(v) for v in value.values()):
+            records = tuple(
+                GoldenRecord((k, v), str(k), tuple(str(i) for i in v), None, True)
+                if isinstance(v, list)
+                else GoldenRecord((k, v), str(k), (str(v),), str(v), False)
+                for k, v in value.items()
+            )
+            return GoldenSet(path, "json-map", records)
         if wrapper is None:
             raise UsageError(
-                f"{path}: expected a JSON list of records (or {{\"data\": [...]}}); "
-                "write the golden set as a list or as JSON lines"
+                f"{path}: expected a JSON list of records (or {{\"data\": [...]}}, or "
+                '{"query": ["answer", ...]}); write the golden set as a list or as JSON lines'
             )
+        envelope = tuple((str(k), v) for k, v in value.items())
         value = value[wrapper]
     if not isinstance(value, list):
         raise UsageError(f"{path}: expected a JSON list of records; write one")
-    return GoldenSet(path, "json", tuple(_record(v, v) for v in value), wrapper=wrapper)
+    records = tuple(_record(v, v) for v in value)
+    return GoldenSet(path, "json", records, wrapper=wrapper, envelope=envelope)
+
+
+def _is_answer(value: object) -> bool:
+    """A value of a query -> answers map: a label, or a list of ids."""
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return True
+    return isinstance(value, list) and all(
+        isinstance(v, (str, int)) and not isinstance(v, bool) for v in value
+    )
 
 
 def _read_csv(path: Path, text: str) -> GoldenSet:
@@ -271,9 +299,20 @@ def render_records(golden: GoldenSet, records: Sequence[GoldenRecord]) -> str:
     """File text holding ``records`` in the format of ``golden``."""
     if golden.fmt == "jsonl":
         return "".join(f"{r.raw}\n" for r in records)
+    if golden.fmt == "json-map":
+        mapping: dict[str, object] = {}
+        for record in records:
+            pair = record.raw  # (query, answers)
+            assert isinstance(pair, tuple)
+            mapping[str(pair[0])] = pair[1]
+        return json.dumps(mapping, indent=2, ensure_ascii=False) + "\n"
     if golden.fmt == "json":
         values = [r.raw for r in records]
-        data: object = {golden.wrapper: values} if golden.wrapper else values
+        data: object = values
+        if golden.wrapper:
+            # the other keys of the object, in their place, around the split's records
+            data = {k: (values if k == golden.wrapper else v) for k, v in golden.envelope}
+            data = data or {golden.wrapper: values}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     out = io.StringIO()
     writer = csv.DictWriter(

@@ -22,7 +22,7 @@ from pytest_autoimprove.generators.footprint_runtime import (
     check_declared,
     declared_dependencies,
 )
-from pytest_autoimprove.generators.quality_golden import read_golden
+from pytest_autoimprove.generators.quality_golden import read_golden, render_records, split_golden
 from pytest_autoimprove.generators.quality_harness import SITE_DIR
 from pytest_autoimprove.generators.quality_probe import (
     check_invariant,
@@ -224,6 +224,20 @@ def test_csv_golden_with_id_lists_in_one_cell(tmp_path: Path) -> None:
     path.write_text("text,expected\ngreat,positive\n")
     (record,) = read_golden(path).records
     assert (record.label, record.answer_ids) == ("positive", False)
+
+
+def test_json_golden_as_a_query_map_and_inside_an_envelope(tmp_path: Path) -> None:
+    path = tmp_path / "golden.json"
+    path.write_text(json.dumps({f"query {i}": [f"doc-{i}"] for i in range(10)}))
+    golden = read_golden(path)
+    assert golden.fmt == "json-map" and golden.records[0].answers == ("doc-0",)
+    visible, holdout = split_golden(golden)
+    parts = [json.loads(render_records(golden, part)) for part in (visible, holdout)]
+    assert sorted([*parts[0], *parts[1]]) == sorted(f"query {i}" for i in range(10))
+    assert parts[1][next(iter(parts[1]))][0].startswith("doc-")
+    path.write_text(json.dumps({"version": 2, "data": [{"query": f"q {i}"} for i in range(6)]}))
+    golden = read_golden(path)
+    assert list(json.loads(render_records(golden, golden.records[:2]))) == ["version", "data"]
 
 
 PYPROJECT = """\
