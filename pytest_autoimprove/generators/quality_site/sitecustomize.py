@@ -35,12 +35,6 @@ import types
 from typing import Any
 
 _SPEC_ENV = "AUTOIMPROVE_QUALITY_SPEC"
-_ID_KEYS = ("id", "doc_id", "docid", "chunk_id", "pid", "uid", "key", "name", "pk")
-_SCORE_KEYS = ("score", "similarity", "relevance", "distance", "rank", "bm25", "probability",
-               "confidence", "prob", "weight")
-_RESULT_KEYS = ("results", "hits", "documents", "docs", "items", "matches", "chunks", "data")
-_LABEL_KEYS = ("label", "class", "category", "intent", "prediction", "predicted", "answer", "tag")
-_MAX_ELEMENTS = 200
 
 
 class _CallTimeout(BaseException):
@@ -407,95 +401,6 @@ def _variants(query: str) -> list[tuple[str, str]]:
     return out
 
 
-def _type_name(value: object) -> str:
-    tp = type(value)
-    return tp.__qualname__ if tp.__module__ == "builtins" else f"{tp.__module__}.{tp.__qualname__}"
-
-
-def _scalar(value: object) -> bool:
-    return value is None or isinstance(value, (str, int, float, bool))
-
-
-def _id_of(item: object) -> object:
-    if isinstance(item, (str, int)) and not isinstance(item, bool):
-        return item
-    if isinstance(item, dict):
-        for key in _ID_KEYS:
-            value = item.get(key)
-            if isinstance(value, (str, int)) and not isinstance(value, bool):
-                return value
-        return None
-    if isinstance(item, (tuple, list)):
-        return next(
-            (v for v in item if isinstance(v, (str, int)) and not isinstance(v, bool)), None
-        )
-    for key in _ID_KEYS:
-        value = getattr(item, key, None)
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            return value
-    return None
-
-
-def _score_of(item: object) -> float | None:
-    if isinstance(item, float):
-        return item
-    if isinstance(item, dict):
-        for key in _SCORE_KEYS:
-            value = item.get(key)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return float(value)
-        return None
-    if isinstance(item, (tuple, list)):
-        return next((float(v) for v in item if isinstance(v, float)), None)
-    if isinstance(item, (str, int)):
-        return None
-    for key in _SCORE_KEYS:
-        value = getattr(item, key, None)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-    return None
-
-
-def summarize(value: object) -> dict[str, Any]:
-    """What the invariants look at: type, length, element types, ids and scores."""
-    out: dict[str, Any] = {"type": _type_name(value)}
-    seq: Any = None
-    if isinstance(value, dict):
-        field = next((k for k in _RESULT_KEYS if isinstance(value.get(k), (list, tuple))), None)
-        if field is None:
-            out["keys"] = sorted(str(k) for k in value)[:30]
-            # {"label": "spam", "score": 0.93}: a classifier's answer
-            label = next((value[k] for k in _LABEL_KEYS if k in value), None)
-            if isinstance(label, (str, int)) and not isinstance(label, bool):
-                out["value"] = label
-        else:
-            out["field"] = field
-            seq = value[field]
-    elif isinstance(value, list):
-        seq = value
-    elif isinstance(value, tuple):
-        if len({type(v) for v in value}) <= 1:
-            seq = value
-        else:
-            out["record"] = [_type_name(v) for v in value]
-            label = next((v for v in value if isinstance(v, (str, int))), None)
-            if label is not None:
-                out["value"] = label
-    elif _scalar(value):
-        out["value"] = value[:200] if isinstance(value, str) else value
-    if seq is not None:
-        items = list(seq[:_MAX_ELEMENTS])
-        out["len"] = len(seq)
-        out["etypes"] = sorted({_type_name(v) for v in items})
-        ids = [_id_of(v) for v in items]
-        scores = [_score_of(v) for v in items]
-        if any(i is not None for i in ids):
-            out["ids"] = [i if isinstance(i, (str, int)) else repr(i) for i in ids]
-        if any(s is not None for s in scores):
-            out["scores"] = scores
-    return out
-
-
 class _Finder(importlib.abc.MetaPathFinder):
     """Wraps the entry points of a target file right after its module has run."""
 
@@ -534,6 +439,21 @@ class _Finder(importlib.abc.MetaPathFinder):
         return found
 
 
+def _sibling(name: str) -> types.ModuleType:
+    """A module of this folder, loaded from its path (the folder leaves ``sys.path``)."""
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py")
+    module_spec = importlib.util.spec_from_file_location(name, path)
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
+
+
+summarize = _sibling("_autoimprove_summary").summarize
+
+
 def _install() -> None:
     spec_path = os.environ.get(_SPEC_ENV)
     if not spec_path:
@@ -564,14 +484,8 @@ def _install_cli_probe(
 ) -> None:
     """Re-run the command lines of programs in scope at exit (:mod:`_autoimprove_cli_probe`)."""
     import atexit
-    import importlib.util
 
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_autoimprove_cli_probe.py")
-    module_spec = importlib.util.spec_from_file_location("_autoimprove_cli_probe", path)
-    if module_spec is None or module_spec.loader is None:
-        return
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
+    module = _sibling("_autoimprove_cli_probe")
     cli = module.CliProbe(
         programs,
         list(probe.get("queries") or []),
