@@ -64,6 +64,7 @@ from pytest_autoimprove.generators.quality_harness import (
 from pytest_autoimprove.generators.quality_leakage import Needles, scan_file
 from pytest_autoimprove.generators.quality_probe import (
     EntryPoint,
+    candidates,
     edge_inputs,
     entry_points,
     learn_invariants,
@@ -177,7 +178,12 @@ def generate(request: GenerateRequest, *, verify: bool = True) -> GenerationResu
         _plan_leakage(plan, root, harness, golden)
     else:
         plan.check_reads = plan.check_literals = False
-    points = entry_points(root, [m for m in request.modules if m.suffix == ".py"])
+    modules = [m for m in request.modules if m.suffix == ".py"]
+    points = entry_points(root, modules)
+    if golden is not None and golden.queries:
+        # Callables taking the query under a name no rule knows: the benchmark's calls
+        # with golden queries tell (see quality_probe.candidates).
+        points += candidates(root, modules, points)
     if points:
         _plan_probe(plan, root, harness, points, visible_text, golden, notes, findings)
     else:
@@ -320,6 +326,12 @@ def _plan_probe(
     if golden is not None and any(r.answer_ids for r in golden.records):
         labels = []
     observed: list[EntryPoint] = []
+    seen = {str(e["t"]): str(e["param"]) for e in run.events if e.get("e") == "seen"}
+    points = [
+        p.found(seen[p.id]) if p.discover and p.id in seen else p
+        for p in points
+        if not p.discover or p.id in seen
+    ]
     helpers = _internal_helpers(run.events, points)
     for point in points:
         calls = [e for e in run.events if e.get("e") == "call" and e.get("t") == point.id]
@@ -378,6 +390,8 @@ def _plan_probe(
         plan.invariants += learn_invariants(run.events, point.id, labels)
     if observed:
         plan.probe = {**probe, "targets": [p.spec() for p in observed]}
+    elif not any(not p.discover for p in points):
+        notes.append("no query-like entry point found in scope: no robustness tests")
 
 
 _FINDING_EXAMPLES = 4

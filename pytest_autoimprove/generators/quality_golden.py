@@ -140,7 +140,7 @@ def read_golden(path: Path) -> GoldenSet:
                 'e.g. {"query": "...", "relevant": ["id"]}'
             ) from None
         records.append(_record(line, value))
-    return GoldenSet(path, "jsonl", tuple(records))
+    return GoldenSet(path, "jsonl", _guess_labels(records))
 
 
 def _read_json(path: Path, text: str) -> GoldenSet:
@@ -169,7 +169,7 @@ def _read_json(path: Path, text: str) -> GoldenSet:
         value = value[wrapper]
     if not isinstance(value, list):
         raise UsageError(f"{path}: expected a JSON list of records; write one")
-    records = tuple(_record(v, v) for v in value)
+    records = _guess_labels([_record(v, v) for v in value])
     return GoldenSet(path, "json", records, wrapper=wrapper, envelope=envelope)
 
 
@@ -188,9 +188,48 @@ def _read_csv(path: Path, text: str) -> GoldenSet:
     rows = list(reader)
     fields = tuple(reader.fieldnames or ())
     return GoldenSet(
-        path, "csv", tuple(_record(row, dict(row)) for row in rows),
+        path, "csv", _guess_labels([_record(row, dict(row)) for row in rows]),
         fieldnames=fields, delimiter=delimiter,
     )
+
+
+def _guess_labels(records: list[GoldenRecord]) -> tuple[GoldenRecord, ...]:
+    """Labels under a field name no rule knows (``{"msg": ..., "team": "billing"}``).
+
+    When no record has an answer, a field other than the query holding a string in
+    every record, with few distinct values (a class, not free text), is the label.
+    """
+    if not records or any(r.answers for r in records):
+        return tuple(records)
+    rows: list[dict[str, object]] = []
+    for record in records:
+        row = record.raw if isinstance(record.raw, dict) else _json_object(record.raw)
+        if row is None:
+            return tuple(records)
+        rows.append(row)
+    fields = [
+        key for key in rows[0]
+        if all(isinstance(row.get(key), str) for row in rows)
+        and all(row.get(key) != r.query for row, r in zip(rows, records, strict=True))
+    ]
+    for key in fields:
+        values = [str(row[key]) for row in rows]
+        if len(set(values)) <= max(2, len(values) // 2):
+            return tuple(
+                GoldenRecord(r.raw, r.query, (v,), v, False)
+                for r, v in zip(records, values, strict=True)
+            )
+    return tuple(records)
+
+
+def _json_object(raw: object) -> dict[str, object] | None:
+    if isinstance(raw, str):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+    return None
 
 
 def _record(raw: object, value: object) -> GoldenRecord:

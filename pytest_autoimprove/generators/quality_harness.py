@@ -247,7 +247,7 @@ def _watch_spec(
             {**target, "file": str(root / target["path"])} for target in probe.get("targets", [])
         ]
         spec["probe"] = {**probe, "targets": targets, "claim_dir": str(claim_dir)}
-        if any(target.get("cli") for target in targets):
+        if any(target.get("cli") or target.get("discover") for target in targets):
             # A program's query is found in its command line by equality with one of these.
             spec["probe"]["queries"] = _queries(golden_path)
     return spec

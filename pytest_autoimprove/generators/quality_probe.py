@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EntryPoint",
+    "candidates",
     "Invariant",
     "check_invariant",
     "edge_inputs",
@@ -80,6 +81,7 @@ class EntryPoint:
     limit_param: str | None
     line: int
     batch: bool = False
+    discover: bool = False
 
     @property
     def id(self) -> str:
@@ -95,7 +97,14 @@ class EntryPoint:
             spec["batch"] = True
         if self.kind == "cli":
             spec["cli"] = True
+        if self.discover:
+            spec["discover"] = True
         return spec
+
+    def found(self, param: str) -> EntryPoint:
+        """This candidate, its query parameter found (the one the benchmark gave a query)."""
+        limit = None if self.limit_param == param else self.limit_param
+        return replace(self, param=param, limit_param=limit, discover=False)
 
 
 def _annotation_is_str(annotation: str | None) -> bool | None:
@@ -228,6 +237,45 @@ def _call_methods(path: Path) -> list[Target]:
             )
             found.append(
                 Target(f"{node.name}.__call__", "method", params, item.lineno, "", ())
+            )
+    return found
+
+
+def candidates(
+    root: Path, modules: Iterable[Path], known: Sequence[EntryPoint]
+) -> list[EntryPoint]:
+    """Public callables that might take a query under a name no rule knows.
+
+    Each has a parameter that is unannotated or a ``str`` (or a list of them); the
+    watcher wraps them all and names the parameter from the first call that passes a
+    golden query (``discover``). The benchmark's calls decide, not the names.
+    """
+    from pytest_autoimprove.generators.discover import discover
+
+    taken = {p.id for p in known}
+    found: list[EntryPoint] = []
+    for module in modules:
+        try:
+            info = discover(root, module)
+        except Exception:  # noqa: BLE001 - a file libcst cannot parse has no entry points
+            continue
+        for target in info.targets:
+            usable = [p for p in target.params if p.kind in ("positional", "keyword")]
+            textual = [
+                p for p in usable
+                if p.annotation is None
+                or _annotation_is_str(p.annotation)
+                or _STR_SEQUENCE.match(p.annotation.strip("'\" "))
+            ]
+            point = f"{module.as_posix()}::{target.qualname}"
+            if target.kind == "constructor" or point in taken or not textual:
+                continue
+            found.append(
+                EntryPoint(
+                    path=module.as_posix(), qualname=target.qualname, kind=target.kind,
+                    param="", limit_param=_limit_param(target, textual[0]), line=target.line,
+                    discover=True,
+                )
             )
     return found
 

@@ -203,6 +203,61 @@ def test_command_line_system_is_probed_through_its_command_line(tmp_path: Path) 
     assert "__main__-at-most-n" in out and "__main__-accents" in out, out
 
 
+ROUTER = {
+    "desk/__init__.py": "",
+    "desk/router.py": '''\
+        TEAMS = {"food": ["bread", "cake", "soup"], "bike": ["bike", "tire", "chain"]}
+
+
+        class Router:
+            def route_message(self, customer_text, channel="web"):
+                words = customer_text.lower().split()
+                hits = {t: sum(w in keys for w in words) for t, keys in TEAMS.items()}
+                best = max(hits, key=lambda t: hits[t])
+                return best if hits[best] else "food"
+        ''',
+    "check.py": '''\
+        import json, sys
+        from desk.router import Router
+
+        rows = [json.loads(line) for line in open(sys.argv[1])]
+        ok = sum(Router().route_message(r["msg"], channel="x") == r["team"] for r in rows)
+        print(f"acc={ok / len(rows):.3f}")
+        ''',
+    "data/golden.jsonl": "".join(
+        json.dumps({"msg": m, "team": t}) + "\n" for m, t in [
+            ("fresh bread", "food"), ("cake recipe", "food"), ("hot soup", "food"),
+            ("flat tire", "bike"), ("bike chain", "bike"), ("new bike", "bike"),
+        ]
+    ),
+    "improve.md": '''\
+        # autoimprove: routing
+        ## Change
+        scope: desk/router.py
+        ## Check
+        run: python check.py {golden}
+        score: acc=([\\d.]+)
+        goal: higher
+        kind: quality
+        frozen: check.py
+        golden: data/golden.jsonl
+        ''',
+}
+
+
+def test_entry_point_found_by_the_golden_queries_it_is_given(tmp_path: Path) -> None:
+    # Neither `route_message` nor `customer_text` looks like a query to the name rules.
+    root = _write(tmp_path / "router", ROUTER)
+    _generate(root, verify=False)
+    text = (root / "tests/autoimprove_guard/test_guard_quality.py").read_text()
+    assert "'param': 'customer_text'" in text and "'discover'" not in text
+    assert "id='Router.route_message-known-labels'" in text
+    _edit(root / "desk" / "router.py", "customer_text.lower()",
+          "customer_text.encode('ascii').decode().lower()")
+    code, out = _guard(root)
+    assert code == 1 and "Router.route_message-cjk" in out, out
+
+
 HYPHEN = {
     "years/__init__.py": "",
     "years/search.py": '''\

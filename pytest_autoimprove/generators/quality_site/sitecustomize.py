@@ -53,6 +53,10 @@ class _Watcher:
         self._real: dict[str, str] = {}
         self._log: Any = None
         self.seen_queries: dict[str, int] = {}
+        # golden queries, whitespace-collapsed and case-folded: how a parameter is recognized
+        self.queries = {
+            " ".join(q.split()).casefold() for q in (self.probe or {}).get("queries") or []
+        }
 
     # -- logging ------------------------------------------------------------------
 
@@ -150,6 +154,55 @@ class _Watcher:
         self.emit({"e": "patched", "t": target["id"]})
 
     def wrap(self, func: Any, target: dict[str, Any], skip_self: bool) -> Any:
+        if target.get("discover"):
+            return self.wrap_discover(func, target, skip_self)
+        return self.wrap_param(func, target, skip_self)
+
+    def wrap_discover(self, func: Any, target: dict[str, Any], skip_self: bool) -> Any:
+        """Wrap a callable whose query parameter is unknown: the one given a golden query.
+
+        Any public callable in scope may take the user's query under any name; the
+        first call that passes a golden query (or a list of them) names the parameter,
+        and from then on it is probed like a known entry point.
+        """
+        try:
+            signature = inspect.signature(func)
+        except (TypeError, ValueError):
+            return func
+        queries = self.queries
+        longest = max((len(q) for q in queries), default=0) + 8
+        by_param: dict[str, Any] = {}
+        watcher = self
+
+        def golden(value: object) -> bool:
+            if isinstance(value, (list, tuple)) and value:
+                value = value[0]
+            return (
+                isinstance(value, str)
+                and len(value) <= longest
+                and " ".join(value.split()).casefold() in queries
+            )
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            busy = getattr(watcher.busy, "probing", False)
+            if busy or not any(golden(v) for v in (*args, *kwargs.values())):
+                return func(*args, **kwargs)
+            try:
+                bound = signature.bind_partial(*args, **kwargs).arguments
+            except TypeError:
+                return func(*args, **kwargs)
+            name = next((n for n, v in bound.items() if golden(v)), None)
+            if name is None:
+                return func(*args, **kwargs)
+            if name not in by_param:
+                by_param[name] = watcher.wrap_param(func, {**target, "param": name}, skip_self)
+                watcher.emit({"e": "seen", "t": target["id"], "param": name})
+            return by_param[name](*args, **kwargs)
+
+        return wrapper
+
+    def wrap_param(self, func: Any, target: dict[str, Any], skip_self: bool) -> Any:
         try:
             names = list(inspect.signature(func).parameters)
             params = inspect.signature(func).parameters
