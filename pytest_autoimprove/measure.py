@@ -30,6 +30,7 @@ import math
 import operator
 import os
 import re
+import select
 import signal
 import subprocess
 import tempfile
@@ -140,7 +141,7 @@ def run_command(
             return CommandResult(text, code, message, time.perf_counter() - start, False)
         timed_out = False
         try:
-            proc.wait(timeout=timeout)
+            _wait(proc, timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
         finally:
@@ -340,3 +341,29 @@ def _fmt(x: float) -> str:
     if text.lstrip("-").isdigit():
         text += ".0"
     return text
+
+
+def _wait(proc: subprocess.Popen[bytes], timeout: float | None) -> None:
+    """``proc.wait(timeout)``, woken by the exit itself.
+
+    ``Popen.wait`` polls in sleeps of up to 50 ms; three commands per experiment made
+    that a visible share of the loop's overhead. A pidfd wakes us when the child exits
+    (Linux 5.3+); elsewhere it falls back to ``Popen.wait``.
+    """
+    try:
+        fd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):
+        proc.wait(timeout=timeout)
+        return
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not poller.poll(
+            None if deadline is None else max(0.0, deadline - time.monotonic()) * 1000
+        ):
+            if deadline is not None and time.monotonic() >= deadline:
+                raise subprocess.TimeoutExpired(proc.args, timeout or 0.0)
+    finally:
+        os.close(fd)
+    proc.wait()

@@ -3,7 +3,8 @@
 Read-only questions asked on every guarded pytest session (which files exist, what
 a file held at a ref) run the ``git`` binary with argument lists: importing
 GitPython costs ~70 ms, more than the whole budget of ``--autoimprove-verify``.
-The loop's writes (worktrees, commits, resets) use GitPython and import it lazily.
+Only creating or reopening the loop's worktree uses GitPython (imported lazily); the
+per-experiment git calls run the ``git`` binary too, for speed.
 Nothing here ever uses ``shell=True``.
 """
 
@@ -85,8 +86,10 @@ def list_files(root: Path) -> list[str]:
     except GitError:
         return _walk(root)
     names = {name for name in out.decode("utf-8", "surrogateescape").split("\0") if name}
-    # ls-files lists deleted-but-tracked files too; the guard wants what is on disk.
-    return sorted(name for name in names if (root / name).is_file())
+    # ls-files lists deleted-but-tracked files too; the guard wants what is on disk. Asking
+    # git for them costs one call; a stat per file cost 0.16 s on a 20k-file repository.
+    deleted = _git(root, ["ls-files", "-z", "--deleted"]).decode("utf-8", "surrogateescape")
+    return sorted(names.difference(deleted.split("\0")))
 
 
 def _walk(root: Path) -> list[str]:

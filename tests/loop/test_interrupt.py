@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ToyRepo, checkout_state, subprocess_env
+from toyrepo import ToyRepo, checkout_state, subprocess_env
 
 
 def wait_for_call(repo: ToyRepo, count: int, timeout: float = 60.0) -> None:

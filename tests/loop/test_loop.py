@@ -6,7 +6,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import ToyRepo, checkout_state, git, run_loop
+from toyrepo import ToyRepo, checkout_state, git, run_loop
 
 
 def test_mixed_run_keeps_exactly_the_improvements(toy: Callable[..., ToyRepo]) -> None:

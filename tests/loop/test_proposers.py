@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import AGENTS, ToyRepo, git, run_loop, subprocess_env
+from toyrepo import AGENTS, ToyRepo, git, run_loop, subprocess_env
 
 from pytest_autoimprove.config import parse_text
 from pytest_autoimprove.proposers import ProposalContext

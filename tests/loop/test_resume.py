@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from conftest import ToyRepo, checkout_state, git, subprocess_env
+from toyrepo import ToyRepo, checkout_state, git, subprocess_env
 
 PLAN = ["improve", "worse", "break", "improve", "noop", "improve"]
 

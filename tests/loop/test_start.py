@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import ToyRepo, checkout_state, git, run_loop
+from toyrepo import ToyRepo, checkout_state, git, run_loop
 
 from pytest_autoimprove.loop import passthrough_args
 

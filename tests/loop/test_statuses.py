@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from conftest import ToyRepo, git, run_loop
+from toyrepo import ToyRepo, git, run_loop
 
 
 @pytest.mark.parametrize(
