@@ -13,7 +13,7 @@ from __future__ import annotations
 import pickle
 import random
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +106,40 @@ def _build_call(
         else:
             kwargs[p.name] = chosen[p.name]
     return tuple(args), kwargs
+
+
+#: Summed left to right this gives 0.6000000000000001; in any other order, or with
+#: ``math.fsum``, something else. One value an edge case can show a reordered sum with.
+FLOAT_ORDER = (1e16, 1.0, -1e16, 0.1, 0.2, 0.3)
+
+
+def _float_order_edge(
+    usable: Sequence[Param],
+    kinds: Mapping[str, Kind],
+    base: Mapping[str, object],
+    add: Callable[..., str | None],
+) -> None:
+    """One edge call where every numeric sequence parameter holds order-sensitive floats.
+
+    Edge cases vary one parameter at a time, but a sum over ``zip(a, b)`` only shows
+    its order when both sequences are long: here the first numeric sequence gets
+    :data:`FLOAT_ORDER` and the others ones (so products keep it). Only where floats
+    are known to be taken (a float sequence parameter).
+    """
+    numeric = [
+        p
+        for p in usable
+        if kinds[p.name].name in ("list", "tuple")
+        and kinds[p.name].item is not None
+        and kinds[p.name].item.name in ("int", "float")  # type: ignore[union-attr]
+    ]
+    if not any(kinds[p.name].item.name == "float" for p in numeric):  # type: ignore[union-attr]
+        return
+    chosen = dict(base)
+    for i, p in enumerate(numeric):
+        values = list(FLOAT_ORDER) if i == 0 else [1.0] * len(FLOAT_ORDER)
+        chosen[p.name] = tuple(values) if kinds[p.name].name == "tuple" else values
+    add("changed-floats-0", "edge", "changed-floats", chosen, False, "edge")
 
 
 def _types(chosen: Mapping[str, object]) -> frozenset[str]:
@@ -264,6 +298,7 @@ def _plan_target(
             chosen[p.name] = value
             valid = kind.confident or (value is None and kind.optional)
             add(f"{risk_id}-{p.name}-{j}", "edge", risk_id, chosen, valid, "edge", p.name)
+    _float_order_edge(usable, kinds, base, add)
 
     seed = zlib.crc32(f"{info.name}:{target.qualname}".encode())
     rng = random.Random(seed)

@@ -243,7 +243,8 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
     modules, so a run cut short by ``request["budget"]`` (seconds, optional) still
     has the most useful cases of every target; cases not reached are left out.
     """
-    stop_at = time.monotonic() + float(request.get("budget") or 1e9)
+    budget = request.get("budget")
+    stop_at = time.monotonic() + (1e9 if budget is None else float(budget))
     timeout = float(request.get("call_timeout", 1.5))
     for entry in reversed(request["sys_path"]):
         if entry not in sys.path:

@@ -152,7 +152,7 @@ def render_module(plan: ModulePlan) -> str:
     ]
     if uses_given:
         out += [
-            "from hypothesis import HealthCheck, given, settings",
+            "from hypothesis import HealthCheck, Phase, given, settings",
             "from hypothesis import strategies as st",
         ]
     out += [
@@ -181,6 +181,9 @@ def render_module(plan: ModulePlan) -> str:
             "    derandomize=True,",
             "    database=None,",
             "    deadline=None,",
+            # A failing guard fails the experiment whatever its minimal example:
+            # shrinking would only make every rejected experiment slower.
+            "    phases=[Phase.explicit, Phase.reuse, Phase.generate],",
             "    suppress_health_check=list(HealthCheck),",
             ")",
         ]

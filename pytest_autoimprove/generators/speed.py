@@ -415,8 +415,10 @@ def _is_finding(
       ``Optional`` annotation;
     - a TypeError or AttributeError quoting the type of a value passed in is a type
       confusion (``'str' object is not callable``), not a bug;
-    - a ValueError (the code or a builtin rejecting a value) counts only on empty
-      input (``max() arg is an empty sequence``); resource errors never count.
+    - a ValueError (the code or a builtin rejecting a value, ``int('')``) or a leaked
+      StopIteration (``next(iter(seq))``, a common "first item" contract) never counts,
+      nor do resource errors; on empty input only builtin exceptions count (a codec
+      or parser rejecting empty data, ``zlib.error``, is its contract).
     """
     if cand.origin != "edge" or cand.risk in _NO_FINDING_RISKS or not cand.param:
         return False
@@ -444,7 +446,11 @@ def _is_finding(
     quoted = set(_QUOTED_TYPE.findall(message))
     if mro & {"TypeError", "AttributeError"} and not none_edge and quoted & cand.types:
         return False
-    return not ("ValueError" in mro and "UnicodeError" not in mro and cand.risk != "empty-input")
+    if "ValueError" in mro and "UnicodeError" not in mro:
+        return False
+    if "StopIteration" in mro:
+        return False
+    return cand.risk != "empty-input" or str(res.get("message", "")).startswith("builtins.")
 
 
 def _module_plan(

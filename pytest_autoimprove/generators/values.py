@@ -215,6 +215,14 @@ def _container(name: str, item: Kind | None, has_items: bool) -> Kind:
 def _common(kinds: Sequence[Kind]) -> Kind | None:
     names = {k.name for k in kinds if k.name != "none"}
     optional = any(k.name == "none" for k in kinds)
+    if names == {"int", "float"}:
+        # Numbers: the code takes floats too, where summation order shows.
+        return Kind("float", optional=optional, confident=all(k.confident for k in kinds))
+    if names == {"list", "tuple"}:
+        # Sequences: lists and tuples alike; the items decide the rest.
+        items = [k.item for k in kinds if k.item is not None]
+        item = _common(items) if items else None
+        return _container("list", item, bool(items))
     if len(names) == 1:
         first = next(k for k in kinds if k.name != "none")
         confident = first.name != "unknown" and all(k.confident for k in kinds)

@@ -145,6 +145,11 @@ REGRESSIONS = {
         'raise ArithmeticError("amount must be finite")',
     ),
     "removed feature": ("units.py", "def average(", "def _average("),
+    "changed float summation order": (
+        "units.py",
+        "return sum(values) / len(values)",
+        "return sum(reversed(values)) / len(values)",
+    ),
 }
 
 

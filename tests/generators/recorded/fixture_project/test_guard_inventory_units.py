@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from pytest_autoimprove.generators.replay import (
@@ -39,6 +39,7 @@ SETTINGS = settings(
     derandomize=True,
     database=None,
     deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
 
@@ -136,12 +137,14 @@ AVERAGE_EDGE = [
     Case('changed-behaviour-values-2', args=([2.5],), returns=2.5),
     Case('hash-order-output-values-3', args=([0.1, 2.5, 2.5, 0.1],), returns=1.2999999999999998),
     Case('huge-input-values-4', args=([2.5, 0.1] * 1000,), returns=1.2999999999999756),
+    Case('changed-floats-0', args=([1e+16, 1.0, -1e+16, 0.1, 0.2, 0.3],), returns=0.10000000000000002),
 ]
 
 
 # risk changed-behaviour: any other change of output on inputs the project really uses
 # risk hash-order-output: output order now depends on hashing (set or dict iteration)
 # risk huge-input: a fast path is wrong on large collections or long strings
+# risk changed-floats: float results changed (summation order, fused or approximate math)
 # risk changed-exceptions: the exception raised was narrowed, widened or changed
 @pytest.mark.autoimprove_guard
 @pytest.mark.parametrize("case", AVERAGE_EDGE, ids=lambda case: case.id)
