@@ -49,7 +49,8 @@ def classify(
     """
     if not changes:
         return "no-op", "the proposer changed nothing"
-    protected = [c.path for c in changes if guard.is_protected(c.path, worktree, config)]
+    extra = guard.locked_patterns(worktree)
+    protected = [c.path for c in changes if guard.is_protected(c.path, worktree, config, extra)]
     if protected:
         return "tampered", f"touched {protected[0]}"
     kept = [c for c in changes if c.status != "ignored"]

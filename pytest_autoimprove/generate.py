@@ -25,6 +25,7 @@ from pytest_autoimprove.generators import (
 def modules_in_scope(root: Path, config: ImproveConfig) -> tuple[Path, ...]:
     """Python source files the goal may change: ``scope`` minus ``exclude`` and tests."""
     patterns = config.change.scope or ("**/*.py",)
+    frozen_by_plugins = guard.locked_patterns(root)
     found = []
     for name in paths.expand(root, patterns):
         if not name.endswith(".py") or not config.change.in_scope(name):
@@ -34,7 +35,7 @@ def modules_in_scope(root: Path, config: ImproveConfig) -> tuple[Path, ...]:
             continue
         if "/" in name and name.split("/", 1)[0] in ("tests", "test"):
             continue
-        if guard.is_protected(name, root, config):
+        if guard.is_protected(name, root, config, frozen_by_plugins):
             continue
         found.append(Path(name))
     return tuple(found)
@@ -96,7 +97,12 @@ def run(
         return ExitCode.OK
     _write(root, files)
     if freeze:
-        lock = guard.freeze(root, config, guard_tests=guard.count_guard_tests(root))
+        lock = guard.freeze(
+            root,
+            config,
+            guard_tests=guard.count_guard_tests(root),
+            extra=guard.plugin_patterns(root, config),
+        )
         print(
             f"\nfroze {len(lock.entries)} entries ({lock.guard_tests} guard tests) into "
             f"{guard.LOCK_PATH}; review and commit {GUARD_DIR}/ and the lock"

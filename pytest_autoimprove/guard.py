@@ -65,6 +65,9 @@ class Lock:
     guard_tests: int = 0
     tool: str = f"pytest-autoimprove {__version__}"
     format: int = LOCK_FORMAT
+    #: Patterns plugins froze (``pytest_autoimprove_frozen_paths``), recorded so that
+    #: checking the lock never needs to load plugins, and agrees with the freeze.
+    patterns: tuple[str, ...] = ()
 
     def dumps(self) -> str:
         """Deterministic, sorted, one line per entry: reviewable in a diff."""
@@ -74,6 +77,7 @@ class Lock:
             f"format = {self.format}",
             f"tool = {json.dumps(self.tool)}",
             f"guard_tests = {self.guard_tests}",
+            f"extra_patterns = {json.dumps(list(self.patterns))}",
             "",
             "[files]",
         ]
@@ -106,6 +110,7 @@ class Lock:
                 guard_tests=int(data.get("guard_tests", 0)),
                 tool=str(data.get("tool", "")),
                 format=int(data.get("format", LOCK_FORMAT)),
+                patterns=tuple(str(p) for p in data.get("extra_patterns", ())),
             )
         except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
             raise GuardError(
@@ -115,7 +120,9 @@ class Lock:
 
 
 _LOCK_ENTRY = re.compile(r'^("(?:[^"\\]|\\.)*") = \{ sha256 = "([0-9a-f]{64})", size = (\d+) \}$')
-_LOCK_HEADER = re.compile(r'^(format|guard_tests) = (\d+)$|^tool = ("(?:[^"\\]|\\.)*")$')
+_LOCK_HEADER = re.compile(
+    r'^(format|guard_tests) = (\d+)$|^tool = ("(?:[^"\\]|\\.)*")$|^extra_patterns = (\[.*\])$'
+)
 
 
 def _loads_fast(text: str) -> Lock | None:
@@ -135,11 +142,19 @@ def _loads_fast(text: str) -> Lock | None:
             entries[json.loads(match[1])] = Entry(match[2], int(match[3]))
         elif match[1]:
             header[match[1]] = int(match[2])
-        else:
+        elif match[3]:
             header["tool"] = json.loads(match[3])
-    if not in_files or set(header) != {"format", "guard_tests", "tool"}:
+        else:
+            header["patterns"] = tuple(str(p) for p in json.loads(match[4]))
+    if not in_files or not {"format", "guard_tests", "tool"} <= set(header):
         return None
-    return Lock(entries, header["guard_tests"], header["tool"], header["format"])
+    return Lock(
+        entries,
+        header["guard_tests"],
+        header["tool"],
+        header["format"],
+        header.get("patterns", ()),
+    )
 
 
 @dataclass(frozen=True)
@@ -384,6 +399,26 @@ def read_lock(root: Path) -> Lock:
     return Lock.loads(path.read_text(encoding="utf-8"))
 
 
+def locked_patterns(root: Path) -> tuple[str, ...]:
+    """The plugin patterns the lock recorded at freeze time (none without a lock)."""
+    try:
+        return read_lock(root).patterns
+    except GuardError:
+        return ()
+
+
+def plugin_patterns(root: Path, config: ImproveConfig | None) -> list[str]:
+    """What installed plugins freeze through ``pytest_autoimprove_frozen_paths``.
+
+    Asked only when freezing (the CLI's hook manager: built-ins and the
+    ``pytest_autoimprove`` entry points); the answer is recorded in the lock.
+    """
+    from pytest_autoimprove.plugins import standalone_manager
+
+    answers = standalone_manager().hook.pytest_autoimprove_frozen_paths(root=root, config=config)
+    return [str(pattern) for answer in answers if answer for pattern in answer]
+
+
 def freeze(
     root: Path,
     config: ImproveConfig | None,
@@ -404,7 +439,12 @@ def freeze(
                     f"frozen: {pattern!r} matches no file",
                     "fix the path (relative to the repo root) or remove it",
                 )
-    lock = Lock(entries=snapshot_entries(Snapshot(root), config, extra), guard_tests=guard_tests)
+    extra = tuple(dict.fromkeys(paths.normalize(p) for p in extra if paths.normalize(p)))
+    lock = Lock(
+        entries=snapshot_entries(Snapshot(root), config, extra),
+        guard_tests=guard_tests,
+        patterns=extra,
+    )
     path = lock_file(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(lock.dumps(), encoding="utf-8")
@@ -480,8 +520,8 @@ def verify(
     extra: Iterable[str] = (),
 ) -> Report:
     """Compare the work tree with the lock (and with ``base`` when given)."""
-    extra = list(extra)
     lock = read_lock(root)
+    extra = [*lock.patterns, *extra]
     now = snapshot_entries(Snapshot(root), config, extra)
     report = Report(lock=lock, against_lock=compare(lock.entries, now))
     if base is None:

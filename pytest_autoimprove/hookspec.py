@@ -61,7 +61,10 @@ def pytest_autoimprove_frozen_paths(root: Path, config: ImproveConfig | None) ->
 
     The guardrail folder, the files in ``frozen:``, every conftest.py and pytest's
     configuration are always frozen; this hook adds to them (a snapshot folder, a
-    fixtures directory, a second eval harness).
+    fixtures directory, a second eval harness). It is asked when the lock is written
+    (``autoimprove-guard freeze`` and ``generate``, which load plugins from the
+    ``pytest_autoimprove`` entry point group), and the answers are recorded in the
+    lock, so every later check freezes exactly the same paths.
 
     :param root: the repository root.
     :param config: the parsed improve.md, or ``None`` when the repo has none.

@@ -334,3 +334,40 @@ def test_status_survives_a_broken_improve_md(project: Path) -> None:
     result = cli(project, "status")
     assert result.returncode == 0
     assert "improve.md:" in result.stdout and "goal" in result.stdout
+
+
+def test_plugin_frozen_paths_are_recorded_in_the_lock(project: Path, tmp_path: Path) -> None:
+    """A plugin's frozen paths are asked at freeze time and kept in the lock."""
+    plugin_dir = tmp_path / "site"
+    dist = plugin_dir / "freeze_data_plugin-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: freeze-data-plugin\nVersion: 1.0\n"
+    )
+    (dist / "entry_points.txt").write_text("[pytest_autoimprove]\nfreeze_data = freeze_data\n")
+    (plugin_dir / "freeze_data.py").write_text(
+        "import pytest\n\n@pytest.hookimpl\n"
+        "def pytest_autoimprove_frozen_paths(root, config):\n    return ['data']\n"
+    )
+    (project / "data").mkdir()
+    (project / "data" / "cases.json").write_text("[1, 2]\n")
+    env = {**os.environ, "PYTHONPATH": str(plugin_dir)}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest_autoimprove", "freeze"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    lock = guard.read_lock(project)
+    assert lock.patterns == ("data",)
+    assert "data/cases.json" in lock.entries
+    assert 'extra_patterns = ["data"]' in (project / guard.LOCK_PATH).read_text()
+    # Verification needs no plugin: the lock says what it froze.
+    (project / "data" / "cases.json").write_text("[1]\n")
+    result = cli(project, "verify")
+    assert result.returncode == 1 and "data/cases.json" in result.stdout
+    config = load_config(project)
+    assert guard.is_protected("data/cases.json", project, config, lock.patterns)
