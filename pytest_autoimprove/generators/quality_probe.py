@@ -182,7 +182,7 @@ def entry_points(root: Path, modules: Iterable[Path]) -> list[EntryPoint]:
             info = discover(root, module)
         except Exception:  # noqa: BLE001 - a file libcst cannot parse has no entry points
             continue
-        for target in [*info.targets, *_call_methods(root / module)]:
+        for target in [*info.targets, *_extra_targets(root / module)]:
             if target.kind == "constructor":
                 continue
             param = _query_param(target)
@@ -211,11 +211,15 @@ def entry_points(root: Path, modules: Iterable[Path]) -> list[EntryPoint]:
     return found
 
 
-def _call_methods(path: Path) -> list[Target]:
-    """``Class.__call__`` of public classes: a retriever object called like a function."""
+def _extra_targets(path: Path) -> list[Target]:
+    """What :func:`~.discover.discover` leaves out and a quality system may be called through.
+
+    ``Class.__call__`` of public classes (a retriever object called like a function)
+    and public ``async def`` functions and methods (awaited by the benchmark; the
+    watcher awaits its probe calls in the same event loop).
+    """
     import ast
 
-    from pytest_autoimprove.generators.discover import Param, Target
 
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -223,22 +227,37 @@ def _call_methods(path: Path) -> list[Target]:
         return []
     found = []
     for node in tree.body:
+        if isinstance(node, ast.AsyncFunctionDef) and not node.name.startswith("_"):
+            found.append(_ast_target(node.name, "function", node, skip=0))
         if not isinstance(node, ast.ClassDef) or node.name.startswith("_"):
             continue
         for item in node.body:
-            if not isinstance(item, ast.FunctionDef) or item.name != "__call__":
-                continue
-            args = item.args
-            positional = [*args.posonlyargs, *args.args][1:]
-            params = tuple(
-                Param(a.arg, kind, ast.unparse(a.annotation) if a.annotation else None, None, False)
-                for kind, group in (("positional", positional), ("keyword", args.kwonlyargs))
-                for a in group
-            )
-            found.append(
-                Target(f"{node.name}.__call__", "method", params, item.lineno, "", ())
-            )
+            if isinstance(item, ast.FunctionDef) and item.name == "__call__":
+                found.append(_ast_target(f"{node.name}.__call__", "method", item, skip=1))
+            elif isinstance(item, ast.AsyncFunctionDef) and not item.name.startswith("_"):
+                static = any(
+                    isinstance(d, ast.Name) and d.id == "staticmethod" for d in item.decorator_list
+                )
+                kind = "staticmethod" if static else "method"
+                found.append(
+                    _ast_target(f"{node.name}.{item.name}", kind, item, skip=0 if static else 1)
+                )
     return found
+
+
+def _ast_target(qualname: str, kind: str, node: Any, *, skip: int) -> Target:
+    import ast
+
+    from pytest_autoimprove.generators.discover import Param, Target
+
+    args = node.args
+    positional = [*args.posonlyargs, *args.args][skip:]
+    params = tuple(
+        Param(a.arg, kind_, ast.unparse(a.annotation) if a.annotation else None, None, False)
+        for kind_, group in (("positional", positional), ("keyword", args.kwonlyargs))
+        for a in group
+    )
+    return Target(qualname, kind, params, node.lineno, "", ())
 
 
 def candidates(
@@ -259,7 +278,7 @@ def candidates(
             info = discover(root, module)
         except Exception:  # noqa: BLE001 - a file libcst cannot parse has no entry points
             continue
-        for target in info.targets:
+        for target in [*info.targets, *_extra_targets(root / module)]:
             usable = [p for p in target.params if p.kind in ("positional", "keyword")]
             textual = [
                 p for p in usable

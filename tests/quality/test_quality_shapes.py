@@ -66,6 +66,17 @@ def test_batch_entry_points(tmp_path: Path) -> None:
     }
 
 
+def test_async_functions_and_methods_are_entry_points(tmp_path: Path) -> None:
+    text = (
+        "async def search(q: str, limit: int = 5) -> list:\n    return []\n\n\n"
+        "class Service:\n    async def classify(self, text: str) -> str:\n        return ''\n"
+    )
+    found = _points(tmp_path, "svc.py", text)
+    assert found == {
+        ("search", "function", "q", False), ("Service.classify", "method", "text", False),
+    }
+
+
 def test_callable_objects_are_entry_points(tmp_path: Path) -> None:
     text = (
         "class Searcher:\n    def __call__(self, query: str, k: int = 3) -> list:\n"

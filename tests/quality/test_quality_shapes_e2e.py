@@ -258,6 +258,75 @@ def test_entry_point_found_by_the_golden_queries_it_is_given(tmp_path: Path) -> 
     assert code == 1 and "Router.route_message-cjk" in out, out
 
 
+ASYNC = {
+    "svc/__init__.py": "",
+    "svc/search.py": '''\
+        import asyncio
+
+        DOCS = {"d1": "bread and cake", "d2": "bike chain", "d3": "tax fund",
+                "d4": "soup and bread", "d5": "bike tire", "d6": "budget and debt"}
+
+
+        async def lookup(q: str, limit: int = 2) -> list[dict]:
+            await asyncio.sleep(0)
+            terms = []
+            for token in q.lower().split():
+                if "-" in token:
+                    left, right = token.split("-")
+                    token = left + " " + right
+                terms.append(token)
+            hits = [{"id": d, "score": float(sum(t in text for t in terms))}
+                    for d, text in DOCS.items()]
+            hits = [h for h in hits if h["score"]]
+            hits.sort(key=lambda h: (-h["score"], h["id"]))
+            return hits[:limit]
+        ''',
+    "bench.py": '''\
+        import asyncio, json, sys
+        from svc.search import lookup
+
+
+        async def main():
+            rows = [json.loads(line) for line in open(sys.argv[1])]
+            got = await asyncio.gather(*(lookup(r["query"]) for r in rows))
+            hits = sum(any(h["id"] in r["relevant"] for h in g) for g, r in zip(got, rows))
+            print(f"SCORE: {hits / len(rows)}")
+
+        asyncio.run(main())
+        ''',
+    "data/golden.jsonl": "".join(
+        json.dumps({"query": q, "relevant": r}) + "\n" for q, r in [
+            ("bread and cake", ["d1"]), ("bike chain", ["d2"]), ("tax fund", ["d3"]),
+            ("bread soup", ["d4"]), ("bike tire", ["d5"]), ("debt budget", ["d6"]),
+        ]
+    ),
+    "improve.md": '''\
+        # autoimprove: async
+        ## Change
+        scope: svc/search.py
+        ## Check
+        run: python bench.py {golden}
+        goal: higher
+        kind: quality
+        frozen: bench.py
+        golden: data/golden.jsonl
+        ''',
+}
+
+
+def test_async_entry_point_awaited_through_gather(tmp_path: Path) -> None:
+    root = _write(tmp_path / "async", ASYNC)
+    result = _generate(root, verify=False)
+    (finding,) = result.findings
+    assert "ValueError" in finding.message and "'state-of-the-art'" in finding.message
+    text = (root / "tests/autoimprove_guard/test_guard_quality.py").read_text()
+    # every concurrent call is observed, not only the first task's
+    assert "id='lookup-same-result-padded'" in text and "id='lookup-at-most-limit'" in text
+    _edit(root / "svc" / "search.py", "return hits[:limit]", "return hits")
+    code, out = _guard(root)
+    assert code == 1 and "lookup-at-most-limit" in out, out
+
+
 HYPHEN = {
     "years/__init__.py": "",
     "years/search.py": '''\

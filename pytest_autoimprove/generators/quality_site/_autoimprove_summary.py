@@ -1,12 +1,17 @@
-"""What the entry point probe records of one answer: type, length, ids, scores, label.
+"""What the entry point probe records of one call: its event, and its answer's summary.
 
 Loaded by the watcher (:mod:`sitecustomize` beside this file) from its path; standard
 library only. :func:`summarize` turns a result into the small dict the invariants of
-:mod:`pytest_autoimprove.generators.quality_probe` are learned from and checked on.
+:mod:`pytest_autoimprove.generators.quality_probe` are learned from and checked on;
+:func:`texts` and :func:`items` take a batch call apart, :func:`variants` lists the
+whitespace and case variants a golden query is also asked with.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
+import types
 from typing import Any
 
 _ID_KEYS = ("id", "doc_id", "docid", "chunk_id", "pid", "uid", "key", "name", "pk")
@@ -104,3 +109,100 @@ def summarize(value: object) -> dict[str, Any]:
         if any(s is not None for s in scores):
             out["scores"] = scores
     return out
+
+
+def call_event(
+    target: dict[str, Any], source: str, query: str, base: str | None, limit: Any
+) -> dict[str, Any]:
+    event: dict[str, Any] = {"e": "call", "t": target["id"], "src": source, "q": query}
+    if base is not None:
+        event["base"] = base
+    if limit is not None:
+        event["limit"] = limit
+    return event
+
+
+def texts(value: object) -> list[str] | None:
+    """The texts of a batch argument (a list or tuple of str), else ``None``."""
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+def length(value: object) -> int | None:
+    try:
+        return len(value)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def items(value: object, expected: int) -> list[Any]:
+    """The per-text answers of a batch result (a sequence, or an array's rows)."""
+    if isinstance(value, (str, bytes, dict)) or length(value) != expected:
+        return []
+    try:
+        return [value[i] for i in range(expected)]  # type: ignore[index]
+    except (TypeError, IndexError, KeyError):
+        return []
+
+
+def variants(query: str) -> list[tuple[str, str]]:
+    words = query.split()
+    out = [("padded", f"  {query}  "), ("double-spaced", "  ".join(words))]
+    if query.upper() != query:
+        out.append(("upper-case", query.upper()))
+    if query.lower() != query:
+        out.append(("lower-case", query.lower()))
+    return out
+
+
+class CallTimeout(BaseException):
+    """Raised by the alarm inside an edge call that takes too long."""
+
+
+class Prepared:
+    """One probed call: its texts, the probe calls to make first, how to log the answer."""
+
+    def __init__(
+        self,
+        queries: list[str],
+        observed: list[str],
+        batch: bool,
+        limit: Any,
+        probes: list[tuple[Any, ...]],
+        external: bool,
+    ) -> None:
+        self.queries = queries
+        self.observed = observed
+        self.batch = batch
+        self.limit = limit
+        self.probes = probes
+        self.external = external
+
+
+class _Deadline:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.armed = False
+        self.previous: Any = None
+
+    def __enter__(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+
+        def alarm(signum: int, frame: types.FrameType | None) -> None:
+            raise CallTimeout
+
+        self.previous = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        self.armed = True
+
+    def __exit__(self, *exc: object) -> None:
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+
+def deadline(seconds: float) -> _Deadline:
+    """A context manager raising :class:`CallTimeout` after ``seconds`` (main thread only)."""
+    return _Deadline(seconds)

@@ -21,6 +21,7 @@ so an environment's own one still runs.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import importlib.abc
 import importlib.machinery
@@ -28,17 +29,18 @@ import inspect
 import json
 import linecache
 import os
-import signal
 import sys
 import threading
 import types
 from typing import Any
 
 _SPEC_ENV = "AUTOIMPROVE_QUALITY_SPEC"
-
-
-class _CallTimeout(BaseException):
-    """Raised by the alarm inside an edge call that takes too long."""
+#: Set while an entry point is being probed: the calls it makes are not probed again.
+#: A context variable, not a thread local: tasks of one event loop (asyncio.gather) each
+#: have their own, so one task's probe does not hide the others' calls.
+_PROBING: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "autoimprove_probing", default=False
+)
 
 
 class _Watcher:
@@ -185,7 +187,7 @@ class _Watcher:
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            busy = getattr(watcher.busy, "probing", False)
+            busy = _PROBING.get()
             if busy or not any(golden(v) for v in (*args, *kwargs.values())):
                 return func(*args, **kwargs)
             try:
@@ -246,62 +248,97 @@ class _Watcher:
                 value = limit_default
             return value if isinstance(value, int) and not isinstance(value, bool) else None
 
-        def probe_one(
-            args: tuple[Any, ...], kwargs: dict[str, Any], source: str, text: str,
-            base: str | None, container: Any, limit: Any,
-        ) -> None:
-            value: Any = text if container is None else container([text])
-            new_args, new_kwargs = replace(args, kwargs, value)
-            batch = container is not None
-            watcher.observe(func, target, source, text, base, new_args, new_kwargs, limit, batch)
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def prepare(args: tuple[Any, ...], kwargs: dict[str, Any], caller: str) -> Any:
+            """What one call is probed with, or ``None`` (not a text query, or nested)."""
             query = locate(args, kwargs)
             # A list of texts (annotated as one or not: untyped code) is a batch, probed
             # one text at a time in a container of the caller's type.
             queries = [query] if isinstance(query, str) else _texts(query)
-            if getattr(watcher.busy, "probing", False) or not queries:
-                return func(*args, **kwargs)
+            if _PROBING.get() or not queries:
+                return None
             container = None if isinstance(query, str) else type(query)
-            batch = container is not None
-            # Called by the benchmark (or a library), not by other code in scope: an
-            # entry point, not an internal helper.
-            caller = sys._getframe(1).f_code.co_filename
-            external = caller.startswith("<") or watcher.real(caller) not in watcher.scope
-            watcher.busy.probing = True
+            limit = limit_of(args, kwargs)
+            todo: list[tuple[str, str, str | None]] = []
+            if watcher.claim(target["id"]):
+                todo += [("edge", edge, None) for edge in watcher.probe_spec("edges")]
+            count = watcher.seen_queries.get(target["id"], 0)
+            room = int(watcher.probe_spec("max_observed") or 0) - count
+            observed = queries[: max(room, 0)]
+            watcher.seen_queries[target["id"]] = count + len(observed)
+            for text in observed:
+                todo += [(f"variant:{n}", v, text) for n, v in _variants(text)]
+            probes = []
+            for source, text, base in todo:
+                value: Any = text if container is None else container([text])
+                new_args, new_kwargs = replace(args, kwargs, value)
+                batch = container is not None
+                probes.append((target, source, text, base, new_args, new_kwargs, limit, batch))
+            return _Prepared(
+                queries, observed, container is not None, limit, probes,
+                # Called by the benchmark (or a library), not by other code in scope: an
+                # entry point, not an internal helper.
+                caller.startswith("<") or watcher.real(caller) not in watcher.scope,
+            )
+
+        def finish(prep: Any, result: Any, exc: BaseException | None) -> None:
+            """Log the golden call itself (one event per text of a batch)."""
+            if exc is not None:
+                for text in prep.observed:
+                    event = _call_event(target, "golden", text, None, prep.limit)
+                    event.update(ok=False, error=type(exc).__name__, message=str(exc)[:300])
+                    event["ext"] = prep.external
+                    watcher.emit(event)
+                return
+            if prep.batch:
+                watcher.emit({"e": "batch", "t": target["id"], "n_in": len(prep.queries),
+                              "n_out": _length(result)})
+            items = _items(result, len(prep.queries)) if prep.batch else [result]
+            for text, item in zip(prep.observed, items, strict=False):
+                event = _call_event(target, "golden", text, None, prep.limit)
+                event.update(ok=True, summary=summarize(item), ext=prep.external)
+                watcher.emit(event)
+
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                prep = prepare(args, kwargs, _caller())
+                if prep is None:
+                    return await func(*args, **kwargs)
+                token = _PROBING.set(True)
+                try:
+                    for probe in prep.probes:
+                        await watcher.observe_async(func, *probe)
+                    try:
+                        result = await func(*args, **kwargs)
+                    except BaseException as exc:
+                        finish(prep, None, exc)
+                        raise
+                    finish(prep, result, None)
+                    return result
+                finally:
+                    _PROBING.reset(token)
+
+            return async_wrapper
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            prep = prepare(args, kwargs, _caller())
+            if prep is None:
+                return func(*args, **kwargs)
+            token = _PROBING.set(True)
             try:
-                limit = limit_of(args, kwargs)
-                if watcher.claim(target["id"]):
-                    for edge in watcher.probe_spec("edges"):
-                        probe_one(args, kwargs, "edge", edge, None, container, limit)
-                count = watcher.seen_queries.get(target["id"], 0)
-                room = int(watcher.probe_spec("max_observed") or 0) - count
-                observed = queries[: max(room, 0)]
-                watcher.seen_queries[target["id"]] = count + len(observed)
-                for text in observed:
-                    for name, variant in _variants(text):
-                        probe_one(args, kwargs, f"variant:{name}", variant, text, container, limit)
+                for probe in prep.probes:
+                    watcher.observe(func, *probe)
                 try:
                     result = func(*args, **kwargs)
                 except BaseException as exc:
-                    for text in observed:
-                        event = _call_event(target, "golden", text, None, limit)
-                        event.update(ok=False, error=type(exc).__name__, message=str(exc)[:300])
-                        event["ext"] = external
-                        watcher.emit(event)
+                    finish(prep, None, exc)
                     raise
-                if batch:
-                    watcher.emit({"e": "batch", "t": target["id"], "n_in": len(queries),
-                                  "n_out": _length(result)})
-                items = _items(result, len(queries)) if batch else [result]
-                for text, item in zip(observed, items, strict=False):
-                    event = _call_event(target, "golden", text, None, limit)
-                    event.update(ok=True, summary=summarize(item), ext=external)
-                    watcher.emit(event)
+                finish(prep, result, None)
                 return result
             finally:
-                watcher.busy.probing = False
+                _PROBING.reset(token)
 
         return wrapper
 
@@ -341,24 +378,62 @@ class _Watcher:
         try:
             with _deadline(timeout):
                 value = func(*args, **kwargs)
+            self.outcome(event, value, None, batch, timeout)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - any crash is what we record
+            self.outcome(event, None, exc, batch, timeout)
+        self.emit(event)
+
+    async def observe_async(
+        self,
+        func: Any,
+        target: dict[str, Any],
+        source: str,
+        query: str,
+        base: str | None,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        limit: Any,
+        batch: bool = False,
+    ) -> None:
+        """:meth:`observe` for a coroutine function, awaited in the caller's event loop."""
+        import asyncio
+
+        event = _call_event(target, source, query, base, limit)
+        timeout = float(self.probe_spec("call_timeout") or 10.0)
+        try:
+            value = await asyncio.wait_for(func(*args, **kwargs), timeout)
+            self.outcome(event, value, None, batch, timeout)
+        except asyncio.TimeoutError:
+            self.outcome(event, None, _CallTimeout(), batch, timeout)
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - any crash is what we record
+            self.outcome(event, None, exc, batch, timeout)
+        self.emit(event)
+
+    def outcome(
+        self,
+        event: dict[str, Any],
+        value: Any,
+        exc: BaseException | None,
+        batch: bool,
+        timeout: float,
+    ) -> None:
+        """Fill ``event`` with a probed call's answer or exception."""
+        if isinstance(exc, _CallTimeout):
+            event.update(ok=False, error="Timeout", message=f"no answer within {timeout:g}s")
+        elif exc is not None:
+            event.update(ok=False, error=type(exc).__name__, message=str(exc)[:300])
+            event["deliberate"] = self.deliberate(exc)
+        else:
             event["ok"] = True
             items = _items(value, 1) if batch else [value]
             if items:
                 event["summary"] = summarize(items[0])
             else:
                 event["summary"] = {"type": "<no item>", "batch_len": _length(value)}
-        except _CallTimeout:
-            event["ok"] = False
-            event["error"] = "Timeout"
-            event["message"] = f"no answer within {timeout:g}s"
-        except KeyboardInterrupt:
-            raise
-        except BaseException as exc:  # noqa: BLE001 - any crash is what we record
-            event["ok"] = False
-            event["error"] = type(exc).__name__
-            event["message"] = str(exc)[:300]
-            event["deliberate"] = self.deliberate(exc)
-        self.emit(event)
 
     def deliberate(self, exc: BaseException) -> bool:
         """Whether code in scope raised ``exc`` with a ``raise`` statement (input validation).
@@ -380,78 +455,6 @@ class _Watcher:
         finally:
             self.busy.on = False
         return line.startswith("raise ")
-
-
-class _Deadline:
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.armed = False
-        self.previous: Any = None
-
-    def __enter__(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            return
-
-        def alarm(signum: int, frame: types.FrameType | None) -> None:
-            raise _CallTimeout
-
-        self.previous = signal.signal(signal.SIGALRM, alarm)
-        signal.setitimer(signal.ITIMER_REAL, self.seconds)
-        self.armed = True
-
-    def __exit__(self, *exc: object) -> None:
-        if self.armed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous)
-
-
-def _deadline(seconds: float) -> _Deadline:
-    return _Deadline(seconds)
-
-
-def _call_event(
-    target: dict[str, Any], source: str, query: str, base: str | None, limit: Any
-) -> dict[str, Any]:
-    event: dict[str, Any] = {"e": "call", "t": target["id"], "src": source, "q": query}
-    if base is not None:
-        event["base"] = base
-    if limit is not None:
-        event["limit"] = limit
-    return event
-
-
-def _texts(value: object) -> list[str] | None:
-    """The texts of a batch argument (a list or tuple of str), else ``None``."""
-    if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
-        return list(value)
-    return None
-
-
-def _length(value: object) -> int | None:
-    try:
-        return len(value)  # type: ignore[arg-type]
-    except TypeError:
-        return None
-
-
-def _items(value: object, expected: int) -> list[Any]:
-    """The per-text answers of a batch result (a sequence, or an array's rows)."""
-    if isinstance(value, (str, bytes, dict)) or _length(value) != expected:
-        return []
-    try:
-        return [value[i] for i in range(expected)]  # type: ignore[index]
-    except (TypeError, IndexError, KeyError):
-        return []
-
-
-def _variants(query: str) -> list[tuple[str, str]]:
-    words = query.split()
-    out = [("padded", f"  {query}  "), ("double-spaced", "  ".join(words))]
-    if query.upper() != query:
-        out.append(("upper-case", query.upper()))
-    if query.lower() != query:
-        out.append(("lower-case", query.lower()))
-    return out
 
 
 class _Finder(importlib.abc.MetaPathFinder):
@@ -492,6 +495,14 @@ class _Finder(importlib.abc.MetaPathFinder):
         return found
 
 
+def _caller() -> str:
+    """The file of the code that called the wrapped entry point (past the watcher's frames)."""
+    frame: types.FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame = frame.f_back
+    return frame.f_code.co_filename if frame is not None else "<unknown>"
+
+
 def _sibling(name: str) -> types.ModuleType:
     """A module of this folder, loaded from its path (the folder leaves ``sys.path``)."""
     import importlib.util
@@ -504,7 +515,16 @@ def _sibling(name: str) -> types.ModuleType:
     return module
 
 
-summarize = _sibling("_autoimprove_summary").summarize
+_summary = _sibling("_autoimprove_summary")
+summarize = _summary.summarize
+_call_event = _summary.call_event
+_texts = _summary.texts
+_length = _summary.length
+_items = _summary.items
+_variants = _summary.variants
+_CallTimeout = _summary.CallTimeout
+_Prepared = _summary.Prepared
+_deadline = _summary.deadline
 
 
 def _install() -> None:
