@@ -417,8 +417,9 @@ def _is_finding(
       confusion (``'str' object is not callable``), not a bug;
     - a ValueError (the code or a builtin rejecting a value, ``int('')``) or a leaked
       StopIteration (``next(iter(seq))``, a common "first item" contract) never counts,
-      nor do resource errors; on empty input only builtin exceptions count (a codec
-      or parser rejecting empty data, ``zlib.error``, is its contract).
+      nor do resource errors; another module's exception (a codec or parser rejecting
+      data, ``zlib.error``) counts only on special characters, where it is text passed
+      unescaped to an engine (``sqlite3.OperationalError``).
     """
     if cand.origin != "edge" or cand.risk in _NO_FINDING_RISKS or not cand.param:
         return False
@@ -450,7 +451,7 @@ def _is_finding(
         return False
     if "StopIteration" in mro:
         return False
-    return cand.risk != "empty-input" or str(res.get("message", "")).startswith("builtins.")
+    return cand.risk == "special-characters" or str(res.get("message", "")).startswith("builtins.")
 
 
 def _module_plan(
