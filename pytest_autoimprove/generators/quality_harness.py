@@ -193,15 +193,38 @@ def run_harness(
         spec_path = scratch / "watch-spec.json"
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
         env[SPEC_ENV] = str(spec_path)
+        # As in the loop (checks.Checks.env): the tree under test comes first on the path,
+        # after the watcher.
+        code_dirs = [str(root / "src")] if (root / "src").is_dir() else []
         env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(SITE_DIR), os.environ.get("PYTHONPATH", "")) if p
+            p for p in (str(SITE_DIR), *code_dirs, str(root), os.environ.get("PYTHONPATH", ""))
+            if p
         )
         env["PYTHONDONTWRITEBYTECODE"] = "1"
+        # A pytest benchmark without `score:` reports through the autoimprove_score
+        # fixture, as in the loop.
+        score_file = _fixture_score_file(harness, command, scratch)
+        if score_file is not None:
+            from pytest_autoimprove.plugin import SCORE_FILE_ENV
+
+            env[SCORE_FILE_ENV] = str(score_file)
         result = run_command(command, cwd=root, timeout=harness.timeout, env=env)
         pattern = parse_regex(harness.score) if harness.score else None
         score = extract_score(result.output, pattern)
+        if score_file is not None:
+            from pytest_autoimprove.checks import fixture_score
+
+            score = fixture_score(score_file) if score_file.is_file() else score
         events = tuple(_read_events(log))
     return HarnessRun(result, score, events)
+
+
+def _fixture_score_file(harness: Harness, command: str, scratch: Path) -> Path | None:
+    if harness.score is not None:
+        return None
+    from pytest_autoimprove.gate import as_pytest_argv
+
+    return scratch / "scores.jsonl" if as_pytest_argv(command) is not None else None
 
 
 def _watch_spec(

@@ -382,3 +382,29 @@ def test_benchmark_dying_on_a_hyphenated_golden_query_is_a_finding(tmp_path: Pat
     crash = next(m for m in messages if m.startswith("years/search.py"))
     assert "ValueError" in crash and "'state-of-the-art'" in crash
     assert any("fails on the" in m and "split" in m for m in messages), messages
+
+
+def test_pytest_benchmark_scored_through_the_fixture(tmp_path: Path) -> None:
+    from pytest_autoimprove.generators.quality_harness import Harness, run_harness
+
+    root = _write(tmp_path / "pytest-bench", {
+        "ranker.py": "def rank(question):\n    return ['a'] if 'a' in question else []\n",
+        "bench/bench_quality.py": """\
+            import json, os
+            from ranker import rank
+
+
+            def test_hit_rate(autoimprove_score):
+                rows = [json.loads(line) for line in open(os.environ["AUTOIMPROVE_GOLDEN"])]
+                hits = sum(row["want"] in rank(row["q"]) for row in rows)
+                autoimprove_score("hit_rate", hits / len(rows))
+            """,
+    })
+    harness = Harness(
+        root=root, run="pytest -q -p no:cacheprovider bench/bench_quality.py", score=None,
+        golden="golden.jsonl", mode="env", timeout=60.0, scope=("ranker.py",),
+    )
+    rows = [{"q": "a b", "want": "a"}, {"q": "c", "want": "a"}]
+    run = run_harness(harness, "".join(json.dumps(r) + "\n" for r in rows))
+    # `pytest` (not `python -m pytest`) imports ranker: the repo is on the path, as in the loop
+    assert run.failure() is None and run.score == 0.5
