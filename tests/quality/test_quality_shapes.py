@@ -116,7 +116,7 @@ def test_helpers_called_only_from_scope_are_not_entry_points() -> None:
     from pytest_autoimprove.generators.quality_probe import EntryPoint
 
     points = [EntryPoint("m.py", name, "function", "text", None, 1) for name in "abc"]
-    events = [
+    events: list[dict[str, Any]] = [
         {"e": "call", "t": "m.py::a", "src": "golden", "ext": True},
         {"e": "call", "t": "m.py::b", "src": "golden", "ext": False},
         {"e": "call", "t": "m.py::b", "src": "edge"},
