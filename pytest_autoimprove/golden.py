@@ -179,13 +179,21 @@ def _system(
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
     try:
-        func = getattr(importlib.import_module(module_name), func_name)
+        # module:function, or a dotted path to a method of a module-level object
+        # (pkg.search:engine.search, pkg.model:Model.predict_one for a static method)
+        func: Any = importlib.import_module(module_name)
+        for part in func_name.split("."):
+            func = getattr(func, part)
     except (ImportError, AttributeError) as exc:
         raise UsageError(f"--callable {target!r}: cannot load it ({exc}); check the name") from None
+    if not callable(func):
+        raise UsageError(f"--callable {target!r}: not a function; name a function or method")
+    batch = _is_batch(func)
 
     def call(text: str) -> Answer:
         try:
-            value = func(text)
+            # a batch API (predict(texts: list[str])) answers a list of one
+            value = func([text])[0] if batch else func(text)
         except Exception as exc:  # noqa: BLE001 - the user's code: show, do not crash
             return Answer(error=f"{type(exc).__name__}: {exc}")
         if isinstance(value, (str, int, float, bool)):
@@ -194,6 +202,31 @@ def _system(
         return Answer(rows=tuple((_id_of(item), _text_of(item)) for item in items))
 
     return call
+
+
+_BATCH_NAMES = ("texts", "queries", "inputs", "sentences", "documents", "questions", "batch")
+
+
+def _is_batch(func: Any) -> bool:
+    """Whether ``func`` takes a list of texts first (``predict(texts: list[str])``)."""
+    import inspect
+
+    try:
+        params = [
+            p for p in inspect.signature(func).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except (TypeError, ValueError):
+        return False
+    if not params:
+        return False
+    first = params[0]
+    annotation = first.annotation
+    # a string under `from __future__ import annotations`, else list[str] / typing.List[str]
+    text = annotation if isinstance(annotation, str) else str(annotation)
+    if re.match(r"^(list|List|Sequence|Iterable|tuple|Tuple)\[\s*str", text.replace("typing.", "")):
+        return True
+    return first.annotation is inspect.Parameter.empty and first.name in _BATCH_NAMES
 
 
 def _row_of_line(line: str) -> tuple[str, str]:

@@ -72,6 +72,36 @@ def test_labels_for_a_classifier(project: Path) -> None:
     ]
 
 
+BATCH = '''\
+def predict(texts: list[str]) -> list[str]:
+    return ["fruit" if "apple" in t else "other" for t in texts]
+
+
+class Engine:
+    def search(self, query):
+        return [{"id": "d1", "text": "apple pie"}] if "apple" in query else []
+
+
+ENGINE = Engine()
+'''
+
+
+def test_batch_apis_and_methods_of_module_objects(project: Path) -> None:
+    (project / "mini_batch.py").write_text(BATCH, encoding="utf-8")
+    labels = project / "labels.jsonl"
+    labels.write_text('{"query": "apple", "answer": ""}\n{"query": "pear", "answer": ""}\n')
+    main(["-C", str(project), "inputs.txt", "--callable", "mini_batch:predict",
+          "--labels", str(labels), "-o", "clf.jsonl"])
+    # one label per text, not one per character of it
+    assert _records(project / "clf.jsonl")[:2] == [
+        {"query": "apple", "label": "fruit"}, {"query": "pear", "label": "other"},
+    ]
+    labels.write_text('{"query": "apple", "answer": "1"}\n')
+    main(["-C", str(project), "inputs.txt", "--callable", "mini_batch:ENGINE.search",
+          "--labels", str(labels), "-o", "ret.jsonl"])
+    assert _records(project / "ret.jsonl") == [{"query": "apple", "relevant": ["d1"]}]
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
