@@ -186,6 +186,17 @@ def test_program_output_is_read_as_ids_and_scores(cli_probe: ModuleType) -> None
     assert cli_probe.summarize_output("") == {"type": "cli-output", "len": 0, "etypes": ["str"]}
 
 
+def test_json_program_output_is_summarized_like_a_return_value(cli_probe: ModuleType) -> None:
+    def summarize(value: object) -> dict[str, Any]:
+        return {"json": value}
+
+    doc = '{"results": [{"id": "d1"}]}'
+    assert cli_probe.summarize_output(doc, summarize) == {"json": json.loads(doc)}
+    lines = '{"id": "d1"}\n{"id": "d2"}\n'
+    assert cli_probe.summarize_output(lines, summarize) == {"json": [{"id": "d1"}, {"id": "d2"}]}
+    assert cli_probe.summarize_output("[not json\n", summarize)["ids"] == ["[not"]
+
+
 def test_query_found_in_the_command_line(cli_probe: ModuleType) -> None:
     probe = cli_probe.CliProbe([], ["bike tire"], print, bool, list, [], 1.0)
     assert probe.query_in("bike tire") == ("", "bike tire")

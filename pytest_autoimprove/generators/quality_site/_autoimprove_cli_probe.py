@@ -6,9 +6,10 @@ Python process of the benchmark that ran such a program as ``__main__`` exits, i
 command line (``sys.orig_argv``) is run again, in fresh processes, with the argument
 that was a golden query replaced: by each edge input (once per run), and by the
 whitespace and case variants of the query (for the first few processes). Each run's
-outcome is logged like a function call: a clean exit with the output lines read as
-result ids (first word of each line; a number after it as the score), a traceback as
-a crash named by its exception, any other non-zero exit as a deliberate rejection.
+outcome is logged like a function call: a clean exit with its output read as the
+result (JSON like a return value; plain lines as ids, a number after the id as the
+score), a traceback as a crash named by its exception, any other non-zero exit as a
+deliberate rejection.
 
 Standard library only, like the watcher: the benchmark may run another interpreter.
 """
@@ -16,6 +17,7 @@ Standard library only, like the watcher: the benchmark may run another interpret
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -52,6 +54,8 @@ class CliProbe:
         self.emit = emit
         self.claim = claim
         self.variants = variants
+        #: How a JSON answer is summarized (the watcher's ``summarize``), if set.
+        self.summarize_json: Callable[[object], dict[str, Any]] | None = None
         self.edges = edges
         self.timeout = timeout
         self.cwd = os.getcwd()
@@ -141,14 +145,31 @@ class CliProbe:
             event.update(ok=False, error="Timeout", message=f"no answer within {self.timeout:g}s")
             return event
         if process.returncode == 0:
-            event.update(ok=True, summary=summarize_output(stdout))
+            event.update(ok=True, summary=summarize_output(stdout, self.summarize_json))
         else:
             event.update(ok=False, **_failure(process.returncode, stderr))
         return event
 
 
-def summarize_output(stdout: str) -> dict[str, Any]:
-    """A program's output as a result list: one id per line, a score when one follows it."""
+def summarize_output(
+    stdout: str, summarize_json: Callable[[object], dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A program's output as a result list.
+
+    JSON (one document, or one object per line) is summarized like a function's
+    return value by ``summarize_json``; plain text is one id per line, a score when a
+    number follows it.
+    """
+    if summarize_json is not None and stdout.strip()[:1] in ("[", "{"):
+        try:
+            return summarize_json(json.loads(stdout))
+        except ValueError:
+            pass
+        try:
+            rows = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+            return summarize_json(rows)
+        except ValueError:
+            pass
     lines = [line.split() for line in stdout.splitlines() if line.strip()][:_MAX_LINES]
     summary: dict[str, Any] = {"type": "cli-output", "len": len(lines), "etypes": ["str"]}
     if lines:

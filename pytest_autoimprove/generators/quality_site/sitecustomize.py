@@ -568,6 +568,7 @@ def _install_cli_probe(
         list(probe.get("edges") or []),
         float(probe.get("call_timeout") or 10.0),
     )
+    cli.summarize_json = summarize
     atexit.register(cli.at_exit)
 
 
