@@ -26,6 +26,7 @@ replaced), so methods of objects the benchmark builds are covered too.
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -214,40 +215,65 @@ def entry_points(root: Path, modules: Iterable[Path]) -> list[EntryPoint]:
 def _extra_targets(path: Path) -> list[Target]:
     """What :func:`~.discover.discover` leaves out and a quality system may be called through.
 
-    ``Class.__call__`` of public classes (a retriever object called like a function)
-    and public ``async def`` functions and methods (awaited by the benchmark; the
-    watcher awaits its probe calls in the same event loop).
+    ``Class.__call__`` of public classes (a retriever object called like a function),
+    public ``async def`` functions and methods (awaited by the benchmark; the watcher
+    awaits its probe calls in the same event loop) and generators (the watcher reads
+    a probed answer, so a lazy crash shows).
     """
-    import ast
-
-
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return []
     found = []
     for node in tree.body:
-        if isinstance(node, ast.AsyncFunctionDef) and not node.name.startswith("_"):
-            found.append(_ast_target(node.name, "function", node, skip=0))
+        function = _left_out(node)
+        if function is not None:
+            found.append(_ast_target(function.name, "function", function, skip=0))
         if not isinstance(node, ast.ClassDef) or node.name.startswith("_"):
             continue
         for item in node.body:
             if isinstance(item, ast.FunctionDef) and item.name == "__call__":
                 found.append(_ast_target(f"{node.name}.__call__", "method", item, skip=1))
-            elif isinstance(item, ast.AsyncFunctionDef) and not item.name.startswith("_"):
+                continue
+            method = _left_out(item)
+            if method is not None:
                 static = any(
-                    isinstance(d, ast.Name) and d.id == "staticmethod" for d in item.decorator_list
+                    isinstance(d, ast.Name) and d.id == "staticmethod"
+                    for d in method.decorator_list
                 )
                 kind = "staticmethod" if static else "method"
                 found.append(
-                    _ast_target(f"{node.name}.{item.name}", kind, item, skip=0 if static else 1)
+                    _ast_target(f"{node.name}.{method.name}", kind, method, skip=0 if static else 1)
                 )
     return found
 
 
-def _ast_target(qualname: str, kind: str, node: Any, *, skip: int) -> Target:
-    import ast
+def _left_out(node: ast.stmt) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """A public ``async def``, or a ``def`` that yields: what discover() leaves out."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("_"):
+        return None
+    if isinstance(node, ast.AsyncFunctionDef):
+        return node
+    if isinstance(node, ast.FunctionDef) and _yields(node):
+        return node
+    return None
 
+
+def _yields(node: ast.FunctionDef) -> bool:
+    todo: list[ast.AST] = list(node.body)
+    nested = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+    while todo:
+        current = todo.pop()
+        if isinstance(current, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(current, nested):
+            todo.extend(ast.iter_child_nodes(current))
+    return False
+
+
+def _ast_target(
+    qualname: str, kind: str, node: ast.FunctionDef | ast.AsyncFunctionDef, *, skip: int
+) -> Target:
     from pytest_autoimprove.generators.discover import Param, Target
 
     args = node.args

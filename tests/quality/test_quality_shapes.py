@@ -66,14 +66,17 @@ def test_batch_entry_points(tmp_path: Path) -> None:
     }
 
 
-def test_async_functions_and_methods_are_entry_points(tmp_path: Path) -> None:
+def test_async_functions_and_generators_are_entry_points(tmp_path: Path) -> None:
     text = (
         "async def search(q: str, limit: int = 5) -> list:\n    return []\n\n\n"
-        "class Service:\n    async def classify(self, text: str) -> str:\n        return ''\n"
+        "class Service:\n    async def classify(self, text: str) -> str:\n        return ''\n\n"
+        "    def stream(self, query: str):\n        yield query\n\n"
+        "    def helper(self, query: str):\n        return (lambda: (yield))\n"
     )
     found = _points(tmp_path, "svc.py", text)
     assert found == {
         ("search", "function", "q", False), ("Service.classify", "method", "text", False),
+        ("Service.stream", "method", "query", False), ("Service.helper", "method", "query", False),
     }
 
 

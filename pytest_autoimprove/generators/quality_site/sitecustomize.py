@@ -21,11 +21,13 @@ so an environment's own one still runs.
 
 from __future__ import annotations
 
+import collections.abc
 import contextvars
 import functools
 import importlib.abc
 import importlib.machinery
 import inspect
+import itertools
 import json
 import linecache
 import os
@@ -378,6 +380,9 @@ class _Watcher:
         try:
             with _deadline(timeout):
                 value = func(*args, **kwargs)
+                if isinstance(value, collections.abc.Iterator):
+                    # a lazy answer (a generator) fails when read, not when called
+                    value = list(itertools.islice(value, 1000))
             self.outcome(event, value, None, batch, timeout)
         except KeyboardInterrupt:
             raise
