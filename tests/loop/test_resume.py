@@ -25,24 +25,46 @@ def start(repo: ToyRepo, *args: str) -> subprocess.Popen[bytes]:
     )
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+def journal_events(repo: ToyRepo) -> int:
+    runs = repo.run_dirs()
+    journal = runs[-1] / "journal.jsonl" if runs else None
+    if journal is None or not journal.is_file():
+        return 0
+    return len(journal.read_bytes().splitlines())
+
+
+def kill_after(repo: ToyRepo, proc: subprocess.Popen[bytes], events: int, pause: float) -> bool:
+    """SIGKILL the loop once its journal holds ``events`` events (plus ``pause`` seconds).
+
+    Kill moments are tied to the run's progress, not to the clock, so a faster loop
+    is still killed mid-run; the pause lands the kill inside a step.
+    """
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if journal_events(repo) >= events:
+            time.sleep(pause)
+            if proc.poll() is not None:
+                return False
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            time.sleep(1.0)  # let the orphaned step (own process group) finish
+            return True
+        time.sleep(0.005)
+    return False
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_sigkill_then_resume_loses_nothing(toy: Callable[..., ToyRepo], seed: int) -> None:
     rng = random.Random(seed)
     repo = toy(rounds=len(PLAN), plan=PLAN)
     before = checkout_state(repo.root)
     proc = start(repo)
     kills = 0
-    for _ in range(2):
-        try:
-            proc.wait(timeout=rng.uniform(1.0, 4.0))
-        except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
+    first = rng.randint(2, 12)
+    for events in (first, first + rng.randint(4, 14)):
+        if kill_after(repo, proc, events, rng.uniform(0.0, 0.3)):
             kills += 1
-            time.sleep(1.0)  # let the orphaned step (own process group) finish
-        if not repo.run_dirs():
-            proc = start(repo)  # killed before the run folder existed: start again
-            continue
+        proc.wait()
         proc = start(repo, "--autoimprove-resume")
     assert proc.wait(timeout=120) == 0
     assert kills >= 1
