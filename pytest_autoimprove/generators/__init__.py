@@ -17,6 +17,22 @@ if TYPE_CHECKING:
 
 #: Where generated guardrail tests (and their data files) live, relative to the repo root.
 GUARD_DIR = "tests/autoimprove_guard"
+#: Multiplies every "too slow" threshold of generation (a slow or busy machine; the
+#: recorded-output tests, which must not depend on the machine's load).
+SLOWNESS_ENV = "AUTOIMPROVE_GENERATE_SLOWNESS"
+
+
+def slowness() -> float:
+    """The factor from ``$AUTOIMPROVE_GENERATE_SLOWNESS`` (1 when unset or unreadable)."""
+    import os
+
+    try:
+        factor = float(os.environ.get(SLOWNESS_ENV, "1"))
+    except ValueError:
+        return 1.0
+    return factor if factor >= 1.0 else 1.0
+
+
 #: pytest.ini of the scratch folder where generators run their tests on the baseline.
 VERIFY_INI = "[pytest]\nmarkers =\n    autoimprove_guard: a generated guardrail test\n"
 

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from pytest_autoimprove.compare import difference, type_name
+from pytest_autoimprove.generators import slowness
 from pytest_autoimprove.generators.literals import to_source
 from pytest_autoimprove.generators.replay import (
     Case,
@@ -43,7 +44,7 @@ from pytest_autoimprove.generators.replay import (
 
 #: A case whose first call takes longer than this is dropped: it would slow every run
 #: of the generated suite (seconds).
-SLOW_CALL = 0.25
+SLOW_CALL = 0.25 * slowness()
 #: Pickled cases larger than this are not frozen.
 MAX_CASE_BYTES = 1_000_000
 #: Extra address space the probe may use beyond what it has at start.

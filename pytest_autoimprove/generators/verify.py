@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_autoimprove.generators import VERIFY_INI, GeneratedFile
+from pytest_autoimprove.generators import VERIFY_INI, GeneratedFile, slowness
 from pytest_autoimprove.generators.render import ModulePlan, TargetPlan
 
 __all__ = ["Outcomes", "verify_plans"]
@@ -181,7 +181,7 @@ def _run_once(
         ]
         run_env = dict(env, PYTHONHASHSEED=seed)
         run_env[_LOG_ENV] = str(log)
-        run_env[_TIMEOUT_ENV] = str(min(TEST_TIMEOUT, max(1.0, timeout / 2)))
+        run_env[_TIMEOUT_ENV] = str(min(TEST_TIMEOUT * slowness(), max(1.0, timeout / 2)))
         code, tail = runner(argv, cwd=base, env=run_env, timeout=timeout)
         return _outcomes(log), code, tail
 
@@ -209,24 +209,24 @@ def _apply(
                     if case.id in t.dropped:
                         continue
                     passed, seconds = outcomes.get((stem, names[group], case.id), (False, 0.0))
-                    if not passed or seconds > SLOW_CASE:
+                    if not passed or seconds > SLOW_CASE * slowness():
                         t.dropped.add(case.id)
                         changed = True
             if t.state_ids and names["state"] not in t.dropped and _renders_state(t):
                 passed, seconds = outcomes.get((stem, names["state"], ""), (False, 0.0))
-                if not passed or seconds > SLOW_CASE * 2:
+                if not passed or seconds > SLOW_CASE * 2 * slowness():
                     t.dropped.add(names["state"])
                     changed = True
             if differential and t.strategies is not None and names["differential"] not in t.dropped:
                 passed, seconds = outcomes.get((stem, names["differential"], ""), (False, 0.0))
-                if passed and seconds > SLOW_DIFFERENTIAL:
+                if passed and seconds > SLOW_DIFFERENTIAL * slowness():
                     current = t.max_examples or max_examples
-                    fewer = int(current * SLOW_DIFFERENTIAL / 2 / seconds)
+                    fewer = int(current * SLOW_DIFFERENTIAL * slowness() / 2 / seconds)
                     if current > MIN_EXAMPLES and fewer >= 1:
                         t.max_examples = max(MIN_EXAMPLES, fewer)
                         changed = True
                         continue
-                if not passed or seconds > SLOW_DIFFERENTIAL:
+                if not passed or seconds > SLOW_DIFFERENTIAL * slowness():
                     t.dropped.add(names["differential"])
                     changed = True
     return changed

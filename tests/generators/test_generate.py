@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from pytest_autoimprove.errors import UsageError
-from pytest_autoimprove.generators import GenerateRequest, GenerationResult
+from pytest_autoimprove.generators import SLOWNESS_ENV, GenerateRequest, GenerationResult
 from pytest_autoimprove.generators.speed import generate, pytest_autoimprove_generate
 
 HERE = Path(__file__).parent
@@ -42,7 +42,11 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Generatio
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
     request = GenerateRequest(root=root, modules=MODULES, kind="speed", time_budget=60)
-    result = generate(request)
+    with pytest.MonkeyPatch.context() as patch:
+        # The recorded output must not depend on how busy the machine is: no case may
+        # be dropped as "too slow" because another job shares the cores.
+        patch.setenv(SLOWNESS_ENV, "20")
+        result = generate(request)
     _write(root, result)
     return root, result
 
