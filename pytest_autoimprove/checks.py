@@ -12,13 +12,14 @@ improvement is :mod:`~pytest_autoimprove.keep`'s business.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import secrets
 import shlex
 import statistics
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,13 +116,14 @@ class Checks:
 
                 score_file = self.run_dir / f"scores-{secrets.token_hex(6)}.jsonl"
                 env[SCORE_FILE_ENV] = str(score_file)
-            result = run_command(
-                command,
-                cwd=self.cwd,
-                timeout=config.check.timeout,
-                env=env,
-                log_path=logs / f"{number:04d}-bench.log",
-            )
+            with visible_split_in_place(self.cwd, config.check.golden, golden):
+                result = run_command(
+                    command,
+                    cwd=self.cwd,
+                    timeout=config.check.timeout,
+                    env=env,
+                    log_path=logs / f"{number:04d}-bench.log",
+                )
             measured.outputs.append(result.output)
             for metric in config.check.guards:
                 value = extract_score(result.output, metric.pattern)
@@ -184,3 +186,29 @@ def fixture_score(path: Path) -> float | None:
         except (ValueError, KeyError, TypeError, json.JSONDecodeError):
             continue
     return value
+
+
+@contextlib.contextmanager
+def visible_split_in_place(cwd: Path, golden: str | None, scored: str | None) -> Iterator[None]:
+    """While the benchmark runs, the golden file holds only its visible split.
+
+    A benchmark that reads the golden set from a fixed path (ignoring ``{golden}`` and
+    ``$AUTOIMPROVE_GOLDEN``) would otherwise score the holdout too, and an agent could
+    overfit it unseen. The frozen original is put back before anything checks the lock
+    (and a reset restores it after a kill).
+    """
+    if not golden or not scored or scored == golden:
+        yield
+        return
+    original_path, visible_path = cwd / golden, cwd / scored
+    try:
+        original = original_path.read_bytes()
+        visible = visible_path.read_bytes()
+    except OSError:
+        yield
+        return
+    original_path.write_bytes(visible)
+    try:
+        yield
+    finally:
+        original_path.write_bytes(original)
