@@ -210,12 +210,7 @@ def _freeze(args: argparse.Namespace) -> int:
 
     root = repo_root(args)
     config = load(args, required=False)
-    lock = guard.freeze(
-        root,
-        config,
-        guard_tests=guard.count_guard_tests(root),
-        extra=guard.plugin_patterns(root, config),
-    )
+    lock = guard.freeze_repo(root, config)
     print(
         f"froze {len(lock.entries)} entries ({lock.guard_tests} guard tests) into "
         f"{guard.LOCK_PATH}; commit it with the guardrails"

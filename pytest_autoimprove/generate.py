@@ -97,12 +97,7 @@ def run(
         return ExitCode.OK
     _write(root, files)
     if freeze:
-        lock = guard.freeze(
-            root,
-            config,
-            guard_tests=guard.count_guard_tests(root),
-            extra=guard.plugin_patterns(root, config),
-        )
+        lock = guard.freeze_repo(root, config)
         print(
             f"\nfroze {len(lock.entries)} entries ({lock.guard_tests} guard tests) into "
             f"{guard.LOCK_PATH}; review and commit {GUARD_DIR}/ and the lock"

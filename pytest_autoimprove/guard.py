@@ -419,6 +419,16 @@ def plugin_patterns(root: Path, config: ImproveConfig | None) -> list[str]:
     return [str(pattern) for answer in answers if answer for pattern in answer]
 
 
+def freeze_repo(root: Path, config: ImproveConfig | None) -> Lock:
+    """``autoimprove-guard freeze``: count the guard tests, ask plugins, write the lock."""
+    return freeze(
+        root,
+        config,
+        guard_tests=count_guard_tests(root),
+        extra=plugin_patterns(root, config),
+    )
+
+
 def freeze(
     root: Path,
     config: ImproveConfig | None,

@@ -47,7 +47,8 @@ from pytest_autoimprove.generators.replay import (
 SLOW_CALL = 0.25 * slowness()
 #: Pickled cases larger than this are not frozen.
 MAX_CASE_BYTES = 1_000_000
-#: Extra address space the probe may use beyond what it has at start.
+#: Extra address space the probe (and the verification runs) may use beyond what
+#: they have at start.
 MEMORY_HEADROOM = 2 * 1024**3
 #: Errors that say the input was too big for this machine, not how the code behaves.
 _RESOURCE_ERRORS = (MemoryError, RecursionError)
@@ -220,7 +221,7 @@ def _is_mutable(value: Any) -> bool:
     )
 
 
-def _limit_memory() -> None:
+def limit_memory() -> None:
     """Cap the address space, so a huge edge input raises MemoryError instead of swapping."""
     try:
         import resource
@@ -286,7 +287,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    _limit_memory()
+    limit_memory()
     with open(argv[0], "rb") as handle:
         request = pickle.load(handle)  # noqa: S301 - written by the generator
     result = run(request)

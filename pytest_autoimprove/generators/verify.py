@@ -36,6 +36,7 @@ from pathlib import Path
 import pytest
 
 from pytest_autoimprove.generators import VERIFY_INI, GeneratedFile, slowness
+from pytest_autoimprove.generators.probe import limit_memory
 from pytest_autoimprove.generators.render import ModulePlan, TargetPlan
 
 __all__ = ["Outcomes", "verify_plans"]
@@ -48,8 +49,6 @@ SLOW_DIFFERENTIAL = 2.0
 MIN_EXAMPLES = 10
 #: A test still running after this many seconds is stopped and fails.
 TEST_TIMEOUT = 8.0
-#: Extra address space a verification run may use beyond what it has at start.
-MEMORY_HEADROOM = 2 * 1024**3
 
 _LOG_ENV = "AUTOIMPROVE_VERIFY_LOG"
 _TIMEOUT_ENV = "AUTOIMPROVE_VERIFY_TIMEOUT"
@@ -69,7 +68,7 @@ class _TestTimeout(BaseException):
 def pytest_configure(config: pytest.Config) -> None:
     if not os.environ.get(_LOG_ENV):
         return
-    _limit_memory()
+    limit_memory()
     # A failing test is dropped whatever its minimal example: shrinking it only costs
     # time. Settings objects built later (the generated SETTINGS) inherit this.
     from hypothesis import Phase, settings
@@ -105,22 +104,6 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     line = {"nodeid": report.nodeid, "passed": report.passed, "seconds": report.duration}
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(line) + "\n")
-
-
-def _limit_memory() -> None:
-    try:
-        import resource
-
-        with open("/proc/self/statm", encoding="ascii") as handle:
-            pages = int(handle.read().split()[0])
-        limit = pages * resource.getpagesize() + MEMORY_HEADROOM
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        if soft == resource.RLIM_INFINITY or soft > limit:
-            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ImportError, OSError, ValueError):  # not Linux: no cap
-        return
 
 
 # --- the driver, inside the generator ------------------------------------------------------
