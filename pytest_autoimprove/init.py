@@ -367,10 +367,16 @@ def _finish(root: Path, config: ImproveConfig) -> int:
         print(f"could not generate guardrails yet: {exc}")
         print("fix improve.md, then run `autoimprove-guard generate`")
         return int(exc.exit_code)
+    files = [
+        _relative(root, config.path),
+        *config.check.frozen,
+        "tests/autoimprove_guard",
+        ".autoimprove/guard.lock",
+    ]
     print(
         "\nready. Review and commit, then start the loop:\n"
-        f"  git add {_relative(root, config.path)} tests/autoimprove_guard "
-        ".autoimprove/guard.lock && git commit -m 'autoimprove: goal and guardrails'\n"
+        f"  git add {' '.join(shlex.quote(f) for f in dict.fromkeys(files))} && "
+        "git commit -m 'autoimprove: goal and guardrails'\n"
         "  pytest --autoimprove"
     )
     return ExitCode.OK
