@@ -30,10 +30,21 @@ def normalize(path: str | PurePosixPath | Path) -> str:
 
 @functools.lru_cache(maxsize=512)
 def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(_regex(pattern))
+
+
+@functools.lru_cache(maxsize=128)
+def _compile_any(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    # One alternation instead of one regex per pattern: the guard matches every file
+    # of the repository (20k in the loop's benchmark) against the frozen patterns.
+    return re.compile("|".join(f"(?:{_regex(p)})" for p in patterns) or r"(?!)")
+
+
+def _regex(pattern: str) -> str:
     pattern = normalize(pattern)
     if not is_glob(pattern):
         # A plain name covers the file itself and everything below a folder of that name.
-        return re.compile(re.escape(pattern) + r"(?:/.*)?")
+        return re.escape(pattern) + r"(?:/.*)?"
     out: list[str] = []
     index = 0
     while index < len(pattern):
@@ -64,7 +75,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(char))
             index += 1
-    return re.compile("".join(out) + r"(?:/.*)?")
+    return "".join(out) + r"(?:/.*)?"
 
 
 def matches(path: str | PurePosixPath | Path, pattern: str) -> bool:
@@ -73,7 +84,7 @@ def matches(path: str | PurePosixPath | Path, pattern: str) -> bool:
 
 
 def matches_any(path: str | PurePosixPath | Path, patterns: Iterable[str]) -> bool:
-    return any(matches(path, pattern) for pattern in patterns)
+    return _compile_any(tuple(patterns)).fullmatch(normalize(path)) is not None
 
 
 def expand(root: Path, patterns: Iterable[str]) -> list[str]:
