@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,16 +24,20 @@ def demo(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_demo_finds_the_hyphen_crash_and_improves_the_score(tmp_path: Path) -> None:
     target = tmp_path / "demo"
-    result = demo("--into", str(target), "--rounds", "4", cwd=tmp_path)
+    # Ten rounds reach every constant's first step (five constants, two directions),
+    # and doubling BM25_TITLE_WEIGHT improves the score from the baseline, whatever
+    # order the run id's seed gives the search.
+    result = demo("--into", str(target), "--rounds", "10", cwd=tmp_path)
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
     # The guardrails find the baseline's bug before the first experiment.
     assert "findings: 1 bug(s) in the baseline" in out
     assert "'state-of-the-art'" in out and "OperationalError" in out
     # The loop keeps at least one real improvement with the tune proposer.
-    assert " kept " in out
+    counts = re.search(r"experiments: \d+ \((\d+) kept", out)
+    assert counts is not None and int(counts[1]) >= 1, out
     summary = next(line for line in out.splitlines() if "score: baseline" in line)
-    assert "(+" in summary, summary
+    assert "(+" in summary and "(+0.00%" not in summary, summary
     assert "to merge it: git merge autoimprove/" in out
     runs = list((target / ".autoimprove" / "runs").iterdir())
     assert len(runs) == 1
