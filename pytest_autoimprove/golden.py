@@ -67,11 +67,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--callable", metavar="MODULE:FUNCTION", help="Python function called with the input"
     )
     parser.add_argument(
-        "-o", "--output", type=Path, default=None,
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
         help=f"golden file to write (default: `golden:` of improve.md, else {DEFAULT_OUTPUT})",
     )
-    parser.add_argument("--labels", type=Path, default=None,
-                        help="take the answers from this JSON lines file instead of asking")
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        default=None,
+        help="take the answers from this JSON lines file instead of asking",
+    )
     parser.add_argument("--limit", type=int, default=10, help="results shown per input")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per command run")
 
@@ -213,7 +220,8 @@ def _is_batch(func: Any) -> bool:
 
     try:
         params = [
-            p for p in inspect.signature(func).parameters.values()
+            p
+            for p in inspect.signature(func).parameters.values()
             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
         ]
     except (TypeError, ValueError):
@@ -369,7 +377,8 @@ def _save(progress: Path, output: Path, inputs: list[str], done: dict[str, dict[
     progress.write_text(
         "".join(
             json.dumps({"query": q, "decision": done[q]}, ensure_ascii=False) + "\n"
-            for q in order if q in done
+            for q in order
+            if q in done
         ),
         encoding="utf-8",
     )

@@ -145,9 +145,7 @@ def shipped_data_patterns(pyproject: dict[str, Any]) -> dict[str, list[str]]:
     table = pyproject.get("tool", {}).get("setuptools", {}).get("package-data")
     if not isinstance(table, dict):
         return {}
-    return {
-        str(k): [str(p) for p in v] for k, v in table.items() if isinstance(v, list)
-    }
+    return {str(k): [str(p) for p in v] for k, v in table.items() if isinstance(v, list)}
 
 
 def _shipped(rel_in_package: str, package: str, patterns: dict[str, list[str]]) -> bool:

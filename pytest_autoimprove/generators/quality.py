@@ -342,8 +342,9 @@ def _plan_probe(
             )
             continue
         if not calls:
-            unmatched = any(e.get("e") == "cli-unmatched" and e.get("t") == point.id
-                            for e in run.events)
+            unmatched = any(
+                e.get("e") == "cli-unmatched" and e.get("t") == point.id for e in run.events
+            )
             notes.append(
                 f"{point.id} ran, but no argument of its command line is a golden query "
                 "(read from stdin or a file?): not probed"
@@ -397,9 +398,7 @@ def _plan_probe(
 _FINDING_EXAMPLES = 4
 
 
-def _internal_helpers(
-    events: Sequence[dict[str, Any]], points: Sequence[EntryPoint]
-) -> set[str]:
+def _internal_helpers(events: Sequence[dict[str, Any]], points: Sequence[EntryPoint]) -> set[str]:
     """Entry points only ever called from code in scope, when others are called from outside.
 
     An internal helper (a tokenizer the ranking calls) may change shape in an honest

@@ -47,18 +47,47 @@ MIN_RECORDS_FOR_HOLDOUT = 4
 SEED = "pytest-autoimprove holdout v1"
 
 QUERY_KEYS = (
-    "query", "question", "q", "text", "input", "prompt", "search", "term", "sentence",
-    "utterance", "document", "title",
+    "query",
+    "question",
+    "q",
+    "text",
+    "input",
+    "prompt",
+    "search",
+    "term",
+    "sentence",
+    "utterance",
+    "document",
+    "title",
 )
 LIST_ANSWER_KEYS = (
-    "relevant", "relevant_ids", "relevant_docs", "ids", "doc_ids", "docs", "answers",
-    "expected", "positives", "gold", "targets", "labels",
+    "relevant",
+    "relevant_ids",
+    "relevant_docs",
+    "ids",
+    "doc_ids",
+    "docs",
+    "answers",
+    "expected",
+    "positives",
+    "gold",
+    "targets",
+    "labels",
 )
 #: Answer fields that hold ids even as one string (CSV cells), split on ``;``, ``|`` or spaces.
 ID_LIST_KEYS = ("relevant", "relevant_ids", "relevant_docs", "ids", "doc_ids", "docs", "positives")
 _ID_SEPARATORS = re.compile(r"[;|\s]+")
 LABEL_KEYS = (
-    "label", "class", "category", "intent", "expected", "answer", "target", "y", "gold", "output",
+    "label",
+    "class",
+    "category",
+    "intent",
+    "expected",
+    "answer",
+    "target",
+    "y",
+    "gold",
+    "output",
 )
 _WRAPPERS = ("data", "examples", "items", "queries", "records", "golden", "rows")
 
@@ -162,7 +191,7 @@ def _read_json(path: Path, text: str) -> GoldenSet:
             return GoldenSet(path, "json-map", records)
         if wrapper is None:
             raise UsageError(
-                f"{path}: expected a JSON list of records (or {{\"data\": [...]}}, or "
+                f'{path}: expected a JSON list of records (or {{"data": [...]}}, or '
                 '{"query": ["answer", ...]}); write the golden set as a list or as JSON lines'
             )
         envelope = tuple((str(k), v) for k, v in value.items())
@@ -188,8 +217,11 @@ def _read_csv(path: Path, text: str) -> GoldenSet:
     rows = list(reader)
     fields = tuple(reader.fieldnames or ())
     return GoldenSet(
-        path, "csv", _guess_labels([_record(row, dict(row)) for row in rows]),
-        fieldnames=fields, delimiter=delimiter,
+        path,
+        "csv",
+        _guess_labels([_record(row, dict(row)) for row in rows]),
+        fieldnames=fields,
+        delimiter=delimiter,
     )
 
 
@@ -208,7 +240,8 @@ def _guess_labels(records: list[GoldenRecord]) -> tuple[GoldenRecord, ...]:
             return tuple(records)
         rows.append(row)
     fields = [
-        key for key in rows[0]
+        key
+        for key in rows[0]
         if all(isinstance(row.get(key), str) for row in rows)
         and all(row.get(key) != r.query for row, r in zip(rows, records, strict=True))
     ]

@@ -54,9 +54,24 @@ SPEC_ENV = "AUTOIMPROVE_QUALITY_SPEC"
 
 #: Folders never copied nor scanned: version control, caches, environments.
 SKIPPED_DIRS = (
-    ".git", ".autoimprove", "__pycache__", ".venv", "venv", ".env", "env", "node_modules",
-    ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis",
-    "site-packages", "build", "dist", ".eggs",
+    ".git",
+    ".autoimprove",
+    "__pycache__",
+    ".venv",
+    "venv",
+    ".env",
+    "env",
+    "node_modules",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "site-packages",
+    "build",
+    "dist",
+    ".eggs",
 )
 
 
@@ -197,8 +212,7 @@ def run_harness(
         # after the watcher.
         code_dirs = [str(root / "src")] if (root / "src").is_dir() else []
         env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(SITE_DIR), *code_dirs, str(root), os.environ.get("PYTHONPATH", ""))
-            if p
+            p for p in (str(SITE_DIR), *code_dirs, str(root), os.environ.get("PYTHONPATH", "")) if p
         )
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         # A pytest benchmark without `score:` reports through the autoimprove_score
@@ -252,7 +266,11 @@ def _watch_spec(
     scope = [
         str(root / rel)
         for rel in files_in_scope(
-            root, harness.scope, harness.exclude, harness.protected, harness.guard_dir,
+            root,
+            harness.scope,
+            harness.exclude,
+            harness.protected,
+            harness.guard_dir,
             python_only=True,
         )
     ]

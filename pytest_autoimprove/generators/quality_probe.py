@@ -59,8 +59,20 @@ _QUERY_FUNC = re.compile(
     re.IGNORECASE,
 )
 LIMIT_NAMES = (
-    "limit", "k", "top_k", "topk", "top_n", "n", "max_results", "num_results", "n_results",
-    "size", "count", "max_hits", "num", "top",
+    "limit",
+    "k",
+    "top_k",
+    "topk",
+    "top_n",
+    "n",
+    "max_results",
+    "num_results",
+    "n_results",
+    "size",
+    "count",
+    "max_hits",
+    "num",
+    "top",
 )
 #: Pairs of calls below this many do not establish a variant invariant.
 MIN_PAIRS = 2
@@ -91,7 +103,10 @@ class EntryPoint:
     def spec(self) -> dict[str, Any]:
         """What the watcher needs (``file`` is added by the harness)."""
         spec: dict[str, Any] = {
-            "id": self.id, "path": self.path, "qualname": self.qualname, "param": self.param,
+            "id": self.id,
+            "path": self.path,
+            "qualname": self.qualname,
+            "param": self.param,
             "limit_param": self.limit_param,
         }
         if self.batch:
@@ -307,7 +322,8 @@ def candidates(
         for target in [*info.targets, *_extra_targets(root / module)]:
             usable = [p for p in target.params if p.kind in ("positional", "keyword")]
             textual = [
-                p for p in usable
+                p
+                for p in usable
                 if p.annotation is None
                 or _annotation_is_str(p.annotation)
                 or _STR_SEQUENCE.match(p.annotation.strip("'\" "))
@@ -317,8 +333,12 @@ def candidates(
                 continue
             found.append(
                 EntryPoint(
-                    path=module.as_posix(), qualname=target.qualname, kind=target.kind,
-                    param="", limit_param=_limit_param(target, textual[0]), line=target.line,
+                    path=module.as_posix(),
+                    qualname=target.qualname,
+                    kind=target.kind,
+                    param="",
+                    limit_param=_limit_param(target, textual[0]),
+                    line=target.line,
                     discover=True,
                 )
             )
@@ -341,9 +361,7 @@ def _is_cli(path: Path) -> bool:
 # ---------------------------------------------------------------------------
 # Edge inputs
 
-_LONG = " ".join(
-    ["the quick brown fox jumps over the lazy dog while searching for answers"] * 80
-)
+_LONG = " ".join(["the quick brown fox jumps over the lazy dog while searching for answers"] * 80)
 
 #: ``(id, text, risk)``: inputs an optimizer's tokenizer or query builder gets wrong.
 EDGE_INPUTS: tuple[tuple[str, str, str], ...] = (
@@ -531,13 +549,13 @@ def learn_invariants(
     if labels:
         values = [c["summary"]["value"] for c in ok if "value" in c["summary"]]
         golden_values = [
-            c["summary"]["value"] for c in ok
-            if "value" in c["summary"] and c.get("src") != "edge"
+            c["summary"]["value"] for c in ok if "value" in c["summary"] and c.get("src") != "edge"
         ]
         # The golden labels, and what the baseline answers odd inputs with ("none",
         # "other"): an answer outside both is invented.
         known = {str(label) for label in labels} | {
-            str(c["summary"]["value"]) for c in ok
+            str(c["summary"]["value"])
+            for c in ok
             if c.get("src") == "edge" and "value" in c["summary"]
         }
         if golden_values and all(str(v) in known for v in values):

@@ -93,9 +93,7 @@ def check_no_golden_reads(
     runs.append(probe_run(harness, visible, probe) if probe else _plain_run(harness, visible))
     bad = [e for run in runs for e in run.events if e.get("e") in ("read", "spawn")]
     if bad:
-        lines = [
-            f"  {e['by']}: {e.get('op')} {e.get('path') or e.get('args')}" for e in bad[:10]
-        ]
+        lines = [f"  {e['by']}: {e.get('op')} {e.get('path') or e.get('args')}" for e in bad[:10]]
         _fail(
             "code in scope reads the golden set (its answers must not be an input of the "
             f"system; the benchmark passes the split itself via {{golden}} / ${GOLDEN_ENV}):\n"
@@ -150,8 +148,11 @@ def check_edge_input(
     __tracebackhide__ = True
     run = probe_run(harness, split, probe)
     calls = [
-        e for e in run.events
-        if e.get("e") == "call" and e.get("t") == target and e.get("src") == "edge"
+        e
+        for e in run.events
+        if e.get("e") == "call"
+        and e.get("t") == target
+        and e.get("src") == "edge"
         and e.get("q") == text
     ]
     if not calls:

@@ -121,8 +121,14 @@ class CliProbe:
         env = {**os.environ, CHILD_ENV: "1"}
         try:
             process = subprocess.Popen(
-                command, cwd=self.cwd, env=env, stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+                command,
+                cwd=self.cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
                 start_new_session=True,
             )
         except OSError as exc:

@@ -15,8 +15,18 @@ import types
 from typing import Any
 
 _ID_KEYS = ("id", "doc_id", "docid", "chunk_id", "pid", "uid", "key", "name", "pk")
-_SCORE_KEYS = ("score", "similarity", "relevance", "distance", "rank", "bm25", "probability",
-               "confidence", "prob", "weight")
+_SCORE_KEYS = (
+    "score",
+    "similarity",
+    "relevance",
+    "distance",
+    "rank",
+    "bm25",
+    "probability",
+    "confidence",
+    "prob",
+    "weight",
+)
 _RESULT_KEYS = ("results", "hits", "documents", "docs", "items", "matches", "chunks", "data")
 _LABEL_KEYS = ("label", "class", "category", "intent", "prediction", "predicted", "answer", "tag")
 _MAX_ELEMENTS = 200

@@ -276,7 +276,11 @@ class _Watcher:
                 batch = container is not None
                 probes.append((target, source, text, base, new_args, new_kwargs, limit, batch))
             return _Prepared(
-                queries, observed, container is not None, limit, probes,
+                queries,
+                observed,
+                container is not None,
+                limit,
+                probes,
                 # Called by the benchmark (or a library), not by other code in scope: an
                 # entry point, not an internal helper.
                 caller.startswith("<") or watcher.real(caller) not in watcher.scope,
@@ -292,8 +296,14 @@ class _Watcher:
                     watcher.emit(event)
                 return
             if prep.batch:
-                watcher.emit({"e": "batch", "t": target["id"], "n_in": len(prep.queries),
-                              "n_out": _length(result)})
+                watcher.emit(
+                    {
+                        "e": "batch",
+                        "t": target["id"],
+                        "n_in": len(prep.queries),
+                        "n_out": _length(result),
+                    }
+                )
             items = _items(result, len(prep.queries)) if prep.batch else [result]
             for text, item in zip(prep.observed, items, strict=False):
                 event = _call_event(target, "golden", text, None, prep.limit)
