@@ -72,7 +72,6 @@ GOALS = ("higher", "lower")
 KINDS = ("speed", "memory", "quality", "size", "other")
 PRESET_PROVIDERS = ("claude", "codex", "gemini", "aider")
 PROVIDERS = (*PRESET_PROVIDERS, "command", "tune")
-GUARD_OPERATORS = ("<=", ">=", "==", "!=", "<", ">")
 
 DEFAULT_CHECK_TIMEOUT = 10 * 60.0
 DEFAULT_AGENT_TIMEOUT = 30 * 60.0

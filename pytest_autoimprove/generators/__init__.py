@@ -37,6 +37,22 @@ def slowness() -> float:
 VERIFY_INI = "[pytest]\nmarkers =\n    autoimprove_guard: a generated guardrail test\n"
 
 
+def scratch_pytest(folder: Path, ini: Path, *args: str) -> list[str]:
+    """The command line that runs generated tests in a scratch ``folder`` on the baseline.
+
+    The user's own pytest configuration and plugins that reorder tests stay out of
+    it: ``ini`` (written here, with :data:`VERIFY_INI`) is the only configuration.
+    """
+    import sys
+
+    ini.write_text(VERIFY_INI, encoding="utf-8")
+    return [
+        sys.executable, "-m", "pytest", "-q",
+        "-p", "no:cacheprovider", "-p", "no:randomly",
+        "-c", str(ini), "--rootdir", str(folder), *args,
+    ]  # fmt: skip
+
+
 @dataclass(frozen=True)
 class GenerateRequest:
     """What a generator is asked to guard.

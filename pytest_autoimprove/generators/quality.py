@@ -26,7 +26,6 @@ untouched baseline is dropped (and noted) before anything is returned.
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -40,11 +39,11 @@ from pytest_autoimprove import guard
 from pytest_autoimprove.config import ImproveConfig
 from pytest_autoimprove.generators import (
     GUARD_DIR,
-    VERIFY_INI,
     Finding,
     GeneratedFile,
     GenerateRequest,
     GenerationResult,
+    scratch_pytest,
     visible_split,
 )
 from pytest_autoimprove.generators.discover import discover
@@ -474,25 +473,10 @@ def _failing_tests(
         copy = copy_repo(root, Path(tmp) / "repo")
         for file in [*files, GeneratedFile(test_path, render_quality(plan))]:
             file.write(copy)
-        ini = Path(tmp) / "pytest.ini"
-        ini.write_text(VERIFY_INI, encoding="utf-8")
         xml = Path(tmp) / "report.xml"
-        argv = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:randomly",
-            "-c",
-            str(ini),
-            "--rootdir",
-            str(copy),
-            f"--junitxml={xml}",
-            str(copy / test_path),
-        ]
+        argv = scratch_pytest(
+            copy, Path(tmp) / "pytest.ini", f"--junitxml={xml}", str(copy / test_path)
+        )
         env = {"PYTEST_ADDOPTS": "", "PYTHONDONTWRITEBYTECODE": "1"}
         timeout = max(120.0, time_budget * 2, plan.harness.timeout * 3)
         result = run_command(argv, cwd=copy, timeout=timeout, env=env)

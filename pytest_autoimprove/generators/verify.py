@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 import tempfile
 import time
 import types
@@ -35,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_autoimprove.generators import VERIFY_INI, GeneratedFile, slowness
+from pytest_autoimprove.generators import GeneratedFile, scratch_pytest, slowness
 from pytest_autoimprove.generators.probe import limit_memory
 from pytest_autoimprove.generators.render import ModulePlan, TargetPlan
 
@@ -140,28 +139,11 @@ def _run_once(
         base = Path(tmp)
         for file in files():
             file.write(base)
-        (base / "pytest.ini").write_text(VERIFY_INI, encoding="utf-8")
         log = base / "outcomes.jsonl"
         targets = (
             [str(base / output_dir / s) for s in select] if select else [str(base / output_dir)]
         )
-        argv = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:randomly",
-            "-p",
-            __name__,
-            "-c",
-            str(base / "pytest.ini"),
-            "--rootdir",
-            str(base),
-            *targets,
-        ]
+        argv = scratch_pytest(base, base / "pytest.ini", "-p", __name__, *targets)
         run_env = dict(env, PYTHONHASHSEED=seed)
         run_env[_LOG_ENV] = str(log)
         run_env[_TIMEOUT_ENV] = str(min(TEST_TIMEOUT * slowness(), max(1.0, timeout / 2)))
