@@ -1,0 +1,3 @@
+"""Tiny."""
+__all__ = ["hello"]
+from tinypkg.core import hello

@@ -1,0 +1,4 @@
+import argparse
+
+def main() -> None:
+    argparse.ArgumentParser(prog='tiny').parse_args()

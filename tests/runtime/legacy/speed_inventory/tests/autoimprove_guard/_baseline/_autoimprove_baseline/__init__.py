@@ -1,0 +1,1 @@
+"""Frozen baseline copy (generated)."""
