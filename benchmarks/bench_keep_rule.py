@@ -5,7 +5,7 @@ the score by default): no-op experiments (the candidate is the baseline) and
 real improvements of 3 %, 5 % and 10 %. Each experiment draws a fresh baseline,
 so the rates are per experiment, over baselines. Three rules decide:
 
-- ``judge``: :func:`pytest_autoimprove.keep.judge` with the default plan
+- ``judge``: :func:`pytest_autoimprove.loop.keep.judge` with the default plan
   (5 baseline runs, up to 5 sequential candidate runs);
 - ``median of 3``: keep when the median of 3 candidate runs beats the median
   of 3 baseline runs (a plain "median improved" rule);
@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pytest_autoimprove.keep import judge, plan_repeats, sample
+from pytest_autoimprove.loop.keep import judge, plan_repeats, sample
 
 TRUE_BASELINE = 100.0
 Measure = Callable[[], float]

@@ -163,7 +163,9 @@ def child(args: list[str]) -> int:
 
     import pytest
 
-    from pytest_autoimprove import gate, guard, journal, loop, measure, repo
+    from pytest_autoimprove import guard, process, repo
+    from pytest_autoimprove.loop import gate, journal
+    from pytest_autoimprove.loop import run as loop
 
     experiments: list[dict[str, float]] = []
     current: dict[str, float] | None = None
@@ -196,14 +198,14 @@ def child(args: list[str]) -> int:
 
     # Where the experiment lives depends on the version measured (loop.py was split).
     try:
-        experiment_module: Any = importlib.import_module("pytest_autoimprove.experiment")
-        checks: Any = importlib.import_module("pytest_autoimprove.checks")
-        owner, method = experiment_module.Experiments, "run"
+        experiment_module: Any = importlib.import_module("pytest_autoimprove.loop.experiment")
+        checks: Any = importlib.import_module("pytest_autoimprove.loop.checks")
+        owner, method = experiment_module.ExperimentRunner, "run"
     except ImportError:
         experiment_module = checks = None
         owner, method = loop.Loop, "_experiment"
     timed(owner, "_propose", "propose")
-    timed(measure, "run_command", command_label)
+    timed(process, "run_command", command_label)
     for module in (loop, gate, checks):
         if module is not None:
             timed(module, "run_gate", "tests")

@@ -49,8 +49,8 @@ sys.path.insert(0, str(HERE / "corpus"))
 from mutations import LATENT, MUTATIONS, Mutation  # noqa: E402
 
 from pytest_autoimprove.generators import GenerateRequest  # noqa: E402
-from pytest_autoimprove.generators.speed import generate  # noqa: E402
-from pytest_autoimprove.measure import run_command  # noqa: E402
+from pytest_autoimprove.generators.performance import generate  # noqa: E402
+from pytest_autoimprove.process import run_command  # noqa: E402
 
 PROJECTS = {
     "textkit": ("src", ["src/textkit/text.py"]),

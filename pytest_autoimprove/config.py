@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from pytest_autoimprove import paths
+from pytest_autoimprove.compat import tomllib
 from pytest_autoimprove.errors import ConfigError
 from pytest_autoimprove.fields import (
     GuardMetric,
@@ -34,11 +34,7 @@ from pytest_autoimprove.fields import (
     parse_positive_int,
     parse_regex,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from pytest_autoimprove.generators import catalog
 
 __all__ = [
     "GOALS",
@@ -69,7 +65,8 @@ __all__ = [
 
 DEFAULT_FILE = "improve.md"
 GOALS = ("higher", "lower")
-KINDS = ("speed", "memory", "quality", "size", "other")
+#: The built-in goal families; plugins may declare more (``pytest_autoimprove_goal_families``).
+KINDS = tuple(catalog.FAMILIES)
 PRESET_PROVIDERS = ("claude", "codex", "gemini", "aider")
 PROVIDERS = (*PRESET_PROVIDERS, "command", "tune")
 
@@ -183,6 +180,17 @@ def _choice(options: Iterable[str], what: str) -> Callable[[str], str]:
     return parse
 
 
+def _kind(text: str) -> str:
+    """A built-in goal family, else one a loaded plugin declares (asked only then)."""
+    value = text.strip().lower()
+    if value in KINDS:
+        return value
+    from pytest_autoimprove.manager import plugin_families
+
+    declared = tuple(family.kind for family in plugin_families())
+    return _choice((*KINDS, *declared), "kind")(text)
+
+
 def _provider(text: str) -> str:
     value = text.strip().lower()
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", value):
@@ -215,7 +223,7 @@ _SECTIONS: dict[str, dict[str, _Field]] = {
         "timeout": _Field(parse_duration),
         "repeats": _Field(parse_positive_int),
         "min_delta": _Field(parse_min_delta),
-        "kind": _Field(_choice(KINDS, "kind")),
+        "kind": _Field(_kind),
         "frozen": _Field(parse_list, True),
         "golden": _Field(_text),
         "tolerance": _Field(lambda text: abs(_float(text, "tolerance", "like 1e-9"))),

@@ -16,26 +16,20 @@ import hashlib
 import json
 import os
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_autoimprove import __version__, paths
+from pytest_autoimprove.compat import tomllib
 from pytest_autoimprove.errors import GuardError
-from pytest_autoimprove.generators import GUARD_DIR
+from pytest_autoimprove.names import GUARD_DIR, LOCK_PATH
 from pytest_autoimprove.repo import Snapshot
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 if TYPE_CHECKING:
     from pytest_autoimprove.config import ImproveConfig
 
-LOCK_PATH = ".autoimprove/guard.lock"
 LOCK_FORMAT = 1
 #: pytest's configuration: file -> the section that configures pytest (None: the whole file).
 PYTEST_CONFIG: tuple[tuple[str, str | None], ...] = (
@@ -413,7 +407,7 @@ def plugin_patterns(root: Path, config: ImproveConfig | None) -> list[str]:
     Asked only when freezing (the CLI's hook manager: built-ins and the
     ``pytest_autoimprove`` entry points); the answer is recorded in the lock.
     """
-    from pytest_autoimprove.plugins import standalone_manager
+    from pytest_autoimprove.manager import standalone_manager
 
     answers = standalone_manager().hook.pytest_autoimprove_frozen_paths(root=root, config=config)
     return [str(pattern) for answer in answers if answer for pattern in answer]
@@ -606,7 +600,7 @@ def count_guard_tests(root: Path, *, timeout: float = 300.0) -> int:
     """
     import sys as _sys
 
-    from pytest_autoimprove.measure import run_command
+    from pytest_autoimprove.process import run_command
 
     folder = root / GUARD_DIR
     if not folder.is_dir() or not any(folder.rglob("*.py")):

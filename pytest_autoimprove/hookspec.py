@@ -3,7 +3,7 @@
 The specs are registered in pytest's plugin manager (``pytest_addhooks``), so a
 ``conftest.py`` or any ``pytest11`` plugin can implement them with
 ``@pytest.hookimpl``; the standalone ``autoimprove-guard`` CLI builds a manager of
-its own (:mod:`pytest_autoimprove.plugins`) with the same specs, the built-ins and
+its own (:mod:`pytest_autoimprove.manager`) with the same specs, the built-ins and
 the ``pytest_autoimprove`` entry point group. The built-in proposers and generators
 are implementations of these very hooks, so a plugin can add to them or override
 them (``tryfirst=True``).
@@ -20,7 +20,8 @@ import pytest
 if TYPE_CHECKING:
     from pytest_autoimprove.config import ImproveConfig
     from pytest_autoimprove.generators import GenerateRequest, GenerationResult
-    from pytest_autoimprove.journal import ExperimentRecord, RunSummary
+    from pytest_autoimprove.generators.catalog import GoalFamily
+    from pytest_autoimprove.loop.journal import ExperimentRecord, RunSummary
     from pytest_autoimprove.proposers import Proposal, ProposalContext
 
 
@@ -52,6 +53,19 @@ def pytest_autoimprove_generate(request: GenerateRequest) -> GenerationResult | 
     :param request: the repository, the modules in scope and the goal family.
 
     .. versionadded:: 0.1
+    """
+
+
+@pytest.hookspec
+def pytest_autoimprove_goal_families() -> Sequence[GoalFamily]:
+    """Declare goal families (values of ``kind:`` in improve.md) this plugin serves.
+
+    A plugin adds a goal family alone: it returns a
+    :class:`~pytest_autoimprove.GoalFamily` with the risks it guards here, and writes
+    the tests for that kind in :func:`pytest_autoimprove_generate`. improve.md then
+    accepts the kind. Built-in kinds cannot be redeclared.
+
+    .. versionadded:: 0.2
     """
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_autoimprove.errors import UsageError
+from pytest_autoimprove.names import RUNS_DIR, WORKTREES_DIR
 
 #: Folders never walked when the tree is not a git repository.
 _SKIP_DIRS = frozenset(
@@ -169,7 +170,7 @@ class Snapshot:
 # The loop's own worktree (GitPython, imported lazily: only the loop pays for it)
 
 #: Files the loop writes in the user's checkout, kept out of their ``git status``.
-LOOP_EXCLUDES = (".autoimprove/worktrees/", ".autoimprove/runs/")
+LOOP_EXCLUDES = (f"{WORKTREES_DIR}/", f"{RUNS_DIR}/")
 #: Caches that tools leave behind; never a proposal's change.
 _CACHE_PARTS = frozenset(
     {"__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"}

@@ -447,13 +447,45 @@ def test_spec_example_round_trips() -> None:
 
 
 _LINES = st.sampled_from(
-    ["## Check", "## Change", "## Stop", "## Agent", "## Instructions", "## Notes", "# t",
-     "run: python b.py", "goal: lower", "goal: up", "score: x=(\\d+)", "score: (", "score: a",
-     "timeout: 0", "timeout: 1h", "timeout: -1", "repeats: x", "min_delta: 5%", "guard: a",
-     "guard: p=(\\d+) <= baseline * 2", "scope: src/*.py, words here", "budget: 3 weeks",
-     "provider: claud", "provider: command", "command: x", "kind: quality", "```", "",
-     "- run: y", "keep_if_equal: maybe", "target: nan", "frozen: a.py", "timout: 3m",
-     "random prose line", "run:", ":", "x:y"]
+    [
+        "## Check",
+        "## Change",
+        "## Stop",
+        "## Agent",
+        "## Instructions",
+        "## Notes",
+        "# t",
+        "run: python b.py",
+        "goal: lower",
+        "goal: up",
+        "score: x=(\\d+)",
+        "score: (",
+        "score: a",
+        "timeout: 0",
+        "timeout: 1h",
+        "timeout: -1",
+        "repeats: x",
+        "min_delta: 5%",
+        "guard: a",
+        "guard: p=(\\d+) <= baseline * 2",
+        "scope: src/*.py, words here",
+        "budget: 3 weeks",
+        "provider: claud",
+        "provider: command",
+        "command: x",
+        "kind: quality",
+        "```",
+        "",
+        "- run: y",
+        "keep_if_equal: maybe",
+        "target: nan",
+        "frozen: a.py",
+        "timout: 3m",
+        "random prose line",
+        "run:",
+        ":",
+        "x:y",
+    ]
 )
 
 

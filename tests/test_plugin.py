@@ -10,7 +10,7 @@ from pathlib import Path
 import pluggy
 import pytest
 
-from pytest_autoimprove import plugins
+from pytest_autoimprove import manager
 
 GUARD_TEST = """
 import pytest
@@ -175,17 +175,17 @@ def test_standalone_manager_rejects_misspelled_hooks() -> None:
         def pytest_autoimprove_generat(self, request: object) -> None:
             return None
 
-    manager = plugins.standalone_manager()
-    manager.register(Typo(), name="typo")
+    plugin_manager = manager.standalone_manager()
+    plugin_manager.register(Typo(), name="typo")
     with pytest.raises(pluggy.PluginValidationError, match="pytest_autoimprove_generat"):
-        plugins.check_names(manager)
+        manager.check_names(plugin_manager)
 
 
 def test_plugin_module_imports_only_pytest() -> None:
     code = (
         "import sys; import pytest_autoimprove.plugin; "
         "heavy = [m for m in ('git', 'libcst', 'hypothesis', 'pytest_autoimprove.config', "
-        "'pytest_autoimprove.guard', 'pytest_autoimprove.loop') if m in sys.modules]; "
+        "'pytest_autoimprove.guard', 'pytest_autoimprove.loop.run') if m in sys.modules]; "
         "print(heavy)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -2,7 +2,7 @@
 
 Differential tests compare the current code with this copy, so it must keep behaving
 as the original even after the agent edits every module in scope. Each module in scope
-is copied under the package :data:`~pytest_autoimprove.compare.BASELINE_PREFIX`
+is copied under the package :data:`~pytest_autoimprove.runtime.compare.BASELINE_PREFIX`
 (``_autoimprove_baseline.pkg.mod``) and its imports are rewritten with libcst: an
 import of another module in scope points at that module's copy; a relative import of
 a module out of scope becomes absolute (out-of-scope code cannot change during a run).
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import libcst as cst
 
-from pytest_autoimprove.compare import BASELINE_PREFIX
 from pytest_autoimprove.generators import GeneratedFile
+from pytest_autoimprove.runtime.compare import BASELINE_PREFIX
 
 __all__ = ["BASELINE_DIR", "baseline_files", "rewrite_imports"]
 

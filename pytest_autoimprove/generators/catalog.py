@@ -6,15 +6,30 @@ paths, caches and in-place tricks. This module keeps that knowledge as data, so 
 grow without touching the generators, and so each generated test can name (in a comment
 and in its id) the risk it guards.
 
-Add a risk by appending a :class:`Risk` to :data:`RISKS` and naming it in
-:data:`FAMILIES`; a generator that emits a test for it looks it up with :func:`risk`.
+Add a risk by appending a :class:`Risk` to :data:`RISKS` and naming it in a
+:class:`GoalFamily` of :data:`BUILTIN_FAMILIES`; a generator that emits a test for it
+looks it up with :func:`risk`. A plugin adds a whole goal family (a new ``kind:``)
+without touching this file: it returns :class:`GoalFamily` objects, carrying their own
+risks, from the ``pytest_autoimprove_goal_families`` hook (collected by
+:func:`pytest_autoimprove.manager.plugin_families`), and a generator for that kind
+from ``pytest_autoimprove_generate``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["FAMILIES", "RISKS", "TEST_KINDS", "Risk", "risk", "risks_for"]
+__all__ = [
+    "BUILTIN_FAMILIES",
+    "FAMILIES",
+    "RISKS",
+    "TEST_KINDS",
+    "GoalFamily",
+    "Risk",
+    "risk",
+    "risks_for",
+]
 
 
 @dataclass(frozen=True)
@@ -149,39 +164,69 @@ RISKS: tuple[Risk, ...] = (
 
 _BY_ID = {r.id: r for r in RISKS}
 
-#: Goal family -> the risks generated tests must guard for it. Speed and memory agents
-#: make the same kinds of mistakes; ``other`` gets the same conservative set.
 _CODE_RISKS = tuple(
     r.id
     for r in RISKS
     if set(r.test_kinds) & {"baseline", "edge", "differential", "state", "surface"}
 )
+
+
+@dataclass(frozen=True)
+class GoalFamily:
+    """A goal family: a value of ``kind:`` in improve.md and the regressions it invites.
+
+    :param kind: the word users write in ``kind:`` (lower case).
+    :param risks: what its generated tests guard, most likely first.
+    :param description: one line for ``--help`` and error messages.
+    :param needs_python_scope: generation needs Python modules in ``scope``.
+    """
+
+    kind: str
+    risks: tuple[Risk, ...]
+    description: str = ""
+    needs_python_scope: bool = False
+
+
+def _family(kind: str, ids: Sequence[str], description: str, python: bool) -> GoalFamily:
+    return GoalFamily(kind, tuple(_BY_ID[i] for i in ids), description, python)
+
+
+_QUALITY_RISKS = (
+    "holdout-overfit",
+    "golden-read",
+    "golden-embedded",
+    "exact-match-special-case",
+    "changed-output-shape",
+    "duplicate-results",
+    "ignored-limit",
+    "unsorted-results",
+    "invented-labels",
+    "empty-input",
+    "huge-input",
+    "unicode-fast-path",
+    "special-characters",
+)
+_SIZE_RISKS = (
+    "removed-module",
+    "broken-console-script",
+    "dropped-dependency",
+    "removed-data-file",
+    "removed-feature",
+)
+
+#: The goal families this package serves. Speed and memory agents make the same kinds
+#: of mistakes; ``other`` gets the same conservative set.
+BUILTIN_FAMILIES: tuple[GoalFamily, ...] = (
+    _family("speed", _CODE_RISKS, "faster, same behaviour", True),
+    _family("memory", _CODE_RISKS, "less memory, same behaviour", True),
+    _family("quality", _QUALITY_RISKS, "a better score on a golden set, honestly", False),
+    _family("size", _SIZE_RISKS, "smaller, nothing users import or run removed", False),
+    _family("other", _CODE_RISKS, "any other score, same behaviour", True),
+)
+
+#: Goal family -> the ids of the risks generated tests must guard for it (built-ins).
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "speed": _CODE_RISKS,
-    "memory": _CODE_RISKS,
-    "other": _CODE_RISKS,
-    "quality": (
-        "holdout-overfit",
-        "golden-read",
-        "golden-embedded",
-        "exact-match-special-case",
-        "changed-output-shape",
-        "duplicate-results",
-        "ignored-limit",
-        "unsorted-results",
-        "invented-labels",
-        "empty-input",
-        "huge-input",
-        "unicode-fast-path",
-        "special-characters",
-    ),
-    "size": (
-        "removed-module",
-        "broken-console-script",
-        "dropped-dependency",
-        "removed-data-file",
-        "removed-feature",
-    ),
+    family.kind: tuple(r.id for r in family.risks) for family in BUILTIN_FAMILIES
 }
 
 
@@ -191,5 +236,5 @@ def risk(risk_id: str) -> Risk:
 
 
 def risks_for(kind: str) -> tuple[Risk, ...]:
-    """The risks of goal family ``kind`` (empty when the family is not in the catalog)."""
+    """The risks of built-in goal family ``kind`` (empty when it is not built in)."""
     return tuple(_BY_ID[i] for i in FAMILIES.get(kind, ()))

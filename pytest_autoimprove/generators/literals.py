@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from pytest_autoimprove.compare import same
+from pytest_autoimprove.runtime.compare import same
 
 __all__ = ["CALLABLES", "EVAL_BUILTINS", "to_source"]
 

@@ -2,7 +2,7 @@
 
 Presets for ``claude``, ``codex``, ``gemini`` and ``aider`` build the command
 line with the flags each CLI needs to edit files without asking; the prompt is
-program.md (:mod:`pytest_autoimprove.prompt`, the same text ``autoimprove-guard
+program.md (:mod:`pytest_autoimprove.proposers.prompt`, the same text ``autoimprove-guard
 export`` writes). ``command:`` next to a preset replaces the program (``command:
 npx @anthropic-ai/claude-code``); any other command line works as ``provider:
 command``. The agent's whole output is kept in the run folder

@@ -59,8 +59,8 @@ def run_proposer(
     command: str | Sequence[str], context: ProposalContext, name: str
 ) -> tuple[Proposal, str]:
     """Run a proposer program; returns the proposal (failed or not) and its output."""
-    from pytest_autoimprove.measure import run_command
-    from pytest_autoimprove.prompt import description_from
+    from pytest_autoimprove.process import run_command
+    from pytest_autoimprove.proposers.prompt import description_from
 
     prompt_file = write_prompt(context)
     result = run_command(

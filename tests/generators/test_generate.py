@@ -18,7 +18,7 @@ import pytest
 
 from pytest_autoimprove.errors import UsageError
 from pytest_autoimprove.generators import SLOWNESS_ENV, GenerateRequest, GenerationResult
-from pytest_autoimprove.generators.speed import generate, pytest_autoimprove_generate
+from pytest_autoimprove.generators.performance import generate, pytest_autoimprove_generate
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixture_project"

@@ -10,13 +10,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_autoimprove.compare import same
 from pytest_autoimprove.generators import catalog
 from pytest_autoimprove.generators.baseline_copy import baseline_files, rewrite_imports
 from pytest_autoimprove.generators.discover import discover, module_name
 from pytest_autoimprove.generators.literals import to_source
-from pytest_autoimprove.generators.replay import Case, check_sequence, replay, shares_mutable
-from pytest_autoimprove.generators.values import edge_values, infer_kind, parse_annotation
+from pytest_autoimprove.generators.performance.values import (
+    edge_values,
+    infer_kind,
+    parse_annotation,
+)
+from pytest_autoimprove.runtime.compare import same
+from pytest_autoimprove.runtime.replay import Case, check_sequence, replay, shares_mutable
 
 
 def test_catalog_is_consistent() -> None:

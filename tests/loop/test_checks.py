@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_autoimprove.checks import visible_split_in_place
+from pytest_autoimprove.loop.checks import visible_split_in_place
 
 
 def test_the_golden_file_holds_the_visible_split_while_the_benchmark_runs(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_autoimprove.gate import as_pytest_argv, run_gate, snapshot_flag
+from pytest_autoimprove.loop.gate import run_gate, snapshot_flag
+from pytest_autoimprove.process import as_pytest_argv
 
 
 def gate(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from toyrepo import ToyRepo, checkout_state, git, run_loop
 
-from pytest_autoimprove.loop import passthrough_args
+from pytest_autoimprove.loop.run import passthrough_args
 
 
 def test_broken_lock_exits_3(toy: Callable[..., ToyRepo]) -> None:

@@ -161,10 +161,10 @@ def make_repo(
 
 def run_loop(repo: ToyRepo, **options: object) -> tuple[int, str]:
     """The loop in-process with the standalone hook manager; (exit code, output)."""
-    from pytest_autoimprove.console import Console
     from pytest_autoimprove.errors import AutoimproveError
-    from pytest_autoimprove.loop import Loop, LoopOptions
-    from pytest_autoimprove.plugins import standalone_manager
+    from pytest_autoimprove.loop.console import Console
+    from pytest_autoimprove.loop.run import Loop, LoopOptions
+    from pytest_autoimprove.manager import standalone_manager
 
     out = io.StringIO()
     console = Console(out, live=False)

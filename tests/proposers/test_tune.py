@@ -477,9 +477,9 @@ def _real_loop(
 
     from pytest_autoimprove import guard
     from pytest_autoimprove.config import load_config
-    from pytest_autoimprove.console import Console
-    from pytest_autoimprove.loop import Loop, LoopOptions
-    from pytest_autoimprove.plugins import standalone_manager
+    from pytest_autoimprove.loop.console import Console
+    from pytest_autoimprove.loop.run import Loop, LoopOptions
+    from pytest_autoimprove.manager import standalone_manager
 
     root = tmp_path / "repo"
     improve = LOOP_IMPROVE_MD.format(python=sys.executable).replace(
@@ -511,7 +511,7 @@ def _real_loop(
 
 
 def test_the_real_loop_tunes_a_constant_and_reports_it(tmp_path: Path) -> None:
-    from pytest_autoimprove import report
+    from pytest_autoimprove.cli import report
 
     root, code, out, git = _real_loop(
         tmp_path, "WEIGHT = 2.0  # autoimprove: tune\nOTHER = 3\n", "-(knobs.WEIGHT - 8) ** 2", 3
@@ -529,7 +529,7 @@ def test_the_real_loop_tunes_a_constant_and_reports_it(tmp_path: Path) -> None:
 
 
 def test_the_loop_stops_when_the_search_is_exhausted(tmp_path: Path) -> None:
-    from pytest_autoimprove import report
+    from pytest_autoimprove.cli import report
 
     # N = 1 is the optimum and may not go below 1: one step up loses, then nothing is left.
     _, code, out, _ = _real_loop(

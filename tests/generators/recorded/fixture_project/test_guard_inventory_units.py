@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from pytest_autoimprove.generators.replay import (
+from pytest_autoimprove.runtime.replay import (
     Case,
     check_differential,
     check_sequence,

@@ -1,0 +1,484 @@
+"""``autoimprove-guard report [RUN]``: what a run did, for the person who left it running.
+
+A run leaves ``results.tsv`` and ``journal.jsonl`` in ``.autoimprove/runs/<run-id>/``.
+This module reads them back (tolerantly: a run killed mid-write, a hand-edited
+row or a journal from an older version must still give a report), and writes
+next to them:
+
+- ``report.md``: baseline -> best and the change in percent, counts per status,
+  every experiment (status, score, delta, description), and the diff of each kept
+  experiment against the previous kept one (the baseline for the first);
+- ``progress.png``: score per experiment, kept ones marked, the running best as a
+  step line and the baseline dashed. matplotlib is an optional extra (``plot``);
+  without it the report says how to get the picture.
+
+It also prints a compact table in the terminal. It only reads git (diffs through
+:func:`pytest_autoimprove.repo.diff`); it never changes the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import shutil
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pytest_autoimprove.errors import AutoimproveError, ExitCode, UsageError
+from pytest_autoimprove.loop.journal import JOURNAL, RESULTS, STATUSES, Journal
+from pytest_autoimprove.names import RUNS_DIR
+
+REPORT = "report.md"
+PLOT = "progress.png"
+PLOT_HINT = "pip install 'pytest-autoimprove[plot]'"
+#: Lines of one kept diff shown in report.md before it is cut.
+MAX_DIFF_LINES = 400
+
+
+@dataclass(frozen=True)
+class Row:
+    """One experiment as the report shows it."""
+
+    number: int
+    status: str
+    description: str
+    score: float | None = None
+    delta: float | None = None
+    commit: str | None = None
+    reason: str = ""
+
+
+@dataclass
+class RunData:
+    """Everything the report says about one run.
+
+    :param problems: rows or records that could not be read (``results.tsv:4: ...``).
+    """
+
+    run_id: str
+    folder: Path
+    rows: list[Row] = field(default_factory=list)
+    baseline: float | None = None
+    baseline_commit: str | None = None
+    branch: str | None = None
+    stop_reason: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def kept(self) -> list[Row]:
+        return [row for row in self.rows if row.status == "kept" and row.score is not None]
+
+    @property
+    def best(self) -> float | None:
+        kept = self.kept
+        return kept[-1].score if kept else self.baseline
+
+    @property
+    def goal(self) -> str | None:
+        """``higher`` or ``lower``, as far as the kept experiments tell."""
+        for row in self.kept:
+            if row.delta:
+                return "higher" if row.delta > 0 else "lower"
+        return None
+
+    @property
+    def change(self) -> float | None:
+        """Best over baseline as a signed fraction (``0.12``: 12 % higher)."""
+        best = self.best
+        if self.baseline in (None, 0) or best is None:
+            return None
+        assert self.baseline is not None
+        return (best - self.baseline) / abs(self.baseline)
+
+    def counts(self) -> Counter[str]:
+        return Counter(row.status for row in self.rows)
+
+
+# ---------------------------------------------------------------------------
+# Finding and reading a run
+
+
+def run_folders(root: Path) -> list[Path]:
+    """Every run folder under ``root`` with a journal or results, oldest first."""
+    base = root / RUNS_DIR
+    if not base.is_dir():
+        return []
+    return sorted(
+        folder
+        for folder in base.iterdir()
+        if folder.is_dir() and ((folder / RESULTS).is_file() or (folder / JOURNAL).is_file())
+    )
+
+
+def find_run_folder(root: Path, name: str | None) -> Path:
+    """The folder of run ``name`` (``None`` or ``last``: the newest run)."""
+    runs = run_folders(root)
+    if name in (None, "last"):
+        if not runs:
+            raise UsageError(f"{RUNS_DIR}: no runs yet; start one with `pytest --autoimprove`")
+        return runs[-1]
+    for folder in runs:
+        if folder.name == name:
+            return folder
+    known = ", ".join(folder.name for folder in runs[-5:]) or "none yet"
+    raise UsageError(f"{RUNS_DIR}/{name}: no such run; name one of: {known} (or omit RUN)")
+
+
+def load_run(folder: Path) -> RunData:
+    """The run in ``folder``: journal records first, results.tsv rows where they are missing."""
+    data = RunData(run_id=folder.name, folder=folder)
+    from_tsv = _read_results(folder / RESULTS, data)
+    from_journal = _read_journal(folder, data)
+    by_number = {row.number: row for row in from_tsv}
+    for row in from_journal:
+        old = by_number.get(row.number)
+        # The journal has full commits and reasons; results.tsv is derived from it.
+        by_number[row.number] = (
+            row if old is None else replace(row, commit=row.commit or old.commit)
+        )
+    data.rows = [by_number[number] for number in sorted(by_number)]
+    return data
+
+
+def _read_results(path: Path, data: RunData) -> list[Row]:
+    if not path.is_file():
+        return []
+    rows: list[Row] = []
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for index, line in enumerate(lines, start=1):
+        if not line.strip() or (index == 1 and line.split("\t", 1)[0] == "experiment"):
+            continue
+        cells = line.split("\t")
+        where = f"{RESULTS}:{index}"
+        if len(cells) < 5:
+            data.problems.append(f"{where}: {len(cells)} columns, expected 6; row skipped")
+            continue
+        number_text, commit, score_text, delta_text, status = (c.strip() for c in cells[:5])
+        description = "\t".join(cells[5:]).strip()
+        try:
+            score = _number(score_text)
+            delta = _number(delta_text)
+        except ValueError:
+            data.problems.append(f"{where}: score or delta is not a number; row skipped")
+            continue
+        if status == "baseline" or number_text in ("0", "baseline"):
+            data.baseline = data.baseline if score is None else score
+            data.baseline_commit = commit or data.baseline_commit
+            continue
+        try:
+            number = int(number_text)
+        except ValueError:
+            data.problems.append(f"{where}: experiment {number_text!r} is not a number; skipped")
+            continue
+        rows.append(Row(number, status or "?", description, score, delta, commit or None))
+    return rows
+
+
+def _read_journal(folder: Path, data: RunData) -> list[Row]:
+    rows: list[Row] = []
+    for event in Journal(folder).events():
+        kind = event.get("event")
+        try:
+            if kind == "start":
+                data.branch = _text(event.get("branch")) or data.branch
+                data.baseline_commit = data.baseline_commit or _text(event.get("base_commit"))
+            elif kind == "baseline":
+                data.baseline = _number(event.get("score"))
+                data.baseline_commit = _text(event.get("commit")) or data.baseline_commit
+            elif kind == "experiment":
+                record = event.get("record")
+                if not isinstance(record, dict):
+                    raise ValueError("no record")
+                rows.append(
+                    Row(
+                        number=int(record["number"]),
+                        status=str(record.get("status", "?")),
+                        description=str(record.get("description", "")),
+                        score=_number(record.get("score")),
+                        delta=_number(record.get("delta")),
+                        commit=_text(record.get("commit")),
+                        reason=str(record.get("reason", "")),
+                    )
+                )
+            elif kind == "stop":
+                data.stop_reason = _text(event.get("reason"))
+            elif kind == "resume":
+                data.stop_reason = None
+        except (KeyError, TypeError, ValueError):
+            data.problems.append(f"{JOURNAL}: unreadable {kind} record skipped")
+    return rows
+
+
+def _number(value: Any) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("not a number")
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+# ---------------------------------------------------------------------------
+# Kept diffs
+
+
+def kept_diffs(root: Path, data: RunData) -> list[tuple[Row, str]]:
+    """Each kept experiment with its diff against the previous kept commit."""
+    from pytest_autoimprove import repo
+
+    out: list[tuple[Row, str]] = []
+    previous = data.baseline_commit
+    for row in data.kept:
+        if not row.commit:
+            out.append((row, "(no commit recorded)"))
+            continue
+        if previous is None:
+            out.append((row, "(no baseline commit recorded)"))
+        else:
+            try:
+                out.append((row, repo.diff(root, previous, row.commit)))
+            except AutoimproveError as exc:
+                out.append((row, f"(diff unavailable: {exc})"))
+        previous = row.commit
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Rendering
+
+
+def _fmt(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return ""
+    return f"{value:+.6g}" if signed else f"{value:.6g}"
+
+
+def headline(data: RunData) -> str:
+    """``baseline 0.5 -> best 0.62 (+24.00%)``, or why there is no score yet."""
+    if data.baseline is None:
+        return "no baseline score recorded"
+    best = data.best
+    change = data.change
+    pct = "" if change is None else f" ({change:+.2%}"
+    pct += "" if not pct else (f", goal: {data.goal})" if data.goal else ")")
+    return f"baseline {_fmt(data.baseline)} -> best {_fmt(best)}{pct}"
+
+
+def count_line(data: RunData) -> str:
+    counts = data.counts()
+    known = [s for s in STATUSES if counts.get(s)]
+    other = sorted(s for s in counts if s not in STATUSES)
+    parts = ", ".join(f"{counts[s]} {s}" for s in (*known, *other))
+    total = len(data.rows)
+    return f"{total} experiment{'s' if total != 1 else ''}" + (f": {parts}" if parts else "")
+
+
+def render_markdown(
+    data: RunData, diffs: Sequence[tuple[Row, str]], plot: str | None, plot_note: str = ""
+) -> str:
+    """report.md: summary, picture (or how to get it), table, kept diffs, problems."""
+    out = [f"# autoimprove run {data.run_id}", ""]
+    out.append(f"- score: {headline(data)}")
+    out.append(f"- {count_line(data)}")
+    if data.branch:
+        best = data.kept[-1].commit if data.kept else None
+        suffix = f" (best commit `{best[:12]}`)" if best else " (nothing kept)"
+        out.append(f"- branch: `{data.branch}`{suffix}")
+    if data.stop_reason:
+        out.append(f"- stopped: {data.stop_reason}")
+    out.append("")
+    if plot:
+        out += [f"![score per experiment]({plot})", ""]
+    elif plot_note:
+        out += [plot_note, ""]
+    out += ["## Experiments", ""]
+    if not data.rows:
+        out += ["No experiments recorded yet.", ""]
+    else:
+        out += [
+            "| # | status | score | delta | description |",
+            "| ---: | --- | ---: | ---: | --- |",
+        ]
+        if data.baseline is not None:
+            out.append(f"| 0 | baseline | {_fmt(data.baseline)} |  |  |")
+        for row in data.rows:
+            description = row.description + (f" ({row.reason})" if row.reason else "")
+            out.append(
+                f"| {row.number} | {row.status} | {_fmt(row.score)} | "
+                f"{_fmt(row.delta, signed=True)} | {_cell(description)} |"
+            )
+        out.append("")
+    if diffs:
+        out += ["## Kept changes", ""]
+        for row, diff in diffs:
+            score = f"score {_fmt(row.score)}" + (
+                f", {_fmt(row.delta, signed=True)}" if row.delta is not None else ""
+            )
+            out += [f"### {row.number}: {row.description} ({score})", ""]
+            body = _cut(diff).rstrip("\n")
+            fence = "`" * max(3, _longest_backtick_run(body) + 1)
+            out += [f"{fence}diff", body, fence, ""]
+    if data.problems:
+        out += ["## Skipped while reading", ""]
+        out += [f"- {problem}" for problem in data.problems]
+        out.append("")
+    return "\n".join(out)
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _cut(diff: str) -> str:
+    lines = diff.splitlines()
+    if len(lines) <= MAX_DIFF_LINES:
+        return diff
+    rest = len(lines) - MAX_DIFF_LINES
+    return "\n".join([*lines[:MAX_DIFF_LINES], f"... ({rest} more lines; see `git diff`)"])
+
+
+def render_table(data: RunData, width: int | None = None) -> str:
+    """The compact terminal view: one line per experiment, cut to the terminal width."""
+    width = width or shutil.get_terminal_size((100, 24)).columns
+    lines = [f"run {data.run_id}: {headline(data)}", count_line(data)]
+    if not data.rows:
+        return "\n".join(lines)
+    numbers = max(len(str(row.number)) for row in data.rows)
+    statuses = max(len("baseline"), *(len(row.status) for row in data.rows))
+    header = f"{'#':>{numbers}}  {'status':<{statuses}}  {'score':>10}  {'delta':>10}  description"
+    lines.append(header)
+    rows: Iterable[tuple[str, str, str, str, str]] = [
+        ("0", "baseline", _fmt(data.baseline), "", ""),
+        *(
+            (str(r.number), r.status, _fmt(r.score), _fmt(r.delta, True), r.description)
+            for r in data.rows
+        ),
+    ]
+    for number, status, score, delta, description in rows:
+        line = f"{number:>{numbers}}  {status:<{statuses}}  {score:>10}  {delta:>10}  "
+        room = max(10, width - len(line))
+        text = " ".join(description.split())
+        lines.append((line + (text if len(text) <= room else text[: room - 3] + "...")).rstrip())
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# The picture
+
+
+def write_plot(data: RunData, path: Path) -> bool:
+    """progress.png; ``False`` (and nothing written) when matplotlib is not installed."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        return False
+    figure = Figure(figsize=(9, 4.8), dpi=110)
+    axes = figure.add_subplot()
+    measured = [row for row in data.rows if row.score is not None]
+    others = [row for row in measured if row.status != "kept"]
+    kept = [row for row in measured if row.status == "kept"]
+    axes.scatter(
+        [r.number for r in others],
+        [score for r in others if (score := r.score) is not None],
+        s=22,
+        facecolors="none",
+        edgecolors="#888888",
+        label="discarded / other",
+    )
+    kept_scores = [score for r in kept if (score := r.score) is not None]
+    axes.scatter([r.number for r in kept], kept_scores, s=40, color="#1a9850", label="kept")
+    for row, score in zip(kept, kept_scores, strict=True):
+        # A person reading the picture wants to know what each step up was.
+        label = row.description if len(row.description) <= 32 else row.description[:31] + "…"
+        axes.annotate(
+            label,
+            (row.number, score),
+            textcoords="offset points",
+            xytext=(4, -12),
+            fontsize=7,
+            color="#1a9850",
+        )
+    if data.baseline is not None:
+        axes.axhline(data.baseline, linestyle="--", color="#555555", linewidth=1, label="baseline")
+        last = max((row.number for row in data.rows), default=0)
+        steps_x, steps_y = [0], [data.baseline]
+        for row in kept:
+            steps_x.append(row.number)
+            steps_y.append(row.score if row.score is not None else steps_y[-1])
+        steps_x.append(last)
+        steps_y.append(steps_y[-1])
+        axes.step(steps_x, steps_y, where="post", color="#1a9850", linewidth=1.5, label="best")
+    axes.set_xlabel("experiment")
+    axes.set_ylabel("score")
+    axes.set_title(f"autoimprove run {data.run_id}: {headline(data)}", fontsize=10)
+    axes.grid(True, alpha=0.3)
+    axes.legend(loc="best", fontsize=8)
+    figure.tight_layout()
+    figure.savefig(str(path))
+    return True
+
+
+# ---------------------------------------------------------------------------
+# The command
+
+
+def build(root: Path, name: str | None) -> tuple[RunData, Path, bool]:
+    """Write report.md (and progress.png when possible) for run ``name``.
+
+    Returns the run, the report's path and whether the picture was written.
+    """
+    folder = find_run_folder(root, name)
+    data = load_run(folder)
+    plotted = bool(data.rows) and write_plot(data, folder / PLOT)
+    note = f"(no progress.png: `{PLOT_HINT}` to get the picture)" if data.rows else ""
+    report = folder / REPORT
+    text = render_markdown(data, kept_diffs(root, data), PLOT if plotted else None, note)
+    report.write_text(text + "\n", encoding="utf-8")
+    return data, report, plotted
+
+
+HELP = "report.md and progress.png of a run; a table in the terminal"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "examples:\n"
+        "  autoimprove-guard report                        # the last run\n"
+        "  autoimprove-guard report 20261127-214501-ab12   # a named run\n"
+        "progress.png needs matplotlib: pip install 'pytest-autoimprove[plot]'"
+    )
+    parser.add_argument(
+        "run_id",
+        nargs="?",
+        default=None,
+        metavar="RUN",
+        help="the run id (a folder name in .autoimprove/runs/; default: the last run)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from pytest_autoimprove.cli.context import repo_root
+
+    root = repo_root(args)
+    data, report, plotted = build(root, getattr(args, "run_id", None))
+    print(render_table(data))
+    print(f"wrote {report}")
+    if plotted:
+        print(f"wrote {report.parent / PLOT}")
+    elif data.rows:
+        print(f"no progress.png: {PLOT_HINT} to get the picture")
+    for problem in data.problems:
+        print(f"skipped: {problem}")
+    return int(ExitCode.OK)

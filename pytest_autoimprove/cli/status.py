@@ -1,0 +1,61 @@
+"""``autoimprove-guard status``: the lock, the guardrails and the runs at a glance."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pytest_autoimprove.cli.context import PROG, examples, load, repo_root
+from pytest_autoimprove.errors import AutoimproveError, ExitCode
+
+HELP = "show the lock, the guardrails and the runs at a glance"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = examples(f"{PROG} status")
+
+
+def run(args: argparse.Namespace) -> int:
+    from pytest_autoimprove import guard
+    from pytest_autoimprove.names import GUARD_DIR
+
+    root = repo_root(args)
+    print(f"repository: {root}")
+    try:
+        config = load(args, required=False)
+    except AutoimproveError as exc:
+        config = None
+        print(f"improve.md: {exc}")
+    else:
+        if config is None:
+            print("improve.md: none (run `autoimprove-guard init`)")
+        else:
+            check = config.check
+            scope = ", ".join(config.change.scope) or "anything not frozen"
+            print(
+                f"improve.md: {config.name}: {check.goal} {check.kind} score from "
+                f"`{check.run}`; scope {scope}; provider {config.agent.provider}"
+            )
+    guard_files = (
+        sorted((root / GUARD_DIR).rglob("test_*.py")) if (root / GUARD_DIR).is_dir() else []
+    )
+    print(f"guardrails: {len(guard_files)} test files in {GUARD_DIR}/")
+    try:
+        print(guard.verify(root, config).render().splitlines()[0])
+    except AutoimproveError as exc:
+        print(f"guard lock: {exc}")
+    runs = root / ".autoimprove" / "runs"
+    names = sorted(p.name for p in runs.iterdir() if p.is_dir()) if runs.is_dir() else []
+    print(f"runs: {len(names)}" + (f" (last: {names[-1]})" if names else ""))
+    for name in names[-5:]:
+        print(f"  {name}: {_run_line(runs / name)}")
+    return ExitCode.OK
+
+
+def _run_line(folder: Path) -> str:
+    results = folder / "results.tsv"
+    if not results.is_file():
+        return "no results yet"
+    rows = [line.split("\t") for line in results.read_text(encoding="utf-8").splitlines()[1:]]
+    kept = sum(1 for row in rows if len(row) > 4 and row[4] == "kept")
+    return f"{len(rows)} experiments, {kept} kept"

@@ -1,0 +1,589 @@
+"""The built-in guardrail generator for performance goals: ``speed``, ``memory``, ``other``.
+
+An agent chasing speed or allocations tends to break the same things (see
+:mod:`~pytest_autoimprove.generators.catalog`). This generator writes, per module in
+scope, tests that use the baseline code itself as the oracle; an excerpt::
+
+    TO_CENTS_RECORDED = [
+        Case('real-0', args=(1.25,), returns=125),
+        Case('real-3', args=(float("nan"),), raises='builtins.ValueError'),
+    ]
+
+    # risk changed-behaviour: any other change of output on inputs the project really uses
+    # risk argument-mutation: an argument is mutated in place to save a copy
+    @pytest.mark.autoimprove_guard
+    @pytest.mark.parametrize("case", TO_CENTS_RECORDED, ids=lambda case: case.id)
+    def test_to_cents_recorded(case: Case) -> None:
+        replay(current, "to_cents", "function", case, tolerance=TOLERANCE)
+
+How:
+
+1. discover public functions, methods and constructors with libcst (:mod:`.discover`);
+2. record the arguments the project's own tests pass to them (:mod:`.tracer`);
+3. plan candidate calls: real ones, inferred ones, edge values per type (:mod:`.plan`);
+4. probe the baseline on them in a subprocess (:mod:`.probe`): outputs, exception types,
+   argument states, freshness; unexpected crashes on valid edge inputs become findings;
+5. render one test file per module plus the frozen baseline copy (:mod:`.render`,
+   :mod:`.baseline_copy`);
+6. verify: run the generated tests on the untouched baseline (:mod:`.verify`) and drop
+   whatever fails, flickers across hash seeds or is slow, so nothing flaky is frozen.
+
+``time_budget`` bounds the whole generation: tracing, probing and verification each get
+a share and stop at their deadline with what they have (fewer real inputs, fewer
+probed cases, fewer verified tests), and what was not verified is never written.
+
+:func:`generate` is the plain entry point; :func:`pytest_autoimprove_generate` is the
+hook implementation the plugin manager calls.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import shlex
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_autoimprove.errors import UsageError
+from pytest_autoimprove.generators import (
+    Finding,
+    GeneratedFile,
+    GenerateRequest,
+    GenerationResult,
+)
+from pytest_autoimprove.generators.baseline_copy import baseline_files
+from pytest_autoimprove.generators.discover import ModuleInfo, discover
+from pytest_autoimprove.generators.performance.plan import (
+    Candidate,
+    TargetCandidates,
+    discovered_kinds,
+    plan_module,
+)
+from pytest_autoimprove.generators.performance.render import (
+    CaseText,
+    ModulePlan,
+    TargetPlan,
+    render_module,
+)
+from pytest_autoimprove.generators.performance.tracer import TracedCall, run_tracer
+from pytest_autoimprove.generators.performance.values import Kind, parse_annotation
+from pytest_autoimprove.generators.performance.verify import verify_plans
+from pytest_autoimprove.process import python_path, run_command
+
+__all__ = ["FAMILIES", "generate", "pytest_autoimprove_generate"]
+
+#: The goal families this generator serves.
+FAMILIES = ("speed", "memory", "other")
+NAME = "speed"
+#: Shares of ``time_budget`` by which tracing and probing must be done (the rest,
+#: up to :data:`VERIFY_END`, is verification's; the remainder is slack for rendering).
+TRACE_END = 0.25
+PROBE_END = 0.6
+VERIFY_END = 0.95
+#: Seconds a probe or verification subprocess gets beyond its deadline before it is
+#: killed (interpreter start and imports; the probe stops itself at the deadline).
+GRACE = 10.0
+#: Crashes on these edge values are dropped, not reported: most code never meant to
+#: handle NaN, infinities or astronomically large inputs, and saying so is noise.
+_NO_FINDING_RISKS = {"nan-and-infinity", "huge-input"}
+#: Edge inputs of these risks are ordinary values in a new arrangement (a mixed list,
+#: a reordered one): an exception there is the contract, frozen like any other.
+_ORDINARY_RISKS = {"changed-behaviour", "hash-order-output"}
+_DROP_STATUSES = {
+    "timeout",
+    "nondeterministic",
+    "unloadable",
+    "unpicklable",
+    "probe-error",
+    "no-instance",
+    "slow",
+    "too-large",
+}
+
+
+@pytest.hookimpl
+def pytest_autoimprove_generate(request: GenerateRequest) -> GenerationResult | None:
+    """Hook implementation: guardrails for speed, memory and other goals."""
+    if request.kind not in FAMILIES:
+        return None
+    return generate(request)
+
+
+@dataclass
+class _Stats:
+    dropped: int = 0
+    kept: int = 0
+
+
+def generate(
+    request: GenerateRequest, *, trace: bool = True, verify: bool = True
+) -> GenerationResult:
+    """Write guardrail tests for every module of ``request`` (files are returned, not written).
+
+    :param trace: record real inputs by running the project's tests (off in some tests).
+    :param verify: run the generated tests on the baseline and drop what fails.
+    """
+    started = time.monotonic()
+    budget = max(1.0, request.time_budget)
+    root = request.root.resolve()
+    notes: list[str] = []
+    infos: list[ModuleInfo] = []
+    for path in request.modules:
+        if not (root / path).is_file():
+            raise UsageError(
+                f"{Path(path).as_posix()}: no such file in scope; fix the scope in improve.md"
+            )
+        try:
+            infos.append(discover(root, Path(path)))
+        except Exception as error:  # noqa: BLE001 - libcst parse errors: note and go on
+            notes.append(
+                f"{Path(path).as_posix()}: not parsed ({type(error).__name__}); no guardrails"
+            )
+    infos = [i for i in infos if i.name]
+    traced: dict[str, dict[str, list[TracedCall]]] = {}
+    if trace and infos:
+        traced, note = _trace(request, root, infos, started + budget * TRACE_END)
+        if note:
+            notes.append(note)
+    planned = {info.name: plan_module(info, traced.get(info.name, {})) for info in infos}
+    # Exceptions raised on purpose anywhere in scope are expected everywhere in scope:
+    # a function calling a validating helper passes the helper's errors on.
+    expected = frozenset().union(*(i.expected_exceptions for i in infos)) if infos else frozenset()
+    probe_end = started + budget * PROBE_END
+    # Discovery needs a second round: leave it a third of the probing time.
+    first_end = probe_end - (probe_end - time.monotonic()) / 3
+    probed = _probe(root, infos, planned, first_end)
+    forced = _discoveries(planned, probed)
+    if forced:
+        # Second round: re-plan and re-probe only the targets whose unknown parameters
+        # were discovered.
+        again = [i for i in infos if i.name in forced]
+        subset: dict[str, list[TargetCandidates]] = {}
+        for info in again:
+            planned[info.name] = plan_module(
+                info, traced.get(info.name, {}), forced=forced[info.name]
+            )
+            subset[info.name] = [
+                tc for tc in planned[info.name] if tc.target.qualname in forced[info.name]
+            ]
+        reprobed = _probe(root, again, subset, probe_end)
+        _merge_probes(probed, reprobed, forced)
+    if probed.get("stopped"):
+        notes.append("probing reached its share of the time budget; fewer cases recorded")
+    findings: list[Finding] = []
+    plans: list[ModulePlan] = []
+    for info in infos:
+        record = probed["modules"].get(info.name, {})
+        if record.get("error"):
+            notes.append(
+                f"{info.path.as_posix()}: import failed ({record['error']}); no guardrails"
+            )
+            continue
+        plan, module_findings = _module_plan(request, info, planned[info.name], record, expected)
+        findings.extend(module_findings)
+        plans.append(plan)
+    copy_files = baseline_files(root, request.output_dir, [(i.path, i.name) for i in infos])
+    if verify and plans:
+        notes.extend(
+            verify_plans(
+                plans,
+                lambda: _files(plans, copy_files),
+                output_dir=request.output_dir,
+                env=_verify_env(root, infos),
+                deadline=started + budget * VERIFY_END,
+                max_examples=request.max_examples,
+                runner=_run,
+            )
+        )
+    files = _files(plans, copy_files)
+    elapsed = time.monotonic() - started
+    n_tests = sum(
+        len([c for c in [*t.recorded, *t.edge] if c.id not in t.dropped])
+        for p in plans
+        for t in p.targets
+    )
+    notes.append(f"{len(plans)} module(s), {n_tests} recorded cases, generated in {elapsed:.1f}s")
+    return GenerationResult(NAME, tuple(files), tuple(findings), tuple(notes))
+
+
+def _verify_env(root: Path, infos: Sequence[ModuleInfo]) -> dict[str, str]:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env["PYTHONPATH"] = python_path(_sys_path(root, infos))
+    env.pop("PYTEST_ADDOPTS", None)
+    return env
+
+
+def _merge_probes(
+    probed: dict[str, Any], again: dict[str, Any], forced: dict[str, dict[str, dict[str, Kind]]]
+) -> None:
+    """Replace the first round's records of re-probed targets with the second round's."""
+    for module, record in again["modules"].items():
+        old = probed["modules"].setdefault(module, {"cases": [], "surface": {}, "error": None})
+        if record.get("error"):
+            old["error"] = record["error"]
+            continue
+        redone = set(forced.get(module, {}))
+        old["cases"] = [
+            c for c in old.get("cases", []) if c["qualname"] not in redone
+        ] + record.get("cases", [])
+    probed["stopped"] = bool(probed.get("stopped") or again.get("stopped"))
+
+
+# --- tracing --------------------------------------------------------------------------
+
+
+def _test_command(request: GenerateRequest) -> list[str]:
+    config = request.config
+    check = getattr(config, "check", None)
+    text = getattr(check, "test", None)
+    if isinstance(text, str) and text.strip():
+        words = shlex.split(text)
+        if words and words[0] in ("pytest", "py.test"):
+            return [sys.executable, "-m", "pytest", *words[1:]]
+        return words
+    return [sys.executable, "-m", "pytest", "-q"]
+
+
+def _trace(
+    request: GenerateRequest, root: Path, infos: Sequence[ModuleInfo], deadline: float
+) -> tuple[dict[str, dict[str, list[TracedCall]]], str | None]:
+    files = {str((root / i.path).resolve()): i.name for i in infos}
+    targets = {i.name: {t.qualname: t.kind for t in i.targets} for i in infos}
+    return run_tracer(
+        root,
+        _test_command(request),
+        files,
+        targets,
+        timeout=max(2.0, deadline - time.monotonic()),
+        ignore=[request.output_dir.as_posix()],
+    )
+
+
+# --- probing --------------------------------------------------------------------------
+
+
+def _discoveries(
+    planned: dict[str, list[TargetCandidates]], probed: dict[str, Any]
+) -> dict[str, dict[str, dict[str, Kind]]]:
+    """``module -> qualname -> param -> kind`` for parameters discovery could type."""
+    out: dict[str, dict[str, dict[str, Kind]]] = {}
+    for module, plans in planned.items():
+        record = probed["modules"].get(module, {})
+        ok = {
+            (r["qualname"], r["id"])
+            for r in record.get("cases", [])
+            if r.get("status") == "ok" and str(r.get("id", "")).startswith("discover-")
+        }
+        for tc in plans:
+            ids = {cid for q, cid in ok if q == tc.target.qualname}
+            kinds = discovered_kinds(tc, ids)
+            if kinds:
+                out.setdefault(module, {})[tc.target.qualname] = kinds
+    return out
+
+
+def _sys_path(root: Path, infos: Sequence[ModuleInfo]) -> list[str]:
+    return list(dict.fromkeys(str((root / i.import_root).resolve()) for i in infos))
+
+
+#: Probe order: ordinary inputs of every target first, then edges, then random ones,
+#: so a probe cut short by the budget still has each target's most useful cases.
+_TIERS = {"real": 0, "sample": 0, "discovery": 0, "base": 0, "edge": 1, "random": 2}
+
+
+def _probe(
+    root: Path,
+    infos: Sequence[ModuleInfo],
+    planned: dict[str, list[TargetCandidates]],
+    deadline: float,
+) -> dict[str, Any]:
+    budget = max(1.0, deadline - time.monotonic())
+    payload = {
+        "sys_path": _sys_path(root, infos),
+        "call_timeout": 1.5,
+        "budget": budget,
+        "modules": [
+            {
+                "name": info.name,
+                "surface_names": [t.qualname for t in info.targets],
+                "cases": [
+                    {
+                        "id": c.id,
+                        "qualname": tc.target.qualname,
+                        "kind": tc.target.kind,
+                        "payload": c.payload,
+                        "tier": _TIERS.get(c.origin, 1),
+                    }
+                    for tc in planned.get(info.name, [])
+                    for c in tc.candidates
+                ],
+            }
+            for info in infos
+        ],
+    }
+    with tempfile.TemporaryDirectory(prefix="autoimprove-probe-") as tmp:
+        inp, out = Path(tmp) / "in.pickle", Path(tmp) / "out.pickle"
+        inp.write_bytes(pickle.dumps(payload, protocol=4))
+        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+        code, tail = _run(
+            [
+                sys.executable,
+                "-m",
+                "pytest_autoimprove.generators.performance.probe",
+                str(inp),
+                str(out),
+            ],
+            cwd=root,
+            env=env,
+            timeout=budget + GRACE,
+        )
+        if not out.exists():
+            return {
+                "modules": {
+                    i.name: {"error": f"the probe failed (exit {code}): {tail}"} for i in infos
+                }
+            }
+        result: dict[str, Any] = pickle.loads(out.read_bytes())  # noqa: S301 - our probe's output
+        return result
+
+
+def _run(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> tuple[int, str]:
+    """(exit code, output tail) of ``argv`` run by :func:`~pytest_autoimprove.process.run_command`.
+
+    A timeout reads as exit -9, the way the verifier expects a killed run.
+    """
+    result = run_command(argv, cwd=cwd, env=env, timeout=timeout)
+    return (-9 if result.returncode is None else result.returncode), result.output[-2000:]
+
+
+# --- turning probe records into plans and findings -------------------------------------
+
+
+def _case_source(cid: str, sources: dict[str, str], raised: str | None, fresh: bool) -> str:
+    parts = [repr(cid), f"args={sources['args']}"]
+    if sources["kwargs"] != "{}":
+        parts.append(f"kwargs={sources['kwargs']}")
+    if sources["ctor"] != "None":
+        parts.append(f"ctor={sources['ctor']}")
+    if raised is not None:
+        parts.append(f"raises={raised!r}")
+    elif sources["returns"] != "None":
+        parts.append(f"returns={sources['returns']}")
+    if sources["args_after"] != "None":
+        parts.append(f"args_after={sources['args_after']}")
+    if sources["state"] != "None":
+        parts.append(f"state={sources['state']}")
+    if fresh:
+        parts.append("fresh=True")
+    return f"Case({', '.join(parts)})"
+
+
+def _raised_name(record: dict[str, Any]) -> str | None:
+    message = record.get("message")
+    if record.get("status") != "raised" or not message:
+        return None
+    return str(message).split(":", 1)[0]
+
+
+#: Exceptions that say the input was beyond the machine, not how the code behaves.
+_RESOURCE_ERRORS = {"MemoryError", "RecursionError", "OverflowError"}
+#: ``'str' object is not callable``, ``unsupported operand type(s) for +: 'int' and
+#: 'str'``: the type names a TypeError or AttributeError message quotes.
+_QUOTED_TYPE = re.compile(r"'(\w+)'")
+
+
+def _is_finding(
+    tc: TargetCandidates,
+    cand: Candidate,
+    res: dict[str, Any],
+    base: dict[str, Any] | None,
+) -> bool:
+    """Is this crash of the baseline on an edge input a near-certain bug?
+
+    Only when the input is valid for the parameter's inferred type and the exception
+    comes from the function's own logic, not from the input being of the wrong kind:
+
+    - the base call (every parameter at an ordinary value) works, so the other
+      parameters' values are ones the function takes;
+    - the parameter's type rests on evidence (annotation, default, recorded values, a
+      docstring, a call in the body), or the base call proved the function takes a
+      value of that type there;
+    - None counts only where the code says None is fine: a None default or an
+      ``Optional`` annotation;
+    - a TypeError or AttributeError quoting the type of a value passed in is a type
+      confusion (``'str' object is not callable``), not a bug;
+    - a ValueError (the code or a builtin rejecting a value, ``int('')``) or a leaked
+      StopIteration (``next(iter(seq))``, a common "first item" contract) never counts,
+      nor do resource errors; another module's exception (a codec or parser rejecting
+      data, ``zlib.error``) counts only on special characters, where it is text passed
+      unescaped to an engine (``sqlite3.OperationalError``).
+    """
+    if cand.origin != "edge" or cand.risk in _NO_FINDING_RISKS or not cand.param:
+        return False
+    if base is None or base.get("status") != "ok":
+        return False
+    param = next((p for p in tc.target.params if p.name == cand.param), None)
+    kind = tc.kinds.get(cand.param)
+    if param is None or kind is None:
+        return False
+    mro = set(res.get("raises_mro", []))
+    if mro & _RESOURCE_ERRORS:
+        return False
+    none_edge = cand.risk == "dropped-none-check"
+    if none_edge:
+        annotated_optional = (
+            param.annotation is not None and parse_annotation(param.annotation).optional
+        )
+        if not (param.default == "None" or annotated_optional):
+            return False
+    elif not (kind.confident or param.default is None):
+        # A guessed type on a parameter the base call left at its default: nothing
+        # shows the function takes a value of that type there.
+        return False
+    message = str(res.get("message", "")).partition(": ")[2]
+    quoted = set(_QUOTED_TYPE.findall(message))
+    if mro & {"TypeError", "AttributeError"} and not none_edge and quoted & cand.types:
+        return False
+    if "ValueError" in mro and "UnicodeError" not in mro:
+        return False
+    if "StopIteration" in mro:
+        return False
+    return cand.risk == "special-characters" or str(res.get("message", "")).startswith("builtins.")
+
+
+def _module_plan(
+    request: GenerateRequest,
+    info: ModuleInfo,
+    candidates: list[TargetCandidates],
+    record: dict[str, Any],
+    expected_in_scope: frozenset[str],
+) -> tuple[ModulePlan, list[Finding]]:
+    results = {(r["qualname"], r["id"]): r for r in record.get("cases", [])}
+    findings: list[Finding] = []
+    seen_findings: set[tuple[str, str]] = set()
+    expected = set(info.expected_exceptions) | set(expected_in_scope)
+    targets: list[TargetPlan] = []
+    data: dict[str, bytes] = {}
+    ctor_sources: dict[str, list[str]] = {}
+    for tc in candidates:
+        t = tc.target
+        key: str
+        tp = TargetPlan(
+            t.qualname,
+            t.kind,
+            t.line,
+            positional=[p.name for p in t.params if p.kind == "positional" and p.default is None],
+        )
+        for cand in tc.candidates:
+            res = results.get((t.qualname, cand.id))
+            if cand.group in ("discovery", "base") or res is None:
+                continue
+            if res.get("status") in _DROP_STATUSES:
+                continue
+            raised = _raised_name(res)
+            if raised is not None:
+                on_purpose = bool(set(res.get("raises_mro", [])) & expected)
+                # Real inputs raise what the project's tests expect; ordinary inputs of
+                # a type the baseline is known to take raise its contract (KeyError for
+                # an unknown key): both are frozen. Elsewhere an unexpected exception
+                # is a finding (a valid edge input) or a guess outside the domain.
+                ordinary = cand.valid and (
+                    cand.origin in ("real", "sample", "random") or cand.risk in _ORDINARY_RISKS
+                )
+                if not ordinary and not on_purpose:
+                    if _is_finding(tc, cand, res, results.get((t.qualname, tc.base_id or ""))):
+                        finding_key = (t.qualname, raised)
+                        if finding_key not in seen_findings:
+                            seen_findings.add(finding_key)
+                            findings.append(
+                                Finding(
+                                    info.path,
+                                    t.line,
+                                    t.qualname,
+                                    f"the baseline raises {res['message']} on edge input {cand.id} "
+                                    f"(risk {cand.risk}); not frozen as expected behaviour",
+                                )
+                            )
+                    continue
+            sources = res.get("sources")
+            if sources is not None:
+                text = CaseText(
+                    cand.id, _case_source(cand.id, sources, raised, bool(res.get("fresh"))), None
+                )
+                if t.kind == "constructor" and raised is None:
+                    ctor_sources.setdefault(t.qualname, []).append(
+                        f"({sources['args']}, {sources['kwargs']})"
+                    )
+            else:
+                key = f"{t.qualname}/{cand.id}"
+                data[key] = res["pickle"]
+                text = CaseText(
+                    cand.id, None, key, comment="value kept in the data file (no literal form)"
+                )
+            if cand.group == "edge":
+                tp.edge.append(text)
+                tp.edge_risks.append(cand.risk)
+            else:
+                tp.recorded.append(text)
+                if raised is None and len(tp.state_ids) < 3:
+                    tp.state_ids.append(cand.id)
+        tp.strategies = tc.strategies
+        targets.append(tp)
+    for tp in targets:
+        if tp.kind == "method" and tp.strategies is not None:
+            cls = tp.qualname.partition(".")[0]
+            sources = ctor_sources.get(cls, [])[:10]
+            tp.ctor_sources = sources if sources else None
+            if not sources:
+                tp.strategies = None
+    surface = {k: v for k, v in record.get("surface", {}).items() if v is not None}
+    tolerance = request.tolerance
+    plan = ModulePlan(
+        path=info.path,
+        name=info.name,
+        import_root=info.import_root,
+        output_dir=request.output_dir,
+        goal=request.kind,
+        targets=targets,
+        surface=surface,
+        expected_exceptions=sorted(expected),
+        max_examples=request.max_examples,
+        tolerance=tolerance,
+        data=data,
+    )
+    return plan, findings
+
+
+# --- files and verification ------------------------------------------------------------
+
+
+def _files(plans: Sequence[ModulePlan], copy_files: Sequence[GeneratedFile]) -> list[GeneratedFile]:
+    files: list[GeneratedFile] = []
+    for plan in plans:
+        files.append(GeneratedFile(plan.test_path, render_module(plan)))
+        used = {
+            c.data_key
+            for t in plan.targets
+            for c in [*t.recorded, *t.edge]
+            if c.data_key and c.id not in t.dropped
+        }
+        if used:
+            blob = {k: plan.data[k] for k in sorted(used)}
+            files.append(GeneratedFile(plan.data_path, _data_bytes(blob)))
+    files.extend(copy_files)
+    return sorted(files, key=lambda f: f.path.as_posix())
+
+
+def _data_bytes(blob: dict[str, bytes]) -> bytes:
+    """A pickle of ``key -> Case``, built from the probe's pickles without loading them."""
+    # The generator never unpickles user objects: it writes a dict whose values are
+    # pickles, and load_cases unwraps them at test time.
+    return pickle.dumps({"format": 1, "cases": blob}, protocol=4)

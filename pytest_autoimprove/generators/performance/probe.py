@@ -1,0 +1,300 @@
+"""The probe: runs the baseline code on candidate inputs and records what it does.
+
+Runs as ``python -m pytest_autoimprove.generators.performance.probe IN OUT`` in a subprocess of its
+own (own process group, timeout, ``PYTHONHASHSEED=0``), because the generator never
+imports the code it guards: that code may hang, print, or mutate global state. For
+each candidate call it records the outcome (return value or exception type), the
+arguments' state after the call, whether results are fresh objects, and whether a
+second identical call behaves the same (a nondeterministic case is dropped, never
+frozen). Values are written back as source text where they round-trip and as a
+pickled :class:`~pytest_autoimprove.runtime.replay.Case` otherwise.
+
+The probe is bounded: each case (its calls, comparisons and encoding together) has a
+deadline, a case whose call alone is slow is dropped (the generated suite must run in
+seconds), results too large to freeze are dropped, the address space is capped so a
+huge edge input fails with ``MemoryError`` instead of swapping, and the whole run stops
+at the generator's deadline, leaving the cases it did not reach unrecorded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+import signal
+import sys
+import time
+import traceback
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pytest_autoimprove.generators import slowness
+from pytest_autoimprove.generators.literals import to_source
+from pytest_autoimprove.runtime.compare import difference, type_name
+from pytest_autoimprove.runtime.replay import (
+    Case,
+    Outcome,
+    call,
+    public_state,
+    scramble,
+    shares_mutable,
+    surface_of,
+)
+
+#: A case whose first call takes longer than this is dropped: it would slow every run
+#: of the generated suite (seconds).
+SLOW_CALL = 0.25 * slowness()
+#: Pickled cases larger than this are not frozen.
+MAX_CASE_BYTES = 1_000_000
+#: Extra address space the probe (and the verification runs) may use beyond what
+#: they have at start.
+MEMORY_HEADROOM = 2 * 1024**3
+#: Errors that say the input was too big for this machine, not how the code behaves.
+_RESOURCE_ERRORS = (MemoryError, RecursionError)
+
+
+class _CallTimeout(BaseException):
+    """Raised by the alarm inside a call that takes too long (not an ``Exception``)."""
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise :class:`_CallTimeout` after ``seconds``; nests (an outer deadline still holds)."""
+
+    def alarm(signum: int, frame: types.FrameType | None) -> None:
+        raise _CallTimeout
+
+    outer, _ = signal.getitimer(signal.ITIMER_REAL)
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer) if outer > 0 else seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer > 0:
+            # The outer deadline goes on; if it has passed, it fires right away.
+            left = outer - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+
+
+def _result_of(out: Outcome, kind: str) -> Any:
+    return public_state(out.value) if kind == "constructor" else out.value
+
+
+def _same_outcome(a: Outcome, b: Outcome, kind: str) -> bool:
+    if a.raises != b.raises:
+        return False
+    if a.error is None and difference(_result_of(a, kind), _result_of(b, kind)) is not None:
+        return False
+    return difference((a.args, a.kwargs), (b.args, b.kwargs)) is None
+
+
+def _auto_ctor(module: types.ModuleType, class_name: str, candidates: list[bytes]) -> Any:
+    """The first constructor call (recorded or inferred) that builds an instance."""
+    cls = getattr(module, class_name, None)
+    for payload in candidates:
+        try:
+            args, kwargs, _ = pickle.loads(payload)  # noqa: S301 - our own data
+            with _deadline(2.0):
+                cls(*args, **kwargs)  # type: ignore[misc]
+        except BaseException as error:  # noqa: BLE001 - try the next one
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            continue
+        return (tuple(args), dict(kwargs))
+    return None
+
+
+def _record_case(
+    module: types.ModuleType,
+    spec: dict[str, Any],
+    timeout: float,
+    ctors: dict[str, list[bytes]],
+) -> dict[str, Any]:
+    """Record one case within ``timeout`` seconds, everything included."""
+    try:
+        with _deadline(timeout):
+            return _record_case_inner(module, spec, ctors)
+    except _CallTimeout:
+        return {"status": "timeout"}
+
+
+def _where(error: BaseException) -> list[str]:
+    """``file:function`` of the traceback's frames, innermost last (findings use it)."""
+    return [
+        f"{frame.filename}:{frame.name}" for frame in traceback.extract_tb(error.__traceback__)
+    ][-8:]
+
+
+def _record_case_inner(
+    module: types.ModuleType,
+    spec: dict[str, Any],
+    ctors: dict[str, list[bytes]],
+) -> dict[str, Any]:
+    qualname, kind = spec["qualname"], spec["kind"]
+    try:
+        args, kwargs, ctor = pickle.loads(spec["payload"])  # noqa: S301 - our own data
+    except Exception as error:  # noqa: BLE001 - a recorded value that no longer loads
+        return {"status": "unloadable", "message": str(error)}
+    if ctor == "auto":
+        class_name = qualname.partition(".")[0]
+        ctor = _auto_ctor(module, class_name, ctors.get(class_name, []))
+        if ctor is None:
+            return {"status": "no-instance"}
+    result: dict[str, Any] = {"status": "ok"}
+    started = time.monotonic()
+    first = call(module, qualname, kind, args, kwargs, ctor)
+    if time.monotonic() - started > SLOW_CALL:
+        return {"status": "slow"}
+    if isinstance(first.error, _RESOURCE_ERRORS):
+        return {"status": "too-large"}
+    second = call(module, qualname, kind, args, kwargs, ctor)
+    if not _same_outcome(first, second, kind):
+        return {"status": "nondeterministic"}
+    mutated = difference((first.args, first.kwargs), (tuple(args), dict(kwargs))) is not None
+    fresh = False
+    if first.error is None:
+        value = first.value
+        fresh = _is_mutable(value) and not shares_mutable(value, (first.args, first.kwargs))
+        if fresh and first.instance is not None:
+            fresh = not shares_mutable(value, first.instance)
+        if fresh:
+            fresh = not shares_mutable(value, second.value)
+        if fresh:
+            scramble(first.value)
+            scramble(second.value)
+            third = call(module, qualname, kind, args, kwargs, ctor)
+            first = call(module, qualname, kind, args, kwargs, ctor)
+            # A result that changed after earlier results were scrambled is shared state.
+            fresh = _same_outcome(third, first, kind)
+    case = Case(
+        id=spec["id"],
+        args=tuple(args),
+        kwargs=dict(kwargs),
+        ctor=ctor,
+        returns=None if first.error is not None else _result_of(first, kind),
+        raises=first.raises,
+        args_after=(first.args, first.kwargs) if mutated else None,
+        state=public_state(first.instance) if first.instance is not None else None,
+        fresh=fresh,
+    )
+    if first.error is not None:
+        result["raises_mro"] = [k.__name__ for k in type(first.error).__mro__]
+        result["message"] = f"{type_name(type(first.error))}: {first.error}"[:300]
+        result["where"] = _where(first.error)
+        result["status"] = "raised"
+    try:
+        result["pickle"] = pickle.dumps(case, protocol=4)
+        if len(result["pickle"]) > MAX_CASE_BYTES:
+            return {"status": "too-large"}
+        pickle.loads(result["pickle"])  # noqa: S301 - must load back at test time
+    except Exception:  # noqa: BLE001 - unpicklable values cannot be frozen
+        result["pickle"] = None
+    sources = {
+        "args": to_source(case.args),
+        "kwargs": to_source(dict(case.kwargs)),
+        "ctor": to_source(case.ctor) if case.ctor is not None else "None",
+        "returns": to_source(case.returns),
+        "args_after": to_source(case.args_after) if case.args_after is not None else "None",
+        "state": to_source(dict(case.state)) if case.state is not None else "None",
+    }
+    result["sources"] = sources if all(v is not None for v in sources.values()) else None
+    if result["pickle"] is None and result["sources"] is None:
+        return {"status": "unpicklable"}
+    result["fresh"] = fresh
+    result["mutated"] = mutated
+    return result
+
+
+def _is_mutable(value: Any) -> bool:
+    return (
+        isinstance(value, (list, dict, set, bytearray))
+        or (
+            hasattr(value, "__dict__")
+            and not isinstance(value, (type, types.ModuleType))
+            and not callable(value)
+        )
+        or (isinstance(value, tuple) and any(_is_mutable(v) for v in value))
+    )
+
+
+def limit_memory() -> None:
+    """Cap the address space, so a huge edge input raises MemoryError instead of swapping."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            pages = int(handle.read().split()[0])
+        limit = pages * resource.getpagesize() + MEMORY_HEADROOM
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        if soft == resource.RLIM_INFINITY or soft > limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError):  # not Linux: no cap
+        return
+
+
+def run(request: dict[str, Any]) -> dict[str, Any]:
+    """Record every case of every module in ``request``; see :mod:`.speed` for the shape.
+
+    Cases run in the order of their ``tier`` (0 first), then as listed, across all
+    modules, so a run cut short by ``request["budget"]`` (seconds, optional) still
+    has the most useful cases of every target; cases not reached are left out.
+    """
+    budget = request.get("budget")
+    stop_at = time.monotonic() + (1e9 if budget is None else float(budget))
+    timeout = float(request.get("call_timeout", 1.5))
+    for entry in reversed(request["sys_path"]):
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+    out: dict[str, Any] = {"modules": {}}
+    queue: list[tuple[int, str, types.ModuleType, dict[str, Any], dict[str, list[bytes]]]] = []
+    for mod in request["modules"]:
+        record: dict[str, Any] = {"cases": [], "surface": {}, "error": None}
+        out["modules"][mod["name"]] = record
+        try:
+            module = importlib.import_module(mod["name"])
+        except BaseException as error:  # noqa: BLE001 - reported as a note
+            record["error"] = f"{type(error).__name__}: {error}"
+            continue
+        record["surface"] = surface_of(module, mod["surface_names"])
+        ctors: dict[str, list[bytes]] = {}
+        for spec in mod["cases"]:
+            if spec["kind"] == "constructor":
+                ctors.setdefault(spec["qualname"], []).append(spec["payload"])
+        queue.extend(
+            (int(spec.get("tier", 0)), mod["name"], module, spec, ctors) for spec in mod["cases"]
+        )
+    queue.sort(key=lambda item: item[0])
+    for _tier, name, module, spec, ctors in queue:
+        if time.monotonic() > stop_at:
+            out["stopped"] = True
+            break
+        try:
+            recorded = _record_case(module, spec, timeout, ctors)
+        except BaseException as error:  # noqa: BLE001 - a probe must survive its inputs
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            recorded = {"status": "probe-error", "message": repr(error)[:300]}
+        recorded["id"] = spec["id"]
+        recorded["qualname"] = spec["qualname"]
+        out["modules"][name]["cases"].append(recorded)
+    return out
+
+
+def main(argv: list[str]) -> int:
+    limit_memory()
+    with open(argv[0], "rb") as handle:
+        request = pickle.load(handle)  # noqa: S301 - written by the generator
+    result = run(request)
+    with open(argv[1], "wb") as handle:
+        pickle.dump(result, handle, protocol=4)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

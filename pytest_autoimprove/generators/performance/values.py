@@ -1,0 +1,538 @@
+"""Input inference: what a parameter probably takes, its edge values, its strategy.
+
+A parameter's kind is inferred from, in order of trust: the values the project's own
+tests really pass (recorded by :mod:`.tracer`), its annotation, its default, its
+docstring, and finally its name. Each kind knows a few ordinary samples, the edge
+values an optimizer's fast path tends to get wrong (each tagged with the catalog risk
+it probes), and the Hypothesis strategy (as source text) the differential test draws
+from. Everything here is deterministic: the same inputs give the same cases.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pytest_autoimprove.generators.discover import Param
+
+__all__ = ["Kind", "edge_values", "infer_kind", "random_value", "sample_values", "strategy_source"]
+
+_SCALARS = {"str", "int", "float", "bool", "bytes"}
+_CONTAINERS = {"list", "tuple", "set", "dict"}
+_CONTAINER_TYPES: dict[type, str] = {list: "list", tuple: "tuple", set: "set", frozenset: "set"}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An inferred parameter type.
+
+    :param name: ``str``, ``int``, ``float``, ``bool``, ``bytes``, ``list``, ``tuple``,
+        ``set``, ``dict``, ``none`` or ``unknown``.
+    :param item: element kind of a list/tuple/set, value kind of a dict.
+    :param optional: ``None`` is a valid value the code means to handle.
+    :param confident: inferred from evidence (real values, annotation, default,
+        docstring, a call in the body), not guessed from the name.
+    :param arity: for ``callable``, how many arguments the code passes it.
+    """
+
+    name: str
+    item: Kind | None = None
+    optional: bool = False
+    confident: bool = False
+    traced: tuple[object, ...] = field(default=(), compare=False)
+    arity: int | None = None
+
+
+UNKNOWN = Kind("unknown")
+
+_ANNOTATION_NAMES = {
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "bytes": "bytes",
+    "list": "list",
+    "List": "list",
+    "Sequence": "list",
+    "Iterable": "list",
+    "Collection": "list",
+    "MutableSequence": "list",
+    "Iterator": "list",
+    "tuple": "tuple",
+    "Tuple": "tuple",
+    "set": "set",
+    "Set": "set",
+    "frozenset": "set",
+    "FrozenSet": "set",
+    "AbstractSet": "set",
+    "dict": "dict",
+    "Dict": "dict",
+    "Mapping": "dict",
+    "MutableMapping": "dict",
+    "Counter": "dict",
+    "OrderedDict": "dict",
+    "None": "none",
+    "Callable": "callable",
+}
+
+_NAME_HINTS: tuple[tuple[str, str], ...] = (
+    (
+        r"^(key|func|function|fn|f|pred|predicate|callback|factory|default_factory|callable|"
+        r"transform|mapper|handler|hook|cmp|on_\w+|\w+_func|\w+_fn|\w+_callback|\w+_key)$",
+        "callable",
+    ),
+    (
+        r"^(text|s|string|name|query|word|words_text|sep|separator|prefix|suffix|path|"
+        r"filename|title|label|pattern|line|url|email|token|char|delimiter|value_str|q|"
+        r"source|template|message|msg|needle|haystack|slug|phrase|sentence|doc|document)$",
+        "str",
+    ),
+    (
+        r"^(n|k|i|j|count|size|limit|index|idx|num|number|length|width|depth|offset|start|"
+        r"stop|end|step|times|max_\w+|min_\w+|precision|digits|places|base|year|day|month)$",
+        "int",
+    ),
+    (
+        r"^(x|y|z|ratio|rate|alpha|beta|weight|score|threshold|factor|scale|amount|price|"
+        r"temperature|prob|probability|tolerance|tol|eps|epsilon)$",
+        "float",
+    ),
+    (
+        r"^(items|values|xs|ys|seq|sequence|lst|elements|data|numbers|nums|records|rows|"
+        r"array|arr|vector|iterable|samples|parts|tokens|words|lines|names|keys)$",
+        "list",
+    ),
+    (
+        r"^(mapping|d|dct|config|headers|params|options|kwargs_dict|counts|table|lookup|"
+        r"dictionary|attrs|meta|metadata)$",
+        "dict",
+    ),
+    (
+        r"^(flag|strict|reverse|verbose|ignore_case|case_sensitive|enabled|recursive|"
+        r"is_\w+|has_\w+|use_\w+|allow_\w+)$",
+        "bool",
+    ),
+)
+
+_DOC_PATTERNS = (
+    r"^\s*{name}\s*\(([^)]+)\)\s*:",  # Google style: name (type): ...
+    r":type\s+{name}\s*:\s*(.+)$",  # reST
+    r"^\s*{name}\s*:\s*([A-Za-z][\w\[\], |]*)\s*$",  # numpy style
+)
+
+
+def _split_top(text: str, separator: str = ",") -> list[str]:
+    """``text`` split at ``separator`` outside brackets, parts stripped, empty ones dropped."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        if char == separator and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def parse_annotation(text: str) -> Kind:
+    """A :class:`Kind` from annotation source text (best effort, never raises)."""
+    text = text.strip().strip("'\"")
+    union = [p.strip() for p in _split_top(text, "|")]
+    if len(union) > 1:
+        optional = any(p == "None" for p in union)
+        rest = [p for p in union if p != "None"]
+        inner = parse_annotation(rest[0]) if len(rest) == 1 else UNKNOWN
+        return Kind(inner.name, inner.item, optional=optional or inner.optional, confident=True)
+    match = re.fullmatch(r"(?:[\w.]+\.)?(\w+)\s*(?:\[(.*)\])?", text, re.DOTALL)
+    if not match:
+        return UNKNOWN
+    head, args = match.group(1), match.group(2)
+    if head == "Optional" and args:
+        inner = parse_annotation(args)
+        return Kind(inner.name, inner.item, optional=True, confident=True)
+    if head == "Union" and args:
+        return parse_annotation(" | ".join(_split_top(args)))
+    name = _ANNOTATION_NAMES.get(head)
+    if name is None:
+        return UNKNOWN
+    item = None
+    if name in _CONTAINERS and args:
+        parts = _split_top(args)
+        element = parts[-1] if name == "dict" else parts[0]
+        item = parse_annotation(element)
+    return Kind(name, item, confident=True)
+
+
+def kind_of_value(value: object) -> Kind:
+    """The kind of a concrete value (a default or a recorded argument)."""
+    if value is None:
+        return Kind("none", confident=True)
+    for tp in (bool, int, float, str, bytes):
+        if type(value) is tp:
+            return Kind(tp.__name__, confident=True)
+    if isinstance(value, (list, tuple, set, frozenset)) and type(value) in _CONTAINER_TYPES:
+        name = _CONTAINER_TYPES[type(value)]
+        items = list(value)
+        item = _common([kind_of_value(v) for v in items[:20]]) if items else None
+        return _container(name, item, bool(items))
+    if type(value) is dict:
+        values = list(value.values())[:20]
+        item = _common([kind_of_value(v) for v in values]) if values else None
+        return _container("dict", item, bool(values))
+    return UNKNOWN
+
+
+def _container(name: str, item: Kind | None, has_items: bool) -> Kind:
+    """A container kind; mixed or unknown elements make it a guess, not evidence."""
+    if has_items and (item is None or not item.confident):
+        return Kind(name, item or UNKNOWN, confident=False)
+    return Kind(name, item, confident=True)
+
+
+def _common(kinds: Sequence[Kind]) -> Kind | None:
+    names = {k.name for k in kinds if k.name != "none"}
+    optional = any(k.name == "none" for k in kinds)
+    if names == {"int", "float"}:
+        # Numbers: the code takes floats too, where summation order shows.
+        return Kind("float", optional=optional, confident=all(k.confident for k in kinds))
+    if names == {"list", "tuple"}:
+        # Sequences: lists and tuples alike; the items decide the rest.
+        items = [k.item for k in kinds if k.item is not None]
+        item = _common(items) if items else None
+        return _container("list", item, bool(items))
+    if len(names) == 1:
+        first = next(k for k in kinds if k.name != "none")
+        confident = first.name != "unknown" and all(k.confident for k in kinds)
+        return Kind(first.name, first.item, optional=optional, confident=confident)
+    return None
+
+
+def _literal_default(text: str | None) -> tuple[bool, object]:
+    if text is None:
+        return False, None
+    try:
+        import ast
+
+        return True, ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False, None
+
+
+def infer_kind(param: Param, docstring: str, traced: Sequence[object]) -> Kind:
+    """The kind of ``param`` from recorded values, annotation, default, docstring, name."""
+    optional = param.none_checked
+    has_default, default = _literal_default(param.default)
+    if has_default and default is None:
+        optional = True
+    kind: Kind | None = None
+    if traced:
+        if any(v is None for v in traced):
+            optional = True
+        kind = _common([kind_of_value(v) for v in traced[:20]])
+    if (kind is None or kind.name == "unknown") and param.annotation:
+        parsed = parse_annotation(param.annotation)
+        if parsed.name != "unknown":
+            kind = parsed
+        optional = optional or parsed.optional
+    if (kind is None or kind.name in ("unknown", "none")) and has_default and default is not None:
+        kind = kind_of_value(default)
+    if (kind is None or kind.name in ("unknown", "none")) and param.default in _CALLABLE_DEFAULTS:
+        kind = Kind("callable", confident=True, arity=param.arity)
+    if kind is None or kind.name in ("unknown", "none"):
+        kind = _from_docstring(param.name, docstring)
+    if kind is None or kind.name in ("unknown", "none"):
+        kind = _from_usage(param)
+    if kind is None or kind.name in ("unknown", "none"):
+        kind = _from_name(param.name)
+    if kind.name == "callable" and kind.arity is None:
+        kind = Kind("callable", optional=kind.optional, confident=kind.confident, arity=param.arity)
+    return Kind(
+        kind.name,
+        kind.item,
+        optional=optional or kind.optional,
+        confident=kind.confident,
+        traced=tuple(traced),
+    )
+
+
+def _from_docstring(name: str, doc: str) -> Kind | None:
+    for pattern in _DOC_PATTERNS:
+        match = re.search(pattern.format(name=re.escape(name)), doc, re.MULTILINE)
+        if match:
+            text = match.group(1).replace("optional", "").strip(" ,")
+            kind = parse_annotation(text)
+            if kind.name != "unknown":
+                return kind
+    return None
+
+
+#: Defaults that say "a callable goes here": ``pred=bool``, ``key=len``.
+_CALLABLE_DEFAULTS = {"bool", "len", "str", "int", "float", "abs", "repr", "list", "tuple", "id"}
+
+
+def _from_usage(param: Param) -> Kind | None:
+    """The kind the body's use of the parameter shows (see ``discover._Usage``).
+
+    A call is proof (nothing but a callable can be called); the other uses are strong
+    hints. An iterated parameter's items are unknown: discovery finds what they are.
+    """
+    usage = param.usage
+    if usage is None:
+        return None
+    if usage == "callable":
+        return Kind("callable", confident=True, arity=param.arity)
+    if usage == "iterable":
+        return Kind("list", UNKNOWN)
+    return Kind(usage, Kind("str") if usage == "list" else None)
+
+
+def _from_name(name: str) -> Kind:
+    for pattern, kind in _NAME_HINTS:
+        if re.match(pattern, name):
+            item = Kind("str") if kind == "list" else None
+            return Kind(kind, item)
+    if name.endswith("s") and len(name) > 3:
+        return Kind("list", Kind("str"))
+    return UNKNOWN
+
+
+# --- values ---------------------------------------------------------------------------
+
+_SAMPLES: dict[str, tuple[object, ...]] = {
+    "str": ("hello world", "Foo-Bar_baz 42"),
+    "int": (3, 10),
+    "float": (2.5, 0.1),
+    "bool": (True, False),
+    "bytes": (b"hello",),
+    "none": (None,),
+}
+
+#: Edge values per scalar kind, each with the catalog risk it probes.
+_EDGES: dict[str, tuple[tuple[object, str], ...]] = {
+    "str": (
+        ("", "empty-input"),
+        (" ", "empty-input"),
+        ("Ünïcödé straße İ 日本語 ǅ", "unicode-fast-path"),
+        ("ÉCOLE", "unicode-fast-path"),
+        ("a-b \"c\" 'd' *e: (f) OR g", "special-characters"),
+        ("delta, alpha; charlie bravo|echo, alpha", "hash-order-output"),
+        ("x" * 3000, "huge-input"),
+    ),
+    "int": (
+        (0, "negative-numbers"),
+        (-1, "negative-numbers"),
+        (-37, "negative-numbers"),
+        (2**64 + 1, "huge-input"),
+    ),
+    "float": (
+        (0.0, "negative-numbers"),
+        (-0.0, "nan-and-infinity"),
+        (-2.75, "negative-numbers"),
+        (math.nan, "nan-and-infinity"),
+        (math.inf, "nan-and-infinity"),
+        (-math.inf, "nan-and-infinity"),
+        (1e308, "huge-input"),
+        (0.1 + 0.2, "changed-floats"),
+    ),
+    "bool": (),
+    "bytes": ((b"", "empty-input"), (b"\xff\x00\xfe", "unicode-fast-path")),
+}
+
+
+def _callables(kind: Kind) -> tuple[object, ...]:
+    """Builtins that fit a callable parameter called with ``kind.arity`` arguments."""
+    if kind.arity == 0:
+        return (list, str)
+    if kind.arity == 2:
+        return (max, min)
+    return (str, bool)
+
+
+def sample_values(kind: Kind) -> list[object]:
+    """Ordinary values of ``kind``: recorded ones first, then typical ones."""
+    out: list[object] = list(kind.traced[:3])
+    if kind.name == "callable":
+        out.extend(_callables(kind))
+    elif kind.name in _SAMPLES:
+        out.extend(_SAMPLES[kind.name])
+    elif kind.name in _CONTAINERS:
+        item = kind.item or Kind("str")
+        items = [v for v in sample_values(Kind(item.name, item.item)) if v is not None][:3]
+        if not items:
+            items = ["a", "b"]
+        values = items + [items[0]] + ([items[1]] if len(items) > 1 else [])
+        if kind.name == "list":
+            out.append(values)
+        elif kind.name == "tuple":
+            out.append(tuple(values))
+        elif kind.name == "set":
+            out.append(set(_hashable(values)))
+        elif kind.name == "dict":
+            out.append({f"k{i}": v for i, v in enumerate(values)})
+    else:
+        out.extend(("hello", 3, [1, 2, 3]))
+    return _dedupe(out)
+
+
+def _hashable(values: list[object]) -> list[object]:
+    out = []
+    for v in values:
+        try:
+            hash(v)
+        except TypeError:
+            continue
+        out.append(v)
+    return out
+
+
+def _dedupe(values: list[object]) -> list[object]:
+    seen: list[str] = []
+    out = []
+    for v in values:
+        key = f"{type(v).__name__}:{v!r}"
+        if key not in seen:
+            seen.append(key)
+            out.append(v)
+    return out
+
+
+def edge_values(kind: Kind) -> list[tuple[object, str]]:
+    """Edge values of ``kind``, each with the risk id it probes."""
+    out: list[tuple[object, str]] = []
+    if kind.optional:
+        out.append((None, "dropped-none-check"))
+    if kind.name in _EDGES:
+        out.extend(_EDGES[kind.name])
+    elif kind.name in _CONTAINERS:
+        item = kind.item or Kind("str")
+        empty: object = {"list": [], "tuple": (), "set": set(), "dict": {}}[kind.name]
+        out.append((empty, "empty-input"))
+        singles = [v for v, _ in _EDGES.get(item.name, ())][:6]
+        samples = [v for v in sample_values(Kind(item.name, item.item)) if v is not None][:3]
+        pool = samples + [v for v in singles if not (isinstance(v, str) and len(v) > 100)]
+        if item.name in _SCALARS and pool:
+            out.append((_wrap(kind.name, pool), "changed-behaviour"))
+            out.append((_wrap(kind.name, [pool[0]]), "changed-behaviour"))
+            dupes = list(reversed(samples)) + samples
+            out.append((_wrap(kind.name, dupes), "hash-order-output"))
+            big = [samples[i % len(samples)] for i in range(2000)] if samples else []
+            out.append((_wrap(kind.name, big), "huge-input"))
+        if item.optional or item.name == "unknown":
+            out.append((_wrap(kind.name, [None]), "dropped-none-check"))
+    return [(v, r) for v, r in out if _shape_ok(v)]
+
+
+def _shape_ok(value: object) -> bool:
+    try:
+        hash(value) if isinstance(value, (set, frozenset)) else None
+    except TypeError:
+        return False
+    return True
+
+
+def _wrap(container: str, values: list[object]) -> object:
+    if container == "list":
+        return list(values)
+    if container == "tuple":
+        return tuple(values)
+    if container == "set":
+        return set(_hashable(values))
+    return {f"k{i}": v for i, v in enumerate(values)}
+
+
+def random_value(kind: Kind, rng: random.Random) -> object:
+    """A pseudo-random value of ``kind`` (deterministic for a seeded ``rng``)."""
+    if kind.optional and rng.random() < 0.15:
+        return None
+    if kind.traced and rng.random() < 0.5:
+        return rng.choice(list(kind.traced))
+    name = kind.name
+    if name == "str":
+        alphabet = "abcXYZ 019-_.,éü日'\"*:()\n"
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+    if name == "int":
+        return rng.choice([rng.randint(-20, 20), rng.randint(-(10**6), 10**6)])
+    if name == "float":
+        return rng.choice(
+            [round(rng.uniform(-100, 100), 3), rng.uniform(-1, 1), float(rng.randint(-5, 5))]
+        )
+    if name == "bool":
+        return rng.random() < 0.5
+    if name == "bytes":
+        return bytes(rng.randint(0, 255) for _ in range(rng.randint(0, 8)))
+    if name in _CONTAINERS and kind.item is not None and kind.item.name == "unknown":
+        return rng.choice(list(kind.traced) or sample_values(kind))
+    if name == "callable":
+        return rng.choice(_callables(kind))
+    if name in _CONTAINERS:
+        item = kind.item or Kind("str")
+        values = [
+            random_value(Kind(item.name, item.item, item.optional), rng)
+            for _ in range(rng.randint(0, 6))
+        ]
+        return _wrap(name, values)
+    return rng.choice(sample_values(kind))
+
+
+def strategy_source(kind: Kind, traced_source: Sequence[str] = ()) -> str | None:
+    """Hypothesis strategy source text for ``kind``; ``None`` when nothing sensible exists.
+
+    ``traced_source`` holds the source of recorded values; they are mixed in, since real
+    inputs beat guessed ones.
+    """
+    base = _base_strategy(kind)
+    parts: list[str] = []
+    if traced_source:
+        parts.append(f"st.sampled_from([{', '.join(traced_source)}])")
+    if base is not None:
+        parts.append(base)
+    if not parts:
+        return None
+    if kind.optional and base is not None:
+        parts.append("st.none()")
+    return parts[0] if len(parts) == 1 else f"st.one_of({', '.join(parts)})"
+
+
+def _base_strategy(kind: Kind) -> str | None:
+    name = kind.name
+    if name == "callable":
+        return f"st.sampled_from([{', '.join(c.__name__ for c in _callables(kind))}])"  # type: ignore[attr-defined]
+    if name == "str":
+        return "st.text(max_size=30)"
+    if name == "int":
+        # Bounded: an unbounded count or size makes one example take minutes; the
+        # edge cases probe huge integers on their own.
+        return "st.integers(min_value=-1000, max_value=1000)"
+    if name == "float":
+        return "st.floats()"
+    if name == "bool":
+        return "st.booleans()"
+    if name == "bytes":
+        return "st.binary(max_size=30)"
+    if name == "none":
+        return "st.none()"
+    if name in _CONTAINERS:
+        item = kind.item
+        inner = _base_strategy(item) if item is not None else "st.text(max_size=10)"
+        if inner is None:
+            return None
+        if item is not None and item.optional:
+            inner = f"st.one_of(st.none(), {inner})"
+        if name == "list":
+            return f"st.lists({inner}, max_size=12)"
+        if name == "tuple":
+            return f"st.lists({inner}, max_size=12).map(tuple)"
+        if name == "set":
+            if item is not None and item.name in _CONTAINERS:
+                return None
+            return f"st.sets({inner}, max_size=12)"
+        return f"st.dictionaries(st.text(max_size=8), {inner}, max_size=8)"
+    return None

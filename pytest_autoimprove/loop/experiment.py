@@ -1,0 +1,292 @@
+"""One experiment: from a proposal to a recorded ``kept``/``discarded``/... outcome.
+
+The proposer changes the worktree; :func:`classify` sorts out, before anything
+runs, the proposals that need no run (``no-op``, ``tampered``, ``out-of-scope``);
+the rest is staged, goes through the test gate and the benchmark
+(:mod:`~pytest_autoimprove.loop.checks`), and the keep rule
+(:mod:`~pytest_autoimprove.loop.keep`) with every ``guard:`` metric decides. The
+experiment's commit is made once, when the outcome is known, so its message
+carries the ``Result:`` trailer; a kept one moves the branch, any other stays
+reachable under ``refs/autoimprove/<run>/<n>``. The journal is written before
+the worktree is reset to the best commit.
+
+What the run as a whole does (start, resume, baseline, stop, Ctrl-C) is
+:mod:`~pytest_autoimprove.loop.run`'s; this module is the step it repeats.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pytest_autoimprove import guard, repo
+from pytest_autoimprove.errors import UsageError
+from pytest_autoimprove.loop import keep
+from pytest_autoimprove.loop.checks import Checks, Measured
+from pytest_autoimprove.loop.console import Console
+from pytest_autoimprove.loop.gate import snapshot_flag
+from pytest_autoimprove.loop.interrupts import signals_deferred
+from pytest_autoimprove.loop.journal import ExperimentRecord, Journal, RunState
+from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext
+from pytest_autoimprove.proposers.prompt import render_program
+
+if TYPE_CHECKING:
+    from pytest_autoimprove.config import ImproveConfig
+
+REFS_PREFIX = "refs/autoimprove/"
+
+
+def classify(
+    changes: Sequence[repo.WorktreeChange], worktree: Path, config: ImproveConfig
+) -> tuple[str, str] | None:
+    """``(status, reason)`` for a proposal decided without running anything, else ``None``.
+
+    A frozen or protected path is ``tampered``, a path outside ``scope`` is
+    ``out-of-scope``; nothing, or nothing but ignored files, is a ``no-op``.
+    """
+    if not changes:
+        return "no-op", "the proposer changed nothing"
+    extra = guard.locked_patterns(worktree)
+    protected = [c.path for c in changes if guard.is_protected(c.path, worktree, config, extra)]
+    if protected:
+        return "tampered", f"touched {protected[0]}"
+    kept = [c for c in changes if c.status != "ignored"]
+    outside = [c.path for c in kept if not config.change.in_scope(c.path)]
+    if outside:
+        return "out-of-scope", f"touched {outside[0]}"
+    if not kept:
+        return "no-op", "only ignored files changed"
+    return None
+
+
+@dataclass
+class ExperimentRunner:
+    """Runs the experiments of an open run, one per :meth:`run`, with the parts they share.
+
+    :param exhausted: set when the proposer said it has nothing left to try.
+    """
+
+    state: RunState
+    journal: Journal
+    tree: repo.Worktree
+    config: ImproveConfig
+    checks: Checks
+    plan: keep.RepeatPlan
+    hook: Any
+    console: Console
+    exhausted: str | None = None
+
+    def run(self, number: int) -> None:
+        """Experiment ``number``, recorded in the journal; the tree ends at the best commit."""
+        state, tree, journal, config = self.state, self.tree, self.journal, self.config
+        assert state.best_commit is not None and state.best_score is not None
+        best_commit, best_score = state.best_commit, state.best_score
+        started = time.monotonic()
+        journal.append("begin", number=number, best=best_commit)
+
+        def record(status: str, description: str, **fields: Any) -> None:
+            duration = time.monotonic() - started
+            self._record(
+                ExperimentRecord(
+                    state.run_id, number, status, description, duration=duration, **fields
+                ),
+                best_samples=None,
+            )
+
+        with self.console.step(f"#{number} propose"):
+            proposal = self._propose(number)
+        description = _one_line(proposal.description) or f"experiment {number}"
+        if proposal.failed:
+            record("crashed", description, reason=proposal.failed)
+            return
+        listing = tree.changes(best_commit, caches=True)
+        changes = [change for change in listing if change.status != "cache"]
+        paths = tuple(change.path for change in changes)
+        early = classify(changes, tree.path, config)
+        if early is not None:
+            status, reason = early
+            record(status, description, reason=reason, changed=paths)
+            if not changes and proposal.exhausted:
+                self.exhausted = description
+            return
+        # Ignored files and caches are removed before anything runs; when the
+        # listing shows none, there is nothing for `git clean -X` to do.
+        kept_changes = [c for c in changes if c.status != "ignored"]
+        staged = tree.stage(remove_ignored=len(listing) > len(kept_changes))
+        flag = snapshot_flag(tree.staged_lines(best_commit))
+        if flag:
+            record("tampered", description, reason=f"added {flag}", changed=paths)
+            return
+        # Every changed path was checked against the protected list above; the
+        # lock itself is re-verified once, after the tests and the benchmark ran.
+        journal.append("staged", number=number, tree=staged)
+
+        def finish(status: str, **fields: Any) -> None:
+            ref = f"{REFS_PREFIX}{state.run_id}/{number}"
+            final = self._commit(staged, description, status, number, fields, ref)
+            record(status, description, commit=final, changed=paths, **fields)
+
+        with self.console.step(f"#{number} tests"):
+            gate = self.checks.gate(number)
+        if not gate.passed:
+            finish("failed", reason=gate.reason)
+            return
+        measured = Measured()
+        try:
+            with self.console.step(f"#{number} benchmark"):
+                verdict = keep.judge(
+                    state.best_samples,
+                    self.checks.measure(number, measured),
+                    goal=config.check.goal,
+                    min_delta=config.check.min_delta.value,
+                    min_delta_relative=config.check.min_delta.relative,
+                    keep_if_equal=config.check.keep_if_equal,
+                    max_repeats=self.plan.max_repeats,
+                )
+        except keep.MeasurementFailed as exc:
+            samples = exc.samples
+            finish("crashed", reason=measured.failure or "no score", samples=samples)
+            return
+        problem = self.checks.lock_problem()
+        if problem:
+            finish("tampered", reason=f"the tests or benchmark changed frozen files: {problem}")
+            return
+        score = verdict.candidate
+        numbers: dict[str, Any] = {
+            "score": score,
+            "delta": score - best_score,
+            "relative_delta": (score - best_score) / abs(best_score) if best_score else None,
+            "samples": verdict.samples,
+        }
+        guards = measured.guard_medians()
+        numbers["guards"] = guards
+        broken = self.checks.guard_problem(guards, state.baseline_guards)
+        if not verdict.keep or broken:
+            finish("discarded", reason=broken or verdict.reason, **numbers)
+            return
+        final = self._commit(staged, description, "kept", number, numbers, tree.branch_ref)
+        best_samples = verdict.samples
+        if len(best_samples) < self.plan.baseline_runs and not keep.is_constant(best_samples):
+            try:
+                with self.console.step(f"#{number} re-measure best"):
+                    best_samples = keep.sample(
+                        self.checks.measure(number, Measured()),
+                        self.plan.baseline_runs,
+                        start=verdict.samples,
+                    )
+            except keep.MeasurementFailed:
+                best_samples = verdict.samples
+        self._record(
+            ExperimentRecord(
+                run_id=state.run_id,
+                number=number,
+                status="kept",
+                description=description,
+                commit=final,
+                reason=verdict.reason,
+                duration=time.monotonic() - started,
+                changed=paths,
+                **numbers,
+            ),
+            best_samples=best_samples,
+        )
+
+    def _propose(self, number: int) -> Proposal:
+        state, config = self.state, self.config
+        assert state.best_score is not None and state.baseline_score is not None
+        history = tuple(
+            PastExperiment(r.number, r.status, r.description, r.score, r.delta)
+            for r in state.records
+        )
+        timeout = config.agent.timeout
+        if config.stop.budget is not None:
+            timeout = max(1.0, min(timeout, config.stop.budget - state.spent))
+        context = ProposalContext(
+            worktree=self.tree.path,
+            config=config,
+            run_dir=self.journal.run_dir,
+            experiment=number,
+            baseline_score=state.baseline_score,
+            best_score=state.best_score,
+            history=history,
+            prompt=render_program(
+                config,
+                experiment=number,
+                baseline_score=state.baseline_score,
+                best_score=state.best_score,
+                history=history,
+            ),
+            timeout=timeout,
+            extra={"best_commit": state.best_commit, "run_id": state.run_id},
+        )
+        proposal = self.hook.pytest_autoimprove_propose(context=context)
+        if proposal is None:
+            raise config.error(
+                "agent.provider",
+                f"no proposer handles provider {config.agent.provider!r}",
+                "use claude, codex, gemini, aider or command, or install the plugin "
+                "that provides it",
+            )
+        if not isinstance(proposal, Proposal):
+            raise UsageError(
+                f"a pytest_autoimprove_propose hook returned {type(proposal).__name__}, "
+                "not a Proposal"
+            )
+        return proposal
+
+    def _record(self, record: ExperimentRecord, *, best_samples: Sequence[float] | None) -> None:
+        """Journal first (the moment the experiment counts), then reset, then tell people."""
+        state, journal = self.state, self.journal
+        extra: dict[str, Any] = {}
+        if record.status == "kept":
+            extra["best_samples"] = list(best_samples or record.samples)
+        journal.append("experiment", record=record.to_json(), **extra)
+        state.records.append(record)
+        state.spent += record.duration
+        if record.status == "kept":
+            state.best_commit = record.commit
+            state.best_score = record.score
+            state.best_samples = tuple(best_samples or record.samples)
+        journal.add_result(record)
+        assert state.best_commit is not None
+        with signals_deferred():
+            self.tree.reset(state.best_commit)
+        self.console.experiment(record)
+        self.hook.pytest_autoimprove_experiment(record=record)
+
+    def _commit(
+        self,
+        staged: str,
+        description: str,
+        status: str,
+        number: int,
+        fields: dict[str, Any],
+        ref: str,
+    ) -> str:
+        """The experiment's commit of its staged tree on the best commit, made once its
+        outcome is known so that its message carries the ``Result:`` trailer."""
+        state = self.state
+        result = {
+            "status": status,
+            "score": fields.get("score"),
+            "delta": fields.get("delta"),
+            "experiment": number,
+            "run": state.run_id,
+        }
+        if fields.get("reason") and status != "kept":
+            result["reason"] = str(fields["reason"])[:200]
+        message = f"{description}\n\nResult: {json.dumps(result, sort_keys=True)}\n"
+        assert state.best_commit is not None
+        with signals_deferred():
+            return self.tree.commit(staged, state.best_commit, message, ref)
+
+
+def _one_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:200]
+    return ""

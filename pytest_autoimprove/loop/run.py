@@ -1,0 +1,469 @@
+"""The keep/discard engine behind ``pytest --autoimprove``: the run's lifecycle.
+
+Baseline first (the lock must hold, the tests must pass, the benchmark must
+yield a score), then experiments until a stop condition (``budget``, ``stale``,
+``rounds``, ``target``, an exhausted proposer, Ctrl-C). One experiment, from the
+proposal to its recorded outcome, is :mod:`~pytest_autoimprove.loop.experiment`; how
+the tests, the benchmark, the ``guard:`` metrics and the lock are run on a tree is
+:mod:`~pytest_autoimprove.loop.checks`; whether a score is an improvement is
+:mod:`~pytest_autoimprove.loop.keep`. This module starts or resumes a run, checks the
+configuration and the lock as committed, measures the baseline, decides when to
+stop, and ends the run with the summary.
+
+The loop never imports the code it edits: proposers, tests and benchmarks run in
+fresh subprocesses (:func:`~pytest_autoimprove.score.run_command`, each in its
+own process group with its timeout). It works in ``.autoimprove/worktrees/<run>``
+on branch ``autoimprove/<run>``, never in the user's checkout, and records every
+step in the journal before the step acts (:mod:`~pytest_autoimprove.loop.journal`), so
+``--autoimprove-resume`` continues after a ``kill -9``.
+
+Ctrl-C (:mod:`~pytest_autoimprove.loop.interrupts`): the first one kills the step in
+flight, resets the worktree to the best commit, prints the summary and exits 130;
+a second one skips the summary but still leaves the worktree at the best commit.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import statistics
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+from pytest_autoimprove import guard, repo
+from pytest_autoimprove.errors import (
+    AutoimproveError,
+    BaselineError,
+    ConfigError,
+    ExitCode,
+    GuardError,
+    UsageError,
+)
+from pytest_autoimprove.loop import keep
+from pytest_autoimprove.loop.checks import Checks, Measured
+from pytest_autoimprove.loop.console import Console
+from pytest_autoimprove.loop.experiment import ExperimentRunner
+from pytest_autoimprove.loop.gate import snapshot_flag
+from pytest_autoimprove.loop.interrupts import Interrupted, signals_deferred
+from pytest_autoimprove.loop.journal import (
+    Journal,
+    RunState,
+    RunSummary,
+    find_run,
+    load_state,
+    new_run_id,
+    runs_root,
+)
+from pytest_autoimprove.names import (
+    BRANCH_PREFIX,
+    LOCK_PATH,
+    LOOP_VALUE_OPTIONS,
+    OPTION_BUDGET,
+    OPTION_LOOP,
+    OPTION_RESUME,
+    WORKTREES_DIR,
+)
+
+if TYPE_CHECKING:
+    import pytest
+
+    from pytest_autoimprove.config import ImproveConfig
+
+#: How many tail lines of a failing baseline are shown.
+TAIL_LINES = 25
+
+
+@dataclass(frozen=True)
+class LoopOptions:
+    """What ``pytest --autoimprove`` was asked (or a test asks) to do.
+
+    :param start: the directory the run was started from (inside the repo).
+    :param pytest_args: other pytest arguments, passed on to the test gate.
+    :param resume: a run id, ``"last"``, or ``None`` for a new run.
+    """
+
+    start: Path
+    improve_file: str | None = None
+    budget: float | None = None
+    rounds: int | None = None
+    stale: int | None = None
+    resume: str | None = None
+    pytest_args: tuple[str, ...] = ()
+
+
+def run_from_pytest(config: pytest.Config) -> int:
+    """``pytest --autoimprove``: run the loop; returns the exit code."""
+    console = Console(sys.stdout)
+    try:
+        options = options_from_pytest(config)
+        from pytest_autoimprove.manager import check_names, register_builtins
+
+        register_builtins(config.pluginmanager)
+        check_names(config.pluginmanager)
+        return int(Loop(options, hook=config.hook, console=console).run())
+    except AutoimproveError as exc:
+        console.line(f"autoimprove: {exc}")
+        return int(exc.exit_code)
+
+
+def options_from_pytest(config: pytest.Config) -> LoopOptions:
+    from pytest_autoimprove.config import parse_duration
+    from pytest_autoimprove.plugin import improve_file
+
+    budget_text = config.getoption("autoimprove_budget", None)
+    budget = None
+    if budget_text:
+        try:
+            budget = parse_duration(str(budget_text))
+        except ValueError as exc:
+            raise UsageError(f"{OPTION_BUDGET}: {exc}") from None
+    for name in ("autoimprove_rounds", "autoimprove_stale"):
+        value = config.getoption(name, None)
+        if value is not None and value < 1:
+            raise UsageError(f"--{name.replace('_', '-')}: must be at least 1, got {value}")
+    resume = config.getoption("autoimprove_resume", None)
+    return LoopOptions(
+        start=Path(config.invocation_params.dir),
+        improve_file=improve_file(config),
+        budget=budget,
+        rounds=config.getoption("autoimprove_rounds", None),
+        stale=config.getoption("autoimprove_stale", None),
+        resume=None if resume is None else str(resume),
+        pytest_args=passthrough_args(config.invocation_params.args, resume),
+    )
+
+
+def passthrough_args(args: Sequence[str], resume: str | None = None) -> tuple[str, ...]:
+    """The pytest arguments minus our own ``--autoimprove*`` options."""
+    out: list[str] = []
+    items = list(args)
+    index = 0
+    while index < len(items):
+        arg = items[index]
+        index += 1
+        if arg == OPTION_LOOP or arg.startswith(tuple(o + "=" for o in LOOP_VALUE_OPTIONS)):
+            continue
+        if arg in LOOP_VALUE_OPTIONS:
+            index += 1
+            continue
+        if arg.startswith(OPTION_RESUME):
+            named = resume not in (None, "last") and "=" not in arg
+            if named and index < len(items) and items[index] == resume:
+                index += 1
+            continue
+        out.append(arg)
+    return tuple(out)
+
+
+class Loop:
+    """One run of the loop; :meth:`run` returns the exit code."""
+
+    def __init__(self, options: LoopOptions, *, hook: Any, console: Console) -> None:
+        self.options = options
+        self.hook = hook
+        self.console = console
+        self.interrupts = 0
+        self.root = repo.find_root(options.start.resolve())
+        self.state: RunState | None = None
+        self.journal: Journal | None = None
+        self.worktree: repo.Worktree | None = None
+        self.config: ImproveConfig | None = None
+        #: What every experiment uses; built once the run is open and checked.
+        self.experiments: ExperimentRunner | None = None
+
+    # -- the run ----------------------------------------------------------
+
+    def run(self) -> ExitCode:
+        if not repo.is_repo(self.root):
+            raise UsageError(f"{self.root}: not a git repository; the loop needs git (`git init`)")
+        from pytest_autoimprove.config import load_config
+
+        user_config = load_config(self.root, self.options.improve_file)
+        self._check_flags(user_config)
+        previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        for sig in previous:
+            signal.signal(sig, self._on_signal)
+        try:
+            return self._run(user_config)
+        finally:
+            for sig, handler in previous.items():
+                # After a Ctrl-C, a late second one must not turn into a traceback
+                # on the way out: the run is over and the tree is at the best commit.
+                signal.signal(sig, signal.SIG_IGN if self.interrupts else handler)
+            if self.journal is not None:
+                self.journal.close()
+
+    def _run(self, user_config: ImproveConfig) -> ExitCode:
+        try:
+            self._open(user_config)
+            experiments = self._prepare()
+            if experiments.state.best_commit is None:
+                self._baseline(experiments)
+            while (reason := self._stop_reason()) is None:
+                experiments.run(self._claim_number())
+            return self._finish(reason, ExitCode.OK)
+        except (Interrupted, KeyboardInterrupt):
+            return self._finish("interrupted", ExitCode.INTERRUPTED)
+        except BaseException:
+            if self.interrupts:
+                return self._finish("interrupted", ExitCode.INTERRUPTED)
+            self._restore_best()
+            raise
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.interrupts += 1
+        if self.interrupts == 1:
+            self.console.line("\nautoimprove: stopping (Ctrl-C again to skip the summary)")
+        raise Interrupted()
+
+    def _check_flags(self, config: ImproveConfig) -> None:
+        sources = [
+            ("check.test", config.check.test or ""),
+            ("check.run", config.check.run),
+        ]
+        for key, text in sources:
+            flag = snapshot_flag(text)
+            if flag:
+                raise config.error(
+                    key,
+                    f"{flag} rewrites expected outputs, so every test run would pass",
+                    f"remove {flag} from the command",
+                )
+        flag = snapshot_flag(self.options.pytest_args) or snapshot_flag(
+            os.environ.get("PYTEST_ADDOPTS", "")
+        )
+        if flag:
+            raise UsageError(
+                f"{flag}: snapshot-update flags would make every test run pass; "
+                "remove it from the command line / PYTEST_ADDOPTS"
+            )
+
+    # -- starting or resuming ----------------------------------------------
+
+    def _open(self, user_config: ImproveConfig) -> None:
+        if self.options.resume is not None:
+            run_dir = find_run(self.root, self.options.resume)
+            self.journal = Journal(run_dir)
+            state = load_state(self.journal.events())
+            self.state = state
+            self.worktree = repo.Worktree.reopen(self.root, state.worktree, state.branch)
+            self.journal.rewrite_results(state.records)
+            self.journal.append("resume", unfinished=state.unfinished, spent=state.spent)
+            done = len(state.records)
+            self.console.line(
+                f"autoimprove: resuming run {state.run_id} after {done} experiment"
+                f"{'s' if done != 1 else ''}"
+                + (f" (experiment {state.unfinished} is done again)" if state.unfinished else "")
+            )
+            return
+        run_id = new_run_id()
+        branch = BRANCH_PREFIX + run_id
+        path = self.root / WORKTREES_DIR / run_id
+        base = repo.resolve(self.root, "HEAD")
+        self.journal = Journal(runs_root(self.root) / run_id)
+        repo.exclude_locally(self.root)
+        self.journal.append(
+            "start",
+            run_id=run_id,
+            branch=branch,
+            worktree=str(path),
+            base_commit=base,
+            config=str(user_config.path),
+            pytest_args=list(self.options.pytest_args),
+        )
+        self.state = RunState(run_id=run_id, branch=branch, worktree=path, base_commit=base)
+        if repo.is_dirty(self.root):
+            self.console.line(
+                "autoimprove: note: your checkout has uncommitted changes; the run starts "
+                f"from HEAD ({base[:12]}) and does not include them"
+            )
+        self.worktree = repo.Worktree.create(self.root, path, branch, base)
+        self.console.line(f"autoimprove: run {run_id} on branch {branch} (worktree {path})")
+
+    def _prepare(self) -> ExperimentRunner:
+        """Config and lock as committed (the worktree's), checked before anything runs."""
+        state, tree, journal = self.state, self.worktree, self.journal
+        assert state is not None and tree is not None and journal is not None
+        if state.best_commit is not None:
+            tree.reset(state.best_commit, recover=True)
+        from pytest_autoimprove.config import find_config_path, load_config
+
+        user_path = find_config_path(self.root, self.options.improve_file)
+        try:
+            relative = user_path.resolve().relative_to(self.root.resolve())
+        except ValueError:
+            raise UsageError(
+                f"{user_path}: improve.md must live inside the repository the loop runs on"
+            ) from None
+        if not (tree.path / relative).is_file():
+            raise ConfigError(
+                user_path,
+                None,
+                "not committed: the loop runs on HEAD, which has no such file",
+                f"commit it first (`git add {relative.as_posix()} && git commit`)",
+            )
+        config = load_config(tree.path, tree.path / relative)
+        stop = config.stop
+        stop = replace(
+            stop,
+            budget=self.options.budget or stop.budget,
+            rounds=self.options.rounds or stop.rounds,
+            stale=self.options.stale or stop.stale,
+        )
+        self.config = config = replace(config, stop=stop)
+        if not guard.lock_file(tree.path).is_file():
+            if guard.lock_file(self.root).is_file():
+                raise GuardError(
+                    f"{LOCK_PATH}: not committed; the loop runs on HEAD: commit it "
+                    f"(`git add {LOCK_PATH} && git commit`)"
+                )
+            raise GuardError(
+                f"{LOCK_PATH}: not found; run `autoimprove-guard freeze` and commit the lock"
+            )
+        report = guard.verify(tree.path, config)
+        if not report.holds:
+            raise GuardError(report.render())
+        checks = Checks(
+            config,
+            tree.path,
+            journal.run_dir,
+            pytest_args=self.options.pytest_args,
+            lock_tests=report.lock.guard_tests,
+        )
+        self.experiments = ExperimentRunner(
+            state=state,
+            journal=journal,
+            tree=tree,
+            config=config,
+            checks=checks,
+            plan=keep.plan_repeats(config.check.repeats),
+            hook=self.hook,
+            console=self.console,
+        )
+        return self.experiments
+
+    # -- baseline -------------------------------------------------------------
+
+    def _baseline(self, experiments: ExperimentRunner) -> None:
+        state, tree, journal, config = (
+            experiments.state,
+            experiments.tree,
+            experiments.journal,
+            experiments.config,
+        )
+        checks = experiments.checks
+        commit = tree.head()
+        journal.append("step", number=0, step="baseline")
+        with self.console.step("baseline: tests"):
+            gate = checks.gate(0)
+        if not gate.passed:
+            raise BaselineError(
+                f"the baseline fails its tests ({gate.reason}):\n{gate.tail}\n"
+                "fix the tests on HEAD before starting the loop"
+            )
+        measured = Measured()
+        try:
+            with self.console.step("baseline: benchmark"):
+                samples = keep.sample(checks.measure(0, measured), experiments.plan.baseline_runs)
+        except keep.MeasurementFailed:
+            raise BaselineError(
+                f"the baseline benchmark yields no score ({measured.failure}):\n"
+                f"{_tail(measured.outputs[-1] if measured.outputs else '')}\n"
+                "fix `run:` (it must print the score"
+                + (f" matching `{config.check.score.pattern}`" if config.check.score else "")
+                + ") before starting the loop"
+            ) from None
+        guards = measured.guard_medians()
+        noise = keep.estimate_noise(samples)
+        score = statistics.median(samples)
+        journal.append("baseline", commit=commit, score=score, samples=list(samples), guards=guards)
+        state.baseline_score = state.best_score = score
+        state.baseline_samples = state.best_samples = samples
+        state.baseline_guards = guards
+        state.best_commit = commit
+        self.console.line(f"baseline: score {score:.6g} ({noise}); {gate.reason}")
+
+    # -- between experiments ------------------------------------------------------
+
+    def _claim_number(self) -> int:
+        state = self.state
+        assert state is not None
+        number = state.unfinished or state.next_number
+        state.unfinished = None
+        return number
+
+    def _stop_reason(self) -> str | None:
+        state, config = self.state, self.config
+        assert state and config
+        stop = config.stop
+        if self.interrupts:
+            return "interrupted"
+        if self.experiments is not None and self.experiments.exhausted:
+            return "the proposer has nothing left to try"
+        if stop.target is not None and state.best_score is not None:
+            reached = (
+                state.best_score >= stop.target
+                if config.check.goal == "higher"
+                else state.best_score <= stop.target
+            )
+            if reached:
+                return f"target {stop.target:g} reached"
+        if stop.rounds is not None and len(state.records) >= stop.rounds:
+            return f"{stop.rounds} rounds done"
+        if stop.stale is not None and state.stale >= stop.stale:
+            return f"{stop.stale} experiments in a row without a keep"
+        if stop.budget is not None and state.spent >= stop.budget:
+            return f"budget of {stop.budget:g}s spent"
+        return None
+
+    # -- the end ----------------------------------------------------------------
+
+    def _restore_best(self) -> None:
+        state, tree = self.state, self.worktree
+        if state is None or tree is None or state.best_commit is None:
+            return
+        with signals_deferred():
+            try:
+                tree.reset(state.best_commit, recover=True)
+            except Exception as exc:  # git failing here must not hide why the run ended
+                self.console.line(f"autoimprove: could not reset the worktree: {exc}")
+
+    def _finish(self, reason: str, code: ExitCode) -> ExitCode:
+        state, journal = self.state, self.journal
+        try:
+            self._restore_best()
+            if state is None or journal is None:
+                return code
+            with signals_deferred():
+                journal.append("stop", reason=reason, exit_code=int(code))
+            summary = RunSummary(
+                run_id=state.run_id,
+                branch=state.branch,
+                run_dir=journal.run_dir,
+                worktree=state.worktree,
+                goal=self.config.check.goal if self.config else "higher",
+                baseline=state.baseline_score,
+                best=state.best_score,
+                best_commit=state.best_commit,
+                counts=dict(state.counts()),
+                experiments=len(state.records),
+                stop_reason=reason,
+                exit_code=int(code),
+            )
+            if self.interrupts < 2:
+                self.console.summary(summary)
+                self.hook.pytest_autoimprove_run_finished(summary=summary)
+        except (Interrupted, KeyboardInterrupt):
+            # A second Ctrl-C: stop at once, but never leave the tree off the best commit.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            self._restore_best()
+            return ExitCode.INTERRUPTED
+        return code
+
+
+def _tail(text: str) -> str:
+    return "\n".join(text.rstrip("\n").splitlines()[-TAIL_LINES:])

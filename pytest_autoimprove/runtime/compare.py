@@ -1,0 +1,245 @@
+"""The structural comparator that generated guardrail tests use at test time.
+
+An optimizer may overload ``__eq__`` (or return a subclass whose ``__eq__`` always
+says yes), so "same behaviour" is never decided by the result's own equality.
+Values are compared by structure instead:
+
+* the type must match exactly (``1`` is not ``1.0``, ``True`` is not ``1``); a class
+  loaded from the frozen baseline copy matches its original (see ``baseline_prefix``);
+* floats compare exactly, NaN equals NaN, ``-0.0`` and ``0.0`` differ; an optional
+  relative ``tolerance`` (set in improve.md) relaxes this for finite floats;
+* lists and tuples compare element by element, in order; dicts by their keys and
+  values, in order too (a changed order is a changed output); sets by content;
+* dataclasses, slotted and plain objects compare by their state (``__dict__`` and
+  ``__slots__``), exceptions by type and ``args``;
+* anything else (functions, classes, modules) compares by identity or by its name.
+
+:func:`difference` says where two values first differ (``None`` when they are the
+same); :func:`same` is its boolean form; :func:`assert_same` raises an
+``AssertionError`` naming the path, for use in tests.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import types
+from collections.abc import Callable, Mapping
+from typing import cast
+
+__all__ = ["BASELINE_PREFIX", "assert_same", "difference", "same", "type_name"]
+
+#: The package name under which the frozen baseline copy of the code is imported.
+BASELINE_PREFIX = "_autoimprove_baseline."
+
+_ATOMS = (str, bytes, int, bool, complex, type(None), range, bytearray)
+_OPAQUE = (
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    types.MethodType,
+    types.ModuleType,
+    type,
+)
+
+
+def type_name(tp: type, baseline_prefix: str = BASELINE_PREFIX) -> str:
+    """``module.QualName`` of ``tp``, with the baseline copy's prefix removed."""
+    module = tp.__module__ or ""
+    if baseline_prefix and module.startswith(baseline_prefix):
+        module = module[len(baseline_prefix) :]
+    return f"{module}.{tp.__qualname__}"
+
+
+def same(
+    actual: object,
+    expected: object,
+    *,
+    tolerance: float | None = None,
+    baseline_prefix: str = BASELINE_PREFIX,
+) -> bool:
+    """True when ``actual`` and ``expected`` are structurally the same."""
+    return (
+        difference(actual, expected, tolerance=tolerance, baseline_prefix=baseline_prefix) is None
+    )
+
+
+def assert_same(
+    actual: object,
+    expected: object,
+    *,
+    tolerance: float | None = None,
+    baseline_prefix: str = BASELINE_PREFIX,
+    what: str = "result",
+) -> None:
+    """Raise ``AssertionError`` naming the first difference, if any."""
+    diff = difference(actual, expected, tolerance=tolerance, baseline_prefix=baseline_prefix)
+    if diff is not None:
+        raise AssertionError(f"{what} differs from the baseline: {diff}")
+
+
+def difference(
+    actual: object,
+    expected: object,
+    *,
+    tolerance: float | None = None,
+    baseline_prefix: str = BASELINE_PREFIX,
+) -> str | None:
+    """Where ``actual`` first differs from ``expected``, or ``None`` if nowhere."""
+    return _Comparison(tolerance, baseline_prefix).diff(actual, expected, "")
+
+
+class _Comparison:
+    """One comparison: the options and the pairs already being compared (cycles)."""
+
+    def __init__(self, tolerance: float | None, baseline_prefix: str) -> None:
+        self.tolerance = tolerance
+        self.prefix = baseline_prefix
+        self.active: set[tuple[int, int]] = set()
+
+    def diff(self, a: object, b: object, path: str) -> str | None:
+        where = path or "<top>"
+        ta, tb = type(a), type(b)
+        if ta is not tb and type_name(ta, self.prefix) != type_name(tb, self.prefix):
+            return f"{where}: type {type_name(ta, self.prefix)} != {type_name(tb, self.prefix)}"
+        if isinstance(a, float):
+            return self._float(a, b, where)  # type: ignore[arg-type]
+        if isinstance(a, (*_ATOMS, enum.Enum)):
+            # Builtin types compare by the builtin equality, never a subclass's override.
+            base = next((t for t in ta.__mro__ if t in _ATOMS), None)
+            if isinstance(a, enum.Enum) and isinstance(b, enum.Enum):
+                equal = a.name == b.name
+            elif base is not None:
+                builtin_eq = cast("Callable[[object, object], object]", base.__eq__)
+                equal = builtin_eq(a, b) is True
+            else:  # pragma: no cover - every atom has a builtin base
+                equal = a is b
+            return None if equal else f"{where}: {_short(a)} != {_short(b)}"
+        if isinstance(a, _OPAQUE):
+            return (
+                None
+                if a is b or _name_of(a, self.prefix) == _name_of(b, self.prefix)
+                else (f"{where}: {_short(a)} != {_short(b)}")
+            )
+        key = (id(a), id(b))
+        if key in self.active:
+            return None
+        self.active.add(key)
+        try:
+            return self._container(a, b, path, where)
+        finally:
+            self.active.discard(key)
+
+    def _float(self, a: float, b: float, where: str) -> str | None:
+        if math.isnan(a) or math.isnan(b):
+            return None if math.isnan(a) and math.isnan(b) else f"{where}: {a!r} != {b!r}"
+        if float.__eq__(a, b) and math.copysign(1.0, a) == math.copysign(1.0, b):
+            return None
+        tol = self.tolerance
+        finite = math.isfinite(a) and math.isfinite(b)
+        if tol is not None and finite and abs(a - b) <= tol * max(abs(a), abs(b), 1e-300):
+            return None
+        return f"{where}: {a!r} != {b!r}"
+
+    def _container(self, a: object, b: object, path: str, where: str) -> str | None:
+        if isinstance(a, (list, tuple)):
+            assert isinstance(b, (list, tuple))
+            if len(a) != len(b):
+                return f"{where}: length {len(a)} != {len(b)}"
+            for i, (x, y) in enumerate(zip(a, b, strict=True)):
+                found = self.diff(x, y, f"{path}[{i}]")
+                if found:
+                    return found
+            return self._state(a, b, path, where, builtin=True)
+        if isinstance(a, Mapping):
+            assert isinstance(b, Mapping)
+            return self._mapping(a, b, path, where)
+        if isinstance(a, (set, frozenset)):
+            assert isinstance(b, (set, frozenset))
+            return self._set(a, b, where)
+        if isinstance(a, BaseException):
+            assert isinstance(b, BaseException)
+            return self.diff(a.args, b.args, f"{path}.args")
+        return self._state(a, b, path, where, builtin=False)
+
+    def _mapping(
+        self, a: Mapping[object, object], b: Mapping[object, object], path: str, where: str
+    ) -> str | None:
+        if len(a) != len(b):
+            return f"{where}: {len(a)} keys != {len(b)} keys"
+        for i, ((ka, va), (kb, vb)) in enumerate(zip(a.items(), b.items(), strict=True)):
+            found = self.diff(ka, kb, f"{path}<key {i}>")
+            if found:
+                return found
+            found = self.diff(va, vb, f"{path}[{ka!r}]")
+            if found:
+                return found
+        return None
+
+    def _set(
+        self, a: frozenset[object] | set[object], b: frozenset[object] | set[object], where: str
+    ) -> str | None:
+        if len(a) != len(b):
+            return f"{where}: {len(a)} items != {len(b)} items"
+        unmatched = list(b)
+        for x in a:
+            for j, y in enumerate(unmatched):
+                if self.diff(x, y, "") is None:
+                    del unmatched[j]
+                    break
+            else:
+                return f"{where}: {_short(x)} is not in the expected set"
+        return None
+
+    def _state(self, a: object, b: object, path: str, where: str, *, builtin: bool) -> str | None:
+        sa, sb = _object_state(a), _object_state(b)
+        if builtin and not sa and not sb:
+            return None
+        if sa is None or sb is None:
+            # No inspectable state (a C object): fall back to identity or builtin repr.
+            return None if a is b or repr(a) == repr(b) else f"{where}: {_short(a)} != {_short(b)}"
+        if sorted(sa) != sorted(sb):
+            return f"{where}: attributes {sorted(sa)} != {sorted(sb)}"
+        for name in sorted(sa):
+            found = self.diff(sa[name], sb[name], f"{path}.{name}")
+            if found:
+                return found
+        return None
+
+
+def _object_state(obj: object) -> dict[str, object] | None:
+    """The attributes that make up ``obj``'s state, or ``None`` when it has none to read."""
+    state: dict[str, object] = {}
+    has_any = False
+    instance_dict = getattr(obj, "__dict__", None)
+    if isinstance(instance_dict, dict):
+        has_any = True
+        state.update((str(k), v) for k, v in instance_dict.items())
+    for klass in type(obj).__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        if isinstance(slots, str):
+            slots = (slots,)
+        for slot in slots:
+            if slot in ("__dict__", "__weakref__"):
+                continue
+            has_any = True
+            name = f"_{klass.__name__.lstrip('_')}{slot}" if slot.startswith("__") else slot
+            if hasattr(obj, name):
+                state[slot] = getattr(obj, name)
+    return state if has_any else None
+
+
+def _name_of(obj: object, prefix: str) -> str:
+    if isinstance(obj, type):
+        return type_name(obj, prefix)
+    module = getattr(obj, "__module__", None) or ""
+    if prefix and module.startswith(prefix):
+        module = module[len(prefix) :]
+    return f"{module}.{getattr(obj, '__qualname__', getattr(obj, '__name__', '?'))}"
+
+
+def _short(value: object) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the difference
+        text = f"<{type(value).__name__} object>"
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,436 @@
+"""Runtime helpers the generated guardrail tests call (and the probe that records them).
+
+A generated test file holds data (recorded cases, strategies, the surface snapshot)
+and one-line test bodies that call into this module, so the checking logic is written
+and tested once, here, rather than pasted into every generated file. Every comparison
+goes through :mod:`pytest_autoimprove.runtime.compare`, never a result's own ``__eq__``.
+
+"Behaves the same" means: the same return value (structurally), or an exception of the
+same type; the same argument state after the call; for methods, the same public state
+of the instance after the call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import inspect
+import itertools
+import pickle
+import re
+import types
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytest_autoimprove.runtime.compare import assert_same, difference, type_name
+
+__all__ = [
+    "Case",
+    "Outcome",
+    "call",
+    "check_differential",
+    "check_sequence",
+    "check_surface",
+    "load_cases",
+    "replay",
+    "shares_mutable",
+    "surface_of",
+]
+
+#: A generator or iterator result is consumed up to this many items.
+MAX_ITEMS = 1_000
+
+
+@dataclass(frozen=True)
+class Case:
+    """One recorded call and what the baseline did.
+
+    :param id: a stable id naming the input's origin and the risk it probes.
+    :param args: positional arguments; ``kwargs``: keyword arguments.
+    :param ctor: for methods, the constructor's ``(args, kwargs)``.
+    :param returns: the baseline's return value (when ``raises`` is ``None``).
+    :param raises: the baseline's exception type as ``module.QualName``.
+    :param args_after: the arguments' state after the call, when the baseline mutates
+        them (``None``: the arguments must come back unchanged).
+    :param state: for methods, the instance's public state after the call.
+    :param fresh: the baseline returns a new object every call, sharing nothing mutable
+        with the arguments or with earlier results.
+    """
+
+    id: str
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    ctor: tuple[tuple[Any, ...], Mapping[str, Any]] | None = None
+    returns: Any = None
+    raises: str | None = None
+    args_after: tuple[tuple[Any, ...], Mapping[str, Any]] | None = None
+    state: Mapping[str, Any] | None = None
+    fresh: bool = False
+
+
+@dataclass
+class Outcome:
+    """What one call did (in the current process)."""
+
+    value: Any = None
+    error: BaseException | None = None
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    instance: Any = None
+
+    @property
+    def raises(self) -> str | None:
+        return None if self.error is None else type_name(type(self.error))
+
+
+def load_cases(path: Path | str) -> dict[str, Case]:
+    """The cases stored in a data file beside a generated test (a pickle of ``Case``)."""
+    with open(path, "rb") as handle:
+        data = pickle.load(handle)  # noqa: S301 - the file is frozen by the guard lock
+    if not isinstance(data, dict) or data.get("format") != 1:
+        raise ValueError(f"{path}: not a guardrail data file; regenerate the guardrails")
+    return {key: pickle.loads(blob) for key, blob in data["cases"].items()}  # noqa: S301
+
+
+def materialize(value: Any) -> Any:
+    """Consume a generator or iterator result into a list, so it can be compared."""
+    if isinstance(value, (types.GeneratorType, Iterator)) and not hasattr(value, "read"):
+        return list(itertools.islice(value, MAX_ITEMS))
+    return value
+
+
+def resolve(
+    module: types.ModuleType, qualname: str, kind: str, ctor: Any = None
+) -> tuple[Callable[..., Any], Any]:
+    """The callable for a target, and the instance it is bound to (methods only)."""
+    if kind == "function":
+        return getattr(module, qualname), None
+    class_name, _, method = qualname.partition(".")
+    cls = getattr(module, class_name)
+    if kind == "constructor":
+        return cls, None
+    if kind in ("staticmethod", "classmethod"):
+        return getattr(cls, method), None
+    ctor_args, ctor_kwargs = ctor if ctor is not None else ((), {})
+    instance = cls(*copy.deepcopy(ctor_args), **copy.deepcopy(dict(ctor_kwargs)))
+    return getattr(instance, method), instance
+
+
+def call(
+    module: types.ModuleType,
+    qualname: str,
+    kind: str,
+    args: Sequence[Any] = (),
+    kwargs: Mapping[str, Any] | None = None,
+    ctor: Any = None,
+) -> Outcome:
+    """Call a target on deep copies of the arguments; never raises what the target raises."""
+    args_copy = tuple(copy.deepcopy(tuple(args)))
+    kwargs_copy = copy.deepcopy(dict(kwargs or {}))
+    out = Outcome(args=args_copy, kwargs=kwargs_copy)
+    try:
+        func, out.instance = resolve(module, qualname, kind, ctor)
+    except Exception as error:  # noqa: BLE001 - a failing constructor is an outcome too
+        out.error = error
+        return out
+    try:
+        out.value = materialize(func(*args_copy, **kwargs_copy))
+    except Exception as error:  # noqa: BLE001 - the exception type is what we compare
+        out.error = error
+    return out
+
+
+def public_state(obj: Any) -> dict[str, Any]:
+    """An object's public attributes (``__dict__`` and ``__slots__``), for state checks.
+
+    Private attributes are left out on purpose: an optimizer may add a private cache or
+    slot without changing behaviour.
+    """
+    names: set[str] = set()
+    instance_dict = getattr(obj, "__dict__", None)
+    if isinstance(instance_dict, dict):
+        names.update(k for k in instance_dict if isinstance(k, str))
+    for klass in type(obj).__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        names.update((slots,) if isinstance(slots, str) else slots)
+    state = {}
+    for name in sorted(names):
+        if name.startswith("_"):
+            continue
+        try:
+            state[name] = getattr(obj, name)
+        except AttributeError:
+            continue
+    return state
+
+
+def _result_of(outcome: Outcome, kind: str) -> Any:
+    return public_state(outcome.value) if kind == "constructor" else outcome.value
+
+
+def replay(
+    module: types.ModuleType,
+    qualname: str,
+    kind: str,
+    case: Case,
+    *,
+    tolerance: float | None = None,
+) -> None:
+    """Call the target with a recorded case and compare with what the baseline did."""
+    out = call(module, qualname, kind, case.args, case.kwargs, case.ctor)
+    _check_outcome(out, case, kind, tolerance)
+
+
+def _check_outcome(out: Outcome, case: Case, kind: str, tolerance: float | None) -> None:
+    if case.raises is not None:
+        if out.error is None:
+            raise AssertionError(
+                f"expected {case.raises} as the baseline raised, got {out.value!r:.200}"
+            )
+        if out.raises != case.raises:
+            raise AssertionError(
+                f"raised {out.raises} ({out.error}) where the baseline raised {case.raises}"
+            )
+    else:
+        if out.error is not None:
+            raise AssertionError(
+                f"raised {out.raises}: {out.error} "
+                f"where the baseline returned {case.returns!r:.200}"
+            ) from out.error
+        assert_same(_result_of(out, kind), case.returns, tolerance=tolerance)
+        if case.fresh:
+            _check_fresh(out, case)
+    expected_args = case.args_after if case.args_after is not None else (case.args, case.kwargs)
+    assert_same(
+        (out.args, out.kwargs),
+        (expected_args[0], dict(expected_args[1])),
+        tolerance=tolerance,
+        what="arguments after the call",
+    )
+    if case.state is not None and out.instance is not None:
+        assert_same(
+            public_state(out.instance),
+            dict(case.state),
+            tolerance=tolerance,
+            what="instance state after the call",
+        )
+
+
+def _check_fresh(out: Outcome, case: Case) -> None:
+    """A result the baseline built fresh must not alias the arguments or the instance."""
+    if shares_mutable(out.value, (out.args, out.kwargs)):
+        raise AssertionError(
+            f"{case.id}: the result aliases an argument (the baseline returned a fresh object)"
+        )
+    if out.instance is not None and shares_mutable(out.value, out.instance):
+        raise AssertionError(
+            f"{case.id}: the result aliases the instance's state "
+            "(the baseline returned a fresh object)"
+        )
+
+
+def check_sequence(
+    module: types.ModuleType,
+    qualname: str,
+    kind: str,
+    cases: Sequence[Case],
+    *,
+    tolerance: float | None = None,
+) -> None:
+    """Calls in sequence must behave as fresh calls did in the baseline.
+
+    Calls ``a, b, a`` (a cache keyed wrongly or a global left dirty shows), repeats each
+    call after scrambling the previous result in place (a cached, shared result shows),
+    and checks that fresh-in-the-baseline results share nothing mutable with the
+    arguments or with each other (aliasing shows).
+    """
+    if not cases:
+        return
+    order = [*cases, cases[0]] if len(cases) > 1 else [cases[0], cases[0]]
+    for case in order:
+        _check_outcome(
+            call(module, qualname, kind, case.args, case.kwargs, case.ctor), case, kind, tolerance
+        )
+    for case in cases:
+        if not case.fresh:
+            continue
+        first = call(module, qualname, kind, case.args, case.kwargs, case.ctor)
+        _check_fresh(first, case)
+        second = call(module, qualname, kind, case.args, case.kwargs, case.ctor)
+        if shares_mutable(first.value, second.value):
+            raise AssertionError(
+                f"{case.id}: two calls return shared mutable objects (the baseline did not)"
+            )
+        scramble(first.value)
+        scramble(second.value)
+        third = call(module, qualname, kind, case.args, case.kwargs, case.ctor)
+        _check_outcome(third, case, kind, tolerance)
+
+
+def check_differential(
+    current: types.ModuleType,
+    baseline: types.ModuleType,
+    qualname: str,
+    kind: str,
+    args: Sequence[Any] = (),
+    kwargs: Mapping[str, Any] | None = None,
+    ctor: Any = None,
+    *,
+    expected_exceptions: Sequence[str] = (),
+    tolerance: float | None = None,
+) -> None:
+    """The current code must do what the frozen baseline copy does on the same input.
+
+    When the baseline raises an exception it does not raise on purpose (not in
+    ``expected_exceptions``), the input is outside the function's domain and is rejected
+    (``hypothesis.reject``), not judged.
+    """
+    from hypothesis import reject
+
+    want = call(baseline, qualname, kind, args, kwargs, ctor)
+    if want.error is not None and not _is_expected(want.error, expected_exceptions):
+        reject()
+    got = call(current, qualname, kind, args, kwargs, ctor)
+    if want.error is not None:
+        if got.error is None:
+            raise AssertionError(
+                f"returned {got.value!r:.200} where the baseline raised {want.raises}"
+            )
+        if got.raises != want.raises:
+            raise AssertionError(f"raised {got.raises} where the baseline raised {want.raises}")
+    elif got.error is not None:
+        raise AssertionError(
+            f"raised {got.raises}: {got.error} where the baseline returned {want.value!r:.200}"
+        ) from got.error
+    else:
+        assert_same(_result_of(got, kind), _result_of(want, kind), tolerance=tolerance)
+    assert_same(
+        (got.args, got.kwargs),
+        (want.args, want.kwargs),
+        tolerance=tolerance,
+        what="arguments after the call",
+    )
+    if got.instance is not None and want.instance is not None:
+        assert_same(
+            public_state(got.instance),
+            public_state(want.instance),
+            tolerance=tolerance,
+            what="instance state after the call",
+        )
+
+
+def _is_expected(error: BaseException, names: Sequence[str]) -> bool:
+    wanted = set(names)
+    return any(klass.__name__ in wanted for klass in type(error).__mro__)
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def surface_of(module: types.ModuleType, names: Sequence[str]) -> dict[str, str | None]:
+    """``name -> signature`` for the given public names (``None``: missing)."""
+    out: dict[str, str | None] = {}
+    for name in names:
+        obj: Any = module
+        for part in name.split("."):
+            obj = getattr(obj, part, _MISSING)
+            if obj is _MISSING:
+                break
+        if obj is _MISSING:
+            out[name] = None
+            continue
+        try:
+            sig = str(inspect.signature(obj))
+        except (TypeError, ValueError):
+            sig = "(...)"
+        out[name] = _ADDRESS.sub("", sig)
+    return out
+
+
+_MISSING = object()
+
+
+def check_surface(module: types.ModuleType, surface: Mapping[str, str]) -> None:
+    """Every public name of the baseline still exists with the same signature."""
+    now = surface_of(module, list(surface))
+    missing = [name for name, sig in now.items() if sig is None]
+    if missing:
+        raise AssertionError(f"public names removed: {', '.join(missing)}")
+    changed = [
+        f"{name}{surface[name]} -> {name}{now[name]}"
+        for name in surface
+        if now[name] != surface[name]
+    ]
+    if changed:
+        raise AssertionError("signatures changed: " + "; ".join(changed))
+
+
+_ATOMIC = (str, bytes, int, float, bool, complex, type(None), range, frozenset, type)
+
+
+def _mutables(value: Any, seen: dict[int, Any], depth: int = 0) -> None:
+    if (
+        depth > 50
+        or isinstance(value, _ATOMIC)
+        or callable(value)
+        and not hasattr(value, "__dict__")
+    ):
+        return
+    if isinstance(value, (types.ModuleType, types.FunctionType, type)):
+        return
+    if id(value) in seen:
+        return
+    if not isinstance(value, tuple):
+        seen[id(value)] = value
+    else:
+        seen[id(value)] = None  # tuples are immutable, but may hold mutable items
+    children: list[Any] = []
+    if isinstance(value, Mapping):
+        children = [*value.keys(), *value.values()]
+    elif isinstance(value, (list, tuple, set)):
+        children = list(value)
+    else:
+        children = list(getattr(value, "__dict__", {}).values())
+    for child in children:
+        _mutables(child, seen, depth + 1)
+
+
+def shares_mutable(a: Any, b: Any) -> bool:
+    """True when ``a`` and ``b`` reach a common mutable object."""
+    left: dict[int, Any] = {}
+    right: dict[int, Any] = {}
+    _mutables(a, left)
+    _mutables(b, right)
+    return any(left[k] is not None and k in right for k in left)
+
+
+def scramble(value: Any) -> None:
+    """Mutate ``value`` in place (as a caller might), to expose results that are shared."""
+    if isinstance(value, list):
+        value.append(_Scrambled())
+    elif isinstance(value, dict):
+        value[_Scrambled()] = _Scrambled()
+    elif isinstance(value, set):
+        value.add(_Scrambled())
+    elif isinstance(value, bytearray):
+        value.extend(b"\x00")
+    elif isinstance(value, tuple):
+        for item in value:
+            scramble(item)
+    elif isinstance(getattr(value, "__dict__", None), dict):
+        with contextlib.suppress(TypeError):
+            value.__dict__["_autoimprove_scrambled"] = True
+
+
+class _Scrambled:
+    """A marker no real result contains."""
+
+    def __repr__(self) -> str:
+        return "<scrambled by the guard>"
+
+
+def differs(a: Any, b: Any, tolerance: float | None = None) -> bool:
+    """Convenience for the probe: do two values differ structurally?"""
+    return difference(a, b, tolerance=tolerance) is not None

@@ -1,0 +1,144 @@
+"""What trying the generator on real libraries taught: inference, findings, bounds.
+
+Each test pins one general fix with a tiny module written here (never a library's
+code): parameters typed by how the body uses them, findings only for near-certain
+bugs, a probe that drops slow cases and stops at its budget, and an edge case that
+shows a reordered float sum.
+"""
+
+from __future__ import annotations
+
+import pickle
+import textwrap
+from pathlib import Path
+
+from pytest_autoimprove.generators import GenerateRequest
+from pytest_autoimprove.generators.discover import discover
+from pytest_autoimprove.generators.literals import to_source
+from pytest_autoimprove.generators.performance import generate
+from pytest_autoimprove.generators.performance.plan import FLOAT_ORDER, plan_module
+from pytest_autoimprove.generators.performance.probe import run
+from pytest_autoimprove.generators.performance.values import infer_kind
+
+RECIPES = '''
+def all_same(iterable, key=None):
+    """Untyped, as recipes are: ``key`` is called, ``iterable`` iterated."""
+    seen = [x if key is None else key(x) for x in iterable]
+    return all(s == seen[0] for s in seen)
+
+
+def take(n, iterable):
+    return list(iterable)[:n]
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def shout(text, suffix=None):
+    return text.upper() + (suffix or "!")
+
+
+def dot(a, b):
+    return sum(x * y for x, y in zip(a, b))
+'''
+
+
+def _module(tmp_path: Path, source: str, name: str = "recipes") -> Path:
+    (tmp_path / f"{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    return Path(f"{name}.py")
+
+
+def test_body_usage_types_untyped_parameters(tmp_path: Path) -> None:
+    info = discover(tmp_path, _module(tmp_path, RECIPES))
+    params = {(t.qualname, p.name): p for t in info.targets for p in t.params}
+    assert params["all_same", "key"].usage == "callable"
+    assert params["all_same", "key"].arity == 1
+    assert params["all_same", "iterable"].usage == "iterable"
+    assert params["shout", "text"].usage == "str"
+    key = infer_kind(params["all_same", "key"], "", ())
+    assert (key.name, key.confident, key.optional) == ("callable", True, True)
+    # A callable's ordinary values are builtins, written by name in the test file.
+    plans = {p.target.qualname: p for p in plan_module(info, {})}
+    assert plans["all_same"].kinds["key"].name == "callable"
+    assert to_source(str) == "str"
+    assert to_source(max) == "max"
+
+
+def test_findings_are_near_certain_bugs_only(tmp_path: Path) -> None:
+    module = _module(tmp_path, RECIPES)
+    request = GenerateRequest(root=tmp_path, modules=(module,), kind="speed", time_budget=30)
+    result = generate(request, trace=False, verify=False)
+    by_target = {f.target: f.message for f in result.findings}
+    # An empty list divides by zero: a latent crash of valid input.
+    assert "ZeroDivisionError" in by_target.get("mean", ""), by_target
+    # A string passed where a callable goes, an int where a sequence goes: wrong
+    # kinds of input, not bugs.
+    assert "all_same" not in by_target, by_target
+    assert "take" not in by_target, by_target
+    assert "dot" not in by_target, by_target
+
+
+def test_a_reordered_float_sum_has_an_edge_case(tmp_path: Path) -> None:
+    info = discover(tmp_path, _module(tmp_path, RECIPES))
+    traced = {"dot": [_traced(([0.5, 1.0], [2, 3]))]}
+    plans = {p.target.qualname: p for p in plan_module(info, traced)}
+    edge = [c for c in plans["dot"].candidates if c.risk == "changed-floats" and not c.param]
+    assert len(edge) == 1
+    args, _, _ = pickle.loads(edge[0].payload)
+    assert list(args[0]) == list(FLOAT_ORDER)
+    assert sum(args[0]) != sum(reversed(args[0]))
+
+
+def _traced(args: tuple[object, ...]) -> dict[str, object]:
+    return {
+        "payload": pickle.dumps((args, {}, None), protocol=4),
+        "sources": {n: to_source(v) for n, v in zip("ab", args, strict=True)},
+    }
+
+
+SLOW = """
+import time
+
+
+def slow(x):
+    time.sleep(0.4)
+    return x
+
+
+def quick(x):
+    return x
+"""
+
+
+def _probe_request(tmp_path: Path, budget: float | None) -> dict[str, object]:
+    cases = [
+        {
+            "id": f"c{i}",
+            "qualname": name,
+            "kind": "function",
+            "payload": pickle.dumps(((i,), {}, None)),
+        }
+        for i, name in enumerate(["slow", "quick", "quick"])
+    ]
+    request: dict[str, object] = {
+        "sys_path": [str(tmp_path)],
+        "modules": [{"name": "slowmod", "surface_names": ["slow", "quick"], "cases": cases}],
+    }
+    if budget is not None:
+        request["budget"] = budget
+    return request
+
+
+def test_the_probe_drops_slow_cases(tmp_path: Path) -> None:
+    _module(tmp_path, SLOW, "slowmod")
+    out = run(_probe_request(tmp_path, None))
+    status = {c["id"]: c["status"] for c in out["modules"]["slowmod"]["cases"]}
+    assert status == {"c0": "slow", "c1": "ok", "c2": "ok"}
+
+
+def test_the_probe_stops_at_its_budget(tmp_path: Path) -> None:
+    _module(tmp_path, SLOW, "slowmod")
+    out = run(_probe_request(tmp_path, 0.0))
+    assert out["stopped"] is True
+    assert out["modules"]["slowmod"]["cases"] == []

@@ -1,0 +1,268 @@
+"""run_command runs a program in its own group and kills the group: timeout, Ctrl-C, exit."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from pytest_autoimprove import process
+from pytest_autoimprove.process import CommandResult, run_command
+from pytest_autoimprove.score import extract_score
+
+PY = sys.executable
+
+
+def _alive(pid: int) -> bool:
+    """A process exists and is not a zombie (an unreaped zombie is dead)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2] not in "ZX"
+
+
+def _wait_for_pid(path: Path, timeout: float = 20.0) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = path.read_text().strip() if path.exists() else ""
+        if text:
+            return int(text)
+        time.sleep(0.02)
+    raise AssertionError(f"{path} was never written")
+
+
+def _gone_soon(pid: int, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture(autouse=True)
+def short_grace(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(process, "GRACE_SECONDS", 0.5)
+
+
+# --- running commands -------------------------------------------------------------------
+
+
+def test_output_and_status_are_captured(tmp_path: Path) -> None:
+    result = run_command("echo out; echo err >&2; exit 3", cwd=tmp_path, timeout=30)
+    assert result.returncode == 3
+    assert not result.timed_out
+    assert not result.ok
+    assert result.output.splitlines() == ["out", "err"]
+    assert result.duration >= 0
+    assert result.command == "echo out; echo err >&2; exit 3"
+
+
+def test_string_runs_through_the_shell(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    result = run_command("cd sub && pwd", cwd=tmp_path, timeout=30)
+    assert result.ok
+    assert result.output.strip().endswith("sub")
+
+
+def test_sequence_never_sees_a_shell(tmp_path: Path) -> None:
+    result = run_command(
+        [PY, "-c", "import sys; print(sys.argv[1])", "$HOME && echo no"], cwd=tmp_path, timeout=30
+    )
+    assert result.ok
+    assert result.output == "$HOME && echo no\n"
+    assert result.command.startswith(PY)
+
+
+def test_env_is_merged_over_os_environ(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUTOIMPROVE_TEST_INHERITED", "kept")
+    result = run_command(
+        'echo "$AUTOIMPROVE_TEST_INHERITED $AUTOIMPROVE_GOLDEN"',
+        cwd=tmp_path,
+        timeout=30,
+        env={"AUTOIMPROVE_GOLDEN": "data/golden.jsonl"},
+    )
+    assert result.output == "kept data/golden.jsonl\n"
+
+
+def test_stdin_is_empty(tmp_path: Path) -> None:
+    # An agent that asks a question must read end-of-file, not wait for an answer.
+    result = run_command("read answer; echo status=$?", cwd=tmp_path, timeout=30)
+    assert result.output == "status=1\n"
+
+
+def test_timeout_kills_the_whole_group(tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    result = run_command(f"sleep 60 & echo $! > {pid_file}; sleep 60", cwd=tmp_path, timeout=1.0)
+    child = _wait_for_pid(pid_file)
+    try:
+        assert result.timed_out
+        assert result.returncode is None
+        assert not result.ok
+        assert _gone_soon(child)
+    finally:
+        _kill(child)
+
+
+def test_timeout_kills_a_process_that_ignores_sigterm(tmp_path: Path) -> None:
+    pid_file = tmp_path / "stubborn.pid"
+    script = tmp_path / "stubborn.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import os, signal, time
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            with open({str(pid_file)!r}, "w") as f:
+                f.write(str(os.getpid()))
+            time.sleep(60)
+            """
+        )
+    )
+    # Long enough for Python to start and ignore SIGTERM even on a loaded machine.
+    result = run_command([PY, str(script)], cwd=tmp_path, timeout=2.5)
+    pid = _wait_for_pid(pid_file)
+    try:
+        assert result.timed_out
+        assert _gone_soon(pid)
+    finally:
+        _kill(pid)
+
+
+def test_leftover_children_are_killed_after_a_normal_exit(tmp_path: Path) -> None:
+    pid_file = tmp_path / "server.pid"
+    result = run_command(f"sleep 60 & echo $! > {pid_file}; echo started", cwd=tmp_path, timeout=30)
+    server = _wait_for_pid(pid_file)
+    try:
+        assert result.ok
+        assert result.output == "started\n"
+        assert _gone_soon(server)
+    finally:
+        _kill(server)
+
+
+def test_a_grandchild_holding_stdout_does_not_hang_the_call(tmp_path: Path) -> None:
+    # The grandchild leaves our process group (setsid), so nobody kills it, and it
+    # keeps the output open for a minute: with a pipe we would wait for it.
+    pid_file = tmp_path / "daemon.pid"
+    daemon = (
+        f"import os, time; os.setsid(); "
+        f"open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    )
+    parent = textwrap.dedent(
+        f"""
+        import os, subprocess, time
+        subprocess.Popen([{PY!r}, "-c", {daemon!r}])
+        while not os.path.exists({str(pid_file)!r}):  # the daemon has left our group
+            time.sleep(0.01)
+        print("parent done", flush=True)
+        """
+    )
+    command = [PY, "-c", parent]
+    try:
+        result = run_command(command, cwd=tmp_path, timeout=30)
+        assert not result.timed_out
+        assert result.ok
+        assert "parent done" in result.output
+    finally:
+        _kill(_wait_for_pid(pid_file))
+
+
+def test_keyboard_interrupt_kills_the_group_and_propagates(tmp_path: Path) -> None:
+    pid_file = tmp_path / "bench.pid"
+    driver = tmp_path / "driver.py"
+    driver.write_text(
+        textwrap.dedent(
+            f"""
+            from pathlib import Path
+            from pytest_autoimprove.process import run_command
+            try:
+                run_command("sleep 60 & echo $! > {pid_file}; wait", cwd=Path("."), timeout=60)
+            except KeyboardInterrupt:
+                print("interrupted", flush=True)
+                raise SystemExit(130)
+            """
+        )
+    )
+    proc = subprocess.Popen(
+        [PY, str(driver)], cwd=tmp_path, stdout=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        bench = _wait_for_pid(pid_file)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 130
+        assert out == b"interrupted\n"
+        assert _gone_soon(bench)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if pid_file.exists():
+            _kill(int(pid_file.read_text()))
+
+
+def test_log_path_gets_everything_and_output_keeps_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(process, "OUTPUT_LIMIT", 100)
+    log = tmp_path / "logs" / "bench.log"
+    result = run_command(
+        [PY, "-c", "print('x' * 500); print('SCORE: 1.5')"], cwd=tmp_path, timeout=30, log_path=log
+    )
+    assert log.read_text() == "x" * 500 + "\nSCORE: 1.5\n"
+    assert result.output.startswith("[... 412 bytes cut ...]\n")
+    assert result.output.endswith("x\nSCORE: 1.5\n")
+    assert extract_score(result.output, None) == 1.5
+
+
+def test_undecodable_output_is_replaced(tmp_path: Path) -> None:
+    result = run_command(
+        [PY, "-c", "import sys; sys.stdout.buffer.write(b'ok \\xff\\n')"], cwd=tmp_path, timeout=30
+    )
+    assert result.output == "ok \ufffd\n"
+
+
+def test_a_missing_program_is_exit_127(tmp_path: Path) -> None:
+    result = run_command(["no-such-program-autoimprove"], cwd=tmp_path, timeout=30)
+    assert result.returncode == 127
+    assert "cannot run 'no-such-program-autoimprove'" in result.output
+    shell = run_command("no-such-program-autoimprove", cwd=tmp_path, timeout=30)
+    assert shell.returncode == 127
+
+
+def test_a_signal_death_is_a_negative_returncode(tmp_path: Path) -> None:
+    result = run_command([PY, "-c", "import os; os.kill(os.getpid(), 9)"], cwd=tmp_path, timeout=30)
+    assert result.returncode == -9
+    assert not result.timed_out
+
+
+def test_empty_command_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="non-empty"):
+        run_command([], cwd=tmp_path, timeout=1)
+
+
+@pytest.mark.parametrize(
+    ("output", "lines", "expected"),
+    [
+        ("a\nb\nc\n", 2, "b\nc"),
+        ("a\nb\nc", 10, "a\nb\nc"),
+        ("a\nb\n", 0, ""),
+        ("", 5, ""),
+    ],
+)
+def test_tail(output: str, lines: int, expected: str) -> None:
+    result = CommandResult("x", 0, output, 0.0, False)
+    assert result.tail(lines) == expected
