@@ -232,6 +232,7 @@ class Worktree:
         self.path = path
         self.branch = branch
         self._identity_args: tuple[str, ...] | None = None
+        self._git_dir: Path | None = None
 
     @classmethod
     def create(cls, repo_root: Path, path: Path, branch: str, start: str = "HEAD") -> Worktree:
@@ -339,14 +340,19 @@ class Worktree:
         return self._run("log", "-1", "--format=%B", commit).rstrip("\n")
 
     def reset(self, commit: str, *, recover: bool = False) -> None:
-        """Put branch, index and files back to ``commit``; remove every new file.
+        """Put branch, index and files back to ``commit``; remove every untracked and
+        ignored file: what each experiment starts from.
 
-        ``recover``: first remove a stale ``index.lock`` left by a git process that
-        was killed (the worktree is the loop's own; nobody else writes to it).
+        Nothing in the worktree is the run's own (its logs, reports and temporary
+        folders live in the run folder), so whatever is not in ``commit`` is a step's
+        leftover. ``recover``: first remove a stale ``index.lock`` left by a git
+        process that was killed (the worktree is the loop's own, and every process
+        of the step before has been ended).
         """
         if recover:
-            git_dir = Path(self._run("rev-parse", "--absolute-git-dir").strip())
-            (git_dir / "index.lock").unlink(missing_ok=True)
+            if self._git_dir is None:
+                self._git_dir = Path(self._run("rev-parse", "--absolute-git-dir").strip())
+            (self._git_dir / "index.lock").unlink(missing_ok=True)
         # A proposer may have switched branches or detached HEAD; come back.
         self._run("symbolic-ref", "HEAD", self.branch_ref)
         self._run("reset", "--hard", "-q", commit)

@@ -7,8 +7,9 @@ the rest is staged, goes through the test gate and the benchmark
 (:mod:`~pytest_autoimprove.loop.keep`) with every ``guard:`` metric decides. The
 experiment's commit is made once, when the outcome is known, so its message
 carries the ``Result:`` trailer; a kept one moves the branch, any other stays
-reachable under ``refs/autoimprove/<run>/<n>``. The journal is written before
-the worktree is reset to the best commit.
+reachable under ``refs/autoimprove/<run>/<n>``. Each experiment starts from a clean
+tree at the best commit (reset, every untracked and ignored file removed), so nothing
+a step left behind, or wrote late, can slip into the next one.
 
 What the run as a whole does (start, resume, baseline, stop, Ctrl-C) is
 :mod:`~pytest_autoimprove.loop.run`'s; this module is the step it repeats.
@@ -87,6 +88,8 @@ class ExperimentRunner:
         best_commit, best_score = state.best_commit, state.best_score
         started = time.monotonic()
         journal.append("begin", number=number, best=best_commit)
+        with signals_deferred():
+            tree.reset(best_commit, recover=True)
 
         def record(status: str, description: str, **fields: Any) -> None:
             duration = time.monotonic() - started
@@ -239,7 +242,10 @@ class ExperimentRunner:
         return proposal
 
     def _record(self, record: ExperimentRecord, *, best_samples: Sequence[float] | None) -> None:
-        """Journal first (the moment the experiment counts), then reset, then tell people."""
+        """Journal first (the moment the experiment counts), then tell people.
+
+        The tree is reset when the next experiment starts, or when the run stops.
+        """
         state, journal = self.state, self.journal
         extra: dict[str, Any] = {}
         if record.status == "kept":
@@ -252,9 +258,6 @@ class ExperimentRunner:
             state.best_score = record.score
             state.best_samples = tuple(best_samples or record.samples)
         journal.add_result(record)
-        assert state.best_commit is not None
-        with signals_deferred():
-            self.tree.reset(state.best_commit)
         self.console.experiment(record)
         self.hook.pytest_autoimprove_experiment(record=record)
 

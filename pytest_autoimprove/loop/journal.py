@@ -12,6 +12,11 @@ commit made but not yet recorded is simply dropped on resume.
 ``results.tsv`` (experiment, commit, score, delta, status, description) is for
 people and spreadsheets; it is derived from the journal and rewritten from it on
 resume, so the two never disagree for long.
+
+The ``start`` record also keeps the run's process token (every process the run starts
+carries it, :mod:`~pytest_autoimprove.process`), so that a resume can end what the
+killed run left running; and the process that runs the loop holds a lock on the run
+folder (:meth:`Journal.hold`), so that a resume never ends a run that is still alive.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from pytest_autoimprove.names import RUNS_DIR
 
 JOURNAL = "journal.jsonl"
 RESULTS = "results.tsv"
+#: Held (``flock``) by the process running the loop; the kernel drops it when that dies.
+LOCK = "loop.lock"
 RESULTS_HEADER = ("experiment", "commit", "score", "delta", "status", "description")
 #: Every status an experiment can end with, in the order the summary lists them.
 STATUSES = ("kept", "discarded", "failed", "crashed", "tampered", "out-of-scope", "no-op")
@@ -194,6 +201,34 @@ class Journal:
         self.path = run_dir / JOURNAL
         self.results_path = run_dir / RESULTS
         self._handle: TextIO | None = None
+        self._lock: int | None = None
+
+    def hold(self) -> None:
+        """Take the run's lock for this process, or refuse: another process runs it.
+
+        An ``flock`` dies with its process (``kill -9`` included), so a run that was
+        killed is free to resume, and a run that still runs is never resumed twice.
+        """
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock
+            return
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        path = self.run_dir / LOCK
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(fd, 32).decode(errors="replace").strip()
+            os.close(fd)
+            raise UsageError(
+                f"{path.parent.name}: this run is still running"
+                + (f" (pid {holder})" if holder else "")
+                + "; stop it (Ctrl-C) or wait for it to end before resuming it"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._lock = fd
 
     def append(self, event: str, **fields: Any) -> None:
         if self._handle is None:
@@ -248,6 +283,9 @@ class Journal:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+        if self._lock is not None:
+            os.close(self._lock)  # releases the flock
+            self._lock = None
 
 
 @dataclass
@@ -258,6 +296,8 @@ class RunState:
     branch: str
     worktree: Path
     base_commit: str
+    #: Carried by every process of the run; ``None`` in journals of 0.2 and before.
+    token: str | None = None
     baseline_score: float | None = None
     baseline_samples: tuple[float, ...] = ()
     baseline_guards: dict[str, float] = field(default_factory=dict)
@@ -299,6 +339,7 @@ def load_state(events: Sequence[Mapping[str, Any]]) -> RunState:
         branch=str(start["branch"]),
         worktree=Path(str(start["worktree"])),
         base_commit=str(start["base_commit"]),
+        token=start.get("token"),
     )
     open_number: int | None = None
     clock: float | None = None
@@ -331,6 +372,7 @@ def load_state(events: Sequence[Mapping[str, Any]]) -> RunState:
             state.stop_reason = str(event.get("reason", ""))
         elif kind == "resume":
             state.stop_reason = None
+            state.token = event.get("token") or state.token
     if open_number is not None:
         state.unfinished = open_number
         # The time the unfinished experiment ran still counts against the budget.

@@ -11,11 +11,14 @@ configuration and the lock as committed, measures the baseline, decides when to
 stop, and ends the run with the summary.
 
 The loop never imports the code it edits: proposers, tests and benchmarks run in
-fresh subprocesses (:func:`~pytest_autoimprove.score.run_command`, each in its
-own process group with its timeout). It works in ``.autoimprove/worktrees/<run>``
-on branch ``autoimprove/<run>``, never in the user's checkout, and records every
-step in the journal before the step acts (:mod:`~pytest_autoimprove.loop.journal`), so
-``--autoimprove-resume`` continues after a ``kill -9``.
+fresh subprocesses (:func:`~pytest_autoimprove.process.run_command`, each in its
+own session with its timeout, ended with all it started). It works in
+``.autoimprove/worktrees/<run>`` on branch ``autoimprove/<run>``, never in the user's
+checkout, and records every step in the journal before the step acts
+(:mod:`~pytest_autoimprove.loop.journal`), so ``--autoimprove-resume`` continues after
+a ``kill -9``. Every process of the run carries the run's token and a watchdog ends
+them if the loop dies (:class:`~pytest_autoimprove.process.Containment`); a resume
+first ends what the killed run left running.
 
 Ctrl-C (:mod:`~pytest_autoimprove.loop.interrupts`): the first one kills the step in
 flight, resets the worktree to the best commit, prints the summary and exits 130;
@@ -34,7 +37,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from pytest_autoimprove import guard, repo
+from pytest_autoimprove import guard, process, repo
 from pytest_autoimprove.errors import (
     AutoimproveError,
     BaselineError,
@@ -174,6 +177,8 @@ class Loop:
         self.config: ImproveConfig | None = None
         #: What every experiment uses; built once the run is open and checked.
         self.experiments: ExperimentRunner | None = None
+        #: The run's processes, ended with it (started once the run is open).
+        self.containment: process.Containment | None = None
 
     # -- the run ----------------------------------------------------------
 
@@ -194,6 +199,8 @@ class Loop:
                 # After a Ctrl-C, a late second one must not turn into a traceback
                 # on the way out: the run is over and the tree is at the best commit.
                 signal.signal(sig, signal.SIG_IGN if self.interrupts else handler)
+            if self.containment is not None:
+                self.containment.close()
             if self.journal is not None:
                 self.journal.close()
 
@@ -248,11 +255,16 @@ class Loop:
         if self.options.resume is not None:
             run_dir = find_run(self.root, self.options.resume)
             self.journal = Journal(run_dir)
+            self.journal.hold()
             state = load_state(self.journal.events())
             self.state = state
+            self._end_leftovers(state)
             self.worktree = repo.Worktree.reopen(self.root, state.worktree, state.branch)
             self.journal.rewrite_results(state.records)
-            self.journal.append("resume", unfinished=state.unfinished, spent=state.spent)
+            self.journal.append(
+                "resume", unfinished=state.unfinished, spent=state.spent, token=state.token
+            )
+            self._contain(state)
             done = len(state.records)
             self.console.line(
                 f"autoimprove: resuming run {state.run_id} after {done} experiment"
@@ -265,7 +277,9 @@ class Loop:
         path = self.root / WORKTREES_DIR / run_id
         base = repo.resolve(self.root, "HEAD")
         self.journal = Journal(runs_root(self.root) / run_id)
+        self.journal.hold()
         repo.exclude_locally(self.root)
+        token = process.new_token()
         self.journal.append(
             "start",
             run_id=run_id,
@@ -274,8 +288,12 @@ class Loop:
             base_commit=base,
             config=str(user_config.path),
             pytest_args=list(self.options.pytest_args),
+            token=token,
         )
-        self.state = RunState(run_id=run_id, branch=branch, worktree=path, base_commit=base)
+        self.state = RunState(
+            run_id=run_id, branch=branch, worktree=path, base_commit=base, token=token
+        )
+        self._contain(self.state)
         if repo.is_dirty(self.root):
             self.console.line(
                 "autoimprove: note: your checkout has uncommitted changes; the run starts "
@@ -283,6 +301,27 @@ class Loop:
             )
         self.worktree = repo.Worktree.create(self.root, path, branch, base)
         self.console.line(f"autoimprove: run {run_id} on branch {branch} (worktree {path})")
+
+    def _end_leftovers(self, state: RunState) -> None:
+        """End what the interrupted run left running (its proposer, its benchmark, what
+        they forked) before anything touches the worktree again."""
+        if state.token is None:  # a journal of 0.2 or before: nothing carries a token
+            state.token = process.new_token()
+            return
+        ended = process.end_run(state.token)
+        if ended:
+            self.console.line(
+                f"autoimprove: ended {len(ended)} process{'es' if len(ended) != 1 else ''} "
+                f"the interrupted run left running: {', '.join(ended[:5])}"
+                + (" ..." if len(ended) > 5 else "")
+            )
+
+    def _contain(self, state: RunState) -> None:
+        journal = self.journal
+        assert state.token is not None and journal is not None
+        self.containment = process.Containment(
+            state.token, log_path=journal.run_dir / "watchdog.log"
+        ).start()
 
     def _prepare(self) -> ExperimentRunner:
         """Config and lock as committed (the worktree's), checked before anything runs."""
