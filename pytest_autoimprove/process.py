@@ -179,10 +179,12 @@ def run_command(
             message = f"cannot run {argv[0]!r}: {exc.strerror or exc}\n"
             out.write(message.encode())
             return CommandResult(text, code, message, time.perf_counter() - start, False)
-        flight = proctree.Command(proc.pid, proctree.start_time(proc.pid), own)
-        _take_off(flight, scope)
+        # From here on, whatever interrupts us, the command is ended (the finally).
+        flight = proctree.Command(proc.pid, None, own)
         timed_out = False
         try:
+            flight = proctree.Command(proc.pid, proctree.start_time(proc.pid), own)
+            _take_off(flight, scope)
             _wait(proc, timeout)
         except subprocess.TimeoutExpired:
             timed_out = True

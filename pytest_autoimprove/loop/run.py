@@ -473,12 +473,14 @@ class Loop:
 
     def _finish(self, reason: str, code: ExitCode) -> ExitCode:
         state, journal = self.state, self.journal
+        stopped = False
         try:
             self._restore_best()
             if state is None or journal is None:
                 return code
             with signals_deferred():
                 journal.append("stop", reason=reason, exit_code=int(code))
+                stopped = True
             summary = RunSummary(
                 run_id=state.run_id,
                 branch=state.branch,
@@ -497,9 +499,12 @@ class Loop:
                 self.console.summary(summary)
                 self.hook.pytest_autoimprove_run_finished(summary=summary)
         except (Interrupted, KeyboardInterrupt):
-            # A second Ctrl-C: stop at once, but never leave the tree off the best commit.
+            # A second Ctrl-C: stop at once, but never leave the tree off the best commit,
+            # nor the journal without its end (it may come before the first one's).
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             self._restore_best()
+            if journal is not None and not stopped:
+                journal.append("stop", reason="interrupted", exit_code=int(ExitCode.INTERRUPTED))
             return ExitCode.INTERRUPTED
         return code
 

@@ -199,3 +199,35 @@ def test_kill_9_mid_proposal_leaves_nothing_for_the_resumed_run(
         if child_file.exists():
             with contextlib.suppress(ProcessLookupError):
                 os.kill(int(child_file.read_text()), signal.SIGKILL)
+
+
+def test_a_run_that_is_still_running_is_not_resumed(toy: Callable[..., ToyRepo]) -> None:
+    # Resuming ends what the run left running: never while the run itself still runs.
+    repo = toy(rounds=2, plan=["hang"])
+    loop = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "--autoimprove"],
+        cwd=repo.root,
+        env=subprocess_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _wait_until(lambda: len(repo.calls()) == 1)
+        token = str(repo.journal()[0]["token"]).encode()
+        agents = _processes(token, "environ")
+        assert agents
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "--autoimprove", "--autoimprove-resume"],
+            cwd=repo.root,
+            env=subprocess_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2
+        assert f"this run is still running (pid {loop.pid})" in done.stdout
+        assert all(_alive(pid) for pid in agents)
+        assert loop.poll() is None
+    finally:
+        loop.send_signal(signal.SIGINT)
+        assert loop.wait(timeout=60) == 130
