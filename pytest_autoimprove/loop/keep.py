@@ -190,6 +190,8 @@ class Verdict:
         score is deterministic or no test was run.
     :param status: ``better``, ``worse``, ``equal``, ``below-min-delta`` or ``noise``:
         why, as a word the journal can count.
+    :param best_samples: the best's scores measured beside the candidate
+        (:mod:`~pytest_autoimprove.paired`), in order; empty when it was not re-measured.
     """
 
     keep: bool
@@ -201,6 +203,7 @@ class Verdict:
     samples: tuple[float, ...]
     p_value: float | None = None
     status: str = ""
+    best_samples: tuple[float, ...] = ()
 
     @property
     def runs(self) -> int:
