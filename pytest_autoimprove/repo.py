@@ -366,6 +366,52 @@ class Worktree:
         return self._identity_args
 
 
+class ReferenceTree:
+    """A detached worktree of the run's best commit, measured beside each candidate.
+
+    It has no branch and takes no commits: :meth:`move_to` checks out the best commit
+    from scratch (tracked files restored, every other file removed), so each
+    experiment measures the best from the same state as the candidate.
+    """
+
+    def __init__(self, repo_root: Path, path: Path) -> None:
+        self.repo_root = repo_root
+        self.path = path
+
+    @classmethod
+    def open(cls, repo_root: Path, path: Path, commit: str) -> ReferenceTree:
+        """The tree at ``path`` at ``commit``, added as a worktree if it is not one."""
+        tree = cls(repo_root, path)
+        if not (path / ".git").exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _git(repo_root, ["worktree", "prune"])
+            _git(repo_root, ["worktree", "add", "-q", "--detach", "--force", str(path), commit])
+        tree.move_to(commit)
+        return tree
+
+    def move_to(self, commit: str) -> None:
+        """Check out ``commit`` and remove everything git does not track there."""
+        # A git process killed in here (kill -9 of the loop) may have left its lock.
+        git_dir = Path(_git(self.path, ["rev-parse", "--absolute-git-dir"]).decode().strip())
+        (git_dir / "index.lock").unlink(missing_ok=True)
+        _git(self.path, ["reset", "--hard", "-q", commit])
+        _git(self.path, ["clean", "-ffdxq"])
+
+    def changed(self, commit: str) -> list[str]:
+        """Tracked files that differ from ``commit``, and new files Python would load."""
+        out = _git(self.path, ["diff", "--name-only", "-z", "--no-renames", commit, "--"])
+        paths = [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+        others = _git(self.path, ["ls-files", "-z", "--others"])
+        for name in others.decode("utf-8", "surrogateescape").split("\0"):
+            if name.endswith((".py", ".pth")) and not is_cache_path(name):
+                paths.append(name)
+        return sorted(paths)
+
+    def remove(self) -> None:
+        """Remove the worktree (its files and git's record of it)."""
+        _git(self.repo_root, ["worktree", "remove", "--force", str(self.path)])
+
+
 def _git_message(exc: Any) -> str:
     lines = str(getattr(exc, "stderr", "") or exc).strip().splitlines()
     return lines[-1].strip().strip("'") if lines else "failed"
