@@ -77,6 +77,9 @@ class ExperimentRecord:
     :param score: the candidate's score (median of its runs) when measured.
     :param delta: ``score - best`` before this experiment, in the score's units.
     :param reason: why, in one line (the failing test, the touched path, the verdict).
+    :param samples: the candidate's scores, in order.
+    :param best_beside: the best commit's scores measured beside the candidate (A/B
+        pairs: ``samples[i]`` and ``best_beside[i]`` were run one after the other).
     """
 
     run_id: str
@@ -90,6 +93,7 @@ class ExperimentRecord:
     reason: str = ""
     duration: float = 0.0
     samples: tuple[float, ...] = ()
+    best_beside: tuple[float, ...] = ()
     guards: Mapping[str, float] = field(default_factory=dict)
     changed: tuple[str, ...] = ()
 
@@ -106,6 +110,7 @@ class ExperimentRecord:
             "reason": self.reason,
             "duration": round(self.duration, 3),
             "samples": list(self.samples),
+            "best_beside": list(self.best_beside),
             "guards": dict(self.guards),
             "changed": list(self.changed),
         }
@@ -124,6 +129,7 @@ class ExperimentRecord:
             reason=str(data.get("reason", "")),
             duration=float(data.get("duration", 0.0)),
             samples=tuple(float(x) for x in data.get("samples", ())),
+            best_beside=tuple(float(x) for x in data.get("best_beside", ())),
             guards={str(k): float(v) for k, v in dict(data.get("guards", {})).items()},
             changed=tuple(str(x) for x in data.get("changed", ())),
         )
@@ -156,10 +162,19 @@ class RunSummary:
     experiments: int
     stop_reason: str
     exit_code: int = 0
+    #: The kept experiments' changes as measured beside the best (A/B pairs),
+    #: compounded; ``None`` when no keep was measured that way.
+    measured_change: float | None = None
 
     @property
     def change(self) -> float | None:
-        """Best over baseline as a signed fraction (``0.12``: 12 % higher)."""
+        """Best over baseline as a signed fraction (``0.12``: 12 % higher).
+
+        When keeps were measured beside the best, their compounded changes: the two
+        medians may have been measured under different loads.
+        """
+        if self.measured_change is not None:
+            return self.measured_change
         if self.baseline in (None, 0) or self.best is None:
             return None
         assert self.baseline is not None
@@ -173,7 +188,8 @@ class RunSummary:
         lines = [f"autoimprove run {self.run_id}: stopped ({self.stop_reason})"]
         if self.baseline is not None and self.best is not None:
             change = self.change
-            pct = "" if change is None else f" ({change:+.2%}, goal: {self.goal})"
+            how = " measured beside the best" if self.measured_change is not None else ""
+            pct = "" if change is None else f" ({change:+.2%}{how}, goal: {self.goal})"
             lines.append(f"  score: baseline {self.baseline:.6g} -> best {self.best:.6g}{pct}")
         counts = ", ".join(f"{self.counts.get(s, 0)} {s}" for s in STATUSES if self.counts.get(s))
         lines.append(f"  experiments: {self.experiments}" + (f" ({counts})" if counts else ""))

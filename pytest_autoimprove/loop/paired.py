@@ -350,10 +350,7 @@ class _Pairs:
             reason = f"better by {size} ({detail})"
         elif status == "equal":
             reason = f"within noise ({signed}, {detail}), kept (keep_if_equal)"
-        elif status in ("worse", "not-equal"):
-            reason = f"worse by {size} ({detail})"
-            status = "worse"
-        elif estimate < -2 * self.sigma() * math.sqrt(2.0 / n):
+        elif status in ("worse", "not-equal") or estimate < -2 * self.sigma() * math.sqrt(2.0 / n):
             reason = f"worse by {size} ({detail})"
             status = "worse"
         elif estimate <= 0.0:

@@ -50,6 +50,7 @@ from pytest_autoimprove.loop.experiment import ExperimentRunner
 from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.interrupts import Interrupted, signals_deferred
 from pytest_autoimprove.loop.journal import (
+    ExperimentRecord,
     Journal,
     RunState,
     RunSummary,
@@ -58,6 +59,9 @@ from pytest_autoimprove.loop.journal import (
     new_run_id,
     runs_root,
 )
+from pytest_autoimprove.loop.paired import max_pairs_for
+from pytest_autoimprove.loop.reference import SUFFIX as BEST_SUFFIX
+from pytest_autoimprove.loop.reference import BestTree
 from pytest_autoimprove.names import (
     BRANCH_PREFIX,
     LOCK_PATH,
@@ -343,6 +347,8 @@ class Loop:
             plan=keep.plan_repeats(config.check.repeats),
             hook=self.hook,
             console=self.console,
+            best=BestTree(self.root, Path(f"{state.worktree}{BEST_SUFFIX}"), checks),
+            max_pairs=max_pairs_for(config.check.repeats),
         )
         return self.experiments
 
@@ -423,12 +429,15 @@ class Loop:
     # -- the end ----------------------------------------------------------------
 
     def _restore_best(self) -> None:
+        """The worktree back at the best commit; the best's own worktree removed."""
         state, tree = self.state, self.worktree
         if state is None or tree is None or state.best_commit is None:
             return
         with signals_deferred():
             try:
                 tree.reset(state.best_commit, recover=True)
+                if self.experiments is not None:
+                    self.experiments.best.remove()
             except Exception as exc:  # git failing here must not hide why the run ended
                 self.console.line(f"autoimprove: could not reset the worktree: {exc}")
 
@@ -453,6 +462,7 @@ class Loop:
                 experiments=len(state.records),
                 stop_reason=reason,
                 exit_code=int(code),
+                measured_change=_measured_change(state.records),
             )
             if self.interrupts < 2:
                 self.console.summary(summary)
@@ -463,6 +473,19 @@ class Loop:
             self._restore_best()
             return ExitCode.INTERRUPTED
         return code
+
+
+def _measured_change(records: Sequence[ExperimentRecord]) -> float | None:
+    """The kept experiments' relative changes compounded, when any was measured in
+    A/B pairs (else ``None``: the plain ratio of best to baseline says the same)."""
+    kept = [r for r in records if r.status == "kept"]
+    if not any(r.best_beside for r in kept) or any(r.relative_delta is None for r in kept):
+        return None
+    factor = 1.0
+    for record in kept:
+        assert record.relative_delta is not None
+        factor *= 1.0 + record.relative_delta
+    return factor - 1.0
 
 
 def _tail(text: str) -> str:

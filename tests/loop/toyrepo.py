@@ -24,7 +24,7 @@ scope: mod.py
 
 ## Check
 run: {python} bench.py
-goal: higher
+goal: {goal}
 timeout: 60s
 frozen: bench.py
 
@@ -123,6 +123,8 @@ def make_repo(
     agent_timeout: str = "60s",
     extra_check: str = "",
     plan: list[str] | None = None,
+    goal: str = "higher",
+    bench: str = BENCH,
 ) -> ToyRepo:
     from pytest_autoimprove import guard
     from pytest_autoimprove.config import load_config
@@ -137,12 +139,13 @@ def make_repo(
         plan=plan_path,
         rounds=rounds,
         agent_timeout=agent_timeout,
+        goal=goal,
     )
     if extra_check:
         text = text.replace("frozen: bench.py\n", f"frozen: bench.py\n{extra_check}\n")
     (root / "improve.md").write_text(text)
     (root / "mod.py").write_text(MOD)
-    (root / "bench.py").write_text(BENCH)
+    (root / "bench.py").write_text(bench)
     (root / "README.md").write_text("toy\n")
     (root / "pyproject.toml").write_text(PYPROJECT)
     (root / "tests" / "test_mod.py").write_text(TEST_MOD)

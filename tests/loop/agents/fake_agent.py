@@ -34,6 +34,11 @@ def main() -> int:
         bump(1)
     elif action == "worse":
         bump(-1)
+    elif action == "cut30":
+        bump(-3)
+    elif action == "comment":
+        path = Path("mod.py")
+        path.write_text(path.read_text() + f"# a change that does nothing ({number})\n")
     elif action == "break":
         bump(1)
         Path("mod.py").write_text(Path("mod.py").read_text() + "\nBROKEN = True\n")
