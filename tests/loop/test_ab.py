@@ -93,6 +93,24 @@ def test_an_honest_gain_is_kept_and_noops_are_not_while_the_load_flips(
     assert "-best" not in git(repo.root, "worktree", "list")
 
 
+def test_a_candidate_that_writes_into_the_best_worktree_is_tampered(
+    toy: Callable[..., ToyRepo], tmp_path: Path
+) -> None:
+    repo = toy(
+        rounds=1,
+        plan=["poison"],
+        goal="lower",
+        bench=BENCH.format(machine=str(tmp_path / "machine.json")),
+    )
+    code, out = run_loop(repo)
+    assert code == 0, out
+    assert repo.statuses() == ["tampered"]
+    reason = str(repo.records()[0]["reason"])
+    assert reason == (
+        "the tests or benchmark changed sitecustomize.py in the best commit's worktree"
+    )
+
+
 def test_a_deterministic_score_needs_no_second_worktree(toy: Callable[..., ToyRepo]) -> None:
     repo = toy(rounds=2, plan=["improve", "comment"])
     code, out = run_loop(repo)

@@ -36,6 +36,16 @@ def main() -> int:
         bump(-1)
     elif action == "cut30":
         bump(-3)
+    elif action == "poison":
+        # Code in scope that, when imported, plants a module in the best's worktree.
+        path = Path("mod.py")
+        path.write_text(
+            path.read_text()
+            + "\nimport pathlib as _p\n"
+            + "_best = _p.Path.cwd().with_name(_p.Path.cwd().name + '-best')\n"
+            + "if _best.is_dir():\n"
+            + "    (_best / 'sitecustomize.py').write_text('import time\\n')\n"
+        )
     elif action == "comment":
         path = Path("mod.py")
         path.write_text(path.read_text() + f"# a change that does nothing ({number})\n")
