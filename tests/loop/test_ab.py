@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from toyrepo import ToyRepo, git, run_loop, subprocess_env
+from toyrepo import ToyRepo, checkout_state, git, run_loop, subprocess_env
 
 BENCH = """\
 import json
@@ -74,9 +74,11 @@ def test_an_honest_gain_is_kept_and_noops_are_not_while_the_load_flips(
     toy: Callable[..., ToyRepo], tmp_path: Path
 ) -> None:
     repo, machine = ab_repo(toy, tmp_path)
+    before = checkout_state(repo.root)
     code, out = run_loop(repo)
     assert code == 0, out
     check_outcome(repo)
+    assert checkout_state(repo.root) == before
     first = repo.records()[0]
     assert "within noise" in str(first["reason"])
     # The baseline ran under load: best over baseline is what the pairs measured.
