@@ -525,7 +525,9 @@ def unbundle(root: Path, path: Path) -> str:
 
 def clone_bundle(path: Path, into: Path, commit: str) -> None:
     """A fresh repository at ``into`` whose work tree is ``commit`` from bundle ``path``."""
-    _git(into.parent, ["clone", "-q", "--no-checkout", str(path), str(into)])
+    into.mkdir(parents=True, exist_ok=True)
+    _git(into, ["init", "-q"])
+    _git(into, ["fetch", "-q", str(path), "+refs/*:refs/bundle/*"])
     _git(into, ["checkout", "-q", "--detach", commit])
 
 

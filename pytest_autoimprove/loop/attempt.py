@@ -168,11 +168,14 @@ class Attempts:
             config = replace(config, change=config.change.for_part(part))
         return config
 
-    def run(self, task: Task) -> Outcome:
-        """The attempt, from the proposal to the keep rule's verdict against its base."""
+    def run(self, task: Task, *, slot: int | None = None) -> Outcome:
+        """The attempt, from the proposal to the keep rule's verdict against its base.
+
+        :param slot: the local tree to use (default: the task's worker's own).
+        """
         started = time.monotonic()
         try:
-            outcome = self._run(task)
+            outcome = self._run(task, task.worker if slot is None else slot)
         except Cancelled:
             outcome = Outcome(task, None, task.description, cancelled=True)
         outcome.duration = time.monotonic() - started
@@ -183,10 +186,10 @@ class Attempts:
         if self.stop.is_set():
             raise Cancelled()
 
-    def _run(self, task: Task) -> Outcome:
+    def _run(self, task: Task, slot: int) -> Outcome:
         number, worker = task.number, task.worker
         label = f"#{number}" + (f" [{task.part}]" if task.part else "")
-        tree = self.tree(worker, task.base)
+        tree = self.tree(slot, task.base)
         config = self.config_for(task.part, tree.path)
         checks = replace(self.checks.for_tree(tree.path), config=config)
         description = task.description
