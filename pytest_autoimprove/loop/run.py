@@ -269,8 +269,7 @@ class Loop:
             done = len(state.records)
             self.console.line(
                 f"autoimprove: resuming run {state.run_id} after {done} experiment"
-                f"{'s' if done != 1 else ''}"
-                + _redone(state.pending)
+                f"{'s' if done != 1 else ''}" + _redone(state.pending)
             )
             return
         run_id = new_run_id()

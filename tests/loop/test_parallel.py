@@ -136,6 +136,16 @@ def test_two_parts_improved_by_two_workers_end_in_one_merged_branch(
     )
     assert done.returncode == 0, done.stdout
     assert "2 passed" in done.stdout
+    # The report says which worker and part each experiment came from, and when the
+    # best moved.
+    from pytest_autoimprove.cli.report import build, render_table
+
+    data, report, plotted = build(repo.root, None)
+    text = report.read_text()
+    assert "| # | worker | part | status |" in text
+    assert "## When the best moved" in text and "part extra" in text and "part core" in text
+    assert plotted and (report.parent / "progress.png").stat().st_size > 0
+    assert " [core] " in render_table(data, width=200)
 
 
 def test_a_part_touching_another_part_is_out_of_scope(toy: Callable[..., ToyRepo]) -> None:

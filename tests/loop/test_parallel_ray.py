@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from toyrepo import ToyRepo, git, run_loop
 
-ray = pytest.importorskip("ray", reason="Ray is not installed: pip install 'pytest-autoimprove[ray]'")
+ray = pytest.importorskip(
+    "ray", reason="Ray is not installed: pip install 'pytest-autoimprove[ray]'"
+)
 
 from ray.cluster_utils import Cluster  # noqa: E402
 
