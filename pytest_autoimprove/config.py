@@ -279,7 +279,7 @@ def _backend(text: str) -> str:
         raise ValueError(f"backend {text.strip()!r} is not a name; use local or ray")
     close = difflib.get_close_matches(value, _BACKENDS, n=1, cutoff=0.6)
     if value not in _BACKENDS and close:
-        raise ValueError(f"unknown backend {value!r}; did you mean {close[0]!r}?")
+        raise ValueError(f"backend {value!r} is not local or ray; did you mean {close[0]!r}?")
     return value
 
 

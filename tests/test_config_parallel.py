@@ -68,7 +68,7 @@ def test_a_file_without_parts_means_what_it_did() -> None:
         (
             "scope: a.py",
             "backend: rey",
-            "improve.md:13: unknown backend 'rey'; did you mean 'ray'?",
+            "improve.md:13: backend 'rey' is not local or ray; did you mean 'ray'?",
         ),
     ],
 )
