@@ -76,7 +76,7 @@ budget: {budget}s
 
 ## Agent
 provider: command
-command: {python} agent.py {think}
+command: {python} {script} {think}
 timeout: 120s
 {agent}
 """
@@ -91,7 +91,8 @@ def make_project(folder: Path, budget: float, think: float, agent: str) -> Path:
     for i in range(MODULES):
         (root / f"m{i}.py").write_text("VALUE = 10\n")
     (root / "bench.py").write_text(BENCH)
-    (root / "agent.py").write_text(AGENT)
+    agent_path = folder / "agent.py"  # outside the project: the proposer is no part of it
+    agent_path.write_text(AGENT)
     (root / "tests" / "test_m.py").write_text(
         "import m0\n\n\ndef test_value():\n    assert m0.VALUE > -100\n"
     )
@@ -100,9 +101,11 @@ def make_project(folder: Path, budget: float, think: float, agent: str) -> Path:
         "def test_guard():\n    assert m1.VALUE < 10**6\n"
     )
     (root / "pyproject.toml").write_text('[tool.pytest.ini_options]\ntestpaths = ["tests"]\n')
-    (root / ".gitignore").write_text("__pycache__/\nagent.py\n")
+    (root / ".gitignore").write_text("__pycache__/\n")
     (root / "improve.md").write_text(
-        IMPROVE.format(python=sys.executable, budget=budget, think=think, agent=agent)
+        IMPROVE.format(
+            python=sys.executable, budget=budget, think=think, agent=agent, script=agent_path
+        )
     )
     git = ["git", "-C", str(root)]
     subprocess.run([*git, "init", "-q"], check=True)
@@ -222,7 +225,7 @@ def table(title: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--budget", type=float, default=45.0, help="seconds per run")
+    parser.add_argument("--budget", type=float, default=40.0, help="seconds per run")
     parser.add_argument("--think", type=float, default=5.0, help="the proposer's sleep")
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray cluster runs")
     args = parser.parse_args()
