@@ -81,6 +81,7 @@ __all__ = [
     "CommandResult",
     "Containment",
     "as_pytest_argv",
+    "end_all",
     "end_run",
     "new_token",
     "python_path",
@@ -255,8 +256,22 @@ def _wait(proc: subprocess.Popen[bytes], timeout: float | None) -> None:
 # ---------------------------------------------------------------------------
 # Commands in flight, and ending what a command started
 
+# Commands in flight in this process, by leader pid: the workers of a parallel run
+# wait on theirs in threads of their own, which a Ctrl-C (delivered to the main
+# thread only) cannot unwind; :func:`end_all` ends them from the main thread.
 _FLIGHTS: dict[int, proctree.Command] = {}
 _FLIGHTS_LOCK = threading.Lock()
+
+
+def end_all() -> int:
+    """End every command in flight in this process, as a timeout would: their
+    :func:`run_command` calls return (and end what each command started). How many
+    there were."""
+    with _FLIGHTS_LOCK:
+        flying = list(_FLIGHTS)
+    for leader in flying:
+        _signal_group(leader, signal.SIGKILL)
+    return len(flying)
 
 
 def _take_off(flight: proctree.Command, scope: Containment | None) -> None:
