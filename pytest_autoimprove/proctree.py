@@ -70,9 +70,11 @@ def read(pid: int) -> Proc | None:
     if close < 0 or len(fields) < 20:
         return None
     name = raw[raw.find("(") + 1 : close]
-    return Proc(
-        pid, name, fields[0], int(fields[1]), int(fields[2]), int(fields[3]), int(fields[19])
-    )
+    try:
+        ppid, pgrp, sid, start = (int(fields[i]) for i in (1, 2, 3, 19))
+    except ValueError:
+        return None
+    return Proc(pid, name, fields[0], ppid, pgrp, sid, start)
 
 
 def start_time(pid: int) -> int | None:
