@@ -36,15 +36,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pytest_autoimprove import process, proctree  # noqa: E402
 from pytest_autoimprove.process import Containment, new_token, run_command  # noqa: E402
 
-COMMANDS = {
+COMMANDS: dict[str, list[str] | str] = {
     "true": ["true"],
     "sh -c true": ["/bin/sh", "-c", "true"],
     "python -c pass": [sys.executable, "-c", "pass"],
+    "sh: python": f"{sys.executable} -c pass",  # a command line of improve.md
 }
 VARIANTS = ("group only", "+ /proc", "+ setpriv")
 
 
-def run(argv: list[str], cwd: Path, variant: str) -> float:
+def run(argv: list[str] | str, cwd: Path, variant: str) -> float:
     """ms for one run_command of ``argv`` with the parts of ``variant`` switched on."""
     sweep = variant != "group only"
     wrapper = process._setpriv.__wrapped__() if variant == "+ setpriv" else None
