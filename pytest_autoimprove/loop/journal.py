@@ -34,7 +34,16 @@ JOURNAL = "journal.jsonl"
 RESULTS = "results.tsv"
 RESULTS_HEADER = ("experiment", "commit", "score", "delta", "status", "description")
 #: Every status an experiment can end with, in the order the summary lists them.
-STATUSES = ("kept", "discarded", "failed", "crashed", "tampered", "out-of-scope", "no-op")
+STATUSES = (
+    "kept",
+    "discarded",
+    "failed",
+    "crashed",
+    "tampered",
+    "out-of-scope",
+    "no-op",
+    "cut",
+)
 
 
 def new_run_id(now: float | None = None) -> str:
