@@ -1,8 +1,11 @@
 """The keep/discard engine behind ``pytest --autoimprove``: the run's lifecycle.
 
-Baseline first (the lock must hold, the tests must pass, the benchmark must
-yield a score), then experiments until a stop condition (``budget``, ``stale``,
-``rounds``, ``target``, an exhausted proposer, Ctrl-C). One experiment, from the
+Pre-flight first (:mod:`~pytest_autoimprove.loop.preflight`: improve.md and the lock
+committed and holding, the scope and the proposer there; nothing is created before
+they pass), then the baseline (the tests must pass, the benchmark must yield a
+score; when it cannot, the run removes what it created), then experiments until a
+stop condition (``budget``, ``stale``, ``rounds``, ``target``, an exhausted proposer,
+Ctrl-C). One experiment, from the
 proposal to its recorded outcome, is :mod:`~pytest_autoimprove.loop.experiment`; how
 the tests, the benchmark, the ``guard:`` metrics and the lock are run on a tree is
 :mod:`~pytest_autoimprove.loop.checks`; whether a score is an improvement is
@@ -24,7 +27,6 @@ a second one skips the summary but still leaves the worktree at the best commit.
 
 from __future__ import annotations
 
-import os
 import signal
 import statistics
 import sys
@@ -43,11 +45,10 @@ from pytest_autoimprove.errors import (
     GuardError,
     UsageError,
 )
-from pytest_autoimprove.loop import keep
+from pytest_autoimprove.loop import keep, leftovers
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.console import Console
-from pytest_autoimprove.loop.experiment import ExperimentRunner
-from pytest_autoimprove.loop.gate import snapshot_flag
+from pytest_autoimprove.loop.experiment import REFS_PREFIX, ExperimentRunner
 from pytest_autoimprove.loop.interrupts import Interrupted, signals_deferred
 from pytest_autoimprove.loop.journal import (
     Journal,
@@ -58,6 +59,9 @@ from pytest_autoimprove.loop.journal import (
     new_run_id,
     runs_root,
 )
+from pytest_autoimprove.loop.preflight import check as preflight
+from pytest_autoimprove.loop.preflight import check_flags
+from pytest_autoimprove.loop.runlock import RunLock
 from pytest_autoimprove.names import (
     BRANCH_PREFIX,
     LOCK_PATH,
@@ -174,6 +178,8 @@ class Loop:
         self.config: ImproveConfig | None = None
         #: What every experiment uses; built once the run is open and checked.
         self.experiments: ExperimentRunner | None = None
+        #: Held while the run is open: `autoimprove-guard clean` leaves it alone.
+        self.lock: RunLock | None = None
 
     # -- the run ----------------------------------------------------------
 
@@ -183,7 +189,15 @@ class Loop:
         from pytest_autoimprove.config import load_config
 
         user_config = load_config(self.root, self.options.improve_file)
-        self._check_flags(user_config)
+        if self.options.resume is None:
+            checked = preflight(
+                self.root, self.options.improve_file, user_config, self.options.pytest_args
+            )
+            for warning in checked.warnings:
+                self.console.line(f"autoimprove: warning: {warning}")
+            user_config = checked.config
+        else:
+            self._check_flags(user_config)
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
         for sig in previous:
             signal.signal(sig, self._on_signal)
@@ -196,6 +210,8 @@ class Loop:
                 signal.signal(sig, signal.SIG_IGN if self.interrupts else handler)
             if self.journal is not None:
                 self.journal.close()
+            if self.lock is not None:
+                self.lock.release()
 
     def _run(self, user_config: ImproveConfig) -> ExitCode:
         try:
@@ -208,10 +224,13 @@ class Loop:
             return self._finish(reason, ExitCode.OK)
         except (Interrupted, KeyboardInterrupt):
             return self._finish("interrupted", ExitCode.INTERRUPTED)
-        except BaseException:
+        except BaseException as exc:
             if self.interrupts:
                 return self._finish("interrupted", ExitCode.INTERRUPTED)
-            self._restore_best()
+            if isinstance(exc, AutoimproveError) and self._never_started():
+                self._remove_run()
+            else:
+                self._restore_best()
             raise
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
@@ -221,32 +240,14 @@ class Loop:
         raise Interrupted()
 
     def _check_flags(self, config: ImproveConfig) -> None:
-        sources = [
-            ("check.test", config.check.test or ""),
-            ("check.run", config.check.run),
-        ]
-        for key, text in sources:
-            flag = snapshot_flag(text)
-            if flag:
-                raise config.error(
-                    key,
-                    f"{flag} rewrites expected outputs, so every test run would pass",
-                    f"remove {flag} from the command",
-                )
-        flag = snapshot_flag(self.options.pytest_args) or snapshot_flag(
-            os.environ.get("PYTEST_ADDOPTS", "")
-        )
-        if flag:
-            raise UsageError(
-                f"{flag}: snapshot-update flags would make every test run pass; "
-                "remove it from the command line / PYTEST_ADDOPTS"
-            )
+        check_flags(config, self.options.pytest_args)
 
     # -- starting or resuming ----------------------------------------------
 
     def _open(self, user_config: ImproveConfig) -> None:
         if self.options.resume is not None:
             run_dir = find_run(self.root, self.options.resume)
+            self._hold(run_dir)
             self.journal = Journal(run_dir)
             state = load_state(self.journal.events())
             self.state = state
@@ -264,6 +265,7 @@ class Loop:
         branch = BRANCH_PREFIX + run_id
         path = self.root / WORKTREES_DIR / run_id
         base = repo.resolve(self.root, "HEAD")
+        self._hold(runs_root(self.root) / run_id)
         self.journal = Journal(runs_root(self.root) / run_id)
         repo.exclude_locally(self.root)
         self.journal.append(
@@ -283,6 +285,46 @@ class Loop:
             )
         self.worktree = repo.Worktree.create(self.root, path, branch, base)
         self.console.line(f"autoimprove: run {run_id} on branch {branch} (worktree {path})")
+
+    def _hold(self, run_dir: Path) -> None:
+        lock = RunLock(run_dir)
+        pid = lock.acquire()
+        if pid is not None:
+            raise UsageError(
+                f"run {run_dir.name} is in progress (pid {pid if pid > 0 else 'unknown'}); "
+                "wait for it to end, or stop it first"
+            )
+        self.lock = lock
+
+    def _never_started(self) -> bool:
+        """A new run whose baseline was never recorded (its start failed)."""
+        return self.options.resume is None and (
+            self.state is None or self.state.best_commit is None
+        )
+
+    def _remove_run(self) -> None:
+        """Take away what a run that could not start created: worktree, branch, folder."""
+        state = self.state
+        if state is None:
+            return
+        if self.journal is not None:
+            self.journal.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+        run = leftovers.Leftovers(
+            state.run_id,
+            folder=runs_root(self.root) / state.run_id,
+            worktrees=[state.worktree],
+            branch=state.branch if self.worktree is not None else None,
+            refs=list(repo.refs(self.root, f"{REFS_PREFIX}{state.run_id}/")),
+        )
+        with signals_deferred():
+            try:
+                leftovers.remove(self.root, run, branch=True)
+                leftovers.tidy(self.root)
+            except Exception as exc:  # the reason the run did not start matters more
+                self.console.line(f"autoimprove: could not remove run {state.run_id}: {exc}")
 
     def _prepare(self) -> ExperimentRunner:
         """Config and lock as committed (the worktree's), checked before anything runs."""
@@ -380,7 +422,19 @@ class Loop:
         guards = measured.guard_medians()
         noise = keep.estimate_noise(samples)
         score = statistics.median(samples)
-        journal.append("baseline", commit=commit, score=score, samples=list(samples), guards=guards)
+        from pytest_autoimprove.score import metric_name, score_unit
+
+        journal.append(
+            "baseline",
+            commit=commit,
+            score=score,
+            samples=list(samples),
+            guards=guards,
+            # For the report's labels: what the score measures, in which unit.
+            goal=config.check.goal,
+            metric=metric_name(config.check.score, config.check.kind),
+            unit=score_unit(measured.outputs[-1], config.check.score) if measured.outputs else None,
+        )
         state.baseline_score = state.best_score = score
         state.baseline_samples = state.best_samples = samples
         state.baseline_guards = guards
@@ -435,11 +489,14 @@ class Loop:
     def _finish(self, reason: str, code: ExitCode) -> ExitCode:
         state, journal = self.state, self.journal
         try:
-            self._restore_best()
+            # One block: a second Ctrl-C waits until the tree is back at the best commit
+            # and the stop is recorded, then skips only the summary.
+            with signals_deferred():
+                self._restore_best()
+                if journal is not None:
+                    journal.append("stop", reason=reason, exit_code=int(code))
             if state is None or journal is None:
                 return code
-            with signals_deferred():
-                journal.append("stop", reason=reason, exit_code=int(code))
             summary = RunSummary(
                 run_id=state.run_id,
                 branch=state.branch,
