@@ -375,7 +375,10 @@ def check_answers(root: Path, config: ImproveConfig) -> None:
         )
     problem = program_problem(config.agent, root)
     if problem is not None:
-        raise UsageError(f"{problem[0]}; {problem[1]} (--provider, --command)")
+        raise UsageError(
+            f"{problem[0]}; install it, or choose who proposes changes with --provider "
+            "(claude, codex, gemini, aider; tune needs no agent; command with --command CMD)"
+        )
 
 
 def _write_benchmark(root: Path, config: ImproveConfig, name: str) -> ImproveConfig:

@@ -284,7 +284,8 @@ def headline(data: RunData) -> str:
     change = data.change
     pct = "" if change is None else f" ({change:+.2%}"
     pct += "" if not pct else (f", goal: {data.goal})" if data.goal else ")")
-    return f"baseline {_fmt(data.baseline)} -> best {_fmt(best)}{pct}"
+    unit = f" {data.unit}" if data.unit else ""
+    return f"baseline {_fmt(data.baseline)}{unit} -> best {_fmt(best)}{unit}{pct}"
 
 
 def count_line(data: RunData) -> str:

@@ -62,6 +62,7 @@ from pytest_autoimprove.loop.journal import (
 from pytest_autoimprove.loop.preflight import check as preflight
 from pytest_autoimprove.loop.preflight import check_flags
 from pytest_autoimprove.loop.runlock import RunLock
+from pytest_autoimprove.plural import plural
 from pytest_autoimprove.names import (
     BRANCH_PREFIX,
     LOCK_PATH,
@@ -467,9 +468,9 @@ class Loop:
             if reached:
                 return f"target {stop.target:g} reached"
         if stop.rounds is not None and len(state.records) >= stop.rounds:
-            return f"{stop.rounds} rounds done"
+            return f"{plural(stop.rounds, 'round')} done"
         if stop.stale is not None and state.stale >= stop.stale:
-            return f"{stop.stale} experiments in a row without a keep"
+            return f"{plural(stop.stale, 'experiment')} in a row without a keep"
         if stop.budget is not None and state.spent >= stop.budget:
             return f"budget of {stop.budget:g}s spent"
         return None

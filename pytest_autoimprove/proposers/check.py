@@ -98,5 +98,6 @@ def _answers_version(provider: str, words: list[str], cwd: Path) -> tuple[str, s
     last = result.tail(1).strip()
     return (
         f"provider {provider}: `{shlex.join(argv)}` {why}" + (f" ({last[:160]})" if last else ""),
-        f"check that {words[0]} is installed and works from this shell",
+        f"run `{shlex.join(argv)}` in this shell to see why (a CLI that needs a login "
+        "says so there)",
     )
