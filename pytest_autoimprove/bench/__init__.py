@@ -11,8 +11,10 @@ barely moved such a score. This benchmark times what the agent may change instea
    (:func:`pytest_autoimprove.generators.performance.plan.plan_module`);
 3. calibrated in a subprocess (:mod:`.calibrate`): calls that raise, hang or take
    seconds are left out, calls that change their arguments get fresh copies;
-4. written as one plain script (:mod:`.template`) that makes every call in one
-   process, several rounds, and prints the CPU time of one pass, ``SCORE: <ms> ms``
+4. written as one plain script (:mod:`.template`, :mod:`.script`) that makes every
+   call in one process, pass after pass, each pass from the state the code in scope
+   had right after import (its caches put back, so a pass times work, not the last
+   pass's results), and prints the CPU time of one pass, ``SCORE: <ms> ms``
    (``<KiB> KiB`` of peak allocations for memory). CPU time, because on a shared
    machine wall time mostly measures the other programs: on a 2-core machine with a
    load of 7, one pass read 0.59 to 0.88 ms of wall time and 0.217 to 0.229 ms of CPU.
@@ -55,15 +57,13 @@ __all__ = [
 HARNESS = {"speed": "autoimprove_bench.py", "memory": "autoimprove_memory.py"}
 #: The metric each kind's script measures, and its unit.
 METRICS = {"speed": ("time", "ms"), "memory": ("memory", "KiB")}
-#: Rounds per benchmark run, and the time one round should take.
+#: Rounds per benchmark run.
 ROUNDS = 7
 MEMORY_ROUNDS = 3
-ROUND_SECONDS = 0.05
 #: One pass over the calls may take at most this long (calls beyond it are left out).
 MAX_PASS_SECONDS = 1.0
-#: At most this many calls, and fresh copies made per round.
+#: At most this many calls.
 MAX_CALLS = 300
-MAX_FRESH_PER_ROUND = 20_000
 #: Fewer recorded calls than this, and the generators' inputs fill in.
 FEW_RECORDED = 5
 #: Seconds the project's tests may run under the tracer, and calibration may take.
@@ -104,8 +104,7 @@ class Benchmark:
             sources += f", {self.generated} from generated inputs"
         text = (
             f"wrote {script}: it times {plural(len(self.targets), 'target')} in scope on "
-            f"{sources}, {ROUNDS} rounds in one process (one pass: "
-            f"{self.pass_seconds * 1000:.3g} ms)"
+            f"{sources}, in one process, {ROUNDS} rounds of passes from the state after import"
         )
         if self.missed:
             text += f"; not timed: {', '.join(self.missed[:5])}"
@@ -326,12 +325,6 @@ def _write(
         )
         for spec, result in chosen
     ]
-    fresh_share = sum(1 for c in calls if c.fresh)
-    loops = 1
-    if kind == "speed":
-        loops = max(1, round(ROUND_SECONDS / max(pass_seconds, 1e-7)))
-        if fresh_share:
-            loops = max(1, min(loops, MAX_FRESH_PER_ROUND // fresh_share))
     pickled = [c for c in calls if c.source is None]
     files: dict[str, bytes] = {}
     if pickled:
@@ -348,7 +341,7 @@ def _write(
         calls,
         metric=METRICS[kind][0],
         rounds=ROUNDS if kind == "speed" else MEMORY_ROUNDS,
-        loops=loops,
+        modules=[info.name for info in infos],
         import_roots=list(dict.fromkeys(i.import_root.as_posix() or "." for i in infos)),
         pickled=data_name if pickled else None,
         origin=origin,

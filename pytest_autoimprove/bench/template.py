@@ -1,16 +1,27 @@
 """The text of the benchmark ``init`` writes: a plain script, readable and frozen.
 
-The script depends on nothing but the standard library and the code it times, so a
-person can read it, run it, and see what the score means. Calls whose values have
-a literal form are written inline; the others are pickled in a file beside it.
+The script is :mod:`.script` (real, tested Python) with its settings block replaced
+by the project's: the modules in scope, where they import from, and the calls. It
+depends on nothing but the standard library and the code it times. Calls whose values
+have a literal form are written inline; the others are pickled in a file beside it.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["BenchCall", "render"]
+from pytest_autoimprove.plural import plural
+
+__all__ = ["ROUND_SECONDS", "BenchCall", "render"]
+
+#: CPU seconds one round of the speed benchmark takes (passes per round follow from it).
+ROUND_SECONDS = 0.05
+_SCRIPT = Path(__file__).with_name("script.py")
+_START = "# --- settings (written by init) ---\n"
+_END = "# --- end of settings ---\n"
 
 
 @dataclass(frozen=True)
@@ -34,16 +45,20 @@ class BenchCall:
 _HEADER = {
     "time": '''"""Speed benchmark written by `autoimprove-guard init` (frozen by the guard lock).
 
-Times the code in scope, in this one process, on {n_calls} calls {origin}:
-each round makes every call {loops} time(s); the score is the fastest round's CPU
-time for one pass over the calls (the loop's own cost, shown beside it, included).
-Interpreter start-up, imports and argument copies are not in it, so a change to the
-code in scope moves it by its own share; and CPU time, unlike wall time, does not
-count the moments other programs had the CPU, so a busy machine does not move it
-(code that mostly waits, on files, the network or sleep, needs a benchmark of its
-own: pass it to init with --run):
+Times the code in scope, in this one process, on {calls} {origin}.
+A pass makes every call once, on new instances (and fresh copies of the arguments a
+call changes), after putting back what the code in scope keeps between calls (caches,
+registries) as it was right after import: each pass does the work, not lookups of the
+last pass's results. The score is the CPU time of one pass, the fastest of several
+rounds of passes:
 
     SCORE: <milliseconds> ms
+
+Interpreter start-up, imports and the copies are not in it, so a change to the code in
+scope moves the score by its own share. CPU time, unlike wall time, does not count the
+moments other programs had the CPU, so a busy machine does not move it either (code
+that mostly waits, on files, the network or sleep, needs a benchmark of its own: give
+it to init with --run).
 
 Targets: {targets}.
 Calls that raised on the baseline are not timed; lazy results are consumed.
@@ -52,9 +67,10 @@ Regenerate with `autoimprove-guard init --force`, or edit CALLS and run
 """''',
     "memory": '''"""Memory benchmark written by `autoimprove-guard init` (frozen by the guard lock).
 
-Measures the code in scope, in this one process, on {n_calls} calls {origin}:
-the score is the sum over the calls of each call's peak of newly allocated memory
-(tracemalloc), the lowest of the rounds:
+Measures the code in scope, in this one process, on {calls} {origin},
+after putting back what the code in scope keeps between calls as it was right after
+import: the score is the sum over the calls of each call's peak of newly allocated
+memory (tracemalloc), the lowest of the rounds:
 
     SCORE: <KiB> KiB
 
@@ -65,160 +81,13 @@ Regenerate with `autoimprove-guard init --force`, or edit CALLS and run
 """''',
 }
 
-_BODY = '''
-import copy
-import gc
-import importlib
-import itertools
-import math
-import pickle
-import sys
-import time
-import tracemalloc
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
-#: Where the code in scope is imported from (relative to this file): the worktree's copy.
-IMPORT_ROOTS = {import_roots!r}
-METRIC = {metric!r}
-ROUNDS = {rounds}
-LOOPS = {loops}
-#: (module, qualname, kind, args, kwargs, constructor (args, kwargs), fresh copies per call)
-CALLS = [
-{calls}
-]
-#: Calls whose values have no literal form, pickled beside this file.
-PICKLED = {pickled!r}
-
-
-def load_calls():
-    calls = list(CALLS)
-    if PICKLED:
-        with open(HERE / PICKLED, "rb") as handle:
-            for module, qualname, kind, payload, fresh in pickle.load(handle):
-                args, kwargs, ctor = pickle.loads(payload)
-                calls.append((module, qualname, kind, args, kwargs, ctor, fresh))
-    return calls
-
-
-def bind(module, qualname, kind, ctor):
-    """The callable to time (a method is bound to an instance built outside the timing)."""
-    owner = importlib.import_module(module)
-    if kind == "function":
-        return getattr(owner, qualname)
-    class_name, _, name = qualname.partition(".")
-    cls = getattr(owner, class_name)
-    if kind == "constructor":
-        return cls
-    if kind != "method":
-        return getattr(cls, name)
-    if ctor is not None and ctor[0] is None:
-        instance = copy.deepcopy(ctor[1])
-    else:
-        args, kwargs = ctor if ctor is not None else ((), {{}})
-        instance = cls(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-    return getattr(instance, name)
-
-
-def prepare(calls, loops):
-    """Everything one round calls, fresh copies made now (not while the clock runs)."""
-    fixed = {{}}
-    batch = []
-    for _ in range(loops):
-        for index, (module, qualname, kind, args, kwargs, ctor, fresh) in enumerate(calls):
-            if fresh:
-                batch.append((bind(module, qualname, kind, ctor),) + copy.deepcopy((args, kwargs)))
-                continue
-            if index not in fixed:
-                fixed[index] = (bind(module, qualname, kind, ctor), args, kwargs)
-            batch.append(fixed[index])
-    return batch
-
-
-def drain(value):
-    """Consume a lazy result: returning a generator instead of the work is no speed-up."""
-    if hasattr(value, "__next__") and not hasattr(value, "read"):
-        for _ in itertools.islice(value, 10000):
-            pass
-
-
-def nothing(*args, **kwargs):
-    return None
-
-
-def timed(batch, loops):
-    """CPU seconds per pass (this process's, all threads)."""
-    gc.collect()
-    start = time.process_time()
-    for func, args, kwargs in batch:
-        drain(func(*args, **kwargs))
-    return (time.process_time() - start) / loops
-
-
-def overhead(batch, loops):
-    """The loop's own cost per pass (calling a function that does nothing); shown, not
-    subtracted: for calls as cheap as the loop, a difference of two noisy times is noise."""
-    empty = [(nothing, args, kwargs) for _, args, kwargs in batch]
-    return min(timed(empty, loops) for _ in range(3))
-
-
-def milliseconds(seconds):
-    """At least four significant digits, as plain decimals (no exponent for the regex)."""
-    ms = seconds * 1000
-    digits = 3 if ms <= 0 else max(3, 3 - math.floor(math.log10(ms)))
-    return f"{{ms:.{{digits}}f}}"
-
-
-def peak_kib(batch):
-    gc.collect()
-    tracemalloc.start()
-    total = 0
-    try:
-        for func, args, kwargs in batch:
-            before = tracemalloc.get_traced_memory()[0]
-            tracemalloc.reset_peak()
-            result = func(*args, **kwargs)
-            drain(result)
-            total += max(0, tracemalloc.get_traced_memory()[1] - before)
-            del result
-    finally:
-        tracemalloc.stop()
-    return total / 1024
-
-
-def main():
-    sys.path[:0] = [str(HERE / root) for root in IMPORT_ROOTS]
-    calls = load_calls()
-    if METRIC == "memory":
-        score = min(peak_kib(prepare(calls, 1)) for _ in range(ROUNDS))
-        print(f"calls: {{len(calls)}}, rounds: {{ROUNDS}}")
-        print(f"SCORE: {{score:.3f}} KiB")
-        return
-    rounds = []
-    cost = None
-    for _ in range(ROUNDS):
-        batch = prepare(calls, LOOPS)
-        if cost is None:
-            cost = overhead(batch, LOOPS)
-        rounds.append(timed(batch, LOOPS))
-        del batch
-    print(f"calls: {{len(calls)}}, loops: {{LOOPS}}, rounds: {{ROUNDS}}; CPU ms per pass: "
-          f"{{' '.join(milliseconds(r) for r in rounds)}}; of which the loop itself: "
-          f"{{milliseconds(cost)}}")
-    print(f"SCORE: {{milliseconds(min(rounds))}} ms")
-
-
-if __name__ == "__main__":
-    main()
-'''
-
 
 def render(
     calls: Sequence[BenchCall],
     *,
     metric: str,
     rounds: int,
-    loops: int,
+    modules: Sequence[str],
     import_roots: Sequence[str],
     pickled: str | None,
     origin: str,
@@ -234,18 +103,36 @@ def render(
             f"    ({call.module!r}, {call.qualname!r}, {call.kind!r}, {args}, {kwargs}, "
             f"{ctor}, {call.fresh!r}),"
         )
-    shown = ", ".join(targets[:12]) + (
-        f" and {len(targets) - 12} more" if len(targets) > 12 else ""
-    )
+    shown = ", ".join(targets[:12])
+    if len(targets) > 12:
+        shown += f" and {len(targets) - 12} more"
+    shown = textwrap.fill(shown, width=86, subsequent_indent="    ")
     header = _HEADER[metric].format(
-        n_calls=len(calls), origin=origin, loops=loops, targets=shown or "none"
+        calls=plural(len(calls), "call"), origin=origin, targets=shown or "none"
     )
-    body = _BODY.format(
-        import_roots=list(import_roots),
-        metric=metric,
-        rounds=rounds,
-        loops=loops,
-        calls="\n".join(lines),
-        pickled=pickled,
+    first, _, rest = header.partition("\n\n")
+    intro, _, rest = rest.partition("\n\n")
+    # The first paragraph holds the counts and the origin: wrapped, whatever their length.
+    intro = textwrap.fill(" ".join(intro.split()), width=88)
+    header = f"{first}\n\n{intro}\n\n{rest}"
+    settings = (
+        "#: Where the code in scope is imported from (relative to this file): the worktree's "
+        "copy.\n"
+        f"IMPORT_ROOTS = {list(import_roots)!r}\n"
+        "#: The modules in scope: what they keep between calls is put back before every pass.\n"
+        f"MODULES = {list(modules)!r}\n"
+        f"METRIC = {metric!r}\n"
+        f"ROUNDS = {rounds}\n"
+        "#: CPU seconds one round should take (passes per round follow from a first pass).\n"
+        f"ROUND_SECONDS = {ROUND_SECONDS!r}\n"
+        "#: (module, qualname, kind, args, kwargs, constructor (args, kwargs), fresh copies "
+        "per call)\n"
+        "CALLS = [\n" + "".join(line + "\n" for line in lines) + "]\n"
+        "#: Calls whose values have no literal form, pickled beside this file.\n"
+        f"PICKLED = {pickled!r}\n"
     )
-    return header + "\n" + body
+    source = _SCRIPT.read_text(encoding="utf-8")
+    body = source[source.index('\n"""', 3) + 4 :]  # the module docstring is replaced
+    before, _, rest = body.partition(_START)
+    _, _, after = rest.partition(_END)
+    return header + before + settings + after

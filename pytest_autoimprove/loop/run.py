@@ -62,7 +62,6 @@ from pytest_autoimprove.loop.journal import (
 from pytest_autoimprove.loop.preflight import check as preflight
 from pytest_autoimprove.loop.preflight import check_flags
 from pytest_autoimprove.loop.runlock import RunLock
-from pytest_autoimprove.plural import plural
 from pytest_autoimprove.names import (
     BRANCH_PREFIX,
     LOCK_PATH,
@@ -72,6 +71,7 @@ from pytest_autoimprove.names import (
     OPTION_RESUME,
     WORKTREES_DIR,
 )
+from pytest_autoimprove.plural import plural
 
 if TYPE_CHECKING:
     import pytest

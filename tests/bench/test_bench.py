@@ -76,7 +76,7 @@ def test_the_script_is_plain_python_and_deterministic() -> None:
         BenchCall("boxes", "grow", "function", True, source=("([0],)", "{}", "None")),
     ]
     options = {
-        "metric": "time", "rounds": 3, "loops": 10, "import_roots": ["."], "pickled": None,
+        "metric": "time", "rounds": 3, "modules": ["boxes"], "import_roots": ["."], "pickled": None,
         "origin": "from the tests", "targets": ["boxes.grow", "boxes.lazy"],
     }  # fmt: skip
     text = render(calls, **options)  # type: ignore[arg-type]
@@ -95,7 +95,7 @@ def test_the_script_times_and_prints_the_score_with_its_unit(tmp_path: Path) -> 
                 calls,
                 metric=metric,
                 rounds=2,
-                loops=5,
+                modules=["boxes"],
                 import_roots=["."],
                 pickled=None,
                 origin="",
@@ -127,3 +127,71 @@ def test_noise_of_a_few_runs() -> None:
     flat = bench.measure_noise(4, lambda: 3.0)
     assert flat.relative == 0 and str(flat) == "no noise: 4 identical runs"
     assert bench.measure_noise(5, lambda: None).relative is None
+
+
+CACHING = """
+import functools
+
+_CACHE = {}
+REGISTRY = {"json": "builtin"}
+
+
+def cached(n):
+    if n not in _CACHE:
+        _CACHE[n] = sum(range(n))
+    return _CACHE[n]
+
+
+@functools.lru_cache(maxsize=None)
+def memo(n):
+    return n * 2
+
+
+def by_default(n, _seen={}):
+    _seen[n] = True
+    return len(_seen)
+
+
+def make_counter():
+    calls = []
+
+    def count(n):
+        calls.append(n)
+        return len(calls)
+
+    return count
+
+
+count = make_counter()
+
+
+class Parser:
+    _CACHE = {}
+
+    def parse(self, text):
+        return self._CACHE.setdefault(text, text.split())
+"""
+
+
+def test_a_pass_starts_from_the_state_after_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Caches of the code in scope are put back before every pass: a pass times work."""
+    from pytest_autoimprove.bench.script import State
+
+    (tmp_path / "caching.py").write_text(CACHING)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    sys.modules.pop("caching", None)
+    import importlib
+
+    mod = importlib.import_module("caching")
+    state = State(["caching"])
+    for n in (10, 20):
+        mod.cached(n), mod.memo(n), mod.by_default(n), mod.count(n), mod.Parser().parse(f"a {n}")
+    mod.REGISTRY["yaml"] = "plugin"
+    assert mod.memo.cache_info().currsize == 2 and mod.count(1) == 3
+    state.reset()
+    assert mod._CACHE == {} and mod.Parser._CACHE == {}
+    assert mod.memo.cache_info().currsize == 0
+    assert mod.by_default(1) == 1 and mod.count(1) == 1
+    assert mod.REGISTRY == {"json": "builtin"}  # as imported, not emptied
