@@ -519,10 +519,12 @@ class Loop:
     def _finish(self, reason: str, code: ExitCode) -> ExitCode:
         state, journal = self.state, self.journal
         try:
-            self._restore_best()
-            if state is None or journal is None:
-                return code
+            # One block: a second Ctrl-C that lands during the reset waits until the stop
+            # is journaled too (then it only skips the summary).
             with signals_deferred():
+                self._restore_best()
+                if state is None or journal is None:
+                    return code
                 journal.append("stop", reason=reason, exit_code=int(code))
             summary = RunSummary(
                 run_id=state.run_id,
