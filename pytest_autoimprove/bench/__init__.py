@@ -403,17 +403,20 @@ def measure_noise(runs: int, measure: Callable[[], float | None], *, budget: flo
     return Noise(tuple(scores), relative)
 
 
-#: (relative noise up to, repeats): more runs where the score wobbles more.
-REPEATS_TABLE = ((0.0, 1), (0.01, 3), (0.03, 5), (0.06, 10))
-NOISY_REPEATS = 20
+#: (relative noise up to, repeats): more A/B pairs where the score wobbles more. A pair
+#: runs the candidate and the best once each; the keep rule takes at least
+#: :data:`~pytest_autoimprove.loop.paired.MIN_PAIRS` (8) and, left adaptive, up to 30.
+REPEATS_TABLE = ((0.0, 1), (0.01, 8), (0.03, 12), (0.06, 20))
+NOISY_REPEATS = 30
 
 
 def repeats_for(noise: Noise) -> int | None:
     """improve.md's ``repeats:`` for a benchmark this noisy (``None``: not measured).
 
-    A score that never moves needs one run; below 1 % three runs show a real 5 %
-    gain, up to 3 % five runs show a 10 % one; noisier scores need more runs to tell
-    a gain from luck (see :mod:`pytest_autoimprove.loop.keep`).
+    A score that never moves is decided on one run. A quiet one needs few A/B pairs to
+    show a real gain (the rank test can keep after 6 pairs of 8); the noisier the
+    score, the more pairs it takes to tell a gain from luck, up to the adaptive
+    maximum (:mod:`pytest_autoimprove.loop.paired`).
     """
     if noise.relative is None:
         return None

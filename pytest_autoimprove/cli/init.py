@@ -181,7 +181,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--repeats",
         type=positive_int,
         metavar="N",
-        help="benchmark runs per experiment (default: set from the noise init measures)",
+        help="A/B benchmark pairs per experiment (default: set from the noise init measures)",
     )
     parser.add_argument("--test", metavar="CMD", help="the test command (default: pytest)")
     parser.add_argument(
@@ -436,7 +436,7 @@ def _set_repeats(
         return config
     print(
         f"benchmark {noise}: repeats: {repeats} in improve.md "
-        f"({'one run decides' if repeats == 1 else f'up to {repeats} runs per experiment'})"
+        f"({'one run decides' if repeats == 1 else f'up to {repeats} A/B pairs per experiment'})"
     )
     if noise.relative is not None and noise.relative > bench.REPEATS_TABLE[-1][0]:
         print(

@@ -52,6 +52,16 @@ class Row:
     delta: float | None = None
     commit: str | None = None
     reason: str = ""
+    #: A parallel run: the worker and part it came from, and when it was decided (the
+    #: position of its record in the journal: experiments end out of number order).
+    worker: int | None = None
+    part: str | None = None
+    decided: int | None = None
+
+    @property
+    def x(self) -> int:
+        """Where it goes on the picture's axis: when it was decided."""
+        return self.number if self.decided is None else self.decided
 
 
 @dataclass
@@ -106,6 +116,15 @@ class RunData:
 
     def counts(self) -> Counter[str]:
         return Counter(row.status for row in self.rows)
+
+    @property
+    def parallel(self) -> bool:
+        return any(row.worker is not None for row in self.rows)
+
+    @property
+    def moves(self) -> list[Row]:
+        """The kept experiments in the order they moved the best."""
+        return sorted(self.kept, key=lambda row: row.x)
 
 
 # ---------------------------------------------------------------------------
@@ -217,6 +236,9 @@ def _read_journal(folder: Path, data: RunData) -> list[Row]:
                         delta=_number(record.get("delta")),
                         commit=_text(record.get("commit")),
                         reason=str(record.get("reason", "")),
+                        worker=None if record.get("worker") is None else int(record["worker"]),
+                        part=_text(record.get("part")),
+                        decided=len(rows) + 1 if record.get("worker") is not None else None,
                     )
                 )
             elif kind == "stop":
@@ -319,19 +341,31 @@ def render_markdown(
     if not data.rows:
         out += ["No experiments recorded yet.", ""]
     else:
+        who = "worker | part | " if data.parallel else ""
         out += [
-            "| # | status | score | delta | description |",
-            "| ---: | --- | ---: | ---: | --- |",
+            f"| # | {who}status | score | delta | description |",
+            "| ---: | " + ("---: | --- | " if data.parallel else "") + "--- | ---: | ---: | --- |",
         ]
         if data.baseline is not None:
-            out.append(f"| 0 | baseline | {_fmt(data.baseline)} |  |  |")
+            blank = " |  | " if data.parallel else " | "
+            out.append(f"| 0{blank}baseline | {_fmt(data.baseline)} |  |  |")
         for row in data.rows:
             description = row.description + (f" ({row.reason})" if row.reason else "")
+            cells = f"{row.worker} | {row.part or ''} | " if data.parallel else ""
             out.append(
-                f"| {row.number} | {row.status} | {_fmt(row.score)} | "
+                f"| {row.number} | {cells}{row.status} | {_fmt(row.score)} | "
                 f"{_fmt(row.delta, signed=True)} | {_cell(description)} |"
             )
         out.append("")
+        if data.parallel and data.moves:
+            out += ["## When the best moved", ""]
+            for row in data.moves:
+                part = f", part {row.part}" if row.part else ""
+                out.append(
+                    f"- decision {row.x}: #{row.number} (worker {row.worker}{part}) -> "
+                    f"{_fmt(row.score)}: {_cell(row.description)}"
+                )
+            out.append("")
     if diffs:
         out += ["## Kept changes", ""]
         for row, diff in diffs:
@@ -375,10 +409,16 @@ def render_table(data: RunData, width: int | None = None) -> str:
     statuses = max(len("baseline"), *(len(row.status) for row in data.rows))
     header = f"{'#':>{numbers}}  {'status':<{statuses}}  {'score':>10}  {'delta':>10}  description"
     lines.append(header)
+
+    def described(row: Row) -> str:
+        if row.worker is None:
+            return row.description
+        return f"w{row.worker}" + (f" [{row.part}]" if row.part else "") + f" {row.description}"
+
     rows: Iterable[tuple[str, str, str, str, str]] = [
         ("0", "baseline", _fmt(data.baseline), "", ""),
         *(
-            (str(r.number), r.status, _fmt(r.score), _fmt(r.delta, True), r.description)
+            (str(r.number), r.status, _fmt(r.score), _fmt(r.delta, True), described(r))
             for r in data.rows
         ),
     ]
@@ -424,7 +464,7 @@ def write_plot(data: RunData, path: Path) -> bool:
     others = [row for row in measured if row.status != "kept"]
     kept = [row for row in measured if row.status == "kept"]
     axes.scatter(
-        [r.number for r in others],
+        [r.x for r in others],
         [score for r in others if (score := r.score) is not None],
         s=22,
         facecolors="none",
@@ -432,20 +472,22 @@ def write_plot(data: RunData, path: Path) -> bool:
         label="not kept",
         zorder=3,
     )
+    kept = data.moves if data.parallel else kept
     kept_scores = [score for r in kept if (score := r.score) is not None]
-    axes.scatter(
-        [r.number for r in kept], kept_scores, s=46, color="#1a9850", label="kept", zorder=4
-    )
+    axes.scatter([r.x for r in kept], kept_scores, s=46, color="#1a9850", label="kept", zorder=4)
     previous = data.baseline
     for index, (row, score) in enumerate(zip(kept, kept_scores, strict=True)):
-        # A person reading the picture wants to know what each step was, and how big.
+        # A person reading the picture wants to know what each step was, and how big (and,
+        # in a parallel run, which worker and part it came from).
         text = row.description if len(row.description) <= 40 else row.description[:39] + "…"
+        if row.worker is not None:
+            text = f"w{row.worker}" + (f" {row.part}" if row.part else "") + f": {text}"
         if previous:
             text = f"#{row.number} {(score - previous) / abs(previous):+.1%}: {text}"
         previous = score
         axes.annotate(
             text,
-            (row.number, score),
+            (row.x, score),
             textcoords="offset points",
             xytext=(6, 10 if index % 2 == 0 else -16),
             fontsize=7.5,
@@ -454,10 +496,10 @@ def write_plot(data: RunData, path: Path) -> bool:
         )
     if data.baseline is not None:
         axes.axhline(data.baseline, linestyle="--", color="#555555", linewidth=1, label="baseline")
-        last = max((row.number for row in data.rows), default=0)
+        last = max((row.x for row in data.rows), default=0)
         steps_x, steps_y = [0], [data.baseline]
         for row in kept:
-            steps_x.append(row.number)
+            steps_x.append(row.x)
             steps_y.append(row.score if row.score is not None else steps_y[-1])
         steps_x.append(max(last, steps_x[-1]))
         steps_y.append(steps_y[-1])
@@ -474,7 +516,7 @@ def write_plot(data: RunData, path: Path) -> bool:
                 linewidth=0,
                 label=f"noise ±{spread:.1%} (baseline's {len(data.baseline_samples)} runs)",
             )
-    axes.set_xlabel("experiment")
+    axes.set_xlabel("experiments, in the order decided" if data.parallel else "experiment")
     axes.set_ylabel(axis_label(data))
     axes.set_title(f"autoimprove run {data.run_id}: {headline(data)}", fontsize=10)
     axes.grid(True, alpha=0.3)

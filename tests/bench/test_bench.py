@@ -112,7 +112,7 @@ def test_the_script_times_and_prints_the_score_with_its_unit(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     ("relative", "repeats"),
-    [(None, None), (0.0, 1), (0.008, 3), (0.02, 5), (0.05, 10), (0.2, bench.NOISY_REPEATS)],
+    [(None, None), (0.0, 1), (0.008, 8), (0.02, 12), (0.05, 20), (0.2, bench.NOISY_REPEATS)],
 )
 def test_repeats_follow_the_measured_noise(relative: float | None, repeats: int | None) -> None:
     assert bench.repeats_for(bench.Noise((1.0, 1.0), relative)) == repeats
