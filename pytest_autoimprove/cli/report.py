@@ -57,6 +57,9 @@ class Row:
     worker: int | None = None
     part: str | None = None
     decided: int | None = None
+    #: The change over the best it was measured against, as a fraction (the keep rule's
+    #: estimate: beside the best, in A/B pairs), when the journal has it.
+    change: float | None = None
 
     @property
     def x(self) -> int:
@@ -236,6 +239,7 @@ def _read_journal(folder: Path, data: RunData) -> list[Row]:
                         delta=_number(record.get("delta")),
                         commit=_text(record.get("commit")),
                         reason=str(record.get("reason", "")),
+                        change=_number(record.get("relative_delta")),
                         worker=None if record.get("worker") is None else int(record["worker"]),
                         part=_text(record.get("part")),
                         decided=len(rows) + 1 if record.get("worker") is not None else None,
@@ -482,8 +486,11 @@ def write_plot(data: RunData, path: Path) -> bool:
         text = row.description if len(row.description) <= 40 else row.description[:39] + "…"
         if row.worker is not None:
             text = f"w{row.worker}" + (f" {row.part}" if row.part else "") + f": {text}"
-        if previous:
-            text = f"#{row.number} {(score - previous) / abs(previous):+.1%}: {text}"
+        change = row.change
+        if change is None and previous:
+            change = (score - previous) / abs(previous)
+        if change is not None:
+            text = f"#{row.number} {change:+.1%}: {text}"
         previous = score
         axes.annotate(
             text,
