@@ -51,9 +51,11 @@ def _parser() -> argparse.ArgumentParser:
         "The loop itself runs as `pytest --autoimprove`.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=examples(
+            f"{PROG} init            # improve.md, a benchmark, guardrails, the lock",
             f"{PROG} generate        # write guardrail tests for the goal in improve.md, freeze",
             f"{PROG} verify --base origin/main   # in CI: fail if frozen files changed",
             "pytest --autoimprove           # run the keep/discard loop",
+            f"{PROG} clean           # remove what finished runs left behind",
         )
         + "\n\n"
         + EXIT_CODES,

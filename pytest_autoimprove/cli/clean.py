@@ -45,6 +45,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         f"{PROG} clean             # finished runs: worktrees, discarded refs, run folders",
         f"{PROG} clean --dry-run   # what it would remove",
         f"{PROG} clean --all       # also the branches with kept experiments (asks first)",
+    ) + (
+        "\n\nexit codes: 0 done (a run in progress is left alone), 2 not a git repository, "
+        "or --all not confirmed"
     )
 
 
