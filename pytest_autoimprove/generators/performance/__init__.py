@@ -45,7 +45,7 @@ import shlex
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,12 @@ from pytest_autoimprove.generators import (
 )
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
+from pytest_autoimprove.generators.performance.inputs import (
+    Knowledge,
+    case_comment,
+    factory_pools,
+    learn,
+)
 from pytest_autoimprove.generators.performance.plan import (
     Candidate,
     TargetCandidates,
@@ -74,7 +80,7 @@ from pytest_autoimprove.generators.performance.render import (
     render_module,
 )
 from pytest_autoimprove.generators.performance.tracer import TracedCall, run_tracer
-from pytest_autoimprove.generators.performance.values import Kind, parse_annotation
+from pytest_autoimprove.generators.performance.values import EVIDENCE, Kind, parse_annotation
 from pytest_autoimprove.generators.performance.verify import verify_plans
 from pytest_autoimprove.process import python_path, run_command
 
@@ -86,6 +92,8 @@ NAME = "speed"
 #: Shares of ``time_budget`` by which tracing and probing must be done (the rest,
 #: up to :data:`VERIFY_END`, is verification's; the remainder is slack for rendering).
 TRACE_END = 0.25
+#: Reading what the modules say about their inputs (annotations, formats, doctests).
+LEARN_END = 0.35
 PROBE_END = 0.6
 VERIFY_END = 0.95
 #: Seconds a probe or verification subprocess gets beyond its deadline before it is
@@ -93,10 +101,22 @@ VERIFY_END = 0.95
 GRACE = 10.0
 #: Crashes on these edge values are dropped, not reported: most code never meant to
 #: handle NaN, infinities or astronomically large inputs, and saying so is noise.
-_NO_FINDING_RISKS = {"nan-and-infinity", "huge-input"}
+_NO_FINDING_RISKS = {
+    "nan-and-infinity",
+    "huge-input",
+    "bool-input",
+    "int-precision",
+    "exact-decimals",
+    # Near misses of a format and combinations of edges: rejecting them is the contract.
+    "format-fast-path",
+    "combined-edges",
+}
 #: Edge inputs of these risks are ordinary values in a new arrangement (a mixed list,
 #: a reordered one): an exception there is the contract, frozen like any other.
 _ORDINARY_RISKS = {"changed-behaviour", "hash-order-output"}
+#: Inputs that are ordinary by where they come from: the project's tests, the docs,
+#: values of the declared types, valid strings of the module's formats, factories.
+_ORDINARY_ORIGINS = {"real", "doctest", "sample", "random", "regex", "factory"}
 _DROP_STATUSES = {
     "timeout",
     "nondeterministic",
@@ -153,7 +173,31 @@ def generate(
         traced, note = _trace(request, root, infos, started + budget * TRACE_END)
         if note:
             notes.append(note)
-    planned = {info.name: plan_module(info, traced.get(info.name, {})) for info in infos}
+    knowledge = (
+        learn(
+            root,
+            infos,
+            sys_path=_sys_path(root, infos),
+            deadline=started + budget * LEARN_END,
+            runner=_run,
+        )
+        if infos
+        else Knowledge()
+    )
+    notes.extend(knowledge.notes)
+
+    def plan_of(
+        info: ModuleInfo, forced: dict[str, dict[str, Kind]] | None = None
+    ) -> list[TargetCandidates]:
+        return plan_module(
+            info,
+            traced.get(info.name, {}),
+            forced=forced,
+            pools=knowledge.pools.get(info.name),
+            documented=knowledge.docs.get(info.name),
+        )
+
+    planned = {info.name: plan_of(info) for info in infos}
     # Exceptions raised on purpose anywhere in scope are expected everywhere in scope:
     # a function calling a validating helper passes the helper's errors on.
     expected = frozenset().union(*(i.expected_exceptions for i in infos)) if infos else frozenset()
@@ -162,20 +206,21 @@ def generate(
     first_end = probe_end - (probe_end - time.monotonic()) / 3
     probed = _probe(root, infos, planned, first_end)
     forced = _discoveries(planned, probed)
-    if forced:
-        # Second round: re-plan and re-probe only the targets whose unknown parameters
-        # were discovered.
-        again = [i for i in infos if i.name in forced]
+    # Second round: re-plan and re-probe only the targets whose unknown parameters were
+    # discovered, or whose parameters a factory in scope can now build.
+    redo = {m: set(targets) for m, targets in forced.items()}
+    for module, qualnames in factory_pools(knowledge, infos, planned, probed).items():
+        redo.setdefault(module, set()).update(qualnames)
+    if redo:
+        again = [i for i in infos if i.name in redo]
         subset: dict[str, list[TargetCandidates]] = {}
         for info in again:
-            planned[info.name] = plan_module(
-                info, traced.get(info.name, {}), forced=forced[info.name]
-            )
+            planned[info.name] = plan_of(info, forced.get(info.name))
             subset[info.name] = [
-                tc for tc in planned[info.name] if tc.target.qualname in forced[info.name]
+                tc for tc in planned[info.name] if tc.target.qualname in redo[info.name]
             ]
         reprobed = _probe(root, again, subset, probe_end)
-        _merge_probes(probed, reprobed, forced)
+        _merge_probes(probed, reprobed, redo)
     if probed.get("stopped"):
         notes.append("probing reached its share of the time budget; fewer cases recorded")
     findings: list[Finding] = []
@@ -187,8 +232,11 @@ def generate(
                 f"{info.path.as_posix()}: import failed ({record['error']}); no guardrails"
             )
             continue
-        plan, module_findings = _module_plan(request, info, planned[info.name], record, expected)
+        plan, module_findings, module_notes = _module_plan(
+            request, info, planned[info.name], record, expected
+        )
         findings.extend(module_findings)
+        notes.extend(module_notes)
         plans.append(plan)
     copy_files = baseline_files(root, request.output_dir, [(i.path, i.name) for i in infos])
     if verify and plans:
@@ -222,7 +270,7 @@ def _verify_env(root: Path, infos: Sequence[ModuleInfo]) -> dict[str, str]:
 
 
 def _merge_probes(
-    probed: dict[str, Any], again: dict[str, Any], forced: dict[str, dict[str, dict[str, Kind]]]
+    probed: dict[str, Any], again: dict[str, Any], forced: Mapping[str, Iterable[str]]
 ) -> None:
     """Replace the first round's records of re-probed targets with the second round's."""
     for module, record in again["modules"].items():
@@ -296,7 +344,18 @@ def _sys_path(root: Path, infos: Sequence[ModuleInfo]) -> list[str]:
 
 #: Probe order: ordinary inputs of every target first, then edges, then random ones,
 #: so a probe cut short by the budget still has each target's most useful cases.
-_TIERS = {"real": 0, "sample": 0, "discovery": 0, "base": 0, "edge": 1, "random": 2}
+_TIERS = {
+    "real": 0,
+    "doctest": 0,
+    "sample": 0,
+    "regex": 0,
+    "factory": 0,
+    "discovery": 0,
+    "base": 0,
+    "edge": 1,
+    "pairwise": 1,
+    "random": 2,
+}
 
 
 def _probe(
@@ -321,6 +380,7 @@ def _probe(
                         "kind": tc.target.kind,
                         "payload": c.payload,
                         "tier": _TIERS.get(c.origin, 1),
+                        "check": c.check,
                     }
                     for tc in planned.get(info.name, [])
                     for c in tc.candidates
@@ -408,14 +468,16 @@ def _is_finding(
 ) -> bool:
     """Is this crash of the baseline on an edge input a near-certain bug?
 
-    Only when the input is valid for the parameter's inferred type and the exception
-    comes from the function's own logic, not from the input being of the wrong kind:
+    Only when the input is one the code is documented or shown to take, and the
+    exception comes from the function's own logic, not from the input being of the
+    wrong kind:
 
     - the base call (every parameter at an ordinary value) works, so the other
       parameters' values are ones the function takes;
-    - the parameter's type rests on evidence (annotation, default, recorded values, a
-      docstring, a call in the body), or the base call proved the function takes a
-      value of that type there;
+    - the parameter's type rests on evidence (an annotation, real or documented
+      values, a default, a docstring, a factory's result, string methods called on
+      it), and the edge value is of that type: a type guessed from a name, or from a
+      value merely being iterated or indexed, is not evidence;
     - None counts only where the code says None is fine: a None default or an
       ``Optional`` annotation;
     - a TypeError or AttributeError quoting the type of a value passed in is a type
@@ -439,14 +501,13 @@ def _is_finding(
         return False
     none_edge = cand.risk == "dropped-none-check"
     if none_edge:
-        annotated_optional = (
-            param.annotation is not None and parse_annotation(param.annotation).optional
+        annotated_optional = param.annotation is not None and (
+            parse_annotation(param.annotation).optional
+            or (kind.optional and kind.evidence == "annotation")
         )
         if not (param.default == "None" or annotated_optional):
             return False
-    elif not (kind.confident or param.default is None):
-        # A guessed type on a parameter the base call left at its default: nothing
-        # shows the function takes a value of that type there.
+    elif not (cand.valid and kind.evidence in EVIDENCE):
         return False
     message = str(res.get("message", "")).partition(": ")[2]
     quoted = set(_QUOTED_TYPE.findall(message))
@@ -465,8 +526,9 @@ def _module_plan(
     candidates: list[TargetCandidates],
     record: dict[str, Any],
     expected_in_scope: frozenset[str],
-) -> tuple[ModulePlan, list[Finding]]:
+) -> tuple[ModulePlan, list[Finding], list[str]]:
     results = {(r["qualname"], r["id"]): r for r in record.get("cases", [])}
+    unconfirmed = 0
     findings: list[Finding] = []
     seen_findings: set[tuple[str, str]] = set()
     expected = set(info.expected_exceptions) | set(expected_in_scope)
@@ -488,15 +550,20 @@ def _module_plan(
                 continue
             if res.get("status") in _DROP_STATUSES:
                 continue
+            if cand.check is not None and not res.get("want_ok"):
+                unconfirmed += 1  # the example does not show what the baseline answers
+                continue
             raised = _raised_name(res)
             if raised is not None:
                 on_purpose = bool(set(res.get("raises_mro", [])) & expected)
-                # Real inputs raise what the project's tests expect; ordinary inputs of
-                # a type the baseline is known to take raise its contract (KeyError for
-                # an unknown key): both are frozen. Elsewhere an unexpected exception
-                # is a finding (a valid edge input) or a guess outside the domain.
+                # Real and documented inputs raise what the project expects; ordinary
+                # inputs of a type the baseline is known to take raise its contract
+                # (KeyError for an unknown key); so does an edge value of a type that
+                # rests on evidence: all frozen. A crash on an evidenced edge input
+                # with no reason is a finding; on a guessed input, the exception is
+                # expected, but it is not frozen (the code never promised anything there).
                 ordinary = cand.valid and (
-                    cand.origin in ("real", "sample", "random") or cand.risk in _ORDINARY_RISKS
+                    cand.origin in _ORDINARY_ORIGINS or cand.risk in _ORDINARY_RISKS
                 )
                 if not ordinary and not on_purpose:
                     if _is_finding(tc, cand, res, results.get((t.qualname, tc.base_id or ""))):
@@ -512,11 +579,17 @@ def _module_plan(
                                     f"(risk {cand.risk}); not frozen as expected behaviour",
                                 )
                             )
-                    continue
+                        continue
+                    if not cand.evidenced:
+                        continue
+            comment = case_comment(cand.origin, cand.risk, cand.param, cand.describe)
             sources = res.get("sources")
             if sources is not None:
                 text = CaseText(
-                    cand.id, _case_source(cand.id, sources, raised, bool(res.get("fresh"))), None
+                    cand.id,
+                    _case_source(cand.id, sources, raised, bool(res.get("fresh"))),
+                    None,
+                    comment=comment,
                 )
                 if t.kind == "constructor" and raised is None:
                     ctor_sources.setdefault(t.qualname, []).append(
@@ -526,7 +599,7 @@ def _module_plan(
                 key = f"{t.qualname}/{cand.id}"
                 data[key] = res["pickle"]
                 text = CaseText(
-                    cand.id, None, key, comment="value kept in the data file (no literal form)"
+                    cand.id, None, key, comment=f"{comment}; values kept in the data file"
                 )
             if cand.group == "edge":
                 tp.edge.append(text)
@@ -559,7 +632,13 @@ def _module_plan(
         tolerance=tolerance,
         data=data,
     )
-    return plan, findings
+    notes = []
+    if unconfirmed:
+        notes.append(
+            f"{info.path.as_posix()}: {unconfirmed} doctest example(s) not frozen: the "
+            "baseline's answer does not show as the example says"
+        )
+    return plan, findings, notes
 
 
 # --- files and verification ------------------------------------------------------------

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_autoimprove.generators.discover import ModuleInfo
-from pytest_autoimprove.generators.replay import Build, Ref
+from pytest_autoimprove.runtime.replay import Build, Ref
 
 __all__ = ["DocCall", "harvest", "output_matches"]
 

@@ -40,7 +40,7 @@ from pytest_autoimprove.generators.performance.formats import (
 )
 from pytest_autoimprove.generators.performance.pools import Pool, pool_of, with_factory, with_format
 from pytest_autoimprove.generators.performance.typespec import TypeSpec
-from pytest_autoimprove.generators.replay import Build
+from pytest_autoimprove.runtime.replay import Build
 
 __all__ = ["Knowledge", "case_comment", "factory_pools", "learn"]
 
@@ -227,7 +227,7 @@ def _takes_text(param: Param, spec: TypeSpec | None) -> bool:
 
 
 def _text_kind(param: Param) -> Any:
-    from pytest_autoimprove.generators.values import Kind
+    from pytest_autoimprove.generators.performance.values import Kind
 
     return Kind("str", optional=param.none_checked or param.default == "None")
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass, replace
 
 from pytest_autoimprove.generators.literals import EVAL_BUILTINS, to_source
 from pytest_autoimprove.generators.performance.typespec import TypeSpec
-from pytest_autoimprove.generators.replay import Build, Ref
-from pytest_autoimprove.generators.values import (
+from pytest_autoimprove.runtime.replay import Build, Ref
+from pytest_autoimprove.generators.performance.values import (
     Kind,
     edge_values,
     sample_values,

@@ -146,7 +146,7 @@ def resolve_all(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    from pytest_autoimprove.generators.probe import limit_memory
+    from pytest_autoimprove.generators.performance.probe import limit_memory
 
     limit_memory()
     with open(argv[0], "rb") as handle:
