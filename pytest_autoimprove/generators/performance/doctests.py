@@ -39,7 +39,7 @@ MAX_PER_TARGET = 12
 #: Builtins an example may wrap a call in (``list(f(x))``, ``print(f(x))``).
 WRAPPERS = ("print", "list", "tuple", "sorted", "set", "dict", "str", "repr", "len")
 _LITERAL_CALLS = {"float", "int", "str", "bytes", "set", "frozenset", "tuple", "list", "dict"}
-_FENCE = re.compile(r"^\s*(```|~~~).*$", re.MULTILINE)
+_FENCE = re.compile(r"^[ \t]*(```|~~~).*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,13 @@ class _Harvester:
             pass
         if isinstance(node, ast.Name) and node.id in session.values:
             return session.values[node.id]
+        if isinstance(node, (ast.BinOp, ast.UnaryOp)) and _arithmetic(node):
+            try:  # ``10**6``, ``-2 * 3``: numbers and operators only
+                return eval(
+                    compile(ast.Expression(node), "<doctest>", "eval"), {"__builtins__": {}}
+                )  # noqa: S307
+            except Exception as error:  # noqa: BLE001 - not a value after all
+                raise _Fail("arithmetic") from error
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             items = [self.value(e, session) for e in node.elts]
             return {ast.List: list, ast.Tuple: tuple, ast.Set: set}[type(node)](items)
@@ -283,6 +290,24 @@ class _Harvester:
         if found is None or self.targets[found[0]][found[1]] == "method":
             return None
         return found[0], found[1], None
+
+
+def _arithmetic(node: ast.AST) -> bool:
+    """Only numbers and arithmetic, with small exponents (``10**6``, not ``10**10**10``)."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Constant):
+            if not isinstance(sub.value, (int, float)) or isinstance(sub.value, bool):
+                return False
+        elif isinstance(sub, ast.BinOp):
+            if isinstance(sub.op, ast.Pow) and not (
+                isinstance(sub.right, ast.Constant)
+                and isinstance(sub.right.value, int)
+                and abs(sub.right.value) <= 64
+            ):
+                return False
+        elif not isinstance(sub, (ast.UnaryOp, ast.operator, ast.unaryop)):
+            return False
+    return True
 
 
 def _relative(value: Any, module: str) -> Any:

@@ -22,6 +22,7 @@ import pickle
 import re
 import sys
 import types
+import typing
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,7 +48,8 @@ def _unresolved(name: str) -> type:
 
 
 class _Names(dict[str, Any]):
-    """Eval's local namespace: the module's names, then aliases, builtins, stand-ins."""
+    """Eval's local namespace: the module's names, then aliases, builtins, ``typing``,
+    and stand-ins."""
 
     def __init__(self, namespace: Mapping[str, Any], aliases: Mapping[str, str]) -> None:
         super().__init__()
@@ -68,6 +70,8 @@ class _Names(dict[str, Any]):
             return value
         if hasattr(builtins, key):
             return getattr(builtins, key)
+        if hasattr(typing, key):  # ``Union`` in an alias whose module imported it elsewhere
+            return getattr(typing, key)
         return _unresolved(key)
 
 

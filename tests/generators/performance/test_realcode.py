@@ -142,3 +142,35 @@ def test_the_probe_stops_at_its_budget(tmp_path: Path) -> None:
     out = run(_probe_request(tmp_path, 0.0))
     assert out["stopped"] is True
     assert out["modules"]["slowmod"]["cases"] == []
+
+
+VISITORS = '''
+class Visitor:
+    def visit_call(self, node):
+        return node.get(sorted(node)[0])
+
+
+def lookup(table, key):
+    return table[key]
+
+
+def ratio(a: int, b: int) -> float:
+    return a / b
+'''
+
+
+def test_a_finding_rests_on_an_input_the_code_is_shown_to_take(tmp_path: Path) -> None:
+    module = _module(tmp_path, VISITORS, "visitors")
+    request = GenerateRequest(root=tmp_path, modules=(module,), kind="speed", time_budget=30)
+    result = generate(request, trace=False, verify=False)
+    by_target = {f.target: f.message for f in result.findings}
+    # Annotated ints: dividing by zero is a latent crash on valid input.
+    assert "ZeroDivisionError" in by_target.get("ratio", ""), by_target
+    # A dict guessed from ``node.get`` and an index guessed from ``table[key]`` are not
+    # evidence: an IndexError on ``{}``, a KeyError on ``-1``, is no bug report...
+    assert "Visitor.visit_call" not in by_target, by_target
+    assert "lookup" not in by_target, by_target
+    # ...and a guessed input that raises is not frozen either.
+    text = next(f.content for f in result.files if f.path.name == "test_guard_visitors.py")
+    assert isinstance(text, str)
+    assert "Case('empty-input-node-0', args=({},)" not in text
