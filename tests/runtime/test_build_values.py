@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pytest_autoimprove.generators.literals import to_source
-from pytest_autoimprove.generators.replay import Build, Case, Ref, build_values, call, replay
+from pytest_autoimprove.runtime.replay import Build, Case, Ref, build_values, call, replay
 
 
 def _module(tmp_path: Path, name: str, source: str) -> types.ModuleType:
@@ -116,8 +116,7 @@ def test_build_and_ref_pickle_copy_and_render_as_source() -> None:
     assert hash(Build("a", 1)) == hash(Build("a", 1))
     assert Build("a", 1) != Build("a", 2) and Build("a") != Ref("a")
     source = to_source(value)
-    assert (
-        source
-        == "[Build('connect', ':memory:', timeout=2.5), Ref('Color.RED'), Build('Point', 1, path=3)]"
+    assert source == (
+        "[Build('connect', ':memory:', timeout=2.5), Ref('Color.RED'), Build('Point', 1, path=3)]"
     )
     assert repr(value[0]) == "Build('connect', ':memory:', timeout=2.5)"

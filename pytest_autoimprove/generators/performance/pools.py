@@ -22,13 +22,13 @@ from dataclasses import dataclass, replace
 
 from pytest_autoimprove.generators.literals import EVAL_BUILTINS, to_source
 from pytest_autoimprove.generators.performance.typespec import TypeSpec
-from pytest_autoimprove.runtime.replay import Build, Ref
 from pytest_autoimprove.generators.performance.values import (
     Kind,
     edge_values,
     sample_values,
     strategy_source,
 )
+from pytest_autoimprove.runtime.replay import Build, Ref
 
 __all__ = ["Edge", "Pool", "Sample", "pool_of", "to_kind", "with_factory", "with_format"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from pytest_autoimprove.generators.discover import discover
 from pytest_autoimprove.generators.performance.doctests import DocCall, harvest, output_matches
 from pytest_autoimprove.generators.performance.facts import read_facts
-from pytest_autoimprove.generators.replay import Build, Ref
+from pytest_autoimprove.runtime.replay import Build, Ref
 
 MODULE = '''
 """Humanizing numbers.

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pytest_autoimprove.generators import SLOWNESS_ENV, GenerateRequest, GenerationResult
-from pytest_autoimprove.generators.speed import generate
+from pytest_autoimprove.generators.performance import generate
 
 FIXTURE = Path(__file__).parent / "fixture_fmtkit"
 GUARD = Path("tests/autoimprove_guard")
@@ -93,7 +93,9 @@ REGRESSIONS = {
     "an int fast path that takes bool": (
         "numbers",
         "    if ndigits is not None:\n",
-        "    if isinstance(value, int):\n        return f'{value:,}'\n    if ndigits is not None:\n",
+        "    if isinstance(value, int):\n"
+        "        return f'{value:,}'\n"
+        "    if ndigits is not None:\n",
         "bool-input-value",
     ),
     "float for Decimal": (

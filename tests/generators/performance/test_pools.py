@@ -18,8 +18,8 @@ from pytest_autoimprove.generators.performance.pools import (
     with_format,
 )
 from pytest_autoimprove.generators.performance.typespec import Field, TypeSpec
-from pytest_autoimprove.generators.replay import Build, Ref
-from pytest_autoimprove.generators.values import Kind
+from pytest_autoimprove.generators.performance.values import Kind
+from pytest_autoimprove.runtime.replay import Build, Ref
 
 INT, FLOAT, STR = TypeSpec("scalar", "int"), TypeSpec("scalar", "float"), TypeSpec("scalar", "str")
 DECIMAL = TypeSpec("class", "Decimal", "decimal.Decimal", flavor="class")

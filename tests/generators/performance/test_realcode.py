@@ -144,7 +144,7 @@ def test_the_probe_stops_at_its_budget(tmp_path: Path) -> None:
     assert out["modules"]["slowmod"]["cases"] == []
 
 
-VISITORS = '''
+VISITORS = """
 class Visitor:
     def visit_call(self, node):
         return node.get(sorted(node)[0])
@@ -156,7 +156,7 @@ def lookup(table, key):
 
 def ratio(a: int, b: int) -> float:
     return a / b
-'''
+"""
 
 
 def test_a_finding_rests_on_an_input_the_code_is_shown_to_take(tmp_path: Path) -> None:
