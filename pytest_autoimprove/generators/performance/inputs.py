@@ -155,7 +155,9 @@ def learn(
         module_pools = knowledge.pools.setdefault(info.name, {})
         for target in info.targets:
             found = specs.get(target.qualname)
-            pools = _target_pools(target, found, facts[info.name], patterns, strings)
+            # Out of time: no new strings are drawn; formats drawn already are still used.
+            draw = time.monotonic() < deadline
+            pools = _target_pools(target, found, facts[info.name], patterns, strings, draw)
             if pools:
                 module_pools[target.qualname] = pools
     return knowledge
@@ -167,6 +169,7 @@ def _target_pools(
     facts: SourceFacts,
     patterns: Mapping[str, tuple[str, int]],
     strings: dict[tuple[str, int], list[str]],
+    draw: bool = True,
 ) -> dict[str, Pool]:
     pools: dict[str, Pool] = {}
     for param in target.params:
@@ -202,6 +205,8 @@ def _target_pools(
         pool = pools.get(param.name)
         for name, text, flags, strategy in formats:
             if (text, flags) not in strings:
+                if not draw:
+                    continue
                 strings[(text, flags)] = valid_strings(text, flags, VALID_PER_PATTERN)
             valid = strings[(text, flags)]
             if not valid:
