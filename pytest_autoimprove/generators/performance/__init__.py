@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import re
 import shlex
 import sys
 import tempfile
@@ -61,6 +60,7 @@ from pytest_autoimprove.generators import (
 )
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
+from pytest_autoimprove.generators.performance.findings import is_finding
 from pytest_autoimprove.generators.performance.inputs import (
     Knowledge,
     case_comment,
@@ -68,7 +68,6 @@ from pytest_autoimprove.generators.performance.inputs import (
     learn,
 )
 from pytest_autoimprove.generators.performance.plan import (
-    Candidate,
     TargetCandidates,
     discovered_kinds,
     plan_module,
@@ -80,7 +79,7 @@ from pytest_autoimprove.generators.performance.render import (
     render_module,
 )
 from pytest_autoimprove.generators.performance.tracer import TracedCall, run_tracer
-from pytest_autoimprove.generators.performance.values import EVIDENCE, Kind, parse_annotation
+from pytest_autoimprove.generators.performance.values import Kind
 from pytest_autoimprove.generators.performance.verify import verify_plans
 from pytest_autoimprove.process import python_path, run_command
 
@@ -99,18 +98,6 @@ VERIFY_END = 0.95
 #: Seconds a probe or verification subprocess gets beyond its deadline before it is
 #: killed (interpreter start and imports; the probe stops itself at the deadline).
 GRACE = 10.0
-#: Crashes on these edge values are dropped, not reported: most code never meant to
-#: handle NaN, infinities or astronomically large inputs, and saying so is noise.
-_NO_FINDING_RISKS = {
-    "nan-and-infinity",
-    "huge-input",
-    "bool-input",
-    "int-precision",
-    "exact-decimals",
-    # Near misses of a format and combinations of edges: rejecting them is the contract.
-    "format-fast-path",
-    "combined-edges",
-}
 #: Edge inputs of these risks are ordinary values in a new arrangement (a mixed list,
 #: a reordered one): an exception there is the contract, frozen like any other.
 _ORDINARY_RISKS = {"changed-behaviour", "hash-order-output"}
@@ -453,73 +440,6 @@ def _raised_name(record: dict[str, Any]) -> str | None:
     return str(message).split(":", 1)[0]
 
 
-#: Exceptions that say the input was beyond the machine, not how the code behaves.
-_RESOURCE_ERRORS = {"MemoryError", "RecursionError", "OverflowError"}
-#: ``'str' object is not callable``, ``unsupported operand type(s) for +: 'int' and
-#: 'str'``: the type names a TypeError or AttributeError message quotes.
-_QUOTED_TYPE = re.compile(r"'(\w+)'")
-
-
-def _is_finding(
-    tc: TargetCandidates,
-    cand: Candidate,
-    res: dict[str, Any],
-    base: dict[str, Any] | None,
-) -> bool:
-    """Is this crash of the baseline on an edge input a near-certain bug?
-
-    Only when the input is one the code is documented or shown to take, and the
-    exception comes from the function's own logic, not from the input being of the
-    wrong kind:
-
-    - the base call (every parameter at an ordinary value) works, so the other
-      parameters' values are ones the function takes;
-    - the parameter's type rests on evidence (an annotation, real or documented
-      values, a default, a docstring, a factory's result, string methods called on
-      it), and the edge value is of that type: a type guessed from a name, or from a
-      value merely being iterated or indexed, is not evidence;
-    - None counts only where the code says None is fine: a None default or an
-      ``Optional`` annotation;
-    - a TypeError or AttributeError quoting the type of a value passed in is a type
-      confusion (``'str' object is not callable``), not a bug;
-    - a ValueError (the code or a builtin rejecting a value, ``int('')``) or a leaked
-      StopIteration (``next(iter(seq))``, a common "first item" contract) never counts,
-      nor do resource errors; another module's exception (a codec or parser rejecting
-      data, ``zlib.error``) counts only on special characters, where it is text passed
-      unescaped to an engine (``sqlite3.OperationalError``).
-    """
-    if cand.origin != "edge" or cand.risk in _NO_FINDING_RISKS or not cand.param:
-        return False
-    if base is None or base.get("status") != "ok":
-        return False
-    param = next((p for p in tc.target.params if p.name == cand.param), None)
-    kind = tc.kinds.get(cand.param)
-    if param is None or kind is None:
-        return False
-    mro = set(res.get("raises_mro", []))
-    if mro & _RESOURCE_ERRORS:
-        return False
-    none_edge = cand.risk == "dropped-none-check"
-    if none_edge:
-        annotated_optional = param.annotation is not None and (
-            parse_annotation(param.annotation).optional
-            or (kind.optional and kind.evidence == "annotation")
-        )
-        if not (param.default == "None" or annotated_optional):
-            return False
-    elif not (cand.valid and kind.evidence in EVIDENCE):
-        return False
-    message = str(res.get("message", "")).partition(": ")[2]
-    quoted = set(_QUOTED_TYPE.findall(message))
-    if mro & {"TypeError", "AttributeError"} and not none_edge and quoted & cand.types:
-        return False
-    if "ValueError" in mro and "UnicodeError" not in mro:
-        return False
-    if "StopIteration" in mro:
-        return False
-    return cand.risk == "special-characters" or str(res.get("message", "")).startswith("builtins.")
-
-
 def _module_plan(
     request: GenerateRequest,
     info: ModuleInfo,
@@ -566,7 +486,7 @@ def _module_plan(
                     cand.origin in _ORDINARY_ORIGINS or cand.risk in _ORDINARY_RISKS
                 )
                 if not ordinary and not on_purpose:
-                    if _is_finding(tc, cand, res, results.get((t.qualname, tc.base_id or ""))):
+                    if is_finding(tc, cand, res, results.get((t.qualname, tc.base_id or ""))):
                         finding_key = (t.qualname, raised)
                         if finding_key not in seen_findings:
                             seen_findings.add(finding_key)

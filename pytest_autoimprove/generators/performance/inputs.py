@@ -40,6 +40,7 @@ from pytest_autoimprove.generators.performance.formats import (
 )
 from pytest_autoimprove.generators.performance.pools import Pool, pool_of, with_factory, with_format
 from pytest_autoimprove.generators.performance.typespec import TypeSpec
+from pytest_autoimprove.generators.performance.values import Kind
 from pytest_autoimprove.runtime.replay import Build
 
 __all__ = ["Knowledge", "case_comment", "factory_pools", "learn"]
@@ -231,9 +232,7 @@ def _takes_text(param: Param, spec: TypeSpec | None) -> bool:
     return False
 
 
-def _text_kind(param: Param) -> Any:
-    from pytest_autoimprove.generators.performance.values import Kind
-
+def _text_kind(param: Param) -> Kind:
     return Kind("str", optional=param.none_checked or param.default == "None")
 
 
@@ -319,7 +318,8 @@ def factory_pools(
 
     A call counts when the first probe saw it return an instance of the parameter's
     type (its class or a subclass); factories whose return annotation names the type
-    come first, then the calls with the fewest arguments. Updates ``knowledge.pools``
+    come first, and only the calls with the fewest arguments are used (a factory given a
+    guessed file name would write files at every test run). Updates ``knowledge.pools``
     and returns ``module -> qualnames`` whose pools changed (to plan and probe again).
     """
     makers: dict[str, list[tuple[int, int, int, str, Build]]] = {}
@@ -353,8 +353,13 @@ def factory_pools(
                 found = (
                     sorted(makers.get(pool.needs, []), key=lambda e: e[:3]) if pool.needs else []
                 )
+                # Only the calls with the fewest arguments: a factory given a guessed path
+                # or name may leave files behind at every run of the tests.
+                fewest = min((e[1] for e in found), default=0)
                 builds: list[tuple[Build, str]] = []
-                for _, _, _, maker_module, build in found:
+                for _, n_args, _, maker_module, build in found:
+                    if n_args > fewest:
+                        continue
                     path = build.path if maker_module == module else f"{maker_module}.{build.path}"
                     made = Build(path, *build.args, **dict(build.kwargs))
                     if made not in [b for b, _ in builds] and len(builds) < FACTORY_CALLS:

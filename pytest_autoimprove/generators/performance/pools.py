@@ -15,8 +15,6 @@ markers, built in the module under test at call time and written as such in the 
 
 from __future__ import annotations
 
-import ast
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -521,20 +519,3 @@ def with_factory(pool: Pool | None, builds: Sequence[tuple[Build, str]], optiona
         strategy = f"st.one_of({strategy}, st.none())"
     kind = Kind("object", optional=optional, confident=True, evidence="factory")
     return Pool(kind, samples, edges, strategy)
-
-
-def finite(value: object) -> bool:
-    """Not NaN or an infinity (pairwise combinations leave those to single edges)."""
-    return not (isinstance(value, float) and not math.isfinite(value))
-
-
-def literal_source(value: object) -> str | None:
-    """Source of ``value`` for a comment (short), or None."""
-    text = to_source(value)
-    if text is None:
-        return None
-    try:
-        ast.parse(text, mode="eval")
-    except SyntaxError:
-        return None
-    return text if len(text) <= 60 else text[:57] + "..."

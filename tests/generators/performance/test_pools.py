@@ -176,3 +176,57 @@ def test_every_pool_value_renders_and_every_strategy_parses(spec: TypeSpec) -> N
         eval(source, {"__builtins__": EVAL_BUILTINS})
     if pool.strategy is not None:
         ast.parse(pool.strategy, mode="eval")
+
+
+def test_factories_are_the_calls_in_scope_that_returned_the_type(tmp_path) -> None:
+    import textwrap
+    from pathlib import Path
+
+    from pytest_autoimprove.generators.discover import discover
+    from pytest_autoimprove.generators.performance.inputs import Knowledge, factory_pools
+    from pytest_autoimprove.generators.performance.plan import plan_module
+
+    (tmp_path / "shop.py").write_text(
+        textwrap.dedent(
+            """
+            import sqlite3
+
+            def connect(path=":memory:") -> sqlite3.Connection:
+                return sqlite3.connect(path)
+
+            def open_named(name):
+                return sqlite3.connect(name)
+
+            def count(db: sqlite3.Connection) -> int:
+                return 0
+            """
+        )
+    )
+    info = discover(tmp_path, Path("shop.py"))
+    conn = TypeSpec("class", "sqlite3.Connection", "sqlite3.Connection", flavor="opaque")
+    needs = pool_of(conn)
+    assert needs is not None
+    knowledge = Knowledge(
+        pools={"shop": {"count": {"db": needs}}},
+        returns={"shop": {"connect": conn}},
+    )
+    planned = {"shop": plan_module(info, {})}
+    made = ["sqlite3.Connection", "builtins.object"]
+    cases = [
+        {"qualname": tc.target.qualname, "id": c.id, "returns_mro": made}
+        for tc in planned["shop"]
+        if tc.target.qualname in ("connect", "open_named")
+        for c in tc.candidates
+        if c.group == "recorded" and c.origin != "random"
+    ]
+    changed = factory_pools(knowledge, [info], planned, {"modules": {"shop": {"cases": cases}}})
+    assert changed == {"shop": {"count"}}
+    pool = knowledge.pools["shop"]["count"]["db"]
+    # The factory annotated with the type, with the fewest arguments (no guessed file
+    # names: open_named("hello world") would leave a file behind at every run).
+    assert [s.value for s in pool.samples] == [Build("connect")]
+    assert pool.samples[0].note == "db built by connect(), a factory in scope"
+    # A call that did not return the type is no factory.
+    knowledge.pools["shop"]["count"]["db"] = needs
+    cases = [dict(c, returns_mro=["builtins.int", "builtins.object"]) for c in cases]
+    assert factory_pools(knowledge, [info], planned, {"modules": {"shop": {"cases": cases}}}) == {}
