@@ -101,6 +101,8 @@ GRACE = 10.0
 #: Edge inputs of these risks are ordinary values in a new arrangement (a mixed list,
 #: a reordered one): an exception there is the contract, frozen like any other.
 _ORDINARY_RISKS = {"changed-behaviour", "hash-order-output"}
+#: Exceptions that only say an input of a guessed type was of the wrong type.
+_TYPE_CONFUSION = {"TypeError", "AttributeError"}
 #: Inputs that are ordinary by where they come from: the project's tests, the docs,
 #: values of the declared types, valid strings of the module's formats, factories.
 _ORDINARY_ORIGINS = {"real", "doctest", "sample", "random", "regex", "factory"}
@@ -312,11 +314,7 @@ def _discoveries(
     out: dict[str, dict[str, dict[str, Kind]]] = {}
     for module, plans in planned.items():
         record = probed["modules"].get(module, {})
-        ok = {
-            (r["qualname"], r["id"])
-            for r in record.get("cases", [])
-            if r.get("status") == "ok" and str(r.get("id", "")).startswith("discover-")
-        }
+        ok = {(r["qualname"], r["id"]) for r in record.get("cases", []) if r.get("status") == "ok"}
         for tc in plans:
             ids = {cid for q, cid in ok if q == tc.target.qualname}
             kinds = discovered_kinds(tc, ids)
@@ -464,6 +462,7 @@ def _module_plan(
             t.line,
             positional=[p.name for p in t.params if p.kind == "positional" and p.default is None],
         )
+        raising: dict[str, str] = {}
         for cand in tc.candidates:
             res = results.get((t.qualname, cand.id))
             if cand.group in ("discovery", "base") or res is None:
@@ -475,13 +474,15 @@ def _module_plan(
                 continue
             raised = _raised_name(res)
             if raised is not None:
-                on_purpose = bool(set(res.get("raises_mro", [])) & expected)
+                mro = set(res.get("raises_mro", []))
+                on_purpose = bool(mro & expected)
                 # Real and documented inputs raise what the project expects; ordinary
                 # inputs of a type the baseline is known to take raise its contract
                 # (KeyError for an unknown key); so does an edge value of a type that
                 # rests on evidence: all frozen. A crash on an evidenced edge input
-                # with no reason is a finding; on a guessed input, the exception is
-                # expected, but it is not frozen (the code never promised anything there).
+                # with no reason is a finding. On a guessed input the exception is
+                # expected, never a finding, and frozen unless it only says the guess
+                # was of the wrong type (a TypeError or AttributeError).
                 ordinary = cand.valid and (
                     cand.origin in _ORDINARY_ORIGINS or cand.risk in _ORDINARY_RISKS
                 )
@@ -500,7 +501,7 @@ def _module_plan(
                                 )
                             )
                         continue
-                    if not cand.evidenced:
+                    if not cand.evidenced and mro & _TYPE_CONFUSION:
                         continue
             comment = case_comment(cand.origin, cand.risk, cand.param, cand.describe)
             sources = res.get("sources")
@@ -521,6 +522,8 @@ def _module_plan(
                 text = CaseText(
                     cand.id, None, key, comment=f"{comment}; values kept in the data file"
                 )
+            if raised is not None:
+                raising[cand.id] = raised
             if cand.group == "edge":
                 tp.edge.append(text)
                 tp.edge_risks.append(cand.risk)
@@ -528,6 +531,13 @@ def _module_plan(
                 tp.recorded.append(text)
                 if raised is None and len(tp.state_ids) < 3:
                     tp.state_ids.append(cand.id)
+        # A crash reported as a finding is frozen nowhere (fixing the bug must not fail a
+        # guard), whichever case met it first.
+        reported = {name for q, name in seen_findings if q == t.qualname}
+        for texts in (tp.recorded, tp.edge):
+            for case in texts:
+                if raising.get(case.id) in reported:
+                    tp.dropped.add(case.id)
         tp.strategies = tc.strategies
         targets.append(tp)
     for tp in targets:

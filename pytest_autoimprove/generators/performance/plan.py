@@ -231,18 +231,37 @@ def _unknown(kind: Kind) -> bool:
     )
 
 
+def _guessed(kind: Kind) -> bool:
+    """Typed from the parameter's name alone, which can mislead (``base``: a number base
+    in one module, a mapping in another)."""
+    return not kind.traced and kind.evidence == "name"
+
+
 def _as(kind: Kind, found: Kind) -> Kind:
     """``found`` for an unknown parameter; a list of ``found``'s scalars for an iterated one."""
-    if kind.name == "unknown":
-        return Kind(found.name, found.item)
-    return Kind("list", found.item or Kind(found.name), optional=kind.optional)
+    if kind.name == "unknown" or _guessed(kind):
+        return Kind(found.name, found.item, evidence="discovery")
+    return Kind(
+        "list", found.item or Kind(found.name), optional=kind.optional, evidence="discovery"
+    )
 
 
 def discovered_kinds(plan: TargetCandidates, ok_ids: set[str]) -> dict[str, Kind]:
-    """Kinds for the unknown parameters of ``plan``, from the discovery calls that worked."""
+    """Kinds for the unknown parameters of ``plan``, from the discovery calls that worked.
+
+    ``ok_ids``: the ids of the plan's candidates the baseline answered. When the
+    ordinary call failed, parameters typed by their names alone are rediscovered too.
+    """
     for kind in DISCOVERY_KINDS:
         if f"discover-{_kind_id(kind)}" in ok_ids:
             return {name: _as(k, kind) for name, k in plan.kinds.items() if _unknown(k)}
+    if plan.base_id in ok_ids:
+        return {}
+    for kind in DISCOVERY_KINDS:
+        if f"rediscover-{_kind_id(kind)}" in ok_ids:
+            return {
+                name: _as(k, kind) for name, k in plan.kinds.items() if _unknown(k) or _guessed(k)
+            }
     return {}
 
 
@@ -324,8 +343,11 @@ def _plan_target(
         if pool is not None:
             return list(pool.edges[:MAX_POOL_EDGES])
         kind = kinds[p.name]
+        # Of the parameter's type when that type is known: confidently inferred, or
+        # resting on evidence (string methods called on it say it is a string).
+        typed = kind.confident or kind.evidence in EVIDENCE
         return [
-            Edge(v, r, kind.confident or (v is None and kind.optional))
+            Edge(v, r, typed or (v is None and kind.optional))
             for v, r in edge_values(kind)[:MAX_EDGES_PER_PARAM]
         ]
 
@@ -392,6 +414,22 @@ def _plan_target(
                 chosen[name] = sample_values(_as(kinds[name], kind))[0]
             add(
                 f"discover-{_kind_id(kind)}",
+                "discovery",
+                "changed-behaviour",
+                chosen,
+                False,
+                "discovery",
+            )
+    guessed = [p.name for p in usable if _guessed(kinds[p.name]) and p.name not in pooled]
+    if guessed:
+        # Used only if the ordinary call fails: then the names misled, and these tell
+        # which kinds the baseline takes for every parameter nothing else typed.
+        for kind in DISCOVERY_KINDS:
+            chosen = dict(base)
+            for name in [*unknown, *guessed]:
+                chosen[name] = sample_values(_as(kinds[name], kind))[0]
+            add(
+                f"rediscover-{_kind_id(kind)}",
                 "discovery",
                 "changed-behaviour",
                 chosen,
