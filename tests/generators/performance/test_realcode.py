@@ -178,3 +178,14 @@ def test_a_finding_rests_on_an_input_the_code_is_shown_to_take(tmp_path: Path) -
     )
     # The crash reported as a finding is frozen nowhere, not even in a pairwise case.
     assert "ZeroDivisionError" not in text
+
+
+def test_a_loop_over_characters_says_the_value_is_a_string(tmp_path: Path) -> None:
+    source = (
+        "def escape(term):\n    return ''.join('\\\\' + ch if ch in '*:' else ch for ch in term)\n"
+    )
+    info = discover(tmp_path, _module(tmp_path, source, "chars"))
+    term = info.targets[0].params[0]
+    assert term.usage == "str"
+    kind = infer_kind(term, "", ())
+    assert (kind.name, kind.evidence) == ("str", "usage-str")
