@@ -8,7 +8,7 @@ session: ``import``/``from ... import`` lines and simple assignments (``p = Pars
 them. An example becomes a :class:`DocCall` when it calls a target in scope (a
 function, a constructor, a static or class method, or a method of an object built
 earlier in the session) with arguments that can be rebuilt: literals, values built by
-calls (:class:`~..replay.Build`) and names (:class:`~..replay.Ref`).
+calls (``Build``) and names (``Ref``, see :mod:`pytest_autoimprove.runtime.replay`).
 
 The baseline stays the oracle: the example's printed output is only compared with the
 baseline's answer by the probe, to confirm the harvest understood the example; a case

@@ -8,8 +8,9 @@ defines, an object built by a factory in scope; ``<risk>-<param>-N``: an edge va
 probing a catalog risk; ``pairwise-N``: edge values of several parameters together),
 whether the input is *valid* for the parameter's type, and whether that type rests on
 evidence (a crash of the baseline on a valid, evidenced edge input is a finding, not a
-frozen behaviour). Values are builtins, or :class:`~.replay.Build` markers for objects
-built at call time; user objects from the tracer stay pickled.
+frozen behaviour). Values are builtins, or ``Build`` markers (objects built at call
+time, see :mod:`pytest_autoimprove.runtime.replay`); user objects from the tracer stay
+pickled.
 """
 
 from __future__ import annotations

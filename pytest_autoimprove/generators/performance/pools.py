@@ -7,10 +7,11 @@ Hypothesis strategy (as source text) of the differential test. Pools come from a
 resolved annotation (:func:`pool_of`, from a :class:`~.typespec.TypeSpec`), from a
 format the module defines with a regular expression (:func:`with_format`), and from
 factories in scope (:func:`with_factory`). Where no pool exists, planning falls back on
-:mod:`..values` (the kind inferred from traced values, defaults, names and usage).
+:mod:`.values` (the kind inferred from traced values, defaults, names and usage).
 
-Values that cannot be literals are :class:`~..replay.Build` and :class:`~..replay.Ref`
-markers, built in the module under test at call time and written as such in the test.
+Values that cannot be literals are ``Build`` and ``Ref`` markers
+(:mod:`pytest_autoimprove.runtime.replay`), built in the module under test at call time
+and written as such in the test.
 """
 
 from __future__ import annotations
