@@ -70,7 +70,6 @@ from strength_report import (  # noqa: E402
 
 from pytest_autoimprove.config import load_config  # noqa: E402
 from pytest_autoimprove.generators import GenerateRequest  # noqa: E402
-
 from pytest_autoimprove.generators.performance import generate  # noqa: E402
 from pytest_autoimprove.process import run_command  # noqa: E402
 

@@ -1,6 +1,6 @@
 """The real-library corpus of ``guard_strength.py``: fetch pinned releases, lay them out.
 
-Third-party code is never committed: ``corpus_real/corpus.py`` pins each release and
+Third-party code is never committed: ``corpus_real/real_modules.py`` pins each release and
 this module downloads it with ``pip download`` into a cache folder (network only
 here, at benchmark time), unpacks it and lays out one small git project per module:
 the library's package at the project root, its own tests when the sdist ships them
@@ -24,7 +24,7 @@ from typing import Protocol
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "corpus_real"))
 
-from corpus import MODULES, Change, RealModule  # noqa: E402
+from real_modules import MODULES, Change, RealModule  # noqa: E402
 
 __all__ = ["CorpusError", "RealModule", "apply_change", "fetch", "layout", "select"]
 
@@ -148,7 +148,7 @@ def apply_change(text: str, change: Edits, where: str) -> str:
             raise CorpusError(
                 f"{where}: change {change.name!r}: snippet {index} {found}: "
                 f"{old.splitlines()[0] if old.strip() else repr(old)!s:.70} "
-                "(fix the snippet in benchmarks/corpus_real/corpus.py)"
+                "(fix the snippet in benchmarks/corpus_real/real_modules.py)"
             )
         text = text.replace(old, new, 1)
     return text
