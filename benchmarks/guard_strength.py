@@ -190,6 +190,8 @@ def generate_ours(project: Project, root: Path, budget: float, tool: Tool) -> No
         )
     )
     tool.gen_time += time.perf_counter() - start
+    # A busy machine shows here first: what the budget did not verify is not written.
+    print(f"  ours: {'; '.join(result.notes) or 'no note'}", flush=True)
     for f in result.files:
         dest = root / f.path
         dest.parent.mkdir(parents=True, exist_ok=True)

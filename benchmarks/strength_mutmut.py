@@ -68,6 +68,9 @@ class MutmutScore:
         return [t for t, s in self.targets.items() if s.total and s.no_tests == s.total]
 
 
+_NO_TEST_REACHES = "could not find any test case for any mutant"
+
+
 def _clean_run_failed(log: str) -> bool:
     return "failed to collect stats" in log or "Failed to run clean test" in log
 
@@ -182,7 +185,10 @@ def score(
         run = run_command(command, cwd=root, timeout=left, log_path=log)
         text = log.read_text(encoding="utf-8", errors="replace")
     out.seconds = time.monotonic() - started
-    if not run.ok and not run.timed_out:
+    # mutmut stops before running any mutant when no guard test calls a mutated
+    # function: every mutant of the targets is then one no guard reaches.
+    unreached = _NO_TEST_REACHES in text
+    if not run.ok and not run.timed_out and not unreached:
         if "nothing matches" in text:
             out.why_not = "mutmut wrote no mutant of the targets"
         elif _clean_run_failed(text):
@@ -207,6 +213,8 @@ def score(
         for name, status in statuses.items():
             if not fnmatch.fnmatchcase(name, pattern):
                 continue
+            if unreached and status == "not checked":
+                status = "no tests"
             if status in UNCHECKED:
                 out.unchecked += 1
                 continue
