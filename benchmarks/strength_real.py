@@ -121,9 +121,9 @@ def module_source(module: RealModule, release: Path) -> Path:
     """The module's file in the unpacked release (sdist layout, else wheel layout)."""
     package = Path(module.package)
     inside = Path(module.module).relative_to(package.name) if package.suffix != ".py" else None
-    candidates = [release / module.package, release / package.name]
+    candidates: list[Path] = [release / module.package, release / package.name]
     for base in candidates:
-        path = base / inside if inside is not None else base
+        path: Path = base / inside if inside is not None else base
         if path.is_file():
             return path
     raise CorpusError(f"{module.pin}: {module.module} is not in the release ({release})")
