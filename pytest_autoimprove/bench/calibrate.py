@@ -98,6 +98,7 @@ def measure_call(
     from pytest_autoimprove.generators.literals import to_source
 
     args, kwargs, ctor = pickle.loads(spec["payload"])  # noqa: S301 - the tracer's pickles
+    args, kwargs, ctor = _real(module, args, kwargs, ctor)
     kind, qualname = spec["kind"], spec["qualname"]
     target = _target(module, qualname, kind)
     if kind == "method" and ctor == "auto":
@@ -136,6 +137,18 @@ def measure_call(
         except Exception:  # noqa: BLE001 - cannot be stored: not timed
             return {"status": "unpicklable"}
     return out
+
+
+def _real(module: types.ModuleType, args: Any, kwargs: Any, ctor: Any) -> tuple[Any, Any, Any]:
+    """The values themselves where the planner wrote how to build them (``Build``, ``Ref``):
+    the benchmark stores values, not recipes, and needs none of our runtime."""
+    from pytest_autoimprove.runtime.replay import build_values
+
+    args = build_values(module, tuple(args))
+    kwargs = build_values(module, dict(kwargs))
+    if isinstance(ctor, tuple) and len(ctor) == 2 and ctor[0] is not None:
+        ctor = (build_values(module, tuple(ctor[0])), build_values(module, dict(ctor[1])))
+    return args, kwargs, ctor
 
 
 def _ctor_source(ctor: Any, to_source: Any) -> str | None:
@@ -188,6 +201,7 @@ def _auto_ctor(module: types.ModuleType, class_name: str, ctors: dict[str, list[
     for payload in ctors.get(class_name, []):
         try:
             args, kwargs, _ = pickle.loads(payload)  # noqa: S301 - our planner's pickles
+            args, kwargs, _ = _real(module, args, kwargs, None)
             with _deadline(CALL_TIMEOUT):
                 cls(*copy.deepcopy(tuple(args)), **copy.deepcopy(dict(kwargs)))
         except Exception:  # noqa: BLE001 - try the next constructor call

@@ -30,6 +30,9 @@ class Box:
         self.size = size
     def area(self):
         return self.size * self.size
+
+def area_of(box):
+    return box.area()
 """
 
 
@@ -68,6 +71,17 @@ def test_calibration_skips_what_raises_and_copies_what_mutates(module: object) -
         {"Box": [pickle.dumps(((3,), {}, None))]},
     )
     assert area["status"] == "ok" and area["source"][2] == "((3,), {})"
+
+
+def test_planned_values_are_built_before_they_are_stored(module: object) -> None:
+    """The generators may plan an argument as a recipe (``Build("Box", 3)``); the
+    benchmark stores the value itself, so it needs none of our runtime."""
+    from pytest_autoimprove.runtime.replay import Build
+
+    result = calibrate.measure_call(module, spec("area_of", "function", (Build("Box", 3),)), {})  # type: ignore[arg-type]
+    assert result["status"] == "ok", result
+    args, _, _ = pickle.loads(result["payload"])
+    assert type(args[0]).__name__ == "Box" and args[0].size == 3
 
 
 def test_the_script_is_plain_python_and_deterministic() -> None:
