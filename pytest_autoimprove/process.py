@@ -517,7 +517,7 @@ def _watch(token: str, log: str) -> None:
             _signal_group(pgid, signal.SIGKILL)
     if ended and log:
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-        with open(log, "a", encoding="utf-8") as handle:
+        with contextlib.suppress(OSError), open(log, "a", encoding="utf-8") as handle:
             handle.write(f"{stamp} the loop was gone; ended: {', '.join(ended)}\n")
 
 

@@ -21,6 +21,7 @@ from pytest_autoimprove.generators import (
     catalog,
 )
 from pytest_autoimprove.names import GUARD_DIR, LOCK_PATH
+from pytest_autoimprove.plural import plural
 
 
 def modules_in_scope(root: Path, config: ImproveConfig) -> tuple[Path, ...]:
@@ -87,7 +88,7 @@ def run(
         )
     files = [file for result in results for file in result.files]
     for result in results:
-        print(f"{result.generator}: {len(result.files)} files")
+        print(f"{result.generator}: {plural(len(result.files), 'file')}")
         for note in result.notes:
             print(f"  note: {note}")
     for file in sorted(files, key=lambda f: f.path.as_posix()):
@@ -103,7 +104,8 @@ def run(
     if freeze:
         lock = guard.freeze_repo(root, config)
         print(
-            f"\nfroze {len(lock.entries)} entries ({lock.guard_tests} guard tests) into "
+            f"\nfroze {plural(len(lock.entries), 'entry', 'entries')} "
+            f"({plural(lock.guard_tests, 'guard test')}) into "
             f"{LOCK_PATH}; review and commit {GUARD_DIR}/ and the lock"
         )
     return ExitCode.OK

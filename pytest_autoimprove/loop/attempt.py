@@ -199,11 +199,18 @@ class Attempts:
             tree.checkout_tree(task.base, repo.tree_of(self.root, task.apply))
         else:
             self.show(worker, f"{label} propose")
+            proposing = time.monotonic()
             proposal = self._propose(task, tree.path, config)
             self._check()
             description = _one_line(proposal.description) or f"experiment {number}"
             exhausted = proposal.exhausted
             if proposal.failed:
+                if task.budget_left is not None and (
+                    time.monotonic() - proposing >= task.budget_left
+                ):
+                    # Stopped because the run's time was up: nothing crashed.
+                    reason = "the budget ran out during the proposal"
+                    return Outcome(task, "cut", description, fields={"reason": reason})
                 return Outcome(task, "crashed", description, fields={"reason": proposal.failed})
         listing = tree.changes(task.base, caches=True)
         changes = [change for change in listing if change.status != "cache"]

@@ -30,7 +30,7 @@ from pytest_autoimprove.loop import keep
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.gate import snapshot_flag
-from pytest_autoimprove.loop.interrupts import signals_deferred
+from pytest_autoimprove.loop.interrupts import Interrupted, signals_deferred
 from pytest_autoimprove.loop.journal import ExperimentRecord, Journal, RunState
 from pytest_autoimprove.loop.paired import (
     AUTO_MAX_PAIRS,
@@ -90,14 +90,38 @@ class ExperimentRunner:
     best: BestTree
     max_pairs: int = AUTO_MAX_PAIRS
     exhausted: str | None = None
+    #: The number of the last experiment recorded (one in flight is not).
+    recorded: int = 0
 
     def run(self, number: int) -> None:
-        """Experiment ``number``, recorded in the journal; the tree ends at the best commit."""
-        state, tree, journal, config = self.state, self.tree, self.journal, self.config
+        """Experiment ``number``, recorded in the journal; the tree ends at the best commit.
+
+        Ctrl-C (or SIGTERM) in the middle records it as ``cut`` before the run ends.
+        """
+        started = time.monotonic()
+        self.journal.append("begin", number=number, best=self.state.best_commit)
+        try:
+            self._run(number, started)
+        except (Interrupted, KeyboardInterrupt):
+            if self.recorded != number:
+                with signals_deferred():
+                    self._record(
+                        ExperimentRecord(
+                            self.state.run_id,
+                            number,
+                            "cut",
+                            f"experiment {number}",
+                            reason="interrupted (Ctrl-C or SIGTERM) before it was decided",
+                            duration=time.monotonic() - started,
+                        ),
+                        best_samples=None,
+                    )
+            raise
+
+    def _run(self, number: int, started: float) -> None:
+        state, tree, config = self.state, self.tree, self.config
         assert state.best_commit is not None and state.best_score is not None
         best_commit, best_score = state.best_commit, state.best_score
-        started = time.monotonic()
-        journal.append("begin", number=number, best=best_commit)
         with signals_deferred():
             tree.reset(best_commit, recover=True)
 
@@ -114,7 +138,11 @@ class ExperimentRunner:
             proposal = self._propose(number)
         description = _one_line(proposal.description) or f"experiment {number}"
         if proposal.failed:
-            record("crashed", description, reason=proposal.failed)
+            if self._budget_spent(started):
+                # The proposer was stopped because the run's time was up: nothing crashed.
+                record("cut", description, reason="the budget ran out during the proposal")
+            else:
+                record("crashed", description, reason=proposal.failed)
             return
         listing = tree.changes(best_commit, caches=True)
         changes = [change for change in listing if change.status != "cache"]
@@ -136,7 +164,7 @@ class ExperimentRunner:
             return
         # Every changed path was checked against the protected list above; the
         # lock itself is re-verified once, after the tests and the benchmark ran.
-        journal.append("staged", number=number, tree=staged)
+        self.journal.append("staged", number=number, tree=staged)
 
         def finish(status: str, **fields: Any) -> None:
             ref = f"{REFS_PREFIX}{state.run_id}/{number}"
@@ -223,6 +251,10 @@ class ExperimentRunner:
             best_samples=best_samples,
         )
 
+    def _budget_spent(self, started: float) -> bool:
+        budget = self.config.stop.budget
+        return budget is not None and self.state.spent + time.monotonic() - started >= budget
+
     def _afford(self, started: float) -> Callable[[], bool] | None:
         """Whether the budget still allows another A/B pair (``None``: no budget)."""
         budget = self.config.stop.budget
@@ -284,6 +316,7 @@ class ExperimentRunner:
         if record.status == "kept":
             extra["best_samples"] = list(best_samples or record.samples)
         journal.append("experiment", record=record.to_json(), **extra)
+        self.recorded = record.number
         state.records.append(record)
         state.spent += record.duration
         if record.status == "kept":

@@ -15,8 +15,7 @@ resume, so the two never disagree for long.
 
 The ``start`` record also keeps the run's process token (every process the run starts
 carries it, :mod:`~pytest_autoimprove.process`), so that a resume can end what the
-killed run left running; and the process that runs the loop holds a lock on the run
-folder (:meth:`Journal.hold`), so that a resume never ends a run that is still alive.
+killed run left running (never while the run is alive: :mod:`~pytest_autoimprove.loop.runlock`).
 """
 
 from __future__ import annotations
@@ -38,8 +37,6 @@ from pytest_autoimprove.names import RUNS_DIR
 
 JOURNAL = "journal.jsonl"
 RESULTS = "results.tsv"
-#: Held (``flock``) by the process running the loop; the kernel drops it when that dies.
-LOCK = "loop.lock"
 RESULTS_HEADER = ("experiment", "commit", "score", "delta", "status", "description")
 #: The extra columns of a parallel run's results.tsv (``workers`` > 1, or parts).
 PARALLEL_COLUMNS = ("worker", "part")
@@ -53,6 +50,7 @@ STATUSES = (
     "out-of-scope",
     "no-op",
     "conflict",
+    "cut",
 )
 
 
@@ -257,34 +255,6 @@ class Journal:
         self._handle: TextIO | None = None
         # Workers of a parallel run write from their own threads: one line at a time.
         self._write = threading.Lock()
-        self._lock: int | None = None
-
-    def hold(self) -> None:
-        """Take the run's lock for this process, or refuse: another process runs it.
-
-        An ``flock`` dies with its process (``kill -9`` included), so a run that was
-        killed is free to resume, and a run that still runs is never resumed twice.
-        """
-        try:
-            import fcntl
-        except ImportError:  # not POSIX: no lock
-            return
-        self.run_dir.mkdir(parents=True, exist_ok=True)
-        path = self.run_dir / LOCK
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = os.read(fd, 32).decode(errors="replace").strip()
-            os.close(fd)
-            raise UsageError(
-                f"{path.parent.name}: this run is still running"
-                + (f" (pid {holder})" if holder else "")
-                + "; stop it (Ctrl-C) or wait for it to end before resuming it"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        self._lock = fd
 
     def append(self, event: str, **fields: Any) -> None:
         with self._write:
@@ -348,9 +318,6 @@ class Journal:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
-        if self._lock is not None:
-            os.close(self._lock)  # releases the flock
-            self._lock = None
 
 
 @dataclass

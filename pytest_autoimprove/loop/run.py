@@ -1,8 +1,11 @@
 """The keep/discard engine behind ``pytest --autoimprove``: the run's lifecycle.
 
-Baseline first (the lock must hold, the tests must pass, the benchmark must
-yield a score), then experiments until a stop condition (``budget``, ``stale``,
-``rounds``, ``target``, an exhausted proposer, Ctrl-C). One experiment, from the
+Pre-flight first (:mod:`~pytest_autoimprove.loop.preflight`: improve.md and the lock
+committed and holding, the scope and the proposer there; nothing is created before
+they pass), then the baseline (the tests must pass, the benchmark must yield a
+score; when it cannot, the run removes what it created), then experiments until a
+stop condition (``budget``, ``stale``, ``rounds``, ``target``, an exhausted proposer,
+Ctrl-C). One experiment, from the
 proposal to its recorded outcome, is :mod:`~pytest_autoimprove.loop.experiment`; how
 the tests, the benchmark, the ``guard:`` metrics and the lock are run on a tree is
 :mod:`~pytest_autoimprove.loop.checks`; whether a score is an improvement is
@@ -27,7 +30,6 @@ a second one skips the summary but still leaves the worktree at the best commit.
 
 from __future__ import annotations
 
-import os
 import signal
 import statistics
 import sys
@@ -46,11 +48,10 @@ from pytest_autoimprove.errors import (
     GuardError,
     UsageError,
 )
-from pytest_autoimprove.loop import keep
+from pytest_autoimprove.loop import keep, leftovers
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.experiment import ExperimentRunner
-from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.interrupts import Interrupted, signals_deferred
 from pytest_autoimprove.loop.journal import (
     ExperimentRecord,
@@ -63,8 +64,11 @@ from pytest_autoimprove.loop.journal import (
     runs_root,
 )
 from pytest_autoimprove.loop.paired import max_pairs_for
+from pytest_autoimprove.loop.preflight import check as preflight
+from pytest_autoimprove.loop.preflight import check_flags
 from pytest_autoimprove.loop.reference import SUFFIX as BEST_SUFFIX
 from pytest_autoimprove.loop.reference import BestTree
+from pytest_autoimprove.loop.runlock import RunLock
 from pytest_autoimprove.names import (
     BRANCH_PREFIX,
     LOCK_PATH,
@@ -74,6 +78,7 @@ from pytest_autoimprove.names import (
     OPTION_RESUME,
     WORKTREES_DIR,
 )
+from pytest_autoimprove.plural import plural
 
 if TYPE_CHECKING:
     import pytest
@@ -184,6 +189,8 @@ class Loop:
         self.config: ImproveConfig | None = None
         #: What every experiment uses; built once the run is open and checked.
         self.experiments: ExperimentRunner | None = None
+        #: Held while the run is open: `autoimprove-guard clean` leaves it alone.
+        self.lock: RunLock | None = None
         #: A parallel run's driver (``workers`` > 1, parts, or another backend).
         self.parallel: ParallelRunner | None = None
         #: The run's processes, ended with it (started once the run is open).
@@ -197,7 +204,15 @@ class Loop:
         from pytest_autoimprove.config import load_config
 
         user_config = load_config(self.root, self.options.improve_file)
-        self._check_flags(user_config)
+        if self.options.resume is None:
+            checked = preflight(
+                self.root, self.options.improve_file, user_config, self.options.pytest_args
+            )
+            for warning in checked.warnings:
+                self.console.line(f"autoimprove: warning: {warning}")
+            user_config = checked.config
+        else:
+            self._check_flags(user_config)
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
         for sig in previous:
             signal.signal(sig, self._on_signal)
@@ -212,6 +227,8 @@ class Loop:
                 self.containment.close()
             if self.journal is not None:
                 self.journal.close()
+            if self.lock is not None:
+                self.lock.release()
 
     def _run(self, user_config: ImproveConfig) -> ExitCode:
         try:
@@ -228,10 +245,13 @@ class Loop:
             return self._finish(reason, ExitCode.OK)
         except (Interrupted, KeyboardInterrupt):
             return self._finish("interrupted", ExitCode.INTERRUPTED)
-        except BaseException:
+        except BaseException as exc:
             if self.interrupts:
                 return self._finish("interrupted", ExitCode.INTERRUPTED)
-            self._restore_best()
+            if isinstance(exc, AutoimproveError) and self._never_started():
+                self._remove_run()
+            else:
+                self._restore_best()
             raise
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
@@ -241,34 +261,15 @@ class Loop:
         raise Interrupted()
 
     def _check_flags(self, config: ImproveConfig) -> None:
-        sources = [
-            ("check.test", config.check.test or ""),
-            ("check.run", config.check.run),
-        ]
-        for key, text in sources:
-            flag = snapshot_flag(text)
-            if flag:
-                raise config.error(
-                    key,
-                    f"{flag} rewrites expected outputs, so every test run would pass",
-                    f"remove {flag} from the command",
-                )
-        flag = snapshot_flag(self.options.pytest_args) or snapshot_flag(
-            os.environ.get("PYTEST_ADDOPTS", "")
-        )
-        if flag:
-            raise UsageError(
-                f"{flag}: snapshot-update flags would make every test run pass; "
-                "remove it from the command line / PYTEST_ADDOPTS"
-            )
+        check_flags(config, self.options.pytest_args)
 
     # -- starting or resuming ----------------------------------------------
 
     def _open(self, user_config: ImproveConfig) -> None:
         if self.options.resume is not None:
             run_dir = find_run(self.root, self.options.resume)
+            self._hold(run_dir)
             self.journal = Journal(run_dir)
-            self.journal.hold()
             state = load_state(self.journal.events())
             self.state = state
             self._end_leftovers(state)
@@ -288,8 +289,8 @@ class Loop:
         branch = BRANCH_PREFIX + run_id
         path = self.root / WORKTREES_DIR / run_id
         base = repo.resolve(self.root, "HEAD")
+        self._hold(runs_root(self.root) / run_id)
         self.journal = Journal(runs_root(self.root) / run_id)
-        self.journal.hold()
         repo.exclude_locally(self.root)
         token = process.new_token()
         self.journal.append(
@@ -334,6 +335,42 @@ class Loop:
         self.containment = process.Containment(
             state.token, log_path=journal.run_dir / "watchdog.log"
         ).start()
+
+    def _hold(self, run_dir: Path) -> None:
+        lock = RunLock(run_dir)
+        pid = lock.acquire()
+        if pid is not None:
+            raise UsageError(
+                f"run {run_dir.name} is in progress (pid {pid if pid > 0 else 'unknown'}); "
+                "wait for it to end, or stop it first"
+            )
+        self.lock = lock
+
+    def _never_started(self) -> bool:
+        """A new run whose baseline was never recorded (its start failed)."""
+        return self.options.resume is None and (
+            self.state is None or self.state.best_commit is None
+        )
+
+    def _remove_run(self) -> None:
+        """Take away what a run that could not start created: worktree, branch, folder."""
+        state = self.state
+        if state is None:
+            return
+        if self.journal is not None:
+            self.journal.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+        with signals_deferred():
+            try:
+                # Whatever the run made: its worktrees (a parallel run's too), refs, folder.
+                for run in leftovers.find(self.root):
+                    if run.run_id == state.run_id:
+                        leftovers.remove(self.root, run, branch=True)
+                leftovers.tidy(self.root)
+            except Exception as exc:  # the reason the run did not start matters more
+                self.console.line(f"autoimprove: could not remove run {state.run_id}: {exc}")
 
     def _prepare(self) -> ExperimentRunner:
         """Config and lock as committed (the worktree's), checked before anything runs."""
@@ -496,7 +533,19 @@ class Loop:
         guards = measured.guard_medians()
         noise = keep.estimate_noise(samples)
         score = statistics.median(samples)
-        journal.append("baseline", commit=commit, score=score, samples=list(samples), guards=guards)
+        from pytest_autoimprove.score import metric_name, score_unit
+
+        journal.append(
+            "baseline",
+            commit=commit,
+            score=score,
+            samples=list(samples),
+            guards=guards,
+            # For the report's labels: what the score measures, in which unit.
+            goal=config.check.goal,
+            metric=metric_name(config.check.score, config.check.kind),
+            unit=score_unit(measured.outputs[-1], config.check.score) if measured.outputs else None,
+        )
         state.baseline_score = state.best_score = score
         state.baseline_samples = state.best_samples = samples
         state.baseline_guards = guards
@@ -531,9 +580,9 @@ class Loop:
             if reached:
                 return f"target {stop.target:g} reached"
         if stop.rounds is not None and len(state.records) >= stop.rounds:
-            return f"{stop.rounds} rounds done"
+            return f"{plural(stop.rounds, 'round')} done"
         if stop.stale is not None and state.stale >= stop.stale:
-            return f"{stop.stale} experiments in a row without a keep"
+            return f"{plural(stop.stale, 'experiment')} in a row without a keep"
         if stop.budget is not None and state.spent >= stop.budget:
             return f"budget of {stop.budget:g}s spent"
         return None
@@ -557,14 +606,14 @@ class Loop:
 
     def _finish(self, reason: str, code: ExitCode) -> ExitCode:
         state, journal = self.state, self.journal
-        stopped = False
         try:
-            self._restore_best()
-            if state is None or journal is None:
-                return code
+            # One block: a second Ctrl-C that lands during the reset waits until the stop
+            # is journaled too (then it only skips the summary).
             with signals_deferred():
+                self._restore_best()
+                if state is None or journal is None:
+                    return code
                 journal.append("stop", reason=reason, exit_code=int(code))
-                stopped = True
             summary = RunSummary(
                 run_id=state.run_id,
                 branch=state.branch,
@@ -584,12 +633,9 @@ class Loop:
                 self.console.summary(summary)
                 self.hook.pytest_autoimprove_run_finished(summary=summary)
         except (Interrupted, KeyboardInterrupt):
-            # A second Ctrl-C: stop at once, but never leave the tree off the best commit,
-            # nor the journal without its end (it may come before the first one's).
+            # A second Ctrl-C: stop at once, but never leave the tree off the best commit.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             self._restore_best()
-            if journal is not None and not stopped:
-                journal.append("stop", reason="interrupted", exit_code=int(ExitCode.INTERRUPTED))
             return ExitCode.INTERRUPTED
         return code
 

@@ -225,7 +225,7 @@ def test_a_run_that_is_still_running_is_not_resumed(toy: Callable[..., ToyRepo])
             timeout=120,
         )
         assert done.returncode == 2
-        assert f"this run is still running (pid {loop.pid})" in done.stdout
+        assert f"is in progress (pid {loop.pid})" in done.stdout
         assert all(_alive(pid) for pid in agents)
         assert loop.poll() is None
     finally:
