@@ -27,7 +27,7 @@ from pytest_autoimprove.generators import GenerateRequest
 from pytest_autoimprove.generators.driver import modules_in_scope
 from pytest_autoimprove.generators.quality import generate
 
-CORPUS = Path(__file__).resolve().parent / "corpus_quality"
+CORPUS = Path(__file__).resolve().parent / "corpus_quality" / "tinysearch"
 ENGINE = "tinysearch/index.py"
 
 
