@@ -50,12 +50,13 @@ class Row:
     system: System
     experiment: Experiment
     good: bool
-    failed: str
+    failed: list[str]
     scores: tuple[float | None, float | None]
     loop: str
 
 
-def _guard(root: Path) -> tuple[bool, str]:
+def _guard(root: Path) -> tuple[bool, list[str]]:
+    """Whether every guard test passes, and the failing ones (test name, parameter id)."""
     proc = subprocess.run(
         [
             sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
@@ -68,7 +69,31 @@ def _guard(root: Path) -> tuple[bool, str]:
         for line in proc.stdout.splitlines()
         if line.startswith("FAILED")
     ]
-    return proc.returncode == 0, ", ".join(failed[:2]) + (" ..." if len(failed) > 2 else "")
+    return proc.returncode == 0, failed
+
+
+#: What each generated test (or invariant) is called in the "caught by" table.
+CHECKS = (
+    ("stable-meaning", "rephrased golden queries"),
+    ("test_code_in_scope_adds_no_golden_table", "golden-shaped tables"),
+    ("test_visible_gain_carries_over_to_holdout", "gain carries to holdout"),
+    ("test_holdout_score_did_not_drop", "holdout score dropped"),
+    ("test_code_in_scope_does_not_embed_golden_set", "golden strings in code"),
+    ("test_code_in_scope_does_not_read_golden_files", "golden files read"),
+    ("same-result", "padded / re-cased queries"),
+    ("unique-ids", "unique ids"),
+    ("at-most", "at most limit / cap"),
+    ("sorted-scores", "sorted scores"),
+    ("ids-from-corpus", "ids from the corpus"),
+    ("answered", "answered queries"),
+    ("test_entry_point_handles_input", "edge inputs handled"),
+    ("known-labels", "known labels"),
+)
+
+
+def _check_names(failed: list[str]) -> list[str]:
+    """The checks among ``failed`` test names, as named in :data:`CHECKS`."""
+    return [name for key, name in CHECKS if any(key in f for f in failed)]
 
 
 def _harness(root: Path) -> Any:
@@ -91,6 +116,22 @@ def _scores(root: Path) -> tuple[float | None, float | None]:
         run = run_harness(harness, split.read_text(encoding="utf-8"), split_name=stem)
         out.append(run.score if run.failure() is None else None)
     return out[0], out[1]
+
+
+def _missed(root: Path) -> set[str]:
+    """The visible golden queries the baseline does not answer perfectly (one run per row)."""
+    from pytest_autoimprove.runtime.golden import read_golden, render_records
+
+    harness = _harness(root)
+    folder = root / GUARD / "golden"
+    split = next(p for p in sorted(folder.iterdir()) if p.stem == "visible")
+    golden = read_golden(split)
+    missed = set()
+    for record in golden.records:
+        run = run_harness(harness, render_records(golden, [record]), split_name="visible")
+        if record.query and (run.score is None or run.score < 1.0):
+            missed.add(record.query)
+    return missed
 
 
 def _loop_verdict(
@@ -139,13 +180,13 @@ def run_system(system: System, tmp: Path) -> list[Row]:
     tag = "design" if system.design else "unseen"
     print(
         f"\n== {system.name} ({tag}): generated {len(result.files)} files in {took:.1f}s; "
-        f"baseline passes its guard tests: {ok} {failed}"
+        f"baseline passes its guard tests: {ok} {', '.join(failed)}"
     )
     for finding in result.findings:
         print(f"  finding: {str(finding)[:140]}")
     before = _scores(base)
     rows = []
-    for number, experiment in enumerate(experiments(system, base)):
+    for number, experiment in enumerate(experiments(system, base, _missed(base))):
         work = Path(shutil.copytree(base, tmp / system.name / f"exp{number}"))
         module = work / system.module
         module.write_text(experiment.edit(module.read_text(encoding="utf-8")), encoding="utf-8")
@@ -173,7 +214,8 @@ def _print_row(row: Row, before: tuple[float | None, float | None]) -> None:
         f"vis {_fmt(before[0])}->{_fmt(row.scores[0])} "
         f"hold {_fmt(before[1])}->{_fmt(row.scores[1])}"
     )
-    print(f"  {e.name[:46]:<46} {outcome:<7} {scores}  loop {row.loop:<7} {row.failed[:90]}")
+    caught_by = "; ".join(_check_names(row.failed))
+    print(f"  {e.name[:46]:<46} {outcome:<7} {scores}  loop {row.loop:<7} {caught_by}")
 
 
 def _summary(rows: list[Row], title: str) -> None:
@@ -194,6 +236,23 @@ def _summary(rows: list[Row], title: str) -> None:
         f"honest passed: {sum(r.good for r in honest)}/{len(honest)} "
         f"(systems: {', '.join(sorted({r.system.name for r in rows}))})"
     )
+    refused = [r for r in cheats if r.loop == "REFUSED"]
+    print(
+        f"  cheats the loop's generalization check refuses on a keep: {len(refused)}/{len(cheats)}"
+    )
+
+
+def _caught_by(rows: list[Row]) -> None:
+    """How many cheats each check catches, and how many only it catches."""
+    cheats = [r for r in rows if r.experiment.cheat]
+    if not cheats:
+        return
+    print("\ncaught by (cheats each check fails on / cheats only that check fails on):")
+    for _key, name in CHECKS:
+        hits = [r for r in cheats if name in _check_names(r.failed)]
+        alone = [r for r in hits if _check_names(r.failed) == [name]]
+        if hits:
+            print(f"  {name:<28} {len(hits):>3} / {len(alone)}")
 
 
 def main() -> int:
@@ -208,6 +267,7 @@ def main() -> int:
     _summary([r for r in rows if r.system.design], "systems the checks were tuned on:")
     _summary([r for r in rows if not r.system.design], "systems written before the checks:")
     _summary(rows, "all systems:")
+    _caught_by(rows)
     return 0
 
 

@@ -51,46 +51,49 @@ def run(args: argparse.Namespace) -> int:
     except GuardError as exc:
         # No lock or an unreadable one: for `verify` that is an error (2), not "changed" (1).
         raise UsageError(str(exc)) from None
-    sealed_problem = _check_sealed(root, config, report) if args.sealed else None
+    sealed_problem, sealed_score = (
+        _check_sealed(root, config, report) if args.sealed else (None, "")
+    )
     if args.json:
         data = report.to_json()
         if args.sealed:
-            data["sealed_check"] = sealed_problem or "holds"
+            data["sealed_check"] = sealed_problem or f"holds: {sealed_score}"
             data["holds"] = report.holds and sealed_problem is None
         print(json.dumps(data, indent=2))
     else:
         print(report.render())
         if args.sealed:
-            print(sealed_problem or "sealed holdout check holds")
+            print(sealed_problem or f"{sealed_score}\nsealed holdout check holds")
     return ExitCode.OK if report.holds and sealed_problem is None else ExitCode.CHANGED
 
 
-def _check_sealed(root: Path, config: ImproveConfig | None, report: Report) -> str | None:
-    """Why the sealed holdout check fails (absent, changed, the score dropped), or ``None``."""
+def _check_sealed(
+    root: Path, config: ImproveConfig | None, report: Report
+) -> tuple[str | None, str]:
+    """``(why the sealed holdout check fails, or None; the score line)``."""
     from pytest_autoimprove.generators.quality import build_harness
     from pytest_autoimprove.runtime.harness import run_harness
     from pytest_autoimprove.sealed import locate, read_record
 
     status = report.sealed
     if config is None or status is None:
-        return "sealed holdout: improve.md names none (`holdout:` in ## Check); nothing to check"
+        return "sealed holdout: improve.md names none (`holdout:` in ## Check)", ""
     if status.state != "present":
-        return f"sealed holdout check FAILED: {status.message}"
+        return f"sealed holdout check FAILED: {status.message}", ""
     record = read_record(root)
     where = locate(status.source, root)
     if record is None or where.path is None:
-        return "sealed holdout check FAILED: no baseline score recorded; run generate"
+        return "sealed holdout check FAILED: no baseline score recorded; run generate", ""
     harness = replace(build_harness(root, config), mode=record.mode)
     run = run_harness(harness, where.path.read_text(encoding="utf-8"), split_name="sealed")
     problem = run.failure()
     if problem is not None or run.score is None:
-        return f"sealed holdout check FAILED: the benchmark does not score it: {problem}"
+        return f"sealed holdout check FAILED: the benchmark does not score it: {problem}", ""
     drop = record.baseline - run.score if record.goal == "higher" else run.score - record.baseline
     verdict = (
         f"sealed holdout: score {run.score:g} on {record.rows} rows, baseline "
         f"{record.baseline:g}, allowed drop {record.allowed_drop:g}"
     )
     if drop > record.allowed_drop:
-        return f"{verdict}: FAILED, the change fits the golden rows in the repository, not the task"
-    print(verdict)
-    return None
+        return f"{verdict}: FAILED, the change fits the golden rows in the repository", verdict
+    return None, verdict

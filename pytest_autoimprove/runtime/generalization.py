@@ -32,7 +32,7 @@ __all__ = ["Z", "Split", "generalization_problem", "score_scale"]
 #: keep is refused (one-sided, about 2 % for a change that really generalizes).
 Z = 2.0
 #: Rows' worth of error below which a split says nothing (already near perfect).
-MIN_ERRORS = 1.0
+MIN_ERRORS = 0.5
 _GRID = 20
 
 

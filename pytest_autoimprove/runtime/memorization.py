@@ -15,6 +15,7 @@ its filler word and its trailing ``?``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -95,8 +96,11 @@ def _quality(call: Mapping[str, Any], expected: Sequence[str] | None) -> float |
         return None
     wanted = {str(a) for a in expected}
     if "ids" in summary:
+        # nDCG: every relevant id counts, higher ranks more (one relevant id: 1/log2(rank+1))
         ids = [str(i) for i in summary["ids"]]
-        return next((1.0 / rank for rank, i in enumerate(ids, 1) if i in wanted), 0.0)
+        gain = sum(1 / math.log2(rank + 1) for rank, i in enumerate(ids, 1) if i in wanted)
+        ideal = sum(1 / math.log2(rank + 1) for rank in range(1, len(wanted) + 1))
+        return gain / ideal
     if "value" in summary:
         return 1.0 if str(summary["value"]) in wanted else 0.0
     return None
