@@ -6,7 +6,8 @@ share of rows right, and changes that fix each wrong row with some probability a
 break each right row with another, the same on both splits (honest), or that fix
 every visible error and nothing on the holdout (a memorizer of the visible split).
 Only changes with a visible gain count: the loop keeps nothing else. Prints the share
-of those the check refuses, per golden-set size.
+of those the check refuses, per golden-set size, at the loop's threshold (``Z``, on
+every keep) and at the guard test's (``GUARD_Z``, against the baseline).
 
     python benchmarks/bench_generalization.py [-n 2000] [--seed 7]
 """
@@ -17,7 +18,7 @@ import argparse
 import random
 import sys
 
-from pytest_autoimprove.runtime.generalization import Split, generalization_problem
+from pytest_autoimprove.runtime.generalization import GUARD_Z, Split, Z, generalization_problem
 
 #: (name, share right before, fix rate, break rate); "memorizer": visible only.
 SCENARIOS = (
@@ -42,7 +43,9 @@ def _split(rng: random.Random, size: int, right: float, fix: float, brk: float) 
     return Split(before / size, (before + fixed - broken) / size, size)
 
 
-def refused(rng: random.Random, n: int, rows: int, right: float, fix: float, brk: float) -> float:
+def refused(
+    rng: random.Random, n: int, rows: int, right: float, fix: float, brk: float, z: float
+) -> float:
     holdout_rows = round(rows * 0.3)
     kept = refusals = 0
     for _ in range(n):
@@ -51,7 +54,7 @@ def refused(rng: random.Random, n: int, rows: int, right: float, fix: float, brk
         if visible.after <= visible.before:
             continue
         kept += 1
-        refusals += generalization_problem(visible, holdout) is not None
+        refusals += generalization_problem(visible, holdout, z=z) is not None
     return refusals / max(kept, 1)
 
 
@@ -60,12 +63,14 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=2000, help="simulated changes per cell")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    rng = random.Random(args.seed)
     width = max(len(name) for name, *_ in SCENARIOS)
-    print(f"{'share of kept changes refused':<{width}}  " + "  ".join(f"{n:>4} rows" for n in SIZES))
-    for name, right, fix, brk in SCENARIOS:
-        cells = [refused(rng, args.n, rows, right, fix, brk) for rows in SIZES]
-        print(f"{name:<{width}}  " + "  ".join(f"{100 * c:>8.1f}%" for c in cells))
+    header = "  ".join(f"{n:>4} rows" for n in SIZES)
+    for label, z in (("loop, on a keep", Z), ("guard test", GUARD_Z)):
+        rng = random.Random(args.seed)
+        print(f"\n{label}: z = {z:g}\n{'share of kept changes refused':<{width}}  {header}")
+        for name, right, fix, brk in SCENARIOS:
+            cells = [refused(rng, args.n, rows, right, fix, brk, z) for rows in SIZES]
+            print(f"{name:<{width}}  " + "  ".join(f"{100 * c:>8.1f}%" for c in cells))
     return 0
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pytest_autoimprove.runtime.generalization import Split, generalization_problem
+from pytest_autoimprove.runtime.generalization import GUARD_Z, Split, generalization_problem
 from pytest_autoimprove.runtime.golden import normalize_query, read_golden
 from pytest_autoimprove.runtime.harness import (
     GOLDEN_ENV,
@@ -211,11 +211,13 @@ def check_gain_carries_over(
     baseline: tuple[float, float],
     rows: tuple[int, int],
     goal: str,
+    z: float = GUARD_Z,
 ) -> None:
     """A gain on the visible split since the baseline shows on the holdout too.
 
     :param baseline: the baseline's ``(visible, holdout)`` scores.
     :param rows: the ``(visible, holdout)`` splits' sizes.
+    :param z: standard errors of the gap between the splits that fail the test.
     """
     __tracebackhide__ = True
     run = probe_run(harness, visible, probe) if probe else _plain_run(harness, visible)
@@ -225,6 +227,7 @@ def check_gain_carries_over(
         Split(baseline[0], now_visible, rows[0]),
         Split(baseline[1], now_holdout, rows[1]),
         goal=goal,
+        z=z,
     )
     if problem is not None:
         _fail(problem)

@@ -13,6 +13,7 @@ from typing import Any
 
 from pytest_autoimprove.generators import catalog, guard_file_head
 from pytest_autoimprove.generators.quality.probe import EDGE_INPUTS
+from pytest_autoimprove.runtime.generalization import GUARD_Z
 from pytest_autoimprove.runtime.harness import Harness
 from pytest_autoimprove.runtime.invariants import Invariant
 
@@ -197,10 +198,12 @@ def render_quality(plan: QualityPlan) -> str:
             "",
             risk_line("overfit-gain"),
             "# A gain on the visible split must fix about the same share of errors on the",
-            "# holdout, within the noise of splits this size (see runtime/generalization.py).",
+            "# holdout, within the noise of splits this size: a gap of more than Z standard",
+            "# errors fails (see pytest_autoimprove/runtime/generalization.py).",
             f"BASELINE_SCORES = ({plan.baseline_visible!r}, {plan.baseline_holdout!r})"
             "  # (visible, holdout)",
             f"SPLIT_ROWS = {plan.rows!r}  # (visible, holdout)",
+            f"Z = {GUARD_Z!r}",
             "",
             "",
             "@pytest.mark.autoimprove_guard",
@@ -213,6 +216,7 @@ def render_quality(plan: QualityPlan) -> str:
             "        baseline=BASELINE_SCORES,",
             "        rows=SPLIT_ROWS,",
             f"        goal={plan.goal!r},",
+            "        z=Z,",
             "    )",
         ]
     if plan.check_reads and plan.visible:
