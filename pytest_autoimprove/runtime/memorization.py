@@ -10,7 +10,7 @@ answer to its golden text is better (closer to the golden answer) than the answe
 to at least two of its stable perturbations, and the test fails when
 :data:`MIN_MEMORIZED` queries look so (:func:`check_stable`). An honest change that
 fixes a query fixes it said differently too (stemming may miss its typo, not also
-its filler word and its trailing ``?``).
+its filler words and its trailing ``?``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 __all__ = ["MIN_MEMORIZED", "PERTURBATIONS", "check_stable", "learn_stable"]
 
 #: The perturbation kinds the watcher asks (see ``_autoimprove_summary.perturbations``).
-PERTURBATIONS = ("filler", "question", "typo", "synonym")
+PERTURBATIONS = ("filler", "prefix", "question", "typo", "synonym")
 #: Queries that must look memorized before the test fails.
 MIN_MEMORIZED = 3
 #: Perturbations a query must be stable under to be judged at all.

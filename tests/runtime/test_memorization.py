@@ -31,6 +31,7 @@ def test_perturbations_are_deterministic_and_not_undone_by_normalizing() -> None
     kinds = dict(SUMMARY.perturbations("I want my money back"))
     assert kinds == {
         "filler": "I want my money back please",
+        "prefix": "um I want my money back",
         "question": "I want my money back?",
         "typo": "I want my mnoey back",
         "synonym": "I wish my money back",
@@ -63,7 +64,7 @@ GOLDEN = {q.casefold(): ("right",) for q in QUERIES}
 def test_stable_perturbations_are_learned_per_query() -> None:
     stable = learn_stable(_calls(QUERIES, QUERIES))
     assert stable is not None and set(stable) == set(QUERIES)
-    assert stable["please help reset item 0"] == ["filler", "question", "typo", "synonym"]
+    assert stable["please help reset item 0"] == ["filler", "prefix", "question", "typo", "synonym"]
     # too few stable queries: nothing to learn
     assert learn_stable(_calls(dict(list(QUERIES.items())[:2]), QUERIES)) is None
 

@@ -190,8 +190,9 @@ def variants(query: str) -> list[tuple[str, str]]:
     return out + perturbations(query)
 
 
-#: Words a user adds without changing what they ask.
+#: Words a user adds without changing what they ask (after the question, before it).
 FILLER = "please"
+PREFIX = "um"
 #: A tiny thesaurus: each word may stand for the other (both directions).
 SYNONYMS = (
     ("buy", "purchase"),
@@ -224,15 +225,16 @@ _SYNONYM.update((b, a) for a, b in SYNONYMS)
 def perturbations(query: str) -> list[tuple[str, str]]:
     """Edits a person makes without changing the question, that normalizing text does not undo.
 
-    A filler word, a trailing ``?`` (or one taken away), a typo (two middle letters of
-    the longest word swapped) and a synonym from :data:`SYNONYMS`. A table keyed on
+    A filler word after the question and another before it, a trailing ``?`` (or one
+    taken away), a typo (two middle letters of the longest word swapped) and a synonym
+    from :data:`SYNONYMS`. A table keyed on
     the golden text, however normalized, misses each; a system answering the task
     mostly does not care. The guard only uses those its baseline answered alike.
     """
     words = query.split()
     if not words:
         return []
-    out = [("filler", f"{query.rstrip()} {FILLER}")]
+    out = [("filler", f"{query.rstrip()} {FILLER}"), ("prefix", f"{PREFIX} {query.lstrip()}")]
     stripped = query.rstrip()
     out.append(("question", stripped[:-1].rstrip() if stripped.endswith("?") else stripped + "?"))
     typo = _typo(words)
