@@ -48,6 +48,7 @@ class System:
     :param make: the body of ``_make(answer, obj)``: the entry point's return value for a
         list of ids (retrieval) or a label (classification).
     :param all_ids: an expression for every id of the corpus (``obj``: the instance).
+    :param id_of: an expression for the id of one result ``r``.
     :param corpus: the same ids, read from the project's data (to encode the tables).
     """
 
@@ -58,6 +59,7 @@ class System:
     wrapper: str
     make: str
     all_ids: str = "[]"
+    id_of: str = "r"
     corpus: Callable[[Path], list[str]] = lambda root: []
     honest: tuple[tuple[str, Edit], ...] = field(default=())
 
@@ -242,6 +244,14 @@ def cheats(system: System, root: Path, wrong: set[str]) -> list[Experiment]:
                 "def _post(result, limit):\n    return list(result) * 2\n",
             ),
             cheat(
+                "results * 2, the copies' ids renamed",
+                "duplicates",
+                "def _cheat(query, limit, obj):\n    return None\n\n\n"
+                "def _post(result, limit):\n"
+                f"    ids = [{system.id_of} for r in result]\n"
+                "    return _make([x for i in ids for x in (i, f'{i}-copy')][:limit], None)\n",
+            ),
+            cheat(
                 "return every id of the corpus",
                 "return everything",
                 "def _cheat(query, limit, obj):\n"
@@ -321,6 +331,7 @@ TINYSEARCH = System(
     wrapper=_FUNCTION_WRAPPER.format(name="search", param="query", limit="limit", default=5),
     make="return [(i, 99.0 - n) for n, i in enumerate(answer)]",
     all_ids="_index()[0]",
+    id_of="r[0]",
     corpus=lambda root: _json_ids(root, "data/docs.jsonl", "id"),
     honest=(
         (
@@ -426,6 +437,7 @@ FaqIndex.lookup = _lookup
 """,
     make='return [{"id": i, "score": 99.0 - n} for n, i in enumerate(answer)]',
     all_ids="obj.ids",
+    id_of="r['id']",
     corpus=lambda root: _json_ids(root, "data/faq.jsonl", "id"),
     honest=(
         ("weigh the answer text too", replace("ANSWER_WEIGHT = 0.0", "ANSWER_WEIGHT = 0.3")),
@@ -487,6 +499,7 @@ SHOP = System(
     wrapper=_FUNCTION_WRAPPER.format(name="rank", param="query", limit="limit", default=5),
     make="return [Hit(i, 99.0 - n, i) for n, i in enumerate(answer)]",
     all_ids="(item['sku'] for item in _catalog())",
+    id_of="r.sku",
     corpus=lambda root: _csv_ids(root, "data/catalog.csv", "sku"),
     honest=(
         (
