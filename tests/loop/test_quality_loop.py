@@ -13,6 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
 from toyrepo import AGENTS, ToyRepo, git, run_loop
 
 from pytest_autoimprove import guard
@@ -29,6 +30,7 @@ rounds: {rounds}
 provider: command
 command: {python} {agent} {plan}
 timeout: 60s
+workers: {workers}
 """
 
 
@@ -42,7 +44,9 @@ def test_nothing_but_the_loop_guards_this() -> None:
 """
 
 
-def _project(tmp_path: Path, plan: list[str], *, generate: bool = True) -> ToyRepo:
+def _project(
+    tmp_path: Path, plan: list[str], *, generate: bool = True, workers: int = 1
+) -> ToyRepo:
     root = Path(
         shutil.copytree(
             CORPUS / "intents", tmp_path / "repo", ignore=shutil.ignore_patterns("__pycache__")
@@ -58,6 +62,7 @@ def _project(tmp_path: Path, plan: list[str], *, generate: bool = True) -> ToyRe
             python=sys.executable,
             agent=AGENTS / "quality_agent.py",
             plan=plan_path,
+            workers=workers,
         ),
         encoding="utf-8",
     )
@@ -97,14 +102,19 @@ def test_only_the_honest_changes_are_kept(tmp_path: Path) -> None:
     assert all(isinstance(records[n].get("holdout"), float) for n in kept)
 
 
-def test_the_loop_refuses_a_visible_gain_the_holdout_does_not_share(tmp_path: Path) -> None:
-    repo = _project(tmp_path, ["memorize-all", "cues"], generate=False)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_loop_refuses_a_visible_gain_the_holdout_does_not_share(
+    tmp_path: Path, workers: int
+) -> None:
+    repo = _project(tmp_path, ["memorize-all", "cues"], generate=False, workers=workers)
     code, out = run_loop(repo)
     assert code == 0, out
-    memorized, honest = repo.records()
+    records = {str(r["description"]): r for r in repo.records()}
+    memorized, honest = records["memorize-all"], records["cues"]
     assert memorized["status"] == "discarded", memorized
     assert "does not carry over to the holdout" in str(memorized["reason"])
     assert float(memorized["score"]) == 1.0  # type: ignore[arg-type]
     assert honest["status"] == "kept", honest
+    assert isinstance(honest["holdout"], float)
     baseline = next(e for e in repo.journal() if e["event"] == "baseline")
     assert isinstance(baseline["holdout"], float)
