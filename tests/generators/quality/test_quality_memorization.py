@@ -89,8 +89,10 @@ def test_memorized_answers_fail_and_an_honest_fix_passes(intents_project: Path) 
     assert "memorized?" in out and "golden-table entries" in out
     assert "does not embed" not in out.split("short test summary")[-1]
 
-    # Only the rows the baseline gets wrong: a table too small for the table check,
-    # still a jump on the visible split that the holdout does not follow.
+    # Only the rows the baseline gets wrong: a table too small for the table check. The
+    # visible jump the holdout does not follow is under the guard test's 2.5 standard
+    # errors on 12 holdout rows (the loop's keep check refuses it, at 2); the
+    # rephrasings see it.
     (root / MODEL).write_text(original, encoding="utf-8")
     baseline = _baseline(root)
     wrong = [(t, label) for t, label in _visible(root) if baseline(t) != label]
@@ -98,7 +100,7 @@ def test_memorized_answers_fail_and_an_honest_fix_passes(intents_project: Path) 
     _append(root, _hashed_table(wrong))
     code, out = _guard(root)
     assert code == 1
-    assert "does not carry over to the holdout" in out and "memorized?" in out
+    assert "memorized?" in out
     assert "golden-table entries" not in out
 
     # An honest improvement: plural and -ing endings.
