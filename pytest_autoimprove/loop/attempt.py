@@ -63,6 +63,7 @@ class Task:
     :param apply: a commit whose tree is checked instead of asking the proposer.
     :param replayed: how many times the change was replayed on a newer best.
     :param origin: the best commit the proposal was first made on.
+    :param base_holdout: the base's score on the golden holdout (quality goals).
     """
 
     number: int
@@ -79,6 +80,7 @@ class Task:
     description: str = ""
     replayed: int = 0
     origin: str | None = None
+    base_holdout: float | None = None
 
 
 @dataclass
@@ -307,6 +309,15 @@ class Attempts:
         if not verdict.keep or broken:
             outcome.status = "discarded"
             outcome.fields["reason"] = broken or verdict.reason
+            return
+        # Quality goals: the visible gain must show on the holdout (memorizing pays nothing).
+        holdout = checks.holdout_score(task.number)
+        if holdout is not None:
+            outcome.fields["holdout"] = holdout
+        overfit = checks.generalization((task.best_score, task.base_holdout), score, holdout)
+        if overfit:
+            outcome.status = "discarded"
+            outcome.fields["reason"] = overfit
 
     @contextlib.contextmanager
     def _measuring(self, noisy: bool) -> Iterator[None]:

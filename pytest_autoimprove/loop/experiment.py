@@ -224,6 +224,14 @@ class ExperimentRunner:
         if not verdict.keep or broken:
             finish("discarded", reason=broken or verdict.reason, **numbers)
             return
+        # Quality goals: the visible gain must show on the holdout (memorizing pays nothing).
+        holdout = self.checks.holdout_score(number)
+        overfit = self.checks.generalization((best_score, state.best_holdout), score, holdout)
+        if overfit:
+            finish("discarded", reason=overfit, holdout=holdout, **numbers)
+            return
+        if holdout is not None:
+            numbers["holdout"] = holdout
         final = self._commit(staged, description, "kept", number, numbers, tree.branch_ref)
         best_samples = verdict.samples
         if len(best_samples) < self.plan.baseline_runs and not keep.is_constant(best_samples):
@@ -323,6 +331,7 @@ class ExperimentRunner:
             state.best_commit = record.commit
             state.best_score = record.score
             state.best_samples = tuple(best_samples or record.samples)
+            state.best_holdout = record.holdout
         journal.add_result(record)
         self.console.experiment(record)
         self.hook.pytest_autoimprove_experiment(record=record)

@@ -101,6 +101,7 @@ class ExperimentRecord:
     :param part: the part of the system it improved (``part:`` lines), if any.
     :param base: the best commit it started from, when that was not the best it was
         judged against (it was replayed on a newer best: ``replayed`` times).
+    :param holdout: the score on the golden holdout (quality goals, keep decisions only).
     """
 
     run_id: str
@@ -121,6 +122,7 @@ class ExperimentRecord:
     part: str | None = None
     base: str | None = None
     replayed: int = 0
+    holdout: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         extra: dict[str, Any] = {}
@@ -132,6 +134,8 @@ class ExperimentRecord:
             extra["base"] = self.base
         if self.replayed:
             extra["replayed"] = self.replayed
+        if self.holdout is not None:
+            extra["holdout"] = self.holdout
         return {
             **extra,
             "run_id": self.run_id,
@@ -171,6 +175,7 @@ class ExperimentRecord:
             part=None if data.get("part") is None else str(data["part"]),
             base=None if data.get("base") is None else str(data["base"]),
             replayed=int(data.get("replayed", 0)),
+            holdout=_opt_float(data.get("holdout")),
         )
 
     def tsv_row(self, parallel: bool = False) -> str:
@@ -336,6 +341,8 @@ class RunState:
     best_commit: str | None = None
     best_score: float | None = None
     best_samples: tuple[float, ...] = ()
+    #: The best commit's score on the golden holdout (quality goals with a holdout).
+    best_holdout: float | None = None
     records: list[ExperimentRecord] = field(default_factory=list)
     #: Seconds spent in experiments (the budget clock starts at the first one).
     spent: float = 0.0
@@ -394,6 +401,7 @@ def load_state(events: Sequence[Mapping[str, Any]]) -> RunState:
             state.best_commit = str(event["commit"])
             state.best_score = state.baseline_score
             state.best_samples = state.baseline_samples
+            state.best_holdout = _opt_float(event.get("holdout"))
         elif kind == "begin":
             open_number = int(event["number"])
             clock = float(event["time"])
@@ -443,6 +451,7 @@ def _keep(state: RunState, record: ExperimentRecord, event: Mapping[str, Any]) -
         state.best_score = record.score
         state.best_samples = tuple(float(x) for x in event.get("best_samples", ()))
         state.best_samples = state.best_samples or record.samples
+        state.best_holdout = record.holdout
 
 
 def _opt_float(value: Any) -> float | None:

@@ -535,6 +535,9 @@ class Loop:
         score = statistics.median(samples)
         from pytest_autoimprove.score import metric_name, score_unit
 
+        # Quality goals: what a kept visible gain must carry over to (checks.generalization).
+        holdout = checks.holdout_score(0)
+        holdout_field = {} if holdout is None else {"holdout": holdout}
         journal.append(
             "baseline",
             commit=commit,
@@ -545,10 +548,12 @@ class Loop:
             goal=config.check.goal,
             metric=metric_name(config.check.score, config.check.kind),
             unit=score_unit(measured.outputs[-1], config.check.score) if measured.outputs else None,
+            **holdout_field,
         )
         state.baseline_score = state.best_score = score
         state.baseline_samples = state.best_samples = samples
         state.baseline_guards = guards
+        state.best_holdout = holdout
         state.best_commit = commit
         self.console.line(f"baseline: score {score:.6g} ({noise}); {gate.reason}")
 
