@@ -61,6 +61,7 @@ from pytest_autoimprove.generators import (
 )
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
+from pytest_autoimprove.generators.performance.focus import named_targets, ordered
 from pytest_autoimprove.generators.performance.plan import (
     Candidate,
     TargetCandidates,
@@ -68,10 +69,16 @@ from pytest_autoimprove.generators.performance.plan import (
     plan_module,
 )
 from pytest_autoimprove.generators.performance.render import (
-    CaseText,
     ModulePlan,
     TargetPlan,
+    case_text,
+    raised_name,
     render_module,
+)
+from pytest_autoimprove.generators.performance.strengthen import (
+    TargetMutation,
+    strength_rows,
+    strengthen,
 )
 from pytest_autoimprove.generators.performance.tracer import TracedCall, run_tracer
 from pytest_autoimprove.generators.performance.values import Kind, parse_annotation
@@ -83,11 +90,17 @@ __all__ = ["FAMILIES", "generate", "pytest_autoimprove_generate"]
 #: The goal families this generator serves.
 FAMILIES = ("speed", "memory", "other")
 NAME = "speed"
-#: Shares of ``time_budget`` by which tracing and probing must be done (the rest,
-#: up to :data:`VERIFY_END`, is verification's; the remainder is slack for rendering).
-TRACE_END = 0.25
-PROBE_END = 0.6
-VERIFY_END = 0.95
+#: Shares of ``time_budget`` by which tracing, probing and verification must be done;
+#: mutation testing (:mod:`.strengthen`) takes the time left up to :data:`MUTATE_END`
+#: (verification does, when mutation testing is off); the remainder is slack. Each
+#: phase usually ends well before its deadline, and the next one starts at once.
+TRACE_END = 0.2
+PROBE_END = 0.5
+VERIFY_END = 0.8
+MUTATE_END = 0.95
+#: The share of ``time_budget`` the mutant count is sized for (verification, which
+#: comes first, may leave less: then fewer mutants run, and the report says so).
+MUTATE_SHARE = 0.35
 #: Seconds a probe or verification subprocess gets beyond its deadline before it is
 #: killed (interpreter start and imports; the probe stops itself at the deadline).
 GRACE = 10.0
@@ -124,12 +137,14 @@ class _Stats:
 
 
 def generate(
-    request: GenerateRequest, *, trace: bool = True, verify: bool = True
+    request: GenerateRequest, *, trace: bool = True, verify: bool = True, mutate: bool = True
 ) -> GenerationResult:
     """Write guardrail tests for every module of ``request`` (files are returned, not written).
 
     :param trace: record real inputs by running the project's tests (off in some tests).
     :param verify: run the generated tests on the baseline and drop what fails.
+    :param mutate: measure the tests against code mutants and strengthen them (needs
+        ``verify``).
     """
     started = time.monotonic()
     budget = max(1.0, request.time_budget)
@@ -142,12 +157,14 @@ def generate(
                 f"{Path(path).as_posix()}: no such file in scope; fix the scope in improve.md"
             )
         try:
-            infos.append(discover(root, Path(path)))
+            infos.append(discover(root, Path(path), all_kinds=True))
         except Exception as error:  # noqa: BLE001 - libcst parse errors: note and go on
             notes.append(
                 f"{Path(path).as_posix()}: not parsed ({type(error).__name__}); no guardrails"
             )
     infos = [i for i in infos if i.name]
+    named = named_targets(request.config, infos)
+    mutate = mutate and verify
     traced: dict[str, dict[str, list[TracedCall]]] = {}
     if trace and infos:
         traced, note = _trace(request, root, infos, started + budget * TRACE_END)
@@ -160,7 +177,7 @@ def generate(
     probe_end = started + budget * PROBE_END
     # Discovery needs a second round: leave it a third of the probing time.
     first_end = probe_end - (probe_end - time.monotonic()) / 3
-    probed = _probe(root, infos, planned, first_end)
+    probed = _probe(root, infos, planned, first_end, named)
     forced = _discoveries(planned, probed)
     if forced:
         # Second round: re-plan and re-probe only the targets whose unknown parameters
@@ -174,7 +191,7 @@ def generate(
             subset[info.name] = [
                 tc for tc in planned[info.name] if tc.target.qualname in forced[info.name]
             ]
-        reprobed = _probe(root, again, subset, probe_end)
+        reprobed = _probe(root, again, subset, probe_end, named)
         _merge_probes(probed, reprobed, forced)
     if probed.get("stopped"):
         notes.append("probing reached its share of the time budget; fewer cases recorded")
@@ -188,22 +205,49 @@ def generate(
             )
             continue
         plan, module_findings = _module_plan(request, info, planned[info.name], record, expected)
+        first = named.get(info.name, set())
+        by_name = {t.qualname: t for t in plan.targets}
+        plan.targets = [by_name[q] for q in ordered(by_name, first)]
+        for t in plan.targets:
+            if t.qualname in first:
+                t.max_examples = 2 * request.max_examples  # the larger share, named first
         findings.extend(module_findings)
         plans.append(plan)
     copy_files = baseline_files(root, request.output_dir, [(i.path, i.name) for i in infos])
-    if verify and plans:
-        notes.extend(
-            verify_plans(
-                plans,
-                lambda: _files(plans, copy_files),
-                output_dir=request.output_dir,
-                env=_verify_env(root, infos),
-                deadline=started + budget * VERIFY_END,
-                max_examples=request.max_examples,
-                runner=_run,
-            )
+    env = _verify_env(root, infos)
+
+    def verify_some(only: list[str] | None, deadline: float) -> list[str]:
+        return verify_plans(
+            plans,
+            lambda: _files(plans, copy_files),
+            output_dir=request.output_dir,
+            env=env,
+            deadline=deadline,
+            max_examples=request.max_examples,
+            runner=_run,
+            only=only,
         )
+
+    if verify and plans:
+        notes.extend(verify_some(None, started + budget * (VERIFY_END if mutate else MUTATE_END)))
+    mutation: dict[tuple[str, str], TargetMutation] = {}
+    if mutate and plans:
+        mutation, mutation_notes = strengthen(
+            root=root,
+            infos=infos,
+            plans=plans,
+            planned=planned,
+            named=named,
+            files=lambda: _files(plans, copy_files),
+            env=env,
+            runner=_run,
+            budget=budget * MUTATE_SHARE,
+            deadline=started + budget * MUTATE_END,
+            verify_again=verify_some,
+        )
+        notes.extend(mutation_notes)
     files = _files(plans, copy_files)
+    rows = strength_rows(infos, plans, planned, probed, findings, mutation)
     elapsed = time.monotonic() - started
     n_tests = sum(
         len([c for c in [*t.recorded, *t.edge] if c.id not in t.dropped])
@@ -211,7 +255,7 @@ def generate(
         for t in p.targets
     )
     notes.append(f"{len(plans)} module(s), {n_tests} recorded cases, generated in {elapsed:.1f}s")
-    return GenerationResult(NAME, tuple(files), tuple(findings), tuple(notes))
+    return GenerationResult(NAME, tuple(files), tuple(findings), tuple(notes), tuple(rows))
 
 
 def _verify_env(root: Path, infos: Sequence[ModuleInfo]) -> dict[str, str]:
@@ -304,6 +348,7 @@ def _probe(
     infos: Sequence[ModuleInfo],
     planned: dict[str, list[TargetCandidates]],
     deadline: float,
+    named: dict[str, set[str]] | None = None,
 ) -> dict[str, Any]:
     budget = max(1.0, deadline - time.monotonic())
     payload = {
@@ -320,7 +365,9 @@ def _probe(
                         "qualname": tc.target.qualname,
                         "kind": tc.target.kind,
                         "payload": c.payload,
-                        "tier": _TIERS.get(c.origin, 1),
+                        # The targets improve.md names come first, whatever the tier.
+                        "tier": _TIERS.get(c.origin, 1)
+                        - (10 if tc.target.qualname in (named or {}).get(info.name, ()) else 0),
                     }
                     for tc in planned.get(info.name, [])
                     for c in tc.candidates
@@ -365,32 +412,6 @@ def _run(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> 
 
 
 # --- turning probe records into plans and findings -------------------------------------
-
-
-def _case_source(cid: str, sources: dict[str, str], raised: str | None, fresh: bool) -> str:
-    parts = [repr(cid), f"args={sources['args']}"]
-    if sources["kwargs"] != "{}":
-        parts.append(f"kwargs={sources['kwargs']}")
-    if sources["ctor"] != "None":
-        parts.append(f"ctor={sources['ctor']}")
-    if raised is not None:
-        parts.append(f"raises={raised!r}")
-    elif sources["returns"] != "None":
-        parts.append(f"returns={sources['returns']}")
-    if sources["args_after"] != "None":
-        parts.append(f"args_after={sources['args_after']}")
-    if sources["state"] != "None":
-        parts.append(f"state={sources['state']}")
-    if fresh:
-        parts.append("fresh=True")
-    return f"Case({', '.join(parts)})"
-
-
-def _raised_name(record: dict[str, Any]) -> str | None:
-    message = record.get("message")
-    if record.get("status") != "raised" or not message:
-        return None
-    return str(message).split(":", 1)[0]
 
 
 #: Exceptions that say the input was beyond the machine, not how the code behaves.
@@ -475,7 +496,6 @@ def _module_plan(
     ctor_sources: dict[str, list[str]] = {}
     for tc in candidates:
         t = tc.target
-        key: str
         tp = TargetPlan(
             t.qualname,
             t.kind,
@@ -488,7 +508,7 @@ def _module_plan(
                 continue
             if res.get("status") in _DROP_STATUSES:
                 continue
-            raised = _raised_name(res)
+            raised = raised_name(res)
             if raised is not None:
                 on_purpose = bool(set(res.get("raises_mro", [])) & expected)
                 # Real inputs raise what the project's tests expect; ordinary inputs of
@@ -514,19 +534,10 @@ def _module_plan(
                             )
                     continue
             sources = res.get("sources")
-            if sources is not None:
-                text = CaseText(
-                    cand.id, _case_source(cand.id, sources, raised, bool(res.get("fresh"))), None
-                )
-                if t.kind == "constructor" and raised is None:
-                    ctor_sources.setdefault(t.qualname, []).append(
-                        f"({sources['args']}, {sources['kwargs']})"
-                    )
-            else:
-                key = f"{t.qualname}/{cand.id}"
-                data[key] = res["pickle"]
-                text = CaseText(
-                    cand.id, None, key, comment="value kept in the data file (no literal form)"
+            text = case_text(t.qualname, cand.id, res, data)
+            if sources is not None and t.kind == "constructor" and raised is None:
+                ctor_sources.setdefault(t.qualname, []).append(
+                    f"({sources['args']}, {sources['kwargs']})"
                 )
             if cand.group == "edge":
                 tp.edge.append(text)
@@ -538,7 +549,7 @@ def _module_plan(
         tp.strategies = tc.strategies
         targets.append(tp)
     for tp in targets:
-        if tp.kind == "method" and tp.strategies is not None:
+        if tp.kind in ("method", "property") and tp.strategies is not None:
             cls = tp.qualname.partition(".")[0]
             sources = ctor_sources.get(cls, [])[:10]
             tp.ctor_sources = sources if sources else None

@@ -3,8 +3,9 @@
 Real inputs beat guessed ones, above all for untyped code. The generator runs the
 project's test command in a subprocess with ``PYTEST_ADDOPTS="-p
 pytest_autoimprove.generators.performance.tracer"``; this plugin then installs a ``sys.setprofile``
-hook that, on every call into a target of a file in scope, pickles the call's
-arguments (and, for methods, the arguments that built the instance). It keeps at most
+hook that, on every call into a target of a file in scope (whoever calls it: the
+tests, or other code in scope), pickles the call's arguments and, for methods, the
+arguments that built the instance. It keeps at most
 :data:`MAX_PER_TARGET` distinct calls per target and writes them out regularly, so a
 run cut short by the time budget still leaves what it saw.
 
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import time
 import types
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,16 +37,30 @@ __all__ = ["MAX_PER_TARGET", "Recorder", "TracedCall", "run_tracer"]
 
 #: Distinct calls kept per target.
 MAX_PER_TARGET = 25
+#: Instances whose constructor calls are remembered at once (the oldest are forgotten).
+MAX_INSTANCES = 4096
+#: Generator and coroutine frames remembered at once, to tell a resume from a call.
+MAX_FRAMES = 512
 
 _VARARGS = 0x04
 _VARKEYWORDS = 0x08
+#: CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR: a "call" event fires on each resume.
+_SUSPENDABLE = 0x20 | 0x80 | 0x200
 
 #: ``{module: {qualname: [{"payload": pickle of (args, kwargs, ctor), "sources": {...}}]}}``
 TracedCall = dict[str, Any]
 
 
 class Recorder:
-    """The profile hook and what it has recorded so far."""
+    """The profile hook and what it has recorded so far.
+
+    Every call into a file in scope is seen, whoever makes it: a public ``search()``
+    that builds a ``Parser`` and calls ``parse`` leaves records for ``search``, for
+    ``Parser`` and for ``Parser.parse``. A method's record carries its receiver as
+    the constructor call that built it (pickled when ``__init__`` starts, so later
+    changes to the arguments do not leak in), or, for an instance built without a
+    constructor call we saw, as the pickled instance itself (``(None, instance)``).
+    """
 
     def __init__(
         self, files: Mapping[str, str], targets: Mapping[str, Mapping[str, str]], out: Path
@@ -53,8 +69,17 @@ class Recorder:
         self.targets = {m: dict(q) for m, q in targets.items()}
         self.out = out
         self.records: dict[str, dict[str, list[TracedCall]]] = {}
-        self.seen: set[bytes] = set()
-        self.ctors: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+        self.seen: set[tuple[str, str, bytes]] = set()
+        #: ``id(instance) -> (weakref or type, pickled (args, kwargs))``
+        self.ctors: dict[int, tuple[Any, bytes]] = {}
+        #: Classes in scope (their ``__init__`` may live elsewhere: a base class, a
+        #: dataclass), found once their module is imported.
+        self.classes: dict[type, str] = {}
+        self._unresolved = {
+            m for m, q in self.targets.items() if any(k == "constructor" for k in q.values())
+        }
+        #: Generator and coroutine frames already recorded (a resume is no new call).
+        self.started: dict[int, types.FrameType] = {}
         self.last_write = 0.0
         self.busy = False
 
@@ -63,29 +88,97 @@ class Recorder:
             return
         code = frame.f_code
         module = self.files.get(code.co_filename)
-        if module is None:
+        if module is None and code.co_name != "__init__":
             return
         self.busy = True
         try:
-            self._record(frame, code, module)
+            if code.co_name == "__init__":
+                self._constructed(frame, code)
+            if module is not None and not self._resumed(frame, code):
+                self._record(frame, code, module)
         except Exception:  # noqa: BLE001, S110 - tracing must never break the user's tests
             pass
         finally:
             self.busy = False
 
+    def _resumed(self, frame: types.FrameType, code: types.CodeType) -> bool:
+        """A generator or coroutine frame seen before: the call event of a resume."""
+        if not code.co_flags & _SUSPENDABLE:
+            return False
+        known = self.started.get(id(frame))
+        if known is frame:
+            return True
+        self.started[id(frame)] = frame
+        if len(self.started) > MAX_FRAMES:
+            del self.started[next(iter(self.started))]
+        return False
+
+    def _constructed(self, frame: types.FrameType, code: types.CodeType) -> None:
+        """Remember how an instance of a class in scope was built (the outermost ``__init__``)."""
+        names = code.co_varnames
+        if not names or code.co_argcount == 0:
+            return
+        local = frame.f_locals
+        obj = local.get(names[0])
+        if obj is None:
+            return
+        if self._unresolved:
+            self._resolve_classes()
+        if type(obj) not in self.classes and self.files.get(code.co_filename) is None:
+            return
+        if self._ctor_bytes(obj) is not None:
+            return  # a base class's __init__, called by the subclass's
+        args, kwargs = _arguments(code, local)
+        try:
+            data = pickle.dumps((tuple(args[1:]), kwargs), protocol=4)
+        except Exception:  # noqa: BLE001 - arguments that cannot be stored
+            return
+        try:
+            anchor: Any = weakref.ref(obj)
+        except TypeError:  # no weak references (``__slots__``): the type must match
+            anchor = type(obj)
+        self.ctors[id(obj)] = (anchor, data)
+        if len(self.ctors) > MAX_INSTANCES:
+            del self.ctors[next(iter(self.ctors))]
+
+    def _ctor_bytes(self, obj: object) -> bytes | None:
+        entry = self.ctors.get(id(obj))
+        if entry is None:
+            return None
+        anchor, data = entry
+        alive = anchor() is obj if isinstance(anchor, weakref.ref) else type(obj) is anchor
+        return data if alive else None
+
+    def _resolve_classes(self) -> None:
+        for module in list(self._unresolved):
+            loaded = sys.modules.get(module)
+            if loaded is None:
+                continue
+            self._unresolved.discard(module)
+            for qualname, kind in self.targets[module].items():
+                cls = getattr(loaded, qualname, None)
+                if kind == "constructor" and isinstance(cls, type):
+                    self.classes[cls] = qualname
+
+    def _receiver(self, obj: object) -> Any:
+        """The receiver as ``(args, kwargs)`` of its constructor, or ``(None, obj)``."""
+        data = self._ctor_bytes(obj)
+        if data is not None:
+            return pickle.loads(data)  # noqa: S301 - pickled by this recorder
+        found = _dataclass_ctor(obj)
+        if found is not None:
+            return found
+        if type(obj).__init__ is object.__init__ and not getattr(obj, "__dict__", None):
+            return ((), {})  # no constructor of its own, no state: built by ``Cls()``
+        # Built without a constructor call we saw (``__new__``, a copy, a factory):
+        # the instance itself, as pickle stores it.
+        pickle.dumps(obj, protocol=4)
+        return (None, obj)
+
     def _record(self, frame: types.FrameType, code: types.CodeType, module: str) -> None:
         names = code.co_varnames
         n_pos = code.co_argcount
-        n_kw = code.co_kwonlyargcount
-        local = frame.f_locals
-        args = [local[n] for n in names[:n_pos] if n in local]
-        index = n_pos + n_kw
-        kwargs = {n: local[n] for n in names[n_pos:index] if n in local}
-        if code.co_flags & _VARARGS:
-            args.extend(local.get(names[index], ()))
-            index += 1
-        if code.co_flags & _VARKEYWORDS:
-            kwargs.update(local.get(names[index], {}))
+        args, kwargs = _arguments(code, frame.f_locals)
         qualname = getattr(code, "co_qualname", None)
         if qualname is None:  # Python 3.10: rebuild Class.method from the first argument
             qualname = code.co_name
@@ -96,15 +189,14 @@ class Recorder:
         ctor = None
         if code.co_name == "__init__" and "." in qualname:
             qualname = qualname.rsplit(".", 1)[0]
-            if args:
-                self.ctors[id(args[0])] = (tuple(args[1:]), dict(kwargs))
             args = args[1:]
         elif "." in qualname and args and names[:1] in (("self",), ("cls",)):
             first = args[0]
             if names[0] == "self":
-                ctor = self.ctors.get(id(first)) or _dataclass_ctor(first)
-                if ctor is None:
+                kind = self.targets.get(module, {}).get(qualname)
+                if kind is None:
                     return
+                ctor = self._receiver(first)
             args = args[1:]
         kind = self.targets.get(module, {}).get(qualname)
         if kind is None or (kind == "constructor") != (code.co_name == "__init__"):
@@ -116,9 +208,10 @@ class Recorder:
             payload = pickle.dumps((tuple(args), kwargs, ctor), protocol=4)
         except Exception:  # noqa: BLE001 - values that cannot be stored are skipped
             return
-        if payload in self.seen:
+        key = (module, qualname, payload)
+        if key in self.seen:
             return
-        self.seen.add(payload)
+        self.seen.add(key)
         positional = [n for n in names[:n_pos] if n not in ("self", "cls")]
         sources = {name: to_source(value) for name, value in zip(positional, args, strict=False)}
         sources.update({name: to_source(value) for name, value in kwargs.items()})
@@ -132,6 +225,22 @@ class Recorder:
         with open(tmp, "wb") as handle:
             pickle.dump(self.records, handle, protocol=4)
         os.replace(tmp, self.out)
+
+
+def _arguments(code: types.CodeType, local: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """The call's arguments as the frame holds them when the call starts."""
+    names = code.co_varnames
+    n_pos = code.co_argcount
+    n_kw = code.co_kwonlyargcount
+    args = [local[n] for n in names[:n_pos] if n in local]
+    index = n_pos + n_kw
+    kwargs = {n: local[n] for n in names[n_pos:index] if n in local}
+    if code.co_flags & _VARARGS:
+        args.extend(local.get(names[index], ()))
+        index += 1
+    if code.co_flags & _VARKEYWORDS:
+        kwargs.update(local.get(names[index], {}))
+    return args, kwargs
 
 
 def _dataclass_ctor(obj: object) -> tuple[tuple[Any, ...], dict[str, Any]] | None:

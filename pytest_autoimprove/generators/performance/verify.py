@@ -36,7 +36,7 @@ import pytest
 
 from pytest_autoimprove.generators import GeneratedFile, scratch_pytest, slowness
 from pytest_autoimprove.generators.performance.probe import limit_memory
-from pytest_autoimprove.generators.performance.render import ModulePlan, TargetPlan
+from pytest_autoimprove.generators.performance.render import FOUND_PREFIX, ModulePlan, TargetPlan
 
 __all__ = ["Outcomes", "verify_plans"]
 
@@ -264,12 +264,15 @@ def verify_plans(
     deadline: float,
     max_examples: int,
     runner: Callable[..., tuple[int, str]],
+    only: Sequence[str] | None = None,
 ) -> list[str]:
     """Run the rendered ``plans`` on the baseline until ``deadline`` (``time.monotonic``).
 
     Mutates the plans (dropped tests, fewer examples); returns notes for the user.
     ``files`` renders the current plans; ``runner(argv, cwd=, env=, timeout=)`` runs a
-    command in its own process group.
+    command in its own process group. ``only`` (node ids, ``file::test``) verifies just
+    those tests, the others keeping their verdict (cases added after a first
+    verification).
     """
     notes: list[str] = []
     reduced: set[tuple[str, str]] = set()
@@ -278,6 +281,10 @@ def verify_plans(
         if not _has_tests(plans):
             break
         if left < 3.0:
+            if only is not None:
+                notes.append("no time left to verify the cases mutation testing found")
+                _drop_unverified(plans, only)
+                break
             if round_ == 0:
                 for plan in plans:
                     plan.targets = []
@@ -285,13 +292,19 @@ def verify_plans(
             else:
                 notes.append("no time left for another verification run; kept what passed")
             break
-        first = round_ == 0
+        first = round_ == 0 and only is None
         before = {
             (p.test_path.stem, t.test_names()["differential"]): t.max_examples
             for p in plans
             for t in p.targets
         }
-        select = None if first else _existing(plans, _selection(plans, reduced))
+        if only is not None:
+            # Both hash seeds, on the given tests only.
+            if round_ == 2:
+                break
+            select: list[str] | None = _existing(plans, list(only))
+        else:
+            select = None if first else _existing(plans, _selection(plans, reduced))
         if select is not None and not select:
             break
         outcomes, code, tail = _run_once(
@@ -303,6 +316,10 @@ def verify_plans(
             timeout=left,
             runner=runner,
         )
+        if only is not None and (code not in (0, 1, -9) or (code == -9 and not outcomes)):
+            notes.append(f"the cases mutation testing found do not run (exit {code}); dropped")
+            _drop_unverified(plans, only)
+            break
         if code not in (0, 1, -9) or (code == -9 and not outcomes):
             notes.append(
                 f"the generated tests do not run on the baseline (exit {code}): {tail[-500:]}"
@@ -324,6 +341,8 @@ def verify_plans(
             # Tests outside the selection keep their verdict from the first run.
             selected = {(Path(n.partition("::")[0]).stem, n.partition("::")[2]) for n in select}
             outcomes = _merge(plans, outcomes, selected)
+        if only is not None:
+            outcomes = _keep_verified(plans, outcomes)
         changed = _apply(plans, outcomes, max_examples, differential=first or bool(reduced))
         reduced = {
             (p.test_path.stem, t.test_names()["differential"])
@@ -332,9 +351,36 @@ def verify_plans(
             if t.max_examples != before.get((p.test_path.stem, t.test_names()["differential"]))
             and t.test_names()["differential"] not in t.dropped
         }
-        if not first and not changed:
+        if not first and not changed and only is None:
             break
     return notes
+
+
+def _keep_verified(plans: Sequence[ModulePlan], outcomes: Outcomes) -> Outcomes:
+    """Cases verified before keep their verdict; only those added since are judged."""
+    kept = dict(outcomes)
+    for plan in plans:
+        stem = plan.test_path.stem
+        for t in plan.targets:
+            names = t.test_names()
+            for group, cases in (("recorded", t.recorded), ("edge", t.edge)):
+                for case in cases:
+                    if not case.id.startswith(FOUND_PREFIX):
+                        _, seconds = kept.get((stem, names[group], case.id), (True, 0.0))
+                        kept[stem, names[group], case.id] = (True, seconds)
+    return kept
+
+
+def _drop_unverified(plans: Sequence[ModulePlan], only: Sequence[str]) -> None:
+    """Nothing unverified is frozen: drop the tests ``only`` names."""
+    for node in only:
+        file, _, test = node.partition("::")
+        for plan in plans:
+            if plan.test_path.name != file:
+                continue
+            for t in plan.targets:
+                if test in t.test_names().values():
+                    t.dropped.update(c.id for c in t.recorded if c.id.startswith(FOUND_PREFIX))
 
 
 def _merge(
