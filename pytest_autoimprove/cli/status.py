@@ -8,7 +8,10 @@ from pathlib import Path
 from pytest_autoimprove.cli.context import PROG, examples, load, repo_root
 from pytest_autoimprove.errors import AutoimproveError, ExitCode
 
-HELP = "show the lock, the guardrails and the runs at a glance"
+HELP = (
+    "show the lock, the guardrails (tests and mutation score per target) and the runs "
+    "at a glance"
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
         sorted((root / GUARD_DIR).rglob("test_*.py")) if (root / GUARD_DIR).is_dir() else []
     )
     print(f"guardrails: {len(guard_files)} test files in {GUARD_DIR}/")
+    _strength(root / GUARD_DIR)
     try:
         print(guard.verify(root, config).render().splitlines()[0])
     except AutoimproveError as exc:
@@ -50,6 +54,23 @@ def run(args: argparse.Namespace) -> int:
     for name in names[-5:]:
         print(f"  {name}: {_run_line(runs / name)}")
     return ExitCode.OK
+
+
+def _strength(folder: Path) -> None:
+    """The strength table ``generate`` wrote beside the guardrails, if any."""
+    from pytest_autoimprove.generators.strength import REPORT_JSON, read_report, table
+
+    try:
+        rows = read_report(folder)
+    except ValueError as exc:
+        print(f"strength: {exc}")
+        return
+    if rows is None:
+        if folder.is_dir():
+            print(f"strength: no {REPORT_JSON} (run `autoimprove-guard generate`)")
+        return
+    print("strength per target in scope:")
+    print(table(rows))
 
 
 def _run_line(folder: Path) -> str:

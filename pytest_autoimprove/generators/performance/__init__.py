@@ -247,7 +247,7 @@ def generate(
         )
         notes.extend(mutation_notes)
     files = _files(plans, copy_files)
-    rows = strength_rows(infos, plans, planned, probed, findings, mutation)
+    rows = strength_rows(infos, plans, planned, probed, findings, mutation, named)
     elapsed = time.monotonic() - started
     n_tests = sum(
         len([c for c in [*t.recorded, *t.edge] if c.id not in t.dropped])

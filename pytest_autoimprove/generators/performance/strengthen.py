@@ -531,8 +531,10 @@ def strength_rows(
     probed: Mapping[str, Any],
     findings: Sequence[Finding],
     mutation: Mapping[tuple[str, str], TargetMutation],
+    named: Mapping[str, set[str]] | None = None,
 ) -> list[TargetStrength]:
-    """One row per target in scope: named targets first (as in the files), then the rest."""
+    """One row per target in scope: the named targets first, then the rest, in file order."""
+    first = {f"{module}.{q}" for module, names in (named or {}).items() for q in names}
     rows: list[TargetStrength] = []
     by_name = {p.name: p for p in plans}
     for info in infos:
@@ -582,4 +584,4 @@ def strength_rows(
             if target.qualname not in kept:
                 reason = "its tests could not be verified on the baseline in time (raise --budget)"
                 rows.append(TargetStrength(f"{info.name}.{target.qualname}", 0, reason=reason))
-    return rows
+    return sorted(rows, key=lambda row: row.target not in first)

@@ -9,7 +9,7 @@ class LexerError(ValueError):
 
 class Lexer:
     def tokenize(self, text):
-        """Yield ``(kind, value)`` tokens: ``name``, ``dot``, ``lbracket``, ``number``, ``rbracket``."""
+        """Yield ``(kind, value)`` tokens (name, dot, lbracket, number, rbracket)."""
         i = 0
         while i < len(text):
             char = text[i]
