@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from pytest_autoimprove.generators.performance.render import (
     ModulePlan,
     TargetPlan,
     case_text,
+    render_module,
 )
 from pytest_autoimprove.generators.strength import TargetStrength
 
@@ -81,7 +82,8 @@ class _Run:
     target: TargetPlan
     mutant: Mutant
     id: str
-    nodes: list[str]
+    #: The target and the targets in scope that call it (their tests can catch it).
+    reached: list[tuple[ModulePlan, TargetPlan]]
     killed: bool | None = None
     searched: bool = False
     found: list[dict[str, Any]] = field(default_factory=list)
@@ -176,6 +178,35 @@ class _Scratch:
             if file.path.parts[: len(self.output_dir.parts)] == self.output_dir.parts:
                 file.write(self.base)
 
+    def focus(self, run: _Run) -> list[str]:
+        """Write the tests that can catch ``run``'s mutant into files of their own.
+
+        The same tests, rendered from the same plans, without the rest of a large
+        module's file (whose import alone can take seconds); node ids in the order
+        pytest runs them and stops at the first failure (``-x``): the target's own
+        replayed cases first, then its callers', the slower Hypothesis tests last.
+        """
+        by_plan: dict[str, tuple[ModulePlan, list[TargetPlan]]] = {}
+        for plan, t in run.reached:
+            by_plan.setdefault(plan.name, (plan, []))[1].append(t)
+        own: list[str] = []
+        callers: list[str] = []
+        differential: list[str] = []
+        for plan, targets in by_plan.values():
+            focused = replace(plan, targets=targets, drop_surface=True)
+            path = self.base / plan.output_dir / f"test_focus_{plan.slug}.py"
+            path.write_text(render_module(focused), encoding="utf-8")
+            for t in targets:
+                for name in t.rendered():
+                    node = f"{path}::{name}"
+                    if name.endswith("_differential"):
+                        differential.append(node)
+                    elif t is run.target:
+                        own.append(node)
+                    else:
+                        callers.append(node)
+        return [*own, *callers, *differential]
+
     def mutate(self, module: str, source: str | None) -> None:
         """Put ``source`` in place of the module (``None``: the original)."""
         path = self.paths[module]
@@ -221,20 +252,32 @@ def strengthen(
         scratch.write_tests(files())
         run_env = dict(env, PYTHONHASHSEED="1", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
         run_env.pop("PYTEST_ADDOPTS", None)
+        runs = _plan_runs(plans, scratch, named, results, budget)
+        if not runs:
+            return results, notes
+        # One of the first target's tests on the untouched copy: the scratch copy works,
+        # and how long a run takes (a mutant that hangs is stopped at a few times that).
         baseline_started = time.monotonic()
-        code, tail = _pytest(
-            scratch, [str(scratch.base / plans[0].output_dir)], run_env, runner, 60
-        )
+        left = started + window * RUN_SHARE - baseline_started
+        nodes = scratch.focus(runs[0])
+        quick = [n for n in nodes if not n.endswith("_differential")][:1] or nodes[:1]
+        code, tail = _pytest(scratch, quick, run_env, runner, max(1.0, left))
         reference = time.monotonic() - baseline_started
+        if code == -9:
+            notes.append("mutation testing skipped: no time left in the budget")
+            for result in results.values():
+                result.reason = result.reason or "not mutated: no time left in the budget"
+            return results, notes
         if code != 0:
             notes.append(
                 f"mutation testing skipped: the guardrails fail in a scratch copy: {tail[-300:]}"
             )
             for result in results.values():
-                result.reason = "not mutated: the guardrails do not run in a scratch copy"
+                result.reason = (
+                    result.reason or "not mutated: the guardrails fail in a scratch copy"
+                )
             return results, notes
         timeout = max(10.0, 3 * reference)
-        runs = _plan_runs(plans, scratch, named, results, budget)
         _run_mutants(runs, scratch, run_env, runner, timeout, started + window * RUN_SHARE)
         survivors = [r for r in runs if r.killed is False]
         if survivors:
@@ -313,9 +356,9 @@ def _plan_runs(
             result.reason = "not mutated: the mutation budget ran out (raise --budget)"
             continue
         mutants = mutators[plan.name].mutants(t.qualname, limit=limit, seed=key)
-        nodes = _reaching(plans, references, plan, t, scratch)
+        reached = _reaching(plans, references, plan, t)
         for index, mutant in enumerate(mutants):
-            runs.append(_Run(plan, t, mutant, f"{key}:{index}", nodes))
+            runs.append(_Run(plan, t, mutant, f"{key}:{index}", reached))
     return runs
 
 
@@ -324,12 +367,11 @@ def _reaching(
     references: Mapping[tuple[str, str], set[str]],
     plan: ModulePlan,
     target: TargetPlan,
-    scratch: _Scratch,
-) -> list[str]:
-    """Node ids of the tests of ``target`` and of the targets in scope that call it."""
+) -> list[tuple[ModulePlan, TargetPlan]]:
+    """``target`` and the targets in scope that call it (a few levels up), target first."""
     reached = {(plan.name, target.qualname)}
     names = {target.qualname.rsplit(".", 1)[-1]}
-    for _ in range(3):  # callers of callers, a few levels up
+    for _ in range(3):
         grew = {
             key for key, mentioned in references.items() if key not in reached and mentioned & names
         }
@@ -337,25 +379,14 @@ def _reaching(
             break
         reached |= grew
         names |= {q.rsplit(".", 1)[-1] for _, q in grew}
-    # pytest runs them in this order and stops at the first failure (-x): the target's
-    # own replayed cases first, then its callers', the slower Hypothesis tests last.
-    own: list[str] = []
-    callers: list[str] = []
-    differential: list[str] = []
+    out = [(plan, target)]
     for other in plans:
-        file = scratch.base / other.test_path
-        for t in other.targets:
-            if (other.name, t.qualname) not in reached:
-                continue
-            for name in t.rendered():
-                node = f"{file}::{name}"
-                if name.endswith("_differential"):
-                    differential.append(node)
-                elif t is target:
-                    own.append(node)
-                else:
-                    callers.append(node)
-    return [*own, *callers, *differential]
+        out += [
+            (other, t)
+            for t in other.targets
+            if (other.name, t.qualname) in reached and t is not target
+        ]
+    return out
 
 
 def _run_mutants(
@@ -377,7 +408,7 @@ def _run_mutants(
             continue
         scratch.mutate(run.plan.name, run.mutant.source)
         try:
-            code, _ = _pytest(scratch, run.nodes, env, runner, min(timeout, left))
+            code, _ = _pytest(scratch, scratch.focus(run), env, runner, min(timeout, left))
         finally:
             scratch.mutate(run.plan.name, None)
         # 1: a test failed; 2: collection failed (the mutant does not import); -9:

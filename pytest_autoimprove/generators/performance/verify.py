@@ -151,6 +151,59 @@ def _run_once(
         return _outcomes(log), code, tail
 
 
+#: Exit codes from the least to the most telling: a broken run says the most.
+def _worse(a: int, b: int) -> int:
+    rank = {0: 0, 1: 1, -9: 2}
+    return a if rank.get(a, 3) >= rank.get(b, 3) else b
+
+
+def _run_round(
+    plans: Sequence[ModulePlan],
+    files: Callable[[], list[GeneratedFile]],
+    output_dir: Path,
+    select: list[str] | None,
+    priority: set[str],
+    *,
+    env: dict[str, str],
+    seed: str,
+    deadline: float,
+    runner: Callable[..., tuple[int, str]],
+) -> tuple[Outcomes, int, str]:
+    """One round: the ``priority`` tests in a run of their own first, then the rest."""
+    everything = select if select is not None else _existing(plans, _all_nodes(plans))
+    first = [n for n in everything if n in priority]
+    if not first:
+        left = deadline - time.monotonic()
+        return _run_once(files, output_dir, select, env=env, seed=seed, timeout=left, runner=runner)
+    outcomes: Outcomes = {}
+    code, tail = 0, ""
+    for part in (first, [n for n in everything if n not in priority]):
+        if not part:
+            continue
+        left = deadline - time.monotonic()
+        if left < 1.0:
+            code = _worse(code, -9)
+            break
+        found, part_code, part_tail = _run_once(
+            files, output_dir, part, env=env, seed=seed, timeout=left, runner=runner
+        )
+        outcomes.update(found)
+        if _worse(part_code, code) == part_code and part_code != code:
+            code, tail = part_code, part_tail
+    return outcomes, code, tail
+
+
+def _all_nodes(plans: Sequence[ModulePlan]) -> list[str]:
+    """Node ids of every test the plans render."""
+    out: list[str] = []
+    for plan in plans:
+        file = plan.test_path.name
+        out += [f"{file}::{name}" for t in plan.targets for name in t.rendered()]
+        if not plan.drop_surface:
+            out.append(f"{file}::test_public_surface")
+    return out
+
+
 def _apply(
     plans: Sequence[ModulePlan], outcomes: Outcomes, max_examples: int, *, differential: bool
 ) -> bool:
@@ -265,6 +318,7 @@ def verify_plans(
     max_examples: int,
     runner: Callable[..., tuple[int, str]],
     only: Sequence[str] | None = None,
+    priority: Sequence[str] = (),
 ) -> list[str]:
     """Run the rendered ``plans`` on the baseline until ``deadline`` (``time.monotonic``).
 
@@ -272,7 +326,9 @@ def verify_plans(
     ``files`` renders the current plans; ``runner(argv, cwd=, env=, timeout=)`` runs a
     command in its own process group. ``only`` (node ids, ``file::test``) verifies just
     those tests, the others keeping their verdict (cases added after a first
-    verification).
+    verification). ``priority`` (node ids) run first in every round, in a run of their
+    own: the tests of the targets improve.md names are verified even when a large
+    module's suite does not finish before the deadline.
     """
     notes: list[str] = []
     reduced: set[tuple[str, str]] = set()
@@ -307,13 +363,15 @@ def verify_plans(
             select = None if first else _existing(plans, _selection(plans, reduced))
         if select is not None and not select:
             break
-        outcomes, code, tail = _run_once(
+        outcomes, code, tail = _run_round(
+            plans,
             files,
             output_dir,
             select,
+            set(priority),
             env=env,
             seed=str(1 + round_ % 2),
-            timeout=left,
+            deadline=deadline,
             runner=runner,
         )
         if only is not None and (code not in (0, 1, -9) or (code == -9 and not outcomes)):
