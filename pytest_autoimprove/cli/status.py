@@ -9,8 +9,7 @@ from pytest_autoimprove.cli.context import PROG, examples, load, repo_root
 from pytest_autoimprove.errors import AutoimproveError, ExitCode
 
 HELP = (
-    "show the lock, the guardrails (tests and mutation score per target) and the runs "
-    "at a glance"
+    "show the lock, the guardrails (tests and mutation score per target) and the runs at a glance"
 )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from pytest_autoimprove.generators import catalog
-from pytest_autoimprove.generators.mutants import (
+from pytest_autoimprove.generators.performance.mutants import (
     OPERATORS,
     ModuleMutator,
     Mutant,

@@ -11,8 +11,8 @@ import pytest
 from pytest_autoimprove.config import parse_text, render
 from pytest_autoimprove.generators import GenerateRequest
 from pytest_autoimprove.generators.discover import discover
-from pytest_autoimprove.generators.focus import named_targets, ordered, untested_reason
-from pytest_autoimprove.generators.speed import generate
+from pytest_autoimprove.generators.performance import generate
+from pytest_autoimprove.generators.performance.focus import named_targets, ordered, untested_reason
 
 IMPROVE = """\
 # autoimprove: words
