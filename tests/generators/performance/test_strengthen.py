@@ -46,7 +46,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
     for argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "fixture"]):
         subprocess.run(["git", *argv], cwd=root, check=True, capture_output=True)
-    proc = _cli(root, "generate", "--budget", "90s")
+    proc = _cli(root, "generate", "--budget", "3m")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return root, proc.stdout
 
