@@ -61,7 +61,11 @@ from pytest_autoimprove.generators import (
 )
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
-from pytest_autoimprove.generators.performance.focus import named_targets, ordered
+from pytest_autoimprove.generators.performance.focus import (
+    named_targets,
+    priority_nodes,
+    put_first,
+)
 from pytest_autoimprove.generators.performance.plan import (
     Candidate,
     TargetCandidates,
@@ -75,11 +79,8 @@ from pytest_autoimprove.generators.performance.render import (
     raised_name,
     render_module,
 )
-from pytest_autoimprove.generators.performance.strengthen import (
-    TargetMutation,
-    strength_rows,
-    strengthen,
-)
+from pytest_autoimprove.generators.performance.report import strength_rows
+from pytest_autoimprove.generators.performance.strengthen import TargetMutation, strengthen
 from pytest_autoimprove.generators.performance.tracer import TracedCall, run_tracer
 from pytest_autoimprove.generators.performance.values import Kind, parse_annotation
 from pytest_autoimprove.generators.performance.verify import verify_plans
@@ -208,25 +209,13 @@ def generate(
             )
             continue
         plan, module_findings = _module_plan(request, info, planned[info.name], record, expected)
-        first = named.get(info.name, set())
-        by_name = {t.qualname: t for t in plan.targets}
-        plan.targets = [by_name[q] for q in ordered(by_name, first)]
-        for t in plan.targets:
-            if t.qualname in first:
-                t.max_examples = 2 * request.max_examples  # the larger share, named first
+        put_first(plan, named.get(info.name, set()), request.max_examples)
         findings.extend(module_findings)
         plans.append(plan)
     copy_files = baseline_files(root, request.output_dir, [(i.path, i.name) for i in infos])
     env = _verify_env(root, infos)
 
-    # The named targets' tests are verified first, in runs of their own.
-    priority = [
-        f"{plan.test_path.name}::{name}"
-        for plan in plans
-        for t in plan.targets
-        if t.qualname in named.get(plan.name, set())
-        for name in t.test_names().values()
-    ]
+    priority = priority_nodes(plans, named)  # verified first, in runs of their own
 
     def verify_some(only: list[str] | None, deadline: float) -> list[str]:
         return verify_plans(

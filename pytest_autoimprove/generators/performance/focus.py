@@ -21,8 +21,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pytest_autoimprove.config import ImproveConfig
     from pytest_autoimprove.generators.discover import ModuleInfo
+    from pytest_autoimprove.generators.performance.render import ModulePlan
 
-__all__ = ["named_targets", "ordered", "untested_reason"]
+__all__ = [
+    "named_targets",
+    "ordered",
+    "priority_nodes",
+    "put_first",
+    "untested_reason",
+]
 
 _TOKEN = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*")
 #: Prose words that name no function, however many functions carry them.
@@ -125,6 +132,26 @@ def ordered(qualnames: Iterable[str], named: set[str]) -> list[str]:
     """``qualnames`` with the named ones first (each group in its own order)."""
     items = list(qualnames)
     return [q for q in items if q in named] + [q for q in items if q not in named]
+
+
+def put_first(plan: ModulePlan, named: set[str], max_examples: int) -> None:
+    """Named targets first in ``plan`` (so in the file), with twice the Hypothesis examples."""
+    by_name = {t.qualname: t for t in plan.targets}
+    plan.targets = [by_name[q] for q in ordered(by_name, named)]
+    for t in plan.targets:
+        if t.qualname in named:
+            t.max_examples = 2 * max_examples
+
+
+def priority_nodes(plans: Sequence[ModulePlan], named: Mapping[str, set[str]]) -> list[str]:
+    """Node ids (``file::test``) of the named targets' tests, verified before the others."""
+    return [
+        f"{plan.test_path.name}::{name}"
+        for plan in plans
+        for t in plan.targets
+        if t.qualname in named.get(plan.name, set())
+        for name in t.test_names().values()
+    ]
 
 
 #: probe status -> why no test kept it, for :func:`untested_reason`.
