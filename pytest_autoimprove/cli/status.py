@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _strength(folder: Path) -> None:
     """The strength table ``generate`` wrote beside the guardrails, if any."""
-    from pytest_autoimprove.generators.strength import REPORT_JSON, read_report, table
+    from pytest_autoimprove.generators.strength import read_report, table
 
     try:
         rows = read_report(folder)
@@ -65,9 +65,7 @@ def _strength(folder: Path) -> None:
         print(f"strength: {exc}")
         return
     if rows is None:
-        if folder.is_dir():
-            print(f"strength: no {REPORT_JSON} (run `autoimprove-guard generate`)")
-        return
+        return  # not generated yet, or a goal family that reports none
     print("strength per target in scope:")
     print(table(rows))
 
