@@ -291,7 +291,10 @@ def strengthen(
     for run in runs:
         result = results[run.plan.name, run.target.qualname]
         if run.killed is None:
+            if result.total == 0:
+                result.reason = "not mutated: the time budget ran out first (raise --budget)"
             continue
+        result.reason = ""
         result.total += 1
         if run.killed:
             result.killed += 1
