@@ -378,6 +378,11 @@ def verify_plans(
             notes.append(f"the cases mutation testing found do not run (exit {code}); dropped")
             _drop_unverified(plans, only)
             break
+        if code == -9 and not outcomes and round_ > 0:
+            # The deadline came before a test of this round finished: as when there is
+            # no time for the round at all, what passed the first run is kept.
+            notes.append("no time left for another verification run; kept what passed")
+            break
         if code not in (0, 1, -9) or (code == -9 and not outcomes):
             notes.append(
                 f"the generated tests do not run on the baseline (exit {code}): {tail[-500:]}"

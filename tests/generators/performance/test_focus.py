@@ -169,8 +169,8 @@ def test_a_named_generator_in_a_large_module_gets_tests_first(tmp_path: Path) ->
     assert len(rows) == 81
     first = result.strength[0]
     assert first.target == "big.walk_words"
-    assert first.tests > 0, first.reason
-    assert first.total > 0, first.reason  # mutation tested, with the larger share
+    assert first.tests > 0, (first.reason, result.notes)
+    assert first.total > 0, (first.reason, result.notes)  # mutation tested first
     test_file = next(f for f in result.files if f.path.name == "test_guard_big.py")
     assert isinstance(test_file.content, str)
     headers = re.findall(r"^# --- (\S+) ", test_file.content, re.MULTILINE)
