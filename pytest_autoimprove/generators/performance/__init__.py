@@ -18,19 +18,25 @@ scope, tests that use the baseline code itself as the oracle; an excerpt::
 
 How:
 
-1. discover public functions, methods and constructors with libcst (:mod:`.discover`);
-2. record the arguments the project's own tests pass to them (:mod:`.tracer`);
+1. discover public functions, methods, properties and constructors with libcst
+   (:mod:`..discover`); the targets improve.md names go first (:mod:`.focus`);
+2. record the arguments the code in scope really receives while the project's own
+   tests run, however it is reached (:mod:`.tracer`);
 3. plan candidate calls: real ones, inferred ones, edge values per type (:mod:`.plan`);
 4. probe the baseline on them in a subprocess (:mod:`.probe`): outputs, exception types,
    argument states, freshness; unexpected crashes on valid edge inputs become findings;
 5. render one test file per module plus the frozen baseline copy (:mod:`.render`,
    :mod:`.baseline_copy`);
 6. verify: run the generated tests on the untouched baseline (:mod:`.verify`) and drop
-   whatever fails, flickers across hash seeds or is slow, so nothing flaky is frozen.
+   whatever fails, flickers across hash seeds or is slow, so nothing flaky is frozen;
+7. mutation testing (:mod:`.strengthen`): run the tests against each target's likely
+   regressions (:mod:`.mutants`), add the inputs that tell survivors apart
+   (:mod:`.search`), and report the strength per target (:mod:`.report`).
 
-``time_budget`` bounds the whole generation: tracing, probing and verification each get
-a share and stop at their deadline with what they have (fewer real inputs, fewer
-probed cases, fewer verified tests), and what was not verified is never written.
+``time_budget`` bounds the whole generation: tracing, probing, verification and
+mutation testing each get a share and stop at their deadline with what they have
+(fewer real inputs, fewer probed cases, fewer verified tests, fewer mutants), and what
+was not verified is never written.
 
 :func:`generate` is the plain entry point; :func:`pytest_autoimprove_generate` is the
 hook implementation the plugin manager calls.
