@@ -62,19 +62,19 @@ def parse_duration(text: str) -> float:
     if not value:
         raise ValueError("empty duration; write it like 90s, 3m, 4h or 1h30m")
     if value.startswith("-"):
-        raise ValueError(f"negative duration {text.strip()!r}; use a positive one like 3m")
+        raise ValueError(f"negative duration '{text.strip()}'; use a positive one like 3m")
     try:
         seconds = float(value)
     except ValueError:
         if _DURATION.sub("", value):
             raise ValueError(
-                f"cannot read duration {text.strip()!r}; write it like 90s, 3m, 4h or 1h30m"
+                f"cannot read duration '{text.strip()}'; write it like 90s, 3m, 4h or 1h30m"
             ) from None
         seconds = sum(
             float(amount) * _DURATION_SECONDS[unit] for amount, unit in _DURATION.findall(value)
         )
     if not math.isfinite(seconds) or seconds <= 0:
-        raise ValueError(f"duration {text.strip()!r} is not positive; use one like 90s or 3m")
+        raise ValueError(f"duration '{text.strip()}' is not positive; use one like 90s or 3m")
     return seconds
 
 
@@ -97,7 +97,7 @@ def parse_min_delta(text: str) -> MinDelta:
     relative = value.endswith("%")
     number = _float(value[:-1] if relative else value, "min_delta", "like 0.5% or 0.01")
     if number < 0:
-        raise ValueError(f"min_delta {value!r} is negative; use a size like 0.5% or 0.01")
+        raise ValueError(f"min_delta '{value}' is negative; use a size like 0.5% or 0.01")
     return MinDelta(number / 100 if relative else number, relative)
 
 
@@ -112,7 +112,7 @@ def parse_guard(text: str) -> GuardMetric:
     match = _GUARD.match(text.strip())
     if not match:
         raise ValueError(
-            f"cannot read guard {text.strip()!r}; write `REGEX OP BOUND`, "
+            f"cannot read guard '{text.strip()}'; write `REGEX OP BOUND`, "
             "e.g. `p95_ms=([\\d.]+) <= baseline * 1.10`"
         )
     pattern = parse_regex(match["regex"], "guard")
@@ -132,11 +132,11 @@ def parse_regex(text: str, what: str = "score") -> re.Pattern[str]:
         pattern = re.compile(text.strip())
     except re.error as exc:
         raise ValueError(
-            f"{what} regex {text.strip()!r} is invalid ({exc}); fix the regex, e.g. `mrr=([\\d.]+)`"
+            f"{what} regex '{text.strip()}' is invalid ({exc}); fix the regex, e.g. `mrr=([\\d.]+)`"
         ) from None
     if pattern.groups != 1:
         raise ValueError(
-            f"{what} regex {text.strip()!r} has {pattern.groups} groups, it needs exactly one; "
+            f"{what} regex '{text.strip()}' has {pattern.groups} groups, it needs exactly one; "
             "wrap the number in one group and make others non-capturing `(?:...)`, "
             "e.g. `mrr=([\\d.]+)`"
         )
@@ -149,7 +149,7 @@ def parse_bool(text: str) -> bool:
         return True
     if value in ("false", "no", "off", "0"):
         return False
-    raise ValueError(f"{text.strip()!r} is not a boolean; write true or false")
+    raise ValueError(f"'{text.strip()}' is not a boolean; write true or false")
 
 
 def parse_positive_int(text: str) -> int:
@@ -157,9 +157,9 @@ def parse_positive_int(text: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not a whole number; write one like 5") from None
+        raise ValueError(f"'{value}' is not a whole number; write one like 5") from None
     if number <= 0:
-        raise ValueError(f"{value!r} must be at least 1")
+        raise ValueError(f"'{value}' must be at least 1")
     return number
 
 
@@ -172,9 +172,9 @@ def _float(text: str, what: str, example: str) -> float:
     try:
         number = float(text.strip())
     except ValueError:
-        raise ValueError(f"{what} {text.strip()!r} is not a number; write one {example}") from None
+        raise ValueError(f"{what} '{text.strip()}' is not a number; write one {example}") from None
     if not math.isfinite(number):
-        raise ValueError(f"{what} {text.strip()!r} is not finite; write a number {example}")
+        raise ValueError(f"{what} '{text.strip()}' is not finite; write a number {example}")
     return number
 
 

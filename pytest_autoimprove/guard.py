@@ -25,6 +25,7 @@ from pytest_autoimprove import __version__, paths
 from pytest_autoimprove.compat import tomllib
 from pytest_autoimprove.errors import GuardError
 from pytest_autoimprove.names import GUARD_DIR, LOCK_PATH
+from pytest_autoimprove.plural import plural
 from pytest_autoimprove.repo import Snapshot
 
 if TYPE_CHECKING:
@@ -499,21 +500,24 @@ class Report:
         out = [f"guard lock does not hold ({LOCK_PATH}):"]
         if not self.against_lock.holds:
             count = len(self.against_lock.paths())
-            out.append(f"{count} frozen entr{'y' if count == 1 else 'ies'} differ from the lock:")
+            out.append(f"{_entries(count)} from the lock:")
             out.append(self.against_lock.table())
         if self.lock_changed_since_base:
             out.append(f"the lock itself changed since {self.base} (a re-freeze needs review)")
         if self.against_base is not None and not self.against_base.holds:
             count = len(self.against_base.paths())
-            out.append(
-                f"{count} frozen entr{'y' if count == 1 else 'ies'} differ from {self.base}:"
-            )
+            out.append(f"{_entries(count)} from {self.base}:")
             out.append(self.against_base.table(before=str(self.base)))
         out.append(
             "fix: restore the frozen files (`git checkout -- <path>`), or, if the change is "
             "yours and intended, run `autoimprove-guard freeze` and commit the lock"
         )
         return "\n".join(line for line in out if line)
+
+
+def _entries(count: int) -> str:
+    """``1 frozen entry differs`` / ``3 frozen entries differ``."""
+    return plural(count, "frozen entry differs", "frozen entries differ")
 
 
 def verify(

@@ -323,11 +323,22 @@ def test_status_shows_lock_guardrails_and_runs(project: Path) -> None:
     result = cli(project, "status")
     assert result.returncode == 0, result.stderr
     assert "improve.md: demo: lower other score from `python bench.py`" in result.stdout
-    assert "guardrails: 1 test files in tests/autoimprove_guard/" in result.stdout
+    assert "guardrails: 1 test file in tests/autoimprove_guard/" in result.stdout
     assert "guard lock holds: 6 frozen entries, 2 guard tests" in result.stdout
     assert "runs: 0" in result.stdout
     (project / "bench.py").write_text("print('SCORE: 0')\n")
-    assert "guard lock does not hold" in cli(project, "status").stdout
+    result = cli(project, "status")
+    assert result.returncode == 1  # the lock does not hold: exit 1, with the reason
+    assert "guard lock does not hold" in result.stdout
+    assert "1 frozen entry differs from the lock:" in result.stdout
+    assert "bench.py" in result.stdout and "fix: restore the frozen files" in result.stdout
+
+
+def test_status_without_a_lock_exits_1_and_says_why(project: Path) -> None:
+    (project / ".autoimprove" / "guard.lock").unlink()
+    result = cli(project, "status")
+    assert result.returncode == 1
+    assert "guard lock does not hold" in result.stdout and "freeze" in result.stdout
 
 
 def test_status_shows_the_strength_report(project: Path) -> None:
@@ -352,8 +363,9 @@ def test_status_shows_the_strength_report(project: Path) -> None:
 def test_status_survives_a_broken_improve_md(project: Path) -> None:
     (project / "improve.md").write_text("## Check\nrun: x\n")
     result = cli(project, "status")
-    assert result.returncode == 0
+    assert result.returncode == 1  # improve.md's ## Check is frozen: the lock does not hold
     assert "improve.md:" in result.stdout and "goal" in result.stdout
+    assert "Traceback" not in result.stderr
 
 
 def test_plugin_frozen_paths_are_recorded_in_the_lock(project: Path, tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from pytest_autoimprove.generators.strength import (
     table,
 )
 from pytest_autoimprove.names import GUARD_DIR, LOCK_PATH
+from pytest_autoimprove.plural import plural
 
 
 def modules_in_scope(root: Path, config: ImproveConfig) -> tuple[Path, ...]:
@@ -101,7 +102,7 @@ def run(
             GeneratedFile(Path(GUARD_DIR) / REPORT_MD, markdown(rows)),
         ]
     for result in results:
-        print(f"{result.generator}: {len(result.files)} files")
+        print(f"{result.generator}: {plural(len(result.files), 'file')}")
         for note in result.notes:
             print(f"  note: {note}")
     for file in sorted(files, key=lambda f: f.path.as_posix()):
@@ -116,7 +117,8 @@ def run(
         if freeze:
             lock = guard.freeze_repo(root, config)
             print(
-                f"\nfroze {len(lock.entries)} entries ({lock.guard_tests} guard tests) into "
+                f"\nfroze {plural(len(lock.entries), 'entry', 'entries')} "
+                f"({plural(lock.guard_tests, 'guard test')}) into "
                 f"{LOCK_PATH}; review and commit {GUARD_DIR}/ and the lock"
             )
     if rows:

@@ -18,7 +18,7 @@ import secrets
 import shlex
 import statistics
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -94,8 +94,18 @@ class Checks:
             log_path=self._logs() / f"{number:04d}-tests.log",
         )
 
-    def measure(self, number: int, measured: Measured) -> Callable[[], float | None]:
-        """One benchmark run per call: its score, or ``None`` (why: ``measured.failure``)."""
+    def for_tree(self, worktree: Path) -> Checks:
+        """The same checks on another checkout of the run (the best commit's worktree)."""
+        path = worktree / self.config.path.relative_to(self.worktree)
+        return replace(self, config=replace(self.config, path=path), worktree=worktree)
+
+    def measure(
+        self, number: int, measured: Measured, *, log_name: str = "bench"
+    ) -> Callable[[], float | None]:
+        """One benchmark run per call: its score, or ``None`` (why: ``measured.failure``).
+
+        The last run's output is in ``logs/<number>-<log_name>.log``.
+        """
         config = self.config
         from pytest_autoimprove.process import run_command
         from pytest_autoimprove.score import extract_score, fixture_score, guard_name
@@ -119,7 +129,7 @@ class Checks:
                     cwd=self.cwd,
                     timeout=config.check.timeout,
                     env=env,
-                    log_path=logs / f"{number:04d}-bench.log",
+                    log_path=logs / f"{number:04d}-{log_name}.log",
                 )
             measured.outputs.append(result.output)
             for metric in config.check.guards:

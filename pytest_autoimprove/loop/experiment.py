@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,8 +29,14 @@ from pytest_autoimprove.loop import keep
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.gate import snapshot_flag
-from pytest_autoimprove.loop.interrupts import signals_deferred
+from pytest_autoimprove.loop.interrupts import Interrupted, signals_deferred
 from pytest_autoimprove.loop.journal import ExperimentRecord, Journal, RunState
+from pytest_autoimprove.loop.paired import (
+    AUTO_MAX_PAIRS,
+    BestMeasurementFailed,
+    judge_interleaved,
+)
+from pytest_autoimprove.loop.reference import BestTree
 from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext
 from pytest_autoimprove.proposers.prompt import render_program
 
@@ -67,6 +73,8 @@ def classify(
 class ExperimentRunner:
     """Runs the experiments of an open run, one per :meth:`run`, with the parts they share.
 
+    :param best: where the best commit is measured beside a noisy candidate.
+    :param max_pairs: the most A/B pairs per candidate.
     :param exhausted: set when the proposer said it has nothing left to try.
     """
 
@@ -78,15 +86,41 @@ class ExperimentRunner:
     plan: keep.RepeatPlan
     hook: Any
     console: Console
+    best: BestTree
+    max_pairs: int = AUTO_MAX_PAIRS
     exhausted: str | None = None
+    #: The number of the last experiment recorded (one in flight is not).
+    recorded: int = 0
 
     def run(self, number: int) -> None:
-        """Experiment ``number``, recorded in the journal; the tree ends at the best commit."""
-        state, tree, journal, config = self.state, self.tree, self.journal, self.config
+        """Experiment ``number``, recorded in the journal; the tree ends at the best commit.
+
+        Ctrl-C (or SIGTERM) in the middle records it as ``cut`` before the run ends.
+        """
+        started = time.monotonic()
+        self.journal.append("begin", number=number, best=self.state.best_commit)
+        try:
+            self._run(number, started)
+        except (Interrupted, KeyboardInterrupt):
+            if self.recorded != number:
+                with signals_deferred():
+                    self._record(
+                        ExperimentRecord(
+                            self.state.run_id,
+                            number,
+                            "cut",
+                            f"experiment {number}",
+                            reason="interrupted (Ctrl-C or SIGTERM) before it was decided",
+                            duration=time.monotonic() - started,
+                        ),
+                        best_samples=None,
+                    )
+            raise
+
+    def _run(self, number: int, started: float) -> None:
+        state, tree, config = self.state, self.tree, self.config
         assert state.best_commit is not None and state.best_score is not None
         best_commit, best_score = state.best_commit, state.best_score
-        started = time.monotonic()
-        journal.append("begin", number=number, best=best_commit)
 
         def record(status: str, description: str, **fields: Any) -> None:
             duration = time.monotonic() - started
@@ -101,7 +135,11 @@ class ExperimentRunner:
             proposal = self._propose(number)
         description = _one_line(proposal.description) or f"experiment {number}"
         if proposal.failed:
-            record("crashed", description, reason=proposal.failed)
+            if self._budget_spent(started):
+                # The proposer was stopped because the run's time was up: nothing crashed.
+                record("cut", description, reason="the budget ran out during the proposal")
+            else:
+                record("crashed", description, reason=proposal.failed)
             return
         listing = tree.changes(best_commit, caches=True)
         changes = [change for change in listing if change.status != "cache"]
@@ -123,7 +161,7 @@ class ExperimentRunner:
             return
         # Every changed path was checked against the protected list above; the
         # lock itself is re-verified once, after the tests and the benchmark ran.
-        journal.append("staged", number=number, tree=staged)
+        self.journal.append("staged", number=number, tree=staged)
 
         def finish(status: str, **fields: Any) -> None:
             ref = f"{REFS_PREFIX}{state.run_id}/{number}"
@@ -135,18 +173,24 @@ class ExperimentRunner:
         if not gate.passed:
             finish("failed", reason=gate.reason)
             return
-        measured = Measured()
+        measured, best_measured = Measured(), Measured()
         try:
             with self.console.step(f"#{number} benchmark"):
-                verdict = keep.judge(
+                verdict = judge_interleaved(
                     state.best_samples,
+                    self.best.measure(best_commit, number, best_measured),
                     self.checks.measure(number, measured),
                     goal=config.check.goal,
                     min_delta=config.check.min_delta.value,
                     min_delta_relative=config.check.min_delta.relative,
                     keep_if_equal=config.check.keep_if_equal,
-                    max_repeats=self.plan.max_repeats,
+                    max_pairs=self.max_pairs,
+                    afford=self._afford(started),
                 )
+        except BestMeasurementFailed as exc:
+            reason = f"the best commit's benchmark failed: {best_measured.failure or exc}"
+            finish("crashed", reason=reason, samples=exc.samples)
+            return
         except keep.MeasurementFailed as exc:
             samples = exc.samples
             finish("crashed", reason=measured.failure or "no score", samples=samples)
@@ -155,6 +199,10 @@ class ExperimentRunner:
         if problem:
             finish("tampered", reason=f"the tests or benchmark changed frozen files: {problem}")
             return
+        problem = self.best.problem()
+        if problem:
+            finish("tampered", reason=f"the tests or benchmark {problem}")
+            return
         score = verdict.candidate
         numbers: dict[str, Any] = {
             "score": score,
@@ -162,6 +210,11 @@ class ExperimentRunner:
             "relative_delta": (score - best_score) / abs(best_score) if best_score else None,
             "samples": verdict.samples,
         }
+        if verdict.best_samples:
+            # Measured beside the best: the paired estimate, not two medians apart in time.
+            numbers["delta"] = verdict.delta
+            numbers["relative_delta"] = verdict.relative_delta
+            numbers["best_beside"] = verdict.best_samples
         guards = measured.guard_medians()
         numbers["guards"] = guards
         broken = self.checks.guard_problem(guards, state.baseline_guards)
@@ -194,6 +247,18 @@ class ExperimentRunner:
             ),
             best_samples=best_samples,
         )
+
+    def _budget_spent(self, started: float) -> bool:
+        budget = self.config.stop.budget
+        return budget is not None and self.state.spent + time.monotonic() - started >= budget
+
+    def _afford(self, started: float) -> Callable[[], bool] | None:
+        """Whether the budget still allows another A/B pair (``None``: no budget)."""
+        budget = self.config.stop.budget
+        if budget is None:
+            return None
+        spent = self.state.spent
+        return lambda: spent + (time.monotonic() - started) < budget
 
     def _propose(self, number: int) -> Proposal:
         state, config = self.state, self.config
@@ -245,6 +310,7 @@ class ExperimentRunner:
         if record.status == "kept":
             extra["best_samples"] = list(best_samples or record.samples)
         journal.append("experiment", record=record.to_json(), **extra)
+        self.recorded = record.number
         state.records.append(record)
         state.spent += record.duration
         if record.status == "kept":

@@ -243,15 +243,17 @@ def run_gate(
         if not reading.ok:
             return GateResult(False, reading.reason, duration, guard_run.tail())
         guard_passed = reading.guard_passed
+    from pytest_autoimprove.plural import plural  # not at the top: the plugin part stays bare
+
     if guard_passed < guard_tests:
         return GateResult(
             False,
-            f"only {guard_passed} of {guard_tests} guard tests ran and passed",
+            f"only {guard_passed} of {plural(guard_tests, 'guard test')} ran and passed",
             duration,
         )
     return GateResult(
         True,
-        f"{tests} tests passed, {guard_passed} guard tests",
+        f"{plural(tests, 'test')} passed, {plural(guard_passed, 'guard test')}",
         duration,
         tests=tests,
         guard_passed=guard_passed,

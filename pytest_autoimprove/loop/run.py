@@ -1,8 +1,11 @@
 """The keep/discard engine behind ``pytest --autoimprove``: the run's lifecycle.
 
-Baseline first (the lock must hold, the tests must pass, the benchmark must
-yield a score), then experiments until a stop condition (``budget``, ``stale``,
-``rounds``, ``target``, an exhausted proposer, Ctrl-C). One experiment, from the
+Pre-flight first (:mod:`~pytest_autoimprove.loop.preflight`: improve.md and the lock
+committed and holding, the scope and the proposer there; nothing is created before
+they pass), then the baseline (the tests must pass, the benchmark must yield a
+score; when it cannot, the run removes what it created), then experiments until a
+stop condition (``budget``, ``stale``, ``rounds``, ``target``, an exhausted proposer,
+Ctrl-C). One experiment, from the
 proposal to its recorded outcome, is :mod:`~pytest_autoimprove.loop.experiment`; how
 the tests, the benchmark, the ``guard:`` metrics and the lock are run on a tree is
 :mod:`~pytest_autoimprove.loop.checks`; whether a score is an improvement is
@@ -24,7 +27,6 @@ a second one skips the summary but still leaves the worktree at the best commit.
 
 from __future__ import annotations
 
-import os
 import signal
 import statistics
 import sys
@@ -43,13 +45,13 @@ from pytest_autoimprove.errors import (
     GuardError,
     UsageError,
 )
-from pytest_autoimprove.loop import keep
+from pytest_autoimprove.loop import keep, leftovers
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.experiment import ExperimentRunner
-from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.interrupts import Interrupted, signals_deferred
 from pytest_autoimprove.loop.journal import (
+    ExperimentRecord,
     Journal,
     RunState,
     RunSummary,
@@ -58,6 +60,12 @@ from pytest_autoimprove.loop.journal import (
     new_run_id,
     runs_root,
 )
+from pytest_autoimprove.loop.paired import max_pairs_for
+from pytest_autoimprove.loop.preflight import check as preflight
+from pytest_autoimprove.loop.preflight import check_flags
+from pytest_autoimprove.loop.reference import SUFFIX as BEST_SUFFIX
+from pytest_autoimprove.loop.reference import BestTree
+from pytest_autoimprove.loop.runlock import RunLock
 from pytest_autoimprove.names import (
     BRANCH_PREFIX,
     LOCK_PATH,
@@ -67,11 +75,13 @@ from pytest_autoimprove.names import (
     OPTION_RESUME,
     WORKTREES_DIR,
 )
+from pytest_autoimprove.plural import plural
 
 if TYPE_CHECKING:
     import pytest
 
     from pytest_autoimprove.config import ImproveConfig
+    from pytest_autoimprove.loop.parallel import ParallelRunner
 
 #: How many tail lines of a failing baseline are shown.
 TAIL_LINES = 25
@@ -93,6 +103,7 @@ class LoopOptions:
     stale: int | None = None
     resume: str | None = None
     pytest_args: tuple[str, ...] = ()
+    workers: int | None = None
 
 
 def run_from_pytest(config: pytest.Config) -> int:
@@ -121,7 +132,7 @@ def options_from_pytest(config: pytest.Config) -> LoopOptions:
             budget = parse_duration(str(budget_text))
         except ValueError as exc:
             raise UsageError(f"{OPTION_BUDGET}: {exc}") from None
-    for name in ("autoimprove_rounds", "autoimprove_stale"):
+    for name in ("autoimprove_rounds", "autoimprove_stale", "autoimprove_workers"):
         value = config.getoption(name, None)
         if value is not None and value < 1:
             raise UsageError(f"--{name.replace('_', '-')}: must be at least 1, got {value}")
@@ -134,6 +145,7 @@ def options_from_pytest(config: pytest.Config) -> LoopOptions:
         stale=config.getoption("autoimprove_stale", None),
         resume=None if resume is None else str(resume),
         pytest_args=passthrough_args(config.invocation_params.args, resume),
+        workers=config.getoption("autoimprove_workers", None),
     )
 
 
@@ -174,6 +186,10 @@ class Loop:
         self.config: ImproveConfig | None = None
         #: What every experiment uses; built once the run is open and checked.
         self.experiments: ExperimentRunner | None = None
+        #: Held while the run is open: `autoimprove-guard clean` leaves it alone.
+        self.lock: RunLock | None = None
+        #: A parallel run's driver (``workers`` > 1, parts, or another backend).
+        self.parallel: ParallelRunner | None = None
 
     # -- the run ----------------------------------------------------------
 
@@ -183,7 +199,15 @@ class Loop:
         from pytest_autoimprove.config import load_config
 
         user_config = load_config(self.root, self.options.improve_file)
-        self._check_flags(user_config)
+        if self.options.resume is None:
+            checked = preflight(
+                self.root, self.options.improve_file, user_config, self.options.pytest_args
+            )
+            for warning in checked.warnings:
+                self.console.line(f"autoimprove: warning: {warning}")
+            user_config = checked.config
+        else:
+            self._check_flags(user_config)
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
         for sig in previous:
             signal.signal(sig, self._on_signal)
@@ -196,6 +220,8 @@ class Loop:
                 signal.signal(sig, signal.SIG_IGN if self.interrupts else handler)
             if self.journal is not None:
                 self.journal.close()
+            if self.lock is not None:
+                self.lock.release()
 
     def _run(self, user_config: ImproveConfig) -> ExitCode:
         try:
@@ -203,15 +229,22 @@ class Loop:
             experiments = self._prepare()
             if experiments.state.best_commit is None:
                 self._baseline(experiments)
+            if self.parallel is not None:
+                self.parallel.run(self._stop_reason)
+                why = self._stop_reason() or "nothing left in flight"
+                return self._finish(why, ExitCode.OK)
             while (reason := self._stop_reason()) is None:
                 experiments.run(self._claim_number())
             return self._finish(reason, ExitCode.OK)
         except (Interrupted, KeyboardInterrupt):
             return self._finish("interrupted", ExitCode.INTERRUPTED)
-        except BaseException:
+        except BaseException as exc:
             if self.interrupts:
                 return self._finish("interrupted", ExitCode.INTERRUPTED)
-            self._restore_best()
+            if isinstance(exc, AutoimproveError) and self._never_started():
+                self._remove_run()
+            else:
+                self._restore_best()
             raise
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
@@ -221,32 +254,14 @@ class Loop:
         raise Interrupted()
 
     def _check_flags(self, config: ImproveConfig) -> None:
-        sources = [
-            ("check.test", config.check.test or ""),
-            ("check.run", config.check.run),
-        ]
-        for key, text in sources:
-            flag = snapshot_flag(text)
-            if flag:
-                raise config.error(
-                    key,
-                    f"{flag} rewrites expected outputs, so every test run would pass",
-                    f"remove {flag} from the command",
-                )
-        flag = snapshot_flag(self.options.pytest_args) or snapshot_flag(
-            os.environ.get("PYTEST_ADDOPTS", "")
-        )
-        if flag:
-            raise UsageError(
-                f"{flag}: snapshot-update flags would make every test run pass; "
-                "remove it from the command line / PYTEST_ADDOPTS"
-            )
+        check_flags(config, self.options.pytest_args)
 
     # -- starting or resuming ----------------------------------------------
 
     def _open(self, user_config: ImproveConfig) -> None:
         if self.options.resume is not None:
             run_dir = find_run(self.root, self.options.resume)
+            self._hold(run_dir)
             self.journal = Journal(run_dir)
             state = load_state(self.journal.events())
             self.state = state
@@ -256,14 +271,14 @@ class Loop:
             done = len(state.records)
             self.console.line(
                 f"autoimprove: resuming run {state.run_id} after {done} experiment"
-                f"{'s' if done != 1 else ''}"
-                + (f" (experiment {state.unfinished} is done again)" if state.unfinished else "")
+                f"{'s' if done != 1 else ''}" + _redone(state.pending)
             )
             return
         run_id = new_run_id()
         branch = BRANCH_PREFIX + run_id
         path = self.root / WORKTREES_DIR / run_id
         base = repo.resolve(self.root, "HEAD")
+        self._hold(runs_root(self.root) / run_id)
         self.journal = Journal(runs_root(self.root) / run_id)
         repo.exclude_locally(self.root)
         self.journal.append(
@@ -283,6 +298,42 @@ class Loop:
             )
         self.worktree = repo.Worktree.create(self.root, path, branch, base)
         self.console.line(f"autoimprove: run {run_id} on branch {branch} (worktree {path})")
+
+    def _hold(self, run_dir: Path) -> None:
+        lock = RunLock(run_dir)
+        pid = lock.acquire()
+        if pid is not None:
+            raise UsageError(
+                f"run {run_dir.name} is in progress (pid {pid if pid > 0 else 'unknown'}); "
+                "wait for it to end, or stop it first"
+            )
+        self.lock = lock
+
+    def _never_started(self) -> bool:
+        """A new run whose baseline was never recorded (its start failed)."""
+        return self.options.resume is None and (
+            self.state is None or self.state.best_commit is None
+        )
+
+    def _remove_run(self) -> None:
+        """Take away what a run that could not start created: worktree, branch, folder."""
+        state = self.state
+        if state is None:
+            return
+        if self.journal is not None:
+            self.journal.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+        with signals_deferred():
+            try:
+                # Whatever the run made: its worktrees (a parallel run's too), refs, folder.
+                for run in leftovers.find(self.root):
+                    if run.run_id == state.run_id:
+                        leftovers.remove(self.root, run, branch=True)
+                leftovers.tidy(self.root)
+            except Exception as exc:  # the reason the run did not start matters more
+                self.console.line(f"autoimprove: could not remove run {state.run_id}: {exc}")
 
     def _prepare(self) -> ExperimentRunner:
         """Config and lock as committed (the worktree's), checked before anything runs."""
@@ -343,8 +394,73 @@ class Loop:
             plan=keep.plan_repeats(config.check.repeats),
             hook=self.hook,
             console=self.console,
+            best=BestTree(self.root, Path(f"{state.worktree}{BEST_SUFFIX}"), checks),
+            max_pairs=max_pairs_for(config.check.repeats),
         )
+        workers = self.options.workers or config.agent.workers
+        if workers > 1 or config.agent.backend != "local" or config.change.parts:
+            self.parallel = self._parallel(self.experiments, workers)
         return self.experiments
+
+    def _parallel(self, experiments: ExperimentRunner, workers: int) -> ParallelRunner:
+        """The driver of a parallel run, with the executor its backend names."""
+        from pytest_autoimprove.loop.attempt import Attempts
+        from pytest_autoimprove.loop.executors import Executor
+        from pytest_autoimprove.loop.parallel import ParallelRunner
+
+        config, state, journal = experiments.config, experiments.state, experiments.journal
+        backend = config.agent.backend
+        executor = self.hook.pytest_autoimprove_executor(
+            backend=backend, workers=workers, config=config
+        )
+        if executor is None:
+            raise config.error(
+                "agent.backend",
+                f"no executor handles backend {backend!r}",
+                "use local or ray (`pip install 'pytest-autoimprove[ray]'`), or install "
+                "the plugin that provides it",
+            )
+        if not isinstance(executor, Executor):
+            raise UsageError(
+                f"a pytest_autoimprove_executor hook returned {type(executor).__name__}, "
+                "not an Executor"
+            )
+        journal.parallel = True
+        journal.rewrite_results(state.records)
+        console = self.console
+        attempts = Attempts(
+            root=self.root,
+            run_id=state.run_id,
+            run_dir=journal.run_dir,
+            worktree=state.worktree,
+            config=config,
+            checks=experiments.checks,
+            hook=self.hook,
+            best=experiments.best,
+            max_pairs=experiments.max_pairs,
+            journal=journal,
+            baseline_guards=state.baseline_guards,
+            show=console.worker,
+        )
+        self.console.line(
+            f"autoimprove: {executor.slots} worker{'s' if executor.slots != 1 else ''} "
+            f"({backend})"
+            + (
+                f", parts: {', '.join(p.name for p in config.change.parts)}"
+                if config.change.parts
+                else ""
+            )
+        )
+        return ParallelRunner(
+            state=state,
+            journal=journal,
+            tree=experiments.tree,
+            attempts=attempts,
+            executor=executor,
+            console=console,
+            hook=self.hook,
+            parts=tuple(part.name for part in config.change.parts),
+        )
 
     # -- baseline -------------------------------------------------------------
 
@@ -380,7 +496,19 @@ class Loop:
         guards = measured.guard_medians()
         noise = keep.estimate_noise(samples)
         score = statistics.median(samples)
-        journal.append("baseline", commit=commit, score=score, samples=list(samples), guards=guards)
+        from pytest_autoimprove.score import metric_name, score_unit
+
+        journal.append(
+            "baseline",
+            commit=commit,
+            score=score,
+            samples=list(samples),
+            guards=guards,
+            # For the report's labels: what the score measures, in which unit.
+            goal=config.check.goal,
+            metric=metric_name(config.check.score, config.check.kind),
+            unit=score_unit(measured.outputs[-1], config.check.score) if measured.outputs else None,
+        )
         state.baseline_score = state.best_score = score
         state.baseline_samples = state.best_samples = samples
         state.baseline_guards = guards
@@ -404,6 +532,8 @@ class Loop:
             return "interrupted"
         if self.experiments is not None and self.experiments.exhausted:
             return "the proposer has nothing left to try"
+        if self.parallel is not None and self.parallel.exhausted:
+            return "the proposer has nothing left to try"
         if stop.target is not None and state.best_score is not None:
             reached = (
                 state.best_score >= stop.target
@@ -413,9 +543,9 @@ class Loop:
             if reached:
                 return f"target {stop.target:g} reached"
         if stop.rounds is not None and len(state.records) >= stop.rounds:
-            return f"{stop.rounds} rounds done"
+            return f"{plural(stop.rounds, 'round')} done"
         if stop.stale is not None and state.stale >= stop.stale:
-            return f"{stop.stale} experiments in a row without a keep"
+            return f"{plural(stop.stale, 'experiment')} in a row without a keep"
         if stop.budget is not None and state.spent >= stop.budget:
             return f"budget of {stop.budget:g}s spent"
         return None
@@ -423,22 +553,29 @@ class Loop:
     # -- the end ----------------------------------------------------------------
 
     def _restore_best(self) -> None:
+        """The worktree back at the best commit; the best's own worktree removed."""
         state, tree = self.state, self.worktree
         if state is None or tree is None or state.best_commit is None:
             return
         with signals_deferred():
             try:
                 tree.reset(state.best_commit, recover=True)
+                if self.experiments is not None:
+                    self.experiments.best.remove()
+                if self.parallel is not None:
+                    self.parallel.attempts.remove_trees()
             except Exception as exc:  # git failing here must not hide why the run ended
                 self.console.line(f"autoimprove: could not reset the worktree: {exc}")
 
     def _finish(self, reason: str, code: ExitCode) -> ExitCode:
         state, journal = self.state, self.journal
         try:
-            self._restore_best()
-            if state is None or journal is None:
-                return code
+            # One block: a second Ctrl-C that lands during the reset waits until the stop
+            # is journaled too (then it only skips the summary).
             with signals_deferred():
+                self._restore_best()
+                if state is None or journal is None:
+                    return code
                 journal.append("stop", reason=reason, exit_code=int(code))
             summary = RunSummary(
                 run_id=state.run_id,
@@ -453,6 +590,7 @@ class Loop:
                 experiments=len(state.records),
                 stop_reason=reason,
                 exit_code=int(code),
+                measured_change=_measured_change(state.records),
             )
             if self.interrupts < 2:
                 self.console.summary(summary)
@@ -463,6 +601,27 @@ class Loop:
             self._restore_best()
             return ExitCode.INTERRUPTED
         return code
+
+
+def _measured_change(records: Sequence[ExperimentRecord]) -> float | None:
+    """The kept experiments' relative changes compounded, when any was measured in
+    A/B pairs (else ``None``: the plain ratio of best to baseline says the same)."""
+    kept = [r for r in records if r.status == "kept"]
+    if not any(r.best_beside for r in kept) or any(r.relative_delta is None for r in kept):
+        return None
+    factor = 1.0
+    for record in kept:
+        assert record.relative_delta is not None
+        factor *= 1.0 + record.relative_delta
+    return factor - 1.0
+
+
+def _redone(numbers: Sequence[int]) -> str:
+    if not numbers:
+        return ""
+    if len(numbers) == 1:
+        return f" (experiment {numbers[0]} is done again)"
+    return f" (experiments {', '.join(map(str, numbers))} are done again)"
 
 
 def _tail(text: str) -> str:

@@ -513,7 +513,9 @@ def _add_cases(survivors: Sequence[_Run]) -> list[str]:
                 continue
             else:
                 taken.add(cid)
-                t.recorded.append(case_text(t.qualname, cid, record, run.plan.data))
+                # Says which regression the input tells apart (its risk, in words).
+                comment = f"an input that tells apart: {run.mutant.description}"
+                t.recorded.append(case_text(t.qualname, cid, record, run.plan.data, comment))
             run.added.append(cid)
             if cid not in t.state_ids and (
                 (run.sequence or run.mutant.operator in ("add-cache", "shared-result"))

@@ -1,5 +1,5 @@
-"""The query fixture project is data, not tests of this suite."""
+"""Fixture packages are data for the tests beside them, not tests of this suite."""
 
 from __future__ import annotations
 
-collect_ignore = ["fixture_query"]
+collect_ignore = ["fixture_fmtkit", "fixture_query"]
