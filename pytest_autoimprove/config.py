@@ -100,12 +100,15 @@ class Change:
 
     :param parts: the parts of the system (``part:`` lines); a run with parts gives each
         experiment one part's scope, and the whole run may touch any of them.
+    :param targets: the scope entries written ``path::name`` (``src/q.py::Parser.parse``):
+        the path is in ``scope``, and the generators cover the named function first.
     """
 
     scope: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     notes: str = ""
     parts: tuple[Part, ...] = ()
+    targets: tuple[str, ...] = ()
 
     def in_scope(self, path: str | Path) -> bool:
         """Whether a repo-relative path may be changed (no ``scope`` paths: anything)."""
@@ -536,7 +539,11 @@ def _build(
         return None
 
     # Change: entries that look like paths are enforced; the other words go to the prompt.
-    scope_words = [entry for entry in values["change"].get("scope", ()) if not _is_path(entry)]
+    entries = values["change"].get("scope", ())
+    # `path::name` names a function to cover first; its path is scope like any other.
+    targets = tuple(e for e in entries if "::" in e and _is_path(e.partition("::")[0]))
+    paths_only = [e.partition("::")[0] if e in targets else e for e in entries]
+    scope_words = [entry for entry in paths_only if not _is_path(entry)]
     parts: tuple[Part, ...] = tuple(values["change"].get("part", ()))
     names = [part.name for part in parts]
     twice = next((name for name in names if names.count(name) > 1), None)
@@ -548,10 +555,11 @@ def _build(
             "give each part a name of its own, or list all its paths on one line",
         )
     change = Change(
-        scope=tuple(e for e in values["change"].get("scope", ()) if _is_path(e)),
+        scope=tuple(dict.fromkeys(e for e in paths_only if _is_path(e))),
         exclude=tuple(values["change"].get("exclude", ())),
         notes=_join([*([", ".join(scope_words)] if scope_words else []), *prose["change"]]),
         parts=parts,
+        targets=targets,
     )
     instructions = _join(prose["instructions"])
     kind = check.get("kind") or infer_kind(check, instructions)
@@ -715,8 +723,8 @@ def render(config: ImproveConfig) -> str:
     """improve.md text for ``config``; parsing it gives back an equal config."""
     check, stop, agent = config.check, config.stop, config.agent
     out = [f"# autoimprove: {config.name}", "", "## Change"]
-    if config.change.scope:
-        out.append(f"scope: {', '.join(config.change.scope)}")
+    if config.change.scope or config.change.targets:
+        out.append(f"scope: {', '.join([*config.change.scope, *config.change.targets])}")
     if config.change.exclude:
         out.append(f"exclude: {', '.join(config.change.exclude)}")
     out += [f"part: {part}" for part in config.change.parts]

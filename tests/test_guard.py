@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from pytest_autoimprove import guard
 from pytest_autoimprove.config import load_config
 from pytest_autoimprove.errors import GuardError
+from pytest_autoimprove.generators.strength import TargetStrength, report_json
 from pytest_autoimprove.repo import Snapshot
 
 IMPROVE_MD = """\
@@ -350,6 +351,25 @@ def test_status_without_a_lock_exits_1_and_says_why(project: Path) -> None:
     result = cli(project, "status")
     assert result.returncode == 1
     assert "guard lock does not hold" in result.stdout and "freeze" in result.stdout
+
+
+def test_status_shows_the_strength_report(project: Path) -> None:
+    folder = project / "tests" / "autoimprove_guard"
+    assert "strength per target" not in cli(project, "status").stdout  # none written yet
+    rows = [
+        TargetStrength("fast.f", 3, 2, 3, ("line 2: drop a sign",)),
+        TargetStrength("fast.g", 0),
+    ]
+    (folder / "strength.json").write_text(report_json(rows))
+    result = cli(project, "status")
+    assert result.returncode == 0, result.stderr
+    assert "strength per target in scope:" in result.stdout
+    assert any(line.split() == ["fast.f", "3", "2/3"] for line in result.stdout.splitlines())
+    assert "fast.g: no tests: no reason recorded" in result.stdout
+    (folder / "strength.json").write_text("{")
+    result = cli(project, "status")
+    assert result.returncode == 0 and "strength: " in result.stdout
+    assert "not a strength report" in result.stdout and "Traceback" not in result.stderr
 
 
 def test_status_survives_a_broken_improve_md(project: Path) -> None:

@@ -9,7 +9,10 @@ from pytest_autoimprove.cli.context import PROG, examples, load, repo_root
 from pytest_autoimprove.errors import AutoimproveError, ExitCode
 from pytest_autoimprove.plural import plural
 
-HELP = "show the lock, the guardrails and the runs at a glance (exit 1: the lock does not hold)"
+HELP = (
+    "show the lock, the guardrails (tests and mutation score per target) and the runs at a "
+    "glance (exit 1: the lock does not hold)"
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
         sorted((root / GUARD_DIR).rglob("test_*.py")) if (root / GUARD_DIR).is_dir() else []
     )
     print(f"guardrails: {plural(len(guard_files), 'test file')} in {GUARD_DIR}/")
+    _strength(root / GUARD_DIR)
     holds = True
     try:
         report = guard.verify(root, config)
@@ -57,6 +61,21 @@ def run(args: argparse.Namespace) -> int:
     for name in names[-5:]:
         print(f"  {name}: {_run_line(runs / name)}")
     return ExitCode.OK if holds else ExitCode.CHANGED
+
+
+def _strength(folder: Path) -> None:
+    """The strength table ``generate`` wrote beside the guardrails, if any."""
+    from pytest_autoimprove.generators.strength import read_report, table
+
+    try:
+        rows = read_report(folder)
+    except ValueError as exc:
+        print(f"strength: {exc}")
+        return
+    if rows is None:
+        return  # not generated yet, or a goal family that reports none
+    print("strength per target in scope:")
+    print(table(rows))
 
 
 def _run_line(folder: Path) -> str:
