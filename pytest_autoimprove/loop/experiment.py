@@ -25,12 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_autoimprove import guard, repo
 from pytest_autoimprove.errors import UsageError
-from pytest_autoimprove.loop import keep
+from pytest_autoimprove.loop import integrity, keep
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.interrupts import signals_deferred
 from pytest_autoimprove.loop.journal import ExperimentRecord, Journal, RunState
+from pytest_autoimprove.loop.sandbox import Tampered
 from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext
 from pytest_autoimprove.proposers.prompt import render_program
 
@@ -113,6 +114,10 @@ class ExperimentRunner:
             if not changes and proposal.exhausted:
                 self.exhausted = description
             return
+        problem = _reaches_into_judge(tree.path, best_commit, changes, config)
+        if problem:
+            record("tampered", description, reason=problem, changed=paths)
+            return
         # Ignored files and caches are removed before anything runs; when the
         # listing shows none, there is nothing for `git clean -X` to do.
         kept_changes = [c for c in changes if c.status != "ignored"]
@@ -132,6 +137,9 @@ class ExperimentRunner:
 
         with self.console.step(f"#{number} tests"):
             gate = self.checks.gate(number)
+        if gate.tampered:
+            finish("tampered", reason=gate.tampered)
+            return
         if not gate.passed:
             finish("failed", reason=gate.reason)
             return
@@ -147,6 +155,9 @@ class ExperimentRunner:
                     keep_if_equal=config.check.keep_if_equal,
                     max_repeats=self.plan.max_repeats,
                 )
+        except Tampered as exc:
+            finish("tampered", reason=str(exc))
+            return
         except keep.MeasurementFailed as exc:
             samples = exc.samples
             finish("crashed", reason=measured.failure or "no score", samples=samples)
@@ -168,6 +179,11 @@ class ExperimentRunner:
         if not verdict.keep or broken:
             finish("discarded", reason=broken or verdict.reason, **numbers)
             return
+        claim = self.checks.claim_problem(best_score, score, measured)
+        if claim:
+            finish("tampered", reason=claim, **numbers)
+            return
+        self.checks.kept(measured)
         final = self._commit(staged, description, "kept", number, numbers, tree.branch_ref)
         best_samples = verdict.samples
         if len(best_samples) < self.plan.baseline_runs and not keep.is_constant(best_samples):
@@ -283,6 +299,15 @@ class ExperimentRunner:
         assert state.best_commit is not None
         with signals_deferred():
             return self.tree.commit(staged, state.best_commit, message, ref)
+
+
+def _reaches_into_judge(
+    worktree: Path, base: str, changes: Sequence[repo.WorktreeChange], config: ImproveConfig
+) -> str | None:
+    """The static check of the proposal's diff (:mod:`~pytest_autoimprove.loop.integrity`)."""
+    if not integrity.ENABLED:
+        return None
+    return integrity.check_proposal(worktree, base, changes, config)
 
 
 def _one_line(text: str) -> str:

@@ -333,6 +333,7 @@ class Loop:
             journal.run_dir,
             pytest_args=self.options.pytest_args,
             lock_tests=report.lock.guard_tests,
+            repo_root=self.root,
         )
         self.experiments = ExperimentRunner(
             state=state,

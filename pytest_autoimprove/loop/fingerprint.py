@@ -1,0 +1,247 @@
+"""Fingerprints of the code a verdict relies on, taken before the code under test runs.
+
+The test gate's plugin (:mod:`~pytest_autoimprove.loop.gate`) runs inside the
+process that imports the code under test. What it relies on there, pytest's
+outcome and report machinery, pluggy's hook calls, our guard runtime's comparator
+and replay, the clocks, the builtins, ``sys.exit`` and ``os._exit``, can all be
+replaced by that code. So the plugin takes a :class:`Snapshot` at its import
+(before collection imports anything of the project) and compares at the end of the
+session: a function that is no longer the same object, or whose code, defaults or
+class attributes changed, is reported with where its replacement was defined.
+
+:func:`digest` is the other half: a hash of the code objects of a module, the same
+in every process that loaded the same file. The plugin sends the digests of the
+modules it relies on, as they are at the end of the session, and the loop compares
+them with its own, computed in a process that never imported the code under test.
+
+Standard library only (and cheap): it runs in every test session of the loop.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import os
+import sys
+import time
+import types
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+#: Modules whose functions decide what a test outcome is, or what our runtime compares.
+JUDGE_PREFIXES = ("_pytest.", "pluggy.", "pytest_autoimprove.runtime.")
+JUDGE_MODULES = (
+    "pytest",
+    "pluggy",
+    "pytest_autoimprove.compare",
+    "pytest_autoimprove.generators.replay",
+    "pytest_autoimprove.generators.quality_runtime",
+    "pytest_autoimprove.generators.footprint_runtime",
+    "pytest_autoimprove.loop.gate",
+    "pytest_autoimprove.loop.fingerprint",
+)
+#: Modules whose code the loop digests and compares with its own copy.
+DIGESTED = (
+    "_pytest.runner",
+    "_pytest.reports",
+    "_pytest.python",
+    "_pytest.outcomes",
+    "_pytest.skipping",
+    "_pytest.main",
+    "pluggy._callers",
+    "pluggy._hooks",
+    "pytest_autoimprove.loop.gate",
+    "pytest_autoimprove.runtime.compare",
+    "pytest_autoimprove.runtime.replay",
+)
+CLOCKS = ("perf_counter", "perf_counter_ns", "monotonic", "monotonic_ns", "time", "process_time")
+_CALLABLE_KINDS = (
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    type,
+    property,
+    staticmethod,
+    classmethod,
+)
+
+
+def judged(name: str) -> bool:
+    """Whether module ``name`` is part of what the gate's verdict relies on."""
+    return name in JUDGE_MODULES or name.startswith(JUDGE_PREFIXES)
+
+
+class Snapshot:
+    """The identity of every function, class attribute and code object of some modules."""
+
+    def __init__(self) -> None:
+        #: (module name, attribute path) -> the object, its code, defaults, kwdefaults
+        self.entries: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self.modules: dict[str, types.ModuleType] = {}
+        self.builtins = dict(builtins.__dict__)
+        # The module's own dict: a pinned ``time`` (the sandbox's watcher) answers
+        # attribute lookups with wrappers, its dict still holds the clocks.
+        self.clocks = {name: vars(time)[name] for name in CLOCKS if name in vars(time)}
+        self.exits = (sys.exit, os._exit)
+
+    def add(self, module: types.ModuleType) -> None:
+        """Record ``module``'s functions and the attributes of the classes it defines."""
+        name = module.__name__
+        self.modules[name] = module
+        for attr, value in list(vars(module).items()):
+            if isinstance(value, _CALLABLE_KINDS):
+                self.entries[(name, attr)] = _identity(value)
+            if isinstance(value, type) and value.__module__ == name:
+                for inner, member in list(vars(value).items()):
+                    if isinstance(member, _CALLABLE_KINDS) and not isinstance(member, type):
+                        self.entries[(name, f"{attr}.{inner}")] = _identity(member)
+
+    def add_loaded(self) -> None:
+        for name, module in list(sys.modules.items()):
+            if module is not None and judged(name):
+                self.add(module)
+
+    def changes(self) -> list[tuple[str, str | None]]:
+        """``(what changed, where the replacement was defined)`` since the snapshot."""
+        found: list[tuple[str, str | None]] = []
+        for (module_name, path), before in self.entries.items():
+            module = self.modules[module_name]
+            if sys.modules.get(module_name) is not module:
+                found.append((f"{module_name} was replaced in sys.modules", None))
+                continue
+            now = _lookup(module, path)
+            if now is _MISSING:
+                found.append((f"{module_name}.{path} was deleted", None))
+            elif now is not before[0]:
+                found.append((f"{module_name}.{path} was replaced", _defined_at(now)))
+            elif _identity(now)[1:] != before[1:]:
+                found.append((f"the code of {module_name}.{path} was swapped", _defined_at(now)))
+        for name, value in self.builtins.items():
+            now = builtins.__dict__.get(name, _MISSING)
+            if now is not value:
+                found.append((f"the builtin {name} was replaced", _defined_at(now)))
+        for name, value in self.clocks.items():
+            now = time.__dict__.get(name, _MISSING)
+            if now is not value:
+                found.append((f"time.{name} was replaced", _defined_at(now)))
+        if sys.exit is not self.exits[0]:
+            found.append(("sys.exit was replaced", _defined_at(sys.exit)))
+        if os._exit is not self.exits[1]:
+            found.append(("os._exit was replaced", _defined_at(os._exit)))
+        return _unique(found)
+
+
+_MISSING = object()
+
+
+def _identity(value: Any) -> tuple[Any, ...]:
+    function = value
+    if isinstance(value, staticmethod | classmethod):
+        function = value.__func__
+    elif isinstance(value, property):
+        function = value.fget
+    return (
+        value,
+        getattr(function, "__code__", None),
+        getattr(function, "__defaults__", None),
+        getattr(function, "__kwdefaults__", None),
+    )
+
+
+def _lookup(module: types.ModuleType, path: str) -> Any:
+    values = vars(module)
+    head, _, tail = path.partition(".")
+    value = values.get(head, _MISSING)
+    if tail and value is not _MISSING:
+        value = vars(value).get(tail, _MISSING)
+    return value
+
+
+def _defined_at(value: Any) -> str | None:
+    function = getattr(value, "fget", value)
+    function = getattr(function, "__func__", function)
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return None
+    return f"{code.co_filename}:{code.co_firstlineno}"
+
+
+def _unique(items: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    return list(dict.fromkeys(items))
+
+
+# ---------------------------------------------------------------------------
+# Digests: comparable across processes.
+
+
+def digest(module: types.ModuleType) -> str:
+    """A hash of the code of every function and method ``module`` defines or holds."""
+    hasher = hashlib.sha256()
+    for name in sorted(vars(module)):
+        value = vars(module)[name]
+        if isinstance(value, types.FunctionType):
+            hasher.update(name.encode() + b"=" + _code_digest(value.__code__))
+        elif isinstance(value, type) and value.__module__ == module.__name__:
+            for inner in sorted(vars(value)):
+                member = vars(value)[inner]
+                function = getattr(member, "__func__", getattr(member, "fget", member))
+                code = getattr(function, "__code__", None)
+                if code is not None:
+                    hasher.update(f"{name}.{inner}=".encode() + _code_digest(code))
+    return hasher.hexdigest()[:32]
+
+
+def _code_digest(code: types.CodeType) -> bytes:
+    hasher = hashlib.sha256(code.co_code)
+    hasher.update(repr((code.co_name, code.co_names, code.co_varnames, code.co_flags)).encode())
+    for const in code.co_consts:
+        hasher.update(_const(const))
+    return hasher.digest()
+
+
+def _const(value: object) -> bytes:
+    """A constant's bytes, the same in every process (sets are hashed in a sorted order)."""
+    if isinstance(value, types.CodeType):
+        return _code_digest(value)
+    if isinstance(value, frozenset | set):
+        return b"{" + b",".join(sorted(_const(v) for v in value)) + b"}"
+    if isinstance(value, tuple):
+        return b"(" + b",".join(_const(v) for v in value) + b")"
+    return repr(value).encode()
+
+
+def digests(names: Iterable[str] = DIGESTED) -> dict[str, tuple[str, str]]:
+    """``{module: (file, digest)}`` for the loaded modules among ``names``."""
+    found = {}
+    for name in names:
+        module = sys.modules.get(name)
+        if module is not None:
+            found[name] = (str(getattr(module, "__file__", "")), digest(module))
+    return found
+
+
+_OWN: dict[str, tuple[str, str]] = {}
+
+
+def compare_digests(reported: Mapping[str, Any]) -> list[str]:
+    """Modules whose code, as reported by a test session, differs from this process's copy.
+
+    Only modules loaded from the same file are compared (a test command may run another
+    interpreter); this process imports the ones it has not loaded yet, never user code.
+    """
+    import importlib
+
+    problems = []
+    for name, value in reported.items():
+        if name not in DIGESTED or not isinstance(value, list | tuple) or len(value) != 2:
+            continue
+        file, theirs = str(value[0]), str(value[1])
+        if name not in _OWN:
+            try:
+                module = importlib.import_module(name)
+            except ImportError:
+                continue
+            _OWN[name] = (str(getattr(module, "__file__", "")), digest(module))
+        own_file, own = _OWN[name]
+        if own_file == file and own != theirs:
+            problems.append(f"the code of {name} that ran differs from the installed {name}")
+    return problems
