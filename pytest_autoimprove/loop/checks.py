@@ -176,11 +176,10 @@ class Checks:
                 problems = self.sandbox.judge("benchmark", session.findings(), number=number)
                 if problems:
                     raise Tampered(_one_reason(problems))
-                measured.costs.append(
-                    ProcessCost(result.duration, cpu, timed_share(session.ends()))
-                )
+                share = timed_share(session.ends(), wall=result.duration, cpu=cpu)
+                measured.costs.append(ProcessCost(result.duration, cpu, share))
                 if number == 0:
-                    self.sandbox.note_best(measured.costs, baseline=True)
+                    self.sandbox.note_best(measured.costs)
             return score
 
         return measure

@@ -305,7 +305,7 @@ def _reaches_into_judge(
     worktree: Path, base: str, changes: Sequence[repo.WorktreeChange], config: ImproveConfig
 ) -> str | None:
     """The static check of the proposal's diff (:mod:`~pytest_autoimprove.loop.integrity`)."""
-    if not integrity.ENABLED:
+    if not (integrity.ENABLED and integrity.STATIC):
         return None
     return integrity.check_proposal(worktree, base, changes, config)
 

@@ -74,8 +74,9 @@ class Snapshot:
     """The identity of every function, class attribute and code object of some modules."""
 
     def __init__(self) -> None:
-        #: (module name, attribute path) -> the object, its code, defaults, kwdefaults
-        self.entries: dict[tuple[str, str], tuple[Any, ...]] = {}
+        #: (module name, attribute path) -> the identities it may have: the object, its
+        #: code, defaults and kwdefaults, as imported and as installed plugins set them
+        self.entries: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
         self.modules: dict[str, types.ModuleType] = {}
         self.builtins = dict(builtins.__dict__)
         # The module's own dict: a pinned ``time`` (the sandbox's watcher) answers
@@ -89,11 +90,35 @@ class Snapshot:
         self.modules[name] = module
         for attr, value in list(vars(module).items()):
             if isinstance(value, _CALLABLE_KINDS):
-                self.entries[(name, attr)] = _identity(value)
+                self.entries[(name, attr)] = [_identity(value)]
             if isinstance(value, type) and value.__module__ == name:
                 for inner, member in list(vars(value).items()):
                     if isinstance(member, _CALLABLE_KINDS) and not isinstance(member, type):
-                        self.entries[(name, f"{attr}.{inner}")] = _identity(member)
+                        self.entries[(name, f"{attr}.{inner}")] = [_identity(member)]
+
+    def accept_installed(self, root: str | None) -> None:
+        """Take in what installed plugins changed while pytest configured itself.
+
+        pytest's ``legacypath`` and Hypothesis' plugin replace a few class members at
+        configure time. A change whose replacement is a function defined outside the tree
+        under test (``root``) is taken as the new reference; anything else (a lambda in
+        the project, a builtin, a ``functools.partial``) stays a change.
+        """
+        prefix = os.path.join(os.path.realpath(root), "") if root else None
+        installs = tuple(
+            os.path.join(os.path.realpath(p), "")
+            for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}
+        )
+        for (module_name, path), allowed in list(self.entries.items()):
+            now = _lookup(self.modules[module_name], path)
+            if now is _MISSING or _same(now, allowed):
+                continue
+            where = _defined_at(now)
+            if where is None or where.startswith("<"):
+                continue
+            file = os.path.realpath(where.rpartition(":")[0])
+            if prefix is None or file.startswith(installs) or not file.startswith(prefix):
+                allowed.append(_identity(now))
 
     def add_loaded(self) -> None:
         for name, module in list(sys.modules.items()):
@@ -103,7 +128,7 @@ class Snapshot:
     def changes(self) -> list[tuple[str, str | None]]:
         """``(what changed, where the replacement was defined)`` since the snapshot."""
         found: list[tuple[str, str | None]] = []
-        for (module_name, path), before in self.entries.items():
+        for (module_name, path), allowed in self.entries.items():
             module = self.modules[module_name]
             if sys.modules.get(module_name) is not module:
                 found.append((f"{module_name} was replaced in sys.modules", None))
@@ -111,9 +136,11 @@ class Snapshot:
             now = _lookup(module, path)
             if now is _MISSING:
                 found.append((f"{module_name}.{path} was deleted", None))
-            elif now is not before[0]:
+            elif _same(now, allowed):
+                continue
+            elif all(now is not identity[0] for identity in allowed):
                 found.append((f"{module_name}.{path} was replaced", _defined_at(now)))
-            elif _identity(now)[1:] != before[1:]:
+            else:
                 found.append((f"the code of {module_name}.{path} was swapped", _defined_at(now)))
         for name, value in self.builtins.items():
             now = builtins.__dict__.get(name, _MISSING)
@@ -147,6 +174,11 @@ def _identity(value: Any) -> tuple[Any, ...]:
     )
 
 
+def _same(value: Any, allowed: list[tuple[Any, ...]]) -> bool:
+    identity = _identity(value)
+    return any(all(a is b for a, b in zip(identity, known, strict=True)) for known in allowed)
+
+
 def _lookup(module: types.ModuleType, path: str) -> Any:
     values = vars(module)
     head, _, tail = path.partition(".")
@@ -174,18 +206,27 @@ def _unique(items: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]
 
 
 def digest(module: types.ModuleType) -> str:
-    """A hash of the code of every function and method ``module`` defines or holds."""
+    """A hash of the code of the functions and methods ``module`` defines.
+
+    Only what the module's own source defines under that name counts (a function whose
+    ``__qualname__`` is its name, a method whose qualname is ``Class.name``): plugins
+    legitimately add or replace members at configure time, and the loop, which runs
+    under another configuration, must get the same digest from the same file.
+    """
     hasher = hashlib.sha256()
-    for name in sorted(vars(module)):
-        value = vars(module)[name]
+    values = vars(module)
+    for name in sorted(values):
+        value = values[name]
         if isinstance(value, types.FunctionType):
-            hasher.update(name.encode() + b"=" + _code_digest(value.__code__))
+            if value.__qualname__ == name and value.__module__ == module.__name__:
+                hasher.update(name.encode() + b"=" + _code_digest(value.__code__))
         elif isinstance(value, type) and value.__module__ == module.__name__:
-            for inner in sorted(vars(value)):
-                member = vars(value)[inner]
+            members = vars(value)
+            for inner in sorted(members):
+                member = members[inner]
                 function = getattr(member, "__func__", getattr(member, "fget", member))
                 code = getattr(function, "__code__", None)
-                if code is not None:
+                if code is not None and function.__qualname__ == f"{name}.{inner}":
                     hasher.update(f"{name}.{inner}=".encode() + _code_digest(code))
     return hasher.hexdigest()[:32]
 

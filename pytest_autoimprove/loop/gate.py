@@ -12,8 +12,16 @@ status. :func:`run_gate` passes an experiment only when that report is complete,
 nothing failed or errored, every guard test passed (a skip or xfail of a guard
 test is a failure) and at least as many guard tests passed as the lock records.
 
-The plugin part is inert unless the loop set ``AUTOIMPROVE_GATE_REPORT``; it
-imports nothing beyond pytest.
+The plugin part is inert unless the loop set ``AUTOIMPROVE_GATE_REPORT``; then it
+also guards the verdict against the code under test, which runs in the same process:
+its report lines carry an HMAC chained over the report, keyed by a file it reads and
+removes at import (so a forged "finished" line is refused); it fingerprints what the
+verdict relies on before the project's code is imported (pytest's outcome machinery,
+pluggy, the guard runtime, the clocks, the builtins, ``sys.exit``/``os._exit``,
+:mod:`~pytest_autoimprove.loop.fingerprint`) and reports at the end of the session
+what was replaced, with an audit hook for code swaps as they happen, and digests of
+the code the loop compares with its own copy. It has no ``assert`` statements: pytest
+rewrites a ``-p`` plugin's asserts, which would change its digest.
 """
 
 from __future__ import annotations
@@ -208,6 +216,8 @@ def pytest_configure(config: pytest.Config) -> None:
     them (the report marks them ``guard``); a ``-k``/``-m`` that deselects them
     still leads to the separate guard run.
     """
+    if _snapshot is not None:
+        _snapshot.accept_installed(_root)
     if _report_path is None or _root is None:
         return
     guard_dir = (Path(_root) / GUARD_DIR).resolve()
@@ -341,13 +351,11 @@ def run_gate(
         result, reading = runner.run(full, log_path, guard_tests=0)
         if result.timed_out:
             return runner.result(False, f"tests timed out after {timeout:g}s", result.tail())
-        assert reading is not None
-        if not reading.ok or reading.forged:
-            return runner.result(False, reading.reason, result.tail())
+        if reading is None or not reading.ok or reading.forged:
+            return runner.result(False, reading.reason if reading else "no report", result.tail())
         tests, guard_passed = reading.tests, reading.guard_passed
     else:
-        assert command is not None
-        result, _ = runner.run(command, log_path, guard_tests=None)
+        result, _ = runner.run(command or "", log_path, guard_tests=None)
         if result.timed_out:
             return runner.result(False, f"tests timed out after {timeout:g}s", result.tail())
         if result.returncode != 0:
@@ -366,9 +374,9 @@ def run_gate(
             return runner.result(
                 False, f"guard tests timed out after {timeout:g}s", guard_run.tail()
             )
-        assert reading is not None
-        if not reading.ok or reading.forged:
-            return runner.result(False, reading.reason, guard_run.tail())
+        if reading is None or not reading.ok or reading.forged:
+            reason = reading.reason if reading else "no report"
+            return runner.result(False, reason, guard_run.tail())
         guard_passed = reading.guard_passed
     if guard_passed < guard_tests:
         return runner.result(

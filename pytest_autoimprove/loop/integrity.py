@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 #: Set to False (benchmarks/bench_integrity.py, "checks off") to skip every
 #: integrity check: the static one, the sandbox and the gate's fingerprints.
 ENABLED = True
+#: Set to False to skip only this module's static check (to measure what the runtime
+#: checks catch on their own).
+STATIC = True
 
 #: Files Python runs by itself at start-up when they sit on the path or in site-packages.
 STARTUP_FILES = ("sitecustomize.py", "usercustomize.py")
@@ -109,6 +112,7 @@ DECODERS = frozenset(
     {"b64decode", "b32decode", "b85decode", "a85decode", "decompress", "fromhex", "decode"}
 )
 #: Functions where reading ``sys.argv`` or exiting is a program's business, not a library's.
+_IMPORTERS = ("importlib.import_module", "builtins.__import__")
 ENTRY_FUNCTION = re.compile(r"(?:^|_)(?:main|cli|argv|parse_args|entry|command)(?:$|_)")
 
 
@@ -297,13 +301,23 @@ class _Scanner(ast.NodeVisitor):
         #: depth of `if __name__ == "__main__":` blocks and entry-point functions
         self.entry = 0
         self.docstrings: set[int] = set()
+        self.parent: dict[int, ast.AST] = {}
+        #: names bound to a string the code spells out
+        self.constants: dict[str, str] = {}
+        #: a module with an ``if __name__ == "__main__":`` block: a program may exit
+        self.script = False
 
     # -- driving ------------------------------------------------------------------
 
     def scan(self, tree: ast.Module) -> None:
+        self.script = any(isinstance(n, ast.If) and _is_main_guard(n.test) for n in tree.body)
         for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                self.parent[id(child)] = node
             if isinstance(node, ast.Import | ast.ImportFrom):
                 self._bind(node)
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                self._bind_value(node.targets[0], node.value)
             body = getattr(node, "body", None)
             if (
                 isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
@@ -335,6 +349,31 @@ class _Scanner(ast.NodeVisitor):
         elif node.module and node.level == 0:
             for alias in node.names:
                 self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+    def _bind_value(self, target: ast.AST, value: ast.AST) -> None:
+        """``x = importlib.import_module("time")`` and ``PATH = "/tmp/" + "x"``: remembered."""
+        if not isinstance(target, ast.Name):
+            return
+        text = self.text(value)
+        if text is not None:
+            self.constants[target.id] = text
+        elif isinstance(value, ast.Subscript) or (
+            isinstance(value, ast.Call) and self.call_name(value) in _IMPORTERS
+        ):
+            module = self.dotted(value)
+            if module:
+                self.aliases[target.id] = module
+
+    def text(self, node: ast.AST | None) -> str | None:
+        """A string the code spells out: a literal, a name bound to one, their sum."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            return self.constants.get(node.id)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.text(node.left), self.text(node.right)
+            return left + right if left is not None and right is not None else None
+        return None
 
     def dotted(self, node: ast.AST) -> str | None:
         """``time.perf_counter`` for an expression naming a module attribute, else ``None``."""
@@ -542,7 +581,9 @@ class _Scanner(ast.NodeVisitor):
             self.add(
                 node, "exit", f"calls {name} (ends the interpreter without cleanup or reports)"
             )
-        elif name in ("sys.exit", "builtins.exit", "builtins.quit") and not self.entry:
+        elif name in ("sys.exit", "builtins.exit", "builtins.quit") and not (
+            self.entry or self.script
+        ):
             self.add(node, "exit", f"calls {short} from library code (ends the process)")
         elif name in PERSISTENT_CALLS:
             self.add(
@@ -575,10 +616,14 @@ class _Scanner(ast.NodeVisitor):
             elif _built_string(argument):
                 self.add(node, "exec", "imports a module whose name it builds at run time")
         elif short == "open" and node.args:
-            path, mode = _literal(node.args[0]), _mode(node)
+            path, mode = self.text(node.args[0]), _mode(node)
             if path and mode and any(c in mode for c in "wax+"):
                 self.add(
                     node, "persist", f"writes a file at a fixed path ({path}): state across runs"
+                )
+            elif path and path.startswith(PERSISTENT_PREFIXES):
+                self.add(
+                    node, "persist", f"reads a file at a fixed path ({path}), outside the tree"
                 )
         elif name.endswith((".write_text", ".write_bytes")) and isinstance(
             node.func, ast.Attribute
@@ -603,6 +648,8 @@ class _Scanner(ast.NodeVisitor):
                     "probe",
                     f"reads {dotted} from library code: behaves by how the process was started",
                 )
+            elif dotted in ("os._exit", "posix._exit") and not _called(node, self.parent):
+                self.add(node, "exit", f"hands {dotted} to other code (an exit without cleanup)")
             elif dotted == "ctypes.pythonapi":
                 self.add(node, "hook", "reaches CPython's internals (ctypes.pythonapi)")
         self.generic_visit(node)
@@ -643,6 +690,11 @@ class _Scanner(ast.NodeVisitor):
             self.add(
                 node, "persist", f"reads ${name}: a place outside the process that outlives it"
             )
+
+
+def _called(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    parent = parents.get(id(node))
+    return isinstance(parent, ast.Call) and parent.func is node
 
 
 def _literal(node: ast.AST | None) -> str | None:

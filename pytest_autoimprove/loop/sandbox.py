@@ -49,12 +49,12 @@ WATCH_DIR = Path(__file__).resolve().parent / "watch_site"
 SCRUBBED_PREFIXES = ("AUTOIMPROVE_", "PYTEST_XDIST_")
 SCRUBBED = ("PYTEST_VERSION", "PYTEST_CURRENT_TEST")
 #: Kinds of watcher findings that are tampering whoever did them (no culprit needed).
-_GLOBAL_KINDS = frozenset({"patch"})
+_GLOBAL_KINDS = frozenset({"patch", "exit"})
 #: Cross-check: a claim is checked when it says the benchmark got at least this much faster...
 CLAIM_FACTOR = 1.5
-#: ... the timed share of the process is at least this ...
-MIN_TIMED_SHARE = 0.2
-#: ... and the process saved less than this fraction of what the claim implies.
+#: ... and it implies the benchmark's processes spend at least this share less time;
+MIN_SAVING = 0.15
+#: it fails when they saved less than this fraction of what the claim implies.
 SAVED_FRACTION = 0.25
 
 _STUB = """\
@@ -96,7 +96,7 @@ class Baseline:
     """What the untouched baseline's tests and benchmark already do, per command kind."""
 
     keys: set[tuple[str, str, str]] = field(default_factory=set)
-    #: the best commit's benchmark processes: timed share of wall and CPU time
+    #: the best commit's benchmark runs: the share of their time the benchmark timed
     timed_share: float | None = None
 
     def learn(self, label: str, findings: Sequence[dict[str, Any]]) -> None:
@@ -238,13 +238,13 @@ class Sandbox:
             return []
         return self.baseline.problems(label, findings)
 
-    def note_best(self, costs: Sequence[ProcessCost], *, baseline: bool = False) -> None:
+    def note_best(self, costs: Sequence[ProcessCost]) -> None:
         """What the best commit's benchmark runs cost (the baseline's, then each kept one's)."""
-        if costs:
-            self.best_costs = list(costs)
+        if not costs:
+            return
+        self.best_costs = list(costs)
         shares = [c.timed_share for c in costs if c.timed_share is not None]
-        if baseline and shares:
-            self.baseline.timed_share = statistics.median(shares)
+        self.baseline.timed_share = statistics.median(shares) if shares else None
 
     def claim_problem(
         self, *, goal: str, best_score: float, score: float, costs: Sequence[ProcessCost]
@@ -368,19 +368,19 @@ class ProcessCost:
     timed_share: float | None = None
 
 
-def timed_share(ends: Sequence[Mapping[str, Any]]) -> float | None:
-    """The largest share of a process's wall time spanned by its clock readings."""
+def timed_share(ends: Sequence[Mapping[str, Any]], *, wall: float, cpu: float) -> float | None:
+    """The share of a run's measured wall (or CPU) time that its clock readings span.
+
+    ``wall`` and ``cpu`` are the loop's own measures of the whole command; the spans are
+    the watcher's, between the first and the last reading of each clock in each process.
+    """
     shares = []
     for end in ends:
-        wall = float(end.get("wall") or 0.0)
         spans = end.get("spans") or {}
-        span = max(
-            (float(spans.get(n, 0.0)) for n in ("perf_counter", "monotonic", "time")), default=0
-        )
-        cpu = float(end.get("cpu") or 0.0)
-        cpu_span = float(spans.get("process_time", 0.0))
+        span = max(float(spans.get(n, 0.0)) for n in ("perf_counter", "monotonic", "time"))
         if wall > 0 and span > 0:
             shares.append(min(1.0, span / wall))
+        cpu_span = float(spans.get("process_time", 0.0))
         if cpu > 0 and cpu_span > 0:
             shares.append(min(1.0, cpu_span / cpu))
     return max(shares) if shares else None
@@ -397,21 +397,22 @@ def cross_check(
 ) -> str | None:
     """Why a claimed speed-up cannot be true of the processes that claimed it, else ``None``.
 
-    A real speed-up of the timed part shortens the process by about ``share`` of what
-    the claim says; a faked clock or a score rewritten on its way out claims it without
-    the process spending any less. Checked only for claims of at least
-    :data:`CLAIM_FACTOR` and a timed share of at least :data:`MIN_TIMED_SHARE` (below
-    that, start-up and set-up hide any gain), and only when neither the wall time nor the
-    CPU time fell by :data:`SAVED_FRACTION` of what the claim implies.
+    A real speed-up of the timed part shortens the process by about ``share`` (the timed
+    part's share of the best's runs) of what the claim says; a faked clock or a score
+    rewritten on its way out claims it without the process spending any less. Checked
+    only for claims of at least :data:`CLAIM_FACTOR` that imply a saving of at least
+    :data:`MIN_SAVING` of the whole run (below that, start-up, set-up and noise hide
+    it); fails only when neither the wall time nor the CPU time fell by
+    :data:`SAVED_FRACTION` of that saving.
     """
-    if share is None or share < MIN_TIMED_SHARE or not best or not candidate:
-        return None
-    if best_score <= 0 or score <= 0:
+    if share is None or not best or not candidate or best_score <= 0 or score <= 0:
         return None
     factor = best_score / score if goal == "lower" else score / best_score
     if factor < CLAIM_FACTOR:
         return None
     removed = share * (1 - 1 / factor)
+    if removed < MIN_SAVING:
+        return None
     verdicts = []
     for measure in ("wall", "cpu"):
         before = statistics.median(getattr(c, measure) for c in best)
@@ -440,8 +441,9 @@ def children_cpu() -> float:
 def python_path_first(
     env: Mapping[str, str | None], session_env: Mapping[str, str | None]
 ) -> dict[str, str | None]:
-    """``env`` with the session's variables on top and its site folder first on the path."""
-    merged = {**env, **session_env}
+    """The session's variables, ``env`` on top (what the loop sets on purpose, such as
+    ``AUTOIMPROVE_GOLDEN``, is not scrubbed), and the session's site folder first on the path."""
+    merged = {**session_env, **env}
     inherited = env.get("PYTHONPATH", os.environ.get("PYTHONPATH", ""))
     merged["PYTHONPATH"] = os.pathsep.join(
         p for p in (session_env.get("PYTHONPATH"), inherited) if p

@@ -471,6 +471,12 @@ def _exit_wrapper(status: int) -> NoReturn:
         state.busy[0] = True
         try:
             where = state.culprit(sys._getframe(1))
+        except ValueError:  # called from C: an atexit handler, with no Python caller
+            state.finding(
+                "exit",
+                f"os._exit({status}) ran as an exit handler (it hides how the process ended)",
+            )
+            where = None
         finally:
             state.busy[0] = False
         if where:
