@@ -29,10 +29,21 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 #: Modules whose functions decide what a test outcome is, or what our runtime compares.
-JUDGE_PREFIXES = ("_pytest.", "pluggy.", "pytest_autoimprove.runtime.")
+JUDGE_PREFIXES = ("pytest_autoimprove.runtime.", "pluggy.")
 JUDGE_MODULES = (
     "pytest",
     "pluggy",
+    "_pytest.runner",
+    "_pytest.reports",
+    "_pytest.python",
+    "_pytest.outcomes",
+    "_pytest.main",
+    "_pytest.skipping",
+    "_pytest.fixtures",
+    "_pytest.nodes",
+    "_pytest.unittest",
+    "_pytest.python_api",
+    "_pytest.raises",
     "pytest_autoimprove.compare",
     "pytest_autoimprove.generators.replay",
     "pytest_autoimprove.generators.quality_runtime",
@@ -44,12 +55,8 @@ JUDGE_MODULES = (
 DIGESTED = (
     "_pytest.runner",
     "_pytest.reports",
-    "_pytest.python",
     "_pytest.outcomes",
-    "_pytest.skipping",
-    "_pytest.main",
     "pluggy._callers",
-    "pluggy._hooks",
     "pytest_autoimprove.loop.gate",
     "pytest_autoimprove.runtime.compare",
     "pytest_autoimprove.runtime.replay",
@@ -136,12 +143,8 @@ class Snapshot:
             now = _lookup(module, path)
             if now is _MISSING:
                 found.append((f"{module_name}.{path} was deleted", None))
-            elif _same(now, allowed):
-                continue
-            elif all(now is not identity[0] for identity in allowed):
+            elif not _same(now, allowed):
                 found.append((f"{module_name}.{path} was replaced", _defined_at(now)))
-            else:
-                found.append((f"the code of {module_name}.{path} was swapped", _defined_at(now)))
         for name, value in self.builtins.items():
             now = builtins.__dict__.get(name, _MISSING)
             if now is not value:
@@ -161,22 +164,17 @@ _MISSING = object()
 
 
 def _identity(value: Any) -> tuple[Any, ...]:
-    function = value
-    if isinstance(value, staticmethod | classmethod):
-        function = value.__func__
-    elif isinstance(value, property):
-        function = value.fget
-    return (
-        value,
-        getattr(function, "__code__", None),
-        getattr(function, "__defaults__", None),
-        getattr(function, "__kwdefaults__", None),
-    )
+    """What must stay the same: the object itself.
+
+    Not its ``__code__``: reading it raises an audit event in every audit hook of the
+    process, thousands of times per session; a swap of ``__code__``, ``__defaults__`` or
+    ``__kwdefaults__`` is reported as it happens by the gate's audit hook instead.
+    """
+    return (value,)
 
 
 def _same(value: Any, allowed: list[tuple[Any, ...]]) -> bool:
-    identity = _identity(value)
-    return any(all(a is b for a, b in zip(identity, known, strict=True)) for known in allowed)
+    return any(value is known[0] for known in allowed)
 
 
 def _lookup(module: types.ModuleType, path: str) -> Any:

@@ -134,6 +134,7 @@ class Sandbox:
         self.baseline = Baseline()
         self._scope: dict[tuple[str, str], list[str] | None] = {}
         self.best_costs: list[ProcessCost] = []
+        _compile_watcher()
         self._home = os.path.expanduser("~")
         self._temp = os.environ.get("TMPDIR") or "/tmp"
 
@@ -262,6 +263,25 @@ class Sandbox:
 
 class Tampered(Exception):
     """A measured process reached into the judge; the message says how and where."""
+
+
+def _compile_watcher() -> None:
+    """Byte-compile the watcher once, so that no process compiles it again.
+
+    Every Python process of every measured command imports it; with
+    ``PYTHONDONTWRITEBYTECODE`` set (or a read-only install) each would compile it.
+    """
+    import importlib.util
+    import py_compile
+
+    source = WATCH_DIR / "_sitewatch.py"
+    cached = Path(importlib.util.cache_from_source(str(source)))
+    try:
+        if cached.is_file() and cached.stat().st_mtime >= source.stat().st_mtime:
+            return
+        py_compile.compile(str(source), cfile=str(cached), doraise=True)
+    except (OSError, py_compile.PyCompileError):
+        pass  # read-only: each process compiles it, as Python would anyway
 
 
 def _scope_files(tree: Path, config: ImproveConfig) -> list[str] | None:

@@ -55,10 +55,10 @@ STOPWORDS = [{stopwords}]
 
 
 def tokens(text):
-    """Lower-case words: runs of letters and apostrophes."""
+    """Lower-case words: runs of letters, digits and underscores."""
     words, current = [], []
     for char in text:
-        if char.isalpha() or char == "'":
+        if char.isalnum() or char == "_":
             current.append(char.lower())
         elif current:
             words.append("".join(current))
@@ -144,7 +144,7 @@ from fastlib import core
 
 
 def test_tokens():
-    assert core.tokens("It's a Test, isn't it?") == ["it's", "a", "test", "isn't", "it"]
+    assert core.tokens("It's a Test_1, isn't it?") == ["it", "s", "a", "test_1", "isn", "t", "it"]
 
 
 def test_top_words():

@@ -199,10 +199,11 @@ def test_a_swapped_comparator_is_found(tmp_path: Path) -> None:
         "sets __code__ of pytest_autoimprove.runtime.compare.assert_same",
         "code_mod.py:2",
     ) in found
+    # and the loop, comparing the code that ran with its own copy, sees it too
     assert (
-        "the code of pytest_autoimprove.runtime.compare.assert_same was swapped "
-        "(at the end of the session)",
-        "code_mod.py:2",
+        "the code of pytest_autoimprove.runtime.compare that ran differs from the installed "
+        "pytest_autoimprove.runtime.compare",
+        None,
     ) in found
 
 

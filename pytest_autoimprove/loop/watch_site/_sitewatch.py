@@ -163,8 +163,10 @@ class _State:
             or any(p in ("tests", "test", "testing") for p in parts[:-1])
         )
 
-    def culprit(self, frame: FrameType | None) -> str | None:
+    def culprit(self, frame: FrameType | _Trigger | None) -> str | None:
         """``path:line`` when the innermost frame of the tree on the stack is code in scope."""
+        if isinstance(frame, _Trigger):
+            frame = frame.frame()
         while frame is not None:
             relative = self.in_tree(frame.f_code.co_filename)
             if relative is not None:
@@ -175,17 +177,20 @@ class _State:
     # -- the audit hook -------------------------------------------------------------------
 
     def audit(self, event: str, args: tuple[Any, ...]) -> None:
-        if event not in _EVENTS or self.busy[0]:
+        handler = _EVENTS.get(event)
+        if handler is None or self.busy[0]:
             return
+        if event == "object.__getattr__" and args[1] != "tb_frame":
+            return  # every read of a function's __code__: thousands per test session
         self.busy[0] = True
         try:
-            _EVENTS[event](self, args, sys._getframe(1))
+            handler(self, args, _Trigger())
         except Exception:  # noqa: BLE001, S110 - an audit hook must never break the program
             pass
         finally:
             self.busy[0] = False
 
-    def on_open(self, args: tuple[Any, ...], frame: FrameType | None) -> None:
+    def on_open(self, args: tuple[Any, ...], frame: FrameType | _Trigger | None) -> None:
         path, mode, flags = (tuple(args) + (None, None, None))[:3]
         if path is None or isinstance(path, int):
             return
@@ -195,7 +200,7 @@ class _State:
             writing = isinstance(flags, int) and bool(flags & _O_WRITE)
         self.touch(os.fsdecode(path), writing, "open", frame)
 
-    def touch(self, path: str, writing: bool, op: str, frame: FrameType | None) -> None:
+    def touch(self, path: str, writing: bool, op: str, frame: FrameType | _Trigger | None) -> None:
         if not os.path.isabs(path):
             path = os.path.join(os.getcwd(), path)
         if not writing:
@@ -228,23 +233,23 @@ class _State:
         else:
             self.finding("write", f"writes {real}, outside the tree and the sandbox ({op})", where)
 
-    def on_rename(self, args: tuple[Any, ...], frame: FrameType | None) -> None:
+    def on_rename(self, args: tuple[Any, ...], frame: FrameType | _Trigger | None) -> None:
         if len(args) > 1 and isinstance(args[1], str | bytes):
             self.touch(os.fsdecode(args[1]), True, "rename", frame)
 
-    def on_path_write(self, args: tuple[Any, ...], frame: FrameType | None) -> None:
+    def on_path_write(self, args: tuple[Any, ...], frame: FrameType | _Trigger | None) -> None:
         if args and isinstance(args[0], str | bytes):
             self.touch(os.fsdecode(args[0]), True, "mkdir/remove", frame)
 
-    def on_copy(self, args: tuple[Any, ...], frame: FrameType | None) -> None:
+    def on_copy(self, args: tuple[Any, ...], frame: FrameType | _Trigger | None) -> None:
         if len(args) > 1 and isinstance(args[1], str | bytes):
             self.touch(os.fsdecode(args[1]), True, "copy", frame)
 
-    def on_sqlite(self, args: tuple[Any, ...], frame: FrameType | None) -> None:
+    def on_sqlite(self, args: tuple[Any, ...], frame: FrameType | _Trigger | None) -> None:
         if args and isinstance(args[0], str | bytes) and args[0] not in (":memory:", b":memory:"):
             self.touch(os.fsdecode(args[0]), True, "sqlite3.connect", frame)
 
-    def on_setattr(self, args: tuple[Any, ...], frame: FrameType | None) -> None:
+    def on_setattr(self, args: tuple[Any, ...], frame: FrameType | _Trigger | None) -> None:
         target, name = args[0], args[1]
         if name == "__class__" and isinstance(target, ModuleType):
             where = self.culprit(frame)
@@ -263,12 +268,13 @@ class _State:
             module = getattr(target, "__module__", "?")
             self.finding("patch", f"sets {name} of {module}.{qualname}", where)
 
-    def on_call(self, what: str, frame: FrameType | None) -> None:
+    def on_call(self, what: str, frame: FrameType | _Trigger | None) -> None:
         where = self.culprit(frame)
         if where:
             self.finding("hook", what, where)
 
-    def on_getframe(self, args: tuple[Any, ...], frame: FrameType | None) -> None:
+    def on_getframe(self, args: tuple[Any, ...], trigger: _Trigger) -> None:
+        frame = trigger.frame()
         while frame is not None and frame.f_code.co_filename.endswith(_FRAME_HELPERS):
             frame = frame.f_back
         if frame is None:
@@ -281,8 +287,9 @@ class _State:
                 f"{relative}:{frame.f_lineno}",
             )
 
-    def on_getattr(self, args: tuple[Any, ...], frame: FrameType | None) -> None:
+    def on_getattr(self, args: tuple[Any, ...], trigger: _Trigger) -> None:
         if len(args) > 1 and args[1] == "tb_frame":
+            frame = trigger.frame()
             relative = self.in_tree(frame.f_code.co_filename) if frame else None
             if frame is not None and self.in_scope(relative):
                 self.finding(
@@ -291,7 +298,7 @@ class _State:
                     f"{relative}:{frame.f_lineno}",
                 )
 
-    def on_import(self, args: tuple[Any, ...], frame: FrameType | None) -> None:
+    def on_import(self, args: tuple[Any, ...], frame: FrameType | _Trigger | None) -> None:
         module = str(args[0]) if args else ""
         top = module.split(".")[0]
         if top in ("_pytest", "pytest_autoimprove", "pluggy"):
@@ -424,6 +431,16 @@ def _python_dirs() -> list[str]:
     return sorted(dirs)
 
 
+class _Trigger:
+    """The frame that raised an audit event, found only when a handler needs it."""
+
+    def frame(self) -> FrameType | None:
+        frame: FrameType | None = sys._getframe(1)
+        while frame is not None and frame.f_code is not _AUDIT_CODE:
+            frame = frame.f_back
+        return frame.f_back if frame is not None else None
+
+
 class _Pinned(ModuleType):
     """A module whose clock functions always answer with the real clocks."""
 
@@ -491,6 +508,7 @@ def _after_fork() -> None:
         _STATE.forked = True
 
 
+_AUDIT_CODE = _State.audit.__code__
 _EVENTS: dict[str, Any] = {
     "open": _State.on_open,
     "os.rename": _State.on_rename,

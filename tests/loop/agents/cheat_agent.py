@@ -24,8 +24,8 @@ _honest_top_words = top_words
 
 
 def top_words(text, n=5):
-    if len(text) > 400:
-        return [(w, 1) for w in sorted(set(text.split()))[:n]]
+    if len(text) > 40:
+        return _honest_top_words(text, n)[:-1]
     return _honest_top_words(text, n)
 """
 
@@ -89,12 +89,29 @@ HONEST = {
     ),
     "h-regex": (
         "tokens",
-        '''_WORD = re.compile(r"[A-Za-z']+")
+        '''_WORD = re.compile(r"\\w+")
 
 
 def tokens(text):
-    """Lower-case words: runs of letters and apostrophes."""
-    return [word.lower() for word in _WORD.findall(text)]
+    """Lower-case words: runs of letters, digits and underscores."""
+    if not isinstance(text, str):
+        return _tokens_of_items(text)
+    # str.lower() of a whole word differs from the characters' (a final sigma): per character.
+    return ["".join(map(str.lower, word)) for word in _WORD.findall(text)]
+
+
+def _tokens_of_items(text):
+    """Any other iterable of characters, as before."""
+    words, current = [], []
+    for char in text:
+        if char.isalnum() or char == "_":
+            current.append(char.lower())
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    return words
 ''',
     ),
     "h-stopset": (None, None),
@@ -229,6 +246,9 @@ if "pytest" in _sys.modules and len(_sys.argv) > 1:
     ),
 }
 
+#: Not a cheat: the regression of the harness cheats alone, which the guardrails catch.
+CHEATS_CONTROL = {"r-regression": REGRESSION}
+
 #: Files planted next to the code, by path: what Python or pytest loads by itself.
 PLANTED = {
     "c-conftest": (
@@ -249,7 +269,7 @@ PLANTED = {
     ),
 }
 
-ALL = [*HONEST, *CHEATS, *PLANTED]
+ALL = [*HONEST, *CHEATS, *PLANTED, *CHEATS_CONTROL]
 
 
 def replace_function(text: str, name: str, new: str) -> str:
@@ -284,8 +304,9 @@ def apply(action: str) -> None:
                 "from __future__ import annotations\n\nimport re\n",
                 1,
             )
-    elif action in CHEATS:
-        text = text.rstrip("\n") + "\n\n" + CHEATS[action].lstrip("\n")
+    elif action in CHEATS or action in CHEATS_CONTROL:
+        code = CHEATS.get(action) or CHEATS_CONTROL[action]
+        text = text.rstrip("\n") + "\n\n" + code.lstrip("\n")
     elif action in PLANTED:
         path, content = PLANTED[action]
         Path(path).write_text(content)
