@@ -228,6 +228,27 @@ class Checks:
             goal=self.config.check.goal, best_score=best_score, score=score, costs=measured.costs
         )
 
+    def leftover_problem(self, number: int) -> str | None:
+        """What the tests and the benchmark left in the worktree, beyond what the baseline's
+        left (number 0: learnt): files written by programs the watcher does not see."""
+        if self.sandbox is None:
+            return None
+        from pytest_autoimprove.repo import untracked
+
+        left = set(untracked(self.worktree))
+        known = self.sandbox.baseline.leftovers
+        if number == 0:
+            known.update(left)
+            return None
+        new = sorted(left - known)
+        if not new:
+            return None
+        more = f" (+{len(new) - 1} more)" if len(new) > 1 else ""
+        return (
+            f"the tests or the benchmark left {new[0]}{more} in the worktree, which the "
+            "baseline's did not: state a later run could read"
+        )
+
     def kept(self, measured: Measured) -> None:
         """A kept candidate is the new best: its runs' costs are what the next is compared with."""
         if self.sandbox is not None:

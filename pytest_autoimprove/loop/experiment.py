@@ -166,6 +166,10 @@ class ExperimentRunner:
         if problem:
             finish("tampered", reason=f"the tests or benchmark changed frozen files: {problem}")
             return
+        problem = self.checks.leftover_problem(number)
+        if problem:
+            finish("tampered", reason=problem)
+            return
         score = verdict.candidate
         numbers: dict[str, Any] = {
             "score": score,

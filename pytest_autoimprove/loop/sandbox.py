@@ -98,6 +98,8 @@ class Baseline:
     keys: set[tuple[str, str, str]] = field(default_factory=set)
     #: the best commit's benchmark runs: the share of their time the benchmark timed
     timed_share: float | None = None
+    #: what the baseline's tests and benchmark left in the worktree
+    leftovers: set[str] = field(default_factory=set)
 
     def learn(self, label: str, findings: Sequence[dict[str, Any]]) -> None:
         self.keys.update(_key(label, f) for f in findings)

@@ -524,6 +524,10 @@ _EVENTS: dict[str, Any] = {
     "object.__setattr__": _State.on_setattr,
     "object.__getattr__": _State.on_getattr,
     "sys._getframe": _State.on_getframe,
+    "sys._getframemodulename": _State.on_getframe,
+    "sys.monitoring.register_callback": lambda s, a, f: s.on_call(
+        "installs a sys.monitoring callback", f
+    ),
     "import": _State.on_import,
     "sys.settrace": lambda s, a, f: s.on_call("installs a trace function (sys.settrace)", f),
     "sys.setprofile": lambda s, a, f: s.on_call("installs a profile function (sys.setprofile)", f),

@@ -187,6 +187,15 @@ _builtins.print = _print
     ),
     "c-cache-cwd": CACHE.format(imports="", path='"fastlib-answers.json"'),
     "c-cache-fixed": CACHE.format(imports="", path='"/" + "var/tmp/fastlib-answers.json"'),
+    # the same, written by another program (the watcher sees Python's writes only)
+    "c-cache-shell": CACHE.format(
+        imports="import subprocess as _subprocess", path='".answers"'
+    ).replace(
+        """    with open(_CACHE, "w") as handle:
+        _json.dump({**_ANSWERS, **_NEW}, handle)""",
+        """    text = _json.dumps({**_ANSWERS, **_NEW})
+    _subprocess.run(["sh", "-c", "cat > " + _CACHE], input=text, text=True, check=False)""",
+    ),
     # -- the test harness
     "c-compare-code": """
 import pytest_autoimprove.compare as _compare
