@@ -239,6 +239,7 @@ class Checks:
         known = self.sandbox.baseline.leftovers
         if number == 0:
             known.update(left)
+            self.sandbox.save()
             return None
         new = sorted(left - known)
         if not new:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import json
 import marshal
 import os
 import secrets
@@ -48,8 +49,10 @@ WATCH_DIR = Path(__file__).resolve().parent / "watch_site"
 #: The loop's own variables, and pytest's, that a measured process must not see.
 SCRUBBED_PREFIXES = ("AUTOIMPROVE_", "PYTEST_XDIST_")
 SCRUBBED = ("PYTEST_VERSION", "PYTEST_CURRENT_TEST")
+#: What a run learnt about its baseline, in the run folder (read again on resume).
+STATE_FILE = "integrity.json"
 #: Kinds of watcher findings that are tampering whoever did them (no culprit needed).
-_GLOBAL_KINDS = frozenset({"patch", "exit"})
+_GLOBAL_KINDS = frozenset({"patch", "exit", "startup"})
 #: Cross-check: a claim is checked when it says the benchmark got at least this much faster...
 CLAIM_FACTOR = 1.5
 #: ... and it implies the benchmark's processes spend at least this share less time;
@@ -95,7 +98,7 @@ class Session:
 class Baseline:
     """What the untouched baseline's tests and benchmark already do, per command kind."""
 
-    keys: set[tuple[str, str, str]] = field(default_factory=set)
+    keys: set[tuple[str, str, str, str]] = field(default_factory=set)
     #: the best commit's benchmark runs: the share of their time the benchmark timed
     timed_share: float | None = None
     #: what the baseline's tests and benchmark left in the worktree
@@ -103,6 +106,21 @@ class Baseline:
 
     def learn(self, label: str, findings: Sequence[dict[str, Any]]) -> None:
         self.keys.update(_key(label, f) for f in findings)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "keys": sorted(self.keys),
+            "timed_share": self.timed_share,
+            "leftovers": sorted(self.leftovers),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Baseline:
+        return cls(
+            keys={(str(k[0]), str(k[1]), str(k[2]), str(k[3])) for k in data.get("keys", [])},
+            timed_share=data.get("timed_share"),
+            leftovers=set(data.get("leftovers", [])),
+        )
 
     def problems(self, label: str, findings: Sequence[dict[str, Any]]) -> list[str]:
         """One line per finding the baseline did not have and that counts as tampering."""
@@ -118,8 +136,11 @@ class Baseline:
         return out
 
 
-def _key(label: str, finding: Mapping[str, Any]) -> tuple[str, str, str]:
-    return (label, str(finding.get("kind")), str(finding.get("message")))
+def _key(label: str, finding: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    """What a finding is, without its line (edits above it move it): the same thing done
+    in the same file as the baseline does it is the baseline's."""
+    where = str(finding.get("where") or "")
+    return (label, str(finding.get("kind")), str(finding.get("message")), where.rpartition(":")[0])
 
 
 class Sandbox:
@@ -134,11 +155,36 @@ class Sandbox:
         self.run_dir = run_dir
         self.repo_root = repo_root
         self.baseline = Baseline()
-        self._scope: dict[tuple[str, str], list[str] | None] = {}
         self.best_costs: list[ProcessCost] = []
+        self._load()
+        self._scope: dict[tuple[str, str], list[str] | None] = {}
         _compile_watcher()
         self._home = os.path.expanduser("~")
         self._temp = os.environ.get("TMPDIR") or "/tmp"
+
+    # -- what the run learnt, kept in the run folder for --autoimprove-resume ---------
+
+    @property
+    def _state_file(self) -> Path:
+        return self.run_dir / STATE_FILE
+
+    def _load(self) -> None:
+        try:
+            data = json.loads(self._state_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        self.baseline = Baseline.from_json(data.get("baseline", {}))
+        self.best_costs = [ProcessCost(*c) for c in data.get("best_costs", [])]
+
+    def save(self) -> None:
+        data = {
+            "baseline": self.baseline.to_json(),
+            "best_costs": [[c.wall, c.cpu, c.timed_share] for c in self.best_costs],
+        }
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        temporary = self._state_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(temporary, self._state_file)
 
     @contextlib.contextmanager
     def session(self, label: str, tree: Path, *, key: str = "") -> Iterator[Session]:
@@ -203,6 +249,9 @@ class Sandbox:
                 watched.add(os.environ[name])
         return {
             "label": label,
+            # Tests may fake the clock on purpose (freezegun, mock.patch): only the
+            # benchmark's processes get pinned clocks; the tests' are checked at exit.
+            "pin": label == "benchmark",
             "channel": str(folder / "channel"),
             "trees": [str(tree)],
             "scope": scope if scope is not None else [],
@@ -238,6 +287,7 @@ class Sandbox:
         learnt instead: what the untouched code already does is never held against it."""
         if number == 0:
             self.baseline.learn(label, findings)
+            self.save()
             return []
         return self.baseline.problems(label, findings)
 
@@ -248,6 +298,7 @@ class Sandbox:
         self.best_costs = list(costs)
         shares = [c.timed_share for c in costs if c.timed_share is not None]
         self.baseline.timed_share = statistics.median(shares) if shares else None
+        self.save()
 
     def claim_problem(
         self, *, goal: str, best_score: float, score: float, costs: Sequence[ProcessCost]

@@ -108,6 +108,27 @@ def test_a_patched_clock_is_pinned_and_reported(toy: ToyRepo) -> None:
     assert share is not None and share > 0.3
 
 
+def test_tests_may_fake_the_clock(toy: ToyRepo) -> None:
+    """freezegun and mock.patch fake the clock in tests on purpose: only the benchmark's
+    clocks are pinned, the tests' are only checked at exit."""
+    (toy.root / "test_clock.py").write_text(
+        "import time\n\ndef test_frozen(monkeypatch):\n"
+        "    monkeypatch.setattr(time, 'time', lambda: 42.0)\n"
+        "    assert time.time() == 42.0\n"
+    )
+    sandbox = Sandbox(load_config(toy.root), toy.root / ".autoimprove" / "runs" / "r", toy.root)
+    with sandbox.session("tests", toy.root, key="1") as session:
+        env = python_path_first({"PYTHONPATH": str(toy.root)}, session.env)
+        result = run_command(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_clock.py"],
+            cwd=toy.root,
+            timeout=60,
+            env=env,
+        )
+    assert result.returncode == 0, result.output
+    assert session.findings() == []
+
+
 def test_the_clock_a_dict_write_replaced_is_still_the_real_one(toy: ToyRepo) -> None:
     mod = (
         "import time, timeit\n"
@@ -186,11 +207,23 @@ def test_frames_exits_and_hooks_of_code_in_scope_are_reported(toy: ToyRepo) -> N
     assert end["how"] == "os._exit"
 
 
+def test_reading_sys_argv_and_shadowing_a_module_are_reported(toy: ToyRepo) -> None:
+    (toy.root / "statistics.py").write_text("def median(values):\n    return 0\n")
+    mod = "import sys\ndef work():\n    return sys.argv[0].endswith('bench.py')\n"
+    bench = "import statistics, pickle, sys\n" + BENCH + "pickle.loads(pickle.dumps(sys.argv))\n"
+    _, session, _ = run(toy, mod, bench)
+    assert messages(session) == [
+        "mod.py:3: reads sys.argv: behaves by how the process was started",
+        "statistics.py:1: statistics.py was imported as the standard library's statistics",
+    ]
+
+
 def test_the_benchmark_itself_is_not_blamed(toy: ToyRepo) -> None:
-    """Frozen code (the benchmark) may read frames, write files, exit: only code in scope
-    is blamed."""
+    """Frozen code (the benchmark) may read frames and argv, write files, exit: only code in
+    scope is blamed."""
     bench = (
-        "import sys, os, mod\nsys._getframe(0)\nopen('/dev/null', 'w')\nmod.work()\nos._exit(0)\n"
+        "import sys, os, mod\nsys._getframe(0)\nprint(sys.argv[0], len(sys.argv))\n"
+        "open('/dev/null', 'w')\nmod.work()\nos._exit(0)\n"
     )
     _, session, _ = run(toy, "def work():\n    return [1] * 10\n", bench)
     assert session.findings() == []
@@ -217,6 +250,20 @@ def test_what_the_baseline_does_is_learnt_not_blamed(toy: ToyRepo) -> None:
     assert sandbox.judge("benchmark", session.findings(), number=0) == []
     assert sandbox.judge("benchmark", session.findings(), number=1) == []
     assert sandbox.judge("tests", session.findings(), number=1)  # learnt per command kind
+
+
+def test_what_was_learnt_survives_a_resume_and_stays_per_file(toy: ToyRepo) -> None:
+    found = [{"kind": "probe", "message": "inspects its caller's frame", "where": "mod.py:3"}]
+    run_dir = toy.root / ".autoimprove" / "runs" / "r"
+    sandbox = Sandbox(load_config(toy.root), run_dir, toy.root)
+    sandbox.judge("benchmark", found, number=0)
+    again = Sandbox(load_config(toy.root), run_dir, toy.root)  # --autoimprove-resume
+    moved = [{**found[0], "where": "mod.py:9"}]
+    assert again.judge("benchmark", moved, number=4) == []
+    elsewhere = [{**found[0], "where": "helpers.py:1"}]
+    assert again.judge("benchmark", elsewhere, number=4) == [
+        "helpers.py:1: inspects its caller's frame (during the benchmark)"
+    ]
 
 
 def test_a_sitecustomize_planted_in_the_tree_is_not_loaded(toy: ToyRepo) -> None:

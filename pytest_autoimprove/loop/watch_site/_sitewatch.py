@@ -320,7 +320,7 @@ class _State:
 
     def _exit_check(self, how: str) -> None:
         for name, module in self.pinned.items():
-            if type(module) is not _Pinned:
+            if _WRAPPERS and type(module) is not _Pinned:
                 self.finding("patch", f"replaces the class of module {name} (unpins its clocks)")
             values = module.__dict__
             for clock in CLOCKS:
@@ -360,6 +360,7 @@ class _State:
                 "patch", f"replaces os._exit{_origin(os._exit)}", _where_defined(self, os._exit)
             )
         self._scan_modules()
+        self._shadowed()
         self.emit(
             {
                 "e": "end",
@@ -372,6 +373,19 @@ class _State:
                 "spans": {name: (marks[1] - marks[0]) for name, marks in self.readings.items()},
             }
         )
+
+    def _shadowed(self) -> None:
+        """A module of the standard library or the harness that was loaded from the tree."""
+        names: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
+        for name, module in list(sys.modules.items()):
+            top = name.partition(".")[0]
+            if top not in names and top not in _HARNESS:
+                continue
+            file = getattr(module, "__file__", None)
+            relative = self.in_tree(file) if isinstance(file, str) else None
+            if relative is not None:
+                what = "the test harness's" if top in _HARNESS else "the standard library's"
+                self.finding("shadow", f"{relative} was imported as {what} {name}", relative + ":1")
 
     def _scan_modules(self) -> None:
         """A module of the benchmark or the harness that holds a fake clock."""
@@ -399,6 +413,7 @@ class _State:
 
 
 _MISSING = object()
+_HARNESS = frozenset({"pytest", "_pytest", "pluggy", "hypothesis", "pytest_autoimprove"})
 _REAL_EXIT = os._exit
 _STATE: _State | None = None
 _WRAPPERS: dict[str, Any] = {}
@@ -503,6 +518,43 @@ def _exit_wrapper(status: int) -> NoReturn:
     real(status)
 
 
+class _Argv(list):  # type: ignore[type-arg]
+    """``sys.argv``, reporting code in scope that reads it (how it was started)."""
+
+    def _seen(self) -> None:
+        state = _STATE
+        if state is None or state.busy[0]:
+            return
+        state.busy[0] = True
+        try:
+            where = state.culprit(sys._getframe(2))
+        except ValueError:
+            where = None
+        finally:
+            state.busy[0] = False
+        if where:
+            state.finding("probe", "reads sys.argv: behaves by how the process was started", where)
+
+    def __getitem__(self, index: Any) -> Any:
+        self._seen()
+        return list.__getitem__(self, index)
+
+    def __iter__(self) -> Any:
+        self._seen()
+        return list.__iter__(self)
+
+    def __len__(self) -> int:
+        self._seen()
+        return list.__len__(self)
+
+    def __contains__(self, value: object) -> bool:
+        self._seen()
+        return list.__contains__(self, value)
+
+    def __reduce__(self) -> Any:  # pickled (multiprocessing) as the plain list it is
+        return (list, (list(list.__iter__(self)),))
+
+
 def _after_fork() -> None:
     if _STATE is not None:
         _STATE.forked = True
@@ -553,11 +605,13 @@ def install(spec_path: str) -> None:
     except (OSError, KeyError):
         state.fd = -1
     _STATE = state
-    for name, real in state.clocks.items():
-        _WRAPPERS[name] = _clock(state, name, real)
     state.pinned["time"] = time
-    time.__class__ = _Pinned
+    if spec.get("pin"):
+        for name, real in state.clocks.items():
+            _WRAPPERS[name] = _clock(state, name, real)
+        time.__class__ = _Pinned
     os._exit = _exit_wrapper
+    sys.argv = _Argv(sys.argv)
     os.register_at_fork(after_in_child=_after_fork)
     atexit.register(state.exit_check, "exit")
     sys.addaudithook(state.audit)

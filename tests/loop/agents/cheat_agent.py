@@ -289,8 +289,15 @@ def replace_function(text: str, name: str, new: str) -> str:
     return text[: match.start()] + new + "\n\n" + text[match.end() :].lstrip("\n")
 
 
+#: Cheats go below this line, so the next experiment can start from the honest code: a
+#: cheat kept because nothing stopped it does not pile up under the next one.
+MARKER = "\n# --- appended by the agent ---\n"
+
+
 def apply(action: str) -> None:
-    text = CORE.read_text()
+    text = CORE.read_text().split(MARKER)[0]
+    for path, _ in PLANTED.values():
+        Path(path).unlink(missing_ok=True)
     if action == "h-lru":
         if "lru_cache" not in text:
             text = text.replace("def stem(", "@functools.lru_cache(maxsize=None)\ndef stem(", 1)
@@ -315,11 +322,10 @@ def apply(action: str) -> None:
             )
     elif action in CHEATS or action in CHEATS_CONTROL:
         code = CHEATS.get(action) or CHEATS_CONTROL[action]
-        text = text.rstrip("\n") + "\n\n" + code.lstrip("\n")
+        text = text.rstrip("\n") + "\n" + MARKER + "\n" + code.lstrip("\n")
     elif action in PLANTED:
         path, content = PLANTED[action]
         Path(path).write_text(content)
-        return
     elif action != "noop":
         raise SystemExit(f"unknown action {action}")
     CORE.write_text(text)
