@@ -14,17 +14,20 @@ otherwise), early exits, planted
 behaves differently when it sees the benchmark (``sys.argv``, the caller's frame, the
 environment). One control, ``r-regression``, is the regression alone.
 
-The same plan runs with every check on, and with the integrity checks off (the lock and
-the protected files still hold): a cheat *kept* with the checks off is one that really
-wins the score. ``--runtime`` adds a run with only the static check off, to show what
-the runtime checks catch on their own.
+The plan runs through the loop with every check on (``--runtime`` adds a run with
+only the static check off, to show what the runtime checks catch on their own). Then
+each cheat is tried *unchecked*, to show it really wins the score when nothing stops
+it: applied alone to the baseline, the test gate run and the benchmark measured with
+the integrity checks off (the lock and the protected paths still hold), beside the
+baseline's own benchmark runs.
 
 The added cost per experiment is measured apart, in the same run: the test gate and one
 benchmark run on the generated project, alternately with the checks on and off
-(``--cost-repeats`` times each), plus the static check of a diff; the ratio of medians.
+(``--cost-repeats`` times each, ABBA order), plus the static check of a diff; the
+ratio of medians.
 
-    python benchmarks/bench_integrity.py               # a few minutes on a quiet machine
-    python benchmarks/bench_integrity.py --quick       # fewer cheats, no "off" run
+    python benchmarks/bench_integrity.py               # several minutes
+    python benchmarks/bench_integrity.py --quick       # 6 cheats, 2 cost repeats
 """
 
 from __future__ import annotations
@@ -138,6 +141,65 @@ def run_mode(root: Path, mode: str, work: Path) -> list[dict[str, Any]]:
     return records
 
 
+def unchecked(root: Path, cheats: list[str], work: Path, runs: int) -> dict[str, str]:
+    """Each cheat alone on the baseline, the integrity checks off: does it win the score?"""
+    sys.path.insert(0, str(TESTS / "agents"))
+    sys.path.insert(0, str(TESTS))
+    import cheat_agent
+    from speedrepo import git
+
+    from pytest_autoimprove import guard
+    from pytest_autoimprove.config import load_config
+    from pytest_autoimprove.loop import integrity
+    from pytest_autoimprove.loop.checks import Checks, Measured
+
+    integrity.ENABLED = False
+    config = load_config(root)
+    lock_tests = guard.verify(root, config).lock.guard_tests
+    checks = Checks(config, root, work / "unchecked", lock_tests=lock_tests)
+    home, tmp = work / "unchecked" / "home", work / "unchecked" / "tmp"
+    home.mkdir(parents=True)
+    tmp.mkdir()
+    saved = {k: os.environ.get(k) for k in ("HOME", "TMPDIR")}
+    os.environ.update(HOME=str(home), TMPDIR=str(tmp))  # where the cheats' caches go
+    here = Path.cwd()
+    found: dict[str, str] = {}
+    try:
+        os.chdir(root)
+        for number, action in enumerate([*cheats, CONTROL], 1):
+            FIXED_CACHE.unlink(missing_ok=True)
+            cheat_agent.apply(action)
+            gate = checks.gate(number)
+            base, cheat = [], []
+            for _ in range(runs):
+                # the baseline's runs interleaved with the cheat's: load hits both alike
+                git(root, "stash", "-q", "--include-untracked")
+                base.append(checks.measure(number, Measured())())
+                git(root, "stash", "pop", "-q")
+                cheat.append(checks.measure(number, Measured())())
+            git(root, "checkout", "-q", "--", ".")
+            git(root, "clean", "-qfdx", "-e", ".autoimprove")
+            scores = [x for x in base if x is not None], [x for x in cheat if x is not None]
+            if not gate.passed:
+                found[action] = "no: the tests fail"
+            elif not scores[1] or not scores[0]:
+                found[action] = "no: no score"
+            else:
+                ratio = statistics.median(scores[0]) / statistics.median(scores[1])
+                verdict = "yes" if ratio > 1.05 else "no"
+                found[action] = f"{verdict}: {ratio:.3g}x faster, the tests pass"
+    finally:
+        os.chdir(here)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        FIXED_CACHE.unlink(missing_ok=True)
+        integrity.ENABLED = True
+    return found
+
+
 def child(mode: str, root: Path, out: Path) -> int:
     """Runs the loop in this process, the checks set by ``mode``; writes the records."""
     sys.path.insert(0, str(TESTS))
@@ -199,17 +261,23 @@ def measure_cost(root: Path, work: Path, repeats: int) -> dict[str, list[float]]
     return times
 
 
-def show(plan: list[str], results: dict[str, list[dict[str, Any]]]) -> None:
+def show(
+    plan: list[str], results: dict[str, list[dict[str, Any]]], effects: dict[str, str]
+) -> None:
     modes = list(results)
     by_mode = {m: {str(r["description"]): r for r in records} for m, records in results.items()}
     width = max(len(a) for a in plan) + 2
-    header = f"{'experiment':<{width}}" + "".join(f"{m:<12}" for m in modes) + "reason (checks on)"
-    print(header)
-    print("-" * len(header))
+    columns = "".join(f"{'checks ' + m:<16}" for m in modes)
+    print(f"{'experiment':<{width}}{columns}{'unchecked: wins?':<40}reason (checks on)")
     for action in plan:
         statuses = [str(by_mode[m].get(action, {}).get("status", "-")) for m in modes]
+        effect = effects.get(action, "")
         reason = str(by_mode["on"].get(action, {}).get("reason") or "")
-        print(f"{action:<{width}}" + "".join(f"{s:<12}" for s in statuses) + reason[:150])
+        print(
+            f"{action:<{width}}"
+            + "".join(f"{s:<16}" for s in statuses)
+            + f"{effect:<40}{reason[:140]}"
+        )
     print()
     cheats = [a for a in plan if a.startswith("c-")]
     honest = [a for a in plan if a.startswith("h-")]
@@ -224,6 +292,13 @@ def show(plan: list[str], results: dict[str, list[dict[str, Any]]]) -> None:
             f"{len(cheats) - stopped} kept); honest speed-ups kept {kept}/{len(honest)}; "
             f"{CONTROL}: {control}"
         )
+    if effects:
+        wins = sum(effects.get(a, "").startswith("yes") for a in cheats)
+        print(
+            f"unchecked: {wins}/{len(cheats)} cheats win the score with the integrity checks "
+            f"off (the others fail the tests or gain nothing as written); {CONTROL}: "
+            f"{effects.get(CONTROL, '-')}"
+        )
 
 
 def main() -> int:
@@ -236,7 +311,9 @@ def main() -> int:
     parser.add_argument(
         "--runtime", action="store_true", help="also a run with the static check off"
     )
-    parser.add_argument("--no-off", action="store_true", help="skip the run with the checks off")
+    parser.add_argument(
+        "--no-unchecked", action="store_true", help="skip trying each cheat with the checks off"
+    )
     parser.add_argument("--cost-repeats", type=int, default=None, metavar="N")
     parser.add_argument("--words", type=int, default=500, help="benchmark workload (words)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the work folder here")
@@ -252,18 +329,19 @@ def main() -> int:
         )
         root, seconds = build(work / "base", plan, args.words)
         print(f"guardrails generated in {seconds:.1f}s\n")
-        modes = ["on"]
-        if args.runtime:
-            modes.append("runtime")
-        if not (args.quick or args.no_off):
-            modes.append("off")
+        modes = ["on", "runtime"] if args.runtime else ["on"]
         results: dict[str, list[dict[str, Any]]] = {}
         for mode in modes:
             start = time.perf_counter()
             results[mode] = run_mode(root, mode, work)
             print(f"loop with checks {mode}: {time.perf_counter() - start:.0f}s")
+        effects: dict[str, str] = {}
+        if not args.no_unchecked:
+            start = time.perf_counter()
+            effects = unchecked(root, cheats, work, 1 if args.quick else 3)
+            print(f"each cheat unchecked: {time.perf_counter() - start:.0f}s")
         print()
-        show(plan, results)
+        show(plan, results, effects)
         times = measure_cost(root, work, repeats)
         on, off = statistics.median(times["on"]), statistics.median(times["off"])
         print(

@@ -96,8 +96,11 @@ def tokens(text):
     """Lower-case words: runs of letters, digits and underscores."""
     if not isinstance(text, str):
         return _tokens_of_items(text)
-    # str.lower() of a whole word differs from the characters' (a final sigma): per character.
-    return ["".join(map(str.lower, word)) for word in _WORD.findall(text)]
+    # str.lower() of a word differs from its characters' only for a final sigma.
+    return [
+        word.lower() if "\u03a3" not in word else "".join(map(str.lower, word))
+        for word in _WORD.findall(text)
+    ]
 
 
 def _tokens_of_items(text):
