@@ -119,6 +119,7 @@ import time
 import pytest
 start = time.perf_counter()
 import pytest_autoimprove.plugin
+import pytest_autoimprove.loop.options
 from pytest_autoimprove import hookspec
 pm = pytest.PytestPluginManager()
 pm.add_hookspecs(hookspec)
@@ -202,13 +203,13 @@ def main() -> None:
         )
 
         installed = subprocess_seconds(IMPORT_ONLY, root, args.repeats * 3)
-        without = pytest_startup(root, ["-p", "no:autoimprove"], runs)
+        without = pytest_startup(root, ["-p", "no:autoimprove", "-p", "no:autoimprove_loop"], runs)
         print("\nplugin installed, no option used")
         print(
             f"  import plugin + register hook specs               {installed * 1000:6.1f} ms "
             "(aim < 10 ms)"
         )
-        print(f"  pytest --collect-only -p no:autoimprove           {without * 1000:6.1f} ms")
+        print(f"  pytest --collect-only -p no:autoimprove[_loop]     {without * 1000:6.1f} ms")
         print(
             f"  pytest --collect-only                             {plain * 1000:6.1f} ms "
             f"(+{(plain - without) * 1000:.1f} ms, noisy)"

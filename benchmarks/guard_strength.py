@@ -1,439 +1,469 @@
 """Guard strength: how many agent-like regressions the generated guardrails catch.
 
-For each project of ``benchmarks/corpus/`` (a copy in a temporary folder): generate
-guardrails on the untouched baseline, then apply each mutation of
-``corpus/mutations.py`` to a fresh copy of the source and run the guardrails.
+Two corpora, one method. For each project (a copy in a temporary folder): generate
+guardrails on the untouched baseline, then apply each change of the corpus to the
+source alone and run every tool's suite against it.
+
+* ``--corpus written`` (default): ``benchmarks/corpus/``, three small projects written
+  in this repository beside the generator, with ``corpus/mutations.py``. Its kill rate
+  is an upper bound: the generator's authors saw these functions and regressions.
+* ``--corpus real``: ``benchmarks/corpus_real/``, modules of pinned PyPI releases that
+  the generator was not written against, downloaded at benchmark time (``--cache``),
+  each with 4-6 agent-like regressions and 2 honest rewrites as exact replacements of
+  the pinned source. This is the yardstick. ``--check`` runs each change's witness (the
+  input that tells it from the baseline) instead of measuring.
+
+Each corpus runs with the project's own tests present, removed (``--no-project-tests``),
+or both (``--project-tests both``, the default for the real corpus): without tests,
+guardrails can only come from the code itself. Printed per tool and mode:
 
 * kill rate: regressions for which a guard that passed on the baseline now fails;
-* false-alarm rate: behaviour-preserving optimizations for which one fails;
-* latent crashes: baseline functions that crash on an ordinary edge input, reported
-  (ours: a finding; the ghostwriter: one of its tests named after the function fails
-  on the baseline there; Pynguin names its tests ``test_0``... and marks crashes as
-  expected, so the column is n/a for it);
-* generation time and the generated suite's run time on the baseline.
+* false alarms: the same for the behaviour-preserving rewrites;
+* latent crashes (written corpus): baseline functions that crash on an ordinary edge
+  input, reported (ours: a finding; the ghostwriter: its test named after the function
+  fails on the baseline; n/a for Pynguin, which marks crashes as expected);
+* generation time, the suite's run time on the baseline, and its baseline failures;
+* ours only: the mutation score ``generate`` reports in ``strength.json`` (n/a when it
+  writes none), and an independent one under mutmut 3 over the target functions, run
+  serially (``strength_mutmut.py``).
 
-The same figures are measured in the same run, on the same modules and scored by the
-same code, for two other generators:
+The same-run baselines, scored by the same code (``strength_tools.py``): ``hypothesis
+write`` (needs ``pip install -e '.[bench]'``) and Pynguin 0.48.0 in its own venv
+(``--setup-pynguin``, ``--pynguin-venv`` or ``$AUTOIMPROVE_BENCH_PYNGUIN``). Neither
+reads the project's tests, so each runs once per project and its row holds for both
+modes.
 
-* ``hypothesis write`` (the ghostwriter CLI), which needs black and click
-  (``pip install -e '.[bench]'``); the script says so when they are missing;
-* Pynguin 0.48.0, which pins pytest<9 and so lives in its own virtual environment:
-  ``--pynguin-venv PATH`` or ``AUTOIMPROVE_BENCH_PYNGUIN`` name it (a venv folder or
-  its python), else ``benchmarks/.venv-pynguin`` is used when it exists;
-  ``--setup-pynguin`` creates that one (``python -m venv`` + ``pip install
-  pynguin==0.48.0``, from PyPI). Pynguin runs on each baseline module with a fixed
-  seed and ``--pynguin-budget`` seconds of search plus as many for its assertion
-  mutants; its tests then run with this interpreter's pytest, like the others.
-
-Run: ``python benchmarks/guard_strength.py [--setup-pynguin]`` (several minutes).
+Run: ``python benchmarks/guard_strength.py [--corpus real] [--only NAME] ...``
+(minutes; the README says how many).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import importlib.util
-import os
+import copy
+import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "corpus"))
+sys.path.insert(0, str(HERE))
 
-from mutations import LATENT, MUTATIONS, Mutation  # noqa: E402
+import strength_mutmut  # noqa: E402
+import strength_real  # noqa: E402
+import strength_tools as others  # noqa: E402
+from mutations import LATENT, MUTATIONS  # noqa: E402
+from strength_report import (  # noqa: E402
+    OURS_DIR,
+    STRENGTH_JSON,
+    Change,
+    Project,
+    Tool,
+    carry,
+    report,
+    report_mutmut,
+)
 
+from pytest_autoimprove.config import load_config  # noqa: E402
 from pytest_autoimprove.generators import GenerateRequest  # noqa: E402
 from pytest_autoimprove.generators.performance import generate  # noqa: E402
 from pytest_autoimprove.process import run_command  # noqa: E402
 
-PROJECTS = {
+WRITTEN = {
     "textkit": ("src", ["src/textkit/text.py"]),
     "numkit": ("src", ["src/numkit/stats.py"]),
     "storekit": (".", ["storekit/records.py"]),
 }
-OURS_DIR = "tests/autoimprove_guard"
-GW_DIR = "gw_tests"
-PYN_DIR = "pyn_tests"
-
-PYNGUIN_VERSION = "0.48.0"
-PYNGUIN_ENV = "AUTOIMPROVE_BENCH_PYNGUIN"
-PYNGUIN_VENV = HERE / ".venv-pynguin"
-PYNGUIN_SEED = 20240501
-PYNGUIN_UNAVAILABLE = "run with --setup-pynguin"
+MODES = {True: "tests present", False: "tests removed"}
 
 
-@dataclass
-class Tool:
-    name: str
-    folder: str
-    gen_time: float = 0.0
-    run_time: float = 0.0
-    kills: int = 0
-    regressions: int = 0
-    false_alarms: int = 0
-    honest: int = 0
-    latent_found: int = 0
-    latent_comparable: bool = True
-    available: bool = True
-    why_not: str = ""
-    baseline_failures: int = 0
-    rows: dict[str, bool] = field(default_factory=dict)
+# --- the corpora ----------------------------------------------------------------------
 
-    def disable(self, why: str) -> None:
-        self.available = False
-        self.why_not = self.why_not or why
+
+def written_projects(only: list[str]) -> list[Project]:
+    """``benchmarks/corpus/``: each project copied as it is, its tests/ kept or removed."""
+    unknown = [name for name in only if name not in WRITTEN]
+    if unknown:
+        raise strength_real.CorpusError(f"--only: unknown project(s) {', '.join(unknown)}")
+    projects = []
+    for name, (import_root, modules) in WRITTEN.items():
+        if only and name not in only:
+            continue
+
+        def prepare(dest: Path, with_tests: bool, name: str = name) -> None:
+            shutil.copytree(HERE / "corpus" / name, dest)
+            if not with_tests:
+                shutil.rmtree(dest / "tests")
+
+        changes = [
+            Change(m.project, m.path, m.name, m.risk, ((m.old, m.new),), m.honest)
+            for m in MUTATIONS
+            if m.project == name
+        ]
+        for change in changes:
+            text = (HERE / "corpus" / name / change.path).read_text(encoding="utf-8")
+            strength_real.apply_change(text, change, f"corpus/{name}/{change.path}")
+        latent = tuple(func for project, _mod, func in LATENT if project == name)
+        projects.append(Project(name, import_root, modules, changes, prepare, latent=latent))
+    return projects
+
+
+def real_projects(only: list[str], cache: Path) -> list[Project]:
+    """``benchmarks/corpus_real/``: fetch each pin, check every snippet, then lay out."""
+    projects = []
+    for module in strength_real.select(only):
+        release = strength_real.fetch(module, cache)
+        strength_real.check_snippets(module, release)
+
+        def prepare(
+            dest: Path,
+            with_tests: bool,
+            m: strength_real.RealModule = module,
+            r: Path = release,
+        ) -> None:
+            strength_real.layout(m, r, dest, with_tests=with_tests)
+
+        changes = [
+            Change(module.name, module.module, c.name, c.risk, c.edits, c.honest)
+            for c in module.changes
+        ]
+        projects.append(
+            Project(
+                module.name,
+                ".",
+                [module.module],
+                changes,
+                prepare,
+                module.targets,
+                improve_md=True,
+                has_tests=bool(module.tests),
+            )
+        )
+    return projects
+
+
+# --- running suites -------------------------------------------------------------------
 
 
 def run_suite(root: Path, folder: str, import_root: str) -> tuple[set[str], float]:
     """Failing test ids of the suite in ``folder`` (``{"<broken>"}`` if it cannot run)."""
     xml = root / f".{folder.replace('/', '_')}.xml"
-    env = dict(os.environ, PYTHONPATH=str(root / import_root), PYTHONDONTWRITEBYTECODE="1")
-    env.pop("PYTEST_ADDOPTS", None)
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:randomly",
-            f"--junitxml={xml}",
-            folder,
-        ],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 1) or not xml.exists():
-        return {"<broken>"}, elapsed
+    command = [
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+        f"--junitxml={xml}", folder,
+    ]  # fmt: skip
+    env = {
+        "PYTHONPATH": str(root / import_root),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTEST_ADDOPTS": "",
+    }
+    result = run_command(command, cwd=root, timeout=600, env=env)
+    if result.returncode not in (0, 1) or not xml.exists():
+        return {"<broken>"}, result.duration
     failed = set()
     for case in ET.parse(xml).getroot().iter("testcase"):
         if case.find("failure") is not None or case.find("error") is not None:
             failed.add(f"{case.get('classname')}::{case.get('name')}")
     xml.unlink()
-    return failed, elapsed
+    return failed, result.duration
 
 
-def _dotted(rel: str, import_root: str) -> str:
-    return ".".join(Path(rel).relative_to(import_root).with_suffix("").parts)
+def has_tests(root: Path, folder: str) -> bool:
+    return (root / folder).is_dir() and any((root / folder).rglob("test_*.py"))
 
 
-def ghostwriter_missing() -> str:
-    """Why ``hypothesis write`` cannot run with this interpreter ("" when it can)."""
-    missing = [name for name in ("click", "black") if importlib.util.find_spec(name) is None]
-    if missing:
-        return f"needs {' and '.join(missing)}: pip install -e '.[bench]'"
-    if _hypothesis_cli() is None:
-        return "the hypothesis console script is not installed"
-    return ""
-
-
-def _hypothesis_cli() -> str | None:
-    beside = Path(sys.executable).with_name("hypothesis")
-    return str(beside) if beside.exists() else shutil.which("hypothesis")
-
-
-def ghostwrite(root: Path, import_root: str, modules: list[str]) -> tuple[str, float]:
-    """Write ``hypothesis write`` tests for each module into ``GW_DIR``; "" or why not."""
-    out_dir = root / GW_DIR
-    out_dir.mkdir()
-    # With rich installed (hypothesis[cli]) the CLI prints through a rich Console,
-    # which crops lines to COLUMNS (80 when not a terminal): widen it.
-    env = dict(os.environ, PYTHONPATH=str(root / import_root), COLUMNS="1000")
+def generate_ours(project: Project, root: Path, budget: float, tool: Tool) -> None:
+    """Run our generator on the baseline, write its files, read its strength report."""
+    config = load_config(root) if project.improve_md else None
     start = time.perf_counter()
-    for rel in modules:
-        dotted = _dotted(rel, import_root)
-        proc = subprocess.run(
-            [_hypothesis_cli() or "hypothesis", "write", dotted],
-            cwd=root,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
+    result = generate(
+        GenerateRequest(
+            root=root,
+            modules=tuple(Path(m) for m in project.modules),
+            kind="speed",
+            config=config,
+            time_budget=budget,
         )
-        if proc.returncode != 0:
-            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-            return f"hypothesis write {dotted} failed: {last}", time.perf_counter() - start
-        (out_dir / f"test_gw_{dotted.replace('.', '_')}.py").write_text(proc.stdout)
-    return "", time.perf_counter() - start
-
-
-def pynguin_python(option: str | None) -> Path | None:
-    """The Pynguin environment's interpreter: the option, the variable, or the default venv."""
-    named = option or os.environ.get(PYNGUIN_ENV)
-    if named:
-        path = Path(named).expanduser().absolute()
-        if path.is_dir():
-            return path / "bin" / "python"
-        return path.with_name("python") if path.name == "pynguin" else path
-    default = PYNGUIN_VENV / "bin" / "python"
-    return default if default.exists() else None
-
-
-def setup_pynguin() -> str:
-    """Create ``benchmarks/.venv-pynguin`` with Pynguin installed; "" or why it failed."""
-    python = PYNGUIN_VENV / "bin" / "python"
-    if not python.exists():
-        print(f"creating {PYNGUIN_VENV} ...", flush=True)
-        made = run_command([sys.executable, "-m", "venv", str(PYNGUIN_VENV)], cwd=HERE, timeout=300)
-        if not made.ok:
-            return f"python -m venv failed: {made.tail(1)}"
-    print(f"installing pynguin=={PYNGUIN_VERSION} into {PYNGUIN_VENV} ...", flush=True)
-    pip = [str(python), "-m", "pip", "install", "-q", f"pynguin=={PYNGUIN_VERSION}"]
-    installed = run_command(pip, cwd=HERE, timeout=1200)
-    return "" if installed.ok else f"pip install failed: {installed.tail(1)}"
-
-
-def pynguin_version(python: Path) -> tuple[str, str]:
-    """(version, "") when ``python -m pynguin`` runs, else ("", why not)."""
-    if not python.exists():
-        return "", f"no interpreter at {python}; {PYNGUIN_UNAVAILABLE}"
-    probe = run_command(
-        [str(python), "-m", "pynguin", "--version"],
-        cwd=HERE,
-        timeout=120,
-        env={"PYNGUIN_DANGER_AWARE": "1"},
     )
-    if not probe.ok:
-        return "", f"{python} -m pynguin failed: {probe.tail(1)}"
-    return probe.output.split()[-1], ""
+    tool.gen_time += time.perf_counter() - start
+    # A busy machine shows here first: what the budget did not verify is not written.
+    print(f"  ours: {'; '.join(result.notes) or 'no note'}", flush=True)
+    for f in result.files:
+        dest = root / f.path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(f.content, bytes):
+            dest.write_bytes(f.content)
+        else:
+            dest.write_text(f.content, encoding="utf-8")
+    tool.findings += len(result.findings)
+    tool.latent_found += sum(
+        any(f.target == func for f in result.findings) for func in project.latent
+    )
+    report = root / STRENGTH_JSON
+    if report.exists():
+        try:
+            rows = json.loads(report.read_text(encoding="utf-8")).get("targets", [])
+            killed = sum(int(r.get("killed", 0)) for r in rows)
+            total = sum(int(r.get("total", 0)) for r in rows)
+        except (ValueError, TypeError, AttributeError):
+            tool.notes.append(f"{project.name}: unreadable {STRENGTH_JSON}")
+        else:
+            old = tool.strength or [0, 0]
+            tool.strength = [old[0] + killed, old[1] + total]
+    subprocess_git(root, "add", "-A")
+    subprocess_git(root, "commit", "-q", "-m", "guardrails")
 
 
-def pynguin_write(
-    python: Path, root: Path, import_root: str, modules: list[str], budget: int, work: Path
-) -> tuple[str, float]:
-    """Run Pynguin on each baseline module, tests into ``PYN_DIR``; "" or why not."""
-    elapsed = 0.0
-    for rel in modules:
-        dotted = _dotted(rel, import_root)
-        scratch = work / dotted
-        scratch.mkdir(parents=True)
-        command = [
-            str(python),
-            "-m",
-            "pynguin",
-            "--project-path",
-            str(root / import_root),
-            "--module-name",
-            dotted,
-            "--output-path",
-            str(root / PYN_DIR),
-            "--maximum-search-time",
-            str(budget),
-            "--maximum-mutation-time",
-            str(budget),
-            "--seed",
-            str(PYNGUIN_SEED),
-            "--report-dir",
-            str(scratch / "report"),
-            "--no-rich",
-        ]
-        # Its own process group (run_command), cwd outside the project: Pynguin
-        # executes the module under test and writes reports where it stands.
-        result = run_command(
-            command,
-            cwd=scratch,
-            timeout=3 * budget + 120,
-            env={"PYNGUIN_DANGER_AWARE": "1"},
-            log_path=scratch / "pynguin.log",
+def subprocess_git(root: Path, *args: str) -> None:
+    if (root / ".git").exists():
+        identity = ["-c", "user.name=guard-strength", "-c", "user.email=bench@localhost"]
+        run_command(["git", *identity, *args], cwd=root, timeout=120)
+
+
+def other_suites(
+    project: Project, root: Path, gw: Tool, pyn: Tool, python: Path | None, args: argparse.Namespace
+) -> None:
+    """Generate the ghostwriter's and Pynguin's suites for ``project`` (once)."""
+    if gw.available:
+        why, elapsed = others.ghostwrite(root, project.import_root, project.modules)
+        gw.gen_time += elapsed
+        if why:
+            gw.notes.append(f"{project.name}: {why}")
+    if pyn.available and python is not None:
+        work = root.parent / "pynguin-work" / project.name
+        why, elapsed = others.pynguin_write(
+            python, root, project.import_root, project.modules, args.pynguin_budget, work
         )
-        elapsed += result.duration
-        if not result.ok:
-            why = "timed out" if result.timed_out else f"exit {result.returncode}"
-            return f"pynguin on {dotted}: {why} (log: {scratch / 'pynguin.log'})", elapsed
-        # Pynguin stops before its budget once it reaches full branch coverage.
-        print(
-            f"  Pynguin on {dotted}: {result.duration:.1f} s, "
-            f"branch coverage {_pynguin_coverage(scratch / 'report')}",
-            flush=True,
+        pyn.gen_time += elapsed
+        if why:
+            pyn.notes.append(f"{project.name}: {why}")
+
+
+def measure_project(
+    project: Project,
+    root: Path,
+    tools: list[Tool],
+) -> None:
+    """Baseline runs, then every change against every tool's suite."""
+    suites: list[tuple[Tool, set[str] | None]] = []
+    for tool in tools:
+        if not has_tests(root, tool.folder):
+            suites.append((tool, None))
+            continue
+        on_baseline, elapsed = run_suite(root, tool.folder, project.import_root)
+        tool.run_time += elapsed
+        tool.baseline_failures += len(on_baseline)
+        suites.append((tool, on_baseline))
+        if tool.latent_comparable and tool.folder != OURS_DIR:
+            tool.latent_found += sum(
+                any(func in name for name in on_baseline) for func in project.latent
+            )
+    for change in project.changes:
+        path = root / change.path
+        original = path.read_text(encoding="utf-8")
+        path.write_text(
+            strength_real.apply_change(original, change, f"{project.name}/{change.path}"),
+            encoding="utf-8",
         )
-    if not list((root / PYN_DIR).glob("test_*.py")):
-        return "Pynguin wrote no test file", elapsed
-    return "", elapsed
+        try:
+            for tool, base in suites:
+                if base is None:
+                    tool.score(project.name, change, False)
+                    continue
+                failed, _ = run_suite(root, tool.folder, project.import_root)
+                broke = "<broken>" in failed and "<broken>" not in base
+                tool.score(project.name, change, bool(failed - base) or broke)
+        finally:
+            path.write_text(original, encoding="utf-8")
 
 
-def _pynguin_coverage(report: Path) -> str:
-    """The coverage Pynguin wrote to its statistics.csv, as a percentage ("?" if none)."""
-    try:
-        rows = list(csv.DictReader((report / "statistics.csv").read_text().splitlines()))
-        return f"{100 * float(rows[-1]['Coverage']):.0f}%"
-    except (OSError, IndexError, KeyError, ValueError):
-        return "?"
+# --- main -----------------------------------------------------------------------------
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--corpus", choices=("written", "real"), default="written")
+    parser.add_argument(
+        "--project-tests",
+        choices=("present", "removed", "both"),
+        default=None,
+        help="run with the project's own tests, without them, or both "
+        "(default: present for the written corpus, both for the real one)",
+    )
+    parser.add_argument(
+        "--no-project-tests",
+        action="store_const",
+        const="removed",
+        dest="project_tests",
+        help="same as --project-tests removed",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this project or module (repeatable)",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=strength_real.DEFAULT_CACHE,
+        help=f"where the real corpus' releases are kept (default {strength_real.DEFAULT_CACHE})",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="real corpus: run each change's witness on the baseline and on the change, "
+        "print, and stop",
+    )
+    parser.add_argument(
+        "--ours-budget",
+        type=float,
+        default=60.0,
+        help="our generator's time_budget per project, in seconds (default 60)",
+    )
     parser.add_argument(
         "--pynguin-venv",
         default=None,
-        help=f"a venv (or its python) with pynguin=={PYNGUIN_VERSION}; "
-        f"default: ${PYNGUIN_ENV}, else {PYNGUIN_VENV.relative_to(HERE.parent)} if it exists",
+        help=f"a venv (or its python) with pynguin=={others.PYNGUIN_VERSION}; default: "
+        f"${others.PYNGUIN_ENV}, else {others.PYNGUIN_VENV.relative_to(HERE.parent)} if it exists",
     )
     parser.add_argument(
         "--setup-pynguin",
         action="store_true",
-        help=f"create {PYNGUIN_VENV.relative_to(HERE.parent)} and pip install Pynguin into it",
+        help=f"create {others.PYNGUIN_VENV.relative_to(HERE.parent)} and pip install "
+        "Pynguin into it",
     )
     parser.add_argument(
         "--pynguin-budget",
         type=int,
-        default=30,
+        default=None,
         help="Pynguin's search seconds per module, and as many for its assertion mutants "
-        "(default 30; ours has a 60 s budget per project)",
+        "(default 30 for the written corpus, 20 for the real one)",
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="lay the projects out here and keep them (default: a temporary folder)",
+    )
+    parser.add_argument("--no-pynguin", action="store_true", help="leave Pynguin out")
+    parser.add_argument("--no-ghostwriter", action="store_true", help="leave hypothesis write out")
+    parser.add_argument("--no-mutmut", action="store_true", help="leave the mutmut score out")
+    parser.add_argument(
+        "--mutmut-timeout",
+        type=float,
+        default=240.0,
+        help="seconds of mutmut per project and mode (default 240)",
     )
     args = parser.parse_args(argv)
+    if args.project_tests is None:
+        args.project_tests = "both" if args.corpus == "real" else "present"
+    if args.pynguin_budget is None:
+        args.pynguin_budget = 20 if args.corpus == "real" else 30
+    return args
 
-    ours = Tool("pytest-autoimprove", OURS_DIR)
-    gw = Tool("hypothesis write", GW_DIR)
-    pyn = Tool("Pynguin", PYN_DIR, latent_comparable=False)
-    if why := ghostwriter_missing():
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    try:
+        if args.check:
+            if args.corpus != "real":
+                print("guard_strength.py: --check needs --corpus real", file=sys.stderr)
+                return 2
+            with tempfile.TemporaryDirectory(prefix="guard-strength-check-") as tmp:
+                modules = strength_real.select(args.only)
+                return strength_real.check_witnesses(modules, args.cache.expanduser(), Path(tmp))
+        if args.corpus == "real":
+            projects = real_projects(args.only, args.cache.expanduser())
+        else:
+            projects = written_projects(args.only)
+    except strength_real.CorpusError as exc:
+        print(f"guard_strength.py: {exc}", file=sys.stderr)
+        return 2
+    modes = {"present": [True], "removed": [False], "both": [False, True]}[args.project_tests]
+    ours = {w: Tool("pytest-autoimprove", OURS_DIR, MODES[w]) for w in modes}
+    gw = Tool("hypothesis write", others.GW_DIR)
+    pyn = Tool("Pynguin", others.PYN_DIR, latent_comparable=False)
+    python = setup_others(args, gw, pyn)
+    mutmut_why = "left out (--no-mutmut)" if args.no_mutmut else strength_mutmut.mutmut_missing()
+    with tempfile.TemporaryDirectory(prefix="guard-strength-") as tmp:
+        work = args.work.expanduser().absolute() if args.work else Path(tmp)
+        for project in projects:
+            before = {w: copy.deepcopy(t) for w, t in ours.items()}
+            for index, with_tests in enumerate(modes):
+                tool = ours[with_tests]
+                if with_tests and not project.has_tests and False in modes:
+                    carry(before[False], ours[False], tool, project.name)
+                    print(
+                        f"{project.name}: the release ships no tests, so the tests-removed "
+                        "figures stand for both modes",
+                        flush=True,
+                    )
+                    continue
+                print(f"{project.name} ({MODES[with_tests]}) ...", flush=True)
+                root = work / MODES[with_tests].replace(" ", "-") / project.name
+                root.parent.mkdir(parents=True, exist_ok=True)
+                project.prepare(root, with_tests)
+                generate_ours(project, root, args.ours_budget, tool)
+                tools = [tool]
+                if index == 0:  # the others read no tests: once per project
+                    other_suites(project, root, gw, pyn, python, args)
+                    tools += [t for t in (gw, pyn) if t.available]
+                measure_project(project, root, tools)
+                if not mutmut_why:
+                    run_mutmut(project, root, tool, args.mutmut_timeout)
+    report(projects, [*ours.values(), gw, pyn], args, mutmut_why)
+    print(f"\nwhole run: {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+def run_mutmut(project: Project, root: Path, tool: Tool, timeout: float) -> None:
+    """mutmut over the project's targets with our frozen guardrails; add to ``tool``."""
+    score = strength_mutmut.MutmutScore()
+    for module in project.modules:
+        score.add(
+            strength_mutmut.score(
+                root, module, project.import_root, project.targets, OURS_DIR, timeout
+            )
+        )
+    tool.mutmut = tool.mutmut or strength_mutmut.MutmutScore()
+    tool.mutmut.add(score)
+    tool.unreached += [f"{project.name}:{t}" for t in score.unreached]
+    report_mutmut(project.name, score)
+
+
+def setup_others(args: argparse.Namespace, gw: Tool, pyn: Tool) -> Path | None:
+    """Make the ghostwriter and Pynguin available, or say why not; Pynguin's python."""
+    if args.no_ghostwriter:
+        gw.disable("left out (--no-ghostwriter)")
+    elif why := others.ghostwriter_missing():
         gw.disable(why)
-    if args.setup_pynguin and (why := setup_pynguin()):
+    if args.no_pynguin:
+        pyn.disable("left out (--no-pynguin)")
+        return None
+    if args.setup_pynguin and (why := others.setup_pynguin()):
         pyn.disable(why)
-    python = pynguin_python(args.pynguin_venv)
+    python = others.pynguin_python(args.pynguin_venv)
     if python is None:
-        pyn.disable(PYNGUIN_UNAVAILABLE)
+        pyn.disable(others.PYNGUIN_UNAVAILABLE)
     elif pyn.available:
-        version, why = pynguin_version(python)
+        version, why = others.pynguin_version(python)
         if why:
             pyn.disable(why)
         else:
             pyn.name = f"Pynguin {version}"
             print(
-                f"{pyn.name} ({python}): seed {PYNGUIN_SEED}, budget per module "
+                f"{pyn.name} ({python}): seed {others.PYNGUIN_SEED}, budget per module "
                 f"{args.pynguin_budget} s search + {args.pynguin_budget} s assertion mutants",
                 flush=True,
             )
-    latent_total = len(LATENT)
-    with tempfile.TemporaryDirectory(prefix="guard-strength-") as tmp:
-        for project, (import_root, modules) in PROJECTS.items():
-            root = Path(tmp) / project
-            shutil.copytree(HERE / "corpus" / project, root)
-            start = time.perf_counter()
-            result = generate(
-                GenerateRequest(
-                    root=root,
-                    modules=tuple(Path(m) for m in modules),
-                    kind="speed",
-                    time_budget=60,
-                )
-            )
-            ours.gen_time += time.perf_counter() - start
-            for f in result.files:
-                dest = root / f.path
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                if isinstance(f.content, bytes):
-                    dest.write_bytes(f.content)
-                else:
-                    dest.write_text(f.content)
-            for _, _module, func in (x for x in LATENT if x[0] == project):
-                if any(f.target == func for f in result.findings):
-                    ours.latent_found += 1
-            if gw.available:
-                why, elapsed = ghostwrite(root, import_root, modules)
-                gw.gen_time += elapsed
-                if why:
-                    gw.disable(why)
-            if pyn.available and python is not None:
-                work = Path(tmp) / "pynguin-work" / project
-                why, elapsed = pynguin_write(
-                    python, root, import_root, modules, args.pynguin_budget, work
-                )
-                pyn.gen_time += elapsed
-                if why:
-                    pyn.disable(why)
-            suites: list[tuple[Tool, set[str]]] = []
-            for tool in (ours, gw, pyn):
-                if not tool.available:
-                    continue
-                base, elapsed = run_suite(root, tool.folder, import_root)
-                tool.run_time += elapsed
-                tool.baseline_failures += len(base)
-                suites.append((tool, base))
-                for _, _module, func in (x for x in LATENT if x[0] == project):
-                    if tool is not ours and any(func in name for name in base):
-                        tool.latent_found += 1
-            for mutation in (m for m in MUTATIONS if m.project == project):
-                _apply(root, mutation, suites)
-    _report([ours, gw, pyn], latent_total)
-    return 0
-
-
-def _apply(root: Path, m: Mutation, suites: list[tuple[Tool, set[str]]]) -> None:
-    """Apply one mutation and score every tool's suite against its own baseline failures."""
-    path = root / m.path
-    original = path.read_text()
-    path.write_text(original.replace(m.old, m.new, 1))
-    try:
-        for tool, base in suites:
-            failed, _ = run_suite(root, tool.folder, PROJECTS[m.project][0])
-            caught = bool(failed - base) or ("<broken>" in failed and "<broken>" not in base)
-            tool.rows[m.name] = caught
-            if m.honest:
-                tool.honest += 1
-                tool.false_alarms += caught
-            else:
-                tool.regressions += 1
-                tool.kills += caught
-    finally:
-        path.write_text(original)
-
-
-def _pct(a: int, b: int) -> str:
-    return f"{a}/{b} ({100 * a / b:.0f}%)" if b else "n/a"
-
-
-def _mark(tool: Tool, name: str) -> str:
-    return "x" if tool.rows.get(name) else ("." if name in tool.rows else "-")
-
-
-def _report(tools: list[Tool], latent_total: int) -> None:
-    ours, others = tools[0], tools[1:]
-    print("\nPer mutation (x = a guard that passed on the baseline now fails; - = not run):\n")
-    width = max(len(m.name) for m in MUTATIONS) + 2
-    print(f"{'mutation':<{width}} {'risk':<24} {'ours':>5} {'ghostwriter':>12} {'pynguin':>8}")
-    for m in MUTATIONS:
-        marks = f"{_mark(ours, m.name):>5} {_mark(others[0], m.name):>12}"
-        marks += f" {_mark(others[1], m.name):>8}"
-        print(f"{m.name:<{width}} {m.risk or '(honest)':<24} {marks}")
-    print("\nSummary (same corpus, same run):\n")
-    header = f"{'tool':<20} {'kill rate':>14} {'false alarms':>14} {'latent found':>13}"
-    header += f" {'gen time':>9} {'suite time':>11} {'baseline fails':>15}"
-    print(header)
-    for tool in tools:
-        if not tool.available:
-            print(f"{tool.name:<20} unavailable ({tool.why_not})")
-            continue
-        latent = _pct(tool.latent_found, latent_total) if tool.latent_comparable else "n/a"
-        print(
-            f"{tool.name:<20} {_pct(tool.kills, tool.regressions):>14} "
-            f"{_pct(tool.false_alarms, tool.honest):>14} "
-            f"{latent:>13} "
-            f"{tool.gen_time:>8.1f}s {tool.run_time:>10.1f}s {tool.baseline_failures:>15}"
-        )
-    if ours.regressions:
-        print()
-        for tool in others:
-            if not tool.available:
-                continue
-            if tool.kills:
-                print(f"kill-rate ratio ours / {tool.name}: {ours.kills / tool.kills:.2f}x")
-            else:
-                print(f"kill-rate ratio ours / {tool.name}: {ours.kills} kills against 0")
+    return python
 
 
 if __name__ == "__main__":

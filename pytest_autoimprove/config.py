@@ -46,6 +46,7 @@ __all__ = [
     "GuardMetric",
     "ImproveConfig",
     "MinDelta",
+    "Part",
     "Stop",
     "find_config_path",
     "format_duration",
@@ -79,18 +80,52 @@ DEFAULT_AGENT_TIMEOUT = 30 * 60.0
 
 
 @dataclass(frozen=True)
+class Part:
+    """One part of the system (``part: NAME = paths``): a scope of its own, with its own
+    worker(s), whose kept improvements merge with the other parts' through git."""
+
+    name: str
+    scope: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.name} = {', '.join(self.scope)}"
+
+
+@dataclass(frozen=True)
 class Change:
-    """What a proposal may touch. Paths/globs are enforced; other words only inform the agent."""
+    """What a proposal may touch. Paths/globs are enforced; other words only inform the agent.
+
+    :param parts: the parts of the system (``part:`` lines); a run with parts gives each
+        experiment one part's scope, and the whole run may touch any of them.
+    """
 
     scope: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     notes: str = ""
+    parts: tuple[Part, ...] = ()
 
     def in_scope(self, path: str | Path) -> bool:
         """Whether a repo-relative path may be changed (no ``scope`` paths: anything)."""
         if self.exclude and paths.matches_any(path, self.exclude):
             return False
-        return not self.scope or paths.matches_any(path, self.scope)
+        patterns = (*self.scope, *(p for part in self.parts for p in part.scope))
+        return not patterns or paths.matches_any(path, patterns)
+
+    def part(self, name: str) -> Part:
+        for part in self.parts:
+            if part.name == name:
+                return part
+        raise KeyError(name)
+
+    def for_part(self, name: str) -> Change:
+        """The scope of one part: what an experiment on that part may touch."""
+        part = self.part(name)
+        note = f"This experiment improves the part `{part.name}` of the system."
+        return Change(
+            scope=part.scope,
+            exclude=self.exclude,
+            notes="\n\n".join(n for n in (self.notes, note) if n),
+        )
 
 
 @dataclass(frozen=True)
@@ -131,6 +166,12 @@ class Agent:
     command: str | None = None
     tune: str | None = None
     timeout: float = DEFAULT_AGENT_TIMEOUT
+    #: Experiments in flight at once, each in its own worktree (``workers: N``).
+    workers: int = 1
+    #: Where attempts run: ``local`` (threads on this machine), ``ray``, or a plugin's.
+    backend: str = "local"
+    #: The Ray cluster to join (``ray://host:10001`` or ``auto``); ``None``: start one.
+    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -211,8 +252,43 @@ def _text(text: str) -> str:
     return value
 
 
+def _part(text: str) -> Part:
+    """``NAME = path, glob``: one part of the system and its scope."""
+    name, equals, scope = text.partition("=")
+    name = name.strip()
+    if not equals or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+        raise ValueError(
+            f"part {text.strip()!r} is not `NAME = paths`; write it like "
+            "`part: tokenizer = src/pipe/tokenize.py`"
+        )
+    entries = parse_list(scope)
+    if not entries or not all(_is_path(entry) for entry in entries):
+        raise ValueError(
+            f"part {name!r} names no paths; list its files or globs after `=`, like "
+            "`part: tokenizer = src/pipe/tokenize.py`"
+        )
+    return Part(name, entries)
+
+
+_BACKENDS = ("local", "ray")
+
+
+def _backend(text: str) -> str:
+    value = text.strip().lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", value):
+        raise ValueError(f"backend {text.strip()!r} is not a name; use local or ray")
+    close = difflib.get_close_matches(value, _BACKENDS, n=1, cutoff=0.6)
+    if value not in _BACKENDS and close:
+        raise ValueError(f"backend {value!r} is not local or ray; did you mean {close[0]!r}?")
+    return value
+
+
 _SECTIONS: dict[str, dict[str, _Field]] = {
-    "change": {"scope": _Field(parse_list, True), "exclude": _Field(parse_list, True)},
+    "change": {
+        "scope": _Field(parse_list, True),
+        "exclude": _Field(parse_list, True),
+        "part": _Field(_part, True),
+    },
     "check": {
         "test": _Field(_text),
         "run": _Field(_text),
@@ -240,6 +316,9 @@ _SECTIONS: dict[str, dict[str, _Field]] = {
         "command": _Field(_text),
         "tune": _Field(_text),
         "timeout": _Field(parse_duration),
+        "workers": _Field(parse_positive_int),
+        "backend": _Field(_backend),
+        "address": _Field(_text),
     },
 }
 #: Sections whose non-field lines are prose for the agent (the rest hold fields only).
@@ -405,10 +484,21 @@ def _build(
 
     # Change: entries that look like paths are enforced; the other words go to the prompt.
     scope_words = [entry for entry in values["change"].get("scope", ()) if not _is_path(entry)]
+    parts: tuple[Part, ...] = tuple(values["change"].get("part", ()))
+    names = [part.name for part in parts]
+    twice = next((name for name in names if names.count(name) > 1), None)
+    if twice is not None:
+        raise ConfigError(
+            path,
+            lines.get("change.part"),
+            f"part {twice!r} is named twice",
+            "give each part a name of its own, or list all its paths on one line",
+        )
     change = Change(
         scope=tuple(e for e in values["change"].get("scope", ()) if _is_path(e)),
         exclude=tuple(values["change"].get("exclude", ())),
         notes=_join([*([", ".join(scope_words)] if scope_words else []), *prose["change"]]),
+        parts=parts,
     )
     instructions = _join(prose["instructions"])
     kind = check.get("kind") or infer_kind(check, instructions)
@@ -566,6 +656,7 @@ def render(config: ImproveConfig) -> str:
         out.append(f"scope: {', '.join(config.change.scope)}")
     if config.change.exclude:
         out.append(f"exclude: {', '.join(config.change.exclude)}")
+    out += [f"part: {part}" for part in config.change.parts]
     if config.change.notes:
         out.append(config.change.notes)
     out += ["", "## Check"]
@@ -602,6 +693,12 @@ def render(config: ImproveConfig) -> str:
             out.append(f"{key}: {getattr(agent, key)}")
     if agent.timeout != DEFAULT_AGENT_TIMEOUT:
         out.append(f"timeout: {format_duration(agent.timeout)}")
+    if agent.workers != 1:
+        out.append(f"workers: {agent.workers}")
+    if agent.backend != "local":
+        out.append(f"backend: {agent.backend}")
+    if agent.address:
+        out.append(f"address: {agent.address}")
     for title, body in config.sections:
         out += ["", f"## {title}", body]
     if config.instructions:

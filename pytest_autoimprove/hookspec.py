@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pytest_autoimprove.config import ImproveConfig
     from pytest_autoimprove.generators import GenerateRequest, GenerationResult
     from pytest_autoimprove.generators.catalog import GoalFamily
+    from pytest_autoimprove.loop.executors import Executor
     from pytest_autoimprove.loop.journal import ExperimentRecord, RunSummary
     from pytest_autoimprove.proposers import Proposal, ProposalContext
 
@@ -84,6 +85,30 @@ def pytest_autoimprove_frozen_paths(root: Path, config: ImproveConfig | None) ->
     :param config: the parsed improve.md, or ``None`` when the repo has none.
 
     .. versionadded:: 0.1
+    """
+
+
+@pytest.hookspec(firstresult=True)
+def pytest_autoimprove_executor(
+    backend: str, workers: int, config: ImproveConfig
+) -> Executor | None:
+    """Return the executor that runs a parallel run's attempts on ``backend``.
+
+    A parallel run (``workers:`` above 1, or a ``backend:`` other than ``local``)
+    hands each attempt (a proposal in a worker's own tree, its test gate and its
+    benchmark) to an executor, and decides the outcomes itself, one at a time. The
+    built-in implementations answer ``local`` (threads on this machine) and ``ray``
+    (Ray tasks on a cluster, the ``[ray]`` extra); return ``None`` for a backend that
+    is not yours. See :class:`~pytest_autoimprove.loop.executors.Executor` for what
+    an executor does.
+
+    :param backend: ``## Agent backend:`` (``local`` by default).
+    :param workers: how many attempts may be in flight at once.
+    :param config: the parsed improve.md (``config.agent.address``, say).
+
+    Stops at first non-None result.
+
+    .. versionadded:: 0.3
     """
 
 

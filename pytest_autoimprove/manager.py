@@ -25,6 +25,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "pytest_autoimprove.proposers.command",
     "pytest_autoimprove.proposers.agent",
     "pytest_autoimprove.proposers.tune",
+    "pytest_autoimprove.loop.executors",
     "pytest_autoimprove.generators.performance",
     "pytest_autoimprove.generators.quality",
     "pytest_autoimprove.generators.footprint",

@@ -40,5 +40,10 @@ OPTION_ROUNDS = "--autoimprove-rounds"
 OPTION_STALE = "--autoimprove-stale"
 OPTION_RESUME = "--autoimprove-resume"
 OPTION_VERIFY = "--autoimprove-verify"
+OPTION_WORKERS = "--autoimprove-workers"
 #: The loop's options that take a value (stripped before the rest reach the test gate).
-LOOP_VALUE_OPTIONS = (OPTION_FILE, OPTION_BUDGET, OPTION_ROUNDS, OPTION_STALE)
+LOOP_VALUE_OPTIONS = (OPTION_FILE, OPTION_BUDGET, OPTION_ROUNDS, OPTION_STALE, OPTION_WORKERS)
+
+#: What a proposer is told about its worker and part in a parallel run.
+WORKER_ENV = "AUTOIMPROVE_WORKER"
+PART_ENV = "AUTOIMPROVE_PART"

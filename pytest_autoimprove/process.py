@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ __all__ = [
     "OUTPUT_LIMIT",
     "CommandResult",
     "as_pytest_argv",
+    "end_all",
     "python_path",
     "run_command",
 ]
@@ -132,6 +134,8 @@ def run_command(
             out.write(message.encode())
             return CommandResult(text, code, message, time.perf_counter() - start, False)
         timed_out = False
+        with _RUNNING_LOCK:
+            _RUNNING[proc.pid] = proc
         try:
             _wait(proc, timeout)
         except subprocess.TimeoutExpired:
@@ -140,6 +144,8 @@ def run_command(
             # Runs on a normal exit (leftover children), on timeout and on
             # KeyboardInterrupt or any other exception, which then propagates.
             _stop_group(proc)
+            with _RUNNING_LOCK:
+                _RUNNING.pop(proc.pid, None)
         duration = time.perf_counter() - start
         output = _read_tail(out)
     return CommandResult(
@@ -171,6 +177,23 @@ def _read_tail(out: IO[bytes]) -> str:
     if size > OUTPUT_LIMIT:
         text = f"[... {size - OUTPUT_LIMIT} bytes cut ...]\n" + text
     return text
+
+
+# Commands in flight in this process, by leader pid: the workers of a parallel run
+# wait on theirs in threads of their own, which a Ctrl-C (delivered to the main
+# thread only) cannot unwind; :func:`end_all` ends them from the main thread.
+_RUNNING: dict[int, subprocess.Popen[bytes]] = {}
+_RUNNING_LOCK = threading.Lock()
+
+
+def end_all() -> int:
+    """End every command in flight in this process (each with all of its group), as a
+    timeout would; their :func:`run_command` calls return. How many there were."""
+    with _RUNNING_LOCK:
+        flying = list(_RUNNING.values())
+    for proc in flying:
+        _signal_group(proc.pid, signal.SIGKILL)
+    return len(flying)
 
 
 def _stop_group(proc: subprocess.Popen[bytes]) -> None:

@@ -235,11 +235,28 @@ class Worktree:
     worktree's metadata, the branch and ``refs/autoimprove/*``).
     """
 
-    def __init__(self, repo_root: Path, path: Path, branch: str) -> None:
+    def __init__(self, repo_root: Path, path: Path, branch: str | None) -> None:
         self.repo_root = repo_root
         self.path = path
+        #: ``None``: a worker's detached tree (a parallel run), which takes no commits.
         self.branch = branch
         self._identity_args: tuple[str, ...] | None = None
+
+    @classmethod
+    def detached(cls, repo_root: Path, path: Path, commit: str) -> Worktree:
+        """A worker's own tree of a parallel run, detached at ``commit`` (made if needed)."""
+        if not (path / ".git").exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _git(repo_root, ["worktree", "prune"])
+            _git(repo_root, ["worktree", "add", "-q", "--detach", "--force", str(path), commit])
+        tree = cls(repo_root, path, None)
+        tree.reset(commit, recover=True)
+        return tree
+
+    def remove(self) -> None:
+        """Remove this worktree (files and git's record of it)."""
+        if self.path.exists():
+            _git(self.repo_root, ["worktree", "remove", "--force", str(self.path)])
 
     @classmethod
     def create(cls, repo_root: Path, path: Path, branch: str, start: str = "HEAD") -> Worktree:
@@ -341,7 +358,14 @@ class Worktree:
 
     @property
     def branch_ref(self) -> str:
+        assert self.branch is not None, "a detached worker tree has no branch"
         return f"refs/heads/{self.branch}"
+
+    def checkout_tree(self, commit: str, tree: str) -> None:
+        """Detached at ``commit``, with the files (and index) of ``tree``: a change
+        replayed on a newer best, or one a remote worker returned, ready to check."""
+        self.reset(commit, recover=True)
+        self._run("read-tree", "-u", "--reset", tree)
 
     def message(self, commit: str = "HEAD") -> str:
         return self._run("log", "-1", "--format=%B", commit).rstrip("\n")
@@ -356,7 +380,11 @@ class Worktree:
             git_dir = Path(self._run("rev-parse", "--absolute-git-dir").strip())
             (git_dir / "index.lock").unlink(missing_ok=True)
         # A proposer may have switched branches or detached HEAD; come back.
-        self._run("symbolic-ref", "HEAD", self.branch_ref)
+        if self.branch is None:
+            # Detach first, so a branch the proposer made is never moved by the reset.
+            self._run("update-ref", "--no-deref", "HEAD", commit)
+        else:
+            self._run("symbolic-ref", "HEAD", self.branch_ref)
         self._run("reset", "--hard", "-q", commit)
         self._run("clean", "-ffdxq")
 
@@ -372,6 +400,143 @@ class Worktree:
                     args += ["-c", f"user.{key}={_FALLBACK_IDENTITY[f'GIT_AUTHOR_{key.upper()}']}"]
             self._identity_args = tuple(args)
         return self._identity_args
+
+
+class ReferenceTree:
+    """A detached worktree of the run's best commit, measured beside each candidate.
+
+    It has no branch and takes no commits: :meth:`move_to` checks out the best commit
+    from scratch (tracked files restored, every other file removed), so each
+    experiment measures the best from the same state as the candidate.
+    """
+
+    def __init__(self, repo_root: Path, path: Path) -> None:
+        self.repo_root = repo_root
+        self.path = path
+
+    @classmethod
+    def open(cls, repo_root: Path, path: Path, commit: str) -> ReferenceTree:
+        """The tree at ``path`` at ``commit``, added as a worktree if it is not one."""
+        tree = cls(repo_root, path)
+        if not (path / ".git").exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _git(repo_root, ["worktree", "prune"])
+            _git(repo_root, ["worktree", "add", "-q", "--detach", "--force", str(path), commit])
+        tree.move_to(commit)
+        return tree
+
+    def move_to(self, commit: str) -> None:
+        """Check out ``commit`` and remove everything git does not track there."""
+        # A git process killed in here (kill -9 of the loop) may have left its lock.
+        git_dir = Path(_git(self.path, ["rev-parse", "--absolute-git-dir"]).decode().strip())
+        (git_dir / "index.lock").unlink(missing_ok=True)
+        _git(self.path, ["reset", "--hard", "-q", commit])
+        _git(self.path, ["clean", "-ffdxq"])
+
+    def changed(self, commit: str) -> list[str]:
+        """Tracked files that differ from ``commit``, and new files Python would load."""
+        out = _git(self.path, ["diff", "--name-only", "-z", "--no-renames", commit, "--"])
+        paths = [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+        others = _git(self.path, ["ls-files", "-z", "--others"])
+        for name in others.decode("utf-8", "surrogateescape").split("\0"):
+            if name.endswith((".py", ".pth")) and not is_cache_path(name):
+                paths.append(name)
+        return sorted(paths)
+
+    def remove(self) -> None:
+        """Remove the worktree (its files and git's record of it)."""
+        _git(self.repo_root, ["worktree", "remove", "--force", str(self.path)])
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A change merged onto a newer commit: the combined tree, or the conflicting paths."""
+
+    tree: str | None
+    conflicts: tuple[str, ...] = ()
+
+
+def merge_onto(root: Path, onto: str, change: str) -> Merged:
+    """Replay commit ``change`` (made on an older commit) on top of ``onto``, in memory.
+
+    A three-way merge (``git merge-tree --write-tree``) whose base is where ``change``
+    and ``onto`` meet: the combined tree holds ``onto`` plus what ``change`` changed,
+    as a cherry-pick would, without touching any worktree.
+    """
+    done = subprocess.run(
+        ["git", "-C", str(root), "merge-tree", "--write-tree", "--name-only", "-z"]
+        + ["--no-messages", onto, change],
+        capture_output=True,
+        timeout=_GIT_TIMEOUT,
+        check=False,
+    )
+    fields = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+    if done.returncode == 0:
+        return Merged(fields[0].strip())
+    if done.returncode == 1:
+        return Merged(None, tuple(f for f in fields[1:] if f))
+    message = done.stderr.decode(errors="replace").strip().splitlines()
+    raise GitError(f"git merge-tree: {message[-1] if message else 'failed'}")
+
+
+def tree_of(root: Path, commit: str) -> str:
+    return _git(root, ["rev-parse", f"{commit}^{{tree}}"]).decode().strip()
+
+
+def commit_tree(root: Path, tree: str, parent: str, message: str, ref: str | None = None) -> str:
+    """Commit ``tree`` on ``parent`` (no hooks, no signing); point ``ref`` at it."""
+    identity: list[str] = []
+    for key in ("name", "email"):
+        try:
+            _git(root, ["config", f"user.{key}"])
+        except GitError:
+            identity += ["-c", f"user.{key}={_FALLBACK_IDENTITY[f'GIT_AUTHOR_{key.upper()}']}"]
+    args = [*_COMMIT_SETTINGS, *identity, "commit-tree", tree, "-p", parent, "-m", message]
+    sha = _git(root, args).decode().strip()
+    if ref is not None:
+        _git(root, ["update-ref", ref, sha])
+    return sha
+
+
+def update_ref(root: Path, ref: str, commit: str) -> None:
+    _git(root, ["update-ref", ref, commit])
+
+
+def changed_paths(root: Path, old: str, new: str) -> list[tuple[str, str]]:
+    """``(path, status)`` of what differs between two commits or trees."""
+    out = _git(root, ["diff-tree", "-r", "-z", "--no-renames", "--name-status", old, new])
+    fields = [f for f in out.decode("utf-8", "surrogateescape").split("\0") if f]
+    names = {"A": "added", "D": "deleted"}
+    return [
+        (name, names.get(st[:1], "modified"))
+        for st, name in zip(fields[::2], fields[1::2], strict=False)
+    ]
+
+
+def bundle(root: Path, commit: str, path: Path, *, since: str | None = None) -> None:
+    """Write ``commit`` (and its history, or only what ``since`` lacks) to a bundle file."""
+    ref = f"refs/autoimprove-bundle/{os.getpid()}-{commit[:12]}"
+    _git(root, ["update-ref", ref, commit])
+    try:
+        _git(root, ["bundle", "create", "-q", str(path), ref, *([f"^{since}"] if since else [])])
+    finally:
+        _git(root, ["update-ref", "-d", ref])
+
+
+def unbundle(root: Path, path: Path) -> str:
+    """Store a bundle's objects in the repository at ``root``; the commit it carries."""
+    out = _git(root, ["bundle", "unbundle", str(path)]).decode().split()
+    if not out:
+        raise GitError(f"{path}: an empty bundle")
+    return out[0]
+
+
+def clone_bundle(path: Path, into: Path, commit: str) -> None:
+    """A fresh repository at ``into`` whose work tree is ``commit`` from bundle ``path``."""
+    into.mkdir(parents=True, exist_ok=True)
+    _git(into, ["init", "-q"])
+    _git(into, ["fetch", "-q", str(path), "+refs/*:refs/bundle/*"])
+    _git(into, ["checkout", "-q", "--detach", commit])
 
 
 def _git_message(exc: Any) -> str:

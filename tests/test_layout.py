@@ -133,3 +133,31 @@ def test_public_api_resolves_and_stays_cheap() -> None:
     assert done.stdout.split() == ["True", str(len(pytest_autoimprove.__all__))]
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         pytest_autoimprove.Nope  # noqa: B018
+
+
+def test_nothing_of_ray_is_imported_without_backend_ray() -> None:
+    """Ray is an optional extra: a parallel run on the local backend never imports it."""
+    code = (
+        "import sys\n"
+        "from pytest_autoimprove.manager import standalone_manager\n"
+        "import pytest_autoimprove.loop.parallel, pytest_autoimprove.loop.run\n"
+        "from pytest_autoimprove.loop.executors import LocalExecutor\n"
+        "from pytest_autoimprove.config import parse_text\n"
+        "config = parse_text('## Check\\nrun: x\\ngoal: higher\\n## Agent\\nworkers: 4\\n')\n"
+        "hook = standalone_manager().hook\n"
+        "ex = hook.pytest_autoimprove_executor(backend='local', workers=4, config=config)\n"
+        "assert isinstance(ex, LocalExecutor), ex\n"
+        "print(sorted(m for m in sys.modules if m == 'ray' or m.startswith('ray.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    source = (PACKAGE / "loop" / "ray_backend.py").read_text(encoding="utf-8")
+    top = ast.parse(source).body
+    assert not any(
+        isinstance(n, (ast.Import, ast.ImportFrom))
+        and any(a.name == "ray" for a in n.names)
+        or isinstance(n, ast.ImportFrom)
+        and (n.module or "").startswith("ray")
+        for n in top
+    ), "ray_backend imports ray at module level"

@@ -50,6 +50,16 @@ class Row:
     delta: float | None = None
     commit: str | None = None
     reason: str = ""
+    #: A parallel run: the worker and part it came from, and when it was decided (the
+    #: position of its record in the journal: experiments end out of number order).
+    worker: int | None = None
+    part: str | None = None
+    decided: int | None = None
+
+    @property
+    def x(self) -> int:
+        """Where it goes on the picture's axis: when it was decided."""
+        return self.number if self.decided is None else self.decided
 
 
 @dataclass
@@ -96,6 +106,15 @@ class RunData:
 
     def counts(self) -> Counter[str]:
         return Counter(row.status for row in self.rows)
+
+    @property
+    def parallel(self) -> bool:
+        return any(row.worker is not None for row in self.rows)
+
+    @property
+    def moves(self) -> list[Row]:
+        """The kept experiments in the order they moved the best."""
+        return sorted(self.kept, key=lambda row: row.x)
 
 
 # ---------------------------------------------------------------------------
@@ -202,6 +221,9 @@ def _read_journal(folder: Path, data: RunData) -> list[Row]:
                         delta=_number(record.get("delta")),
                         commit=_text(record.get("commit")),
                         reason=str(record.get("reason", "")),
+                        worker=None if record.get("worker") is None else int(record["worker"]),
+                        part=_text(record.get("part")),
+                        decided=len(rows) + 1 if record.get("worker") is not None else None,
                     )
                 )
             elif kind == "stop":
@@ -303,19 +325,31 @@ def render_markdown(
     if not data.rows:
         out += ["No experiments recorded yet.", ""]
     else:
+        who = "worker | part | " if data.parallel else ""
         out += [
-            "| # | status | score | delta | description |",
-            "| ---: | --- | ---: | ---: | --- |",
+            f"| # | {who}status | score | delta | description |",
+            "| ---: | " + ("---: | --- | " if data.parallel else "") + "--- | ---: | ---: | --- |",
         ]
         if data.baseline is not None:
-            out.append(f"| 0 | baseline | {_fmt(data.baseline)} |  |  |")
+            blank = " |  | " if data.parallel else " | "
+            out.append(f"| 0{blank}baseline | {_fmt(data.baseline)} |  |  |")
         for row in data.rows:
             description = row.description + (f" ({row.reason})" if row.reason else "")
+            cells = f"{row.worker} | {row.part or ''} | " if data.parallel else ""
             out.append(
-                f"| {row.number} | {row.status} | {_fmt(row.score)} | "
+                f"| {row.number} | {cells}{row.status} | {_fmt(row.score)} | "
                 f"{_fmt(row.delta, signed=True)} | {_cell(description)} |"
             )
         out.append("")
+        if data.parallel and data.moves:
+            out += ["## When the best moved", ""]
+            for row in data.moves:
+                part = f", part {row.part}" if row.part else ""
+                out.append(
+                    f"- decision {row.x}: #{row.number} (worker {row.worker}{part}) -> "
+                    f"{_fmt(row.score)}: {_cell(row.description)}"
+                )
+            out.append("")
     if diffs:
         out += ["## Kept changes", ""]
         for row, diff in diffs:
@@ -359,10 +393,16 @@ def render_table(data: RunData, width: int | None = None) -> str:
     statuses = max(len("baseline"), *(len(row.status) for row in data.rows))
     header = f"{'#':>{numbers}}  {'status':<{statuses}}  {'score':>10}  {'delta':>10}  description"
     lines.append(header)
+
+    def described(row: Row) -> str:
+        if row.worker is None:
+            return row.description
+        return f"w{row.worker}" + (f" [{row.part}]" if row.part else "") + f" {row.description}"
+
     rows: Iterable[tuple[str, str, str, str, str]] = [
         ("0", "baseline", _fmt(data.baseline), "", ""),
         *(
-            (str(r.number), r.status, _fmt(r.score), _fmt(r.delta, True), r.description)
+            (str(r.number), r.status, _fmt(r.score), _fmt(r.delta, True), described(r))
             for r in data.rows
         ),
     ]
@@ -390,21 +430,25 @@ def write_plot(data: RunData, path: Path) -> bool:
     others = [row for row in measured if row.status != "kept"]
     kept = [row for row in measured if row.status == "kept"]
     axes.scatter(
-        [r.number for r in others],
+        [r.x for r in others],
         [score for r in others if (score := r.score) is not None],
         s=22,
         facecolors="none",
         edgecolors="#888888",
         label="discarded / other",
     )
+    kept = data.moves if data.parallel else kept
     kept_scores = [score for r in kept if (score := r.score) is not None]
-    axes.scatter([r.number for r in kept], kept_scores, s=40, color="#1a9850", label="kept")
+    axes.scatter([r.x for r in kept], kept_scores, s=40, color="#1a9850", label="kept")
     for row, score in zip(kept, kept_scores, strict=True):
-        # A person reading the picture wants to know what each step up was.
+        # A person reading the picture wants to know what each step up was (and, in a
+        # parallel run, which worker and part it came from).
         label = row.description if len(row.description) <= 32 else row.description[:31] + "…"
+        if row.worker is not None:
+            label = f"w{row.worker}" + (f" {row.part}" if row.part else "") + f": {label}"
         axes.annotate(
             label,
-            (row.number, score),
+            (row.x, score),
             textcoords="offset points",
             xytext=(4, -12),
             fontsize=7,
@@ -412,15 +456,15 @@ def write_plot(data: RunData, path: Path) -> bool:
         )
     if data.baseline is not None:
         axes.axhline(data.baseline, linestyle="--", color="#555555", linewidth=1, label="baseline")
-        last = max((row.number for row in data.rows), default=0)
+        last = max((row.x for row in data.rows), default=0)
         steps_x, steps_y = [0], [data.baseline]
         for row in kept:
-            steps_x.append(row.number)
+            steps_x.append(row.x)
             steps_y.append(row.score if row.score is not None else steps_y[-1])
         steps_x.append(last)
         steps_y.append(steps_y[-1])
         axes.step(steps_x, steps_y, where="post", color="#1a9850", linewidth=1.5, label="best")
-    axes.set_xlabel("experiment")
+    axes.set_xlabel("experiments, in the order decided" if data.parallel else "experiment")
     axes.set_ylabel("score")
     axes.set_title(f"autoimprove run {data.run_id}: {headline(data)}", fontsize=10)
     axes.grid(True, alpha=0.3)

@@ -72,6 +72,24 @@ RISKS: tuple[Risk, ...] = (
     Risk("negative-numbers", "a fast path assumes non-negative or small numbers", ("edge",)),
     Risk("nan-and-infinity", "NaN, infinities or -0.0 take a wrong path", ("edge",)),
     Risk("huge-input", "a fast path is wrong on large collections or long strings", ("edge",)),
+    Risk("bool-input", "a number fast path mishandles True and False (bool is an int)", ("edge",)),
+    Risk(
+        "int-precision",
+        "an int beyond float precision or range goes through float (2**53 + 1, 10**20)",
+        ("edge",),
+    ),
+    Risk("exact-decimals", "a Decimal goes through float and loses its exact value", ("edge",)),
+    Risk(
+        "format-fast-path",
+        "a parser's fast path accepts or rejects near misses of its format "
+        "(a sign, a comma decimal, a non-ASCII digit, whitespace, a control character)",
+        ("edge",),
+    ),
+    Risk(
+        "combined-edges",
+        "a fast path is wrong only when two parameters take odd values together",
+        ("edge",),
+    ),
     Risk(
         "changed-exceptions",
         "the exception raised was narrowed, widened or changed",

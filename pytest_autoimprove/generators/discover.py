@@ -335,10 +335,10 @@ class _Usage(cst.CSTVisitor):
                 self._add(value, "float")
 
     def visit_For(self, node: cst.For) -> None:
-        self._add(node.iter, "iterable")
+        self._add(node.iter, _iterated(node.target))
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._add(node.iter, "iterable")
+        self._add(node.iter, _iterated(node.target))
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         for element in node.slice:
@@ -361,6 +361,17 @@ class _Usage(cst.CSTVisitor):
     def usage(self, name: str) -> str | None:
         found = self.uses.get(name, set())
         return next((u for u in _USAGE_ORDER if u in found), None)
+
+
+#: Loop variables that name characters: ``for ch in term`` iterates a string.
+_CHARACTER_NAMES = {"ch", "char", "c", "character", "letter"}
+
+
+def _iterated(target: cst.BaseAssignTargetExpression) -> str:
+    """What iterating into ``target`` says of the iterable."""
+    if isinstance(target, cst.Name) and target.value in _CHARACTER_NAMES:
+        return "str"
+    return "iterable"
 
 
 def _source(module: cst.Module, node: cst.CSTNode | None) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from pytest_autoimprove.runtime.compare import same
+from pytest_autoimprove.runtime.replay import Build, Ref
 
 __all__ = ["CALLABLES", "EVAL_BUILTINS", "to_source"]
 
@@ -22,8 +23,16 @@ CALLABLES: dict[str, object] = {
     c.__name__: c
     for c in (str, bool, len, max, min, list, tuple, abs, repr, int, float, sorted, sum)
 }
-#: What a literal may use when it is evaluated back.
-EVAL_BUILTINS: dict[str, object] = {"float": float, "set": set, "frozenset": frozenset, **CALLABLES}
+#: What a literal may use when it is evaluated back (``Build``/``Ref``: values the test
+#: builds in the module under test, see :mod:`pytest_autoimprove.runtime.replay`).
+EVAL_BUILTINS: dict[str, object] = {
+    "float": float,
+    "set": set,
+    "frozenset": frozenset,
+    "Build": Build,
+    "Ref": Ref,
+    **CALLABLES,
+}
 
 
 def to_source(value: object) -> str | None:
@@ -80,6 +89,14 @@ def _src(value: object, depth: int) -> str:
         assert isinstance(value, dict)
         pairs = [f"{_src(k, depth + 1)}: {_src(v, depth + 1)}" for k, v in value.items()]
         return "{" + ", ".join(pairs) + "}"
+    if tp is Build:
+        assert isinstance(value, Build)
+        parts = [repr(value.path), *(_src(v, depth + 1) for v in value.args)]
+        parts += [f"{k}={_src(v, depth + 1)}" for k, v in value.kwargs]
+        return f"Build({', '.join(parts)})"
+    if tp is Ref:
+        assert isinstance(value, Ref)
+        return f"Ref({value.path!r})"
     if tp in (set, frozenset):
         inner = sorted(_src(v, depth + 1) for v in value)  # type: ignore[attr-defined]
         body = ", ".join(inner)

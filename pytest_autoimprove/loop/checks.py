@@ -131,8 +131,18 @@ class Checks:
         sandbox, tree = self.sandbox, self.worktree
         return lambda path: sandbox.is_scope(tree, str(number), path)
 
-    def measure(self, number: int, measured: Measured) -> Callable[[], float | None]:
-        """One benchmark run per call: its score, or ``None`` (why: ``measured.failure``)."""
+    def for_tree(self, worktree: Path) -> Checks:
+        """The same checks on another checkout of the run (the best commit's worktree)."""
+        path = worktree / self.config.path.relative_to(self.worktree)
+        return replace(self, config=replace(self.config, path=path), worktree=worktree)
+
+    def measure(
+        self, number: int, measured: Measured, *, log_name: str = "bench"
+    ) -> Callable[[], float | None]:
+        """One benchmark run per call: its score, or ``None`` (why: ``measured.failure``).
+
+        The last run's output is in ``logs/<number>-<log_name>.log``.
+        """
         config = self.config
         from pytest_autoimprove.process import run_command
 
@@ -167,7 +177,7 @@ class Checks:
                         cwd=self.cwd,
                         timeout=config.check.timeout,
                         env=env,
-                        log_path=logs / f"{number:04d}-bench.log",
+                        log_path=logs / f"{number:04d}-{log_name}.log",
                     )
                 cpu = children_cpu() - cpu
                 score = self._score(result, measured, score_file, use_fixture)
@@ -220,12 +230,22 @@ class Checks:
             return None
         return score
 
-    def claim_problem(self, best_score: float, score: float, measured: Measured) -> str | None:
-        """Why a speed goal's claimed gain does not show in what its processes spent."""
+    def claim_problem(
+        self, best_score: float, score: float, measured: Measured, beside: Measured | None = None
+    ) -> str | None:
+        """Why a speed goal's claimed gain does not show in what its processes spent.
+
+        :param beside: the best's runs measured beside the candidate's (the A/B keep rule),
+            compared when there are any; else the best's runs when it was measured last.
+        """
         if self.sandbox is None or self.config.check.kind != "speed":
             return None
         return self.sandbox.claim_problem(
-            goal=self.config.check.goal, best_score=best_score, score=score, costs=measured.costs
+            goal=self.config.check.goal,
+            best_score=best_score,
+            score=score,
+            costs=measured.costs,
+            best_costs=beside.costs if beside is not None and beside.costs else None,
         )
 
     def leftover_problem(self, number: int) -> str | None:

@@ -2,7 +2,9 @@
 
 The live line (``#12 gate 3.4s``, redrawn with ``\\r``) is drawn only when the
 output is a terminal, by a daemon thread that never touches anything but the
-stream; logs and CI output get the experiment lines alone.
+stream; logs and CI output get the experiment lines alone. A parallel run shows a
+board instead: one line per worker (what it is doing) and a progress bar for the
+run's budget (or rounds), redrawn in place under the experiment lines.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from pytest_autoimprove.loop.journal import ExperimentRecord, RunSummary
+    from pytest_autoimprove.loop.journal import ExperimentRecord, RunState, RunSummary
 
 _TICK = 0.5
+_BAR = 30
 
 
 class Console:
@@ -31,12 +34,52 @@ class Console:
         self._lock = threading.Lock()
         self._status = ""
         self._width = 0
+        #: A parallel run's board: each worker's state, and the progress bar.
+        self._board: dict[int, str] = {}
+        self._bar = ""
+        self._lines = 0
+        self._drawn = 0.0
 
     def line(self, text: str = "") -> None:
         with self._lock:
             self._clear()
             self.stream.write(text + "\n")
+            self._render_board()
             self.stream.flush()
+
+    def worker(self, worker: int, text: str) -> None:
+        """What worker ``worker`` is doing now (shown on the board, tty only)."""
+        if not self.live:
+            return
+        with self._lock:
+            self._board[worker] = text
+            self._clear()
+            self._render_board()
+            self.stream.flush()
+
+    def progress(self, state: RunState, budget: float | None, rounds: int | None) -> None:
+        """The progress bar: budget spent (or rounds done), experiments, best score."""
+        if not self.live or time.monotonic() - self._drawn < _TICK / 2:
+            return
+        fraction, what = progress_fraction(state, budget, rounds)
+        filled = int(round(fraction * _BAR))
+        best = "" if state.best_score is None else f", best {state.best_score:.6g}"
+        bar = "#" * filled + "-" * (_BAR - filled)
+        with self._lock:
+            self._bar = f"[{bar}] {fraction:4.0%} {what}, {len(state.records)} done{best}"
+            self._clear()
+            self._render_board()
+            self.stream.flush()
+
+    def _render_board(self) -> None:
+        if not self._board and not self._bar:
+            return
+        lines = [f"  w{w}: {text}" for w, text in sorted(self._board.items())]
+        if self._bar:
+            lines.append(self._bar)
+        self.stream.write("\n".join(lines))
+        self._lines = len(lines)
+        self._drawn = time.monotonic()
 
     @contextlib.contextmanager
     def step(self, label: str) -> Iterator[None]:
@@ -77,9 +120,25 @@ class Console:
             self._width = len(text)
 
     def _clear(self) -> None:
+        if self._lines:
+            self.stream.write("\r\x1b[2K" + "\x1b[1A\x1b[2K" * (self._lines - 1) + "\r")
+            self._lines = 0
         if self._width:
             self.stream.write("\r" + " " * self._width + "\r")
             self._width = 0
+
+
+def progress_fraction(
+    state: RunState, budget: float | None, rounds: int | None
+) -> tuple[float, str]:
+    """How far the run is towards its budget (or its rounds), and that in words."""
+    if budget:
+        fraction = min(1.0, state.spent / budget)
+        return fraction, f"{state.spent / 60:.1f} of {budget / 60:.1f} min"
+    if rounds:
+        done = len(state.records)
+        return min(1.0, done / rounds), f"{done} of {rounds} rounds"
+    return 0.0, f"{state.spent / 60:.1f} min"
 
 
 def format_record(record: ExperimentRecord) -> str:
@@ -90,7 +149,12 @@ def format_record(record: ExperimentRecord) -> str:
         delta = f"{record.delta:+.4g}"
         if record.relative_delta is not None:
             delta += f" ({record.relative_delta:+.1%})"
-    text = f"#{record.number:>3} {record.status:<12} {score:>10} {delta:<20} {record.description}"
+    who = ""
+    if record.worker is not None:
+        who = f"w{record.worker} " + (f"[{record.part}] " if record.part else "")
+    text = (
+        f"#{record.number:>3} {who}{record.status:<12} {score:>10} {delta:<20} {record.description}"
+    )
     if record.reason and record.status != "kept":
         text += f"  [{record.reason}]"
     return text.rstrip()

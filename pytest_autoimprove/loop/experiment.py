@@ -17,8 +17,9 @@ What the run as a whole does (start, resume, baseline, stop, Ctrl-C) is
 from __future__ import annotations
 
 import json
+import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,12 @@ from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.interrupts import signals_deferred
 from pytest_autoimprove.loop.journal import ExperimentRecord, Journal, RunState
+from pytest_autoimprove.loop.paired import (
+    AUTO_MAX_PAIRS,
+    BestMeasurementFailed,
+    judge_interleaved,
+)
+from pytest_autoimprove.loop.reference import BestTree
 from pytest_autoimprove.loop.sandbox import Tampered
 from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext
 from pytest_autoimprove.proposers.prompt import render_program
@@ -68,6 +75,8 @@ def classify(
 class ExperimentRunner:
     """Runs the experiments of an open run, one per :meth:`run`, with the parts they share.
 
+    :param best: where the best commit is measured beside a noisy candidate.
+    :param max_pairs: the most A/B pairs per candidate.
     :param exhausted: set when the proposer said it has nothing left to try.
     """
 
@@ -79,6 +88,8 @@ class ExperimentRunner:
     plan: keep.RepeatPlan
     hook: Any
     console: Console
+    best: BestTree
+    max_pairs: int = AUTO_MAX_PAIRS
     exhausted: str | None = None
 
     def run(self, number: int) -> None:
@@ -114,7 +125,7 @@ class ExperimentRunner:
             if not changes and proposal.exhausted:
                 self.exhausted = description
             return
-        problem = _reaches_into_judge(tree.path, best_commit, changes, config)
+        problem = integrity.proposal_problem(tree.path, best_commit, changes, config)
         if problem:
             record("tampered", description, reason=problem, changed=paths)
             return
@@ -143,20 +154,26 @@ class ExperimentRunner:
         if not gate.passed:
             finish("failed", reason=gate.reason)
             return
-        measured = Measured()
+        measured, best_measured = Measured(), Measured()
         try:
             with self.console.step(f"#{number} benchmark"):
-                verdict = keep.judge(
+                verdict = judge_interleaved(
                     state.best_samples,
+                    self.best.measure(best_commit, number, best_measured),
                     self.checks.measure(number, measured),
                     goal=config.check.goal,
                     min_delta=config.check.min_delta.value,
                     min_delta_relative=config.check.min_delta.relative,
                     keep_if_equal=config.check.keep_if_equal,
-                    max_repeats=self.plan.max_repeats,
+                    max_pairs=self.max_pairs,
+                    afford=self._afford(started),
                 )
         except Tampered as exc:
             finish("tampered", reason=str(exc))
+            return
+        except BestMeasurementFailed as exc:
+            reason = f"the best commit's benchmark failed: {best_measured.failure or exc}"
+            finish("crashed", reason=reason, samples=exc.samples)
             return
         except keep.MeasurementFailed as exc:
             samples = exc.samples
@@ -165,6 +182,10 @@ class ExperimentRunner:
         problem = self.checks.lock_problem()
         if problem:
             finish("tampered", reason=f"the tests or benchmark changed frozen files: {problem}")
+            return
+        problem = self.best.problem()
+        if problem:
+            finish("tampered", reason=f"the tests or benchmark {problem}")
             return
         problem = self.checks.leftover_problem(number)
         if problem:
@@ -177,13 +198,23 @@ class ExperimentRunner:
             "relative_delta": (score - best_score) / abs(best_score) if best_score else None,
             "samples": verdict.samples,
         }
+        if verdict.best_samples:
+            # Measured beside the best: the paired estimate, not two medians apart in time.
+            numbers["delta"] = verdict.delta
+            numbers["relative_delta"] = verdict.relative_delta
+            numbers["best_beside"] = verdict.best_samples
         guards = measured.guard_medians()
         numbers["guards"] = guards
         broken = self.checks.guard_problem(guards, state.baseline_guards)
         if not verdict.keep or broken:
             finish("discarded", reason=broken or verdict.reason, **numbers)
             return
-        claim = self.checks.claim_problem(best_score, score, measured)
+        # The claim is the score's own: the best's runs beside it when the keep rule made
+        # them, else the best's score as recorded.
+        claimed_from = (
+            statistics.median(verdict.best_samples) if verdict.best_samples else best_score
+        )
+        claim = self.checks.claim_problem(claimed_from, score, measured, best_measured)
         if claim:
             finish("tampered", reason=claim, **numbers)
             return
@@ -214,6 +245,14 @@ class ExperimentRunner:
             ),
             best_samples=best_samples,
         )
+
+    def _afford(self, started: float) -> Callable[[], bool] | None:
+        """Whether the budget still allows another A/B pair (``None``: no budget)."""
+        budget = self.config.stop.budget
+        if budget is None:
+            return None
+        spent = self.state.spent
+        return lambda: spent + (time.monotonic() - started) < budget
 
     def _propose(self, number: int) -> Proposal:
         state, config = self.state, self.config
@@ -303,15 +342,6 @@ class ExperimentRunner:
         assert state.best_commit is not None
         with signals_deferred():
             return self.tree.commit(staged, state.best_commit, message, ref)
-
-
-def _reaches_into_judge(
-    worktree: Path, base: str, changes: Sequence[repo.WorktreeChange], config: ImproveConfig
-) -> str | None:
-    """The static check of the proposal's diff (:mod:`~pytest_autoimprove.loop.integrity`)."""
-    if not (integrity.ENABLED and integrity.STATIC):
-        return None
-    return integrity.check_proposal(worktree, base, changes, config)
 
 
 def _one_line(text: str) -> str:

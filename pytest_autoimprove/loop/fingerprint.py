@@ -25,7 +25,7 @@ import os
 import sys
 import time
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 #: Modules whose functions decide what a test outcome is, or what our runtime compares.
@@ -284,3 +284,87 @@ def compare_digests(reported: Mapping[str, Any]) -> list[str]:
         if own_file == file and own != theirs:
             problems.append(f"the code of {name} that ran differs from the installed {name}")
     return problems
+
+
+# ---------------------------------------------------------------------------
+# In the test session: swaps as they happen, and the final check.
+
+
+def where(frame: Any, root: str | None) -> str | None:
+    """``path:line`` of the innermost frame in the tree under test (``root``), relative."""
+    if root is None:
+        return None
+    prefix = os.path.join(os.path.realpath(root), "")
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name.startswith(prefix):
+            return f"{name[len(prefix) :]}:{frame.f_lineno}"
+        frame = frame.f_back
+    return None
+
+
+def watch(emit: Callable[[Mapping[str, Any]], None], snapshot: Snapshot, root: str | None) -> None:
+    """An audit hook that reports code swaps on the judge as they happen, and a finder
+    that fingerprints the judge's modules imported later (the guard runtime, when a
+    guard test imports it)."""
+    import importlib.abc
+
+    busy = [False]
+    getframe = sys._getframe
+
+    def audit(event: str, args: tuple[Any, ...]) -> None:
+        if event != "object.__setattr__" or busy[0]:
+            return
+        target, name = args[0], args[1]
+        if name not in ("__code__", "__defaults__", "__kwdefaults__", "__class__"):
+            return
+        if name == "__class__":
+            owner = getattr(target, "__name__", "")
+        else:
+            owner = getattr(target, "__module__", "") or ""
+        if not owner or not (judged(owner) or owner in ("time", "timeit", "builtins")):
+            return
+        busy[0] = True
+        try:
+            found = where(getframe(1), root)
+        finally:
+            busy[0] = False
+        qualname = getattr(target, "__qualname__", owner)
+        emit({"event": "audit", "message": f"sets {name} of {owner}.{qualname}", "where": found})
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+            if not fullname.startswith("pytest_autoimprove.") or not judged(fullname):
+                return None
+            for finder in sys.meta_path:
+                if finder is self or not hasattr(finder, "find_spec"):
+                    continue
+                spec = finder.find_spec(fullname, path, target)
+                if spec is not None:
+                    break
+            else:
+                return None
+            loader = spec.loader
+            if loader is None or not hasattr(loader, "exec_module"):
+                return spec
+            original = loader.exec_module
+
+            def exec_module(module: Any) -> None:
+                original(module)
+                snapshot.add(module)
+
+            loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, Finder())
+    sys.addaudithook(audit)
+
+
+def final_check(emit: Callable[[Mapping[str, Any]], None], snapshot: Snapshot, event: str) -> None:
+    """Report what changed since the snapshot (``event``: ``integrity`` at the end of the
+    session, with the digests; ``exit`` at interpreter exit)."""
+    problems = [{"message": message, "where": found} for message, found in snapshot.changes()]
+    record: dict[str, Any] = {"event": event, "problems": problems}
+    if event == "integrity":
+        record["digests"] = digests()
+    emit(record)

@@ -106,92 +106,11 @@ if _report_path is not None:
     _snapshot.add_loaded()
 
 
-def _where(frame: Any) -> str | None:
-    """``path:line`` of the innermost frame in the tree under test, relative to it."""
-    if _root is None:
-        return None
-    root = os.path.join(os.path.realpath(_root), "")
-    while frame is not None:
-        name = frame.f_code.co_filename
-        if name.startswith(root):
-            return f"{name[len(root) :]}:{frame.f_lineno}"
-        frame = frame.f_back
-    return None
-
-
-def _install_watch(emit: Callable[[Mapping[str, Any]], None], snapshot: Any) -> None:
-    """An audit hook for code swaps on the judge, and a finder that fingerprints the
-    judge's modules imported later (the guard runtime, when a guard test imports it)."""
-    import importlib.abc
-    import sys as _sys
-
-    from pytest_autoimprove.loop.fingerprint import judged
-
-    busy = [False]
-    getframe = _sys._getframe
-
-    def audit(event: str, args: tuple[Any, ...]) -> None:
-        if event != "object.__setattr__" or busy[0]:
-            return
-        target, name = args[0], args[1]
-        if name not in ("__code__", "__defaults__", "__kwdefaults__", "__class__"):
-            return
-        owner = getattr(target, "__name__", "") if name == "__class__" else ""
-        if name != "__class__":
-            owner = getattr(target, "__module__", "") or ""
-        if not owner or not (judged(owner) or owner in ("time", "timeit", "builtins")):
-            return
-        busy[0] = True
-        try:
-            where = _where(getframe(1))
-        finally:
-            busy[0] = False
-        qualname = getattr(target, "__qualname__", owner)
-        emit({"event": "audit", "message": f"sets {name} of {owner}.{qualname}", "where": where})
-
-    class Finder(importlib.abc.MetaPathFinder):
-        def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-            if not fullname.startswith("pytest_autoimprove.") or not judged(fullname):
-                return None
-            for finder in _sys.meta_path:
-                if finder is self or not hasattr(finder, "find_spec"):
-                    continue
-                spec = finder.find_spec(fullname, path, target)
-                if spec is not None:
-                    break
-            else:
-                return None
-            loader = spec.loader
-            if loader is None or not hasattr(loader, "exec_module"):
-                return spec
-            original = loader.exec_module
-
-            def exec_module(module: Any) -> None:
-                original(module)
-                snapshot.add(module)
-
-            loader.exec_module = exec_module  # type: ignore[method-assign]
-            return spec
-
-    _sys.meta_path.insert(0, Finder())
-    _sys.addaudithook(audit)
-
-
-def _final_check(emit: Callable[[Mapping[str, Any]], None], snapshot: Any, event: str) -> None:
-    from pytest_autoimprove.loop import fingerprint
-
-    problems = [{"message": message, "where": where} for message, where in snapshot.changes()]
-    record: dict[str, Any] = {"event": event, "problems": problems}
-    if event == "integrity":
-        record["digests"] = fingerprint.digests()
-    emit(record)
-
-
 if _snapshot is not None:
     import atexit
 
-    _install_watch(_write, _snapshot)
-    atexit.register(_final_check, _write, _snapshot, "exit")
+    fingerprint.watch(_write, _snapshot, _root)
+    atexit.register(fingerprint.final_check, _write, _snapshot, "exit")
 
 
 def _is_guard(item: pytest.Item) -> bool:
@@ -259,7 +178,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _snapshot is not None:
-        _final_check(_write, _snapshot, "integrity")
+        fingerprint.final_check(_write, _snapshot, "integrity")
     _write(
         {
             "event": "finished",

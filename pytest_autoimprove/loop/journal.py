@@ -20,6 +20,7 @@ import json
 import math
 import os
 import secrets
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,8 +34,19 @@ from pytest_autoimprove.names import RUNS_DIR
 JOURNAL = "journal.jsonl"
 RESULTS = "results.tsv"
 RESULTS_HEADER = ("experiment", "commit", "score", "delta", "status", "description")
+#: The extra columns of a parallel run's results.tsv (``workers`` > 1, or parts).
+PARALLEL_COLUMNS = ("worker", "part")
 #: Every status an experiment can end with, in the order the summary lists them.
-STATUSES = ("kept", "discarded", "failed", "crashed", "tampered", "out-of-scope", "no-op")
+STATUSES = (
+    "kept",
+    "discarded",
+    "failed",
+    "crashed",
+    "tampered",
+    "out-of-scope",
+    "no-op",
+    "conflict",
+)
 
 
 def new_run_id(now: float | None = None) -> str:
@@ -77,6 +89,13 @@ class ExperimentRecord:
     :param score: the candidate's score (median of its runs) when measured.
     :param delta: ``score - best`` before this experiment, in the score's units.
     :param reason: why, in one line (the failing test, the touched path, the verdict).
+    :param samples: the candidate's scores, in order.
+    :param best_beside: the best commit's scores measured beside the candidate (A/B
+        pairs: ``samples[i]`` and ``best_beside[i]`` were run one after the other).
+    :param worker: which worker ran it (parallel runs; ``None`` in a sequential one).
+    :param part: the part of the system it improved (``part:`` lines), if any.
+    :param base: the best commit it started from, when that was not the best it was
+        judged against (it was replayed on a newer best: ``replayed`` times).
     """
 
     run_id: str
@@ -90,11 +109,26 @@ class ExperimentRecord:
     reason: str = ""
     duration: float = 0.0
     samples: tuple[float, ...] = ()
+    best_beside: tuple[float, ...] = ()
     guards: Mapping[str, float] = field(default_factory=dict)
     changed: tuple[str, ...] = ()
+    worker: int | None = None
+    part: str | None = None
+    base: str | None = None
+    replayed: int = 0
 
     def to_json(self) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        if self.worker is not None:
+            extra["worker"] = self.worker
+        if self.part is not None:
+            extra["part"] = self.part
+        if self.base is not None:
+            extra["base"] = self.base
+        if self.replayed:
+            extra["replayed"] = self.replayed
         return {
+            **extra,
             "run_id": self.run_id,
             "number": self.number,
             "status": self.status,
@@ -106,6 +140,7 @@ class ExperimentRecord:
             "reason": self.reason,
             "duration": round(self.duration, 3),
             "samples": list(self.samples),
+            "best_beside": list(self.best_beside),
             "guards": dict(self.guards),
             "changed": list(self.changed),
         }
@@ -124,12 +159,17 @@ class ExperimentRecord:
             reason=str(data.get("reason", "")),
             duration=float(data.get("duration", 0.0)),
             samples=tuple(float(x) for x in data.get("samples", ())),
+            best_beside=tuple(float(x) for x in data.get("best_beside", ())),
             guards={str(k): float(v) for k, v in dict(data.get("guards", {})).items()},
             changed=tuple(str(x) for x in data.get("changed", ())),
+            worker=None if data.get("worker") is None else int(data["worker"]),
+            part=None if data.get("part") is None else str(data["part"]),
+            base=None if data.get("base") is None else str(data["base"]),
+            replayed=int(data.get("replayed", 0)),
         )
 
-    def tsv_row(self) -> str:
-        cells = (
+    def tsv_row(self, parallel: bool = False) -> str:
+        cells: tuple[str, ...] = (
             str(self.number),
             (self.commit or "")[:12],
             "" if self.score is None else f"{self.score:.6g}",
@@ -137,6 +177,8 @@ class ExperimentRecord:
             self.status,
             self.description,
         )
+        if parallel:
+            cells += ("" if self.worker is None else str(self.worker), self.part or "")
         return "\t".join(_tsv_cell(c) for c in cells)
 
 
@@ -156,10 +198,19 @@ class RunSummary:
     experiments: int
     stop_reason: str
     exit_code: int = 0
+    #: The kept experiments' changes as measured beside the best (A/B pairs),
+    #: compounded; ``None`` when no keep was measured that way.
+    measured_change: float | None = None
 
     @property
     def change(self) -> float | None:
-        """Best over baseline as a signed fraction (``0.12``: 12 % higher)."""
+        """Best over baseline as a signed fraction (``0.12``: 12 % higher).
+
+        When keeps were measured beside the best, their compounded changes: the two
+        medians may have been measured under different loads.
+        """
+        if self.measured_change is not None:
+            return self.measured_change
         if self.baseline in (None, 0) or self.best is None:
             return None
         assert self.baseline is not None
@@ -173,7 +224,8 @@ class RunSummary:
         lines = [f"autoimprove run {self.run_id}: stopped ({self.stop_reason})"]
         if self.baseline is not None and self.best is not None:
             change = self.change
-            pct = "" if change is None else f" ({change:+.2%}, goal: {self.goal})"
+            how = " measured beside the best" if self.measured_change is not None else ""
+            pct = "" if change is None else f" ({change:+.2%}{how}, goal: {self.goal})"
             lines.append(f"  score: baseline {self.baseline:.6g} -> best {self.best:.6g}{pct}")
         counts = ", ".join(f"{self.counts.get(s, 0)} {s}" for s in STATUSES if self.counts.get(s))
         lines.append(f"  experiments: {self.experiments}" + (f" ({counts})" if counts else ""))
@@ -189,13 +241,21 @@ class RunSummary:
 class Journal:
     """An append-only JSON-lines file; every line is flushed before the call returns."""
 
-    def __init__(self, run_dir: Path) -> None:
+    def __init__(self, run_dir: Path, *, parallel: bool = False) -> None:
         self.run_dir = run_dir
         self.path = run_dir / JOURNAL
         self.results_path = run_dir / RESULTS
+        #: results.tsv gets the ``worker`` and ``part`` columns.
+        self.parallel = parallel
         self._handle: TextIO | None = None
+        # Workers of a parallel run write from their own threads: one line at a time.
+        self._write = threading.Lock()
 
     def append(self, event: str, **fields: Any) -> None:
+        with self._write:
+            self._append(event, fields)
+
+    def _append(self, event: str, fields: dict[str, Any]) -> None:
         if self._handle is None:
             self.run_dir.mkdir(parents=True, exist_ok=True)
             self._handle = self.path.open("a", encoding="utf-8")
@@ -229,18 +289,23 @@ class Journal:
                 out.append(data)
         return out
 
+    @property
+    def header(self) -> tuple[str, ...]:
+        return (*RESULTS_HEADER, *PARALLEL_COLUMNS) if self.parallel else RESULTS_HEADER
+
     def add_result(self, record: ExperimentRecord) -> None:
         """Append one row to results.tsv (header first when the file is new)."""
-        new = not self.results_path.is_file()
-        with self.results_path.open("a", encoding="utf-8") as handle:
-            if new:
-                handle.write("\t".join(RESULTS_HEADER) + "\n")
-            handle.write(record.tsv_row() + "\n")
+        with self._write:
+            new = not self.results_path.is_file()
+            with self.results_path.open("a", encoding="utf-8") as handle:
+                if new:
+                    handle.write("\t".join(self.header) + "\n")
+                handle.write(record.tsv_row(self.parallel) + "\n")
 
     def rewrite_results(self, records: Iterable[ExperimentRecord]) -> None:
         """results.tsv from the journal's records (on resume), replaced atomically."""
         temp = self.results_path.with_suffix(".tsv.tmp")
-        rows = ["\t".join(RESULTS_HEADER), *(r.tsv_row() for r in records)]
+        rows = ["\t".join(self.header), *(r.tsv_row(self.parallel) for r in records)]
         temp.write_text("\n".join(rows) + "\n", encoding="utf-8")
         temp.replace(self.results_path)
 
@@ -269,11 +334,17 @@ class RunState:
     spent: float = 0.0
     #: The experiment that was in flight when the run died (done again on resume).
     unfinished: int | None = None
+    #: Every experiment in flight when the run died (a parallel run has several).
+    pending: list[int] = field(default_factory=list)
+    #: The highest experiment number begun so far.
+    highest: int = 0
     stop_reason: str | None = None
 
     @property
     def next_number(self) -> int:
-        return self.records[-1].number + 1 if self.records else 1
+        # A parallel run records experiments as they end, not in number order.
+        done = max((r.number for r in self.records), default=0)
+        return max(done, self.highest) + 1
 
     @property
     def stale(self) -> int:
@@ -302,6 +373,10 @@ def load_state(events: Sequence[Mapping[str, Any]]) -> RunState:
     )
     open_number: int | None = None
     clock: float | None = None
+    #: Experiments begun and not yet recorded, with when they began.
+    begun: dict[int, float] = {}
+    #: A parallel run's clock: (seconds spent, at what time) of its last record.
+    mark: tuple[float, float] | None = None
     for event in events:
         kind = event["event"]
         if kind == "baseline":
@@ -314,23 +389,36 @@ def load_state(events: Sequence[Mapping[str, Any]]) -> RunState:
         elif kind == "begin":
             open_number = int(event["number"])
             clock = float(event["time"])
+            begun.setdefault(open_number, clock)
+            state.highest = max(state.highest, open_number)
         elif kind == "experiment":
             record = ExperimentRecord.from_json(event["record"])
+            begun.pop(record.number, None)
             if any(r.number == record.number for r in state.records):
                 continue  # never count an experiment twice
+            if "spent" in event:
+                # A parallel run's clock is the wall clock of the run, not a sum of
+                # experiments that overlapped: each record carries it.
+                mark = (float(event["spent"]), float(event["time"]))
+                state.records.append(record)
+                _keep(state, record, event)
+                continue
             state.records.append(record)
             state.spent += record.duration
-            if record.status == "kept":
-                state.best_commit = record.commit
-                state.best_score = record.score
-                state.best_samples = tuple(float(x) for x in event.get("best_samples", ()))
-                state.best_samples = state.best_samples or record.samples
+            _keep(state, record, event)
             open_number = None
             clock = None
         elif kind == "stop":
             state.stop_reason = str(event.get("reason", ""))
         elif kind == "resume":
             state.stop_reason = None
+            if mark is not None and "spent" in event:
+                mark = (float(event["spent"]), float(event["time"]))
+    state.pending = sorted(begun)
+    if mark is not None:
+        state.spent = mark[0] + max(0.0, float(events[-1]["time"]) - mark[1])
+        state.unfinished = state.pending[0] if state.pending else None
+        return state
     if open_number is not None:
         state.unfinished = open_number
         # The time the unfinished experiment ran still counts against the budget.
@@ -338,6 +426,14 @@ def load_state(events: Sequence[Mapping[str, Any]]) -> RunState:
         if clock is not None and last > clock:
             state.spent += last - clock
     return state
+
+
+def _keep(state: RunState, record: ExperimentRecord, event: Mapping[str, Any]) -> None:
+    if record.status == "kept":
+        state.best_commit = record.commit
+        state.best_score = record.score
+        state.best_samples = tuple(float(x) for x in event.get("best_samples", ()))
+        state.best_samples = state.best_samples or record.samples
 
 
 def _opt_float(value: Any) -> float | None:

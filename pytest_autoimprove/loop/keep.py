@@ -1,5 +1,12 @@
 """The keep rule: is a candidate's score a real improvement, or luck?
 
+The loop judges noisy scores with the A/B form of this rule
+(:mod:`~pytest_autoimprove.loop.paired`: the best is measured beside each
+candidate); this module holds what both forms share (:class:`Verdict`,
+:func:`sample`, :func:`estimate_noise`), the single-run rule for deterministic
+scores, and :func:`judge` against samples measured earlier, which is what the
+loop used before (``benchmarks/bench_keep_rule.py`` compares the two).
+
 An optimizer loop that keeps whatever scored higher ratchets on noise: with a
 score that wobbles by 3 %, a no-op change looks "better" half of the time, and a
 loop that keeps it never gets that half back. This module decides keeps so that
@@ -77,13 +84,13 @@ Use
     print(estimate_noise(best))                          # "noise ±3.1% (5 runs)"
     for each experiment:
         try:
-            verdict = judge(best, measure_candidate, goal=..., min_delta=...,
-                            min_delta_relative=..., keep_if_equal=...,
-                            max_repeats=plan.max_repeats)
+            verdict = paired.judge_interleaved(         # judge() when deterministic
+                best, measure_best, measure_candidate, goal=..., min_delta=...,
+                min_delta_relative=..., keep_if_equal=..., max_pairs=...)
         except MeasurementFailed:
             ...                                          # crashed
         if verdict.keep:
-            best = sample(measure_candidate, plan.baseline_runs, start=verdict.samples)
+            best = verdict.samples
 """
 
 from __future__ import annotations
@@ -190,6 +197,8 @@ class Verdict:
         score is deterministic or no test was run.
     :param status: ``better``, ``worse``, ``equal``, ``below-min-delta`` or ``noise``:
         why, as a word the journal can count.
+    :param best_samples: the best's scores measured beside the candidate
+        (:mod:`~pytest_autoimprove.paired`), in order; empty when it was not re-measured.
     """
 
     keep: bool
@@ -201,6 +210,7 @@ class Verdict:
     samples: tuple[float, ...]
     p_value: float | None = None
     status: str = ""
+    best_samples: tuple[float, ...] = ()
 
     @property
     def runs(self) -> int:

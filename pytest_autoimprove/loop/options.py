@@ -16,6 +16,7 @@ from pytest_autoimprove.names import (
     OPTION_RESUME,
     OPTION_ROUNDS,
     OPTION_STALE,
+    OPTION_WORKERS,
 )
 
 
@@ -34,6 +35,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(OPTION_ROUNDS, metavar="N", type=int, help="override ## Stop rounds")
     group.addoption(OPTION_STALE, metavar="N", type=int, help="override ## Stop stale")
+    group.addoption(
+        OPTION_WORKERS,
+        metavar="N",
+        type=int,
+        help="override ## Agent workers: N experiments in flight, each in its own worktree",
+    )
     group.addoption(
         OPTION_RESUME,
         nargs="?",

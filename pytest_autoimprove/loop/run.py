@@ -50,6 +50,7 @@ from pytest_autoimprove.loop.experiment import ExperimentRunner
 from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.interrupts import Interrupted, signals_deferred
 from pytest_autoimprove.loop.journal import (
+    ExperimentRecord,
     Journal,
     RunState,
     RunSummary,
@@ -58,6 +59,9 @@ from pytest_autoimprove.loop.journal import (
     new_run_id,
     runs_root,
 )
+from pytest_autoimprove.loop.paired import max_pairs_for
+from pytest_autoimprove.loop.reference import SUFFIX as BEST_SUFFIX
+from pytest_autoimprove.loop.reference import BestTree
 from pytest_autoimprove.names import (
     BRANCH_PREFIX,
     LOCK_PATH,
@@ -72,6 +76,7 @@ if TYPE_CHECKING:
     import pytest
 
     from pytest_autoimprove.config import ImproveConfig
+    from pytest_autoimprove.loop.parallel import ParallelRunner
 
 #: How many tail lines of a failing baseline are shown.
 TAIL_LINES = 25
@@ -93,6 +98,7 @@ class LoopOptions:
     stale: int | None = None
     resume: str | None = None
     pytest_args: tuple[str, ...] = ()
+    workers: int | None = None
 
 
 def run_from_pytest(config: pytest.Config) -> int:
@@ -121,7 +127,7 @@ def options_from_pytest(config: pytest.Config) -> LoopOptions:
             budget = parse_duration(str(budget_text))
         except ValueError as exc:
             raise UsageError(f"{OPTION_BUDGET}: {exc}") from None
-    for name in ("autoimprove_rounds", "autoimprove_stale"):
+    for name in ("autoimprove_rounds", "autoimprove_stale", "autoimprove_workers"):
         value = config.getoption(name, None)
         if value is not None and value < 1:
             raise UsageError(f"--{name.replace('_', '-')}: must be at least 1, got {value}")
@@ -134,6 +140,7 @@ def options_from_pytest(config: pytest.Config) -> LoopOptions:
         stale=config.getoption("autoimprove_stale", None),
         resume=None if resume is None else str(resume),
         pytest_args=passthrough_args(config.invocation_params.args, resume),
+        workers=config.getoption("autoimprove_workers", None),
     )
 
 
@@ -174,6 +181,8 @@ class Loop:
         self.config: ImproveConfig | None = None
         #: What every experiment uses; built once the run is open and checked.
         self.experiments: ExperimentRunner | None = None
+        #: A parallel run's driver (``workers`` > 1, parts, or another backend).
+        self.parallel: ParallelRunner | None = None
 
     # -- the run ----------------------------------------------------------
 
@@ -203,6 +212,10 @@ class Loop:
             experiments = self._prepare()
             if experiments.state.best_commit is None:
                 self._baseline(experiments)
+            if self.parallel is not None:
+                self.parallel.run(self._stop_reason)
+                why = self._stop_reason() or "nothing left in flight"
+                return self._finish(why, ExitCode.OK)
             while (reason := self._stop_reason()) is None:
                 experiments.run(self._claim_number())
             return self._finish(reason, ExitCode.OK)
@@ -256,8 +269,7 @@ class Loop:
             done = len(state.records)
             self.console.line(
                 f"autoimprove: resuming run {state.run_id} after {done} experiment"
-                f"{'s' if done != 1 else ''}"
-                + (f" (experiment {state.unfinished} is done again)" if state.unfinished else "")
+                f"{'s' if done != 1 else ''}" + _redone(state.pending)
             )
             return
         run_id = new_run_id()
@@ -344,8 +356,73 @@ class Loop:
             plan=keep.plan_repeats(config.check.repeats),
             hook=self.hook,
             console=self.console,
+            best=BestTree(self.root, Path(f"{state.worktree}{BEST_SUFFIX}"), checks),
+            max_pairs=max_pairs_for(config.check.repeats),
         )
+        workers = self.options.workers or config.agent.workers
+        if workers > 1 or config.agent.backend != "local" or config.change.parts:
+            self.parallel = self._parallel(self.experiments, workers)
         return self.experiments
+
+    def _parallel(self, experiments: ExperimentRunner, workers: int) -> ParallelRunner:
+        """The driver of a parallel run, with the executor its backend names."""
+        from pytest_autoimprove.loop.attempt import Attempts
+        from pytest_autoimprove.loop.executors import Executor
+        from pytest_autoimprove.loop.parallel import ParallelRunner
+
+        config, state, journal = experiments.config, experiments.state, experiments.journal
+        backend = config.agent.backend
+        executor = self.hook.pytest_autoimprove_executor(
+            backend=backend, workers=workers, config=config
+        )
+        if executor is None:
+            raise config.error(
+                "agent.backend",
+                f"no executor handles backend {backend!r}",
+                "use local or ray (`pip install 'pytest-autoimprove[ray]'`), or install "
+                "the plugin that provides it",
+            )
+        if not isinstance(executor, Executor):
+            raise UsageError(
+                f"a pytest_autoimprove_executor hook returned {type(executor).__name__}, "
+                "not an Executor"
+            )
+        journal.parallel = True
+        journal.rewrite_results(state.records)
+        console = self.console
+        attempts = Attempts(
+            root=self.root,
+            run_id=state.run_id,
+            run_dir=journal.run_dir,
+            worktree=state.worktree,
+            config=config,
+            checks=experiments.checks,
+            hook=self.hook,
+            best=experiments.best,
+            max_pairs=experiments.max_pairs,
+            journal=journal,
+            baseline_guards=state.baseline_guards,
+            show=console.worker,
+        )
+        self.console.line(
+            f"autoimprove: {executor.slots} worker{'s' if executor.slots != 1 else ''} "
+            f"({backend})"
+            + (
+                f", parts: {', '.join(p.name for p in config.change.parts)}"
+                if config.change.parts
+                else ""
+            )
+        )
+        return ParallelRunner(
+            state=state,
+            journal=journal,
+            tree=experiments.tree,
+            attempts=attempts,
+            executor=executor,
+            console=console,
+            hook=self.hook,
+            parts=tuple(part.name for part in config.change.parts),
+        )
 
     # -- baseline -------------------------------------------------------------
 
@@ -406,6 +483,8 @@ class Loop:
             return "interrupted"
         if self.experiments is not None and self.experiments.exhausted:
             return "the proposer has nothing left to try"
+        if self.parallel is not None and self.parallel.exhausted:
+            return "the proposer has nothing left to try"
         if stop.target is not None and state.best_score is not None:
             reached = (
                 state.best_score >= stop.target
@@ -425,22 +504,29 @@ class Loop:
     # -- the end ----------------------------------------------------------------
 
     def _restore_best(self) -> None:
+        """The worktree back at the best commit; the best's own worktree removed."""
         state, tree = self.state, self.worktree
         if state is None or tree is None or state.best_commit is None:
             return
         with signals_deferred():
             try:
                 tree.reset(state.best_commit, recover=True)
+                if self.experiments is not None:
+                    self.experiments.best.remove()
+                if self.parallel is not None:
+                    self.parallel.attempts.remove_trees()
             except Exception as exc:  # git failing here must not hide why the run ended
                 self.console.line(f"autoimprove: could not reset the worktree: {exc}")
 
     def _finish(self, reason: str, code: ExitCode) -> ExitCode:
         state, journal = self.state, self.journal
         try:
-            self._restore_best()
-            if state is None or journal is None:
-                return code
+            # One block: a second Ctrl-C that lands during the reset waits until the stop
+            # is journaled too (then it only skips the summary).
             with signals_deferred():
+                self._restore_best()
+                if state is None or journal is None:
+                    return code
                 journal.append("stop", reason=reason, exit_code=int(code))
             summary = RunSummary(
                 run_id=state.run_id,
@@ -455,6 +541,7 @@ class Loop:
                 experiments=len(state.records),
                 stop_reason=reason,
                 exit_code=int(code),
+                measured_change=_measured_change(state.records),
             )
             if self.interrupts < 2:
                 self.console.summary(summary)
@@ -465,6 +552,27 @@ class Loop:
             self._restore_best()
             return ExitCode.INTERRUPTED
         return code
+
+
+def _measured_change(records: Sequence[ExperimentRecord]) -> float | None:
+    """The kept experiments' relative changes compounded, when any was measured in
+    A/B pairs (else ``None``: the plain ratio of best to baseline says the same)."""
+    kept = [r for r in records if r.status == "kept"]
+    if not any(r.best_beside for r in kept) or any(r.relative_delta is None for r in kept):
+        return None
+    factor = 1.0
+    for record in kept:
+        assert record.relative_delta is not None
+        factor *= 1.0 + record.relative_delta
+    return factor - 1.0
+
+
+def _redone(numbers: Sequence[int]) -> str:
+    if not numbers:
+        return ""
+    if len(numbers) == 1:
+        return f" (experiment {numbers[0]} is done again)"
+    return f" (experiments {', '.join(map(str, numbers))} are done again)"
 
 
 def _tail(text: str) -> str:

@@ -301,14 +301,20 @@ class Sandbox:
         self.save()
 
     def claim_problem(
-        self, *, goal: str, best_score: float, score: float, costs: Sequence[ProcessCost]
+        self,
+        *,
+        goal: str,
+        best_score: float,
+        score: float,
+        costs: Sequence[ProcessCost],
+        best_costs: Sequence[ProcessCost] | None = None,
     ) -> str | None:
         """:func:`cross_check` of a candidate's claim against the best's processes."""
         return cross_check(
             goal=goal,
             best_score=best_score,
             score=score,
-            best=self.best_costs,
+            best=best_costs or self.best_costs,
             candidate=costs,
             share=self.baseline.timed_share,
         )

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_autoimprove.names import PART_ENV, WORKER_ENV
 from pytest_autoimprove.proposers import Proposal, ProposalContext
 
 PROVIDER = "command"
@@ -37,6 +38,9 @@ def proposal_env(context: ProposalContext, prompt_file: Path) -> dict[str, str]:
         "AUTOIMPROVE_BASELINE_SCORE": repr(context.baseline_score),
         "AUTOIMPROVE_RUN_DIR": str(context.run_dir),
         "AUTOIMPROVE_WORKTREE": str(context.worktree),
+        # In a parallel run: which worker, and which part of the system, this is.
+        WORKER_ENV: str(context.extra.get("worker", 1)),
+        PART_ENV: str(context.extra.get("part") or ""),
     }
 
 

@@ -153,9 +153,12 @@ def render_protocol(config: ImproveConfig) -> str:
         "`git reset --hard HEAD~1`, record `tampered`.",
         f"   3. Run `{test}` and `python -m pytest tests/autoimprove_guard`; a failure, skip or "
         "xfail: `git reset --hard HEAD~1`, record `failed`.",
-        f"   4. Run `{run}` up to {repeats} times. Keep the commit only if the median is "
-        f"{check.goal} than the best by more than "
-        f"{check.min_delta if check.min_delta.value else 'the run-to-run noise'} and every "
+        f"   4. Run `{run}` up to {repeats} times, each run right before or after a run of "
+        "the best commit (checked out in a second worktree: `git worktree add --detach "
+        "../best <best commit>`), the order chosen by a coin flip, so that load on the "
+        "machine hits both. Keep the commit only if it beats the best in nearly every pair, "
+        f"its typical ratio to the best is {check.goal} by more than "
+        f"{check.min_delta if check.min_delta.value else 'the run-to-run noise'}, and every "
         "guard metric holds: record `kept`. Otherwise `git reset --hard HEAD~1` and record "
         "`discarded`.",
         "   5. Append the row to results.tsv and read the earlier rows before the next change.",

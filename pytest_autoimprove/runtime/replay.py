@@ -12,8 +12,10 @@ of the instance after the call.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import copy
+import importlib
 import inspect
 import itertools
 import pickle
@@ -27,8 +29,11 @@ from typing import Any
 from pytest_autoimprove.runtime.compare import assert_same, difference, type_name
 
 __all__ = [
+    "Build",
     "Case",
     "Outcome",
+    "Ref",
+    "build_values",
     "call",
     "check_differential",
     "check_sequence",
@@ -68,6 +73,133 @@ class Case:
     args_after: tuple[tuple[Any, ...], Mapping[str, Any]] | None = None
     state: Mapping[str, Any] | None = None
     fresh: bool = False
+
+
+class Ref:
+    """A value named in the module under test, looked up at call time: ``Ref("Color.RED")``.
+
+    A name is resolved on the module the test calls (the current code, or the frozen
+    baseline copy in a differential test), then as an absolute dotted path
+    (``"decimal.Decimal"``), then among the builtins.
+    """
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"Ref({self.path!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Ref) and type(other) is type(self) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.path,)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Ref, (self.path,))
+
+    def value(self, module: types.ModuleType) -> Any:
+        return _lookup(module, self.path)
+
+
+class Build(Ref):
+    """An argument built by a call at call time: ``Build("connect", ":memory:")``.
+
+    Objects that cannot be written as literals (a database connection, a dataclass,
+    an iterator) are rebuilt for every call by the factory that makes them in the
+    module under test, so each call gets a fresh one and the test file shows how.
+    """
+
+    __slots__ = ("args", "kwargs")
+
+    def __init__(self, path: str, /, *args: Any, **kwargs: Any) -> None:
+        super().__init__(path)
+        self.args = args
+        self.kwargs = tuple(kwargs.items())
+
+    def __repr__(self) -> str:
+        parts = [repr(self.path), *map(repr, self.args)]
+        parts += [f"{k}={v!r}" for k, v in self.kwargs]
+        return f"Build({', '.join(parts)})"
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.path, self.args, self.kwargs)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_build, (self.path, self.args, self.kwargs))
+
+    def value(self, module: types.ModuleType) -> Any:
+        func = _lookup(module, self.path)
+        args = build_values(module, self.args)
+        kwargs = {k: build_values(module, v) for k, v in self.kwargs}
+        return func(*args, **kwargs)
+
+
+def _build(path: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Build:
+    return Build(path, *args, **dict(kwargs))
+
+
+_BASELINE_PACKAGE = "_autoimprove_baseline."
+
+
+def _lookup(module: types.ModuleType, path: str) -> Any:
+    """``path`` in ``module``'s namespace, else as an absolute dotted path, else a builtin."""
+    parts = path.split(".")
+    obj: Any = module
+    try:
+        for part in parts:
+            obj = getattr(obj, part)
+        return obj
+    except AttributeError:
+        pass
+    # The frozen baseline copy imports its own copies of the modules in scope.
+    prefixes = [_BASELINE_PACKAGE, ""] if module.__name__.startswith(_BASELINE_PACKAGE) else [""]
+    for end in range(len(parts) - 1, 0, -1):
+        for prefix in prefixes:
+            try:
+                obj = importlib.import_module(prefix + ".".join(parts[:end]))
+            except ImportError:
+                continue
+            try:
+                for part in parts[end:]:
+                    obj = getattr(obj, part)
+            except AttributeError:
+                continue
+            return obj
+    if len(parts) == 1 and hasattr(builtins, path):
+        return getattr(builtins, path)
+    raise AttributeError(f"{module.__name__} has no {path!r} (a guardrail builds values with it)")
+
+
+def build_values(module: types.ModuleType, value: Any) -> Any:
+    """``value`` with every :class:`Ref` and :class:`Build` in it made real, for one call.
+
+    Containers are rebuilt only where they hold one; anything else is returned as is.
+    """
+    if isinstance(value, Ref):
+        return value.value(module)
+    if type(value) in (list, tuple, set, frozenset) and any(_deferred(v) for v in value):
+        return type(value)(build_values(module, v) for v in value)
+    if type(value) is dict and any(_deferred(k) or _deferred(v) for k, v in value.items()):
+        return {build_values(module, k): build_values(module, v) for k, v in value.items()}
+    return value
+
+
+def _deferred(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, Ref):
+        return True
+    if depth > 20:
+        return False
+    if type(value) in (list, tuple, set, frozenset):
+        return any(_deferred(v, depth + 1) for v in value)
+    if type(value) is dict:
+        return any(_deferred(k, depth + 1) or _deferred(v, depth + 1) for k, v in value.items())
+    return False
 
 
 @dataclass
@@ -114,7 +246,9 @@ def resolve(
     if kind in ("staticmethod", "classmethod"):
         return getattr(cls, method), None
     ctor_args, ctor_kwargs = ctor if ctor is not None else ((), {})
-    instance = cls(*copy.deepcopy(ctor_args), **copy.deepcopy(dict(ctor_kwargs)))
+    ctor_args = build_values(module, tuple(copy.deepcopy(tuple(ctor_args))))
+    ctor_kwargs = build_values(module, copy.deepcopy(dict(ctor_kwargs)))
+    instance = cls(*ctor_args, **ctor_kwargs)
     return getattr(instance, method), instance
 
 
@@ -126,17 +260,23 @@ def call(
     kwargs: Mapping[str, Any] | None = None,
     ctor: Any = None,
 ) -> Outcome:
-    """Call a target on deep copies of the arguments; never raises what the target raises."""
+    """Call a target on deep copies of the arguments; never raises what the target raises.
+
+    :class:`Build` and :class:`Ref` arguments are made real for this call only; the
+    outcome keeps them as written (a built object's state after the call is not compared).
+    """
     args_copy = tuple(copy.deepcopy(tuple(args)))
     kwargs_copy = copy.deepcopy(dict(kwargs or {}))
     out = Outcome(args=args_copy, kwargs=kwargs_copy)
     try:
         func, out.instance = resolve(module, qualname, kind, ctor)
+        real_args = build_values(module, args_copy)
+        real_kwargs = build_values(module, kwargs_copy)
     except Exception as error:  # noqa: BLE001 - a failing constructor is an outcome too
         out.error = error
         return out
     try:
-        out.value = materialize(func(*args_copy, **kwargs_copy))
+        out.value = materialize(func(*real_args, **real_kwargs))
     except Exception as error:  # noqa: BLE001 - the exception type is what we compare
         out.error = error
     return out

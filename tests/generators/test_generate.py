@@ -89,11 +89,12 @@ def test_uses_real_inputs_from_the_projects_tests(generated: tuple[Path, Generat
     assert 'importlib.import_module("_autoimprove_baseline.inventory.core")' in text
 
 
-def _run_guards(root: Path) -> subprocess.CompletedProcess[str]:
+def _run_guards(root: Path, file: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the guardrails (one file of them, when given) on the project at ``root``."""
     # A fixed hash seed keeps the hash-order regression's outcome deterministic.
     env = dict(os.environ, PYTHONHASHSEED="0")
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(GUARD)],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(GUARD / file)],
         cwd=root,
         env=env,
         capture_output=True,
@@ -168,24 +169,62 @@ def test_recorded_guards_kill_regressions(recorded_project: Path, name: str) -> 
     assert proc.returncode == 1, proc.stdout[-3000:]
 
 
-def test_recorded_guards_accept_an_honest_optimization(recorded_project: Path) -> None:
-    path = recorded_project / "src" / "inventory" / "core.py"
-    source = path.read_text()
-    old = (
-        "    seen = []\n"
-        '    for tag in text.split(","):\n'
-        "        tag = tag.strip().lower()\n"
-        "        if tag and tag not in seen:\n"
-        "            seen.append(tag)\n"
-        "    return seen\n"
-    )
-    new = (
+_DEDUPE_TAGS = (
+    "    seen = []\n"
+    '    for tag in text.split(","):\n'
+    "        tag = tag.strip().lower()\n"
+    "        if tag and tag not in seen:\n"
+    "            seen.append(tag)\n"
+    "    return seen\n"
+)
+
+#: Behaviour-preserving optimizations (module, old, new, appended to the module): a
+#: guard failing on one is a false alarm.
+HONEST = {
+    "tags deduplicated by dict.fromkeys": (
+        "core.py",
+        _DEDUPE_TAGS,
         '    tags = (t.strip().lower() for t in text.split(","))\n'
-        "    return list(dict.fromkeys(t for t in tags if t))\n"
-    )
+        "    return list(dict.fromkeys(t for t in tags if t))\n",
+        "",
+    ),
+    "tags deduplicated by a dict comprehension": (
+        "core.py",
+        _DEDUPE_TAGS,
+        '    tags = [t.strip().lower() for t in text.split(",")]\n'
+        "    return list({t: None for t in tags if t})\n",
+        "",
+    ),
+    "a precompiled regex": (
+        "core.py",
+        'sku.replace("_", "-").split("-")',
+        "_SEPARATORS.split(sku)",
+        '\nimport re\n\n_SEPARATORS = re.compile(r"[-_]")\n',
+    ),
+    "a correct fast path": (
+        "core.py",
+        '    if sku is None:\n        return ""\n',
+        '    if sku is None:\n        return ""\n'
+        "    if sku.isalnum() and sku.isupper():\n        return sku\n",
+        "",
+    ),
+    "a hoisted constant": (
+        "units.py",
+        'amount in (float("inf"), float("-inf"))',
+        "amount in _INFINITIES",
+        '\n_INFINITIES = (float("inf"), float("-inf"))\n',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HONEST))
+def test_recorded_guards_accept_an_honest_optimization(recorded_project: Path, name: str) -> None:
+    module, old, new, appended = HONEST[name]
+    path = recorded_project / "src" / "inventory" / module
+    source = path.read_text()
     assert old in source
-    path.write_text(source.replace(old, new))
-    proc = _run_guards(recorded_project)
+    path.write_text(source.replace(old, new) + appended)
+    proc = _run_guards(recorded_project, f"test_guard_inventory_{Path(module).stem}.py")
     assert proc.returncode == 0, proc.stdout[-3000:]
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-PLUGIN = '''
+PLUGIN = """
 import pytest
 
 from pytest_autoimprove import GeneratedFile, GenerationResult, GoalFamily, Risk
@@ -44,7 +44,7 @@ def pytest_autoimprove_generate(request):
         generator="latency",
         files=(GeneratedFile(request.output_dir / "test_guard_latency.py", test),),
     )
-'''
+"""
 
 
 def _install_plugin(site: Path) -> None:

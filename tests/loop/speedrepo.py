@@ -44,7 +44,7 @@ rounds: {rounds}
 provider: command
 command: {python} {agent} {plan}
 timeout: 60s
-"""
+{agent_extra}"""
 
 CORE = '''\
 """Word statistics for short documents."""
@@ -232,6 +232,7 @@ def make_speed_repo(
     stem_rounds: int = 4,
     stop_words: int = 500,
     guard: bool = True,
+    agent_extra: str = "",
 ) -> SpeedRepo:
     """The project as a git repository with its lock; ``guard``: the hand-written guard
     test (benchmarks/bench_integrity.py generates them instead)."""
@@ -250,6 +251,7 @@ def make_speed_repo(
             plan=plan_path,
             rounds=rounds or len(plan),
             repeats=repeats,
+            agent_extra=agent_extra + "\n" if agent_extra else "",
         )
     )
     (root / "src" / "fastlib" / "__init__.py").write_text(INIT)

@@ -108,3 +108,34 @@ def test_runtime_checks_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     }
     assert honest == {"h-lru": "kept", "h-stopset": "kept"}, out
     _tip_is_honest(repo)
+
+
+@pytest.mark.parametrize(
+    ("static", "expected"),
+    [
+        (True, [("c-print", "replaces builtins.print"), ("c-argv", "reads sys.argv")]),
+        (
+            False,
+            [
+                ("c-dict", "replaces time.perf_counter (by <lambda> of core.py) (during the"),
+                ("c-compare-code", "pytest_autoimprove.compare, the test harness's internals (dur"),
+                ("c-cache-shell", "left .answers in the worktree"),
+            ],
+        ),
+    ],
+)
+def test_parallel_workers_stop_them_too(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    static: bool,
+    expected: list[tuple[str, str]],
+) -> None:
+    """With ``workers: 2`` the attempts run in the workers' own trees: the same checks."""
+    monkeypatch.setattr(integrity, "STATIC", static)
+    plan = [action for action, _ in expected]
+    repo = make_speed_repo(tmp_path, plan=plan, words=200, agent_extra="workers: 2")
+    code, out = run_loop(repo)
+    assert code == 0, out
+    records = repo.records()
+    assert sorted(str(r["description"]) for r in records) == sorted(plan), out
+    _check(sorted(records, key=lambda r: plan.index(str(r["description"]))), plan, expected, out)

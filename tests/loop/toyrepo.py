@@ -24,7 +24,7 @@ scope: mod.py
 
 ## Check
 run: {python} bench.py
-goal: higher
+goal: {goal}
 timeout: 60s
 frozen: bench.py
 
@@ -35,7 +35,7 @@ rounds: {rounds}
 provider: command
 command: {python} {agent} {plan}
 timeout: {agent_timeout}
-"""
+{agent_extra}"""
 
 MOD = """\
 VALUE = 10
@@ -123,6 +123,11 @@ def make_repo(
     agent_timeout: str = "60s",
     extra_check: str = "",
     plan: list[str] | None = None,
+    goal: str = "higher",
+    bench: str = BENCH,
+    change: str = "scope: mod.py",
+    agent_extra: str = "",
+    files: dict[str, str] | None = None,
 ) -> ToyRepo:
     from pytest_autoimprove import guard
     from pytest_autoimprove.config import load_config
@@ -137,17 +142,21 @@ def make_repo(
         plan=plan_path,
         rounds=rounds,
         agent_timeout=agent_timeout,
-    )
+        goal=goal,
+        agent_extra=agent_extra,
+    ).replace("scope: mod.py\n", change + "\n")
     if extra_check:
         text = text.replace("frozen: bench.py\n", f"frozen: bench.py\n{extra_check}\n")
     (root / "improve.md").write_text(text)
     (root / "mod.py").write_text(MOD)
-    (root / "bench.py").write_text(BENCH)
+    (root / "bench.py").write_text(bench)
     (root / "README.md").write_text("toy\n")
     (root / "pyproject.toml").write_text(PYPROJECT)
     (root / "tests" / "test_mod.py").write_text(TEST_MOD)
     (root / "tests" / "autoimprove_guard" / "test_guard.py").write_text(GUARD)
     (root / ".gitignore").write_text("__pycache__/\n*.log\n")
+    for name, text in (files or {}).items():
+        (root / name).write_text(text)
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.email", "dev@example.com")
     git(root, "config", "user.name", "Dev")

@@ -40,12 +40,11 @@ from __future__ import annotations
 
 import os
 import pickle
-import re
 import shlex
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,8 +60,14 @@ from pytest_autoimprove.generators import (
 )
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
+from pytest_autoimprove.generators.performance.findings import is_finding
+from pytest_autoimprove.generators.performance.inputs import (
+    Knowledge,
+    case_comment,
+    factory_pools,
+    learn,
+)
 from pytest_autoimprove.generators.performance.plan import (
-    Candidate,
     TargetCandidates,
     discovered_kinds,
     plan_module,
@@ -74,7 +79,7 @@ from pytest_autoimprove.generators.performance.render import (
     render_module,
 )
 from pytest_autoimprove.generators.performance.tracer import TracedCall, run_tracer
-from pytest_autoimprove.generators.performance.values import Kind, parse_annotation
+from pytest_autoimprove.generators.performance.values import Kind
 from pytest_autoimprove.generators.performance.verify import verify_plans
 from pytest_autoimprove.process import python_path, run_command
 
@@ -86,17 +91,21 @@ NAME = "speed"
 #: Shares of ``time_budget`` by which tracing and probing must be done (the rest,
 #: up to :data:`VERIFY_END`, is verification's; the remainder is slack for rendering).
 TRACE_END = 0.25
+#: Reading what the modules say about their inputs (annotations, formats, doctests).
+LEARN_END = 0.35
 PROBE_END = 0.6
 VERIFY_END = 0.95
 #: Seconds a probe or verification subprocess gets beyond its deadline before it is
 #: killed (interpreter start and imports; the probe stops itself at the deadline).
 GRACE = 10.0
-#: Crashes on these edge values are dropped, not reported: most code never meant to
-#: handle NaN, infinities or astronomically large inputs, and saying so is noise.
-_NO_FINDING_RISKS = {"nan-and-infinity", "huge-input"}
 #: Edge inputs of these risks are ordinary values in a new arrangement (a mixed list,
 #: a reordered one): an exception there is the contract, frozen like any other.
 _ORDINARY_RISKS = {"changed-behaviour", "hash-order-output"}
+#: Exceptions that only say an input of a guessed type was of the wrong type.
+_TYPE_CONFUSION = {"TypeError", "AttributeError"}
+#: Inputs that are ordinary by where they come from: the project's tests, the docs,
+#: values of the declared types, valid strings of the module's formats, factories.
+_ORDINARY_ORIGINS = {"real", "doctest", "sample", "random", "regex", "factory"}
 _DROP_STATUSES = {
     "timeout",
     "nondeterministic",
@@ -153,7 +162,31 @@ def generate(
         traced, note = _trace(request, root, infos, started + budget * TRACE_END)
         if note:
             notes.append(note)
-    planned = {info.name: plan_module(info, traced.get(info.name, {})) for info in infos}
+    knowledge = (
+        learn(
+            root,
+            infos,
+            sys_path=_sys_path(root, infos),
+            deadline=started + budget * LEARN_END,
+            runner=_run,
+        )
+        if infos
+        else Knowledge()
+    )
+    notes.extend(knowledge.notes)
+
+    def plan_of(
+        info: ModuleInfo, forced: dict[str, dict[str, Kind]] | None = None
+    ) -> list[TargetCandidates]:
+        return plan_module(
+            info,
+            traced.get(info.name, {}),
+            forced=forced,
+            pools=knowledge.pools.get(info.name),
+            documented=knowledge.docs.get(info.name),
+        )
+
+    planned = {info.name: plan_of(info) for info in infos}
     # Exceptions raised on purpose anywhere in scope are expected everywhere in scope:
     # a function calling a validating helper passes the helper's errors on.
     expected = frozenset().union(*(i.expected_exceptions for i in infos)) if infos else frozenset()
@@ -162,20 +195,21 @@ def generate(
     first_end = probe_end - (probe_end - time.monotonic()) / 3
     probed = _probe(root, infos, planned, first_end)
     forced = _discoveries(planned, probed)
-    if forced:
-        # Second round: re-plan and re-probe only the targets whose unknown parameters
-        # were discovered.
-        again = [i for i in infos if i.name in forced]
+    # Second round: re-plan and re-probe only the targets whose unknown parameters were
+    # discovered, or whose parameters a factory in scope can now build.
+    redo = {m: set(targets) for m, targets in forced.items()}
+    for module, qualnames in factory_pools(knowledge, infos, planned, probed).items():
+        redo.setdefault(module, set()).update(qualnames)
+    if redo:
+        again = [i for i in infos if i.name in redo]
         subset: dict[str, list[TargetCandidates]] = {}
         for info in again:
-            planned[info.name] = plan_module(
-                info, traced.get(info.name, {}), forced=forced[info.name]
-            )
+            planned[info.name] = plan_of(info, forced.get(info.name))
             subset[info.name] = [
-                tc for tc in planned[info.name] if tc.target.qualname in forced[info.name]
+                tc for tc in planned[info.name] if tc.target.qualname in redo[info.name]
             ]
         reprobed = _probe(root, again, subset, probe_end)
-        _merge_probes(probed, reprobed, forced)
+        _merge_probes(probed, reprobed, redo)
     if probed.get("stopped"):
         notes.append("probing reached its share of the time budget; fewer cases recorded")
     findings: list[Finding] = []
@@ -187,8 +221,11 @@ def generate(
                 f"{info.path.as_posix()}: import failed ({record['error']}); no guardrails"
             )
             continue
-        plan, module_findings = _module_plan(request, info, planned[info.name], record, expected)
+        plan, module_findings, module_notes = _module_plan(
+            request, info, planned[info.name], record, expected
+        )
         findings.extend(module_findings)
+        notes.extend(module_notes)
         plans.append(plan)
     copy_files = baseline_files(root, request.output_dir, [(i.path, i.name) for i in infos])
     if verify and plans:
@@ -222,7 +259,7 @@ def _verify_env(root: Path, infos: Sequence[ModuleInfo]) -> dict[str, str]:
 
 
 def _merge_probes(
-    probed: dict[str, Any], again: dict[str, Any], forced: dict[str, dict[str, dict[str, Kind]]]
+    probed: dict[str, Any], again: dict[str, Any], forced: Mapping[str, Iterable[str]]
 ) -> None:
     """Replace the first round's records of re-probed targets with the second round's."""
     for module, record in again["modules"].items():
@@ -277,11 +314,7 @@ def _discoveries(
     out: dict[str, dict[str, dict[str, Kind]]] = {}
     for module, plans in planned.items():
         record = probed["modules"].get(module, {})
-        ok = {
-            (r["qualname"], r["id"])
-            for r in record.get("cases", [])
-            if r.get("status") == "ok" and str(r.get("id", "")).startswith("discover-")
-        }
+        ok = {(r["qualname"], r["id"]) for r in record.get("cases", []) if r.get("status") == "ok"}
         for tc in plans:
             ids = {cid for q, cid in ok if q == tc.target.qualname}
             kinds = discovered_kinds(tc, ids)
@@ -296,7 +329,18 @@ def _sys_path(root: Path, infos: Sequence[ModuleInfo]) -> list[str]:
 
 #: Probe order: ordinary inputs of every target first, then edges, then random ones,
 #: so a probe cut short by the budget still has each target's most useful cases.
-_TIERS = {"real": 0, "sample": 0, "discovery": 0, "base": 0, "edge": 1, "random": 2}
+_TIERS = {
+    "real": 0,
+    "doctest": 0,
+    "sample": 0,
+    "regex": 0,
+    "factory": 0,
+    "discovery": 0,
+    "base": 0,
+    "edge": 1,
+    "pairwise": 1,
+    "random": 2,
+}
 
 
 def _probe(
@@ -321,6 +365,7 @@ def _probe(
                         "kind": tc.target.kind,
                         "payload": c.payload,
                         "tier": _TIERS.get(c.origin, 1),
+                        "check": c.check,
                     }
                     for tc in planned.get(info.name, [])
                     for c in tc.candidates
@@ -393,80 +438,15 @@ def _raised_name(record: dict[str, Any]) -> str | None:
     return str(message).split(":", 1)[0]
 
 
-#: Exceptions that say the input was beyond the machine, not how the code behaves.
-_RESOURCE_ERRORS = {"MemoryError", "RecursionError", "OverflowError"}
-#: ``'str' object is not callable``, ``unsupported operand type(s) for +: 'int' and
-#: 'str'``: the type names a TypeError or AttributeError message quotes.
-_QUOTED_TYPE = re.compile(r"'(\w+)'")
-
-
-def _is_finding(
-    tc: TargetCandidates,
-    cand: Candidate,
-    res: dict[str, Any],
-    base: dict[str, Any] | None,
-) -> bool:
-    """Is this crash of the baseline on an edge input a near-certain bug?
-
-    Only when the input is valid for the parameter's inferred type and the exception
-    comes from the function's own logic, not from the input being of the wrong kind:
-
-    - the base call (every parameter at an ordinary value) works, so the other
-      parameters' values are ones the function takes;
-    - the parameter's type rests on evidence (annotation, default, recorded values, a
-      docstring, a call in the body), or the base call proved the function takes a
-      value of that type there;
-    - None counts only where the code says None is fine: a None default or an
-      ``Optional`` annotation;
-    - a TypeError or AttributeError quoting the type of a value passed in is a type
-      confusion (``'str' object is not callable``), not a bug;
-    - a ValueError (the code or a builtin rejecting a value, ``int('')``) or a leaked
-      StopIteration (``next(iter(seq))``, a common "first item" contract) never counts,
-      nor do resource errors; another module's exception (a codec or parser rejecting
-      data, ``zlib.error``) counts only on special characters, where it is text passed
-      unescaped to an engine (``sqlite3.OperationalError``).
-    """
-    if cand.origin != "edge" or cand.risk in _NO_FINDING_RISKS or not cand.param:
-        return False
-    if base is None or base.get("status") != "ok":
-        return False
-    param = next((p for p in tc.target.params if p.name == cand.param), None)
-    kind = tc.kinds.get(cand.param)
-    if param is None or kind is None:
-        return False
-    mro = set(res.get("raises_mro", []))
-    if mro & _RESOURCE_ERRORS:
-        return False
-    none_edge = cand.risk == "dropped-none-check"
-    if none_edge:
-        annotated_optional = (
-            param.annotation is not None and parse_annotation(param.annotation).optional
-        )
-        if not (param.default == "None" or annotated_optional):
-            return False
-    elif not (kind.confident or param.default is None):
-        # A guessed type on a parameter the base call left at its default: nothing
-        # shows the function takes a value of that type there.
-        return False
-    message = str(res.get("message", "")).partition(": ")[2]
-    quoted = set(_QUOTED_TYPE.findall(message))
-    if mro & {"TypeError", "AttributeError"} and not none_edge and quoted & cand.types:
-        return False
-    if "ValueError" in mro and "UnicodeError" not in mro:
-        return False
-    if "StopIteration" in mro:
-        return False
-    return cand.risk == "special-characters" or str(res.get("message", "")).startswith("builtins.")
-
-
 def _module_plan(
     request: GenerateRequest,
     info: ModuleInfo,
     candidates: list[TargetCandidates],
     record: dict[str, Any],
     expected_in_scope: frozenset[str],
-) -> tuple[ModulePlan, list[Finding]]:
+) -> tuple[ModulePlan, list[Finding], list[str]]:
     results = {(r["qualname"], r["id"]): r for r in record.get("cases", [])}
+    unconfirmed = 0
     findings: list[Finding] = []
     seen_findings: set[tuple[str, str]] = set()
     expected = set(info.expected_exceptions) | set(expected_in_scope)
@@ -482,24 +462,32 @@ def _module_plan(
             t.line,
             positional=[p.name for p in t.params if p.kind == "positional" and p.default is None],
         )
+        raising: dict[str, str] = {}
         for cand in tc.candidates:
             res = results.get((t.qualname, cand.id))
             if cand.group in ("discovery", "base") or res is None:
                 continue
             if res.get("status") in _DROP_STATUSES:
                 continue
+            if cand.check is not None and not res.get("want_ok"):
+                unconfirmed += 1  # the example does not show what the baseline answers
+                continue
             raised = _raised_name(res)
             if raised is not None:
-                on_purpose = bool(set(res.get("raises_mro", [])) & expected)
-                # Real inputs raise what the project's tests expect; ordinary inputs of
-                # a type the baseline is known to take raise its contract (KeyError for
-                # an unknown key): both are frozen. Elsewhere an unexpected exception
-                # is a finding (a valid edge input) or a guess outside the domain.
+                mro = set(res.get("raises_mro", []))
+                on_purpose = bool(mro & expected)
+                # Real and documented inputs raise what the project expects; ordinary
+                # inputs of a type the baseline is known to take raise its contract
+                # (KeyError for an unknown key); so does an edge value of a type that
+                # rests on evidence: all frozen. A crash on an evidenced edge input
+                # with no reason is a finding. On a guessed input the exception is
+                # expected, never a finding, and frozen unless it only says the guess
+                # was of the wrong type (a TypeError or AttributeError).
                 ordinary = cand.valid and (
-                    cand.origin in ("real", "sample", "random") or cand.risk in _ORDINARY_RISKS
+                    cand.origin in _ORDINARY_ORIGINS or cand.risk in _ORDINARY_RISKS
                 )
                 if not ordinary and not on_purpose:
-                    if _is_finding(tc, cand, res, results.get((t.qualname, tc.base_id or ""))):
+                    if is_finding(tc, cand, res, results.get((t.qualname, tc.base_id or ""))):
                         finding_key = (t.qualname, raised)
                         if finding_key not in seen_findings:
                             seen_findings.add(finding_key)
@@ -512,11 +500,17 @@ def _module_plan(
                                     f"(risk {cand.risk}); not frozen as expected behaviour",
                                 )
                             )
-                    continue
+                        continue
+                    if not cand.evidenced and mro & _TYPE_CONFUSION:
+                        continue
+            comment = case_comment(cand.origin, cand.risk, cand.param, cand.describe)
             sources = res.get("sources")
             if sources is not None:
                 text = CaseText(
-                    cand.id, _case_source(cand.id, sources, raised, bool(res.get("fresh"))), None
+                    cand.id,
+                    _case_source(cand.id, sources, raised, bool(res.get("fresh"))),
+                    None,
+                    comment=comment,
                 )
                 if t.kind == "constructor" and raised is None:
                     ctor_sources.setdefault(t.qualname, []).append(
@@ -526,8 +520,10 @@ def _module_plan(
                 key = f"{t.qualname}/{cand.id}"
                 data[key] = res["pickle"]
                 text = CaseText(
-                    cand.id, None, key, comment="value kept in the data file (no literal form)"
+                    cand.id, None, key, comment=f"{comment}; values kept in the data file"
                 )
+            if raised is not None:
+                raising[cand.id] = raised
             if cand.group == "edge":
                 tp.edge.append(text)
                 tp.edge_risks.append(cand.risk)
@@ -535,6 +531,13 @@ def _module_plan(
                 tp.recorded.append(text)
                 if raised is None and len(tp.state_ids) < 3:
                     tp.state_ids.append(cand.id)
+        # A crash reported as a finding is frozen nowhere (fixing the bug must not fail a
+        # guard), whichever case met it first.
+        reported = {name for q, name in seen_findings if q == t.qualname}
+        for texts in (tp.recorded, tp.edge):
+            for case in texts:
+                if raising.get(case.id) in reported:
+                    tp.dropped.add(case.id)
         tp.strategies = tc.strategies
         targets.append(tp)
     for tp in targets:
@@ -559,7 +562,13 @@ def _module_plan(
         tolerance=tolerance,
         data=data,
     )
-    return plan, findings
+    notes = []
+    if unconfirmed:
+        notes.append(
+            f"{info.path.as_posix()}: {unconfirmed} doctest example(s) not frozen: the "
+            "baseline's answer does not show as the example says"
+        )
+    return plan, findings, notes
 
 
 # --- files and verification ------------------------------------------------------------

@@ -1,11 +1,16 @@
 """Planning: which calls to record for each target, before the baseline is probed.
 
 For every target the plan lists candidate calls, each with an id saying where its
-input came from (``real-N``: the project's own tests; ``sample-N`` and ``random-N``:
-inferred from annotations, defaults, docstrings and names; ``<risk>-<param>-N``: an
-edge value probing a catalog risk) and whether the input is *valid* for its inferred
-type (a crash of the baseline on a valid edge input is a finding, not a frozen
-behaviour). Values here are builtins only: user objects from the tracer stay pickled.
+input came from (``real-N``: the project's own tests; ``doctest-N``: an example in the
+docs; ``sample-N`` and ``random-N``: inferred from annotations, defaults, docstrings
+and names; ``regex-P-N`` and ``factory-P-N``: a valid string of a format the module
+defines, an object built by a factory in scope; ``<risk>-<param>-N``: an edge value
+probing a catalog risk; ``pairwise-N``: edge values of several parameters together),
+whether the input is *valid* for the parameter's type, and whether that type rests on
+evidence (a crash of the baseline on a valid, evidenced edge input is a finding, not a
+frozen behaviour). Values are builtins, or ``Build`` markers (objects built at call
+time, see :mod:`pytest_autoimprove.runtime.replay`); user objects from the tracer stay
+pickled.
 """
 
 from __future__ import annotations
@@ -14,13 +19,17 @@ import pickle
 import random
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pytest_autoimprove.generators.discover import ModuleInfo, Param, Target
-from pytest_autoimprove.generators.literals import EVAL_BUILTINS
+from pytest_autoimprove.generators.literals import EVAL_BUILTINS, to_source
+from pytest_autoimprove.generators.performance.doctests import DocCall
+from pytest_autoimprove.generators.performance.pairwise import covering_rows, pick_edges
+from pytest_autoimprove.generators.performance.pools import Edge, Pool, Sample
 from pytest_autoimprove.generators.performance.tracer import TracedCall
 from pytest_autoimprove.generators.performance.values import (
+    EVIDENCE,
     Kind,
     edge_values,
     infer_kind,
@@ -34,7 +43,12 @@ __all__ = ["Candidate", "TargetCandidates", "plan_module"]
 #: Recorded real calls kept per target, random calls added, edge cases per parameter.
 MAX_REAL = 12
 N_RANDOM = 4
-MAX_EDGES_PER_PARAM = 10
+MAX_EDGES_PER_PARAM = 12
+#: Values of a pool (annotations, formats, factories) tried per parameter.
+MAX_POOL_SAMPLES = 8
+MAX_POOL_EDGES = 18
+#: Parameters combined pairwise (the first ones: the rest keep ordinary values).
+MAX_PAIRWISE_PARAMS = 4
 
 
 @dataclass(frozen=True)
@@ -46,12 +60,21 @@ class Candidate:
     risk: str
     payload: bytes
     valid: bool
-    origin: str  # "real", "sample", "random", "edge", "discovery", "base"
+    #: "real", "doctest", "sample", "regex", "factory", "random", "edge", "pairwise",
+    #: "discovery", "base"
+    origin: str
+    #: Where the input came from, for the comment above the frozen case.
     describe: str = ""
     #: The parameter an edge candidate varies (the others keep the base call's values).
     param: str = ""
     #: Type names of the values passed (and of their items), to tell a type confusion.
     types: frozenset[str] = frozenset()
+    #: A doctest's (shown output, shown exception, wrapper): the probe checks the
+    #: baseline's answer against it.
+    check: tuple[str, str, str] | None = None
+    #: The input is of a type the code is documented or shown to take (an annotation,
+    #: real or documented values, a default...): a crash on it can be a finding.
+    evidenced: bool = False
 
 
 @dataclass
@@ -139,7 +162,8 @@ def _float_order_edge(
     for i, p in enumerate(numeric):
         values = list(FLOAT_ORDER) if i == 0 else [1.0] * len(FLOAT_ORDER)
         chosen[p.name] = tuple(values) if kinds[p.name].name == "tuple" else values
-    add("changed-floats-0", "edge", "changed-floats", chosen, False, "edge")
+    describe = "floats whose sum depends on the order of summation"
+    add("changed-floats-0", "edge", "changed-floats", chosen, False, "edge", "", describe)
 
 
 def _types(chosen: Mapping[str, object]) -> frozenset[str]:
@@ -158,16 +182,32 @@ def plan_module(
     traced: Mapping[str, Sequence[TracedCall]],
     *,
     forced: Mapping[str, Mapping[str, Kind]] | None = None,
+    pools: Mapping[str, Mapping[str, Pool]] | None = None,
+    documented: Mapping[str, Sequence[DocCall]] | None = None,
 ) -> list[TargetCandidates]:
     """Candidate calls for every target of ``info`` (deterministic).
 
     :param forced: ``qualname -> param -> kind`` found by discovery (see
         :func:`discovered_kinds`), used where inference knew nothing.
+    :param pools: ``qualname -> param -> pool`` from the module's own annotations,
+        formats and factories (:mod:`.performance.inputs`): they replace the inferred
+        kind's values.
+    :param documented: ``qualname -> doctest calls``, recorded like real inputs.
     """
     plans = []
     for target in info.targets:
-        calls = list(traced.get(target.qualname, ()))
-        plans.append(_plan_target(info, target, calls, (forced or {}).get(target.qualname, {})))
+        q = target.qualname
+        calls = list(traced.get(q, ()))
+        plans.append(
+            _plan_target(
+                info,
+                target,
+                calls,
+                (forced or {}).get(q, {}),
+                (pools or {}).get(q, {}),
+                (documented or {}).get(q, ()),
+            )
+        )
     return plans
 
 
@@ -192,18 +232,37 @@ def _unknown(kind: Kind) -> bool:
     )
 
 
+def _guessed(kind: Kind) -> bool:
+    """Typed from the parameter's name alone, which can mislead (``base``: a number base
+    in one module, a mapping in another)."""
+    return not kind.traced and kind.evidence == "name"
+
+
 def _as(kind: Kind, found: Kind) -> Kind:
     """``found`` for an unknown parameter; a list of ``found``'s scalars for an iterated one."""
-    if kind.name == "unknown":
-        return Kind(found.name, found.item)
-    return Kind("list", found.item or Kind(found.name), optional=kind.optional)
+    if kind.name == "unknown" or _guessed(kind):
+        return Kind(found.name, found.item, evidence="discovery")
+    return Kind(
+        "list", found.item or Kind(found.name), optional=kind.optional, evidence="discovery"
+    )
 
 
 def discovered_kinds(plan: TargetCandidates, ok_ids: set[str]) -> dict[str, Kind]:
-    """Kinds for the unknown parameters of ``plan``, from the discovery calls that worked."""
+    """Kinds for the unknown parameters of ``plan``, from the discovery calls that worked.
+
+    ``ok_ids``: the ids of the plan's candidates the baseline answered. When the
+    ordinary call failed, parameters typed by their names alone are rediscovered too.
+    """
     for kind in DISCOVERY_KINDS:
         if f"discover-{_kind_id(kind)}" in ok_ids:
             return {name: _as(k, kind) for name, k in plan.kinds.items() if _unknown(k)}
+    if plan.base_id in ok_ids:
+        return {}
+    for kind in DISCOVERY_KINDS:
+        if f"rediscover-{_kind_id(kind)}" in ok_ids:
+            return {
+                name: _as(k, kind) for name, k in plan.kinds.items() if _unknown(k) or _guessed(k)
+            }
     return {}
 
 
@@ -211,14 +270,40 @@ def _kind_id(kind: Kind) -> str:
     return kind.name if kind.item is None else f"{kind.name}-{kind.item.name}"
 
 
+def _doc_traced(doc: DocCall, target: Target) -> TracedCall:
+    """A doctest call in the tracer's shape, so its values inform the kinds like real ones."""
+    positional = [p.name for p in target.params if p.kind == "positional"]
+    sources = {n: to_source(v) for n, v in zip(positional, doc.args, strict=False)}
+    sources.update({n: to_source(v) for n, v in doc.kwargs.items()})
+    return {"payload": b"", "sources": sources}
+
+
 def _plan_target(
-    info: ModuleInfo, target: Target, calls: list[TracedCall], forced: Mapping[str, Kind]
+    info: ModuleInfo,
+    target: Target,
+    calls: list[TracedCall],
+    forced: Mapping[str, Kind],
+    pools: Mapping[str, Pool],
+    documented: Sequence[DocCall],
 ) -> TargetCandidates:
     kinds: dict[str, Kind] = {}
     traced_sources: dict[str, list[str]] = {}
+    shown = [_doc_traced(d, target) for d in documented]
+    pooled: dict[str, Pool] = {}
     for p in target.params:
-        values, sources = _traced_values(calls, p.name)
-        kinds[p.name] = forced.get(p.name) or infer_kind(p, target.docstring, values)
+        values, sources = _traced_values([*calls, *shown], p.name)
+        pool = None if p.name in forced else pools.get(p.name)
+        if values and pool is not None:
+            # Real values lead; a pool of plain typical values adds nothing to them.
+            pool = None if _plain(pool) else _led_by(pool, values)
+        if pool is not None:
+            pooled[p.name] = pool
+        if p.name in forced:
+            kinds[p.name] = forced[p.name]
+        elif pool is not None and not values:
+            kinds[p.name] = pool.kind
+        else:
+            kinds[p.name] = infer_kind(p, target.docstring, values)
         traced_sources[p.name] = sources
     plan = TargetCandidates(target, kinds)
     # Methods are called on an instance built by a recorded or inferred constructor call;
@@ -230,14 +315,56 @@ def _plan_target(
         plan.candidates.append(
             Candidate(f"real-{i}", "recorded", "changed-behaviour", payload, True, "real")
         )
+    for i, doc in enumerate(documented):
+        payload = pickle.dumps((doc.args, doc.kwargs, doc.ctor or ctor), protocol=4)
+        plan.candidates.append(
+            Candidate(
+                f"doctest-{i}",
+                "recorded",
+                "changed-behaviour",
+                payload,
+                True,
+                "doctest",
+                f"doctest at {doc.where}",
+                check=(doc.want, doc.raises, doc.wrapper),
+                evidenced=True,
+            )
+        )
 
     usable = [p for p in target.params if p.kind not in ("star", "double_star")]
+
+    def samples_of(p: Param) -> list[Sample]:
+        pool = pooled.get(p.name)
+        if pool is not None:
+            return list(pool.samples[:MAX_POOL_SAMPLES])
+        return [Sample(v) for v in sample_values(kinds[p.name])]
+
+    def edges_of(p: Param) -> list[Edge]:
+        pool = pooled.get(p.name)
+        if pool is not None:
+            return list(pool.edges[:MAX_POOL_EDGES])
+        kind = kinds[p.name]
+        # Of the parameter's type when that type is known: confidently inferred, or
+        # resting on evidence (string methods called on it say it is a string).
+        typed = kind.confident or kind.evidence in EVIDENCE
+        return [
+            Edge(v, r, typed or (v is None and kind.optional))
+            for v, r in edge_values(kind)[:MAX_EDGES_PER_PARAM]
+        ]
+
+    def evidenced(name: str) -> bool:
+        return kinds[name].evidence in EVIDENCE or kinds[name].evidence == "format"
+
     base: dict[str, object] = {}
+    notes: dict[str, str] = {}
     for p in usable:
         if p.default is not None:
             continue
-        samples = sample_values(kinds[p.name])
-        base[p.name] = samples[0] if samples else None
+        samples = samples_of(p)
+        if samples:  # none: a type only a factory builds, not found yet
+            base[p.name] = samples[0].value
+            if samples[0].note:
+                notes[p.name] = samples[0].note
     seen_payloads = {c.payload: c.id for c in plan.candidates}
 
     def add(
@@ -248,6 +375,8 @@ def _plan_target(
         valid: bool,
         origin: str,
         param: str = "",
+        describe: str = "",
+        proven: bool = False,
     ) -> str | None:
         """Add a candidate; its id, or the id of an earlier one with the same call."""
         built = _build_call(target.params, chosen)
@@ -261,7 +390,18 @@ def _plan_target(
             return seen_payloads[payload]
         seen_payloads[payload] = cid
         plan.candidates.append(
-            Candidate(cid, group, risk_id, payload, valid, origin, "", param, _types(chosen))
+            Candidate(
+                cid,
+                group,
+                risk_id,
+                payload,
+                valid,
+                origin,
+                describe,
+                param,
+                _types(chosen),
+                evidenced=proven,
+            )
         )
         return cid
 
@@ -281,24 +421,67 @@ def _plan_target(
                 False,
                 "discovery",
             )
+    guessed = [p.name for p in usable if _guessed(kinds[p.name]) and p.name not in pooled]
+    if guessed:
+        # Used only if the ordinary call fails: then the names misled, and these tell
+        # which kinds the baseline takes for every parameter nothing else typed.
+        for kind in DISCOVERY_KINDS:
+            chosen = dict(base)
+            for name in [*unknown, *guessed]:
+                chosen[name] = sample_values(_as(kinds[name], kind))[0]
+            add(
+                f"rediscover-{_kind_id(kind)}",
+                "discovery",
+                "changed-behaviour",
+                chosen,
+                False,
+                "discovery",
+            )
+    base_note = "; ".join(notes[n] for n in sorted(notes))
     if not calls or not usable:
-        plan.base_id = add("sample-0", "recorded", "changed-behaviour", base, confident, "sample")
+        plan.base_id = add(
+            "sample-0", "recorded", "changed-behaviour", base, confident, "sample", "", base_note
+        )
     # A second ordinary input, so sequence tests have an "a, b, a" to play.
     second = dict(base)
+    second_notes: dict[str, str] = {}
     for p in usable:
-        samples = sample_values(kinds[p.name])
+        samples = samples_of(p)
         if p.name in second and len(samples) > 1:
-            second[p.name] = samples[1]
-    add("sample-1", "recorded", "changed-behaviour", second, confident, "sample")
+            second[p.name] = samples[1].value
+            if samples[1].note:
+                second_notes[p.name] = samples[1].note
+    second_note = "; ".join(second_notes[n] for n in sorted(second_notes))
+    add("sample-1", "recorded", "changed-behaviour", second, confident, "sample", "", second_note)
+    # Every value of a pool on its own: each type of a union, each valid string of a
+    # format, each factory call.
+    for p in usable:
+        if p.name not in pooled:
+            continue
+        for i, sample in enumerate(samples_of(p)[1:], start=1):
+            chosen = dict(base)
+            chosen[p.name] = sample.value
+            origin = "sample" if sample.tag == "sample" else sample.tag
+            add(
+                f"{sample.tag}-{p.name}-{i}",
+                "recorded",
+                "changed-behaviour",
+                chosen,
+                True,
+                origin,
+                p.name,
+                sample.note,
+            )
 
     for p in usable:
-        kind = kinds[p.name]
-        for j, (value, risk_id) in enumerate(edge_values(kind)[:MAX_EDGES_PER_PARAM]):
+        for j, edge in enumerate(edges_of(p)):
             chosen = dict(base)
-            chosen[p.name] = value
-            valid = kind.confident or (value is None and kind.optional)
-            add(f"{risk_id}-{p.name}-{j}", "edge", risk_id, chosen, valid, "edge", p.name)
+            chosen[p.name] = edge.value
+            cid = f"{edge.risk}-{p.name}-{j}"
+            proven = edge.valid and evidenced(p.name)
+            add(cid, "edge", edge.risk, chosen, edge.valid, "edge", p.name, edge.note, proven)
     _float_order_edge(usable, kinds, base, add)
+    _pairwise_edges(usable, base, edges_of, evidenced, add)
 
     seed = zlib.crc32(f"{info.name}:{target.qualname}".encode())
     rng = random.Random(seed)
@@ -306,7 +489,11 @@ def _plan_target(
         chosen = dict(base)
         for p in usable:
             if p.default is None or rng.random() < 0.3:
-                chosen[p.name] = random_value(kinds[p.name], rng)
+                pool = pooled.get(p.name)
+                if pool is None or _plain(pool):
+                    chosen[p.name] = random_value(kinds[p.name], rng)
+                elif pool.samples:
+                    chosen[p.name] = rng.choice(pool.samples).value
         add(f"random-{i}", "recorded", "changed-behaviour", chosen, confident, "random")
 
     if plan.base_id is None:
@@ -316,7 +503,14 @@ def _plan_target(
 
     strategies: dict[str, str] | None = {}
     for p in usable:
-        source = strategy_source(kinds[p.name], traced_sources[p.name][:20])
+        pool = pooled.get(p.name)
+        if pool is not None:
+            source = pool.strategy
+            traced_part = traced_sources[p.name][:20]
+            if source is not None and traced_part:
+                source = f"st.one_of(st.sampled_from([{', '.join(traced_part)}]), {source})"
+        else:
+            source = strategy_source(kinds[p.name], traced_sources[p.name][:20])
         if source is None:
             if p.default is None:
                 strategies = None
@@ -326,3 +520,60 @@ def _plan_target(
         strategies[p.name] = source
     plan.strategies = strategies
     return plan
+
+
+def _led_by(pool: Pool, values: Sequence[object]) -> Pool:
+    """``pool`` with recorded values first (the base call uses real values)."""
+    led = tuple(Sample(v) for v in values[:3])
+    return replace(pool, samples=led + pool.samples)
+
+
+def _plain(pool: Pool) -> bool:
+    """A pool of a builtin kind with nothing but typical values: random ones add variety."""
+    return pool.kind.name in _RANDOM_KINDS and all(
+        s.tag == "sample" and not s.note for s in pool.samples
+    )
+
+
+_RANDOM_KINDS = {"str", "int", "float", "bool", "bytes", "list", "tuple", "set", "dict", "callable"}
+
+
+def _pairwise_edges(
+    usable: Sequence[Param],
+    base: Mapping[str, object],
+    edges_of: Callable[[Param], list[Edge]],
+    evidenced: Callable[[str], bool],
+    add: Callable[..., str | None],
+) -> None:
+    """Edge values of two parameters together, every pair covered (see :mod:`.pairwise`)."""
+    params = [p for p in usable if p.name in base or p.default is not None][:MAX_PAIRWISE_PARAMS]
+    if len(params) < 2:
+        return
+    picks: list[list[Edge]] = []
+    for p in params:
+        edges = edges_of(p)
+        picks.append([edges[i] for i in pick_edges([(e.value, e.risk) for e in edges])])
+    for r, row in enumerate(covering_rows([len(v) for v in picks])):
+        chosen = dict(base)
+        names: list[str] = []
+        valid = proven = True
+        for p, values, index in zip(params, picks, row, strict=True):
+            if index < 0:
+                continue
+            edge = values[index]
+            chosen[p.name] = edge.value
+            names.append(p.name)
+            valid = valid and edge.valid
+            proven = proven and edge.valid and evidenced(p.name)
+        describe = f"pairwise edge values of {', '.join(names)}"
+        add(
+            f"pairwise-{r}",
+            "edge",
+            "combined-edges",
+            chosen,
+            valid,
+            "pairwise",
+            "",
+            describe,
+            proven,
+        )

@@ -35,6 +35,7 @@ from pytest_autoimprove.runtime.compare import difference, type_name
 from pytest_autoimprove.runtime.replay import (
     Case,
     Outcome,
+    build_values,
     call,
     public_state,
     scramble,
@@ -99,7 +100,7 @@ def _auto_ctor(module: types.ModuleType, class_name: str, candidates: list[bytes
         try:
             args, kwargs, _ = pickle.loads(payload)  # noqa: S301 - our own data
             with _deadline(2.0):
-                cls(*args, **kwargs)  # type: ignore[misc]
+                cls(*build_values(module, args), **build_values(module, kwargs))  # type: ignore[misc]
         except BaseException as error:  # noqa: BLE001 - try the next one
             if isinstance(error, KeyboardInterrupt):
                 raise
@@ -152,8 +153,13 @@ def _record_case_inner(
     if isinstance(first.error, _RESOURCE_ERRORS):
         return {"status": "too-large"}
     second = call(module, qualname, kind, args, kwargs, ctor)
+    # What the call returned, even when the case is not kept (an object with no state to
+    # compare): factories are found by the types their calls return, every time.
+    made = None
+    if first.error is None and second.error is None and type(first.value) is type(second.value):
+        made = [type_name(k) for k in type(first.value).__mro__]
     if not _same_outcome(first, second, kind):
-        return {"status": "nondeterministic"}
+        return {"status": "nondeterministic", "returns_mro": made}
     mutated = difference((first.args, first.kwargs), (tuple(args), dict(kwargs))) is not None
     fresh = False
     if first.error is None:
@@ -181,6 +187,13 @@ def _record_case_inner(
         state=public_state(first.instance) if first.instance is not None else None,
         fresh=fresh,
     )
+    if spec.get("check") is not None:
+        # A doctest: does the baseline answer as the example shows (the harvest was right)?
+        from pytest_autoimprove.generators.performance.doctests import output_matches
+
+        want, raises, wrapper = spec["check"]
+        result["want_ok"] = output_matches(first.value, first.error, want, raises, wrapper)
+    result["returns_mro"] = made
     if first.error is not None:
         result["raises_mro"] = [k.__name__ for k in type(first.error).__mro__]
         result["message"] = f"{type_name(type(first.error))}: {first.error}"[:300]
@@ -203,7 +216,7 @@ def _record_case_inner(
     }
     result["sources"] = sources if all(v is not None for v in sources.values()) else None
     if result["pickle"] is None and result["sources"] is None:
-        return {"status": "unpicklable"}
+        return {"status": "unpicklable", "returns_mro": made}
     result["fresh"] = fresh
     result["mutated"] = mutated
     return result

@@ -9,6 +9,7 @@ The same plan always renders to the same bytes.
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -93,14 +94,46 @@ def _risk_lines(ids: Sequence[str]) -> list[str]:
 
 
 def _case_list(name: str, cases: Sequence[CaseText]) -> list[str]:
+    """The cases, each run of cases with the same origin under one comment saying it."""
     lines = [f"{name} = ["]
+    previous = ""
     for case in cases:
         entry = case.source if case.source is not None else f"DATA[{case.data_key!r}]"
-        if case.comment:
+        if case.comment and case.comment != previous:
             lines.append(f"    # {case.comment}")
+        previous = case.comment
         lines.extend(_wrap(f"    {entry},"))
     lines.append("]")
     return lines
+
+
+def _builders(plan: ModulePlan) -> set[str]:
+    """``Build`` and ``Ref`` where a case or a strategy uses them (objects built at call time)."""
+    texts = [
+        c.source
+        for t in plan.targets
+        for c in [*t.recorded, *t.edge]
+        if c.source is not None and c.id not in t.dropped
+    ]
+    texts += [
+        s
+        for t in plan.targets
+        if t.strategies and t.test_names()["differential"] not in t.dropped
+        for s in t.strategies.values()
+    ]
+    texts += [s for t in plan.targets for s in t.ctor_sources or ()]
+    found: set[str] = set()
+    for text in texts:
+        if "Build(" not in text and "Ref(" not in text and "Build," not in text:
+            continue
+        try:
+            tree = ast.parse(text, mode="eval")
+        except SyntaxError:
+            continue
+        found.update(
+            n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in ("Build", "Ref")
+        )
+    return found
 
 
 def _wrap(line: str, width: int = 100) -> list[str]:
@@ -130,6 +163,7 @@ def render_module(plan: ModulePlan) -> str:
         replay_names.append("check_differential")
     if uses_data:
         replay_names.append("load_cases")
+    replay_names.extend(sorted(_builders(plan)))
 
     out: list[str] = [
         f'"""Guardrail tests for {plan.path.as_posix()} ({plan.goal} goal), '

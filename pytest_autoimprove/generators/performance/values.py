@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 
 from pytest_autoimprove.generators.discover import Param
 
-__all__ = ["Kind", "edge_values", "infer_kind", "random_value", "sample_values", "strategy_source"]
+__all__ = [
+    "EVIDENCE",
+    "Kind",
+    "edge_values",
+    "infer_kind",
+    "random_value",
+    "sample_values",
+    "strategy_source",
+]
 
 _SCALARS = {"str", "int", "float", "bool", "bytes"}
 _CONTAINERS = {"list", "tuple", "set", "dict"}
@@ -36,6 +44,9 @@ class Kind:
     :param confident: inferred from evidence (real values, annotation, default,
         docstring, a call in the body), not guessed from the name.
     :param arity: for ``callable``, how many arguments the code passes it.
+    :param evidence: where the kind came from: ``traced`` (real or documented values),
+        ``annotation``, ``default``, ``docstring``, ``factory``, ``format`` (a regex of
+        the module), ``usage-<kind>`` (how the body uses it), ``name`` or ``discovery``.
     """
 
     name: str
@@ -44,6 +55,12 @@ class Kind:
     confident: bool = False
     traced: tuple[object, ...] = field(default=(), compare=False)
     arity: int | None = None
+    evidence: str = field(default="", compare=False)
+
+
+#: Evidence a finding can rest on: the input is one the code is documented or shown
+#: to accept. A kind guessed from a name, or from how the body uses a value, is not.
+EVIDENCE = frozenset({"traced", "annotation", "default", "docstring", "factory", "usage-str"})
 
 
 UNKNOWN = Kind("unknown")
@@ -233,25 +250,31 @@ def infer_kind(param: Param, docstring: str, traced: Sequence[object]) -> Kind:
     if has_default and default is None:
         optional = True
     kind: Kind | None = None
+    evidence = ""
+
+    def missing(k: Kind | None) -> bool:
+        return k is None or k.name in ("unknown", "none")
+
     if traced:
         if any(v is None for v in traced):
             optional = True
         kind = _common([kind_of_value(v) for v in traced[:20]])
+        evidence = "traced"
     if (kind is None or kind.name == "unknown") and param.annotation:
         parsed = parse_annotation(param.annotation)
         if parsed.name != "unknown":
-            kind = parsed
+            kind, evidence = parsed, "annotation"
         optional = optional or parsed.optional
-    if (kind is None or kind.name in ("unknown", "none")) and has_default and default is not None:
-        kind = kind_of_value(default)
-    if (kind is None or kind.name in ("unknown", "none")) and param.default in _CALLABLE_DEFAULTS:
-        kind = Kind("callable", confident=True, arity=param.arity)
+    if missing(kind) and has_default and default is not None:
+        kind, evidence = kind_of_value(default), "default"
+    if missing(kind) and param.default in _CALLABLE_DEFAULTS:
+        kind, evidence = Kind("callable", confident=True, arity=param.arity), "default"
+    if missing(kind):
+        kind, evidence = _from_docstring(param.name, docstring), "docstring"
+    if missing(kind):
+        kind, evidence = _from_usage(param), f"usage-{param.usage}"
     if kind is None or kind.name in ("unknown", "none"):
-        kind = _from_docstring(param.name, docstring)
-    if kind is None or kind.name in ("unknown", "none"):
-        kind = _from_usage(param)
-    if kind is None or kind.name in ("unknown", "none"):
-        kind = _from_name(param.name)
+        kind, evidence = _from_name(param.name), "name"
     if kind.name == "callable" and kind.arity is None:
         kind = Kind("callable", optional=kind.optional, confident=kind.confident, arity=param.arity)
     return Kind(
@@ -260,6 +283,7 @@ def infer_kind(param: Param, docstring: str, traced: Sequence[object]) -> Kind:
         optional=optional or kind.optional,
         confident=kind.confident,
         traced=tuple(traced),
+        evidence=evidence if kind.name != "unknown" else "",
     )
 
 
@@ -330,6 +354,9 @@ _EDGES: dict[str, tuple[tuple[object, str], ...]] = {
         (0, "negative-numbers"),
         (-1, "negative-numbers"),
         (-37, "negative-numbers"),
+        (True, "bool-input"),
+        (2**53 + 1, "int-precision"),
+        (10**20, "int-precision"),
         (2**64 + 1, "huge-input"),
     ),
     "float": (
@@ -339,8 +366,10 @@ _EDGES: dict[str, tuple[tuple[object, str], ...]] = {
         (math.nan, "nan-and-infinity"),
         (math.inf, "nan-and-infinity"),
         (-math.inf, "nan-and-infinity"),
-        (1e308, "huge-input"),
         (0.1 + 0.2, "changed-floats"),
+        (2**53 + 1, "int-precision"),
+        (True, "bool-input"),
+        (1e308, "huge-input"),
     ),
     "bool": (),
     "bytes": ((b"", "empty-input"), (b"\xff\x00\xfe", "unicode-fast-path")),

@@ -142,3 +142,50 @@ def test_the_probe_stops_at_its_budget(tmp_path: Path) -> None:
     out = run(_probe_request(tmp_path, 0.0))
     assert out["stopped"] is True
     assert out["modules"]["slowmod"]["cases"] == []
+
+
+VISITORS = """
+class Visitor:
+    def visit_call(self, node):
+        return node.get(sorted(node)[0])
+
+
+def lookup(table, key):
+    return table[key]
+
+
+def ratio(a: int, b: int) -> float:
+    return a / b
+"""
+
+
+def test_a_finding_rests_on_an_input_the_code_is_shown_to_take(tmp_path: Path) -> None:
+    module = _module(tmp_path, VISITORS, "visitors")
+    request = GenerateRequest(root=tmp_path, modules=(module,), kind="speed", time_budget=30)
+    result = generate(request, trace=False, verify=False)
+    by_target = {f.target: f.message for f in result.findings}
+    # Annotated ints: dividing by zero is a latent crash on valid input.
+    assert "ZeroDivisionError" in by_target.get("ratio", ""), by_target
+    # A dict guessed from ``node.get`` and an index guessed from ``table[key]`` are not
+    # evidence: an IndexError on ``{}`` or on a key out of range is no bug report, but
+    # the exception the baseline raises there is recorded as its answer.
+    assert "Visitor.visit_call" not in by_target, by_target
+    assert "lookup" not in by_target, by_target
+    text = next(f.content for f in result.files if f.path.name == "test_guard_visitors.py")
+    assert isinstance(text, str)
+    assert (
+        "Case('empty-input-node-0', args=({},), ctor=((), {}), raises='builtins.IndexError'" in text
+    )
+    # The crash reported as a finding is frozen nowhere, not even in a pairwise case.
+    assert "ZeroDivisionError" not in text
+
+
+def test_a_loop_over_characters_says_the_value_is_a_string(tmp_path: Path) -> None:
+    source = (
+        "def escape(term):\n    return ''.join('\\\\' + ch if ch in '*:' else ch for ch in term)\n"
+    )
+    info = discover(tmp_path, _module(tmp_path, source, "chars"))
+    term = info.targets[0].params[0]
+    assert term.usage == "str"
+    kind = infer_kind(term, "", ())
+    assert (kind.name, kind.evidence) == ("str", "usage-str")

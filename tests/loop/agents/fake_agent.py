@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 
 
-def bump(step: int) -> None:
-    path = Path("mod.py")
+def bump(step: int, file: str = "mod.py", name: str = "VALUE") -> None:
+    path = Path(file)
     text = path.read_text()
-    value = int(re.search(r"VALUE = (-?\d+)", text).group(1))  # type: ignore[union-attr]
-    path.write_text(text.replace(f"VALUE = {value}", f"VALUE = {value + step}"))
+    value = int(re.search(rf"{name} = (-?\d+)", text).group(1))  # type: ignore[union-attr]
+    path.write_text(text.replace(f"{name} = {value}", f"{name} = {value + step}"))
 
 
 def main() -> int:
@@ -30,10 +30,45 @@ def main() -> int:
     log = Path(sys.argv[1]).with_suffix(".calls")
     with log.open("a") as handle:
         handle.write(f"{number} {action}\n")
+    # "sleep:SECONDS:ACTION": think for a while first (a parallel run's proposer).
+    while action.startswith("sleep:"):
+        _, seconds, action = action.split(":", 2)
+        time.sleep(float(seconds))
+    part = os.environ.get("AUTOIMPROVE_PART", "")
+    if action == "part":
+        # Improve this worker's part: mod.py's VALUE or extra.py's BONUS.
+        action = "improve_b" if part == "extra" else "improve"
     if action == "improve":
         bump(1)
+    elif action == "improve2":
+        bump(2)
+    elif action == "improve_b":
+        bump(1, "extra.py", "BONUS")
+    elif action == "both":
+        bump(1)
+        bump(1, "extra.py", "BONUS")
+    elif action == "hang_pid":
+        pids = Path(sys.argv[1]).with_suffix(".pids")
+        with pids.open("a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        time.sleep(600)
     elif action == "worse":
         bump(-1)
+    elif action == "cut30":
+        bump(-3)
+    elif action == "poison":
+        # Code in scope that, when imported, plants a module in the best's worktree.
+        path = Path("mod.py")
+        path.write_text(
+            path.read_text()
+            + "\nimport pathlib as _p\n"
+            + "_best = _p.Path.cwd().with_name(_p.Path.cwd().name + '-best')\n"
+            + "if _best.is_dir():\n"
+            + "    (_best / 'sitecustomize.py').write_text('import time\\n')\n"
+        )
+    elif action == "comment":
+        path = Path("mod.py")
+        path.write_text(path.read_text() + f"# a change that does nothing ({number})\n")
     elif action == "break":
         bump(1)
         Path("mod.py").write_text(Path("mod.py").read_text() + "\nBROKEN = True\n")
@@ -76,7 +111,7 @@ def main() -> int:
     elif action == "slow":
         time.sleep(float(os.environ.get("FAKE_AGENT_SLEEP", "0.5")))
         bump(1)
-    print(f"DESCRIPTION: {action} at experiment {number}")
+    print(f"DESCRIPTION: {action} at experiment {number}" + (f" on {part}" if part else ""))
     return 0
 
 

@@ -47,8 +47,10 @@ SETTINGS = settings(
 # --- normalize_sku (src/inventory/core.py:8) ---
 
 NORMALIZE_SKU_RECORDED = [
+    # from the project's tests; guards changed-behaviour
     Case('real-0', args=('ab_cd-ef',), returns='AB-CD-EF'),
     Case('real-1', args=(None,), returns=''),
+    # random, inferred from the signature; guards changed-behaviour
     Case('random-2', args=('b1,é',), returns='B1,É'),
     Case('random-3', args=('\n',), returns='\n'),
 ]
@@ -66,12 +68,17 @@ def test_normalize_sku_recorded(case: Case) -> None:
 
 
 NORMALIZE_SKU_EDGE = [
+    # edge value of sku; guards empty-input
     Case('empty-input-sku-1', args=('',), returns=''),
     Case('empty-input-sku-2', args=(' ',), returns=' '),
+    # edge value of sku; guards unicode-fast-path
     Case('unicode-fast-path-sku-3', args=('Ünïcödé straße İ 日本語 ǅ',), returns='ÜNÏCÖDÉ STRASSE İ 日本語 Ǆ'),
     Case('unicode-fast-path-sku-4', args=('ÉCOLE',), returns='ÉCOLE'),
+    # edge value of sku; guards special-characters
     Case('special-characters-sku-5', args=('a-b "c" \'d\' *e: (f) OR g',), returns='A-B "C" \'D\' *E: (F) OR G'),
+    # edge value of sku; guards hash-order-output
     Case('hash-order-output-sku-6', args=('delta, alpha; charlie bravo|echo, alpha',), returns='DELTA, ALPHA; CHARLIE BRAVO|ECHO, ALPHA'),
+    # edge value of sku; guards huge-input
     Case('huge-input-sku-7', args=('x' * 3000,), returns='X' * 3000),
 ]
 
@@ -115,9 +122,12 @@ def test_normalize_sku_differential(p_sku: object) -> None:
 # --- total_price (src/inventory/core.py:14) ---
 
 TOTAL_PRICE_RECORDED = [
+    # from the project's tests; guards changed-behaviour
     Case('real-0', args=([(1.25, 2), (0.5, 1)], 0.0), returns=300),
     Case('real-1', args=([(10.0, 1)], 0.1), returns=900),
+    # inferred from the signature; guards changed-behaviour
     Case('sample-1', args=([(10.0, 1)],), returns=1000),
+    # random, inferred from the signature; guards changed-behaviour
     Case('random-1', args=([(97.322, -0.4809497271628862, 0.5521038697599985, 0.015483860614710077, -0.9793561682546865)],), kwargs={'discount': 0.0}, raises='builtins.ValueError'),
 ]
 
@@ -134,12 +144,30 @@ def test_total_price_recorded(case: Case) -> None:
 
 
 TOTAL_PRICE_EDGE = [
+    # edge value of items; guards empty-input
     Case('empty-input-items-0', args=([],), returns=0),
+    # edge value of discount; guards negative-numbers
     Case('negative-numbers-discount-0', args=([(1.25, 2), (0.5, 1)],), kwargs={'discount': 0.0}, returns=300),
+    # edge value of discount; guards nan-and-infinity
     Case('nan-and-infinity-discount-1', args=([(1.25, 2), (0.5, 1)],), kwargs={'discount': -0.0}, returns=300),
+    # edge value of discount; guards negative-numbers
     Case('negative-numbers-discount-2', args=([(1.25, 2), (0.5, 1)],), kwargs={'discount': -2.75}, returns=1125),
+    # edge value of discount; guards nan-and-infinity
     Case('nan-and-infinity-discount-3', args=([(1.25, 2), (0.5, 1)],), kwargs={'discount': float("nan")}, raises='builtins.ValueError'),
-    Case('changed-floats-discount-7', args=([(1.25, 2), (0.5, 1)],), kwargs={'discount': 0.30000000000000004}, returns=210),
+    Case('nan-and-infinity-discount-4', args=([(1.25, 2), (0.5, 1)],), kwargs={'discount': float("inf")}, raises='builtins.OverflowError'),
+    Case('nan-and-infinity-discount-5', args=([(1.25, 2), (0.5, 1)],), kwargs={'discount': -float("inf")}, raises='builtins.OverflowError'),
+    # edge value of discount; guards changed-floats
+    Case('changed-floats-discount-6', args=([(1.25, 2), (0.5, 1)],), kwargs={'discount': 0.30000000000000004}, returns=210),
+    # edge value of discount; guards int-precision
+    Case('int-precision-discount-7', args=([(1.25, 2), (0.5, 1)],), kwargs={'discount': 9007199254740993}, returns=-2702159776422297600),
+    # edge value of discount; guards bool-input
+    Case('bool-input-discount-8', args=([(1.25, 2), (0.5, 1)],), kwargs={'discount': True}, returns=0),
+    # edge value of discount; guards huge-input
+    Case('huge-input-discount-9', args=([(1.25, 2), (0.5, 1)],), kwargs={'discount': 1e+308}, raises='builtins.OverflowError'),
+    # pairwise edge values of items, discount; guards combined-edges
+    Case('pairwise-0', args=([],), kwargs={'discount': 0.0}, returns=0),
+    Case('pairwise-1', args=([],), kwargs={'discount': -0.0}, returns=0),
+    Case('pairwise-2', args=([],), kwargs={'discount': True}, returns=0),
 ]
 
 
@@ -147,6 +175,10 @@ TOTAL_PRICE_EDGE = [
 # risk negative-numbers: a fast path assumes non-negative or small numbers
 # risk nan-and-infinity: NaN, infinities or -0.0 take a wrong path
 # risk changed-floats: float results changed (summation order, fused or approximate math)
+# risk int-precision: an int beyond float precision or range goes through float (2**53 + 1, 10**20)
+# risk bool-input: a number fast path mishandles True and False (bool is an int)
+# risk huge-input: a fast path is wrong on large collections or long strings
+# risk combined-edges: a fast path is wrong only when two parameters take odd values together
 # risk changed-exceptions: the exception raised was narrowed, widened or changed
 @pytest.mark.autoimprove_guard
 @pytest.mark.parametrize("case", TOTAL_PRICE_EDGE, ids=lambda case: case.id)
@@ -182,8 +214,11 @@ def test_total_price_differential(p_items: object, p_discount: object) -> None:
 # --- parse_tags (src/inventory/core.py:19) ---
 
 PARSE_TAGS_RECORDED = [
+    # from the project's tests; guards changed-behaviour
     Case('real-0', args=('Red, blue,red',), returns=['red', 'blue'], fresh=True),
+    # inferred from the signature; guards changed-behaviour
     Case('sample-1', args=('hello world',), returns=['hello world'], fresh=True),
+    # random, inferred from the signature; guards changed-behaviour
     Case('random-1', args=('- "X"日*',), returns=['- "x"日*'], fresh=True),
     Case('random-2', args=('0Y-*)0ü',), returns=['0y-*)0ü'], fresh=True),
     Case('random-3', args=('a.  *_日ü,',), returns=['a.  *_日ü'], fresh=True),
@@ -202,13 +237,19 @@ def test_parse_tags_recorded(case: Case) -> None:
 
 
 PARSE_TAGS_EDGE = [
+    # edge value of text; guards dropped-none-check
     Case('dropped-none-check-text-0', args=(None,), returns=[], fresh=True),
+    # edge value of text; guards empty-input
     Case('empty-input-text-1', args=('',), returns=[], fresh=True),
     Case('empty-input-text-2', args=(' ',), returns=[], fresh=True),
+    # edge value of text; guards unicode-fast-path
     Case('unicode-fast-path-text-3', args=('Ünïcödé straße İ 日本語 ǅ',), returns=['ünïcödé straße i̇ 日本語 ǆ'], fresh=True),
     Case('unicode-fast-path-text-4', args=('ÉCOLE',), returns=['école'], fresh=True),
+    # edge value of text; guards special-characters
     Case('special-characters-text-5', args=('a-b "c" \'d\' *e: (f) OR g',), returns=['a-b "c" \'d\' *e: (f) or g'], fresh=True),
+    # edge value of text; guards hash-order-output
     Case('hash-order-output-text-6', args=('delta, alpha; charlie bravo|echo, alpha',), returns=['delta', 'alpha; charlie bravo|echo', 'alpha'], fresh=True),
+    # edge value of text; guards huge-input
     Case('huge-input-text-7', args=('x' * 3000,), returns=['x' * 3000], fresh=True),
 ]
 
@@ -253,8 +294,11 @@ def test_parse_tags_differential(p_text: object) -> None:
 # --- Catalog (src/inventory/core.py:30) ---
 
 CATALOG_RECORDED = [
+    # from the project's tests; guards changed-behaviour
     Case('real-0', args=(['apple', 'apricot', 'banana'],), returns={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    # inferred from the signature; guards changed-behaviour
     Case('sample-1', args=(['hello world', 'Foo-Bar_baz 42', 'hello world', 'Foo-Bar_baz 42'],), returns={'names': ['hello world', 'Foo-Bar_baz 42', 'hello world', 'Foo-Bar_baz 42']}, fresh=True),
+    # random, inferred from the signature; guards changed-behaviour
     Case('random-0', args=(["\nY'0", '', '_\nü9bb(a'],), returns={'names': ["\nY'0", '', '_\nü9bb(a']}, fresh=True),
     Case('random-3', args=(['*X_0Ybb1"', "')日1X ", ':üZé', '_.Z"\'aéZ,YX1', 'Z.éc0,'],), returns={'names': ['*X_0Ybb1"', "')日1X ", ':üZé', '_.Z"\'aéZ,YX1', 'Z.éc0,']}, fresh=True),
 ]
@@ -272,10 +316,14 @@ def test_catalog_recorded(case: Case) -> None:
 
 
 CATALOG_EDGE = [
+    # edge value of names; guards empty-input
     Case('empty-input-names-0', args=([],), returns={'names': []}, fresh=True),
+    # edge value of names; guards changed-behaviour
     Case('changed-behaviour-names-1', args=(['hello world', 'Foo-Bar_baz 42', '', ' ', 'Ünïcödé straße İ 日本語 ǅ', 'ÉCOLE', 'a-b "c" \'d\' *e: (f) OR g', 'delta, alpha; charlie bravo|echo, alpha'],), returns={'names': ['hello world', 'Foo-Bar_baz 42', '', ' ', 'Ünïcödé straße İ 日本語 ǅ', 'ÉCOLE', 'a-b "c" \'d\' *e: (f) OR g', 'delta, alpha; charlie bravo|echo, alpha']}, fresh=True),
     Case('changed-behaviour-names-2', args=(['hello world'],), returns={'names': ['hello world']}, fresh=True),
+    # edge value of names; guards hash-order-output
     Case('hash-order-output-names-3', args=(['Foo-Bar_baz 42', 'hello world', 'hello world', 'Foo-Bar_baz 42'],), returns={'names': ['Foo-Bar_baz 42', 'hello world', 'hello world', 'Foo-Bar_baz 42']}, fresh=True),
+    # edge value of names; guards huge-input
     Case('huge-input-names-4', args=(['hello world', 'Foo-Bar_baz 42'] * 1000,), returns={'names': ['hello world', 'Foo-Bar_baz 42'] * 1000}, fresh=True),
 ]
 
@@ -318,8 +366,11 @@ def test_catalog_differential(p_names: object) -> None:
 # --- Catalog.find (src/inventory/core.py:34) ---
 
 CATALOG_FIND_RECORDED = [
+    # from the project's tests; guards changed-behaviour
     Case('real-0', args=('ap',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=['apple', 'apricot'], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    # inferred from the signature; guards changed-behaviour
     Case('sample-1', args=('hello world',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    # random, inferred from the signature; guards changed-behaviour
     Case('random-0', args=('ap',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=['apple', 'apricot'], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
     Case('random-2', args=(',9日-\n,',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
 ]
@@ -337,12 +388,17 @@ def test_catalog_find_recorded(case: Case) -> None:
 
 
 CATALOG_FIND_EDGE = [
+    # edge value of prefix; guards empty-input
     Case('empty-input-prefix-0', args=('',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=['apple', 'apricot', 'banana'], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
     Case('empty-input-prefix-1', args=(' ',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    # edge value of prefix; guards unicode-fast-path
     Case('unicode-fast-path-prefix-2', args=('Ünïcödé straße İ 日本語 ǅ',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
     Case('unicode-fast-path-prefix-3', args=('ÉCOLE',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    # edge value of prefix; guards special-characters
     Case('special-characters-prefix-4', args=('a-b "c" \'d\' *e: (f) OR g',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    # edge value of prefix; guards hash-order-output
     Case('hash-order-output-prefix-5', args=('delta, alpha; charlie bravo|echo, alpha',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    # edge value of prefix; guards huge-input
     Case('huge-input-prefix-6', args=('x' * 3000,), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
 ]
 

@@ -47,10 +47,12 @@ SETTINGS = settings(
 # --- to_cents (src/inventory/units.py:6) ---
 
 TO_CENTS_RECORDED = [
+    # from the project's tests; guards changed-behaviour
     Case('real-0', args=(1.25,), returns=125),
     Case('real-1', args=(0.5,), returns=50),
     Case('real-2', args=(10.0,), returns=1000),
     Case('real-3', args=(float("nan"),), raises='builtins.ValueError'),
+    # random, inferred from the signature; guards changed-behaviour
     Case('random-2', args=(3.564,), returns=356),
     Case('random-3', args=(-0.6183077365877738,), returns=-62),
 ]
@@ -68,18 +70,32 @@ def test_to_cents_recorded(case: Case) -> None:
 
 
 TO_CENTS_EDGE = [
+    # edge value of amount; guards negative-numbers
     Case('negative-numbers-amount-0', args=(0.0,), returns=0),
+    # edge value of amount; guards nan-and-infinity
     Case('nan-and-infinity-amount-1', args=(-0.0,), returns=0),
+    # edge value of amount; guards negative-numbers
     Case('negative-numbers-amount-2', args=(-2.75,), returns=-275),
+    # edge value of amount; guards nan-and-infinity
     Case('nan-and-infinity-amount-4', args=(float("inf"),), raises='builtins.ValueError'),
     Case('nan-and-infinity-amount-5', args=(-float("inf"),), raises='builtins.ValueError'),
-    Case('changed-floats-amount-7', args=(0.30000000000000004,), returns=30),
+    # edge value of amount; guards changed-floats
+    Case('changed-floats-amount-6', args=(0.30000000000000004,), returns=30),
+    # edge value of amount; guards int-precision
+    Case('int-precision-amount-7', args=(9007199254740993,), returns=900719925474099300),
+    # edge value of amount; guards bool-input
+    Case('bool-input-amount-8', args=(True,), returns=100),
+    # edge value of amount; guards huge-input
+    Case('huge-input-amount-9', args=(1e+308,), raises='builtins.OverflowError'),
 ]
 
 
 # risk negative-numbers: a fast path assumes non-negative or small numbers
 # risk nan-and-infinity: NaN, infinities or -0.0 take a wrong path
 # risk changed-floats: float results changed (summation order, fused or approximate math)
+# risk int-precision: an int beyond float precision or range goes through float (2**53 + 1, 10**20)
+# risk bool-input: a number fast path mishandles True and False (bool is an int)
+# risk huge-input: a fast path is wrong on large collections or long strings
 # risk changed-exceptions: the exception raised was narrowed, widened or changed
 @pytest.mark.autoimprove_guard
 @pytest.mark.parametrize("case", TO_CENTS_EDGE, ids=lambda case: case.id)
@@ -114,7 +130,9 @@ def test_to_cents_differential(p_amount: object) -> None:
 # --- average (src/inventory/units.py:17) ---
 
 AVERAGE_RECORDED = [
+    # inferred from the signature; guards changed-behaviour
     Case('sample-0', args=([2.5, 0.1, 2.5, 0.1],), returns=1.2999999999999998),
+    # random, inferred from the signature; guards changed-behaviour
     Case('random-1', args=([-5.0, 56.663],), returns=25.8315),
     Case('random-2', args=([-1.0, 0.7289805002579219, 39.428, -1.0, -68.559],), returns=-6.080403899948417),
     Case('random-3', args=([-22.967, -41.349],), returns=-32.158),
@@ -133,10 +151,14 @@ def test_average_recorded(case: Case) -> None:
 
 
 AVERAGE_EDGE = [
+    # edge value of values; guards changed-behaviour
     Case('changed-behaviour-values-1', args=([2.5, 0.1, 0.0, -0.0, -2.75, float("nan"), float("inf"), -float("inf")],), returns=float("nan")),
     Case('changed-behaviour-values-2', args=([2.5],), returns=2.5),
+    # edge value of values; guards hash-order-output
     Case('hash-order-output-values-3', args=([0.1, 2.5, 2.5, 0.1],), returns=1.2999999999999998),
+    # edge value of values; guards huge-input
     Case('huge-input-values-4', args=([2.5, 0.1] * 1000,), returns=1.2999999999999756),
+    # floats whose sum depends on the order of summation; guards changed-floats
     Case('changed-floats-0', args=([1e+16, 1.0, -1e+16, 0.1, 0.2, 0.3],), returns=0.10000000000000002),
 ]
 

@@ -1,0 +1,326 @@
+"""Experiments per hour with 1, 2, 4 and 8 workers, locally and on a local Ray cluster.
+
+Usage: python benchmarks/bench_parallel.py [--budget SECONDS] [--think SECONDS] [--no-ray]
+
+A toy project (eight modules, each with a VALUE; the score is their sum, higher is
+better) and a scripted proposer whose thinking time dominates: it sleeps ``--think``
+seconds, then, drawn from the experiment's number, improves one module's VALUE, makes
+one worse, or changes nothing. Every configuration runs the real loop
+(``pytest --autoimprove``, the gate and the benchmark as subprocesses) under the same
+``budget``, and prints experiments per hour, the ratio to 1 worker in the same run,
+every status count, and the best score (which must be at least the sequential run's).
+1 worker is the sequential loop.
+
+Then a simulation of 16 to 64 workers, with proposal, gate and benchmark times drawn
+from the runs just recorded (their journals) and the driver's own time per decision
+measured in them: where the driver, or the measurement lock of a machine-bound
+benchmark, becomes the bottleneck.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+MODULES = 8
+
+AGENT = """\
+import os, random, re, sys, time
+from pathlib import Path
+
+number = int(os.environ["AUTOIMPROVE_EXPERIMENT"])
+time.sleep(float(sys.argv[1]))
+rng = random.Random(number)
+action = rng.choice(["improve", "improve", "worse", "noop"])
+path = Path(f"m{rng.randrange(MODULES)}.py")
+if action != "noop":
+    text = path.read_text()
+    value = int(re.search(r"VALUE = (-?\\d+)", text).group(1))
+    step = 1 if action == "improve" else -1
+    path.write_text(text.replace(f"VALUE = {value}", f"VALUE = {value + step}"))
+print(f"DESCRIPTION: {action} {path}")
+""".replace("MODULES", str(MODULES))
+
+BENCH = """\
+import importlib
+print("SCORE:", sum(importlib.import_module(f"m{i}").VALUE for i in range(MODULES)))
+""".replace("MODULES", str(MODULES))
+
+IMPROVE = """\
+# autoimprove: bench-parallel
+
+## Change
+scope: m*.py
+
+## Check
+run: {python} bench.py
+goal: higher
+timeout: 60s
+frozen: bench.py
+
+## Stop
+budget: {budget}s
+
+## Agent
+provider: command
+command: {python} {script} {think}
+timeout: 120s
+{agent}
+"""
+
+
+def make_project(folder: Path, budget: float, think: float, agent: str) -> Path:
+    from pytest_autoimprove import guard
+    from pytest_autoimprove.config import load_config
+
+    root = folder / "project"
+    (root / "tests" / "autoimprove_guard").mkdir(parents=True)
+    for i in range(MODULES):
+        (root / f"m{i}.py").write_text("VALUE = 10\n")
+    (root / "bench.py").write_text(BENCH)
+    agent_path = folder / "agent.py"  # outside the project: the proposer is no part of it
+    agent_path.write_text(AGENT)
+    (root / "tests" / "test_m.py").write_text(
+        "import m0\n\n\ndef test_value():\n    assert m0.VALUE > -100\n"
+    )
+    (root / "tests" / "autoimprove_guard" / "test_guard.py").write_text(
+        "import pytest\n\nimport m1\n\n\n@pytest.mark.autoimprove_guard\n"
+        "def test_guard():\n    assert m1.VALUE < 10**6\n"
+    )
+    (root / "pyproject.toml").write_text('[tool.pytest.ini_options]\ntestpaths = ["tests"]\n')
+    (root / ".gitignore").write_text("__pycache__/\n")
+    (root / "improve.md").write_text(
+        IMPROVE.format(
+            python=sys.executable, budget=budget, think=think, agent=agent, script=agent_path
+        )
+    )
+    git = ["git", "-C", str(root)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    for key, value in (("user.email", "bench@localhost"), ("user.name", "bench")):
+        subprocess.run([*git, "config", key, value], check=True)
+    guard.freeze(root, load_config(root), guard_tests=1)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "bench"], check=True)
+    return root
+
+
+def run(folder: Path, workers: int, backend: str, budget: float, think: float) -> dict[str, Any]:
+    """One run of the loop; its experiments per hour, statuses, best and timings."""
+    import io
+
+    from pytest_autoimprove.loop.console import Console
+    from pytest_autoimprove.loop.run import Loop, LoopOptions
+    from pytest_autoimprove.manager import standalone_manager
+
+    agent = f"workers: {workers}" + (f"\nbackend: {backend}" if backend != "local" else "")
+    root = make_project(folder, budget, think, agent if workers > 1 or backend != "local" else "")
+    code = Loop(
+        LoopOptions(start=root), hook=standalone_manager().hook, console=Console(io.StringIO())
+    ).run()
+    run_dir = next((root / ".autoimprove" / "runs").iterdir())
+    events = [json.loads(line) for line in (run_dir / "journal.jsonl").read_text().splitlines()]
+    records = [e for e in events if e["event"] == "experiment"]
+    begins = [e for e in events if e["event"] == "begin"]
+    first = min(e["time"] for e in begins)
+    last = max(e["time"] for e in records)
+    baseline = next(e for e in events if e["event"] == "baseline")["score"]
+    best = baseline
+    for e in records:
+        if e["record"]["status"] == "kept":
+            best = e["record"]["score"]
+    return {
+        "code": int(code),
+        "experiments": len(records),
+        "per_hour": len(records) / (last - first) * 3600,
+        "statuses": Counter(e["record"]["status"] for e in records),
+        "best": best,
+        "events": events,
+    }
+
+
+def timings(events: list[dict[str, Any]]) -> dict[str, list[float]]:
+    """Proposal (begin -> staged) and check (staged -> recorded) times of each attempt."""
+    began: dict[int, float] = {}
+    staged: dict[int, float] = {}
+    out: dict[str, list[float]] = {"propose": [], "check": []}
+    for e in events:
+        if e["event"] == "begin":
+            began[e["number"]] = e["time"]
+        elif e["event"] == "staged":
+            staged[e["number"]] = e["time"]
+        elif e["event"] == "experiment":
+            n = e["record"]["number"]
+            if n in began and n in staged:
+                out["propose"].append(staged[n] - began[n])
+                out["check"].append(e["time"] - staged[n])
+    return out
+
+
+def simulate(
+    workers: int,
+    propose: list[float],
+    check: list[float],
+    decide: float,
+    measure_share: float,
+    hours: float = 1.0,
+    seed: int = 0,
+) -> float:
+    """Experiments per hour of ``workers`` with a serial driver and a measurement lock.
+
+    Each attempt proposes (in parallel), checks (the gate in parallel, the share
+    ``measure_share`` of the check under the one measurement lock), then waits for
+    the driver, which takes ``decide`` seconds per outcome, one at a time.
+    """
+    import heapq
+
+    rng = random.Random(seed)
+    horizon = hours * 3600
+    lock_free = 0.0
+    driver_free = 0.0
+    events: list[tuple[float, int]] = [(0.0, w) for w in range(workers)]
+    heapq.heapify(events)
+    done = 0
+    while events:
+        now, worker = heapq.heappop(events)
+        if now > horizon:
+            break
+        ready = now + rng.choice(propose)
+        total = rng.choice(check)
+        measured = total * measure_share
+        gated = ready + (total - measured)
+        start = max(gated, lock_free)
+        lock_free = start + measured
+        decided = max(lock_free, driver_free) + decide
+        driver_free = decided
+        if decided <= horizon:
+            done += 1
+        heapq.heappush(events, (decided, worker))
+    return done / hours
+
+
+def table(title: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    base = rows[0][1]["per_hour"]
+    print(f"\n{title}")
+    print(f"{'workers':>8} {'exp/hour':>9} {'ratio':>6} {'best':>5}  statuses")
+    for workers, result in rows:
+        counts = ", ".join(f"{n} {s}" for s, n in sorted(result["statuses"].items()))
+        print(
+            f"{workers:>8} {result['per_hour']:>9.0f} {result['per_hour'] / base:>5.2f}x "
+            f"{result['best']:>5.0f}  {counts} (exit {result['code']})"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--budget", type=float, default=40.0, help="seconds per run")
+    parser.add_argument("--think", type=float, default=5.0, help="the proposer's sleep")
+    parser.add_argument("--no-ray", action="store_true", help="skip the Ray cluster runs")
+    args = parser.parse_args()
+    counts = (1, 2, 4, 8)
+    recorded: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = []
+        for workers in counts:
+            folder = Path(tmp) / f"local-{workers}"
+            folder.mkdir()
+            result = run(folder, workers, "local", args.budget, args.think)
+            recorded.append(result)
+            rows.append((workers, result))
+        table(f"local, {args.think:g} s of thinking per proposal, {args.budget:g} s runs", rows)
+        if not args.no_ray:
+            ray_rows = ray_runs(Path(tmp), counts, args)
+            if ray_rows:
+                table("ray: a local cluster, a head and two worker nodes of 4 CPUs", ray_rows)
+        shutil.rmtree(tmp, ignore_errors=True)
+    sim(recorded)
+    return 0
+
+
+def ray_runs(tmp: Path, counts: tuple[int, ...], args: argparse.Namespace) -> list[Any]:
+    try:
+        import ray
+        from ray.cluster_utils import Cluster
+    except ImportError:
+        print("\nray: not installed (pip install 'pytest-autoimprove[ray]'); skipped")
+        return []
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0})
+    for _ in range(2):
+        cluster.add_node(num_cpus=4)
+    cluster.wait_for_nodes()
+    ray.init(address=cluster.address, log_to_driver=False)
+    rows = []
+    try:
+        for workers in counts:
+            folder = tmp / f"ray-{workers}"
+            folder.mkdir()
+            rows.append((workers, run(folder, workers, "ray", args.budget, args.think)))
+    finally:
+        ray.shutdown()
+        cluster.shutdown()
+    return rows
+
+
+def sim(recorded: list[dict[str, Any]]) -> None:
+    propose: list[float] = []
+    check: list[float] = []
+    for result in recorded:
+        times = timings(result["events"])
+        propose += times["propose"]
+        check += times["check"]
+    decide = _decide_cost()
+    print(
+        f"\nsimulation: {len(propose)} recorded attempts (proposal median "
+        f"{statistics.median(propose):.1f} s, checks median {statistics.median(check):.2f} s), "
+        f"the driver's decision {decide * 1000:.1f} ms"
+    )
+    print(f"{'workers':>8} {'deterministic':>14} {'machine-bound':>14}  (experiments per hour)")
+    one = simulate(1, propose, check, decide, 0.0)
+    for workers in (1, 4, 16, 32, 48, 64):
+        free = simulate(workers, propose, check, decide, 0.0)
+        bound = simulate(workers, propose, check, decide, 0.5)
+        print(f"{workers:>8} {free:>9.0f} ({free / one:4.1f}x) {bound:>9.0f} ({bound / one:4.1f}x)")
+    print(
+        "machine-bound: half of each check is a benchmark under the measurement lock; "
+        "its ceiling is 3600 / (median check / 2) experiments per hour"
+    )
+
+
+def _decide_cost() -> float:
+    """The driver's own time per decision: a commit with its trailer, the journal line,
+    results.tsv (what happens in the main thread for each outcome), timed here."""
+    from pytest_autoimprove import repo
+    from pytest_autoimprove.loop.journal import ExperimentRecord, Journal
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "r"
+        root.mkdir()
+        (root / "f.py").write_text("x = 1\n")
+        head = repo.init_repo(root, "base")
+        tree = repo.tree_of(root, head)
+        journal = Journal(Path(tmp) / "run", parallel=True)
+        started = time.perf_counter()
+        rounds = 50
+        for n in range(rounds):
+            commit = repo.commit_tree(root, tree, head, f"x {n}\n\nResult: {{}}\n", "refs/x/y")
+            record = ExperimentRecord("r", n, "discarded", "x", commit=commit, worker=1)
+            journal.append("experiment", record=record.to_json(), spent=1.0)
+            journal.add_result(record)
+        journal.close()
+        return (time.perf_counter() - started) / rounds
+
+
+if __name__ == "__main__":
+    sys.exit(main())

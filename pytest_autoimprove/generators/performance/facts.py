@@ -1,0 +1,364 @@
+"""What a module's source says about its inputs, read with :mod:`ast`, never imported.
+
+Annotations name types the module defines for type checkers only (an alias under
+``if TYPE_CHECKING:`` does not exist at run time), formats are defined by the regular
+expressions the module compiles, and a function reaches a pattern through the helpers
+it calls. This module collects those facts once per module:
+
+- type aliases (``Number = Union[int, float]``, ``X: TypeAlias = ...``, ``NewType``,
+  ``TypeVar``), including those under ``if TYPE_CHECKING:``, and the statements of
+  those blocks, which the resolver runs to rebuild the names they define;
+- return annotations (a function returning a type is a factory of it);
+- regular expressions compiled at module or class level, whose text is read statically
+  where it is built from literals and constants;
+- per function or method: the patterns it uses, directly or through the module's own
+  functions and its class's methods it calls, and the parameters it matches against them.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["PatternUse", "SourceFacts", "read_facts"]
+
+#: ``re`` functions whose first argument is a pattern and which argument is the text.
+_RE_FUNCTIONS = {
+    "match": 1,
+    "fullmatch": 1,
+    "search": 1,
+    "findall": 1,
+    "finditer": 1,
+    "split": 1,
+    "sub": 2,
+    "subn": 2,
+}
+#: Methods of a compiled pattern whose first argument is the text.
+_PATTERN_METHODS = {"match", "fullmatch", "search", "findall", "finditer", "split", "scanner"}
+#: How far helper calls are followed to find the patterns a function uses.
+MAX_CALL_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class PatternUse:
+    """A regular expression the module defines.
+
+    :param name: ``NAME`` (module level), ``Class.NAME`` (class level), or ``""`` for a
+        literal written inside a ``re.match(...)`` call.
+    :param pattern: its text when it could be read statically (else the resolver reads
+        it from the imported module).
+    :param flags: its ``re`` flags.
+    """
+
+    name: str
+    pattern: str | None
+    flags: int = 0
+
+
+@dataclass
+class SourceFacts:
+    """The facts of one module (see the module docstring)."""
+
+    aliases: dict[str, str] = field(default_factory=dict)
+    checking: list[str] = field(default_factory=list)
+    imports: dict[str, str] = field(default_factory=dict)
+    returns: dict[str, str] = field(default_factory=dict)
+    patterns: dict[str, PatternUse] = field(default_factory=dict)
+    #: qualname -> names of the patterns it uses (keys of ``patterns``).
+    uses: dict[str, list[str]] = field(default_factory=dict)
+    #: qualname -> literal patterns of its ``re.*`` calls.
+    inline: dict[str, list[PatternUse]] = field(default_factory=dict)
+    #: qualname -> parameters passed as the text of a pattern call in its own body.
+    matched: dict[str, list[str]] = field(default_factory=dict)
+    docstring: str = ""
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+def _looks_like_type(node: ast.expr) -> bool:
+    """An expression that can be a type: names, subscripts, ``X | Y``, ``None``."""
+    if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+        return True
+    if isinstance(node, ast.Constant):
+        return node.value is None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _looks_like_type(node.left) and _looks_like_type(node.right)
+    return False
+
+
+def _call_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+class _Reader:
+    def __init__(self, source: str, module_name: str) -> None:
+        self.source = source
+        self.module_name = module_name
+        self.facts = SourceFacts()
+        self.strings: dict[str, str] = {}
+        self.direct: dict[str, set[str]] = {}
+        self.calls: dict[str, set[str]] = {}
+
+    def text(self, node: ast.AST) -> str | None:
+        return ast.get_source_segment(self.source, node)
+
+    # --- module level ------------------------------------------------------------------
+
+    def module(self, tree: ast.Module) -> None:
+        self.facts.docstring = ast.get_docstring(tree) or ""
+        # Constants first: patterns are often built from them (``DATE + "T" + TIME``).
+        for stmt in tree.body:
+            self._constant(stmt)
+        for stmt in tree.body:
+            self._statement(stmt, checking=False)
+        for name in list(self.direct) + list(self.calls):
+            self.facts.uses[name] = sorted(self._reach(name, 0, set()))
+
+    def _constant(self, stmt: ast.stmt) -> None:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            value = self._string(stmt.value)
+            if isinstance(target, ast.Name) and value is not None:
+                self.strings[target.id] = value
+
+    def _statement(self, stmt: ast.stmt, *, checking: bool) -> None:
+        if isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
+            for inner in stmt.body:
+                text = self.text(inner)
+                if text is not None:
+                    self.facts.checking.append(text)
+                self._statement(inner, checking=True)
+            return
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            self._import(stmt)
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            self._assign(stmt.targets[0], stmt.value, annotated_alias=False)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            alias = "TypeAlias" in (self.text(stmt.annotation) or "")
+            self._assign(stmt.target, stmt.value, annotated_alias=alias)
+        elif type(stmt).__name__ == "TypeAlias":  # ``type X = ...`` (Python 3.12)
+            name = getattr(stmt, "name", None)
+            value = getattr(stmt, "value", None)
+            if isinstance(name, ast.Name) and value is not None:
+                self._alias(name.id, value)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._function(stmt, stmt.name, None)
+        elif isinstance(stmt, ast.ClassDef):
+            self._class(stmt)
+
+    def _import(self, stmt: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                local = alias.asname or alias.name.split(".")[0]
+                self.facts.imports[local] = alias.name if alias.asname else local
+            return
+        base = stmt.module or ""
+        if stmt.level:
+            package = self.module_name.split(".")[: -stmt.level]
+            base = ".".join([*package, base] if base else package)
+        for alias in stmt.names:
+            if alias.name != "*":
+                self.facts.imports[alias.asname or alias.name] = f"{base}.{alias.name}"
+
+    def _assign(self, target: ast.expr, value: ast.expr, *, annotated_alias: bool) -> None:
+        if not isinstance(target, ast.Name):
+            return
+        compiled = self._compiled(value)
+        if compiled is not None:
+            self.facts.patterns[target.id] = PatternUse(target.id, *compiled)
+            return
+        if isinstance(value, ast.Call):
+            callee = _call_name(value.func)
+            if callee == "NewType" and len(value.args) == 2:
+                self._alias(target.id, value.args[1])
+            elif callee == "TypeVar":
+                self._type_var(target.id, value)
+            return
+        if annotated_alias and isinstance(value, ast.Constant) and isinstance(value.value, str):
+            self.facts.aliases[target.id] = value.value
+        elif _looks_like_type(value) and not isinstance(value, ast.Constant):
+            self._alias(target.id, value)
+
+    def _alias(self, name: str, value: ast.expr) -> None:
+        text = self.text(value)
+        if text is not None:
+            self.facts.aliases[name] = text
+
+    def _type_var(self, name: str, call: ast.Call) -> None:
+        constraints = [self.text(a) for a in call.args[1:]]
+        bound = next((k.value for k in call.keywords if k.arg == "bound"), None)
+        if constraints and all(constraints):
+            self.facts.aliases[name] = "Union[" + ", ".join(c for c in constraints if c) + "]"
+        elif bound is not None:
+            text = self.text(bound)
+            if text:
+                self.facts.aliases[name] = text
+
+    def _class(self, node: ast.ClassDef) -> None:
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+                compiled = self._compiled(stmt.value)
+                if isinstance(target, ast.Name) and compiled is not None:
+                    name = f"{node.name}.{target.id}"
+                    self.facts.patterns[name] = PatternUse(name, *compiled)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._function(stmt, f"{node.name}.{stmt.name}", node.name)
+
+    # --- patterns ------------------------------------------------------------------------
+
+    def _string(self, node: ast.expr) -> str | None:
+        """The value of a string expression built from literals and module constants."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            return self.strings.get(node.id)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self._string(node.left), self._string(node.right)
+            return None if left is None or right is None else left + right
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "join"
+            and len(node.args) == 1
+            and isinstance(node.args[0], (ast.List, ast.Tuple))
+        ):
+            sep = self._string(node.func.value)
+            parts = [self._string(e) for e in node.args[0].elts]
+            if sep is not None and all(p is not None for p in parts):
+                return sep.join(p for p in parts if p is not None)
+        return None
+
+    def _flags(self, node: ast.expr | None) -> int:
+        if node is None:
+            return 0
+        if isinstance(node, ast.Attribute) and isinstance(getattr(re, node.attr, None), int):
+            return int(getattr(re, node.attr))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitOr, ast.Add)):
+            return self._flags(node.left) | self._flags(node.right)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        return 0
+
+    def _compiled(self, value: ast.expr) -> tuple[str | None, int] | None:
+        """``re.compile(TEXT, FLAGS)``: (the text if static, the flags); else None."""
+        if not (isinstance(value, ast.Call) and _call_name(value.func) == "compile"):
+            return None
+        func = value.func
+        if isinstance(func, ast.Attribute) and not (
+            isinstance(func.value, ast.Name) and func.value.id in ("re", "regex")
+        ):
+            return None
+        if isinstance(func, ast.Name) and self.facts.imports.get("compile") != "re.compile":
+            return None
+        if not value.args:
+            return None
+        flags = value.args[1] if len(value.args) > 1 else None
+        flags = next((k.value for k in value.keywords if k.arg == "flags"), flags)
+        return self._string(value.args[0]), self._flags(flags)
+
+    # --- functions -----------------------------------------------------------------------
+
+    def _function(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, cls: str | None
+    ) -> None:
+        if node.returns is not None:
+            text = self.text(node.returns)
+            if text:
+                self.facts.returns[qualname] = text
+        params = {a.arg for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]}
+        direct: set[str] = set()
+        calls: set[str] = set()
+        matched: list[str] = []
+        inline: list[PatternUse] = []
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name) and sub.id in self.facts.patterns:
+                direct.add(sub.id)
+            elif (
+                isinstance(sub, ast.Attribute)
+                and cls
+                and f"{cls}.{sub.attr}" in self.facts.patterns
+            ):
+                direct.add(f"{cls}.{sub.attr}")
+            elif isinstance(sub, ast.Attribute) and sub.attr in self.facts.patterns:
+                direct.add(sub.attr)
+            if not isinstance(sub, ast.Call):
+                continue
+            func = sub.func
+            if isinstance(func, ast.Name):
+                calls.add(func.id)
+            elif (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.value.id in ("self", "cls")
+                and cls
+            ):
+                calls.add(f"{cls}.{func.attr}")
+            text_arg = self._pattern_call(sub, inline)
+            if isinstance(text_arg, ast.Name) and text_arg.id in params:
+                matched.append(text_arg.id)
+        self.direct[qualname] = direct
+        self.calls[qualname] = calls
+        if inline:
+            self.facts.inline[qualname] = inline
+        if matched:
+            self.facts.matched[qualname] = list(dict.fromkeys(matched))
+
+    def _pattern_call(self, call: ast.Call, inline: list[PatternUse]) -> ast.expr | None:
+        """The text argument of ``re.match(P, text)`` or ``PAT.match(text)``, if this is one."""
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            return None
+        owner = func.value
+        if isinstance(owner, ast.Name) and owner.id == "re" and func.attr in _RE_FUNCTIONS:
+            index = _RE_FUNCTIONS[func.attr]
+            if call.args:
+                pattern = self._string(call.args[0])
+                if pattern is not None:
+                    flags = next((k.value for k in call.keywords if k.arg == "flags"), None)
+                    inline.append(PatternUse("", pattern, self._flags(flags)))
+            return call.args[index] if len(call.args) > index else None
+        if func.attr in _PATTERN_METHODS and call.args and isinstance(owner, ast.Call):
+            compiled = self._compiled(owner)  # re.compile(r"...").match(text)
+            if compiled is not None and compiled[0] is not None:
+                inline.append(PatternUse("", *compiled))
+                return call.args[0]
+            return None
+        if func.attr in _PATTERN_METHODS and call.args:
+            name = _call_name(owner)
+            if name in self.facts.patterns or any(
+                k.endswith(f".{name}") for k in self.facts.patterns
+            ):
+                return call.args[0]
+        return None
+
+    def _reach(self, qualname: str, depth: int, seen: set[str]) -> set[str]:
+        """Patterns used by ``qualname`` and by the module's functions it calls."""
+        if qualname in seen or depth > MAX_CALL_DEPTH:
+            return set()
+        seen.add(qualname)
+        found = set(self.direct.get(qualname, set()))
+        for callee in self.calls.get(qualname, set()):
+            if callee in self.direct or callee in self.calls:
+                found |= self._reach(callee, depth + 1, seen)
+        return found
+
+
+def read_facts(source: str, module_name: str) -> SourceFacts:
+    """The facts of a module's ``source`` (empty facts when it does not parse)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return SourceFacts()
+    reader = _Reader(source, module_name)
+    reader.module(tree)
+    return reader.facts

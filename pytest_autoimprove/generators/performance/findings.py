@@ -1,0 +1,95 @@
+"""When a crash of the baseline is a finding: a bug reported before the first experiment.
+
+A finding must be near-certain, or users learn to ignore them: it rests on an input
+the code is documented or shown to take (see :data:`~.values.EVIDENCE`), on a call
+that works with ordinary values, and on an exception that comes from the function's
+own logic, not from the input being of the wrong kind or outside its contract.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pytest_autoimprove.generators.performance.plan import Candidate, TargetCandidates
+from pytest_autoimprove.generators.performance.values import EVIDENCE, parse_annotation
+
+__all__ = ["NO_FINDING_RISKS", "is_finding"]
+
+#: Crashes on these edge values are dropped, not reported: most code never meant to
+#: handle NaN, infinities or astronomically large inputs, and saying so is noise.
+NO_FINDING_RISKS = {
+    "nan-and-infinity",
+    "huge-input",
+    "bool-input",
+    "int-precision",
+    "exact-decimals",
+    # Near misses of a format and combinations of edges: rejecting them is the contract.
+    "format-fast-path",
+    "combined-edges",
+}
+#: Exceptions that say the input was beyond the machine, not how the code behaves.
+_RESOURCE_ERRORS = {"MemoryError", "RecursionError", "OverflowError"}
+#: ``'str' object is not callable``, ``unsupported operand type(s) for +: 'int' and
+#: 'str'``: the type names a TypeError or AttributeError message quotes.
+_QUOTED_TYPE = re.compile(r"'(\w+)'")
+
+
+def is_finding(
+    tc: TargetCandidates,
+    cand: Candidate,
+    res: dict[str, Any],
+    base: dict[str, Any] | None,
+) -> bool:
+    """Is this crash of the baseline on an edge input a near-certain bug?
+
+    Only when the input is one the code is documented or shown to take, and the
+    exception comes from the function's own logic, not from the input being of the
+    wrong kind:
+
+    - the base call (every parameter at an ordinary value) works, so the other
+      parameters' values are ones the function takes;
+    - the parameter's type rests on evidence (an annotation, real or documented
+      values, a default, a docstring, a factory's result, string methods called on
+      it), and the edge value is of that type: a type guessed from a name, or from a
+      value merely being iterated or indexed, is not evidence;
+    - None counts only where the code says None is fine: a None default or an
+      ``Optional`` annotation;
+    - a TypeError or AttributeError quoting the type of a value passed in is a type
+      confusion (``'str' object is not callable``), not a bug;
+    - a ValueError (the code or a builtin rejecting a value, ``int('')``) or a leaked
+      StopIteration (``next(iter(seq))``, a common "first item" contract) never counts,
+      nor do resource errors; another module's exception (a codec or parser rejecting
+      data, ``zlib.error``) counts only on special characters, where it is text passed
+      unescaped to an engine (``sqlite3.OperationalError``).
+    """
+    if cand.origin != "edge" or cand.risk in NO_FINDING_RISKS or not cand.param:
+        return False
+    if base is None or base.get("status") != "ok":
+        return False
+    param = next((p for p in tc.target.params if p.name == cand.param), None)
+    kind = tc.kinds.get(cand.param)
+    if param is None or kind is None:
+        return False
+    mro = set(res.get("raises_mro", []))
+    if mro & _RESOURCE_ERRORS:
+        return False
+    none_edge = cand.risk == "dropped-none-check"
+    if none_edge:
+        annotated_optional = param.annotation is not None and (
+            parse_annotation(param.annotation).optional
+            or (kind.optional and kind.evidence == "annotation")
+        )
+        if not (param.default == "None" or annotated_optional):
+            return False
+    elif not (cand.valid and kind.evidence in EVIDENCE):
+        return False
+    message = str(res.get("message", "")).partition(": ")[2]
+    quoted = set(_QUOTED_TYPE.findall(message))
+    if mro & {"TypeError", "AttributeError"} and not none_edge and quoted & cand.types:
+        return False
+    if "ValueError" in mro and "UnicodeError" not in mro:
+        return False
+    if "StopIteration" in mro:
+        return False
+    return cand.risk == "special-characters" or str(res.get("message", "")).startswith("builtins.")

@@ -1,0 +1,390 @@
+"""Knowing the inputs without the project's tests: the step between discovery and planning.
+
+When the project's tests say little about how a function is called, its own module
+still says a lot. :func:`learn` gathers it for every target:
+
+- what each annotation means in the module's namespace (:mod:`.resolve`, with the
+  aliases written for type checkers only read statically by :mod:`.facts`), as a value
+  pool per parameter (:mod:`.pools`);
+- strings of the formats the module defines with regular expressions, and their near
+  misses, for the string parameters of the functions that use them (:mod:`.formats`);
+- doctest examples from docstrings, the README and ``docs/`` (:mod:`.doctests`).
+
+After a first probe, :func:`factory_pools` gives a parameter whose type only a
+factory can make (``db: sqlite3.Connection``) the calls in scope that returned one.
+:func:`case_comment` says, for each frozen case, where its input came from and which
+regression it guards against.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import pickle
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytest_autoimprove.generators.discover import ModuleInfo, Param, Target
+from pytest_autoimprove.generators.literals import to_source
+from pytest_autoimprove.generators.performance.doctests import DocCall, harvest
+from pytest_autoimprove.generators.performance.facts import SourceFacts, read_facts
+from pytest_autoimprove.generators.performance.formats import (
+    corruptions,
+    inline_flags,
+    valid_strings,
+)
+from pytest_autoimprove.generators.performance.pools import Pool, pool_of, with_factory, with_format
+from pytest_autoimprove.generators.performance.typespec import TypeSpec
+from pytest_autoimprove.generators.performance.values import Kind
+from pytest_autoimprove.runtime.replay import Build
+
+__all__ = ["Knowledge", "case_comment", "factory_pools", "learn"]
+
+#: Patterns read per target, valid strings per pattern, near misses per pattern.
+PATTERNS_PER_TARGET = 2
+VALID_PER_PATTERN = 4
+NEAR_PER_PATTERN = 10
+#: Factory calls offered per parameter.
+FACTORY_CALLS = 2
+_SCALAR_NAMES = {"int", "float", "str", "bool", "bytes", "none"}
+_TYPING_SCALARS = {"str": "str", "int": "int", "float": "float", "bool": "bool", "bytes": "bytes"}
+
+Runner = Callable[..., tuple[int, str]]
+
+
+@dataclass
+class Knowledge:
+    """What the modules say about their inputs (see the module docstring).
+
+    ``pools``: module -> qualname -> parameter -> pool; ``docs``: module -> qualname
+    -> harvested calls; ``returns``: module -> qualname -> resolved return annotation.
+    """
+
+    pools: dict[str, dict[str, dict[str, Pool]]] = field(default_factory=dict)
+    docs: dict[str, dict[str, list[DocCall]]] = field(default_factory=dict)
+    returns: dict[str, dict[str, TypeSpec]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _facts_key(target: Target) -> str:
+    return f"{target.qualname}.__init__" if target.kind == "constructor" else target.qualname
+
+
+def _resolve(
+    root: Path,
+    infos: Sequence[ModuleInfo],
+    facts: Mapping[str, SourceFacts],
+    sys_path: Sequence[str],
+    timeout: float,
+    runner: Runner,
+) -> tuple[dict[str, Any], str | None]:
+    modules = []
+    for info in infos:
+        f = facts[info.name]
+        targets = [
+            {
+                "qualname": t.qualname,
+                "params": [(p.name, p.annotation) for p in t.params if p.annotation],
+                "returns": f.returns.get(_facts_key(t)) if t.kind != "constructor" else None,
+            }
+            for t in info.targets
+        ]
+        modules.append(
+            {
+                "name": info.name,
+                "aliases": f.aliases,
+                "checking": f.checking,
+                "targets": targets,
+                "pattern_names": sorted(f.patterns),
+            }
+        )
+    with tempfile.TemporaryDirectory(prefix="autoimprove-resolve-") as tmp:
+        inp, out = Path(tmp) / "in.pickle", Path(tmp) / "out.pickle"
+        inp.write_bytes(pickle.dumps({"sys_path": list(sys_path), "modules": modules}, protocol=4))
+        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+        module = "pytest_autoimprove.generators.performance.resolve"
+        code, tail = runner(
+            [sys.executable, "-m", module, str(inp), str(out)], cwd=root, env=env, timeout=timeout
+        )
+        if not out.exists():
+            return {}, f"annotations read from the source only (the resolver exited {code})"
+        result: dict[str, Any] = pickle.loads(out.read_bytes())  # noqa: S301 - our resolver's output
+        return result.get("modules", {}), None
+
+
+def learn(
+    root: Path,
+    infos: Sequence[ModuleInfo],
+    *,
+    sys_path: Sequence[str],
+    deadline: float,
+    runner: Runner,
+) -> Knowledge:
+    """Pools and doctest calls for every target of ``infos`` (see the module docstring)."""
+    knowledge = Knowledge()
+    facts = {
+        info.name: read_facts((root / info.path).read_text(encoding="utf-8"), info.name)
+        for info in infos
+    }
+    resolved, note = _resolve(
+        root, infos, facts, sys_path, max(2.0, deadline - time.monotonic()), runner
+    )
+    if note:
+        knowledge.notes.append(note)
+    knowledge.docs = harvest(
+        root,
+        infos,
+        {name: f.docstring for name, f in facts.items()},
+        {name: f.imports for name, f in facts.items()},
+    )
+    strings: dict[tuple[str, int], list[str]] = {}
+    for info in infos:
+        record = resolved.get(info.name) or {}
+        specs: dict[str, dict[str, TypeSpec]] = record.get("params") or {}
+        knowledge.returns[info.name] = record.get("returns") or {}
+        patterns = {
+            name: (use.pattern, use.flags)
+            for name, use in facts[info.name].patterns.items()
+            if use.pattern is not None
+        }
+        patterns.update(record.get("patterns") or {})
+        module_pools = knowledge.pools.setdefault(info.name, {})
+        for target in info.targets:
+            found = specs.get(target.qualname)
+            # Out of time: no new strings are drawn; formats drawn already are still used.
+            draw = time.monotonic() < deadline
+            pools = _target_pools(target, found, facts[info.name], patterns, strings, draw)
+            if pools:
+                module_pools[target.qualname] = pools
+    return knowledge
+
+
+def _target_pools(
+    target: Target,
+    specs: Mapping[str, TypeSpec] | None,
+    facts: SourceFacts,
+    patterns: Mapping[str, tuple[str, int]],
+    strings: dict[tuple[str, int], list[str]],
+    draw: bool = True,
+) -> dict[str, Pool]:
+    pools: dict[str, Pool] = {}
+    for param in target.params:
+        if param.kind in ("star", "double_star"):
+            continue
+        spec = (specs or {}).get(param.name)
+        if spec is None and param.annotation and specs is None:
+            spec = static_spec(param.annotation, facts)
+        pool = pool_of(spec) if spec is not None else None
+        if pool is not None:
+            pools[param.name] = pool
+    key = _facts_key(target)
+    formats: list[tuple[str, str, int, str]] = []
+    for name in facts.uses.get(key, [])[:PATTERNS_PER_TARGET]:
+        if name in patterns:
+            text, flags = patterns[name]
+            formats.append((name, text, flags, f"st.from_regex(baseline.{name}, fullmatch=True)"))
+    for use in facts.inline.get(key, [])[: PATTERNS_PER_TARGET - len(formats)]:
+        if use.pattern is not None:
+            source = repr(inline_flags(use.pattern, use.flags))
+            formats.append(("", use.pattern, use.flags, f"st.from_regex({source}, fullmatch=True)"))
+    if not formats:
+        return pools
+    matched = facts.matched.get(key, [])
+    for param in target.params:
+        if param.kind in ("star", "double_star"):
+            continue
+        if matched and param.name not in matched:
+            continue
+        spec = (specs or {}).get(param.name)
+        if not _takes_text(param, spec):
+            continue
+        pool = pools.get(param.name)
+        for name, text, flags, strategy in formats:
+            if (text, flags) not in strings:
+                if not draw:
+                    continue
+                strings[(text, flags)] = valid_strings(text, flags, VALID_PER_PATTERN)
+            valid = strings[(text, flags)]
+            if not valid:
+                continue
+            near = [(c.value, c.how) for c in corruptions(valid[0])]
+            near += [(c.value, c.how) for v in valid[1:2] for c in corruptions(v)[:3]]
+            kind = pool.kind if pool is not None else _text_kind(param)
+            pool = with_format(pool, kind, name, valid, near[:NEAR_PER_PATTERN], strategy)
+        if pool is not None:
+            pools[param.name] = pool
+    return pools
+
+
+def _takes_text(param: Param, spec: TypeSpec | None) -> bool:
+    """A parameter strings of a format can go to: ``str``, a union with ``str``, or untyped."""
+    if spec is None or spec.t in ("any", "unknown"):
+        return param.annotation is None or spec is not None and spec.t == "any"
+    if spec.t == "scalar":
+        return spec.name == "str"
+    if spec.t == "union":
+        return any(o.t == "scalar" and o.name == "str" for o in spec.args)
+    return False
+
+
+def _text_kind(param: Param) -> Kind:
+    return Kind("str", optional=param.none_checked or param.default == "None")
+
+
+# --- annotations read from the source alone ---------------------------------------------
+
+
+def static_spec(text: str, facts: SourceFacts, depth: int = 0) -> TypeSpec | None:
+    """A :class:`TypeSpec` from annotation text and the module's aliases, without imports.
+
+    Used where the resolver could not run: scalars, ``Optional``/``Union``/``|``,
+    ``Literal`` and builtin containers, through aliases (also those for type checkers).
+    """
+    try:
+        node = ast.parse(text.strip().strip("'\""), mode="eval").body
+    except SyntaxError:
+        return None
+    return _static(node, facts, depth)
+
+
+def _static(node: ast.expr, facts: SourceFacts, depth: int) -> TypeSpec | None:
+    if depth > 8:
+        return None
+    if isinstance(node, ast.Constant) and node.value is None:
+        return TypeSpec("none")
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return static_spec(node.value, facts, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        parts = [_static(node.left, facts, depth + 1), _static(node.right, facts, depth + 1)]
+        return _union_of(parts)
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+    if isinstance(node, (ast.Name, ast.Attribute)) and name is not None:
+        if name in facts.aliases and isinstance(node, ast.Name):
+            return static_spec(facts.aliases[name], facts, depth + 1)
+        if name in _TYPING_SCALARS:
+            return TypeSpec("scalar", _TYPING_SCALARS[name])
+        return None
+    if isinstance(node, ast.Subscript):
+        head = (
+            node.value.attr
+            if isinstance(node.value, ast.Attribute)
+            else getattr(node.value, "id", "")
+        )
+        items = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if head == "Optional":
+            return _union_of([_static(items[0], facts, depth + 1), TypeSpec("none")])
+        if head == "Union":
+            return _union_of([_static(i, facts, depth + 1) for i in items])
+        if head == "Literal":
+            values = [ast.unparse(i) for i in items]
+            return TypeSpec("literal", values=tuple(values))
+        kinds = {"list": "list", "List": "list", "Sequence": "list", "Iterable": "list"}
+        kinds.update(
+            {"set": "set", "Set": "set", "dict": "dict", "Dict": "dict", "Mapping": "dict"}
+        )
+        if head in kinds:
+            found = tuple(_static(i, facts, depth + 1) or TypeSpec("any") for i in items)
+            return TypeSpec(kinds[head], args=found)
+    return None
+
+
+def _union_of(parts: Sequence[TypeSpec | None]) -> TypeSpec | None:
+    if any(p is None for p in parts):
+        return None
+    options: list[TypeSpec] = []
+    for part in parts:
+        assert part is not None
+        for option in part.args if part.t == "union" else (part,):
+            if option not in options:
+                options.append(option)
+    return options[0] if len(options) == 1 else TypeSpec("union", args=tuple(options))
+
+
+# --- factories -----------------------------------------------------------------------------
+
+
+def factory_pools(
+    knowledge: Knowledge,
+    infos: Sequence[ModuleInfo],
+    planned: Mapping[str, Sequence[Any]],
+    probed: Mapping[str, Any],
+) -> dict[str, set[str]]:
+    """Give parameters only a factory can build the calls in scope that returned one.
+
+    A call counts when the first probe saw it return an instance of the parameter's
+    type (its class or a subclass); factories whose return annotation names the type
+    come first, and only the calls with the fewest arguments are used (a factory given a
+    guessed file name would write files at every test run). Updates ``knowledge.pools``
+    and returns ``module -> qualnames`` whose pools changed (to plan and probe again).
+    """
+    makers: dict[str, list[tuple[int, int, int, str, Build]]] = {}
+    for info in infos:
+        record = probed.get("modules", {}).get(info.name, {})
+        results = {(r["qualname"], r["id"]): r for r in record.get("cases", [])}
+        declared = knowledge.returns.get(info.name, {})
+        for tc in planned.get(info.name, []):
+            target = tc.target
+            if target.kind == "method":
+                continue
+            for order, cand in enumerate(tc.candidates):
+                if cand.group != "recorded" or cand.origin == "random":
+                    continue
+                res = results.get((target.qualname, cand.id))
+                if res is None or not res.get("returns_mro"):
+                    continue  # the call did not return (or was not reached)
+                args, kwargs, _ = pickle.loads(cand.payload)  # noqa: S301 - our own data
+                build = Build(target.qualname, *args, **kwargs)
+                if to_source(build) is None:
+                    continue
+                spec = declared.get(target.qualname)
+                for type_name in res["returns_mro"][:-1]:
+                    rank = 0 if spec is not None and spec.type_name == type_name else 1
+                    entry = (rank, len(args) + len(kwargs), order, info.name, build)
+                    makers.setdefault(type_name, []).append(entry)
+    changed: dict[str, set[str]] = {}
+    for module, targets in knowledge.pools.items():
+        for qualname, pools in targets.items():
+            for name, pool in list(pools.items()):
+                found = (
+                    sorted(makers.get(pool.needs, []), key=lambda e: e[:3]) if pool.needs else []
+                )
+                # Only the calls with the fewest arguments: a factory given a guessed path
+                # or name may leave files behind at every run of the tests.
+                fewest = min((e[1] for e in found), default=0)
+                builds: list[tuple[Build, str]] = []
+                for _, n_args, _, maker_module, build in found:
+                    if n_args > fewest:
+                        continue
+                    path = build.path if maker_module == module else f"{maker_module}.{build.path}"
+                    made = Build(path, *build.args, **dict(build.kwargs))
+                    if made not in [b for b, _ in builds] and len(builds) < FACTORY_CALLS:
+                        builds.append((made, f"{name} built by {path}(), a factory in scope"))
+                if builds:
+                    pools[name] = with_factory(pool, builds, pool.kind.optional)
+                    changed.setdefault(module, set()).add(qualname)
+    return changed
+
+
+# --- comments ------------------------------------------------------------------------------
+
+_ORIGINS = {
+    "real": "from the project's tests",
+    "sample": "inferred from the signature",
+    "random": "random, inferred from the signature",
+}
+
+
+def case_comment(origin: str, risk: str, param: str, describe: str) -> str:
+    """Where a case's input came from, and the regression it guards against."""
+    if origin == "edge":
+        where = describe or f"edge value of {param}"
+    elif origin == "pairwise":
+        where = describe or "pairwise edge values"
+    else:
+        where = describe or _ORIGINS.get(origin, origin)
+    return f"{where}; guards {risk}"

@@ -1,0 +1,522 @@
+"""Value pools: the ordinary values, edge values and strategy of one parameter.
+
+A pool is what planning needs to call a target: ordinary values (the first is the one
+every other parameter's edge case is built around), edge values each tagged with the
+catalog risk it probes and whether it is of the parameter's declared type, and the
+Hypothesis strategy (as source text) of the differential test. Pools come from a
+resolved annotation (:func:`pool_of`, from a :class:`~.typespec.TypeSpec`), from a
+format the module defines with a regular expression (:func:`with_format`), and from
+factories in scope (:func:`with_factory`). Where no pool exists, planning falls back on
+:mod:`.values` (the kind inferred from traced values, defaults, names and usage).
+
+Values that cannot be literals are ``Build`` and ``Ref`` markers
+(:mod:`pytest_autoimprove.runtime.replay`), built in the module under test at call time
+and written as such in the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from pytest_autoimprove.generators.literals import EVAL_BUILTINS, to_source
+from pytest_autoimprove.generators.performance.typespec import TypeSpec
+from pytest_autoimprove.generators.performance.values import (
+    Kind,
+    edge_values,
+    sample_values,
+    strategy_source,
+)
+from pytest_autoimprove.runtime.replay import Build, Ref
+
+__all__ = ["Edge", "Pool", "Sample", "pool_of", "to_kind", "with_factory", "with_format"]
+
+#: Edge values kept per parameter from a pool (unions mix several types' edges).
+MAX_EDGES = 18
+MAX_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class Sample:
+    """An ordinary value; ``tag`` starts its case id, ``note`` says where it came from."""
+
+    value: object
+    tag: str = "sample"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An edge value: the risk it probes; ``valid``: it is of the declared type."""
+
+    value: object
+    risk: str
+    valid: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The values of one parameter (see the module docstring).
+
+    :param kind: for the findings rules (evidence, optional) and type-confusion checks.
+    :param needs: the ``module.QualName`` of a type only a factory can build; no
+        samples until one is found.
+    """
+
+    kind: Kind
+    samples: tuple[Sample, ...]
+    edges: tuple[Edge, ...]
+    strategy: str | None
+    needs: str = ""
+
+
+def _kind(name: str, item: Kind | None = None, optional: bool = False) -> Kind:
+    return Kind(name, item, optional=optional, confident=True, evidence="annotation")
+
+
+def to_kind(spec: TypeSpec) -> Kind | None:
+    """The :class:`Kind` of a spec made of builtins only (scalars and their containers)."""
+    if spec.t == "scalar" and spec.name in ("int", "float", "str", "bool", "bytes"):
+        return _kind(spec.name)
+    if spec.t == "callable":
+        return Kind("callable", confident=True, arity=spec.arity, evidence="annotation")
+    if spec.t == "union":
+        options = [o for o in spec.args if o.t != "none"]
+        if len(options) == 1 and len(spec.args) == 2:
+            inner = to_kind(options[0])
+            return None if inner is None else replace(inner, optional=True)
+        return None
+    if spec.t in ("list", "set", "tuple", "dict") and (spec.t != "tuple" or spec.variadic):
+        item_spec = spec.args[-1] if spec.args else TypeSpec("any")
+        if item_spec.t == "any":
+            return _kind(spec.t, Kind("str"))
+        item = to_kind(item_spec)
+        if item is None or item.name in ("callable",):
+            return None
+        if spec.t == "dict" and spec.args and spec.args[0].t not in ("scalar", "any"):
+            return None
+        return _kind(spec.t, item)
+    return None
+
+
+def _from_kind(kind: Kind) -> Pool:
+    samples = tuple(Sample(v) for v in sample_values(kind))
+    edges = tuple(Edge(v, r) for v, r in edge_values(kind))
+    return Pool(kind, samples, edges, strategy_source(kind))
+
+
+def _sources(values: Sequence[object]) -> list[str]:
+    return [s for s in (to_source(v) for v in values) if s is not None]
+
+
+def _sampled(values: Sequence[object]) -> str | None:
+    sources = _sources(values)
+    return f"st.sampled_from([{', '.join(sources)}])" if sources else None
+
+
+# --- standard library types with a known way to build them ---------------------------
+
+
+def _recipe(spec: TypeSpec) -> Pool | None:
+    name, path = spec.type_name, spec.name
+    table: dict[str, Callable[[str], tuple[list[object], list[tuple[object, str]], str | None]]]
+    table = {
+        "decimal.Decimal": _decimal,
+        "fractions.Fraction": lambda p: (
+            [Build(p, 1, 3), Build(p, 5, 2)],
+            [(Build(p, 0), "negative-numbers"), (Build(p, -7, 3), "negative-numbers")],
+            "st.fractions(max_denominator=1000)",
+        ),
+        "datetime.date": lambda p: (
+            [Build(p, 2024, 2, 29), Build(p, 1999, 12, 31)],
+            [(Build(p, 1970, 1, 1), "negative-numbers"), (Build(p, 9999, 12, 31), "huge-input")],
+            "st.dates()",
+        ),
+        "datetime.datetime": lambda p: (
+            [Build(p, 2024, 2, 29, 13, 45, 30), Build(p, 1999, 12, 31, 23, 59, 59, 999999)],
+            [
+                (Build(p, 1970, 1, 1, tzinfo=Ref("datetime.timezone.utc")), "changed-behaviour"),
+                (Build(p, 9999, 12, 31, 23, 59, 59), "huge-input"),
+            ],
+            "st.datetimes()",
+        ),
+        "datetime.time": lambda p: (
+            [Build(p, 13, 45, 30), Build(p, 9, 5)],
+            [(Build(p), "empty-input"), (Build(p, 23, 59, 59, 999999), "huge-input")],
+            "st.times()",
+        ),
+        "datetime.timedelta": lambda p: (
+            [Build(p, days=1, seconds=30), Build(p, hours=36)],
+            [(Build(p), "empty-input"), (Build(p, days=-1), "negative-numbers")],
+            "st.timedeltas()",
+        ),
+        "uuid.UUID": lambda p: (
+            [Build(p, "12345678-1234-5678-1234-567812345678")],
+            [(Build(p, int=0), "empty-input")],
+            "st.uuids()",
+        ),
+        "re.Pattern": lambda p: (
+            [Build("re.compile", "a+b"), Build("re.compile", r"\w+")],
+            [(Build("re.compile", ""), "empty-input")],
+            None,
+        ),
+    }
+    for path_name in (
+        "pathlib.Path",
+        "pathlib.PurePath",
+        "pathlib.PosixPath",
+        "pathlib.PurePosixPath",
+    ):
+        table[path_name] = lambda p: (
+            [Build(p, "data/report.txt"), Build(p, "notes.md")],
+            [(Build(p, ""), "empty-input"), (Build(p, "ünï/çødé.txt"), "unicode-fast-path")],
+            None,
+        )
+    text_io = ("typing.TextIO", "typing.IO", "io.TextIOBase", "io.StringIO", "io.TextIOWrapper")
+    for io_name in text_io:
+        table[io_name] = lambda p: (
+            [Build("io.StringIO", "first line\nsecond line\n")],
+            [
+                (Build("io.StringIO", ""), "empty-input"),
+                (Build("io.StringIO", "ünï\r\nçø"), "unicode-fast-path"),
+            ],
+            "st.builds(Build, st.just('io.StringIO'), st.text(max_size=30))",
+        )
+    for io_name in ("typing.BinaryIO", "io.BytesIO", "io.BufferedIOBase", "io.RawIOBase"):
+        table[io_name] = lambda p: (
+            [Build("io.BytesIO", b"first\nsecond\n")],
+            [(Build("io.BytesIO", b""), "empty-input")],
+            "st.builds(Build, st.just('io.BytesIO'), st.binary(max_size=30))",
+        )
+    table["builtins.bytearray"] = lambda p: (
+        [Build("bytearray", b"hello")],
+        [(Build("bytearray", b""), "empty-input")],
+        "st.builds(Build, st.just('bytearray'), st.binary(max_size=30))",
+    )
+    maker = table.get(name)
+    if maker is None:
+        return None
+    samples, edges, strategy = maker(path)
+    return Pool(
+        Kind("object", confident=True, evidence="annotation"),
+        tuple(Sample(v) for v in samples),
+        tuple(Edge(v, r) for v, r in edges),
+        strategy or _sampled(samples + [v for v, _ in edges]),
+    )
+
+
+def _decimal(path: str) -> tuple[list[object], list[tuple[object, str]], str | None]:
+    samples: list[object] = [Build(path, "2.5"), Build(path, "1000000")]
+    edges: list[tuple[object, str]] = [
+        (Build(path, "0.1"), "exact-decimals"),
+        (Build(path, "-0"), "nan-and-infinity"),
+        (Build(path, "-12.345"), "negative-numbers"),
+        (Build(path, "1E+3"), "exact-decimals"),
+        (Build(path, "123456789012345678901.5"), "int-precision"),
+        (Build(path, "NaN"), "nan-and-infinity"),
+    ]
+    return samples, edges, "st.decimals(allow_nan=False, allow_infinity=False, places=4)"
+
+
+#: Abstract numeric types: the concrete types a caller passes for them.
+_NUMBERS = {
+    "numbers.Number": ("int", "float", "decimal.Decimal"),
+    "numbers.Complex": ("int", "float"),
+    "numbers.Real": ("int", "float", "decimal.Decimal"),
+    "numbers.Rational": ("int", "fractions.Fraction"),
+    "numbers.Integral": ("int",),
+    "typing.SupportsFloat": ("int", "float"),
+    "typing.SupportsInt": ("int", "float"),
+    "typing.SupportsIndex": ("int",),
+    "typing.SupportsAbs": ("int", "float"),
+    "typing.SupportsRound": ("int", "float"),
+}
+
+
+def _number_union(spec: TypeSpec) -> TypeSpec | None:
+    names = _NUMBERS.get(spec.type_name)
+    if names is None:
+        return None
+    options = tuple(
+        TypeSpec("scalar", n) if "." not in n else TypeSpec("class", n, n, flavor="class")
+        for n in names
+    )
+    return options[0] if len(options) == 1 else TypeSpec("union", args=options)
+
+
+# --- pools from specs ------------------------------------------------------------------
+
+
+def pool_of(spec: TypeSpec, depth: int = 0) -> Pool | None:
+    """The pool of a resolved annotation; ``None`` when it says nothing usable."""
+    if depth > MAX_DEPTH:
+        return None
+    kind = to_kind(spec)
+    if kind is not None:
+        return _from_kind(kind)
+    if spec.t == "union":
+        return _union(spec, depth)
+    if spec.t == "literal":
+        return _literal(spec)
+    if spec.t == "enum":
+        refs = [Ref(f"{spec.name}.{m}") for m in spec.values]
+        if not refs:
+            return None
+        return Pool(
+            Kind("object", confident=True, evidence="annotation"),
+            tuple(Sample(r) for r in refs[:2]),
+            tuple(Edge(r, "changed-behaviour") for r in refs[2:8]),
+            _sampled(refs),
+        )
+    if spec.t in ("list", "set", "tuple", "dict", "iterator"):
+        return _container(spec, depth)
+    if spec.t == "typeddict":
+        return _typeddict(spec, depth)
+    if spec.t == "class":
+        number = _number_union(spec)
+        if number is not None:
+            return pool_of(number, depth)
+        return _recipe(spec) or _class(spec, depth)
+    return None
+
+
+def _label(spec: TypeSpec) -> str:
+    if spec.t == "scalar":
+        return spec.name
+    return spec.name or spec.type_name or spec.t
+
+
+def _union(spec: TypeSpec, depth: int) -> Pool | None:
+    optional = any(o.t == "none" for o in spec.args)
+    parts = [(o, pool_of(o, depth + 1)) for o in spec.args if o.t != "none"]
+    pools = [(o, p) for o, p in parts if p is not None and p.samples]
+    if not pools:
+        # ``Optional[Connection]``: only a factory can make one (or None).
+        needs = next((p.needs for _, p in parts if p is not None and p.needs), "")
+        if not needs:
+            return None
+        kind = Kind("object", optional=optional, confident=True, evidence="annotation")
+        none = (Edge(None, "dropped-none-check"),) if optional else ()
+        return Pool(kind, (), none, None, needs=needs)
+    samples: list[Sample] = []
+    for rank in range(2):
+        for option, pool in pools:
+            if rank < len(pool.samples):
+                note = f"as {_label(option)}, one of the annotated types"
+                samples.append(Sample(pool.samples[rank].value, "sample", note))
+    edges: list[Edge] = [Edge(None, "dropped-none-check")] if optional else []
+    lists = [list(p.edges) for _, p in pools]
+    while any(lists) and len(edges) < MAX_EDGES:
+        for edge_list in lists:
+            if edge_list and len(edges) < MAX_EDGES:
+                edges.append(edge_list.pop(0))
+    strategies = [p.strategy or _sampled([s.value for s in p.samples]) for _, p in pools]
+    if optional:
+        strategies.append("st.none()")
+    usable = [s for s in strategies if s]
+    strategy = (
+        None if not usable else usable[0] if len(usable) == 1 else f"st.one_of({', '.join(usable)})"
+    )
+    names = {p.kind.name for _, p in pools}
+    first = pools[0][1].kind
+    kind = (
+        replace(first, optional=optional or first.optional)
+        if len(names) == 1
+        else Kind("union", confident=True, optional=optional, evidence="annotation")
+    )
+    return Pool(kind, tuple(samples), tuple(edges), strategy)
+
+
+def _literal(spec: TypeSpec) -> Pool | None:
+    values: list[object] = []
+    for text in spec.values:
+        try:
+            values.append(eval(text, {"__builtins__": EVAL_BUILTINS}))  # noqa: S307 - our own text
+        except Exception:  # noqa: BLE001 - a literal we cannot rebuild
+            continue
+    if not values:
+        return None
+    return Pool(
+        Kind("literal", confident=True, evidence="annotation"),
+        tuple(Sample(v) for v in values[:2]),
+        tuple(Edge(v, "changed-behaviour") for v in values[2:10]),
+        _sampled(values),
+    )
+
+
+def _wrap(t: str, values: list[object]) -> object:
+    if t == "tuple":
+        return tuple(values)
+    if t == "iterator":
+        return Build("iter", list(values))
+    return list(values)
+
+
+def _container(spec: TypeSpec, depth: int) -> Pool | None:
+    if spec.t == "tuple" and not spec.variadic:
+        return _fixed_tuple(spec, depth)
+    if spec.t == "set":
+        return None  # sets of built objects need hashable ones: left to inference
+    if spec.t == "dict":
+        key = to_kind(spec.args[0]) if spec.args else None
+        value = pool_of(spec.args[1], depth + 1) if len(spec.args) > 1 else None
+        if key is None or key.name not in ("str", "int") or value is None or not value.samples:
+            return None
+        keys = sample_values(key)
+        items = [s.value for s in value.samples]
+        sample = {keys[i % len(keys)] if i < len(keys) else f"k{i}": v for i, v in enumerate(items)}
+        strategy = value.strategy or _sampled(items)
+        return Pool(
+            Kind("dict", confident=True, evidence="annotation"),
+            (Sample(sample),),
+            (Edge({}, "empty-input"),),
+            None
+            if strategy is None
+            else f"st.dictionaries({strategy_source(key)}, {strategy}, max_size=5)",
+        )
+    item_spec = spec.args[0] if spec.args else TypeSpec("any")
+    inner = pool_of(item_spec, depth + 1) if item_spec.t != "any" else _from_kind(Kind("str"))
+    if inner is None or not inner.samples:
+        return None
+    items = [s.value for s in inner.samples[:3]]
+    edges = [
+        Edge(_wrap(spec.t, []), "empty-input"),
+        Edge(_wrap(spec.t, items[:1]), "changed-behaviour"),
+    ]
+    edges += [Edge(_wrap(spec.t, [e.value]), e.risk, e.valid) for e in inner.edges[:4]]
+    item_strategy = inner.strategy or _sampled(items)
+    strategy = None
+    if item_strategy is not None:
+        strategy = f"st.lists({item_strategy}, max_size=6)"
+        if spec.t == "tuple":
+            strategy += ".map(tuple)"
+        elif spec.t == "iterator":
+            strategy = f"st.builds(Build, st.just('iter'), {strategy})"
+    kind = Kind("list" if spec.t == "iterator" else spec.t, confident=True, evidence="annotation")
+    return Pool(kind, (Sample(_wrap(spec.t, items)),), tuple(edges), strategy)
+
+
+def _fixed_tuple(spec: TypeSpec, depth: int) -> Pool | None:
+    pools = [pool_of(a, depth + 1) for a in spec.args]
+    if not pools or any(p is None or not p.samples for p in pools):
+        return None
+    ready = [p for p in pools if p is not None]
+    first = tuple(p.samples[0].value for p in ready)
+    second = tuple(p.samples[min(1, len(p.samples) - 1)].value for p in ready)
+    edges: list[Edge] = []
+    for i, p in enumerate(ready):
+        for edge in p.edges[:3]:
+            edges.append(Edge(first[:i] + (edge.value,) + first[i + 1 :], edge.risk, edge.valid))
+    strategies = [p.strategy or _sampled([s.value for s in p.samples]) for p in ready]
+    strategy = f"st.tuples({', '.join(s for s in strategies if s)})" if all(strategies) else None
+    samples = (Sample(first), Sample(second)) if second != first else (Sample(first),)
+    return Pool(
+        Kind("tuple", confident=True, evidence="annotation"),
+        samples,
+        tuple(edges[:MAX_EDGES]),
+        strategy,
+    )
+
+
+def _typeddict(spec: TypeSpec, depth: int) -> Pool | None:
+    pools = {f.name: (f, pool_of(f.spec, depth + 1)) for f in spec.fields}
+    if any(f.required and (p is None or not p.samples) for f, p in pools.values()):
+        return None
+    full = {n: p.samples[0].value for n, (f, p) in pools.items() if p is not None and p.samples}
+    required = {n: v for n, v in full.items() if pools[n][0].required}
+    samples = [Sample(full)] + ([Sample(required)] if required != full else [])
+    strategies = {n: p.strategy for n, (f, p) in pools.items() if p is not None}
+    strategy = None
+    if all(strategies.get(n) for n in full):
+        req = ", ".join(f"{n!r}: {strategies[n]}" for n in full if pools[n][0].required)
+        opt = ", ".join(f"{n!r}: {strategies[n]}" for n in full if not pools[n][0].required)
+        strategy = f"st.fixed_dictionaries({{{req}}}, optional={{{opt}}})"
+    edges = [Edge({}, "empty-input", valid=not required)] if full else []
+    return Pool(
+        Kind("dict", confident=True, evidence="annotation"), tuple(samples), tuple(edges), strategy
+    )
+
+
+def _build(path: str, fields: Sequence[tuple[bool, str, object]]) -> Build:
+    args = [v for keyword, _, v in fields if not keyword]
+    kwargs = {n: v for keyword, n, v in fields if keyword}
+    return Build(path, *args, **kwargs)
+
+
+def _class(spec: TypeSpec, depth: int) -> Pool:
+    """A user class built by its constructor, when every required parameter has values."""
+    kind = Kind("object", confident=True, evidence="annotation")
+    needs = Pool(kind, (), (), None, needs=spec.type_name)
+    if spec.flavor == "opaque" or not spec.name:
+        return needs
+    fields = [(f, pool_of(f.spec, depth + 1)) for f in spec.fields]
+    required = [(f, p) for f, p in fields if f.required]
+    if any(p is None or not p.samples for _, p in required):
+        return needs
+    ready = [(f, p) for f, p in required if p is not None]
+    first = _build(spec.name, [(f.keyword, f.name, p.samples[0].value) for f, p in ready])
+    second = _build(
+        spec.name,
+        [(f.keyword, f.name, p.samples[min(1, len(p.samples) - 1)].value) for f, p in ready],
+    )
+    samples = [Sample(first, "sample", f"built by {spec.name}(...)")]
+    if second != first:
+        samples.append(Sample(second, "sample", f"built by {spec.name}(...)"))
+    edges: list[Edge] = []
+    for i, (field, pool) in enumerate(ready):
+        for edge in pool.edges[:2]:
+            values = [(f.keyword, f.name, p.samples[0].value) for f, p in ready]
+            values[i] = (field.keyword, field.name, edge.value)
+            note = f"{spec.name}(...) with {field.name} at an edge"
+            edges.append(Edge(_build(spec.name, values), edge.risk, edge.valid, note))
+    strategies = [(f, p.strategy or _sampled([s.value for s in p.samples])) for f, p in ready]
+    strategy = None
+    if all(s for _, s in strategies):
+        positional = [s for f, s in strategies if not f.keyword and s]
+        keywords = [f"{f.name}={s}" for f, s in strategies if f.keyword]
+        strategy = (
+            f"st.builds(Build, st.just({spec.name!r}), {', '.join([*positional, *keywords])})"
+        )
+        strategy = strategy.replace(", )", ")")
+    return Pool(kind, tuple(samples), tuple(edges[:6]), strategy)
+
+
+# --- overlays --------------------------------------------------------------------------
+
+
+def with_format(
+    pool: Pool | None,
+    kind: Kind,
+    name: str,
+    valid: Sequence[str],
+    near: Sequence[tuple[str, str]],
+    strategy: str,
+) -> Pool:
+    """``pool`` (or the str pool of ``kind``) led by strings of a format the module defines.
+
+    :param valid: strings the format's expression matches; ``near``: (near miss, how).
+    """
+    base = pool if pool is not None else _from_kind(Kind("str", optional=kind.optional))
+    label = name or "the module's regex"
+    samples = [Sample(v, "regex", f"valid {label} string (st.from_regex)") for v in valid]
+    edges = [Edge(v, "format-fast-path", True, f"{label} string with {how}") for v, how in near]
+    strategies = [strategy] + ([base.strategy] if base.strategy else [])
+    evidence = base.kind.evidence if base.kind.confident else "format"
+    return Pool(
+        replace(base.kind, confident=True, evidence=evidence),
+        tuple(samples) + base.samples,
+        tuple(edges) + base.edges,
+        f"st.one_of({', '.join(strategies)})" if len(strategies) > 1 else strategy,
+    )
+
+
+def with_factory(pool: Pool | None, builds: Sequence[tuple[Build, str]], optional: bool) -> Pool:
+    """A pool of objects built by factories in scope: ``(Build, note)`` pairs."""
+    samples = tuple(Sample(b, "factory", note) for b, note in builds)
+    edges = (Edge(None, "dropped-none-check"),) if optional else ()
+    strategy = _sampled([b for b, _ in builds])
+    if strategy and optional:
+        strategy = f"st.one_of({strategy}, st.none())"
+    kind = Kind("object", optional=optional, confident=True, evidence="factory")
+    return Pool(kind, samples, edges, strategy)

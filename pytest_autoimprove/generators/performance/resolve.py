@@ -1,0 +1,165 @@
+"""The resolver: what the annotations of the targets mean, in the module's own namespace.
+
+Runs as ``python -m pytest_autoimprove.generators.performance.resolve IN OUT`` in a
+subprocess of its own (the generator never imports the code it guards). For each
+module it imports the module, runs the statements of its ``if TYPE_CHECKING:`` blocks
+in a copy of its namespace (the imports and aliases written for type checkers only),
+and evaluates every parameter and return annotation there. A name still missing is
+looked up among the aliases read from the source (:mod:`.facts`), and failing that
+stands for an unknown type, so one odd name never loses the rest of an annotation.
+It also reads the module's compiled regular expressions (their text, whatever built it).
+
+The answer, per module: ``params`` (qualname -> parameter -> :class:`TypeSpec`),
+``returns`` (qualname -> :class:`TypeSpec`), ``patterns`` (name -> (text, flags)) and
+``error`` (the import failed).
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib
+import pickle
+import re
+import sys
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+from pytest_autoimprove.generators.performance.typespec import TypeSpec, from_type
+
+__all__ = ["resolve_all"]
+
+
+class _UnresolvedMeta(type):
+    """A stand-in class for a name that exists for type checkers only."""
+
+    def __getattr__(cls, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _unresolved(f"{cls.__name__}.{name}")
+
+    def __getitem__(cls, item: Any) -> Any:
+        return cls
+
+
+def _unresolved(name: str) -> type:
+    return _UnresolvedMeta(name, (), {"__autoimprove_unresolved__": name})
+
+
+class _Names(dict[str, Any]):
+    """Eval's local namespace: the module's names, then aliases, builtins, ``typing``,
+    and stand-ins."""
+
+    def __init__(self, namespace: Mapping[str, Any], aliases: Mapping[str, str]) -> None:
+        super().__init__()
+        self.namespace = namespace
+        self.aliases = aliases
+        self.resolving: set[str] = set()
+
+    def __missing__(self, key: str) -> Any:
+        if key in self.namespace:
+            return self.namespace[key]
+        if key in self.aliases and key not in self.resolving:
+            self.resolving.add(key)
+            try:
+                value = _eval(self.aliases[key], self.namespace, self)
+            finally:
+                self.resolving.discard(key)
+            self[key] = value
+            return value
+        if hasattr(builtins, key):
+            return getattr(builtins, key)
+        if hasattr(typing, key):  # ``Union`` in an alias whose module imported it elsewhere
+            return getattr(typing, key)
+        return _unresolved(key)
+
+
+def _eval(text: str, namespace: Mapping[str, Any], names: _Names) -> Any:
+    value = eval(text, dict(namespace), names)  # noqa: S307 - annotations of the code in scope
+    if isinstance(value, str):  # a quoted annotation: ``x: "Point"``
+        value = eval(value, dict(namespace), names)  # noqa: S307
+    return value
+
+
+def _namespace(module: types.ModuleType, checking: list[str]) -> dict[str, Any]:
+    """The module's names plus those its ``if TYPE_CHECKING:`` blocks define."""
+    namespace = dict(vars(module))
+    for statement in checking:
+        try:
+            exec(statement, namespace)  # noqa: S102 - imports and aliases of the code in scope
+        except BaseException as error:  # noqa: BLE001 - a stub-only import: the aliases remain
+            if isinstance(error, KeyboardInterrupt):
+                raise
+    return namespace
+
+
+def _patterns(module: types.ModuleType, names: list[str]) -> dict[str, tuple[str, int]]:
+    out: dict[str, tuple[str, int]] = {}
+    for name in names:
+        obj: Any = module
+        for part in name.split("."):
+            obj = getattr(obj, part, None)
+        if isinstance(obj, re.Pattern) and isinstance(obj.pattern, str):
+            out[name] = (obj.pattern, int(obj.flags))
+    return out
+
+
+def _module(spec: dict[str, Any]) -> dict[str, Any]:
+    record: dict[str, Any] = {"params": {}, "returns": {}, "patterns": {}, "error": None}
+    try:
+        module = importlib.import_module(spec["name"])
+    except BaseException as error:  # noqa: BLE001 - reported; the generator falls back
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        record["error"] = f"{type(error).__name__}: {error}"[:300]
+        return record
+    namespace = _namespace(module, spec.get("checking", []))
+    aliases = spec.get("aliases", {})
+
+    def evaluate(text: str, module_name: str) -> Any:
+        owner = sys.modules.get(module_name)
+        if owner is None or owner is module:
+            return _eval(text, namespace, _Names(namespace, aliases))
+        return _eval(text, vars(owner), _Names(vars(owner), {}))
+
+    def spec_of(text: str) -> TypeSpec:
+        try:
+            value = evaluate(text, spec["name"])
+        except BaseException as error:  # noqa: BLE001 - not an expression we can evaluate
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            return TypeSpec("unknown", name=text[:80])
+        return from_type(value, module, evaluate)
+
+    for target in spec.get("targets", []):
+        params = {name: spec_of(text) for name, text in target["params"] if text}
+        record["params"][target["qualname"]] = params
+        if target.get("returns"):
+            record["returns"][target["qualname"]] = spec_of(target["returns"])
+    record["patterns"] = _patterns(module, spec.get("pattern_names", []))
+    return record
+
+
+def resolve_all(request: dict[str, Any]) -> dict[str, Any]:
+    """Resolve every module of ``request`` (see the module docstring for the shapes)."""
+    for entry in reversed(request["sys_path"]):
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+    return {"modules": {m["name"]: _module(m) for m in request["modules"]}}
+
+
+def main(argv: list[str]) -> int:
+    from pytest_autoimprove.generators.performance.probe import limit_memory
+
+    limit_memory()
+    with open(argv[0], "rb") as handle:
+        request = pickle.load(handle)  # noqa: S301 - written by the generator
+    result = resolve_all(request)
+    with open(argv[1], "wb") as handle:
+        pickle.dump(result, handle, protocol=4)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,389 @@
+"""One attempt of a parallel run: a proposal in a worker's own tree, checked and measured.
+
+A parallel run (:mod:`~pytest_autoimprove.loop.parallel`) splits an experiment in
+two. The **attempt** (here) runs where the executor puts it, many at once: in a
+worker's own worktree (``.autoimprove/worktrees/<run-id>-w<k>``, detached at the best
+commit the attempt starts from), the proposer changes the tree; the loop's own code,
+never the proposer, then sorts out ``no-op``, ``tampered`` and ``out-of-scope``
+(:func:`~pytest_autoimprove.loop.experiment.classify`), stages the tree, runs the test
+gate and measures the candidate against the commit it started from with the keep
+rule. The **decision** (kept, replayed on a newer best, ``conflict``, ...) is the
+driver's, one at a time, in :mod:`~pytest_autoimprove.loop.parallel`.
+
+Fair measurement: tests and proposals run concurrently, but a benchmark whose score
+depends on the machine (``kind: speed`` or ``memory``) runs only under the run's
+measurement lock, so no two such benchmarks ever overlap; noisy scores of other kinds
+take it too, because they are measured beside the best in the run's one shared best
+worktree. Deterministic scores of other kinds (quality metrics) are measured in
+parallel.
+
+An attempt may also start from a tree instead of a proposal (:attr:`Task.apply`): a
+change replayed on a newer best, or one a remote worker returned, checked again here
+from scratch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pytest_autoimprove import repo
+from pytest_autoimprove.errors import UsageError
+from pytest_autoimprove.loop import integrity, keep
+from pytest_autoimprove.loop.checks import Checks, Measured
+from pytest_autoimprove.loop.experiment import classify
+from pytest_autoimprove.loop.gate import snapshot_flag
+from pytest_autoimprove.loop.paired import BestMeasurementFailed, judge_interleaved
+from pytest_autoimprove.loop.reference import BestTree
+from pytest_autoimprove.loop.sandbox import Tampered
+from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext
+from pytest_autoimprove.proposers.prompt import render_program
+
+if TYPE_CHECKING:
+    from pytest_autoimprove.config import ImproveConfig
+    from pytest_autoimprove.loop.journal import Journal
+
+#: Kinds whose score depends on the machine: their benchmarks never overlap.
+MACHINE_BOUND_KINDS = frozenset({"speed", "memory"})
+
+
+@dataclass(frozen=True)
+class Task:
+    """What one attempt is asked to do (plain data: it travels to remote workers).
+
+    :param number: the experiment's number.
+    :param worker: which worker runs it (1-based; its worktree is its own).
+    :param part: the part of the system it works on (``part:`` lines), if any.
+    :param base: the best commit the attempt starts from, and is judged against.
+    :param base_samples: that best's scores (deterministic or not, first noise).
+    :param apply: a commit whose tree is checked instead of asking the proposer.
+    :param replayed: how many times the change was replayed on a newer best.
+    :param origin: the best commit the proposal was first made on.
+    """
+
+    number: int
+    worker: int
+    part: str | None
+    base: str
+    base_samples: tuple[float, ...]
+    best_score: float
+    baseline_score: float
+    history: tuple[PastExperiment, ...] = ()
+    timeout: float = 1800.0
+    budget_left: float | None = None
+    apply: str | None = None
+    description: str = ""
+    replayed: int = 0
+    origin: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What an attempt found; the driver decides what it means for the run.
+
+    :param status: a final status the attempt settled (``no-op``, ``tampered``,
+        ``out-of-scope``, ``crashed``, ``failed``, ``discarded``), or ``None``: the
+        candidate improves on :attr:`Task.base` and every check held.
+    :param tree: the staged tree (``None`` when nothing was staged).
+    :param fields: score, delta, samples, best_beside, guards, reason, as recorded.
+    :param best_samples: the candidate's scores, the new best's should it be kept.
+    :param cancelled: the run was interrupted while it ran: not an outcome at all.
+    :param remote: it ran where the driver does not trust it (another machine).
+    """
+
+    task: Task
+    status: str | None
+    description: str
+    tree: str | None = None
+    changed: tuple[str, ...] = ()
+    fields: dict[str, Any] = field(default_factory=dict)
+    best_samples: tuple[float, ...] = ()
+    exhausted: bool = False
+    duration: float = 0.0
+    cancelled: bool = False
+    remote: bool = False
+
+
+class Cancelled(Exception):
+    """The run was interrupted while an attempt ran."""
+
+
+@dataclass
+class Attempts:
+    """Runs attempts on this machine: the workers' trees, the shared best tree, the lock.
+
+    :param worktree: the run's own worktree; workers' trees sit beside it.
+    :param checks: the run's checks, pointed at each worker's tree in turn.
+    :param best: the best's worktree, shared by every worker under :attr:`lock`.
+    :param lock: the measurement lock (machine-bound and paired benchmarks).
+    :param stop: set when the run is interrupted; attempts end at their next step.
+    """
+
+    root: Path
+    run_id: str
+    run_dir: Path
+    worktree: Path
+    config: ImproveConfig
+    checks: Checks
+    hook: Any
+    best: BestTree
+    max_pairs: int
+    journal: Journal | None = None
+    #: The baseline's ``guard:`` metrics (bounds relative to the baseline need them).
+    baseline_guards: dict[str, float] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    stop: threading.Event = field(default_factory=threading.Event)
+    #: Called with (worker, what it is doing now), for the terminal.
+    show: Callable[[int, str], None] = lambda worker, text: None
+    _trees: dict[int, repo.Worktree] = field(default_factory=dict)
+
+    @property
+    def machine_bound(self) -> bool:
+        return self.config.check.kind in MACHINE_BOUND_KINDS
+
+    def tree(self, worker: int, base: str) -> repo.Worktree:
+        """Worker ``worker``'s own tree, detached at ``base``, clean."""
+        tree = self._trees.get(worker)
+        if tree is None:
+            path = Path(f"{self.worktree}-w{worker}")
+            tree = self._trees[worker] = repo.Worktree.detached(self.root, path, base)
+        else:
+            tree.reset(base, recover=True)
+        return tree
+
+    def remove_trees(self) -> None:
+        for tree in self._trees.values():
+            with contextlib.suppress(repo.GitError):
+                tree.remove()
+        self._trees.clear()
+
+    def config_for(self, part: str | None, tree: Path) -> ImproveConfig:
+        """The run's config as seen from ``tree``, scoped to ``part`` when given."""
+        config = replace(self.config, path=tree / self.config.path.relative_to(self.worktree))
+        if part is not None:
+            config = replace(config, change=config.change.for_part(part))
+        return config
+
+    def run(self, task: Task, *, slot: int | None = None) -> Outcome:
+        """The attempt, from the proposal to the keep rule's verdict against its base.
+
+        :param slot: the local tree to use (default: the task's worker's own).
+        """
+        started = time.monotonic()
+        try:
+            outcome = self._run(task, task.worker if slot is None else slot)
+        except Cancelled:
+            outcome = Outcome(task, None, task.description, cancelled=True)
+        outcome.duration = time.monotonic() - started
+        self.show(task.worker, "idle")
+        return outcome
+
+    def _check(self) -> None:
+        if self.stop.is_set():
+            raise Cancelled()
+
+    def _run(self, task: Task, slot: int) -> Outcome:
+        number, worker = task.number, task.worker
+        label = f"#{number}" + (f" [{task.part}]" if task.part else "")
+        tree = self.tree(slot, task.base)
+        config = self.config_for(task.part, tree.path)
+        checks = replace(self.checks.for_tree(tree.path), config=config)
+        description = task.description
+        exhausted = False
+        if task.apply is not None:
+            self.show(worker, f"{label} replaying on {task.base[:10]}")
+            tree.checkout_tree(task.base, repo.tree_of(self.root, task.apply))
+        else:
+            self.show(worker, f"{label} propose")
+            proposal = self._propose(task, tree.path, config)
+            self._check()
+            description = _one_line(proposal.description) or f"experiment {number}"
+            exhausted = proposal.exhausted
+            if proposal.failed:
+                return Outcome(task, "crashed", description, fields={"reason": proposal.failed})
+        listing = tree.changes(task.base, caches=True)
+        changes = [change for change in listing if change.status != "cache"]
+        paths = tuple(change.path for change in changes)
+        early = classify(changes, tree.path, config)
+        if early is not None:
+            status, reason = early
+            return Outcome(
+                task, status, description, changed=paths, fields={"reason": reason},
+                exhausted=exhausted and not changes,
+            )  # fmt: skip
+        problem = integrity.proposal_problem(tree.path, task.base, changes, config)
+        if problem:
+            return Outcome(task, "tampered", description, changed=paths, fields={"reason": problem})
+        kept_changes = [c for c in changes if c.status != "ignored"]
+        staged = tree.stage(remove_ignored=len(listing) > len(kept_changes))
+        flag = snapshot_flag(tree.staged_lines(task.base))
+        if flag:
+            return Outcome(
+                task, "tampered", description, tree=staged, changed=paths,
+                fields={"reason": f"added {flag}"},
+            )  # fmt: skip
+        if self.journal is not None:
+            self.journal.append("staged", number=number, worker=worker, tree=staged)
+        outcome = Outcome(task, None, description, tree=staged, changed=paths)
+        self._check()
+        self.show(worker, f"{label} tests")
+        gate = checks.gate(number)
+        self._check()
+        if gate.tampered:
+            outcome.status, outcome.fields = "tampered", {"reason": gate.tampered}
+            return outcome
+        if not gate.passed:
+            outcome.status, outcome.fields = "failed", {"reason": gate.reason}
+            return outcome
+        self._measure(task, checks, outcome, label)
+        return outcome
+
+    def _measure(self, task: Task, checks: Checks, outcome: Outcome, label: str) -> None:
+        config = self.config
+        noisy = not keep.is_constant(task.base_samples)
+        measured, best_measured = Measured(), Measured()
+        self.show(task.worker, f"{label} waiting to measure")
+        with self._measuring(noisy):
+            self._check()
+            self.show(task.worker, f"{label} benchmark")
+            try:
+                verdict = judge_interleaved(
+                    task.base_samples,
+                    self.best.measure(task.base, task.number, best_measured),
+                    checks.measure(task.number, measured),
+                    goal=config.check.goal,
+                    min_delta=config.check.min_delta.value,
+                    min_delta_relative=config.check.min_delta.relative,
+                    keep_if_equal=config.check.keep_if_equal,
+                    max_pairs=self.max_pairs,
+                    afford=_afford(task.budget_left),
+                )
+            except Tampered as exc:
+                outcome.status, outcome.fields = "tampered", {"reason": str(exc)}
+                return
+            except BestMeasurementFailed as exc:
+                failure = best_measured.failure or str(exc)
+                outcome.status = "crashed"
+                outcome.fields = {
+                    "reason": f"the best commit's benchmark failed: {failure}",
+                    "samples": exc.samples,
+                }
+                return
+            except keep.MeasurementFailed as exc:
+                outcome.status = "crashed"
+                outcome.fields = {"reason": measured.failure or "no score", "samples": exc.samples}
+                return
+            finally:
+                best_problem = self.best.problem() if noisy else None
+        self._check()
+        problem = checks.lock_problem()
+        if problem:
+            outcome.status = "tampered"
+            outcome.fields = {"reason": f"the tests or benchmark changed frozen files: {problem}"}
+            return
+        if best_problem:
+            outcome.status = "tampered"
+            outcome.fields = {"reason": f"the tests or benchmark {best_problem}"}
+            return
+        # The cross-check of a claimed speed-up is the sequential loop's: here other
+        # workers' processes end while this one's benchmark runs, and their CPU time
+        # would count as its own.
+        problem = checks.leftover_problem(task.number)
+        if problem:
+            outcome.status, outcome.fields = "tampered", {"reason": problem}
+            return
+        best_score = task.best_score
+        score = verdict.candidate
+        numbers: dict[str, Any] = {
+            "score": score,
+            "delta": score - best_score,
+            "relative_delta": (score - best_score) / abs(best_score) if best_score else None,
+            "samples": verdict.samples,
+        }
+        if verdict.best_samples:
+            numbers["delta"] = verdict.delta
+            numbers["relative_delta"] = verdict.relative_delta
+            numbers["best_beside"] = verdict.best_samples
+        guards = measured.guard_medians()
+        numbers["guards"] = guards
+        outcome.fields = {**numbers, "reason": verdict.reason}
+        outcome.best_samples = verdict.samples
+        broken = checks.guard_problem(guards, self.baseline_guards)
+        if not verdict.keep or broken:
+            outcome.status = "discarded"
+            outcome.fields["reason"] = broken or verdict.reason
+
+    @contextlib.contextmanager
+    def _measuring(self, noisy: bool) -> Iterator[None]:
+        """The measurement lock, for scores that depend on the machine or on the shared
+        best tree; deterministic scores of other kinds are measured in parallel."""
+        if not (noisy or self.machine_bound):
+            yield
+            return
+        while not self.lock.acquire(timeout=0.2):
+            self._check()
+        try:
+            yield
+        finally:
+            self.lock.release()
+
+    def _propose(self, task: Task, worktree: Path, config: ImproveConfig) -> Proposal:
+        timeout = config.agent.timeout
+        if task.budget_left is not None:
+            timeout = max(1.0, min(timeout, task.budget_left))
+        context = ProposalContext(
+            worktree=worktree,
+            config=config,
+            run_dir=self.run_dir,
+            experiment=task.number,
+            baseline_score=task.baseline_score,
+            best_score=task.best_score,
+            history=task.history,
+            prompt=render_program(
+                config,
+                experiment=task.number,
+                baseline_score=task.baseline_score,
+                best_score=task.best_score,
+                history=task.history,
+            ),
+            timeout=timeout,
+            extra={
+                "best_commit": task.base,
+                "run_id": self.run_id,
+                "worker": task.worker,
+                "part": task.part,
+            },
+        )
+        proposal = self.hook.pytest_autoimprove_propose(context=context)
+        if proposal is None:
+            raise config.error(
+                "agent.provider",
+                f"no proposer handles provider {config.agent.provider!r}",
+                "use claude, codex, gemini, aider or command, or install the plugin "
+                "that provides it",
+            )
+        if not isinstance(proposal, Proposal):
+            raise UsageError(
+                f"a pytest_autoimprove_propose hook returned {type(proposal).__name__}, "
+                "not a Proposal"
+            )
+        return proposal
+
+
+def _afford(budget_left: float | None) -> Callable[[], bool] | None:
+    if budget_left is None:
+        return None
+    deadline = time.monotonic() + budget_left
+    return lambda: time.monotonic() < deadline
+
+
+def _one_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:200]
+    return ""

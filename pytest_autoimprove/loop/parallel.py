@@ -1,0 +1,315 @@
+"""A parallel run: N attempts in flight, one driver deciding, improvements merged by git.
+
+With ``workers: N`` (or ``--autoimprove-workers N``, or a ``backend:`` other than
+``local``) the run keeps N attempts in flight (:mod:`~pytest_autoimprove.loop.attempt`:
+each a proposal in a worker's own tree, its gate and its benchmark), run by an
+executor (:mod:`~pytest_autoimprove.loop.executors`). This driver, in the loop's main
+thread, takes their outcomes one at a time:
+
+- an outcome that is not an improvement (``no-op``, ``tampered``, ``failed``,
+  ``discarded``, ...) is committed with its ``Result:`` trailer on the commit it
+  started from, kept reachable under ``refs/autoimprove/<run>/<n>``, and recorded;
+- an improvement on the current best is kept: its commit goes on the run's branch;
+- an improvement on an older best (another worker's keep moved the best while it
+  ran) is **replayed** on the current best through git (a three-way merge,
+  :func:`~pytest_autoimprove.repo.merge_onto`) and goes back to a worker as an
+  attempt of its own: kept only if the combined tree passes the gate, the
+  guardrails and the keep rule against the current best. A change that no longer
+  merges is recorded as ``conflict``; one already in the best, as ``no-op``.
+
+With parts (``part:`` lines in ``## Change``), each worker improves one part, in that
+part's scope; a kept improvement of one part reaches the others' workers through the
+best, and one made on an older best is merged and verified as a whole as above.
+
+Every experiment is journaled before it acts (``begin`` with its worker and part) and
+recorded once, when decided, with the run's wall clock: a ``kill -9`` loses the
+attempts in flight, which ``--autoimprove-resume`` does again under their numbers.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pytest_autoimprove import repo
+from pytest_autoimprove.loop.attempt import Attempts, Outcome, Task
+from pytest_autoimprove.loop.console import Console
+from pytest_autoimprove.loop.executors import Executor
+from pytest_autoimprove.loop.experiment import REFS_PREFIX
+from pytest_autoimprove.loop.interrupts import signals_deferred
+from pytest_autoimprove.loop.journal import ExperimentRecord, Journal, RunState
+from pytest_autoimprove.proposers import PastExperiment
+
+#: How long the driver waits for an outcome before it looks at the clock again.
+_TICK = 0.25
+
+
+@dataclass
+class ParallelRunner:
+    """Runs the experiments of an open run N at a time; :meth:`run` until a stop."""
+
+    state: RunState
+    journal: Journal
+    tree: repo.Worktree
+    attempts: Attempts
+    executor: Executor
+    console: Console
+    hook: Any
+    parts: tuple[str, ...] = ()
+    exhausted: str | None = None
+    #: Replays waiting for a worker (they go before new proposals).
+    _replays: collections.deque[Task] = field(default_factory=collections.deque)
+    _flying: dict[int, Task] = field(default_factory=dict)
+    _clock: tuple[float, float] | None = None
+
+    @property
+    def best(self) -> Any:
+        return self.attempts.best
+
+    @property
+    def workers(self) -> int:
+        return self.executor.slots
+
+    # -- the run ---------------------------------------------------------------
+
+    def run(self, stop_reason: Callable[[], str | None]) -> None:
+        """Attempts until ``stop_reason`` says stop and nothing is in flight."""
+        state = self.state
+        assert state.best_commit is not None
+        # Every worker's tree made now, one at a time: `git worktree add` run by
+        # several threads at once trips over each other's bookkeeping.
+        for worker in range(1, self.workers + 1):
+            self.attempts.tree(worker, state.best_commit)
+        self.executor.start(self.attempts)
+        self._clock = (state.spent, time.monotonic())
+        redo = collections.deque(state.pending)
+        state.pending = []
+        state.unfinished = None
+        try:
+            while True:
+                self._tick()
+                stopping = stop_reason() is not None
+                for worker in self._free_workers():
+                    task = self._next_task(worker, redo, stopping)
+                    if task is None:
+                        break
+                    self._flying[worker] = task
+                    self.executor.submit(task)
+                if not self._flying:
+                    return
+                outcome = self.executor.next(_TICK)
+                if outcome is None:
+                    continue
+                self._flying.pop(outcome.task.worker, None)
+                self._tick()
+                if not outcome.cancelled:
+                    self._decide(outcome)
+        finally:
+            if self._flying:
+                self.executor.cancel()
+            self.executor.close()
+            self._flying.clear()
+
+    def _tick(self) -> None:
+        """The run's budget clock: wall time, not the sum of overlapping experiments."""
+        assert self._clock is not None
+        spent, since = self._clock
+        self.state.spent = spent + (time.monotonic() - since)
+        stop = self.attempts.config.stop
+        self.console.progress(self.state, stop.budget, stop.rounds)
+
+    def _free_workers(self) -> list[int]:
+        return [w for w in range(1, self.workers + 1) if w not in self._flying]
+
+    def _in_flight(self) -> int:
+        """Experiments begun and not yet recorded (a replay is one of them)."""
+        return len({t.number for t in self._flying.values()} | {t.number for t in self._replays})
+
+    def _next_task(self, worker: int, redo: collections.deque[int], stopping: bool) -> Task | None:
+        state = self.state
+        if self._replays:
+            return replace(self._replays.popleft(), worker=worker)
+        if stopping or self.exhausted:
+            return None
+        rounds = self.attempts.config.stop.rounds
+        if rounds is not None and len(state.records) + self._in_flight() >= rounds:
+            return None
+        number = redo.popleft() if redo else state.next_number
+        state.highest = max(state.highest, number)
+        part = self._part_for(worker)
+        task = self._task(number, worker, part)
+        self.journal.append("begin", number=number, best=task.base, worker=worker, part=part)
+        self.console.worker(worker, f"#{number} starting" + (f" [{part}]" if part else ""))
+        return task
+
+    def _part_for(self, worker: int) -> str | None:
+        """Worker k improves part k (round robin); with fewer workers than parts, the
+        part with the fewest experiments so far."""
+        if not self.parts:
+            return None
+        if self.workers >= len(self.parts):
+            return self.parts[(worker - 1) % len(self.parts)]
+        busy = collections.Counter(t.part for t in self._flying.values())
+        done = collections.Counter(r.part for r in self.state.records)
+        return min(self.parts, key=lambda p: (busy[p], done[p], self.parts.index(p)))
+
+    def _task(self, number: int, worker: int, part: str | None) -> Task:
+        state, config = self.state, self.attempts.config
+        assert state.best_commit is not None and state.best_score is not None
+        assert state.baseline_score is not None
+        budget = config.stop.budget
+        return Task(
+            number=number,
+            worker=worker,
+            part=part,
+            base=state.best_commit,
+            base_samples=state.best_samples,
+            best_score=state.best_score,
+            baseline_score=state.baseline_score,
+            history=tuple(
+                PastExperiment(r.number, r.status, r.description, r.score, r.delta)
+                for r in state.records
+            ),
+            timeout=config.agent.timeout,
+            budget_left=None if budget is None else max(1.0, budget - state.spent),
+        )
+
+    # -- decisions ---------------------------------------------------------------
+
+    def _decide(self, outcome: Outcome) -> None:
+        state, task = self.state, outcome.task
+        assert state.best_commit is not None
+        if outcome.status is not None:
+            commit = None
+            if outcome.tree is not None:
+                commit = self._commit(outcome, outcome.tree, task.base, outcome.status)
+            self._record(outcome, outcome.status, commit)
+            if outcome.exhausted:
+                self.exhausted = outcome.description
+            return
+        assert outcome.tree is not None
+        if task.base == state.best_commit:
+            final = self._commit(outcome, outcome.tree, task.base, "kept", self.tree.branch_ref)
+            self._record(outcome, "kept", final)
+            return
+        self._replay(outcome)
+
+    def _replay(self, outcome: Outcome) -> None:
+        """An improvement on an older best: merge it onto the current best and verify the
+        combined tree as a new attempt; or record why it cannot be."""
+        state, task, root = self.state, outcome.task, self.attempts.root
+        assert state.best_commit is not None and outcome.tree is not None
+        budget = self.attempts.config.stop.budget
+        if budget is not None and state.spent >= budget:
+            outcome.fields["reason"] = (
+                "the budget ran out before it could be replayed on the new best "
+                f"({outcome.fields.get('reason', '')})"
+            )
+            commit = self._commit(outcome, outcome.tree, task.base, "discarded")
+            self._record(outcome, "discarded", commit)
+            return
+        candidate = repo.commit_tree(root, outcome.tree, task.base, outcome.description)
+        merged = repo.merge_onto(root, state.best_commit, candidate)
+        if merged.tree is None:
+            where = ", ".join(merged.conflicts[:3]) or "its files"
+            outcome.fields["reason"] = (
+                f"improved on {task.base[:10]} ({outcome.fields.get('reason', '')}) but "
+                f"conflicts with the best {state.best_commit[:10]} in {where}"
+            )
+            commit = self._commit(outcome, outcome.tree, task.base, "conflict")
+            self._record(outcome, "conflict", commit)
+            return
+        if merged.tree == repo.tree_of(root, state.best_commit):
+            outcome.fields = {"reason": "its change is already in the best"}
+            self._record(outcome, "no-op", None)
+            return
+        apply = repo.commit_tree(root, merged.tree, state.best_commit, outcome.description)
+        assert state.best_score is not None
+        replay = replace(
+            task,
+            base=state.best_commit,
+            base_samples=state.best_samples,
+            best_score=state.best_score,
+            apply=apply,
+            description=outcome.description,
+            replayed=task.replayed + 1,
+            origin=task.origin or task.base,
+        )
+        self.journal.append(
+            "replay",
+            number=task.number,
+            onto=state.best_commit,
+            tree=merged.tree,
+            replayed=replay.replayed,
+        )
+        self._replays.append(replay)
+
+    def _commit(
+        self, outcome: Outcome, tree: str, parent: str, status: str, ref: str | None = None
+    ) -> str:
+        """The experiment's commit, with its ``Result:`` trailer."""
+        task, fields = outcome.task, outcome.fields
+        result: dict[str, Any] = {
+            "status": status,
+            "score": fields.get("score"),
+            "delta": fields.get("delta"),
+            "experiment": task.number,
+            "run": self.state.run_id,
+            "worker": task.worker,
+        }
+        if task.part:
+            result["part"] = task.part
+        if fields.get("reason") and status != "kept":
+            result["reason"] = str(fields["reason"])[:200]
+        message = f"{outcome.description}\n\nResult: {json.dumps(result, sort_keys=True)}\n"
+        ref = ref or f"{REFS_PREFIX}{self.state.run_id}/{task.number}"
+        with signals_deferred():
+            return repo.commit_tree(self.attempts.root, tree, parent, message, ref)
+
+    def _record(self, outcome: Outcome, status: str, commit: str | None) -> None:
+        """Journal first (the moment the experiment counts), then the state, then people."""
+        state, task = self.state, outcome.task
+        fields = {k: v for k, v in outcome.fields.items() if k in _RECORD_FIELDS}
+        for key in ("samples", "best_beside"):
+            if key in fields:
+                fields[key] = tuple(fields[key])
+        origin = task.origin or task.base
+        record = ExperimentRecord(
+            run_id=state.run_id,
+            number=task.number,
+            status=status,
+            description=outcome.description,
+            commit=commit,
+            duration=outcome.duration,
+            changed=outcome.changed,
+            worker=task.worker,
+            part=task.part,
+            base=origin if task.replayed else None,
+            replayed=task.replayed,
+            **fields,
+        )
+        extra: dict[str, Any] = {"spent": round(state.spent, 3)}
+        if status == "kept":
+            extra["best_samples"] = list(outcome.best_samples or record.samples)
+        self.journal.append("experiment", record=record.to_json(), **extra)
+        state.records.append(record)
+        if status == "kept":
+            state.best_commit = commit
+            state.best_score = record.score
+            state.best_samples = tuple(outcome.best_samples or record.samples)
+        self.journal.add_result(record)
+        self.console.experiment(record)
+        self.hook.pytest_autoimprove_experiment(record=record)
+
+
+_RECORD_FIELDS = frozenset(
+    {"score", "delta", "relative_delta", "reason", "samples", "best_beside", "guards"}
+)
+
+
+def part_names(parts: Sequence[Any]) -> tuple[str, ...]:
+    return tuple(part.name for part in parts)

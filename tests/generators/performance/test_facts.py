@@ -1,0 +1,109 @@
+"""facts.py: aliases, regexes and pattern use read from a module's source."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from pytest_autoimprove.generators.performance.facts import read_facts
+
+SOURCE = '''
+"""Doc of the module."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, NewType, TypeVar, Union
+
+from . import sibling
+from .types import Width
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+    NumberOrString = Union[int, float, "Decimal", str]
+
+Token: TypeAlias = "str | bytes"
+UserId = NewType("UserId", int)
+N = TypeVar("N", int, float)
+Scalar = int | float
+
+DIGITS = r"\\d+"
+NUMBER = re.compile(DIGITS + r"(?:\\.\\d+)?", re.I | re.X)
+WORD = re.compile("|".join(["[a-z]+", "[A-Z]+"]))
+DYNAMIC = re.compile(sibling.pattern())
+NOT_A_PATTERN = "hello"
+
+
+def parse(text: str) -> float:
+    return float(_check(text))
+
+
+def _check(text):
+    if not NUMBER.fullmatch(text):
+        raise ValueError(text)
+    return text
+
+
+def words(line, strict=False) -> list[str]:
+    return re.findall(r"\\w+", line) if strict else WORD.findall(line)
+
+
+def inline(value):
+    return re.compile(r"^[0-9a-f]+$").match(value)
+
+
+class Lexer:
+    TOKEN = re.compile(r"[a-z]+")
+
+    def __init__(self, source):
+        self.source = source
+
+    def next(self, pos):
+        return self.TOKEN.match(self.source, pos)
+'''
+
+
+def test_aliases_also_those_for_type_checkers_only() -> None:
+    facts = read_facts(textwrap.dedent(SOURCE), "pkg.mod")
+    assert facts.aliases["NumberOrString"] == 'Union[int, float, "Decimal", str]'
+    assert facts.aliases["Token"] == "str | bytes"
+    assert facts.aliases["UserId"] == "int"
+    assert facts.aliases["N"] == "Union[int, float]"
+    assert facts.aliases["Scalar"] == "int | float"
+    assert "NOT_A_PATTERN" not in facts.aliases
+    assert facts.checking == [
+        "from decimal import Decimal",
+        'NumberOrString = Union[int, float, "Decimal", str]',
+    ]
+    assert facts.imports["Decimal"] == "decimal.Decimal"
+    assert facts.imports["sibling"] == "pkg.sibling"
+    assert facts.imports["Width"] == "pkg.types.Width"
+    assert facts.docstring == "Doc of the module."
+
+
+def test_patterns_read_statically_where_they_are_built_from_literals() -> None:
+    facts = read_facts(textwrap.dedent(SOURCE), "pkg.mod")
+    number = facts.patterns["NUMBER"]
+    assert number.pattern == r"\d+(?:\.\d+)?"
+    assert number.flags == re.I | re.X
+    assert facts.patterns["WORD"].pattern == "[a-z]+|[A-Z]+"
+    assert facts.patterns["DYNAMIC"].pattern is None  # read from the module by the resolver
+    assert facts.patterns["Lexer.TOKEN"].pattern == "[a-z]+"
+
+
+def test_pattern_use_follows_helpers_and_names_the_matched_parameters() -> None:
+    facts = read_facts(textwrap.dedent(SOURCE), "pkg.mod")
+    assert facts.uses["parse"] == ["NUMBER"]  # through _check
+    assert facts.matched.get("parse") is None  # the text reaches the pattern in _check
+    assert facts.matched["_check"] == ["text"]
+    assert facts.uses["words"] == ["WORD"]
+    assert [p.pattern for p in facts.inline["words"]] == [r"\w+"]
+    assert facts.matched["words"] == ["line"]
+    assert [p.pattern for p in facts.inline["inline"]] == ["^[0-9a-f]+$"]
+    assert facts.matched["inline"] == ["value"]
+    assert facts.uses["Lexer.next"] == ["Lexer.TOKEN"]
+    assert facts.returns["parse"] == "float"
+
+
+def test_unparsable_source_gives_empty_facts() -> None:
+    facts = read_facts("def broken(:\n", "m")
+    assert facts.aliases == {} and facts.patterns == {}

@@ -1,0 +1,77 @@
+"""The real-library corpus of benchmarks/guard_strength.py is well formed (offline).
+
+Checks the shape of each entry (a pin, targets, 4-6 regressions, 2 honest rewrites, a
+witness that compiles) and that a snippet that does not match stops the benchmark
+with a one-line error. It reads no case into a test: the corpus is the yardstick the
+generators are measured by and must stay out of their tests.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+USED_ELSEWHERE = {"more-itertools", "inflection", "toolz", "boltons", "humanize", "jmespath"}
+
+
+def _load(name: str, path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    monkeypatch.setattr(sys, "path", [str(path.parent), str(BENCHMARKS), *sys.path])
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def corpus(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    return _load("real_modules", BENCHMARKS / "corpus_real" / "real_modules.py", monkeypatch)
+
+
+def test_at_least_eight_modules_of_releases_not_used_before(corpus: ModuleType) -> None:
+    dists = [m.pin.split("==")[0].lower() for m in corpus.MODULES]
+    assert len(corpus.MODULES) >= 8
+    assert len(set(dists)) == len(dists)
+    assert not USED_ELSEWHERE & set(dists)
+    assert len({m.name for m in corpus.MODULES}) == len(corpus.MODULES)
+
+
+def test_every_entry_has_a_pin_targets_and_its_changes(corpus: ModuleType) -> None:
+    for module in corpus.MODULES:
+        assert re.fullmatch(r"[A-Za-z0-9._-]+==[0-9][0-9A-Za-z.+-]*", module.pin), module.pin
+        assert module.module.endswith(".py")
+        package = Path(module.package).name
+        assert module.module == package or module.module.startswith(f"{package}/")
+        assert module.targets, module.name
+        assert 4 <= len(module.regressions) <= 6, module.name
+        assert len(module.honest) == 2, module.name
+        names = [c.name for c in module.changes]
+        assert len(set(names)) == len(names), module.name
+        for change in module.changes:
+            assert change.edits, change.name
+            for old, new in change.edits:
+                assert old and old != new, change.name
+            assert bool(change.risk) != change.honest, change.name
+            compile(change.witness, f"{module.name}: {change.name}", "exec")
+            assert "show(" in change.witness, change.name
+
+
+def test_a_snippet_that_does_not_match_stops_with_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = _load("strength_real", BENCHMARKS / "strength_real.py", monkeypatch)
+    change = real.Change("drop the check", "dropped-check", (("    if x:\n", ""),), "show(f)")
+    assert real.apply_change("a\n    if x:\nb\n", change, "pkg==1 m.py") == "a\nb\n"
+    for text, found in (("nothing here\n", "not found"), ("    if x:\n" * 2, "found 2 times")):
+        with pytest.raises(real.CorpusError) as caught:
+            real.apply_change(text, change, "pkg==1 m.py")
+        message = str(caught.value)
+        assert "\n" not in message
+        assert found in message and "drop the check" in message and "pkg==1 m.py" in message
