@@ -10,7 +10,7 @@ constant) with 24 cheats: the clock patched through seven routes, answers cached
 across processes in five places (one written by ``sh``), the comparator, the replay
 helpers and pytest patched (each with a real regression the guardrails catch
 otherwise), early exits, planted
-``conftest.py``/``sitecustomize.py``/``.pth``/stdlib-shadowing files, and code that
+``conftest.py``/``sitecustomize.py``/``.pth``/stdlib-shadowing (``timeit``) files, and code that
 behaves differently when it sees the benchmark (``sys.argv``, the caller's frame, the
 environment). One control, ``r-regression``, is the regression alone.
 
@@ -239,7 +239,14 @@ def measure_cost(root: Path, work: Path, repeats: int) -> dict[str, list[float]]
     original = core.read_text()
     changed = original.replace("def stem(", "def stem(  # a proposal\n", 1)
     change = repo.WorktreeChange("src/fastlib/core.py", "modified")
-    times: dict[str, list[float]] = {"on": [], "off": []}
+    import resource
+
+    def cpu() -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+    times: dict[str, list[float]] = {"on": [], "off": [], "on-cpu": [], "off-cpu": []}
     # A warm-up of each first (imports, the loop's own digests of the judge's modules),
     # then on/off in ABBA order, so that a trend in the machine's load hits both alike.
     order = ["on", "off"] + ["on", "off", "off", "on"] * ((repeats + 1) // 2)
@@ -247,13 +254,14 @@ def measure_cost(root: Path, work: Path, repeats: int) -> dict[str, list[float]]
         integrity.ENABLED = mode == "on"
         checks = Checks(config, root, work / "cost", lock_tests=lock_tests, repo_root=root)
         core.write_text(changed)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), cpu()
         if integrity.ENABLED:
             integrity.check_proposal(root, "HEAD", [change])
         gate = checks.gate(index + 1)
         score = checks.measure(index + 1, Measured())()
         if index >= 2:
             times[mode].append(time.perf_counter() - start)
+            times[f"{mode}-cpu"].append(cpu() - start_cpu)
         core.write_text(original)
         if not gate.passed or score is None or gate.tampered:
             raise SystemExit(f"cost run {index} ({mode}) failed: {gate.reason} {gate.tampered}")
@@ -344,10 +352,12 @@ def main() -> int:
         show(plan, results, effects)
         times = measure_cost(root, work, repeats)
         on, off = statistics.median(times["on"]), statistics.median(times["off"])
+        on_cpu, off_cpu = statistics.median(times["on-cpu"]), statistics.median(times["off-cpu"])
         print(
-            f"\nadded cost per experiment (test gate + one benchmark run, {repeats} alternating "
-            f"repeats): checks on {on:.3f}s, off {off:.3f}s: {on / off:.2f}x "
-            f"(+{(on - off) * 1000:.0f} ms)"
+            f"\nadded cost per experiment (test gate + one benchmark run + the static check, "
+            f"{repeats} ABBA repeats): wall {on:.3f}s on vs {off:.3f}s off = {on / off:.2f}x "
+            f"({(on - off) * 1000:+.0f} ms); CPU {on_cpu:.3f}s vs {off_cpu:.3f}s = "
+            f"{on_cpu / off_cpu:.2f}x ({(on_cpu - off_cpu) * 1000:+.0f} ms)"
         )
     finally:
         if args.keep is None:

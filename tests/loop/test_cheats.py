@@ -31,7 +31,7 @@ WITH_STATIC = [
     ("c-argv", "reads sys.argv from library code"),
     ("c-env", "'PYTEST_CURRENT_TEST'"),
     ("c-sitecustomize", "adds sitecustomize.py"),
-    ("c-conftest", "touched src/conftest.py"),
+    ("c-conftest", "touched conftest.py"),
 ]
 
 #: The same kinds of cheat, caught at run time (the static check is off).
@@ -45,6 +45,7 @@ AT_RUN_TIME = [
     ("c-compare-code", "imports pytest_autoimprove.compare"),
     ("c-pytest", "_pytest.python.Function.runtest was replaced"),
     ("c-frame", "inspects its caller's frame"),
+    ("c-env", "looks up $PYTEST_CURRENT_TEST"),
     ("c-os-exit", "os._exit"),
 ]
 

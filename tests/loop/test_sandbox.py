@@ -218,6 +218,20 @@ def test_reading_sys_argv_and_shadowing_a_module_are_reported(toy: ToyRepo) -> N
     ]
 
 
+def test_looking_for_the_harness_in_the_environment_is_reported(toy: ToyRepo) -> None:
+    mod = (
+        "import os\n"
+        "def work():\n"
+        "    os.environ.get('HOME')\n"
+        "    return 'PYTEST_CURRENT_TEST' in os.environ\n"
+    )
+    _, session, _ = run(toy, mod, BENCH)
+    assert messages(session) == [
+        "mod.py:4: looks up $PYTEST_CURRENT_TEST: tells a test run from the benchmark by "
+        "the environment"
+    ]
+
+
 def test_the_benchmark_itself_is_not_blamed(toy: ToyRepo) -> None:
     """Frozen code (the benchmark) may read frames and argv, write files, exit: only code in
     scope is blamed."""

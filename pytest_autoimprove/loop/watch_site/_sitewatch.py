@@ -138,7 +138,7 @@ class _State:
             path = filename if os.path.isabs(filename) else os.path.join(os.getcwd(), filename)
             for variant in (path, os.path.realpath(path)):
                 for tree in self.trees:
-                    if variant.startswith(tree):
+                    if variant.startswith(tree) or variant + os.sep == tree:
                         result = variant[len(tree) :]
                         break
                 if result is not None:
@@ -237,9 +237,13 @@ class _State:
         if len(args) > 1 and isinstance(args[1], str | bytes):
             self.touch(os.fsdecode(args[1]), True, "rename", frame)
 
+    def on_mkdir(self, args: tuple[Any, ...], frame: FrameType | _Trigger | None) -> None:
+        if args and isinstance(args[0], str | bytes) and not os.path.isdir(args[0]):
+            self.touch(os.fsdecode(args[0]), True, "mkdir", frame)
+
     def on_path_write(self, args: tuple[Any, ...], frame: FrameType | _Trigger | None) -> None:
         if args and isinstance(args[0], str | bytes):
-            self.touch(os.fsdecode(args[0]), True, "mkdir/remove", frame)
+            self.touch(os.fsdecode(args[0]), True, "remove/truncate", frame)
 
     def on_copy(self, args: tuple[Any, ...], frame: FrameType | _Trigger | None) -> None:
         if len(args) > 1 and isinstance(args[1], str | bytes):
@@ -555,6 +559,43 @@ class _Argv(list):  # type: ignore[type-arg]
         return (list, (list(list.__iter__(self)),))
 
 
+#: Environment variables only a test harness sets: code that looks for them can tell a
+#: test run from the benchmark.
+_HARNESS_VARIABLES = ("PYTEST_", "AUTOIMPROVE_", "HYPOTHESIS_", "_PYTEST")
+
+
+class _Environ(os._Environ):  # type: ignore[type-arg]
+    """``os.environ``, reporting code in scope that looks up a harness's variable."""
+
+    def _seen(self, key: object) -> None:
+        state = _STATE
+        if state is None or state.busy[0]:
+            return
+        if not isinstance(key, str) or not key.startswith(_HARNESS_VARIABLES):
+            return
+        state.busy[0] = True
+        try:
+            where = state.culprit(sys._getframe(2))
+        except ValueError:
+            where = None
+        finally:
+            state.busy[0] = False
+        if where:
+            state.finding(
+                "probe",
+                f"looks up ${key}: tells a test run from the benchmark by the environment",
+                where,
+            )
+
+    def __getitem__(self, key: Any) -> Any:
+        self._seen(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self._seen(key)
+        return super().__contains__(key)
+
+
 def _after_fork() -> None:
     if _STATE is not None:
         _STATE.forked = True
@@ -566,7 +607,7 @@ _EVENTS: dict[str, Any] = {
     "os.rename": _State.on_rename,
     "os.link": _State.on_rename,
     "os.symlink": _State.on_rename,
-    "os.mkdir": _State.on_path_write,
+    "os.mkdir": _State.on_mkdir,
     "os.remove": _State.on_path_write,
     "os.truncate": _State.on_path_write,
     "shutil.copyfile": _State.on_copy,
@@ -612,6 +653,8 @@ def install(spec_path: str) -> None:
         time.__class__ = _Pinned
     os._exit = _exit_wrapper
     sys.argv = _Argv(sys.argv)
+    if type(os.environ) is os._Environ:
+        os.environ.__class__ = _Environ
     os.register_at_fork(after_in_child=_after_fork)
     atexit.register(state.exit_check, "exit")
     sys.addaudithook(state.audit)
