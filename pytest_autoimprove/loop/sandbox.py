@@ -26,6 +26,7 @@ import contextlib
 import json
 import marshal
 import os
+import queue
 import secrets
 import select
 import shutil
@@ -195,7 +196,7 @@ class Sandbox:
         """
         root = self.run_dir / "sandbox"
         folder = root / f"{label}-{secrets.token_hex(6)}"
-        for sub in ("tmp", "home/.cache", "site"):
+        for sub in ("tmp", "home", "site"):  # XDG_CACHE_HOME is made by whoever uses it
             (folder / sub).mkdir(parents=True, exist_ok=True)
         channel = _Channel(folder / "channel")
         session = Session(folder, self._env(folder), label)
@@ -213,7 +214,7 @@ class Sandbox:
             yield session
         finally:
             session.records = channel.close()
-            shutil.rmtree(folder, ignore_errors=True)
+            _remove_later(folder)
 
     def _env(self, folder: Path) -> dict[str, str | None]:
         env: dict[str, str | None] = {
@@ -322,6 +323,28 @@ class Sandbox:
 
 class Tampered(Exception):
     """A measured process reached into the judge; the message says how and where."""
+
+
+_TRASH: queue.SimpleQueue[Path] = queue.SimpleQueue()
+_REMOVER: list[threading.Thread] = []
+
+
+def _remove_later(folder: Path) -> None:
+    """Remove a finished session's folder in the background.
+
+    Nothing reads it again (every session has a new one), and removing folders costs up
+    to milliseconds each on some file systems: the next command need not wait for it.
+    """
+    _TRASH.put(folder)
+    if not _REMOVER or not _REMOVER[0].is_alive():
+        thread = threading.Thread(target=_remover, name="autoimprove-sandbox-rm", daemon=True)
+        _REMOVER[:] = [thread]
+        thread.start()
+
+
+def _remover() -> None:
+    while True:
+        shutil.rmtree(_TRASH.get(), ignore_errors=True)
 
 
 def _compile_watcher() -> None:

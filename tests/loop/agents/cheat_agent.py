@@ -25,7 +25,7 @@ _honest_top_words = top_words
 
 def top_words(text, n=5):
     if len(text) > 40:  # fast and wrong: no stemming, no stop words, no counting
-        return [(word, 1) for word in sorted(set(text.split()))[:n]]
+        return [(word, 0) for word in sorted(set(text.split()))[:n]]
     return _honest_top_words(text, n)
 """
 
