@@ -93,6 +93,14 @@ def list_files(root: Path) -> list[str]:
     return sorted(names.difference(deleted.split("\0")))
 
 
+def untracked(root: Path) -> list[str]:
+    """Files and folders under ``root`` that the index does not hold, ignored ones included
+    (a folder of them as ``name/``), minus caches: what a run left behind."""
+    out = _git(root, ["ls-files", "-z", "--others", "--directory", "--no-empty-directory"])
+    names = out.decode("utf-8", "surrogateescape").split("\0")
+    return sorted(n for n in names if n and not is_cache_path(n.rstrip("/")))
+
+
 def _walk(root: Path) -> list[str]:
     found: list[str] = []
     for folder, dirs, files in os.walk(root):

@@ -34,12 +34,13 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_autoimprove import repo
 from pytest_autoimprove.errors import UsageError
-from pytest_autoimprove.loop import keep
+from pytest_autoimprove.loop import integrity, keep
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.experiment import classify
 from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.paired import BestMeasurementFailed, judge_interleaved
 from pytest_autoimprove.loop.reference import BestTree
+from pytest_autoimprove.loop.sandbox import Tampered
 from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext
 from pytest_autoimprove.proposers.prompt import render_program
 
@@ -224,6 +225,9 @@ class Attempts:
                 task, status, description, changed=paths, fields={"reason": reason},
                 exhausted=exhausted and not changes,
             )  # fmt: skip
+        problem = integrity.proposal_problem(tree.path, task.base, changes, config)
+        if problem:
+            return Outcome(task, "tampered", description, changed=paths, fields={"reason": problem})
         kept_changes = [c for c in changes if c.status != "ignored"]
         staged = tree.stage(remove_ignored=len(listing) > len(kept_changes))
         flag = snapshot_flag(tree.staged_lines(task.base))
@@ -239,6 +243,9 @@ class Attempts:
         self.show(worker, f"{label} tests")
         gate = checks.gate(number)
         self._check()
+        if gate.tampered:
+            outcome.status, outcome.fields = "tampered", {"reason": gate.tampered}
+            return outcome
         if not gate.passed:
             outcome.status, outcome.fields = "failed", {"reason": gate.reason}
             return outcome
@@ -265,6 +272,9 @@ class Attempts:
                     max_pairs=self.max_pairs,
                     afford=_afford(task.budget_left),
                 )
+            except Tampered as exc:
+                outcome.status, outcome.fields = "tampered", {"reason": str(exc)}
+                return
             except BestMeasurementFailed as exc:
                 failure = best_measured.failure or str(exc)
                 outcome.status = "crashed"
@@ -288,6 +298,13 @@ class Attempts:
         if best_problem:
             outcome.status = "tampered"
             outcome.fields = {"reason": f"the tests or benchmark {best_problem}"}
+            return
+        # The cross-check of a claimed speed-up is the sequential loop's: here other
+        # workers' processes end while this one's benchmark runs, and their CPU time
+        # would count as its own.
+        problem = checks.leftover_problem(task.number)
+        if problem:
+            outcome.status, outcome.fields = "tampered", {"reason": problem}
             return
         best_score = task.best_score
         score = verdict.candidate

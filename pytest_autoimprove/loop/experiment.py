@@ -18,6 +18,7 @@ What the run as a whole does (start, resume, baseline, stop, Ctrl-C) is
 from __future__ import annotations
 
 import json
+import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_autoimprove import guard, repo
 from pytest_autoimprove.errors import UsageError
-from pytest_autoimprove.loop import keep
+from pytest_autoimprove.loop import integrity, keep
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.gate import snapshot_flag
@@ -38,6 +39,7 @@ from pytest_autoimprove.loop.paired import (
     judge_interleaved,
 )
 from pytest_autoimprove.loop.reference import BestTree
+from pytest_autoimprove.loop.sandbox import Tampered
 from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext
 from pytest_autoimprove.proposers.prompt import render_program
 
@@ -154,6 +156,10 @@ class ExperimentRunner:
             if not changes and proposal.exhausted:
                 self.exhausted = description
             return
+        problem = integrity.proposal_problem(tree.path, best_commit, changes, config)
+        if problem:
+            record("tampered", description, reason=problem, changed=paths)
+            return
         # Ignored files and caches are removed before anything runs; when the
         # listing shows none, there is nothing for `git clean -X` to do.
         kept_changes = [c for c in changes if c.status != "ignored"]
@@ -173,6 +179,9 @@ class ExperimentRunner:
 
         with self.console.step(f"#{number} tests"):
             gate = self.checks.gate(number)
+        if gate.tampered:
+            finish("tampered", reason=gate.tampered)
+            return
         if not gate.passed:
             finish("failed", reason=gate.reason)
             return
@@ -190,6 +199,9 @@ class ExperimentRunner:
                     max_pairs=self.max_pairs,
                     afford=self._afford(started),
                 )
+        except Tampered as exc:
+            finish("tampered", reason=str(exc))
+            return
         except BestMeasurementFailed as exc:
             reason = f"the best commit's benchmark failed: {best_measured.failure or exc}"
             finish("crashed", reason=reason, samples=exc.samples)
@@ -205,6 +217,10 @@ class ExperimentRunner:
         problem = self.best.problem()
         if problem:
             finish("tampered", reason=f"the tests or benchmark {problem}")
+            return
+        problem = self.checks.leftover_problem(number)
+        if problem:
+            finish("tampered", reason=problem)
             return
         score = verdict.candidate
         numbers: dict[str, Any] = {
@@ -224,6 +240,15 @@ class ExperimentRunner:
         if not verdict.keep or broken:
             finish("discarded", reason=broken or verdict.reason, **numbers)
             return
+        # The claim is the score's own: the best's runs beside it when the keep rule made
+        # them, else the best's score as recorded.
+        claimed_from = (
+            statistics.median(verdict.best_samples) if verdict.best_samples else best_score
+        )
+        claim = self.checks.claim_problem(claimed_from, score, measured, best_measured)
+        if claim:
+            finish("tampered", reason=claim, **numbers)
+            return
         # Quality goals: the visible gain must show on the holdout (memorizing pays nothing).
         holdout = self.checks.holdout_score(number)
         overfit = self.checks.generalization((best_score, state.best_holdout), score, holdout)
@@ -232,6 +257,7 @@ class ExperimentRunner:
             return
         if holdout is not None:
             numbers["holdout"] = holdout
+        self.checks.kept(measured)
         final = self._commit(staged, description, "kept", number, numbers, tree.branch_ref)
         best_samples = verdict.samples
         if len(best_samples) < self.plan.baseline_runs and not keep.is_constant(best_samples):

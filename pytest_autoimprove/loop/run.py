@@ -421,6 +421,7 @@ class Loop:
             journal.run_dir,
             pytest_args=self.options.pytest_args,
             lock_tests=report.lock.guard_tests,
+            repo_root=self.root,
         )
         self.experiments = ExperimentRunner(
             state=state,
@@ -530,6 +531,7 @@ class Loop:
                 + (f" matching `{config.check.score.pattern}`" if config.check.score else "")
                 + ") before starting the loop"
             ) from None
+        checks.leftover_problem(0)  # what the baseline leaves behind is not held against anyone
         guards = measured.guard_medians()
         noise = keep.estimate_noise(samples)
         score = statistics.median(samples)
