@@ -66,10 +66,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from pytest_autoimprove import proctree
 from pytest_autoimprove.proctree import TOKEN_VAR
@@ -79,6 +79,7 @@ __all__ = [
     "OUTPUT_LIMIT",
     "TOKEN_VAR",
     "CommandResult",
+    "pickled_call",
     "Containment",
     "as_pytest_argv",
     "end_all",
@@ -610,3 +611,16 @@ def python_path(
     """A ``PYTHONPATH`` value: ``dirs`` first, then what ``env`` (default: ours) had."""
     inherited = (os.environ if env is None else env).get("PYTHONPATH", "")
     return os.pathsep.join(str(d) for d in [*dirs, inherited] if str(d))
+
+
+def pickled_call(run: Callable[[Any], Any], argv: Sequence[str]) -> int:
+    """The body of a subprocess entry point: ``run`` the request pickled in ``argv[0]``
+    (written by our own parent process) and pickle its answer into ``argv[1]``."""
+    import pickle
+
+    with open(argv[0], "rb") as handle:
+        request = pickle.load(handle)  # noqa: S301 - written by our parent process
+    result = run(request)
+    with open(argv[1], "wb") as handle:
+        pickle.dump(result, handle, protocol=4)
+    return 0
