@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_autoimprove import repo
-from pytest_autoimprove.errors import UsageError
 from pytest_autoimprove.loop import integrity, keep
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.experiment import classify
@@ -41,7 +40,7 @@ from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.paired import BestMeasurementFailed, judge_interleaved
 from pytest_autoimprove.loop.reference import BestTree
 from pytest_autoimprove.loop.sandbox import Tampered
-from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext
+from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext, ask_proposer
 from pytest_autoimprove.proposers.prompt import render_program
 
 if TYPE_CHECKING:
@@ -377,20 +376,7 @@ class Attempts:
                 "part": task.part,
             },
         )
-        proposal = self.hook.pytest_autoimprove_propose(context=context)
-        if proposal is None:
-            raise config.error(
-                "agent.provider",
-                f"no proposer handles provider {config.agent.provider!r}",
-                "use claude, codex, gemini, aider or command, or install the plugin "
-                "that provides it",
-            )
-        if not isinstance(proposal, Proposal):
-            raise UsageError(
-                f"a pytest_autoimprove_propose hook returned {type(proposal).__name__}, "
-                "not a Proposal"
-            )
-        return proposal
+        return ask_proposer(self.hook, context)
 
 
 def _afford(budget_left: float | None) -> Callable[[], bool] | None:
