@@ -186,7 +186,7 @@ def unchecked(root: Path, cheats: list[str], work: Path, runs: int) -> dict[str,
                 found[action] = "no: no score"
             else:
                 ratio = statistics.median(scores[0]) / statistics.median(scores[1])
-                verdict = "yes" if ratio > 1.05 else "no"
+                verdict = "yes" if ratio > 1.2 else "no"  # beyond the noise of 3 runs
                 found[action] = f"{verdict}: {ratio:.3g}x faster, the tests pass"
     finally:
         os.chdir(here)

@@ -2,13 +2,14 @@
 
 Every test and benchmark command the loop starts gets a *session*: an empty
 ``TMPDIR``, ``HOME`` and ``XDG_CACHE_HOME`` under ``.autoimprove/runs/<id>/sandbox/``,
-removed afterwards, so an answer cached on disk by one run is gone for the next;
+removed afterwards (in the background), so an answer cached on disk by one run is gone
+for the next;
 an environment without the loop's own ``AUTOIMPROVE_*`` and ``PYTEST_*`` variables,
 so the code under test cannot tell a benchmark from any other run by them; and a
 watcher loaded before any project code in every Python process
 (:mod:`~pytest_autoimprove.loop.watch_site._sitewatch`, through a ``sitecustomize.py``
-first on ``PYTHONPATH``) that pins the clocks and reports, through a FIFO this
-process reads, what the code in scope did to the interpreter and the file system.
+first on ``PYTHONPATH``) that pins the benchmark's clocks and reports, through a FIFO
+this process reads, what the code in scope did to the interpreter and the file system.
 
 The loop never imports the code it judges: the session only reads records.
 :meth:`Session.findings` turns them into reasons; :class:`Baseline` remembers what
