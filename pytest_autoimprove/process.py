@@ -14,7 +14,7 @@ fresh look finds nothing. "Everything it started" is read from ``/proc`` once, w
 the command's leader is gone (never in a busy loop), as the union of:
 
 - its process group and its session (``setpgid`` alone does not escape);
-- the processes carrying its token: every command gets ``AUTOIMPROVE_RUN_TOKEN``
+- the processes carrying its token: every command gets ``PROCESS_TREE_TOKEN``
   in its environment, a ``:``-separated path of random ids (the run's, then one per
   nested command), which ``setsid``, double forks and daemons inherit;
 - every descendant of those, by parent links, which finds a child that cleared its

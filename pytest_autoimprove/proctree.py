@@ -22,7 +22,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 #: Marks every process of a run and of each command: a ``:``-separated path of ids.
-TOKEN_VAR = "AUTOIMPROVE_RUN_TOKEN"
+#: A neutral name: the sandbox keeps ``AUTOIMPROVE_*`` names from the measured code, so
+#: that it cannot tell the judge by name (a program that diffs its whole environment
+#: still can; docs/guard.md lists that among what is not stopped).
+TOKEN_VAR = "PROCESS_TREE_TOKEN"
 TOKEN_SEP = ":"
 #: Freeze rounds before the kill: a tree that forks while we look needs a few.
 FREEZE_ROUNDS = 20

@@ -396,7 +396,7 @@ def test_processes_the_command_did_not_start_are_left_alone(tmp_path: Path) -> N
 
 
 def test_commands_carry_a_token_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    code = "import os; print(os.environ['AUTOIMPROVE_RUN_TOKEN'])"
+    code = "import os; print(os.environ['PROCESS_TREE_TOKEN'])"
     monkeypatch.setenv(process.TOKEN_VAR, "outer")
     first = run_command([PY, "-c", code], cwd=tmp_path, timeout=30).output.strip()
     second = run_command([PY, "-c", code], cwd=tmp_path, timeout=30).output.strip()
@@ -428,7 +428,7 @@ def _token_holders(token: str) -> list[int]:
             with contextlib.suppress(OSError):
                 env = (entry / "environ").read_bytes().split(b"\0")
                 values = [
-                    e.split(b"=", 1)[1] for e in env if e.startswith(b"AUTOIMPROVE_RUN_TOKEN=")
+                    e.split(b"=", 1)[1] for e in env if e.startswith(b"PROCESS_TREE_TOKEN=")
                 ]
                 if values and token.encode() in values[0].split(b":") and _alive(int(entry.name)):
                     found.append(int(entry.name))
