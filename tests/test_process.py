@@ -427,9 +427,7 @@ def _token_holders(token: str) -> list[int]:
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
                 env = (entry / "environ").read_bytes().split(b"\0")
-                values = [
-                    e.split(b"=", 1)[1] for e in env if e.startswith(b"PROCESS_TREE_TOKEN=")
-                ]
+                values = [e.split(b"=", 1)[1] for e in env if e.startswith(b"PROCESS_TREE_TOKEN=")]
                 if values and token.encode() in values[0].split(b":") and _alive(int(entry.name)):
                     found.append(int(entry.name))
     return found
