@@ -164,6 +164,8 @@ def run_command(
     full_env[TOKEN_VAR] = _join_token(full_env.get(TOKEN_VAR), own)
     scope = _SCOPE
     launch = _with_deathsig(argv, cwd, full_env, freeze=scope is not None)
+    adopting = scope is not None and scope.adopting
+    elders = proctree.children(os.getpid()) if adopting else frozenset()
     with _output_file(log_path) as out:
         start = time.perf_counter()
         try:
@@ -185,7 +187,8 @@ def run_command(
         flight = proctree.Command(proc.pid, None, own)
         timed_out = False
         try:
-            flight = proctree.Command(proc.pid, proctree.start_time(proc.pid), own)
+            started = proctree.start_time(proc.pid)
+            flight = proctree.Command(proc.pid, started, own, elders)
             _take_off(flight, scope)
             _wait(proc, timeout)
         except subprocess.TimeoutExpired:

@@ -86,6 +86,20 @@ def start_time(pid: int) -> int | None:
     return None if proc is None else proc.start
 
 
+def children(pid: int) -> frozenset[int]:
+    """``pid``'s children now, from ``/proc/<pid>/task/*/children`` (empty without it)."""
+    found: set[int] = set()
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return frozenset()
+    for task in tasks:
+        path = f"/proc/{pid}/task/{task}/children"
+        with contextlib.suppress(OSError, ValueError), open(path, encoding="ascii") as handle:
+            found.update(int(word) for word in handle.read().split())
+    return frozenset(found)
+
+
 def snapshot() -> dict[int, Proc]:
     try:
         names = os.listdir("/proc")
@@ -149,11 +163,14 @@ def with_descendants(procs: Mapping[int, Proc], seeds: Iterable[int], spared: se
 @dataclass(frozen=True)
 class Command:
     """A command as the sweeps see it: its leader's pid (its group and session id),
-    the leader's start (``None`` without /proc), and the command's own token id."""
+    the leader's start (``None`` without /proc), the command's own token id, and the
+    children the starting process already had (never orphans the command left: a
+    clock tick is coarse enough for them to share the leader's start time)."""
 
     leader: int
     start: int | None
     token: str
+    elders: frozenset[int] = frozenset()
 
 
 def command_victims(
@@ -190,6 +207,7 @@ def command_victims(
             and proc.ppid == adopter
             and proc.sid != adopter_sid
             and proc.pid not in busy
+            and proc.pid not in command.elders
         ):
             seeds.add(proc.pid)
     return with_descendants(procs, seeds, spared)

@@ -81,3 +81,28 @@ def test_end_takes_what_it_picks_with_descendants_and_spares_the_lineage() -> No
         parent.communicate()
         if Path(f"/proc/{child}").exists():
             os.kill(child, 9)
+
+
+def test_a_child_the_adopter_already_had_is_not_taken_for_an_orphan() -> None:
+    # /proc start times count clock ticks: a child started just before the command
+    # can share the leader's tick. It was there first, so the command did not leave it.
+    me, leader, elder, orphan = os.getpid(), 900001, 900002, 900003
+    procs = {
+        me: proctree.Proc(me, "loop", "S", 1, me, me, 100),
+        leader: proctree.Proc(leader, "sh", "S", me, leader, leader, 500),
+        elder: proctree.Proc(elder, "sleep", "S", me, elder, elder, 500),
+        orphan: proctree.Proc(orphan, "daemon", "S", me, orphan, orphan, 501),
+    }
+    command = proctree.Command(leader, 500, "cafe", elders=frozenset({elder}))
+    # token_of reads /proc: these pids do not exist there, so they carry no token.
+    victims = proctree.command_victims(procs, command, spared={me}, adopter=me)
+    assert victims == {leader, orphan}
+
+
+def test_children_lists_what_this_process_started() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert child.pid in proctree.children(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
