@@ -146,7 +146,9 @@ def run_command(
     :param timeout: seconds before the command and all it started are killed;
         ``None``: no limit.
     :param env: variables set on top of ``os.environ`` (merged, not replacing it);
-        a ``None`` value removes the variable. :data:`TOKEN_VAR` is always set.
+        a ``None`` value removes the variable. :data:`TOKEN_VAR` is always set, to
+        this process's token path and the command's own id, whatever ``env`` says:
+        a scrubbed environment (the sandbox's) must not lose the run's token.
     :param log_path: where to write the complete output (truncated first);
         a temporary file when ``None``.
 
@@ -161,7 +163,7 @@ def run_command(
     merged = {**os.environ, **(env or {})}
     full_env = {key: value for key, value in merged.items() if value is not None}
     own = secrets.token_hex(4)
-    full_env[TOKEN_VAR] = _join_token(full_env.get(TOKEN_VAR), own)
+    full_env[TOKEN_VAR] = _join_token(os.environ.get(TOKEN_VAR), own)
     scope = _SCOPE
     launch = _with_deathsig(argv, cwd, full_env, freeze=scope is not None)
     with _output_file(log_path) as out:

@@ -405,7 +405,12 @@ def test_commands_carry_a_token_path(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert second != first  # each command has an id of its own
     with process.Containment("run1"):
         inside = run_command([PY, "-c", code], cwd=tmp_path, timeout=30).output.strip()
+        # A scrubbed environment (the sandbox drops AUTOIMPROVE_*) keeps the token.
+        scrubbed = run_command(
+            [PY, "-c", code], cwd=tmp_path, timeout=30, env={process.TOKEN_VAR: None}
+        ).output.strip()
     assert inside.split(":")[:2] == ["outer", "run1"]
+    assert scrubbed.split(":")[:2] == ["outer", "run1"]
     assert os.environ[process.TOKEN_VAR] == "outer"
 
 
