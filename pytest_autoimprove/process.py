@@ -23,7 +23,8 @@ the command's leader is gone (never in a busy loop), as the union of:
   child subreaper (``PR_SET_CHILD_SUBREAPER``), so a process whose parents died is
   re-parented to the loop rather than to init, environment or not.
 
-A token or an adoption counts only for a process started after the command; this
+A token or an adoption counts only for a process born after the command (by start
+tick, then by pid within a tick); this
 process and its ancestors are never taken; and every signal goes through a pidfd
 opened after checking the start time again, so a recycled pid is never hit
 (:mod:`~pytest_autoimprove.proctree` does the reading and the ending).
@@ -389,8 +390,9 @@ class Containment:
         self.log_path = log_path
         self.adopting = False
         self.watchdog_pid: int | None = None
-        #: When the run's containment started (clock ticks after boot, 0 without /proc).
-        self.since = 0
+        #: The watchdog's (start, pid), the first process of the run: what was born
+        #: after it is the run's.
+        self.since = (0, 0)
         self._pipe: int | None = None
         self._watchdog: subprocess.Popen[bytes] | None = None
         self._previous_token: str | None = None
@@ -401,7 +403,6 @@ class Containment:
         if _SCOPE is not None:
             raise RuntimeError("a Containment is already active in this process")
         self._previous_token = os.environ.get(TOKEN_VAR)
-        self.since = proctree.start_time(os.getpid()) or 0
         read, self._pipe = os.pipe()
         main = _WATCHDOG_MAIN.format(path=str(Path(__file__).resolve().parents[1]))
         try:
@@ -421,6 +422,7 @@ class Containment:
         finally:
             os.close(read)
         self.watchdog_pid = self._watchdog.pid
+        self.since = (proctree.start_time(self.watchdog_pid) or 0, self.watchdog_pid)
         os.environ[TOKEN_VAR] = _join_token(self._previous_token, self.token)
         self._previous_subreaper = _subreaper(None)
         self.adopting = _subreaper(True)
@@ -444,7 +446,7 @@ class Containment:
             and not flying
             and proc.pid not in self._own
             and proc.sid != own_sid
-            and proc.start >= self.since
+            and proctree.born_after(proc, *self.since)
         )
 
     def _tell(self, line: str) -> None:
