@@ -24,10 +24,10 @@ the command's leader is gone (never in a busy loop), as the union of:
   re-parented to the loop rather than to init, environment or not.
 
 A token or an adoption counts only for a process born after the command (by start
-tick, then by pid within a tick); this
-process and its ancestors are never taken; and every signal goes through a pidfd
-opened after checking the start time again, so a recycled pid is never hit
-(:mod:`~pytest_autoimprove.proctree` does the reading and the ending).
+tick, then by pid within a tick); this process and its ancestors are never taken;
+and every signal goes through a pidfd opened after checking the start time again,
+so a recycled pid is never hit (:mod:`~pytest_autoimprove.proctree` does the reading
+and the ending).
 
 **When the loop itself dies** (``kill -9``, the OOM killer), a :class:`Containment`
 still ends the run: its watchdog, a small process of its own session, holds a pipe
