@@ -169,6 +169,7 @@ def run_command(
     launch = _with_deathsig(argv, cwd, full_env, freeze=scope is not None)
     with _output_file(log_path) as out:
         start = time.perf_counter()
+        _launching(+1)
         try:
             proc = subprocess.Popen(
                 launch,
@@ -180,6 +181,7 @@ def run_command(
                 start_new_session=True,
             )
         except OSError as exc:
+            _launching(-1)
             code = 127 if isinstance(exc, FileNotFoundError) else 126
             message = f"cannot run {argv[0]!r}: {exc.strerror or exc}\n"
             out.write(message.encode())
@@ -188,8 +190,11 @@ def run_command(
         flight = proctree.Command(proc.pid, None, own)
         timed_out = False
         try:
-            flight = proctree.Command(proc.pid, proctree.start_time(proc.pid), own)
-            _take_off(flight, scope)
+            try:
+                flight = proctree.Command(proc.pid, proctree.start_time(proc.pid), own)
+                _take_off(flight, scope)
+            finally:
+                _launching(-1)
             _wait(proc, timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
@@ -265,6 +270,15 @@ def _wait(proc: subprocess.Popen[bytes], timeout: float | None) -> None:
 # thread only) cannot unwind; :func:`end_all` ends them from the main thread.
 _FLIGHTS: dict[int, proctree.Command] = {}
 _FLIGHTS_LOCK = threading.Lock()
+#: Commands between fork and registration: such a child is ours but not yet known (and
+#: until its exec, /proc shows it with our environment, without its token), so while
+#: any is launching no child of ours is taken for an adopted orphan.
+_LAUNCHES = [0]
+
+
+def _launching(step: int) -> None:
+    with _FLIGHTS_LOCK:
+        _LAUNCHES[0] += step
 
 
 def end_all() -> int:
@@ -315,12 +329,13 @@ def _command_victims(
     spared = proctree.lineage(procs, me)
     with _FLIGHTS_LOCK:
         others = set(_FLIGHTS) - {flight.leader}
+        launching = _LAUNCHES[0] > 0
     adopter = None
     if scope is not None:
         spared |= scope._own
         # Tokenless orphans cannot be told apart between commands in flight together:
         # whichever of them ends last ends them.
-        adopter = me if scope.adopting and not others else None
+        adopter = me if scope.adopting and not others and not launching else None
     return proctree.command_victims(procs, flight, spared=spared, adopter=adopter, others=others)
 
 
@@ -439,7 +454,7 @@ class Containment:
         in a session of its own (not git's), not a command leader (that one is a
         :class:`subprocess.Popen`'s), not the watchdog, and born during the run."""
         with _FLIGHTS_LOCK:
-            flying = proc.pid in _FLIGHTS
+            flying = proc.pid in _FLIGHTS or _LAUNCHES[0] > 0
         own_sid = os.getsid(0)
         return (
             self.adopting

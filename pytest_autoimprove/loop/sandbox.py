@@ -5,7 +5,10 @@ Every test and benchmark command the loop starts gets a *session*: an empty
 removed afterwards (in the background), so an answer cached on disk by one run is gone
 for the next;
 an environment without the loop's own ``AUTOIMPROVE_*`` and ``PYTEST_*`` variables,
-so the code under test cannot tell a benchmark from any other run by them; and a
+so the code under test cannot tell a benchmark from any other run by them (all but
+``AUTOIMPROVE_RUN_TOKEN``, of the same shape in every command of the run, which
+:func:`~pytest_autoimprove.process.run_command` keeps so that none of its processes
+outlives the run); and a
 watcher loaded before any project code in every Python process
 (:mod:`~pytest_autoimprove.loop.watch_site._sitewatch`, through a ``sitecustomize.py``
 first on ``PYTHONPATH``) that pins the benchmark's clocks and reports, through a FIFO
