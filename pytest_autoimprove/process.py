@@ -23,10 +23,11 @@ the command's leader is gone (never in a busy loop), as the union of:
   child subreaper (``PR_SET_CHILD_SUBREAPER``), so a process whose parents died is
   re-parented to the loop rather than to init, environment or not.
 
-A token or an adoption counts only for a process started after the command; this
-process and its ancestors are never taken; and every signal goes through a pidfd
-opened after checking the start time again, so a recycled pid is never hit
-(:mod:`~pytest_autoimprove.proctree` does the reading and the ending).
+A token or an adoption counts only for a process born after the command (by start
+tick, then by pid within a tick); this process and its ancestors are never taken;
+and every signal goes through a pidfd opened after checking the start time again,
+so a recycled pid is never hit (:mod:`~pytest_autoimprove.proctree` does the reading
+and the ending).
 
 **When the loop itself dies** (``kill -9``, the OOM killer), a :class:`Containment`
 still ends the run: its watchdog, a small process of its own session, holds a pipe
@@ -146,7 +147,9 @@ def run_command(
     :param timeout: seconds before the command and all it started are killed;
         ``None``: no limit.
     :param env: variables set on top of ``os.environ`` (merged, not replacing it);
-        a ``None`` value removes the variable. :data:`TOKEN_VAR` is always set.
+        a ``None`` value removes the variable. :data:`TOKEN_VAR` is always set, to
+        this process's token path and the command's own id, whatever ``env`` says:
+        a scrubbed environment (the sandbox's) must not lose the run's token.
     :param log_path: where to write the complete output (truncated first);
         a temporary file when ``None``.
 
@@ -161,13 +164,14 @@ def run_command(
     merged = {**os.environ, **(env or {})}
     full_env = {key: value for key, value in merged.items() if value is not None}
     own = secrets.token_hex(4)
-    full_env[TOKEN_VAR] = _join_token(full_env.get(TOKEN_VAR), own)
+    full_env[TOKEN_VAR] = _join_token(os.environ.get(TOKEN_VAR), own)
     scope = _SCOPE
     launch = _with_deathsig(argv, cwd, full_env, freeze=scope is not None)
     adopting = scope is not None and scope.adopting
     elders = proctree.children(os.getpid()) if adopting else frozenset()
     with _output_file(log_path) as out:
         start = time.perf_counter()
+        _launching(+1)
         try:
             proc = subprocess.Popen(
                 launch,
@@ -179,6 +183,7 @@ def run_command(
                 start_new_session=True,
             )
         except OSError as exc:
+            _launching(-1)
             code = 127 if isinstance(exc, FileNotFoundError) else 126
             message = f"cannot run {argv[0]!r}: {exc.strerror or exc}\n"
             out.write(message.encode())
@@ -187,9 +192,12 @@ def run_command(
         flight = proctree.Command(proc.pid, None, own)
         timed_out = False
         try:
-            started = proctree.start_time(proc.pid)
-            flight = proctree.Command(proc.pid, started, own, elders)
-            _take_off(flight, scope)
+            try:
+                started = proctree.start_time(proc.pid)
+                flight = proctree.Command(proc.pid, started, own, elders)
+                _take_off(flight, scope)
+            finally:
+                _launching(-1)
             _wait(proc, timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
@@ -265,6 +273,15 @@ def _wait(proc: subprocess.Popen[bytes], timeout: float | None) -> None:
 # thread only) cannot unwind; :func:`end_all` ends them from the main thread.
 _FLIGHTS: dict[int, proctree.Command] = {}
 _FLIGHTS_LOCK = threading.Lock()
+#: Commands between fork and registration: such a child is ours but not yet known (and
+#: until its exec, /proc shows it with our environment, without its token), so while
+#: any is launching no child of ours is taken for an adopted orphan.
+_LAUNCHES = [0]
+
+
+def _launching(step: int) -> None:
+    with _FLIGHTS_LOCK:
+        _LAUNCHES[0] += step
 
 
 def end_all() -> int:
@@ -315,12 +332,13 @@ def _command_victims(
     spared = proctree.lineage(procs, me)
     with _FLIGHTS_LOCK:
         others = set(_FLIGHTS) - {flight.leader}
+        launching = _LAUNCHES[0] > 0
     adopter = None
     if scope is not None:
         spared |= scope._own
         # Tokenless orphans cannot be told apart between commands in flight together:
         # whichever of them ends last ends them.
-        adopter = me if scope.adopting and not others else None
+        adopter = me if scope.adopting and not others and not launching else None
     return proctree.command_victims(procs, flight, spared=spared, adopter=adopter, others=others)
 
 
@@ -390,8 +408,9 @@ class Containment:
         self.log_path = log_path
         self.adopting = False
         self.watchdog_pid: int | None = None
-        #: When the run's containment started (clock ticks after boot, 0 without /proc).
-        self.since = 0
+        #: The watchdog's (start, pid), the first process of the run: what was born
+        #: after it is the run's.
+        self.since = (0, 0)
         self._pipe: int | None = None
         self._watchdog: subprocess.Popen[bytes] | None = None
         self._previous_token: str | None = None
@@ -402,7 +421,6 @@ class Containment:
         if _SCOPE is not None:
             raise RuntimeError("a Containment is already active in this process")
         self._previous_token = os.environ.get(TOKEN_VAR)
-        self.since = proctree.start_time(os.getpid()) or 0
         read, self._pipe = os.pipe()
         main = _WATCHDOG_MAIN.format(path=str(Path(__file__).resolve().parents[1]))
         try:
@@ -422,6 +440,7 @@ class Containment:
         finally:
             os.close(read)
         self.watchdog_pid = self._watchdog.pid
+        self.since = (proctree.start_time(self.watchdog_pid) or 0, self.watchdog_pid)
         os.environ[TOKEN_VAR] = _join_token(self._previous_token, self.token)
         self._previous_subreaper = _subreaper(None)
         self.adopting = _subreaper(True)
@@ -438,14 +457,14 @@ class Containment:
         in a session of its own (not git's), not a command leader (that one is a
         :class:`subprocess.Popen`'s), not the watchdog, and born during the run."""
         with _FLIGHTS_LOCK:
-            flying = proc.pid in _FLIGHTS
+            flying = proc.pid in _FLIGHTS or _LAUNCHES[0] > 0
         own_sid = os.getsid(0)
         return (
             self.adopting
             and not flying
             and proc.pid not in self._own
             and proc.sid != own_sid
-            and proc.start >= self.since
+            and proctree.born_after(proc, *self.since)
         )
 
     def _tell(self, line: str) -> None:

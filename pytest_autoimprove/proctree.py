@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 #: Marks every process of a run and of each command: a ``:``-separated path of ids.
 #: A neutral name: the sandbox keeps ``AUTOIMPROVE_*`` names from the measured code, so
@@ -78,6 +79,25 @@ def read(pid: int) -> Proc | None:
     except ValueError:
         return None
     return Proc(pid, name, fields[0], ppid, pgrp, sid, start)
+
+
+@functools.lru_cache(maxsize=1)
+def _pid_max() -> int:
+    try:
+        return int(Path("/proc/sys/kernel/pid_max").read_text())
+    except (OSError, ValueError):
+        return 4_194_304
+
+
+def born_after(proc: Proc, start: int, pid: int) -> bool:
+    """Whether ``proc`` was started after process ``pid`` (which started at ``start``).
+
+    Start times count clock ticks (10 ms): within one tick the pid tells the order,
+    as pids are handed out in turn (a wrap-around within one tick is not possible).
+    """
+    if proc.start != start:
+        return proc.start > start
+    return 0 < (proc.pid - pid) % _pid_max() < _pid_max() // 2
 
 
 def start_time(pid: int) -> int | None:
@@ -196,7 +216,7 @@ def command_victims(
         if command.leader in (proc.pgrp, proc.sid):
             seeds.add(proc.pid)
             continue
-        if command.start is None or proc.start < command.start:
+        if command.start is None or not born_after(proc, command.start, command.leader):
             continue  # older than the command: not something it started
         carried = token_of(proc.pid)
         if carried is not None:
@@ -228,7 +248,7 @@ def run_victims(
             continue
         for group in {proc.pgrp, proc.sid} & leaders.keys():
             started = leaders[group]
-            if started is None or proc.start >= started:
+            if started is None or proc.pid == group or born_after(proc, started, group):
                 seeds.add(proc.pid)
         if proc.pid not in seeds:
             carried = token_of(proc.pid)

@@ -395,6 +395,30 @@ def test_processes_the_command_did_not_start_are_left_alone(tmp_path: Path) -> N
             proc.wait()
 
 
+def test_a_child_between_fork_and_exec_is_not_taken_for_an_orphan(tmp_path: Path) -> None:
+    # Until its exec, /proc shows a new child with our environment: no token. Another
+    # command starting in another thread (a parallel run) must not look adopted.
+    other: list[subprocess.Popen[bytes]] = []
+
+    def launch() -> None:  # as run_command does: counted from before the fork
+        other.append(subprocess.Popen(["sleep", "30"], start_new_session=True, env={}))
+
+    with process.Containment(process.new_token()):
+        process._launching(+1)
+        try:
+            timer = threading.Timer(0.3, launch)
+            timer.start()
+            result = run_command([PY, "-c", "import time; time.sleep(1)"], cwd=tmp_path, timeout=60)
+            timer.join()
+            assert result.ok
+            assert _alive(other[0].pid)
+        finally:
+            process._launching(-1)
+            for proc in other:
+                proc.kill()
+                proc.wait()
+
+
 def test_commands_carry_a_token_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code = "import os; print(os.environ['PROCESS_TREE_TOKEN'])"
     monkeypatch.setenv(process.TOKEN_VAR, "outer")
@@ -405,7 +429,12 @@ def test_commands_carry_a_token_path(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert second != first  # each command has an id of its own
     with process.Containment("run1"):
         inside = run_command([PY, "-c", code], cwd=tmp_path, timeout=30).output.strip()
+        # A scrubbed environment (the sandbox drops AUTOIMPROVE_*) keeps the token.
+        scrubbed = run_command(
+            [PY, "-c", code], cwd=tmp_path, timeout=30, env={process.TOKEN_VAR: None}
+        ).output.strip()
     assert inside.split(":")[:2] == ["outer", "run1"]
+    assert scrubbed.split(":")[:2] == ["outer", "run1"]
     assert os.environ[process.TOKEN_VAR] == "outer"
 
 

@@ -106,3 +106,25 @@ def test_children_lists_what_this_process_started() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+@pytest.mark.parametrize(
+    ("start", "pid", "born"),
+    [
+        (101, 50, True),  # a later tick, whatever its pid
+        (99, 5000, False),  # an earlier tick
+        (100, 1001, True),  # the same tick: the pid tells
+        (100, 999, False),
+        (100, 1000, False),  # the reference itself
+    ],
+)
+def test_born_after_orders_by_tick_then_by_pid(start: int, pid: int, born: bool) -> None:
+    proc = proctree.Proc(pid, "x", "S", 1, pid, pid, start)
+    assert proctree.born_after(proc, 100, 1000) is born
+
+
+def test_born_after_survives_the_pid_wrap_around() -> None:
+    top = proctree._pid_max()
+    proc = proctree.Proc(3, "x", "S", 1, 3, 3, 100)  # handed out right after the wrap
+    assert proctree.born_after(proc, 100, top - 2)
+    assert not proctree.born_after(proctree.Proc(top - 2, "x", "S", 1, 1, 1, 100), 100, 3)
