@@ -26,13 +26,16 @@ from pytest_autoimprove.fields import (
     MinDelta,
     _float,
     format_duration,
+    format_max_table,
     parse_bool,
     parse_duration,
     parse_guard,
     parse_list,
+    parse_max_table,
     parse_min_delta,
     parse_positive_int,
     parse_regex,
+    parse_sealed_holdout,
 )
 from pytest_autoimprove.generators import catalog
 
@@ -148,6 +151,8 @@ class Check:
     frozen: tuple[str, ...] = ()
     golden: str | None = None
     tolerance: float | None = None
+    max_table: float | None = None
+    holdout: str | None = None
 
 
 @dataclass(frozen=True)
@@ -306,6 +311,8 @@ _SECTIONS: dict[str, dict[str, _Field]] = {
         "frozen": _Field(parse_list, True),
         "golden": _Field(_text),
         "tolerance": _Field(lambda text: abs(_float(text, "tolerance", "like 1e-9"))),
+        "max_table": _Field(parse_max_table),
+        "holdout": _Field(parse_sealed_holdout),
     },
     "stop": {
         "budget": _Field(parse_duration),
@@ -744,6 +751,10 @@ def render(config: ImproveConfig) -> str:
         out.append(f"golden: {check.golden}")
     if check.tolerance is not None:
         out.append(f"tolerance: {check.tolerance!r}")
+    if check.max_table is not None:
+        out.append(f"max_table: {format_max_table(check.max_table)}")
+    if check.holdout is not None:
+        out.append(f"holdout: {check.holdout}")
     stop_lines = [
         f"budget: {format_duration(stop.budget)}" if stop.budget else "",
         f"rounds: {stop.rounds}" if stop.rounds else "",

@@ -143,6 +143,60 @@ def parse_regex(text: str, what: str = "score") -> re.Pattern[str]:
     return pattern
 
 
+def parse_max_table(text: str) -> float:
+    """``20%`` (of the golden rows), ``8`` (entries) or ``off`` (0: no table check)."""
+    value = text.strip().lower()
+    if value in ("off", "none", "no", "false"):
+        return 0.0
+    if value.endswith("%"):
+        number = _float(value[:-1], "max_table", "like 20% or 8")
+        if not 0 < number < 100:
+            raise ValueError(f"max_table {value!r} must be between 0% and 100%; write one like 20%")
+        return number / 100
+    number = _float(value, "max_table", "like 20% or 8")
+    if number < 1 or number != int(number):
+        raise ValueError(
+            f"max_table {value!r} is not a count of entries; write a whole number like 8, "
+            "a share like 20%, or off"
+        )
+    return number
+
+
+def format_max_table(value: float) -> str:
+    """The inverse of :func:`parse_max_table`."""
+    if value == 0:
+        return "off"
+    return _number(value) if value >= 1 else f"{_number(value * 100)}%"
+
+
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def parse_sealed_holdout(text: str) -> str:
+    """``env:NAME`` (a variable holding the file's path) or a path outside the repository."""
+    value = text.strip()
+    if not value:
+        raise ValueError(
+            "the value is empty; write `env:AUTOIMPROVE_HOLDOUT` or the path of a file "
+            "outside the repository"
+        )
+    if value.lower().startswith("env:"):
+        name = value[4:].strip()
+        if not _ENV_NAME.match(name):
+            raise ValueError(
+                f"holdout {value!r} does not name an environment variable; write one like "
+                "env:AUTOIMPROVE_HOLDOUT"
+            )
+        return f"env:{name}"
+    if not (value.startswith(("/", "~")) or re.match(r"^[A-Za-z]:[\\/]", value)):
+        raise ValueError(
+            f"holdout {value!r} is a relative path: a sealed holdout lives outside the "
+            "repository (an agent reads anything in it, through git too); give an absolute "
+            "path or env:NAME"
+        )
+    return value
+
+
 def parse_bool(text: str) -> bool:
     value = text.strip().lower()
     if value in ("true", "yes", "on", "1"):

@@ -93,6 +93,14 @@ def list_files(root: Path) -> list[str]:
     return sorted(names.difference(deleted.split("\0")))
 
 
+def untracked(root: Path) -> list[str]:
+    """Files and folders under ``root`` that the index does not hold, ignored ones included
+    (a folder of them as ``name/``), minus caches: what a run left behind."""
+    out = _git(root, ["ls-files", "-z", "--others", "--directory", "--no-empty-directory"])
+    names = out.decode("utf-8", "surrogateescape").split("\0")
+    return sorted(n for n in names if n and not is_cache_path(n.rstrip("/")))
+
+
 def _walk(root: Path) -> list[str]:
     found: list[str] = []
     for folder, dirs, files in os.walk(root):
@@ -233,6 +241,7 @@ class Worktree:
         #: ``None``: a worker's detached tree (a parallel run), which takes no commits.
         self.branch = branch
         self._identity_args: tuple[str, ...] | None = None
+        self._git_dir: Path | None = None
 
     @classmethod
     def detached(cls, repo_root: Path, path: Path, commit: str) -> Worktree:
@@ -363,14 +372,19 @@ class Worktree:
         return self._run("log", "-1", "--format=%B", commit).rstrip("\n")
 
     def reset(self, commit: str, *, recover: bool = False) -> None:
-        """Put branch, index and files back to ``commit``; remove every new file.
+        """Put branch, index and files back to ``commit``; remove every untracked and
+        ignored file: what each experiment starts from.
 
-        ``recover``: first remove a stale ``index.lock`` left by a git process that
-        was killed (the worktree is the loop's own; nobody else writes to it).
+        Nothing in the worktree is the run's own (its logs, reports and temporary
+        folders live in the run folder), so whatever is not in ``commit`` is a step's
+        leftover. ``recover``: first remove a stale ``index.lock`` left by a git
+        process that was killed (the worktree is the loop's own, and every process
+        of the step before has been ended).
         """
         if recover:
-            git_dir = Path(self._run("rev-parse", "--absolute-git-dir").strip())
-            (git_dir / "index.lock").unlink(missing_ok=True)
+            if self._git_dir is None:
+                self._git_dir = Path(self._run("rev-parse", "--absolute-git-dir").strip())
+            (self._git_dir / "index.lock").unlink(missing_ok=True)
         # A proposer may have switched branches or detached HEAD; come back.
         if self.branch is None:
             # Detach first, so a branch the proposer made is never moved by the reset.

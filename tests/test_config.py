@@ -342,6 +342,14 @@ MALFORMED = {
     ),
     "empty-value": ("## Check\nrun:\ngoal: lower\n", 2, "run: the value is empty", "remove"),
     "bad-tolerance": ("## Check\nrun: x\ngoal: lower\ntolerance: tight\n", 4, "tolerance", "1e-9"),
+    "bad-max-table": ("## Check\nrun: x\ngoal: lower\nmax_table: 0.5\n", 4, "max_table", "20%"),
+    "holdout-in-repo": (
+        "## Check\nrun: x\ngoal: lower\nholdout: data/holdout.jsonl\n",
+        4,
+        "relative path",
+        "env:NAME",
+    ),
+    "holdout-bad-env": ("## Check\nrun: x\ngoal: lower\nholdout: env:\n", 4, "holdout", "env:"),
 }
 
 
@@ -457,6 +465,10 @@ def configs(draw: st.DrawFn) -> ImproveConfig:
         frozen=tuple(draw(st.lists(_paths, max_size=3, unique=True))),
         golden=draw(st.none() | _paths),
         tolerance=draw(st.none() | st.sampled_from([1e-9, 0.001])),
+        max_table=draw(st.none() | st.sampled_from([0.0, 0.2, 0.35, 8.0])),
+        holdout=draw(
+            st.none() | st.sampled_from(["env:AUTOIMPROVE_HOLDOUT", "/srv/holdout.jsonl"])
+        ),
     )
     stop = Stop(
         budget=draw(st.none() | st.integers(1, 10**6).map(float)),

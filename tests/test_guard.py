@@ -319,6 +319,18 @@ def test_lock_dumps_loads_round_trip(entries: dict[str, guard.Entry], count: int
     assert again.dumps() == lock.dumps()
 
 
+@given(st.sampled_from(["env:AUTOIMPROVE_HOLDOUT", '/srv/a "quoted" holdout.jsonl']))
+@settings(max_examples=5)
+def test_the_sealed_holdout_hash_round_trips_through_the_lock(source: str) -> None:
+    sealed = guard.SealedEntry(source, "ab" * 32, 1234)
+    lock = guard.Lock(entries={"a.py": guard.Entry("cd" * 32, 1)}, sealed=sealed)
+    text = lock.dumps()
+    assert "sealed_holdout = { source = " in text
+    assert guard.Lock.loads(text).sealed == sealed
+    # a hand-edited lock, read by tomllib, keeps it too
+    assert guard.Lock.loads(text.replace("format = 1", "format  =  1")).sealed == sealed
+
+
 def test_status_shows_lock_guardrails_and_runs(project: Path) -> None:
     result = cli(project, "status")
     assert result.returncode == 0, result.stderr

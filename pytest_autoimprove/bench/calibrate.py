@@ -32,6 +32,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from pytest_autoimprove.process import pickled_call
+
 #: A call slower than this is not timed: the benchmark repeats every call many times.
 SLOW_CALL = 0.5
 #: Seconds one call may take before it is abandoned.
@@ -245,12 +247,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    with open(argv[0], "rb") as handle:
-        request = pickle.load(handle)  # noqa: S301 - written by init
-    result = run(request)
-    with open(argv[1], "wb") as handle:
-        pickle.dump(result, handle, protocol=4)
-    return 0
+    return pickled_call(run, argv)
 
 
 if __name__ == "__main__":

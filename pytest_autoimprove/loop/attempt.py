@@ -33,14 +33,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_autoimprove import repo
-from pytest_autoimprove.errors import UsageError
-from pytest_autoimprove.loop import keep
+from pytest_autoimprove.loop import integrity, keep
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.experiment import classify
 from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.paired import BestMeasurementFailed, judge_interleaved
 from pytest_autoimprove.loop.reference import BestTree
-from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext
+from pytest_autoimprove.loop.sandbox import Tampered
+from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext, ask_proposer
 from pytest_autoimprove.proposers.prompt import render_program
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ class Task:
     :param apply: a commit whose tree is checked instead of asking the proposer.
     :param replayed: how many times the change was replayed on a newer best.
     :param origin: the best commit the proposal was first made on.
+    :param base_holdout: the base's score on the golden holdout (quality goals).
     """
 
     number: int
@@ -79,6 +80,7 @@ class Task:
     description: str = ""
     replayed: int = 0
     origin: str | None = None
+    base_holdout: float | None = None
 
 
 @dataclass
@@ -222,6 +224,9 @@ class Attempts:
                 task, status, description, changed=paths, fields={"reason": reason},
                 exhausted=exhausted and not changes,
             )  # fmt: skip
+        problem = integrity.proposal_problem(tree.path, task.base, changes, config)
+        if problem:
+            return Outcome(task, "tampered", description, changed=paths, fields={"reason": problem})
         kept_changes = [c for c in changes if c.status != "ignored"]
         staged = tree.stage(remove_ignored=len(listing) > len(kept_changes))
         flag = snapshot_flag(tree.staged_lines(task.base))
@@ -237,6 +242,9 @@ class Attempts:
         self.show(worker, f"{label} tests")
         gate = checks.gate(number)
         self._check()
+        if gate.tampered:
+            outcome.status, outcome.fields = "tampered", {"reason": gate.tampered}
+            return outcome
         if not gate.passed:
             outcome.status, outcome.fields = "failed", {"reason": gate.reason}
             return outcome
@@ -263,6 +271,9 @@ class Attempts:
                     max_pairs=self.max_pairs,
                     afford=_afford(task.budget_left),
                 )
+            except Tampered as exc:
+                outcome.status, outcome.fields = "tampered", {"reason": str(exc)}
+                return
             except BestMeasurementFailed as exc:
                 failure = best_measured.failure or str(exc)
                 outcome.status = "crashed"
@@ -287,6 +298,13 @@ class Attempts:
             outcome.status = "tampered"
             outcome.fields = {"reason": f"the tests or benchmark {best_problem}"}
             return
+        # The cross-check of a claimed speed-up is the sequential loop's: here other
+        # workers' processes end while this one's benchmark runs, and their CPU time
+        # would count as its own.
+        problem = checks.leftover_problem(task.number)
+        if problem:
+            outcome.status, outcome.fields = "tampered", {"reason": problem}
+            return
         best_score = task.best_score
         score = verdict.candidate
         numbers: dict[str, Any] = {
@@ -307,6 +325,15 @@ class Attempts:
         if not verdict.keep or broken:
             outcome.status = "discarded"
             outcome.fields["reason"] = broken or verdict.reason
+            return
+        # Quality goals: the visible gain must show on the holdout (memorizing pays nothing).
+        holdout = checks.holdout_score(task.number)
+        if holdout is not None:
+            outcome.fields["holdout"] = holdout
+        overfit = checks.generalization((task.best_score, task.base_holdout), score, holdout)
+        if overfit:
+            outcome.status = "discarded"
+            outcome.fields["reason"] = overfit
 
     @contextlib.contextmanager
     def _measuring(self, noisy: bool) -> Iterator[None]:
@@ -349,20 +376,7 @@ class Attempts:
                 "part": task.part,
             },
         )
-        proposal = self.hook.pytest_autoimprove_propose(context=context)
-        if proposal is None:
-            raise config.error(
-                "agent.provider",
-                f"no proposer handles provider {config.agent.provider!r}",
-                "use claude, codex, gemini, aider or command, or install the plugin "
-                "that provides it",
-            )
-        if not isinstance(proposal, Proposal):
-            raise UsageError(
-                f"a pytest_autoimprove_propose hook returned {type(proposal).__name__}, "
-                "not a Proposal"
-            )
-        return proposal
+        return ask_proposer(self.hook, context)
 
 
 def _afford(budget_left: float | None) -> Callable[[], bool] | None:

@@ -7,8 +7,9 @@ the rest is staged, goes through the test gate and the benchmark
 (:mod:`~pytest_autoimprove.loop.keep`) with every ``guard:`` metric decides. The
 experiment's commit is made once, when the outcome is known, so its message
 carries the ``Result:`` trailer; a kept one moves the branch, any other stays
-reachable under ``refs/autoimprove/<run>/<n>``. The journal is written before
-the worktree is reset to the best commit.
+reachable under ``refs/autoimprove/<run>/<n>``. Each experiment starts from a clean
+tree at the best commit (reset, every untracked and ignored file removed), so nothing
+a step left behind, or wrote late, can slip into the next one.
 
 What the run as a whole does (start, resume, baseline, stop, Ctrl-C) is
 :mod:`~pytest_autoimprove.loop.run`'s; this module is the step it repeats.
@@ -17,6 +18,7 @@ What the run as a whole does (start, resume, baseline, stop, Ctrl-C) is
 from __future__ import annotations
 
 import json
+import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,8 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_autoimprove import guard, repo
-from pytest_autoimprove.errors import UsageError
-from pytest_autoimprove.loop import keep
+from pytest_autoimprove.loop import integrity, keep
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.gate import snapshot_flag
@@ -37,7 +38,8 @@ from pytest_autoimprove.loop.paired import (
     judge_interleaved,
 )
 from pytest_autoimprove.loop.reference import BestTree
-from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext
+from pytest_autoimprove.loop.sandbox import Tampered
+from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext, ask_proposer
 from pytest_autoimprove.proposers.prompt import render_program
 
 if TYPE_CHECKING:
@@ -121,6 +123,8 @@ class ExperimentRunner:
         state, tree, config = self.state, self.tree, self.config
         assert state.best_commit is not None and state.best_score is not None
         best_commit, best_score = state.best_commit, state.best_score
+        with signals_deferred():
+            tree.reset(best_commit, recover=True)
 
         def record(status: str, description: str, **fields: Any) -> None:
             duration = time.monotonic() - started
@@ -151,6 +155,10 @@ class ExperimentRunner:
             if not changes and proposal.exhausted:
                 self.exhausted = description
             return
+        problem = integrity.proposal_problem(tree.path, best_commit, changes, config)
+        if problem:
+            record("tampered", description, reason=problem, changed=paths)
+            return
         # Ignored files and caches are removed before anything runs; when the
         # listing shows none, there is nothing for `git clean -X` to do.
         kept_changes = [c for c in changes if c.status != "ignored"]
@@ -170,6 +178,9 @@ class ExperimentRunner:
 
         with self.console.step(f"#{number} tests"):
             gate = self.checks.gate(number)
+        if gate.tampered:
+            finish("tampered", reason=gate.tampered)
+            return
         if not gate.passed:
             finish("failed", reason=gate.reason)
             return
@@ -187,6 +198,9 @@ class ExperimentRunner:
                     max_pairs=self.max_pairs,
                     afford=self._afford(started),
                 )
+        except Tampered as exc:
+            finish("tampered", reason=str(exc))
+            return
         except BestMeasurementFailed as exc:
             reason = f"the best commit's benchmark failed: {best_measured.failure or exc}"
             finish("crashed", reason=reason, samples=exc.samples)
@@ -202,6 +216,10 @@ class ExperimentRunner:
         problem = self.best.problem()
         if problem:
             finish("tampered", reason=f"the tests or benchmark {problem}")
+            return
+        problem = self.checks.leftover_problem(number)
+        if problem:
+            finish("tampered", reason=problem)
             return
         score = verdict.candidate
         numbers: dict[str, Any] = {
@@ -221,6 +239,24 @@ class ExperimentRunner:
         if not verdict.keep or broken:
             finish("discarded", reason=broken or verdict.reason, **numbers)
             return
+        # The claim is the score's own: the best's runs beside it when the keep rule made
+        # them, else the best's score as recorded.
+        claimed_from = (
+            statistics.median(verdict.best_samples) if verdict.best_samples else best_score
+        )
+        claim = self.checks.claim_problem(claimed_from, score, measured, best_measured)
+        if claim:
+            finish("tampered", reason=claim, **numbers)
+            return
+        # Quality goals: the visible gain must show on the holdout (memorizing pays nothing).
+        holdout = self.checks.holdout_score(number)
+        overfit = self.checks.generalization((best_score, state.best_holdout), score, holdout)
+        if overfit:
+            finish("discarded", reason=overfit, holdout=holdout, **numbers)
+            return
+        if holdout is not None:
+            numbers["holdout"] = holdout
+        self.checks.kept(measured)
         final = self._commit(staged, description, "kept", number, numbers, tree.branch_ref)
         best_samples = verdict.samples
         if len(best_samples) < self.plan.baseline_runs and not keep.is_constant(best_samples):
@@ -288,23 +324,13 @@ class ExperimentRunner:
             timeout=timeout,
             extra={"best_commit": state.best_commit, "run_id": state.run_id},
         )
-        proposal = self.hook.pytest_autoimprove_propose(context=context)
-        if proposal is None:
-            raise config.error(
-                "agent.provider",
-                f"no proposer handles provider {config.agent.provider!r}",
-                "use claude, codex, gemini, aider or command, or install the plugin "
-                "that provides it",
-            )
-        if not isinstance(proposal, Proposal):
-            raise UsageError(
-                f"a pytest_autoimprove_propose hook returned {type(proposal).__name__}, "
-                "not a Proposal"
-            )
-        return proposal
+        return ask_proposer(self.hook, context)
 
     def _record(self, record: ExperimentRecord, *, best_samples: Sequence[float] | None) -> None:
-        """Journal first (the moment the experiment counts), then reset, then tell people."""
+        """Journal first (the moment the experiment counts), then tell people.
+
+        The tree is reset when the next experiment starts, or when the run stops.
+        """
         state, journal = self.state, self.journal
         extra: dict[str, Any] = {}
         if record.status == "kept":
@@ -317,10 +343,8 @@ class ExperimentRunner:
             state.best_commit = record.commit
             state.best_score = record.score
             state.best_samples = tuple(best_samples or record.samples)
+            state.best_holdout = record.holdout
         journal.add_result(record)
-        assert state.best_commit is not None
-        with signals_deferred():
-            self.tree.reset(state.best_commit)
         self.console.experiment(record)
         self.hook.pytest_autoimprove_experiment(record=record)
 

@@ -14,11 +14,14 @@ configuration and the lock as committed, measures the baseline, decides when to
 stop, and ends the run with the summary.
 
 The loop never imports the code it edits: proposers, tests and benchmarks run in
-fresh subprocesses (:func:`~pytest_autoimprove.score.run_command`, each in its
-own process group with its timeout). It works in ``.autoimprove/worktrees/<run>``
-on branch ``autoimprove/<run>``, never in the user's checkout, and records every
-step in the journal before the step acts (:mod:`~pytest_autoimprove.loop.journal`), so
-``--autoimprove-resume`` continues after a ``kill -9``.
+fresh subprocesses (:func:`~pytest_autoimprove.process.run_command`, each in its
+own session with its timeout, ended with all it started). It works in
+``.autoimprove/worktrees/<run>`` on branch ``autoimprove/<run>``, never in the user's
+checkout, and records every step in the journal before the step acts
+(:mod:`~pytest_autoimprove.loop.journal`), so ``--autoimprove-resume`` continues after
+a ``kill -9``. Every process of the run carries the run's token and a watchdog ends
+them if the loop dies (:class:`~pytest_autoimprove.process.Containment`); a resume
+first ends what the killed run left running.
 
 Ctrl-C (:mod:`~pytest_autoimprove.loop.interrupts`): the first one kills the step in
 flight, resets the worktree to the best commit, prints the summary and exits 130;
@@ -36,7 +39,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from pytest_autoimprove import guard, repo
+from pytest_autoimprove import guard, process, repo
 from pytest_autoimprove.errors import (
     AutoimproveError,
     BaselineError,
@@ -190,6 +193,8 @@ class Loop:
         self.lock: RunLock | None = None
         #: A parallel run's driver (``workers`` > 1, parts, or another backend).
         self.parallel: ParallelRunner | None = None
+        #: The run's processes, ended with it (started once the run is open).
+        self.containment: process.Containment | None = None
 
     # -- the run ----------------------------------------------------------
 
@@ -218,6 +223,8 @@ class Loop:
                 # After a Ctrl-C, a late second one must not turn into a traceback
                 # on the way out: the run is over and the tree is at the best commit.
                 signal.signal(sig, signal.SIG_IGN if self.interrupts else handler)
+            if self.containment is not None:
+                self.containment.close()
             if self.journal is not None:
                 self.journal.close()
             if self.lock is not None:
@@ -265,9 +272,13 @@ class Loop:
             self.journal = Journal(run_dir)
             state = load_state(self.journal.events())
             self.state = state
+            self._end_leftovers(state)
             self.worktree = repo.Worktree.reopen(self.root, state.worktree, state.branch)
             self.journal.rewrite_results(state.records)
-            self.journal.append("resume", unfinished=state.unfinished, spent=state.spent)
+            self.journal.append(
+                "resume", unfinished=state.unfinished, spent=state.spent, token=state.token
+            )
+            self._contain(state)
             done = len(state.records)
             self.console.line(
                 f"autoimprove: resuming run {state.run_id} after {done} experiment"
@@ -281,6 +292,7 @@ class Loop:
         self._hold(runs_root(self.root) / run_id)
         self.journal = Journal(runs_root(self.root) / run_id)
         repo.exclude_locally(self.root)
+        token = process.new_token()
         self.journal.append(
             "start",
             run_id=run_id,
@@ -289,8 +301,12 @@ class Loop:
             base_commit=base,
             config=str(user_config.path),
             pytest_args=list(self.options.pytest_args),
+            token=token,
         )
-        self.state = RunState(run_id=run_id, branch=branch, worktree=path, base_commit=base)
+        self.state = RunState(
+            run_id=run_id, branch=branch, worktree=path, base_commit=base, token=token
+        )
+        self._contain(self.state)
         if repo.is_dirty(self.root):
             self.console.line(
                 "autoimprove: note: your checkout has uncommitted changes; the run starts "
@@ -298,6 +314,27 @@ class Loop:
             )
         self.worktree = repo.Worktree.create(self.root, path, branch, base)
         self.console.line(f"autoimprove: run {run_id} on branch {branch} (worktree {path})")
+
+    def _end_leftovers(self, state: RunState) -> None:
+        """End what the interrupted run left running (its proposer, its benchmark, what
+        they forked) before anything touches the worktree again."""
+        if state.token is None:  # a journal of 0.2 or before: nothing carries a token
+            state.token = process.new_token()
+            return
+        ended = process.end_run(state.token)
+        if ended:
+            self.console.line(
+                f"autoimprove: ended {len(ended)} process{'es' if len(ended) != 1 else ''} "
+                f"the interrupted run left running: {', '.join(ended[:5])}"
+                + (" ..." if len(ended) > 5 else "")
+            )
+
+    def _contain(self, state: RunState) -> None:
+        journal = self.journal
+        assert state.token is not None and journal is not None
+        self.containment = process.Containment(
+            state.token, log_path=journal.run_dir / "watchdog.log"
+        ).start()
 
     def _hold(self, run_dir: Path) -> None:
         lock = RunLock(run_dir)
@@ -384,6 +421,7 @@ class Loop:
             journal.run_dir,
             pytest_args=self.options.pytest_args,
             lock_tests=report.lock.guard_tests,
+            repo_root=self.root,
         )
         self.experiments = ExperimentRunner(
             state=state,
@@ -493,11 +531,15 @@ class Loop:
                 + (f" matching `{config.check.score.pattern}`" if config.check.score else "")
                 + ") before starting the loop"
             ) from None
+        checks.leftover_problem(0)  # what the baseline leaves behind is not held against anyone
         guards = measured.guard_medians()
         noise = keep.estimate_noise(samples)
         score = statistics.median(samples)
         from pytest_autoimprove.score import metric_name, score_unit
 
+        # Quality goals: what a kept visible gain must carry over to (checks.generalization).
+        holdout = checks.holdout_score(0)
+        holdout_field = {} if holdout is None else {"holdout": holdout}
         journal.append(
             "baseline",
             commit=commit,
@@ -508,10 +550,12 @@ class Loop:
             goal=config.check.goal,
             metric=metric_name(config.check.score, config.check.kind),
             unit=score_unit(measured.outputs[-1], config.check.score) if measured.outputs else None,
+            **holdout_field,
         )
         state.baseline_score = state.best_score = score
         state.baseline_samples = state.best_samples = samples
         state.baseline_guards = guards
+        state.best_holdout = holdout
         state.best_commit = commit
         self.console.line(f"baseline: score {score:.6g} ({noise}); {gate.reason}")
 

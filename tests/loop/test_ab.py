@@ -18,7 +18,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from toyrepo import ToyRepo, checkout_state, git, run_loop, subprocess_env
+
+from pytest_autoimprove.loop import integrity
 
 BENCH = """\
 import json
@@ -98,6 +101,26 @@ def test_an_honest_gain_is_kept_and_noops_are_not_while_the_load_flips(
 def test_a_candidate_that_writes_into_the_best_worktree_is_tampered(
     toy: Callable[..., ToyRepo], tmp_path: Path
 ) -> None:
+    repo = toy(
+        rounds=1,
+        plan=["poison"],
+        goal="lower",
+        bench=BENCH.format(machine=str(tmp_path / "machine.json")),
+    )
+    code, out = run_loop(repo)
+    assert code == 0, out
+    assert repo.statuses() == ["tampered"]
+    reason = str(repo.records()[0]["reason"])
+    # The sandbox's watcher sees the write as it happens, with its line...
+    assert reason.startswith("mod.py:"), reason
+    assert "-best/sitecustomize.py, outside the tree and the sandbox" in reason
+
+
+def test_the_best_worktree_is_checked_also_without_the_sandbox(
+    toy: Callable[..., ToyRepo], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """... and the best's worktree is checked after the measuring, whatever wrote it."""
+    monkeypatch.setattr(integrity, "ENABLED", False)
     repo = toy(
         rounds=1,
         plan=["poison"],

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_autoimprove.loop.gate import run_gate, snapshot_flag
+from pytest_autoimprove.loop.gate import GateResult, run_gate, snapshot_flag
 from pytest_autoimprove.process import as_pytest_argv
 
 
@@ -139,3 +139,103 @@ def test_snapshot_flags_are_found(text: str) -> None:
 
 def test_harmless_flags_are_not_snapshot_flags() -> None:
     assert snapshot_flag("pytest -q --inline-snapshot=disable -k snapshot") is None
+
+
+# -- the judge cannot be reached from the code under test -------------------------------
+
+
+def gate_result(tmp_path: Path, tests: str, code: str) -> GateResult:
+    """The gate on ``tests`` with ``code_mod.py`` (the code under test) beside them."""
+    (tmp_path / "tests").mkdir(exist_ok=True)
+    (tmp_path / "tests" / "test_a.py").write_text(tests)
+    (tmp_path / "code_mod.py").write_text(code)
+    reports = tmp_path / "reports"
+    reports.mkdir(exist_ok=True)
+    return run_gate(
+        tmp_path,
+        command=None,
+        pytest_args=("-p", "no:cacheprovider"),
+        guard_tests=0,
+        report_dir=reports,
+        timeout=60,
+        env={"PYTHONPATH": str(tmp_path)},
+        in_scope=lambda path: path == "code_mod.py",
+    )
+
+
+def test_a_forged_finished_record_is_refused(tmp_path: Path) -> None:
+    """The report's path is in the process's first environment; its key is not."""
+    tests = (
+        "import os\n\n"
+        "def test_forge():\n"
+        "    env = open('/proc/self/environ', 'rb').read().split(b'\\0')\n"
+        "    path = next(e for e in env if e.startswith(b'AUTOIMPROVE_GATE_REPORT='))\n"
+        "    with open(path.split(b'=', 1)[1], 'a') as report:\n"
+        '        report.write(\'{"event": "finished", "exitstatus": 0, "stopped": false}\\n\')\n'
+        "    os._exit(0)\n"
+    )
+    if not Path("/proc/self/environ").exists():
+        pytest.skip("needs /proc")
+    result = gate_result(tmp_path, tests, "")
+    assert not result.passed
+    assert result.tampered.startswith("the gate's report has a record it did not write")
+
+
+def test_a_swapped_comparator_is_found(tmp_path: Path) -> None:
+    code = (
+        "import pytest_autoimprove.compare as c\n"
+        "c.assert_same.__code__ = (lambda *a, **k: None).__code__\n"
+    )
+    tests = (
+        "import code_mod\n"
+        "from pytest_autoimprove.compare import assert_same\n\n"
+        "def test_a():\n"
+        "    assert_same(1, 2)\n"
+    )
+    result = gate_result(tmp_path, tests, code)
+    assert result.passed  # the swap worked: only the integrity findings tell
+    found = {(f["message"], f["where"]) for f in result.findings if f["source"] == "gate"}
+    assert (
+        "sets __code__ of pytest_autoimprove.runtime.compare.assert_same",
+        "code_mod.py:2",
+    ) in found
+    # and the loop, comparing the code that ran with its own copy, sees it too
+    assert (
+        "the code of pytest_autoimprove.runtime.compare that ran differs from the installed "
+        "pytest_autoimprove.runtime.compare",
+        None,
+    ) in found
+
+
+def test_a_patched_pytest_is_found(tmp_path: Path) -> None:
+    code = "import _pytest.python\n_pytest.python.Function.runtest = lambda self: None\n"
+    tests = "import code_mod\n\ndef test_a():\n    assert 0\n"
+    result = gate_result(tmp_path, tests, code)
+    assert result.passed
+    messages = [(f["message"], f["where"]) for f in result.findings]
+    assert (
+        "_pytest.python.Function.runtest was replaced (at the end of the session)",
+        "code_mod.py:2",
+    ) in messages
+
+
+def test_plugins_that_patch_pytest_while_it_configures_are_no_finding(tmp_path: Path) -> None:
+    """pytest's legacypath and Hypothesis' plugin replace class members at configure time."""
+    result = gate_result(tmp_path, "def test_a(tmpdir):\n    assert tmpdir\n", "")
+    assert result.passed, result.reason
+    assert result.findings == ()
+
+
+def test_digests_are_compared_with_the_loops_own_copy() -> None:
+    from pytest_autoimprove.loop import fingerprint
+
+    own = fingerprint.digests(["pytest_autoimprove.loop.gate"])
+    assert fingerprint.compare_digests(own) == []
+    file = own["pytest_autoimprove.loop.gate"][0]
+    altered = {"pytest_autoimprove.loop.gate": [file, "0" * 32]}
+    assert fingerprint.compare_digests(altered) == [
+        "the code of pytest_autoimprove.loop.gate that ran differs from the installed "
+        "pytest_autoimprove.loop.gate"
+    ]
+    # Another installation (another interpreter) is not compared.
+    assert fingerprint.compare_digests({"pytest_autoimprove.loop.gate": ["/x.py", "0"]}) == []

@@ -17,7 +17,9 @@ from toyrepo import ToyRepo, git, run_loop
 @pytest.mark.parametrize(
     ("action", "status", "reason"),
     [
-        ("exit0", "failed", "ended before pytest finished"),
+        # os._exit(0) in the code under test: the gate's report ends early (a failure),
+        # and the sandbox's watcher names the line that did it (tampering).
+        ("exit0", "tampered", "mod.py:10: calls os._exit(0)"),
         ("addopts", "tampered", "pyproject.toml"),
         ("bench", "tampered", "bench.py"),
         ("snapshot", "tampered", "--snapshot-update"),
@@ -31,7 +33,10 @@ def test_one_experiment(toy: Callable[..., ToyRepo], action: str, status: str, r
     [record] = repo.records()
     assert record["status"] == status, out
     assert reason in str(record["reason"])
-    if status in ("no-op", "tampered", "out-of-scope", "crashed") and action != "snapshot":
+    if status in ("no-op", "tampered", "out-of-scope", "crashed") and action not in (
+        "snapshot",
+        "exit0",
+    ):
         assert record["commit"] is None  # discarded before anything ran
 
 

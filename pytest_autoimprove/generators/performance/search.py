@@ -46,6 +46,7 @@ from pytest_autoimprove.generators.performance.probe import (
     _record_case,
     limit_memory,
 )
+from pytest_autoimprove.process import pickled_call
 from pytest_autoimprove.runtime.replay import Case, check_sequence, replay
 
 __all__ = ["run"]
@@ -428,12 +429,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     limit_memory()
-    with open(argv[0], "rb") as handle:
-        request = pickle.load(handle)  # noqa: S301 - written by the generator
-    result = run(request)
-    with open(argv[1], "wb") as handle:
-        pickle.dump(result, handle, protocol=4)
-    return 0
+    return pickled_call(run, argv)
 
 
 if __name__ == "__main__":
