@@ -96,7 +96,10 @@ def run(
     files = [file for result in results for file in result.files]
     rows = [row for result in results for row in result.strength]
     if rows:
-        # The report describes the tests beside it and is frozen with them.
+        # The report describes the tests beside it and is frozen with them: one report
+        # for every generator's rows (a generator may write its own; this one replaces it).
+        reports = {Path(GUARD_DIR) / REPORT_JSON, Path(GUARD_DIR) / REPORT_MD}
+        files = [file for file in files if file.path not in reports]
         files += [
             GeneratedFile(Path(GUARD_DIR) / REPORT_JSON, report_json(rows)),
             GeneratedFile(Path(GUARD_DIR) / REPORT_MD, markdown(rows)),

@@ -90,7 +90,7 @@ from pytest_autoimprove.generators.performance.render import (
     raised_name,
     render_module,
 )
-from pytest_autoimprove.generators.performance.report import strength_rows
+from pytest_autoimprove.generators.performance.report import report_files, strength_rows
 from pytest_autoimprove.generators.performance.strengthen import TargetMutation, strengthen
 from pytest_autoimprove.generators.performance.tracer import TracedCall, run_tracer
 from pytest_autoimprove.generators.performance.values import Kind
@@ -293,8 +293,9 @@ def generate(
             verify_again=verify_some,
         )
         notes.extend(mutation_notes)
-    files = _files(plans, copy_files)
     rows = strength_rows(infos, plans, planned, probed, findings, mutation, named)
+    # The report beside the tests, also when this generator is called on its own.
+    files = _files(plans, copy_files) + report_files(request.output_dir, rows)
     elapsed = time.monotonic() - started
     n_tests = sum(
         len([c for c in [*t.recorded, *t.edge] if c.id not in t.dropped])

@@ -9,17 +9,24 @@ them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from pytest_autoimprove.generators import Finding
+from pytest_autoimprove.generators import Finding, GeneratedFile
 from pytest_autoimprove.generators.discover import ModuleInfo
 from pytest_autoimprove.generators.performance.focus import untested_reason
 from pytest_autoimprove.generators.performance.plan import TargetCandidates
 from pytest_autoimprove.generators.performance.render import ModulePlan
 from pytest_autoimprove.generators.performance.strengthen import TargetMutation
-from pytest_autoimprove.generators.strength import TargetStrength
+from pytest_autoimprove.generators.strength import (
+    REPORT_JSON,
+    REPORT_MD,
+    TargetStrength,
+    markdown,
+    report_json,
+)
 
-__all__ = ["strength_rows"]
+__all__ = ["report_files", "strength_rows"]
 
 
 def strength_rows(
@@ -83,3 +90,13 @@ def strength_rows(
                 reason = "its tests could not be verified on the baseline in time (raise --budget)"
                 rows.append(TargetStrength(f"{info.name}.{target.qualname}", 0, reason=reason))
     return sorted(rows, key=lambda row: row.target not in first)
+
+
+def report_files(output_dir: Path, rows: Sequence[TargetStrength]) -> list[GeneratedFile]:
+    """``strength.json`` and ``STRENGTH.md`` for ``rows`` (none when there are no rows)."""
+    if not rows:
+        return []
+    return [
+        GeneratedFile(output_dir / REPORT_JSON, report_json(rows)),
+        GeneratedFile(output_dir / REPORT_MD, markdown(rows)),
+    ]
