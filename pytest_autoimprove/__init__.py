@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         GenerationResult,
     )
     from pytest_autoimprove.generators.catalog import GoalFamily, Risk
+    from pytest_autoimprove.generators.strength import TargetStrength
     from pytest_autoimprove.loop.journal import ExperimentRecord, RunSummary
     from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext
 
@@ -39,6 +40,7 @@ _PUBLIC = {
     "GenerationResult": "pytest_autoimprove.generators",
     "GoalFamily": "pytest_autoimprove.generators.catalog",
     "Risk": "pytest_autoimprove.generators.catalog",
+    "TargetStrength": "pytest_autoimprove.generators.strength",
     "ExperimentRecord": "pytest_autoimprove.loop.journal",
     "RunSummary": "pytest_autoimprove.loop.journal",
     "PastExperiment": "pytest_autoimprove.proposers",
@@ -62,6 +64,7 @@ __all__ = [
     "ProposalContext",
     "Risk",
     "RunSummary",
+    "TargetStrength",
     "UsageError",
     "__version__",
 ]

@@ -26,13 +26,16 @@ from pytest_autoimprove.fields import (
     MinDelta,
     _float,
     format_duration,
+    format_max_table,
     parse_bool,
     parse_duration,
     parse_guard,
     parse_list,
+    parse_max_table,
     parse_min_delta,
     parse_positive_int,
     parse_regex,
+    parse_sealed_holdout,
 )
 from pytest_autoimprove.generators import catalog
 
@@ -97,12 +100,15 @@ class Change:
 
     :param parts: the parts of the system (``part:`` lines); a run with parts gives each
         experiment one part's scope, and the whole run may touch any of them.
+    :param targets: the scope entries written ``path::name`` (``src/q.py::Parser.parse``):
+        the path is in ``scope``, and the generators cover the named function first.
     """
 
     scope: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     notes: str = ""
     parts: tuple[Part, ...] = ()
+    targets: tuple[str, ...] = ()
 
     def in_scope(self, path: str | Path) -> bool:
         """Whether a repo-relative path may be changed (no ``scope`` paths: anything)."""
@@ -145,6 +151,8 @@ class Check:
     frozen: tuple[str, ...] = ()
     golden: str | None = None
     tolerance: float | None = None
+    max_table: float | None = None
+    holdout: str | None = None
 
 
 @dataclass(frozen=True)
@@ -215,7 +223,7 @@ def _choice(options: Iterable[str], what: str) -> Callable[[str], str]:
         if value not in allowed:
             hint = _suggest(value, allowed)
             choices = " or ".join(allowed) if len(allowed) == 2 else ", ".join(allowed)
-            raise ValueError(f"{what} {text.strip()!r} is not {choices}{hint}")
+            raise ValueError(f"{what} '{text.strip()}' is not {choices}{hint}")
         return value
 
     return parse
@@ -236,12 +244,12 @@ def _provider(text: str) -> str:
     value = text.strip().lower()
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", value):
         raise ValueError(
-            f"provider {text.strip()!r} is not a name; use one of {', '.join(PROVIDERS)}"
+            f"provider '{text.strip()}' is not a name; use one of {', '.join(PROVIDERS)}"
         )
     if value not in PROVIDERS:
         close = difflib.get_close_matches(value, PROVIDERS, n=1, cutoff=0.75)
         if close:
-            raise ValueError(f"unknown provider {value!r}; did you mean {close[0]!r}?")
+            raise ValueError(f"unknown provider '{text.strip()}'; did you mean '{close[0]}'?")
     return value
 
 
@@ -303,6 +311,8 @@ _SECTIONS: dict[str, dict[str, _Field]] = {
         "frozen": _Field(parse_list, True),
         "golden": _Field(_text),
         "tolerance": _Field(lambda text: abs(_float(text, "tolerance", "like 1e-9"))),
+        "max_table": _Field(parse_max_table),
+        "holdout": _Field(parse_sealed_holdout),
     },
     "stop": {
         "budget": _Field(parse_duration),
@@ -321,6 +331,8 @@ _SECTIONS: dict[str, dict[str, _Field]] = {
         "address": _Field(_text),
     },
 }
+#: The state of the reader inside a section that appeared twice (its lines are skipped).
+_SKIPPED = "\0skipped"
 #: Sections whose non-field lines are prose for the agent (the rest hold fields only).
 _PROSE_SECTIONS = frozenset({"change"})
 _TITLE = re.compile(r"^#\s+(?:autoimprove\s*:\s*)?(?P<name>.*?)\s*#*\s*$", re.IGNORECASE)
@@ -329,19 +341,26 @@ _FIELD = re.compile(r"^(?:[-*]\s+)?(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*:(?:\s+(?P<
 
 
 def parse_text(text: str, path: Path | str = DEFAULT_FILE) -> ImproveConfig:
-    """Parse improve.md content; ``path`` is used for messages and relative paths."""
+    """Parse improve.md content; ``path`` is used for messages and relative paths.
+
+    Every problem the file has is reported at once (:class:`ConfigError` with one
+    line per problem), so a bad regex does not hide a misspelled field below it.
+    """
     path = Path(path)
     name = ""
     values: dict[str, dict[str, Any]] = {section: {} for section in _SECTIONS}
     lines: dict[str, int] = {}
+    #: Fields that were given, readable or not (a bad `run:` is not also "missing").
+    given: set[str] = set()
     prose: dict[str, list[str]] = {"change": [], "instructions": []}
     extra: list[tuple[str, list[str]]] = []
     seen_sections: dict[str, int] = {}
+    problems: list[ConfigError] = []
     section: str | None = None
     in_fence = False
 
-    def fail(line: int, problem: str, fix: str) -> ConfigError:
-        return ConfigError(path, line, problem, fix)
+    def fail(line: int | None, problem: str, fix: str) -> None:
+        problems.append(ConfigError(path, line, problem, fix))
 
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
@@ -353,22 +372,31 @@ def parse_text(text: str, path: Path | str = DEFAULT_FILE) -> ImproveConfig:
             title = heading["title"]
             key = title.lower()
             if key in seen_sections:
-                raise fail(
+                fail(
                     number,
                     f"section '## {title}' appears twice (first on line {seen_sections[key]})",
                     "merge the two sections into one",
                 )
+                # Its lines are skipped: read as the first section's, every field in it
+                # would also be "given twice".
+                section = _SKIPPED
+                continue
             seen_sections[key] = number
             if key in _SECTIONS or key == "instructions":
                 section = key
             else:
                 close = difflib.get_close_matches(key, [*_SECTIONS, "instructions"], 1, 0.8)
                 if close:
-                    raise fail(
+                    fail(
                         number,
                         f"unknown section '## {title}'",
                         f"did you mean '## {close[0].capitalize()}'?",
                     )
+                    # Read on as the section it was meant to be, so its fields are
+                    # checked and not reported missing.
+                    section = _SKIPPED if close[0] in seen_sections else close[0]
+                    seen_sections.setdefault(close[0], number)
+                    continue
                 section = None
                 extra.append((title, []))
             continue
@@ -387,6 +415,8 @@ def parse_text(text: str, path: Path | str = DEFAULT_FILE) -> ImproveConfig:
         if section == "instructions":
             prose["instructions"].append(line)
             continue
+        if section == _SKIPPED:
+            continue
         if not stripped or stripped.startswith(("<!--", "#")) or in_fence:
             if section in _PROSE_SECTIONS:
                 prose[section].append(line)
@@ -397,19 +427,23 @@ def parse_text(text: str, path: Path | str = DEFAULT_FILE) -> ImproveConfig:
             key = match["key"].lower().replace("-", "_")
             spec = known[key]
             where = f"{section}.{key}"
+            given.add(where)
             if where in lines and not spec.multiple:
-                raise fail(
+                fail(
                     number,
                     f"'{key}' is given twice (first on line {lines[where]})",
                     "keep one of them",
                 )
+                continue
             try:
                 value = spec.parse(match["value"] or "")
             except ValueError as exc:
                 problem, _, fix = str(exc).partition("; ")
                 if not problem.startswith(key.replace("_", " ")) and not problem.startswith(key):
                     problem = f"{key}: {problem}"
-                raise fail(number, problem, fix or "fix the value") from None
+                fail(number, problem, fix or "fix the value")
+                lines.setdefault(where, number)
+                continue
             lines.setdefault(where, number)
             if spec.multiple:
                 previous = values[section].get(key, ())
@@ -424,27 +458,35 @@ def parse_text(text: str, path: Path | str = DEFAULT_FILE) -> ImproveConfig:
             key = match["key"]
             close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.7)
             if close:
-                raise fail(
+                fail(
                     number,
                     f"unknown field '{key}' in ## {section.capitalize()}",
                     f"did you mean '{close[0]}'?",
                 )
+                continue
             if section not in _PROSE_SECTIONS:
-                raise fail(
+                fail(
                     number,
                     f"unknown field '{key}' in ## {section.capitalize()}",
                     f"use one of {', '.join(known)}",
                 )
+                continue
         elif section not in _PROSE_SECTIONS:
-            raise fail(
+            shown = stripped if len(stripped) <= 40 else stripped[:39] + "…"
+            fail(
                 number,
-                f"cannot read {stripped[:40]!r} in ## {section.capitalize()}",
+                f"cannot read '{shown}' in ## {section.capitalize()}",
                 "write one `field: value` per line",
             )
+            continue
         prose[section].append(line)
 
     end = len(text.splitlines()) or None
-    return _build(path, name, values, lines, prose, extra, seen_sections, end)
+    config = _build(path, name, values, lines, given, prose, extra, seen_sections, end, problems)
+    if problems:
+        raise ConfigError.combine(problems)
+    assert config is not None
+    return config
 
 
 def _build(
@@ -452,38 +494,56 @@ def _build(
     name: str,
     values: dict[str, dict[str, Any]],
     lines: dict[str, int],
+    given: set[str],
     prose: dict[str, list[str]],
     extra: list[tuple[str, list[str]]],
     seen: dict[str, int],
     end: int | None,
-) -> ImproveConfig:
+    problems: list[ConfigError],
+) -> ImproveConfig | None:
+    """The config from the fields read; what is missing is added to ``problems``
+    (``None`` when the fields cannot make a config)."""
     check = dict(values["check"])
     if "guard" in check:
         check["guards"] = check.pop("guard")
     if "check" not in seen:
-        raise ConfigError(
-            path,
-            end,
-            "no '## Check' section",
-            "add one with at least `run:` (the benchmark) and `goal:`",
+        problems.append(
+            ConfigError(
+                path,
+                end,
+                "no '## Check' section",
+                "add one with at least `run:` (the benchmark) and `goal:`",
+            )
         )
-    if not check:
-        raise ConfigError(
-            path,
-            seen["check"],
-            "the ## Check section is empty",
-            "add at least `run: <benchmark command>` and `goal: higher|lower`",
+        return None
+    if not check and not any(key.startswith("check.") for key in given):
+        problems.append(
+            ConfigError(
+                path,
+                seen["check"],
+                "the ## Check section is empty",
+                "add at least `run: <benchmark command>` and `goal: higher|lower`",
+            )
         )
+        return None
     if "run" not in check:
-        raise ConfigError(
-            path,
-            seen["check"],
-            "## Check has no `run:` (the benchmark)",
-            "add `run: <command that prints the score>`",
-        )
+        if "check.run" not in given:
+            problems.append(
+                ConfigError(
+                    path,
+                    seen["check"],
+                    "## Check has no `run:` (the benchmark)",
+                    "add `run: <command that prints the score>`",
+                )
+            )
+        return None
 
     # Change: entries that look like paths are enforced; the other words go to the prompt.
-    scope_words = [entry for entry in values["change"].get("scope", ()) if not _is_path(entry)]
+    entries = values["change"].get("scope", ())
+    # `path::name` names a function to cover first; its path is scope like any other.
+    targets = tuple(e for e in entries if "::" in e and _is_path(e.partition("::")[0]))
+    paths_only = [e.partition("::")[0] if e in targets else e for e in entries]
+    scope_words = [entry for entry in paths_only if not _is_path(entry)]
     parts: tuple[Part, ...] = tuple(values["change"].get("part", ()))
     names = [part.name for part in parts]
     twice = next((name for name in names if names.count(name) > 1), None)
@@ -495,26 +555,37 @@ def _build(
             "give each part a name of its own, or list all its paths on one line",
         )
     change = Change(
-        scope=tuple(e for e in values["change"].get("scope", ()) if _is_path(e)),
+        scope=tuple(dict.fromkeys(e for e in paths_only if _is_path(e))),
         exclude=tuple(values["change"].get("exclude", ())),
         notes=_join([*([", ".join(scope_words)] if scope_words else []), *prose["change"]]),
         parts=parts,
+        targets=targets,
     )
     instructions = _join(prose["instructions"])
     kind = check.get("kind") or infer_kind(check, instructions)
     goal = check.get("goal") or _GOAL_OF_KIND.get(kind)
     if goal is None:
-        raise ConfigError(
-            path, seen["check"], "## Check has no `goal:`", "add `goal: higher` or `goal: lower`"
-        )
+        if "check.goal" not in given:
+            problems.append(
+                ConfigError(
+                    path,
+                    seen["check"],
+                    "## Check has no `goal:`",
+                    "add `goal: higher` or `goal: lower`",
+                )
+            )
+        return None
     agent = Agent(**values["agent"])
-    if agent.provider == "command" and not agent.command:
-        raise ConfigError(
-            path,
-            lines.get("agent.provider"),
-            "provider: command needs the command to run",
-            "add `command: <program that edits the tree>` to ## Agent",
+    if agent.provider == "command" and not agent.command and "agent.command" not in given:
+        problems.append(
+            ConfigError(
+                path,
+                lines.get("agent.provider"),
+                "provider: command needs the command to run",
+                "add `command: <program that edits the tree>` to ## Agent",
+            )
         )
+        return None
     if "agent.provider" not in lines and agent.command:
         agent = Agent(**{**values["agent"], "provider": "command"})
     elif "agent.provider" not in lines and agent.tune:
@@ -567,7 +638,7 @@ def _join(lines: list[str]) -> str:
 
 def _suggest(value: str, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 # ---------------------------------------------------------------------------
@@ -652,8 +723,8 @@ def render(config: ImproveConfig) -> str:
     """improve.md text for ``config``; parsing it gives back an equal config."""
     check, stop, agent = config.check, config.stop, config.agent
     out = [f"# autoimprove: {config.name}", "", "## Change"]
-    if config.change.scope:
-        out.append(f"scope: {', '.join(config.change.scope)}")
+    if config.change.scope or config.change.targets:
+        out.append(f"scope: {', '.join([*config.change.scope, *config.change.targets])}")
     if config.change.exclude:
         out.append(f"exclude: {', '.join(config.change.exclude)}")
     out += [f"part: {part}" for part in config.change.parts]
@@ -680,6 +751,10 @@ def render(config: ImproveConfig) -> str:
         out.append(f"golden: {check.golden}")
     if check.tolerance is not None:
         out.append(f"tolerance: {check.tolerance!r}")
+    if check.max_table is not None:
+        out.append(f"max_table: {format_max_table(check.max_table)}")
+    if check.holdout is not None:
+        out.append(f"holdout: {check.holdout}")
     stop_lines = [
         f"budget: {format_duration(stop.budget)}" if stop.budget else "",
         f"rounds: {stop.rounds}" if stop.rounds else "",

@@ -8,6 +8,7 @@ never as a traceback.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -48,6 +49,37 @@ class ConfigError(AutoimproveError):
         self.fix = fix
         where = f"{self.path.name}:{line}" if line else f"{self.path.name}"
         super().__init__(f"{where}: {problem}; {fix}")
+
+    @property
+    def problems(self) -> tuple[ConfigError, ...]:
+        """Every problem found, one :class:`ConfigError` each (here: just this one)."""
+        return (self,)
+
+    @staticmethod
+    def combine(problems: Sequence[ConfigError]) -> ConfigError:
+        """One error for all ``problems``, in line order: the error itself when alone."""
+        if not problems:
+            raise ValueError("combine needs at least one problem")
+        ordered = sorted(problems, key=lambda p: (p.line is None, p.line or 0))
+        return ordered[0] if len(ordered) == 1 else ConfigErrors(ordered)
+
+
+class ConfigErrors(ConfigError):
+    """Several problems in one file: ``str()`` has one ``PATH:LINE: problem; fix`` line each,
+    so a user fixes them all in one go instead of meeting them one run at a time."""
+
+    def __init__(self, problems: Sequence[ConfigError]) -> None:
+        first = problems[0]
+        super().__init__(first.path, first.line, first.problem, first.fix)
+        self._problems = tuple(problems)
+        self.args = ("\n".join(str(problem) for problem in self._problems),)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+    @property
+    def problems(self) -> tuple[ConfigError, ...]:
+        return self._problems
 
 
 class UsageError(AutoimproveError):

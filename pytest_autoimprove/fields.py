@@ -62,19 +62,19 @@ def parse_duration(text: str) -> float:
     if not value:
         raise ValueError("empty duration; write it like 90s, 3m, 4h or 1h30m")
     if value.startswith("-"):
-        raise ValueError(f"negative duration {text.strip()!r}; use a positive one like 3m")
+        raise ValueError(f"negative duration '{text.strip()}'; use a positive one like 3m")
     try:
         seconds = float(value)
     except ValueError:
         if _DURATION.sub("", value):
             raise ValueError(
-                f"cannot read duration {text.strip()!r}; write it like 90s, 3m, 4h or 1h30m"
+                f"cannot read duration '{text.strip()}'; write it like 90s, 3m, 4h or 1h30m"
             ) from None
         seconds = sum(
             float(amount) * _DURATION_SECONDS[unit] for amount, unit in _DURATION.findall(value)
         )
     if not math.isfinite(seconds) or seconds <= 0:
-        raise ValueError(f"duration {text.strip()!r} is not positive; use one like 90s or 3m")
+        raise ValueError(f"duration '{text.strip()}' is not positive; use one like 90s or 3m")
     return seconds
 
 
@@ -97,7 +97,7 @@ def parse_min_delta(text: str) -> MinDelta:
     relative = value.endswith("%")
     number = _float(value[:-1] if relative else value, "min_delta", "like 0.5% or 0.01")
     if number < 0:
-        raise ValueError(f"min_delta {value!r} is negative; use a size like 0.5% or 0.01")
+        raise ValueError(f"min_delta '{value}' is negative; use a size like 0.5% or 0.01")
     return MinDelta(number / 100 if relative else number, relative)
 
 
@@ -112,7 +112,7 @@ def parse_guard(text: str) -> GuardMetric:
     match = _GUARD.match(text.strip())
     if not match:
         raise ValueError(
-            f"cannot read guard {text.strip()!r}; write `REGEX OP BOUND`, "
+            f"cannot read guard '{text.strip()}'; write `REGEX OP BOUND`, "
             "e.g. `p95_ms=([\\d.]+) <= baseline * 1.10`"
         )
     pattern = parse_regex(match["regex"], "guard")
@@ -132,15 +132,69 @@ def parse_regex(text: str, what: str = "score") -> re.Pattern[str]:
         pattern = re.compile(text.strip())
     except re.error as exc:
         raise ValueError(
-            f"{what} regex {text.strip()!r} is invalid ({exc}); fix the regex, e.g. `mrr=([\\d.]+)`"
+            f"{what} regex '{text.strip()}' is invalid ({exc}); fix the regex, e.g. `mrr=([\\d.]+)`"
         ) from None
     if pattern.groups != 1:
         raise ValueError(
-            f"{what} regex {text.strip()!r} has {pattern.groups} groups, it needs exactly one; "
+            f"{what} regex '{text.strip()}' has {pattern.groups} groups, it needs exactly one; "
             "wrap the number in one group and make others non-capturing `(?:...)`, "
             "e.g. `mrr=([\\d.]+)`"
         )
     return pattern
+
+
+def parse_max_table(text: str) -> float:
+    """``20%`` (of the golden rows), ``8`` (entries) or ``off`` (0: no table check)."""
+    value = text.strip().lower()
+    if value in ("off", "none", "no", "false"):
+        return 0.0
+    if value.endswith("%"):
+        number = _float(value[:-1], "max_table", "like 20% or 8")
+        if not 0 < number < 100:
+            raise ValueError(f"max_table {value!r} must be between 0% and 100%; write one like 20%")
+        return number / 100
+    number = _float(value, "max_table", "like 20% or 8")
+    if number < 1 or number != int(number):
+        raise ValueError(
+            f"max_table {value!r} is not a count of entries; write a whole number like 8, "
+            "a share like 20%, or off"
+        )
+    return number
+
+
+def format_max_table(value: float) -> str:
+    """The inverse of :func:`parse_max_table`."""
+    if value == 0:
+        return "off"
+    return _number(value) if value >= 1 else f"{_number(value * 100)}%"
+
+
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def parse_sealed_holdout(text: str) -> str:
+    """``env:NAME`` (a variable holding the file's path) or a path outside the repository."""
+    value = text.strip()
+    if not value:
+        raise ValueError(
+            "the value is empty; write `env:AUTOIMPROVE_HOLDOUT` or the path of a file "
+            "outside the repository"
+        )
+    if value.lower().startswith("env:"):
+        name = value[4:].strip()
+        if not _ENV_NAME.match(name):
+            raise ValueError(
+                f"holdout {value!r} does not name an environment variable; write one like "
+                "env:AUTOIMPROVE_HOLDOUT"
+            )
+        return f"env:{name}"
+    if not (value.startswith(("/", "~")) or re.match(r"^[A-Za-z]:[\\/]", value)):
+        raise ValueError(
+            f"holdout {value!r} is a relative path: a sealed holdout lives outside the "
+            "repository (an agent reads anything in it, through git too); give an absolute "
+            "path or env:NAME"
+        )
+    return value
 
 
 def parse_bool(text: str) -> bool:
@@ -149,7 +203,7 @@ def parse_bool(text: str) -> bool:
         return True
     if value in ("false", "no", "off", "0"):
         return False
-    raise ValueError(f"{text.strip()!r} is not a boolean; write true or false")
+    raise ValueError(f"'{text.strip()}' is not a boolean; write true or false")
 
 
 def parse_positive_int(text: str) -> int:
@@ -157,9 +211,9 @@ def parse_positive_int(text: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not a whole number; write one like 5") from None
+        raise ValueError(f"'{value}' is not a whole number; write one like 5") from None
     if number <= 0:
-        raise ValueError(f"{value!r} must be at least 1")
+        raise ValueError(f"'{value}' must be at least 1")
     return number
 
 
@@ -172,9 +226,9 @@ def _float(text: str, what: str, example: str) -> float:
     try:
         number = float(text.strip())
     except ValueError:
-        raise ValueError(f"{what} {text.strip()!r} is not a number; write one {example}") from None
+        raise ValueError(f"{what} '{text.strip()}' is not a number; write one {example}") from None
     if not math.isfinite(number):
-        raise ValueError(f"{what} {text.strip()!r} is not finite; write a number {example}")
+        raise ValueError(f"{what} '{text.strip()}' is not finite; write a number {example}")
     return number
 
 

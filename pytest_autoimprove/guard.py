@@ -25,7 +25,9 @@ from pytest_autoimprove import __version__, paths
 from pytest_autoimprove.compat import tomllib
 from pytest_autoimprove.errors import GuardError
 from pytest_autoimprove.names import GUARD_DIR, LOCK_PATH
+from pytest_autoimprove.plural import plural
 from pytest_autoimprove.repo import Snapshot
+from pytest_autoimprove.sealed import SealedEntry, SealedStatus, sealed_entry, sealed_status
 
 if TYPE_CHECKING:
     from pytest_autoimprove.config import ImproveConfig
@@ -62,6 +64,8 @@ class Lock:
     #: Patterns plugins froze (``pytest_autoimprove_frozen_paths``), recorded so that
     #: checking the lock never needs to load plugins, and agrees with the freeze.
     patterns: tuple[str, ...] = ()
+    #: The sealed holdout kept outside the repository (``holdout:``), when recorded.
+    sealed: SealedEntry | None = None
 
     def dumps(self) -> str:
         """Deterministic, sorted, one line per entry: reviewable in a diff."""
@@ -72,9 +76,13 @@ class Lock:
             f"tool = {json.dumps(self.tool)}",
             f"guard_tests = {self.guard_tests}",
             f"extra_patterns = {json.dumps(list(self.patterns))}",
-            "",
-            "[files]",
         ]
+        if self.sealed is not None:
+            lines.append(
+                f"sealed_holdout = {{ source = {json.dumps(self.sealed.source)}, "
+                f'sha256 = "{self.sealed.sha256}", size = {self.sealed.size} }}'
+            )
+        lines += ["", "[files]"]
         for name in sorted(self.entries):
             entry = self.entries[name]
             lines.append(
@@ -99,12 +107,18 @@ class Lock:
                 str(name): Entry(str(value["sha256"]), int(value["size"]))
                 for name, value in files.items()
             }
+            sealed = data.get("sealed_holdout")
             return cls(
                 entries=entries,
                 guard_tests=int(data.get("guard_tests", 0)),
                 tool=str(data.get("tool", "")),
                 format=int(data.get("format", LOCK_FORMAT)),
                 patterns=tuple(str(p) for p in data.get("extra_patterns", ())),
+                sealed=SealedEntry(
+                    str(sealed["source"]), str(sealed["sha256"]), int(sealed["size"])
+                )
+                if sealed
+                else None,
             )
         except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
             raise GuardError(
@@ -117,6 +131,10 @@ _LOCK_ENTRY = re.compile(r'^("(?:[^"\\]|\\.)*") = \{ sha256 = "([0-9a-f]{64})", 
 _LOCK_HEADER = re.compile(
     r'^(format|guard_tests) = (\d+)$|^tool = ("(?:[^"\\]|\\.)*")$|^extra_patterns = (\[.*\])$'
 )
+_LOCK_SEALED = re.compile(
+    r'^sealed_holdout = \{ source = ("(?:[^"\\]|\\.)*"), sha256 = "([0-9a-f]{64})", '
+    r"size = (\d+) \}$"
+)
 
 
 def _loads_fast(text: str) -> Lock | None:
@@ -128,6 +146,10 @@ def _loads_fast(text: str) -> Lock | None:
             continue
         if line == "[files]":
             in_files = True
+            continue
+        sealed = None if in_files else _LOCK_SEALED.match(line)
+        if sealed is not None:
+            header["sealed"] = SealedEntry(json.loads(sealed[1]), sealed[2], int(sealed[3]))
             continue
         match = (_LOCK_ENTRY if in_files else _LOCK_HEADER).match(line)
         if match is None:
@@ -148,6 +170,7 @@ def _loads_fast(text: str) -> Lock | None:
         header["tool"],
         header["format"],
         header.get("patterns", ()),
+        header.get("sealed"),
     )
 
 
@@ -448,6 +471,7 @@ def freeze(
         entries=snapshot_entries(Snapshot(root), config, extra),
         guard_tests=guard_tests,
         patterns=extra,
+        sealed=sealed_entry(root, config),
     )
     path = lock_file(root)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -465,6 +489,7 @@ class Report:
     against_base: Difference | None = None
     lock_changed_since_base: bool = False
     messages: tuple[str, ...] = field(default=())
+    sealed: SealedStatus | None = None
 
     @property
     def holds(self) -> bool:
@@ -472,6 +497,7 @@ class Report:
             self.against_lock.holds
             and (self.against_base is None or self.against_base.holds)
             and not self.lock_changed_since_base
+            and (self.sealed is None or self.sealed.state != "changed")
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -486,34 +512,48 @@ class Report:
             data["base"] = self.base
             data["lock_changed_since_base"] = self.lock_changed_since_base
             data["against_base"] = self.against_base.to_json() if self.against_base else None
+        if self.sealed is not None:
+            data["sealed_holdout"] = {
+                "source": self.sealed.source,
+                "state": self.sealed.state,
+                "message": self.sealed.message,
+            }
         return data
 
     def render(self) -> str:
         """What a person reads: one summary line, then a table per comparison."""
         n = len(self.lock.entries)
+        sealed = [self.sealed.message] if self.sealed is not None else []
         if self.holds:
             where = f" and matches {self.base}" if self.base else ""
-            return (
-                f"guard lock holds: {n} frozen entries, {self.lock.guard_tests} guard tests{where}"
+            return "\n".join(
+                [
+                    f"guard lock holds: {n} frozen entries, {self.lock.guard_tests} guard "
+                    f"tests{where}",
+                    *sealed,
+                ]
             )
-        out = [f"guard lock does not hold ({LOCK_PATH}):"]
+        out = [f"guard lock does not hold ({LOCK_PATH}):", *sealed]
         if not self.against_lock.holds:
             count = len(self.against_lock.paths())
-            out.append(f"{count} frozen entr{'y' if count == 1 else 'ies'} differ from the lock:")
+            out.append(f"{_entries(count)} from the lock:")
             out.append(self.against_lock.table())
         if self.lock_changed_since_base:
             out.append(f"the lock itself changed since {self.base} (a re-freeze needs review)")
         if self.against_base is not None and not self.against_base.holds:
             count = len(self.against_base.paths())
-            out.append(
-                f"{count} frozen entr{'y' if count == 1 else 'ies'} differ from {self.base}:"
-            )
+            out.append(f"{_entries(count)} from {self.base}:")
             out.append(self.against_base.table(before=str(self.base)))
         out.append(
             "fix: restore the frozen files (`git checkout -- <path>`), or, if the change is "
             "yours and intended, run `autoimprove-guard freeze` and commit the lock"
         )
         return "\n".join(line for line in out if line)
+
+
+def _entries(count: int) -> str:
+    """``1 frozen entry differs`` / ``3 frozen entries differ``."""
+    return plural(count, "frozen entry differs", "frozen entries differ")
 
 
 def verify(
@@ -527,7 +567,8 @@ def verify(
     lock = read_lock(root)
     extra = [*lock.patterns, *extra]
     now = snapshot_entries(Snapshot(root), config, extra)
-    report = Report(lock=lock, against_lock=compare(lock.entries, now))
+    sealed = sealed_status(root, config, lock)
+    report = Report(lock=lock, against_lock=compare(lock.entries, now), sealed=sealed)
     if base is None:
         return report
     then_tree = Snapshot(root, base)
@@ -539,6 +580,7 @@ def verify(
         base=base,
         against_base=compare(then, now),
         lock_changed_since_base=lock_then != lock_file(root).read_bytes(),
+        sealed=sealed,
     )
 
 

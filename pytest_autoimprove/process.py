@@ -1,56 +1,101 @@
-"""Running programs we do not control: own process group, timeout, no leftovers.
+"""Running programs we do not control: own session, timeout, and nothing left behind.
 
 The loop runs three kinds of programs it does not control: the test gate, the
-benchmark and the proposer (an agent CLI that may fork servers, shells and
-language servers of its own). :func:`run_command` is the one way to run them,
-and it keeps the promise that "on timeout the whole group is killed":
+benchmark and the proposer (an agent CLI that forks servers, shells and language
+servers of its own, and may not play fair). :func:`run_command` is the one way to
+run them. Each command runs in its own session (so its own process group), with
+stdin ``/dev/null`` (an agent that asks a question reads end-of-file) and its output
+in a file, never a pipe (a grandchild holding stdout cannot make us wait for an
+end-of-file that never comes).
 
-- every command runs in its own session (so its own process group), and that
-  group is killed on timeout (SIGTERM, a short grace, then SIGKILL), on Ctrl-C
-  (the child's session does not get the terminal's SIGINT, so we forward the
-  kill, then re-raise), **and after a normal exit**: whatever the command left
-  running in its group does not outlive its experiment;
-- output goes to a file, never a pipe: a grandchild that inherits stdout and
-  keeps running cannot make us wait for an end-of-file that never comes;
-- stdin is ``/dev/null``, so an agent that asks a question gets end-of-file
-  instead of waiting for an answer overnight.
+**When a command ends** (it exits, times out, or Ctrl-C reaches us), everything it
+started is ended with it: SIGTERM and a short grace, then SIGSTOP and SIGKILL until a
+fresh look finds nothing. "Everything it started" is read from ``/proc`` once, when
+the command's leader is gone (never in a busy loop), as the union of:
 
-A process that starts a session of its own (``setsid``, a daemon) escapes its
-group and cannot be reached this way; nothing short of a container can.
+- its process group and its session (``setpgid`` alone does not escape);
+- the processes carrying its token: every command gets ``PROCESS_TREE_TOKEN``
+  in its environment, a ``:``-separated path of random ids (the run's, then one per
+  nested command), which ``setsid``, double forks and daemons inherit;
+- every descendant of those, by parent links, which finds a child that cleared its
+  environment (``env -i``) for as long as its parent lives;
+- inside a run (:class:`Containment`), the orphans the loop adopted: the loop is a
+  child subreaper (``PR_SET_CHILD_SUBREAPER``), so a process whose parents died is
+  re-parented to the loop rather than to init, environment or not.
+
+A token or an adoption counts only for a process started after the command; this
+process and its ancestors are never taken; and every signal goes through a pidfd
+opened after checking the start time again, so a recycled pid is never hit
+(:mod:`~pytest_autoimprove.proctree` does the reading and the ending).
+
+**When the loop itself dies** (``kill -9``, the OOM killer), a :class:`Containment`
+still ends the run: its watchdog, a small process of its own session, holds a pipe
+to the loop and, on end-of-file, freezes and kills every process carrying the run's
+token, the sessions of the commands that were in flight, and all their descendants.
+Each command also gets ``PR_SET_PDEATHSIG`` through util-linux's ``setpriv`` when
+present: SIGSTOP inside a run (frozen, its children stay attached to it for the
+watchdog to find), SIGKILL outside one. ``--autoimprove-resume`` ends whatever still
+carries the token before it starts again (:func:`end_run`).
+
+**What can still escape** (nothing short of a container or a cgroup stops these):
+
+- a process started for us by something outside our process tree: ``systemd-run``,
+  ``at``, ``ssh localhost``, a D-Bus activated service, a container runtime;
+- after the loop was killed, a process that had both cleared its environment and
+  lost its parents (a double fork under ``env -i``): the watchdog cannot tell it from
+  any other process on the machine, and neither can resume;
+- a process that kills the watchdog and the loop, or stops them, first: they run as
+  the same user, and any of its processes may signal them.
+
+Scanning ``/proc`` is Linux-only; elsewhere a command's process group is ended (as
+before) and the watchdog ends the groups of the commands in flight.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import secrets
 import select
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+from pytest_autoimprove import proctree
+from pytest_autoimprove.proctree import TOKEN_VAR
 
 __all__ = [
     "GRACE_SECONDS",
     "OUTPUT_LIMIT",
+    "TOKEN_VAR",
     "CommandResult",
+    "pickled_call",
+    "Containment",
     "as_pytest_argv",
     "end_all",
+    "end_run",
+    "new_token",
     "python_path",
     "run_command",
 ]
 
-#: Seconds between SIGTERM and SIGKILL when a process group is stopped.
+#: Seconds between SIGTERM and SIGKILL when a command's processes are stopped.
 GRACE_SECONDS = 2.0
 #: Bytes of output kept in :attr:`CommandResult.output` (the end; the log file has all).
 OUTPUT_LIMIT = 1_000_000
 _POLL_SECONDS = 0.05
+_PR_SET_CHILD_SUBREAPER = 36
+_PR_GET_CHILD_SUBREAPER = 37
 
 
 @dataclass(frozen=True)
@@ -92,35 +137,38 @@ def run_command(
     env: Mapping[str, str | None] | None = None,
     log_path: Path | None = None,
 ) -> CommandResult:
-    """Run ``command`` in its own process group and return what it did.
+    """Run ``command`` in its own session; end everything it started; say what it did.
 
     :param command: a ``str`` is a command line from improve.md and runs through
         ``/bin/sh -c`` (so ``cd x && make`` works); a sequence is an argument
         list and never sees a shell.
     :param cwd: the directory to run in.
-    :param timeout: seconds before the whole group is killed; ``None``: no limit.
+    :param timeout: seconds before the command and all it started are killed;
+        ``None``: no limit.
     :param env: variables set on top of ``os.environ`` (merged, not replacing it);
-        a ``None`` value removes the variable.
+        a ``None`` value removes the variable. :data:`TOKEN_VAR` is always set.
     :param log_path: where to write the complete output (truncated first);
         a temporary file when ``None``.
 
     A program that cannot be started gives ``returncode`` 127 (not found) or
     126 (not executable) and the reason as output, as a shell would.
-    ``KeyboardInterrupt`` while waiting kills the group and is re-raised.
+    ``KeyboardInterrupt`` while waiting ends the command and is re-raised.
     """
     text = command if isinstance(command, str) else " ".join(command)
     argv = ["/bin/sh", "-c", command] if isinstance(command, str) else list(command)
     if not argv:
         raise ValueError("run_command needs a non-empty command")
-    full_env = None
-    if env is not None:
-        merged = {**os.environ, **env}
-        full_env = {key: value for key, value in merged.items() if value is not None}
+    merged = {**os.environ, **(env or {})}
+    full_env = {key: value for key, value in merged.items() if value is not None}
+    own = secrets.token_hex(4)
+    full_env[TOKEN_VAR] = _join_token(full_env.get(TOKEN_VAR), own)
+    scope = _SCOPE
+    launch = _with_deathsig(argv, cwd, full_env, freeze=scope is not None)
     with _output_file(log_path) as out:
         start = time.perf_counter()
         try:
             proc = subprocess.Popen(
-                argv,
+                launch,
                 cwd=cwd,
                 env=full_env,
                 stdin=subprocess.DEVNULL,
@@ -133,19 +181,19 @@ def run_command(
             message = f"cannot run {argv[0]!r}: {exc.strerror or exc}\n"
             out.write(message.encode())
             return CommandResult(text, code, message, time.perf_counter() - start, False)
+        # From here on, whatever interrupts us, the command is ended (the finally).
+        flight = proctree.Command(proc.pid, None, own)
         timed_out = False
-        with _RUNNING_LOCK:
-            _RUNNING[proc.pid] = proc
         try:
+            flight = proctree.Command(proc.pid, proctree.start_time(proc.pid), own)
+            _take_off(flight, scope)
             _wait(proc, timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
         finally:
-            # Runs on a normal exit (leftover children), on timeout and on
-            # KeyboardInterrupt or any other exception, which then propagates.
-            _stop_group(proc)
-            with _RUNNING_LOCK:
-                _RUNNING.pop(proc.pid, None)
+            # Runs on a normal exit (leftovers), on timeout and on KeyboardInterrupt or
+            # any other exception, which then propagates.
+            _land(proc, flight, scope)
         duration = time.perf_counter() - start
         output = _read_tail(out)
     return CommandResult(
@@ -179,29 +227,105 @@ def _read_tail(out: IO[bytes]) -> str:
     return text
 
 
+def _wait(proc: subprocess.Popen[bytes], timeout: float | None) -> None:
+    """Wait for ``proc`` to exit, woken by the exit itself, without reaping it.
+
+    ``Popen.wait`` polls in sleeps of up to 50 ms; three commands per experiment made
+    that a visible share of the loop's overhead. A pidfd wakes us when the child exits
+    (Linux 5.3+). The leader stays a zombie until its leftovers are ended, so its pid,
+    which is their group and session id, cannot be recycled meanwhile. Elsewhere it
+    falls back to ``Popen.wait``.
+    """
+    try:
+        fd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):
+        proc.wait(timeout=timeout)
+        return
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not poller.poll(
+            None if deadline is None else max(0.0, deadline - time.monotonic()) * 1000
+        ):
+            if deadline is not None and time.monotonic() >= deadline:
+                raise subprocess.TimeoutExpired(proc.args, timeout or 0.0)
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------
+# Commands in flight, and ending what a command started
+
 # Commands in flight in this process, by leader pid: the workers of a parallel run
 # wait on theirs in threads of their own, which a Ctrl-C (delivered to the main
 # thread only) cannot unwind; :func:`end_all` ends them from the main thread.
-_RUNNING: dict[int, subprocess.Popen[bytes]] = {}
-_RUNNING_LOCK = threading.Lock()
+_FLIGHTS: dict[int, proctree.Command] = {}
+_FLIGHTS_LOCK = threading.Lock()
 
 
 def end_all() -> int:
-    """End every command in flight in this process (each with all of its group), as a
-    timeout would; their :func:`run_command` calls return. How many there were."""
-    with _RUNNING_LOCK:
-        flying = list(_RUNNING.values())
-    for proc in flying:
-        _signal_group(proc.pid, signal.SIGKILL)
+    """End every command in flight in this process, as a timeout would: their
+    :func:`run_command` calls return (and end what each command started). How many
+    there were."""
+    with _FLIGHTS_LOCK:
+        flying = list(_FLIGHTS)
+    for leader in flying:
+        _signal_group(leader, signal.SIGKILL)
     return len(flying)
 
 
-def _stop_group(proc: subprocess.Popen[bytes]) -> None:
-    """Stop ``proc`` and everything left in its process group; reap ``proc``.
+def _take_off(flight: proctree.Command, scope: Containment | None) -> None:
+    with _FLIGHTS_LOCK:
+        _FLIGHTS[flight.leader] = flight
+    if scope is not None:
+        start = "-" if flight.start is None else flight.start
+        scope._tell(f"+ {flight.leader} {start}\n")
 
-    The group id is the child's pid (``start_new_session``). The kernel does not
-    reuse a pid while a group of that id exists, so signalling it after the
-    leader died still reaches only the leader's leftovers.
+
+def _land(
+    proc: subprocess.Popen[bytes], flight: proctree.Command, scope: Containment | None
+) -> None:
+    """End what ``flight`` left running, reap its leader, and forget it."""
+    try:
+        if proctree.readable():
+            proctree.end(
+                functools.partial(_command_victims, flight=flight, scope=scope),
+                grace=GRACE_SECONDS,
+                reap=None if scope is None else scope._adopted,
+            )
+        else:
+            _stop_group(proc)
+        if scope is not None:  # only once done: an interrupted sweep is left to the watchdog
+            scope._tell(f"- {flight.leader}\n")
+    finally:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=GRACE_SECONDS)
+        with _FLIGHTS_LOCK:
+            _FLIGHTS.pop(flight.leader, None)
+
+
+def _command_victims(
+    procs: Mapping[int, proctree.Proc], *, flight: proctree.Command, scope: Containment | None
+) -> set[int]:
+    me = os.getpid()
+    spared = proctree.lineage(procs, me)
+    with _FLIGHTS_LOCK:
+        others = set(_FLIGHTS) - {flight.leader}
+    adopter = None
+    if scope is not None:
+        spared |= scope._own
+        # Tokenless orphans cannot be told apart between commands in flight together:
+        # whichever of them ends last ends them.
+        adopter = me if scope.adopting and not others else None
+    return proctree.command_victims(procs, flight, spared=spared, adopter=adopter, others=others)
+
+
+def _stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """Without /proc: stop ``proc`` and whatever is left in its process group.
+
+    The kernel does not reuse a pid while a group of that id exists, so signalling it
+    after the leader died still reaches only the leader's leftovers.
     """
     pgid = proc.pid
     if _group_alive(pgid) or proc.poll() is None:
@@ -213,42 +337,248 @@ def _stop_group(proc: subprocess.Popen[bytes]) -> None:
                 break
             time.sleep(_POLL_SECONDS)
         _signal_group(pgid, signal.SIGKILL)
-    # The leader is dead or SIGKILLed; reaping cannot block for long.
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=GRACE_SECONDS)
 
 
 def _group_alive(pgid: int) -> bool:
-    """True while any process of the group exists and is not a zombie.
-
-    Orphaned zombies (under an init that does not reap) still answer
-    ``killpg(pgid, 0)``; they are dead, so /proc is asked when it exists.
-    """
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    proc_dir = Path("/proc")
-    if not proc_dir.is_dir():
-        return True
-    return any(e.name.isdigit() and _live_member(e, pgid) for e in proc_dir.iterdir())
-
-
-def _live_member(entry: Path, pgid: int) -> bool:
-    try:
-        stat = (entry / "stat").read_text()
-    except OSError:
-        return False
-    # "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-    fields = stat[stat.rfind(")") + 2 :].split()
-    return len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X")
+    return True
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
+
+
+# ---------------------------------------------------------------------------
+# A run: one token, a watchdog, a subreaper
+
+
+def new_token() -> str:
+    """A fresh random run token (record it: resume needs it to find leftovers)."""
+    return secrets.token_hex(8)
+
+
+def _join_token(inherited: str | None, own: str) -> str:
+    return f"{inherited}{proctree.TOKEN_SEP}{own}" if inherited else own
+
+
+_SCOPE: Containment | None = None
+
+
+class Containment:
+    """One run's processes, ended with it even if this process is killed.
+
+    :meth:`start` puts ``token`` in ``os.environ`` (so every command, and everything
+    else the run starts, carries it), makes this process a child subreaper, and starts
+    the watchdog; :meth:`close` undoes all that, and the watchdog's last sweep ends
+    whatever still carries the token. One per process at a time: the state behind it
+    (the subreaper flag, the environment) is the process's.
+
+    :param log_path: where the watchdog appends what it ended, when it ended anything.
+    """
+
+    def __init__(self, token: str, *, log_path: Path | None = None) -> None:
+        self.token = token
+        self.log_path = log_path
+        self.adopting = False
+        self.watchdog_pid: int | None = None
+        #: When the run's containment started (clock ticks after boot, 0 without /proc).
+        self.since = 0
+        self._pipe: int | None = None
+        self._watchdog: subprocess.Popen[bytes] | None = None
+        self._previous_token: str | None = None
+        self._previous_subreaper = False
+
+    def start(self) -> Containment:
+        global _SCOPE
+        if _SCOPE is not None:
+            raise RuntimeError("a Containment is already active in this process")
+        self._previous_token = os.environ.get(TOKEN_VAR)
+        self.since = proctree.start_time(os.getpid()) or 0
+        read, self._pipe = os.pipe()
+        main = _WATCHDOG_MAIN.format(path=str(Path(__file__).resolve().parents[1]))
+        try:
+            self._watchdog = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", main, self.token, str(self.log_path or "")],
+                stdin=read,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+                cwd="/",
+                env={k: v for k, v in os.environ.items() if k != TOKEN_VAR},
+            )
+        except OSError:
+            os.close(self._pipe)
+            self._pipe = None
+            raise
+        finally:
+            os.close(read)
+        self.watchdog_pid = self._watchdog.pid
+        os.environ[TOKEN_VAR] = _join_token(self._previous_token, self.token)
+        self._previous_subreaper = _subreaper(None)
+        self.adopting = _subreaper(True)
+        _SCOPE = self
+        return self
+
+    @property
+    def _own(self) -> set[int]:
+        """Our own processes that no sweep may take: the watchdog."""
+        return {self.watchdog_pid} if self.watchdog_pid else set()
+
+    def _adopted(self, proc: proctree.Proc) -> bool:
+        """Whether our zombie child ``proc`` is an orphan we adopted, so ours to reap:
+        in a session of its own (not git's), not a command leader (that one is a
+        :class:`subprocess.Popen`'s), not the watchdog, and born during the run."""
+        with _FLIGHTS_LOCK:
+            flying = proc.pid in _FLIGHTS
+        own_sid = os.getsid(0)
+        return (
+            self.adopting
+            and not flying
+            and proc.pid not in self._own
+            and proc.sid != own_sid
+            and proc.start >= self.since
+        )
+
+    def _tell(self, line: str) -> None:
+        if self._pipe is not None:
+            with contextlib.suppress(OSError):  # the watchdog is gone: nothing to tell
+                os.write(self._pipe, line.encode())
+
+    def close(self) -> None:
+        """The run is over: the watchdog ends what carries the token, and exits."""
+        global _SCOPE
+        if _SCOPE is self:
+            _SCOPE = None
+        if self._pipe is not None:
+            os.close(self._pipe)  # end-of-file: the watchdog sweeps, whatever we do next
+            self._pipe = None
+        if self._previous_token is None:
+            os.environ.pop(TOKEN_VAR, None)
+        else:
+            os.environ[TOKEN_VAR] = self._previous_token
+        if self.adopting:
+            _subreaper(self._previous_subreaper)
+            self.adopting = False
+        if self._watchdog is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._watchdog.wait(timeout=GRACE_SECONDS + 10)
+
+    def __enter__(self) -> Containment:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def end_run(token: str) -> list[str]:
+    """End every process still carrying ``token``, with its descendants (what a killed
+    run left); returns ``"pid (name)"`` of each. Linux only (an empty list elsewhere)."""
+    if not proctree.readable():
+        return []
+    return proctree.end(functools.partial(_run_victims, token=token, leaders={}), grace=0.0)
+
+
+def _run_victims(
+    procs: Mapping[int, proctree.Proc], *, token: str, leaders: Mapping[int, int | None]
+) -> set[int]:
+    spared = proctree.lineage(procs, os.getpid())
+    return proctree.run_victims(procs, token, leaders, spared=spared)
+
+
+_WATCHDOG_MAIN = (
+    "import sys; sys.path.insert(0, {path!r}); "
+    "from pytest_autoimprove.process import _watch; _watch(sys.argv[1], sys.argv[2])"
+)
+
+
+def _watch(token: str, log: str) -> None:
+    """The watchdog's life: follow the commands in flight until end-of-file, then end
+    the run's leftovers. End-of-file comes when the loop closes the pipe, or dies."""
+    for sig in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    leaders: dict[int, int | None] = {}
+    for line in sys.stdin.buffer:
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == b"+":
+            leaders[int(parts[1])] = None if parts[2] == b"-" else int(parts[2])
+        elif len(parts) == 2 and parts[0] == b"-":
+            leaders.pop(int(parts[1]), None)
+    if proctree.readable():
+        pick = functools.partial(_run_victims, token=token, leaders=leaders)
+        ended = proctree.end(pick, grace=0.0)
+    else:
+        ended = []
+        for pgid in leaders:
+            _signal_group(pgid, signal.SIGKILL)
+    if ended and log:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        with contextlib.suppress(OSError), open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"{stamp} the loop was gone; ended: {', '.join(ended)}\n")
+
+
+def _subreaper(on: bool | None) -> bool:
+    """Set (``on``) or read (``None``) this process's child-subreaper flag; whether it is
+    set. ``False`` where ``prctl`` is missing (not Linux)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if on is None:
+            value = ctypes.c_int(0)
+            libc.prctl(_PR_GET_CHILD_SUBREAPER, ctypes.byref(value), 0, 0, 0)
+            return bool(value.value)
+        return libc.prctl(_PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0) == 0 and on
+    except (OSError, AttributeError):
+        return False
+
+
+@functools.lru_cache(maxsize=1)
+def _setpriv() -> str | None:
+    """util-linux's ``setpriv``, if it has ``--pdeathsig`` (2.33+)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    path = shutil.which("setpriv")
+    if path is None:
+        return None
+    try:
+        done = subprocess.run([path, "--help"], capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return path if b"--pdeathsig" in done.stdout else None
+
+
+def _with_deathsig(
+    argv: list[str], cwd: Path, env: Mapping[str, str], *, freeze: bool
+) -> list[str]:
+    """``argv`` behind ``setpriv --pdeathsig`` (no ``preexec_fn``: unsafe with threads).
+
+    A program that cannot be found or run is left to :class:`subprocess.Popen`, which
+    says why as it always did.
+    """
+    wrapper = _setpriv()
+    if wrapper is None:
+        return argv
+    program = argv[0]
+    if os.sep in program:
+        path = os.path.join(cwd, program)
+        runnable = os.path.isfile(path) and os.access(path, os.X_OK)
+    else:
+        runnable = shutil.which(program, path=env.get("PATH", os.defpath)) is not None
+    if not runnable:
+        return argv
+    return [wrapper, "--pdeathsig", "STOP" if freeze else "KILL", "--", *argv]
+
+
+# ---------------------------------------------------------------------------
+# Command lines
 
 
 def as_pytest_argv(command: str | None) -> list[str] | None:
@@ -283,27 +613,14 @@ def python_path(
     return os.pathsep.join(str(d) for d in [*dirs, inherited] if str(d))
 
 
-def _wait(proc: subprocess.Popen[bytes], timeout: float | None) -> None:
-    """``proc.wait(timeout)``, woken by the exit itself.
+def pickled_call(run: Callable[[Any], Any], argv: Sequence[str]) -> int:
+    """The body of a subprocess entry point: ``run`` the request pickled in ``argv[0]``
+    (written by our own parent process) and pickle its answer into ``argv[1]``."""
+    import pickle
 
-    ``Popen.wait`` polls in sleeps of up to 50 ms; three commands per experiment made
-    that a visible share of the loop's overhead. A pidfd wakes us when the child exits
-    (Linux 5.3+); elsewhere it falls back to ``Popen.wait``.
-    """
-    try:
-        fd = os.pidfd_open(proc.pid)
-    except (AttributeError, OSError):
-        proc.wait(timeout=timeout)
-        return
-    try:
-        poller = select.poll()
-        poller.register(fd, select.POLLIN)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while not poller.poll(
-            None if deadline is None else max(0.0, deadline - time.monotonic()) * 1000
-        ):
-            if deadline is not None and time.monotonic() >= deadline:
-                raise subprocess.TimeoutExpired(proc.args, timeout or 0.0)
-    finally:
-        os.close(fd)
-    proc.wait()
+    with open(argv[0], "rb") as handle:
+        request = pickle.load(handle)  # noqa: S301 - written by our parent process
+    result = run(request)
+    with open(argv[1], "wb") as handle:
+        pickle.dump(result, handle, protocol=4)
+    return 0

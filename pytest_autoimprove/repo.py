@@ -241,6 +241,7 @@ class Worktree:
         #: ``None``: a worker's detached tree (a parallel run), which takes no commits.
         self.branch = branch
         self._identity_args: tuple[str, ...] | None = None
+        self._git_dir: Path | None = None
 
     @classmethod
     def detached(cls, repo_root: Path, path: Path, commit: str) -> Worktree:
@@ -371,14 +372,19 @@ class Worktree:
         return self._run("log", "-1", "--format=%B", commit).rstrip("\n")
 
     def reset(self, commit: str, *, recover: bool = False) -> None:
-        """Put branch, index and files back to ``commit``; remove every new file.
+        """Put branch, index and files back to ``commit``; remove every untracked and
+        ignored file: what each experiment starts from.
 
-        ``recover``: first remove a stale ``index.lock`` left by a git process that
-        was killed (the worktree is the loop's own; nobody else writes to it).
+        Nothing in the worktree is the run's own (its logs, reports and temporary
+        folders live in the run folder), so whatever is not in ``commit`` is a step's
+        leftover. ``recover``: first remove a stale ``index.lock`` left by a git
+        process that was killed (the worktree is the loop's own, and every process
+        of the step before has been ended).
         """
         if recover:
-            git_dir = Path(self._run("rev-parse", "--absolute-git-dir").strip())
-            (git_dir / "index.lock").unlink(missing_ok=True)
+            if self._git_dir is None:
+                self._git_dir = Path(self._run("rev-parse", "--absolute-git-dir").strip())
+            (self._git_dir / "index.lock").unlink(missing_ok=True)
         # A proposer may have switched branches or detached HEAD; come back.
         if self.branch is None:
             # Detach first, so a branch the proposer made is never moved by the reset.
@@ -596,3 +602,91 @@ def commit_all(root: Path, message: str) -> str:
     _git(root, ["add", "-A"])
     _git(root, ["commit", "-q", "--allow-empty", "-m", message])
     return _git(root, ["rev-parse", "HEAD"]).decode().strip()
+
+
+# ---------------------------------------------------------------------------
+# Tidying up after runs (``autoimprove-guard clean``, and a run that could not start)
+
+
+def refs(root: Path, prefix: str) -> dict[str, str]:
+    """``{ref name: sha}`` of every ref under ``prefix`` (``refs/autoimprove/``)."""
+    out = _git(root, ["for-each-ref", "--format=%(refname) %(objectname)", prefix]).decode()
+    found: dict[str, str] = {}
+    for line in out.splitlines():
+        name, _, sha = line.partition(" ")
+        if name:
+            found[name] = sha
+    return found
+
+
+def delete_refs(root: Path, names: Iterable[str]) -> None:
+    """Delete refs (the loop's own: discarded experiments, run branches) in one call."""
+    request = "".join(f"delete {name}\n" for name in names)
+    if request:
+        _git(root, ["update-ref", "--stdin"], stdin=request.encode("utf-8", "surrogateescape"))
+
+
+def worktree_paths(root: Path) -> list[Path]:
+    """The paths of every worktree git knows of (the main checkout first)."""
+    out = _git(root, ["worktree", "list", "--porcelain"]).decode("utf-8", "surrogateescape")
+    return [
+        Path(line[len("worktree ") :]) for line in out.splitlines() if line.startswith("worktree ")
+    ]
+
+
+def remove_worktree(root: Path, path: Path) -> None:
+    """Remove one of the loop's worktrees (its files and git's record of it)."""
+    registered = {p.resolve() for p in worktree_paths(root)}
+    if path.resolve() in registered:
+        # Twice --force: also when the worktree is dirty or locked; it is the loop's own.
+        _git(root, ["worktree", "remove", "--force", "--force", str(path)])
+    elif path.exists():
+        import shutil
+
+        shutil.rmtree(path)
+    _git(root, ["worktree", "prune"])
+
+
+def is_ancestor(root: Path, commit: str, of: str) -> bool:
+    """Whether ``commit`` is already part of ``of``'s history (merged, or never moved)."""
+    done = subprocess.run(
+        ["git", "-C", str(root), "merge-base", "--is-ancestor", commit, of],
+        capture_output=True,
+        timeout=_GIT_TIMEOUT,
+        check=False,
+    )
+    return done.returncode == 0
+
+
+def count_commits(root: Path, base: str, tip: str) -> int:
+    """How many commits ``tip`` has that ``base`` has not."""
+    return int(_git(root, ["rev-list", "--count", f"{base}..{tip}"]).decode().strip() or 0)
+
+
+def checked_out_branches(root: Path) -> dict[Path, str]:
+    """``{worktree path: branch}`` of every worktree with a branch checked out (the main
+    checkout included); branches as ``refs/heads/...``."""
+    out = _git(root, ["worktree", "list", "--porcelain"]).decode("utf-8", "surrogateescape")
+    found: dict[Path, str] = {}
+    path: Path | None = None
+    for line in out.splitlines():
+        if line.startswith("worktree "):
+            path = Path(line[len("worktree ") :])
+        elif line.startswith("branch ") and path is not None:
+            found[path] = line[len("branch ") :]
+    return found
+
+
+def remove_local_excludes(root: Path, patterns: Iterable[str] = LOOP_EXCLUDES) -> None:
+    """Take ``patterns`` out of ``.git/info/exclude`` again (the inverse of exclude_locally)."""
+    common = Path(_git(root, ["rev-parse", "--git-common-dir"]).decode().strip())
+    if not common.is_absolute():
+        common = root / common
+    exclude = common / "info" / "exclude"
+    if not exclude.is_file():
+        return
+    lines = exclude.read_text(encoding="utf-8").splitlines(keepends=True)
+    drop = set(patterns)
+    kept = [line for line in lines if line.rstrip("\n") not in drop]
+    if len(kept) != len(lines):
+        exclude.write_text("".join(kept), encoding="utf-8")

@@ -23,6 +23,8 @@ __all__ = [
     "extract_score",
     "fixture_score",
     "guard_name",
+    "metric_name",
+    "score_unit",
 ]
 
 #: The score line read when improve.md has no ``score:`` regex (what follows the
@@ -52,6 +54,36 @@ def extract_score(output: str, pattern: re.Pattern[str] | None) -> float | None:
     if last is None:
         return None
     return _number(last.group(1))
+
+
+#: What may follow the score on its line as its unit (``ms``, ``MiB``, ``%``, ``ops/s``):
+#: a short word ending the line or followed by punctuation, never ``name=`` of another metric.
+_UNIT = re.compile(r"[ \t]*([A-Za-z\u00b5%][\w%/\u00b5]{0,9})(?=[ \t]*(?:$|[,;)\]]))", re.MULTILINE)
+_KIND_METRICS = {"speed": "time", "memory": "memory", "size": "size"}
+
+
+def score_unit(output: str, pattern: re.Pattern[str] | None) -> str | None:
+    """The unit printed right after the decisive score (``SCORE: 12.3 ms``: ``ms``)."""
+    regex = SCORE_LINE if pattern is None else pattern
+    if regex.groups != 1:
+        return None
+    last: re.Match[str] | None = None
+    for last in regex.finditer(output):  # noqa: B007 - only the last match matters
+        pass
+    if last is None:
+        return None
+    found = _UNIT.match(output, last.end(1))
+    return found.group(1) if found else None
+
+
+def metric_name(pattern: re.Pattern[str] | None, kind: str) -> str:
+    r"""What the score measures, for labels: the word before the ``score:`` regex's
+    group (``mrr=([\d.]+)``: ``mrr``), else what the goal's kind measures."""
+    if pattern is not None:
+        found = re.match(r"[A-Za-z_][\w.\-]*", pattern.pattern)
+        if found and found.group(0).lower() != "score":
+            return found.group(0)
+    return _KIND_METRICS.get(kind, "score")
 
 
 def _number(text: str | None) -> float | None:
@@ -117,7 +149,7 @@ def check_guard(metric: GuardSpec, *, baseline: float | None, value: float | Non
         raise ValueError(f"unknown guard operator {metric.op!r} in {metric.text!r}")
     name = guard_name(metric)
     if value is None:
-        return f"{name}: no value in the output (pattern {metric.pattern.pattern!r})"
+        return f"{name}: no value in the output (pattern '{metric.pattern.pattern}')"
     if metric.relative:
         if baseline is None:
             return f"{name}: the baseline printed no value to compare {_fmt(value)} with"

@@ -322,7 +322,12 @@ MALFORMED = {
     ),
     "duplicate-field": ("## Check\nrun: x\nrun: y\ngoal: lower\n", 3, "given twice", "keep one"),
     "duplicate-section": (MINIMAL + "## Check\nrun: z\n", 4, "appears twice", "merge"),
-    "section-typo": ("## Chek\nrun: x\n", 1, "unknown section '## Chek'", "## Check"),
+    "section-typo": (
+        "## Chek\nrun: x\ngoal: lower\n",
+        1,
+        "unknown section '## Chek'",
+        "## Check",
+    ),
     "command-without-command": (
         MINIMAL + "## Agent\nprovider: command\n",
         5,
@@ -337,6 +342,14 @@ MALFORMED = {
     ),
     "empty-value": ("## Check\nrun:\ngoal: lower\n", 2, "run: the value is empty", "remove"),
     "bad-tolerance": ("## Check\nrun: x\ngoal: lower\ntolerance: tight\n", 4, "tolerance", "1e-9"),
+    "bad-max-table": ("## Check\nrun: x\ngoal: lower\nmax_table: 0.5\n", 4, "max_table", "20%"),
+    "holdout-in-repo": (
+        "## Check\nrun: x\ngoal: lower\nholdout: data/holdout.jsonl\n",
+        4,
+        "relative path",
+        "env:NAME",
+    ),
+    "holdout-bad-env": ("## Check\nrun: x\ngoal: lower\nholdout: env:\n", 4, "holdout", "env:"),
 }
 
 
@@ -354,6 +367,50 @@ def test_malformed_files_name_line_problem_and_fix(
     assert fix in message.split("; ", 1)[1], message
     assert "\n" not in message
     assert info.value.exit_code == ExitCode.CONFIG_ERROR
+
+
+def test_every_problem_is_reported_at_once_with_values_as_written(tmp_path: Path) -> None:
+    # The first night on a real repository: a bad regex hid a typo two lines below.
+    (tmp_path / "improve.md").write_text(
+        "# x\n\n## Check\nrun: python bench.py\ngoal: lower\n"
+        "score: took ([\\d.]+ ms\ntimout: 3m\nrepeats: many\n\n## Agent\nprovider: claud\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    lines = str(info.value).splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == [
+        "improve.md:6",
+        "improve.md:7",
+        "improve.md:8",
+        "improve.md:11",
+    ]
+    assert "score regex 'took ([\\d.]+ ms' is invalid" in lines[0]  # one backslash, as typed
+    assert "unknown field 'timout' in ## Check; did you mean 'timeout'?" in lines[1]
+    assert "'many' is not a whole number" in lines[2]
+    assert "unknown provider 'claud'; did you mean 'claude'?" in lines[3]
+    assert info.value.exit_code == ExitCode.CONFIG_ERROR
+
+
+def test_a_cli_command_prints_every_problem_and_exits_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "improve.md").write_text(
+        "## Check\nrun: x\ngoal: lowr\ntimout: 3m\nscore: a=(\\d+\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest_autoimprove", "verify"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    problems = [line for line in done.stderr.splitlines() if "improve.md:" in line]
+    assert len(problems) == 3, done.stderr
+    assert "'a=(\\d+'" in done.stderr
 
 
 def test_missing_file_says_how_to_create_one(tmp_path: Path) -> None:
@@ -408,6 +465,10 @@ def configs(draw: st.DrawFn) -> ImproveConfig:
         frozen=tuple(draw(st.lists(_paths, max_size=3, unique=True))),
         golden=draw(st.none() | _paths),
         tolerance=draw(st.none() | st.sampled_from([1e-9, 0.001])),
+        max_table=draw(st.none() | st.sampled_from([0.0, 0.2, 0.35, 8.0])),
+        holdout=draw(
+            st.none() | st.sampled_from(["env:AUTOIMPROVE_HOLDOUT", "/srv/holdout.jsonl"])
+        ),
     )
     stop = Stop(
         budget=draw(st.none() | st.integers(1, 10**6).map(float)),
@@ -491,9 +552,15 @@ _LINES = st.sampled_from(
 
 @given(st.lists(_LINES | st.text(max_size=30), max_size=25))
 @example(["## Check", "score: ("])
-def test_any_text_parses_or_gives_a_one_line_config_error(lines: list[str]) -> None:
+def test_any_text_parses_or_gives_one_line_per_problem(lines: list[str]) -> None:
     try:
         parse_text("\n".join(lines), "improve.md")
     except ConfigError as exc:
-        assert "\n" not in str(exc)
-        assert str(exc).startswith("improve.md")
+        reported = str(exc).split("\n")
+        assert len(reported) == len(exc.problems)
+        assert [str(problem) for problem in exc.problems] == reported
+        for line in reported:
+            assert line.startswith("improve.md")
+            assert "; " in line  # problem; fix
+        numbers = [problem.line or 0 for problem in exc.problems]
+        assert numbers == sorted(numbers)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from pytest_autoimprove import guard
 from pytest_autoimprove.config import load_config
 from pytest_autoimprove.errors import GuardError
+from pytest_autoimprove.generators.strength import TargetStrength, report_json
 from pytest_autoimprove.repo import Snapshot
 
 IMPROVE_MD = """\
@@ -318,22 +319,70 @@ def test_lock_dumps_loads_round_trip(entries: dict[str, guard.Entry], count: int
     assert again.dumps() == lock.dumps()
 
 
+@given(st.sampled_from(["env:AUTOIMPROVE_HOLDOUT", '/srv/a "quoted" holdout.jsonl']))
+@settings(max_examples=5)
+def test_the_sealed_holdout_hash_round_trips_through_the_lock(source: str) -> None:
+    sealed = guard.SealedEntry(source, "ab" * 32, 1234)
+    lock = guard.Lock(entries={"a.py": guard.Entry("cd" * 32, 1)}, sealed=sealed)
+    text = lock.dumps()
+    assert "sealed_holdout = { source = " in text
+    assert guard.Lock.loads(text).sealed == sealed
+    # a hand-edited lock, read by tomllib, keeps it too
+    assert guard.Lock.loads(text.replace("format = 1", "format  =  1")).sealed == sealed
+
+
 def test_status_shows_lock_guardrails_and_runs(project: Path) -> None:
     result = cli(project, "status")
     assert result.returncode == 0, result.stderr
     assert "improve.md: demo: lower other score from `python bench.py`" in result.stdout
-    assert "guardrails: 1 test files in tests/autoimprove_guard/" in result.stdout
+    assert "guardrails: 1 test file in tests/autoimprove_guard/" in result.stdout
     assert "guard lock holds: 6 frozen entries, 2 guard tests" in result.stdout
     assert "runs: 0" in result.stdout
     (project / "bench.py").write_text("print('SCORE: 0')\n")
-    assert "guard lock does not hold" in cli(project, "status").stdout
+    result = cli(project, "status")
+    assert result.returncode == 1  # the lock does not hold: exit 1, with the reason
+    assert "guard lock does not hold" in result.stdout
+    assert "1 frozen entry differs from the lock:" in result.stdout
+    assert "bench.py" in result.stdout and "fix: restore the frozen files" in result.stdout
+
+
+def test_status_without_a_lock_exits_1_and_says_why(project: Path) -> None:
+    (project / ".autoimprove" / "guard.lock").unlink()
+    result = cli(project, "status")
+    assert result.returncode == 1
+    assert "guard lock does not hold" in result.stdout and "freeze" in result.stdout
+
+
+def test_status_shows_the_strength_report(project: Path) -> None:
+    folder = project / "tests" / "autoimprove_guard"
+    assert "strength per target" not in cli(project, "status").stdout  # none written yet
+    rows = [
+        TargetStrength("fast.f", 3, 2, 3, ("line 2: drop a sign",)),
+        TargetStrength("fast.g", 0),
+    ]
+    (folder / "strength.json").write_text(report_json(rows))
+    result = cli(project, "status")
+    # The report sits in the guard folder: frozen with the tests, so writing it by hand
+    # is a change the lock sees.
+    assert result.returncode == 1 and "strength.json" in result.stdout
+    assert cli(project, "freeze").returncode == 0
+    result = cli(project, "status")
+    assert result.returncode == 0, result.stdout
+    assert "strength per target in scope:" in result.stdout
+    assert any(line.split() == ["fast.f", "3", "2/3"] for line in result.stdout.splitlines())
+    assert "fast.g: no tests: no reason recorded" in result.stdout
+    (folder / "strength.json").write_text("{")
+    result = cli(project, "status")
+    assert "strength: " in result.stdout and "not a strength report" in result.stdout
+    assert "Traceback" not in result.stderr
 
 
 def test_status_survives_a_broken_improve_md(project: Path) -> None:
     (project / "improve.md").write_text("## Check\nrun: x\n")
     result = cli(project, "status")
-    assert result.returncode == 0
+    assert result.returncode == 1  # improve.md's ## Check is frozen: the lock does not hold
     assert "improve.md:" in result.stdout and "goal" in result.stdout
+    assert "Traceback" not in result.stderr
 
 
 def test_plugin_frozen_paths_are_recorded_in_the_lock(project: Path, tmp_path: Path) -> None:

@@ -84,16 +84,16 @@ def test_no_import_cycles() -> None:
     assert _cycle() is None, " -> ".join(_cycle() or [])
 
 
-#: Modules that import nothing of ours, which the runtime may use.
+#: Modules that import nothing of ours but each other, which the runtime may use.
 LEAVES = {
     f"pytest_autoimprove.{name}"
-    for name in ("names", "process", "score", "errors", "paths", "compat")
+    for name in ("names", "process", "proctree", "score", "errors", "paths", "compat")
 }
 
 
 def test_leaves_are_leaves() -> None:
     for name in LEAVES:
-        assert not GRAPH[name], (name, GRAPH[name])
+        assert GRAPH[name] <= LEAVES, (name, GRAPH[name] - LEAVES)
 
 
 def test_runtime_imports_only_the_runtime_and_leaves() -> None:

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -266,3 +267,221 @@ def test_empty_command_is_refused(tmp_path: Path) -> None:
 def test_tail(output: str, lines: int, expected: str) -> None:
     result = CommandResult("x", 0, output, 0.0, False)
     assert result.tail(lines) == expected
+
+
+# --- nothing a command started outlives it --------------------------------------------
+
+#: Writes its pid, then a file after a delay: what an escaped process would do.
+LATE = """
+import os, sys, time
+open(sys.argv[1] + ".tmp", "w").write(str(os.getpid()))
+os.replace(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(float(sys.argv[3]))
+open(sys.argv[2], "w").write("too late")
+"""
+
+#: The command: starts LATE so that it leaves the session, then exits or hangs.
+ESCAPER = """
+import os, subprocess, sys, time
+how, pid_file, late_file, delay, then = sys.argv[1:6]
+late = [sys.executable, "-c", {late!r}, pid_file, late_file, delay]
+bare = {{"PATH": os.environ.get("PATH", "")}}  # as after `env -i`: no token
+if how == "setsid":
+    subprocess.Popen(late, start_new_session=True)
+elif how == "setsid-env-i":
+    subprocess.Popen(late, start_new_session=True, env=bare)
+elif how in ("daemon", "daemon-env-i"):
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            os.execve(sys.executable, late, bare if how == "daemon-env-i" else os.environ)
+        os._exit(0)
+    os.wait()
+while not os.path.exists(pid_file):
+    time.sleep(0.01)
+print("escaped", flush=True)
+if then == "hang":
+    time.sleep(600)
+"""
+
+
+def _escape(
+    tmp_path: Path, how: str, then: str, delay: float = 1.5
+) -> tuple[list[str], Path, Path]:
+    """(argv, pid file, late file) of a command whose child escapes by ``how``."""
+    script = tmp_path / "escaper.py"
+    script.write_text(ESCAPER.format(late=LATE))
+    pid_file, late_file = tmp_path / f"{how}.pid", tmp_path / f"{how}.late"
+    return (
+        [PY, str(script), how, str(pid_file), str(late_file), str(delay), then],
+        pid_file,
+        late_file,
+    )
+
+
+def _never_written(path: Path, delay: float) -> bool:
+    time.sleep(delay + 0.5)
+    return not path.exists()
+
+
+@pytest.mark.parametrize("how", ["setsid", "daemon"])
+def test_an_escaped_process_is_ended_after_a_normal_exit(tmp_path: Path, how: str) -> None:
+    argv, pid_file, late_file = _escape(tmp_path, how, then="exit")
+    result = run_command(argv, cwd=tmp_path, timeout=60)
+    escaped = _wait_for_pid(pid_file)
+    try:
+        assert result.ok, result.output
+        assert "escaped" in result.output
+        assert not _alive(escaped)  # gone when run_command returns, not some time later
+        assert _never_written(late_file, 1.5)
+    finally:
+        _kill(escaped)
+
+
+@pytest.mark.parametrize("how", ["setsid", "daemon", "setsid-env-i"])
+def test_an_escaped_process_is_ended_on_timeout(tmp_path: Path, how: str) -> None:
+    # setsid-env-i: no token, but its parent (the command) lives: found by ancestry.
+    argv, pid_file, late_file = _escape(tmp_path, how, then="hang", delay=4.0)
+    result = run_command(argv, cwd=tmp_path, timeout=3.0)
+    escaped = _wait_for_pid(pid_file)
+    try:
+        assert result.timed_out
+        assert not _alive(escaped)
+        assert _never_written(late_file, 4.0)
+    finally:
+        _kill(escaped)
+
+
+def test_inside_a_run_an_orphan_without_token_is_ended(tmp_path: Path) -> None:
+    # A double fork under `env -i`: no token, no living parent. The run's subreaper
+    # adopts it, so it is still found.
+    argv, pid_file, late_file = _escape(tmp_path, "daemon-env-i", then="exit")
+    with process.Containment(process.new_token()):
+        result = run_command(argv, cwd=tmp_path, timeout=60)
+        escaped = _wait_for_pid(pid_file)
+        try:
+            assert result.ok, result.output
+            assert not _alive(escaped)
+        finally:
+            _kill(escaped)
+    assert _never_written(late_file, 1.5)
+
+
+def test_processes_the_command_did_not_start_are_left_alone(tmp_path: Path) -> None:
+    before = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    sibling: list[subprocess.Popen[bytes]] = []
+
+    def start_sibling() -> None:  # started while the command runs, by someone else
+        sibling.append(subprocess.Popen(["sleep", "30"], start_new_session=True))
+
+    try:
+        with process.Containment(process.new_token()):
+            timer = threading.Timer(0.3, start_sibling)
+            timer.start()
+            result = run_command(
+                [PY, "-c", "import time; time.sleep(1.5)"], cwd=tmp_path, timeout=60
+            )
+            timer.join()
+            assert result.ok
+            assert _alive(before.pid)
+            assert _alive(sibling[0].pid)
+        # The run's watchdog ends what carries the run's token when the run closes,
+        # and the sibling was started inside the run: it carries it.
+        assert _gone_soon(sibling[0].pid)
+        assert _alive(before.pid)
+    finally:
+        for proc in [before, *sibling]:
+            proc.kill()
+            proc.wait()
+
+
+def test_commands_carry_a_token_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code = "import os; print(os.environ['PROCESS_TREE_TOKEN'])"
+    monkeypatch.setenv(process.TOKEN_VAR, "outer")
+    first = run_command([PY, "-c", code], cwd=tmp_path, timeout=30).output.strip()
+    second = run_command([PY, "-c", code], cwd=tmp_path, timeout=30).output.strip()
+    outer, own = first.split(":")
+    assert outer == "outer" and len(own) == 8
+    assert second != first  # each command has an id of its own
+    with process.Containment("run1"):
+        inside = run_command([PY, "-c", code], cwd=tmp_path, timeout=30).output.strip()
+    assert inside.split(":")[:2] == ["outer", "run1"]
+    assert os.environ[process.TOKEN_VAR] == "outer"
+
+
+# --- the run's watchdog ---------------------------------------------------------------
+
+DRIVER = """
+import sys
+from pathlib import Path
+from pytest_autoimprove.process import Containment, run_command
+token, log, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+with Containment(token, log_path=Path(log)):
+    run_command(argv, cwd=Path("."), timeout=600)
+"""
+
+
+def _token_holders(token: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                env = (entry / "environ").read_bytes().split(b"\0")
+                values = [e.split(b"=", 1)[1] for e in env if e.startswith(b"PROCESS_TREE_TOKEN=")]
+                if values and token.encode() in values[0].split(b":") and _alive(int(entry.name)):
+                    found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("how", ["setsid", "setsid-env-i"])
+def test_kill_9_of_the_loop_ends_the_step_in_flight(tmp_path: Path, how: str) -> None:
+    # setsid-env-i: the escapee has no token; the command (its parent) is frozen by its
+    # parent-death signal, not killed, so the watchdog still finds it by ancestry.
+    token = process.new_token()
+    argv, pid_file, late_file = _escape(tmp_path, how, then="hang", delay=3.0)
+    driver = tmp_path / "driver.py"
+    driver.write_text(DRIVER)
+    log = tmp_path / "watchdog.log"
+    loop = subprocess.Popen([PY, str(driver), token, str(log), *argv], cwd=tmp_path)
+    escaped = _wait_for_pid(pid_file)
+    try:
+        loop.kill()
+        loop.wait()
+        assert _gone_soon(escaped)
+        assert _never_written(late_file, 3.0)
+        assert not _token_holders(token)
+        assert f"{escaped} (python" in log.read_text()
+    finally:
+        _kill(escaped)
+        if loop.poll() is None:
+            loop.kill()
+
+
+def test_end_run_ends_what_carries_the_token(tmp_path: Path) -> None:
+    token = process.new_token()
+    tree = "import subprocess, time; subprocess.Popen(['sleep', '60']); time.sleep(60)"
+    mine = subprocess.Popen(
+        [PY, "-c", tree],
+        env={**os.environ, process.TOKEN_VAR: f"x:{token}:y"},
+        start_new_session=True,
+    )
+    other = subprocess.Popen(
+        ["sleep", "60"],
+        env={**os.environ, process.TOKEN_VAR: f"x:{token}0"},
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while len(_token_holders(token)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        holders = _token_holders(token)
+        assert mine.pid in holders and len(holders) == 2
+        ended = process.end_run(token)
+        assert sorted(int(e.split()[0]) for e in ended) == sorted(holders)
+        assert not _token_holders(token)
+        assert mine.wait(timeout=5) == -signal.SIGKILL
+        assert other.poll() is None  # another token, even one that starts like ours
+    finally:
+        for proc in (mine, other):
+            proc.kill()
+            proc.wait()

@@ -7,6 +7,7 @@ import argparse
 from pytest_autoimprove.cli.context import PROG, examples, load, repo_root
 from pytest_autoimprove.errors import ExitCode
 from pytest_autoimprove.names import LOCK_PATH
+from pytest_autoimprove.plural import plural
 
 HELP = f"hash the guardrails, the eval harness and the test configuration into {LOCK_PATH}"
 
@@ -22,7 +23,8 @@ def run(args: argparse.Namespace) -> int:
     config = load(args, required=False)
     lock = guard.freeze_repo(root, config)
     print(
-        f"froze {len(lock.entries)} entries ({lock.guard_tests} guard tests) into "
+        f"froze {plural(len(lock.entries), 'entry', 'entries')} "
+        f"({plural(lock.guard_tests, 'guard test')}) into "
         f"{LOCK_PATH}; commit it with the guardrails"
     )
     for name in sorted(lock.entries):

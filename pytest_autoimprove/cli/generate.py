@@ -8,7 +8,7 @@ from pytest_autoimprove.cli.context import PROG, duration, examples, load, posit
 
 HELP = (
     "write guardrail tests aimed at the regressions the goal in improve.md invites, "
-    "then freeze them"
+    "measure them against code mutants, then freeze them"
 )
 
 
@@ -34,7 +34,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=duration,
         default=60.0,
         metavar="DURATION",
-        help="time to spend recording the baseline per generator (default: 1m)",
+        help="time the generation of one goal may take: recording, probing, verifying, "
+        "mutation testing (default: 1m)",
     )
 
 

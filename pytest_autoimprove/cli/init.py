@@ -2,9 +2,13 @@
 
 Detects what the project is (package, test runner, pytest-benchmark, an eval or
 benchmark script, a golden set, a Dockerfile), asks only what it cannot infer (or
-takes it from flags), writes improve.md and, where the goal needs one, an eval
-harness; then generates and freezes guardrails, measures the baseline and prints
-the command that starts the loop. It never overwrites improve.md without --force.
+takes it from flags), checks the answers (the proposer's program answers, the scope
+names files) before it writes anything, then writes improve.md and, where the goal
+needs one, an eval harness: for speed and memory goals without a benchmark of their
+own, one that times the code in scope on inputs recorded from the project's tests
+(:mod:`pytest_autoimprove.bench`). It measures the benchmark's noise and sets
+``repeats:`` from it, generates and freezes guardrails, and prints the command that
+starts the loop. It never overwrites improve.md without --force.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pytest_autoimprove import paths
+from pytest_autoimprove import bench, paths
 from pytest_autoimprove.config import (
     GOALS,
     KINDS,
@@ -36,12 +40,16 @@ from pytest_autoimprove.errors import ConfigError, ExitCode, UsageError
 from pytest_autoimprove.generators import scored_golden
 from pytest_autoimprove.names import GOLDEN_ENV, GUARD_DIR
 from pytest_autoimprove.process import run_command
-from pytest_autoimprove.score import extract_score
+from pytest_autoimprove.score import extract_score, score_unit
 
-#: The harness init writes when a speed goal has no benchmark of its own.
-SPEED_HARNESS = "autoimprove_bench.py"
+#: The harness init writes when a goal has no benchmark of its own.
+SPEED_HARNESS = bench.HARNESS["speed"]
+MEMORY_HARNESS = bench.HARNESS["memory"]
 SIZE_HARNESS = "autoimprove_size.py"
-MEMORY_HARNESS = "autoimprove_memory.py"
+#: A benchmark run faster than this is run a few more times at init to measure its noise.
+NOISE_RUNS = 5
+NOISE_MAX_FIRST_RUN = 10.0
+NOISE_BUDGET = 60.0
 _EVAL_NAMES = re.compile(r"^(eval|evaluate|evaluation|score|metrics?)[\w-]*\.py$")
 _BENCH_NAMES = re.compile(r"^(bench|benchmark|perf)[\w-]*\.py$")
 _GOLDEN_NAMES = re.compile(
@@ -153,13 +161,27 @@ HELP = (
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from pytest_autoimprove.cli.context import positive_int
+
     parser.add_argument("--kind", choices=KINDS, help="the goal family (default: inferred)")
     parser.add_argument("--goal", choices=GOALS, help="higher or lower (default: from kind)")
-    parser.add_argument("--run", metavar="CMD", help="the benchmark command that prints the score")
+    parser.add_argument(
+        "--run",
+        metavar="CMD",
+        help="your benchmark command, which prints the score (default: a benchmark script "
+        "found in the repository, else, for speed and memory goals, one init writes that "
+        "times the code in scope on inputs recorded from your tests)",
+    )
     parser.add_argument(
         "--score",
         metavar="REGEX",
         help="regex with one group for the score (default: a `SCORE: x` line)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=positive_int,
+        metavar="N",
+        help="A/B benchmark pairs per experiment (default: set from the noise init measures)",
     )
     parser.add_argument("--test", metavar="CMD", help="the test command (default: pytest)")
     parser.add_argument(
@@ -222,15 +244,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {line}")
     ask = _asker(args)
     config, harness = plan(found, args, ask, target)
+    check_answers(root, config)
     for name, text in harness.items():
         path = root / name
         if path.exists() and not args.force:
             print(f"kept the existing {name}")
             continue
+        if text is None:
+            config = _write_benchmark(root, config, name)
+            continue
         path.write_text(text, encoding="utf-8")
         print(f"wrote {name} (the eval harness; frozen by the guard lock)")
     print(f"\nmeasuring the baseline: {config.check.run}")
-    output = run_benchmark(root, config)
+    output, seconds = run_benchmark(root, config)
     score = None if output is None else extract_score(output, config.check.score)
     if output is not None and score is None and config.check.score is None:
         regex = infer_score_regex(output)
@@ -238,6 +264,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"the benchmark prints no `SCORE:` line; reading the score with `{regex}`")
             config = replace(config, check=replace(config.check, score=re.compile(regex)))
             score = extract_score(output, config.check.score)
+    if score is not None:
+        config = _set_repeats(root, config, score, seconds, explicit=args.repeats)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render(config), encoding="utf-8")
     print(
@@ -255,7 +283,8 @@ def run(args: argparse.Namespace) -> int:
             "a regex with one group), then run `autoimprove-guard generate`"
         )
         return ExitCode.BASELINE_FAILED
-    print(f"baseline score: {score:g} ({config.check.goal} is better)")
+    unit = score_unit(output or "", config.check.score)
+    print(f"baseline score: {score:g}{' ' + unit if unit else ''} ({config.check.goal} is better)")
     if args.no_generate:
         return ExitCode.OK
     return _finish(root, config)
@@ -263,28 +292,40 @@ def run(args: argparse.Namespace) -> int:
 
 def plan(
     found: Detection, args: argparse.Namespace, ask: Ask, target: Path
-) -> tuple[ImproveConfig, dict[str, str]]:
+) -> tuple[ImproveConfig, dict[str, str | None]]:
     """improve.md's config and any harness files to write, from detection, flags, answers."""
-    harness: dict[str, str] = {}
+    harness: dict[str, str | None] = {}
     kind = args.kind or ask("goal kind (speed, memory, quality, size, other)", _guess_kind(found))
     if kind not in KINDS:
         raise UsageError(f"kind {kind!r}: use one of {', '.join(KINDS)}")
+    default_scope = ", ".join(f"{package}/**/*.py" for package in found.packages) or "*.py"
+    scope = args.scope or ask("what may the agent change (paths/globs)", default_scope)
     golden = args.golden or (
         found.golden_sets[0] if kind == "quality" and found.golden_sets else None
     )
     run_command = args.run or _default_run(found, kind, golden, harness)
-    run_command = ask("benchmark command (prints the score)", run_command)
+    if not args.run:
+        question = "benchmark command (prints the score)"
+        if harness.get(run_command.split()[-1], "") is None:
+            question = (
+                f"no benchmark found; {run_command.split()[-1]} will time the code in scope "
+                "on inputs from your tests, or give your own command"
+            )
+        answer = ask(question, run_command)
+        if answer != run_command:
+            harness.clear()  # the user's own benchmark: nothing to write
+            run_command = answer
     score = args.score
     if score is not None:
         try:
             parse_regex(score)
         except ValueError as exc:
             raise UsageError(f"--score: {exc}") from None
+    elif any(text is None for text in harness.values()):
+        score = bench.score_regex(kind)
     goal = args.goal or ask("goal (higher or lower)", "higher" if kind == "quality" else "lower")
     if goal not in GOALS:
         raise UsageError(f"goal {goal!r}: use higher or lower")
-    default_scope = ", ".join(f"{package}/**/*.py" for package in found.packages) or "*.py"
-    scope = args.scope or ask("what may the agent change (paths/globs)", default_scope)
     provider = args.provider or ask(
         "who proposes changes (claude, codex, gemini, aider, command, tune)",
         "command" if args.command else _installed_agent(),
@@ -307,6 +348,7 @@ def plan(
                 frozen=tuple(dict.fromkeys(frozen)),
                 golden=golden,
                 timeout=600.0,
+                repeats=getattr(args, "repeats", None),
             ),
             change=Change(scope=tuple(s.strip() for s in scope.split(",") if s.strip())),
             agent=Agent(provider=provider, command=args.command),
@@ -319,6 +361,89 @@ def plan(
     except ConfigError as exc:
         raise UsageError(f"the answers do not make a valid improve.md: {exc}") from None
     return config, harness
+
+
+def check_answers(root: Path, config: ImproveConfig) -> None:
+    """Before anything is written: the scope names files, the proposer's program answers."""
+    from pytest_autoimprove.proposers.check import program_problem
+
+    empty = [pattern for pattern in config.change.scope if not paths.expand(root, [pattern])]
+    if empty:
+        raise UsageError(
+            f"scope {', '.join(repr(p) for p in empty)} matches no file; fix --scope "
+            "(paths and globs relative to the repository root)"
+        )
+    problem = program_problem(config.agent, root)
+    if problem is not None:
+        raise UsageError(
+            f"{problem[0]}; install it, or choose who proposes changes with --provider "
+            "(claude, codex, gemini, aider; tune needs no agent; command with --command CMD)"
+        )
+
+
+def _write_benchmark(root: Path, config: ImproveConfig, name: str) -> ImproveConfig:
+    """Write the generated benchmark for the code in scope; the config that runs it."""
+    check = config.check
+    print(
+        f"\nwriting {name}: recording the calls your tests make into the code in scope "
+        f"(`{check.test or 'python -m pytest -q'}`)"
+    )
+    written = bench.build(
+        root,
+        kind=check.kind,
+        scope=config.change.scope,
+        exclude=config.change.exclude,
+        test_command=check.test,
+    )
+    for file_name, content in written.files.items():
+        (root / file_name).write_bytes(content)
+    print(bench.wrap(written.describe()))
+    frozen = tuple(dict.fromkeys([*check.frozen, *written.files]))
+    return replace(
+        config,
+        check=replace(check, run=written.command, score=re.compile(written.score), frozen=frozen),
+    )
+
+
+def _set_repeats(
+    root: Path, config: ImproveConfig, first: float, seconds: float, *, explicit: int | None
+) -> ImproveConfig:
+    """Run the benchmark a few more times; ``repeats:`` from its noise, said out loud."""
+    if explicit is not None:
+        print(f"repeats: {explicit} (from --repeats)")
+        return config
+    if seconds > NOISE_MAX_FIRST_RUN:
+        print(
+            f"one benchmark run took {seconds:.0f}s: its noise is not measured here; the loop "
+            "measures it at its baseline (repeats: left to the loop)"
+        )
+        return config
+
+    def measure() -> float | None:
+        output, _ = run_benchmark(root, config, quiet=True)
+        return None if output is None else extract_score(output, config.check.score)
+
+    runs = [first]
+
+    def again() -> float | None:
+        value = runs.pop() if runs else measure()
+        return value
+
+    noise = bench.measure_noise(NOISE_RUNS, again, budget=NOISE_BUDGET)
+    repeats = bench.repeats_for(noise)
+    if repeats is None:
+        print("the benchmark's noise could not be measured; repeats: left to the loop")
+        return config
+    print(
+        f"benchmark {noise}: repeats: {repeats} in improve.md "
+        f"({'one run decides' if repeats == 1 else f'up to {repeats} A/B pairs per experiment'})"
+    )
+    if noise.relative is not None and noise.relative > bench.REPEATS_TABLE[-1][0]:
+        print(
+            "  the score is noisy: a quieter machine, or a benchmark that does more work per "
+            "run, would tell small gains from luck with fewer runs"
+        )
+    return replace(config, check=replace(config.check, repeats=repeats))
 
 
 def _installed_agent() -> str:
@@ -338,7 +463,9 @@ def _guess_kind(found: Detection) -> str:
     return "speed"
 
 
-def _default_run(found: Detection, kind: str, golden: str | None, harness: dict[str, str]) -> str:
+def _default_run(
+    found: Detection, kind: str, golden: str | None, harness: dict[str, str | None]
+) -> str:
     if kind == "quality" and found.eval_scripts:
         script = found.eval_scripts[0]
         return f"python {shlex.quote(script)}" + (" {golden}" if golden else "")
@@ -347,11 +474,11 @@ def _default_run(found: Detection, kind: str, golden: str | None, harness: dict[
     if kind == "size":
         harness[SIZE_HARNESS] = _SIZE_HARNESS_TEXT
         return f"python {SIZE_HARNESS}"
-    if kind == "memory":
-        harness[MEMORY_HARNESS] = _MEMORY_HARNESS_TEXT
-        return f"python {MEMORY_HARNESS}"
-    harness[SPEED_HARNESS] = _SPEED_HARNESS_TEXT
-    return f"python {SPEED_HARNESS}"
+    # Speed, memory (and other goals): a benchmark of the code in scope, written once the
+    # scope is known (None: generated, see bench.build).
+    name = bench.HARNESS["memory" if kind == "memory" else "speed"]
+    harness[name] = None
+    return f"python {name}"
 
 
 def _frozen_scripts(run_command: str, found: Detection) -> list[str]:
@@ -397,8 +524,10 @@ def _relative(root: Path, path: Path) -> str:
         return str(path)
 
 
-def run_benchmark(root: Path, config: ImproveConfig) -> str | None:
-    """Run the benchmark once in the checkout; its output, or None when it failed."""
+def run_benchmark(
+    root: Path, config: ImproveConfig, *, quiet: bool = False
+) -> tuple[str | None, float]:
+    """Run the benchmark once in the checkout; its output (None when it failed), seconds."""
     command = config.check.run
     env = {}
     golden = scored_golden(root, config.check.golden)
@@ -408,9 +537,10 @@ def run_benchmark(root: Path, config: ImproveConfig) -> str | None:
     result = run_command(command, cwd=root, timeout=config.check.timeout, env=env)
     if not result.ok:
         status = "timed out" if result.timed_out else f"exit {result.returncode}"
-        print(f"the benchmark failed ({status}):\n{result.tail(10)}")
-        return None
-    return result.output
+        if not quiet:
+            print(f"the benchmark failed ({status}):\n{result.tail(10)}")
+        return None, result.duration
+    return result.output, result.duration
 
 
 def infer_score_regex(output: str) -> str | None:
@@ -446,41 +576,6 @@ _INSTRUCTIONS = {
 }
 
 
-_SPEED_HARNESS_TEXT = '''"""Speed harness written by `autoimprove-guard init` (frozen by the lock).
-
-Prints `SCORE: <milliseconds>`: the median wall time of the workload below. The
-default workload runs the project's own test suite; replace `workload()` with the
-code path you want faster (import it from your package and call it on realistic
-input), then run `autoimprove-guard freeze`.
-"""
-
-import statistics
-import subprocess
-import sys
-import time
-
-REPEATS = 5
-
-
-def workload() -> None:
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-                    f"--ignore={GUARD_DIR}"], check=True, capture_output=True)
-
-
-def main() -> None:
-    samples = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        workload()
-        samples.append((time.perf_counter() - start) * 1000)
-    print(f"SCORE: {statistics.median(samples):.3f}")
-
-
-if __name__ == "__main__":
-    main()
-'''
-
-
 _SIZE_HARNESS_TEXT = '''"""Size harness written by `autoimprove-guard init` (frozen by the lock).
 
 Prints `SCORE: <bytes>`: the size of the wheel `pip wheel` builds from this
@@ -500,33 +595,6 @@ def main() -> None:
                         "--no-build-isolation", "-q", "-w", tmp], check=True)
         size = sum(p.stat().st_size for p in pathlib.Path(tmp).glob("*.whl"))
     print(f"SCORE: {size}")
-
-
-if __name__ == "__main__":
-    main()
-'''
-
-
-_MEMORY_HARNESS_TEXT = '''"""Memory harness written by `autoimprove-guard init` (frozen: the lock).
-
-Prints `SCORE: <MiB>`: the peak resident memory of the workload below, run in a
-child process. The default workload runs the project's own test suite; replace
-the command with the code path whose memory you want lower, then run
-`autoimprove-guard freeze`.
-"""
-
-import resource
-import subprocess
-import sys
-
-WORKLOAD = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-            f"--ignore={GUARD_DIR}"]
-
-
-def main() -> None:
-    subprocess.run(WORKLOAD, check=True, capture_output=True)
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(f"SCORE: {peak_kib / 1024:.2f}")
 
 
 if __name__ == "__main__":

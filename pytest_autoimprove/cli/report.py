@@ -8,9 +8,11 @@ next to them:
 - ``report.md``: baseline -> best and the change in percent, counts per status,
   every experiment (status, score, delta, description), and the diff of each kept
   experiment against the previous kept one (the baseline for the first);
-- ``progress.png``: score per experiment, kept ones marked, the running best as a
-  step line and the baseline dashed. matplotlib is an optional extra (``plot``);
-  without it the report says how to get the picture.
+- ``progress.png``: score per experiment on a y-axis named after the metric and its
+  unit, kept ones marked with what they changed, the running best as a step line
+  inside a band of the benchmark's measured noise, and the baseline dashed.
+  matplotlib is an optional extra (``plot``); without it the report says how to get
+  the picture.
 
 It also prints a compact table in the terminal. It only reads git (diffs through
 :func:`pytest_autoimprove.repo.diff`); it never changes the repository.
@@ -55,6 +57,9 @@ class Row:
     worker: int | None = None
     part: str | None = None
     decided: int | None = None
+    #: The change over the best it was measured against, as a fraction (the keep rule's
+    #: estimate: beside the best, in A/B pairs), when the journal has it.
+    change: float | None = None
 
     @property
     def x(self) -> int:
@@ -77,6 +82,12 @@ class RunData:
     branch: str | None = None
     stop_reason: str | None = None
     problems: list[str] = field(default_factory=list)
+    #: What the score measures and its unit, as the run recorded them (``time``, ``ms``).
+    metric: str | None = None
+    unit: str | None = None
+    #: The baseline's benchmark runs: the spread of the score between runs of one version.
+    baseline_samples: tuple[float, ...] = ()
+    recorded_goal: str | None = None
 
     @property
     def kept(self) -> list[Row]:
@@ -89,7 +100,9 @@ class RunData:
 
     @property
     def goal(self) -> str | None:
-        """``higher`` or ``lower``, as far as the kept experiments tell."""
+        """``higher`` or ``lower``: as recorded, else as far as the kept experiments tell."""
+        if self.recorded_goal in ("higher", "lower"):
+            return self.recorded_goal
         for row in self.kept:
             if row.delta:
                 return "higher" if row.delta > 0 else "lower"
@@ -208,6 +221,11 @@ def _read_journal(folder: Path, data: RunData) -> list[Row]:
             elif kind == "baseline":
                 data.baseline = _number(event.get("score"))
                 data.baseline_commit = _text(event.get("commit")) or data.baseline_commit
+                data.metric = _text(event.get("metric"))
+                data.unit = _text(event.get("unit"))
+                data.recorded_goal = _text(event.get("goal"))
+                samples = [_number(x) for x in event.get("samples") or ()]
+                data.baseline_samples = tuple(x for x in samples if x is not None)
             elif kind == "experiment":
                 record = event.get("record")
                 if not isinstance(record, dict):
@@ -221,6 +239,7 @@ def _read_journal(folder: Path, data: RunData) -> list[Row]:
                         delta=_number(record.get("delta")),
                         commit=_text(record.get("commit")),
                         reason=str(record.get("reason", "")),
+                        change=_number(record.get("relative_delta")),
                         worker=None if record.get("worker") is None else int(record["worker"]),
                         part=_text(record.get("part")),
                         decided=len(rows) + 1 if record.get("worker") is not None else None,
@@ -291,7 +310,8 @@ def headline(data: RunData) -> str:
     change = data.change
     pct = "" if change is None else f" ({change:+.2%}"
     pct += "" if not pct else (f", goal: {data.goal})" if data.goal else ")")
-    return f"baseline {_fmt(data.baseline)} -> best {_fmt(best)}{pct}"
+    unit = f" {data.unit}" if data.unit else ""
+    return f"baseline {_fmt(data.baseline)}{unit} -> best {_fmt(best)}{unit}{pct}"
 
 
 def count_line(data: RunData) -> str:
@@ -418,13 +438,31 @@ def render_table(data: RunData, width: int | None = None) -> str:
 # The picture
 
 
+def axis_label(data: RunData) -> str:
+    """The y-axis: the metric and its unit, and which way is better."""
+    label = data.metric or "score"
+    if data.unit:
+        label += f" ({data.unit})"
+    return label + (f", {data.goal} is better" if data.goal else "")
+
+
+def noise(data: RunData) -> float | None:
+    """The score's spread between runs of one version, relative to its median: a robust
+    sigma of the baseline's runs (``None`` with fewer than two)."""
+    from pytest_autoimprove.loop.keep import estimate_noise
+
+    if len(data.baseline_samples) < 2:
+        return None
+    return estimate_noise(data.baseline_samples).relative
+
+
 def write_plot(data: RunData, path: Path) -> bool:
     """progress.png; ``False`` (and nothing written) when matplotlib is not installed."""
     try:
         from matplotlib.figure import Figure
     except ImportError:
         return False
-    figure = Figure(figsize=(9, 4.8), dpi=110)
+    figure = Figure(figsize=(10, 5.4), dpi=110)
     axes = figure.add_subplot()
     measured = [row for row in data.rows if row.score is not None]
     others = [row for row in measured if row.status != "kept"]
@@ -435,24 +473,33 @@ def write_plot(data: RunData, path: Path) -> bool:
         s=22,
         facecolors="none",
         edgecolors="#888888",
-        label="discarded / other",
+        label="not kept",
+        zorder=3,
     )
     kept = data.moves if data.parallel else kept
     kept_scores = [score for r in kept if (score := r.score) is not None]
-    axes.scatter([r.x for r in kept], kept_scores, s=40, color="#1a9850", label="kept")
-    for row, score in zip(kept, kept_scores, strict=True):
-        # A person reading the picture wants to know what each step up was (and, in a
-        # parallel run, which worker and part it came from).
-        label = row.description if len(row.description) <= 32 else row.description[:31] + "…"
+    axes.scatter([r.x for r in kept], kept_scores, s=46, color="#1a9850", label="kept", zorder=4)
+    previous = data.baseline
+    for index, (row, score) in enumerate(zip(kept, kept_scores, strict=True)):
+        # A person reading the picture wants to know what each step was, and how big (and,
+        # in a parallel run, which worker and part it came from).
+        text = row.description if len(row.description) <= 40 else row.description[:39] + "…"
         if row.worker is not None:
-            label = f"w{row.worker}" + (f" {row.part}" if row.part else "") + f": {label}"
+            text = f"w{row.worker}" + (f" {row.part}" if row.part else "") + f": {text}"
+        change = row.change
+        if change is None and previous:
+            change = (score - previous) / abs(previous)
+        if change is not None:
+            text = f"#{row.number} {change:+.1%}: {text}"
+        previous = score
         axes.annotate(
-            label,
+            text,
             (row.x, score),
             textcoords="offset points",
-            xytext=(4, -12),
-            fontsize=7,
-            color="#1a9850",
+            xytext=(6, 10 if index % 2 == 0 else -16),
+            fontsize=7.5,
+            color="#14613a",
+            arrowprops={"arrowstyle": "-", "color": "#14613a", "linewidth": 0.6},
         )
     if data.baseline is not None:
         axes.axhline(data.baseline, linestyle="--", color="#555555", linewidth=1, label="baseline")
@@ -461,13 +508,26 @@ def write_plot(data: RunData, path: Path) -> bool:
         for row in kept:
             steps_x.append(row.x)
             steps_y.append(row.score if row.score is not None else steps_y[-1])
-        steps_x.append(last)
+        steps_x.append(max(last, steps_x[-1]))
         steps_y.append(steps_y[-1])
         axes.step(steps_x, steps_y, where="post", color="#1a9850", linewidth=1.5, label="best")
+        spread = noise(data)
+        if spread:
+            axes.fill_between(
+                steps_x,
+                [y * (1 - spread) for y in steps_y],
+                [y * (1 + spread) for y in steps_y],
+                step="post",
+                color="#1a9850",
+                alpha=0.15,
+                linewidth=0,
+                label=f"noise ±{spread:.1%} (baseline's {len(data.baseline_samples)} runs)",
+            )
     axes.set_xlabel("experiments, in the order decided" if data.parallel else "experiment")
-    axes.set_ylabel("score")
+    axes.set_ylabel(axis_label(data))
     axes.set_title(f"autoimprove run {data.run_id}: {headline(data)}", fontsize=10)
     axes.grid(True, alpha=0.3)
+    axes.margins(x=0.08, y=0.12)
     axes.legend(loc="best", fontsize=8)
     figure.tight_layout()
     figure.savefig(str(path))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pytest_autoimprove.generators.strength import TargetStrength
 from pytest_autoimprove.names import GOLDEN_SPLIT_DIR, GUARD_DIR, SLOWNESS_ENV
 
 if TYPE_CHECKING:
@@ -108,12 +109,17 @@ class Finding:
 
 @dataclass(frozen=True)
 class GenerationResult:
-    """What one generator produced: files to write and findings to report."""
+    """What one generator produced: files to write and findings to report.
+
+    :param strength: one row per target in scope (tests, mutation score, why a target
+        has none); ``generate`` prints them and writes the strength report.
+    """
 
     generator: str
     files: tuple[GeneratedFile, ...] = ()
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    strength: tuple[TargetStrength, ...] = field(default=())
 
 
 def scored_golden(root: Path, golden: str | None) -> str | None:

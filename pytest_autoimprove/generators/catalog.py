@@ -57,6 +57,9 @@ TEST_KINDS: dict[str, str] = {
     "leakage": "no golden path, query or answer in the code; no golden file opened at run time",
     "robustness": "query-like entry points still handle empty, long, unicode and operator input",
     "invariant": "output invariants the baseline always kept (ids, limit, order, types)",
+    "generalization": "a gain on the visible golden split must show on the holdout too",
+    "tables": "no new literal table as large as a sizeable share of the golden set",
+    "sealed": "scores a holdout kept outside the repository (CI reads it from a secret)",
     "footprint": "modules import, console scripts answer --help, dependencies and data stay",
 }
 
@@ -140,6 +143,16 @@ RISKS: tuple[Risk, ...] = (
         ("holdout",),
     ),
     Risk(
+        "overfit-gain",
+        "the visible golden score jumps and the holdout's does not follow (or turns perfect)",
+        ("generalization",),
+    ),
+    Risk(
+        "memorized-golden-answers",
+        "golden answers memorized in a table (keyed on the text, a hash of it, or call order)",
+        ("invariant", "tables", "generalization", "sealed"),
+    ),
+    Risk(
         "golden-read",
         "the system reads the golden answers at run time (file, env var, git)",
         ("leakage",),
@@ -165,6 +178,12 @@ RISKS: tuple[Risk, ...] = (
     Risk("ignored-limit", "more results are returned than the limit asks for", ("invariant",)),
     Risk("unsorted-results", "results are no longer sorted by their score", ("invariant",)),
     Risk("invented-labels", "a label outside the golden set's labels is returned", ("invariant",)),
+    Risk("invented-ids", "an id outside the corpus the system indexes is returned", ("invariant",)),
+    Risk(
+        "unanswered-queries",
+        "a golden query the baseline answered gets an empty answer",
+        ("invariant",),
+    ),
     # Footprint goals: image, wheel or bundle size, dependency count.
     Risk("removed-module", "a module of the package was deleted to shrink it", ("footprint",)),
     Risk(
@@ -211,6 +230,8 @@ def _family(kind: str, ids: Sequence[str], description: str, python: bool) -> Go
 
 _QUALITY_RISKS = (
     "holdout-overfit",
+    "overfit-gain",
+    "memorized-golden-answers",
     "golden-read",
     "golden-embedded",
     "exact-match-special-case",
@@ -219,6 +240,8 @@ _QUALITY_RISKS = (
     "ignored-limit",
     "unsorted-results",
     "invented-labels",
+    "invented-ids",
+    "unanswered-queries",
     "empty-input",
     "huge-input",
     "unicode-fast-path",

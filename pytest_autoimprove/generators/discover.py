@@ -461,7 +461,9 @@ def _target(
     return Target(
         qualname=qualname,
         kind=kind,
-        params=_params(module, node, drop_first=kind in ("method", "constructor", "classmethod")),
+        params=_params(
+            module, node, drop_first=kind in ("method", "constructor", "classmethod", "property")
+        ),
         line=wrapper_positions.get(node, 0),
         docstring=doc,
         raises=tuple(dict.fromkeys(collector.names)),
@@ -472,8 +474,13 @@ def _public(name: str) -> bool:
     return not name.startswith("_")
 
 
-def discover(root: Path, path: Path) -> ModuleInfo:
-    """Parse ``root / path`` and list its public targets, in source order."""
+def discover(root: Path, path: Path, *, all_kinds: bool = False) -> ModuleInfo:
+    """Parse ``root / path`` and list its public targets, in source order.
+
+    :param all_kinds: also generator functions, ``async def`` functions and methods,
+        and properties (kind ``property``); the speed generator guards them all, by
+        consuming what they yield (bounded) and awaiting what they return.
+    """
     source = (root / path).read_text(encoding="utf-8")
     wrapper = MetadataWrapper(cst.parse_module(source))
     module = wrapper.module
@@ -492,13 +499,14 @@ def discover(root: Path, path: Path) -> ModuleInfo:
 
     for stmt in module.body:
         if isinstance(stmt, cst.FunctionDef) and exported(stmt.name.value):
-            if isinstance(stmt.asynchronous, cst.Asynchronous) or _is_generator(stmt):
+            lazy = isinstance(stmt.asynchronous, cst.Asynchronous) or _is_generator(stmt)
+            if lazy and not all_kinds:
                 continue
             target = _target(module, positions, stmt, stmt.name.value, "function")
             expected.update(_doc_exceptions(target.docstring))
             targets.append(target)
         elif isinstance(stmt, cst.ClassDef) and exported(stmt.name.value):
-            targets.extend(_class_targets(module, positions, stmt, expected))
+            targets.extend(_class_targets(module, positions, stmt, expected, all_kinds))
     return ModuleInfo(
         path=Path(path),
         name=name,
@@ -513,6 +521,7 @@ def _class_targets(
     positions: dict[cst.CSTNode, int],
     node: cst.ClassDef,
     expected: set[str],
+    all_kinds: bool = False,
 ) -> list[Target]:
     cls = node.name.value
     expected.update(_doc_exceptions(node.get_docstring() or ""))
@@ -528,11 +537,17 @@ def _class_targets(
         if method == "__init__":
             init = stmt
             continue
-        if not _public(method) or isinstance(stmt.asynchronous, cst.Asynchronous):
+        if not _public(method) or "abstractmethod" in decorators:
             continue
-        if decorators & {"property", "setter", "deleter", "cached_property", "abstractmethod"}:
+        lazy = isinstance(stmt.asynchronous, cst.Asynchronous) or _is_generator(stmt)
+        if lazy and not all_kinds:
             continue
-        if _is_generator(stmt):
+        if decorators & {"setter", "deleter"}:
+            continue
+        if decorators & {"property", "cached_property"}:
+            if all_kinds and not lazy:
+                target = _target(module, positions, stmt, f"{cls}.{method}", "property")
+                methods.append(target)
             continue
         kind = (
             "staticmethod"

@@ -20,7 +20,15 @@ from pytest_autoimprove.generators import (
     GenerationResult,
     catalog,
 )
+from pytest_autoimprove.generators.strength import (
+    REPORT_JSON,
+    REPORT_MD,
+    markdown,
+    report_json,
+    table,
+)
 from pytest_autoimprove.names import GUARD_DIR, LOCK_PATH
+from pytest_autoimprove.plural import plural
 
 
 def modules_in_scope(root: Path, config: ImproveConfig) -> tuple[Path, ...]:
@@ -86,8 +94,15 @@ def run(
             "set `kind:` to speed, memory, quality or size, or install a generator plugin",
         )
     files = [file for result in results for file in result.files]
+    rows = [row for result in results for row in result.strength]
+    if rows:
+        # The report describes the tests beside it and is frozen with them.
+        files += [
+            GeneratedFile(Path(GUARD_DIR) / REPORT_JSON, report_json(rows)),
+            GeneratedFile(Path(GUARD_DIR) / REPORT_MD, markdown(rows)),
+        ]
     for result in results:
-        print(f"{result.generator}: {len(result.files)} files")
+        print(f"{result.generator}: {plural(len(result.files), 'file')}")
         for note in result.notes:
             print(f"  note: {note}")
     for file in sorted(files, key=lambda f: f.path.as_posix()):
@@ -97,15 +112,18 @@ def run(
         print(f"\nfindings: {len(findings)} bug(s) in the baseline, before any experiment:")
         for finding in findings:
             print(f"  {finding}")
-    if dry_run:
-        return ExitCode.OK
-    _write(root, files)
-    if freeze:
-        lock = guard.freeze_repo(root, config)
-        print(
-            f"\nfroze {len(lock.entries)} entries ({lock.guard_tests} guard tests) into "
-            f"{LOCK_PATH}; review and commit {GUARD_DIR}/ and the lock"
-        )
+    if not dry_run:
+        _write(root, files)
+        if freeze:
+            lock = guard.freeze_repo(root, config)
+            print(
+                f"\nfroze {plural(len(lock.entries), 'entry', 'entries')} "
+                f"({plural(lock.guard_tests, 'guard test')}) into "
+                f"{LOCK_PATH}; review and commit {GUARD_DIR}/ and the lock"
+            )
+    if rows:
+        print(f"\nguardrail strength per target in scope (also in {GUARD_DIR}/{REPORT_MD}):")
+        print(table(rows))
     return ExitCode.OK
 
 

@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_autoimprove import repo
-from pytest_autoimprove.errors import UsageError
 from pytest_autoimprove.loop import integrity, keep
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.experiment import classify
@@ -41,7 +40,7 @@ from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.paired import BestMeasurementFailed, judge_interleaved
 from pytest_autoimprove.loop.reference import BestTree
 from pytest_autoimprove.loop.sandbox import Tampered
-from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext
+from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext, ask_proposer
 from pytest_autoimprove.proposers.prompt import render_program
 
 if TYPE_CHECKING:
@@ -64,6 +63,7 @@ class Task:
     :param apply: a commit whose tree is checked instead of asking the proposer.
     :param replayed: how many times the change was replayed on a newer best.
     :param origin: the best commit the proposal was first made on.
+    :param base_holdout: the base's score on the golden holdout (quality goals).
     """
 
     number: int
@@ -80,6 +80,7 @@ class Task:
     description: str = ""
     replayed: int = 0
     origin: str | None = None
+    base_holdout: float | None = None
 
 
 @dataclass
@@ -200,11 +201,18 @@ class Attempts:
             tree.checkout_tree(task.base, repo.tree_of(self.root, task.apply))
         else:
             self.show(worker, f"{label} propose")
+            proposing = time.monotonic()
             proposal = self._propose(task, tree.path, config)
             self._check()
             description = _one_line(proposal.description) or f"experiment {number}"
             exhausted = proposal.exhausted
             if proposal.failed:
+                if task.budget_left is not None and (
+                    time.monotonic() - proposing >= task.budget_left
+                ):
+                    # Stopped because the run's time was up: nothing crashed.
+                    reason = "the budget ran out during the proposal"
+                    return Outcome(task, "cut", description, fields={"reason": reason})
                 return Outcome(task, "crashed", description, fields={"reason": proposal.failed})
         listing = tree.changes(task.base, caches=True)
         changes = [change for change in listing if change.status != "cache"]
@@ -317,6 +325,15 @@ class Attempts:
         if not verdict.keep or broken:
             outcome.status = "discarded"
             outcome.fields["reason"] = broken or verdict.reason
+            return
+        # Quality goals: the visible gain must show on the holdout (memorizing pays nothing).
+        holdout = checks.holdout_score(task.number)
+        if holdout is not None:
+            outcome.fields["holdout"] = holdout
+        overfit = checks.generalization((task.best_score, task.base_holdout), score, holdout)
+        if overfit:
+            outcome.status = "discarded"
+            outcome.fields["reason"] = overfit
 
     @contextlib.contextmanager
     def _measuring(self, noisy: bool) -> Iterator[None]:
@@ -359,20 +376,7 @@ class Attempts:
                 "part": task.part,
             },
         )
-        proposal = self.hook.pytest_autoimprove_propose(context=context)
-        if proposal is None:
-            raise config.error(
-                "agent.provider",
-                f"no proposer handles provider {config.agent.provider!r}",
-                "use claude, codex, gemini, aider or command, or install the plugin "
-                "that provides it",
-            )
-        if not isinstance(proposal, Proposal):
-            raise UsageError(
-                f"a pytest_autoimprove_propose hook returned {type(proposal).__name__}, "
-                "not a Proposal"
-            )
-        return proposal
+        return ask_proposer(self.hook, context)
 
 
 def _afford(budget_left: float | None) -> Callable[[], bool] | None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pytest_autoimprove import guard
-from pytest_autoimprove.errors import GuardError
+from pytest_autoimprove.errors import GuardError, UsageError
 from pytest_autoimprove.generators import scored_golden
 from pytest_autoimprove.loop import integrity
 from pytest_autoimprove.loop.gate import GateResult, run_gate
@@ -35,7 +35,7 @@ from pytest_autoimprove.loop.sandbox import (
     python_path_first,
     timed_share,
 )
-from pytest_autoimprove.names import GOLDEN_ENV, SCORE_FILE_ENV
+from pytest_autoimprove.names import GOLDEN_ENV, GOLDEN_SPLIT_DIR, SCORE_FILE_ENV
 from pytest_autoimprove.process import as_pytest_argv, python_path
 
 if TYPE_CHECKING:
@@ -137,17 +137,25 @@ class Checks:
         return replace(self, config=replace(self.config, path=path), worktree=worktree)
 
     def measure(
-        self, number: int, measured: Measured, *, log_name: str = "bench"
+        self,
+        number: int,
+        measured: Measured,
+        *,
+        log_name: str = "bench",
+        split: str | None = None,
     ) -> Callable[[], float | None]:
         """One benchmark run per call: its score, or ``None`` (why: ``measured.failure``).
 
         The last run's output is in ``logs/<number>-<log_name>.log``.
+
+        :param split: the golden split to score, relative to the repo (default: the
+            visible one, what the loop optimizes).
         """
         config = self.config
         from pytest_autoimprove.process import run_command
 
         command = config.check.run
-        golden = scored_golden(self.cwd, config.check.golden)
+        golden = split or scored_golden(self.cwd, config.check.golden)
         if golden:
             command = command.replace("{golden}", shlex.quote(golden))
         use_fixture = config.check.score is None and as_pytest_argv(command) is not None
@@ -156,6 +164,8 @@ class Checks:
         def measure() -> float | None:
             with contextlib.ExitStack() as stack:
                 env: dict[str, str | None] = dict(self.env())
+                if split:
+                    env[GOLDEN_ENV] = str(self.cwd / split)
                 session = None
                 if self.sandbox is not None:
                     session = stack.enter_context(
@@ -193,6 +203,48 @@ class Checks:
             return score
 
         return measure
+
+    def holdout_split(self) -> str | None:
+        """The holdout split ``generate`` wrote for a quality goal, relative to the repo."""
+        if self.config.check.kind != "quality" or not self.config.check.golden:
+            return None
+        folder = self.cwd / GOLDEN_SPLIT_DIR
+        if not folder.is_dir():
+            return None
+        found = sorted(p for p in folder.iterdir() if p.is_file() and p.stem == "holdout")
+        return found[0].relative_to(self.cwd).as_posix() if found else None
+
+    def holdout_score(self, number: int) -> float | None:
+        """The benchmark's score on the holdout split (one run); ``None``: no holdout, or failed."""
+        split = self.holdout_split()
+        if split is None:
+            return None
+        return self.measure(number, Measured(), log_name="holdout", split=split)()
+
+    def generalization(
+        self, best: tuple[float, float | None], visible: float, holdout: float | None
+    ) -> str | None:
+        """Why a visible gain from ``best`` ``(visible, holdout)`` does not carry over, or ``None``.
+
+        Quality goals only: the visible gain must fix about the same share of errors on
+        the holdout (:mod:`pytest_autoimprove.runtime.generalization`).
+        """
+        split = self.holdout_split()
+        scored = scored_golden(self.cwd, self.config.check.golden)
+        if split is None or scored is None or best[1] is None or holdout is None:
+            return None
+        from pytest_autoimprove.runtime.generalization import Split, generalization_problem
+        from pytest_autoimprove.runtime.golden import read_golden
+
+        try:
+            rows = [len(read_golden(self.cwd / rel).records) for rel in (scored, split)]
+        except UsageError:
+            return None
+        return generalization_problem(
+            Split(best[0], visible, rows[0]),
+            Split(best[1], holdout, rows[1]),
+            goal=self.config.check.goal,
+        )
 
     def _score(
         self,

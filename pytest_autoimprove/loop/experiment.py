@@ -7,8 +7,9 @@ the rest is staged, goes through the test gate and the benchmark
 (:mod:`~pytest_autoimprove.loop.keep`) with every ``guard:`` metric decides. The
 experiment's commit is made once, when the outcome is known, so its message
 carries the ``Result:`` trailer; a kept one moves the branch, any other stays
-reachable under ``refs/autoimprove/<run>/<n>``. The journal is written before
-the worktree is reset to the best commit.
+reachable under ``refs/autoimprove/<run>/<n>``. Each experiment starts from a clean
+tree at the best commit (reset, every untracked and ignored file removed), so nothing
+a step left behind, or wrote late, can slip into the next one.
 
 What the run as a whole does (start, resume, baseline, stop, Ctrl-C) is
 :mod:`~pytest_autoimprove.loop.run`'s; this module is the step it repeats.
@@ -25,12 +26,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_autoimprove import guard, repo
-from pytest_autoimprove.errors import UsageError
 from pytest_autoimprove.loop import integrity, keep
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.gate import snapshot_flag
-from pytest_autoimprove.loop.interrupts import signals_deferred
+from pytest_autoimprove.loop.interrupts import Interrupted, signals_deferred
 from pytest_autoimprove.loop.journal import ExperimentRecord, Journal, RunState
 from pytest_autoimprove.loop.paired import (
     AUTO_MAX_PAIRS,
@@ -39,7 +39,7 @@ from pytest_autoimprove.loop.paired import (
 )
 from pytest_autoimprove.loop.reference import BestTree
 from pytest_autoimprove.loop.sandbox import Tampered
-from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext
+from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext, ask_proposer
 from pytest_autoimprove.proposers.prompt import render_program
 
 if TYPE_CHECKING:
@@ -91,14 +91,40 @@ class ExperimentRunner:
     best: BestTree
     max_pairs: int = AUTO_MAX_PAIRS
     exhausted: str | None = None
+    #: The number of the last experiment recorded (one in flight is not).
+    recorded: int = 0
 
     def run(self, number: int) -> None:
-        """Experiment ``number``, recorded in the journal; the tree ends at the best commit."""
-        state, tree, journal, config = self.state, self.tree, self.journal, self.config
+        """Experiment ``number``, recorded in the journal; the tree ends at the best commit.
+
+        Ctrl-C (or SIGTERM) in the middle records it as ``cut`` before the run ends.
+        """
+        started = time.monotonic()
+        self.journal.append("begin", number=number, best=self.state.best_commit)
+        try:
+            self._run(number, started)
+        except (Interrupted, KeyboardInterrupt):
+            if self.recorded != number:
+                with signals_deferred():
+                    self._record(
+                        ExperimentRecord(
+                            self.state.run_id,
+                            number,
+                            "cut",
+                            f"experiment {number}",
+                            reason="interrupted (Ctrl-C or SIGTERM) before it was decided",
+                            duration=time.monotonic() - started,
+                        ),
+                        best_samples=None,
+                    )
+            raise
+
+    def _run(self, number: int, started: float) -> None:
+        state, tree, config = self.state, self.tree, self.config
         assert state.best_commit is not None and state.best_score is not None
         best_commit, best_score = state.best_commit, state.best_score
-        started = time.monotonic()
-        journal.append("begin", number=number, best=best_commit)
+        with signals_deferred():
+            tree.reset(best_commit, recover=True)
 
         def record(status: str, description: str, **fields: Any) -> None:
             duration = time.monotonic() - started
@@ -113,7 +139,11 @@ class ExperimentRunner:
             proposal = self._propose(number)
         description = _one_line(proposal.description) or f"experiment {number}"
         if proposal.failed:
-            record("crashed", description, reason=proposal.failed)
+            if self._budget_spent(started):
+                # The proposer was stopped because the run's time was up: nothing crashed.
+                record("cut", description, reason="the budget ran out during the proposal")
+            else:
+                record("crashed", description, reason=proposal.failed)
             return
         listing = tree.changes(best_commit, caches=True)
         changes = [change for change in listing if change.status != "cache"]
@@ -139,7 +169,7 @@ class ExperimentRunner:
             return
         # Every changed path was checked against the protected list above; the
         # lock itself is re-verified once, after the tests and the benchmark ran.
-        journal.append("staged", number=number, tree=staged)
+        self.journal.append("staged", number=number, tree=staged)
 
         def finish(status: str, **fields: Any) -> None:
             ref = f"{REFS_PREFIX}{state.run_id}/{number}"
@@ -218,6 +248,14 @@ class ExperimentRunner:
         if claim:
             finish("tampered", reason=claim, **numbers)
             return
+        # Quality goals: the visible gain must show on the holdout (memorizing pays nothing).
+        holdout = self.checks.holdout_score(number)
+        overfit = self.checks.generalization((best_score, state.best_holdout), score, holdout)
+        if overfit:
+            finish("discarded", reason=overfit, holdout=holdout, **numbers)
+            return
+        if holdout is not None:
+            numbers["holdout"] = holdout
         self.checks.kept(measured)
         final = self._commit(staged, description, "kept", number, numbers, tree.branch_ref)
         best_samples = verdict.samples
@@ -245,6 +283,10 @@ class ExperimentRunner:
             ),
             best_samples=best_samples,
         )
+
+    def _budget_spent(self, started: float) -> bool:
+        budget = self.config.stop.budget
+        return budget is not None and self.state.spent + time.monotonic() - started >= budget
 
     def _afford(self, started: float) -> Callable[[], bool] | None:
         """Whether the budget still allows another A/B pair (``None``: no budget)."""
@@ -282,38 +324,27 @@ class ExperimentRunner:
             timeout=timeout,
             extra={"best_commit": state.best_commit, "run_id": state.run_id},
         )
-        proposal = self.hook.pytest_autoimprove_propose(context=context)
-        if proposal is None:
-            raise config.error(
-                "agent.provider",
-                f"no proposer handles provider {config.agent.provider!r}",
-                "use claude, codex, gemini, aider or command, or install the plugin "
-                "that provides it",
-            )
-        if not isinstance(proposal, Proposal):
-            raise UsageError(
-                f"a pytest_autoimprove_propose hook returned {type(proposal).__name__}, "
-                "not a Proposal"
-            )
-        return proposal
+        return ask_proposer(self.hook, context)
 
     def _record(self, record: ExperimentRecord, *, best_samples: Sequence[float] | None) -> None:
-        """Journal first (the moment the experiment counts), then reset, then tell people."""
+        """Journal first (the moment the experiment counts), then tell people.
+
+        The tree is reset when the next experiment starts, or when the run stops.
+        """
         state, journal = self.state, self.journal
         extra: dict[str, Any] = {}
         if record.status == "kept":
             extra["best_samples"] = list(best_samples or record.samples)
         journal.append("experiment", record=record.to_json(), **extra)
+        self.recorded = record.number
         state.records.append(record)
         state.spent += record.duration
         if record.status == "kept":
             state.best_commit = record.commit
             state.best_score = record.score
             state.best_samples = tuple(best_samples or record.samples)
+            state.best_holdout = record.holdout
         journal.add_result(record)
-        assert state.best_commit is not None
-        with signals_deferred():
-            self.tree.reset(state.best_commit)
         self.console.experiment(record)
         self.hook.pytest_autoimprove_experiment(record=record)
 

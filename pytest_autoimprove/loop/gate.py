@@ -297,12 +297,16 @@ def run_gate(
             reason = reading.reason if reading else "no report"
             return runner.result(False, reason, guard_run.tail())
         guard_passed = reading.guard_passed
+    from pytest_autoimprove.plural import plural  # not at the top: the plugin part stays bare
+
     if guard_passed < guard_tests:
         return runner.result(
-            False, f"only {guard_passed} of {guard_tests} guard tests ran and passed"
+            False, f"only {guard_passed} of {plural(guard_tests, 'guard test')} ran and passed"
         )
     return replace(
-        runner.result(True, f"{tests} tests passed, {guard_passed} guard tests"),
+        runner.result(
+            True, f"{plural(tests, 'test')} passed, {plural(guard_passed, 'guard test')}"
+        ),
         tests=tests,
         guard_passed=guard_passed,
     )

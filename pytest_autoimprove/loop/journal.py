@@ -12,6 +12,10 @@ commit made but not yet recorded is simply dropped on resume.
 ``results.tsv`` (experiment, commit, score, delta, status, description) is for
 people and spreadsheets; it is derived from the journal and rewritten from it on
 resume, so the two never disagree for long.
+
+The ``start`` record also keeps the run's process token (every process the run starts
+carries it, :mod:`~pytest_autoimprove.process`), so that a resume can end what the
+killed run left running (never while the run is alive: :mod:`~pytest_autoimprove.loop.runlock`).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ STATUSES = (
     "out-of-scope",
     "no-op",
     "conflict",
+    "cut",
 )
 
 
@@ -96,6 +101,7 @@ class ExperimentRecord:
     :param part: the part of the system it improved (``part:`` lines), if any.
     :param base: the best commit it started from, when that was not the best it was
         judged against (it was replayed on a newer best: ``replayed`` times).
+    :param holdout: the score on the golden holdout (quality goals, keep decisions only).
     """
 
     run_id: str
@@ -116,6 +122,7 @@ class ExperimentRecord:
     part: str | None = None
     base: str | None = None
     replayed: int = 0
+    holdout: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         extra: dict[str, Any] = {}
@@ -127,6 +134,8 @@ class ExperimentRecord:
             extra["base"] = self.base
         if self.replayed:
             extra["replayed"] = self.replayed
+        if self.holdout is not None:
+            extra["holdout"] = self.holdout
         return {
             **extra,
             "run_id": self.run_id,
@@ -166,6 +175,7 @@ class ExperimentRecord:
             part=None if data.get("part") is None else str(data["part"]),
             base=None if data.get("base") is None else str(data["base"]),
             replayed=int(data.get("replayed", 0)),
+            holdout=_opt_float(data.get("holdout")),
         )
 
     def tsv_row(self, parallel: bool = False) -> str:
@@ -323,12 +333,16 @@ class RunState:
     branch: str
     worktree: Path
     base_commit: str
+    #: Carried by every process of the run; ``None`` in journals of 0.2 and before.
+    token: str | None = None
     baseline_score: float | None = None
     baseline_samples: tuple[float, ...] = ()
     baseline_guards: dict[str, float] = field(default_factory=dict)
     best_commit: str | None = None
     best_score: float | None = None
     best_samples: tuple[float, ...] = ()
+    #: The best commit's score on the golden holdout (quality goals with a holdout).
+    best_holdout: float | None = None
     records: list[ExperimentRecord] = field(default_factory=list)
     #: Seconds spent in experiments (the budget clock starts at the first one).
     spent: float = 0.0
@@ -370,6 +384,7 @@ def load_state(events: Sequence[Mapping[str, Any]]) -> RunState:
         branch=str(start["branch"]),
         worktree=Path(str(start["worktree"])),
         base_commit=str(start["base_commit"]),
+        token=start.get("token"),
     )
     open_number: int | None = None
     clock: float | None = None
@@ -386,6 +401,7 @@ def load_state(events: Sequence[Mapping[str, Any]]) -> RunState:
             state.best_commit = str(event["commit"])
             state.best_score = state.baseline_score
             state.best_samples = state.baseline_samples
+            state.best_holdout = _opt_float(event.get("holdout"))
         elif kind == "begin":
             open_number = int(event["number"])
             clock = float(event["time"])
@@ -412,6 +428,7 @@ def load_state(events: Sequence[Mapping[str, Any]]) -> RunState:
             state.stop_reason = str(event.get("reason", ""))
         elif kind == "resume":
             state.stop_reason = None
+            state.token = event.get("token") or state.token
             if mark is not None and "spent" in event:
                 mark = (float(event["spent"]), float(event["time"]))
     state.pending = sorted(begun)
@@ -434,6 +451,7 @@ def _keep(state: RunState, record: ExperimentRecord, event: Mapping[str, Any]) -
         state.best_score = record.score
         state.best_samples = tuple(float(x) for x in event.get("best_samples", ()))
         state.best_samples = state.best_samples or record.samples
+        state.best_holdout = record.holdout
 
 
 def _opt_float(value: Any) -> float | None:

@@ -170,6 +170,7 @@ class ParallelRunner:
             base_samples=state.best_samples,
             best_score=state.best_score,
             baseline_score=state.baseline_score,
+            base_holdout=state.best_holdout,
             history=tuple(
                 PastExperiment(r.number, r.status, r.description, r.score, r.delta)
                 for r in state.records
@@ -234,6 +235,7 @@ class ParallelRunner:
             base=state.best_commit,
             base_samples=state.best_samples,
             best_score=state.best_score,
+            base_holdout=state.best_holdout,
             apply=apply,
             description=outcome.description,
             replayed=task.replayed + 1,
@@ -301,13 +303,14 @@ class ParallelRunner:
             state.best_commit = commit
             state.best_score = record.score
             state.best_samples = tuple(outcome.best_samples or record.samples)
+            state.best_holdout = record.holdout
         self.journal.add_result(record)
         self.console.experiment(record)
         self.hook.pytest_autoimprove_experiment(record=record)
 
 
 _RECORD_FIELDS = frozenset(
-    {"score", "delta", "relative_delta", "reason", "samples", "best_beside", "guards"}
+    {"score", "delta", "relative_delta", "reason", "samples", "best_beside", "guards", "holdout"}
 )
 
 

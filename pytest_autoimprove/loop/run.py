@@ -1,8 +1,11 @@
 """The keep/discard engine behind ``pytest --autoimprove``: the run's lifecycle.
 
-Baseline first (the lock must hold, the tests must pass, the benchmark must
-yield a score), then experiments until a stop condition (``budget``, ``stale``,
-``rounds``, ``target``, an exhausted proposer, Ctrl-C). One experiment, from the
+Pre-flight first (:mod:`~pytest_autoimprove.loop.preflight`: improve.md and the lock
+committed and holding, the scope and the proposer there; nothing is created before
+they pass), then the baseline (the tests must pass, the benchmark must yield a
+score; when it cannot, the run removes what it created), then experiments until a
+stop condition (``budget``, ``stale``, ``rounds``, ``target``, an exhausted proposer,
+Ctrl-C). One experiment, from the
 proposal to its recorded outcome, is :mod:`~pytest_autoimprove.loop.experiment`; how
 the tests, the benchmark, the ``guard:`` metrics and the lock are run on a tree is
 :mod:`~pytest_autoimprove.loop.checks`; whether a score is an improvement is
@@ -11,11 +14,14 @@ configuration and the lock as committed, measures the baseline, decides when to
 stop, and ends the run with the summary.
 
 The loop never imports the code it edits: proposers, tests and benchmarks run in
-fresh subprocesses (:func:`~pytest_autoimprove.score.run_command`, each in its
-own process group with its timeout). It works in ``.autoimprove/worktrees/<run>``
-on branch ``autoimprove/<run>``, never in the user's checkout, and records every
-step in the journal before the step acts (:mod:`~pytest_autoimprove.loop.journal`), so
-``--autoimprove-resume`` continues after a ``kill -9``.
+fresh subprocesses (:func:`~pytest_autoimprove.process.run_command`, each in its
+own session with its timeout, ended with all it started). It works in
+``.autoimprove/worktrees/<run>`` on branch ``autoimprove/<run>``, never in the user's
+checkout, and records every step in the journal before the step acts
+(:mod:`~pytest_autoimprove.loop.journal`), so ``--autoimprove-resume`` continues after
+a ``kill -9``. Every process of the run carries the run's token and a watchdog ends
+them if the loop dies (:class:`~pytest_autoimprove.process.Containment`); a resume
+first ends what the killed run left running.
 
 Ctrl-C (:mod:`~pytest_autoimprove.loop.interrupts`): the first one kills the step in
 flight, resets the worktree to the best commit, prints the summary and exits 130;
@@ -24,7 +30,6 @@ a second one skips the summary but still leaves the worktree at the best commit.
 
 from __future__ import annotations
 
-import os
 import signal
 import statistics
 import sys
@@ -34,7 +39,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from pytest_autoimprove import guard, repo
+from pytest_autoimprove import guard, process, repo
 from pytest_autoimprove.errors import (
     AutoimproveError,
     BaselineError,
@@ -43,11 +48,10 @@ from pytest_autoimprove.errors import (
     GuardError,
     UsageError,
 )
-from pytest_autoimprove.loop import keep
+from pytest_autoimprove.loop import keep, leftovers
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.experiment import ExperimentRunner
-from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.interrupts import Interrupted, signals_deferred
 from pytest_autoimprove.loop.journal import (
     ExperimentRecord,
@@ -60,8 +64,11 @@ from pytest_autoimprove.loop.journal import (
     runs_root,
 )
 from pytest_autoimprove.loop.paired import max_pairs_for
+from pytest_autoimprove.loop.preflight import check as preflight
+from pytest_autoimprove.loop.preflight import check_flags
 from pytest_autoimprove.loop.reference import SUFFIX as BEST_SUFFIX
 from pytest_autoimprove.loop.reference import BestTree
+from pytest_autoimprove.loop.runlock import RunLock
 from pytest_autoimprove.names import (
     BRANCH_PREFIX,
     LOCK_PATH,
@@ -71,6 +78,7 @@ from pytest_autoimprove.names import (
     OPTION_RESUME,
     WORKTREES_DIR,
 )
+from pytest_autoimprove.plural import plural
 
 if TYPE_CHECKING:
     import pytest
@@ -181,8 +189,12 @@ class Loop:
         self.config: ImproveConfig | None = None
         #: What every experiment uses; built once the run is open and checked.
         self.experiments: ExperimentRunner | None = None
+        #: Held while the run is open: `autoimprove-guard clean` leaves it alone.
+        self.lock: RunLock | None = None
         #: A parallel run's driver (``workers`` > 1, parts, or another backend).
         self.parallel: ParallelRunner | None = None
+        #: The run's processes, ended with it (started once the run is open).
+        self.containment: process.Containment | None = None
 
     # -- the run ----------------------------------------------------------
 
@@ -192,7 +204,15 @@ class Loop:
         from pytest_autoimprove.config import load_config
 
         user_config = load_config(self.root, self.options.improve_file)
-        self._check_flags(user_config)
+        if self.options.resume is None:
+            checked = preflight(
+                self.root, self.options.improve_file, user_config, self.options.pytest_args
+            )
+            for warning in checked.warnings:
+                self.console.line(f"autoimprove: warning: {warning}")
+            user_config = checked.config
+        else:
+            self._check_flags(user_config)
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
         for sig in previous:
             signal.signal(sig, self._on_signal)
@@ -203,8 +223,12 @@ class Loop:
                 # After a Ctrl-C, a late second one must not turn into a traceback
                 # on the way out: the run is over and the tree is at the best commit.
                 signal.signal(sig, signal.SIG_IGN if self.interrupts else handler)
+            if self.containment is not None:
+                self.containment.close()
             if self.journal is not None:
                 self.journal.close()
+            if self.lock is not None:
+                self.lock.release()
 
     def _run(self, user_config: ImproveConfig) -> ExitCode:
         try:
@@ -221,10 +245,13 @@ class Loop:
             return self._finish(reason, ExitCode.OK)
         except (Interrupted, KeyboardInterrupt):
             return self._finish("interrupted", ExitCode.INTERRUPTED)
-        except BaseException:
+        except BaseException as exc:
             if self.interrupts:
                 return self._finish("interrupted", ExitCode.INTERRUPTED)
-            self._restore_best()
+            if isinstance(exc, AutoimproveError) and self._never_started():
+                self._remove_run()
+            else:
+                self._restore_best()
             raise
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
@@ -234,38 +261,24 @@ class Loop:
         raise Interrupted()
 
     def _check_flags(self, config: ImproveConfig) -> None:
-        sources = [
-            ("check.test", config.check.test or ""),
-            ("check.run", config.check.run),
-        ]
-        for key, text in sources:
-            flag = snapshot_flag(text)
-            if flag:
-                raise config.error(
-                    key,
-                    f"{flag} rewrites expected outputs, so every test run would pass",
-                    f"remove {flag} from the command",
-                )
-        flag = snapshot_flag(self.options.pytest_args) or snapshot_flag(
-            os.environ.get("PYTEST_ADDOPTS", "")
-        )
-        if flag:
-            raise UsageError(
-                f"{flag}: snapshot-update flags would make every test run pass; "
-                "remove it from the command line / PYTEST_ADDOPTS"
-            )
+        check_flags(config, self.options.pytest_args)
 
     # -- starting or resuming ----------------------------------------------
 
     def _open(self, user_config: ImproveConfig) -> None:
         if self.options.resume is not None:
             run_dir = find_run(self.root, self.options.resume)
+            self._hold(run_dir)
             self.journal = Journal(run_dir)
             state = load_state(self.journal.events())
             self.state = state
+            self._end_leftovers(state)
             self.worktree = repo.Worktree.reopen(self.root, state.worktree, state.branch)
             self.journal.rewrite_results(state.records)
-            self.journal.append("resume", unfinished=state.unfinished, spent=state.spent)
+            self.journal.append(
+                "resume", unfinished=state.unfinished, spent=state.spent, token=state.token
+            )
+            self._contain(state)
             done = len(state.records)
             self.console.line(
                 f"autoimprove: resuming run {state.run_id} after {done} experiment"
@@ -276,8 +289,10 @@ class Loop:
         branch = BRANCH_PREFIX + run_id
         path = self.root / WORKTREES_DIR / run_id
         base = repo.resolve(self.root, "HEAD")
+        self._hold(runs_root(self.root) / run_id)
         self.journal = Journal(runs_root(self.root) / run_id)
         repo.exclude_locally(self.root)
+        token = process.new_token()
         self.journal.append(
             "start",
             run_id=run_id,
@@ -286,8 +301,12 @@ class Loop:
             base_commit=base,
             config=str(user_config.path),
             pytest_args=list(self.options.pytest_args),
+            token=token,
         )
-        self.state = RunState(run_id=run_id, branch=branch, worktree=path, base_commit=base)
+        self.state = RunState(
+            run_id=run_id, branch=branch, worktree=path, base_commit=base, token=token
+        )
+        self._contain(self.state)
         if repo.is_dirty(self.root):
             self.console.line(
                 "autoimprove: note: your checkout has uncommitted changes; the run starts "
@@ -295,6 +314,63 @@ class Loop:
             )
         self.worktree = repo.Worktree.create(self.root, path, branch, base)
         self.console.line(f"autoimprove: run {run_id} on branch {branch} (worktree {path})")
+
+    def _end_leftovers(self, state: RunState) -> None:
+        """End what the interrupted run left running (its proposer, its benchmark, what
+        they forked) before anything touches the worktree again."""
+        if state.token is None:  # a journal of 0.2 or before: nothing carries a token
+            state.token = process.new_token()
+            return
+        ended = process.end_run(state.token)
+        if ended:
+            self.console.line(
+                f"autoimprove: ended {len(ended)} process{'es' if len(ended) != 1 else ''} "
+                f"the interrupted run left running: {', '.join(ended[:5])}"
+                + (" ..." if len(ended) > 5 else "")
+            )
+
+    def _contain(self, state: RunState) -> None:
+        journal = self.journal
+        assert state.token is not None and journal is not None
+        self.containment = process.Containment(
+            state.token, log_path=journal.run_dir / "watchdog.log"
+        ).start()
+
+    def _hold(self, run_dir: Path) -> None:
+        lock = RunLock(run_dir)
+        pid = lock.acquire()
+        if pid is not None:
+            raise UsageError(
+                f"run {run_dir.name} is in progress (pid {pid if pid > 0 else 'unknown'}); "
+                "wait for it to end, or stop it first"
+            )
+        self.lock = lock
+
+    def _never_started(self) -> bool:
+        """A new run whose baseline was never recorded (its start failed)."""
+        return self.options.resume is None and (
+            self.state is None or self.state.best_commit is None
+        )
+
+    def _remove_run(self) -> None:
+        """Take away what a run that could not start created: worktree, branch, folder."""
+        state = self.state
+        if state is None:
+            return
+        if self.journal is not None:
+            self.journal.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+        with signals_deferred():
+            try:
+                # Whatever the run made: its worktrees (a parallel run's too), refs, folder.
+                for run in leftovers.find(self.root):
+                    if run.run_id == state.run_id:
+                        leftovers.remove(self.root, run, branch=True)
+                leftovers.tidy(self.root)
+            except Exception as exc:  # the reason the run did not start matters more
+                self.console.line(f"autoimprove: could not remove run {state.run_id}: {exc}")
 
     def _prepare(self) -> ExperimentRunner:
         """Config and lock as committed (the worktree's), checked before anything runs."""
@@ -459,10 +535,27 @@ class Loop:
         guards = measured.guard_medians()
         noise = keep.estimate_noise(samples)
         score = statistics.median(samples)
-        journal.append("baseline", commit=commit, score=score, samples=list(samples), guards=guards)
+        from pytest_autoimprove.score import metric_name, score_unit
+
+        # Quality goals: what a kept visible gain must carry over to (checks.generalization).
+        holdout = checks.holdout_score(0)
+        holdout_field = {} if holdout is None else {"holdout": holdout}
+        journal.append(
+            "baseline",
+            commit=commit,
+            score=score,
+            samples=list(samples),
+            guards=guards,
+            # For the report's labels: what the score measures, in which unit.
+            goal=config.check.goal,
+            metric=metric_name(config.check.score, config.check.kind),
+            unit=score_unit(measured.outputs[-1], config.check.score) if measured.outputs else None,
+            **holdout_field,
+        )
         state.baseline_score = state.best_score = score
         state.baseline_samples = state.best_samples = samples
         state.baseline_guards = guards
+        state.best_holdout = holdout
         state.best_commit = commit
         self.console.line(f"baseline: score {score:.6g} ({noise}); {gate.reason}")
 
@@ -494,9 +587,9 @@ class Loop:
             if reached:
                 return f"target {stop.target:g} reached"
         if stop.rounds is not None and len(state.records) >= stop.rounds:
-            return f"{stop.rounds} rounds done"
+            return f"{plural(stop.rounds, 'round')} done"
         if stop.stale is not None and state.stale >= stop.stale:
-            return f"{stop.stale} experiments in a row without a keep"
+            return f"{plural(stop.stale, 'experiment')} in a row without a keep"
         if stop.budget is not None and state.spent >= stop.budget:
             return f"budget of {stop.budget:g}s spent"
         return None

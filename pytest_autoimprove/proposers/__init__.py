@@ -66,3 +66,22 @@ class Proposal:
     failed: str | None = None
     log: str = ""
     exhausted: bool = False
+
+
+def ask_proposer(hook: Any, context: ProposalContext) -> Proposal:
+    """The first proposer's answer for ``context``; a clear error when none answers."""
+    from pytest_autoimprove.errors import UsageError
+
+    config = context.config
+    proposal = hook.pytest_autoimprove_propose(context=context)
+    if proposal is None:
+        raise config.error(
+            "agent.provider",
+            f"no proposer handles provider {config.agent.provider!r}",
+            "use claude, codex, gemini, aider or command, or install the plugin that provides it",
+        )
+    if not isinstance(proposal, Proposal):
+        raise UsageError(
+            f"a pytest_autoimprove_propose hook returned {type(proposal).__name__}, not a Proposal"
+        )
+    return proposal

@@ -29,9 +29,9 @@ from pytest_autoimprove.proposers import Proposal, ProposalContext
 PROVIDER = "command"
 
 
-def proposal_env(context: ProposalContext, prompt_file: Path) -> dict[str, str]:
-    """The ``AUTOIMPROVE_*`` variables every proposer program gets."""
-    return {
+def proposal_env(context: ProposalContext, prompt_file: Path) -> dict[str, str | None]:
+    """The ``AUTOIMPROVE_*`` variables every proposer program gets (``None``: removed)."""
+    env: dict[str, str | None] = {
         "AUTOIMPROVE_PROMPT_FILE": str(prompt_file),
         "AUTOIMPROVE_EXPERIMENT": str(context.experiment),
         "AUTOIMPROVE_BEST_SCORE": repr(context.best_score),
@@ -42,6 +42,11 @@ def proposal_env(context: ProposalContext, prompt_file: Path) -> dict[str, str]:
         WORKER_ENV: str(context.extra.get("worker", 1)),
         PART_ENV: str(context.extra.get("part") or ""),
     }
+    sealed = context.config.check.holdout
+    if sealed and sealed.startswith("env:"):
+        # The variable naming the sealed holdout stays out of the agent's environment.
+        env[sealed[4:]] = None
+    return env
 
 
 def write_prompt(context: ProposalContext) -> Path:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from pytest_autoimprove.plural import plural
+
 if TYPE_CHECKING:
     from pytest_autoimprove.config import ImproveConfig
     from pytest_autoimprove.proposers import PastExperiment
@@ -133,8 +135,8 @@ def render_protocol(config: ImproveConfig) -> str:
     run = check.run.replace("{golden}", golden or "{golden}")
     repeats = check.repeats or 5
     limits = [
-        f"{stop.rounds} experiments" if stop.rounds else "",
-        f"{stop.stale} experiments in a row without a keep" if stop.stale else "",
+        plural(stop.rounds, "experiment") if stop.rounds else "",
+        f"{plural(stop.stale, 'experiment')} in a row without a keep" if stop.stale else "",
         f"the score reaching {stop.target:g}" if stop.target is not None else "",
     ]
     limit_text = ", ".join(x for x in limits if x) or "the person stopping you"

@@ -274,6 +274,7 @@ def _watch_spec(
     ]
     spec: dict[str, Any] = {
         "log": str(log),
+        "root": str(root),
         "protected": protected,
         "protected_dirs": [str(base / harness.guard_dir) for base in dict.fromkeys(originals)],
         "protected_names": sorted(names),

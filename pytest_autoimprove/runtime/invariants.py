@@ -1,16 +1,20 @@
 """Output invariants learned from the baseline's answers, and their check at test time.
 
 The quality generator learns them from what the system answered on the golden
-queries (type, cap, sorted scores, padding...); frozen guardrail tests check them
-against what a candidate answers, through :func:`check_invariant`.
+queries (type, cap, sorted scores, padding, unique ids, ids from the corpus, answered
+queries, answers that survive a rephrasing...); frozen guardrail tests check them
+against what a candidate answers, through :func:`check_invariant`. Each is kept only
+when the baseline kept it on every observation, so an honest system raises no alarm.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from pytest_autoimprove.runtime.memorization import answer_key, check_stable, learn_stable
 
 #: Pairs of calls below this many do not establish a variant invariant.
 MIN_PAIRS = 2
@@ -19,6 +23,8 @@ MIN_PAIRS = 2
 MIN_CAP_HITS = 3
 #: Batch calls needed before "one answer per input" is an invariant.
 MIN_BATCHES = 1
+#: Largest corpus whose ids are spelled out in a test (``ids-from-corpus``).
+MAX_CORPUS_IDS = 2000
 
 
 @dataclass(frozen=True)
@@ -59,16 +65,16 @@ def _order(scores: Sequence[float]) -> str | None:
     return "descending" if desc else "ascending" if asc else None
 
 
-def _key(summary: dict[str, Any]) -> Any:
-    """What must stay equal between a query and its padded or re-cased variant."""
-    if "ids" in summary:
-        return summary["ids"]
-    if "value" in summary:
-        return summary["value"]
+_key = answer_key
+
+
+def _empty(summary: Mapping[str, Any]) -> bool:
+    """An answer that says nothing: no results, or no label."""
     if "len" in summary:
-        # an empty result, or elements without ids: compare the shape at least
-        return ["len", summary["len"], summary.get("etypes", [])]
-    return None
+        return bool(summary["len"] == 0)
+    if "value" in summary:
+        return summary["value"] is None or summary["value"] == ""
+    return bool(summary.get("type") == "NoneType")
 
 
 def _variant_pairs(calls: list[dict[str, Any]], variant: str) -> list[tuple[Any, Any]]:
@@ -88,9 +94,16 @@ _VARIANTS = ("padded", "double-spaced", "upper-case", "lower-case")
 
 
 def learn_invariants(
-    events: Sequence[dict[str, Any]], target: str, labels: Sequence[str] = ()
+    events: Sequence[dict[str, Any]],
+    target: str,
+    labels: Sequence[str] = (),
+    corpus: Iterable[str] | None = None,
 ) -> list[Invariant]:
-    """Invariants that held on every observation of ``target`` in ``events``."""
+    """Invariants that held on every observation of ``target`` in ``events``.
+
+    :param labels: the golden set's class labels (a classifier's known answers).
+    :param corpus: every id the system can return (read from its data files), if known.
+    """
     calls = _calls(events, target)
     ok = _ok(calls)
     if not ok:
@@ -134,6 +147,7 @@ def learn_invariants(
             out.append(
                 Invariant("same-result", target, {"variant": variant}, "exact-match-special-case")
             )
+    out += _learn_content(calls, ok, with_ids, target, corpus)
     if labels:
         values = [c["summary"]["value"] for c in ok if "value" in c["summary"]]
         golden_values = [
@@ -153,8 +167,43 @@ def learn_invariants(
     return out
 
 
-def check_invariant(invariant: Invariant, events: Sequence[dict[str, Any]]) -> str | None:
-    """Why ``events`` break ``invariant`` (the first offending call), or ``None``."""
+def _learn_content(
+    calls: list[dict[str, Any]],
+    ok: list[dict[str, Any]],
+    with_ids: list[dict[str, Any]],
+    target: str,
+    corpus: Iterable[str] | None,
+) -> list[Invariant]:
+    """What the answers hold, beyond their shape: answered, ids from the corpus, memorization."""
+    out: list[Invariant] = []
+    golden = [c for c in calls if c.get("src") == "golden"]
+    answered = [c for c in golden if c.get("ok") and not _empty(c["summary"])]
+    if answered:
+        # Queries the baseline left unanswered stay free; every other one must be answered.
+        unanswered = sorted({c["q"] for c in golden if c not in answered})
+        out.append(Invariant("answered", target, {"except": unanswered}, "unanswered-queries"))
+    seen = {str(i) for s in with_ids for i in s["ids"]}
+    known = {str(i) for i in corpus} if corpus is not None else set()
+    if seen and known and seen <= known and len(known) <= MAX_CORPUS_IDS:
+        out.append(Invariant("ids-from-corpus", target, {"ids": sorted(known)}, "invented-ids"))
+    stable = learn_stable(calls)
+    if stable is not None:
+        out.append(
+            Invariant("stable-meaning", target, {"stable": stable}, "memorized-golden-answers")
+        )
+    return out
+
+
+def check_invariant(
+    invariant: Invariant,
+    events: Sequence[dict[str, Any]],
+    answers: Mapping[str, Sequence[str]] | None = None,
+) -> str | None:
+    """Why ``events`` break ``invariant`` (the first offending call), or ``None``.
+
+    :param answers: normalized golden query -> its expected ids or label (for
+        ``stable-meaning``: which of two answers is the better one).
+    """
     calls = _calls(events, invariant.target)
     ok = _ok(calls)
     if not calls:
@@ -199,6 +248,20 @@ def check_invariant(invariant: Invariant, events: Sequence[dict[str, Any]]) -> s
             and str(summary["value"]) not in data["labels"]
         ):
             return f"{where} returned label {summary['value']!r}, not one of the golden labels"
+        elif name == "ids-from-corpus" and "ids" in summary:
+            made_up = [str(i) for i in summary["ids"] if str(i) not in data["ids"]]
+            if made_up:
+                return (
+                    f"{where} returned ids that are not in the corpus the system indexes: "
+                    f"{', '.join(made_up[:5])}"
+                )
+        elif (
+            name == "answered"
+            and call.get("src") == "golden"
+            and call["q"] not in data["except"]
+            and _empty(summary)
+        ):
+            return f"{where} answered nothing; the baseline answered this golden query"
     if name == "one-answer-per-input":
         batches = [e for e in events if e.get("e") == "batch" and e.get("t") == invariant.target]
         for batch in batches:
@@ -207,6 +270,17 @@ def check_invariant(invariant: Invariant, events: Sequence[dict[str, Any]]) -> s
                     f"{invariant.target} answered {batch.get('n_out')} item(s) for a batch of "
                     f"{batch.get('n_in')} inputs; the baseline gave one answer per input"
                 )
+    if name == "answered":
+        failed = [c for c in calls if c.get("src") == "golden" and not c.get("ok")]
+        failed = [c for c in failed if c["q"] not in data["except"]]
+        if failed:
+            call = failed[0]
+            return (
+                f"{invariant.target}({call['q'][:60]!r}) raised {call.get('error')}; the baseline "
+                "answered this golden query"
+            )
+    if name == "stable-meaning":
+        return check_stable(data["stable"], calls, answers, invariant.target)
     if name == "same-result":
         pairs = _variant_pairs(calls, data["variant"])
         if not pairs:

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pytest_autoimprove.runtime.golden import read_golden
+from pytest_autoimprove.runtime.generalization import GUARD_Z, Split, generalization_problem
+from pytest_autoimprove.runtime.golden import normalize_query, read_golden
 from pytest_autoimprove.runtime.harness import (
     GOLDEN_ENV,
     Harness,
@@ -24,15 +25,19 @@ from pytest_autoimprove.runtime.harness import (
 )
 from pytest_autoimprove.runtime.invariants import Invariant, check_invariant
 from pytest_autoimprove.runtime.leakage import Needles, leaks
+from pytest_autoimprove.runtime.tables import GoldenHints, tables_in_files
 
 __all__ = [
     "Harness",
     "Invariant",
     "check_edge_input",
+    "check_gain_carries_over",
     "check_holdout",
+    "check_no_golden_tables",
     "check_invariant_holds",
     "check_no_golden_in_code",
     "check_no_golden_reads",
+    "golden_answers",
     "holdout_run",
     "probe_run",
 ]
@@ -175,6 +180,81 @@ def check_invariant_holds(
     """``invariant`` (learned from the baseline) holds on every probed call."""
     __tracebackhide__ = True
     run = probe_run(harness, split, probe)
-    problem = check_invariant(invariant, run.events)
+    problem = check_invariant(invariant, run.events, golden_answers(split))
     if problem is not None:
         _fail(problem)
+
+
+@functools.lru_cache(maxsize=8)
+def golden_answers(split: Path | None) -> dict[str, tuple[str, ...]]:
+    """Normalized golden query -> its expected ids or label, from the split file."""
+    if split is None or not split.is_file():
+        return {}
+    return {normalize_query(r.query): r.answers for r in read_golden(split).records if r.query}
+
+
+def _score(run: HarnessRun, what: str) -> float:
+    __tracebackhide__ = True
+    problem = run.failure()
+    if problem is not None:
+        _fail(f"the benchmark does not score the {what}: {problem}")
+    assert run.score is not None
+    return run.score
+
+
+def check_gain_carries_over(
+    harness: Harness,
+    visible: Path,
+    holdout: Path,
+    probe: dict[str, Any] | None,
+    *,
+    baseline: tuple[float, float],
+    rows: tuple[int, int],
+    goal: str,
+    z: float = GUARD_Z,
+) -> None:
+    """A gain on the visible split since the baseline shows on the holdout too.
+
+    :param baseline: the baseline's ``(visible, holdout)`` scores.
+    :param rows: the ``(visible, holdout)`` splits' sizes.
+    :param z: standard errors of the gap between the splits that fail the test.
+    """
+    __tracebackhide__ = True
+    run = probe_run(harness, visible, probe) if probe else _plain_run(harness, visible)
+    now_visible = _score(run, "visible split")
+    now_holdout = _score(holdout_run(harness, holdout), "holdout split")
+    problem = generalization_problem(
+        Split(baseline[0], now_visible, rows[0]),
+        Split(baseline[1], now_holdout, rows[1]),
+        goal=goal,
+        z=z,
+    )
+    if problem is not None:
+        _fail(problem)
+
+
+def check_no_golden_tables(
+    harness: Harness, splits: Sequence[Path], *, baseline: Sequence[str], limit: int
+) -> None:
+    """Code in scope holds fewer than ``limit`` golden-table entries the baseline did not have."""
+    __tracebackhide__ = True
+    queries: list[str] = []
+    answers: list[str] = []
+    for split in splits:
+        if split.is_file():
+            golden = read_golden(split)
+            queries += golden.queries
+            answers += [a for r in golden.records for a in r.answers]
+    files = files_in_scope(
+        harness.root, harness.scope, harness.exclude, harness.protected, harness.guard_dir
+    )
+    allowed = set(baseline)
+    tables = tables_in_files(harness.root, files, GoldenHints.build(queries, answers))
+    new = {e for t in tables for e in t.entries if e not in allowed}
+    if len(new) >= limit:
+        shown = "\n".join(f"  {t}" for t in tables if any(e in new for e in t.entries))
+        _fail(
+            f"code in scope gained {len(new)} entries of tables shaped like a memorized golden "
+            f"set (golden texts or hashes as keys, answers in order; {limit} are allowed): "
+            f"answers must come from the system, not from a table of the golden rows:\n{shown}"
+        )

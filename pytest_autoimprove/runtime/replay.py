@@ -227,16 +227,42 @@ def load_cases(path: Path | str) -> dict[str, Case]:
 
 
 def materialize(value: Any) -> Any:
-    """Consume a generator or iterator result into a list, so it can be compared."""
+    """Consume a generator or iterator result into a list, so it can be compared.
+
+    A coroutine (an ``async def`` target) is run to its result in a fresh event loop;
+    an async generator is consumed like a generator. At most :data:`MAX_ITEMS` items.
+    """
+    if inspect.iscoroutine(value):
+        import asyncio
+
+        return materialize(asyncio.run(value))
+    if inspect.isasyncgen(value):
+        import asyncio
+
+        return asyncio.run(_consume_async(value))
     if isinstance(value, (types.GeneratorType, Iterator)) and not hasattr(value, "read"):
         return list(itertools.islice(value, MAX_ITEMS))
     return value
 
 
+async def _consume_async(agen: Any) -> list[Any]:
+    items: list[Any] = []
+    async for item in agen:
+        items.append(item)
+        if len(items) >= MAX_ITEMS:
+            break
+    return items
+
+
 def resolve(
     module: types.ModuleType, qualname: str, kind: str, ctor: Any = None
 ) -> tuple[Callable[..., Any], Any]:
-    """The callable for a target, and the instance it is bound to (methods only)."""
+    """The callable for a target, and the instance it is bound to (methods only).
+
+    ``ctor`` builds the instance: ``(args, kwargs)`` for the class's constructor, or
+    ``(None, instance)``, a recorded instance (built without a constructor call the
+    tracer saw) that is deep-copied. A ``property`` target is read, with no arguments.
+    """
     if kind == "function":
         return getattr(module, qualname), None
     class_name, _, method = qualname.partition(".")
@@ -246,9 +272,14 @@ def resolve(
     if kind in ("staticmethod", "classmethod"):
         return getattr(cls, method), None
     ctor_args, ctor_kwargs = ctor if ctor is not None else ((), {})
-    ctor_args = build_values(module, tuple(copy.deepcopy(tuple(ctor_args))))
-    ctor_kwargs = build_values(module, copy.deepcopy(dict(ctor_kwargs)))
-    instance = cls(*ctor_args, **ctor_kwargs)
+    if ctor_args is None:
+        instance = build_values(module, copy.deepcopy(ctor_kwargs))
+    else:
+        ctor_args = build_values(module, tuple(copy.deepcopy(tuple(ctor_args))))
+        ctor_kwargs = build_values(module, copy.deepcopy(dict(ctor_kwargs)))
+        instance = cls(*ctor_args, **ctor_kwargs)
+    if kind == "property":
+        return (lambda: getattr(instance, method)), instance
     return getattr(instance, method), instance
 
 

@@ -10,7 +10,10 @@ import pytest
 
 from pytest_autoimprove import cli
 
-COMMANDS = ["init", "generate", "golden", "freeze", "verify", "status", "report", "export", "demo"]
+#: In the order a user meets them, which is the order --help lists them in.
+COMMANDS = [
+    "init", "generate", "freeze", "verify", "status", "report", "export", "golden", "demo", "clean",
+]  # fmt: skip
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -23,12 +26,50 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_top_level_help_lists_every_command() -> None:
+def test_top_level_help_lists_every_command_in_order_and_every_exit_code() -> None:
+    from pytest_autoimprove.errors import ExitCode
+
     result = run("--help")
     assert result.returncode == 0
-    for command in COMMANDS:
-        assert f"\n    {command} " in result.stdout, command
+    positions = [result.stdout.find(f"\n    {command} ") for command in COMMANDS]
+    assert -1 not in positions, dict(zip(COMMANDS, positions, strict=True))
+    assert positions == sorted(positions)
+    assert list(cli.COMMANDS) == COMMANDS
     assert "examples:" in result.stdout and "exit codes:" in result.stdout
+    codes = result.stdout.split("exit codes:", 1)[1].split()
+    for code in ExitCode:
+        assert str(int(code)) in codes, code
+
+
+def test_a_reader_that_goes_away_ends_the_output_quietly(tmp_path: Path) -> None:
+    """`autoimprove-guard report | head -3`: no BrokenPipeError traceback, the real exit code."""
+    import json
+    import shutil
+
+    if shutil.which("head") is None:
+        pytest.skip("no head(1) on this machine")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    run_dir = tmp_path / ".autoimprove" / "runs" / "20261127-000000-abcd"
+    run_dir.mkdir(parents=True)
+    events = [{"event": "baseline", "score": 1.0, "samples": [1.0], "commit": "a" * 40}] + [
+        {"event": "experiment", "record": {"number": n, "status": "discarded", "score": 1.0}}
+        for n in range(1, 3000)
+    ]
+    (run_dir / "journal.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
+    done = subprocess.run(
+        f'{sys.executable} -m pytest_autoimprove report | head -3; echo "exit=${{PIPESTATUS[0]}}"',
+        shell=True,
+        executable="/bin/bash",
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.splitlines()[0].startswith("run 20261127-000000-abcd: baseline 1")
+    assert len(done.stdout.splitlines()) == 4  # three lines, then the exit code
+    assert done.stdout.splitlines()[-1] == "exit=0"
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
+    assert (run_dir / "report.md").is_file()  # the command still did its work
 
 
 @pytest.mark.parametrize("command", COMMANDS)

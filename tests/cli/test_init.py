@@ -91,7 +91,7 @@ def test_init_speed_goal_without_questions(speed_repo: Path) -> None:
 
 
 def test_init_quality_goal_infers_the_score_regex(quality_repo: Path) -> None:
-    result = cli(quality_repo, "init", "--yes", "--no-generate")
+    result = cli(quality_repo, "init", "--yes", "--no-generate", "--provider", "tune")
     assert result.returncode == 0, result.stdout + result.stderr
     config = load_config(quality_repo)
     assert config.check.kind == "quality" and config.check.goal == "higher"
@@ -105,7 +105,7 @@ def test_init_quality_goal_infers_the_score_regex(quality_repo: Path) -> None:
 
 def test_init_writes_a_harness_when_there_is_no_benchmark(tmp_path: Path) -> None:
     (tmp_path / "pkg").mkdir()
-    (tmp_path / "pkg" / "__init__.py").write_text("X = 1\n")
+    (tmp_path / "pkg" / "__init__.py").write_text("def double(x):\n    return 2 * x\n")
     git(tmp_path, "init", "-q")
     result = cli(
         tmp_path,
@@ -114,14 +114,30 @@ def test_init_writes_a_harness_when_there_is_no_benchmark(tmp_path: Path) -> Non
         "--kind",
         "size",
         "--no-generate",
+        "--provider",
+        "tune",
         "--run",
         "python -c \"print('SCORE: 100')\"",
     )
     assert result.returncode == 0, result.stderr
     assert load_config(tmp_path).check.run.startswith("python -c")
-    result = cli(tmp_path, "init", "--yes", "--force", "--kind", "speed", "--no-generate")
+    result = cli(
+        tmp_path,
+        "init",
+        "--yes",
+        "--force",
+        "--kind",
+        "speed",
+        "--no-generate",
+        "--provider",
+        "tune",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / init.SPEED_HARNESS).is_file()
     assert load_config(tmp_path).check.frozen == (init.SPEED_HARNESS,)
+    # No test calls double(): the generators' inputs stand in for recorded ones.
+    said = " ".join(result.stdout.split())
+    assert "on 0 calls recorded from your tests" in said and "from generated inputs" in said
 
 
 def test_init_never_overwrites_without_force(speed_repo: Path) -> None:
@@ -155,7 +171,7 @@ def test_init_bad_flags(speed_repo: Path, flags: list[str], message: str) -> Non
 
 def test_init_reports_a_benchmark_without_score(speed_repo: Path) -> None:
     (speed_repo / "bench.py").write_text("print('done')\n")
-    result = cli(speed_repo, "init", "--yes", "--no-generate")
+    result = cli(speed_repo, "init", "--yes", "--no-generate", "--provider", "tune")
     assert result.returncode == 4
     assert "gave no score" in result.stdout
 
@@ -183,7 +199,146 @@ def test_plan_asks_only_what_it_cannot_infer(speed_repo: Path) -> None:
     assert config.check.kind == "memory" and config.check.goal == "lower"
     assert not any(q.startswith("who proposes") for q in questions)  # given as a flag
     assert list(harness) == [init.MEMORY_HARNESS]  # a bench.py times; memory needs its own
+    assert harness[init.MEMORY_HARNESS] is None  # written from the code in scope, later
     assert config.check.run == f"python {init.MEMORY_HARNESS}"
+    assert config.check.score is not None and config.check.score.pattern.endswith(" KiB")
+    # The scope is asked before the benchmark: the benchmark times what the scope names.
+    assert questions.index("what may the agent change (paths/globs)") < len(questions)
+
+
+def test_plan_offers_the_users_own_benchmark_first(speed_repo: Path) -> None:
+    asked: dict[str, str] = {}
+
+    def ask(question: str, default: str) -> str:
+        asked[question] = default
+        return default
+
+    args = argparse.Namespace(
+        kind="speed", goal=None, run=None, score=None, test=None, scope=None, golden=None,
+        provider="tune", command=None, name="tk",
+    )  # fmt: skip
+    config, harness = init.plan(init.detect(speed_repo), args, ask, speed_repo / "improve.md")
+    assert asked["benchmark command (prints the score)"] == "python bench.py"
+    assert harness == {} and config.check.run == "python bench.py"
+    assert config.check.score is None  # the user's benchmark prints SCORE: itself
+
+
+LIBRARY = {
+    "src/tally/__init__.py": "from tally.core import checksum, Counter\n",
+    "src/tally/core.py": (
+        "def checksum(text, rounds=1):\n"
+        "    total = 0\n"
+        "    for _ in range(rounds):\n"
+        "        for ch in text:\n"
+        "            total = (total * 31 + ord(ch)) % 1000003\n"
+        "    return total\n\n\n"
+        "class Counter:\n"
+        "    def __init__(self, start=0):\n"
+        "        self.value = start\n\n"
+        "    def add(self, items):\n"
+        "        for item in items:\n"
+        "            self.value += item\n"
+        "        return self.value\n\n"
+        "    def peek(self, offset):\n"
+        "        if offset < 0:\n"
+        "            raise ValueError('negative')\n"
+        "        return self.value + offset\n"
+    ),
+    "tests/test_core.py": (
+        "import pytest\nfrom tally import checksum, Counter\n\n"
+        "def test_checksum():\n    assert checksum('abc' * 50) == checksum('abc' * 50, 1)\n\n"
+        "def test_counter():\n    c = Counter(2)\n    assert c.add([1, 2, 3]) == 8\n"
+        "    assert c.peek(1) == 9\n\n"
+        "def test_negative():\n    with pytest.raises(ValueError):\n"
+        "        Counter().peek(-1)\n"
+    ),
+    "pyproject.toml": (
+        '[project]\nname = "tally"\n[tool.pytest.ini_options]\npythonpath = ["src"]\n'
+    ),
+}
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    root = tmp_path / "tally"
+    for name, text in LIBRARY.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    git(root, "init", "-q")
+    return root
+
+
+def test_init_writes_a_benchmark_that_times_the_code_in_scope(library: Path) -> None:
+    result = cli(library, "init", "--yes", "--kind", "speed", "--provider", "tune", "--no-generate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    config = load_config(library)
+    assert config.check.run == f"python {init.SPEED_HARNESS}"
+    assert config.check.score is not None and config.check.score.pattern == r"SCORE: ([\d.]+) ms"
+    assert init.SPEED_HARNESS in config.check.frozen  # frozen by the lock
+    script = (library / init.SPEED_HARNESS).read_text()
+    # Recorded from the tests: the arguments they really pass, and not the call that raised.
+    assert "('tally.core', 'checksum', 'function', ('abc' * 50, 1), {}, None, False)" in script
+    assert "'Counter.add'" in script and "'Counter.peek'" in script
+    assert "(-1,)" not in script
+    # Counter.add changes its instance: every call gets a fresh one.
+    assert "('tally.core', 'Counter.add', 'method', ([1, 2, 3],), {}, ((2,), {}), True)" in script
+    # The noise was measured and repeats set from it, out loud.
+    assert "benchmark noise" in result.stdout or "benchmark no noise" in result.stdout
+    assert config.check.repeats is not None
+    assert f"repeats: {config.check.repeats} in improve.md" in result.stdout
+    assert "baseline score:" in result.stdout and " ms (lower is better)" in result.stdout
+    run = subprocess.run(
+        [sys.executable, init.SPEED_HARNESS], cwd=library, capture_output=True, text=True
+    )
+    assert run.returncode == 0 and config.check.score.search(run.stdout), run.stdout + run.stderr
+
+
+def test_init_memory_benchmark_reports_kib(library: Path) -> None:
+    result = cli(
+        library, "init", "--yes", "--kind", "memory", "--provider", "tune", "--no-generate"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert load_config(library).check.run == f"python {init.MEMORY_HARNESS}"
+    assert "KiB (lower is better)" in result.stdout
+    assert "repeats: 1 in improve.md (one run decides)" in result.stdout  # allocation is exact
+
+
+def test_init_keeps_the_repeats_it_is_given(library: Path) -> None:
+    result = cli(
+        library, "init", "--yes", "--kind", "speed", "--provider", "tune", "--no-generate",
+        "--repeats", "7",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert load_config(library).check.repeats == 7
+    assert "repeats: 7 (from --repeats)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--provider", "claude"], "provider claude: `claude` is not on PATH"),
+        (["--provider", "command", "--command", "no-such-agent --go"], "`no-such-agent`"),
+        (["--provider", "tune", "--scope", "src/tallyy/*.py"], "matches no file"),
+    ],
+)
+def test_init_checks_its_answers_before_writing_anything(
+    library: Path, flags: list[str], message: str
+) -> None:
+    env_path = os.environ.get("PATH", "")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest_autoimprove", "init", "--yes", "--kind", "speed", *flags],
+        cwd=library,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        # A PATH without any agent CLI, as on a fresh machine.
+        env={**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + "/usr/bin:/bin"},
+    )
+    assert env_path  # the test's own PATH is untouched
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (library / "improve.md").exists()
+    assert not (library / init.SPEED_HARNESS).exists()
 
 
 def test_infer_score_regex_prefers_named_scores() -> None:

@@ -242,3 +242,28 @@ def test_a_diff_with_backticks_keeps_its_fence() -> None:
     diff = "+```python\n+x = 1\n+```\n"
     text = report.render_markdown(data, [(row, diff)], None)
     assert "````diff\n+```python\n+x = 1\n+```\n````" in text
+
+
+def test_the_picture_names_the_metric_its_unit_and_the_noise(repo: Path) -> None:
+    pytest.importorskip("matplotlib")
+    run_dir = repo / ".autoimprove" / "runs" / RUN
+    journal = Journal(run_dir)
+    journal.append("start", run_id=RUN, branch=f"autoimprove/{RUN}", base_commit="a" * 40)
+    samples = [12.0, 12.4, 11.8, 12.2, 12.0]
+    journal.append(
+        "baseline", commit="a" * 40, score=12.0, samples=samples, goal="lower", metric="time",
+        unit="ms",
+    )  # fmt: skip
+    kept = record(1, "kept", "drop the audit pass", commit="b" * 40, score=8.4, delta=-3.6)
+    journal.append("experiment", record=kept.to_json())
+    journal.close()
+    data = report.load_run(run_dir)
+    assert report.axis_label(data) == "time (ms), lower is better"
+    noise = report.noise(data)
+    assert noise is not None and 0.005 < noise < 0.05  # a robust sigma of the five runs
+    assert report.headline(data) == "baseline 12 ms -> best 8.4 ms (-30.00%, goal: lower)"
+    assert report.write_plot(data, run_dir / report.PLOT)
+    assert (run_dir / report.PLOT).stat().st_size > 10_000
+    # Without a recorded metric (runs of older versions), the label says what it can.
+    data.metric = data.unit = data.recorded_goal = None
+    assert report.axis_label(data) == "score, lower is better"

@@ -41,7 +41,9 @@ def _write(root: Path, result: GenerationResult) -> None:
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GenerationResult]:
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
-    request = GenerateRequest(root=root, modules=MODULES, kind="speed", time_budget=60)
+    # A budget no phase reaches, even on a busy machine: the output must not depend on
+    # where a deadline cut the work (mutation testing runs every mutant it plans).
+    request = GenerateRequest(root=root, modules=MODULES, kind="speed", time_budget=300)
     with pytest.MonkeyPatch.context() as patch:
         # The recorded output must not depend on how busy the machine is: no case may
         # be dropped as "too slow" because another job shares the cores.
@@ -87,6 +89,26 @@ def test_uses_real_inputs_from_the_projects_tests(generated: tuple[Path, Generat
     assert "@pytest.mark.autoimprove_guard" in text
     assert "# risk unicode-fast-path:" in text
     assert 'importlib.import_module("_autoimprove_baseline.inventory.core")' in text
+
+
+def test_strength_rows_cover_every_target(generated: tuple[Path, GenerationResult]) -> None:
+    _, result = generated
+    rows = {row.target: row for row in result.strength}
+    assert set(rows) == {
+        "inventory.core.normalize_sku",
+        "inventory.core.total_price",
+        "inventory.core.parse_tags",
+        "inventory.core.Catalog",
+        "inventory.core.Catalog.find",
+        "inventory.units.to_cents",
+        "inventory.units.average",
+    }
+    assert all(row.tests > 0 for row in rows.values())
+    assert sum(row.total for row in rows.values()) >= 8
+    # The reused-result mutant of parse_tags survives the first suite; the search
+    # finds the call pair that shows it, and the state test now plays it.
+    tags = rows["inventory.core.parse_tags"]
+    assert tags.killed == tags.total > 0, tags.survivors
 
 
 def _run_guards(root: Path, file: str = "") -> subprocess.CompletedProcess[str]:

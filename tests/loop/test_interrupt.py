@@ -49,8 +49,12 @@ def test_ctrl_c_leaves_the_worktree_at_the_best_commit(
         ["git", "-C", str(worktree), "status", "--porcelain"], capture_output=True, text=True
     ).stdout
     assert status == ""
-    assert [e["reason"] for e in journal if e["event"] == "stop"] == ["interrupted"]
-    assert repo.statuses() == ["kept"]  # the interrupted experiment is not recorded
+    assert [e["reason"] for e in journal if e["event"] == "stop"] == ["interrupted"], out
+    # The experiment in flight was cut, not crashed, and says so everywhere.
+    assert repo.statuses() == ["kept", "cut"]
+    assert "interrupted" in str(repo.records()[1]["reason"])
+    results = (repo.run_dirs()[-1] / "results.tsv").read_text().splitlines()
+    assert results[-1].split("\t")[4] == "cut"
     if presses == 1:
         assert "to merge it: git merge" in out
     assert checkout_state(repo.root) == before

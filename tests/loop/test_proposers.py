@@ -172,3 +172,25 @@ def test_conftest_proposer_under_pytest_autoimprove(pytester: pytest.Pytester) -
     result = pytester.runpytest_subprocess("--autoimprove", "-p", "no:cacheprovider")
     assert result.ret == 0, result.stdout.str()
     result.stdout.fnmatch_lines(["*kept*from conftest*"])
+
+
+def test_the_sealed_holdout_variable_is_kept_from_the_proposer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The agent never sees where the sealed holdout is (``holdout: env:NAME``)."""
+    from pytest_autoimprove.proposers.command import run_proposer
+
+    monkeypatch.setenv("SECRET_HOLDOUT", "/srv/holdout.jsonl")
+    text = "# t\n## Check\nrun: python b.py\ngoal: higher\nholdout: env:SECRET_HOLDOUT\n"
+    ctx = ProposalContext(
+        worktree=tmp_path,
+        config=parse_text(text, tmp_path / "improve.md"),
+        run_dir=tmp_path / "run",
+        experiment=1,
+        baseline_score=1.0,
+        best_score=1.0,
+        prompt="PROMPT",
+    )
+    probe = "import os; print('seen:', os.environ.get('SECRET_HOLDOUT'))"
+    _proposal, output = run_proposer([sys.executable, "-c", probe], ctx, "command")
+    assert "seen: None" in output

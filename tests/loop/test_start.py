@@ -49,6 +49,7 @@ def test_snapshot_flag_in_test_command_is_a_config_error(toy: Callable[..., ToyR
     improve.write_text(
         improve.read_text().replace("goal: higher", "goal: higher\ntest: pytest --snapshot-update")
     )
+    git(repo.root, "commit", "-qam", "a test command that rewrites expectations")
     code, out = run_loop(repo)
     assert code == 2
     assert "improve.md:" in out and "--snapshot-update" in out

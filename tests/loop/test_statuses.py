@@ -107,3 +107,17 @@ def test_unknown_provider_is_one_line_config_error(toy: Callable[..., ToyRepo]) 
     assert code == 2
     assert "no proposer handles provider 'my-search'" in out
     assert "Traceback" not in out
+
+
+def test_an_experiment_cut_by_the_end_of_the_budget_is_cut_not_crashed(
+    toy: Callable[..., ToyRepo],
+) -> None:
+    repo = toy(rounds=5, plan=["hang"], agent_timeout="60s")
+    code, out = run_loop(repo, budget=2.0)
+    assert code == 0, out
+    [record] = repo.records()
+    assert record["status"] == "cut"
+    assert record["reason"] == "the budget ran out during the proposal"
+    assert "1 cut" in out and "crashed" not in out
+    results = (repo.run_dirs()[-1] / "results.tsv").read_text().splitlines()
+    assert results[1].split("\t")[4] == "cut"

@@ -18,19 +18,25 @@ scope, tests that use the baseline code itself as the oracle; an excerpt::
 
 How:
 
-1. discover public functions, methods and constructors with libcst (:mod:`.discover`);
-2. record the arguments the project's own tests pass to them (:mod:`.tracer`);
+1. discover public functions, methods, properties and constructors with libcst
+   (:mod:`..discover`); the targets improve.md names go first (:mod:`.focus`);
+2. record the arguments the code in scope really receives while the project's own
+   tests run, however it is reached (:mod:`.tracer`);
 3. plan candidate calls: real ones, inferred ones, edge values per type (:mod:`.plan`);
 4. probe the baseline on them in a subprocess (:mod:`.probe`): outputs, exception types,
    argument states, freshness; unexpected crashes on valid edge inputs become findings;
 5. render one test file per module plus the frozen baseline copy (:mod:`.render`,
    :mod:`.baseline_copy`);
 6. verify: run the generated tests on the untouched baseline (:mod:`.verify`) and drop
-   whatever fails, flickers across hash seeds or is slow, so nothing flaky is frozen.
+   whatever fails, flickers across hash seeds or is slow, so nothing flaky is frozen;
+7. mutation testing (:mod:`.strengthen`): run the tests against each target's likely
+   regressions (:mod:`.mutants`), add the inputs that tell survivors apart
+   (:mod:`.search`), and report the strength per target (:mod:`.report`).
 
-``time_budget`` bounds the whole generation: tracing, probing and verification each get
-a share and stop at their deadline with what they have (fewer real inputs, fewer
-probed cases, fewer verified tests), and what was not verified is never written.
+``time_budget`` bounds the whole generation: tracing, probing, verification and
+mutation testing each get a share and stop at their deadline with what they have
+(fewer real inputs, fewer probed cases, fewer verified tests, fewer mutants), and what
+was not verified is never written.
 
 :func:`generate` is the plain entry point; :func:`pytest_autoimprove_generate` is the
 hook implementation the plugin manager calls.
@@ -61,6 +67,11 @@ from pytest_autoimprove.generators import (
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
 from pytest_autoimprove.generators.performance.findings import is_finding
+from pytest_autoimprove.generators.performance.focus import (
+    named_targets,
+    priority_nodes,
+    put_first,
+)
 from pytest_autoimprove.generators.performance.inputs import (
     Knowledge,
     case_comment,
@@ -73,11 +84,14 @@ from pytest_autoimprove.generators.performance.plan import (
     plan_module,
 )
 from pytest_autoimprove.generators.performance.render import (
-    CaseText,
     ModulePlan,
     TargetPlan,
+    case_text,
+    raised_name,
     render_module,
 )
+from pytest_autoimprove.generators.performance.report import strength_rows
+from pytest_autoimprove.generators.performance.strengthen import TargetMutation, strengthen
 from pytest_autoimprove.generators.performance.tracer import TracedCall, run_tracer
 from pytest_autoimprove.generators.performance.values import Kind
 from pytest_autoimprove.generators.performance.verify import verify_plans
@@ -88,13 +102,24 @@ __all__ = ["FAMILIES", "generate", "pytest_autoimprove_generate"]
 #: The goal families this generator serves.
 FAMILIES = ("speed", "memory", "other")
 NAME = "speed"
-#: Shares of ``time_budget`` by which tracing and probing must be done (the rest,
-#: up to :data:`VERIFY_END`, is verification's; the remainder is slack for rendering).
-TRACE_END = 0.25
+#: Shares of ``time_budget`` by which tracing, learning, probing and verification must
+#: be done; mutation testing (:mod:`.strengthen`) takes the time left up to
+#: :data:`MUTATE_END` (verification does, when mutation testing is off); the remainder
+#: is slack. Each phase usually ends well before its deadline, and the next one starts
+#: at once.
+TRACE_END = 0.2
 #: Reading what the modules say about their inputs (annotations, formats, doctests).
-LEARN_END = 0.35
-PROBE_END = 0.6
-VERIFY_END = 0.95
+LEARN_END = 0.3
+PROBE_END = 0.5
+VERIFY_END = 0.9
+#: When improve.md names targets, verification (of the others' tests) stops earlier:
+#: mutation testing, which starts with the named targets, needs time to matter.
+#: Otherwise verification comes first: a test kept beats a mutation score.
+VERIFY_END_NAMED = 0.8
+MUTATE_END = 0.95
+#: The share of ``time_budget`` the mutant count is sized for (verification, which
+#: comes first, may leave less: then fewer mutants run, and the report says so).
+MUTATE_SHARE = 0.35
 #: Seconds a probe or verification subprocess gets beyond its deadline before it is
 #: killed (interpreter start and imports; the probe stops itself at the deadline).
 GRACE = 10.0
@@ -133,12 +158,14 @@ class _Stats:
 
 
 def generate(
-    request: GenerateRequest, *, trace: bool = True, verify: bool = True
+    request: GenerateRequest, *, trace: bool = True, verify: bool = True, mutate: bool = True
 ) -> GenerationResult:
     """Write guardrail tests for every module of ``request`` (files are returned, not written).
 
     :param trace: record real inputs by running the project's tests (off in some tests).
     :param verify: run the generated tests on the baseline and drop what fails.
+    :param mutate: measure the tests against code mutants and strengthen them (needs
+        ``verify``).
     """
     started = time.monotonic()
     budget = max(1.0, request.time_budget)
@@ -151,12 +178,14 @@ def generate(
                 f"{Path(path).as_posix()}: no such file in scope; fix the scope in improve.md"
             )
         try:
-            infos.append(discover(root, Path(path)))
+            infos.append(discover(root, Path(path), all_kinds=True))
         except Exception as error:  # noqa: BLE001 - libcst parse errors: note and go on
             notes.append(
                 f"{Path(path).as_posix()}: not parsed ({type(error).__name__}); no guardrails"
             )
     infos = [i for i in infos if i.name]
+    named = named_targets(request.config, infos)
+    mutate = mutate and verify
     traced: dict[str, dict[str, list[TracedCall]]] = {}
     if trace and infos:
         traced, note = _trace(request, root, infos, started + budget * TRACE_END)
@@ -193,7 +222,7 @@ def generate(
     probe_end = started + budget * PROBE_END
     # Discovery needs a second round: leave it a third of the probing time.
     first_end = probe_end - (probe_end - time.monotonic()) / 3
-    probed = _probe(root, infos, planned, first_end)
+    probed = _probe(root, infos, planned, first_end, named)
     forced = _discoveries(planned, probed)
     # Second round: re-plan and re-probe only the targets whose unknown parameters were
     # discovered, or whose parameters a factory in scope can now build.
@@ -208,7 +237,7 @@ def generate(
             subset[info.name] = [
                 tc for tc in planned[info.name] if tc.target.qualname in redo[info.name]
             ]
-        reprobed = _probe(root, again, subset, probe_end)
+        reprobed = _probe(root, again, subset, probe_end, named)
         _merge_probes(probed, reprobed, redo)
     if probed.get("stopped"):
         notes.append("probing reached its share of the time budget; fewer cases recorded")
@@ -224,23 +253,48 @@ def generate(
         plan, module_findings, module_notes = _module_plan(
             request, info, planned[info.name], record, expected
         )
+        put_first(plan, named.get(info.name, set()), request.max_examples)
         findings.extend(module_findings)
         notes.extend(module_notes)
         plans.append(plan)
     copy_files = baseline_files(root, request.output_dir, [(i.path, i.name) for i in infos])
-    if verify and plans:
-        notes.extend(
-            verify_plans(
-                plans,
-                lambda: _files(plans, copy_files),
-                output_dir=request.output_dir,
-                env=_verify_env(root, infos),
-                deadline=started + budget * VERIFY_END,
-                max_examples=request.max_examples,
-                runner=_run,
-            )
+    env = _verify_env(root, infos)
+    priority = priority_nodes(plans, named)  # verified first, in runs of their own
+
+    def verify_some(only: list[str] | None, deadline: float) -> list[str]:
+        return verify_plans(
+            plans,
+            lambda: _files(plans, copy_files),
+            output_dir=request.output_dir,
+            env=env,
+            deadline=deadline,
+            max_examples=request.max_examples,
+            runner=_run,
+            only=only,
+            priority=priority,
         )
+
+    if verify and plans:
+        share = (VERIFY_END_NAMED if named else VERIFY_END) if mutate else MUTATE_END
+        notes.extend(verify_some(None, started + budget * share))
+    mutation: dict[tuple[str, str], TargetMutation] = {}
+    if mutate and plans:
+        mutation, mutation_notes = strengthen(
+            root=root,
+            infos=infos,
+            plans=plans,
+            planned=planned,
+            named=named,
+            files=lambda: _files(plans, copy_files),
+            env=env,
+            runner=_run,
+            budget=budget * MUTATE_SHARE,
+            deadline=started + budget * MUTATE_END,
+            verify_again=verify_some,
+        )
+        notes.extend(mutation_notes)
     files = _files(plans, copy_files)
+    rows = strength_rows(infos, plans, planned, probed, findings, mutation, named)
     elapsed = time.monotonic() - started
     n_tests = sum(
         len([c for c in [*t.recorded, *t.edge] if c.id not in t.dropped])
@@ -248,7 +302,7 @@ def generate(
         for t in p.targets
     )
     notes.append(f"{len(plans)} module(s), {n_tests} recorded cases, generated in {elapsed:.1f}s")
-    return GenerationResult(NAME, tuple(files), tuple(findings), tuple(notes))
+    return GenerationResult(NAME, tuple(files), tuple(findings), tuple(notes), tuple(rows))
 
 
 def _verify_env(root: Path, infos: Sequence[ModuleInfo]) -> dict[str, str]:
@@ -348,6 +402,7 @@ def _probe(
     infos: Sequence[ModuleInfo],
     planned: dict[str, list[TargetCandidates]],
     deadline: float,
+    named: dict[str, set[str]] | None = None,
 ) -> dict[str, Any]:
     budget = max(1.0, deadline - time.monotonic())
     payload = {
@@ -364,7 +419,9 @@ def _probe(
                         "qualname": tc.target.qualname,
                         "kind": tc.target.kind,
                         "payload": c.payload,
-                        "tier": _TIERS.get(c.origin, 1),
+                        # The targets improve.md names come first, whatever the tier.
+                        "tier": _TIERS.get(c.origin, 1)
+                        - (10 if tc.target.qualname in (named or {}).get(info.name, ()) else 0),
                         "check": c.check,
                     }
                     for tc in planned.get(info.name, [])
@@ -412,32 +469,6 @@ def _run(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> 
 # --- turning probe records into plans and findings -------------------------------------
 
 
-def _case_source(cid: str, sources: dict[str, str], raised: str | None, fresh: bool) -> str:
-    parts = [repr(cid), f"args={sources['args']}"]
-    if sources["kwargs"] != "{}":
-        parts.append(f"kwargs={sources['kwargs']}")
-    if sources["ctor"] != "None":
-        parts.append(f"ctor={sources['ctor']}")
-    if raised is not None:
-        parts.append(f"raises={raised!r}")
-    elif sources["returns"] != "None":
-        parts.append(f"returns={sources['returns']}")
-    if sources["args_after"] != "None":
-        parts.append(f"args_after={sources['args_after']}")
-    if sources["state"] != "None":
-        parts.append(f"state={sources['state']}")
-    if fresh:
-        parts.append("fresh=True")
-    return f"Case({', '.join(parts)})"
-
-
-def _raised_name(record: dict[str, Any]) -> str | None:
-    message = record.get("message")
-    if record.get("status") != "raised" or not message:
-        return None
-    return str(message).split(":", 1)[0]
-
-
 def _module_plan(
     request: GenerateRequest,
     info: ModuleInfo,
@@ -455,7 +486,6 @@ def _module_plan(
     ctor_sources: dict[str, list[str]] = {}
     for tc in candidates:
         t = tc.target
-        key: str
         tp = TargetPlan(
             t.qualname,
             t.kind,
@@ -472,7 +502,7 @@ def _module_plan(
             if cand.check is not None and not res.get("want_ok"):
                 unconfirmed += 1  # the example does not show what the baseline answers
                 continue
-            raised = _raised_name(res)
+            raised = raised_name(res)
             if raised is not None:
                 mro = set(res.get("raises_mro", []))
                 on_purpose = bool(mro & expected)
@@ -505,22 +535,10 @@ def _module_plan(
                         continue
             comment = case_comment(cand.origin, cand.risk, cand.param, cand.describe)
             sources = res.get("sources")
-            if sources is not None:
-                text = CaseText(
-                    cand.id,
-                    _case_source(cand.id, sources, raised, bool(res.get("fresh"))),
-                    None,
-                    comment=comment,
-                )
-                if t.kind == "constructor" and raised is None:
-                    ctor_sources.setdefault(t.qualname, []).append(
-                        f"({sources['args']}, {sources['kwargs']})"
-                    )
-            else:
-                key = f"{t.qualname}/{cand.id}"
-                data[key] = res["pickle"]
-                text = CaseText(
-                    cand.id, None, key, comment=f"{comment}; values kept in the data file"
+            text = case_text(t.qualname, cand.id, res, data, comment)
+            if sources is not None and t.kind == "constructor" and raised is None:
+                ctor_sources.setdefault(t.qualname, []).append(
+                    f"({sources['args']}, {sources['kwargs']})"
                 )
             if raised is not None:
                 raising[cand.id] = raised
@@ -541,7 +559,7 @@ def _module_plan(
         tp.strategies = tc.strategies
         targets.append(tp)
     for tp in targets:
-        if tp.kind == "method" and tp.strategies is not None:
+        if tp.kind in ("method", "property") and tp.strategies is not None:
             cls = tp.qualname.partition(".")[0]
             sources = ctor_sources.get(cls, [])[:10]
             tp.ctor_sources = sources if sources else None

@@ -337,7 +337,10 @@ def factory_pools(
                 res = results.get((target.qualname, cand.id))
                 if res is None or not res.get("returns_mro"):
                     continue  # the call did not return (or was not reached)
-                args, kwargs, _ = pickle.loads(cand.payload)  # noqa: S301 - our own data
+                call = load_call(cand.payload)
+                if call is None:
+                    continue
+                args, kwargs = call
                 build = Build(target.qualname, *args, **kwargs)
                 if to_source(build) is None:
                     continue
@@ -388,3 +391,17 @@ def case_comment(origin: str, risk: str, param: str, describe: str) -> str:
     else:
         where = describe or _ORIGINS.get(origin, origin)
     return f"{where}; guards {risk}"
+
+
+def load_call(payload: bytes) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+    """A recorded call's ``(args, kwargs)``; ``None`` when they do not load here.
+
+    Values of the user's own types load only where their modules import (the probe's
+    process, with the project's ``sys.path``); the generator's process may not see
+    them, and such a call is simply not offered as a factory.
+    """
+    try:
+        args, kwargs, _ = pickle.loads(payload)  # noqa: S301 - our own data
+    except Exception:  # noqa: BLE001 - any failure to load means "not here"
+        return None
+    return tuple(args), dict(kwargs)

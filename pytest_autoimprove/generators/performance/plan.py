@@ -308,7 +308,7 @@ def _plan_target(
     plan = TargetCandidates(target, kinds)
     # Methods are called on an instance built by a recorded or inferred constructor call;
     # the probe picks the first constructor call that works ("auto").
-    ctor: object = "auto" if target.kind == "method" else None
+    ctor: object = "auto" if target.kind in ("method", "property") else None
 
     for i, call in enumerate(calls[:MAX_REAL]):
         payload = call["payload"]

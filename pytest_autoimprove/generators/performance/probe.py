@@ -31,6 +31,7 @@ from typing import Any
 
 from pytest_autoimprove.generators import slowness
 from pytest_autoimprove.generators.literals import to_source
+from pytest_autoimprove.process import pickled_call
 from pytest_autoimprove.runtime.compare import difference, type_name
 from pytest_autoimprove.runtime.replay import (
     Case,
@@ -301,12 +302,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     limit_memory()
-    with open(argv[0], "rb") as handle:
-        request = pickle.load(handle)  # noqa: S301 - written by the generator
-    result = run(request)
-    with open(argv[1], "wb") as handle:
-        pickle.dump(result, handle, protocol=4)
-    return 0
+    return pickled_call(run, argv)
 
 
 if __name__ == "__main__":

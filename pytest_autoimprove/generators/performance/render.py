@@ -11,13 +11,25 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from pytest_autoimprove.generators.catalog import risk
 
-__all__ = ["CaseText", "ModulePlan", "TargetPlan", "render_module"]
+__all__ = [
+    "FOUND_PREFIX",
+    "CaseText",
+    "ModulePlan",
+    "TargetPlan",
+    "case_text",
+    "raised_name",
+    "render_module",
+]
+
+#: Ids of the cases mutation testing adds (an input that told a mutant apart).
+FOUND_PREFIX = "mutant-"
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,31 @@ class TargetPlan:
             for kind in ("recorded", "edge", "state", "differential")
         }
 
+    def rendered(self) -> dict[str, int]:
+        """Test function name -> how many tests it runs (its parametrized cases), as rendered."""
+        names = self.test_names()
+        out: dict[str, int] = {}
+        recorded = [c for c in self.recorded if c.id not in self.dropped]
+        edge = [c for c in self.edge if c.id not in self.dropped]
+        if recorded and names["recorded"] not in self.dropped:
+            out[names["recorded"]] = len(recorded)
+        if edge and names["edge"] not in self.dropped:
+            out[names["edge"]] = len(edge)
+        state = [i for i in self.state_ids if i not in self.dropped]
+        if (
+            names["recorded"] in out
+            and names["state"] not in self.dropped
+            and any(c.id in state for c in recorded)
+        ):
+            out[names["state"]] = 1
+        if self.strategies is not None and names["differential"] not in self.dropped:
+            out[names["differential"]] = 1
+        return out
+
+    @property
+    def test_count(self) -> int:
+        return sum(self.rendered().values())
+
 
 @dataclass
 class ModulePlan:
@@ -87,6 +124,51 @@ class ModulePlan:
     @property
     def data_path(self) -> Path:
         return self.output_dir / f"test_guard_{self.slug}.cases.pickle"
+
+
+def raised_name(record: Mapping[str, Any]) -> str | None:
+    """``module.Error`` the probe saw raised, from its record (``None``: it returned)."""
+    message = record.get("message")
+    if record.get("status") != "raised" or not message:
+        return None
+    return str(message).split(":", 1)[0]
+
+
+def case_source(cid: str, sources: Mapping[str, str], raised: str | None, fresh: bool) -> str:
+    """``Case(...)`` source for a probe record whose values all have a literal form."""
+    parts = [repr(cid), f"args={sources['args']}"]
+    if sources["kwargs"] != "{}":
+        parts.append(f"kwargs={sources['kwargs']}")
+    if sources["ctor"] != "None":
+        parts.append(f"ctor={sources['ctor']}")
+    if raised is not None:
+        parts.append(f"raises={raised!r}")
+    elif sources["returns"] != "None":
+        parts.append(f"returns={sources['returns']}")
+    if sources["args_after"] != "None":
+        parts.append(f"args_after={sources['args_after']}")
+    if sources["state"] != "None":
+        parts.append(f"state={sources['state']}")
+    if fresh:
+        parts.append("fresh=True")
+    return f"Case({', '.join(parts)})"
+
+
+def case_text(
+    qualname: str, cid: str, record: Mapping[str, Any], data: dict[str, bytes], comment: str = ""
+) -> CaseText:
+    """The case a probe record becomes: inline source, or a key into ``data`` (updated).
+
+    :param comment: where the input came from and what it guards, written above it.
+    """
+    sources = record.get("sources")
+    if sources is not None:
+        text = case_source(cid, sources, raised_name(record), bool(record.get("fresh")))
+        return CaseText(cid, text, None, comment=comment)
+    key = f"{qualname}/{cid}"
+    data[key] = record["pickle"]
+    kept = f"{comment}; values kept in the data file" if comment else "values kept in the data file"
+    return CaseText(cid, None, key, comment=kept)
 
 
 def _risk_lines(ids: Sequence[str]) -> list[str]:
@@ -241,6 +323,9 @@ def render_module(plan: ModulePlan) -> str:
 
 
 def _render_target(plan: ModulePlan, t: TargetPlan) -> list[str]:
+    """The target's tests under a header; nothing at all when no test is left."""
+    if not t.rendered():
+        return []
     names = t.test_names()
     upper = t.slug.upper()
     out: list[str] = ["", "", f"# --- {t.qualname} ({plan.path.as_posix()}:{t.line}) ---"]

@@ -36,7 +36,7 @@ import pytest
 
 from pytest_autoimprove.generators import GeneratedFile, scratch_pytest, slowness
 from pytest_autoimprove.generators.performance.probe import limit_memory
-from pytest_autoimprove.generators.performance.render import ModulePlan, TargetPlan
+from pytest_autoimprove.generators.performance.render import FOUND_PREFIX, ModulePlan, TargetPlan
 
 __all__ = ["Outcomes", "verify_plans"]
 
@@ -149,6 +149,59 @@ def _run_once(
         run_env[_TIMEOUT_ENV] = str(min(TEST_TIMEOUT * slowness(), max(1.0, timeout / 2)))
         code, tail = runner(argv, cwd=base, env=run_env, timeout=timeout)
         return _outcomes(log), code, tail
+
+
+#: Exit codes from the least to the most telling: a broken run says the most.
+def _worse(a: int, b: int) -> int:
+    rank = {0: 0, 1: 1, -9: 2}
+    return a if rank.get(a, 3) >= rank.get(b, 3) else b
+
+
+def _run_round(
+    plans: Sequence[ModulePlan],
+    files: Callable[[], list[GeneratedFile]],
+    output_dir: Path,
+    select: list[str] | None,
+    priority: set[str],
+    *,
+    env: dict[str, str],
+    seed: str,
+    deadline: float,
+    runner: Callable[..., tuple[int, str]],
+) -> tuple[Outcomes, int, str]:
+    """One round: the ``priority`` tests in a run of their own first, then the rest."""
+    everything = select if select is not None else _existing(plans, _all_nodes(plans))
+    first = [n for n in everything if n in priority]
+    if not first:
+        left = deadline - time.monotonic()
+        return _run_once(files, output_dir, select, env=env, seed=seed, timeout=left, runner=runner)
+    outcomes: Outcomes = {}
+    code, tail = 0, ""
+    for part in (first, [n for n in everything if n not in priority]):
+        if not part:
+            continue
+        left = deadline - time.monotonic()
+        if left < 1.0:
+            code = _worse(code, -9)
+            break
+        found, part_code, part_tail = _run_once(
+            files, output_dir, part, env=env, seed=seed, timeout=left, runner=runner
+        )
+        outcomes.update(found)
+        if _worse(part_code, code) == part_code and part_code != code:
+            code, tail = part_code, part_tail
+    return outcomes, code, tail
+
+
+def _all_nodes(plans: Sequence[ModulePlan]) -> list[str]:
+    """Node ids of every test the plans render."""
+    out: list[str] = []
+    for plan in plans:
+        file = plan.test_path.name
+        out += [f"{file}::{name}" for t in plan.targets for name in t.rendered()]
+        if not plan.drop_surface:
+            out.append(f"{file}::test_public_surface")
+    return out
 
 
 def _apply(
@@ -264,12 +317,18 @@ def verify_plans(
     deadline: float,
     max_examples: int,
     runner: Callable[..., tuple[int, str]],
+    only: Sequence[str] | None = None,
+    priority: Sequence[str] = (),
 ) -> list[str]:
     """Run the rendered ``plans`` on the baseline until ``deadline`` (``time.monotonic``).
 
     Mutates the plans (dropped tests, fewer examples); returns notes for the user.
     ``files`` renders the current plans; ``runner(argv, cwd=, env=, timeout=)`` runs a
-    command in its own process group.
+    command in its own process group. ``only`` (node ids, ``file::test``) verifies just
+    those tests, the others keeping their verdict (cases added after a first
+    verification). ``priority`` (node ids) run first in every round, in a run of their
+    own: the tests of the targets improve.md names are verified even when a large
+    module's suite does not finish before the deadline.
     """
     notes: list[str] = []
     reduced: set[tuple[str, str]] = set()
@@ -278,6 +337,10 @@ def verify_plans(
         if not _has_tests(plans):
             break
         if left < 3.0:
+            if only is not None:
+                notes.append("no time left to verify the cases mutation testing found")
+                _drop_unverified(plans, only)
+                break
             if round_ == 0:
                 for plan in plans:
                     plan.targets = []
@@ -285,24 +348,41 @@ def verify_plans(
             else:
                 notes.append("no time left for another verification run; kept what passed")
             break
-        first = round_ == 0
+        first = round_ == 0 and only is None
         before = {
             (p.test_path.stem, t.test_names()["differential"]): t.max_examples
             for p in plans
             for t in p.targets
         }
-        select = None if first else _existing(plans, _selection(plans, reduced))
+        if only is not None:
+            # Both hash seeds, on the given tests only.
+            if round_ == 2:
+                break
+            select: list[str] | None = _existing(plans, list(only))
+        else:
+            select = None if first else _existing(plans, _selection(plans, reduced))
         if select is not None and not select:
             break
-        outcomes, code, tail = _run_once(
+        outcomes, code, tail = _run_round(
+            plans,
             files,
             output_dir,
             select,
+            set(priority),
             env=env,
             seed=str(1 + round_ % 2),
-            timeout=left,
+            deadline=deadline,
             runner=runner,
         )
+        if only is not None and (code not in (0, 1, -9) or (code == -9 and not outcomes)):
+            notes.append(f"the cases mutation testing found do not run (exit {code}); dropped")
+            _drop_unverified(plans, only)
+            break
+        if code == -9 and not outcomes and round_ > 0:
+            # The deadline came before a test of this round finished: as when there is
+            # no time for the round at all, what passed the first run is kept.
+            notes.append("no time left for another verification run; kept what passed")
+            break
         if code not in (0, 1, -9) or (code == -9 and not outcomes):
             notes.append(
                 f"the generated tests do not run on the baseline (exit {code}): {tail[-500:]}"
@@ -324,6 +404,8 @@ def verify_plans(
             # Tests outside the selection keep their verdict from the first run.
             selected = {(Path(n.partition("::")[0]).stem, n.partition("::")[2]) for n in select}
             outcomes = _merge(plans, outcomes, selected)
+        if only is not None:
+            outcomes = _keep_verified(plans, outcomes)
         changed = _apply(plans, outcomes, max_examples, differential=first or bool(reduced))
         reduced = {
             (p.test_path.stem, t.test_names()["differential"])
@@ -332,9 +414,36 @@ def verify_plans(
             if t.max_examples != before.get((p.test_path.stem, t.test_names()["differential"]))
             and t.test_names()["differential"] not in t.dropped
         }
-        if not first and not changed:
+        if not first and not changed and only is None:
             break
     return notes
+
+
+def _keep_verified(plans: Sequence[ModulePlan], outcomes: Outcomes) -> Outcomes:
+    """Cases verified before keep their verdict; only those added since are judged."""
+    kept = dict(outcomes)
+    for plan in plans:
+        stem = plan.test_path.stem
+        for t in plan.targets:
+            names = t.test_names()
+            for group, cases in (("recorded", t.recorded), ("edge", t.edge)):
+                for case in cases:
+                    if not case.id.startswith(FOUND_PREFIX):
+                        _, seconds = kept.get((stem, names[group], case.id), (True, 0.0))
+                        kept[stem, names[group], case.id] = (True, seconds)
+    return kept
+
+
+def _drop_unverified(plans: Sequence[ModulePlan], only: Sequence[str]) -> None:
+    """Nothing unverified is frozen: drop the tests ``only`` names."""
+    for node in only:
+        file, _, test = node.partition("::")
+        for plan in plans:
+            if plan.test_path.name != file:
+                continue
+            for t in plan.targets:
+                if test in t.test_names().values():
+                    t.dropped.update(c.id for c in t.recorded if c.id.startswith(FOUND_PREFIX))
 
 
 def _merge(

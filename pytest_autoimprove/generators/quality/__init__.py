@@ -38,8 +38,6 @@ what it writes::
 
 from __future__ import annotations
 
-import tempfile
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -54,10 +52,10 @@ from pytest_autoimprove.generators import (
     GeneratedFile,
     GenerateRequest,
     GenerationResult,
-    scratch_pytest,
     visible_split,
 )
 from pytest_autoimprove.generators.discover import discover
+from pytest_autoimprove.generators.quality.corpus import corpus_ids
 from pytest_autoimprove.generators.quality.probe import (
     EntryPoint,
     candidates,
@@ -65,10 +63,12 @@ from pytest_autoimprove.generators.quality.probe import (
     entry_points,
 )
 from pytest_autoimprove.generators.quality.render import EdgeCase, QualityPlan, render_quality
+from pytest_autoimprove.generators.quality.sealed_holdout import plan_sealed
 from pytest_autoimprove.generators.quality.split import split_golden
+from pytest_autoimprove.generators.quality.verify import verify_plan
 from pytest_autoimprove.names import GOLDEN_ENV, GUARD_DIR
-from pytest_autoimprove.process import run_command
 from pytest_autoimprove.runtime.golden import (
+    GoldenRecord,
     GoldenSet,
     read_golden,
     render_records,
@@ -76,18 +76,21 @@ from pytest_autoimprove.runtime.golden import (
 from pytest_autoimprove.runtime.harness import (
     Harness,
     HarnessRun,
-    copy_repo,
     files_in_scope,
     run_harness,
 )
 from pytest_autoimprove.runtime.invariants import learn_invariants
 from pytest_autoimprove.runtime.leakage import Needles, scan_file
+from pytest_autoimprove.runtime.tables import DEFAULT_SHARE as DEFAULT_TABLE_SHARE
+from pytest_autoimprove.runtime.tables import MIN_ENTRIES as MIN_TABLE_ENTRIES
+from pytest_autoimprove.runtime.tables import GoldenHints, table_limit, tables_in_files
 
 __all__ = [
     "DEFAULT_RELATIVE_DROP",
     "NAME",
     "NOISE_FACTOR",
     "TEST_FILE",
+    "build_harness",
     "generate",
     "pytest_autoimprove_generate",
     "visible_golden_path",
@@ -133,6 +136,8 @@ def generate(request: GenerateRequest, *, verify: bool = True) -> GenerationResu
     out_dir = Path(request.output_dir)
     golden_rel = config.check.golden
     golden: GoldenSet | None = None
+    visible: list[GoldenRecord] = []
+    holdout: list[GoldenRecord] = []
     visible_text = holdout_text = None
     visible_name = holdout_name = None
     if golden_rel:
@@ -163,7 +168,7 @@ def generate(request: GenerateRequest, *, verify: bool = True) -> GenerationResu
     else:
         notes.append("no `golden:` in improve.md: no holdout and no leakage checks")
 
-    harness = _harness(root, config, out_dir)
+    harness = build_harness(root, config, out_dir)
     if golden_rel and visible_text is not None:
         mode, runs = _detect_mode(harness, visible_text, holdout_text)
         harness = replace(harness, mode=mode)
@@ -187,6 +192,7 @@ def generate(request: GenerateRequest, *, verify: bool = True) -> GenerationResu
         _plan_holdout(plan, harness, holdout_text, runs, config, notes, findings)
     if golden is not None:
         _plan_leakage(plan, root, harness, golden)
+        _plan_tables(plan, root, harness, golden, config)
     else:
         plan.check_reads = plan.check_literals = False
     modules = [m for m in request.modules if m.suffix == ".py"]
@@ -199,14 +205,27 @@ def generate(request: GenerateRequest, *, verify: bool = True) -> GenerationResu
         _plan_probe(plan, root, harness, points, visible_text, golden, notes, findings)
     else:
         notes.append("no query-like entry point found in scope: no robustness tests")
+    if plan.baseline_holdout is not None and visible_text is not None:
+        _plan_generalization(plan, harness, visible_text, runs, len(visible), len(holdout))
+    tolerance = config.check.tolerance
+    sealed, sealed_notes = plan_sealed(
+        root,
+        config,
+        harness,
+        relative_drop=DEFAULT_RELATIVE_DROP if tolerance is None else tolerance,
+        noise_factor=NOISE_FACTOR,
+    )
+    files += [sealed] if sealed is not None else []
+    notes += sealed_notes
     test_path = out_dir / TEST_FILE
     if verify:
-        notes += _verify(root, plan, files, test_path, request.time_budget)
+        notes += verify_plan(root, plan, files, test_path, request.time_budget)
     files.append(GeneratedFile(test_path, render_quality(plan)))
     return GenerationResult(NAME, tuple(files), tuple(findings), tuple(notes))
 
 
-def _harness(root: Path, config: ImproveConfig, out_dir: Path) -> Harness:
+def build_harness(root: Path, config: ImproveConfig, out_dir: Path = Path(GUARD_DIR)) -> Harness:
+    """How generated tests run the benchmark (``mode`` still to be detected: ``arg``)."""
     protected = tuple(guard.frozen_patterns(config)) + (guard.config_path_in(root, config),)
     return Harness(
         root=root,
@@ -281,6 +300,50 @@ def _plan_holdout(
     )
 
 
+def _plan_generalization(
+    plan: QualityPlan,
+    harness: Harness,
+    visible_text: str,
+    runs: dict[str, HarnessRun],
+    visible_rows: int,
+    holdout_rows: int,
+) -> None:
+    """The baseline's visible score, measured the way the test will (with the probe, if any)."""
+    score = plan.probe_score if plan.probe is not None else None
+    if plan.probe is None:
+        run = runs.get("visible") if harness.mode == "env" else None
+        run = run or run_harness(harness, visible_text, split_name="visible")
+        score = run.score if run.failure() is None else None
+    if score is None or plan.baseline_holdout is None:
+        return
+    plan.baseline_visible = score
+    plan.rows = (visible_rows, holdout_rows)
+
+
+def _plan_tables(
+    plan: QualityPlan, root: Path, harness: Harness, golden: GoldenSet, config: ImproveConfig
+) -> None:
+    """The table entries the baseline already has, and how many a change may add."""
+    setting = config.check.max_table
+    if setting == 0:
+        plan.table_limit = None
+        return
+    hints = GoldenHints.build(golden.queries, [a for r in golden.records for a in r.answers])
+    files = files_in_scope(
+        root, harness.scope, harness.exclude, harness.protected, harness.guard_dir
+    )
+    entries = {e for table in tables_in_files(root, files, hints) for e in table.entries}
+    rows = len(golden.records)
+    plan.table_limit = table_limit(rows, setting)
+    plan.table_baseline = tuple(sorted(entries))
+    plan.table_note = (
+        f"{config.check.max_table:g} entries (max_table: in improve.md)"
+        if setting is not None and setting >= 1
+        else f"max({MIN_TABLE_ENTRIES}, {(setting or DEFAULT_TABLE_SHARE):.0%} of {rows} "
+        "golden rows); max_table: in improve.md changes it"
+    )
+
+
 def _plan_leakage(plan: QualityPlan, root: Path, harness: Harness, golden: GoldenSet) -> None:
     assert harness.golden is not None
     golden_name = Path(harness.golden).name
@@ -319,6 +382,7 @@ def _plan_probe(
         "call_timeout": CALL_TIMEOUT,
     }
     run = run_harness(harness, visible_text, split_name="visible", probe=probe)
+    plan.probe_score = run.score if run.failure() is None else None
     if run.failure() is not None:
         # Confirm without the probe: the loop scores the plain run.
         plain = run_harness(harness, visible_text, split_name="visible")
@@ -399,7 +463,14 @@ def _plan_probe(
                     + (f"; and {more} more" if more > 0 else ""),
                 )
             )
-        plan.invariants += learn_invariants(run.events, point.id, labels)
+        returned = {
+            str(i)
+            for c in calls
+            if c.get("ok") and isinstance(c.get("summary"), dict)
+            for i in c["summary"].get("ids", ())
+        }
+        corpus = corpus_ids(root, run.events, returned)
+        plan.invariants += learn_invariants(run.events, point.id, labels, corpus)
     if observed:
         plan.probe = {**probe, "targets": [p.spec() for p in observed]}
     elif not any(not p.discover for p in points):
@@ -448,83 +519,3 @@ def _expected_exceptions(root: Path, point: EntryPoint) -> set[str]:
     except Exception:  # noqa: BLE001
         return set()
     return set(info.expected_exceptions)
-
-
-# ---------------------------------------------------------------------------
-# Verification on the untouched baseline
-
-
-def _verify(
-    root: Path,
-    plan: QualityPlan,
-    files: Sequence[GeneratedFile],
-    test_path: Path,
-    time_budget: float,
-) -> list[str]:
-    """Run the rendered tests on a scratch copy; drop what fails on the baseline."""
-    notes: list[str] = []
-    for _round in range(2):
-        failed = _failing_tests(root, plan, files, test_path, time_budget)
-        if failed is None:
-            notes.append("could not run the generated quality tests to verify them")
-            return notes
-        if not failed:
-            return notes
-        _drop(plan, failed, notes)
-    return notes
-
-
-def _failing_tests(
-    root: Path,
-    plan: QualityPlan,
-    files: Sequence[GeneratedFile],
-    test_path: Path,
-    time_budget: float,
-) -> set[str] | None:
-    with tempfile.TemporaryDirectory(prefix="autoimprove-verify-quality-") as tmp:
-        copy = copy_repo(root, Path(tmp) / "repo")
-        for file in [*files, GeneratedFile(test_path, render_quality(plan))]:
-            file.write(copy)
-        xml = Path(tmp) / "report.xml"
-        argv = scratch_pytest(
-            copy, Path(tmp) / "pytest.ini", f"--junitxml={xml}", str(copy / test_path)
-        )
-        env = {"PYTEST_ADDOPTS": "", "PYTHONDONTWRITEBYTECODE": "1"}
-        timeout = max(120.0, time_budget * 2, plan.harness.timeout * 3)
-        result = run_command(argv, cwd=copy, timeout=timeout, env=env)
-        if not xml.exists() or result.timed_out:
-            return None
-        failed: set[str] = set()
-        for case in ET.parse(xml).getroot().iter("testcase"):
-            if case.find("failure") is not None or case.find("error") is not None:
-                failed.add(case.get("name", ""))
-        if result.returncode not in (0, 1) and not failed:
-            return None
-        return failed
-
-
-def _drop(plan: QualityPlan, failed: set[str], notes: list[str]) -> None:
-    if "test_holdout_score_did_not_drop" in failed:
-        plan.baseline_holdout = None
-        notes.append("dropped the holdout test: it fails on the baseline")
-    if "test_code_in_scope_does_not_read_golden_files" in failed:
-        plan.check_reads = False
-        notes.append("dropped the golden-read test: the baseline already trips it")
-    if "test_code_in_scope_does_not_embed_golden_set" in failed:
-        plan.check_literals = False
-        notes.append("dropped the golden-literal test: it fails on the baseline")
-    edge_ids = {
-        f"test_entry_point_handles_input[{e.target.rsplit('::', 1)[-1]}-{e.name}]": e
-        for e in plan.edges
-    }
-    bad_edges = [e for name, e in edge_ids.items() if name in failed]
-    if bad_edges:
-        plan.edges = [e for e in plan.edges if e not in bad_edges]
-        notes.append(f"dropped {len(bad_edges)} edge-input test(s) that fail on the baseline")
-    inv_ids = {
-        f"test_output_invariant[{i.target.rsplit('::', 1)[-1]}-{i.id}]": i for i in plan.invariants
-    }
-    bad_invs = [i for name, i in inv_ids.items() if name in failed]
-    if bad_invs:
-        plan.invariants = [i for i in plan.invariants if i not in bad_invs]
-        notes.append(f"dropped {len(bad_invs)} invariant test(s) that fail on the baseline")

@@ -13,6 +13,7 @@ from typing import Any
 
 from pytest_autoimprove.generators import catalog, guard_file_head
 from pytest_autoimprove.generators.quality.probe import EDGE_INPUTS
+from pytest_autoimprove.runtime.generalization import GUARD_Z
 from pytest_autoimprove.runtime.harness import Harness
 from pytest_autoimprove.runtime.invariants import Invariant
 
@@ -63,6 +64,15 @@ class QualityPlan:
     edges: list[EdgeCase] = field(default_factory=list)
     invariants: list[Invariant] = field(default_factory=list)
     depth: int = 2
+    #: The probe run's score on the visible split (``None``: it failed).
+    probe_score: float | None = None
+    #: The baseline's visible score as the generalization test measures it.
+    baseline_visible: float | None = None
+    rows: tuple[int, int] = (0, 0)
+    #: Golden-table entries a change may add (``None``: no table test).
+    table_limit: int | None = None
+    table_baseline: tuple[str, ...] = ()
+    table_note: str = ""
 
 
 def _text(value: str) -> str:
@@ -92,6 +102,16 @@ def _py(value: Any, indent: int = 0) -> str:
     return repr(value)
 
 
+def _generalizes(plan: QualityPlan) -> bool:
+    return bool(
+        plan.holdout
+        and plan.visible
+        and plan.baseline_holdout is not None
+        and plan.baseline_visible is not None
+        and all(plan.rows)
+    )
+
+
 def render_quality(plan: QualityPlan) -> str:
     """The test file text for ``plan``."""
     h = plan.harness
@@ -99,6 +119,10 @@ def render_quality(plan: QualityPlan) -> str:
     names = ["Harness"]
     if plan.holdout and plan.baseline_holdout is not None:
         names.append("check_holdout")
+    if _generalizes(plan):
+        names.append("check_gain_carries_over")
+    if plan.table_limit is not None:
+        names.append("check_no_golden_tables")
     if plan.check_reads:
         names.append("check_no_golden_reads")
     if plan.check_literals:
@@ -167,6 +191,34 @@ def render_quality(plan: QualityPlan) -> str:
             f"        goal={plan.goal!r},",
             "    )",
         ]
+    if _generalizes(plan):
+        probe = "PROBE" if plan.probe is not None else "None"
+        out += [
+            "",
+            "",
+            risk_line("overfit-gain"),
+            "# A gain on the visible split must fix about the same share of errors on the",
+            "# holdout, within the noise of splits this size: a gap of more than Z standard",
+            "# errors fails (see pytest_autoimprove/runtime/generalization.py).",
+            f"BASELINE_SCORES = ({plan.baseline_visible!r}, {plan.baseline_holdout!r})"
+            "  # (visible, holdout)",
+            f"SPLIT_ROWS = {plan.rows!r}  # (visible, holdout)",
+            f"Z = {GUARD_Z!r}",
+            "",
+            "",
+            "@pytest.mark.autoimprove_guard",
+            "def test_visible_gain_carries_over_to_holdout() -> None:",
+            "    check_gain_carries_over(",
+            "        HARNESS,",
+            f"        {visible},",
+            f"        {holdout},",
+            f"        {probe},",
+            "        baseline=BASELINE_SCORES,",
+            "        rows=SPLIT_ROWS,",
+            f"        goal={plan.goal!r},",
+            "        z=Z,",
+            "    )",
+        ]
     if plan.check_reads and plan.visible:
         probe = "PROBE" if plan.probe is not None else "None"
         out += [
@@ -197,6 +249,28 @@ def render_quality(plan: QualityPlan) -> str:
             "        names=LEAK_NAMES,",
             "        stems=LEAK_STEMS,",
             "        allowed=ALLOWED_LEAKS,",
+            "    )",
+        ]
+    if plan.table_limit is not None:
+        splits = ", ".join(s for s in (visible, holdout) if s != "None")
+        out += [
+            "",
+            "",
+            risk_line("memorized-golden-answers"),
+            "# Entries of tables shaped like a memorized golden set (golden texts or hashes as",
+            "# keys, answers in call order) the baseline already has; a change may add fewer",
+            f"# than TABLE_LIMIT: {plan.table_note}.",
+            f"BASELINE_TABLE_ENTRIES = {_py(list(plan.table_baseline))}",
+            f"TABLE_LIMIT = {plan.table_limit!r}",
+            "",
+            "",
+            "@pytest.mark.autoimprove_guard",
+            "def test_code_in_scope_adds_no_golden_table() -> None:",
+            "    check_no_golden_tables(",
+            "        HARNESS,",
+            f"        [{splits}],",
+            "        baseline=BASELINE_TABLE_ENTRIES,",
+            "        limit=TABLE_LIMIT,",
             "    )",
         ]
     if plan.edges:

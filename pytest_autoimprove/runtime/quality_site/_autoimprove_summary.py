@@ -4,7 +4,8 @@ Loaded by the watcher (:mod:`sitecustomize` beside this file) from its path; sta
 library only. :func:`summarize` turns a result into the small dict the invariants of
 :mod:`pytest_autoimprove.runtime.invariants` are learned from and checked on;
 :func:`texts` and :func:`items` take a batch call apart, :func:`variants` lists the
-whitespace and case variants a golden query is also asked with.
+whitespace and case variants and the meaning-keeping :func:`perturbations` a golden
+query is also asked with.
 """
 
 from __future__ import annotations
@@ -14,7 +15,23 @@ import threading
 import types
 from typing import Any
 
-_ID_KEYS = ("id", "doc_id", "docid", "chunk_id", "pid", "uid", "key", "name", "pk")
+_ID_KEYS = (
+    "id",
+    "doc_id",
+    "docid",
+    "document_id",
+    "chunk_id",
+    "item_id",
+    "product_id",
+    "sku",
+    "pid",
+    "uid",
+    "key",
+    "name",
+    "pk",
+    "slug",
+    "url",
+)
 _SCORE_KEYS = (
     "score",
     "similarity",
@@ -56,6 +73,12 @@ def _id_of(item: object) -> object:
         )
     for key in _ID_KEYS:
         value = getattr(item, key, None)
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return value
+    # A record of another shape (Hit(code, score, title)): its first text or int field.
+    names = getattr(type(item), "__dataclass_fields__", None) or getattr(item, "_fields", None)
+    for key in names or ():
+        value = getattr(item, str(key), None)
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             return value
     return None
@@ -157,13 +180,94 @@ def items(value: object, expected: int) -> list[Any]:
 
 
 def variants(query: str) -> list[tuple[str, str]]:
+    """Whitespace and case variants, then the perturbations of :func:`perturbations`."""
     words = query.split()
     out = [("padded", f"  {query}  "), ("double-spaced", "  ".join(words))]
     if query.upper() != query:
         out.append(("upper-case", query.upper()))
     if query.lower() != query:
         out.append(("lower-case", query.lower()))
+    return out + perturbations(query)
+
+
+#: Words a user adds without changing what they ask (after the question, before it).
+FILLER = "please"
+PREFIX = "um"
+#: A tiny thesaurus: each word may stand for the other (both directions).
+SYNONYMS = (
+    ("buy", "purchase"),
+    ("big", "large"),
+    ("small", "little"),
+    ("fast", "quick"),
+    ("start", "begin"),
+    ("help", "assist"),
+    ("show", "display"),
+    ("find", "locate"),
+    ("error", "mistake"),
+    ("fix", "repair"),
+    ("delete", "remove"),
+    ("change", "modify"),
+    ("get", "obtain"),
+    ("need", "require"),
+    ("want", "wish"),
+    ("picture", "photo"),
+    ("shop", "store"),
+    ("reply", "answer"),
+    ("cheap", "inexpensive"),
+    ("car", "automobile"),
+    ("problem", "issue"),
+    ("send", "transmit"),
+)
+_SYNONYM = dict(SYNONYMS)
+_SYNONYM.update((b, a) for a, b in SYNONYMS)
+
+
+def perturbations(query: str) -> list[tuple[str, str]]:
+    """Edits a person makes without changing the question, that normalizing text does not undo.
+
+    A filler word after the question and another before it, a trailing ``?`` (or one
+    taken away), a typo (two middle letters of the longest word swapped) and a synonym
+    from :data:`SYNONYMS`. A table keyed on
+    the golden text, however normalized, misses each; a system answering the task
+    mostly does not care. The guard only uses those its baseline answered alike.
+    """
+    words = query.split()
+    if not words:
+        return []
+    out = [("filler", f"{query.rstrip()} {FILLER}"), ("prefix", f"{PREFIX} {query.lstrip()}")]
+    stripped = query.rstrip()
+    out.append(("question", stripped[:-1].rstrip() if stripped.endswith("?") else stripped + "?"))
+    typo = _typo(words)
+    if typo is not None:
+        out.append(("typo", " ".join(typo)))
+    for index, word in enumerate(words):
+        other = _SYNONYM.get(word.lower())
+        if other is not None:
+            other = other.capitalize() if word[:1].isupper() else other
+            out.append(("synonym", " ".join([*words[:index], other, *words[index + 1 :]])))
+            break
     return out
+
+
+def _typo(words: list[str]) -> list[str] | None:
+    """``words`` with two adjacent middle letters of the longest alphabetic word swapped."""
+    cores = [w.strip(_PUNCTUATION) for w in words]
+    candidates = [(len(c), -i) for i, c in enumerate(cores) if c.isalpha() and len(c) >= 4]
+    if not candidates:
+        return None
+    index = -max(candidates)[1]
+    word, core = words[index], cores[index]
+    start = word.index(core)
+    middle = len(core) // 2
+    for at in (middle - 1, middle, middle - 2):
+        if 0 < at < len(core) - 1 and core[at] != core[at + 1]:
+            swapped = core[:at] + core[at + 1] + core[at] + core[at + 2 :]
+            typo = word[:start] + swapped + word[start + len(core) :]
+            return [*words[:index], typo, *words[index + 1 :]]
+    return None
+
+
+_PUNCTUATION = ".,!?;:\"'()"
 
 
 class CallTimeout(BaseException):

@@ -7,7 +7,9 @@ benchmark may run under another interpreter) and does two things:
 
 - an audit hook (:pep:`578`) logs every ``open`` of a golden file, and every
   subprocess naming one or calling git, made while code *in scope* is on the stack:
-  the system reading the answers, however it builds the path;
+  the system reading the answers, however it builds the path; it also notes the data
+  files in the repository that code in scope reads (its corpus, whose ids are the
+  only ones it may return);
 - an import hook wraps the query-like entry points of the files in scope. The first
   call of each (with the harness's own instance and arguments) also runs the edge
   inputs of the spec with the query replaced, and each call on a golden query runs a
@@ -37,6 +39,8 @@ import types
 from typing import Any
 
 _SPEC_ENV = "AUTOIMPROVE_QUALITY_SPEC"
+#: Files whose reads are noted as the system's data (its corpus, its catalogue).
+_DATA_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv")
 #: Set while an entry point is being probed: the calls it makes are not probed again.
 #: A context variable, not a thread local: tasks of one event loop (asyncio.gather) each
 #: have their own, so one task's probe does not hide the others' calls.
@@ -52,6 +56,9 @@ class _Watcher:
         self.protected_dirs = [os.path.realpath(p) + os.sep for p in spec.get("protected_dirs", [])]
         self.protected_names = [n for n in spec.get("protected_names", []) if n]
         self.scope = {os.path.realpath(p) for p in spec.get("scope", [])}
+        root = spec.get("root")
+        self.data_root = os.path.realpath(root) + os.sep if root else None
+        self.data_seen: set[str] = set()
         self.probe: dict[str, Any] | None = spec.get("probe")
         self.busy = threading.local()
         self._real: dict[str, str] = {}
@@ -114,6 +121,8 @@ class _Watcher:
                     where = self.in_scope_frame()
                     if where is not None:
                         self.emit({"e": "read", "op": event, "path": path, "by": where})
+                elif event == "open" and path.endswith(_DATA_SUFFIXES):
+                    self.data_read(path)
             elif event in ("subprocess.Popen", "os.system", "os.posix_spawn", "os.exec"):
                 text = " ".join(str(a) for a in args[:2])
                 suspicious = any(n in text for n in self.protected_names) or any(
@@ -125,6 +134,16 @@ class _Watcher:
                         self.emit({"e": "spawn", "op": event, "args": text[:500], "by": where})
         except Exception:  # noqa: BLE001 - an audit hook must never break the program
             return
+
+    def data_read(self, path: str) -> None:
+        """Note a data file of the repository read by code in scope (once per path)."""
+        if self.data_root is None or path in self.data_seen:
+            return
+        self.data_seen.add(path)
+        real = self.real(path)
+        if real.startswith(self.data_root) and self.in_scope_frame() is not None:
+            # relative: in `copy` mode the run's root is a scratch copy, gone afterwards
+            self.emit({"e": "data", "path": real[len(self.data_root) :]})
 
     # -- the entry point probe -------------------------------------------------------
 

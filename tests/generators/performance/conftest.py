@@ -1,5 +1,5 @@
-"""The fixture package is data for test_inputs_e2e.py, not tests of this suite."""
+"""Fixture packages are data for the tests beside them, not tests of this suite."""
 
 from __future__ import annotations
 
-collect_ignore = ["fixture_fmtkit"]
+collect_ignore = ["fixture_fmtkit", "fixture_query"]

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "rag_search"
+#: Small quality systems of the guard-strength benchmark (40-row golden sets and more).
+CORPUS_QUALITY = Path(__file__).resolve().parents[3] / "benchmarks" / "corpus_quality"
 
 CLASSIFIER = '''\
 """A tiny keyword classifier: the kind of system a quality goal tunes."""
@@ -103,3 +105,20 @@ def rag_project(tmp_path: Path) -> Path:
 @pytest.fixture
 def classifier_project(tmp_path: Path) -> Path:
     return write_classifier(tmp_path / "clf")
+
+
+def copy_system(name: str, dest: Path) -> Path:
+    """A fresh copy of ``benchmarks/corpus_quality/<name>``."""
+    return Path(
+        shutil.copytree(
+            CORPUS_QUALITY / name,
+            dest,
+            ignore=shutil.ignore_patterns("__pycache__", "autoimprove_guard", ".autoimprove"),
+        )
+    )
+
+
+@pytest.fixture
+def intents_project(tmp_path: Path) -> Path:
+    """A keyword intent classifier with a 40-row golden set (env mode)."""
+    return copy_system("intents", tmp_path / "intents")

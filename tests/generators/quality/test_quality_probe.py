@@ -84,6 +84,7 @@ def test_learned_invariants() -> None:
         "sorted-scores-descending",
         "at-most-limit",
         "same-result-padded",
+        "answered",
     }
 
 

@@ -14,6 +14,21 @@ import sys
 import time
 from pathlib import Path
 
+#: A process that escaped its proposer: it keeps writing into mod.py for a minute.
+STRAY = """
+import sys, time
+from pathlib import Path
+path = Path(sys.argv[1])
+for _ in range(200):
+    time.sleep(0.3)
+    try:
+        text = path.read_text()
+        if "STRAY" not in text:
+            path.write_text(text + "STRAY = True\\n")
+    except OSError:
+        pass
+"""
+
 
 def bump(step: int, file: str = "mod.py", name: str = "VALUE") -> None:
     path = Path(file)
@@ -108,6 +123,19 @@ def main() -> int:
     elif action == "snapshot":
         bump(1)
         Path("mod.py").write_text(Path("mod.py").read_text() + "\n# run with --snapshot-update\n")
+    elif action == "escape":
+        # The first time: leave a child in a session of its own that writes into the
+        # worktree later, and hang until the loop is killed. Done again: improve.
+        bump(1)
+        marker = Path(sys.argv[1]).with_suffix(".escaped")
+        if not marker.exists():
+            marker.write_text("")
+            child = subprocess.Popen(
+                [sys.executable, "-c", STRAY, str(Path("mod.py").resolve())],
+                start_new_session=True,
+            )
+            Path(sys.argv[1]).with_suffix(".child").write_text(str(child.pid))
+            time.sleep(600)
     elif action == "slow":
         time.sleep(float(os.environ.get("FAKE_AGENT_SLEEP", "0.5")))
         bump(1)

@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 args = sys.argv[1:]
+if args == ["--version"]:  # what the loop asks before the baseline
+    print("1.0.0 (fake Claude Code)")
+    sys.exit(0)
 assert args[:2] == ["-p", "--dangerously-skip-permissions"], args
 assert args[2:4] == ["--model", "opus"], args
 prompt = args[4]

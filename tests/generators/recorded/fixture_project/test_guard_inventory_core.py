@@ -222,6 +222,8 @@ PARSE_TAGS_RECORDED = [
     Case('random-1', args=('- "X"日*',), returns=['- "x"日*'], fresh=True),
     Case('random-2', args=('0Y-*)0ü',), returns=['0y-*)0ü'], fresh=True),
     Case('random-3', args=('a.  *_日ü,',), returns=['a.  *_日ü'], fresh=True),
+    # an input that tells apart: line 19: return one reused mutable object: `def parse_tags(...)`
+    Case('mutant-1', args=(None,), returns=[], fresh=True),
 ]
 
 
@@ -273,7 +275,7 @@ def test_parse_tags_edge(case: Case) -> None:
 # risk argument-mutation: an argument is mutated in place to save a copy
 @pytest.mark.autoimprove_guard
 def test_parse_tags_state() -> None:
-    cases = [PARSE_TAGS_RECORDED[0], PARSE_TAGS_RECORDED[1], PARSE_TAGS_RECORDED[2]]
+    cases = [PARSE_TAGS_RECORDED[0], PARSE_TAGS_RECORDED[1], PARSE_TAGS_RECORDED[2], PARSE_TAGS_RECORDED[5]]
     check_sequence(current, "parse_tags", "function", cases, tolerance=TOLERANCE)
 
 

@@ -1,0 +1,3 @@
+from faqmatch.index import FaqIndex
+
+__all__ = ["FaqIndex"]

@@ -1,0 +1,3 @@
+from intents.model import classify
+
+__all__ = ["classify"]

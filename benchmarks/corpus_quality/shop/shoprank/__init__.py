@@ -1,0 +1,3 @@
+from shoprank.ranker import Hit, rank
+
+__all__ = ["Hit", "rank"]

@@ -1,0 +1,3 @@
+from router.bayes import predict
+
+__all__ = ["predict"]

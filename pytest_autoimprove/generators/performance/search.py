@@ -1,0 +1,436 @@
+"""The search for inputs that tell a surviving mutant from the baseline.
+
+Runs as ``python -m pytest_autoimprove.generators.performance.search IN OUT`` in a subprocess of
+its own (own process group, timeout, ``PYTHONHASHSEED=0``), like the probe: it imports
+the code. For each surviving mutant (a job) it executes the mutated module source as a
+separate module object beside the untouched one, then tries inputs, cheapest and most
+trusted first:
+
+1. every call planned for the target (the project's recorded inputs, inferred ones,
+   edge values), including those no test kept;
+2. those calls with one argument nudged: text cut short or missing a character, a
+   number one off, a sequence shorter or reversed, a mapping missing a key;
+3. recombinations of the calls' argument values across parameters (seeded);
+4. Hypothesis draws from the generator's strategies mixed with those values
+   (``find``, derandomized, bounded by examples and time);
+5. for state-shaped mutants (a cache, a reused result, an argument mutated), pairs of
+   working calls played in sequence, as the state guardrail plays them.
+
+Each input is recorded on the baseline exactly as the probe records a case
+(determinism check, argument state, freshness), then replayed against the mutant with
+the runtime the frozen tests use (:func:`~.replay.replay`,
+:func:`~.replay.check_sequence`): an input counts only when that replay fails, and
+again on a freshly loaded mutant. Only inputs the baseline handles normally or rejects
+with an exception it raises on purpose count, so a found case is frozen as ordinary
+behaviour, never as a failing test. A job with nothing found is "possibly equivalent".
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import importlib
+import pickle
+import random
+import sys
+import time
+import types
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+from pytest_autoimprove.generators.literals import EVAL_BUILTINS
+from pytest_autoimprove.generators.performance.probe import (
+    _CallTimeout,
+    _deadline,
+    _record_case,
+    limit_memory,
+)
+from pytest_autoimprove.process import pickled_call
+from pytest_autoimprove.runtime.replay import Case, check_sequence, replay
+
+__all__ = ["run"]
+
+#: Recombined calls tried per job (step 2) and Hypothesis examples (step 3).
+RECOMBINATIONS = 40
+HYPOTHESIS_EXAMPLES = 60
+#: Pairs of calls tried in sequence per state-shaped job (step 4).
+MAX_PAIRS = 12
+#: Seconds one replay on the mutant may take.
+CALL_TIMEOUT = 1.5
+STATE_OPERATORS = frozenset({"add-cache", "shared-result", "mutate-argument"})
+
+
+class _Found(Exception):
+    """Stops a Hypothesis search at the first distinguishing input."""
+
+
+def load_mutant(baseline: types.ModuleType, source: str) -> types.ModuleType:
+    """The mutated source executed as a module of its own, beside ``baseline``.
+
+    It has the baseline's name and package, so its relative imports reach the real
+    (unmutated) rest of the package; it is never put into ``sys.modules``.
+    """
+    mutant = types.ModuleType(baseline.__name__)
+    for name in ("__file__", "__package__", "__path__", "__spec__", "__loader__"):
+        if hasattr(baseline, name):
+            setattr(mutant, name, getattr(baseline, name))
+    code = compile(source, getattr(baseline, "__file__", None) or "<mutant>", "exec")
+    exec(code, mutant.__dict__)  # noqa: S102 - the user's own code, one edit applied
+    return mutant
+
+
+class _Job:
+    """One surviving mutant and what the search may draw from."""
+
+    def __init__(self, spec: dict[str, Any], baseline: types.ModuleType) -> None:
+        self.spec = spec
+        self.baseline = baseline
+        self.qualname: str = spec["qualname"]
+        self.kind: str = spec["kind"]
+        self.expected = set(spec.get("expected", ()))
+        self.tolerance: float | None = spec.get("tolerance")
+        self.ctors: dict[str, list[bytes]] = {
+            self.qualname.partition(".")[0]: list(spec.get("ctor_payloads", ()))
+        }
+        self.calls: list[tuple[tuple[Any, ...], dict[str, Any], Any]] = []
+        #: The planned calls as the generator pickled them, with their case ids.
+        self.planned: list[tuple[str, bytes]] = [tuple(p) for p in spec.get("payloads", ())]
+        for _, payload in self.planned:
+            try:
+                args, kwargs, ctor = pickle.loads(payload)  # noqa: S301 - our own data
+            except Exception:  # noqa: BLE001 - a value that no longer loads
+                continue
+            self.calls.append((tuple(args), dict(kwargs), ctor))
+        self.working: list[dict[str, Any]] = []
+        self.seen: set[bytes] = set()
+
+    # --- inputs ---------------------------------------------------------------------
+
+    def pools(self) -> tuple[dict[str, list[Any]], list[Any]]:
+        """Values seen per parameter, and the receivers seen (methods)."""
+        params = self.spec.get("params", [])
+        positional = [p["name"] for p in params if p["kind"] == "positional"]
+        pools: dict[str, list[Any]] = {p["name"]: [] for p in params}
+        receivers: list[Any] = []
+        seen: set[bytes] = set()
+        for args, kwargs, ctor in self.calls:
+            for name, value in zip(positional, args, strict=False):
+                pools[name].append(value)
+            for name, value in kwargs.items():
+                pools.setdefault(name, []).append(value)
+            if ctor is None:
+                continue
+            try:
+                key = pickle.dumps(ctor, protocol=4)
+            except Exception:  # noqa: BLE001, S112 - a receiver that cannot be stored
+                continue
+            if key not in seen:
+                seen.add(key)
+                receivers.append(ctor)
+        return pools, receivers
+
+    def build(self, chosen: dict[str, Any], ctor: Any) -> bytes | None:
+        args: list[Any] = []
+        kwargs: dict[str, Any] = {}
+        for p in self.spec.get("params", []):
+            name = p["name"]
+            if p["kind"] in ("star", "double_star"):
+                continue
+            if name not in chosen:
+                if not p["default"]:
+                    return None
+                continue
+            if p["kind"] == "positional" and not p["default"]:
+                args.append(chosen[name])
+            else:
+                kwargs[name] = chosen[name]
+        try:
+            return pickle.dumps((tuple(args), kwargs, ctor), protocol=4)
+        except Exception:  # noqa: BLE001 - a value that cannot be stored
+            return None
+
+    def recombined(self, rng: random.Random) -> Iterator[bytes]:
+        pools, receivers = self.pools()
+        params = [
+            p for p in self.spec.get("params", []) if p["kind"] not in ("star", "double_star")
+        ]
+        if not params and not receivers:
+            return
+        for _ in range(RECOMBINATIONS):
+            chosen: dict[str, Any] = {}
+            for p in params:
+                pool = pools.get(p["name"]) or []
+                if pool and (not p["default"] or rng.random() < 0.5):
+                    chosen[p["name"]] = rng.choice(pool)
+            ctor = rng.choice(receivers) if receivers else self._default_ctor()
+            payload = self.build(chosen, ctor)
+            if payload is not None:
+                yield payload
+
+    def neighbours(self) -> Iterator[bytes]:
+        """Each planned call with one argument nudged (see :func:`_nudged`)."""
+        for args, kwargs, ctor in self.calls:
+            for i, value in enumerate(args):
+                for other in _nudged(value):
+                    changed = (*args[:i], other, *args[i + 1 :])
+                    with contextlib.suppress(Exception):
+                        yield pickle.dumps((changed, kwargs, ctor), protocol=4)
+            for name, value in kwargs.items():
+                for other in _nudged(value):
+                    with contextlib.suppress(Exception):
+                        yield pickle.dumps((args, {**kwargs, name: other}, ctor), protocol=4)
+
+    def _default_ctor(self) -> Any:
+        return "auto" if self.kind in ("method", "property") else None
+
+    # --- judging --------------------------------------------------------------------
+
+    def record(self, payload: bytes) -> dict[str, Any] | None:
+        """The baseline's record of this call, when it would be frozen as ordinary."""
+        if payload in self.seen:
+            return None
+        self.seen.add(payload)
+        spec = {"id": "search", "qualname": self.qualname, "kind": self.kind, "payload": payload}
+        record = _record_case(self.baseline, spec, 2 * CALL_TIMEOUT, self.ctors)
+        if record.get("pickle") is None or record.get("status") not in ("ok", "raised"):
+            return None
+        if record["status"] == "raised" and not set(record.get("raises_mro", [])) & self.expected:
+            return None  # outside the domain: such a call is never frozen
+        record["payload"] = payload
+        return record
+
+    def fails(self, mutant: types.ModuleType, cases: list[Case]) -> bool:
+        """Does the replay the frozen tests do fail on ``mutant``?"""
+        try:
+            with _deadline(CALL_TIMEOUT * (len(cases) + 1)):
+                if len(cases) == 1:
+                    replay(mutant, self.qualname, self.kind, cases[0], tolerance=self.tolerance)
+                else:
+                    check_sequence(
+                        mutant, self.qualname, self.kind, cases, tolerance=self.tolerance
+                    )
+        except AssertionError:
+            return True
+        except _CallTimeout:
+            return True  # the mutant hangs where the baseline answers
+        except Exception:  # noqa: BLE001 - a replay that cannot run tells nothing
+            return False
+        return False
+
+    def distinguishes(self, records: list[dict[str, Any]], mutant: types.ModuleType) -> bool:
+        cases = [pickle.loads(r["pickle"]) for r in records]  # noqa: S301 - our own data
+        if not self.fails(mutant, cases):
+            return False
+        # Again on a fresh copy: state left by earlier tries must not be what fails.
+        fresh = load_mutant(self.baseline, self.spec["source"])
+        return self.fails(fresh, cases)
+
+
+#: Variants of one value tried per argument.
+MAX_NUDGES = 24
+
+
+def _nudged(value: Any) -> list[Any]:
+    """Values next to ``value`` where a fast path or a dropped check shows.
+
+    Text cut short (every prefix, a character dropped), a number one off or negated,
+    a sequence cut short, empty, or reversed, a mapping missing one key.
+    """
+    out: list[Any] = []
+    if isinstance(value, str):
+        out += [value[:i] for i in range(len(value))]
+        out += [value[:i] + value[i + 1 :] for i in range(len(value))]
+        out += [value.upper(), value.lower(), f" {value} "]
+    elif isinstance(value, bool):
+        out.append(not value)
+    elif isinstance(value, int):
+        out += [value - 1, value + 1, -value, 0]
+    elif isinstance(value, float):
+        out += [-value, value + 1.0, 0.0]
+    elif isinstance(value, (list, tuple)):
+        out += [value[:i] for i in range(len(value))]
+        out += [value[::-1], value[1:]]
+    elif isinstance(value, dict):
+        keys = list(value)
+        out += [{k: v for k, v in value.items() if k != key} for key in keys]
+    unique: list[Any] = []
+    for item in out:
+        if item != value and all(type(item) is not type(u) or item != u for u in unique):
+            unique.append(item)
+    return unique[:MAX_NUDGES]
+
+
+def _strategies(job: _Job) -> Any:
+    """A Hypothesis strategy of payloads: the generator's strategies mixed with real values."""
+    from hypothesis import strategies as st
+
+    pools, receivers = job.pools()
+    namespace = {"st": st, "__builtins__": builtins, "current": job.baseline, **EVAL_BUILTINS}
+    sources: dict[str, str] = job.spec.get("strategies") or {}
+    parts: dict[str, Any] = {}
+    for p in job.spec.get("params", []):
+        if p["kind"] in ("star", "double_star"):
+            continue
+        options = []
+        pool = pools.get(p["name"]) or []
+        if pool:
+            options.append(st.sampled_from(pool))
+        source = sources.get(p["name"])
+        if source:
+            with contextlib.suppress(Exception):  # a strategy that does not build
+                options.append(eval(source, namespace))  # noqa: S307 - the generator's text
+        if not options:
+            if not p["default"]:
+                return None
+            continue
+        parts[p["name"]] = st.one_of(*options)
+    ctor = st.sampled_from(receivers) if receivers else st.just(job._default_ctor())
+    return st.fixed_dictionaries(parts).flatmap(lambda chosen: ctor.map(lambda c: (chosen, c)))
+
+
+def _hypothesis(job: _Job, mutant: types.ModuleType, stop_at: float) -> list[dict[str, Any]]:
+    from hypothesis import HealthCheck, Phase, find, settings
+    from hypothesis.errors import NoSuchExample
+
+    strategy = _strategies(job)
+    if strategy is None:
+        return []
+    found: list[dict[str, Any]] = []
+
+    def distinguishes(drawn: tuple[dict[str, Any], Any]) -> bool:
+        if found or time.monotonic() > stop_at:
+            return False
+        payload = job.build(*drawn)
+        record = job.record(payload) if payload is not None else None
+        if record is not None and job.distinguishes([record], mutant):
+            found.append(record)
+            return True
+        return False
+
+    try:
+        find(
+            strategy,
+            distinguishes,
+            settings=settings(
+                max_examples=HYPOTHESIS_EXAMPLES,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                phases=[Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
+    except NoSuchExample:
+        pass
+    except Exception:  # noqa: BLE001, S110 - a strategy failing on this code: no input
+        pass
+    return found[:1]
+
+
+def search(spec: dict[str, Any], baseline: types.ModuleType, stop_at: float) -> dict[str, Any]:
+    """Look for an input telling one mutant from the baseline; ``{"records": [...]}``."""
+    job = _Job(spec, baseline)
+    try:
+        mutant = load_mutant(baseline, spec["source"])
+    except BaseException as error:  # noqa: BLE001 - a mutant that does not even load
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        return {"records": [], "error": f"{type(error).__name__}: {error}"[:200]}
+    rng = random.Random(zlib.crc32(f"{spec['qualname']}:{spec['id']}".encode()))
+    tried = 0
+
+    def first(payloads: Iterator[bytes]) -> list[dict[str, Any]]:
+        nonlocal tried
+        for payload in payloads:
+            if time.monotonic() > stop_at:
+                return []
+            record = job.record(payload)
+            tried += 1
+            if record is None:
+                continue
+            job.working.append(record)
+            if job.distinguishes([record], mutant):
+                return [record]
+        return []
+
+    origins = {payload: cid for cid, payload in job.planned}
+    planned = (payload for _, payload in job.planned)
+    found = first(planned) or first(job.neighbours()) or first(job.recombined(rng))
+    if not found and time.monotonic() < stop_at:
+        found = _hypothesis(job, mutant, stop_at)
+    sequence = False
+    if not found and spec.get("operator") in STATE_OPERATORS:
+        found = _pairs(job, stop_at)
+        sequence = bool(found)
+    # Recorded again under the ids the generator will freeze them with.
+    ids = spec.get("case_ids") or ["mutant"]
+    final = []
+    for record, cid in zip(found, ids, strict=False):
+        again = {
+            "id": cid,
+            "qualname": job.qualname,
+            "kind": job.kind,
+            "payload": record["payload"],
+        }
+        redone = _record_case(baseline, again, 2 * CALL_TIMEOUT, job.ctors)
+        if redone.get("status") != record.get("status"):
+            return {"records": [], "sequence": False, "tried": tried}
+        redone["id"] = cid
+        # A planned call keeps its own id: the generator may already freeze it.
+        redone["origin"] = origins.get(record["payload"])
+        final.append(redone)
+    return {"records": final, "sequence": sequence, "tried": tried}
+
+
+def _pairs(job: _Job, stop_at: float) -> list[dict[str, Any]]:
+    ok = [r for r in job.working if r.get("status") == "ok"][:8]
+    pairs = [(a, b) for a in ok for b in ok if a is not b][:MAX_PAIRS]
+    pairs += [(a, a) for a in ok[:2]]
+    for a, b in pairs:
+        if time.monotonic() > stop_at:
+            break
+        mutant = load_mutant(job.baseline, job.spec["source"])
+        if job.distinguishes([a, b] if a is not b else [a], mutant):
+            return [a, b] if a is not b else [a]
+    return []
+
+
+def run(request: dict[str, Any]) -> dict[str, Any]:
+    """Search every job of ``request`` until its budget; ``{"jobs": {id: result}}``.
+
+    Jobs run in order (the generator puts the named targets first); each gets an equal
+    share of the time left when it starts.
+    """
+    started = time.monotonic()
+    stop_all = started + float(request.get("budget", 10.0))
+    for entry in reversed(request["sys_path"]):
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+    out: dict[str, Any] = {"jobs": {}}
+    jobs = list(request["jobs"])
+    for index, spec in enumerate(jobs):
+        left = stop_all - time.monotonic()
+        if left <= 0:
+            out["stopped"] = True
+            break
+        stop_at = time.monotonic() + left / (len(jobs) - index)
+        try:
+            baseline = importlib.import_module(spec["module"])
+            result = search(spec, baseline, stop_at)
+        except BaseException as error:  # noqa: BLE001 - a search must survive its code
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            result = {"records": [], "error": f"{type(error).__name__}: {error}"[:200]}
+        result["searched"] = True
+        out["jobs"][spec["id"]] = result
+    return out
+
+
+def main(argv: list[str]) -> int:
+    limit_memory()
+    return pickled_call(run, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,558 @@
+"""Mutation-guided strengthening: run the guardrails against likely regressions, fill the gaps.
+
+After the guardrails are verified on the baseline, each target's likely regressions
+(:mod:`.mutants`) are applied one at a time to a scratch copy of its package, and the
+guardrails that can reach the target (its own tests and those of the code in scope
+that calls it) run against each, serially, each run in its own process group with a
+timeout. A mutant is *killed* when they fail (or hang, or no longer import).
+
+For every survivor, :mod:`.search` looks for an input that tells the mutant from the
+baseline; what it finds is recorded on the baseline and added to the target's
+recorded cases (a pair of calls, for a state-shaped mutant, also joins the state
+test), verified on the baseline like every other case, and the survivor is run again.
+A mutant that nothing tells apart within the budget is reported as *possibly
+equivalent*; nothing is ever frozen that fails on the baseline.
+
+Bounded and deterministic: how many mutants each target gets follows from ``--budget``
+alone (named targets take the larger share), mutants are chosen by a seeded draw,
+the search is derandomized; only a deadline reached early cuts the work short, and
+what was not run is reported as such.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pytest_autoimprove.generators import GeneratedFile, scratch_pytest
+from pytest_autoimprove.generators.discover import ModuleInfo
+from pytest_autoimprove.generators.performance.mutants import ModuleMutator, Mutant
+from pytest_autoimprove.generators.performance.plan import TargetCandidates
+from pytest_autoimprove.generators.performance.render import (
+    FOUND_PREFIX,
+    ModulePlan,
+    TargetPlan,
+    case_text,
+    render_module,
+)
+
+__all__ = ["MUTANT_COST", "TargetMutation", "mutant_limits", "strengthen"]
+
+#: Seconds one mutant run is assumed to take when the budget is turned into a count.
+MUTANT_COST = 0.5
+#: Mutants per named target, and per other target, at most.
+MAX_NAMED = 24
+MAX_OTHER = 6
+#: Share of the mutation phase spent running mutants; the search, adding the found
+#: cases and running the survivors again share the rest.
+RUN_SHARE = 0.55
+SEARCH_SHARE = 0.25
+#: State tests play at most this many recorded cases.
+MAX_STATE_CASES = 5
+
+Runner = Callable[..., tuple[int, str]]
+
+
+@dataclass
+class TargetMutation:
+    """What mutation testing found for one target."""
+
+    killed: int = 0
+    total: int = 0
+    survivors: list[str] = field(default_factory=list)
+    reason: str = ""
+
+
+@dataclass
+class _Run:
+    """One mutant and how it fared."""
+
+    plan: ModulePlan
+    target: TargetPlan
+    mutant: Mutant
+    id: str
+    #: The target and the targets in scope that call it (their tests can catch it).
+    reached: list[tuple[ModulePlan, TargetPlan]]
+    killed: bool | None = None
+    searched: bool = False
+    found: list[dict[str, Any]] = field(default_factory=list)
+    sequence: bool = False
+    added: list[str] = field(default_factory=list)
+    state_added: list[str] = field(default_factory=list)
+
+
+def mutant_limits(budget: float, named: Sequence[str], others: Sequence[str]) -> dict[str, int]:
+    """Mutants per target for a mutation phase of ``budget`` seconds (deterministic).
+
+    Named targets share half of the count (all of it when there is nothing else), up
+    to :data:`MAX_NAMED` each; the others share the rest, up to :data:`MAX_OTHER` each,
+    one each in source order when there are fewer mutants than targets.
+    """
+    total = int(max(0.0, budget) * RUN_SHARE / MUTANT_COST)
+    limits: dict[str, int] = {}
+    if named:
+        share = total if not others else total // 2
+        each = min(MAX_NAMED, max(1, share // len(named)))
+        limits.update(dict.fromkeys(named, each))
+        total -= each * len(named)
+    if others and total > 0:
+        each = min(MAX_OTHER, total // len(others))
+        if each:
+            limits.update(dict.fromkeys(others, each))
+        else:
+            limits.update(dict.fromkeys(others[:total], 1))
+    return limits
+
+
+def _references(source: str, qualnames: Sequence[str]) -> dict[str, set[str]]:
+    """Names each target's body mentions (calls, attributes), to find its callers."""
+    out: dict[str, set[str]] = {}
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return out
+    functions: dict[str, ast.AST] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions[stmt.name] = stmt
+        elif isinstance(stmt, ast.ClassDef):
+            for item in stmt.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    functions[f"{stmt.name}.{item.name}"] = item
+                    if item.name == "__init__":
+                        functions[stmt.name] = item  # the constructor
+    for qualname in qualnames:
+        names: set[str] = set()
+        found = functions.get(qualname)
+        if found is not None:
+            for child in ast.walk(found):
+                if isinstance(child, ast.Name):
+                    names.add(child.id)
+                elif isinstance(child, ast.Attribute):
+                    names.add(child.attr)
+        out[qualname] = names
+    return out
+
+
+class _Scratch:
+    """A scratch copy of the packages in scope and the rendered guardrails."""
+
+    def __init__(
+        self, base: Path, root: Path, infos: Sequence[ModuleInfo], output_dir: Path
+    ) -> None:
+        self.base = base
+        self.output_dir = output_dir
+        self.paths: dict[str, Path] = {}
+        self.sources: dict[str, str] = {}
+        copied: set[Path] = set()
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".git")
+        for info in infos:
+            top = info.name.split(".")[0]
+            source_root = root / info.import_root
+            for candidate in (source_root / top, source_root / f"{top}.py"):
+                destination = base / info.import_root / candidate.name
+                if candidate in copied or not candidate.exists():
+                    continue
+                copied.add(candidate)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                if candidate.is_dir():
+                    shutil.copytree(candidate, destination, ignore=ignore)
+                else:
+                    shutil.copy2(candidate, destination)
+            self.paths[info.name] = base / info.path
+            self.sources[info.name] = (root / info.path).read_text(encoding="utf-8")
+
+    def write_tests(self, files: Sequence[GeneratedFile]) -> None:
+        for file in files:
+            if file.path.parts[: len(self.output_dir.parts)] == self.output_dir.parts:
+                file.write(self.base)
+
+    def focus(self, run: _Run) -> list[str]:
+        """Write the tests that can catch ``run``'s mutant into files of their own.
+
+        The same tests, rendered from the same plans, without the rest of a large
+        module's file (whose import alone can take seconds); node ids in the order
+        pytest runs them and stops at the first failure (``-x``): the target's own
+        replayed cases first, then its callers', the slower Hypothesis tests last.
+        """
+        by_plan: dict[str, tuple[ModulePlan, list[TargetPlan]]] = {}
+        for plan, t in run.reached:
+            by_plan.setdefault(plan.name, (plan, []))[1].append(t)
+        own: list[str] = []
+        callers: list[str] = []
+        differential: list[str] = []
+        for plan, targets in by_plan.values():
+            focused = replace(plan, targets=targets, drop_surface=True)
+            path = self.base / plan.output_dir / f"test_focus_{plan.slug}.py"
+            path.write_text(render_module(focused), encoding="utf-8")
+            for t in targets:
+                for name in t.rendered():
+                    node = f"{path}::{name}"
+                    if name.endswith("_differential"):
+                        differential.append(node)
+                    elif t is run.target:
+                        own.append(node)
+                    else:
+                        callers.append(node)
+        return [*own, *callers, *differential]
+
+    def mutate(self, module: str, source: str | None) -> None:
+        """Put ``source`` in place of the module (``None``: the original)."""
+        path = self.paths[module]
+        path.write_text(self.sources[module] if source is None else source, encoding="utf-8")
+
+
+def strengthen(
+    *,
+    root: Path,
+    infos: Sequence[ModuleInfo],
+    plans: Sequence[ModulePlan],
+    planned: Mapping[str, Sequence[TargetCandidates]],
+    named: Mapping[str, set[str]],
+    files: Callable[[], list[GeneratedFile]],
+    env: Mapping[str, str],
+    runner: Runner,
+    budget: float,
+    deadline: float,
+    verify_again: Callable[[list[str], float], list[str]],
+) -> tuple[dict[tuple[str, str], TargetMutation], list[str]]:
+    """Mutation-test every target of ``plans`` and strengthen them; results per target.
+
+    ``budget`` (seconds) sizes the mutant count; ``deadline`` (``time.monotonic``)
+    bounds the whole phase. ``verify_again(node_ids, deadline)`` verifies the given
+    tests on the baseline (dropping what fails) and returns notes. ``plans`` are
+    updated in place with the cases the search found.
+    """
+    started = time.monotonic()
+    window = max(0.0, deadline - started)
+    results: dict[tuple[str, str], TargetMutation] = {}
+    notes: list[str] = []
+    by_name = {info.name: info for info in infos}
+    plans = [p for p in plans if p.name in by_name and p.targets]
+    for plan in plans:
+        for t in plan.targets:
+            results[plan.name, t.qualname] = TargetMutation()
+    if not plans or window < 3.0:
+        for result in results.values():
+            result.reason = "not mutated: no time left in the budget"
+        return results, notes
+    with tempfile.TemporaryDirectory(prefix="autoimprove-mutants-") as tmp:
+        scratch = _Scratch(Path(tmp), root, [by_name[p.name] for p in plans], plans[0].output_dir)
+        scratch.write_tests(files())
+        run_env = dict(env, PYTHONHASHSEED="1", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+        run_env.pop("PYTEST_ADDOPTS", None)
+        runs = _plan_runs(plans, scratch, named, results, budget)
+        if not runs:
+            return results, notes
+        # One of the first target's tests on the untouched copy: the scratch copy works,
+        # and how long a run takes (a mutant that hangs is stopped at a few times that).
+        baseline_started = time.monotonic()
+        left = started + window * RUN_SHARE - baseline_started
+        nodes = scratch.focus(runs[0])
+        quick = [n for n in nodes if not n.endswith("_differential")][:1] or nodes[:1]
+        code, tail = _pytest(scratch, quick, run_env, runner, max(1.0, left))
+        reference = time.monotonic() - baseline_started
+        if code == -9:
+            notes.append("mutation testing skipped: no time left in the budget")
+            for result in results.values():
+                result.reason = result.reason or "not mutated: no time left in the budget"
+            return results, notes
+        if code != 0:
+            notes.append(
+                f"mutation testing skipped: the guardrails fail in a scratch copy: {tail[-300:]}"
+            )
+            for result in results.values():
+                result.reason = (
+                    result.reason or "not mutated: the guardrails fail in a scratch copy"
+                )
+            return results, notes
+        timeout = max(10.0, 3 * reference)
+        _run_mutants(runs, scratch, run_env, runner, timeout, started + window * RUN_SHARE)
+        survivors = [r for r in runs if r.killed is False]
+        if survivors:
+            search_end = started + window * (RUN_SHARE + SEARCH_SHARE)
+            _search(root, infos, planned, survivors, runner, search_end)
+            added = _add_cases(survivors)
+            if added:
+                notes.extend(verify_again(added, deadline - max(2.0, window * 0.1)))
+                _restore_state_tests(survivors)
+                scratch.write_tests(files())
+                again = [r for r in survivors if r.added and not _all_dropped(r)]
+                _run_mutants(again, scratch, run_env, runner, timeout, deadline, rerun=True)
+    for run in runs:
+        result = results[run.plan.name, run.target.qualname]
+        if run.killed is None:
+            if result.total == 0:
+                result.reason = "not mutated: the time budget ran out first (raise --budget)"
+            continue
+        result.reason = ""
+        result.total += 1
+        if run.killed:
+            result.killed += 1
+        else:
+            result.survivors.append(_survivor_text(run))
+    not_run = sum(1 for r in runs if r.killed is None)
+    if not_run:
+        notes.append(f"mutation testing reached its time budget; {not_run} mutant(s) not run")
+    return results, notes
+
+
+def _pytest(
+    scratch: _Scratch, nodes: list[str], env: Mapping[str, str], runner: Runner, timeout: float
+) -> tuple[int, str]:
+    argv = scratch_pytest(
+        scratch.base, scratch.base / "pytest.ini", "-x", "--tb=line", "-p", "no:randomly", *nodes
+    )
+    return runner(argv, cwd=scratch.base, env=dict(env), timeout=timeout)
+
+
+def _plan_runs(
+    plans: Sequence[ModulePlan],
+    scratch: _Scratch,
+    named: Mapping[str, set[str]],
+    results: dict[tuple[str, str], TargetMutation],
+    budget: float,
+) -> list[_Run]:
+    """The mutants to run, named targets' first, each with the tests that reach it."""
+    references: dict[tuple[str, str], set[str]] = {}
+    for plan in plans:
+        found = _references(scratch.sources[plan.name], [t.qualname for t in plan.targets])
+        for qualname, names in found.items():
+            references[plan.name, qualname] = names
+    mutators = {plan.name: ModuleMutator(scratch.sources[plan.name]) for plan in plans}
+    order: list[tuple[ModulePlan, TargetPlan]] = []
+    for first in (True, False):
+        for plan in plans:
+            for t in plan.targets:
+                if (t.qualname in named.get(plan.name, set())) == first:
+                    order.append((plan, t))
+    eligible: list[tuple[ModulePlan, TargetPlan]] = []
+    for plan, t in order:
+        result = results[plan.name, t.qualname]
+        if not t.test_count:
+            result.reason = "not mutated: it has no test"
+        elif not mutators[plan.name].count(t.qualname):
+            result.reason = "not mutated: no mutation operator applies to its code"
+        else:
+            eligible.append((plan, t))
+    keys = [f"{p.name}:{t.qualname}" for p, t in eligible]
+    first_keys = [
+        k for (p, t), k in zip(eligible, keys, strict=True) if t.qualname in named.get(p.name, ())
+    ]
+    limits = mutant_limits(budget, first_keys, [k for k in keys if k not in first_keys])
+    runs: list[_Run] = []
+    for (plan, t), key in zip(eligible, keys, strict=True):
+        limit = limits.get(key, 0)
+        if not limit:
+            result = results[plan.name, t.qualname]
+            result.reason = "not mutated: the mutation budget ran out (raise --budget)"
+            continue
+        mutants = mutators[plan.name].mutants(t.qualname, limit=limit, seed=key)
+        reached = _reaching(plans, references, plan, t)
+        for index, mutant in enumerate(mutants):
+            runs.append(_Run(plan, t, mutant, f"{key}:{index}", reached))
+    return runs
+
+
+def _reaching(
+    plans: Sequence[ModulePlan],
+    references: Mapping[tuple[str, str], set[str]],
+    plan: ModulePlan,
+    target: TargetPlan,
+) -> list[tuple[ModulePlan, TargetPlan]]:
+    """``target`` and the targets in scope that call it (a few levels up), target first."""
+    reached = {(plan.name, target.qualname)}
+    names = {target.qualname.rsplit(".", 1)[-1]}
+    for _ in range(3):
+        grew = {
+            key for key, mentioned in references.items() if key not in reached and mentioned & names
+        }
+        if not grew:
+            break
+        reached |= grew
+        names |= {q.rsplit(".", 1)[-1] for _, q in grew}
+    out = [(plan, target)]
+    for other in plans:
+        out += [
+            (other, t)
+            for t in other.targets
+            if (other.name, t.qualname) in reached and t is not target
+        ]
+    return out
+
+
+def _run_mutants(
+    runs: Sequence[_Run],
+    scratch: _Scratch,
+    env: Mapping[str, str],
+    runner: Runner,
+    timeout: float,
+    deadline: float,
+    *,
+    rerun: bool = False,
+) -> None:
+    for run in runs:
+        left = deadline - time.monotonic()
+        if left < 1.0:
+            if rerun:
+                continue  # keeps its verdict: survived
+            run.killed = None
+            continue
+        scratch.mutate(run.plan.name, run.mutant.source)
+        try:
+            code, _ = _pytest(scratch, scratch.focus(run), env, runner, min(timeout, left))
+        finally:
+            scratch.mutate(run.plan.name, None)
+        # 1: a test failed; 2: collection failed (the mutant does not import); -9:
+        # killed at the timeout (the mutant hangs). 0 survived; anything else is ours.
+        if code in (1, 2, 3, -9):
+            run.killed = True
+        elif code == 0:
+            run.killed = False
+        elif not rerun:
+            run.killed = None
+
+
+def _search(
+    root: Path,
+    infos: Sequence[ModuleInfo],
+    planned: Mapping[str, Sequence[TargetCandidates]],
+    survivors: Sequence[_Run],
+    runner: Runner,
+    deadline: float,
+) -> None:
+    budget = deadline - time.monotonic()
+    if budget < 1.0:
+        return
+    jobs = []
+    numbers: dict[tuple[str, str], int] = {}
+    for run in survivors:
+        candidates = {tc.target.qualname: tc for tc in planned.get(run.plan.name, ())}
+        tc = candidates.get(run.target.qualname)
+        if tc is None:
+            continue
+        cls = run.target.qualname.partition(".")[0]
+        ctor = candidates.get(cls)
+        key = (run.plan.name, run.target.qualname)
+        count = numbers.get(key, 0)
+        numbers[key] = count + 2  # a job freezes at most a pair of calls
+        jobs.append(
+            {
+                "id": run.id,
+                "module": run.plan.name,
+                "qualname": run.target.qualname,
+                "kind": run.target.kind,
+                "operator": run.mutant.operator,
+                "source": run.mutant.source,
+                "payloads": [(c.id, c.payload) for c in tc.candidates],
+                "ctor_payloads": [c.payload for c in ctor.candidates]
+                if ctor is not None and ctor.target.kind == "constructor"
+                else [],
+                "params": [
+                    {"name": p.name, "kind": p.kind, "default": p.default is not None}
+                    for p in tc.target.params
+                ],
+                "strategies": tc.strategies,
+                "expected": list(run.plan.expected_exceptions),
+                "tolerance": run.plan.tolerance,
+                "case_ids": [f"{FOUND_PREFIX}{count}", f"{FOUND_PREFIX}{count + 1}"],
+            }
+        )
+    sys_path = list(dict.fromkeys(str((root / i.import_root).resolve()) for i in infos))
+    request = {"sys_path": sys_path, "jobs": jobs, "budget": budget - 2.0}
+    with tempfile.TemporaryDirectory(prefix="autoimprove-search-") as tmp:
+        inp, out = Path(tmp) / "in.pickle", Path(tmp) / "out.pickle"
+        inp.write_bytes(pickle.dumps(request, protocol=4))
+        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+        runner(
+            [
+                sys.executable,
+                "-m",
+                "pytest_autoimprove.generators.performance.search",
+                str(inp),
+                str(out),
+            ],
+            cwd=root,
+            env=env,
+            timeout=budget + 5.0,
+        )
+        if not out.exists():
+            return
+        result: dict[str, Any] = pickle.loads(out.read_bytes())  # noqa: S301 - our search's output
+    for run in survivors:
+        found = result["jobs"].get(run.id)
+        if found is None:
+            continue
+        run.searched = True
+        run.found = list(found.get("records", []))
+        run.sequence = bool(found.get("sequence"))
+
+
+def _add_cases(survivors: Sequence[_Run]) -> list[str]:
+    """Add what the search found to the plans; node ids of the tests to verify again."""
+    nodes: list[str] = []
+    for run in survivors:
+        t = run.target
+        taken = {c.id for c in [*t.recorded, *t.edge]}
+        kept = {c.id for c in t.recorded if c.id not in t.dropped}
+        for record in run.found:
+            cid = str(record.get("id"))
+            origin = record.get("origin")
+            if origin in kept:
+                cid = str(origin)  # already frozen: the state test just plays it too
+            elif not cid.startswith(FOUND_PREFIX) or cid in taken:
+                continue
+            else:
+                taken.add(cid)
+                # Says which regression the input tells apart (its risk, in words).
+                comment = f"an input that tells apart: {run.mutant.description}"
+                t.recorded.append(case_text(t.qualname, cid, record, run.plan.data, comment))
+            run.added.append(cid)
+            if cid not in t.state_ids and (
+                (run.sequence or run.mutant.operator in ("add-cache", "shared-result"))
+                and len(t.state_ids) < MAX_STATE_CASES
+                and record.get("status") == "ok"
+                and t.test_names()["state"] not in t.dropped
+            ):
+                t.state_ids.append(cid)
+                run.state_added.append(cid)
+        if run.added:
+            file = run.plan.test_path.name
+            names = t.test_names()
+            nodes += [f"{file}::{names['recorded']}", f"{file}::{names['state']}"]
+    return list(dict.fromkeys(nodes))
+
+
+def _restore_state_tests(runs: Sequence[_Run]) -> None:
+    """A state test that fails once found calls join it goes back to what was verified."""
+    for run in runs:
+        t = run.target
+        name = t.test_names()["state"]
+        new = run.state_added
+        if new and name in t.dropped:
+            t.dropped.discard(name)
+            t.state_ids = [i for i in t.state_ids if i not in new]
+
+
+def _all_dropped(run: _Run) -> bool:
+    return all(cid in run.target.dropped for cid in run.added)
+
+
+def _survivor_text(run: _Run) -> str:
+    text = run.mutant.description
+    if run.added and not _all_dropped(run):
+        return f"{text} (a distinguishing input was added, yet it survives)"
+    if run.found:
+        return f"{text} (the input that tells it apart does not replay reliably)"
+    if run.searched:
+        return f"{text} (possibly equivalent: no input found that tells it apart)"
+    return f"{text} (not searched: time budget)"

@@ -1,0 +1,180 @@
+"""Focus: the targets improve.md names are found, covered first, and never left without tests."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pytest_autoimprove.config import parse_text, render
+from pytest_autoimprove.generators import GenerateRequest
+from pytest_autoimprove.generators.discover import discover
+from pytest_autoimprove.generators.performance import generate
+from pytest_autoimprove.generators.performance.focus import named_targets, ordered, untested_reason
+
+IMPROVE = """\
+# autoimprove: words
+
+## Change
+scope: {scope}
+{change}
+
+## Check
+run: python bench.py
+goal: lower
+kind: speed
+
+## Instructions
+{instructions}
+"""
+
+MODULE = """
+def tokenize(text):
+    return text.split()
+
+
+class Index:
+    def __init__(self, words):
+        self.words = list(words)
+
+    def lookup(self, word):
+        return self.words.index(word)
+
+    def size(self):
+        return len(self.words)
+
+
+def make(words):
+    return Index(words)
+"""
+
+
+def _config(scope: str = "src/words.py", change: str = "", instructions: str = "") -> object:
+    text = IMPROVE.format(scope=scope, change=change, instructions=instructions)
+    return parse_text(text)
+
+
+@pytest.fixture
+def info(tmp_path: Path) -> object:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "words.py").write_text(MODULE, encoding="utf-8")
+    return discover(tmp_path, Path("src/words.py"), all_kinds=True)
+
+
+def test_a_path_name_scope_entry_names_a_target_and_stays_scope() -> None:
+    config = parse_text(
+        IMPROVE.format(scope="src/words.py::Index.lookup, src/other.py", change="", instructions="")
+    )
+    assert config.change.scope == ("src/words.py", "src/other.py")
+    assert config.change.targets == ("src/words.py::Index.lookup",)
+    assert config.change.in_scope("src/words.py")
+    again = parse_text(render(config))
+    assert again.change == config.change
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"scope": "src/words.py::Index.lookup"}, {"Index.lookup"}),
+        ({"scope": "src/words.py::lookup"}, {"Index.lookup"}),
+        ({"scope": "src/words.py::Index"}, {"Index"}),
+        ({"instructions": "Speed up `Index.lookup`, it is slow."}, {"Index.lookup"}),
+        ({"change": "The hot path is words.tokenize()."}, {"tokenize"}),
+        ({"instructions": "Make the index lookup faster."}, {"Index.lookup"}),
+        # Common words name nothing, however many functions carry them.
+        ({"instructions": "Make it faster; keep the data and the output the same."}, set()),
+        ({}, set()),
+    ],
+)
+def test_named_targets(info: object, kwargs: dict[str, str], expected: set[str]) -> None:
+    named = named_targets(_config(**kwargs), [info])  # type: ignore[arg-type, list-item]
+    assert named.get("words", set()) == expected
+
+
+def test_ordered_puts_named_first() -> None:
+    assert ordered(["a", "b", "c", "d"], {"c", "a"}) == ["a", "c", "b", "d"]
+
+
+def test_untested_reasons_say_what_happened() -> None:
+    assert "unknown type" in untested_reason(0, [], frozen_cases=0, findings=0, probe_stopped=False)
+    assert "budget" in untested_reason(3, [], frozen_cases=0, findings=0, probe_stopped=True)
+    raised = [{"status": "raised"}] * 3
+    assert "exception" in untested_reason(
+        3, raised, frozen_cases=0, findings=0, probe_stopped=False
+    )
+    assert "findings" in untested_reason(3, raised, frozen_cases=0, findings=1, probe_stopped=False)
+    assert "instance" in untested_reason(
+        2, [{"status": "no-instance"}] * 2, frozen_cases=0, findings=0, probe_stopped=False
+    )
+    assert "baseline" in untested_reason(
+        2, [{"status": "ok"}], frozen_cases=2, findings=0, probe_stopped=False
+    )
+
+
+def _large_module(functions: int) -> str:
+    """A 5,000-line module: ``functions`` ordinary functions, then the named generator."""
+    parts = ['"""A large module, as real ones are."""\n']
+    padding = "\n".join(f"    # step {k}: nothing to see here" for k in range(50))
+    for i in range(functions):
+        parts.append(
+            textwrap.dedent(
+                f'''
+                def helper_{i}(text, n=3):
+                    """Helper {i}."""
+                    if not text:
+                        return []
+                    out = []
+                    for j in range(n):
+                        out.append(text[j:] + "{i}")
+                    return out
+                '''
+            ).rstrip()
+            + "\n"
+            + padding
+            + "\n"
+        )
+    parts.append(
+        textwrap.dedent(
+            '''
+            def walk_words(text, limit=100):
+                """Yield the words of ``text``, lower-cased and stripped, at most ``limit``."""
+                count = 0
+                for word in text.split():
+                    if count >= limit:
+                        return
+                    yield word.strip(".,").lower()
+                    count += 1
+            '''
+        )
+    )
+    return "\n".join(parts)
+
+
+def test_a_named_generator_in_a_large_module_gets_tests_first(tmp_path: Path) -> None:
+    source = _large_module(80)
+    assert len(source.splitlines()) > 4500
+    (tmp_path / "big.py").write_text(source, encoding="utf-8")
+    config = _config(scope="big.py", instructions="`walk_words` is the bottleneck.")
+    request = GenerateRequest(
+        root=tmp_path,
+        modules=(Path("big.py"),),
+        kind="speed",
+        config=config,  # type: ignore[arg-type]
+        time_budget=120,
+    )
+    result = generate(request, trace=False)
+    rows = {row.target: row for row in result.strength}
+    assert len(rows) == 81
+    first = result.strength[0]
+    assert first.target == "big.walk_words"
+    assert first.tests > 0, (first.reason, result.notes)
+    assert first.total > 0, (first.reason, result.notes)  # mutation tested first
+    test_file = next(f for f in result.files if f.path.name == "test_guard_big.py")
+    assert isinstance(test_file.content, str)
+    headers = re.findall(r"^# --- (\S+) ", test_file.content, re.MULTILINE)
+    assert headers[0] == "walk_words"
+    # Whatever the budget left out is listed with the reason, never silently.
+    for row in result.strength:
+        assert row.tests > 0 or row.reason, row

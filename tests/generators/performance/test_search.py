@@ -1,0 +1,117 @@
+"""The search for inputs that tell a mutant apart: found when one exists, never invented."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_autoimprove.generators.performance.mutants import mutants_for
+from pytest_autoimprove.generators.performance.search import _nudged, run
+from pytest_autoimprove.runtime.replay import Case
+
+SOURCE = """
+def names(items):
+    if len(items) == 0:
+        return []
+    return [str(x).strip() for x in items]
+
+
+def clip(text, width):
+    if len(text) > width:
+        return text[:width] + "~"
+    return text
+"""
+
+
+@pytest.fixture
+def module(tmp_path: Path) -> Iterator[str]:
+    (tmp_path / "searched.py").write_text(textwrap.dedent(SOURCE), encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        yield str(tmp_path)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("searched", None)
+
+
+def _job(qualname: str, operator: str, calls: list[tuple[Any, ...]], **extra: Any) -> dict:
+    mutant = next(
+        m for m in mutants_for(textwrap.dedent(SOURCE), qualname) if m.operator == operator
+    )
+    params = {
+        "names": [{"name": "items", "kind": "positional", "default": False}],
+        "clip": [
+            {"name": "text", "kind": "positional", "default": False},
+            {"name": "width", "kind": "positional", "default": False},
+        ],
+    }[qualname]
+    return {
+        "id": f"{qualname}:{operator}",
+        "module": "searched",
+        "qualname": qualname,
+        "kind": "function",
+        "operator": operator,
+        "source": mutant.source,
+        "payloads": [
+            (f"real-{i}", pickle.dumps((args, {}, None), protocol=4))
+            for i, args in enumerate(calls)
+        ],
+        "params": params,
+        "strategies": None,
+        "expected": [],
+        "tolerance": None,
+        "case_ids": ["mutant-0", "mutant-1"],
+        **extra,
+    }
+
+
+def test_an_equivalent_mutant_gets_no_input(module: str) -> None:
+    # Without the emptiness check the comprehension returns [] anyway.
+    job = _job("names", "drop-none-check", [(["a", " b"],), ([],)])
+    result = run({"sys_path": [module], "jobs": [job], "budget": 20})
+    found = result["jobs"][job["id"]]
+    assert found["searched"] and found["records"] == []
+
+
+def test_a_nudged_argument_tells_an_off_by_one_apart(module: str) -> None:
+    # `len(text) > width` -> `len(text) >= width` differs only when they are equal; the
+    # recorded call clips 6 letters to 3: cutting the text short finds the boundary.
+    job = _job("clip", "off-by-one", [("abcdef", 3)])
+    result = run({"sys_path": [module], "jobs": [job], "budget": 20})
+    [record] = result["jobs"][job["id"]]["records"]
+    assert record["id"] == "mutant-0" and record["status"] == "ok"
+    case: Case = pickle.loads(record["pickle"])
+    assert case.id == "mutant-0"
+    assert case.args[1] == len(case.args[0])  # the boundary
+    assert case.returns == case.args[0]
+
+
+def test_a_planned_call_keeps_its_id(module: str) -> None:
+    job = _job("clip", "off-by-one", [("abcdef", 3), ("abc", 3)])
+    [record] = run({"sys_path": [module], "jobs": [job], "budget": 20})["jobs"][job["id"]][
+        "records"
+    ]
+    assert record["origin"] == "real-1"
+
+
+@pytest.mark.parametrize(
+    ("value", "some"),
+    [
+        ("abc", ["", "ab", "bc", "ABC", " abc "]),
+        (10, [9, 11, -10, 0]),
+        ([1, 2, 3], [[], [1, 2], [3, 2, 1], [2, 3]]),
+        ({"a": 1, "b": 2}, [{"b": 2}, {"a": 1}]),
+        (True, [False]),
+    ],
+)
+def test_nudges(value: object, some: list[object]) -> None:
+    nudged = _nudged(value)
+    for item in some:
+        assert item in nudged
+    assert value not in nudged

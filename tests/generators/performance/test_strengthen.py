@@ -1,0 +1,214 @@
+"""End to end through the CLI: a project whose own tests call only a public function.
+
+``fixture_query`` is a tiny query language: its tests call ``search()`` only, which
+drives ``steps()`` (a generator function), ``Parser.parse`` and ``Lexer.tokenize`` (a
+generator method). ``generate`` must record what those see, name ``Parser.parse``
+(improve.md asks to speed it up) first, strengthen the guardrails against mutants,
+and report the strength per target, in the terminal, in ``strength.json`` and
+``STRENGTH.md``, and again in ``status``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pytest_autoimprove.generators import SLOWNESS_ENV
+
+HERE = Path(__file__).parent
+FIXTURE = HERE / "fixture_query"
+GUARD = Path("tests/autoimprove_guard")
+
+
+def _cli(root: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    # No case may be dropped as "too slow" because other jobs share the machine.
+    env = dict(os.environ, **{SLOWNESS_ENV: "20"})
+    return subprocess.run(
+        [sys.executable, "-m", "pytest_autoimprove", "-C", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    root = tmp_path_factory.mktemp("query")
+    shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
+    for argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "fixture"]):
+        subprocess.run(["git", *argv], cwd=root, check=True, capture_output=True)
+    proc = _cli(root, "generate", "--budget", "3m")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root, proc.stdout
+
+
+def _guard_text(root: Path, module: str) -> str:
+    return (root / GUARD / f"test_guard_{module}.py").read_text(encoding="utf-8")
+
+
+def test_methods_reached_through_the_public_function_get_recorded_cases(
+    generated: tuple[Path, str],
+) -> None:
+    root, _ = generated
+    parser = _guard_text(root, "tinyquery_parser")
+    # The receiver is rebuilt from the constructor call the tracer saw.
+    assert "Case('real-0', args=('a.b[1].c',), ctor=((True,), {}), returns=[('field', 'a')" in (
+        parser
+    )
+    lexer = _guard_text(root, "tinyquery_lexer")
+    assert re.search(r"Case\('real-\d+', args=\('a\\x01',\), ctor=\(\(\), \{\}\), raises=", lexer)
+    # A generator method: its tokens consumed and frozen as a list, element by element.
+    assert (
+        "returns=[('name', 'a'), ('dot', '.'), ('name', 'b'), ('lbracket', '['), ('number', 1)"
+        in (lexer)
+    )
+
+
+def test_a_generator_function_is_consumed_and_frozen(generated: tuple[Path, str]) -> None:
+    root, _ = generated
+    text = _guard_text(root, "tinyquery")
+    assert "# --- steps (src/tinyquery/__init__.py" in text
+    assert "Case('real-0', args=('a.b[1].c',), returns=[('field', 'a'), ('field', 'b')" in text
+
+
+def test_every_section_header_has_a_test_under_it(generated: tuple[Path, str]) -> None:
+    root, _ = generated
+    for path in (root / GUARD).glob("test_guard_*.py"):
+        sections = re.split(r"\n# --- ", path.read_text(encoding="utf-8"))[1:]
+        assert sections
+        for section in sections:
+            assert "@pytest.mark.autoimprove_guard" in section, (path.name, section[:80])
+
+
+def test_the_named_target_comes_first_and_is_strengthened(generated: tuple[Path, str]) -> None:
+    root, stdout = generated
+    parser = _guard_text(root, "tinyquery_parser")
+    headers = re.findall(r"^# --- (\S+) ", parser, re.MULTILINE)
+    assert headers[0] == "Parser.parse"  # improve.md names it: covered first
+    # The search found an input no recorded call had: an unclosed bracket.
+    assert re.search(r"Case\('mutant-\d+', args=\('[a-z.]*\[',\).*ParseError", parser)
+    report = json.loads((root / GUARD / "strength.json").read_text(encoding="utf-8"))
+    rows = {row["target"]: row for row in report["targets"]}
+    assert report["targets"][0]["target"] == "tinyquery.parser.Parser.parse"
+    for row in report["targets"]:
+        assert set(row) == {"target", "tests", "killed", "total", "survivors", "reason"}
+        assert row["tests"] > 0 or row["reason"], row
+    parse = rows["tinyquery.parser.Parser.parse"]
+    assert parse["tests"] > 0 and parse["total"] >= 5
+    assert parse["killed"] == parse["total"], parse["survivors"]
+    # The one mutant nothing can tell apart is reported, not frozen.
+    search = rows["tinyquery.search"]
+    assert any("possibly equivalent" in s for s in search["survivors"]), search
+    assert "guardrail strength per target in scope" in stdout
+    assert re.search(r"tinyquery\.parser\.Parser\.parse\s+\d+\s+\d+/\d+", stdout)
+    md = (root / GUARD / "STRENGTH.md").read_text(encoding="utf-8")
+    assert "| `tinyquery.parser.Parser.parse` |" in md and "## Surviving mutants" in md
+
+
+def test_the_report_is_frozen_with_the_tests(generated: tuple[Path, str]) -> None:
+    root, _ = generated
+    lock = (root / ".autoimprove" / "guard.lock").read_text(encoding="utf-8")
+    assert "tests/autoimprove_guard/strength.json" in lock
+    assert "tests/autoimprove_guard/STRENGTH.md" in lock
+
+
+def test_status_shows_the_strength_table(generated: tuple[Path, str]) -> None:
+    root, _ = generated
+    proc = _cli(root, "status", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "strength per target in scope:" in proc.stdout
+    assert re.search(r"tinyquery\.lexer\.Lexer\.tokenize\s+\d+\s+\d+/\d+", proc.stdout)
+    assert "mutants killed" in proc.stdout
+
+
+@pytest.fixture
+def copy(generated: tuple[Path, str], tmp_path: Path) -> Path:
+    shutil.copytree(generated[0], tmp_path, dirs_exist_ok=True)
+    return tmp_path
+
+
+def _run_guards(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(GUARD)],
+        cwd=root,
+        env=dict(os.environ, PYTHONHASHSEED="0"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+#: name -> (file, old, new): the regressions the issue saw pass unguarded, and more.
+REGRESSIONS = {
+    "unclosed bracket accepted": (
+        "parser.py",
+        '                if i + 2 >= len(tokens) or tokens[i + 2][0] != "rbracket":\n'
+        '                    raise ParseError("unclosed [")\n',
+        "",
+    ),
+    "memo hands out one shared AST": (
+        "parser.py",
+        "    def parse(self, expression):\n"
+        '        """The steps of ``expression``; a new list every call."""\n',
+        "    _CACHE = {}\n\n"
+        "    def parse(self, expression):\n"
+        "        if expression in self._CACHE:\n"
+        "            return self._CACHE[expression]\n"
+        "        self._CACHE[expression] = self._parse(expression)\n"
+        "        return self._CACHE[expression]\n\n"
+        "    def _parse(self, expression):\n",
+    ),
+    "field names lower-cased": (
+        "parser.py",
+        'steps.append(("field", value))',
+        'steps.append(("field", value.lower()))',
+    ),
+    "control characters accepted": (
+        "lexer.py",
+        "            else:\n                raise LexerError",
+        "            elif char.isprintable():\n                raise LexerError",
+    ),
+    "numbers yielded as text": ("lexer.py", "int(text[start:i])", "text[start:i]"),
+    "steps yielded as lists": (
+        "__init__.py",
+        "    yield from Parser().parse(expression)",
+        "    yield from (list(step) for step in Parser().parse(expression))",
+    ),
+}
+
+
+def test_the_untouched_code_passes(copy: Path) -> None:
+    proc = _run_guards(copy)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+@pytest.mark.parametrize("name", sorted(REGRESSIONS))
+def test_the_guardrails_kill_the_regressions(copy: Path, name: str) -> None:
+    file, old, new = REGRESSIONS[name]
+    path = copy / "src" / "tinyquery" / file
+    source = path.read_text(encoding="utf-8")
+    assert old in source
+    path.write_text(source.replace(old, new), encoding="utf-8")
+    proc = _run_guards(copy)
+    assert proc.returncode == 1, proc.stdout[-3000:]
+
+
+def test_an_honest_optimization_passes(copy: Path) -> None:
+    path = copy / "src" / "tinyquery" / "lexer.py"
+    source = path.read_text(encoding="utf-8")
+    old = '            if char.isalpha() or char == "_":'
+    assert old in source
+    # Hoisting a membership test into a set: same tokens, same errors.
+    path.write_text(source.replace(old, '            if char.isalpha() or char in {"_"}:'))
+    proc = _run_guards(copy)
+    assert proc.returncode == 0, proc.stdout[-3000:]

@@ -1,0 +1,152 @@
+"""The tracer records what the code in scope really sees, however it is reached."""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_autoimprove.generators.performance.tracer import Recorder
+
+BASE = """
+class Base:
+    def __init__(self, size):
+        self.size = size
+"""
+
+SCOPED = """
+from tracedbase import Base
+
+
+class Parser:
+    def __init__(self, options):
+        self.options = options
+
+    def parse(self, text):
+        return [t for t in self.tokens(text)]
+
+    def tokens(self, text):
+        for word in text.split():
+            yield word
+
+
+class Sized(Base):
+    def grow(self, by):
+        return self.size + by
+
+
+class Plain:
+    def hello(self, name):
+        return "hi " + name
+
+
+class Loaded:
+    def peek(self):
+        return self.value
+
+
+def search(text, options):
+    return Parser(options).parse(text)
+
+
+def make_loaded():
+    obj = Loaded.__new__(Loaded)
+    obj.value = 42
+    return obj
+"""
+
+
+@pytest.fixture
+def traced(tmp_path: Path) -> Iterator[tuple[Any, Recorder]]:
+    (tmp_path / "tracedbase.py").write_text(textwrap.dedent(BASE), encoding="utf-8")
+    path = tmp_path / "tracedmod.py"
+    path.write_text(textwrap.dedent(SCOPED), encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
+    targets = {
+        "tracedmod": {
+            "search": "function",
+            "Parser": "constructor",
+            "Parser.parse": "method",
+            "Parser.tokens": "method",
+            "Sized": "constructor",
+            "Sized.grow": "method",
+            "Plain": "constructor",
+            "Plain.hello": "method",
+            "Loaded": "constructor",
+            "Loaded.peek": "method",
+        }
+    }
+    recorder = Recorder({str(path.resolve()): "tracedmod"}, targets, tmp_path / "out.pickle")
+    try:
+        module = importlib.import_module("tracedmod")
+        yield module, recorder
+    finally:
+        sys.setprofile(None)
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("tracedmod", None)
+        sys.modules.pop("tracedbase", None)
+
+
+def _calls(recorder: Recorder, qualname: str) -> list[tuple[Any, ...]]:
+    recorder.write()
+    records = pickle.loads(recorder.out.read_bytes())
+    return [pickle.loads(c["payload"]) for c in records["tracedmod"].get(qualname, [])]
+
+
+def test_methods_reached_through_a_public_function_are_recorded(
+    traced: tuple[Any, Recorder],
+) -> None:
+    module, recorder = traced
+    options = {"strict": True}
+    sys.setprofile(recorder.profile)
+    module.search("a b c", options)
+    sys.setprofile(None)
+    assert _calls(recorder, "search") == [(("a b c", {"strict": True}), {}, None)]
+    # The receiver: the constructor call that built it.
+    assert _calls(recorder, "Parser.parse") == [(("a b c",), {}, (({"strict": True},), {}))]
+    # A generator method is one call, however many times it resumes.
+    assert _calls(recorder, "Parser.tokens") == [(("a b c",), {}, (({"strict": True},), {}))]
+
+
+def test_constructor_arguments_are_taken_when_the_instance_is_built(
+    traced: tuple[Any, Recorder],
+) -> None:
+    module, recorder = traced
+    options = {"strict": True}
+    sys.setprofile(recorder.profile)
+    parser = module.Parser(options)
+    options["strict"] = False  # changed after construction: not what built it
+    parser.parse("x")
+    sys.setprofile(None)
+    assert _calls(recorder, "Parser.parse") == [(("x",), {}, (({"strict": True},), {}))]
+
+
+def test_receivers_built_outside_the_scope_are_rebuilt(traced: tuple[Any, Recorder]) -> None:
+    module, recorder = traced
+    sys.setprofile(recorder.profile)
+    module.Sized(3).grow(2)  # __init__ inherited from a base class out of scope
+    module.Plain().hello("bo")  # object.__init__: no arguments, no state
+    module.make_loaded().peek()  # built without a constructor: its state is stored
+    sys.setprofile(None)
+    assert _calls(recorder, "Sized.grow") == [((2,), {}, ((3,), {}))]
+    assert _calls(recorder, "Plain.hello") == [(("bo",), {}, ((), {}))]
+    [(args, kwargs, (marker, instance))] = _calls(recorder, "Loaded.peek")
+    assert (args, kwargs, marker) == ((), {}, None)
+    assert type(instance).__name__ == "Loaded" and instance.value == 42
+
+
+def test_the_same_call_is_kept_once_per_target(traced: tuple[Any, Recorder]) -> None:
+    module, recorder = traced
+    sys.setprofile(recorder.profile)
+    for _ in range(3):
+        module.search("a", {})
+    sys.setprofile(None)
+    assert len(_calls(recorder, "search")) == 1
+    # The same arguments at another target are that target's own record.
+    assert len(_calls(recorder, "Parser.parse")) == 1
