@@ -21,6 +21,7 @@ are medians over every experiment, with the spread of the per-repeat medians.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -78,6 +79,8 @@ STEPS = (
 )
 SHELL_STEPS = ("propose", "commit", "tests", "benchmark", "reset")
 TIMINGS_ENV = "BENCH_LOOP_TIMINGS"
+#: Set (by this script, for its child only) to measure the loop with its integrity checks off.
+NO_INTEGRITY_ENV = "BENCH_LOOP_NO_INTEGRITY"
 
 
 def git(root: Path, *args: str) -> None:
@@ -137,15 +140,24 @@ def shell_loop(root: Path, rounds: int) -> list[dict[str, float]]:
     return out
 
 
-def our_loop(root: Path, rounds: int, temp: Path) -> list[dict[str, float]]:
-    """One ``pytest --autoimprove`` run: per experiment, seconds per step."""
+def our_loop(
+    root: Path, rounds: int, temp: Path, *, integrity: bool = True
+) -> list[dict[str, float]]:
+    """One ``pytest --autoimprove`` run: per experiment, seconds per step.
+
+    :param integrity: ``False``: the loop's integrity checks off (docs/guard.md), to
+        measure what they cost in the same run.
+    """
     timings = temp / "timings.json"
+    env = {**os.environ, TIMINGS_ENV: str(timings)}
+    if not integrity:
+        env[NO_INTEGRITY_ENV] = "1"
     subprocess.run(
         [sys.executable, __file__, "--child", "--autoimprove", "-p", "no:cacheprovider"],
         cwd=root,
         check=True,
         capture_output=True,
-        env={**os.environ, TIMINGS_ENV: str(timings)},
+        env=env,
     )
     found: list[dict[str, float]] = json.loads(timings.read_text())
     timings.unlink()
@@ -235,6 +247,11 @@ def child(args: list[str]) -> int:
             current = None
 
     setattr(owner, method, experiment)
+    if os.environ.get(NO_INTEGRITY_ENV):
+        with contextlib.suppress(ImportError):
+            from pytest_autoimprove.loop import integrity
+
+            integrity.ENABLED = False
     code = pytest.main(args)
     Path(os.environ[TIMINGS_ENV]).write_text(json.dumps(experiments))
     return int(code)
@@ -261,6 +278,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="0.2 s work, 3 rounds, 2 repeats")
     parser.add_argument("--sizes", default="1000,20000")
     parser.add_argument("--repeats", type=int, default=None, help="loop runs per size (4)")
+    parser.add_argument(
+        "--integrity-off",
+        action="store_true",
+        help="also run the loop with its integrity checks off (what they cost, same run)",
+    )
     args = parser.parse_args()
     work, rounds, repeats = (0.2, 3, 2) if args.quick else (1.0, 5, 4)
     repeats = args.repeats or repeats
@@ -269,14 +291,24 @@ def main() -> int:
         f"{repeats} x {rounds} experiments per loop and size, medians"
     )
     results = []
+    unchecked: list[tuple[int, list[list[dict[str, float]]]]] = []
     with tempfile.TemporaryDirectory() as temp:
         for size in (int(s) for s in args.sizes.split(",")):
             root = make_repo(Path(temp), size, work, rounds)
-            shell_runs, our_runs = [], []
-            for _ in range(repeats):
+            shell_runs, our_runs, off_runs = [], [], []
+            for repeat in range(repeats):
                 shell_runs.append(shell_loop(root, rounds))
+                # With and without the integrity checks in turn (ABBA), so that a trend in
+                # the machine's load hits both alike.
+                first_off = args.integrity_off and repeat % 2 == 1
+                if first_off:
+                    off_runs.append(our_loop(root, rounds, Path(temp), integrity=False))
                 our_runs.append(our_loop(root, rounds, Path(temp)))
+                if args.integrity_off and not first_off:
+                    off_runs.append(our_loop(root, rounds, Path(temp), integrity=False))
             results.append((size, shell_runs, our_runs))
+            if off_runs:
+                unchecked.append((size, off_runs))
     print(
         f"{'files':>7} {'shell loop':>11} {'autoimprove':>12} {'ratio':>7} {'overhead':>9}"
         f"   {'spread of run medians (shell; autoimprove)'}"
@@ -289,6 +321,15 @@ def main() -> int:
             f"{ours - shell:>+8.3f}s   {spread(shell_runs)}; {spread(our_runs)}"
         )
     print("aim: ratio <= 1.10 for 1 s + 1 s experiments")
+    for size, off_runs in unchecked:
+        ours = next(r for s_, _, r in results if s_ == size)
+        on = statistics.median(e["total"] for run in ours for e in run)
+        off = statistics.median(e["total"] for run in off_runs for e in run)
+        print(
+            f"{size:>7} files: integrity checks on {on:.3f}s, off {off:.3f}s per experiment: "
+            f"{on / off:.2f}x ({(on - off) * 1000:+.0f} ms); spread of run medians: on "
+            f"{spread(ours)}, off {spread(off_runs)}"
+        )
     for size, shell_runs, our_runs in results:
         print(f"\nbreakdown at {size} files (median seconds per experiment):")
         shell_steps = medians(shell_runs, SHELL_STEPS)
