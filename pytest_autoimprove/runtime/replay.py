@@ -317,7 +317,9 @@ def public_state(obj: Any) -> dict[str, Any]:
     """An object's public attributes (``__dict__`` and ``__slots__``), for state checks.
 
     Private attributes are left out on purpose: an optimizer may add a private cache or
-    slot without changing behaviour.
+    slot without changing behaviour. So are functions and methods stored on the instance
+    (``self.encrypt = self.encode``): behaviour, not state, and not comparable between
+    the code and its baseline copy.
     """
     names: set[str] = set()
     instance_dict = getattr(obj, "__dict__", None)
@@ -331,9 +333,11 @@ def public_state(obj: Any) -> dict[str, Any]:
         if name.startswith("_"):
             continue
         try:
-            state[name] = getattr(obj, name)
+            value = getattr(obj, name)
         except AttributeError:
             continue
+        if not inspect.isroutine(value):
+            state[name] = value
     return state
 
 

@@ -424,6 +424,7 @@ def _probe(
                         "tier": _TIERS.get(c.origin, 1)
                         - (10 if tc.target.qualname in (named or {}).get(info.name, ()) else 0),
                         "check": c.check,
+                        "origin": c.origin,
                     }
                     for tc in planned.get(info.name, [])
                     for c in tc.candidates

@@ -18,6 +18,7 @@ it calls. This module collects those facts once per module:
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
 from dataclasses import dataclass, field
 
@@ -72,6 +73,10 @@ class SourceFacts:
     #: qualname -> parameters passed as the text of a pattern call in its own body.
     matched: dict[str, list[str]] = field(default_factory=dict)
     docstring: str = ""
+    #: ``NAME = <literal>`` at module level (and string expressions of them) and
+    #: ``Class.NAME`` in class bodies: a parameter whose default names one takes
+    #: values like it.
+    constants: dict[str, object] = field(default_factory=dict)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -129,6 +134,11 @@ class _Reader:
             value = self._string(stmt.value)
             if isinstance(target, ast.Name) and value is not None:
                 self.strings[target.id] = value
+            if isinstance(target, ast.Name):
+                with contextlib.suppress(ValueError, TypeError, SyntaxError, RecursionError):
+                    self.facts.constants[target.id] = (
+                        value if value is not None else ast.literal_eval(stmt.value)
+                    )
 
     def _statement(self, stmt: ast.stmt, *, checking: bool) -> None:
         if isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
@@ -207,6 +217,10 @@ class _Reader:
         for stmt in node.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 target = stmt.targets[0]
+                if isinstance(target, ast.Name):
+                    with contextlib.suppress(ValueError, TypeError, SyntaxError, RecursionError):
+                        value = ast.literal_eval(stmt.value)
+                        self.facts.constants[f"{node.name}.{target.id}"] = value
                 compiled = self._compiled(stmt.value)
                 if isinstance(target, ast.Name) and compiled is not None:
                     name = f"{node.name}.{target.id}"

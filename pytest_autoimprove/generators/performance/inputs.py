@@ -38,7 +38,13 @@ from pytest_autoimprove.generators.performance.formats import (
     inline_flags,
     valid_strings,
 )
-from pytest_autoimprove.generators.performance.pools import Pool, pool_of, with_factory, with_format
+from pytest_autoimprove.generators.performance.pools import (
+    Pool,
+    pool_of,
+    with_default,
+    with_factory,
+    with_format,
+)
 from pytest_autoimprove.generators.performance.typespec import TypeSpec
 from pytest_autoimprove.generators.performance.values import Kind
 from pytest_autoimprove.runtime.replay import Build
@@ -51,6 +57,8 @@ VALID_PER_PATTERN = 4
 NEAR_PER_PATTERN = 10
 #: Factory calls offered per parameter.
 FACTORY_CALLS = 2
+#: A module constant named as a default is offered as a value up to this size.
+MAX_CONSTANT_CHARS = 400
 _SCALAR_NAMES = {"int", "float", "str", "bool", "bytes", "none"}
 _TYPING_SCALARS = {"str": "str", "int": "int", "float": "float", "bool": "bool", "bytes": "bytes"}
 
@@ -180,6 +188,9 @@ def _target_pools(
         if spec is None and param.annotation and specs is None:
             spec = static_spec(param.annotation, facts)
         pool = pool_of(spec) if spec is not None else None
+        constant = _default_constant(target, param, facts)
+        if constant is not None and (pool is None or not pool.kind.confident):
+            pool = with_default(pool, constant, facts.constants[constant])
         if pool is not None:
             pools[param.name] = pool
     key = _facts_key(target)
@@ -219,6 +230,19 @@ def _target_pools(
         if pool is not None:
             pools[param.name] = pool
     return pools
+
+
+def _default_constant(target: Target, param: Param, facts: SourceFacts) -> str | None:
+    """The constant ``param``'s default names (in the target's class body first, then
+    the module), when it is small enough to read in a frozen test."""
+    if param.default is None or not param.default.isidentifier():
+        return None
+    owner = target.qualname.partition(".")[0] if target.kind != "function" else ""
+    for name in ([f"{owner}.{param.default}"] if owner else []) + [param.default]:
+        value = facts.constants.get(name)
+        if name in facts.constants and value is not None:
+            return name if len(repr(value)) <= MAX_CONSTANT_CHARS else None
+    return None
 
 
 def _takes_text(param: Param, spec: TypeSpec | None) -> bool:

@@ -114,7 +114,20 @@ def _traced_values(calls: Sequence[TracedCall], name: str) -> tuple[list[object]
 def _build_call(
     params: Sequence[Param], chosen: Mapping[str, object]
 ) -> tuple[tuple[object, ...], dict[str, object]] | None:
-    """Positional arguments for required positional params, keywords for the others."""
+    """Positional arguments for required positional params, keywords for the others.
+
+    A ``*args`` parameter's chosen tuple goes after the positional ones; then every
+    positional parameter before it is passed by position (its default, when not chosen,
+    if that default is a literal; else the extra arguments are left out).
+    """
+    extra = next((chosen[p.name] for p in params if p.kind == "star" and p.name in chosen), ())
+    if not isinstance(extra, tuple):
+        extra = (extra,)  # one argument (a discovery call's)
+    spread = bool(extra) and all(
+        p.name in chosen or p.default is None or _eval_source(p.default)[0]
+        for p in params
+        if p.kind == "positional"
+    )
     args: list[object] = []
     kwargs: dict[str, object] = {}
     for p in params:
@@ -123,11 +136,15 @@ def _build_call(
         if p.name not in chosen:
             if p.default is None:
                 return None
+            if spread and p.kind == "positional":
+                args.append(_eval_source(p.default)[1])
             continue
-        if p.kind == "positional" and p.default is None:
+        if p.kind == "positional" and (p.default is None or spread):
             args.append(chosen[p.name])
         else:
             kwargs[p.name] = chosen[p.name]
+    if spread:
+        args.extend(extra)
     return tuple(args), kwargs
 
 
@@ -164,6 +181,31 @@ def _float_order_edge(
         chosen[p.name] = tuple(values) if kinds[p.name].name == "tuple" else values
     describe = "floats whose sum depends on the order of summation"
     add("changed-floats-0", "edge", "changed-floats", chosen, False, "edge", "", describe)
+
+
+def _star_edges(
+    star: Param,
+    base: Mapping[str, object],
+    edges: Sequence[Edge],
+    evidenced: bool,
+    add: Callable[..., str | None],
+) -> None:
+    """``*args`` at its edges: no argument at all, each edge value alone, and each after
+    the ordinary arguments (a fast path for one argument, or for the last, shows)."""
+    given = base.get(star.name, ())
+    ordinary: tuple[object, ...] = given if isinstance(given, tuple) else ()
+    chosen = {**base, star.name: ()}
+    describe = "no arguments at all"
+    add(
+        f"empty-input-{star.name}", "edge", "empty-input", chosen, True, "edge", star.name, describe
+    )
+    for j, edge in enumerate(edges):
+        proven = edge.valid and evidenced
+        alone, last = (edge.value,), (*ordinary, edge.value)
+        for k, extra in enumerate([alone, last] if ordinary else [alone]):
+            chosen = {**base, star.name: extra}
+            cid = f"{edge.risk}-{star.name}-{j}" + ("-last" if k else "")
+            add(cid, "edge", edge.risk, chosen, edge.valid, "edge", star.name, edge.note, proven)
 
 
 def _types(chosen: Mapping[str, object]) -> frozenset[str]:
@@ -274,8 +316,26 @@ def _doc_traced(doc: DocCall, target: Target) -> TracedCall:
     """A doctest call in the tracer's shape, so its values inform the kinds like real ones."""
     positional = [p.name for p in target.params if p.kind == "positional"]
     sources = {n: to_source(v) for n, v in zip(positional, doc.args, strict=False)}
+    star = _star(target)
+    if star is not None and len(doc.args) > len(positional):
+        sources[star.name] = to_source(tuple(doc.args[len(positional) :]))
     sources.update({n: to_source(v) for n, v in doc.kwargs.items()})
     return {"payload": b"", "sources": sources}
+
+
+def _star(target: Target) -> Param | None:
+    """The target's ``*args`` parameter, if it has one."""
+    return next((p for p in target.params if p.kind == "star"), None)
+
+
+def _singular(name: str) -> str:
+    """``numbers`` -> ``number``: what one of the ``*numbers`` is called."""
+    return name[:-1] if name.endswith("s") and not name.endswith("ss") and len(name) > 2 else name
+
+
+def _elements(values: Sequence[object]) -> list[object]:
+    """The arguments recorded for a ``*args`` parameter, one by one."""
+    return [item for value in values if isinstance(value, tuple) for item in value]
 
 
 def _plan_target(
@@ -292,6 +352,13 @@ def _plan_target(
     pooled: dict[str, Pool] = {}
     for p in target.params:
         values, sources = _traced_values([*calls, *shown], p.name)
+        inferred = p
+        if p.kind == "star":
+            # Its kind is its arguments' kind: what the body does with the tuple says
+            # nothing of them, and its name is a plural (``*numbers``: numbers).
+            values = _elements(values)
+            sources = [source for source in map(to_source, values) if source is not None]
+            inferred = replace(p, usage=None, name=_singular(p.name))
         pool = None if p.name in forced else pools.get(p.name)
         if values and pool is not None:
             # Real values lead; a pool of plain typical values adds nothing to them.
@@ -303,7 +370,7 @@ def _plan_target(
         elif pool is not None and not values:
             kinds[p.name] = pool.kind
         else:
-            kinds[p.name] = infer_kind(p, target.docstring, values)
+            kinds[p.name] = infer_kind(inferred, target.docstring, values)
         traced_sources[p.name] = sources
     plan = TargetCandidates(target, kinds)
     # Methods are called on an instance built by a recorded or inferred constructor call;
@@ -365,6 +432,9 @@ def _plan_target(
             base[p.name] = samples[0].value
             if samples[0].note:
                 notes[p.name] = samples[0].note
+    star = _star(target)
+    if star is not None and samples_of(star):
+        base[star.name] = tuple(sample.value for sample in samples_of(star)[:3])
     seen_payloads = {c.payload: c.id for c in plan.candidates}
 
     def add(
@@ -406,7 +476,7 @@ def _plan_target(
         return cid
 
     confident = all(kinds[p.name].confident for p in usable)
-    unknown = [p.name for p in usable if _unknown(kinds[p.name])]
+    unknown = [p.name for p in [*usable, *([star] if star else [])] if _unknown(kinds[p.name])]
     if unknown:
         # Discovery calls: not frozen, they only tell which kinds the baseline accepts.
         for kind in DISCOVERY_KINDS:
@@ -480,13 +550,18 @@ def _plan_target(
             cid = f"{edge.risk}-{p.name}-{j}"
             proven = edge.valid and evidenced(p.name)
             add(cid, "edge", edge.risk, chosen, edge.valid, "edge", p.name, edge.note, proven)
+    if star is not None:
+        _star_edges(star, base, edges_of(star), evidenced(star.name), add)
     _float_order_edge(usable, kinds, base, add)
     _pairwise_edges(usable, base, edges_of, evidenced, add)
 
     seed = zlib.crc32(f"{info.name}:{target.qualname}".encode())
     rng = random.Random(seed)
-    for i in range(N_RANDOM if usable else 0):
+    for i in range(N_RANDOM if usable or star else 0):
         chosen = dict(base)
+        if star is not None:
+            count = rng.randrange(4)
+            chosen[star.name] = tuple(random_value(kinds[star.name], rng) for _ in range(count))
         for p in usable:
             if p.default is None or rng.random() < 0.3:
                 pool = pooled.get(p.name)

@@ -24,12 +24,22 @@ from pytest_autoimprove.generators.performance.typespec import TypeSpec
 from pytest_autoimprove.generators.performance.values import (
     Kind,
     edge_values,
+    kind_of_value,
     sample_values,
     strategy_source,
 )
 from pytest_autoimprove.runtime.replay import Build, Ref
 
-__all__ = ["Edge", "Pool", "Sample", "pool_of", "to_kind", "with_factory", "with_format"]
+__all__ = [
+    "Edge",
+    "Pool",
+    "Sample",
+    "pool_of",
+    "to_kind",
+    "with_default",
+    "with_factory",
+    "with_format",
+]
 
 #: Edge values kept per parameter from a pool (unions mix several types' edges).
 MAX_EDGES = 18
@@ -508,6 +518,27 @@ def with_format(
         tuple(samples) + base.samples,
         tuple(edges) + base.edges,
         f"st.one_of({', '.join(strategies)})" if len(strategies) > 1 else strategy,
+    )
+
+
+def with_default(pool: Pool | None, name: str, value: object) -> Pool:
+    """``pool`` (or one of the value's kind) led by the module constant ``name`` that is
+    the parameter's default (``alphabet=ALPHABET``), and near variants of it: the
+    values the author meant the parameter to take, which random ones seldom are."""
+    base = pool if pool is not None else _from_kind(kind_of_value(value))
+    note = f"the default, {name}"
+    variants: list[tuple[object, str]] = []
+    if isinstance(value, (str, bytes, list, tuple)) and len(value) > 1:
+        variants = [
+            (value[::-1], f"{name} reversed"),
+            (value[: len(value) // 2], f"half of {name}"),
+        ]
+    edges = tuple(Edge(v, "changed-behaviour", False, how) for v, how in variants)
+    return Pool(
+        replace(base.kind, confident=True, evidence=base.kind.evidence or "default"),
+        (Sample(value, "default", note), *base.samples),
+        edges + base.edges,
+        base.strategy,
     )
 
 

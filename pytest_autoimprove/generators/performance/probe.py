@@ -25,6 +25,7 @@ import sys
 import time
 import traceback
 import types
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -94,10 +95,32 @@ def _same_outcome(a: Outcome, b: Outcome, kind: str) -> bool:
     return difference((a.args, a.kwargs), (b.args, b.kwargs)) is None
 
 
-def _auto_ctor(module: types.ModuleType, class_name: str, candidates: list[bytes]) -> Any:
-    """The first constructor call (recorded or inferred) that builds an instance."""
+#: Constructor calls by how much they say about real use: a method's cases are called
+#: on instances of the best rank there is (0: the project's own calls and doctests).
+_CTOR_RANKS = {"real": 0, "doctest": 0, "sample": 1, "regex": 1, "factory": 1, "random": 1}
+
+
+def _ctor_rank(spec: dict[str, Any]) -> int:
+    return _CTOR_RANKS.get(str(spec.get("origin", "")), 2)
+
+
+def _auto_ctor(
+    module: types.ModuleType, class_name: str, candidates: list[tuple[int, bytes]], start: int = 0
+) -> Any:
+    """A constructor call (recorded or inferred) that builds an instance.
+
+    Among the calls of the best rank, the one at ``start`` (wrapping round): cases that
+    start at different places call the method on different instances, not all on the
+    one the first call builds. If none of those builds one, the others in order.
+    """
     cls = getattr(module, class_name, None)
-    for payload in candidates:
+    best = min((rank for rank, _ in candidates), default=0)
+    group = [payload for rank, payload in candidates if rank == best]
+    if group:
+        start %= len(group)
+        group = group[start:] + group[:start]
+    rest = [payload for rank, payload in sorted(candidates, key=lambda c: c[0]) if rank != best]
+    for payload in group + rest:
         try:
             args, kwargs, _ = pickle.loads(payload)  # noqa: S301 - our own data
             with _deadline(2.0):
@@ -114,7 +137,7 @@ def _record_case(
     module: types.ModuleType,
     spec: dict[str, Any],
     timeout: float,
-    ctors: dict[str, list[bytes]],
+    ctors: dict[str, list[tuple[int, bytes]]],
 ) -> dict[str, Any]:
     """Record one case within ``timeout`` seconds, everything included."""
     try:
@@ -134,7 +157,7 @@ def _where(error: BaseException) -> list[str]:
 def _record_case_inner(
     module: types.ModuleType,
     spec: dict[str, Any],
-    ctors: dict[str, list[bytes]],
+    ctors: dict[str, list[tuple[int, bytes]]],
 ) -> dict[str, Any]:
     qualname, kind = spec["qualname"], spec["kind"]
     try:
@@ -143,7 +166,9 @@ def _record_case_inner(
         return {"status": "unloadable", "message": str(error)}
     if ctor == "auto":
         class_name = qualname.partition(".")[0]
-        ctor = _auto_ctor(module, class_name, ctors.get(class_name, []))
+        # Where to start is fixed by the case's id: the same receiver at every generate.
+        start = zlib.crc32(spec["id"].encode())
+        ctor = _auto_ctor(module, class_name, ctors.get(class_name, []), start)
         if ctor is None:
             return {"status": "no-instance"}
     result: dict[str, Any] = {"status": "ok"}
@@ -266,7 +291,9 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         if entry not in sys.path:
             sys.path.insert(0, entry)
     out: dict[str, Any] = {"modules": {}}
-    queue: list[tuple[int, str, types.ModuleType, dict[str, Any], dict[str, list[bytes]]]] = []
+    queue: list[
+        tuple[int, str, types.ModuleType, dict[str, Any], dict[str, list[tuple[int, bytes]]]]
+    ] = []
     for mod in request["modules"]:
         record: dict[str, Any] = {"cases": [], "surface": {}, "error": None}
         out["modules"][mod["name"]] = record
@@ -276,10 +303,10 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
             record["error"] = f"{type(error).__name__}: {error}"
             continue
         record["surface"] = surface_of(module, mod["surface_names"])
-        ctors: dict[str, list[bytes]] = {}
+        ctors: dict[str, list[tuple[int, bytes]]] = {}
         for spec in mod["cases"]:
             if spec["kind"] == "constructor":
-                ctors.setdefault(spec["qualname"], []).append(spec["payload"])
+                ctors.setdefault(spec["qualname"], []).append((_ctor_rank(spec), spec["payload"]))
         queue.extend(
             (int(spec.get("tier", 0)), mod["name"], module, spec, ctors) for spec in mod["cases"]
         )

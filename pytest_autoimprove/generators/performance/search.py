@@ -90,8 +90,10 @@ class _Job:
         self.kind: str = spec["kind"]
         self.expected = set(spec.get("expected", ()))
         self.tolerance: float | None = spec.get("tolerance")
-        self.ctors: dict[str, list[bytes]] = {
-            self.qualname.partition(".")[0]: list(spec.get("ctor_payloads", ()))
+        self.ctors: dict[str, list[tuple[int, bytes]]] = {
+            self.qualname.partition(".")[0]: [
+                (0, payload) for payload in spec.get("ctor_payloads", ())
+            ]
         }
         self.calls: list[tuple[tuple[Any, ...], dict[str, Any], Any]] = []
         #: The planned calls as the generator pickled them, with their case ids.

@@ -107,3 +107,27 @@ def test_pattern_use_follows_helpers_and_names_the_matched_parameters() -> None:
 def test_unparsable_source_gives_empty_facts() -> None:
     facts = read_facts("def broken(:\n", "m")
     assert facts.aliases == {} and facts.patterns == {}
+
+
+def test_constants_of_the_module_and_of_class_bodies() -> None:
+    facts = read_facts(
+        textwrap.dedent(
+            '''
+            SEP = "-"
+            LIMITS = (1, 10)
+            JOINED = SEP + "x"
+            computed = len("abc")
+
+            class Codec:
+                DIGITS = "0123456789"
+                table = {c: i for i, c in enumerate(DIGITS)}
+            '''
+        ),
+        "m",
+    )
+    assert facts.constants == {
+        "SEP": "-",
+        "LIMITS": (1, 10),
+        "JOINED": "-x",
+        "Codec.DIGITS": "0123456789",
+    }

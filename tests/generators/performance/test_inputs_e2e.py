@@ -23,7 +23,9 @@ from pytest_autoimprove.generators.performance import generate
 
 FIXTURE = Path(__file__).parent / "fixture_fmtkit"
 GUARD = Path("tests/autoimprove_guard")
-MODULES = tuple(Path(f"src/fmtkit/{m}.py") for m in ("numbers", "dates", "ranges", "store"))
+MODULES = tuple(
+    Path(f"src/fmtkit/{m}.py") for m in ("numbers", "dates", "ranges", "store", "codes")
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +63,9 @@ def test_each_case_says_where_its_input_came_from(project: tuple[Path, Generatio
     assert "Case('sample-0', args=(Build('connect'),), returns=10)" in store
     assert "pairwise edge values of value, ndigits" in numbers
     assert "pickle" not in store  # the connection is built in the test, never pickled
+    codes = _guard(root, "codes")  # *numbers gets numbers; digits the class's default
+    assert "# no arguments at all; guards empty-input" in codes
+    assert "# Codec.DIGITS reversed; guards changed-behaviour" in codes
 
 
 def _run(root: Path, module: str) -> subprocess.CompletedProcess[str]:
@@ -117,6 +122,20 @@ REGRESSIONS = {
         "format-fast-path-text",
     ),
     "a range off by one": ("ranges", "int(end) + 1", "int(end)", "doctest-0"),
+    "a one-number fast path in decimal": (
+        "codes",
+        "        parts = []\n",
+        "        if len(numbers) == 1 and type(numbers[0]) is int and numbers[0] >= 0:\n"
+        "            return str(numbers[0])\n"
+        "        parts = []\n",
+        "test_codec_encode",
+    ),
+    "the separator only between the first two": (
+        "codes",
+        "        return self.sep.join(parts)",
+        "        return self.sep.join(parts[:2]) + ''.join(parts[2:])",
+        "test_codec_encode",
+    ),
     "count instead of sum": (
         "store",
         '"select sum(qty) from items"',
@@ -126,6 +145,13 @@ REGRESSIONS = {
 }
 
 HONEST = {
+    "a correct one-digit fast path": (
+        "codes",
+        "        base = len(self.digits)\n",
+        "        base = len(self.digits)\n"
+        "        if number < base:\n"
+        "            return self.digits[number]\n",
+    ),
     "a correct int fast path": (
         "numbers",
         "    if ndigits is not None:\n",

@@ -189,3 +189,34 @@ def test_a_loop_over_characters_says_the_value_is_a_string(tmp_path: Path) -> No
     assert term.usage == "str"
     kind = infer_kind(term, "", ())
     assert (kind.name, kind.evidence) == ("str", "usage-str")
+
+
+VARARGS = '''
+def total(*amounts):
+    return sum(amounts)
+
+
+def label(prefix="n", *numbers):
+    return prefix + ",".join(map(str, numbers))
+'''
+
+
+def test_star_args_get_arguments_of_their_own(tmp_path: Path) -> None:
+    info = discover(tmp_path, _module(tmp_path, VARARGS))
+    plans = {p.target.qualname: p for p in plan_module(info, {})}
+    # The kind of one of `*amounts` comes from its singular name: an amount, a number.
+    assert plans["total"].kinds["amounts"].name in ("int", "float")
+    calls = {c.id: pickle.loads(c.payload)[0] for c in plans["total"].candidates}
+    assert calls["empty-input-amounts"] == ()
+    assert len(calls["sample-0"]) >= 2  # the ordinary call passes several
+    assert any(len(args) == 1 for args in calls.values())  # an edge value alone
+    # With *numbers given, the positional parameter before it goes by position.
+    spread = [
+        args
+        for args in (pickle.loads(c.payload)[0] for c in plans["label"].candidates)
+        if len(args) > 1
+    ]
+    assert spread
+    for args in spread:
+        assert isinstance(args[0], str), args
+        assert all(isinstance(a, int) for a in args[1:]), args  # bool edges included

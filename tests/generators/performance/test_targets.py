@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import textwrap
 from pathlib import Path
 
@@ -87,8 +88,10 @@ def test_each_kind_gets_recorded_cases(tmp_path: Path) -> None:
     assert "Case('sample-0', args=(3,), returns=[3, 2, 1], fresh=True)" in text
     assert "Case('sample-0', args=(3,), returns=6)" in text
     assert 'replay(current, "Account.label", "property", case' in text
-    assert "ctor=(('hello world',), {}), returns='hello world: 0.00'" in text
-    assert "args=(3,), ctor=(('hello world',), {}), returns=3, state={'cents': 3" in text
+    # Read on instances from the constructor's cases (which one depends on the case).
+    assert re.search(r"ctor=\(\(.*?\), \{.*?\}\), returns=['\"].*: -?\d+\.\d\d['\"]", text)
+    # The state after the call is checked: the balance it returns is the one it keeps.
+    assert re.search(r"args=\(3,\), ctor=.*?, returns=(-?\d+), state=\{'cents': \1,", text)
 
 
 def test_a_property_is_read_on_a_rebuilt_instance(tmp_path: Path) -> None:
