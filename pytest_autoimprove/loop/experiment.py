@@ -39,7 +39,7 @@ from pytest_autoimprove.loop.paired import (
 )
 from pytest_autoimprove.loop.reference import BestTree
 from pytest_autoimprove.loop.sandbox import Tampered
-from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext, ask_proposer
+from pytest_autoimprove.proposers import Proposal, ProposalContext, ask_proposer
 from pytest_autoimprove.proposers.prompt import with_prompt
 
 if TYPE_CHECKING:
@@ -310,10 +310,7 @@ class ExperimentRunner:
     def _propose(self, number: int) -> Proposal:
         state, config = self.state, self.config
         assert state.best_score is not None and state.baseline_score is not None
-        history = tuple(
-            PastExperiment(r.number, r.status, r.description, r.score, r.delta)
-            for r in state.records
-        )
+        history = state.history()
         timeout = config.agent.timeout
         if config.stop.budget is not None:
             timeout = max(1.0, min(timeout, config.stop.budget - state.spent))
