@@ -101,6 +101,10 @@ class Harness:
     protected: tuple[str, ...] = ()
     guard_dir: str = GUARD_DIR
 
+    def files(self) -> list[str]:
+        """The files a proposal may change, relative to ``root`` (:func:`files_in_scope`)."""
+        return files_in_scope(self.root, self.scope, self.exclude, self.protected, self.guard_dir)
+
 
 @dataclass(frozen=True)
 class HarnessRun:
