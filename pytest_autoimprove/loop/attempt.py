@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING, Any
 from pytest_autoimprove import repo
 from pytest_autoimprove.loop import integrity, keep
 from pytest_autoimprove.loop.checks import Checks, Measured
-from pytest_autoimprove.loop.experiment import classify
+from pytest_autoimprove.loop.experiment import classify, score_fields
 from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.paired import BestMeasurementFailed, judge_interleaved
 from pytest_autoimprove.loop.reference import BestTree
 from pytest_autoimprove.loop.sandbox import Tampered
 from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext, ask_proposer
-from pytest_autoimprove.proposers.prompt import render_program
+from pytest_autoimprove.proposers.prompt import with_prompt
 
 if TYPE_CHECKING:
     from pytest_autoimprove.config import ImproveConfig
@@ -204,7 +204,7 @@ class Attempts:
             proposing = time.monotonic()
             proposal = self._propose(task, tree.path, config)
             self._check()
-            description = _one_line(proposal.description) or f"experiment {number}"
+            description = proposal.headline() or f"experiment {number}"
             exhausted = proposal.exhausted
             if proposal.failed:
                 if task.budget_left is not None and (
@@ -305,18 +305,8 @@ class Attempts:
         if problem:
             outcome.status, outcome.fields = "tampered", {"reason": problem}
             return
-        best_score = task.best_score
         score = verdict.candidate
-        numbers: dict[str, Any] = {
-            "score": score,
-            "delta": score - best_score,
-            "relative_delta": (score - best_score) / abs(best_score) if best_score else None,
-            "samples": verdict.samples,
-        }
-        if verdict.best_samples:
-            numbers["delta"] = verdict.delta
-            numbers["relative_delta"] = verdict.relative_delta
-            numbers["best_beside"] = verdict.best_samples
+        numbers = score_fields(verdict, task.best_score)
         guards = measured.guard_medians()
         numbers["guards"] = guards
         outcome.fields = {**numbers, "reason": verdict.reason}
@@ -361,13 +351,6 @@ class Attempts:
             baseline_score=task.baseline_score,
             best_score=task.best_score,
             history=task.history,
-            prompt=render_program(
-                config,
-                experiment=task.number,
-                baseline_score=task.baseline_score,
-                best_score=task.best_score,
-                history=task.history,
-            ),
             timeout=timeout,
             extra={
                 "best_commit": task.base,
@@ -376,7 +359,7 @@ class Attempts:
                 "part": task.part,
             },
         )
-        return ask_proposer(self.hook, context)
+        return ask_proposer(self.hook, with_prompt(context))
 
 
 def _afford(budget_left: float | None) -> Callable[[], bool] | None:
@@ -384,10 +367,3 @@ def _afford(budget_left: float | None) -> Callable[[], bool] | None:
         return None
     deadline = time.monotonic() + budget_left
     return lambda: time.monotonic() < deadline
-
-
-def _one_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:200]
-    return ""

@@ -39,8 +39,8 @@ from pytest_autoimprove.loop.paired import (
 )
 from pytest_autoimprove.loop.reference import BestTree
 from pytest_autoimprove.loop.sandbox import Tampered
-from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext, ask_proposer
-from pytest_autoimprove.proposers.prompt import render_program
+from pytest_autoimprove.proposers import Proposal, ProposalContext, ask_proposer
+from pytest_autoimprove.proposers.prompt import with_prompt
 
 if TYPE_CHECKING:
     from pytest_autoimprove.config import ImproveConfig
@@ -69,6 +69,27 @@ def classify(
     if not kept:
         return "no-op", "only ignored files changed"
     return None
+
+
+def score_fields(verdict: keep.Verdict, best_score: float) -> dict[str, Any]:
+    """A measured candidate's score, delta and samples, as its record keeps them.
+
+    The delta is against the best's recorded score, unless the keep rule measured the
+    best beside the candidate: then it is the paired estimate, not two medians apart
+    in time, and the best's runs are kept too (``best_beside``).
+    """
+    score = verdict.candidate
+    numbers: dict[str, Any] = {
+        "score": score,
+        "delta": score - best_score,
+        "relative_delta": (score - best_score) / abs(best_score) if best_score else None,
+        "samples": verdict.samples,
+    }
+    if verdict.best_samples:
+        numbers["delta"] = verdict.delta
+        numbers["relative_delta"] = verdict.relative_delta
+        numbers["best_beside"] = verdict.best_samples
+    return numbers
 
 
 @dataclass
@@ -137,7 +158,7 @@ class ExperimentRunner:
 
         with self.console.step(f"#{number} propose"):
             proposal = self._propose(number)
-        description = _one_line(proposal.description) or f"experiment {number}"
+        description = proposal.headline() or f"experiment {number}"
         if proposal.failed:
             if self._budget_spent(started):
                 # The proposer was stopped because the run's time was up: nothing crashed.
@@ -222,17 +243,7 @@ class ExperimentRunner:
             finish("tampered", reason=problem)
             return
         score = verdict.candidate
-        numbers: dict[str, Any] = {
-            "score": score,
-            "delta": score - best_score,
-            "relative_delta": (score - best_score) / abs(best_score) if best_score else None,
-            "samples": verdict.samples,
-        }
-        if verdict.best_samples:
-            # Measured beside the best: the paired estimate, not two medians apart in time.
-            numbers["delta"] = verdict.delta
-            numbers["relative_delta"] = verdict.relative_delta
-            numbers["best_beside"] = verdict.best_samples
+        numbers = score_fields(verdict, best_score)
         guards = measured.guard_medians()
         numbers["guards"] = guards
         broken = self.checks.guard_problem(guards, state.baseline_guards)
@@ -299,10 +310,7 @@ class ExperimentRunner:
     def _propose(self, number: int) -> Proposal:
         state, config = self.state, self.config
         assert state.best_score is not None and state.baseline_score is not None
-        history = tuple(
-            PastExperiment(r.number, r.status, r.description, r.score, r.delta)
-            for r in state.records
-        )
+        history = state.history()
         timeout = config.agent.timeout
         if config.stop.budget is not None:
             timeout = max(1.0, min(timeout, config.stop.budget - state.spent))
@@ -314,17 +322,10 @@ class ExperimentRunner:
             baseline_score=state.baseline_score,
             best_score=state.best_score,
             history=history,
-            prompt=render_program(
-                config,
-                experiment=number,
-                baseline_score=state.baseline_score,
-                best_score=state.best_score,
-                history=history,
-            ),
             timeout=timeout,
             extra={"best_commit": state.best_commit, "run_id": state.run_id},
         )
-        return ask_proposer(self.hook, context)
+        return ask_proposer(self.hook, with_prompt(context))
 
     def _record(self, record: ExperimentRecord, *, best_samples: Sequence[float] | None) -> None:
         """Journal first (the moment the experiment counts), then tell people.
@@ -373,10 +374,3 @@ class ExperimentRunner:
         assert state.best_commit is not None
         with signals_deferred():
             return self.tree.commit(staged, state.best_commit, message, ref)
-
-
-def _one_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:200]
-    return ""

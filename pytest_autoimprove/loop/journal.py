@@ -34,6 +34,7 @@ from typing import Any, TextIO
 
 from pytest_autoimprove.errors import UsageError
 from pytest_autoimprove.names import RUNS_DIR
+from pytest_autoimprove.proposers import PastExperiment
 
 JOURNAL = "journal.jsonl"
 RESULTS = "results.tsv"
@@ -372,6 +373,13 @@ class RunState:
 
     def counts(self) -> Counter[str]:
         return Counter(record.status for record in self.records)
+
+    def history(self) -> tuple[PastExperiment, ...]:
+        """The experiments so far as a proposer sees them (to learn from what failed)."""
+        return tuple(
+            PastExperiment(r.number, r.status, r.description, r.score, r.delta)
+            for r in self.records
+        )
 
 
 def load_state(events: Sequence[Mapping[str, Any]]) -> RunState:

@@ -111,6 +111,7 @@ __all__ = [
     "Noise",
     "RepeatPlan",
     "Verdict",
+    "check_rule",
     "estimate_noise",
     "is_constant",
     "judge",
@@ -314,16 +315,11 @@ def judge(
     :param alpha: the total risk of keeping a candidate that is not better.
     :raises MeasurementFailed: when ``measure`` returns ``None`` or a non-finite value.
     """
-    if goal not in _GOALS:
-        raise ValueError(f"goal must be 'higher' or 'lower', got {goal!r}")
+    check_rule(goal, min_delta, alpha)
     if not baseline:
         raise ValueError("judge needs at least one baseline sample")
     if max_repeats < 1:
         raise ValueError(f"max_repeats must be at least 1, got {max_repeats}")
-    if not (min_delta >= 0.0 and math.isfinite(min_delta)):
-        raise ValueError(f"min_delta must be a finite number >= 0, got {min_delta}")
-    if not 0.0 < alpha < 1.0:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
     base = tuple(float(x) for x in baseline)
     if not all(math.isfinite(x) for x in base):
         raise ValueError(f"baseline samples must be finite numbers, got {base}")
@@ -335,6 +331,16 @@ def judge(
     if is_constant(base):
         return judge_.deterministic(_measure_once(measure, ()))
     return judge_.sequential(measure, max_repeats)
+
+
+def check_rule(goal: str, min_delta: float, alpha: float) -> None:
+    """Raise ``ValueError`` for a keep rule no judge can apply (this one or the paired)."""
+    if goal not in _GOALS:
+        raise ValueError(f"goal must be 'higher' or 'lower', got {goal!r}")
+    if not (min_delta >= 0.0 and math.isfinite(min_delta)):
+        raise ValueError(f"min_delta must be a finite number >= 0, got {min_delta}")
+    if not 0.0 < alpha < 1.0:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
 
 
 @dataclass(frozen=True)

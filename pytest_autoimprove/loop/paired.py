@@ -60,6 +60,7 @@ from pytest_autoimprove.loop.keep import (
     ALPHA,
     MeasurementFailed,
     Verdict,
+    check_rule,
     estimate_noise,
     is_constant,
     judge,
@@ -99,8 +100,6 @@ PRIOR_PAIRS = 3
 
 #: Standard error of a median / that of a mean, for gaussian noise: sqrt(pi / 2).
 _MEDIAN_EFFICIENCY = math.sqrt(math.pi / 2)
-
-_GOALS = ("higher", "lower")
 
 
 class BestMeasurementFailed(MeasurementFailed):
@@ -166,16 +165,11 @@ def judge_interleaved(
         are the candidate's scores so far).
     :raises BestMeasurementFailed: the best's run gave no score.
     """
-    if goal not in _GOALS:
-        raise ValueError(f"goal must be 'higher' or 'lower', got {goal!r}")
+    check_rule(goal, min_delta, alpha)
     if not best_samples:
         raise ValueError("judge_interleaved needs the best's earlier samples")
     if max_pairs < 1:
         raise ValueError(f"max_pairs must be at least 1, got {max_pairs}")
-    if not (min_delta >= 0.0 and math.isfinite(min_delta)):
-        raise ValueError(f"min_delta must be a finite number >= 0, got {min_delta}")
-    if not 0.0 < alpha < 1.0:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
     if is_constant(best_samples):
         return judge(
             best_samples,

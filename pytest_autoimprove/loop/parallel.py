@@ -42,7 +42,6 @@ from pytest_autoimprove.loop.executors import Executor
 from pytest_autoimprove.loop.experiment import REFS_PREFIX
 from pytest_autoimprove.loop.interrupts import signals_deferred
 from pytest_autoimprove.loop.journal import ExperimentRecord, Journal, RunState
-from pytest_autoimprove.proposers import PastExperiment
 
 #: How long the driver waits for an outcome before it looks at the clock again.
 _TICK = 0.25
@@ -171,10 +170,7 @@ class ParallelRunner:
             best_score=state.best_score,
             baseline_score=state.baseline_score,
             base_holdout=state.best_holdout,
-            history=tuple(
-                PastExperiment(r.number, r.status, r.description, r.score, r.delta)
-                for r in state.records
-            ),
+            history=state.history(),
             timeout=config.agent.timeout,
             budget_left=None if budget is None else max(1.0, budget - state.spent),
         )

@@ -67,6 +67,14 @@ class Proposal:
     log: str = ""
     exhausted: bool = False
 
+    def headline(self) -> str:
+        """The description's first non-blank line, cut at 200 characters (what results.tsv
+        shows); empty when there is none."""
+        for line in self.description.splitlines():
+            if line.strip():
+                return line.strip()[:200]
+        return ""
+
 
 def ask_proposer(hook: Any, context: ProposalContext) -> Proposal:
     """The first proposer's answer for ``context``; a clear error when none answers."""

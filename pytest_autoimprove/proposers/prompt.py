@@ -11,13 +11,14 @@ agent from wasting experiments on changes that will be discarded.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pytest_autoimprove.plural import plural
 
 if TYPE_CHECKING:
     from pytest_autoimprove.config import ImproveConfig
-    from pytest_autoimprove.proposers import PastExperiment
+    from pytest_autoimprove.proposers import PastExperiment, ProposalContext
 
 #: How many earlier experiments the prompt lists (the newest ones).
 HISTORY_LIMIT = 40
@@ -108,6 +109,20 @@ def render_program(
             f"`{DESCRIPTION_PREFIX} <what you changed, in one line>`",
         ]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def with_prompt(context: ProposalContext) -> ProposalContext:
+    """``context`` with its :attr:`~ProposalContext.prompt`: program.md for its experiment."""
+    return replace(
+        context,
+        prompt=render_program(
+            context.config,
+            experiment=context.experiment,
+            baseline_score=context.baseline_score,
+            best_score=context.best_score,
+            history=context.history,
+        ),
+    )
 
 
 def description_from(output: str) -> str | None:

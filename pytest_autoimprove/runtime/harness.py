@@ -35,6 +35,7 @@ from pytest_autoimprove.errors import UsageError
 from pytest_autoimprove.names import GOLDEN_ENV, GUARD_DIR, SCORE_FILE_ENV
 from pytest_autoimprove.process import CommandResult, as_pytest_argv, python_path, run_command
 from pytest_autoimprove.runtime.golden import read_golden
+from pytest_autoimprove.runtime.textfiles import json_objects
 from pytest_autoimprove.score import extract_score, fixture_score
 
 __all__ = [
@@ -100,6 +101,10 @@ class Harness:
     exclude: tuple[str, ...] = ()
     protected: tuple[str, ...] = ()
     guard_dir: str = GUARD_DIR
+
+    def files(self) -> list[str]:
+        """The files a proposal may change, relative to ``root`` (:func:`files_in_scope`)."""
+        return files_in_scope(self.root, self.scope, self.exclude, self.protected, self.guard_dir)
 
 
 @dataclass(frozen=True)
@@ -305,12 +310,4 @@ def _queries(golden_path: Path | None) -> list[str]:
 def _read_events(log: Path) -> Iterable[dict[str, Any]]:
     if not log.exists():
         return []
-    events = []
-    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            value = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(value, dict):
-            events.append(value)
-    return events
+    return json_objects(log.read_text(encoding="utf-8", errors="replace").splitlines())

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_autoimprove.runtime.golden import normalize_query
+from pytest_autoimprove.runtime.textfiles import read_text
 
 with warnings.catch_warnings():
     # Importing libcst warns (DeprecationWarning from mypy_extensions) in some
@@ -174,11 +175,8 @@ class _Strings(cst.CSTVisitor):
 
 def _literals(path: Path) -> list[tuple[str, int]]:
     """String literals of a Python file, or the lines of any other text file."""
-    try:
-        if path.stat().st_size > _MAX_TEXT_BYTES:
-            return []
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    text = read_text(path, _MAX_TEXT_BYTES)
+    if text is None:
         return []
     if path.suffix == ".py":
         try:

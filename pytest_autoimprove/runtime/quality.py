@@ -20,7 +20,6 @@ from pytest_autoimprove.runtime.harness import (
     GOLDEN_ENV,
     Harness,
     HarnessRun,
-    files_in_scope,
     run_harness,
 )
 from pytest_autoimprove.runtime.invariants import Invariant, check_invariant
@@ -106,6 +105,20 @@ def check_no_golden_reads(
         )
 
 
+def _golden_texts(splits: Sequence[Path], *, ids_only: bool) -> tuple[list[str], list[str]]:
+    """The queries and answers of the golden splits that exist; with ``ids_only``, only
+    the answers that are retrieval ids (a label like ``positive`` is no leak)."""
+    queries: list[str] = []
+    answers: list[str] = []
+    for split in splits:
+        if split.is_file():
+            golden = read_golden(split)
+            queries += golden.queries
+            records = [r for r in golden.records if r.answer_ids or not ids_only]
+            answers += [a for r in records for a in r.answers]
+    return queries, answers
+
+
 @functools.lru_cache(maxsize=8)
 def _plain_run(harness: Harness, split: Path | None) -> HarnessRun:
     return run_harness(harness, _text(split), split_name="visible")
@@ -121,18 +134,9 @@ def check_no_golden_in_code(
 ) -> None:
     """No file in scope names a golden file or embeds golden queries or answer ids."""
     __tracebackhide__ = True
-    queries: list[str] = []
-    answers: list[str] = []
-    for split in splits:
-        if split.is_file():
-            golden = read_golden(split)
-            queries += golden.queries
-            answers += [a for r in golden.records if r.answer_ids for a in r.answers]
+    queries, answers = _golden_texts(splits, ids_only=True)
     needles = Needles.build(names, queries, answers, stems)
-    files = files_in_scope(
-        harness.root, harness.scope, harness.exclude, harness.protected, harness.guard_dir
-    )
-    found = leaks(harness.root, files, needles, [tuple(a) for a in allowed])  # type: ignore[misc]
+    found = leaks(harness.root, harness.files(), needles, [tuple(a) for a in allowed])  # type: ignore[misc]
     if found:
         shown = "\n".join(f"  {leak}" for leak in found[:15])
         _fail(
@@ -238,18 +242,10 @@ def check_no_golden_tables(
 ) -> None:
     """Code in scope holds fewer than ``limit`` golden-table entries the baseline did not have."""
     __tracebackhide__ = True
-    queries: list[str] = []
-    answers: list[str] = []
-    for split in splits:
-        if split.is_file():
-            golden = read_golden(split)
-            queries += golden.queries
-            answers += [a for r in golden.records for a in r.answers]
-    files = files_in_scope(
-        harness.root, harness.scope, harness.exclude, harness.protected, harness.guard_dir
-    )
+    queries, answers = _golden_texts(splits, ids_only=False)
     allowed = set(baseline)
-    tables = tables_in_files(harness.root, files, GoldenHints.build(queries, answers))
+    hints = GoldenHints.build(queries, answers)
+    tables = tables_in_files(harness.root, harness.files(), hints)
     new = {e for t in tables for e in t.entries if e not in allowed}
     if len(new) >= limit:
         shown = "\n".join(f"  {t}" for t in tables if any(e in new for e in t.entries))

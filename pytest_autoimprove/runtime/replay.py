@@ -378,16 +378,23 @@ def _check_outcome(out: Outcome, case: Case, kind: str, tolerance: float | None)
         if case.fresh:
             _check_fresh(out, case)
     expected_args = case.args_after if case.args_after is not None else (case.args, case.kwargs)
-    assert_same(
-        (out.args, out.kwargs),
-        (expected_args[0], dict(expected_args[1])),
-        tolerance=tolerance,
-        what="arguments after the call",
-    )
-    if case.state is not None and out.instance is not None:
+    state = None if case.state is None else dict(case.state)
+    _check_after(out, (expected_args[0], dict(expected_args[1])), state, tolerance)
+
+
+def _check_after(
+    out: Outcome,
+    args: tuple[Sequence[Any], Mapping[str, Any]],
+    state: Mapping[str, Any] | None,
+    tolerance: float | None,
+) -> None:
+    """The call must leave its arguments, and its instance's public state (when both
+    sides have one), as the baseline's call left them."""
+    assert_same((out.args, out.kwargs), args, tolerance=tolerance, what="arguments after the call")
+    if state is not None and out.instance is not None:
         assert_same(
             public_state(out.instance),
-            dict(case.state),
+            state,
             tolerance=tolerance,
             what="instance state after the call",
         )
@@ -481,19 +488,9 @@ def check_differential(
         ) from got.error
     else:
         assert_same(_result_of(got, kind), _result_of(want, kind), tolerance=tolerance)
-    assert_same(
-        (got.args, got.kwargs),
-        (want.args, want.kwargs),
-        tolerance=tolerance,
-        what="arguments after the call",
-    )
-    if got.instance is not None and want.instance is not None:
-        assert_same(
-            public_state(got.instance),
-            public_state(want.instance),
-            tolerance=tolerance,
-            what="instance state after the call",
-        )
+    both = got.instance is not None and want.instance is not None
+    state = public_state(want.instance) if both else None
+    _check_after(got, (want.args, want.kwargs), state, tolerance)
 
 
 def _is_expected(error: BaseException, names: Sequence[str]) -> bool:

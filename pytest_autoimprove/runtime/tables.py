@@ -32,6 +32,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pytest_autoimprove.runtime.textfiles import read_text
+
 __all__ = [
     "DEFAULT_SHARE",
     "MIN_ENTRIES",
@@ -271,12 +273,7 @@ def tables_in_files(root: Path, files: Iterable[str], hints: GoldenHints) -> lis
     for rel in files:
         if not rel.endswith(".py"):
             continue
-        path = root / rel
-        try:
-            if path.stat().st_size > _MAX_BYTES:
-                continue
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        out += tables_in(source, rel, hints)
+        source = read_text(root / rel, _MAX_BYTES)
+        if source is not None:
+            out += tables_in(source, rel, hints)
     return out

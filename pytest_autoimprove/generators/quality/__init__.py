@@ -76,7 +76,6 @@ from pytest_autoimprove.runtime.golden import (
 from pytest_autoimprove.runtime.harness import (
     Harness,
     HarnessRun,
-    files_in_scope,
     run_harness,
 )
 from pytest_autoimprove.runtime.invariants import learn_invariants
@@ -329,10 +328,7 @@ def _plan_tables(
         plan.table_limit = None
         return
     hints = GoldenHints.build(golden.queries, [a for r in golden.records for a in r.answers])
-    files = files_in_scope(
-        root, harness.scope, harness.exclude, harness.protected, harness.guard_dir
-    )
-    entries = {e for table in tables_in_files(root, files, hints) for e in table.entries}
+    entries = {e for table in tables_in_files(root, harness.files(), hints) for e in table.entries}
     rows = len(golden.records)
     plan.table_limit = table_limit(rows, setting)
     plan.table_baseline = tuple(sorted(entries))
@@ -356,10 +352,9 @@ def _plan_leakage(plan: QualityPlan, root: Path, harness: Harness, golden: Golde
     plan.leak_stems = tuple(stems)
     answers = [a for r in golden.records if r.answer_ids for a in r.answers]
     needles = Needles.build(names, golden.queries, answers, stems)
-    files = files_in_scope(
-        root, harness.scope, harness.exclude, harness.protected, harness.guard_dir
-    )
-    allowed = {(leak.kind, leak.value) for rel in files for leak in scan_file(root, rel, needles)}
+    allowed = {
+        (leak.kind, leak.value) for rel in harness.files() for leak in scan_file(root, rel, needles)
+    }
     plan.allowed_leaks = tuple(sorted(allowed))
 
 

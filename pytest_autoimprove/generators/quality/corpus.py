@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from pytest_autoimprove.runtime.textfiles import json_objects, read_text
+
 __all__ = ["corpus_ids"]
 
 #: Data files larger than this are not read.
@@ -25,11 +27,8 @@ MAX_BYTES = 20_000_000
 
 def _rows(path: Path) -> list[Mapping[str, Any]]:
     """The records of a JSON lines, JSON or CSV/TSV file (objects only)."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            return []
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    text = read_text(path, MAX_BYTES)
+    if text is None:
         return []
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
@@ -43,15 +42,7 @@ def _rows(path: Path) -> list[Mapping[str, Any]]:
         if isinstance(value, dict):
             value = next((v for v in value.values() if isinstance(v, list)), [])
         return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-    rows: list[Mapping[str, Any]] = []
-    for line in text.splitlines():
-        try:
-            value = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(value, dict):
-            rows.append(value)
-    return rows
+    return [*json_objects(text.splitlines())]
 
 
 def _fields(rows: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:

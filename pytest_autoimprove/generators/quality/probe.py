@@ -167,6 +167,23 @@ def _query_param(target: Target) -> Param | None:
     return None
 
 
+def _entry_point(
+    module: Path, target: Target, query: Param, *, batch: bool = False, discover: bool = False
+) -> EntryPoint:
+    """``target`` of ``module``, its query passed as ``query`` (named by the first call
+    that passes a golden query when ``discover``), with the limit parameter beside it."""
+    return EntryPoint(
+        path=module.as_posix(),
+        qualname=target.qualname,
+        kind=target.kind,
+        param="" if discover else query.name,
+        limit_param=_limit_param(target, query),
+        line=target.line,
+        batch=batch,
+        discover=discover,
+    )
+
+
 def _limit_param(target: Target, query: Param) -> str | None:
     for param in target.params:
         if param is query or param.name not in LIMIT_NAMES:
@@ -206,17 +223,7 @@ def entry_points(root: Path, modules: Iterable[Path]) -> list[EntryPoint]:
                 param = _batch_param(target)
             if param is None:
                 continue
-            found.append(
-                EntryPoint(
-                    path=module.as_posix(),
-                    qualname=target.qualname,
-                    kind=target.kind,
-                    param=param.name,
-                    limit_param=_limit_param(target, param),
-                    line=target.line,
-                    batch=batch,
-                )
-            )
+            found.append(_entry_point(module, target, param, batch=batch))
         if not any(p.path == module.as_posix() for p in found) and _is_cli(root / module):
             found.append(EntryPoint(module.as_posix(), "__main__", "cli", "argv", None, 1))
     return found
@@ -320,17 +327,7 @@ def candidates(
             point = f"{module.as_posix()}::{target.qualname}"
             if target.kind == "constructor" or point in taken or not textual:
                 continue
-            found.append(
-                EntryPoint(
-                    path=module.as_posix(),
-                    qualname=target.qualname,
-                    kind=target.kind,
-                    param="",
-                    limit_param=_limit_param(target, textual[0]),
-                    line=target.line,
-                    discover=True,
-                )
-            )
+            found.append(_entry_point(module, target, textual[0], discover=True))
     return found
 
 

@@ -159,6 +159,7 @@ def render_quality(plan: QualityPlan) -> str:
     ]
     visible = f'GOLDEN / "{plan.visible}"' if plan.visible else "None"
     holdout = f'GOLDEN / "{plan.holdout}"' if plan.holdout else "None"
+    probe = "PROBE" if plan.probe is not None else "None"
     if (
         uses_probe
         and any(e.text == _LONG_TEXT for e in plan.edges)
@@ -192,7 +193,6 @@ def render_quality(plan: QualityPlan) -> str:
             "    )",
         ]
     if _generalizes(plan):
-        probe = "PROBE" if plan.probe is not None else "None"
         out += [
             "",
             "",
@@ -220,7 +220,6 @@ def render_quality(plan: QualityPlan) -> str:
             "    )",
         ]
     if plan.check_reads and plan.visible:
-        probe = "PROBE" if plan.probe is not None else "None"
         out += [
             "",
             "",

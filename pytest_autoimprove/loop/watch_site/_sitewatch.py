@@ -174,6 +174,17 @@ class _State:
             frame = frame.f_back
         return None
 
+    def caller_in_scope(self, depth: int) -> str | None:
+        """:meth:`culprit` of the frame ``depth`` levels above the method that asks, with
+        the audit hook held off while the stack is walked; ``None`` from C code."""
+        self.busy[0] = True
+        try:
+            return self.culprit(sys._getframe(depth + 1))
+        except ValueError:
+            return None
+        finally:
+            self.busy[0] = False
+
     # -- the audit hook -------------------------------------------------------------------
 
     def audit(self, event: str, args: tuple[Any, ...]) -> None:
@@ -529,13 +540,7 @@ class _Argv(list):  # type: ignore[type-arg]
         state = _STATE
         if state is None or state.busy[0]:
             return
-        state.busy[0] = True
-        try:
-            where = state.culprit(sys._getframe(2))
-        except ValueError:
-            where = None
-        finally:
-            state.busy[0] = False
+        where = state.caller_in_scope(2)
         if where:
             state.finding("probe", "reads sys.argv: behaves by how the process was started", where)
 
@@ -573,13 +578,7 @@ class _Environ(os._Environ):  # type: ignore[type-arg]
             return
         if not isinstance(key, str) or not key.startswith(_HARNESS_VARIABLES):
             return
-        state.busy[0] = True
-        try:
-            where = state.culprit(sys._getframe(2))
-        except ValueError:
-            where = None
-        finally:
-            state.busy[0] = False
+        where = state.caller_in_scope(2)
         if where:
             state.finding(
                 "probe",
