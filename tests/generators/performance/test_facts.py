@@ -112,7 +112,7 @@ def test_unparsable_source_gives_empty_facts() -> None:
 def test_constants_of_the_module_and_of_class_bodies() -> None:
     facts = read_facts(
         textwrap.dedent(
-            '''
+            """
             SEP = "-"
             LIMITS = (1, 10)
             JOINED = SEP + "x"
@@ -121,7 +121,7 @@ def test_constants_of_the_module_and_of_class_bodies() -> None:
             class Codec:
                 DIGITS = "0123456789"
                 table = {c: i for i, c in enumerate(DIGITS)}
-            '''
+            """
         ),
         "m",
     )

@@ -191,14 +191,14 @@ def test_a_loop_over_characters_says_the_value_is_a_string(tmp_path: Path) -> No
     assert (kind.name, kind.evidence) == ("str", "usage-str")
 
 
-VARARGS = '''
+VARARGS = """
 def total(*amounts):
     return sum(amounts)
 
 
 def label(prefix="n", *numbers):
     return prefix + ",".join(map(str, numbers))
-'''
+"""
 
 
 def test_star_args_get_arguments_of_their_own(tmp_path: Path) -> None:
