@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pytest_autoimprove.pysource import import_bindings, spelled_text
+
 #: The judge's packages: code under test has no business importing them.
 HARNESS = ("_pytest", "pytest_autoimprove", "pluggy", "_hypothesis_pytestplugin")
 #: Also off limits to library code (a test file in scope may import them).
@@ -175,16 +177,7 @@ class _Scanner(ast.NodeVisitor):
     # -- names --------------------------------------------------------------------
 
     def _bind(self, node: ast.Import | ast.ImportFrom) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    self.aliases[alias.asname] = alias.name
-                else:
-                    top = alias.name.split(".")[0]
-                    self.aliases[top] = top
-        elif node.module and node.level == 0:
-            for alias in node.names:
-                self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        self.aliases.update(import_bindings(node))
 
     def _bind_value(self, target: ast.AST, value: ast.AST) -> None:
         """``x = importlib.import_module("time")`` and ``PATH = "/tmp/" + "x"``: remembered."""
@@ -202,14 +195,7 @@ class _Scanner(ast.NodeVisitor):
 
     def text(self, node: ast.AST | None) -> str | None:
         """A string the code spells out: a literal, a name bound to one, their sum."""
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value
-        if isinstance(node, ast.Name):
-            return self.constants.get(node.id)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = self.text(node.left), self.text(node.right)
-            return left + right if left is not None and right is not None else None
-        return None
+        return spelled_text(node, self.constants)
 
     def dotted(self, node: ast.AST) -> str | None:
         """``time.perf_counter`` for an expression naming a module attribute, else ``None``."""

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_autoimprove.generators.discover import ModuleInfo
+from pytest_autoimprove.pysource import import_bindings
 from pytest_autoimprove.runtime.replay import Build, Ref
 
 __all__ = ["DocCall", "harvest", "output_matches"]
@@ -196,17 +197,8 @@ class _Harvester:
     def statement(
         self, stmt: ast.stmt, example: doctest.Example, session: _Session, where: str
     ) -> None:
-        if isinstance(stmt, ast.Import):
-            for alias in stmt.names:
-                if alias.asname:
-                    session.paths[alias.asname] = alias.name
-                else:
-                    root = alias.name.split(".")[0]
-                    session.paths[root] = root
-            return
-        if isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
-            for alias in stmt.names:
-                session.paths[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            session.paths.update(import_bindings(stmt))
             return
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             target = stmt.targets[0]

@@ -22,6 +22,8 @@ import contextlib
 import re
 from dataclasses import dataclass, field
 
+from pytest_autoimprove.pysource import spelled_text
+
 __all__ = ["PatternUse", "SourceFacts", "read_facts"]
 
 #: ``re`` functions whose first argument is a pattern and which argument is the text.
@@ -232,25 +234,7 @@ class _Reader:
 
     def _string(self, node: ast.expr) -> str | None:
         """The value of a string expression built from literals and module constants."""
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value
-        if isinstance(node, ast.Name):
-            return self.strings.get(node.id)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = self._string(node.left), self._string(node.right)
-            return None if left is None or right is None else left + right
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "join"
-            and len(node.args) == 1
-            and isinstance(node.args[0], (ast.List, ast.Tuple))
-        ):
-            sep = self._string(node.func.value)
-            parts = [self._string(e) for e in node.args[0].elts]
-            if sep is not None and all(p is not None for p in parts):
-                return sep.join(p for p in parts if p is not None)
-        return None
+        return spelled_text(node, self.strings)
 
     def _flags(self, node: ast.expr | None) -> int:
         if node is None:

@@ -273,12 +273,7 @@ def pool_of(spec: TypeSpec, depth: int = 0) -> Pool | None:
         refs = [Ref(f"{spec.name}.{m}") for m in spec.values]
         if not refs:
             return None
-        return Pool(
-            Kind("object", confident=True, evidence="annotation"),
-            tuple(Sample(r) for r in refs[:2]),
-            tuple(Edge(r, "changed-behaviour") for r in refs[2:8]),
-            _sampled(refs),
-        )
+        return _closed_set("object", refs, 8)
     if spec.t in ("list", "set", "tuple", "dict", "iterator"):
         return _container(spec, depth)
     if spec.t == "typeddict":
@@ -347,10 +342,16 @@ def _literal(spec: TypeSpec) -> Pool | None:
             continue
     if not values:
         return None
+    return _closed_set("literal", values, 10)
+
+
+def _closed_set(kind: str, values: Sequence[object], upto: int) -> Pool:
+    """The pool of a type with a closed set of values (an enum, a ``Literal``): two
+    of them as ordinary values, the next ones up to ``upto`` as edges."""
     return Pool(
-        Kind("literal", confident=True, evidence="annotation"),
+        Kind(kind, confident=True, evidence="annotation"),
         tuple(Sample(v) for v in values[:2]),
-        tuple(Edge(v, "changed-behaviour") for v in values[2:10]),
+        tuple(Edge(v, "changed-behaviour") for v in values[2:upto]),
         _sampled(values),
     )
 

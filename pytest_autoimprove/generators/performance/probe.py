@@ -26,7 +26,7 @@ import time
 import traceback
 import types
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -327,10 +327,12 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def main(argv: list[str]) -> int:
+def serve(entry: Callable[[dict[str, Any]], dict[str, Any]], argv: list[str]) -> int:
+    """A generation subprocess's life: its memory capped, then ``entry`` called on the
+    pickled request named in ``argv``, its result pickled back."""
     limit_memory()
-    return pickled_call(run, argv)
+    return pickled_call(entry, argv)
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(serve(run, sys.argv[1:]))

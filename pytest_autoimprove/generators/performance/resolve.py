@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import builtins
 import importlib
-import pickle
 import re
 import sys
 import types
@@ -149,17 +148,7 @@ def resolve_all(request: dict[str, Any]) -> dict[str, Any]:
     return {"modules": {m["name"]: _module(m) for m in request["modules"]}}
 
 
-def main(argv: list[str]) -> int:
-    from pytest_autoimprove.generators.performance.probe import limit_memory
-
-    limit_memory()
-    with open(argv[0], "rb") as handle:
-        request = pickle.load(handle)  # noqa: S301 - written by the generator
-    result = resolve_all(request)
-    with open(argv[1], "wb") as handle:
-        pickle.dump(result, handle, protocol=4)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from pytest_autoimprove.generators.performance.probe import serve
+
+    sys.exit(serve(resolve_all, sys.argv[1:]))

@@ -44,9 +44,8 @@ from pytest_autoimprove.generators.performance.probe import (
     _CallTimeout,
     _deadline,
     _record_case,
-    limit_memory,
+    serve,
 )
-from pytest_autoimprove.process import pickled_call
 from pytest_autoimprove.runtime.replay import Case, check_sequence, replay
 
 __all__ = ["run"]
@@ -429,10 +428,5 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def main(argv: list[str]) -> int:
-    limit_memory()
-    return pickled_call(run, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(serve(run, sys.argv[1:]))

@@ -29,7 +29,7 @@ import signal
 import tempfile
 import time
 import types
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -419,18 +419,22 @@ def verify_plans(
     return notes
 
 
-def _keep_verified(plans: Sequence[ModulePlan], outcomes: Outcomes) -> Outcomes:
-    """Cases verified before keep their verdict; only those added since are judged."""
-    kept = dict(outcomes)
+def _case_tests(plans: Sequence[ModulePlan]) -> Iterator[tuple[str, str, str]]:
+    """``(file stem, test name, case id)`` of every recorded and edge case."""
     for plan in plans:
-        stem = plan.test_path.stem
         for t in plan.targets:
             names = t.test_names()
             for group, cases in (("recorded", t.recorded), ("edge", t.edge)):
                 for case in cases:
-                    if not case.id.startswith(FOUND_PREFIX):
-                        _, seconds = kept.get((stem, names[group], case.id), (True, 0.0))
-                        kept[stem, names[group], case.id] = (True, seconds)
+                    yield plan.test_path.stem, names[group], case.id
+
+
+def _keep_verified(plans: Sequence[ModulePlan], outcomes: Outcomes) -> Outcomes:
+    """Cases verified before keep their verdict; only those added since are judged."""
+    kept = dict(outcomes)
+    for key in _case_tests(plans):
+        if not key[2].startswith(FOUND_PREFIX):
+            kept[key] = (True, kept.get(key, (True, 0.0))[1])
     return kept
 
 
@@ -451,15 +455,13 @@ def _merge(
 ) -> Outcomes:
     """Treat tests not selected in this run as passed (they passed before)."""
     merged = dict(outcomes)
+    for stem, test, case_id in _case_tests(plans):
+        if (stem, test) not in selected:
+            merged.setdefault((stem, test, case_id), (True, 0.0))
     for plan in plans:
         stem = plan.test_path.stem
         for t in plan.targets:
             names = t.test_names()
-            for group, cases in (("recorded", t.recorded), ("edge", t.edge)):
-                if (stem, names[group]) in selected:
-                    continue
-                for case in cases:
-                    merged.setdefault((stem, names[group], case.id), (True, 0.0))
             for group in ("state", "differential"):
                 if (stem, names[group]) not in selected:
                     merged.setdefault((stem, names[group], ""), (True, 0.0))
