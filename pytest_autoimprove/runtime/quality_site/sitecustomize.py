@@ -24,6 +24,7 @@ so an environment's own one still runs.
 from __future__ import annotations
 
 import collections.abc
+import contextlib
 import contextvars
 import functools
 import importlib.abc
@@ -36,6 +37,7 @@ import os
 import sys
 import threading
 import types
+from collections.abc import Iterator
 from typing import Any
 
 _SPEC_ENV = "AUTOIMPROVE_QUALITY_SPEC"
@@ -47,6 +49,22 @@ _DATA_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv")
 _PROBING: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "autoimprove_probing", default=False
 )
+
+
+class _Outcome:
+    """What a watched call returned (set inside the ``with``)."""
+
+    value: Any = None
+
+
+@contextlib.contextmanager
+def _probing() -> Iterator[None]:
+    """Calls made while a watched call runs are its own: not probed again."""
+    token = _PROBING.set(True)
+    try:
+        yield
+    finally:
+        _PROBING.reset(token)
 
 
 class _Watcher:
@@ -329,6 +347,17 @@ class _Watcher:
                 event.update(ok=True, summary=summarize(item), ext=prep.external)
                 watcher.emit(event)
 
+        @contextlib.contextmanager
+        def logged(prep: Any) -> Iterator[_Outcome]:
+            """The golden call itself logged, whether it returns or raises."""
+            outcome = _Outcome()
+            try:
+                yield outcome
+            except BaseException as exc:
+                finish(prep, None, exc)
+                raise
+            finish(prep, outcome.value, None)
+
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
@@ -336,19 +365,12 @@ class _Watcher:
                 prep = prepare(args, kwargs, _caller())
                 if prep is None:
                     return await func(*args, **kwargs)
-                token = _PROBING.set(True)
-                try:
+                with _probing():
                     for probe in prep.probes:
                         await watcher.observe_async(func, probe)
-                    try:
-                        result = await func(*args, **kwargs)
-                    except BaseException as exc:
-                        finish(prep, None, exc)
-                        raise
-                    finish(prep, result, None)
-                    return result
-                finally:
-                    _PROBING.reset(token)
+                    with logged(prep) as outcome:
+                        outcome.value = await func(*args, **kwargs)
+                return outcome.value
 
             return async_wrapper
 
@@ -357,19 +379,12 @@ class _Watcher:
             prep = prepare(args, kwargs, _caller())
             if prep is None:
                 return func(*args, **kwargs)
-            token = _PROBING.set(True)
-            try:
+            with _probing():
                 for probe in prep.probes:
                     watcher.observe(func, probe)
-                try:
-                    result = func(*args, **kwargs)
-                except BaseException as exc:
-                    finish(prep, None, exc)
-                    raise
-                finish(prep, result, None)
-                return result
-            finally:
-                _PROBING.reset(token)
+                with logged(prep) as outcome:
+                    outcome.value = func(*args, **kwargs)
+            return outcome.value
 
         return wrapper
 
