@@ -162,7 +162,8 @@ def check_snippets(module: RealModule, release: Path) -> None:
 
 
 def layout(module: RealModule, release: Path, dest: Path, *, with_tests: bool) -> None:
-    """Lay out a git project at ``dest``: the package, the tests (or not), improve.md."""
+    """Lay out a git project at ``dest``: the package, its README and docs/, the tests
+    (or not), improve.md."""
     dest.mkdir(parents=True)
     source = release / module.package
     if not source.exists():
@@ -172,6 +173,13 @@ def layout(module: RealModule, release: Path, dest: Path, *, with_tests: bool) -
         shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     else:
         shutil.copy2(source, target)
+    # What a repository holds besides its code and tests: the README and docs/, where
+    # the generator reads the author's examples (the release's own copies).
+    for found in sorted(release.glob("README*")):
+        if found.is_file():
+            shutil.copy2(found, dest / found.name)
+    if (release / "docs").is_dir():
+        shutil.copytree(release / "docs", dest / "docs", ignore=shutil.ignore_patterns("*.pyc"))
     for _glob, destination in module.tests:
         stale = dest / destination.rstrip("/")
         if stale.is_dir():

@@ -66,6 +66,7 @@ from pytest_autoimprove.generators import (
 )
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
+from pytest_autoimprove.generators.performance.echo import echo_candidates
 from pytest_autoimprove.generators.performance.findings import is_finding
 from pytest_autoimprove.generators.performance.focus import (
     named_targets,
@@ -229,14 +230,20 @@ def generate(
     redo = {m: set(targets) for m, targets in forced.items()}
     for module, qualnames in factory_pools(knowledge, infos, planned, probed).items():
         redo.setdefault(module, set()).update(qualnames)
-    if redo:
-        again = [i for i in infos if i.name in redo]
-        subset: dict[str, list[TargetCandidates]] = {}
-        for info in again:
+    subset: dict[str, list[TargetCandidates]] = {}
+    for info in infos:
+        if info.name in redo:
             planned[info.name] = plan_of(info, forced.get(info.name))
             subset[info.name] = [
                 tc for tc in planned[info.name] if tc.target.qualname in redo[info.name]
             ]
+    # Text the first round's calls returned, for the other targets' text parameters:
+    # only those new calls are probed (with the constructors methods need).
+    for module, echoes in echo_candidates(infos, planned, probed).items():
+        have = {tc.target.qualname for tc in subset.get(module, [])}
+        subset.setdefault(module, []).extend(tc for tc in echoes if tc.target.qualname not in have)
+    if subset:
+        again = [i for i in infos if i.name in subset]
         reprobed = _probe(root, again, subset, probe_end, named)
         _merge_probes(probed, reprobed, redo)
     if probed.get("stopped"):
@@ -316,16 +323,19 @@ def _verify_env(root: Path, infos: Sequence[ModuleInfo]) -> dict[str, str]:
 def _merge_probes(
     probed: dict[str, Any], again: dict[str, Any], forced: Mapping[str, Iterable[str]]
 ) -> None:
-    """Replace the first round's records of re-probed targets with the second round's."""
+    """Replace the first round's records of re-probed targets with the second round's;
+    of the others, add only the records of calls the first round did not make."""
     for module, record in again["modules"].items():
         old = probed["modules"].setdefault(module, {"cases": [], "surface": {}, "error": None})
         if record.get("error"):
             old["error"] = record["error"]
             continue
         redone = set(forced.get(module, {}))
-        old["cases"] = [
-            c for c in old.get("cases", []) if c["qualname"] not in redone
-        ] + record.get("cases", [])
+        kept = [c for c in old.get("cases", []) if c["qualname"] not in redone]
+        known = {(c["qualname"], c["id"]) for c in kept}
+        old["cases"] = kept + [
+            c for c in record.get("cases", []) if (c["qualname"], c["id"]) not in known
+        ]
     probed["stopped"] = bool(probed.get("stopped") or again.get("stopped"))
 
 

@@ -38,7 +38,7 @@ from pytest_autoimprove.generators.performance.values import (
     strategy_source,
 )
 
-__all__ = ["Candidate", "TargetCandidates", "plan_module"]
+__all__ = ["Candidate", "TargetCandidates", "build_call", "plan_module"]
 
 #: Recorded real calls kept per target, random calls added, edge cases per parameter.
 MAX_REAL = 12
@@ -111,7 +111,7 @@ def _traced_values(calls: Sequence[TracedCall], name: str) -> tuple[list[object]
     return values, sources
 
 
-def _build_call(
+def build_call(
     params: Sequence[Param], chosen: Mapping[str, object]
 ) -> tuple[tuple[object, ...], dict[str, object]] | None:
     """Positional arguments for required positional params, keywords for the others.
@@ -449,7 +449,7 @@ def _plan_target(
         proven: bool = False,
     ) -> str | None:
         """Add a candidate; its id, or the id of an earlier one with the same call."""
-        built = _build_call(target.params, chosen)
+        built = build_call(target.params, chosen)
         if built is None:
             return None
         try:

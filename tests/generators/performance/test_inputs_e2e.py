@@ -3,7 +3,7 @@
 The fixture package (``fixture_fmtkit``) says how its functions are called only in
 its own source: an annotation alias defined under ``TYPE_CHECKING``, a regex defining
 a date format, a README example, a factory returning the connection another function
-takes. Each regression below changes behaviour only on inputs from one of those
+takes, a class constant as a default, an encoder whose output its decoder reads. Each regression below changes behaviour only on inputs from one of those
 sources, and the failing case's id shows which one caught it; each honest
 optimization (a correct fast path, a rewrite that keeps behaviour) passes.
 """
@@ -66,6 +66,8 @@ def test_each_case_says_where_its_input_came_from(project: tuple[Path, Generatio
     codes = _guard(root, "codes")  # *numbers gets numbers; digits the class's default
     assert "# no arguments at all; guards empty-input" in codes
     assert "# Codec.DIGITS reversed; guards changed-behaviour" in codes
+    # Codes encode() wrote are decoded on the instance that wrote them.
+    assert "# text Codec.encode() returned; guards changed-behaviour" in codes
 
 
 def _run(root: Path, module: str) -> subprocess.CompletedProcess[str]:
@@ -135,6 +137,12 @@ REGRESSIONS = {
         "        return self.sep.join(parts)",
         "        return self.sep.join(parts[:2]) + ''.join(parts[2:])",
         "test_codec_encode",
+    ),
+    "only the first part decoded": (
+        "codes",
+        "        for part in code.split(self.sep):",
+        "        for part in code.split(self.sep)[:1]:",
+        "echo-code",
     ),
     "count instead of sum": (
         "store",

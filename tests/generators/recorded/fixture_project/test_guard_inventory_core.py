@@ -222,6 +222,9 @@ PARSE_TAGS_RECORDED = [
     Case('random-1', args=('- "X"日*',), returns=['- "x"日*'], fresh=True),
     Case('random-2', args=('0Y-*)0ü',), returns=['0y-*)0ü'], fresh=True),
     Case('random-3', args=('a.  *_日ü,',), returns=['a.  *_日ü'], fresh=True),
+    # text normalize_sku() returned; guards changed-behaviour
+    Case('echo-text-1', args=('AB-CD-EF',), returns=['ab-cd-ef'], fresh=True),
+    Case('echo-text-2', args=('B1,É',), returns=['b1', 'é'], fresh=True),
     # an input that tells apart: line 19: return one reused mutable object: `def parse_tags(...)`
     Case('mutant-1', args=(None,), returns=[], fresh=True),
 ]
@@ -275,7 +278,7 @@ def test_parse_tags_edge(case: Case) -> None:
 # risk argument-mutation: an argument is mutated in place to save a copy
 @pytest.mark.autoimprove_guard
 def test_parse_tags_state() -> None:
-    cases = [PARSE_TAGS_RECORDED[0], PARSE_TAGS_RECORDED[1], PARSE_TAGS_RECORDED[2], PARSE_TAGS_RECORDED[5]]
+    cases = [PARSE_TAGS_RECORDED[0], PARSE_TAGS_RECORDED[1], PARSE_TAGS_RECORDED[2], PARSE_TAGS_RECORDED[7]]
     check_sequence(current, "parse_tags", "function", cases, tolerance=TOLERANCE)
 
 
@@ -375,6 +378,9 @@ CATALOG_FIND_RECORDED = [
     # random, inferred from the signature; guards changed-behaviour
     Case('random-0', args=('ap',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=['apple', 'apricot'], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
     Case('random-2', args=(',9日-\n,',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    # text normalize_sku() returned; guards changed-behaviour
+    Case('echo-prefix-1', args=('AB-CD-EF',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    Case('echo-prefix-2', args=('B1,É',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
 ]
 
 

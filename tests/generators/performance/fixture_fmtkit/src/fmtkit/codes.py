@@ -30,3 +30,12 @@ class Codec:
             text = self.digits[rest] + text
             if not number:
                 return text
+
+    def decode(self, code):
+        numbers = []
+        for part in code.split(self.sep):
+            value = 0
+            for char in part:
+                value = value * len(self.digits) + self.digits.index(char)
+            numbers.append(value)
+        return numbers

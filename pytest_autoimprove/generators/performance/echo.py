@@ -1,0 +1,174 @@
+"""Outputs as inputs: text one target returned, given to the others' text parameters.
+
+A module's functions often speak one format: an encoder's output is what its decoder
+takes, a formatter's what its parser reads (``encode``/``decode``,
+``rgb_to_hex``/``hex_to_rgb``, ``duration_isoformat``/``parse_duration``). Random and
+typical strings seldom are valid in that format, so without the project's tests the
+decoder only ever sees input it rejects, and a regression on its real path goes unseen.
+After the first probe, :func:`echo_candidates` gives each text parameter a few of the
+strings the *other* targets in its module returned: valid by construction, in the
+module's own format.
+
+They are ordinary inputs, but of no declared origin: a crash on one is not reported as
+a finding (only kept as a case if the baseline answers it the same every time).
+"""
+
+from __future__ import annotations
+
+import ast
+import pickle
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from pytest_autoimprove.generators.discover import ModuleInfo, Target
+from pytest_autoimprove.generators.performance.plan import Candidate, TargetCandidates, build_call
+
+__all__ = ["ECHO_PER_PARAM", "echo_candidates"]
+
+#: Strings offered per parameter, and kept per producing target.
+ECHO_PER_PARAM = 4
+PER_PRODUCER = 3
+#: Longer strings are not offered (they would make a frozen test hard to read).
+MAX_CHARS = 200
+_TEXT_KINDS = {"str", "unknown"}
+
+
+def echo_candidates(
+    infos: Sequence[ModuleInfo],
+    planned: Mapping[str, list[TargetCandidates]],
+    probed: Mapping[str, Any],
+) -> dict[str, list[TargetCandidates]]:
+    """Add echo candidates to ``planned`` (in place); what is left to probe.
+
+    Returns, per module, the targets with new candidates, each holding only those (and
+    the constructors of their classes, which a method's instance is built from).
+    """
+    todo: dict[str, list[TargetCandidates]] = {}
+    for info in infos:
+        plans = planned.get(info.name, [])
+        outputs = _outputs(plans, probed.get("modules", {}).get(info.name, {}))
+        fresh: list[TargetCandidates] = []
+        for tc in plans:
+            added = _add(tc, outputs)
+            if added:
+                fresh.append(replace(tc, candidates=added))
+        if fresh:
+            classes = {tc.target.qualname.partition(".")[0] for tc in fresh}
+            ctors = [
+                tc
+                for tc in plans
+                if tc.target.kind == "constructor" and tc.target.qualname in classes
+            ]
+            todo[info.name] = fresh + [c for c in ctors if c not in fresh]
+    return todo
+
+
+#: A string a call returned, and the instance it was called on (for a method).
+_Output = tuple[str, Any]
+
+
+def _outputs(
+    plans: Sequence[TargetCandidates], record: Mapping[str, Any]
+) -> dict[str, list[_Output]]:
+    """qualname -> distinct non-empty strings its ordinary calls returned, each with
+    the constructor call of the instance it was called on (``None`` for a function)."""
+    recorded = {
+        (tc.target.qualname, c.id) for tc in plans for c in tc.candidates if c.group == "recorded"
+    }
+    found: dict[str, list[_Output]] = {}
+    for case in record.get("cases", []):
+        key = (case.get("qualname"), case.get("id"))
+        if key not in recorded or case.get("status") != "ok":
+            continue
+        sources = case.get("sources") or {}
+        value = _literal(sources.get("returns"))
+        values = found.setdefault(str(key[0]), [])
+        if (
+            isinstance(value, str)
+            and value.strip()
+            and len(value) <= MAX_CHARS
+            and value not in [v for v, _ in values]
+            and len(values) < PER_PRODUCER
+        ):
+            values.append((value, _literal(sources.get("ctor"))))
+    return {name: values for name, values in found.items() if values}
+
+
+def _literal(source: object) -> object:
+    if not isinstance(source, str):
+        return None
+    try:
+        return ast.literal_eval(source)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+
+def _add(tc: TargetCandidates, outputs: Mapping[str, list[_Output]]) -> list[Candidate]:
+    """Echo candidates for ``tc``'s text parameters, appended to its candidates."""
+    target = tc.target
+    base = next((c for c in tc.candidates if c.id == tc.base_id), None)
+    if base is None or any(p.kind == "star" for p in target.params):
+        return []
+    chosen = _chosen(target, base.payload)
+    if chosen is None:
+        return []
+    ctor = pickle.loads(base.payload)[2]  # noqa: S301 - our own data
+    producers = [name for name in sorted(outputs) if name != target.qualname]
+    seen = {c.payload for c in tc.candidates}
+    added: list[Candidate] = []
+    for p in target.params:
+        if p.kind not in ("positional", "keyword") or tc.kinds[p.name].name not in _TEXT_KINDS:
+            continue
+        offered = 0
+        # Round robin over the producers: one string of each before a second of any.
+        for round_ in range(PER_PRODUCER):
+            for producer in producers:
+                values = outputs[producer]
+                if round_ >= len(values) or offered >= ECHO_PER_PARAM:
+                    continue
+                value, made_on = values[round_]
+                call = build_call(target.params, {**chosen, p.name: value})
+                if call is None:
+                    continue
+                # A method of the same class reads it on the instance that wrote it
+                # (a decoder keyed like its encoder).
+                same_class = _owner(producer) == _owner(target.qualname) != ""
+                on = made_on if same_class and made_on is not None else ctor
+                payload = pickle.dumps((*call, on), protocol=4)
+                if payload in seen:
+                    continue
+                seen.add(payload)
+                offered += 1
+                added.append(
+                    Candidate(
+                        f"echo-{p.name}-{offered}",
+                        "recorded",
+                        "changed-behaviour",
+                        payload,
+                        True,
+                        "echo",
+                        f"text {producer}() returned",
+                        p.name,
+                        frozenset({"str"}),
+                    )
+                )
+    tc.candidates.extend(added)
+    return added
+
+
+def _owner(qualname: str) -> str:
+    """The class of a method's qualname (``""`` for a function)."""
+    return qualname.rpartition(".")[0]
+
+
+def _chosen(target: Target, payload: bytes) -> dict[str, object] | None:
+    """The base call's arguments by parameter name (as :func:`build_call` takes them)."""
+    try:
+        args, kwargs, _ = pickle.loads(payload)  # noqa: S301 - our own data
+    except Exception:  # noqa: BLE001 - values of types this process cannot load
+        return None
+    required = [p.name for p in target.params if p.kind == "positional" and p.default is None]
+    if len(args) != len(required):
+        return None
+    return {**dict(zip(required, args, strict=True)), **kwargs}
