@@ -3,9 +3,10 @@
 The fixture package (``fixture_fmtkit``) says how its functions are called only in
 its own source: an annotation alias defined under ``TYPE_CHECKING``, a regex defining
 a date format, a README example, a factory returning the connection another function
-takes, a class constant as a default, an encoder whose output its decoder reads. Each regression below changes behaviour only on inputs from one of those
-sources, and the failing case's id shows which one caught it; each honest
-optimization (a correct fast path, a rewrite that keeps behaviour) passes.
+takes, a class constant as a default, an encoder whose output its decoder reads.
+Each regression below changes behaviour only on inputs from one of those sources,
+and the failing case's id shows which one caught it; each honest optimization (a
+correct fast path, a rewrite that keeps behaviour) passes.
 """
 
 from __future__ import annotations
