@@ -188,6 +188,11 @@ class _Reader:
         if compiled is not None:
             self.facts.patterns[target.id] = PatternUse(target.id, *compiled)
             return
+        if _compiles(value):
+            # A list, dict or comprehension of compiled patterns: the resolver reads its
+            # members from the imported module (``NAME[0]``, ``NAME['key']``).
+            self.facts.patterns[target.id] = PatternUse(target.id, None, 0)
+            return
         if isinstance(value, ast.Call):
             callee = _call_name(value.func)
             if callee == "NewType" and len(value.args) == 2:
@@ -349,6 +354,16 @@ class _Reader:
             if callee in self.direct or callee in self.calls:
                 found |= self._reach(callee, depth + 1, seen)
         return found
+
+
+def _compiles(value: ast.expr) -> bool:
+    """A container built with ``re.compile`` calls inside it."""
+    if not isinstance(value, (ast.List, ast.Tuple, ast.Dict, ast.ListComp, ast.DictComp)):
+        return False
+    return any(
+        isinstance(node, ast.Call) and _call_name(node.func) == "compile"
+        for node in ast.walk(value)
+    )
 
 
 def read_facts(source: str, module_name: str) -> SourceFacts:

@@ -52,7 +52,7 @@ from pytest_autoimprove.runtime.replay import Build
 __all__ = ["Knowledge", "case_comment", "factory_pools", "learn"]
 
 #: Patterns read per target, valid strings per pattern, near misses per pattern.
-PATTERNS_PER_TARGET = 2
+PATTERNS_PER_TARGET = 3
 VALID_PER_PATTERN = 4
 NEAR_PER_PATTERN = 10
 #: Factory calls offered per parameter.
@@ -195,10 +195,16 @@ def _target_pools(
             pools[param.name] = pool
     key = _facts_key(target)
     formats: list[tuple[str, str, int, str]] = []
-    for name in facts.uses.get(key, [])[:PATTERNS_PER_TARGET]:
-        if name in patterns:
-            text, flags = patterns[name]
-            formats.append((name, text, flags, f"st.from_regex(baseline.{name}, fullmatch=True)"))
+    # A container of patterns stands for its members (``TIMEFORMATS[0]``, ...).
+    used = [
+        name
+        for use in facts.uses.get(key, [])
+        for name in patterns
+        if name == use or name.startswith(f"{use}[")
+    ]
+    for name in used[:PATTERNS_PER_TARGET]:
+        text, flags = patterns[name]
+        formats.append((name, text, flags, f"st.from_regex(baseline.{name}, fullmatch=True)"))
     for use in facts.inline.get(key, [])[: PATTERNS_PER_TARGET - len(formats)]:
         if use.pattern is not None:
             source = repr(inline_flags(use.pattern, use.flags))

@@ -93,14 +93,30 @@ def _namespace(module: types.ModuleType, checking: list[str]) -> dict[str, Any]:
     return namespace
 
 
+#: Members of a container of patterns read at most.
+MAX_MEMBERS = 8
+
+
 def _patterns(module: types.ModuleType, names: list[str]) -> dict[str, tuple[str, int]]:
+    """name -> (text, flags) of the compiled patterns ``names`` hold; a list or dict of
+    them gives its members as ``NAME[0]`` or ``NAME['key']`` (an expression on the module)."""
     out: dict[str, tuple[str, int]] = {}
     for name in names:
         obj: Any = module
         for part in name.split("."):
             obj = getattr(obj, part, None)
-        if isinstance(obj, re.Pattern) and isinstance(obj.pattern, str):
-            out[name] = (obj.pattern, int(obj.flags))
+        members: list[tuple[str, Any]] = [(name, obj)]
+        if isinstance(obj, (list, tuple)):
+            members = [(f"{name}[{i}]", item) for i, item in enumerate(obj[:MAX_MEMBERS])]
+        elif isinstance(obj, dict):
+            members = [
+                (f"{name}[{key!r}]", item)
+                for key, item in list(obj.items())[:MAX_MEMBERS]
+                if isinstance(key, (str, int))
+            ]
+        for member, item in members:
+            if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
+                out[member] = (item.pattern, int(item.flags))
     return out
 
 

@@ -131,3 +131,25 @@ def test_constants_of_the_module_and_of_class_bodies() -> None:
         "JOINED": "-x",
         "Codec.DIGITS": "0123456789",
     }
+
+
+def test_a_container_of_compiled_patterns_is_a_pattern_to_resolve() -> None:
+    facts = read_facts(
+        textwrap.dedent(
+            """
+            import re
+            FORMATS = ["a+", "b+"]
+            PATTERNS = [re.compile(f) for f in FORMATS]
+            BY_NAME = {"x": re.compile("x+")}
+
+            def parse(text):
+                for pattern in PATTERNS:
+                    if pattern.match(text):
+                        return pattern
+            """
+        ),
+        "m",
+    )
+    assert facts.patterns["PATTERNS"].pattern is None  # read from the module at run time
+    assert facts.patterns["BY_NAME"].pattern is None
+    assert "PATTERNS" in facts.uses["parse"]

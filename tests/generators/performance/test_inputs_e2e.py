@@ -3,7 +3,8 @@
 The fixture package (``fixture_fmtkit``) says how its functions are called only in
 its own source: an annotation alias defined under ``TYPE_CHECKING``, a regex defining
 a date format, a README example, a factory returning the connection another function
-takes, a class constant as a default, an encoder whose output its decoder reads.
+takes, a class constant as a default, an encoder whose output its decoder reads,
+formats compiled in a loop.
 Each regression below changes behaviour only on inputs from one of those sources,
 and the failing case's id shows which one caught it; each honest optimization (a
 correct fast path, a rewrite that keeps behaviour) passes.
@@ -25,7 +26,8 @@ from pytest_autoimprove.generators.performance import generate
 FIXTURE = Path(__file__).parent / "fixture_fmtkit"
 GUARD = Path("tests/autoimprove_guard")
 MODULES = tuple(
-    Path(f"src/fmtkit/{m}.py") for m in ("numbers", "dates", "ranges", "store", "codes")
+    Path(f"src/fmtkit/{m}.py")
+    for m in ("numbers", "dates", "ranges", "store", "codes", "durations")
 )
 
 
@@ -67,6 +69,8 @@ def test_each_case_says_where_its_input_came_from(project: tuple[Path, Generatio
     codes = _guard(root, "codes")  # *numbers gets numbers; digits the class's default
     assert "# no arguments at all; guards empty-input" in codes
     assert "# Codec.DIGITS reversed; guards changed-behaviour" in codes
+    durations = _guard(root, "durations")  # the members of a list of compiled patterns
+    assert "st.from_regex(baseline.PATTERNS[" in durations
     # Codes encode() wrote are decoded on the instance that wrote them.
     assert "# text Codec.encode() returned; guards changed-behaviour" in codes
 
@@ -144,6 +148,18 @@ REGRESSIONS = {
         "        for part in code.split(self.sep):",
         "        for part in code.split(self.sep)[:1]:",
         "echo-code",
+    ),
+    "units no longer case-insensitive": (
+        "durations",
+        "re.IGNORECASE) for f in FORMATS]",
+        "0) for f in FORMATS]",
+        "test_seconds",
+    ),
+    "no space allowed before the number": (
+        "durations",
+        'PATTERNS = [re.compile(r"\\s*" + f',
+        "PATTERNS = [re.compile(f",
+        "test_seconds",
     ),
     "count instead of sum": (
         "store",

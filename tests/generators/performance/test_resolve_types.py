@@ -172,3 +172,19 @@ def test_an_import_error_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.syspath_prepend(str(tmp_path))
     out = resolve_all({"sys_path": [str(tmp_path)], "modules": [{"name": "rt_broken"}]})
     assert out["modules"]["rt_broken"]["error"].startswith("ModuleNotFoundError")
+
+
+def test_a_container_of_patterns_gives_its_members() -> None:
+    import re
+    import types
+
+    from pytest_autoimprove.generators.performance.resolve import _patterns
+
+    module = types.ModuleType("m")
+    module.PATTERNS = [re.compile("a+"), re.compile("b+", re.I)]  # type: ignore[attr-defined]
+    module.BY_NAME = {"x": re.compile("x+"), "n": 3}  # type: ignore[attr-defined]
+    assert _patterns(module, ["PATTERNS", "BY_NAME"]) == {
+        "PATTERNS[0]": ("a+", re.compile("a+").flags),
+        "PATTERNS[1]": ("b+", re.compile("b+", re.I).flags),
+        "BY_NAME['x']": ("x+", re.compile("x+").flags),
+    }
