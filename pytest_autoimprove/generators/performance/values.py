@@ -349,6 +349,9 @@ _EDGES: dict[str, tuple[tuple[object, str], ...]] = {
         ("a-b \"c\" 'd' *e: (f) OR g", "special-characters"),
         ("delta, alpha; charlie bravo|echo, alpha", "hash-order-output"),
         ("x" * 3000, "huge-input"),
+        # Control and format characters, which ASCII and printable fast paths get wrong.
+        ("\x7f", "special-characters"),
+        ("a\tb\x00c\u200bd\u200de\u0301", "special-characters"),
     ),
     "int": (
         (0, "negative-numbers"),

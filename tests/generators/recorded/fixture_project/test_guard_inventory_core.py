@@ -80,6 +80,9 @@ NORMALIZE_SKU_EDGE = [
     Case('hash-order-output-sku-6', args=('delta, alpha; charlie bravo|echo, alpha',), returns='DELTA, ALPHA; CHARLIE BRAVO|ECHO, ALPHA'),
     # edge value of sku; guards huge-input
     Case('huge-input-sku-7', args=('x' * 3000,), returns='X' * 3000),
+    # edge value of sku; guards special-characters
+    Case('special-characters-sku-8', args=('\x7f',), returns='\x7f'),
+    Case('special-characters-sku-9', args=('a\tb\x00c\u200bd\u200dé',), returns='A\tB\x00C\u200bD\u200dÉ'),
 ]
 
 
@@ -256,6 +259,9 @@ PARSE_TAGS_EDGE = [
     Case('hash-order-output-text-6', args=('delta, alpha; charlie bravo|echo, alpha',), returns=['delta', 'alpha; charlie bravo|echo', 'alpha'], fresh=True),
     # edge value of text; guards huge-input
     Case('huge-input-text-7', args=('x' * 3000,), returns=['x' * 3000], fresh=True),
+    # edge value of text; guards special-characters
+    Case('special-characters-text-8', args=('\x7f',), returns=['\x7f'], fresh=True),
+    Case('special-characters-text-9', args=('a\tb\x00c\u200bd\u200dé',), returns=['a\tb\x00c\u200bd\u200dé'], fresh=True),
 ]
 
 
@@ -408,6 +414,9 @@ CATALOG_FIND_EDGE = [
     Case('hash-order-output-prefix-5', args=('delta, alpha; charlie bravo|echo, alpha',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
     # edge value of prefix; guards huge-input
     Case('huge-input-prefix-6', args=('x' * 3000,), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    # edge value of prefix; guards special-characters
+    Case('special-characters-prefix-7', args=('\x7f',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    Case('special-characters-prefix-8', args=('a\tb\x00c\u200bd\u200dé',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
 ]
 
 
