@@ -21,6 +21,7 @@ import ast
 import builtins
 import doctest
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,9 @@ class DocCall:
     raises: str
     wrapper: str
     where: str
+    #: The example shows what the call gives (a doctest); ``False`` for a call in a code
+    #: block, which shows only how the function is called.
+    shown: bool = True
 
 
 class _Fail(Exception):
@@ -194,8 +198,31 @@ class _Harvester:
                 continue
             self.statement(tree.body[0], example, session, f"{where}:{line + example.lineno + 1}")
 
+    def script(self, code: str, where: str, line: int) -> None:
+        """Read a code block of a README or doc page: a session without shown output.
+
+        Every call of a target in it is a case, also one whose result is assigned
+        (``d = tomli.loads(text)``); statements inside ``try`` and ``with`` blocks count.
+        """
+        try:
+            tree = ast.parse(textwrap.dedent(code))
+        except (SyntaxError, ValueError):
+            return
+        session = _Session()
+        for stmt in _flat(tree.body):
+            here = f"{where}:{line + stmt.lineno}"
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+                self.call(stmt.value, _SCRIPT, session, here, shown=False)
+            self.statement(stmt, _SCRIPT, session, here, shown=False)
+
     def statement(
-        self, stmt: ast.stmt, example: doctest.Example, session: _Session, where: str
+        self,
+        stmt: ast.stmt,
+        example: doctest.Example,
+        session: _Session,
+        where: str,
+        *,
+        shown: bool = True,
     ) -> None:
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             session.paths.update(import_bindings(stmt))
@@ -213,9 +240,17 @@ class _Harvester:
                     session.instances[target.id] = value
             return
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            self.call(stmt.value, example, session, where)
+            self.call(stmt.value, example, session, where, shown=shown)
 
-    def call(self, node: ast.Call, example: doctest.Example, session: _Session, where: str) -> None:
+    def call(
+        self,
+        node: ast.Call,
+        example: doctest.Example,
+        session: _Session,
+        where: str,
+        *,
+        shown: bool = True,
+    ) -> None:
         wrapper = ""
         if (
             isinstance(node.func, ast.Name)
@@ -252,6 +287,7 @@ class _Harvester:
             raises,
             wrapper,
             where,
+            shown,
         )
         bucket = self.found.setdefault(module, {}).setdefault(qualname, [])
         if len(bucket) < MAX_PER_TARGET and all(
@@ -321,6 +357,43 @@ def _short(path: str, module: str) -> str:
     return path[len(module) + 1 :] if path.startswith(module + ".") else path
 
 
+#: A code example without prompts or output.
+_SCRIPT = doctest.Example("", "")
+#: A Markdown fence of Python code, and a reST code block of Python.
+_MD_BLOCK = re.compile(
+    r"^[ \t]*(?:```|~~~)[ \t]*(?:python3?|py)\b[^\n]*\n(.*?)^[ \t]*(?:```|~~~)",
+    re.MULTILINE | re.DOTALL,
+)
+_RST_BLOCK = re.compile(
+    r"^([ \t]*)\.\. (?:code-block|code|sourcecode)::[ \t]*(?:python3?|py)[ \t]*\n"
+    r"(?:\1[ \t]+:[^\n]*\n)*\n?((?:(?:\1[ \t]+[^\n]*)?\n)+)",
+    re.MULTILINE,
+)
+
+
+def code_blocks(text: str) -> list[tuple[str, int]]:
+    """The Python code blocks of a Markdown or reST text that are not doctest sessions,
+    each with the line it starts after."""
+    found = []
+    for pattern, group in ((_MD_BLOCK, 1), (_RST_BLOCK, 2)):
+        for match in pattern.finditer(text):
+            code = match.group(group)
+            if ">>>" not in code:
+                found.append((code, text.count("\n", 0, match.start(group))))
+    return found
+
+
+def _flat(body: Sequence[ast.stmt]) -> list[ast.stmt]:
+    """Statements in order, those in ``try``, ``with`` and ``if`` blocks included."""
+    out: list[ast.stmt] = []
+    for stmt in body:
+        if isinstance(stmt, (ast.Try, ast.With, ast.If)):
+            out.extend(_flat(stmt.body))
+        else:
+            out.append(stmt)
+    return out
+
+
 def _files(root: Path) -> list[Path]:
     found = sorted(p for p in root.glob("README*") if p.is_file())
     docs = root / "docs"
@@ -359,8 +432,11 @@ def harvest(
             text = file.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
+        where = file.relative_to(root).as_posix()
         if ">>>" in text:
-            harvester.session(text, file.relative_to(root).as_posix(), 0, None, {})
+            harvester.session(text, where, 0, None, {})
+        for code, line in code_blocks(text):
+            harvester.script(code, where, line)
     return harvester.found
 
 

@@ -98,6 +98,8 @@ def corruptions(valid: str) -> list[Corruption]:
         if value != valid and value not in [c.value for c in out]:
             out.append(Corruption(value, how))
 
+    if "\n" in valid and "\r\n" not in valid:
+        add(valid.replace("\n", "\r\n"), "Windows line endings")
     add(("+" if valid.startswith("-") else "-") + valid, "a sign in front")
     if "." in valid:
         add(valid.replace(".", ",", 1), "a comma decimal")

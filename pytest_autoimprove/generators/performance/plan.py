@@ -25,6 +25,7 @@ from typing import Any
 from pytest_autoimprove.generators.discover import ModuleInfo, Param, Target
 from pytest_autoimprove.generators.literals import EVAL_BUILTINS, to_source
 from pytest_autoimprove.generators.performance.doctests import DocCall
+from pytest_autoimprove.generators.performance.formats import corruptions
 from pytest_autoimprove.generators.performance.pairwise import covering_rows, pick_edges
 from pytest_autoimprove.generators.performance.pools import Edge, Pool, Sample
 from pytest_autoimprove.generators.performance.tracer import TracedCall
@@ -42,6 +43,9 @@ __all__ = ["Candidate", "TargetCandidates", "build_call", "plan_module"]
 
 #: Recorded real calls kept per target, random calls added, edge cases per parameter.
 MAX_REAL = 12
+#: Examples whose text arguments get near misses, and near misses per argument.
+MAX_NEAR_EXAMPLES = 2
+NEAR_PER_EXAMPLE = 5
 N_RANDOM = 4
 MAX_EDGES_PER_PARAM = 12
 #: Values of a pool (annotations, formats, factories) tried per parameter.
@@ -328,6 +332,35 @@ def _star(target: Target) -> Param | None:
     return next((p for p in target.params if p.kind == "star"), None)
 
 
+def _near_examples(i: int, doc: DocCall, target: Target, ctor: object) -> list[Candidate]:
+    """Near misses of an example's text arguments (a sign, Windows line endings, swapped
+    case...): the author's own input, a little off, where a fast path slips. Edge cases
+    of no declared validity: never findings."""
+    names = [p.name for p in target.params if p.kind == "positional"]
+    out: list[Candidate] = []
+    texts = [(j, v) for j, v in enumerate(doc.args) if isinstance(v, str)][:2]
+    for j, value in texts:
+        for k, near in enumerate(corruptions(value)[:NEAR_PER_EXAMPLE]):
+            args = (*doc.args[:j], near.value, *doc.args[j + 1 :])
+            payload = pickle.dumps((args, doc.kwargs, doc.ctor or ctor), protocol=4)
+            param = names[j] if j < len(names) else ""
+            describe = f"example at {doc.where} with {near.how}"
+            out.append(
+                Candidate(
+                    f"example-near-{i}-{j}-{k}",
+                    "edge",
+                    "format-fast-path",
+                    payload,
+                    False,
+                    "edge",
+                    describe,
+                    param,
+                    frozenset({"str"}),
+                )
+            )
+    return out
+
+
 def _singular(name: str) -> str:
     """``numbers`` -> ``number``: what one of the ``*numbers`` is called."""
     return name[:-1] if name.endswith("s") and not name.endswith("ss") and len(name) > 2 else name
@@ -392,11 +425,17 @@ def _plan_target(
                 payload,
                 True,
                 "doctest",
-                f"doctest at {doc.where}",
-                check=(doc.want, doc.raises, doc.wrapper),
-                evidenced=True,
+                f"doctest at {doc.where}" if doc.shown else f"example at {doc.where}",
+                # A code block shows no output to confirm the harvest: no check, and
+                # no evidence for a finding.
+                check=(doc.want, doc.raises, doc.wrapper) if doc.shown else None,
+                evidenced=doc.shown,
             )
         )
+
+    for i, doc in enumerate(documented[:MAX_NEAR_EXAMPLES]):
+        for cand in _near_examples(i, doc, target, ctor):
+            plan.candidates.append(cand)
 
     usable = [p for p in target.params if p.kind not in ("star", "double_star")]
 

@@ -154,3 +154,45 @@ def test_the_shown_output_confirms_the_harvest() -> None:
     assert output_matches(None, ValueError("x"), "Traceback...\n", "ValueError", "")
     assert not output_matches(None, KeyError("x"), "Traceback...\n", "ValueError", "")
     assert output_matches("a" * 80, None, "'aaa...'\n", "", "")  # ELLIPSIS
+
+
+def test_code_blocks_show_calls_without_output(tmp_path: Path) -> None:
+    # No prompts, no output: the calls are cases (assigned, in a try, in a with),
+    # never confirmed by an output and never evidence for a finding.
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "guide.rst").write_text(
+        textwrap.dedent(
+            """
+            Usage
+            =====
+
+            .. code-block:: python
+
+                from hz.numbers import intcomma
+                text = intcomma(1234)
+                try:
+                    intcomma("bad")
+                except ValueError:
+                    pass
+
+            Shell, not Python::
+
+                intcomma 99
+            """
+        )
+    )
+    (tmp_path / "README.md").write_text(
+        '```python\nimport hz.numbers as n\nwith open("f") as f:\n    n.run("q")\n```\n'
+        "```sh\nrun q2\n```\n"
+    )
+    (tmp_path / "hz").mkdir()
+    (tmp_path / "hz" / "__init__.py").write_text("")
+    (tmp_path / "hz" / "numbers.py").write_text(textwrap.dedent(MODULE))
+    info = discover(tmp_path, Path("hz/numbers.py"))
+    found = harvest(tmp_path, [info], {}, {})["hz.numbers"]
+    from_docs = [c for c in found["intcomma"] if c.where.startswith("docs/")]
+    assert [c.args for c in from_docs] == [(1234,), ("bad",)]
+    assert from_docs[0].where == "docs/guide.rst:8"
+    assert not any(c.shown for c in from_docs)
+    readme = [(c.args, c.where) for c in found["run"] if c.where.startswith("README")]
+    assert readme == [(("q",), "README.md:4")]  # the ```sh block is not Python
