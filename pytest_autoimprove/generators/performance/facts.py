@@ -75,6 +75,9 @@ class SourceFacts:
     #: qualname -> parameters passed as the text of a pattern call in its own body.
     matched: dict[str, list[str]] = field(default_factory=dict)
     docstring: str = ""
+    #: qualname -> the short string literals its body (and the module's functions it
+    #: calls) compares, splits or replaces on: the tokens of the format it reads.
+    tokens: dict[str, list[str]] = field(default_factory=dict)
     #: ``NAME = <literal>`` at module level (and string expressions of them) and
     #: ``Class.NAME`` in class bodies: a parameter whose default names one takes
     #: values like it.
@@ -114,6 +117,7 @@ class _Reader:
         self.strings: dict[str, str] = {}
         self.direct: dict[str, set[str]] = {}
         self.calls: dict[str, set[str]] = {}
+        self.own_tokens: dict[str, list[str]] = {}
 
     def text(self, node: ast.AST) -> str | None:
         return ast.get_source_segment(self.source, node)
@@ -129,6 +133,12 @@ class _Reader:
             self._statement(stmt, checking=False)
         for name in list(self.direct) + list(self.calls):
             self.facts.uses[name] = sorted(self._reach(name, 0, set()))
+        for name in self.own_tokens:
+            found = list(self.own_tokens[name])
+            for callee in sorted(self._callees(name, 0, set()) - {name}):
+                found += [t for t in self.own_tokens.get(callee, []) if t not in found]
+            if found:
+                self.facts.tokens[name] = found[:MAX_TOKENS]
 
     def _constant(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
@@ -311,6 +321,7 @@ class _Reader:
                 matched.append(text_arg.id)
         self.direct[qualname] = direct
         self.calls[qualname] = calls
+        self.own_tokens[qualname] = _tokens(node)
         if inline:
             self.facts.inline[qualname] = inline
         if matched:
@@ -344,6 +355,17 @@ class _Reader:
                 return call.args[0]
         return None
 
+    def _callees(self, qualname: str, depth: int, seen: set[str]) -> set[str]:
+        """``qualname`` and the module's functions it calls, a few calls deep."""
+        if qualname in seen or depth > MAX_CALL_DEPTH:
+            return set()
+        seen.add(qualname)
+        found = {qualname}
+        for callee in self.calls.get(qualname, set()):
+            if callee in self.calls:
+                found |= self._callees(callee, depth + 1, seen)
+        return found
+
     def _reach(self, qualname: str, depth: int, seen: set[str]) -> set[str]:
         """Patterns used by ``qualname`` and by the module's functions it calls."""
         if qualname in seen or depth > MAX_CALL_DEPTH:
@@ -354,6 +376,44 @@ class _Reader:
             if callee in self.direct or callee in self.calls:
                 found |= self._reach(callee, depth + 1, seen)
         return found
+
+
+#: Tokens kept per function, and the longest literal that counts as one.
+MAX_TOKENS = 12
+MAX_TOKEN_CHARS = 16
+#: Calls whose string arguments are messages or attribute names, not tokens of a format.
+_NOT_TOKENS = {
+    *("print", "warn", "debug", "info", "warning", "error", "exception", "log"),
+    *("getattr", "hasattr", "setattr", "delattr", "format"),
+}
+_TEMPLATE = re.compile(r"^__\w+__$|\{.*\}")
+
+
+def _tokens(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """The short string literals of a function's body, in order, that are not its
+    docstring, an error or log message, or part of an f-string."""
+    skip: set[int] = set()
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        skip.add(id(body[0].value))
+    for sub in ast.walk(node):
+        quiet = isinstance(sub, (ast.Raise, ast.JoinedStr)) or (
+            isinstance(sub, ast.Call) and _call_name(sub.func) in _NOT_TOKENS
+        )
+        if quiet:
+            skip.update(id(inner) for inner in ast.walk(sub))
+    found: list[str] = []
+    for sub in ast.walk(node):
+        if (
+            isinstance(sub, ast.Constant)
+            and isinstance(sub.value, str)
+            and id(sub) not in skip
+            and 0 < len(sub.value) <= MAX_TOKEN_CHARS
+            and not _TEMPLATE.search(sub.value)
+            and sub.value not in found
+        ):
+            found.append(sub.value)
+    return found
 
 
 def _compiles(value: ast.expr) -> bool:

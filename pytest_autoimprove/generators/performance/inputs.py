@@ -75,6 +75,8 @@ class Knowledge:
 
     pools: dict[str, dict[str, dict[str, Pool]]] = field(default_factory=dict)
     docs: dict[str, dict[str, list[DocCall]]] = field(default_factory=dict)
+    #: module -> qualname -> the string literals its code reads (facts' tokens).
+    tokens: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     returns: dict[str, dict[str, TypeSpec]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -150,6 +152,7 @@ def learn(
         {name: f.docstring for name, f in facts.items()},
         {name: f.imports for name, f in facts.items()},
     )
+    knowledge.tokens = {name: f.tokens for name, f in facts.items()}
     strings: dict[tuple[str, int], list[str]] = {}
     for info in infos:
         record = resolved.get(info.name) or {}

@@ -43,6 +43,8 @@ __all__ = ["Candidate", "TargetCandidates", "build_call", "plan_module"]
 
 #: Recorded real calls kept per target, random calls added, edge cases per parameter.
 MAX_REAL = 12
+#: Literals of the code offered alone as text, per parameter.
+MAX_TOKEN_TEXTS = 5
 #: Examples whose text arguments get near misses, and near misses per argument.
 MAX_NEAR_EXAMPLES = 2
 NEAR_PER_EXAMPLE = 5
@@ -187,6 +189,21 @@ def _float_order_edge(
     add("changed-floats-0", "edge", "changed-floats", chosen, False, "edge", "", describe)
 
 
+def _token_edges(
+    p: Param, tokens: Sequence[str], base: Mapping[str, object], add: Callable[..., str | None]
+) -> None:
+    """Text made of the literals the code itself compares, splits or replaces on (its
+    format's tokens: ``"~1"``, ``"#"``, ``"\\r\\n"``): each alone, in a word, and all
+    together. Edges of no declared validity: never findings."""
+    texts = [(t, f"the code's literal {t!r}") for t in tokens[:MAX_TOKEN_TEXTS]]
+    texts += [(f"a{t}b", f"the code's literal {t!r} inside a word") for t in tokens[:2]]
+    texts.append(("".join(tokens), "the code's literals one after another"))
+    for j, (text, describe) in enumerate(texts):
+        chosen = {**base, p.name: text}
+        add(f"token-{p.name}-{j}", "edge", "special-characters", chosen, False, "edge", p.name,
+            describe)  # fmt: skip
+
+
 def _star_edges(
     star: Param,
     base: Mapping[str, object],
@@ -230,6 +247,7 @@ def plan_module(
     forced: Mapping[str, Mapping[str, Kind]] | None = None,
     pools: Mapping[str, Mapping[str, Pool]] | None = None,
     documented: Mapping[str, Sequence[DocCall]] | None = None,
+    tokens: Mapping[str, Sequence[str]] | None = None,
 ) -> list[TargetCandidates]:
     """Candidate calls for every target of ``info`` (deterministic).
 
@@ -239,6 +257,8 @@ def plan_module(
         formats and factories (:mod:`.performance.inputs`): they replace the inferred
         kind's values.
     :param documented: ``qualname -> doctest calls``, recorded like real inputs.
+    :param tokens: ``qualname -> the string literals its code reads`` (see
+        :attr:`.facts.SourceFacts.tokens`; a constructor's under ``Class.__init__``).
     """
     plans = []
     for target in info.targets:
@@ -252,6 +272,7 @@ def plan_module(
                 (forced or {}).get(q, {}),
                 (pools or {}).get(q, {}),
                 (documented or {}).get(q, ()),
+                (tokens or {}).get(f"{q}.__init__" if target.kind == "constructor" else q, ()),
             )
         )
     return plans
@@ -378,6 +399,7 @@ def _plan_target(
     forced: Mapping[str, Kind],
     pools: Mapping[str, Pool],
     documented: Sequence[DocCall],
+    tokens: Sequence[str] = (),
 ) -> TargetCandidates:
     kinds: dict[str, Kind] = {}
     traced_sources: dict[str, list[str]] = {}
@@ -589,6 +611,9 @@ def _plan_target(
             cid = f"{edge.risk}-{p.name}-{j}"
             proven = edge.valid and evidenced(p.name)
             add(cid, "edge", edge.risk, chosen, edge.valid, "edge", p.name, edge.note, proven)
+    for p in usable:
+        if kinds[p.name].name == "str" and tokens:
+            _token_edges(p, tokens, base, add)
     if star is not None:
         _star_edges(star, base, edges_of(star), evidenced(star.name), add)
     _float_order_edge(usable, kinds, base, add)

@@ -153,3 +153,26 @@ def test_a_container_of_compiled_patterns_is_a_pattern_to_resolve() -> None:
     assert facts.patterns["PATTERNS"].pattern is None  # read from the module at run time
     assert facts.patterns["BY_NAME"].pattern is None
     assert "PATTERNS" in facts.uses["parse"]
+
+
+def test_tokens_are_the_literals_the_code_reads_not_its_messages() -> None:
+    facts = read_facts(
+        textwrap.dedent(
+            '''
+            def unescape(part):
+                """Undo '~1' and '~0'."""
+                if not hasattr(part, "__len__"):
+                    raise TypeError(f"not text: {part!r}")
+                if part.startswith("#"):
+                    print("a fragment")
+                return _swap(part).replace("~0", "~")
+
+            def _swap(part):
+                return part.replace("~1", "/")
+            '''
+        ),
+        "m",
+    )
+    # Its own literals first, then those of the helpers it calls; no docstring, no
+    # message, no attribute name.
+    assert facts.tokens["unescape"] == ["#", "~0", "~", "~1", "/"]

@@ -83,6 +83,16 @@ NORMALIZE_SKU_EDGE = [
     # edge value of sku; guards special-characters
     Case('special-characters-sku-8', args=('\x7f',), returns='\x7f'),
     Case('special-characters-sku-9', args=('a\tb\x00c\u200bd\u200dé',), returns='A\tB\x00C\u200bD\u200dÉ'),
+    # the code's literal '-'; guards special-characters
+    Case('token-sku-0', args=('-',), returns=''),
+    # the code's literal '_'; guards special-characters
+    Case('token-sku-1', args=('_',), returns=''),
+    # the code's literal '-' inside a word; guards special-characters
+    Case('token-sku-2', args=('a-b',), returns='A-B'),
+    # the code's literal '_' inside a word; guards special-characters
+    Case('token-sku-3', args=('a_b',), returns='A-B'),
+    # the code's literals one after another; guards special-characters
+    Case('token-sku-4', args=('-_',), returns=''),
 ]
 
 
@@ -262,6 +272,10 @@ PARSE_TAGS_EDGE = [
     # edge value of text; guards special-characters
     Case('special-characters-text-8', args=('\x7f',), returns=['\x7f'], fresh=True),
     Case('special-characters-text-9', args=('a\tb\x00c\u200bd\u200dé',), returns=['a\tb\x00c\u200bd\u200dé'], fresh=True),
+    # the code's literal ','; guards special-characters
+    Case('token-text-0', args=(',',), returns=[], fresh=True),
+    # the code's literal ',' inside a word; guards special-characters
+    Case('token-text-1', args=('a,b',), returns=['a', 'b'], fresh=True),
 ]
 
 
