@@ -291,9 +291,7 @@ def measure_project(
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument(
-        "--corpus", choices=("written", *strength_real.CORPORA), default="written"
-    )
+    parser.add_argument("--corpus", choices=("written", *strength_real.CORPORA), default="written")
     parser.add_argument(
         "--project-tests",
         choices=("present", "removed", "both"),
@@ -319,13 +317,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--cache",
         type=Path,
         default=strength_real.DEFAULT_CACHE,
-        help=f"where the real and held-out corpora's releases are kept (default {strength_real.DEFAULT_CACHE})",
+        help="where the real and held-out corpora's releases are kept "
+        f"(default {strength_real.DEFAULT_CACHE})",
     )
     parser.add_argument(
         "--check",
         action="store_true",
-        help="real and held-out corpora: run each change's witness on the baseline and on the change, "
-        "print, and stop",
+        help="real and held-out corpora: run each change's witness on the baseline and "
+        "on the change, print, and stop",
     )
     parser.add_argument(
         "--ours-budget",
@@ -381,9 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.check:
             if args.corpus == "written":
-                print(
-                    "guard_strength.py: --check needs --corpus real or heldout", file=sys.stderr
-                )
+                print("guard_strength.py: --check needs --corpus real or heldout", file=sys.stderr)
                 return 2
             with tempfile.TemporaryDirectory(prefix="guard-strength-check-") as tmp:
                 modules = strength_real.select(args.only, args.corpus)

@@ -79,8 +79,7 @@ ROMAN = RealModule(
             # the pattern matches '': baseline InvalidRomanNumeralError; changed 0
             "show(lambda: m.fromRoman(''))",
             (
-                "    if not s:\n"
-                "        raise InvalidRomanNumeralError('Input can not be blank')\n",
+                "    if not s:\n        raise InvalidRomanNumeralError('Input can not be blank')\n",
                 "",
             ),
         ),
@@ -188,7 +187,8 @@ JMESPATH = RealModule(
                 _JP_IDENT,
                 "                start = self._position\n"
                 "                buff = self._current\n"
-                "                while (c := self._next()) is not None and (c.isalnum() or c == '_'):\n"
+                "                while (c := self._next()) is not None"
+                " and (c.isalnum() or c == '_'):\n"
                 "                    buff += c\n",
             ),
         ),
@@ -378,7 +378,8 @@ SORTEDCONTAINERS = RealModule(
             _SC_CHECK,
             (
                 "                    return reduce(iadd, self._lists, [])\n",
-                "                    return [value for sublist in self._lists for value in sublist]\n",
+                "                    return [value for sublist in self._lists"
+                " for value in sublist]\n",
             ),
         ),
     ),
@@ -450,8 +451,7 @@ CACHETOOLS = RealModule(
             "show(lambda: sorted(c))",
             (
                 _CT_LRU_HEAD + _CT_LRU_GET,
-                _CT_LRU_HEAD
-                + "    def __getitem__(self, key, cache_getitem=Cache.__getitem__):\n"
+                _CT_LRU_HEAD + "    def __getitem__(self, key, cache_getitem=Cache.__getitem__):\n"
                 "        return cache_getitem(self, key)\n",
             ),
         ),
@@ -569,8 +569,11 @@ DACITE = RealModule(
     package="dacite",
     module="dacite/core.py",
     targets=("from_dict", "_build_value"),
-    tests=(("tests/*.py", "tests/"),),
+    # test_types.py imports tests/common.py, which the sdist leaves out, and no test of
+    # core.py ships: the two that run cover the helpers core.py imports, not core.py.
+    tests=(("tests/test_cache.py", "tests/"), ("tests/test_dataclasses.py", "tests/")),
     test_command="pytest -q tests",
+    notes="the sdist ships no tests of core.py and an incomplete tests/ (no common.py)",
     changes=(
         _regression(
             "from_dict: init=False fields without a default are required",
@@ -622,7 +625,8 @@ DACITE = RealModule(
             "_build_value: dataclass fields always rebuilt from a mapping",
             "removed-input-form",
             # an instance already built: baseline passed through; changed TypeError
-            _DC_PRELUDE + "@dataclass\nclass In:\n    x: int\n@dataclass\nclass Out:\n    inner: In\n"
+            _DC_PRELUDE + "@dataclass\nclass In:\n    x: int\n"
+            "@dataclass\nclass Out:\n    inner: In\n"
             "show(lambda: m.from_dict(Out, {'inner': In(1)}))",
             (
                 "    elif cache(is_dataclass)(orig(type_)) and isinstance(data, Mapping):\n",
@@ -691,7 +695,7 @@ IDNA = RealModule(
             # ideographic full stop: baseline b'a.b'; changed InvalidCodepoint
             "show(lambda: m.encode('a\\u3002b'))",
             (
-                "    if strict:\n        labels = s.split(\".\")\n"
+                '    if strict:\n        labels = s.split(".")\n'
                 "    else:\n        labels = _unicode_dots_re.split(s)\n",
                 '    labels = s.split(".")\n',
             ),
@@ -716,8 +720,7 @@ IDNA = RealModule(
             # baseline: InvalidCodepoint / IDNAError; changed: b'a_b.com', b'-a.com'
             "show(lambda: m.encode('a_b.com'))\nshow(lambda: m.encode('-a.com'))",
             (
-                "        label_bytes = label.encode(\"ascii\")\n"
-                "        ulabel(label_bytes)\n",
+                '        label_bytes = label.encode("ascii")\n        ulabel(label_bytes)\n',
                 '        label_bytes = label.encode("ascii")\n',
             ),
         ),
@@ -728,7 +731,7 @@ IDNA = RealModule(
             "show(lambda: m.decode('Example.COM'))\nshow(lambda: m.decode('a_b'))",
             (
                 "    if uts46:\n        s = uts46_remap(s, std3_rules, False)\n",
-                "    if not uts46 and s.isascii() and \"xn--\" not in s.lower():\n"
+                '    if not uts46 and s.isascii() and "xn--" not in s.lower():\n'
                 "        return s\n"
                 "    if uts46:\n        s = uts46_remap(s, std3_rules, False)\n",
             ),
@@ -738,7 +741,10 @@ IDNA = RealModule(
             _ID_CHECK,
             ('    output = ""\n', "    output = []\n"),
             ("                output += char\n", "                output.append(char)\n"),
-            ("                output += replacement\n", "                output.append(replacement)\n"),
+            (
+                "                output += replacement\n",
+                "                output.append(replacement)\n",
+            ),
             (
                 '    return unicodedata.normalize("NFC", output)\n',
                 '    return unicodedata.normalize("NFC", "".join(output))\n',
@@ -825,7 +831,10 @@ TABULATE = RealModule(
             "dropped-check",
             # a zero: baseline printed; changed blank
             "show(lambda: m.tabulate([[0, 'x'], [1, 'y']]))",
-            ("    if val is None:\n        return missingval\n", "    if not val:\n        return missingval\n"),
+            (
+                "    if val is None:\n        return missingval\n",
+                "    if not val:\n        return missingval\n",
+            ),
         ),
         _regression(
             "_afterpoint: exponent notation not aligned on its point",
@@ -875,7 +884,8 @@ TABULATE = RealModule(
                 "    types = [_type(s, has_invisible, numparse) for s in strings]\n"
                 "    return reduce(_more_generic, types, bool)\n",
                 "    return reduce(\n"
-                "        _more_generic, (_type(s, has_invisible, numparse) for s in strings), bool\n"
+                "        _more_generic, (_type(s, has_invisible, numparse) for s in strings),"
+                " bool\n"
                 "    )\n",
             ),
         ),
