@@ -96,10 +96,11 @@ def _top(unpacked: Path) -> Path:
 def _archive(folder: Path, dist: str, version: str) -> Path | None:
     if not folder.is_dir():
         return None
-    prefix = f"{_normal(dist)}-{version}".lower()
-    for path in sorted(folder.iterdir()):
-        name = _normal(path.name.split("-", 1)[0]) + "-" + path.name.split("-", 1)[-1]
-        if name.lower().startswith(prefix + ".") or name.lower().startswith(prefix + "-"):
+    # Normalised whole names, so that a dist spelled with a hyphen in its sdist's name
+    # (python-dotenv-1.0.1.tar.gz) matches too; an sdist before a wheel.
+    prefix = _normal(f"{dist}-{version}") + "_"
+    for path in sorted(folder.iterdir(), key=lambda p: (p.name.endswith(".whl"), p.name)):
+        if _normal(path.name).startswith(prefix):
             return path
     return None
 

@@ -128,142 +128,96 @@ ROMAN = RealModule(
 )
 
 
-# --- jmespath: the lexer of a query language; a class, a hand-written scanner ----------
+# --- python-dotenv: the .env parser; regexes over a reader, NamedTuples, typed ----------
 
-_JP_TOKENS = (
-    "for e in ['foo.bar[0]', 'a_1 || b', '`{\"a\": 1}`', \"'x\\\\'y'\", '\"q\"', 'x[?a>=`1`]',\n"
-    "          '&a', 'a!=b', 'a[-12]', 'foo[*].bar', ' ab1 ', 'a\\tb\\nc', 'é', '']:\n"
-    "    show(lambda: list(m.Lexer().tokenize(e)))"
-)
-_JP_IDENT = (
-    "                start = self._position\n"
-    "                buff = self._current\n"
-    "                while self._next() in self.VALID_IDENTIFIER:\n"
-    "                    buff += self._current\n"
-)
-_JP_NEGATIVE = (
-    "                buff = self._consume_number()\n"
-    "                if len(buff) > 1:\n"
-    "                    yield {'type': 'number', 'value': int(buff),\n"
-    "                           'start': start, 'end': start + len(buff)}\n"
-    "                else:\n"
-    "                    raise LexerError(lexer_position=start,\n"
-    "                                     lexer_value=buff,\n"
-    "                                     message=\"Unknown token '%s'\" % buff)\n"
-)
-_JP_UNTIL = (
-    "        start = self._position\n"
-    "        buff = ''\n"
-    "        self._next()\n"
-    "        while self._current != delimiter:\n"
-    "            if self._current == '\\\\':\n"
-    "                buff += '\\\\'\n"
-    "                self._next()\n"
-    "            if self._current is None:\n"
-    "                # We're at the EOF.\n"
-    "                raise LexerError(lexer_position=start,\n"
-    "                                 lexer_value=self._expression[start:],\n"
-    '                                 message="Unclosed %s delimiter" % delimiter)\n'
-    "            buff += self._current\n"
-    "            self._next()\n"
+_DE_PRELUDE = "import io\ndef parse(s):\n    return list(m.parse_stream(io.StringIO(s)))\n"
+_DE_CHECK = _DE_PRELUDE + (
+    'text = (\'# comment\\nA=1\\nexport B = two words # note\\nC="x\\\\ny\\\\"z"\\n\'\n'
+    "        \"D='p\\\\'q\\\\\\\\n'\\r\\nE=\\nF\\n 'G' = g#h\\n\\n\"\n"
+    '        "H=\'unclosed\\rI=\\"\\\\t\\"\\n")\n'
+    "for b in parse(text):\n"
+    "    show(lambda: b)\n"
+    "show(lambda: parse(''))\n"
+    "show(lambda: parse('=x\\n\\n\\n'))\n"
 )
 
-JMESPATH = RealModule(
-    name="jmespath",
-    pin="jmespath==1.0.1",
-    package="jmespath",
-    module="jmespath/lexer.py",
-    targets=("Lexer.tokenize", "Lexer._consume_until"),
-    tests=(("tests/*.py", "tests/"),),
-    test_command="pytest -q tests",
+DOTENV = RealModule(
+    name="dotenv",
+    pin="python-dotenv==1.0.1",
+    package="src/dotenv",
+    module="dotenv/parser.py",
+    targets=("parse_stream", "parse_binding", "parse_value"),
+    # tests/conftest.py needs click (the CLI's tests); the parser's own file does not
+    tests=(("tests/test_parser.py", "tests/test_parser.py"),),
+    test_command="pytest -q tests/test_parser.py",
     changes=(
         _regression(
-            "tokenize: identifiers by str.isalnum",
+            "parse_unquoted_value: inline comment cut at the first '#'",
             "wrong-fast-path",
-            # non-ASCII letters: baseline LexerError; changed an identifier 'aé'
-            "show(lambda: list(m.Lexer().tokenize('aé')))\n"
-            "show(lambda: list(m.Lexer().tokenize('foo.bar')))",
+            # a '#' inside a value: baseline 'b#c'; changed 'b'
+            _DE_PRELUDE + "show(lambda: parse('a=b#c')[0].value)",
             (
-                _JP_IDENT,
-                "                start = self._position\n"
-                "                buff = self._current\n"
-                "                while (c := self._next()) is not None"
-                " and (c.isalnum() or c == '_'):\n"
-                "                    buff += c\n",
+                '    return re.sub(r"\\s+#.*", "", part).rstrip()\n',
+                '    return part.split("#", 1)[0].rstrip()\n',
             ),
         ),
         _regression(
-            "tokenize: a lone minus goes straight to int()",
-            "dropped-check",
-            # baseline: LexerError; changed: ValueError
-            "show(lambda: list(m.Lexer().tokenize('a[-]')))",
-            (
-                _JP_NEGATIVE,
-                "                buff = self._consume_number()\n"
-                "                yield {'type': 'number', 'value': int(buff),\n"
-                "                       'start': start, 'end': start + len(buff)}\n",
-            ),
-        ),
-        _regression(
-            "_consume_until: str.find for the closing delimiter",
+            "parse_value: one escape table for both quotes",
             "wrong-fast-path",
-            # an escaped quote: baseline one literal "a'b"; changed a literal 'a\\', then an error
-            "show(lambda: list(m.Lexer().tokenize(\"'a\\\\'b'\")))\n"
-            "show(lambda: list(m.Lexer().tokenize(\"'ab'\")))",
+            # single quotes: baseline keeps '\\n' literally; changed a newline
+            _DE_PRELUDE + "show(lambda: parse(\"a='x\\\\ny'\")[0].value)",
             (
-                _JP_UNTIL,
-                "        start = self._position\n"
-                "        end = self._expression.find(delimiter, start + 1)\n"
-                "        if end < 0:\n"
-                "            raise LexerError(lexer_position=start,\n"
-                "                             lexer_value=self._expression[start:],\n"
-                '                             message="Unclosed %s delimiter" % delimiter)\n'
-                "        buff = self._expression[start + 1:end]\n"
-                "        self._position = end\n"
-                "        self._current = self._chars[end]\n",
+                "        return decode_escapes(_single_quote_escapes, value)\n",
+                "        return decode_escapes(_double_quote_escapes, value)\n",
             ),
         ),
         _regression(
-            "_consume_literal: legacy literal keeps its leading blanks",
-            "dropped-normalisation",
-            # baseline: value 'foo'; changed: ' foo'
-            "show(lambda: list(m.Lexer().tokenize('` foo`')))",
+            "Position.advance: lines counted by '\\n' only",
+            "wrong-fast-path",
+            # old Mac line ends: baseline lines 1, 2; changed 1, 1
+            _DE_PRELUDE + "show(lambda: [b.original.line for b in parse('a=1\\rb=2')])",
             (
-                "                parsed_json = loads('\"%s\"' % lexeme.lstrip())\n",
-                "                parsed_json = loads('\"%s\"' % lexeme)\n",
+                "        self.line += len(re.findall(_newline, string))\n",
+                '        self.line += string.count("\\n")\n',
             ),
         ),
         _regression(
-            "tokenize: no empty-expression check",
+            "parse_key: no comment check",
             "dropped-check",
-            # baseline: EmptyExpressionError; changed: IndexError
-            "show(lambda: list(m.Lexer().tokenize('')))",
-            ("        if not expression:\n            raise EmptyExpressionError()\n", ""),
+            # a comment line: baseline error=False; changed error=True
+            _DE_PRELUDE + "show(lambda: parse('# hello\\nA=1'))",
+            (
+                '    if char == "#":\n        return None\n    elif char == "\'":\n',
+                '    if char == "\'":\n',
+            ),
+        ),
+        _regression(
+            "parse_binding: no 'export' prefix",
+            "removed-input-form",
+            # baseline: key 'A', value '1'; changed: an error binding
+            _DE_PRELUDE + "show(lambda: parse('export A=1'))",
+            ("        reader.read_regex(_export)\n", ""),
         ),
         _honest(
-            "tokenize: identifiers sliced from the expression",
-            _JP_TOKENS,
+            "parse_value: no escape decoding without a backslash",
+            _DE_CHECK,
             (
-                _JP_IDENT,
-                "                start = self._position\n"
-                "                while self._next() in self.VALID_IDENTIFIER:\n"
-                "                    pass\n"
-                "                end = self._length if self._current is None else self._position\n"
-                "                buff = self._expression[start:end]\n",
+                "        return decode_escapes(_double_quote_escapes, value)\n",
+                '        if "\\\\" not in value:\n'
+                "            return value\n"
+                "        return decode_escapes(_double_quote_escapes, value)\n",
             ),
         ),
         _honest(
-            "Lexer: frozenset character classes",
-            _JP_TOKENS,
+            "Reader: the length of the input computed once",
+            _DE_CHECK,
             (
-                "    START_IDENTIFIER = set(string.ascii_letters + '_')\n"
-                "    VALID_IDENTIFIER = set(string.ascii_letters + string.digits + '_')\n"
-                "    VALID_NUMBER = set(string.digits)\n"
-                '    WHITESPACE = set(" \\t\\n\\r")\n',
-                "    START_IDENTIFIER = frozenset(string.ascii_letters + '_')\n"
-                "    VALID_IDENTIFIER = frozenset(string.ascii_letters + string.digits + '_')\n"
-                "    VALID_NUMBER = frozenset(string.digits)\n"
-                '    WHITESPACE = frozenset(" \\t\\n\\r")\n',
+                "        self.string = stream.read()\n",
+                "        self.string = stream.read()\n        self.length = len(self.string)\n",
+            ),
+            (
+                "        return self.position.chars < len(self.string)\n",
+                "        return self.position.chars < self.length\n",
             ),
         ),
     ),
@@ -893,97 +847,98 @@ TABULATE = RealModule(
 )
 
 
-# --- boltons.strutils: string utilities; untyped, a grab bag of small functions --------
+# --- python-stdnum's isbn: number cleaning, check digits, conversions; untyped ----------
 
-_BS_CHECK = (
-    "for n in [0, 1, 2, 3, 4, 11, 12, 13, 21, 22, 111, 112, 1001, -1, -12, '3', 'x', '', '²']:\n"
-    "    show(lambda: (m.ordinalize(n), m.ordinalize(n, ext_only=True)))\n"
-    "for s in ['1,3,5-8', '5-3', ' 2,1 ', '', '1,,2', '4-4', '10-12,1', 'a', '-3']:\n"
-    "    show(lambda: m.parse_int_list(s))\n"
+_IS_CHECK = (
+    "for s in ['978-0-306-40615-7', '0-306-40615-2', '0306406152', '306406152', '0-8044-2957-x',\n"
+    "          '978 0 306 40615 7', ' 0-306-40615-2 ', '9780306406158', '4006381333931',\n"
+    "          '12345', '', 'abc', '979-10-90636-07-1', '0-306-40615-X', '\\t0306406152']:\n"
+    "    show(lambda: m.validate(s))\n"
+    "    show(lambda: m.validate(s, convert=True))\n"
+    "    show(lambda: (m.compact(s), m.is_valid(s), m.isbn_type(s)))\n"
+    "    show(lambda: m.to_isbn13(s))\n"
+    "    show(lambda: m.to_isbn10(s))\n"
+    "    show(lambda: m.format(s))\n"
 )
 
-BOLTONS = RealModule(
-    name="boltons",
-    pin="boltons==24.0.0",
-    package="boltons",
-    module="boltons/strutils.py",
-    targets=("slugify", "ordinalize", "bytes2human", "parse_int_list"),
-    tests=(("tests/test_strutils.py", "tests/test_strutils.py"),),
-    test_command="pytest -q tests/test_strutils.py",
+ISBN = RealModule(
+    name="isbn",
+    pin="python-stdnum==1.20",
+    package="stdnum",
+    module="stdnum/isbn.py",
+    targets=("compact", "validate", "to_isbn13", "format"),
+    tests=(("tests/test_isbn.doctest", "tests/test_isbn.doctest"),),
+    # setup.cfg, which sets the doctest flags, is not laid out: the command sets them
+    test_command="pytest -q --doctest-glob=*.doctest"
+    " -o doctest_optionflags=IGNORE_EXCEPTION_DETAIL tests/test_isbn.doctest",
     changes=(
         _regression(
-            "ordinalize: str.isdigit for the last character",
-            "wrong-fast-path",
-            # a superscript two: baseline 'x²' unchanged; changed 'x²th'
-            "show(lambda: m.ordinalize('x²'))",
+            "compact: no upper-casing",
+            "dropped-normalisation",
+            # a lowercase check digit x: baseline valid; changed InvalidChecksum
+            "show(lambda: m.validate('0-8044-2957-x'))",
             (
-                "    if numstr and numstr[-1] in string.digits:\n",
-                "    if numstr and numstr[-1].isdigit():\n",
+                "    number = clean(number, ' -').strip().upper()\n",
+                "    number = clean(number, ' -').strip()\n",
             ),
         ),
         _regression(
-            "bytes2human: the unit chosen from the signed size",
-            "dropped-sign",
-            # baseline: '-2K'; changed: '-2048B'
-            "show(lambda: m.bytes2human(-2048))",
-            ("    abs_bytes = abs(nbytes)\n", "    abs_bytes = nbytes\n"),
-        ),
-        _regression(
-            "parse_int_list: ranges read low-high only",
+            "compact: nine-digit SBNs no longer padded",
             "removed-input-form",
-            # baseline: [3, 4, 5]; changed: []
-            "show(lambda: m.parse_int_list('5-3'))",
+            # baseline: '0306406152'; changed: InvalidLength
+            "show(lambda: m.validate('306406152'))",
             (
-                "            output += list(range(min(range_limits), max(range_limits)+1))\n",
-                "            output += list(range(range_limits[0], range_limits[-1] + 1))\n",
+                "    if len(number) == 9:\n        number = '0' + number\n    if convert:\n",
+                "    if convert:\n",
             ),
         ),
         _regression(
-            "parse_int_list: no final sort",
-            "changed-order",
-            # baseline: [1, 2, 3]; changed: [3, 1, 2]
-            "show(lambda: m.parse_int_list('3,1-2'))",
+            "validate: any EAN-13 accepted as an ISBN",
+            "dropped-check",
+            # not a Bookland prefix: baseline InvalidComponent; changed accepted
+            "show(lambda: m.validate('4006381333931'))",
             (
-                "            output.append(int(x))\n\n    return sorted(output)\n",
-                "            output.append(int(x))\n\n    return output\n",
+                "        ean.validate(number)\n"
+                "        if number[:3] not in ('978', '979'):\n"
+                "            raise InvalidComponent()\n",
+                "        ean.validate(number)\n",
             ),
         ),
         _regression(
-            "split_punct_ws: strip the ends instead of filtering empty pieces",
-            "wrong-fast-path",
-            # only punctuation: baseline []; changed ['']
-            "show(lambda: m.split_punct_ws('!!'))\nshow(lambda: m.split_punct_ws(' a, b '))",
+            "to_isbn13: surrounding blanks kept",
+            "dropped-normalisation",
+            # baseline: '978-0-306-40615-7'; changed: '978  0-306-40615-7'
+            "show(lambda: m.to_isbn13(' 0-306-40615-2'))",
             (
-                "    return [w for w in _punct_re.split(text) if w]\n",
-                "    return _punct_re.split(text.strip(_punct_ws_str))\n",
+                "    number = number.strip()\n    min_number = clean(number, ' -')\n",
+                "    min_number = clean(number, ' -')\n",
+            ),
+        ),
+        _regression(
+            "format: empty parts joined too",
+            "dropped-check",
+            # an ISBN-10 has no prefix: baseline '0-306-40615-2'; changed '-0-306-40615-2'
+            "show(lambda: m.format('0306406152'))",
+            (
+                "    return separator.join(x for x in split(number, convert) if x)\n",
+                "    return separator.join(split(number, convert))\n",
             ),
         ),
         _honest(
-            "ordinalize: a length test instead of catching IndexError",
-            _BS_CHECK,
+            "_calc_isbn10_check_digit: enumerate from one",
+            _IS_CHECK,
             (
-                "        try:\n"
-                "            # first check for teens\n"
-                "            if numstr[-2] == '1':\n"
-                "                ext = 'th'\n"
-                "            else:\n"
-                "                # all other cases\n"
-                "                ext = _ORDINAL_MAP.get(numstr[-1], 'th')\n"
-                "        except IndexError:\n"
-                "            # single digit numbers (will reach here based on [-2] above)\n"
-                "            ext = _ORDINAL_MAP.get(numstr[-1], 'th')\n",
-                "        if len(numstr) > 1 and numstr[-2] == '1':\n"
-                "            ext = 'th'\n"
-                "        else:\n"
-                "            ext = _ORDINAL_MAP.get(numstr[-1], 'th')\n",
+                "    check = sum((i + 1) * int(n)\n"
+                "                for i, n in enumerate(number)) % 11\n",
+                "    check = sum(i * int(n) for i, n in enumerate(number, 1)) % 11\n",
             ),
         ),
         _honest(
-            "parse_int_list: extend with the range directly",
-            _BS_CHECK,
+            "format: a list comprehension into join",
+            _IS_CHECK,
             (
-                "            output += list(range(min(range_limits), max(range_limits)+1))\n",
-                "            output.extend(range(min(range_limits), max(range_limits) + 1))\n",
+                "    return separator.join(x for x in split(number, convert) if x)\n",
+                "    return separator.join([x for x in split(number, convert) if x])\n",
             ),
         ),
     ),
@@ -992,11 +947,11 @@ BOLTONS = RealModule(
 
 MODULES: tuple[RealModule, ...] = (
     ROMAN,
-    JMESPATH,
+    DOTENV,
     SORTEDCONTAINERS,
     CACHETOOLS,
     DACITE,
     IDNA,
     TABULATE,
-    BOLTONS,
+    ISBN,
 )
