@@ -12,6 +12,10 @@ source alone and run every tool's suite against it.
   each with 4-6 agent-like regressions and 2 honest rewrites as exact replacements of
   the pinned source. This is the yardstick. ``--check`` runs each change's witness (the
   input that tells it from the baseline) instead of measuring.
+* ``--corpus heldout``: ``benchmarks/corpus_heldout/``, eight more pinned releases in the
+  same format, written without reading the generators and not to be tuned against:
+  the check that gains on ``real`` carry over to code nobody looked at. It runs exactly
+  like ``real`` (same code paths, same defaults, ``--check`` too).
 
 Each corpus runs with the project's own tests present, removed (``--no-project-tests``),
 or both (``--project-tests both``, the default for the real corpus): without tests,
@@ -33,7 +37,7 @@ write`` (needs ``pip install -e '.[bench]'``) and Pynguin 0.48.0 in its own venv
 reads the project's tests, so each runs once per project and its row holds for both
 modes.
 
-Run: ``python benchmarks/guard_strength.py [--corpus real] [--only NAME] ...``
+Run: ``python benchmarks/guard_strength.py [--corpus real|heldout] [--only NAME] ...``
 (minutes; the README says how many).
 """
 
@@ -112,10 +116,11 @@ def written_projects(only: list[str]) -> list[Project]:
     return projects
 
 
-def real_projects(only: list[str], cache: Path) -> list[Project]:
-    """``benchmarks/corpus_real/``: fetch each pin, check every snippet, then lay out."""
+def real_projects(only: list[str], cache: Path, corpus: str = "real") -> list[Project]:
+    """A pinned-release corpus (``corpus_real/`` or ``corpus_heldout/``): fetch each pin,
+    check every snippet, then lay out."""
     projects = []
-    for module in strength_real.select(only):
+    for module in strength_real.select(only, corpus):
         release = strength_real.fetch(module, cache)
         strength_real.check_snippets(module, release)
 
@@ -286,13 +291,13 @@ def measure_project(
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--corpus", choices=("written", "real"), default="written")
+    parser.add_argument("--corpus", choices=("written", *strength_real.CORPORA), default="written")
     parser.add_argument(
         "--project-tests",
         choices=("present", "removed", "both"),
         default=None,
         help="run with the project's own tests, without them, or both "
-        "(default: present for the written corpus, both for the real one)",
+        "(default: present for the written corpus, both for the real and held-out ones)",
     )
     parser.add_argument(
         "--no-project-tests",
@@ -312,13 +317,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--cache",
         type=Path,
         default=strength_real.DEFAULT_CACHE,
-        help=f"where the real corpus' releases are kept (default {strength_real.DEFAULT_CACHE})",
+        help="where the real and held-out corpora's releases are kept "
+        f"(default {strength_real.DEFAULT_CACHE})",
     )
     parser.add_argument(
         "--check",
         action="store_true",
-        help="real corpus: run each change's witness on the baseline and on the change, "
-        "print, and stop",
+        help="real and held-out corpora: run each change's witness on the baseline and "
+        "on the change, print, and stop",
     )
     parser.add_argument(
         "--ours-budget",
@@ -343,7 +349,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=None,
         help="Pynguin's search seconds per module, and as many for its assertion mutants "
-        "(default 30 for the written corpus, 20 for the real one)",
+        "(default 30 for the written corpus, 20 for the real and held-out ones)",
     )
     parser.add_argument(
         "--work",
@@ -362,9 +368,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     if args.project_tests is None:
-        args.project_tests = "both" if args.corpus == "real" else "present"
+        args.project_tests = "present" if args.corpus == "written" else "both"
     if args.pynguin_budget is None:
-        args.pynguin_budget = 20 if args.corpus == "real" else 30
+        args.pynguin_budget = 30 if args.corpus == "written" else 20
     return args
 
 
@@ -373,14 +379,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         if args.check:
-            if args.corpus != "real":
-                print("guard_strength.py: --check needs --corpus real", file=sys.stderr)
+            if args.corpus == "written":
+                print("guard_strength.py: --check needs --corpus real or heldout", file=sys.stderr)
                 return 2
             with tempfile.TemporaryDirectory(prefix="guard-strength-check-") as tmp:
-                modules = strength_real.select(args.only)
+                modules = strength_real.select(args.only, args.corpus)
                 return strength_real.check_witnesses(modules, args.cache.expanduser(), Path(tmp))
-        if args.corpus == "real":
-            projects = real_projects(args.only, args.cache.expanduser())
+        if args.corpus in strength_real.CORPORA:
+            projects = real_projects(args.only, args.cache.expanduser(), args.corpus)
         else:
             projects = written_projects(args.only)
     except strength_real.CorpusError as exc:

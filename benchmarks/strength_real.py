@@ -1,6 +1,8 @@
-"""The real-library corpus of ``guard_strength.py``: fetch pinned releases, lay them out.
+"""The real-library corpora of ``guard_strength.py``: fetch pinned releases, lay them out.
 
-Third-party code is never committed: ``corpus_real/real_modules.py`` pins each release and
+Two corpora share this code: ``real`` (``corpus_real/real_modules.py``) and ``heldout``
+(``corpus_heldout/heldout_modules.py``, written without reading the generators; see
+its docstring). Third-party code is never committed: the corpus file pins each release and
 this module downloads it with ``pip download`` into a cache folder (network only
 here, at benchmark time), unpacks it and lays out one small git project per module:
 the library's package at the project root, its own tests when the sdist ships them
@@ -23,10 +25,18 @@ from typing import Protocol
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "corpus_real"))
+sys.path.insert(0, str(HERE / "corpus_heldout"))
 
+import heldout_modules  # noqa: E402
 from real_modules import MODULES, Change, RealModule  # noqa: E402
 
-__all__ = ["CorpusError", "RealModule", "apply_change", "fetch", "layout", "select"]
+__all__ = ["CORPORA", "CorpusError", "RealModule", "apply_change", "fetch", "layout", "select"]
+
+#: The pinned-release corpora by ``--corpus`` name; both use every function below.
+CORPORA: dict[str, tuple[RealModule, ...]] = {
+    "real": MODULES,
+    "heldout": heldout_modules.MODULES,
+}
 
 DEFAULT_CACHE = Path("~/.cache/autoimprove-bench")
 _DONE = ".unpacked"
@@ -36,11 +46,12 @@ class CorpusError(Exception):
     """The corpus cannot be used as pinned (download failed, a snippet does not match)."""
 
 
-def select(only: Sequence[str]) -> list[RealModule]:
-    """The corpus modules named in ``only`` (all when empty); unknown names fail."""
+def select(only: Sequence[str], corpus: str = "real") -> list[RealModule]:
+    """The modules of ``corpus`` named in ``only`` (all when empty); unknown names fail."""
+    modules = CORPORA[corpus]
     if not only:
-        return list(MODULES)
-    known = {m.name: m for m in MODULES}
+        return list(modules)
+    known = {m.name: m for m in modules}
     unknown = [name for name in only if name not in known]
     if unknown:
         raise CorpusError(
@@ -85,10 +96,11 @@ def _top(unpacked: Path) -> Path:
 def _archive(folder: Path, dist: str, version: str) -> Path | None:
     if not folder.is_dir():
         return None
-    prefix = f"{_normal(dist)}-{version}".lower()
-    for path in sorted(folder.iterdir()):
-        name = _normal(path.name.split("-", 1)[0]) + "-" + path.name.split("-", 1)[-1]
-        if name.lower().startswith(prefix + ".") or name.lower().startswith(prefix + "-"):
+    # Normalised whole names, so that a dist spelled with a hyphen in its sdist's name
+    # (python-dotenv-1.0.1.tar.gz) matches too; an sdist before a wheel.
+    prefix = _normal(f"{dist}-{version}") + "_"
+    for path in sorted(folder.iterdir(), key=lambda p: (p.name.endswith(".whl"), p.name)):
+        if _normal(path.name).startswith(prefix):
             return path
     return None
 
@@ -148,7 +160,7 @@ def apply_change(text: str, change: Edits, where: str) -> str:
             raise CorpusError(
                 f"{where}: change {change.name!r}: snippet {index} {found}: "
                 f"{old.splitlines()[0] if old.strip() else repr(old)!s:.70} "
-                "(fix the snippet in benchmarks/corpus_real/real_modules.py)"
+                "(fix the snippet in the corpus file, benchmarks/corpus_*/)"
             )
         text = text.replace(old, new, 1)
     return text
@@ -235,8 +247,13 @@ def _git(cwd: Path, *args: str) -> None:
 
 
 def dotted(module_path: str) -> str:
-    """``pkg/mod.py`` -> ``pkg.mod`` (a module at the project root)."""
-    return ".".join(Path(module_path).with_suffix("").parts)
+    """``pkg/mod.py`` -> ``pkg.mod``, ``pkg/__init__.py`` -> ``pkg`` (from the project root).
+
+    A package's ``__init__`` imports as the package: ``pkg.__init__`` would be a second
+    copy of the module, with classes distinct from the package's own.
+    """
+    parts = Path(module_path).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" and len(parts) > 1 else parts)
 
 
 _WITNESS_PRELUDE = """

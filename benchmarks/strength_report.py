@@ -168,11 +168,11 @@ def report(
         )
         print(f"{project.name:<12} {n:>11}{cells}")
     latent_total = sum(len(p.latent) for p in projects)
-    corpus = (
-        "benchmarks/corpus (written here: an upper bound)"
-        if args.corpus == "written"
-        else ("benchmarks/corpus_real (pinned PyPI releases: the yardstick)")
-    )
+    corpus = {
+        "written": "benchmarks/corpus (written here: an upper bound)",
+        "real": "benchmarks/corpus_real (pinned PyPI releases: the yardstick)",
+        "heldout": "benchmarks/corpus_heldout (pinned PyPI releases, held out)",
+    }[args.corpus]
     print(f"\nSummary ({corpus}; same run):\n")
     header = (
         f"{'tool':<20} {'mode':<15} {'kill rate':>14} {'false alarms':>13} {'latent found':>13}"
@@ -219,7 +219,7 @@ def report(
     for tool in tools:
         for note in tool.notes:
             print(f"note, {tool.name}: {note}")
-    if args.corpus == "real" and (gw.available or pyn.available) and len(ours) > 1:
+    if args.corpus != "written" and (gw.available or pyn.available) and len(ours) > 1:
         print("hypothesis write and Pynguin read no project tests: measured once, both modes.")
     for tool in ours:
         for other in (gw, pyn):

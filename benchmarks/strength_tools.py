@@ -33,7 +33,10 @@ PYNGUIN_UNAVAILABLE = "run with --setup-pynguin"
 
 
 def dotted(rel: str, import_root: str) -> str:
-    return ".".join(Path(rel).relative_to(import_root).with_suffix("").parts)
+    """The import name of ``rel``; a package's ``__init__.py`` is the package itself
+    (``pkg.__init__`` would import a second copy of it)."""
+    parts = Path(rel).relative_to(import_root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" and len(parts) > 1 else parts)
 
 
 def ghostwriter_missing() -> str:

@@ -1,4 +1,4 @@
-"""The real-library corpus of benchmarks/guard_strength.py is well formed (offline).
+"""The real-library corpora of benchmarks/guard_strength.py are well formed (offline).
 
 Checks the shape of each entry (a pin, targets, 4-6 regressions, 2 honest rewrites, a
 witness that compiles) and that a snippet that does not match stops the benchmark
@@ -30,9 +30,26 @@ def _load(name: str, path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     return module
 
 
-@pytest.fixture
-def corpus(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    return _load("real_modules", BENCHMARKS / "corpus_real" / "real_modules.py", monkeypatch)
+CORPORA = {
+    "real": BENCHMARKS / "corpus_real" / "real_modules.py",
+    "heldout": BENCHMARKS / "corpus_heldout" / "heldout_modules.py",
+}
+
+
+@pytest.fixture(params=sorted(CORPORA))
+def corpus(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    path = CORPORA[request.param]
+    return _load(path.stem, path, monkeypatch)
+
+
+def test_the_held_out_corpus_shares_no_release_with_the_real_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = _load("real_modules", CORPORA["real"], monkeypatch)
+    heldout = _load("heldout_modules", CORPORA["heldout"], monkeypatch)
+    dists = {m.pin.split("==")[0].lower() for m in real.MODULES}
+    assert not dists & {m.pin.split("==")[0].lower() for m in heldout.MODULES}
+    assert not {m.name for m in real.MODULES} & {m.name for m in heldout.MODULES}
 
 
 def test_at_least_eight_modules_of_releases_not_used_before(corpus: ModuleType) -> None:
