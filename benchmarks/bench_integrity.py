@@ -28,11 +28,13 @@ ratio of medians.
 
     python benchmarks/bench_integrity.py               # several minutes
     python benchmarks/bench_integrity.py --quick       # 6 cheats, 2 cost repeats
+    python benchmarks/bench_integrity.py --background-load 5   # load on/off during the loop
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -40,7 +42,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +114,37 @@ def build(base: Path, plan: list[str], words: int) -> tuple[Path, float]:
     git(repo.root, "add", "-A")
     git(repo.root, "commit", "-qm", "guardrails")
     return repo.root, seconds
+
+
+@contextlib.contextmanager
+def intermittent_load(period: float | None) -> Iterator[None]:
+    """While the body runs, a CPU-bound load on every core that starts and stops every
+    ``period`` seconds (none when ``None``): the machine the keep rule must not be
+    fooled by."""
+    if not period:
+        yield
+        return
+    stop = threading.Event()
+
+    def burn() -> None:
+        while not stop.is_set():
+            burners = [
+                subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                for _ in range(os.cpu_count() or 2)
+            ]
+            stop.wait(period)
+            for proc in burners:
+                proc.kill()
+                proc.wait()
+            stop.wait(period)
+
+    thread = threading.Thread(target=burn, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def run_mode(root: Path, mode: str, work: Path) -> list[dict[str, Any]]:
@@ -325,6 +360,13 @@ def main() -> int:
     parser.add_argument("--cost-repeats", type=int, default=None, metavar="N")
     parser.add_argument("--words", type=int, default=500, help="benchmark workload (words)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the work folder here")
+    parser.add_argument(
+        "--background-load",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="while the loop runs, a CPU-bound load on every core, on and off every SECONDS",
+    )
     args = parser.parse_args()
     cheats = QUICK_CHEATS if args.quick else CHEATS
     plan = plan_for(cheats)
@@ -339,9 +381,12 @@ def main() -> int:
         print(f"guardrails generated in {seconds:.1f}s\n")
         modes = ["on", "runtime"] if args.runtime else ["on"]
         results: dict[str, list[dict[str, Any]]] = {}
+        if args.background_load:
+            print(f"a CPU-bound load on every core, on and off every {args.background_load:g}s")
         for mode in modes:
             start = time.perf_counter()
-            results[mode] = run_mode(root, mode, work)
+            with intermittent_load(args.background_load):
+                results[mode] = run_mode(root, mode, work)
             print(f"loop with checks {mode}: {time.perf_counter() - start:.0f}s")
         effects: dict[str, str] = {}
         if not args.no_unchecked:
