@@ -65,7 +65,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -171,7 +170,8 @@ def run_command(
     elders = proctree.children(os.getpid()) if adopting else frozenset()
     with _output_file(log_path) as out:
         start = time.perf_counter()
-        _launching(+1)
+        launching = object()
+        _LAUNCHING.add(launching)
         try:
             proc = subprocess.Popen(
                 launch,
@@ -182,8 +182,10 @@ def run_command(
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        except OSError as exc:
-            _launching(-1)
+        except BaseException as exc:
+            _LAUNCHING.discard(launching)
+            if not isinstance(exc, OSError):
+                raise
             code = 127 if isinstance(exc, FileNotFoundError) else 126
             message = f"cannot run {argv[0]!r}: {exc.strerror or exc}\n"
             out.write(message.encode())
@@ -197,7 +199,7 @@ def run_command(
                 flight = proctree.Command(proc.pid, started, own, elders)
                 _take_off(flight, scope)
             finally:
-                _launching(-1)
+                _LAUNCHING.discard(launching)
             _wait(proc, timeout)
         except subprocess.TimeoutExpired:
             timed_out = True
@@ -271,33 +273,29 @@ def _wait(proc: subprocess.Popen[bytes], timeout: float | None) -> None:
 # Commands in flight in this process, by leader pid: the workers of a parallel run
 # wait on theirs in threads of their own, which a Ctrl-C (delivered to the main
 # thread only) cannot unwind; :func:`end_all` ends them from the main thread.
+#
+# No lock guards them: each step is one dict or set operation, atomic in CPython, and a
+# lock that a Ctrl-C interrupts at the wrong moment stays held, so the sweep that must
+# follow would wait for it forever.
 _FLIGHTS: dict[int, proctree.Command] = {}
-_FLIGHTS_LOCK = threading.Lock()
 #: Commands between fork and registration: such a child is ours but not yet known (and
 #: until its exec, /proc shows it with our environment, without its token), so while
 #: any is launching no child of ours is taken for an adopted orphan.
-_LAUNCHES = [0]
-
-
-def _launching(step: int) -> None:
-    with _FLIGHTS_LOCK:
-        _LAUNCHES[0] += step
+_LAUNCHING: set[object] = set()
 
 
 def end_all() -> int:
     """End every command in flight in this process, as a timeout would: their
     :func:`run_command` calls return (and end what each command started). How many
     there were."""
-    with _FLIGHTS_LOCK:
-        flying = list(_FLIGHTS)
+    flying = list(_FLIGHTS)
     for leader in flying:
         _signal_group(leader, signal.SIGKILL)
     return len(flying)
 
 
 def _take_off(flight: proctree.Command, scope: Containment | None) -> None:
-    with _FLIGHTS_LOCK:
-        _FLIGHTS[flight.leader] = flight
+    _FLIGHTS[flight.leader] = flight
     if scope is not None:
         start = "-" if flight.start is None else flight.start
         scope._tell(f"+ {flight.leader} {start}\n")
@@ -321,8 +319,7 @@ def _land(
     finally:
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=GRACE_SECONDS)
-        with _FLIGHTS_LOCK:
-            _FLIGHTS.pop(flight.leader, None)
+        _FLIGHTS.pop(flight.leader, None)
 
 
 def _command_victims(
@@ -330,9 +327,8 @@ def _command_victims(
 ) -> set[int]:
     me = os.getpid()
     spared = proctree.lineage(procs, me)
-    with _FLIGHTS_LOCK:
-        others = set(_FLIGHTS) - {flight.leader}
-        launching = _LAUNCHES[0] > 0
+    others = set(_FLIGHTS) - {flight.leader}
+    launching = bool(_LAUNCHING)
     adopter = None
     if scope is not None:
         spared |= scope._own
@@ -456,8 +452,7 @@ class Containment:
         """Whether our zombie child ``proc`` is an orphan we adopted, so ours to reap:
         in a session of its own (not git's), not a command leader (that one is a
         :class:`subprocess.Popen`'s), not the watchdog, and born during the run."""
-        with _FLIGHTS_LOCK:
-            flying = proc.pid in _FLIGHTS or _LAUNCHES[0] > 0
+        flying = proc.pid in _FLIGHTS or bool(_LAUNCHING)
         own_sid = os.getsid(0)
         return (
             self.adopting

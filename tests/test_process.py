@@ -404,7 +404,8 @@ def test_a_child_between_fork_and_exec_is_not_taken_for_an_orphan(tmp_path: Path
         other.append(subprocess.Popen(["sleep", "30"], start_new_session=True, env={}))
 
     with process.Containment(process.new_token()):
-        process._launching(+1)
+        launching = object()
+        process._LAUNCHING.add(launching)
         try:
             timer = threading.Timer(0.3, launch)
             timer.start()
@@ -413,7 +414,7 @@ def test_a_child_between_fork_and_exec_is_not_taken_for_an_orphan(tmp_path: Path
             assert result.ok
             assert _alive(other[0].pid)
         finally:
-            process._launching(-1)
+            process._LAUNCHING.discard(launching)
             for proc in other:
                 proc.kill()
                 proc.wait()
