@@ -474,6 +474,13 @@ def _public(name: str) -> bool:
     return not name.startswith("_")
 
 
+#: Special methods that are a class's public API (a container's, a callable's): guarded
+#: like public methods. ``obj[k]`` is ``obj.__getitem__(k)``.
+PROTOCOL_METHODS = frozenset(
+    {"__getitem__", "__setitem__", "__delitem__", "__contains__", "__len__", "__iter__", "__call__"}
+)
+
+
 def discover(root: Path, path: Path, *, all_kinds: bool = False) -> ModuleInfo:
     """Parse ``root / path`` and list its public targets, in source order.
 
@@ -537,7 +544,7 @@ def _class_targets(
         if method == "__init__":
             init = stmt
             continue
-        if not _public(method) or "abstractmethod" in decorators:
+        if not (_public(method) or method in PROTOCOL_METHODS) or "abstractmethod" in decorators:
             continue
         lazy = isinstance(stmt.asynchronous, cst.Asynchronous) or _is_generator(stmt)
         if lazy and not all_kinds:

@@ -44,6 +44,7 @@ hook implementation the plugin manager calls.
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import shlex
@@ -124,6 +125,9 @@ MUTATE_SHARE = 0.35
 #: Seconds a probe or verification subprocess gets beyond its deadline before it is
 #: killed (interpreter start and imports; the probe stops itself at the deadline).
 GRACE = 10.0
+#: A class's sequence test: ordinary calls kept per method, and calls in all.
+STEPS_PER_METHOD = 3
+MAX_STEPS = 16
 #: Edge inputs of these risks are ordinary values in a new arrangement (a mixed list,
 #: a reordered one): an exception there is the contract, frozen like any other.
 _ORDINARY_RISKS = {"changed-behaviour", "hash-order-output"}
@@ -497,6 +501,8 @@ def _module_plan(
     targets: list[TargetPlan] = []
     data: dict[str, bytes] = {}
     ctor_sources: dict[str, list[str]] = {}
+    #: class -> method -> its ordinary calls, for the class's sequence test.
+    steps: dict[str, dict[str, list[str]]] = {}
     for tc in candidates:
         t = tc.target
         tp = TargetPlan(
@@ -553,6 +559,11 @@ def _module_plan(
                 ctor_sources.setdefault(t.qualname, []).append(
                     f"({sources['args']}, {sources['kwargs']})"
                 )
+            if sources is not None and t.kind == "method" and cand.group == "recorded":
+                cls, _, method = t.qualname.partition(".")
+                seen = steps.setdefault(cls, {}).setdefault(method, [])
+                if len(seen) < STEPS_PER_METHOD:
+                    seen.append(f"({method!r}, {sources['args']}, {sources['kwargs']})")
             if raised is not None:
                 raising[cand.id] = raised
             if cand.group == "edge":
@@ -572,6 +583,12 @@ def _module_plan(
         tp.strategies = tc.strategies
         targets.append(tp)
     for tp in targets:
+        # A class whose methods have ordinary calls gets a sequence test of them.
+        methods = steps.get(tp.qualname, {})
+        if tp.kind == "constructor" and methods and ctor_sources.get(tp.qualname):
+            played = [s for group in itertools.zip_longest(*methods.values()) for s in group if s]
+            if len(played) >= 2:
+                tp.calls = (ctor_sources[tp.qualname][:3], played[:MAX_STEPS])
         if tp.kind in ("method", "property") and tp.strategies is not None:
             cls = tp.qualname.partition(".")[0]
             sources = ctor_sources.get(cls, [])[:10]

@@ -59,6 +59,9 @@ class TargetPlan:
     dropped: set[str] = field(default_factory=set)
     #: Fewer Hypothesis examples than the module's, for a slow differential test.
     max_examples: int | None = None
+    #: For a class (its constructor target): constructor calls and method calls
+    #: (``("name", args, kwargs)`` sources) that a sequence test plays on one instance.
+    calls: tuple[list[str], list[str]] | None = None
 
     @property
     def slug(self) -> str:
@@ -67,7 +70,7 @@ class TargetPlan:
     def test_names(self) -> dict[str, str]:
         return {
             kind: f"test_{self.slug}_{kind}"
-            for kind in ("recorded", "edge", "state", "differential")
+            for kind in ("recorded", "edge", "state", "differential", "calls")
         }
 
     def rendered(self) -> dict[str, int]:
@@ -89,6 +92,8 @@ class TargetPlan:
             out[names["state"]] = 1
         if self.strategies is not None and names["differential"] not in self.dropped:
             out[names["differential"]] = 1
+        if self.calls is not None and names["calls"] not in self.dropped:
+            out[names["calls"]] = 1
         return out
 
     @property
@@ -235,7 +240,10 @@ def render_module(plan: ModulePlan) -> str:
         for c in [*t.recorded, *t.edge]
         if c.id not in t.dropped
     )
-    uses_given = any(t.strategies is not None for t in plan.targets)
+    uses_calls = any(
+        t.calls is not None and t.test_names()["calls"] not in t.dropped for t in plan.targets
+    )
+    uses_given = uses_calls or any(t.strategies is not None for t in plan.targets)
     replay_names = ["Case", "check_surface"]
     if any(t.recorded or t.edge for t in plan.targets):
         replay_names.append("replay")
@@ -276,6 +284,7 @@ def render_module(plan: ModulePlan) -> str:
         "from pytest_autoimprove.runtime.replay import (",
         *[f"    {name}," for name in sorted(replay_names)],
         ")",
+        *(["from pytest_autoimprove.runtime.stateful import check_calls"] if uses_calls else []),
         "",
         "_HERE = Path(__file__).resolve().parent",
         f'for _path in ({root_path}, _HERE / "_baseline"):',
@@ -416,4 +425,30 @@ def _render_target(plan: ModulePlan, t: TargetPlan) -> list[str]:
             break_long_words=False,
             break_on_hyphens=False,
         )
+    if t.calls is not None and names["calls"] not in t.dropped:
+        out += _render_calls(t, upper, names["calls"])
+    return out
+
+
+def _render_calls(t: TargetPlan, upper: str, name: str) -> list[str]:
+    """A sequence test: the class's method calls, drawn in any order, on one instance."""
+    assert t.calls is not None
+    ctors, steps = t.calls
+    out = ["", "", f"{upper}_CTORS = ["]
+    out += [f"    {source}," for source in ctors]
+    out += ["]", f"{upper}_STEPS = ["]
+    out += [f"    {source}," for source in steps]
+    out += ["]", "", ""]
+    out += _risk_lines(["stale-cache", "changed-behaviour", "aliased-internal-state"])
+    out += [
+        "# (the calls above in any order on one instance, beside the baseline's)",
+        "@pytest.mark.autoimprove_guard",
+        "@SETTINGS",
+        "@given(",
+        f"    ctor=st.sampled_from({upper}_CTORS),",
+        f"    steps=st.lists(st.sampled_from({upper}_STEPS), min_size=2, max_size=12),",
+        ")",
+        f"def {name}(ctor: object, steps: list) -> None:",
+        f'    check_calls(current, baseline, "{t.qualname}", ctor, steps, tolerance=TOLERANCE)',
+    ]
     return out

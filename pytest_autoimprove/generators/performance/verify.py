@@ -247,6 +247,11 @@ def _apply(
                 if not passed or seconds > SLOW_DIFFERENTIAL * slowness():
                     t.dropped.add(names["differential"])
                     changed = True
+            if differential and t.calls is not None and names["calls"] not in t.dropped:
+                passed, seconds = outcomes.get((stem, names["calls"], ""), (False, 0.0))
+                if not passed or seconds > SLOW_DIFFERENTIAL * slowness():
+                    t.dropped.add(names["calls"])
+                    changed = True
     return changed
 
 
@@ -268,6 +273,8 @@ def _selection(plans: Sequence[ModulePlan], reduced: set[tuple[str, str]]) -> li
             for group in ("recorded", "edge", "state"):
                 if names[group] not in t.dropped:
                     out.append(f"{file}::{names[group]}")
+            if t.calls is not None and names["calls"] not in t.dropped:
+                out.append(f"{file}::{names['calls']}")
             if (plan.test_path.stem, names["differential"]) in reduced:
                 out.append(f"{file}::{names['differential']}")
     return out
@@ -303,6 +310,8 @@ def _existing(plans: Sequence[ModulePlan], select: list[str]) -> list[str]:
                 if test == names["edge"] and not any(c.id not in t.dropped for c in t.edge):
                     continue
                 if test == names["state"] and not _renders_state(t):
+                    continue
+                if test == names["calls"] and t.calls is None:
                     continue
                 out.append(node)
     return out
@@ -462,7 +471,7 @@ def _merge(
         stem = plan.test_path.stem
         for t in plan.targets:
             names = t.test_names()
-            for group in ("state", "differential"):
+            for group in ("state", "differential", "calls"):
                 if (stem, names[group]) not in selected:
                     merged.setdefault((stem, names[group], ""), (True, 0.0))
         if (stem, "test_public_surface") not in selected:

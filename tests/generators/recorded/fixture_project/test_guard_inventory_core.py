@@ -24,6 +24,7 @@ from pytest_autoimprove.runtime.replay import (
     check_surface,
     replay,
 )
+from pytest_autoimprove.runtime.stateful import check_calls
 
 _HERE = Path(__file__).resolve().parent
 for _path in (_HERE.parent.parent / "src", _HERE / "_baseline"):
@@ -386,6 +387,32 @@ def test_catalog_state() -> None:
 def test_catalog_differential(p_names: object) -> None:
     check_differential(current, baseline, "Catalog", "constructor", (p_names,), {}, None,
         expected_exceptions=EXPECTED_EXCEPTIONS, tolerance=TOLERANCE)
+
+
+CATALOG_CTORS = [
+    ((['apple', 'apricot', 'banana'],), {}),
+    ((['hello world', 'Foo-Bar_baz 42', 'hello world', 'Foo-Bar_baz 42'],), {}),
+    (([],), {}),
+]
+CATALOG_STEPS = [
+    ('find', ('ap',), {}),
+    ('find', ('hello world',), {}),
+    ('find', ('ap',), {}),
+]
+
+
+# risk stale-cache: a cache returns stale results or depends on call order
+# risk changed-behaviour: any other change of output on inputs the project really uses
+# risk aliased-internal-state: the result aliases an internal object or an argument instead of a fresh one
+# (the calls above in any order on one instance, beside the baseline's)
+@pytest.mark.autoimprove_guard
+@SETTINGS
+@given(
+    ctor=st.sampled_from(CATALOG_CTORS),
+    steps=st.lists(st.sampled_from(CATALOG_STEPS), min_size=2, max_size=12),
+)
+def test_catalog_calls(ctor: object, steps: list) -> None:
+    check_calls(current, baseline, "Catalog", ctor, steps, tolerance=TOLERANCE)
 
 
 # --- Catalog.find (src/inventory/core.py:34) ---
