@@ -41,9 +41,12 @@ def _name_of(node: cst.BaseExpression | None) -> str:
 
 
 class _Rewriter(cst.CSTTransformer):
-    def __init__(self, module: str, is_package: bool, in_scope: frozenset[str]) -> None:
+    def __init__(
+        self, module: str, is_package: bool, in_scope: frozenset[str], on_disk: frozenset[str]
+    ) -> None:
         self.package = module if is_package else module.rpartition(".")[0]
         self.in_scope = in_scope
+        self.on_disk = on_disk
 
     def _absolute(self, node: cst.ImportFrom) -> str:
         level = len(node.relative)
@@ -62,7 +65,13 @@ class _Rewriter(cst.CSTTransformer):
         if not isinstance(original.names, cst.ImportStar):
             imported = [_name_of(alias.name) for alias in original.names]
         submodule_in_scope = any(f"{target}.{n}" in self.in_scope for n in imported)
-        if target in self.in_scope or submodule_in_scope:
+        # ``from . import keys`` in a package in scope: a submodule out of scope is not
+        # copied, so it comes from the package itself (it cannot change during a run).
+        outside = imported and all(
+            f"{target}.{n}" in self.on_disk and f"{target}.{n}" not in self.in_scope
+            for n in imported
+        )
+        if (target in self.in_scope or submodule_in_scope) and not outside:
             return updated.with_changes(module=_dotted(BASELINE_PREFIX + target), relative=())
         if original.relative:
             return updated.with_changes(module=_dotted(target), relative=())
@@ -79,10 +88,20 @@ class _Rewriter(cst.CSTTransformer):
         return updated.with_changes(names=names)
 
 
-def rewrite_imports(source: str, module: str, is_package: bool, in_scope: frozenset[str]) -> str:
-    """``source`` of ``module`` with imports of in-scope modules pointed at their copies."""
+def rewrite_imports(
+    source: str,
+    module: str,
+    is_package: bool,
+    in_scope: frozenset[str],
+    on_disk: frozenset[str] = frozenset(),
+) -> str:
+    """``source`` of ``module`` with imports of in-scope modules pointed at their copies.
+
+    :param on_disk: dotted names of the submodules beside a package ``module`` (those out
+        of scope are imported from the package itself, not from the copy).
+    """
     tree = cst.parse_module(source)
-    return tree.visit(_Rewriter(module, is_package, in_scope)).code
+    return tree.visit(_Rewriter(module, is_package, in_scope, on_disk)).code
 
 
 def baseline_files(
@@ -99,7 +118,8 @@ def baseline_files(
             init = base.joinpath(*parts[:i], "__init__.py")
             files.setdefault(init, "")
         source = (root / path).read_text(encoding="utf-8")
-        rewritten = rewrite_imports(source, name, is_package, in_scope)
+        on_disk = _submodules(root / path, name) if is_package else frozenset()
+        rewritten = rewrite_imports(source, name, is_package, in_scope, on_disk)
         dest = (
             base.joinpath(*parts, "__init__.py")
             if is_package
@@ -107,3 +127,14 @@ def baseline_files(
         )
         files[dest] = rewritten
     return [GeneratedFile(path, text) for path, text in sorted(files.items())]
+
+
+def _submodules(init: Path, package: str) -> frozenset[str]:
+    """Dotted names of the modules and subpackages beside a package's ``__init__.py``."""
+    found = set()
+    for entry in init.parent.iterdir():
+        if entry.suffix == ".py" and entry.name != "__init__.py":
+            found.add(f"{package}.{entry.stem}")
+        elif entry.is_dir() and (entry / "__init__.py").is_file():
+            found.add(f"{package}.{entry.name}")
+    return frozenset(found)

@@ -187,6 +187,17 @@ def test_baseline_files_mirror_packages(tmp_path: Path) -> None:
     ]
 
 
+def test_a_package_in_scope_imports_its_other_submodules_from_itself(tmp_path: Path) -> None:
+    # cachetools/__init__.py in scope, keys.py beside it out of scope: keys is not
+    # copied, so the copy must import it from the package, not from the copy.
+    write(tmp_path, "pkg/keys.py", "def hashkey(*a):\n    return a\n")
+    rel = write(tmp_path, "pkg/__init__.py", "from . import keys\nfrom .keys import hashkey\n")
+    files = baseline_files(tmp_path, Path("guard"), [(rel, "pkg")])
+    copy = next(f.content for f in files if f.path.as_posix().endswith("pkg/__init__.py"))
+    assert "from pkg import keys" in str(copy)
+    assert "from pkg.keys import hashkey" in str(copy)
+
+
 class _Module:
     """A stand-in module for replay tests."""
 
