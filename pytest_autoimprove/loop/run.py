@@ -30,6 +30,7 @@ a second one skips the summary but still leaves the worktree at the best commit.
 
 from __future__ import annotations
 
+import atexit
 import signal
 import statistics
 import sys
@@ -222,7 +223,10 @@ class Loop:
             for sig, handler in previous.items():
                 # After a Ctrl-C, a late second one must not turn into a traceback
                 # on the way out: the run is over and the tree is at the best commit.
-                signal.signal(sig, signal.SIG_IGN if self.interrupts else handler)
+                # Swallowed by a handler, not ignored: an ignored signal stays ignored
+                # in every process started later (exec keeps SIG_IGN), a handled one
+                # does not.
+                signal.signal(sig, _swallow if self.interrupts else handler)
             if self.containment is not None:
                 self.containment.close()
             if self.journal is not None:
@@ -641,10 +645,26 @@ class Loop:
                 self.hook.pytest_autoimprove_run_finished(summary=summary)
         except (Interrupted, KeyboardInterrupt):
             # A second Ctrl-C: stop at once, but never leave the tree off the best commit.
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, _swallow)
             self._restore_best()
             return ExitCode.INTERRUPTED
         return code
+
+
+def _swallow(signum: int, frame: object) -> None:
+    """A signal that comes too late to change anything: nothing to do."""
+
+
+def _ignore_at_exit() -> None:
+    """At interpreter exit Python resets its handlers to the default (a late Ctrl-C would
+    then kill the process with a traceback-less -2): what :func:`_swallow` handles is
+    ignored from there on, when no process is started any more."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is _swallow:
+            signal.signal(sig, signal.SIG_IGN)
+
+
+atexit.register(_ignore_at_exit)
 
 
 def _measured_change(records: Sequence[ExperimentRecord]) -> float | None:

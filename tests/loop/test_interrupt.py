@@ -58,3 +58,36 @@ def test_ctrl_c_leaves_the_worktree_at_the_best_commit(
     if presses == 1:
         assert "to merge it: git merge" in out
     assert checkout_state(repo.root) == before
+
+
+def test_an_interrupted_run_leaves_no_signal_ignored_for_later_processes(
+    toy: Callable[..., ToyRepo],
+) -> None:
+    # In-process (as pytest runs it), SIGTERM mid-run. Afterwards a late signal is still
+    # swallowed in this process, but an ignored disposition would pass to every process
+    # started later (exec keeps SIG_IGN): a later Ctrl-C would reach none of them.
+    import threading
+
+    from toyrepo import run_loop
+
+    repo = toy(rounds=3, plan=["sleep:3:noop"] * 3)
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def when_proposing() -> None:
+        wait_for_call(repo, 1)
+        signal.raise_signal(signal.SIGTERM)
+
+    timer = threading.Timer(0.0, when_proposing)
+    try:
+        timer.start()
+        code, out = run_loop(repo)
+        timer.join()
+        assert code == 130, out
+        for sig in before:
+            assert signal.getsignal(sig) is not signal.SIG_IGN
+        probe = "import signal, sys; sys.exit(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)"
+        assert subprocess.run([sys.executable, "-c", probe], check=False).returncode == 0
+    finally:
+        timer.cancel()
+        for sig, handler in before.items():
+            signal.signal(sig, handler)

@@ -382,6 +382,18 @@ def _near_examples(i: int, doc: DocCall, target: Target, ctor: object) -> list[C
     return out
 
 
+#: Special methods whose first parameter is a key of the container.
+_KEYED = {"__getitem__", "__setitem__", "__delitem__", "__contains__"}
+
+
+def _mapping_key(target: Target, p: Param) -> bool:
+    """``p`` is the key of a container's ``obj[key]`` (or ``key in obj``)."""
+    if target.qualname.rpartition(".")[2] not in _KEYED:
+        return False
+    first = next((q for q in target.params if q.kind == "positional"), None)
+    return first is not None and first.name == p.name
+
+
 def _singular(name: str) -> str:
     """``numbers`` -> ``number``: what one of the ``*numbers`` is called."""
     return name[:-1] if name.endswith("s") and not name.endswith("ss") and len(name) > 2 else name
@@ -426,6 +438,9 @@ def _plan_target(
             kinds[p.name] = pool.kind
         else:
             kinds[p.name] = infer_kind(inferred, target.docstring, values)
+            if _mapping_key(target, p) and kinds[p.name].evidence == "name":
+                # obj[key]: a key of the mapping, not a key function as the name suggests.
+                kinds[p.name] = Kind("str", evidence="name")
         traced_sources[p.name] = sources
     plan = TargetCandidates(target, kinds)
     # Methods are called on an instance built by a recorded or inferred constructor call;

@@ -203,7 +203,8 @@ def _targets(root: Path, module: Path) -> list[Target]:
         info = discover(root, module)
     except Exception:  # noqa: BLE001 - a file libcst cannot parse has no entry points
         return []
-    return [*info.targets, *_extra_targets(root / module)]
+    known = {t.qualname for t in info.targets}
+    return [*info.targets, *(t for t in _extra_targets(root / module) if t.qualname not in known)]
 
 
 def entry_points(root: Path, modules: Iterable[Path]) -> list[EntryPoint]:
