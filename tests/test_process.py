@@ -187,8 +187,12 @@ def test_keyboard_interrupt_kills_the_group_and_propagates(tmp_path: Path) -> No
     driver.write_text(
         textwrap.dedent(
             f"""
+            import signal
             from pathlib import Path
             from pytest_autoimprove.process import run_command
+            # As in a terminal: a background job of a shell without job control (a CI
+            # script's `cmd &`) starts with SIGINT ignored, and would never see it.
+            signal.signal(signal.SIGINT, signal.default_int_handler)
             try:
                 run_command("sleep 60 & echo $! > {pid_file}; wait", cwd=Path("."), timeout=60)
             except KeyboardInterrupt:
