@@ -17,7 +17,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pytest_autoimprove.runtime.compare import assert_same
-from pytest_autoimprove.runtime.replay import Outcome, build_values, materialize, public_state
+from pytest_autoimprove.runtime.replay import (
+    Outcome,
+    as_before,
+    build_values,
+    materialize,
+    public_state,
+)
 
 __all__ = ["Step", "check_calls"]
 
@@ -52,7 +58,8 @@ def check_calls(
         got = _invoke(current, ours.value, name, args, kwargs)
         _same(got, want, where, tolerance)
     try:
-        assert_same(public_state(ours.value), public_state(theirs.value), tolerance=tolerance)
+        before = public_state(theirs.value)
+        assert_same(as_before(public_state(ours.value), before), before, tolerance=tolerance)
     except AssertionError as error:
         raise AssertionError(
             f"after {len(steps)} calls the public state differs: {error}"
