@@ -28,6 +28,7 @@ sys.path.insert(0, str(HERE / "corpus_real"))
 sys.path.insert(0, str(HERE / "corpus_heldout"))
 
 import heldout_modules  # noqa: E402
+import strength_tools  # noqa: E402
 from real_modules import MODULES, Change, RealModule  # noqa: E402
 
 __all__ = ["CORPORA", "CorpusError", "RealModule", "apply_change", "fetch", "layout", "select"]
@@ -247,13 +248,8 @@ def _git(cwd: Path, *args: str) -> None:
 
 
 def dotted(module_path: str) -> str:
-    """``pkg/mod.py`` -> ``pkg.mod``, ``pkg/__init__.py`` -> ``pkg`` (from the project root).
-
-    A package's ``__init__`` imports as the package: ``pkg.__init__`` would be a second
-    copy of the module, with classes distinct from the package's own.
-    """
-    parts = Path(module_path).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" and len(parts) > 1 else parts)
+    """``pkg/mod.py`` -> ``pkg.mod``, ``pkg/__init__.py`` -> ``pkg`` (from the project root)."""
+    return strength_tools.dotted(module_path, ".")
 
 
 _WITNESS_PRELUDE = """

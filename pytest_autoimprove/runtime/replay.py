@@ -34,6 +34,7 @@ __all__ = [
     "Outcome",
     "Ref",
     "as_before",
+    "assert_same_outcome",
     "build_values",
     "call",
     "check_differential",
@@ -491,23 +492,40 @@ def check_differential(
     if want.error is not None and not _is_expected(want.error, expected_exceptions):
         reject()
     got = call(current, qualname, kind, args, kwargs, ctor)
-    if want.error is not None:
-        if got.error is None:
-            raise AssertionError(
-                f"returned {got.value!r:.200} where the baseline raised {want.raises}"
-            )
-        if got.raises != want.raises:
-            raise AssertionError(f"raised {got.raises} where the baseline raised {want.raises}")
-    elif got.error is not None:
-        raise AssertionError(
-            f"raised {got.raises}: {got.error} where the baseline returned {want.value!r:.200}"
-        ) from got.error
-    else:
-        wanted = _result_of(want, kind)
-        assert_same(_result_of(got, kind, wanted), wanted, tolerance=tolerance)
+    assert_same_outcome(got, want, kind, tolerance=tolerance)
     both = got.instance is not None and want.instance is not None
     state = public_state(want.instance) if both else None
     _check_after(got, (want.args, want.kwargs), state, tolerance)
+
+
+def assert_same_outcome(
+    got: Outcome, want: Outcome, kind: str, *, where: str = "", tolerance: float | None = None
+) -> None:
+    """``got`` did what the baseline's ``want`` did: raised the same exception type, or
+    gave the same result (a constructor's: the attributes the baseline's instance had).
+
+    :param where: which call this was, to start the message with.
+    """
+    at = f"{where}: " if where else ""
+    if want.error is not None:
+        if got.error is None:
+            raise AssertionError(
+                f"{at}returned {got.value!r:.200} where the baseline raised {want.raises}"
+            )
+        if got.raises != want.raises:
+            raise AssertionError(f"{at}raised {got.raises} where the baseline raised {want.raises}")
+        return
+    if got.error is not None:
+        raise AssertionError(
+            f"{at}raised {got.raises}: {got.error} where the baseline returned {want.value!r:.200}"
+        ) from got.error
+    wanted = _result_of(want, kind)
+    try:
+        assert_same(_result_of(got, kind, wanted), wanted, tolerance=tolerance)
+    except AssertionError as error:
+        if not at:
+            raise
+        raise AssertionError(f"{at}{error}") from None
 
 
 def _is_expected(error: BaseException, names: Sequence[str]) -> bool:

@@ -20,6 +20,7 @@ from pytest_autoimprove.runtime.compare import assert_same
 from pytest_autoimprove.runtime.replay import (
     Outcome,
     as_before,
+    assert_same_outcome,
     build_values,
     materialize,
     public_state,
@@ -48,15 +49,15 @@ def check_calls(
     """
     theirs = _build(baseline, class_name, ctor)
     ours = _build(current, class_name, ctor)
-    # The instances themselves are compared by what the calls see, at the end.
-    _same(ours, theirs, "the constructor call", tolerance, values=False)
-    if theirs.error is not None:
+    if theirs.error is not None or ours.error is not None:
+        # Built on both sides, the instances are compared by what the calls see.
+        assert_same_outcome(ours, theirs, "constructor", where="the constructor call")
         return
     for number, (name, args, kwargs) in enumerate(steps, 1):
         where = f"step {number} of {len(steps)}, .{name}(...)"
         want = _invoke(baseline, theirs.value, name, args, kwargs)
         got = _invoke(current, ours.value, name, args, kwargs)
-        _same(got, want, where, tolerance)
+        assert_same_outcome(got, want, "method", where=where, tolerance=tolerance)
     try:
         before = public_state(theirs.value)
         assert_same(as_before(public_state(ours.value), before), before, tolerance=tolerance)
@@ -93,28 +94,3 @@ def _invoke(
     except Exception as error:  # noqa: BLE001 - the exception type is what we compare
         out.error = error
     return out
-
-
-def _same(
-    got: Outcome, want: Outcome, where: str, tolerance: float | None, *, values: bool = True
-) -> None:
-    if want.error is not None:
-        if got.error is None:
-            raise AssertionError(
-                f"{where}: returned {got.value!r:.200} where the baseline raised {want.raises}"
-            )
-        if got.raises != want.raises:
-            raise AssertionError(
-                f"{where}: raised {got.raises} where the baseline raised {want.raises}"
-            )
-        return
-    if got.error is not None:
-        raise AssertionError(
-            f"{where}: raised {got.raises}: {got.error} where the baseline returned "
-            f"{want.value!r:.200}"
-        ) from got.error
-    if values and (got.value is not None or want.value is not None):
-        try:
-            assert_same(got.value, want.value, tolerance=tolerance)
-        except AssertionError as error:
-            raise AssertionError(f"{where}: {error}") from None

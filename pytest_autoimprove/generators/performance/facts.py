@@ -132,7 +132,7 @@ class _Reader:
         for stmt in tree.body:
             self._statement(stmt, checking=False)
         for name in list(self.direct) + list(self.calls):
-            self.facts.uses[name] = sorted(self._reach(name, 0, set()))
+            self.facts.uses[name] = sorted(self._reach(name))
         for name in self.own_tokens:
             found = list(self.own_tokens[name])
             for callee in sorted(self._callees(name, 0, set()) - {name}):
@@ -366,16 +366,9 @@ class _Reader:
                 found |= self._callees(callee, depth + 1, seen)
         return found
 
-    def _reach(self, qualname: str, depth: int, seen: set[str]) -> set[str]:
+    def _reach(self, qualname: str) -> set[str]:
         """Patterns used by ``qualname`` and by the module's functions it calls."""
-        if qualname in seen or depth > MAX_CALL_DEPTH:
-            return set()
-        seen.add(qualname)
-        found = set(self.direct.get(qualname, set()))
-        for callee in self.calls.get(qualname, set()):
-            if callee in self.direct or callee in self.calls:
-                found |= self._reach(callee, depth + 1, seen)
-        return found
+        return set().union(*(self.direct.get(c, set()) for c in self._callees(qualname, 0, set())))
 
 
 #: Tokens kept per function, and the longest literal that counts as one.
