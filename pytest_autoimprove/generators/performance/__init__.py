@@ -44,7 +44,6 @@ hook implementation the plugin manager calls.
 
 from __future__ import annotations
 
-import itertools
 import os
 import pickle
 import shlex
@@ -68,6 +67,7 @@ from pytest_autoimprove.generators import (
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
 from pytest_autoimprove.generators.performance.echo import echo_candidates
+from pytest_autoimprove.generators.performance.examples import Script
 from pytest_autoimprove.generators.performance.findings import is_finding
 from pytest_autoimprove.generators.performance.focus import (
     named_targets,
@@ -86,13 +86,16 @@ from pytest_autoimprove.generators.performance.plan import (
     plan_module,
 )
 from pytest_autoimprove.generators.performance.render import (
+    CaseText,
     ModulePlan,
     TargetPlan,
     case_text,
+    example_source,
     raised_name,
     render_module,
 )
 from pytest_autoimprove.generators.performance.report import report_files, strength_rows
+from pytest_autoimprove.generators.performance.sequences import ClassSteps, step_of
 from pytest_autoimprove.generators.performance.strengthen import TargetMutation, strengthen
 from pytest_autoimprove.generators.performance.tracer import TracedCall, run_tracer
 from pytest_autoimprove.generators.performance.values import Kind
@@ -125,9 +128,6 @@ MUTATE_SHARE = 0.35
 #: Seconds a probe or verification subprocess gets beyond its deadline before it is
 #: killed (interpreter start and imports; the probe stops itself at the deadline).
 GRACE = 10.0
-#: A class's sequence test: ordinary calls kept per method, and calls in all.
-STEPS_PER_METHOD = 3
-MAX_STEPS = 16
 #: Edge inputs of these risks are ordinary values in a new arrangement (a mixed list,
 #: a reordered one): an exception there is the contract, frozen like any other.
 _ORDINARY_RISKS = {"changed-behaviour", "hash-order-output"}
@@ -265,6 +265,8 @@ def generate(
         plan, module_findings, module_notes = _module_plan(
             request, info, planned[info.name], record, expected
         )
+        plan.scope = tuple(i.name for i in infos)
+        _attach_examples(plan, knowledge.examples.get(info.name, {}))
         put_first(plan, named.get(info.name, set()), request.max_examples)
         findings.extend(module_findings)
         notes.extend(module_notes)
@@ -501,8 +503,8 @@ def _module_plan(
     targets: list[TargetPlan] = []
     data: dict[str, bytes] = {}
     ctor_sources: dict[str, list[str]] = {}
-    #: class -> method -> its ordinary calls, for the class's sequence test.
-    steps: dict[str, dict[str, list[str]]] = {}
+    #: class -> its methods' ordinary calls, for the class's sequence test.
+    steps: dict[str, ClassSteps] = {}
     for tc in candidates:
         t = tc.target
         tp = TargetPlan(
@@ -561,9 +563,11 @@ def _module_plan(
                 )
             if sources is not None and t.kind == "method" and cand.group == "recorded":
                 cls, _, method = t.qualname.partition(".")
-                seen = steps.setdefault(cls, {}).setdefault(method, [])
-                if len(seen) < STEPS_PER_METHOD:
-                    seen.append(f"({method!r}, {sources['args']}, {sources['kwargs']})")
+                items = sources.get("items")
+                if items is not None:
+                    names = [p.name for p in t.params if p.kind == "positional"]
+                    step = step_of(method, names, items, sources["kwargs"])
+                    steps.setdefault(cls, ClassSteps()).add(step, raised=raised is not None)
             if raised is not None:
                 raising[cand.id] = raised
             if cand.group == "edge":
@@ -584,11 +588,12 @@ def _module_plan(
         targets.append(tp)
     for tp in targets:
         # A class whose methods have ordinary calls gets a sequence test of them.
-        methods = steps.get(tp.qualname, {})
+        methods = steps.get(tp.qualname)
         if tp.kind == "constructor" and methods and ctor_sources.get(tp.qualname):
-            played = [s for group in itertools.zip_longest(*methods.values()) for s in group if s]
+            played = methods.played()
             if len(played) >= 2:
-                tp.calls = (ctor_sources[tp.qualname][:3], played[:MAX_STEPS])
+                tp.calls = (ctor_sources[tp.qualname][:3], played)
+                tp.scenarios = methods.scenarios()
         if tp.kind in ("method", "property") and tp.strategies is not None:
             cls = tp.qualname.partition(".")[0]
             sources = ctor_sources.get(cls, [])[:10]
@@ -620,6 +625,15 @@ def _module_plan(
 
 
 # --- files and verification ------------------------------------------------------------
+
+
+def _attach_examples(plan: ModulePlan, scripts: Mapping[str, Sequence[Script]]) -> None:
+    """The project's examples calling each target, as that target's example test."""
+    for tp in plan.targets:
+        for script in scripts.get(tp.qualname, ()):
+            source = example_source(script.where, script.source, script.globals_of)
+            comment = f"{script.where}: the project's example; guards changed-behaviour"
+            tp.examples.append(CaseText(script.id, source, None, comment))
 
 
 def _files(plans: Sequence[ModulePlan], copy_files: Sequence[GeneratedFile]) -> list[GeneratedFile]:

@@ -31,7 +31,7 @@ from pytest_autoimprove.generators.discover import ModuleInfo
 from pytest_autoimprove.pysource import import_bindings
 from pytest_autoimprove.runtime.replay import Build, Ref
 
-__all__ = ["DocCall", "harvest", "output_matches"]
+__all__ = ["DocCall", "code_blocks", "doc_files", "harvest", "output_matches"]
 
 #: Files read besides docstrings, and how many at most (each up to MAX_BYTES).
 MAX_FILES = 40
@@ -394,7 +394,7 @@ def _flat(body: Sequence[ast.stmt]) -> list[ast.stmt]:
     return out
 
 
-def _files(root: Path) -> list[Path]:
+def doc_files(root: Path) -> list[Path]:
     found = sorted(p for p in root.glob("README*") if p.is_file())
     docs = root / "docs"
     if docs.is_dir():
@@ -425,7 +425,7 @@ def harvest(
         for target in info.targets:
             if ">>>" in target.docstring:
                 harvester.session(target.docstring, path, target.line, info.name, names)
-    for file in _files(root):
+    for file in doc_files(root):
         try:
             if file.stat().st_size > MAX_BYTES:
                 continue

@@ -32,6 +32,7 @@ from typing import Any
 from pytest_autoimprove.generators.discover import ModuleInfo, Param, Target
 from pytest_autoimprove.generators.literals import to_source
 from pytest_autoimprove.generators.performance.doctests import DocCall, harvest
+from pytest_autoimprove.generators.performance.examples import Script, example_scripts
 from pytest_autoimprove.generators.performance.facts import SourceFacts, read_facts
 from pytest_autoimprove.generators.performance.formats import (
     corruptions,
@@ -78,6 +79,8 @@ class Knowledge:
     #: module -> qualname -> the string literals its code reads (facts' tokens).
     tokens: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     returns: dict[str, dict[str, TypeSpec]] = field(default_factory=dict)
+    #: module -> qualname -> the project's examples calling it, kept whole.
+    examples: dict[str, dict[str, list[Script]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -151,6 +154,9 @@ def learn(
         infos,
         {name: f.docstring for name, f in facts.items()},
         {name: f.imports for name, f in facts.items()},
+    )
+    knowledge.examples = example_scripts(
+        root, infos, {name: f.docstring for name, f in facts.items()}
     )
     knowledge.tokens = {name: f.tokens for name, f in facts.items()}
     strings: dict[tuple[str, int], list[str]] = {}

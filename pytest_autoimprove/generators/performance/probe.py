@@ -241,6 +241,9 @@ def _record_case_inner(
         "state": to_source(dict(case.state)) if case.state is not None else "None",
     }
     result["sources"] = sources if all(v is not None for v in sources.values()) else None
+    items = [to_source(arg) for arg in case.args]
+    if result["sources"] is not None and all(item is not None for item in items):
+        result["sources"]["items"] = items  # one per positional argument, for sequences
     if result["pickle"] is None and result["sources"] is None:
         return {"status": "unpicklable", "returns_mro": made}
     result["fresh"] = fresh

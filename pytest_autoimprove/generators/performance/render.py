@@ -24,6 +24,7 @@ __all__ = [
     "ModulePlan",
     "TargetPlan",
     "case_text",
+    "example_source",
     "raised_name",
     "render_module",
 ]
@@ -62,6 +63,10 @@ class TargetPlan:
     #: For a class (its constructor target): constructor calls and method calls
     #: (``("name", args, kwargs)`` sources) that a sequence test plays on one instance.
     calls: tuple[list[str], list[str]] | None = None
+    #: Fixed step sequences the sequence test always runs (see :mod:`.sequences`).
+    scenarios: list[list[str]] = field(default_factory=list)
+    #: The project's own examples calling this target, as ``Example(...)`` sources.
+    examples: list[CaseText] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
@@ -70,7 +75,7 @@ class TargetPlan:
     def test_names(self) -> dict[str, str]:
         return {
             kind: f"test_{self.slug}_{kind}"
-            for kind in ("recorded", "edge", "state", "differential", "calls")
+            for kind in ("recorded", "edge", "state", "differential", "calls", "examples")
         }
 
     def rendered(self) -> dict[str, int]:
@@ -94,6 +99,9 @@ class TargetPlan:
             out[names["differential"]] = 1
         if self.calls is not None and names["calls"] not in self.dropped:
             out[names["calls"]] = 1
+        examples = [c for c in self.examples if c.id not in self.dropped]
+        if examples and names["examples"] not in self.dropped:
+            out[names["examples"]] = len(examples)
         return out
 
     @property
@@ -117,6 +125,8 @@ class ModulePlan:
     tolerance: float | None
     data: dict[str, bytes] = field(default_factory=dict)
     drop_surface: bool = False
+    #: Every module in scope (an example's imports of them are bound to the baseline).
+    scope: tuple[str, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -244,6 +254,7 @@ def render_module(plan: ModulePlan) -> str:
         t.calls is not None and t.test_names()["calls"] not in t.dropped for t in plan.targets
     )
     uses_given = uses_calls or any(t.strategies is not None for t in plan.targets)
+    uses_examples = any("examples" in _live_groups(t) for t in plan.targets)
     replay_names = ["Case", "check_surface"]
     if any(t.recorded or t.edge for t in plan.targets):
         replay_names.append("replay")
@@ -276,7 +287,9 @@ def render_module(plan: ModulePlan) -> str:
     ]
     if uses_given:
         out += [
-            "from hypothesis import HealthCheck, Phase, given, settings",
+            "from hypothesis import HealthCheck, Phase, "
+            + ("example, " if any(t.scenarios and t.calls for t in plan.targets) else "")
+            + "given, settings",
             "from hypothesis import strategies as st",
         ]
     out += [
@@ -285,6 +298,11 @@ def render_module(plan: ModulePlan) -> str:
         *[f"    {name}," for name in sorted(replay_names)],
         ")",
         *(["from pytest_autoimprove.runtime.stateful import check_calls"] if uses_calls else []),
+        *(
+            ["from pytest_autoimprove.runtime.examples import Example, check_example"]
+            if uses_examples
+            else []
+        ),
         "",
         "_HERE = Path(__file__).resolve().parent",
         f'for _path in ({root_path}, _HERE / "_baseline"):',
@@ -298,6 +316,8 @@ def render_module(plan: ModulePlan) -> str:
     if uses_data:
         out.append(f'DATA = load_cases(_HERE / "{plan.data_path.name}")')
     out.append(f"TOLERANCE = {plan.tolerance!r}")
+    if uses_examples:
+        out.append(f"SCOPE = {tuple(plan.scope or (plan.name,))!r}")
     if uses_given:
         out.append(f"EXPECTED_EXCEPTIONS = {sorted(plan.expected_exceptions)!r}")
         out += [
@@ -427,7 +447,38 @@ def _render_target(plan: ModulePlan, t: TargetPlan) -> list[str]:
         )
     if t.calls is not None and names["calls"] not in t.dropped:
         out += _render_calls(t, upper, names["calls"])
+    examples = [c for c in t.examples if c.id not in t.dropped]
+    if examples and names["examples"] not in t.dropped:
+        out += ["", "", f"{upper}_EXAMPLES = ["]
+        for case in examples:
+            out += [f"    # {case.comment}", f"    {case.source},"]
+        out += ["]", "", ""]
+        out += _risk_lines(["changed-behaviour", "changed-exceptions", "stale-cache"])
+        out += [
+            "# (the project's own examples, statement by statement, beside the baseline)",
+            "@pytest.mark.autoimprove_guard",
+            f'@pytest.mark.parametrize("example", {upper}_EXAMPLES, ids=lambda e: e.id)',
+            f"def {names['examples']}(example: Example) -> None:",
+            "    check_example(example, SCOPE, tolerance=TOLERANCE)",
+        ]
     return out
+
+
+def _live_groups(t: TargetPlan) -> dict[str, int]:
+    names = {v: k for k, v in t.test_names().items()}
+    return {names[name]: count for name, count in t.rendered().items()}
+
+
+def example_source(where: str, source: str, globals_of: str) -> str:
+    """``Example(...)`` as the test file writes it: the code as a readable block."""
+    body = source if source.endswith("\n") else source + "\n"
+    text = (
+        "r'''\n" + body + "'''"
+        if "'''" not in body and not body.rstrip("\n").endswith("\\")
+        else repr("\n" + body)
+    )
+    extra = f", {globals_of!r}" if globals_of else ""
+    return f"Example(\n        {where!r},\n        {text}{extra},\n    )"
 
 
 def _render_calls(t: TargetPlan, upper: str, name: str) -> list[str]:
@@ -438,7 +489,16 @@ def _render_calls(t: TargetPlan, upper: str, name: str) -> list[str]:
     out += [f"    {source}," for source in ctors]
     out += ["]", f"{upper}_STEPS = ["]
     out += [f"    {source}," for source in steps]
-    out += ["]", "", ""]
+    out += ["]"]
+    if t.scenarios:
+        out += [
+            "# the same values stored, read and stored again, in fixed orders: run first",
+            f"{upper}_SCENARIOS = [",
+        ]
+        for scenario in t.scenarios:
+            out += ["    [", *[f"        {step}," for step in scenario], "    ],"]
+        out += ["]"]
+    out += ["", ""]
     out += _risk_lines(["stale-cache", "changed-behaviour", "aliased-internal-state"])
     out += [
         "# (the calls above in any order on one instance, beside the baseline's)",
@@ -448,6 +508,11 @@ def _render_calls(t: TargetPlan, upper: str, name: str) -> list[str]:
         f"    ctor=st.sampled_from({upper}_CTORS),",
         f"    steps=st.lists(st.sampled_from({upper}_STEPS), min_size=2, max_size=12),",
         ")",
+    ]
+    for number in range(len(t.scenarios)):
+        for ctor in range(min(2, len(ctors))):
+            out.append(f"@example(ctor={upper}_CTORS[{ctor}], steps={upper}_SCENARIOS[{number}])")
+    out += [
         f"def {name}(ctor: object, steps: list) -> None:",
         f'    check_calls(current, baseline, "{t.qualname}", ctor, steps, tolerance=TOLERANCE)',
     ]

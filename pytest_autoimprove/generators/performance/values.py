@@ -109,7 +109,8 @@ _NAME_HINTS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"^(n|k|i|j|count|size|limit|index|idx|num|number|length|width|depth|offset|start|"
-        r"stop|end|step|times|max_\w+|min_\w+|precision|digits|places|base|year|day|month)$",
+        r"stop|end|step|times|max\w*|min\w*|\w+size|\w+_count|num_\w+|n_\w+|precision|digits|"
+        r"places|base|year|day|month)$",
         "int",
     ),
     (
@@ -273,6 +274,9 @@ def infer_kind(param: Param, docstring: str, traced: Sequence[object]) -> Kind:
         kind, evidence = _from_docstring(param.name, docstring), "docstring"
     if missing(kind):
         kind, evidence = _from_usage(param), f"usage-{param.usage}"
+        if kind is not None and kind.name == "float" and _from_name(param.name).name == "int":
+            # Arithmetic says "a number"; a name like ``maxsize`` or ``n_items`` says which.
+            kind, evidence = Kind("int"), "usage-float, name"
     if kind is None or kind.name in ("unknown", "none"):
         kind, evidence = _from_name(param.name), "name"
     if kind.name == "callable" and kind.arity is None:

@@ -220,7 +220,11 @@ def _apply(
                 plan.drop_surface = changed = True
         for t in plan.targets:
             names = t.test_names()
-            for group, cases in (("recorded", t.recorded), ("edge", t.edge)):
+            for group, cases in (
+                ("recorded", t.recorded),
+                ("edge", t.edge),
+                ("examples", t.examples),
+            ):
                 if names[group] in t.dropped:
                     continue
                 for case in cases:
@@ -270,7 +274,7 @@ def _selection(plans: Sequence[ModulePlan], reduced: set[tuple[str, str]]) -> li
             out.append(f"{file}::test_public_surface")
         for t in plan.targets:
             names = t.test_names()
-            for group in ("recorded", "edge", "state"):
+            for group in ("recorded", "edge", "state", "examples"):
                 if names[group] not in t.dropped:
                     out.append(f"{file}::{names[group]}")
             if t.calls is not None and names["calls"] not in t.dropped:
@@ -284,7 +288,7 @@ def _has_tests(plans: Sequence[ModulePlan]) -> bool:
     for plan in plans:
         for t in plan.targets:
             names = t.test_names()
-            if any(c.id not in t.dropped for c in [*t.recorded, *t.edge]):
+            if any(c.id not in t.dropped for c in [*t.recorded, *t.edge, *t.examples]):
                 return True
             if t.strategies is not None and names["differential"] not in t.dropped:
                 return True
@@ -312,6 +316,8 @@ def _existing(plans: Sequence[ModulePlan], select: list[str]) -> list[str]:
                 if test == names["state"] and not _renders_state(t):
                     continue
                 if test == names["calls"] and t.calls is None:
+                    continue
+                if test == names["examples"] and not any(c.id not in t.dropped for c in t.examples):
                     continue
                 out.append(node)
     return out
@@ -433,7 +439,11 @@ def _case_tests(plans: Sequence[ModulePlan]) -> Iterator[tuple[str, str, str]]:
     for plan in plans:
         for t in plan.targets:
             names = t.test_names()
-            for group, cases in (("recorded", t.recorded), ("edge", t.edge)):
+            for group, cases in (
+                ("recorded", t.recorded),
+                ("edge", t.edge),
+                ("examples", t.examples),
+            ):
                 for case in cases:
                     yield plan.test_path.stem, names[group], case.id
 

@@ -27,7 +27,7 @@ FIXTURE = Path(__file__).parent / "fixture_fmtkit"
 GUARD = Path("tests/autoimprove_guard")
 MODULES = tuple(
     Path(f"src/fmtkit/{m}.py")
-    for m in ("numbers", "dates", "ranges", "store", "codes", "durations")
+    for m in ("numbers", "dates", "ranges", "store", "codes", "durations", "records")
 )
 
 
@@ -73,6 +73,12 @@ def test_each_case_says_where_its_input_came_from(project: tuple[Path, Generatio
     assert "st.from_regex(baseline.PATTERNS[" in durations
     # Codes encode() wrote are decoded on the instance that wrote them.
     assert "# text Codec.encode() returned; guards changed-behaviour" in codes
+    # README blocks run whole: the second one reuses the first one's dataclass, and
+    # ``Optional``, which the README never imports, is imported for it.
+    records = _guard(root, "records")
+    assert "# README.md:12: the project's example; guards changed-behaviour" in records
+    assert "# README.md:36: the project's example; guards changed-behaviour" in records
+    assert "from typing import Optional\nfrom dataclasses import dataclass" in records
 
 
 def _run(root: Path, module: str) -> subprocess.CompletedProcess[str]:
@@ -161,6 +167,20 @@ REGRESSIONS = {
         "PATTERNS = [re.compile(f",
         "test_seconds",
     ),
+    "nested records no longer built from mappings": (
+        "records",
+        "        if dataclasses.is_dataclass(kind) and isinstance(value, Mapping):\n"
+        "            value = from_mapping(kind, value)\n",
+        "",
+        "README.md-12",
+    ),
+    "a missing field no longer reported as such": (
+        "records",
+        "            if field.default is dataclasses.MISSING:\n"
+        "                raise MissingField(field.name)\n",
+        "",
+        "README.md-36",
+    ),
     "count instead of sum": (
         "store",
         '"select sum(qty) from items"',
@@ -193,6 +213,12 @@ HONEST = {
         "ranges",
         "            pages.extend(range(int(start), int(end) + 1))",
         "            pages += [n for n in range(int(start), int(end) + 1)]",
+    ),
+    "type hints read only for nested fields": (
+        "records",
+        "        kind = hints[field.name]\n"
+        "        if dataclasses.is_dataclass(kind) and isinstance(value, Mapping):\n",
+        "        if isinstance(value, Mapping) and dataclasses.is_dataclass(kind := hints[field.name]):\n",
     ),
     "None tested explicitly": (
         "store",

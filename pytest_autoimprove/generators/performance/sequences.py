@@ -1,0 +1,173 @@
+"""The steps of a class's sequence test: its methods' recorded calls, and the same calls
+on shared argument values.
+
+A sequence test finds a stale cache, a lost update or a read that no longer refreshes
+an entry only when its calls meet on the same value: a ``__getitem__`` of a key that no
+``__setitem__`` stored only ever tests the miss path. The recorded calls of different
+methods rarely share values (each method's inputs come from its own sources), so the
+values of a parameter that several methods of the class take (``key``, ``name``,
+``index``) are pooled, and every such method is also called with the pool's values.
+The steps are plain calls beside the baseline copy: whatever the baseline answers
+(a value or an exception) is what the current code must answer, so pooled calls need
+no probing of their own.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+#: Recorded calls kept per method, values pooled per shared parameter, steps in all.
+STEPS_PER_METHOD = 3
+POOL_SIZE = 4
+MAX_STEPS = 24
+MAX_SCENARIOS = 6
+#: Values a fixed scenario stores: more than a small bounded container holds.
+SCENARIO_VALUES = 12
+
+
+@dataclass(frozen=True)
+class Step:
+    """One method call of a sequence: sources of its positional arguments and keywords."""
+
+    method: str
+    params: tuple[str, ...]
+    args: tuple[str, ...]
+    kwargs: str
+
+    def source(self) -> str:
+        """The step as the generated test writes it: ``(name, args, kwargs)``."""
+        args = ", ".join(self.args) + ("," if len(self.args) == 1 else "")
+        return f"({self.method!r}, ({args}), {self.kwargs})"
+
+    def with_arg(self, index: int, value: str) -> Step:
+        args = list(self.args)
+        args[index] = value
+        return Step(self.method, self.params, tuple(args), self.kwargs)
+
+
+@dataclass
+class ClassSteps:
+    """The recorded calls of one class's methods, in the order they were planned."""
+
+    by_method: dict[str, list[Step]] = field(default_factory=dict)
+    #: Values of each parameter in calls the baseline answered without raising.
+    answered: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, step: Step, *, raised: bool) -> None:
+        seen = self.by_method.setdefault(step.method, [])
+        if len(seen) < STEPS_PER_METHOD:
+            seen.append(step)
+        if raised:
+            return
+        # A positional argument past the named parameters fills ``*args``: not pooled.
+        for name, value in zip(step.params, step.args, strict=False):
+            values = self.answered.setdefault(name, [])
+            if value not in values:
+                values.append(value)
+
+    def pools(self) -> dict[str, list[str]]:
+        """Per parameter that two or more methods take: a few values, answered ones first."""
+        takers: dict[str, set[str]] = {}
+        for method, steps in self.by_method.items():
+            for step in steps:
+                for name in step.params[: len(step.args)]:
+                    takers.setdefault(name, set()).add(method)
+        out: dict[str, list[str]] = {}
+        for name, methods in takers.items():
+            if len(methods) < 2:
+                continue
+            values = list(self.answered.get(name, []))
+            for step in itertools.chain.from_iterable(self.by_method.values()):
+                if name in step.params[: len(step.args)]:
+                    value = step.args[step.params.index(name)]
+                    if value not in values:
+                        values.append(value)
+            if len(values) >= 2:
+                out[name] = values[:POOL_SIZE]
+        return out
+
+    def played(self) -> list[str]:
+        """The steps of the sequence test: recorded calls, then the pooled ones."""
+        rows = [[s for s in row if s] for row in itertools.zip_longest(*self.by_method.values())]
+        pooled: list[Step] = []
+        pools = self.pools()
+        for steps in self.by_method.values():
+            first = steps[0]
+            for index, name in enumerate(first.params[: len(first.args)]):
+                for value in pools.get(name, ()):
+                    step = first.with_arg(index, value)
+                    if step not in steps and step not in pooled:
+                        pooled.append(step)
+        # Each method's first recorded call, then the pooled calls, then the other
+        # recorded ones: truncation keeps every method and the shared values.
+        later = [s for row in rows[1:] for s in row]
+        played = [s.source() for s in _dedupe([*rows[0], *pooled, *later])] if rows else []
+        return played[:MAX_STEPS]
+
+    def scenarios(self) -> list[list[str]]:
+        """Fixed sequences on the pooled values, run before the drawn ones: what a
+        random draw from many steps almost never lines up.
+
+        *Rounds*: every method taking the value, on each value in turn (methods that
+        store first: those that take more than the value). *Touch*: store the
+        values one by one, reading the first after each, then read them all: a cache
+        smaller than the pool keeps the first only if a read refreshes it.
+        """
+        out: list[list[str]] = []
+        for name, pooled in self.pools().items():
+            values = _widened(pooled)
+            takers = [
+                (steps[0], steps[0].params.index(name))
+                for steps in self.by_method.values()
+                if name in steps[0].params[: len(steps[0].args)]
+            ]
+            takers.sort(key=lambda taker: len(taker[0].args) < 2)
+            rounds = [step.with_arg(i, v) for step, i in takers for v in pooled]
+            out.append([s.source() for s in rounds[:MAX_STEPS]])
+            store, at = takers[0]
+            readers = [(s, i) for s, i in takers if len(s.args) == 1 and s != store]
+            for read, i in readers[:3]:
+                hot = read.with_arg(i, values[0])
+                touch = [store.with_arg(at, values[0])]
+                for value in values[1:]:
+                    touch += [store.with_arg(at, value), hot]
+                touch += [read.with_arg(i, value) for value in values]
+                out.append([s.source() for s in touch])
+        return out[:MAX_SCENARIOS]
+
+
+def _widened(values: list[str]) -> list[str]:
+    """The pool grown to :data:`SCENARIO_VALUES` with values like its first one, so that
+    a touch sequence overflows a bounded container built with a capacity of ten."""
+    try:
+        first = ast.literal_eval(values[0])
+    except (ValueError, SyntaxError):
+        return values
+    out = list(values)
+    for i in itertools.count(1):
+        if len(out) >= SCENARIO_VALUES:
+            break
+        made = repr(f"{first}-{i}") if isinstance(first, str) else repr(first + i)
+        if isinstance(first, bool) or not isinstance(first, (str, int)):
+            break
+        if made not in out:
+            out.append(made)
+    return out
+
+
+def step_of(method: str, params: Sequence[str], args: Sequence[str], kwargs: str) -> Step:
+    """A step from a recorded call's argument sources."""
+    return Step(method, tuple(params), tuple(args), kwargs)
+
+
+def _dedupe(steps: list[Step]) -> list[Step]:
+    seen: set[Step] = set()
+    out = []
+    for step in steps:
+        if step not in seen:
+            seen.add(step)
+            out.append(step)
+    return out

@@ -1,0 +1,95 @@
+"""The steps of a class's sequence test: recorded calls, and the same calls on pooled values."""
+
+from __future__ import annotations
+
+from pytest_autoimprove.generators.performance.sequences import (
+    MAX_STEPS,
+    SCENARIO_VALUES,
+    ClassSteps,
+    step_of,
+)
+
+
+def _cache_steps() -> ClassSteps:
+    steps = ClassSteps()
+    # What each method was recorded with: no two methods share a key.
+    steps.add(step_of("__setitem__", ["key", "value"], ["'a'", "1"], "{}"), raised=False)
+    steps.add(step_of("__setitem__", ["key", "value"], ["'b'", "2"], "{}"), raised=False)
+    steps.add(step_of("__getitem__", ["key"], ["'zz'"], "{}"), raised=True)
+    steps.add(step_of("__delitem__", ["key"], ["3"], "{}"), raised=True)
+    steps.add(step_of("clear", [], [], "{}"), raised=False)
+    return steps
+
+
+def test_a_parameter_several_methods_take_is_pooled_answered_values_first() -> None:
+    pools = _cache_steps().pools()
+    # 'a' and 'b' were stored without an error: a read of them reaches the hit path.
+    assert pools == {"key": ["'a'", "'b'", "'zz'", "3"]}
+
+
+def test_each_method_is_also_called_with_the_pooled_values() -> None:
+    played = _cache_steps().played()
+    # Reads and deletes of the stored keys; a store of the key a read missed.
+    for step in (
+        "('__getitem__', ('a',), {})",
+        "('__getitem__', ('b',), {})",
+        "('__delitem__', ('a',), {})",
+        "('__setitem__', ('zz', 1), {})",
+    ):
+        assert step in played
+    # Recorded calls are kept, each once; a step without arguments is not varied.
+    assert "('__getitem__', ('zz',), {})" in played
+    assert "('__delitem__', (3,), {})" in played
+    assert played.count("('clear', (), {})") == 1
+    assert len(played) == len(set(played)) <= MAX_STEPS
+
+
+def test_every_method_comes_before_the_truncation() -> None:
+    steps = ClassSteps()
+    for method in ("get", "pop", "peek", "touch", "drop"):
+        for i in range(3):
+            steps.add(step_of(method, ["key"], [repr(f"{method}{i}")], "{}"), raised=False)
+    played = steps.played()
+    assert len(played) == MAX_STEPS
+    firsts = {p.split(",")[0] for p in played[:5]}
+    assert firsts == {"('get'", "('pop'", "('peek'", "('touch'", "('drop'"}
+    assert "('drop', ('get0',), {})" in played  # the pooled calls before the later rows
+    assert "('drop', ('drop2',), {})" not in played
+
+
+def test_a_parameter_of_one_method_only_is_not_pooled() -> None:
+    steps = ClassSteps()
+    steps.add(step_of("push", ["item"], ["1"], "{}"), raised=False)
+    steps.add(step_of("push", ["item"], ["2"], "{}"), raised=False)
+    steps.add(step_of("pop", [], [], "{}"), raised=False)
+    assert steps.pools() == {}
+    assert steps.played() == ["('push', (1,), {})", "('pop', (), {})", "('push', (2,), {})"]
+
+
+def test_fixed_scenarios_store_read_and_store_again() -> None:
+    rounds, *touches = _cache_steps().scenarios()
+    # Rounds: the storing method (it takes more than the key) on every value first.
+    assert rounds[:4] == [
+        "('__setitem__', ('a', 1), {})",
+        "('__setitem__', ('b', 1), {})",
+        "('__setitem__', ('zz', 1), {})",
+        "('__setitem__', (3, 1), {})",
+    ]
+    assert "('__delitem__', (3,), {})" in rounds
+    # Touch: the values stored one by one, the first read after each store (a cache
+    # smaller than the pool keeps it only if reads refresh it), then every value read.
+    # The pool is widened with values like its first, past a capacity of ten.
+    touch = touches[0]
+    stored = [step for step in touch if step.startswith("('__setitem__'")]
+    assert len(stored) == SCENARIO_VALUES
+    assert stored[4] == "('__setitem__', ('a-1', 1), {})"
+    assert touch[:5] == [
+        "('__setitem__', ('a', 1), {})",
+        "('__setitem__', ('b', 1), {})",
+        "('__getitem__', ('a',), {})",
+        "('__setitem__', ('zz', 1), {})",
+        "('__getitem__', ('a',), {})",
+    ]
+    reads = [step.replace("__setitem__", "__getitem__").replace(", 1)", ",)") for step in stored]
+    assert touch[-SCENARIO_VALUES:] == reads
+    assert touches[1][2] == "('__delitem__', ('a',), {})"
