@@ -16,6 +16,9 @@ source alone and run every tool's suite against it.
   same format, written without reading the generators and not to be tuned against:
   the check that gains on ``real`` carry over to code nobody looked at. It runs exactly
   like ``real`` (same code paths, same defaults, ``--check`` too).
+* ``--corpus heldout2``: ``benchmarks/corpus_heldout2/``, eight more pinned releases
+  written the same way by another session, for an honest kill rate once ``heldout``
+  has been read.
 
 Each corpus runs with the project's own tests present, removed (``--no-project-tests``),
 or both (``--project-tests both``, the default for the real corpus): without tests,
@@ -37,7 +40,7 @@ write`` (needs ``pip install -e '.[bench]'``) and Pynguin 0.48.0 in its own venv
 reads the project's tests, so each runs once per project and its row holds for both
 modes.
 
-Run: ``python benchmarks/guard_strength.py [--corpus real|heldout] [--only NAME] ...``
+Run: ``python benchmarks/guard_strength.py [--corpus real|heldout|heldout2] [--only NAME] ...``
 (minutes; the README says how many).
 """
 
@@ -117,7 +120,7 @@ def written_projects(only: list[str]) -> list[Project]:
 
 
 def real_projects(only: list[str], cache: Path, corpus: str = "real") -> list[Project]:
-    """A pinned-release corpus (``corpus_real/`` or ``corpus_heldout/``): fetch each pin,
+    """A pinned-release corpus (``corpus_real/``, ``corpus_heldout*/``): fetch each pin,
     check every snippet, then lay out."""
     projects = []
     for module in strength_real.select(only, corpus):
@@ -291,7 +294,13 @@ def measure_project(
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--corpus", choices=("written", *strength_real.CORPORA), default="written")
+    parser.add_argument(
+        "--corpus",
+        choices=("written", *strength_real.CORPORA),
+        default="written",
+        help="written (beside the generator: an upper bound), real (pinned PyPI modules), "
+        "heldout and heldout2 (pinned PyPI modules written without reading the generators)",
+    )
     parser.add_argument(
         "--project-tests",
         choices=("present", "removed", "both"),
@@ -380,7 +389,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.check:
             if args.corpus == "written":
-                print("guard_strength.py: --check needs --corpus real or heldout", file=sys.stderr)
+                print(
+                    "guard_strength.py: --check needs --corpus real, heldout or heldout2",
+                    file=sys.stderr,
+                )
                 return 2
             with tempfile.TemporaryDirectory(prefix="guard-strength-check-") as tmp:
                 modules = strength_real.select(args.only, args.corpus)

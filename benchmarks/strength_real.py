@@ -1,8 +1,9 @@
 """The real-library corpora of ``guard_strength.py``: fetch pinned releases, lay them out.
 
-Two corpora share this code: ``real`` (``corpus_real/real_modules.py``) and ``heldout``
-(``corpus_heldout/heldout_modules.py``, written without reading the generators; see
-its docstring). Third-party code is never committed: the corpus file pins each release and
+Three corpora share this code: ``real`` (``corpus_real/real_modules.py``), ``heldout``
+(``corpus_heldout/heldout_modules.py``) and ``heldout2`` (``corpus_heldout2/
+heldout2_modules.py``), the last two written without reading the generators; see their
+docstrings. Third-party code is never committed: the corpus file pins each release and
 this module downloads it with ``pip download`` into a cache folder (network only
 here, at benchmark time), unpacks it and lays out one small git project per module:
 the library's package at the project root, its own tests when the sdist ships them
@@ -26,17 +27,20 @@ from typing import Protocol
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "corpus_real"))
 sys.path.insert(0, str(HERE / "corpus_heldout"))
+sys.path.insert(0, str(HERE / "corpus_heldout2"))
 
+import heldout2_modules  # noqa: E402
 import heldout_modules  # noqa: E402
 import strength_tools  # noqa: E402
 from real_modules import MODULES, Change, RealModule  # noqa: E402
 
 __all__ = ["CORPORA", "CorpusError", "RealModule", "apply_change", "fetch", "layout", "select"]
 
-#: The pinned-release corpora by ``--corpus`` name; both use every function below.
+#: The pinned-release corpora by ``--corpus`` name; all use every function below.
 CORPORA: dict[str, tuple[RealModule, ...]] = {
     "real": MODULES,
     "heldout": heldout_modules.MODULES,
+    "heldout2": heldout2_modules.MODULES,
 }
 
 DEFAULT_CACHE = Path("~/.cache/autoimprove-bench")

@@ -172,6 +172,7 @@ def report(
         "written": "benchmarks/corpus (written here: an upper bound)",
         "real": "benchmarks/corpus_real (pinned PyPI releases: the yardstick)",
         "heldout": "benchmarks/corpus_heldout (pinned PyPI releases, held out)",
+        "heldout2": "benchmarks/corpus_heldout2 (pinned PyPI releases, the second held out)",
     }[args.corpus]
     print(f"\nSummary ({corpus}; same run):\n")
     header = (

@@ -93,12 +93,43 @@ def pynguin_python(option: str | None) -> Path | None:
     return default if default.exists() else None
 
 
+#: The Python versions Pynguin 0.48 installs on (its ``requires-python``).
+PYNGUIN_PYTHONS = ((3, 10),)
+
+
+def pynguin_base_python() -> tuple[str | None, str]:
+    """An interpreter Pynguin supports to build its venv from: this one when it
+    qualifies, else a ``python3.10`` on PATH or under pyenv; (None, why) if none."""
+    if sys.version_info[:2] in PYNGUIN_PYTHONS:
+        return sys.executable, ""
+    wanted = [f"{major}.{minor}" for major, minor in PYNGUIN_PYTHONS]
+    pyenv = Path(os.environ.get("PYENV_ROOT", "~/.pyenv")).expanduser() / "versions"
+    candidates: list[str | None] = []
+    for v in wanted:
+        found = sorted(pyenv.glob(f"{v}.*"), reverse=True)
+        candidates += [str(p / "bin" / "python") for p in found]
+    candidates += [shutil.which(f"python{v}") for v in wanted]
+    for found in candidates:
+        # A pyenv shim exists on PATH even when its version is not active: ask it.
+        if found and run_command([found, "--version"], cwd=HERE, timeout=60).ok:
+            return found, ""
+    running = ".".join(map(str, sys.version_info[:2]))
+    return None, (
+        f"Pynguin {PYNGUIN_VERSION} needs Python {' or '.join(wanted)} and this is {running}; "
+        f"no python{wanted[0]} found on PATH or in {pyenv}: install one, or pass "
+        "--pynguin-venv with a ready venv"
+    )
+
+
 def setup_pynguin() -> str:
     """Create ``benchmarks/.venv-pynguin`` with Pynguin installed; "" or why it failed."""
     python = PYNGUIN_VENV / "bin" / "python"
     if not python.exists():
-        print(f"creating {PYNGUIN_VENV} ...", flush=True)
-        made = run_command([sys.executable, "-m", "venv", str(PYNGUIN_VENV)], cwd=HERE, timeout=300)
+        base, why = pynguin_base_python()
+        if base is None:
+            return why
+        print(f"creating {PYNGUIN_VENV} with {base} ...", flush=True)
+        made = run_command([base, "-m", "venv", str(PYNGUIN_VENV)], cwd=HERE, timeout=300)
         if not made.ok:
             return f"python -m venv failed: {made.tail(1)}"
     print(f"installing pynguin=={PYNGUIN_VERSION} into {PYNGUIN_VENV} ...", flush=True)
