@@ -481,12 +481,16 @@ PROTOCOL_METHODS = frozenset(
 )
 
 
-def discover(root: Path, path: Path, *, all_kinds: bool = False) -> ModuleInfo:
+def discover(
+    root: Path, path: Path, *, all_kinds: bool = False, also: frozenset[str] = frozenset()
+) -> ModuleInfo:
     """Parse ``root / path`` and list its public targets, in source order.
 
     :param all_kinds: also generator functions, ``async def`` functions and methods,
         and properties (kind ``property``); the speed generator guards them all, by
         consuming what they yield (bounded) and awaiting what they return.
+    :param also: names of private functions, classes or methods (``_build_value``,
+        ``Parser._scan``) that are targets too: improve.md names them.
     """
     source = (root / path).read_text(encoding="utf-8")
     wrapper = MetadataWrapper(cst.parse_module(source))
@@ -502,7 +506,7 @@ def discover(root: Path, path: Path, *, all_kinds: bool = False) -> ModuleInfo:
     explicit_all = _explicit_all(module)
 
     def exported(n: str) -> bool:
-        return n in explicit_all if explicit_all is not None else _public(n)
+        return n in also or (n in explicit_all if explicit_all is not None else _public(n))
 
     for stmt in module.body:
         if isinstance(stmt, cst.FunctionDef) and exported(stmt.name.value):
@@ -513,7 +517,7 @@ def discover(root: Path, path: Path, *, all_kinds: bool = False) -> ModuleInfo:
             expected.update(_doc_exceptions(target.docstring))
             targets.append(target)
         elif isinstance(stmt, cst.ClassDef) and exported(stmt.name.value):
-            targets.extend(_class_targets(module, positions, stmt, expected, all_kinds))
+            targets.extend(_class_targets(module, positions, stmt, expected, all_kinds, also))
     return ModuleInfo(
         path=Path(path),
         name=name,
@@ -529,6 +533,7 @@ def _class_targets(
     node: cst.ClassDef,
     expected: set[str],
     all_kinds: bool = False,
+    also: frozenset[str] = frozenset(),
 ) -> list[Target]:
     cls = node.name.value
     expected.update(_doc_exceptions(node.get_docstring() or ""))
@@ -544,7 +549,9 @@ def _class_targets(
         if method == "__init__":
             init = stmt
             continue
-        if not (_public(method) or method in PROTOCOL_METHODS) or "abstractmethod" in decorators:
+        named = method in also or f"{cls}.{method}" in also
+        listed = _public(method) or method in PROTOCOL_METHODS or named
+        if not listed or "abstractmethod" in decorators:
             continue
         lazy = isinstance(stmt.asynchronous, cst.Asynchronous) or _is_generator(stmt)
         if lazy and not all_kinds:

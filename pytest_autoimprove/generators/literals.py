@@ -29,6 +29,7 @@ EVAL_BUILTINS: dict[str, object] = {
     "float": float,
     "set": set,
     "frozenset": frozenset,
+    "slice": slice,
     "Build": Build,
     "Ref": Ref,
     **CALLABLES,
@@ -97,6 +98,10 @@ def _src(value: object, depth: int) -> str:
     if tp is Ref:
         assert isinstance(value, Ref)
         return f"Ref({value.path!r})"
+    if tp is slice:
+        assert isinstance(value, slice)
+        parts = [_src(part, depth + 1) for part in (value.start, value.stop, value.step)]
+        return f"slice({', '.join(parts)})"
     if tp in (set, frozenset):
         inner = sorted(_src(v, depth + 1) for v in value)  # type: ignore[attr-defined]
         body = ", ".join(inner)

@@ -70,6 +70,7 @@ from pytest_autoimprove.generators.performance.echo import echo_candidates
 from pytest_autoimprove.generators.performance.examples import Script
 from pytest_autoimprove.generators.performance.findings import is_finding
 from pytest_autoimprove.generators.performance.focus import (
+    mentioned,
     named_targets,
     priority_nodes,
     put_first,
@@ -177,13 +178,14 @@ def generate(
     root = request.root.resolve()
     notes: list[str] = []
     infos: list[ModuleInfo] = []
+    also = mentioned(request.config)  # private names improve.md names are targets too
     for path in request.modules:
         if not (root / path).is_file():
             raise UsageError(
                 f"{Path(path).as_posix()}: no such file in scope; fix the scope in improve.md"
             )
         try:
-            infos.append(discover(root, Path(path), all_kinds=True))
+            infos.append(discover(root, Path(path), all_kinds=True, also=also))
         except Exception as error:  # noqa: BLE001 - libcst parse errors: note and go on
             notes.append(
                 f"{Path(path).as_posix()}: not parsed ({type(error).__name__}); no guardrails"

@@ -100,6 +100,16 @@ def _tokens(text: str) -> set[str]:
     return found
 
 
+def mentioned(config: ImproveConfig | None) -> frozenset[str]:
+    """Every name improve.md mentions (scope entries and prose): a private function it
+    names is a target like a public one."""
+    if config is None:
+        return frozenset()
+    names = {name for _, _, name in (e.partition("::") for e in config.change.targets) if name}
+    words = _tokens("\n".join([config.change.notes, config.instructions]))
+    return frozenset(names | {w for w in words if w.lstrip("_") and w.startswith("_")})
+
+
 def named_targets(config: ImproveConfig | None, infos: Sequence[ModuleInfo]) -> dict[str, set[str]]:
     """``module name -> qualnames`` of the targets improve.md names.
 

@@ -394,6 +394,41 @@ def _mapping_key(target: Target, p: Param) -> bool:
     return first is not None and first.name == p.name
 
 
+#: Slices an indexable class must answer as a list does: a fresh copy, a tail, the
+#: reverse, an empty one, one past the end.
+_SLICES = (slice(None), slice(1, None), slice(None, None, -1), slice(2, 1), slice(-2, 10**6))
+
+
+def _slice_edges(
+    target: Target,
+    usable: Sequence[Param],
+    kinds: Mapping[str, Kind],
+    base: Mapping[str, object],
+    add: Callable[..., str | None],
+) -> None:
+    """``obj[i]`` with an integer index also takes slices (a sequence's ``__getitem__``,
+    ``__delitem__``): a copy that aliases the container, or a fast path that assumes an
+    int, shows only there."""
+    if target.qualname.rpartition(".")[2] not in ("__getitem__", "__delitem__") or not usable:
+        return
+    index = usable[0]
+    if kinds[index.name].name != "int":
+        return
+    for j, value in enumerate(_SLICES):
+        chosen = dict(base)
+        chosen[index.name] = value
+        add(
+            f"slice-{index.name}-{j}",
+            "edge",
+            "aliased-internal-state",
+            chosen,
+            False,
+            "edge",
+            index.name,
+            "a slice instead of an index",
+        )
+
+
 def _singular(name: str) -> str:
     """``numbers`` -> ``number``: what one of the ``*numbers`` is called."""
     return name[:-1] if name.endswith("s") and not name.endswith("ss") and len(name) > 2 else name
@@ -633,6 +668,7 @@ def _plan_target(
         _star_edges(star, base, edges_of(star), evidenced(star.name), add)
     _float_order_edge(usable, kinds, base, add)
     _pairwise_edges(usable, base, edges_of, evidenced, add)
+    _slice_edges(target, usable, kinds, base, add)
 
     seed = zlib.crc32(f"{info.name}:{target.qualname}".encode())
     rng = random.Random(seed)

@@ -178,3 +178,37 @@ def test_a_named_generator_in_a_large_module_gets_tests_first(tmp_path: Path) ->
     # Whatever the budget left out is listed with the reason, never silently.
     for row in result.strength:
         assert row.tests > 0 or row.reason, row
+
+
+def test_a_private_function_improve_md_names_is_a_target(tmp_path: Path) -> None:
+    # dacite's `_build_value`, Parser._scan: the function the agent will rewrite is often
+    # private; named in improve.md, it is guarded like a public one.
+    source = MODULE + textwrap.dedent(
+        '''
+        def _squeeze(text):
+            return " ".join(text.split())
+
+
+        class Reader:
+            def _scan(self, text):
+                return [w for w in text.split() if w]
+
+            def _untouched(self):
+                return 1
+        '''
+    )
+    (tmp_path / "words.py").write_text(source, encoding="utf-8")
+    config = _config(scope="words.py", instructions="`_squeeze` and `Reader._scan` are slow.")
+    request = GenerateRequest(
+        root=tmp_path,
+        modules=(Path("words.py"),),
+        kind="speed",
+        config=config,  # type: ignore[arg-type]
+        time_budget=30,
+    )
+    result = generate(request, trace=False, mutate=False)
+    rows = {row.target: row for row in result.strength}
+    assert rows["words._squeeze"].tests > 0, rows["words._squeeze"]
+    assert rows["words.Reader._scan"].tests > 0, rows["words.Reader._scan"]
+    assert "words.Reader._untouched" not in rows
+    assert [row.target for row in result.strength[:2]] == ["words._squeeze", "words.Reader._scan"]
