@@ -28,17 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "corpus_real"))
 
-from real_modules import Change, RealModule  # noqa: E402
+from real_modules import Change, RealModule, honest, regression  # noqa: E402
 
 __all__ = ["MODULES", "Change", "RealModule"]
-
-
-def _regression(name: str, risk: str, witness: str, *edits: tuple[str, str]) -> Change:
-    return Change(name, risk, tuple(edits), witness)
-
-
-def _honest(name: str, witness: str, *edits: tuple[str, str]) -> Change:
-    return Change(name, "", tuple(edits), witness, honest=True)
 
 
 # --- roman: Roman numerals both ways; untyped, one small module, a regex ---------------
@@ -52,7 +44,7 @@ ROMAN = RealModule(
     tests=(("src/tests.py", "tests.py"),),
     test_command="pytest -q tests.py",
     changes=(
-        _regression(
+        regression(
             "toRoman: upper bound off by one",
             "off-by-one",
             # baseline: OutOfRangeError; changed: 'MMMMM'
@@ -62,7 +54,7 @@ ROMAN = RealModule(
                 "    if not (-1 < n <= 5000):\n",
             ),
         ),
-        _regression(
+        regression(
             "toRoman: no integer check",
             "dropped-check",
             # baseline: NotIntegerError; changed: 'I' (the fraction is lost)
@@ -73,7 +65,7 @@ ROMAN = RealModule(
                 "",
             ),
         ),
-        _regression(
+        regression(
             "fromRoman: blank input reaches the regex",
             "dropped-check",
             # the pattern matches '': baseline InvalidRomanNumeralError; changed 0
@@ -83,7 +75,7 @@ ROMAN = RealModule(
                 "",
             ),
         ),
-        _regression(
+        regression(
             "fromRoman: no validation, the loop consumes the numeral anyway",
             "dropped-check",
             # baseline: InvalidRomanNumeralError; changed: 4 for 'IIII', 0 for 'x'
@@ -94,7 +86,7 @@ ROMAN = RealModule(
                 "",
             ),
         ),
-        _regression(
+        regression(
             "fromRoman: one-letter fast path by dict",
             "wrong-fast-path",
             # lowercase: baseline InvalidRomanNumeralError; changed KeyError
@@ -105,7 +97,7 @@ ROMAN = RealModule(
                 "    if len(s) == 1:\n        return dict(romanNumeralMap)[s]\n",
             ),
         ),
-        _honest(
+        honest(
             "toRoman: divmod per numeral",
             "for n in [0, 1, 4, 9, 14, 40, 90, 400, 1994, 3999, 4999, -1, 5000, 2.0, True]:\n"
             "    show(lambda: m.toRoman(n))",
@@ -115,7 +107,7 @@ ROMAN = RealModule(
                 "        count, n = divmod(n, integer)\n        result += numeral * count\n",
             ),
         ),
-        _honest(
+        honest(
             "fromRoman: startswith instead of slicing",
             "for s in ['N', 'I', 'IV', 'MCMXCIV', 'MMMMCMXCIX', 'IIII', '', 'i', 'VX']:\n"
             "    show(lambda: m.fromRoman(s))",
@@ -151,7 +143,7 @@ DOTENV = RealModule(
     tests=(("tests/test_parser.py", "tests/test_parser.py"),),
     test_command="pytest -q tests/test_parser.py",
     changes=(
-        _regression(
+        regression(
             "parse_unquoted_value: inline comment cut at the first '#'",
             "wrong-fast-path",
             # a '#' inside a value: baseline 'b#c'; changed 'b'
@@ -161,7 +153,7 @@ DOTENV = RealModule(
                 '    return part.split("#", 1)[0].rstrip()\n',
             ),
         ),
-        _regression(
+        regression(
             "parse_value: one escape table for both quotes",
             "wrong-fast-path",
             # single quotes: baseline keeps '\\n' literally; changed a newline
@@ -171,7 +163,7 @@ DOTENV = RealModule(
                 "        return decode_escapes(_double_quote_escapes, value)\n",
             ),
         ),
-        _regression(
+        regression(
             "Position.advance: lines counted by '\\n' only",
             "wrong-fast-path",
             # old Mac line ends: baseline lines 1, 2; changed 1, 1
@@ -181,7 +173,7 @@ DOTENV = RealModule(
                 '        self.line += string.count("\\n")\n',
             ),
         ),
-        _regression(
+        regression(
             "parse_key: no comment check",
             "dropped-check",
             # a comment line: baseline error=False; changed error=True
@@ -191,14 +183,14 @@ DOTENV = RealModule(
                 '    if char == "\'":\n',
             ),
         ),
-        _regression(
+        regression(
             "parse_binding: no 'export' prefix",
             "removed-input-form",
             # baseline: key 'A', value '1'; changed: an error binding
             _DE_PRELUDE + "show(lambda: parse('export A=1'))",
             ("        reader.read_regex(_export)\n", ""),
         ),
-        _honest(
+        honest(
             "parse_value: no escape decoding without a backslash",
             _DE_CHECK,
             (
@@ -208,7 +200,7 @@ DOTENV = RealModule(
                 "        return decode_escapes(_double_quote_escapes, value)\n",
             ),
         ),
-        _honest(
+        honest(
             "Reader: the length of the input computed once",
             _DE_CHECK,
             (
@@ -248,7 +240,7 @@ SORTEDCONTAINERS = RealModule(
     targets=("SortedList.add", "SortedList.update", "SortedList.__getitem__", "SortedList.irange"),
     notes="the sdist ships no tests",
     changes=(
-        _regression(
+        regression(
             "__getitem__: first-sublist fast path one too far",
             "off-by-one",
             # 3000 values: sublists of 1000; baseline 1000; changed IndexError
@@ -258,7 +250,7 @@ SORTEDCONTAINERS = RealModule(
                 "            if 0 <= index <= len(_lists[0]):\n",
             ),
         ),
-        _regression(
+        regression(
             "__getitem__: whole slice without a fresh list",
             "shared-mutable",
             # sl[:] is the first sublist itself: appending to it changes sl
@@ -268,14 +260,14 @@ SORTEDCONTAINERS = RealModule(
                 "                    return reduce(iadd, self._lists)\n",
             ),
         ),
-        _regression(
+        regression(
             "irange: falsy maximum taken as no maximum",
             "dropped-check",
             # baseline: [-1, 0]; changed: [-1, 0, 1, 2]
             "sl = m.SortedList([-2, -1, 0, 1, 2])\nshow(lambda: list(sl.irange(-1, 0)))",
             ("        if maximum is None:\n", "        if not maximum:\n"),
         ),
-        _regression(
+        regression(
             "update: sorts a list argument in place instead of copying",
             "mutated-argument",
             # baseline: a stays [3, 1, 2]; changed: [1, 2, 3]
@@ -289,7 +281,7 @@ SORTEDCONTAINERS = RealModule(
                 "            values = sorted(iterable)\n",
             ),
         ),
-        _regression(
+        regression(
             "bisect_left: past-the-end fast path includes the maximum",
             "wrong-fast-path",
             # baseline: 2; changed: 3
@@ -305,7 +297,7 @@ SORTEDCONTAINERS = RealModule(
                 "            return self._len\n",
             ),
         ),
-        _honest(
+        honest(
             "add: append fast path past the last maximum",
             _SC_CHECK,
             (
@@ -327,7 +319,7 @@ SORTEDCONTAINERS = RealModule(
                 "                insort(_lists[pos], value)\n",
             ),
         ),
-        _honest(
+        honest(
             "__getitem__: whole slice by a comprehension",
             _SC_CHECK,
             (
@@ -384,7 +376,7 @@ CACHETOOLS = RealModule(
     tests=(("tests/*.py", "tests/"),),
     test_command="pytest -q tests",
     changes=(
-        _regression(
+        regression(
             "Cache.__setitem__: evicts even when an update does not grow",
             "dropped-check",
             # overwriting b in a full cache: baseline keeps a; changed evicts it
@@ -397,7 +389,7 @@ CACHETOOLS = RealModule(
                 "        while self.__currsize + size > maxsize:\n            self.popitem()\n",
             ),
         ),
-        _regression(
+        regression(
             "LRUCache.__getitem__: reads do not refresh recency",
             "wrong-fast-path",
             # a read a last: baseline evicts b; changed evicts a
@@ -409,7 +401,7 @@ CACHETOOLS = RealModule(
                 "        return cache_getitem(self, key)\n",
             ),
         ),
-        _regression(
+        regression(
             "cached: a value too large to cache now raises",
             "narrowed-except",
             # baseline: 'ab' (just not cached); changed: ValueError
@@ -426,7 +418,7 @@ CACHETOOLS = RealModule(
                 "                    cache[k] = v\n",
             ),
         ),
-        _regression(
+        regression(
             "TTLCache.__contains__: alive at the expiry instant",
             "off-by-one",
             # baseline: False; changed: True
@@ -437,7 +429,7 @@ CACHETOOLS = RealModule(
                 "            return self.timer() <= link.expires\n",
             ),
         ),
-        _regression(
+        regression(
             "Cache.get: one dict lookup",
             "wrong-fast-path",
             # an expired TTL item: baseline None; changed the stale 1
@@ -453,7 +445,7 @@ CACHETOOLS = RealModule(
                 "        return self.__data.get(key, default)\n",
             ),
         ),
-        _honest(
+        honest(
             "Cache.__getitem__: membership test instead of try/except",
             _CT_CHECK,
             (
@@ -467,7 +459,7 @@ CACHETOOLS = RealModule(
                 "        return self.__missing__(key)\n",
             ),
         ),
-        _honest(
+        honest(
             "LRUCache.__update: membership test instead of try/except",
             _CT_CHECK,
             (
@@ -529,7 +521,7 @@ DACITE = RealModule(
     test_command="pytest -q tests",
     notes="the sdist ships no tests of core.py and an incomplete tests/ (no common.py)",
     changes=(
-        _regression(
+        regression(
             "from_dict: init=False fields without a default are required",
             "dropped-check",
             # baseline: 1; changed: MissingValueError
@@ -544,7 +536,7 @@ DACITE = RealModule(
                 "                raise MissingValueError(field.name) from None\n",
             ),
         ),
-        _regression(
+        regression(
             "_build_value_for_collection: a list comprehension for every collection",
             "changed-type",
             # a set field: baseline S(tags={'a'}); changed WrongTypeError (a list)
@@ -557,7 +549,7 @@ DACITE = RealModule(
                 "for item in data]\n    return data\n",
             ),
         ),
-        _regression(
+        regression(
             "from_dict: type hints memoized on the class alone",
             "stale-cache",
             # second call with another forward reference: baseline WrongTypeError; changed A('1')
@@ -575,7 +567,7 @@ DACITE = RealModule(
                 "            )\n",
             ),
         ),
-        _regression(
+        regression(
             "_build_value: dataclass fields always rebuilt from a mapping",
             "removed-input-form",
             # an instance already built: baseline passed through; changed TypeError
@@ -587,7 +579,7 @@ DACITE = RealModule(
                 "    elif cache(is_dataclass)(orig(type_)):\n",
             ),
         ),
-        _regression(
+        regression(
             "_build_value_for_union: only dacite errors skip a member",
             "narrowed-except",
             # cast int('abc') fails: baseline falls through to str; changed ValueError
@@ -598,7 +590,7 @@ DACITE = RealModule(
                 "            except DaciteError:\n",
             ),
         ),
-        _honest(
+        honest(
             "from_dict: exact type before is_instance",
             _DC_CHECK,
             (
@@ -610,7 +602,7 @@ DACITE = RealModule(
                 "            ):\n",
             ),
         ),
-        _honest(
+        honest(
             "from_dict: explicit None test for the default config",
             _DC_CHECK,
             (
@@ -643,7 +635,7 @@ IDNA = RealModule(
     tests=(("tests/*", "tests/"),),
     test_command="pytest -q tests",
     changes=(
-        _regression(
+        regression(
             "encode: str.split on '.' only",
             "dropped-normalisation",
             # ideographic full stop: baseline b'a.b'; changed InvalidCodepoint
@@ -654,21 +646,21 @@ IDNA = RealModule(
                 '    labels = s.split(".")\n',
             ),
         ),
-        _regression(
+        regression(
             "valid_label_length: 63 is already too long",
             "off-by-one",
             # a 63-character label: baseline encodes; changed IDNAError
             "show(lambda: m.encode('a' * 63 + '.com'))",
             ("    if len(label) > 63:\n", "    if len(label) >= 63:\n"),
         ),
-        _regression(
+        regression(
             "ulabel: A-label prefix matched without lowercasing",
             "dropped-normalisation",
             # baseline: 'bücher.example'; changed IDNAError (hyphens in 3rd/4th place)
             "show(lambda: m.decode('XN--BCHER-KVA.example'))",
             ("    label_bytes = label_bytes.lower()\n", ""),
         ),
-        _regression(
+        regression(
             "alabel: ASCII labels returned without validation",
             "dropped-check",
             # baseline: InvalidCodepoint / IDNAError; changed: b'a_b.com', b'-a.com'
@@ -678,7 +670,7 @@ IDNA = RealModule(
                 '        label_bytes = label.encode("ascii")\n',
             ),
         ),
-        _regression(
+        regression(
             "decode: plain ASCII domains returned as they are",
             "wrong-fast-path",
             # baseline: 'example.com' (lowercased, checked); changed: 'Example.COM'
@@ -690,7 +682,7 @@ IDNA = RealModule(
                 "    if uts46:\n        s = uts46_remap(s, std3_rules, False)\n",
             ),
         ),
-        _honest(
+        honest(
             "uts46_remap: list and join instead of string concatenation",
             _ID_CHECK,
             ('    output = ""\n', "    output = []\n"),
@@ -704,7 +696,7 @@ IDNA = RealModule(
                 '    return unicodedata.normalize("NFC", "".join(output))\n',
             ),
         ),
-        _honest(
+        honest(
             "valid_label_length, valid_string_length: one comparison",
             _ID_CHECK,
             (
@@ -764,7 +756,7 @@ TABULATE = RealModule(
     test_command="pytest -q test",
     notes="the wide-character regression needs wcwidth importable (as in the bench env)",
     changes=(
-        _regression(
+        regression(
             "_isnumber: whatever float() accepts is a number",
             "dropped-check",
             # an overflowing exponent: baseline kept as text; changed printed as inf
@@ -780,7 +772,7 @@ TABULATE = RealModule(
                 "    return _isconvertible(float, string)\n",
             ),
         ),
-        _regression(
+        regression(
             "_format: falsy values taken as missing",
             "dropped-check",
             # a zero: baseline printed; changed blank
@@ -790,14 +782,14 @@ TABULATE = RealModule(
                 "    if not val:\n        return missingval\n",
             ),
         ),
-        _regression(
+        regression(
             "_afterpoint: exponent notation not aligned on its point",
             "dropped-check",
             # decimal alignment of 1e+45 against 1.5 changes
             "show(lambda: m.tabulate([[1e45], [1.5], [22]]))",
             ('            pos = string.lower().rfind("e") if pos < 0 else pos\n', ""),
         ),
-        _regression(
+        regression(
             "tabulate: no wide-character widths (wcwidth is slow)",
             "dropped-normalisation",
             # CJK cells: baseline pads by display width; changed by len()
@@ -807,7 +799,7 @@ TABULATE = RealModule(
                 "    enable_widechars = False\n",
             ),
         ),
-        _regression(
+        regression(
             "tabulate: a short floatfmt list is not padded",
             "removed-input-form",
             # baseline: two columns; changed: the second column is dropped
@@ -820,7 +812,7 @@ TABULATE = RealModule(
                 "        float_formats = list(floatfmt)\n",
             ),
         ),
-        _honest(
+        honest(
             "_more_generic: type ranks hoisted to module constants",
             _TB_CHECK,
             (
@@ -831,7 +823,7 @@ TABULATE = RealModule(
                 "    return _RANK_TYPE[max(_TYPE_RANK.get(type1, 5), _TYPE_RANK.get(type2, 5))]\n",
             ),
         ),
-        _honest(
+        honest(
             "_column_type: a generator into reduce",
             _TB_CHECK,
             (
@@ -872,7 +864,7 @@ ISBN = RealModule(
     test_command="pytest -q --doctest-glob=*.doctest"
     " -o doctest_optionflags=IGNORE_EXCEPTION_DETAIL tests/test_isbn.doctest",
     changes=(
-        _regression(
+        regression(
             "compact: no upper-casing",
             "dropped-normalisation",
             # a lowercase check digit x: baseline valid; changed InvalidChecksum
@@ -882,7 +874,7 @@ ISBN = RealModule(
                 "    number = clean(number, ' -').strip()\n",
             ),
         ),
-        _regression(
+        regression(
             "compact: nine-digit SBNs no longer padded",
             "removed-input-form",
             # baseline: '0306406152'; changed: InvalidLength
@@ -892,7 +884,7 @@ ISBN = RealModule(
                 "    if convert:\n",
             ),
         ),
-        _regression(
+        regression(
             "validate: any EAN-13 accepted as an ISBN",
             "dropped-check",
             # not a Bookland prefix: baseline InvalidComponent; changed accepted
@@ -904,7 +896,7 @@ ISBN = RealModule(
                 "        ean.validate(number)\n",
             ),
         ),
-        _regression(
+        regression(
             "to_isbn13: surrounding blanks kept",
             "dropped-normalisation",
             # baseline: '978-0-306-40615-7'; changed: '978  0-306-40615-7'
@@ -914,7 +906,7 @@ ISBN = RealModule(
                 "    min_number = clean(number, ' -')\n",
             ),
         ),
-        _regression(
+        regression(
             "format: empty parts joined too",
             "dropped-check",
             # an ISBN-10 has no prefix: baseline '0-306-40615-2'; changed '-0-306-40615-2'
@@ -924,7 +916,7 @@ ISBN = RealModule(
                 "    return separator.join(split(number, convert))\n",
             ),
         ),
-        _honest(
+        honest(
             "_calc_isbn10_check_digit: enumerate from one",
             _IS_CHECK,
             (
@@ -933,7 +925,7 @@ ISBN = RealModule(
                 "    check = sum(i * int(n) for i, n in enumerate(number, 1)) % 11\n",
             ),
         ),
-        _honest(
+        honest(
             "format: a list comprehension into join",
             _IS_CHECK,
             (

@@ -30,17 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "corpus_real"))
 
-from real_modules import Change, RealModule  # noqa: E402
+from real_modules import Change, RealModule, honest, regression  # noqa: E402
 
 __all__ = ["MODULES", "Change", "RealModule"]
-
-
-def _regression(name: str, risk: str, witness: str, *edits: tuple[str, str]) -> Change:
-    return Change(name, risk, tuple(edits), witness)
-
-
-def _honest(name: str, witness: str, *edits: tuple[str, str]) -> Change:
-    return Change(name, "", tuple(edits), witness, honest=True)
 
 
 # --- pathspec: gitignore patterns to regexes; a parser of a text format, tab-indented --
@@ -65,7 +57,7 @@ PATHSPEC = RealModule(
     tests=(("tests/*.py", "tests/"),),
     test_command="pytest -q tests",
     changes=(
-        _regression(
+        regression(
             "pattern_to_regex: the escaped trailing space is stripped too",
             "dropped special case (edge value); tests catch",
             # baseline keeps 'foo\\ ' (a literal trailing space); changed matches 'foo'
@@ -80,7 +72,7 @@ PATHSPEC = RealModule(
                 "\t\tpattern = pattern.strip()\n",
             ),
         ),
-        _regression(
+        regression(
             "pattern_to_regex: bytes patterns no longer decoded",
             "removed input form; tests catch",
             # baseline: a bytes regex; changed: TypeError
@@ -95,7 +87,7 @@ PATHSPEC = RealModule(
                 "\t\tif isinstance(pattern, str):\n\t\t\treturn_type = str\n\t\telse:\n",
             ),
         ),
-        _regression(
+        regression(
             "pattern_to_regex: repeated '**' segments no longer collapsed",
             "dropped normalisation; tests catch",
             # baseline '^a(?:/.+)?/c$' style; changed has the group twice
@@ -109,7 +101,7 @@ PATHSPEC = RealModule(
                 "",
             ),
         ),
-        _regression(
+        regression(
             "_translate_segment_glob: a dangling backslash is accepted",
             "dropped check; tests catch",
             # baseline: ValueError; changed: 'a'
@@ -122,7 +114,7 @@ PATHSPEC = RealModule(
                 "",
             ),
         ),
-        _regression(
+        regression(
             "escape: translation table without '#'",
             "dropped normalisation (a table built from memory); tests catch",
             # baseline '\\#a'; changed '#a' (a comment line once written to .gitignore)
@@ -138,7 +130,7 @@ PATHSPEC = RealModule(
                 "_DIR_MARK = 'ps_d'\n_ESCAPES = str.maketrans({c: '\\\\' + c for c in '[]!*?'})\n",
             ),
         ),
-        _honest(
+        honest(
             "escape: one precomputed translation table",
             "for s in ['#a[1]', '!x', 'a*b?', 'plain', '', 'é#', b'#!', b'x?']:\n"
             f"    show(lambda: {_GWM}.escape(s))",
@@ -153,7 +145,7 @@ PATHSPEC = RealModule(
                 "_DIR_MARK = 'ps_d'\n_ESCAPES = str.maketrans({c: '\\\\' + c for c in '[]!*#?'})\n",
             ),
         ),
-        _honest(
+        honest(
             "_translate_segment_glob: one branch for both negation marks",
             _GWM_PATTERNS
             + "for g in ['[!a]', '[^a]', '[a-c]', '[]]', '[!]]', '[', 'x[!', '\\\\[x]']:\n"
@@ -189,7 +181,7 @@ BIDICT = RealModule(
     ),
     notes="The sdist ships no tests: the tests-removed figures stand for both modes.",
     changes=(
-        _regression(
+        regression(
             "_update: the bulk-copy fast path forgets keyword items",
             "wrong fast path (extra argument ignored); no released tests",
             # baseline {1: 2, 'x': 3}; changed {1: 2}
@@ -199,7 +191,7 @@ BIDICT = RealModule(
                 "        if not self and isinstance(arg, BidictBase):\n",
             ),
         ),
-        _regression(
+        regression(
             "_update: any mapping takes the bulk-copy fast path",
             "wrong fast path (skips the duplicate-value check); no released tests",
             # baseline ValueDuplicationError; changed a bidict whose inverse lost an item
@@ -210,7 +202,7 @@ BIDICT = RealModule(
                 "        if not self and not kw and isinstance(arg, t.Mapping):\n",
             ),
         ),
-        _regression(
+        regression(
             "_update: no undo log, a failed update is left half applied",
             "dropped rollback bookkeeping; no released tests",
             # baseline: the bidict is unchanged after the error; changed: 4 was added
@@ -222,7 +214,7 @@ BIDICT = RealModule(
                 "        unwrites: Unwrites | None = None\n",
             ),
         ),
-        _regression(
+        regression(
             "_dedup: re-putting an existing item is a duplication",
             "dropped special case; no released tests",
             # baseline: a no-op; changed: KeyAndValueDuplicationError
@@ -236,7 +228,7 @@ BIDICT = RealModule(
                 "",
             ),
         ),
-        _regression(
+        regression(
             "__or__: updates self instead of a copy",
             "argument mutated in place; no released tests",
             # baseline: a stays {1: 2}; changed: a gains 3: 4
@@ -247,7 +239,7 @@ BIDICT = RealModule(
                 "        new = self\n        new._update(other, rollback=False)\n",
             ),
         ),
-        _honest(
+        honest(
             "equals_order_sensitive: map over both item views",
             _BI + "o = B.OrderedBidict([(1, 'a'), (2, 'b')])\n"
             "for other in [{1: 'a', 2: 'b'}, {2: 'b', 1: 'a'}, {1: 'a'}, [], None,\n"
@@ -258,7 +250,7 @@ BIDICT = RealModule(
                 "        return all(map(eq, self.items(), other.items()))\n",
             ),
         ),
-        _honest(
+        honest(
             "_init_from: the inverse by a dict comprehension",
             _BI + "for arg in [{}, {1: 'a'}, [(1, 'a'), (2, 'b')], B.bidict({3: 'c'})]:\n"
             "    b = B.bidict()\n"
@@ -295,7 +287,7 @@ NUM2WORDS = RealModule(
     tests=(("tests/test_en.py", "tests/"),),
     test_command="pytest -q tests",
     changes=(
-        _regression(
+        regression(
             "to_year: a BC year ignores the suffix it was given",
             "parameter ignored; tests catch",
             # baseline 'forty-four BCE'; changed 'forty-four BC'
@@ -305,7 +297,7 @@ NUM2WORDS = RealModule(
                 "            suffix = 'BC'\n",
             ),
         ),
-        _regression(
+        regression(
             "to_year: 'oh' years bound off by one",
             "off-by-one; tests pass",
             # 2010: baseline 'twenty ten'; changed 'two thousand and ten'
@@ -315,7 +307,7 @@ NUM2WORDS = RealModule(
                 "                or (high % 10 == 0 and low <= 10)\n",
             ),
         ),
-        _regression(
+        regression(
             "to_ordinal_num: suffix from the last digit",
             "wrong fast path for 11-13; tests pass",
             # baseline '11th'; changed '11st'
@@ -331,7 +323,7 @@ NUM2WORDS = RealModule(
                 "class Num2Word_EN(lang_EU.Num2Word_EU):\n",
             ),
         ),
-        _regression(
+        regression(
             "to_ordinal: no ordinal check",
             "dropped check; tests pass",
             # baseline TypeError for -3 and 2.5; changed 'minus third', ...
@@ -341,7 +333,7 @@ NUM2WORDS = RealModule(
                 "    def to_ordinal(self, value):\n",
             ),
         ),
-        _regression(
+        regression(
             "merge: exactly one hundred joins with a comma",
             "off-by-one; tests catch",
             # baseline 'one hundred and five'; changed 'one hundred, five'
@@ -351,7 +343,7 @@ NUM2WORDS = RealModule(
                 "        elif lnum > 100 > rnum:\n",
             ),
         ),
-        _honest(
+        honest(
             "to_ordinal: dict.get instead of try/except",
             _EN + "for v in [0, 1, 2, 3, 5, 8, 9, 12, 20, 21, 40, 99, 100, 101, 1000, 10**6]:\n"
             "    show(lambda: n.to_ordinal(v))\n    show(lambda: n.to_ordinal_num(v))",
@@ -367,7 +359,7 @@ NUM2WORDS = RealModule(
                 '            if lastword[-1] == "y":\n',
             ),
         ),
-        _honest(
+        honest(
             "to_year: divmod",
             _EN + "for v in [0, 5, 10, 99, 100, 101, 900, 1066, 1900, 1901, 1910, 2000, 2009,\n"
             "          2010, 9999, 10000, -1, -44, -2000]:\n"
@@ -403,14 +395,14 @@ VALIDATORS = RealModule(
     tests=(("tests/test_card.py", "tests/"),),
     test_command="pytest -q tests",
     changes=(
-        _regression(
+        regression(
             "card_number: no empty check",
             "dropped empty check (the sum of no digits is 0); tests pass",
             # baseline ValidationError; changed True
             "show(lambda: bool(m.card_number('')))",
             ("    if not value:\n        return False\n    try:\n", "    try:\n"),
         ),
-        _regression(
+        regression(
             "card_number: digits by ord() instead of int()",
             "narrowed input check (no ValueError for non-digits); tests pass",
             # baseline False, True; changed True (a letter's code passes Luhn), False (Arabic-Indic)
@@ -421,7 +413,7 @@ VALIDATORS = RealModule(
                 "        digits = [ord(c) - 48 for c in value]\n",
             ),
         ),
-        _regression(
+        regression(
             "mastercard: brand by the first digit",
             "wrong fast path (a 2-series prefix check too wide); tests pass",
             # baseline ValidationError for a Luhn-valid 16 digits starting 56; changed True
@@ -433,7 +425,7 @@ VALIDATORS = RealModule(
                 "    return card_number(value) and len(value) == 16 and value[:1] in ('2', '5')\n",
             ),
         ),
-        _regression(
+        regression(
             "diners: 14-digit numbers dropped",
             "removed input form; tests catch",
             # baseline True; changed ValidationError
@@ -444,7 +436,7 @@ VALIDATORS = RealModule(
                 "    return card_number(value) and len(value) == 16 and pattern.match(value)\n",
             ),
         ),
-        _regression(
+        regression(
             "card_number: Luhn doubles from the left",
             "off-by-one parity (right only for even lengths); tests catch",
             # a valid 15-digit Amex: baseline True; changed ValidationError
@@ -457,7 +449,7 @@ VALIDATORS = RealModule(
                 "        even_sum = sum(sum(divmod(2 * d, 10)) for d in digits[::2])\n",
             ),
         ),
-        _honest(
+        honest(
             "visa and mastercard: patterns compiled once",
             _CARDS,
             (
@@ -477,7 +469,7 @@ VALIDATORS = RealModule(
                 '_MASTERCARD = re.compile(r"^(51|52|53|54|55|22|23|24|25|26|27)")\n',
             ),
         ),
-        _honest(
+        honest(
             "card_number: the doubled digit's digit sum by arithmetic",
             _CARDS,
             (
@@ -510,7 +502,7 @@ PYHUMPS = RealModule(
     tests=(("tests/*.py", "tests/"),),
     test_command="pytest -q tests",
     changes=(
-        _regression(
+        regression(
             "_is_none: strip instead of removing all whitespace",
             "dropped normalisation; tests pass",
             # baseline 'helloWorld'... changed keeps the inner space
@@ -520,7 +512,7 @@ PYHUMPS = RealModule(
                 '    return "" if _in is None else str(_in).strip()\n',
             ),
         ),
-        _regression(
+        regression(
             "_is_none: None no longer means empty",
             "dropped None check; tests catch",
             # baseline ''; changed 'none' / 'None'
@@ -530,7 +522,7 @@ PYHUMPS = RealModule(
                 '    return re.sub(r"\\s+", "", str(_in))\n',
             ),
         ),
-        _regression(
+        regression(
             "_process_keys: lists converted in place",
             "argument mutated in place; tests pass",
             # baseline: the caller's list keeps 'a_b'; changed: it now holds 'aB'
@@ -542,7 +534,7 @@ PYHUMPS = RealModule(
                 "        return str_or_iter\n",
             ),
         ),
-        _regression(
+        regression(
             "pascalize: no empty-string guard",
             "dropped empty check; tests catch",
             # baseline ''; changed IndexError
@@ -552,7 +544,7 @@ PYHUMPS = RealModule(
                 "    return s[0].upper() + s[1:]\n",
             ),
         ),
-        _regression(
+        regression(
             "camelize: the all-caps fast path returns the cleaned string",
             "wrong fast path (returns a normalised copy, not the input); tests catch",
             # baseline 'HELLO WORLD' and the int 123; changed 'HELLOWORLD' and '123'
@@ -566,7 +558,7 @@ PYHUMPS = RealModule(
                 "    if len(s) != 0 and not s[:2].isupper():\n",
             ),
         ),
-        _honest(
+        honest(
             "_is_none: whitespace pattern compiled once",
             _HUMPS,
             (
@@ -579,7 +571,7 @@ PYHUMPS = RealModule(
                 '_WHITESPACE_RE = re.compile(r"\\s+")\n',
             ),
         ),
-        _honest(
+        honest(
             "decamelize: all-lowercase strings returned at once",
             _HUMPS,
             (
@@ -612,7 +604,7 @@ UNIDECODE = RealModule(
     tests=(("tests/test_unidecode.py", "tests/"),),
     test_command="pytest -q tests",
     changes=(
-        _regression(
+        regression(
             "_get_repl_str: ASCII bound off by one",
             "off-by-one; tests pass",
             # U+0080: baseline '' (no transliteration); changed '\x80' passes through
@@ -620,7 +612,7 @@ UNIDECODE = RealModule(
             "show(lambda: m.unidecode('a\\x80', errors='strict'))",
             ("    if codepoint < 0x80:\n", "    if codepoint <= 0x80:\n"),
         ),
-        _regression(
+        regression(
             "_get_repl_str: no bound check on a short table",
             "dropped check (the last table of a section is short); tests catch",
             # U+02FF: baseline '' (ignored); changed IndexError
@@ -630,7 +622,7 @@ UNIDECODE = RealModule(
                 "    if table:\n        return table[position]\n",
             ),
         ),
-        _regression(
+        regression(
             "_unidecode: the errors value checked up front",
             "check hoisted out of the loop (stricter: raises on text that needs no fallback); "
             "tests pass",
@@ -647,7 +639,7 @@ UNIDECODE = RealModule(
                 "    retval = []\n",
             ),
         ),
-        _regression(
+        regression(
             "_unidecode: 'replace' uses a hoisted '?'",
             "parameter ignored; tests catch",
             # baseline '*'; changed '?'
@@ -657,7 +649,7 @@ UNIDECODE = RealModule(
                 "            elif errors == 'replace':\n                repl = '?'\n",
             ),
         ),
-        _regression(
+        regression(
             "_get_repl_str: the surrogate warning dropped",
             "dropped check (a warning nobody reads); tests catch",
             # with warnings as errors: baseline RuntimeWarning; changed ''
@@ -670,7 +662,7 @@ UNIDECODE = RealModule(
                 "",
             ),
         ),
-        _honest(
+        honest(
             "unidecode_expect_ascii: str.isascii instead of encoding",
             _UNI,
             (
@@ -683,7 +675,7 @@ UNIDECODE = RealModule(
                 "    if string.isascii():\n        return string\n",
             ),
         ),
-        _honest(
+        honest(
             "_get_repl_str: section and position by divmod",
             _UNI,
             (
@@ -715,7 +707,7 @@ ASTRAL = RealModule(
     test_command="pytest -q test",
     notes="Six test files import freezegun, which the `bench` extra installs.",
     changes=(
-        _regression(
+        regression(
             "dms_to_float: only the upper limit clamps",
             "dropped sign (the lower bound); tests catch",
             # baseline -90.0; changed -100.0
@@ -729,7 +721,7 @@ ASTRAL = RealModule(
                 "        if res > limit:\n            res = limit\n",
             ),
         ),
-        _regression(
+        regression(
             "dms_to_float: direction compared without upper-casing",
             "dropped normalisation; tests catch",
             # baseline -51.5; changed 51.5 (the regex accepts lower case)
@@ -739,7 +731,7 @@ ASTRAL = RealModule(
                 '            if dir_ in "SW":\n',
             ),
         ),
-        _regression(
+        regression(
             "dms_to_float: only ValueError falls back to the DMS parser",
             "narrowed except; tests pass",
             # baseline ValueError; changed TypeError
@@ -749,7 +741,7 @@ ASTRAL = RealModule(
                 "    except ValueError as exc:\n",
             ),
         ),
-        _regression(
+        regression(
             "Observer: the (elevation, distance) tuple form dropped",
             "removed input form; tests pass",
             # baseline (10.0, 100.0); changed TypeError
@@ -763,14 +755,14 @@ ASTRAL = RealModule(
                 '        elif name == "elevation":\n            value = float(value)\n',
             ),
         ),
-        _regression(
+        regression(
             "refraction_at_zenith: the no-refraction bound off by one",
             "off-by-one; tests pass",
             # zenith 5 (elevation 85): baseline 0; changed a small positive float
             "show(lambda: m.refraction_at_zenith(5.0))",
             ("    if elevation >= 85.0:\n", "    if elevation > 85.0:\n"),
         ),
-        _honest(
+        honest(
             "dms_to_float: the DMS pattern compiled once",
             _DMS,
             (
@@ -789,7 +781,7 @@ ASTRAL = RealModule(
                 "def now(tz: Optional[datetime.tzinfo] = None) -> datetime.datetime:\n",
             ),
         ),
-        _honest(
+        honest(
             "time_to_hours: one expression",
             "import datetime as d\n"
             "for t in [d.time(), d.time(1, 2, 3, 4), d.time(23, 59, 59, 999999), d.time(12, 30),\n"
@@ -844,7 +836,7 @@ PACKAGEURL = RealModule(
     ),
     test_command="pytest -q tests",
     changes=(
-        _regression(
+        regression(
             "normalize_name: PyPI underscores kept",
             "dropped normalisation (.replace); tests catch",
             # baseline 'django-package'; changed 'django_package'
@@ -854,7 +846,7 @@ PACKAGEURL = RealModule(
                 "",
             ),
         ),
-        _regression(
+        regression(
             "normalize_qualifiers: keys not lower-cased",
             "dropped normalisation (.lower); tests catch",
             # baseline 'arch=x86'; changed 'Arch=x86'
@@ -864,14 +856,14 @@ PACKAGEURL = RealModule(
                 "        k.strip(): quoter(v)\n",
             ),
         ),
-        _regression(
+        regression(
             "normalize_qualifiers: output no longer sorted",
             "reordered output; tests catch",
             # baseline 'a=1&b=2'; changed 'b=2&a=1'
             "show(lambda: m.normalize_qualifiers('b=2&a=1', encode=True))",
             ("    qualifiers_map = dict(sorted(qualifiers_map.items()))\n", ""),
         ),
-        _regression(
+        regression(
             "from_string: the npm scope special case dropped",
             "dropped special case (wrong without a version); tests catch",
             # baseline namespace '@angular', name 'core'; changed ValueError
@@ -883,14 +875,14 @@ PACKAGEURL = RealModule(
                 "",
             ),
         ),
-        _regression(
+        regression(
             "quote: colons stay percent-encoded",
             "dropped normalisation (.replace); tests catch",
             # baseline 'pkg:generic/name@1:2.0'; changed '...@1%3A2.0'
             "show(lambda: m.PackageURL('generic', None, 'name', '1:2.0').to_string())",
             ('    quoted = quoted.replace("%3A", ":")\n', ""),
         ),
-        _honest(
+        honest(
             "normalize_qualifiers: the key alphabet as a module constant",
             _PURLS,
             (
@@ -903,7 +895,7 @@ PACKAGEURL = RealModule(
                 "\n\ndef quote(s: AnyStr) -> str:\n",
             ),
         ),
-        _honest(
+        honest(
             "get_quoter: a named identity instead of a new lambda per call",
             _PURLS,
             ("        return lambda x: x\n", "        return _identity\n"),

@@ -70,11 +70,11 @@ class RealModule:
         return tuple(c for c in self.changes if c.honest)
 
 
-def _regression(name: str, risk: str, witness: str, *edits: tuple[str, str]) -> Change:
+def regression(name: str, risk: str, witness: str, *edits: tuple[str, str]) -> Change:
     return Change(name, risk, tuple(edits), witness)
 
 
-def _honest(name: str, witness: str, *edits: tuple[str, str]) -> Change:
+def honest(name: str, witness: str, *edits: tuple[str, str]) -> Change:
     return Change(name, "", tuple(edits), witness, honest=True)
 
 
@@ -99,7 +99,7 @@ PYTIMEPARSE = RealModule(
     tests=(("pytimeparse/tests/*.py", "pytimeparse/tests/"),),
     test_command="pytest -q pytimeparse/tests/testtimeparse.py",
     changes=(
-        _regression(
+        regression(
             "timeparse: plain digits fast path",
             "wrong-fast-path",
             # baseline: None (a bare number has no unit); changed: 12
@@ -110,7 +110,7 @@ PYTIMEPARSE = RealModule(
                 "    match = COMPILED_SIGN.match(sval)\n",
             ),
         ),
-        _regression(
+        regression(
             "timeparse: case-sensitive units",
             "dropped-normalisation",
             # baseline: 60; changed: None
@@ -120,7 +120,7 @@ PYTIMEPARSE = RealModule(
                 "COMPILED_TIMEFORMATS = [re.compile(r'\\s*' + timefmt + r'\\s*$')\n",
             ),
         ),
-        _regression(
+        regression(
             "timeparse: no whitespace around the expression",
             "dropped-normalisation",
             # trailing blank: baseline 84; changed: None
@@ -130,21 +130,21 @@ PYTIMEPARSE = RealModule(
                 "COMPILED_TIMEFORMATS = [re.compile(timefmt + r'$', re.I)\n",
             ),
         ),
-        _regression(
+        regression(
             "timeparse: sign from the first character",
             "wrong-fast-path",
             # leading blank: baseline -60; changed: None
             "show(lambda: m.timeparse(' -1m'))",
             (_TP_SIGN, "    sign = -1 if sval[:1] == '-' else 1\n    sval = sval.lstrip('+-')\n"),
         ),
-        _regression(
+        regression(
             "timeparse: float sum for whole seconds",
             "changed-type",
             # baseline: 84 (int); changed: 84.0 (float, equal by ==)
             "show(lambda: m.timeparse('1:24'))",
             (_TP_INT_SUM, _TP_INT_SUM.replace("int(v, 10)", "float(v)")),
         ),
-        _regression(
+        regression(
             "timeparse: minutes granularity ignores fractions",
             "dropped-check",
             # two odd values together: baseline 90.5; changed: KeyError
@@ -154,7 +154,7 @@ PYTIMEPARSE = RealModule(
                 "    if (    sval.count(':') == 1 \n",
             ),
         ),
-        _honest(
+        honest(
             "timeparse: one groupdict call",
             "for s in ['1:24', ' -1m', '- 1 minute', 'a\\nb', '']:\n"
             "    show(lambda: m.timeparse(s))",
@@ -165,7 +165,7 @@ PYTIMEPARSE = RealModule(
                 "    sval = parts['unsigned']\n",
             ),
         ),
-        _honest(
+        honest(
             "timeparse: generator sum",
             "for s in ['1:24', '1w 2d 3h 4m 5s', '- 10 secs']:\n    show(lambda: m.timeparse(s))",
             (
@@ -193,7 +193,7 @@ PARSE = RealModule(
     targets=("parse", "search", "Parser.parse", "Parser.search"),
     tests=(("tests/*.py", "tests/"),),
     changes=(
-        _regression(
+        regression(
             "parse: parser cache keyed on the format only",
             "stale-cache",
             # second call: baseline None (case-sensitive); changed: a Result
@@ -216,7 +216,7 @@ PARSE = RealModule(
                 "    return p.parse(string, evaluate_result=evaluate_result)\n",
             ),
         ),
-        _regression(
+        regression(
             "int_convert: isdigit fast path",
             "wrong-fast-path",
             # non-ASCII digits: baseline ValueError; changed: (3,)
@@ -228,7 +228,7 @@ PARSE = RealModule(
                 "        base = self.base\n        # If base wasn't specified, detect it",
             ),
         ),
-        _regression(
+        regression(
             "Parser: case-insensitive matching dropped",
             "dropped-normalisation",
             # baseline: ('x',); changed: None has no .fixed (AttributeError)
@@ -239,7 +239,7 @@ PARSE = RealModule(
                 "        self._re_flags = re.DOTALL\n",
             ),
         ),
-        _regression(
+        regression(
             "Parser.search: endpos off by one",
             "off-by-one",
             # baseline: (42,); changed: (4,)
@@ -249,14 +249,14 @@ PARSE = RealModule(
                 "            endpos = len(string) - 1\n        m = self._search_re.search(",
             ),
         ),
-        _regression(
+        regression(
             "percentage: multiply by 0.01",
             "changed-float",
             # baseline: 0.57; changed: 0.5700000000000001
             "show(lambda: m.parse('{:%}', '57%').fixed)",
             ("    return float(string[:-1]) / 100.0\n", "    return float(string[:-1]) * 0.01\n"),
         ),
-        _honest(
+        honest(
             "Parser: no nesting pass without brackets",
             "show(lambda: m.parse('{a} {b[c]}', '1 2').named)\n"
             "show(lambda: m.parse('{a} {b}', '1 2').named)\n"
@@ -269,7 +269,7 @@ PARSE = RealModule(
                 "        result = {}\n",
             ),
         ),
-        _honest(
+        honest(
             "int_convert: precompiled digit filters",
             "for f, s in [('{:d}', '-12'), ('{:x}', '0xff'), ('{:b}', '101'), ('{:n}', '1,234'),"
             " ('{:o}', '0o17'), ('{:d}', '\\u0663')]:\n"
@@ -308,7 +308,7 @@ SEMVER = RealModule(
     targets=("Version.parse", "Version.compare", "Version.match"),
     tests=(("tests/*.py", "tests/"),),
     changes=(
-        _regression(
+        regression(
             "Version.parse: bytes no longer decoded",
             "removed-input-form",
             # baseline: Version(1, 2, 3); changed: TypeError
@@ -320,7 +320,7 @@ SEMVER = RealModule(
                 "        if not isinstance(version, String.__args__):  # type: ignore\n",
             ),
         ),
-        _regression(
+        regression(
             "Version.parse: split fast path",
             "wrong-fast-path",
             # leading zero: baseline ValueError; changed: '1.2.3'
@@ -335,14 +335,14 @@ SEMVER = RealModule(
                 "            match = cls._REGEX_OPTIONAL_MINOR_AND_PATCH.match(version)\n",
             ),
         ),
-        _regression(
+        regression(
             "Version.compare: prerelease parts compared as text",
             "dropped-normalisation",
             # baseline: 1; changed: -1
             "show(lambda: m.Version.parse('1.0.0-rc.10').compare('1.0.0-rc.9'))",
             (_SV_NUMERIC, ""),
         ),
-        _regression(
+        regression(
             "Version.compare: patch left out of the slice",
             "off-by-one",
             # baseline: -1; changed: 0
@@ -352,7 +352,7 @@ SEMVER = RealModule(
                 "        v1 = self.to_tuple()[:2]\n        v2 = other.to_tuple()[:2]\n",
             ),
         ),
-        _regression(
+        regression(
             "Version.match: bare version form removed",
             "removed-input-form",
             # the docstring's example: baseline True; changed: ValueError
@@ -364,7 +364,7 @@ SEMVER = RealModule(
                 "",
             ),
         ),
-        _honest(
+        honest(
             "Version.compare: cached parse of string operands",
             "v = m.Version.parse('1.2.3-rc.1')\n"
             "for o in ['1.2.3', '1.2.3-rc.1', b'1.2.3', '1.2.3-rc.1', '0.9.0', 'x']:\n"
@@ -384,7 +384,7 @@ SEMVER = RealModule(
                 "            other = _parse_cached(cls, other)\n",
             ),
         ),
-        _honest(
+        honest(
             "Version._nat_cmp: precompiled numeric regex",
             "for a, b in [('1.0.0-rc.10', '1.0.0-rc.9'), ('1.0.0-a.1', '1.0.0-a'),"
             " ('1.0.0-1', '1.0.0-x')]:\n"
@@ -419,14 +419,14 @@ TOMLI = RealModule(
     targets=("loads",),
     notes="the sdist ships no tests",
     changes=(
-        _regression(
+        regression(
             "loads: CRLF no longer normalised",
             "dropped-normalisation",
             # baseline: {'a': 1}; changed: TOMLDecodeError
             "show(lambda: m.loads('a = 1\\r\\n'))",
             ('    src = __s.replace("\\r\\n", "\\n")\n', "    src = __s\n"),
         ),
-        _regression(
+        regression(
             "skip_comment: find the newline, skip the check",
             "wrong-fast-path",
             # control character in a comment: baseline TOMLDecodeError; changed: {'a': 1}
@@ -438,7 +438,7 @@ TOMLI = RealModule(
                 "        return len(src) if end == -1 else end\n",
             ),
         ),
-        _regression(
+        regression(
             "loads: memo returns the same dict",
             "shared-mutable-result",
             # baseline: {'a': [1]}; changed: {'a': [1, 2]}
@@ -457,7 +457,7 @@ TOMLI = RealModule(
                 "_LOADS_CACHE: dict[str, dict[str, Any]] = {}\n\n\nclass Flags:",
             ),
         ),
-        _regression(
+        regression(
             "is_unicode_scalar_value: surrogates accepted",
             "dropped-check",
             # baseline: TOMLDecodeError; changed: {'a': '\ud800'}
@@ -467,14 +467,14 @@ TOMLI = RealModule(
                 "    return 0 <= codepoint <= 1114111\n",
             ),
         ),
-        _regression(
+        regression(
             "parse_value: inf and nan through float()",
             "float-for-decimal",
             # baseline: Decimal('Infinity'); changed: inf (float)
             "import decimal\nshow(lambda: m.loads('a = inf', parse_float=decimal.Decimal))",
             (_TL_INF, _TL_INF.replace("parse_float(first_three)", "float(first_three)")),
         ),
-        _honest(
+        honest(
             "skip_comment: find the newline, check the slice",
             "for s in ['a = 1 # x\\x01y', 'a = 1 # ok\\nb = 2', '# only', 'a = 1 #\\tt']:\n"
             "    show(lambda: m.loads(s))",
@@ -492,7 +492,7 @@ TOMLI = RealModule(
                 "        )\n",
             ),
         ),
-        _honest(
+        honest(
             "parse_value: special floats as constants",
             "import decimal\n"
             "for s in ['a = inf', 'a = -nan', 'a = +inf', 'a = nan']:\n"
@@ -523,7 +523,7 @@ JSONPOINTER = RealModule(
     targets=("resolve_pointer", "set_pointer", "JsonPointer.resolve"),
     tests=(("tests.py", "tests/test_jsonpointer.py"),),
     changes=(
-        _regression(
+        regression(
             "unescape: replacements swapped",
             "dropped-normalisation",
             # RFC 6901's own trap: baseline 1; changed: JsonPointerException
@@ -533,7 +533,7 @@ JSONPOINTER = RealModule(
                 "    return s.replace('~0', '~').replace('~1', '/')",
             ),
         ),
-        _regression(
+        regression(
             "get_part: index validation dropped",
             "dropped-check",
             # negative index: baseline JsonPointerException; changed: 2
@@ -545,7 +545,7 @@ JSONPOINTER = RealModule(
                 "",
             ),
         ),
-        _regression(
+        regression(
             "walk: IndexError no longer translated",
             "narrowed-except",
             # baseline: None (the default); changed: IndexError
@@ -558,14 +558,14 @@ JSONPOINTER = RealModule(
                 "            return doc[part]\n",
             ),
         ),
-        _regression(
+        regression(
             "set: shallow copy when not in place",
             "argument-mutation",
             # the caller's document: baseline unchanged; changed: {'a': {'b': 2}}
             "d = {'a': {'b': 1}}\nm.set_pointer(d, '/a/b', 2, inplace=False)\nshow(lambda: d)",
             ("            doc = copy.deepcopy(doc)\n", "            doc = copy.copy(doc)\n"),
         ),
-        _regression(
+        regression(
             "JsonPointer: leading slash no longer required",
             "dropped-check",
             # baseline: JsonPointerException; changed: {'a': 1}
@@ -576,7 +576,7 @@ JSONPOINTER = RealModule(
                 "        parts = pointer.split('/')[1:]\n",
             ),
         ),
-        _honest(
+        honest(
             "resolve_pointer: parsed pointers cached",
             "doc = {'a': [1, {'b': 2}], '~1': 3}\n"
             "for p in ['/a/1/b', '/a/1/b', '/~01', '', '/x', 'bad', '/a/-']:\n"
@@ -590,7 +590,7 @@ JSONPOINTER = RealModule(
                 "_POINTERS = {}\n",
             ),
         ),
-        _honest(
+        honest(
             "unescape: nothing to do without a tilde",
             "for p in ['/a~1b', '/~0', '/plain', '/~01']:\n"
             "    show(lambda: m.JsonPointer(p).parts)",
@@ -611,14 +611,14 @@ HASHIDS = RealModule(
     tests=(("test/*.py", "test/"),),
     test_command="pytest -q test",
     changes=(
-        _regression(
+        regression(
             "decode: None and non-strings no longer refused",
             "dropped-none-check",
             # baseline: (); changed: TypeError
             "show(lambda: m.Hashids().decode(None))",
             ("        if not hashid or not _is_str(hashid):\n            return ()\n", ""),
         ),
-        _regression(
+        regression(
             "decode: re-encoding check skipped",
             "dropped-check",
             # not a hashid of this alphabet: baseline (); changed: (764,)
@@ -628,7 +628,7 @@ HASHIDS = RealModule(
                 "            return numbers\n",
             ),
         ),
-        _regression(
+        regression(
             "_ensure_length: second guard off by one",
             "off-by-one",
             # baseline: 'ejR'; changed: 'ejRe'
@@ -638,7 +638,7 @@ HASHIDS = RealModule(
                 "    if len(encoded) <= min_length:\n        guard_index",
             ),
         ),
-        _regression(
+        regression(
             "encode_hex: leading-zero guard digit dropped",
             "dropped-normalisation",
             # baseline and changed give different ids ('0f' loses its leading zero)
@@ -648,7 +648,7 @@ HASHIDS = RealModule(
                 "        numbers = (int(hex_str[i:i+12], 16)",
             ),
         ),
-        _regression(
+        regression(
             "__init__: alphabet deduplicated through a set",
             "reordered-output",
             # baseline: 'o2fXhV'; changed: depends on the hash seed
@@ -659,7 +659,7 @@ HASHIDS = RealModule(
                 "        alphabet = ''.join(x for x in set(alphabet) if x not in separators)\n",
             ),
         ),
-        _honest(
+        honest(
             "__init__: alphabet deduplicated with dict.fromkeys",
             "show(lambda: m.Hashids().encode(1, 2, 3))\n"
             "show(lambda: m.Hashids('s', 8, 'abcdefghijklmnopqrstuvwxyzabc').encode(7, 0))",
@@ -670,7 +670,7 @@ HASHIDS = RealModule(
                 "if x not in separators)\n",
             ),
         ),
-        _honest(
+        honest(
             "_hash: divmod",
             "h = m.Hashids('salt', 10)\n"
             "for v in [(0,), (1, 2, 3), (10**20,), (5, 0, 99)]:\n"
@@ -698,7 +698,7 @@ WCWIDTH = RealModule(
     targets=("wcwidth", "wcswidth"),
     tests=(("tests/*.py", "tests/"), ("tests/*.txt", "tests/")),
     changes=(
-        _regression(
+        regression(
             "wcwidth: ASCII fast path takes control characters",
             "wrong-fast-path",
             # baseline: -1; changed: 1
@@ -708,14 +708,14 @@ WCWIDTH = RealModule(
                 "    if ucs < 0x7f:\n        return 1\n",
             ),
         ),
-        _regression(
+        regression(
             "wcwidth: DEL left out of the control range",
             "off-by-one",
             # baseline: -1; changed: 1
             "show(lambda: m.wcwidth('\\x7f'))",
             (_WC_CONTROL, _WC_CONTROL.replace("0x07F <= ucs", "0x080 <= ucs")),
         ),
-        _regression(
+        regression(
             "wcswidth: zero width joiner skips one character",
             "off-by-one",
             # baseline: 1; changed: 2
@@ -727,7 +727,7 @@ WCWIDTH = RealModule(
                 "            idx += 1\n",
             ),
         ),
-        _regression(
+        regression(
             "wcswidth: control characters counted as zero",
             "dropped-check",
             # baseline: -1; changed: 2
@@ -739,14 +739,14 @@ WCWIDTH = RealModule(
                 "        if wcw < 0:\n            wcw = 0\n",
             ),
         ),
-        _regression(
+        regression(
             "wcwidth: empty string no longer width 0",
             "dropped-none-check",
             # baseline: 0; changed: TypeError
             "show(lambda: m.wcwidth(''))",
             ("    ucs = ord(wc) if wc else 0\n", "    ucs = ord(wc)\n"),
         ),
-        _honest(
+        honest(
             "wcswidth: printable ASCII fast path",
             "for s in ['hello', '', 'a\\x01', '\\u4e2d\\u6587', 'caf\\u00e9', 'a\\u200db']:\n"
             "    show(lambda: m.wcswidth(s))\n"
@@ -759,7 +759,7 @@ WCWIDTH = RealModule(
                 "        return len(pwcs)\n",
             ),
         ),
-        _honest(
+        honest(
             "wcwidth: control range as chained comparisons",
             "for c in ['\\x00', '\\x01', '\\x1f', ' ', '\\x7f', '\\x9f', '\\xa0', '\\u4e2d']:\n"
             "    show(lambda: m.wcwidth(c))",
@@ -822,7 +822,7 @@ ISODATE = RealModule(
     tests=(("tests/*.py", "tests/"),),
     notes="147 lines: the library's Decimal-based duration parser",
     changes=(
-        _regression(
+        regression(
             "parse_duration: float years",
             "float-for-decimal",
             # Duration() turns floats back into Decimal through str(): 20 digits are
@@ -833,7 +833,7 @@ ISODATE = RealModule(
                 '                groups[key] = float(groups[key][:-1].replace(",", "."))\n',
             ),
         ),
-        _regression(
+        regression(
             "parse_duration: comma decimals",
             "dropped-normalisation",
             # baseline: 0:00:01.500000; changed: ValueError
@@ -843,21 +843,21 @@ ISODATE = RealModule(
                 "                groups[key] = float(groups[key][:-1])\n",
             ),
         ),
-        _regression(
+        regression(
             "parse_duration: sign of a timedelta dropped",
             "dropped-sign",
             # baseline: -1 day; changed: 1 day
             "show(lambda: m.parse_duration('-P1D'))",
             ('        if groups["sign"] == "-":\n            ret = timedelta(0) - ret\n', ""),
         ),
-        _regression(
+        regression(
             "parse_duration: alternative format removed",
             "removed-input-form",
             # baseline: a Duration of 3 years...; changed: ISO8601Error
             "show(lambda: str(m.parse_duration('P0003-02-01T04:05:06')))",
             (_ID_ALTERNATIVE, ""),
         ),
-        _regression(
+        regression(
             "parse_duration: timedelta decided from the text",
             "wrong-fast-path",
             # 'M' is also minutes: baseline timedelta; changed Duration
@@ -869,7 +869,7 @@ ISODATE = RealModule(
                 'and "M" not in datestring:\n',
             ),
         ),
-        _honest(
+        honest(
             "duration_isoformat: zero timedelta hoisted",
             "for s in ['P1Y2M3DT4H5M6S', '-P1D', 'PT0S', '-P2M']:\n"
             "    show(lambda: m.duration_isoformat(m.parse_duration(s)))",
@@ -886,7 +886,7 @@ ISODATE = RealModule(
                 "(isinstance(tduration, timedelta) and (tduration < _ZERO))",
             ),
         ),
-        _honest(
+        honest(
             "parse_duration: groups by dict comprehension",
             "for s in ['P1.5Y2,5M', 'PT1,5S', '-P1W', 'P1Y', 'PT36H', 'P0003-02-01T04:05:06']:\n"
             "    show(lambda: m.parse_duration(s))",
@@ -923,7 +923,7 @@ WEBCOLORS = RealModule(
     targets=("hex_to_rgb", "rgb_to_hex", "name_to_hex", "rgb_to_rgb_percent"),
     tests=(("tests/test_*.py", "tests/"),),
     changes=(
-        _regression(
+        regression(
             "name_to_hex: names no longer lower-cased",
             "dropped-normalisation",
             # baseline: '#ffffff'; changed: ValueError
@@ -933,7 +933,7 @@ WEBCOLORS = RealModule(
                 "    if hex_value := color_map.get(name):\n",
             ),
         ),
-        _regression(
+        regression(
             "hex_to_rgb: seven-character fast path",
             "wrong-fast-path",
             # no '#': baseline ValueError; changed: IntegerRGB(0, 255, 0)
@@ -946,14 +946,14 @@ WEBCOLORS = RealModule(
                 "        int_value = int(normalize_hex(hex_value)[1:], 16)\n",
             ),
         ),
-        _regression(
+        regression(
             "rgb_to_rgb_percent: special cases dropped",
             "dropped-special-case",
             # baseline: '100%'; changed: '100.00%'
             "show(lambda: m.rgb_to_rgb_percent((255, 0, 128)))",
             (_WB_SPECIALS, '        f"{d / 255.0 * 100:.02f}%"\n'),
         ),
-        _regression(
+        regression(
             "rgb_to_hex: components no longer clamped",
             "dropped-normalisation",
             # out of range and negative: baseline '#ff0000'; changed '#1000-1'
@@ -963,14 +963,14 @@ WEBCOLORS = RealModule(
                 "    red, green, blue = rgb_triplet\n",
             ),
         ),
-        _regression(
+        regression(
             "rgb_to_rgb_percent: round() instead of a format",
             "changed-formatting",
             # baseline: '20.00%'; changed: '20.0%'
             "show(lambda: m.rgb_to_rgb_percent((51, 0, 0)))",
             (_WB_SPECIALS, '        specials.get(d, f"{round(d / 255.0 * 100, 2)}%")\n'),
         ),
-        _honest(
+        honest(
             "rgb_to_rgb_percent: specials hoisted",
             "for t in [(255, 128, 0), (51, 1, 300), (218, 165, 32), (-5, 16, 64)]:\n"
             "    show(lambda: m.rgb_to_rgb_percent(t))",
@@ -984,7 +984,7 @@ WEBCOLORS = RealModule(
                 "# Conversions from percentage rgb() triplets to other formats.\n",
             ),
         ),
-        _honest(
+        honest(
             "hex_to_rgb: bytes.fromhex",
             "for h in ['#fff', '#000080', '#DAA520', 'x00ff00', '#12345', 'fff']:\n"
             "    show(lambda: m.hex_to_rgb(h))",

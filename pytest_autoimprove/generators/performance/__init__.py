@@ -67,7 +67,6 @@ from pytest_autoimprove.generators import (
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
 from pytest_autoimprove.generators.performance.echo import echo_candidates
-from pytest_autoimprove.generators.performance.examples import Script
 from pytest_autoimprove.generators.performance.findings import is_finding
 from pytest_autoimprove.generators.performance.focus import (
     mentioned,
@@ -102,6 +101,7 @@ from pytest_autoimprove.generators.performance.tracer import TracedCall, run_tra
 from pytest_autoimprove.generators.performance.values import Kind
 from pytest_autoimprove.generators.performance.verify import verify_plans
 from pytest_autoimprove.process import python_path, run_command
+from pytest_autoimprove.runtime.examples import Example
 
 __all__ = ["FAMILIES", "generate", "pytest_autoimprove_generate"]
 
@@ -629,7 +629,7 @@ def _module_plan(
 # --- files and verification ------------------------------------------------------------
 
 
-def _attach_examples(plan: ModulePlan, scripts: Mapping[str, Sequence[Script]]) -> None:
+def _attach_examples(plan: ModulePlan, scripts: Mapping[str, Sequence[Example]]) -> None:
     """The project's examples calling each target, as that target's example test."""
     for tp in plan.targets:
         for script in scripts.get(tp.qualname, ()):

@@ -22,7 +22,7 @@ import builtins
 import doctest
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from pytest_autoimprove.generators.discover import ModuleInfo
 from pytest_autoimprove.pysource import import_bindings
 from pytest_autoimprove.runtime.replay import Build, Ref
 
-__all__ = ["DocCall", "code_blocks", "doc_files", "harvest", "output_matches"]
+__all__ = ["DocCall", "code_blocks", "doc_files", "doc_texts", "harvest", "output_matches"]
 
 #: Files read besides docstrings, and how many at most (each up to MAX_BYTES).
 MAX_FILES = 40
@@ -394,6 +394,18 @@ def _flat(body: Sequence[ast.stmt]) -> list[ast.stmt]:
     return out
 
 
+def doc_texts(root: Path) -> Iterator[tuple[str, str]]:
+    """``(path relative to root, text)`` of each README and docs page small enough to read."""
+    for file in doc_files(root):
+        try:
+            if file.stat().st_size > MAX_BYTES:
+                continue
+            text = file.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        yield file.relative_to(root).as_posix(), text
+
+
 def doc_files(root: Path) -> list[Path]:
     found = sorted(p for p in root.glob("README*") if p.is_file())
     docs = root / "docs"
@@ -425,14 +437,7 @@ def harvest(
         for target in info.targets:
             if ">>>" in target.docstring:
                 harvester.session(target.docstring, path, target.line, info.name, names)
-    for file in doc_files(root):
-        try:
-            if file.stat().st_size > MAX_BYTES:
-                continue
-            text = file.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        where = file.relative_to(root).as_posix()
+    for where, text in doc_texts(root):
         if ">>>" in text:
             harvester.session(text, where, 0, None, {})
         for code, line in code_blocks(text):

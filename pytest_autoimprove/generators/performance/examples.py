@@ -24,13 +24,13 @@ import importlib
 import re
 import textwrap
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_autoimprove.generators.discover import ModuleInfo
-from pytest_autoimprove.generators.performance.doctests import MAX_BYTES, code_blocks, doc_files
+from pytest_autoimprove.generators.performance.doctests import code_blocks, doc_texts
+from pytest_autoimprove.runtime.examples import Example
 
-__all__ = ["MAX_PER_TARGET", "Script", "example_scripts"]
+__all__ = ["MAX_PER_TARGET", "example_scripts"]
 
 #: Scripts kept per target and per module, and the size of one script.
 MAX_PER_TARGET = 10
@@ -64,30 +64,16 @@ _UNSAFE_MODULES = ("requests", "urllib", "http", "socket", "subprocess", "asynci
 _FENCE = re.compile(r"^[ \t]*(```|~~~).*$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Script:
-    """One example: where it is written, its code, and the module whose globals a
-    docstring session sees (``""`` for a README or docs block, which imports its names)."""
-
-    where: str
-    source: str
-    globals_of: str = ""
-
-    @property
-    def id(self) -> str:
-        return re.sub(r"[^\w.]+", "-", self.where).strip("-")
-
-
 def example_scripts(
     root: Path, infos: Sequence[ModuleInfo], docstrings: Mapping[str, str]
-) -> dict[str, dict[str, list[Script]]]:
+) -> dict[str, dict[str, list[Example]]]:
     """``module -> qualname -> scripts`` calling that target, from docstrings, README, docs/."""
-    found: dict[str, dict[str, list[Script]]] = {}
+    found: dict[str, dict[str, list[Example]]] = {}
     packages = {info.name.split(".")[0] for info in infos}
     exports = _exports(root, infos)
     kept: set[str] = set()
 
-    def offer(script: Script, tree: ast.Module) -> None:
+    def offer(script: Example, tree: ast.Module) -> None:
         if script.source in kept or not _safe(tree):
             return
         for info, qualname in _callees(tree, infos, script.globals_of):
@@ -108,15 +94,8 @@ def example_scripts(
             source = _session(text)
             tree = _parsed(source)
             if tree is not None:
-                offer(Script(f"{path}:{line}", source, info.name), tree)
-    for file in doc_files(root):
-        try:
-            if file.stat().st_size > MAX_BYTES:
-                continue
-            text = file.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        where = file.relative_to(root).as_posix()
+                offer(Example(f"{path}:{line}", source, info.name), tree)
+    for where, text in doc_texts(root):
         # The blocks of one page read as one session: a block uses what the blocks
         # above it imported (``from_dict``, ``List``) without importing it again.
         # The blocks of one page read as one session: a block uses what the blocks
@@ -146,7 +125,7 @@ def example_scripts(
             source = "".join(f"{i}\n" for i in _free_imports(tree, exports)) + source
             full = _parsed(source)
             if full is not None and _imports_any(full, packages):
-                offer(Script(f"{where}:{line}", source), full)
+                offer(Example(f"{where}:{line}", source), full)
     return found
 
 

@@ -32,7 +32,7 @@ from typing import Any
 from pytest_autoimprove.generators.discover import ModuleInfo, Param, Target
 from pytest_autoimprove.generators.literals import to_source
 from pytest_autoimprove.generators.performance.doctests import DocCall, harvest
-from pytest_autoimprove.generators.performance.examples import Script, example_scripts
+from pytest_autoimprove.generators.performance.examples import example_scripts
 from pytest_autoimprove.generators.performance.facts import SourceFacts, read_facts
 from pytest_autoimprove.generators.performance.formats import (
     corruptions,
@@ -48,6 +48,7 @@ from pytest_autoimprove.generators.performance.pools import (
 )
 from pytest_autoimprove.generators.performance.typespec import TypeSpec
 from pytest_autoimprove.generators.performance.values import Kind
+from pytest_autoimprove.runtime.examples import Example
 from pytest_autoimprove.runtime.replay import Build
 
 __all__ = ["Knowledge", "case_comment", "factory_pools", "learn"]
@@ -80,7 +81,7 @@ class Knowledge:
     tokens: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     returns: dict[str, dict[str, TypeSpec]] = field(default_factory=dict)
     #: module -> qualname -> the project's examples calling it, kept whole.
-    examples: dict[str, dict[str, list[Script]]] = field(default_factory=dict)
+    examples: dict[str, dict[str, list[Example]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
