@@ -83,6 +83,11 @@ RISKS: tuple[Risk, ...] = (
     ),
     Risk("exact-decimals", "a Decimal goes through float and loses its exact value", ("edge",)),
     Risk(
+        "off-by-one",
+        "a bound the code compares with moved by one (< for <=, a limit or length off by one)",
+        ("edge",),
+    ),
+    Risk(
         "format-fast-path",
         "a parser's fast path accepts or rejects near misses of its format "
         "(a sign, a comma decimal, a non-ASCII digit, whitespace, a control character)",

@@ -221,6 +221,7 @@ def generate(
             pools=knowledge.pools.get(info.name),
             documented=knowledge.docs.get(info.name),
             tokens=knowledge.tokens.get(info.name),
+            bounds=knowledge.bounds.get(info.name),
         )
 
     planned = {info.name: plan_of(info) for info in infos}

@@ -82,6 +82,10 @@ class SourceFacts:
     #: ``Class.NAME`` in class bodies: a parameter whose default names one takes
     #: values like it.
     constants: dict[str, object] = field(default_factory=dict)
+    #: qualname -> the integers its body (and the module's functions it calls) compares
+    #: with, literal or a module constant: ``(n, True)`` where the other side is a
+    #: ``len(...)``. Off-by-one regressions live at these boundaries.
+    bounds: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -118,6 +122,7 @@ class _Reader:
         self.direct: dict[str, set[str]] = {}
         self.calls: dict[str, set[str]] = {}
         self.own_tokens: dict[str, list[str]] = {}
+        self.own_bounds: dict[str, list[tuple[int, bool]]] = {}
 
     def text(self, node: ast.AST) -> str | None:
         return ast.get_source_segment(self.source, node)
@@ -139,6 +144,12 @@ class _Reader:
                 found += [t for t in self.own_tokens.get(callee, []) if t not in found]
             if found:
                 self.facts.tokens[name] = found[:MAX_TOKENS]
+        for name in self.own_bounds:
+            bounds = list(self.own_bounds[name])
+            for callee in sorted(self._callees(name, 0, set()) - {name}):
+                bounds += [b for b in self.own_bounds.get(callee, []) if b not in bounds]
+            if bounds:
+                self.facts.bounds[name] = bounds[:MAX_BOUNDS]
 
     def _constant(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
@@ -322,10 +333,35 @@ class _Reader:
         self.direct[qualname] = direct
         self.calls[qualname] = calls
         self.own_tokens[qualname] = _tokens(node)
+        self.own_bounds[qualname] = self._bounds(node)
         if inline:
             self.facts.inline[qualname] = inline
         if matched:
             self.facts.matched[qualname] = list(dict.fromkeys(matched))
+
+    def _bounds(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[int, bool]]:
+        """The integers the body compares with (``len(s) > 63``, ``n < LIMIT``)."""
+        found: list[tuple[int, bool]] = []
+        for sub in ast.walk(node):
+            if not isinstance(sub, ast.Compare):
+                continue
+            sides = [sub.left, *sub.comparators]
+            length = any(isinstance(s, ast.Call) and _call_name(s.func) == "len" for s in sides)
+            for side in sides:
+                value: object = None
+                if isinstance(side, ast.Constant):
+                    value = side.value
+                elif isinstance(side, ast.UnaryOp) and isinstance(side.op, ast.USub):
+                    operand = side.operand
+                    if isinstance(operand, ast.Constant) and isinstance(operand.value, int):
+                        value = -operand.value
+                elif isinstance(side, ast.Name):
+                    value = self.facts.constants.get(side.id)
+                if isinstance(value, bool) or not isinstance(value, int):
+                    continue
+                if 2 <= abs(value) <= MAX_BOUND and (value, length) not in found:
+                    found.append((value, length))
+        return found
 
     def _pattern_call(self, call: ast.Call, inline: list[PatternUse]) -> ast.expr | None:
         """The text argument of ``re.match(P, text)`` or ``PAT.match(text)``, if this is one."""
@@ -374,6 +410,10 @@ class _Reader:
 #: Tokens kept per function, and the longest literal that counts as one.
 MAX_TOKENS = 12
 MAX_TOKEN_CHARS = 16
+#: Comparison bounds kept per function, and the largest one (text of that length is
+#: built for a test).
+MAX_BOUNDS = 4
+MAX_BOUND = 100_000
 #: Calls whose string arguments are messages or attribute names, not tokens of a format.
 _NOT_TOKENS = {
     *("print", "warn", "debug", "info", "warning", "error", "exception", "log"),

@@ -79,6 +79,8 @@ class Knowledge:
     docs: dict[str, dict[str, list[DocCall]]] = field(default_factory=dict)
     #: module -> qualname -> the string literals its code reads (facts' tokens).
     tokens: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: module -> qualname -> the integers its code compares with (facts' bounds).
+    bounds: dict[str, dict[str, list[tuple[int, bool]]]] = field(default_factory=dict)
     returns: dict[str, dict[str, TypeSpec]] = field(default_factory=dict)
     #: module -> qualname -> the project's examples calling it, kept whole.
     examples: dict[str, dict[str, list[Example]]] = field(default_factory=dict)
@@ -160,6 +162,7 @@ def learn(
         root, infos, {name: f.docstring for name, f in facts.items()}
     )
     knowledge.tokens = {name: f.tokens for name, f in facts.items()}
+    knowledge.bounds = {name: f.bounds for name, f in facts.items()}
     strings: dict[tuple[str, int], list[str]] = {}
     for info in infos:
         record = resolved.get(info.name) or {}

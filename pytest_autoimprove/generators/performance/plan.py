@@ -248,6 +248,7 @@ def plan_module(
     pools: Mapping[str, Mapping[str, Pool]] | None = None,
     documented: Mapping[str, Sequence[DocCall]] | None = None,
     tokens: Mapping[str, Sequence[str]] | None = None,
+    bounds: Mapping[str, Sequence[tuple[int, bool]]] | None = None,
 ) -> list[TargetCandidates]:
     """Candidate calls for every target of ``info`` (deterministic).
 
@@ -259,10 +260,12 @@ def plan_module(
     :param documented: ``qualname -> doctest calls``, recorded like real inputs.
     :param tokens: ``qualname -> the string literals its code reads`` (see
         :attr:`.facts.SourceFacts.tokens`; a constructor's under ``Class.__init__``).
+    :param bounds: ``qualname -> the integers its code compares with`` (likewise).
     """
     plans = []
     for target in info.targets:
         q = target.qualname
+        own = f"{q}.__init__" if target.kind == "constructor" else q
         calls = list(traced.get(q, ()))
         plans.append(
             _plan_target(
@@ -272,7 +275,8 @@ def plan_module(
                 (forced or {}).get(q, {}),
                 (pools or {}).get(q, {}),
                 (documented or {}).get(q, ()),
-                (tokens or {}).get(f"{q}.__init__" if target.kind == "constructor" else q, ()),
+                (tokens or {}).get(own, ()),
+                (bounds or {}).get(own, ()),
             )
         )
     return plans
@@ -394,6 +398,36 @@ def _mapping_key(target: Target, p: Param) -> bool:
     return first is not None and first.name == p.name
 
 
+def _bound_edges(
+    usable: Sequence[Param],
+    kinds: Mapping[str, Kind],
+    bounds: Sequence[tuple[int, bool]],
+    base: Mapping[str, object],
+    add: Callable[..., str | None],
+) -> None:
+    """Values at the integers the code compares with, one below, at and one above: an
+    int parameter takes the number, a text parameter the length when the code compares
+    a ``len(...)`` (``len(label) > 63``). Where an off-by-one rewrite of a bound shows;
+    of no declared validity: never findings."""
+    for p in usable:
+        kind = kinds[p.name].name
+        for n, length in bounds:
+            if kind == "int" and not length:
+                values: list[object] = [n - 1, n, n + 1]
+                describe = f"next to the code's bound {n}"
+            elif kind == "str" and length and n > 0:
+                seed = base.get(p.name)
+                unit = seed if isinstance(seed, str) and seed else "a"
+                values = [(unit * (m // len(unit) + 1))[:m] for m in (n - 1, n, n + 1)]
+                describe = f"text of length next to the code's bound {n}"
+            else:
+                continue
+            for j, value in enumerate(values):
+                chosen = {**base, p.name: value}
+                add(f"bound-{p.name}-{n}-{j}", "edge", "off-by-one", chosen, False, "edge",
+                    p.name, describe)  # fmt: skip
+
+
 #: Slices an indexable class must answer as a list does: a fresh copy, a tail, the
 #: reverse, an empty one, one past the end.
 _SLICES = (slice(None), slice(1, None), slice(None, None, -1), slice(2, 1), slice(-2, 10**6))
@@ -447,6 +481,7 @@ def _plan_target(
     pools: Mapping[str, Pool],
     documented: Sequence[DocCall],
     tokens: Sequence[str] = (),
+    bounds: Sequence[tuple[int, bool]] = (),
 ) -> TargetCandidates:
     kinds: dict[str, Kind] = {}
     traced_sources: dict[str, list[str]] = {}
@@ -669,6 +704,7 @@ def _plan_target(
     _float_order_edge(usable, kinds, base, add)
     _pairwise_edges(usable, base, edges_of, evidenced, add)
     _slice_edges(target, usable, kinds, base, add)
+    _bound_edges(usable, kinds, bounds, base, add)
 
     seed = zlib.crc32(f"{info.name}:{target.qualname}".encode())
     rng = random.Random(seed)

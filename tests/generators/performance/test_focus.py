@@ -184,7 +184,7 @@ def test_a_private_function_improve_md_names_is_a_target(tmp_path: Path) -> None
     # dacite's `_build_value`, Parser._scan: the function the agent will rewrite is often
     # private; named in improve.md, it is guarded like a public one.
     source = MODULE + textwrap.dedent(
-        '''
+        """
         def _squeeze(text):
             return " ".join(text.split())
 
@@ -195,7 +195,7 @@ def test_a_private_function_improve_md_names_is_a_target(tmp_path: Path) -> None
 
             def _untouched(self):
                 return 1
-        '''
+        """
     )
     (tmp_path / "words.py").write_text(source, encoding="utf-8")
     config = _config(scope="words.py", instructions="`_squeeze` and `Reader._scan` are slow.")

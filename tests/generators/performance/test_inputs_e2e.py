@@ -218,7 +218,9 @@ HONEST = {
         "records",
         "        kind = hints[field.name]\n"
         "        if dataclasses.is_dataclass(kind) and isinstance(value, Mapping):\n",
-        "        if isinstance(value, Mapping) and dataclasses.is_dataclass(kind := hints[field.name]):\n",
+        "        if isinstance(value, Mapping) and dataclasses.is_dataclass(\n"
+        "            kind := hints[field.name]\n"
+        "        ):\n",
     ),
     "None tested explicitly": (
         "store",
