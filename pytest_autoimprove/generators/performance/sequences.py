@@ -146,13 +146,13 @@ def _widened(values: list[str]) -> list[str]:
         first = ast.literal_eval(values[0])
     except (ValueError, SyntaxError):
         return values
+    if isinstance(first, bool) or not isinstance(first, (str, int)):
+        return values
     out = list(values)
     for i in itertools.count(1):
         if len(out) >= SCENARIO_VALUES:
             break
         made = repr(f"{first}-{i}") if isinstance(first, str) else repr(first + i)
-        if isinstance(first, bool) or not isinstance(first, (str, int)):
-            break
         if made not in out:
             out.append(made)
     return out

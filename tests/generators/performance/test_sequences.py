@@ -93,3 +93,19 @@ def test_fixed_scenarios_store_read_and_store_again() -> None:
     reads = [step.replace("__setitem__", "__getitem__").replace(", 1)", ",)") for step in stored]
     assert touch[-SCENARIO_VALUES:] == reads
     assert touches[1][2] == "('__delitem__', ('a',), {})"
+
+
+def test_a_pool_of_values_that_cannot_be_widened_is_used_as_it_is() -> None:
+    for first in ("None", "2.5", "b'x'", "True", "Build('Point', 1)"):
+        steps = ClassSteps()
+        steps.add(step_of("put", ["key", "value"], [first, "1"], "{}"), raised=False)
+        steps.add(step_of("get", ["key"], ["'other'"], "{}"), raised=False)
+        rounds, touch = steps.scenarios()
+        assert len(rounds) == 4, first  # two values, two methods
+        assert touch == [
+            f"('put', ({first}, 1), {{}})",
+            "('put', ('other', 1), {})",
+            f"('get', ({first},), {{}})",
+            f"('get', ({first},), {{}})",
+            "('get', ('other',), {})",
+        ]
