@@ -477,8 +477,8 @@ def example_source(where: str, source: str, globals_of: str) -> str:
         if "'''" not in body and not body.rstrip("\n").endswith("\\")
         else repr("\n" + body)
     )
-    extra = f", {globals_of!r}" if globals_of else ""
-    return f"Example(\n        {where!r},\n        {text}{extra},\n    )"
+    extra = f"\n        {globals_of!r}," if globals_of else ""
+    return f"Example(\n        {where!r},\n        {text},{extra}\n    )"
 
 
 def _render_calls(t: TargetPlan, upper: str, name: str) -> list[str]:
