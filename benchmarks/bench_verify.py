@@ -104,13 +104,18 @@ def make_typical_repo(root: Path) -> None:
     )
 
 
+#: What the plugin's session start runs: the quick check, the full one only when it cannot
+#: prove the lock holds (a lock frozen by another version, a changed ``## Check``...).
 IN_PROCESS = """
 import sys, time
+from pathlib import Path
 import pytest
 start = time.perf_counter()
-from pytest_autoimprove.guard import verify_for_pytest
-problem = verify_for_pytest(__import__("pathlib").Path("."), None)
-assert problem is None, problem
+from pytest_autoimprove.lockcheck import lock_holds
+if not lock_holds(Path("."), None):
+    from pytest_autoimprove.guard import verify_for_pytest
+    problem = verify_for_pytest(Path("."), None)
+    assert problem is None, problem
 print(time.perf_counter() - start)
 """
 

@@ -11,38 +11,27 @@ own edits. The loop runs the same check after every proposal and every run.
 
 from __future__ import annotations
 
-import configparser
-import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pytest_autoimprove import __version__, paths
+from pytest_autoimprove import lockcheck, paths
 from pytest_autoimprove.compat import tomllib
 from pytest_autoimprove.errors import GuardError
+from pytest_autoimprove.lockcheck import PYTEST_CONFIG, TOOL
 from pytest_autoimprove.names import GUARD_DIR, LOCK_PATH
 from pytest_autoimprove.plural import plural
-from pytest_autoimprove.repo import Snapshot
+from pytest_autoimprove.repo import GitError, Snapshot
 from pytest_autoimprove.sealed import SealedEntry, SealedStatus, sealed_entry, sealed_status
 
 if TYPE_CHECKING:
     from pytest_autoimprove.config import ImproveConfig
 
 LOCK_FORMAT = 1
-#: pytest's configuration: file -> the section that configures pytest (None: the whole file).
-PYTEST_CONFIG: tuple[tuple[str, str | None], ...] = (
-    ("pytest.ini", None),
-    (".pytest.ini", None),
-    ("pyproject.toml", "tool.pytest.ini_options"),
-    ("pyproject.toml", "tool.pytest"),
-    ("tox.ini", "pytest"),
-    ("setup.cfg", "tool:pytest"),
-)
-_SECTION_SEP = "::"
+_SECTION_SEP = lockcheck.SECTION_SEP
 
 
 @dataclass(frozen=True, order=True)
@@ -59,13 +48,17 @@ class Lock:
 
     entries: Mapping[str, Entry]
     guard_tests: int = 0
-    tool: str = f"pytest-autoimprove {__version__}"
+    tool: str = TOOL
     format: int = LOCK_FORMAT
     #: Patterns plugins froze (``pytest_autoimprove_frozen_paths``), recorded so that
     #: checking the lock never needs to load plugins, and agrees with the freeze.
     patterns: tuple[str, ...] = ()
     #: The sealed holdout kept outside the repository (``holdout:``), when recorded.
     sealed: SealedEntry | None = None
+    #: What improve.md's ``frozen:`` and ``golden:`` named at freeze time (``None``: not
+    #: recorded): the quick check (:mod:`pytest_autoimprove.lockcheck`) uses it while the
+    #: ``## Check`` section it was read from still hashes the same.
+    check_patterns: tuple[str, ...] | None = None
 
     def dumps(self) -> str:
         """Deterministic, sorted, one line per entry: reviewable in a diff."""
@@ -77,6 +70,8 @@ class Lock:
             f"guard_tests = {self.guard_tests}",
             f"extra_patterns = {json.dumps(list(self.patterns))}",
         ]
+        if self.check_patterns is not None:
+            lines.append(f"check_patterns = {json.dumps(list(self.check_patterns))}")
         if self.sealed is not None:
             lines.append(
                 f"sealed_holdout = {{ source = {json.dumps(self.sealed.source)}, "
@@ -114,6 +109,9 @@ class Lock:
                 tool=str(data.get("tool", "")),
                 format=int(data.get("format", LOCK_FORMAT)),
                 patterns=tuple(str(p) for p in data.get("extra_patterns", ())),
+                check_patterns=tuple(str(p) for p in data["check_patterns"])
+                if "check_patterns" in data
+                else None,
                 sealed=SealedEntry(
                     str(sealed["source"]), str(sealed["sha256"]), int(sealed["size"])
                 )
@@ -127,50 +125,20 @@ class Lock:
             ) from None
 
 
-_LOCK_ENTRY = re.compile(r'^("(?:[^"\\]|\\.)*") = \{ sha256 = "([0-9a-f]{64})", size = (\d+) \}$')
-_LOCK_HEADER = re.compile(
-    r'^(format|guard_tests) = (\d+)$|^tool = ("(?:[^"\\]|\\.)*")$|^extra_patterns = (\[.*\])$'
-)
-_LOCK_SEALED = re.compile(
-    r'^sealed_holdout = \{ source = ("(?:[^"\\]|\\.)*"), sha256 = "([0-9a-f]{64})", '
-    r"size = (\d+) \}$"
-)
-
-
 def _loads_fast(text: str) -> Lock | None:
-    header: dict[str, Any] = {}
-    entries: dict[str, Entry] = {}
-    in_files = False
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        if line == "[files]":
-            in_files = True
-            continue
-        sealed = None if in_files else _LOCK_SEALED.match(line)
-        if sealed is not None:
-            header["sealed"] = SealedEntry(json.loads(sealed[1]), sealed[2], int(sealed[3]))
-            continue
-        match = (_LOCK_ENTRY if in_files else _LOCK_HEADER).match(line)
-        if match is None:
-            return None
-        if in_files:
-            entries[json.loads(match[1])] = Entry(match[2], int(match[3]))
-        elif match[1]:
-            header[match[1]] = int(match[2])
-        elif match[3]:
-            header["tool"] = json.loads(match[3])
-        else:
-            header["patterns"] = tuple(str(p) for p in json.loads(match[4]))
-    if not in_files or not {"format", "guard_tests", "tool"} <= set(header):
+    parsed = lockcheck.parse_lock(text)
+    if parsed is None:
         return None
+    header, entries = parsed
+    sealed = header.get("sealed")
     return Lock(
-        entries,
+        {name: Entry(*value) for name, value in entries.items()},
         header["guard_tests"],
         header["tool"],
         header["format"],
-        header.get("patterns", ()),
-        header.get("sealed"),
+        header.get("extra_patterns", ()),
+        SealedEntry(*sealed) if sealed else None,
+        header.get("check_patterns"),
     )
 
 
@@ -256,6 +224,14 @@ def frozen_patterns(config: ImproveConfig | None, extra: Iterable[str] = ()) -> 
     return list(dict.fromkeys(paths.normalize(p) for p in patterns if paths.normalize(p)))
 
 
+def _check_patterns(config: ImproveConfig | None) -> tuple[str, ...] | None:
+    """What improve.md's ``## Check`` freezes, for the lock's record (``None``: no record;
+    a sealed holdout is always left to the full check)."""
+    if config is None or config.check.holdout:
+        return None
+    return tuple(frozen_patterns(config)[1:])
+
+
 def is_protected(
     path: str, root: Path, config: ImproveConfig | None, extra: Iterable[str] = ()
 ) -> bool:
@@ -283,120 +259,33 @@ def snapshot_entries(
     tree: Snapshot, config: ImproveConfig | None, extra: Iterable[str] = ()
 ) -> dict[str, Entry]:
     """Hash everything frozen in ``tree`` (the work tree or a commit)."""
-    files = tree.files()
     patterns = frozen_patterns(config, extra)
-    frozen = [
-        name
-        for name in files
-        if paths.matches_any(name, patterns) or name.rsplit("/", 1)[-1] == "conftest.py"
-    ]
-    frozen = [name for name in frozen if not _cache_file(name)]
-    entries = _hash_files(tree, frozen)
-    config_files = {name for name, _ in PYTEST_CONFIG} & set(files)
     improve_md = config_path_in(tree.root, config) if config is not None else None
-    if improve_md and improve_md in files:
+    if tree.ref is None:
+        try:
+            found = lockcheck.snapshot(tree.root, patterns, improve_md)
+        except GitError:  # not a repository: every file under the root
+            found = _snapshot_of(tree, tree.files(), patterns, improve_md)
+    else:
+        found = _snapshot_of(tree, tree.files(), patterns, improve_md)
+    return {name: Entry(*value) for name, value in found.items()}
+
+
+def _snapshot_of(
+    tree: Snapshot, files: Sequence[str], patterns: Sequence[str], improve_md: str | None
+) -> dict[str, lockcheck.Digest]:
+    frozen = lockcheck.frozen_names(files, patterns)
+    if tree.ref is None:
+        found = lockcheck.hash_files(tree.root, frozen)
+    else:
+        contents = tree.read(frozen)
+        found = {name: lockcheck.digest(d) for name, d in contents.items() if d is not None}
+    listed = set(files)
+    config_files = {name for name, _ in PYTEST_CONFIG if name in listed}
+    if improve_md and improve_md in listed:
         config_files.add(improve_md)
-    contents = tree.read(sorted(config_files))
-    for name, section in PYTEST_CONFIG:
-        data = contents.get(name)
-        if data is None:
-            continue
-        body = data if section is None else _pytest_section(name, section, data)
-        if body is not None:
-            key = name if section is None else f"{name}{_SECTION_SEP}[{section}]"
-            entries[key] = _entry(body)
-    if improve_md and contents.get(improve_md) is not None:
-        check = _markdown_section(contents[improve_md] or b"", "check")
-        if check is not None:
-            entries[f"{improve_md}{_SECTION_SEP}## Check"] = _entry(check)
-    return entries
-
-
-def _cache_file(name: str) -> bool:
-    return "/__pycache__/" in f"/{name}" or name.endswith((".pyc", ".pyo"))
-
-
-def _entry(data: bytes) -> Entry:
-    return Entry(hashlib.sha256(data).hexdigest(), len(data))
-
-
-def _hash_files(tree: Snapshot, names: Sequence[str]) -> dict[str, Entry]:
-    if tree.ref is not None:
-        return {name: _entry(data) for name, data in tree.read(names).items() if data is not None}
-    entries: dict[str, Entry] = {}
-    for name in names:
-        try:
-            entries[name] = _hash_file(tree.root / name)
-        except (FileNotFoundError, IsADirectoryError):
-            continue
-    return entries
-
-
-_WHOLE_FILE = 16 << 20
-_CHUNK = 1 << 20
-
-
-def _hash_file(path: Path) -> Entry:
-    """sha256 of a file: read whole when small, streamed through one buffer when large."""
-    with open(path, "rb", buffering=0) as handle:
-        if os.fstat(handle.fileno()).st_size <= _WHOLE_FILE:
-            data = handle.readall()
-            return Entry(hashlib.sha256(data).hexdigest(), len(data))
-        digest = hashlib.sha256()
-        buffer = bytearray(_CHUNK)
-        view = memoryview(buffer)
-        size = 0
-        while count := handle.readinto(buffer):
-            digest.update(view[:count])
-            size += count
-        return Entry(digest.hexdigest(), size)
-
-
-def _pytest_section(name: str, section: str, data: bytes) -> bytes | None:
-    """The pytest part of a shared config file, canonicalized (``None``: not present)."""
-    text = data.decode("utf-8", "replace")
-    if name.endswith(".toml"):
-        try:
-            table: Any = tomllib.loads(text)
-        except tomllib.TOMLDecodeError:
-            return data  # unreadable TOML: freeze the bytes, any edit then shows
-        for part in section.split("."):
-            if not isinstance(table, dict) or part not in table:
-                return None
-            table = table[part]
-        if section == "tool.pytest" and isinstance(table, dict):
-            table = {k: v for k, v in table.items() if k != "ini_options"}
-            if not table:
-                return None
-        return json.dumps(table, sort_keys=True, default=str).encode()
-    parser = configparser.RawConfigParser(strict=False)
-    try:
-        parser.read_string(text)
-    except configparser.Error:
-        return data
-    if not parser.has_section(section):
-        return None
-    items = sorted((key, " ".join(value.split())) for key, value in parser.items(section))
-    return json.dumps(items).encode()
-
-
-_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
-
-
-def _markdown_section(data: bytes, title: str) -> bytes | None:
-    """The lines of ``## title`` in improve.md, which define how experiments are measured."""
-    out: list[str] = []
-    inside = False
-    for line in data.decode("utf-8", "replace").splitlines():
-        heading = _HEADING.match(line)
-        if heading:
-            inside = heading[1].strip().lower() == title
-            if inside:
-                out.append("")
-            continue
-        if inside and line.strip():
-            out.append(line.rstrip())
-    return "\n".join(out).encode() if out else None
+    found.update(lockcheck.section_digests(tree.read(sorted(config_files)), improve_md))
+    return found
 
 
 # ---------------------------------------------------------------------------
@@ -472,6 +361,7 @@ def freeze(
         guard_tests=guard_tests,
         patterns=extra,
         sealed=sealed_entry(root, config),
+        check_patterns=_check_patterns(config),
     )
     path = lock_file(root)
     path.parent.mkdir(parents=True, exist_ok=True)

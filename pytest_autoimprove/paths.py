@@ -87,6 +87,24 @@ def matches_any(path: str | PurePosixPath | Path, patterns: Iterable[str]) -> bo
     return _compile_any(tuple(patterns)).fullmatch(normalize(path)) is not None
 
 
+def literal_prefixes(patterns: Iterable[str]) -> list[str] | None:
+    """For each pattern, the longest folder (or file) it cannot match outside of: git
+    pathspecs that list a superset of what ``patterns`` match. ``None``: a pattern may
+    match anywhere (it starts with a wildcard)."""
+    found: list[str] = []
+    for pattern in patterns:
+        pattern = normalize(pattern)
+        if not pattern:
+            continue
+        if is_glob(pattern):
+            first = min(pattern.find(char) for char in _GLOB_CHARS if char in pattern)
+            pattern = pattern[:first].rpartition("/")[0]
+            if not pattern:
+                return None
+        found.append(pattern)
+    return found
+
+
 def expand(root: Path, patterns: Iterable[str]) -> list[str]:
     """Existing files under ``root`` covered by ``patterns``, repo-relative, sorted."""
     found: set[str] = set()

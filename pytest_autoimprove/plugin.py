@@ -78,6 +78,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     if not (config.getoption("autoimprove_verify", False) or config.getini("autoimprove_verify")):
         return
+    from pytest_autoimprove.lockcheck import lock_holds
+
+    if lock_holds(config.rootpath, improve_file(config)):
+        return
+    # Not proven by the quick check: the full one decides, and says what differs.
     from pytest_autoimprove.guard import verify_for_pytest
 
     problem = verify_for_pytest(config.rootpath, improve_file(config))

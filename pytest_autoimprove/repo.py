@@ -47,7 +47,13 @@ class GitError(UsageError):
     """git refused a request (unknown ref, not a repository)."""
 
 
-def _git(root: Path, args: Sequence[str], *, stdin: bytes | None = None) -> bytes:
+def _git(
+    root: Path,
+    args: Sequence[str],
+    *,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
+) -> bytes:
     try:
         done = subprocess.run(
             ["git", "-C", str(root), *args],
@@ -55,6 +61,7 @@ def _git(root: Path, args: Sequence[str], *, stdin: bytes | None = None) -> byte
             capture_output=True,
             timeout=_GIT_TIMEOUT,
             check=False,
+            env=env,
         )
     except FileNotFoundError:
         raise GitError("git: not found; install git and make sure it is on PATH") from None
@@ -91,6 +98,29 @@ def list_files(root: Path) -> list[str]:
     # git for them costs one call; a stat per file cost 0.16 s on a 20k-file repository.
     deleted = _git(root, ["ls-files", "-z", "--deleted"]).decode("utf-8", "surrogateescape")
     return sorted(names.difference(deleted.split("\0")))
+
+
+#: Variables that change how git reads pathspecs: with ``GIT_LITERAL_PATHSPECS`` set, a
+#: ``:(glob)**/conftest.py`` would find nothing.
+_PATHSPEC_ENV = frozenset(
+    {"GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS"}
+)
+
+
+def list_files_in(root: Path, pathspecs: Sequence[str] | None) -> list[str]:
+    """Tracked and untracked, non-ignored files under ``root`` that ``pathspecs`` cover
+    (``None``: all), in one git call; unlike :func:`list_files`, tracked files deleted from
+    disk are listed too (the guard opens each file it lists anyway, and asking git for
+    deletions stats every file of the index: 28 ms at 20k files).
+
+    :raises GitError: not a repository, or git refused.
+    """
+    args = ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    if pathspecs is not None:
+        args += ["--", *pathspecs]
+    env = {k: v for k, v in os.environ.items() if k not in _PATHSPEC_ENV}
+    out = _git(root, args, env=env)
+    return sorted({name for name in out.decode("utf-8", "surrogateescape").split("\0") if name})
 
 
 def untracked(root: Path) -> list[str]:

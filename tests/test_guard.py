@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_autoimprove import guard
+from pytest_autoimprove import guard, lockcheck
 from pytest_autoimprove.config import load_config
 from pytest_autoimprove.errors import GuardError
 from pytest_autoimprove.generators.strength import TargetStrength, report_json
@@ -186,7 +186,10 @@ def test_freeze_is_deterministic(project: Path) -> None:
 def test_every_kind_of_tampering_is_reported(
     project: Path, tamper: object, status: str, path: str
 ) -> None:
+    assert lockcheck.lock_holds(project, None)
     tamper(project)  # type: ignore[operator]
+    # The quick check of --autoimprove-verify never vouches for a tampered tree.
+    assert not lockcheck.lock_holds(project, None)
     result = cli(project, "verify")
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"  {status}" in result.stdout
@@ -317,6 +320,17 @@ def test_lock_dumps_loads_round_trip(entries: dict[str, guard.Entry], count: int
     again = guard.Lock.loads(lock.dumps())
     assert dict(again.entries) == entries and again.guard_tests == count
     assert again.dumps() == lock.dumps()
+
+
+@given(st.none() | st.lists(_names, max_size=4).map(tuple))
+@settings(max_examples=30)
+def test_the_check_patterns_round_trip_through_the_lock(patterns: tuple[str, ...] | None) -> None:
+    lock = guard.Lock(entries={"a.py": guard.Entry("cd" * 32, 1)}, check_patterns=patterns)
+    text = lock.dumps()
+    assert ("check_patterns = " in text) == (patterns is not None)
+    assert guard.Lock.loads(text) == lock
+    # a hand-edited lock, read by tomllib, keeps them too
+    assert guard.Lock.loads(text.replace("format = 1", "format  =  1")) == lock
 
 
 @given(st.sampled_from(["env:AUTOIMPROVE_HOLDOUT", '/srv/a "quoted" holdout.jsonl']))
