@@ -204,7 +204,7 @@ def test_a_private_function_improve_md_names_is_a_target(tmp_path: Path) -> None
         modules=(Path("words.py"),),
         kind="speed",
         config=config,  # type: ignore[arg-type]
-        time_budget=30,
+        time_budget=10,
     )
     result = generate(request, trace=False, mutate=False)
     rows = {row.target: row for row in result.strength}
