@@ -32,6 +32,7 @@ import pytest
 
 from pytest_autoimprove.generators.literals import to_source
 from pytest_autoimprove.process import run_command
+from pytest_autoimprove.runtime.replay import Build
 
 __all__ = ["MAX_PER_TARGET", "Recorder", "TracedCall", "run_tracer"]
 
@@ -174,7 +175,13 @@ class Recorder:
                         self.init_codes.add(init)
 
     def _receiver(self, obj: object) -> Any:
-        """The receiver as ``(args, kwargs)`` of its constructor, or ``(None, obj)``."""
+        """The receiver as ``(args, kwargs)`` of its constructor.
+
+        An instance built without a constructor call we saw (``__new__``, a copy) is
+        not recorded: pickled by its attributes, it would load into the optimized
+        class with the old layout, and an honest rewrite that adds an attribute in
+        ``__init__`` would fail every case built on it.
+        """
         data = self._ctor_bytes(obj)
         if data is not None:
             return pickle.loads(data)  # noqa: S301 - pickled by this recorder
@@ -183,10 +190,23 @@ class Recorder:
             return found
         if type(obj).__init__ is object.__init__ and not getattr(obj, "__dict__", None):
             return ((), {})  # no constructor of its own, no state: built by ``Cls()``
-        # Built without a constructor call we saw (``__new__``, a copy, a factory):
-        # the instance itself, as pickle stores it.
-        pickle.dumps(obj, protocol=4)
-        return (None, obj)
+        raise _Unportable(type(obj).__qualname__)
+
+    def _portable(self, value: object) -> object:
+        """An argument that is an instance of a class in scope, as the call that builds
+        it (``Build("pkg.mod.Reader", "a=b")``); anything else as it is."""
+        cls = type(value)
+        if cls.__module__ not in self.targets or isinstance(value, (tuple, BaseException)):
+            return value
+        import enum
+
+        if isinstance(value, enum.Enum):
+            return value
+        qualname = self.classes.get(cls)
+        if qualname is None:
+            raise _Unportable(cls.__qualname__)
+        args, kwargs = self._receiver(value)
+        return Build(f"{cls.__module__}.{qualname}", *args, **kwargs)
 
     def _record(self, frame: types.FrameType, code: types.CodeType, module: str) -> None:
         names = code.co_varnames
@@ -214,6 +234,11 @@ class Recorder:
         kind = self.targets.get(module, {}).get(qualname)
         if kind is None or (kind == "constructor") != (code.co_name == "__init__"):
             return  # not a target, or a class body run at import time
+        try:
+            args = [self._portable(value) for value in args]
+            kwargs = {name: self._portable(value) for name, value in kwargs.items()}
+        except _Unportable:
+            return
         bucket = self.records.setdefault(module, {}).setdefault(qualname, [])
         if len(bucket) >= MAX_PER_TARGET:
             return
@@ -254,6 +279,10 @@ def _arguments(code: types.CodeType, local: Mapping[str, Any]) -> tuple[list[Any
     if code.co_flags & _VARKEYWORDS:
         kwargs.update(local.get(names[index], {}))
     return args, kwargs
+
+
+class _Unportable(Exception):
+    """An instance of a class in scope that no recorded constructor call can rebuild."""
 
 
 def _dataclass_ctor(obj: object) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
