@@ -120,17 +120,30 @@ def _auto_ctor(
         start %= len(group)
         group = group[start:] + group[:start]
     rest = [payload for rank, payload in sorted(candidates, key=lambda c: c[0]) if rank != best]
+    empty: Any = None
     for payload in group + rest:
         try:
             args, kwargs, _ = pickle.loads(payload)  # noqa: S301 - our own data
             with _deadline(2.0):
-                cls(*build_values(module, args), **build_values(module, kwargs))  # type: ignore[misc]
+                made = cls(*build_values(module, args), **build_values(module, kwargs))  # type: ignore[misc]
+                hollow = _is_empty(made)
         except BaseException as error:  # noqa: BLE001 - try the next one
             if isinstance(error, KeyboardInterrupt):
                 raise
             continue
-        return (tuple(args), dict(kwargs))
-    return None
+        if not hollow:
+            return (tuple(args), dict(kwargs))
+        # An empty container answers most calls the same whatever the method does (an
+        # empty slice, a miss): another constructor call, if one fills it, comes first.
+        empty = empty or (tuple(args), dict(kwargs))
+    return empty
+
+
+def _is_empty(obj: object) -> bool:
+    try:
+        return hasattr(obj, "__len__") and len(obj) == 0
+    except Exception:  # noqa: BLE001 - a __len__ that fails says nothing
+        return False
 
 
 def _record_case(

@@ -1,0 +1,45 @@
+"""Which instance a method's cases run on: a constructor call that builds a filled one."""
+
+from __future__ import annotations
+
+import pickle
+import types
+
+from pytest_autoimprove.generators.performance.probe import _auto_ctor
+
+SOURCE = """
+class Bag:
+    def __init__(self, items=()):
+        self.items = list(items)
+
+    def __len__(self):
+        return len(self.items)
+
+
+class Broken:
+    def __init__(self, n):
+        raise ValueError(n)
+"""
+
+
+def _module() -> types.ModuleType:
+    module = types.ModuleType("bags")
+    exec(compile(SOURCE, "bags", "exec"), module.__dict__)  # noqa: S102
+    return module
+
+
+def _calls(*args_list: tuple[object, ...]) -> list[tuple[int, bytes]]:
+    return [(1, pickle.dumps((args, {}, None))) for args in args_list]
+
+
+def test_an_empty_container_is_the_receiver_only_when_nothing_fills_one() -> None:
+    module = _module()
+    # The first call in the rotation builds an empty bag: a slice of it, a miss in it,
+    # answers the same whatever the method does. The next call fills one: it comes first.
+    assert _auto_ctor(module, "Bag", _calls((), ([3, 1, 2],))) == (([3, 1, 2],), {})
+    assert _auto_ctor(module, "Bag", _calls((), ((),))) == ((), {})
+    assert _auto_ctor(module, "Bag", _calls(([5],), ([6],)), start=1) == (([6],), {})
+
+
+def test_no_constructor_call_that_works_gives_none() -> None:
+    assert _auto_ctor(_module(), "Broken", _calls((1,), (2,))) is None
