@@ -196,7 +196,11 @@ class _Harvester:
                 continue
             if len(tree.body) != 1:
                 continue
-            self.statement(tree.body[0], example, session, f"{where}:{line + example.lineno + 1}")
+            stmt, here = tree.body[0], f"{where}:{line + example.lineno + 1}"
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+                # ``sl = SortedList([3, 1, 2])``: a call too, whose result is not shown.
+                self.call(stmt.value, _SCRIPT, session, here, shown=False)
+            self.statement(stmt, example, session, here)
 
     def script(self, code: str, where: str, line: int) -> None:
         """Read a code block of a README or doc page: a session without shown output.

@@ -402,8 +402,10 @@ def sample_values(kind: Kind) -> list[object]:
     elif kind.name in _CONTAINERS:
         item = kind.item or Kind("str")
         items = [v for v in sample_values(Kind(item.name, item.item)) if v is not None][:3]
-        if not items:
-            items = ["a", "b"]
+        if item.name == "unknown" or not items:
+            # Items of one type, out of order: a sorted or hashed container takes them
+            # (mixed types make ``sorted`` fail and leave only an empty container).
+            items = [3, 1, 2]
         values = items + [items[0]] + ([items[1]] if len(items) > 1 else [])
         if kind.name == "list":
             out.append(values)

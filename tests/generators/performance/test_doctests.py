@@ -136,13 +136,17 @@ def test_readme_and_docs_examples_follow_imports(tmp_path: Path) -> None:
 
 
 def test_methods_of_objects_built_in_the_session(tmp_path: Path) -> None:
-    calls = _harvest(tmp_path)["Parser.parse"]
+    found = _harvest(tmp_path)
+    calls = found["Parser.parse"]
     assert [(c.args, c.ctor) for c in calls] == [
         (("a b",), ((), {"strict": True})),
         (("c",), ((), {})),
         (("x y",), ((), {})),
     ]
     assert calls[2].wrapper == "list"
+    # ``p = Parser(strict=True)`` is an example of the constructor too, output unshown.
+    [built] = [c for c in found["Parser"] if c.kwargs == {"strict": True}]
+    assert (built.args, built.shown) == ((), False)
 
 
 def test_the_shown_output_confirms_the_harvest() -> None:
