@@ -21,10 +21,13 @@ import ast
 import contextlib
 import re
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from pytest_autoimprove.pysource import spelled_text
 
 __all__ = ["PatternUse", "SourceFacts", "read_facts"]
+
+_T = TypeVar("_T")
 
 #: ``re`` functions whose first argument is a pattern and which argument is the text.
 _RE_FUNCTIONS = {
@@ -138,18 +141,20 @@ class _Reader:
             self._statement(stmt, checking=False)
         for name in list(self.direct) + list(self.calls):
             self.facts.uses[name] = sorted(self._reach(name))
-        for name in self.own_tokens:
-            found = list(self.own_tokens[name])
+        self.facts.tokens = self._with_callees(self.own_tokens, MAX_TOKENS)
+        self.facts.bounds = self._with_callees(self.own_bounds, MAX_BOUNDS)
+
+    def _with_callees(self, own: dict[str, list[_T]], limit: int) -> dict[str, list[_T]]:
+        """Per function, what its body holds and then what the module's functions it
+        calls hold, each once, at most ``limit``; functions holding nothing left out."""
+        out: dict[str, list[_T]] = {}
+        for name in own:
+            found = list(own[name])
             for callee in sorted(self._callees(name, 0, set()) - {name}):
-                found += [t for t in self.own_tokens.get(callee, []) if t not in found]
+                found += [item for item in own.get(callee, []) if item not in found]
             if found:
-                self.facts.tokens[name] = found[:MAX_TOKENS]
-        for name in self.own_bounds:
-            bounds = list(self.own_bounds[name])
-            for callee in sorted(self._callees(name, 0, set()) - {name}):
-                bounds += [b for b in self.own_bounds.get(callee, []) if b not in bounds]
-            if bounds:
-                self.facts.bounds[name] = bounds[:MAX_BOUNDS]
+                out[name] = found[:limit]
+        return out
 
     def _constant(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:

@@ -72,6 +72,10 @@ class TargetPlan:
     def slug(self) -> str:
         return self.qualname.replace(".", "_").lower()
 
+    def case_groups(self) -> tuple[tuple[str, list[CaseText]], ...]:
+        """The parametrized tests, by kind, with their cases (dropped ones included)."""
+        return (("recorded", self.recorded), ("edge", self.edge), ("examples", self.examples))
+
     def test_names(self) -> dict[str, str]:
         return {
             kind: f"test_{self.slug}_{kind}"

@@ -220,11 +220,7 @@ def _apply(
                 plan.drop_surface = changed = True
         for t in plan.targets:
             names = t.test_names()
-            for group, cases in (
-                ("recorded", t.recorded),
-                ("edge", t.edge),
-                ("examples", t.examples),
-            ):
+            for group, cases in t.case_groups():
                 if names[group] in t.dropped:
                     continue
                 for case in cases:
@@ -439,11 +435,7 @@ def _case_tests(plans: Sequence[ModulePlan]) -> Iterator[tuple[str, str, str]]:
     for plan in plans:
         for t in plan.targets:
             names = t.test_names()
-            for group, cases in (
-                ("recorded", t.recorded),
-                ("edge", t.edge),
-                ("examples", t.examples),
-            ):
+            for group, cases in t.case_groups():
                 for case in cases:
                     yield plan.test_path.stem, names[group], case.id
 
