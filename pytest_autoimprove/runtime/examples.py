@@ -55,8 +55,9 @@ def check_example(
     """Every statement of ``example`` does on the current code what it does on the
     baseline copy of the modules in ``scope``.
 
-    An example the baseline cannot run (an import fails) is reported as such, so that
-    ``generate`` drops it instead of freezing a test that compares two failures.
+    An example the baseline cannot run (an import, a definition or a name fails) is
+    reported as such, so that ``generate`` drops it instead of freezing a test that
+    compares two failures.
     """
     tree = ast.parse(example.source.lstrip("\n"))
     theirs = _Session(example, scope, baseline=True)
