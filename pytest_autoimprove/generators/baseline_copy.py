@@ -47,6 +47,8 @@ class _Rewriter(cst.CSTTransformer):
         self.package = module if is_package else module.rpartition(".")[0]
         self.in_scope = in_scope
         self.on_disk = on_disk
+        #: Names the module's imports bind to modules out of scope (``util``).
+        self.outside: set[str] = set()
 
     def _absolute(self, node: cst.ImportFrom) -> str:
         level = len(node.relative)
@@ -73,6 +75,11 @@ class _Rewriter(cst.CSTTransformer):
         )
         if (target in self.in_scope or submodule_in_scope) and not outside:
             return updated.with_changes(module=_dotted(BASELINE_PREFIX + target), relative=())
+        if not isinstance(original.names, cst.ImportStar):
+            self.outside.update(
+                _name_of(alias.asname.name) if alias.asname else _name_of(alias.name)
+                for alias in original.names
+            )
         if original.relative:
             return updated.with_changes(module=_dotted(target), relative=())
         return updated
@@ -84,8 +91,37 @@ class _Rewriter(cst.CSTTransformer):
             if name in self.in_scope and (alias.asname is not None or "." not in name):
                 asname = alias.asname or cst.AsName(name=cst.Name(name))
                 alias = alias.with_changes(name=_dotted(BASELINE_PREFIX + name), asname=asname)
+            elif name not in self.in_scope:
+                bound = _name_of(alias.asname.name) if alias.asname else name.split(".")[0]
+                self.outside.add(bound)
             names.append(alias)
         return updated.with_changes(names=names)
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        """A call at module level into a module out of scope (``util.register_pattern(
+        "gitwildmatch", GitWildMatchPattern)``, ``codecs.register(...)``) is left out of
+        the copy: the original module made it already, and made twice it fails (a name
+        registered twice) or hands the registry the copy's class instead."""
+        body = [self._registration_left_out(stmt) for stmt in updated.body]
+        return updated.with_changes(body=body)
+
+    def _registration_left_out(
+        self, stmt: cst.BaseStatement | cst.BaseSmallStatement
+    ) -> cst.BaseStatement | cst.BaseSmallStatement:
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            return stmt
+        expr = stmt.body[0]
+        if not isinstance(expr, cst.Expr) or not isinstance(expr.value, cst.Call):
+            return stmt
+        root: cst.BaseExpression = expr.value.func
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name) or root.value not in self.outside:
+            return stmt
+        comment = cst.EmptyLine(
+            comment=cst.Comment("# autoimprove: made by the original module, not by its copy")
+        )
+        return stmt.with_changes(body=[cst.Pass()], leading_lines=[*stmt.leading_lines, comment])
 
 
 def rewrite_imports(

@@ -175,6 +175,37 @@ def test_rewrite_imports_points_at_the_copy() -> None:
     assert "from _autoimprove_baseline.pkg import units as u3" in out
 
 
+def test_the_copy_does_not_register_again_what_the_original_registered() -> None:
+    # pathspec registers its pattern class with a registry out of scope at import: the
+    # copy making that call again raised AlreadyRegisteredError, and no guard imported.
+    source = textwrap.dedent(
+        """
+        import codecs
+        from .. import util
+        from .units import to_cents
+
+
+        class Pattern:
+            pass
+
+
+        util.register_pattern("glob", Pattern)
+        codecs.register(lambda name: None)
+        to_cents(1)
+        print("loaded")
+        """
+    )
+    out = rewrite_imports(
+        source, "pkg.sub.core", False, frozenset({"pkg.sub.core", "pkg.sub.units"})
+    )
+    assert 'util.register_pattern("glob", Pattern)' not in out
+    assert "codecs.register" not in out
+    assert out.count("# autoimprove: made by the original module, not by its copy\npass\n") == 2
+    # Calls into the code in scope and builtins stay: the copy's own state needs them.
+    assert "to_cents(1)\n" in out
+    assert 'print("loaded")' in out
+
+
 def test_baseline_files_mirror_packages(tmp_path: Path) -> None:
     write(tmp_path, "src/pkg/__init__.py", "")
     rel = write(tmp_path, "src/pkg/core.py", "X = 1\n")
