@@ -83,6 +83,16 @@ TIMINGS_ENV = "BENCH_LOOP_TIMINGS"
 NO_INTEGRITY_ENV = "BENCH_LOOP_NO_INTEGRITY"
 
 
+def measured_env() -> dict[str, str]:
+    """The environment of both loops: this one without ``PYTHONDONTWRITEBYTECODE``.
+
+    With it set, every test and benchmark process compiles (and pytest rewrites) its
+    modules again, which is a property of the shell that runs the script, not of
+    either loop; both arms get byte code written and reused, as a user's setup has.
+    """
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def git(root: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
 
@@ -128,7 +138,12 @@ def shell_loop(root: Path, rounds: int) -> list[dict[str, float]]:
     """One shell run of ``rounds`` experiments: per experiment, seconds per step."""
     script = SHELL_LOOP.format(rounds=rounds, python=sys.executable, agent=root / "agent.py")
     done = subprocess.run(
-        ["bash", "-c", script], cwd=root, capture_output=True, text=True, check=True
+        ["bash", "-c", script],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=measured_env(),
     )
     out = []
     for line in done.stdout.splitlines():
@@ -149,7 +164,7 @@ def our_loop(
         measure what they cost in the same run.
     """
     timings = temp / "timings.json"
-    env = {**os.environ, TIMINGS_ENV: str(timings)}
+    env = {**measured_env(), TIMINGS_ENV: str(timings)}
     if not integrity:
         env[NO_INTEGRITY_ENV] = "1"
     subprocess.run(
