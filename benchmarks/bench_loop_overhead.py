@@ -239,11 +239,20 @@ def child(args: list[str]) -> int:
     timed(guard, "verify", "lock check")
     timed(journal.Journal, "append", "journal")
     timed(journal.Journal, "add_result", "journal")
-    # Listing and scanning what the proposal changed; then every git write that
-    # makes the experiment's commit (staging, the commit, its Result: trailer, its ref).
-    for name in ("changes", "added_lines", "staged_lines"):
+    # Listing and scanning what the proposal changed (since the listing stages the tree,
+    # `stage_changes`, staging counts here); then every git write that makes the
+    # experiment's commit (staging, its tree, the commit, its Result: trailer, its ref).
+    for name in ("changes", "stage_changes", "added_lines", "staged_lines"):
         timed(repo.Worktree, name, "classify")
-    for name in ("remove_ignored", "commit_all", "stage", "rewrite_message", "commit", "keep_ref"):
+    for name in (
+        "remove_ignored",
+        "commit_all",
+        "stage",
+        "write_staged",
+        "rewrite_message",
+        "commit",
+        "keep_ref",
+    ):
         timed(repo.Worktree, name, "commit")
     timed(repo.Worktree, "reset", "reset")
     original = getattr(owner, method)
