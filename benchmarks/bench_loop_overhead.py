@@ -13,6 +13,10 @@ this script that wraps the loop's steps with timers, which gives the breakdown;
 the shell loop times its steps with ``$EPOCHREALTIME``. The two loops alternate
 ``--repeats`` times so that a busy spell of a shared machine hits both; figures
 are medians over every experiment, with the spread of the per-repeat medians.
+Both loops run without ``PYTHONDONTWRITEBYTECODE`` (removed from their environment
+if the calling shell sets it), so both write and reuse byte code as a user's setup
+does (a shell that sets it slows whichever process imports modules with no byte code
+cached, which is not what either loop costs).
 
     python benchmarks/bench_loop_overhead.py            # 1 s test + 1 s benchmark
     python benchmarks/bench_loop_overhead.py --quick    # 0.2 s each, fewer rounds
