@@ -345,10 +345,12 @@ class Worktree:
         :meth:`changes` with ``caches`` lists it; :meth:`write_staged` then writes the tree.
 
         Three git calls where :meth:`changes` and :meth:`stage` make five, and two walks
-        of the work tree fewer (40 ms an experiment at 20k files): once ``git add -A``
-        has staged every tracked edit and every new file that is not ignored, the index
-        against ``base`` is the listing of both. Ignored files are listed first, with
-        the very call :meth:`changes` makes, so each names the same paths.
+        of the work tree fewer (about 30 ms an experiment at 20k files): once ``git add
+        -A`` has staged every tracked edit and every new file that is not ignored, the
+        index against ``base`` is the listing of both. Ignored files are listed first,
+        with the very call :meth:`changes` makes, so each names the same paths. One
+        listing differs, rightly: a file only dropped from the index (``git rm
+        --cached``), unchanged on disk, is staged again and is no change.
         """
         ignored = self._ignored()
         self._run("add", "-A")
@@ -356,7 +358,7 @@ class Worktree:
         return _listing(_name_status(diff), ignored, caches=True)
 
     def _ignored(self) -> list[str]:
-        """Ignored files that are not in the index; a folder of nothing else as ``name/``."""
+        """Ignored files that are not in the index (git may also name their folder, ``name/``)."""
         out = self._run(
             "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"
         )
