@@ -330,29 +330,39 @@ class Worktree:
         A proposer that committed on its own is seen too (the diff is taken against
         ``base``, not HEAD). Caches (``__pycache__``, ``.pytest_cache``) are left out,
         unless ``caches``: then ignored ones are listed with status ``cache`` (so the
-        caller knows whether there is anything for :meth:`stage` to remove).
+        caller knows whether there is anything for :meth:`stage` to remove). Nothing is
+        written, the index included (:meth:`stage_changes` stages as it lists).
         """
-        found: dict[str, str] = {}
-        diff = self._run("diff", "--name-status", "-z", "--no-renames", base, "--")
-        fields = [f for f in diff.split("\0") if f]
-        for status, name in zip(fields[::2], fields[1::2], strict=False):
-            found[name] = {"A": "added", "D": "deleted"}.get(status[:1], "modified")
+        found = _name_status(self._run("diff", "--name-status", "-z", "--no-renames", base, "--"))
         untracked = self._run("ls-files", "-z", "--others", "--exclude-standard")
         for name in untracked.split("\0"):
             if name:
                 found[name] = "added"
-        ignored = self._run(
+        return _listing(found, self._ignored(), caches=caches)
+
+    def stage_changes(self, base: str) -> list[WorktreeChange]:
+        """Stage the whole tree in the index and list what differs from ``base``, as
+        :meth:`changes` with ``caches`` lists it; :meth:`write_staged` then writes the tree.
+
+        Three git calls where :meth:`changes` and :meth:`stage` make five, and two walks
+        of the work tree fewer (about 30 ms an experiment at 20k files): once ``git add
+        -A`` has staged every tracked edit and every new file that is not ignored, the
+        index against ``base`` is the listing of both. Ignored files are listed first,
+        with the very call :meth:`changes` makes, so each names the same paths. One
+        listing differs, rightly: a file only dropped from the index (``git rm
+        --cached``), unchanged on disk, is staged again and is no change.
+        """
+        ignored = self._ignored()
+        self._run("add", "-A")
+        diff = self._run("diff", "--cached", "--name-status", "-z", "--no-renames", base, "--")
+        return _listing(_name_status(diff), ignored, caches=True)
+
+    def _ignored(self) -> list[str]:
+        """Ignored files that are not in the index (git may also name their folder, ``name/``)."""
+        out = self._run(
             "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"
         )
-        for name in ignored.split("\0"):
-            name = name.rstrip("/")
-            if name and name not in found:
-                found[name] = "cache" if is_cache_path(name) else "ignored"
-        return [
-            WorktreeChange(p, s)
-            for p, s in sorted(found.items())
-            if (caches and s == "cache") or not is_cache_path(p)
-        ]
+        return [name for name in out.split("\0") if name]
 
     def stage(self, *, remove_ignored: bool = True) -> str:
         """Stage the whole tree in the index; returns its tree's sha.
@@ -366,6 +376,16 @@ class Worktree:
         if remove_ignored:
             self._run("clean", "-ffdXq")
         self._run("add", "-A")
+        return self._run("write-tree").strip()
+
+    def write_staged(self, *, remove_ignored: bool = True) -> str:
+        """What :meth:`stage` returns, after :meth:`stage_changes` staged the tree.
+
+        ``git clean -X`` removes only files git ignores, which ``git add -A`` never
+        stages: removing them after staging leaves the index as removing them first would.
+        """
+        if remove_ignored:
+            self._run("clean", "-ffdXq")
         return self._run("write-tree").strip()
 
     def staged_lines(self, base: str) -> str:
@@ -436,6 +456,31 @@ class Worktree:
                     args += ["-c", f"user.{key}={_FALLBACK_IDENTITY[f'GIT_AUTHOR_{key.upper()}']}"]
             self._identity_args = tuple(args)
         return self._identity_args
+
+
+def _name_status(diff: str) -> dict[str, str]:
+    """``{path: added|deleted|modified}`` from ``git diff --name-status -z --no-renames``."""
+    fields = [f for f in diff.split("\0") if f]
+    return {
+        name: {"A": "added", "D": "deleted"}.get(status[:1], "modified")
+        for status, name in zip(fields[::2], fields[1::2], strict=False)
+    }
+
+
+def _listing(
+    found: dict[str, str], ignored: Iterable[str], *, caches: bool
+) -> list[WorktreeChange]:
+    """The changes of ``found`` plus the ``ignored`` paths not in it, sorted; caches only
+    when ``caches`` (status ``cache``, for ignored ones)."""
+    for name in ignored:
+        name = name.rstrip("/")
+        if name and name not in found:
+            found[name] = "cache" if is_cache_path(name) else "ignored"
+    return [
+        WorktreeChange(p, s)
+        for p, s in sorted(found.items())
+        if (caches and s == "cache") or not is_cache_path(p)
+    ]
 
 
 class ReferenceTree:

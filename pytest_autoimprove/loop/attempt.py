@@ -214,7 +214,7 @@ class Attempts:
                     reason = "the budget ran out during the proposal"
                     return Outcome(task, "cut", description, fields={"reason": reason})
                 return Outcome(task, "crashed", description, fields={"reason": proposal.failed})
-        listing = tree.changes(task.base, caches=True)
+        listing = tree.stage_changes(task.base)
         changes = [change for change in listing if change.status != "cache"]
         paths = tuple(change.path for change in changes)
         early = classify(changes, tree.path, config)
@@ -228,7 +228,7 @@ class Attempts:
         if problem:
             return Outcome(task, "tampered", description, changed=paths, fields={"reason": problem})
         kept_changes = [c for c in changes if c.status != "ignored"]
-        staged = tree.stage(remove_ignored=len(listing) > len(kept_changes))
+        staged = tree.write_staged(remove_ignored=len(listing) > len(kept_changes))
         flag = snapshot_flag(tree.staged_lines(task.base))
         if flag:
             return Outcome(

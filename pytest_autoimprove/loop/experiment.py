@@ -166,7 +166,7 @@ class ExperimentRunner:
             else:
                 record("crashed", description, reason=proposal.failed)
             return
-        listing = tree.changes(best_commit, caches=True)
+        listing = tree.stage_changes(best_commit)
         changes = [change for change in listing if change.status != "cache"]
         paths = tuple(change.path for change in changes)
         early = classify(changes, tree.path, config)
@@ -183,7 +183,7 @@ class ExperimentRunner:
         # Ignored files and caches are removed before anything runs; when the
         # listing shows none, there is nothing for `git clean -X` to do.
         kept_changes = [c for c in changes if c.status != "ignored"]
-        staged = tree.stage(remove_ignored=len(listing) > len(kept_changes))
+        staged = tree.write_staged(remove_ignored=len(listing) > len(kept_changes))
         flag = snapshot_flag(tree.staged_lines(best_commit))
         if flag:
             record("tampered", description, reason=f"added {flag}", changed=paths)
