@@ -338,7 +338,28 @@ class Worktree:
         for name in untracked.split("\0"):
             if name:
                 found[name] = "added"
+        for name in self._hidden():
+            found.setdefault(name, "modified")  # git would not look: assume it changed
         return _listing(found, self._ignored(), caches=caches)
+
+    def _hidden(self) -> list[str]:
+        """Index entries marked ``--assume-unchanged`` or ``--skip-worktree``.
+
+        Git neither reads nor stages their files, so an edit made after marking one is
+        invisible to ``diff`` and ``add -A`` (and survives ``reset --hard``). The loop
+        never marks an entry: a marked one is a proposer hiding an edit.
+        """
+        out = self._run("ls-files", "-v", "-z")
+        return [e[2:] for e in out.split("\0") if e[:1].islower() or e[:2] == "S "]
+
+    def _unhide(self) -> None:
+        """Clear the marks of :meth:`_hidden`'s entries, so git reads their files again."""
+        hidden = self._hidden()
+        for start in range(0, len(hidden), 500):
+            chunk = hidden[start : start + 500]
+            # One mark per call: given both, update-index applies only the last.
+            self._run("update-index", "--no-assume-unchanged", "--", *chunk)
+            self._run("update-index", "--no-skip-worktree", "--", *chunk)
 
     def stage_changes(self, base: str) -> list[WorktreeChange]:
         """Stage the whole tree in the index and list what differs from ``base``, as
@@ -352,6 +373,7 @@ class Worktree:
         listing differs, rightly: a file only dropped from the index (``git rm
         --cached``), unchanged on disk, is staged again and is no change.
         """
+        self._unhide()
         ignored = self._ignored()
         self._run("add", "-A")
         diff = self._run("diff", "--cached", "--name-status", "-z", "--no-renames", base, "--")
@@ -375,6 +397,7 @@ class Worktree:
         """
         if remove_ignored:
             self._run("clean", "-ffdXq")
+        self._unhide()
         self._run("add", "-A")
         return self._run("write-tree").strip()
 
@@ -441,6 +464,7 @@ class Worktree:
             self._run("update-ref", "--no-deref", "HEAD", commit)
         else:
             self._run("symbolic-ref", "HEAD", self.branch_ref)
+        self._unhide()  # else reset --hard keeps a hidden file's edit
         self._run("reset", "--hard", "-q", commit)
         self._run("clean", "-ffdxq")
 

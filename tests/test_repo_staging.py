@@ -196,3 +196,24 @@ def test_a_file_only_dropped_from_the_index_is_no_change(tmp_path: Path) -> None
         tree.write_staged(remove_ignored=False)
         == git(root, "rev-parse", f"{base}^{{tree}}").strip()
     )
+
+
+@pytest.mark.parametrize("mark", ["--assume-unchanged", "--skip-worktree"])
+def test_an_edit_hidden_from_git_is_listed_staged_and_reset(tmp_path: Path, mark: str) -> None:
+    # A proposer marks a file so that git stops reading it, then edits it: the edit
+    # must still be listed, committed with the experiment, and undone by a reset.
+    root = tmp_path / "repo"
+    base = base_repo(root)
+    tree = repo.Worktree(root, root, "main")
+    git(root, "update-index", mark, "mod.py")
+    write(root, "mod.py", "VALUE = 99\n")
+    listed = {(c.path, c.status) for c in tree.changes(base)}
+    assert ("mod.py", "modified") in listed
+    staged = {(c.path, c.status) for c in tree.stage_changes(base)}
+    assert ("mod.py", "modified") in staged
+    sha = tree.write_staged()
+    assert git(root, "cat-file", "-p", f"{sha}:mod.py") == "VALUE = 99\n"
+    git(root, "update-index", mark, "mod.py")
+    tree.reset(base)
+    assert (root / "mod.py").read_text() == "VALUE = 1\n"
+    assert tree.changes(base) == []
