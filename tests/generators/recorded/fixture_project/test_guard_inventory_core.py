@@ -397,7 +397,6 @@ CATALOG_CTORS = [
 CATALOG_STEPS = [
     ('find', ('ap',), {}),
     ('find', ('hello world',), {}),
-    ('find', ('ap',), {}),
 ]
 
 
