@@ -111,7 +111,12 @@ class Outcome:
 
 
 class Cancelled(Exception):
-    """The run was interrupted while an attempt ran."""
+    """The run was interrupted while an attempt ran (``description``: its proposal's
+    headline, when it got that far)."""
+
+    def __init__(self, description: str = "") -> None:
+        super().__init__(description)
+        self.description = description
 
 
 @dataclass
@@ -178,15 +183,18 @@ class Attempts:
         started = time.monotonic()
         try:
             outcome = self._run(task, task.worker if slot is None else slot)
-        except Cancelled:
-            outcome = Outcome(task, None, task.description, cancelled=True)
+        except Cancelled as exc:
+            outcome = Outcome(task, None, exc.description or task.description, cancelled=True)
+        if self.stop.is_set():
+            # Its commands may have been killed under it: whatever it found is no verdict.
+            outcome.cancelled = True
         outcome.duration = time.monotonic() - started
         self.show(task.worker, "idle")
         return outcome
 
-    def _check(self) -> None:
+    def _check(self, description: str = "") -> None:
         if self.stop.is_set():
-            raise Cancelled()
+            raise Cancelled(description)
 
     def _run(self, task: Task, slot: int) -> Outcome:
         number, worker = task.number, task.worker
@@ -203,8 +211,8 @@ class Attempts:
             self.show(worker, f"{label} propose")
             proposing = time.monotonic()
             proposal = self._propose(task, tree.path, config)
-            self._check()
             description = proposal.headline() or f"experiment {number}"
+            self._check(description)
             exhausted = proposal.exhausted
             if proposal.failed:
                 if task.budget_left is not None and (
@@ -238,10 +246,10 @@ class Attempts:
         if self.journal is not None:
             self.journal.append("staged", number=number, worker=worker, tree=staged)
         outcome = Outcome(task, None, description, tree=staged, changed=paths)
-        self._check()
+        self._check(description)
         self.show(worker, f"{label} tests")
         gate = checks.gate(number)
-        self._check()
+        self._check(description)
         if gate.tampered:
             outcome.status, outcome.fields = "tampered", {"reason": gate.tampered}
             return outcome
@@ -256,8 +264,8 @@ class Attempts:
         noisy = not keep.is_constant(task.base_samples)
         measured, best_measured = Measured(), Measured()
         self.show(task.worker, f"{label} waiting to measure")
-        with self._measuring(noisy):
-            self._check()
+        with self._measuring(noisy, outcome.description):
+            self._check(outcome.description)
             self.show(task.worker, f"{label} benchmark")
             try:
                 verdict = judge_interleaved(
@@ -288,7 +296,7 @@ class Attempts:
                 return
             finally:
                 best_problem = self.best.problem() if noisy else None
-        self._check()
+        self._check(outcome.description)
         problem = checks.lock_problem()
         if problem:
             outcome.status = "tampered"
@@ -326,14 +334,14 @@ class Attempts:
             outcome.fields["reason"] = overfit
 
     @contextlib.contextmanager
-    def _measuring(self, noisy: bool) -> Iterator[None]:
+    def _measuring(self, noisy: bool, description: str) -> Iterator[None]:
         """The measurement lock, for scores that depend on the machine or on the shared
         best tree; deterministic scores of other kinds are measured in parallel."""
         if not (noisy or self.machine_bound):
             yield
             return
         while not self.lock.acquire(timeout=0.2):
-            self._check()
+            self._check(description)
         try:
             yield
         finally:

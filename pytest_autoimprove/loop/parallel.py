@@ -22,13 +22,16 @@ part's scope; a kept improvement of one part reaches the others' workers through
 best, and one made on an older best is merged and verified as a whole as above.
 
 Every experiment is journaled before it acts (``begin`` with its worker and part) and
-recorded once, when decided, with the run's wall clock: a ``kill -9`` loses the
-attempts in flight, which ``--autoimprove-resume`` does again under their numbers.
+recorded once, when decided, with the run's wall clock. Ctrl-C (or SIGTERM) ends every
+worker's commands and records each experiment in flight as ``cut``, as the sequential
+loop does; a ``kill -9`` loses the attempts in flight, which ``--autoimprove-resume``
+does again under their numbers.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -40,7 +43,7 @@ from pytest_autoimprove.loop.attempt import Attempts, Outcome, Task
 from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.executors import Executor
 from pytest_autoimprove.loop.experiment import REFS_PREFIX
-from pytest_autoimprove.loop.interrupts import signals_deferred
+from pytest_autoimprove.loop.interrupts import Interrupted, signals_deferred
 from pytest_autoimprove.loop.journal import ExperimentRecord, Journal, RunState
 
 #: How long the driver waits for an outcome before it looks at the clock again.
@@ -63,6 +66,9 @@ class ParallelRunner:
     #: Replays waiting for a worker (they go before new proposals).
     _replays: collections.deque[Task] = field(default_factory=collections.deque)
     _flying: dict[int, Task] = field(default_factory=dict)
+    #: When each experiment in flight was first handed to a worker.
+    _since: dict[int, float] = field(default_factory=dict)
+    _ended: bool = False
     _clock: tuple[float, float] | None = None
 
     @property
@@ -92,26 +98,73 @@ class ParallelRunner:
             while True:
                 self._tick()
                 stopping = stop_reason() is not None
-                for worker in self._free_workers():
-                    task = self._next_task(worker, redo, stopping)
-                    if task is None:
-                        break
-                    self._flying[worker] = task
-                    self.executor.submit(task)
+                # Journaled as begun and known to be in flight in one step: a Ctrl-C
+                # in between would leave an experiment nobody records as cut.
+                with signals_deferred():
+                    for worker in self._free_workers():
+                        task = self._next_task(worker, redo, stopping)
+                        if task is None:
+                            break
+                        self._flying[worker] = task
+                        self._since.setdefault(task.number, time.monotonic())
+                        self.executor.submit(task)
                 if not self._flying:
                     return
                 outcome = self.executor.next(_TICK)
                 if outcome is None:
                     continue
-                self._flying.pop(outcome.task.worker, None)
-                self._tick()
-                if not outcome.cancelled:
-                    self._decide(outcome)
+                # A decision is a few git and journal writes: never cut in half.
+                with signals_deferred():
+                    self._flying.pop(outcome.task.worker, None)
+                    self._tick()
+                    if not outcome.cancelled:
+                        self._decide(outcome)
+        except (Interrupted, KeyboardInterrupt):
+            # Every worker's commands end first (nothing writes to a tree any more),
+            # then each experiment in flight is recorded as cut, as the sequential
+            # loop does: resume then goes on after them instead of doing them again.
+            with signals_deferred():
+                self._end_workers()
+                self._cut_in_flight()
+            raise
         finally:
-            if self._flying:
-                self.executor.cancel()
-            self.executor.close()
-            self._flying.clear()
+            self._end_workers()
+
+    def _end_workers(self) -> None:
+        """Cancel what is in flight (every worker's process group ends) and close the
+        executor; once."""
+        if self._ended:
+            return
+        self._ended = True
+        if self._flying:
+            self.executor.cancel()
+        self.executor.close()
+
+    def _cut_in_flight(self) -> None:
+        """Record every experiment begun and not decided as ``cut``, in number order."""
+        descriptions: dict[int, str] = {}
+        with contextlib.suppress(Exception):  # what the cancelled attempts handed back
+            while (outcome := self.executor.next(0)) is not None:
+                descriptions[outcome.task.number] = outcome.description
+        cut = {task.number: task for task in (*self._replays, *self._flying.values())}
+        self._replays.clear()
+        self._flying.clear()
+        self._tick()
+        now = time.monotonic()
+        for number in sorted(cut):
+            task = cut[number]
+            description = descriptions.get(number) or task.description or f"experiment {number}"
+            reason = "interrupted (Ctrl-C or SIGTERM) before it was decided"
+            if task.replayed:
+                reason = "interrupted (Ctrl-C or SIGTERM) while it was replayed on the new best"
+            outcome = Outcome(
+                task,
+                "cut",
+                description,
+                fields={"reason": reason},
+                duration=now - self._since.get(number, now),
+            )
+            self._record(outcome, "cut", None)
 
     def _tick(self) -> None:
         """The run's budget clock: wall time, not the sum of overlapping experiments."""
@@ -295,6 +348,7 @@ class ParallelRunner:
             extra["best_samples"] = list(outcome.best_samples or record.samples)
         self.journal.append("experiment", record=record.to_json(), **extra)
         state.records.append(record)
+        self._since.pop(task.number, None)
         if status == "kept":
             state.best_commit = commit
             state.best_score = record.score
