@@ -64,6 +64,7 @@ class Task:
     :param replayed: how many times the change was replayed on a newer best.
     :param origin: the best commit the proposal was first made on.
     :param base_holdout: the base's score on the golden holdout (quality goals).
+    :param slot: the local tree it runs in when not its worker's (a replay lane's).
     """
 
     number: int
@@ -81,6 +82,7 @@ class Task:
     replayed: int = 0
     origin: str | None = None
     base_holdout: float | None = None
+    slot: int | None = None
 
 
 @dataclass
@@ -147,6 +149,7 @@ class Attempts:
     #: Called with (worker, what it is doing now), for the terminal.
     show: Callable[[int, str], None] = lambda worker, text: None
     _trees: dict[int, repo.Worktree] = field(default_factory=dict)
+    _adding: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def machine_bound(self) -> bool:
@@ -156,8 +159,11 @@ class Attempts:
         """Worker ``worker``'s own tree, detached at ``base``, clean."""
         tree = self._trees.get(worker)
         if tree is None:
-            path = Path(f"{self.worktree}-w{worker}")
-            tree = self._trees[worker] = repo.Worktree.detached(self.root, path, base)
+            # One `git worktree add` at a time: several at once trip over each other's
+            # bookkeeping (a replay lane's tree is made by its first attempt's thread).
+            with self._adding:
+                path = Path(f"{self.worktree}-w{worker}")
+                tree = self._trees[worker] = repo.Worktree.detached(self.root, path, base)
         else:
             tree.reset(base, recover=True)
         return tree
@@ -178,18 +184,21 @@ class Attempts:
     def run(self, task: Task, *, slot: int | None = None) -> Outcome:
         """The attempt, from the proposal to the keep rule's verdict against its base.
 
-        :param slot: the local tree to use (default: the task's worker's own).
+        :param slot: the local tree to use (default: the task's own slot, else its
+            worker's).
         """
         started = time.monotonic()
+        if slot is None:
+            slot = slot_of(task)
         try:
-            outcome = self._run(task, task.worker if slot is None else slot)
+            outcome = self._run(task, slot)
         except Cancelled as exc:
             outcome = Outcome(task, None, exc.description or task.description, cancelled=True)
         if self.stop.is_set():
             # Its commands may have been killed under it: whatever it found is no verdict.
             outcome.cancelled = True
         outcome.duration = time.monotonic() - started
-        self.show(task.worker, "idle")
+        self.show(slot_of(task), "idle")
         return outcome
 
     def _check(self, description: str = "") -> None:
@@ -205,10 +214,10 @@ class Attempts:
         description = task.description
         exhausted = False
         if task.apply is not None:
-            self.show(worker, f"{label} replaying on {task.base[:10]}")
+            self.show(slot_of(task), f"{label} replaying on {task.base[:10]}")
             tree.checkout_tree(task.base, repo.tree_of(self.root, task.apply))
         else:
-            self.show(worker, f"{label} propose")
+            self.show(slot_of(task), f"{label} propose")
             proposing = time.monotonic()
             proposal = self._propose(task, tree.path, config)
             description = proposal.headline() or f"experiment {number}"
@@ -247,7 +256,7 @@ class Attempts:
             self.journal.append("staged", number=number, worker=worker, tree=staged)
         outcome = Outcome(task, None, description, tree=staged, changed=paths)
         self._check(description)
-        self.show(worker, f"{label} tests")
+        self.show(slot_of(task), f"{label} tests")
         gate = checks.gate(number)
         self._check(description)
         if gate.tampered:
@@ -263,10 +272,10 @@ class Attempts:
         config = self.config
         noisy = not keep.is_constant(task.base_samples)
         measured, best_measured = Measured(), Measured()
-        self.show(task.worker, f"{label} waiting to measure")
+        self.show(slot_of(task), f"{label} waiting to measure")
         with self._measuring(noisy, outcome.description):
             self._check(outcome.description)
-            self.show(task.worker, f"{label} benchmark")
+            self.show(slot_of(task), f"{label} benchmark")
             try:
                 verdict = judge_interleaved(
                     task.base_samples,
@@ -368,6 +377,12 @@ class Attempts:
             },
         )
         return ask_proposer(self.hook, with_prompt(context))
+
+
+def slot_of(task: Task) -> int:
+    """The slot a task runs in (its local tree and its line on the terminal's board):
+    its replay lane's, else its worker's."""
+    return task.worker if task.slot is None else task.slot
 
 
 def _afford(budget_left: float | None) -> Callable[[], bool] | None:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pytest_autoimprove import repo
-from pytest_autoimprove.loop.attempt import Attempts, Outcome, Task
+from pytest_autoimprove.loop.attempt import Attempts, Outcome, Task, slot_of
 from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.executors import Executor
 from pytest_autoimprove.loop.experiment import REFS_PREFIX
@@ -63,8 +63,9 @@ class ParallelRunner:
     hook: Any
     parts: tuple[str, ...] = ()
     exhausted: str | None = None
-    #: Replays waiting for a worker (they go before new proposals).
-    _replays: collections.deque[Task] = field(default_factory=collections.deque)
+    #: Improvements on an older best waiting for a replay lane, merged when one frees.
+    _replays: collections.deque[Outcome] = field(default_factory=collections.deque)
+    #: What each slot runs: workers 1..N propose, slots after them replay.
     _flying: dict[int, Task] = field(default_factory=dict)
     #: When each experiment in flight was first handed to a worker.
     _since: dict[int, float] = field(default_factory=dict)
@@ -78,6 +79,12 @@ class ParallelRunner:
     @property
     def workers(self) -> int:
         return self.executor.slots
+
+    @property
+    def lanes(self) -> int:
+        """Replay lanes beside the workers: a replay runs no proposer, so it need not
+        keep a worker from proposing (one lane per four workers)."""
+        return -(-self.workers // 4)
 
     # -- the run ---------------------------------------------------------------
 
@@ -101,13 +108,7 @@ class ParallelRunner:
                 # Journaled as begun and known to be in flight in one step: a Ctrl-C
                 # in between would leave an experiment nobody records as cut.
                 with signals_deferred():
-                    for worker in self._free_workers():
-                        task = self._next_task(worker, redo, stopping)
-                        if task is None:
-                            break
-                        self._flying[worker] = task
-                        self._since.setdefault(task.number, time.monotonic())
-                        self.executor.submit(task)
+                    self._dispatch(redo, stopping)
                 if not self._flying:
                     return
                 outcome = self.executor.next(_TICK)
@@ -115,7 +116,7 @@ class ParallelRunner:
                     continue
                 # A decision is a few git and journal writes: never cut in half.
                 with signals_deferred():
-                    self._flying.pop(outcome.task.worker, None)
+                    self._flying.pop(slot_of(outcome.task), None)
                     self._tick()
                     if not outcome.cancelled:
                         self._decide(outcome)
@@ -146,7 +147,9 @@ class ParallelRunner:
         with contextlib.suppress(Exception):  # what the cancelled attempts handed back
             while (outcome := self.executor.next(0)) is not None:
                 descriptions[outcome.task.number] = outcome.description
-        cut = {task.number: task for task in (*self._replays, *self._flying.values())}
+        waiting = [outcome.task for outcome in self._replays]
+        descriptions.update({o.task.number: o.description for o in self._replays})
+        cut = {task.number: task for task in (*waiting, *self._flying.values())}
         self._replays.clear()
         self._flying.clear()
         self._tick()
@@ -174,17 +177,33 @@ class ParallelRunner:
         stop = self.attempts.config.stop
         self.console.progress(self.state, stop.budget, stop.rounds)
 
-    def _free_workers(self) -> list[int]:
-        return [w for w in range(1, self.workers + 1) if w not in self._flying]
+    def _dispatch(self, redo: collections.deque[int], stopping: bool) -> None:
+        """Hand work to every free slot: replays to the replay lanes, new proposals to
+        the workers (and replays too, once there is nothing new to propose)."""
+        lanes = range(self.workers + 1, self.workers + self.lanes + 1)
+        for slot in [s for s in lanes if s not in self._flying]:
+            task = self._next_replay(slot)
+            if task is None:
+                break
+            self._start(slot, task)
+        for slot in [w for w in range(1, self.workers + 1) if w not in self._flying]:
+            task = self._next_task(slot, redo, stopping) or self._next_replay(slot)
+            if task is None:
+                break
+            self._start(slot, task)
+
+    def _start(self, slot: int, task: Task) -> None:
+        self._flying[slot] = task
+        self._since.setdefault(task.number, time.monotonic())
+        self.executor.submit(task)
 
     def _in_flight(self) -> int:
         """Experiments begun and not yet recorded (a replay is one of them)."""
-        return len({t.number for t in self._flying.values()} | {t.number for t in self._replays})
+        flying = {t.number for t in self._flying.values()}
+        return len(flying | {o.task.number for o in self._replays})
 
     def _next_task(self, worker: int, redo: collections.deque[int], stopping: bool) -> Task | None:
         state = self.state
-        if self._replays:
-            return replace(self._replays.popleft(), worker=worker)
         if stopping or self.exhausted:
             return None
         rounds = self.attempts.config.stop.rounds
@@ -246,11 +265,22 @@ class ParallelRunner:
             final = self._commit(outcome, outcome.tree, task.base, "kept", self.tree.branch_ref)
             self._record(outcome, "kept", final)
             return
-        self._replay(outcome)
+        # Merged onto the best only when a lane takes it: the best may move again
+        # while it waits, and a merge onto a best already gone is a replay wasted.
+        self._replays.append(outcome)
 
-    def _replay(self, outcome: Outcome) -> None:
+    def _next_replay(self, slot: int) -> Task | None:
+        """The next waiting improvement merged onto the current best, as an attempt for
+        ``slot``; those that cannot be replayed are recorded on the way."""
+        while self._replays:
+            task = self._replay(self._replays.popleft(), slot)
+            if task is not None:
+                return task
+        return None
+
+    def _replay(self, outcome: Outcome, slot: int) -> Task | None:
         """An improvement on an older best: merge it onto the current best and verify the
-        combined tree as a new attempt; or record why it cannot be."""
+        combined tree as a new attempt; or record why it cannot be (``None``)."""
         state, task, root = self.state, outcome.task, self.attempts.root
         assert state.best_commit is not None and outcome.tree is not None
         budget = self.attempts.config.stop.budget
@@ -261,7 +291,7 @@ class ParallelRunner:
             )
             commit = self._commit(outcome, outcome.tree, task.base, "discarded")
             self._record(outcome, "discarded", commit)
-            return
+            return None
         candidate = repo.commit_tree(root, outcome.tree, task.base, outcome.description)
         merged = repo.merge_onto(root, state.best_commit, candidate)
         if merged.tree is None:
@@ -272,11 +302,11 @@ class ParallelRunner:
             )
             commit = self._commit(outcome, outcome.tree, task.base, "conflict")
             self._record(outcome, "conflict", commit)
-            return
+            return None
         if merged.tree == repo.tree_of(root, state.best_commit):
             outcome.fields = {"reason": "its change is already in the best"}
             self._record(outcome, "no-op", None)
-            return
+            return None
         apply = repo.commit_tree(root, merged.tree, state.best_commit, outcome.description)
         assert state.best_score is not None
         replay = replace(
@@ -289,6 +319,7 @@ class ParallelRunner:
             description=outcome.description,
             replayed=task.replayed + 1,
             origin=task.origin or task.base,
+            slot=None if slot == task.worker else slot,
         )
         self.journal.append(
             "replay",
@@ -297,7 +328,7 @@ class ParallelRunner:
             tree=merged.tree,
             replayed=replay.replayed,
         )
-        self._replays.append(replay)
+        return replay
 
     def _commit(
         self, outcome: Outcome, tree: str, parent: str, status: str, ref: str | None = None

@@ -86,6 +86,41 @@ def test_a_stale_improvement_is_replayed_on_the_new_best_and_kept(
     assert '"status": "kept"' in message and '"worker": ' in message
 
 
+def test_a_replay_runs_in_a_lane_of_its_own_while_its_worker_proposes_again(
+    toy: Callable[..., ToyRepo],
+) -> None:
+    # 1 is kept while 2 thinks; 2 improves on the baseline, so it is replayed on the
+    # new best: in the replay lane, while worker 2 already proposes 4.
+    plan = ["improve", "sleep:3:improve_b", "sleep:4:noop", "sleep:1:noop"]
+    repo = toy(
+        rounds=4, plan=plan, agent_extra="workers: 2", bench=BENCH_AB, files=TWO_FILES,
+        change="scope: mod.py, extra.py",
+    )  # fmt: skip
+    code, out = run_loop(repo)
+    assert code == 0, out
+    records = by_number(repo)
+    assert [records[n]["status"] for n in (1, 2)] == ["kept", "kept"], out
+    assert records[2]["replayed"] == 1 and records[2]["worker"] == 2
+    events = repo.journal()
+    order = _steps(events)
+    assert order.index(("replay", 2)) < order.index(("begin", 4)) < order.index(("experiment", 2))
+    begin4 = next(e for e in events if e["event"] == "begin" and e["number"] == 4)
+    assert begin4["worker"] == 2
+    assert "VALUE = 11" in branch_file(repo, "mod.py")
+    assert "BONUS = 1" in branch_file(repo, "extra.py")
+    assert "-w3" not in git(repo.root, "worktree", "list")  # the lane's tree is gone too
+
+
+def _steps(events: list[dict[str, object]]) -> list[tuple[str, object]]:
+    """Each journal event as (event, experiment number), in order."""
+    steps = []
+    for event in events:
+        record = event.get("record")
+        number = record.get("number") if isinstance(record, dict) else event.get("number")
+        steps.append((str(event["event"]), number))
+    return steps
+
+
 def test_a_stale_improvement_that_no_longer_merges_is_a_conflict(
     toy: Callable[..., ToyRepo],
 ) -> None:
