@@ -112,6 +112,20 @@ class Outcome:
     remote: bool = False
 
 
+@dataclass(frozen=True)
+class Best:
+    """The run's best as the driver last published it (:attr:`Attempts.latest`)."""
+
+    commit: str
+    samples: tuple[float, ...]
+    score: float
+    holdout: float | None = None
+
+
+#: What :meth:`Attempts._rebase` says of a change the best already holds.
+ALREADY_IN_BEST = "already in the best"
+
+
 class Cancelled(Exception):
     """The run was interrupted while an attempt ran (``description``: its proposal's
     headline, when it got that far)."""
@@ -130,6 +144,9 @@ class Attempts:
     :param best: the best's worktree, shared by every worker under :attr:`lock`.
     :param lock: the measurement lock (machine-bound and paired benchmarks).
     :param stop: set when the run is interrupted; attempts end at their next step.
+    :param latest: the current best, published by the driver after each keep (one
+        reference swapped whole, so a worker's thread reads a consistent one); an
+        attempt whose base is older is merged onto it before its checks.
     """
 
     root: Path
@@ -146,6 +163,7 @@ class Attempts:
     baseline_guards: dict[str, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stop: threading.Event = field(default_factory=threading.Event)
+    latest: Best | None = None
     #: Called with (worker, what it is doing now), for the terminal.
     show: Callable[[int, str], None] = lambda worker, text: None
     _trees: dict[int, repo.Worktree] = field(default_factory=dict)
@@ -254,8 +272,16 @@ class Attempts:
             )  # fmt: skip
         if self.journal is not None:
             self.journal.append("staged", number=number, worker=worker, tree=staged)
-        outcome = Outcome(task, None, description, tree=staged, changed=paths)
         self._check(description)
+        rebased = self._rebase(task, tree, staged, description)
+        if rebased == ALREADY_IN_BEST:
+            return Outcome(
+                task, "no-op", description, changed=paths,
+                fields={"reason": "its change is already in the best"},
+            )  # fmt: skip
+        if isinstance(rebased, tuple):
+            task, staged = rebased
+        outcome = Outcome(task, None, description, tree=staged, changed=paths)
         self.show(slot_of(task), f"{label} tests")
         gate = checks.gate(number)
         self._check(description)
@@ -341,6 +367,48 @@ class Attempts:
         if overfit:
             outcome.status = "discarded"
             outcome.fields["reason"] = overfit
+
+    def _rebase(
+        self, task: Task, tree: repo.Worktree, staged: str, description: str
+    ) -> tuple[Task, str] | str | None:
+        """A change made on a best that has moved since, merged onto the current best
+        before anything is run: checked once, on the tree it would be kept as, instead
+        of on its own base first and replayed after.
+
+        ``None``: the base is still the best, there is no best to go by (a remote
+        node), or the change conflicts with the best: then it is checked on its own
+        base, and the driver records a conflict only for an improvement.
+        :data:`ALREADY_IN_BEST`: nothing of it is missing from the best.
+        """
+        latest = self.latest
+        if latest is None or latest.commit == task.base:
+            return None
+        candidate = repo.commit_tree(self.root, staged, task.base, description)
+        merged = repo.merge_onto(self.root, latest.commit, candidate)
+        if merged.tree is None:
+            return None
+        if merged.tree == repo.tree_of(self.root, latest.commit):
+            return ALREADY_IN_BEST
+        tree.checkout_tree(latest.commit, merged.tree)
+        rebased = replace(
+            task,
+            base=latest.commit,
+            base_samples=latest.samples,
+            best_score=latest.score,
+            base_holdout=latest.holdout,
+            replayed=task.replayed + 1,
+            origin=task.origin or task.base,
+        )
+        if self.journal is not None:
+            self.journal.append(
+                "replay",
+                number=task.number,
+                onto=latest.commit,
+                tree=merged.tree,
+                replayed=rebased.replayed,
+                before_checks=True,
+            )
+        return rebased, merged.tree
 
     @contextlib.contextmanager
     def _measuring(self, noisy: bool, description: str) -> Iterator[None]:

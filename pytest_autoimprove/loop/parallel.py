@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pytest_autoimprove import repo
-from pytest_autoimprove.loop.attempt import Attempts, Outcome, Task, slot_of
+from pytest_autoimprove.loop.attempt import Attempts, Best, Outcome, Task, slot_of
 from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.executors import Executor
 from pytest_autoimprove.loop.experiment import REFS_PREFIX
@@ -96,6 +96,7 @@ class ParallelRunner:
         # several threads at once trips over each other's bookkeeping.
         for worker in range(1, self.workers + 1):
             self.attempts.tree(worker, state.best_commit)
+        self._publish()
         self.executor.start(self.attempts)
         self._clock = (state.spent, time.monotonic())
         redo = collections.deque(state.pending)
@@ -168,6 +169,15 @@ class ParallelRunner:
                 duration=now - self._since.get(number, now),
             )
             self._record(outcome, "cut", None)
+
+    def _publish(self) -> None:
+        """Tell the workers where the best is now (attempts merge onto it before their
+        checks)."""
+        state = self.state
+        assert state.best_commit is not None and state.best_score is not None
+        self.attempts.latest = Best(
+            state.best_commit, state.best_samples, state.best_score, state.best_holdout
+        )
 
     def _tick(self) -> None:
         """The run's budget clock: wall time, not the sum of overlapping experiments."""
@@ -385,6 +395,7 @@ class ParallelRunner:
             state.best_score = record.score
             state.best_samples = tuple(outcome.best_samples or record.samples)
             state.best_holdout = record.holdout
+            self._publish()
         self.journal.add_result(record)
         self.console.experiment(record)
         self.hook.pytest_autoimprove_experiment(record=record)

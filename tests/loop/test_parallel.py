@@ -66,7 +66,7 @@ def test_a_stale_improvement_is_replayed_on_the_new_best_and_kept(
     # 1 improves mod.py at once; 2 improves extra.py on the baseline, slowly: by the
     # time it is judged the best has moved, so it is merged onto the new best and
     # verified again as a whole.
-    plan = ["improve", "sleep:2:improve_b"]
+    plan = ["improve", "sleep:4:improve_b"]
     repo = toy(
         rounds=2, plan=plan, agent_extra="workers: 2", bench=BENCH_AB, files=TWO_FILES,
         change="scope: mod.py, extra.py",
@@ -80,32 +80,51 @@ def test_a_stale_improvement_is_replayed_on_the_new_best_and_kept(
     assert records[2]["base"] == baseline["commit"]
     assert "VALUE = 11" in branch_file(repo, "mod.py")
     assert "BONUS = 1" in branch_file(repo, "extra.py")
-    assert any(e["event"] == "replay" for e in repo.journal())
+    # The best had moved when 2 was staged: it was merged onto it before its checks,
+    # and checked once, on the tree it was kept as.
+    replays = [e for e in repo.journal() if e["event"] == "replay"]
+    assert [(e["number"], e.get("before_checks")) for e in replays] == [(2, True)]
     branch = str(repo.journal()[0]["branch"])
     message = git(repo.root, "log", "-1", "--format=%B", branch)
     assert '"status": "kept"' in message and '"worker": ' in message
 
 
+#: A test that takes 3 s on exactly one tree: mod.py improved, extra.py not.
+SLOW_ON_11_0 = """\
+import time
+
+import extra
+import mod
+
+
+def test_slow_on_one_tree():
+    if mod.VALUE == 11 and extra.BONUS == 0:
+        time.sleep(3)
+"""
+
+
 def test_a_replay_runs_in_a_lane_of_its_own_while_its_worker_proposes_again(
     toy: Callable[..., ToyRepo],
 ) -> None:
-    # 1 is kept while 2 thinks; 2 improves on the baseline, so it is replayed on the
-    # new best: in the replay lane, while worker 2 already proposes 4.
-    plan = ["improve", "sleep:3:improve_b", "sleep:4:noop", "sleep:1:noop"]
+    # 1 improves mod.py at once, but its tests take 3 s; 2 improves extra.py after 1 s
+    # and is kept first. 1 turns out an improvement on a best that has moved: it is
+    # replayed on the new best in the replay lane, while worker 1 proposes 4.
+    plan = ["improve", "sleep:1:improve_b", "sleep:5:noop", "sleep:1:noop"]
     repo = toy(
-        rounds=4, plan=plan, agent_extra="workers: 2", bench=BENCH_AB, files=TWO_FILES,
+        rounds=4, plan=plan, agent_extra="workers: 2", bench=BENCH_AB,
+        files={**TWO_FILES, "tests/test_slow.py": SLOW_ON_11_0},
         change="scope: mod.py, extra.py",
     )  # fmt: skip
     code, out = run_loop(repo)
     assert code == 0, out
     records = by_number(repo)
     assert [records[n]["status"] for n in (1, 2)] == ["kept", "kept"], out
-    assert records[2]["replayed"] == 1 and records[2]["worker"] == 2
+    assert records[1]["replayed"] == 1 and records[1]["worker"] == 1
     events = repo.journal()
     order = _steps(events)
-    assert order.index(("replay", 2)) < order.index(("begin", 4)) < order.index(("experiment", 2))
+    assert order.index(("replay", 1)) < order.index(("begin", 4)) < order.index(("experiment", 1))
     begin4 = next(e for e in events if e["event"] == "begin" and e["number"] == 4)
-    assert begin4["worker"] == 2
+    assert begin4["worker"] == 1
     assert "VALUE = 11" in branch_file(repo, "mod.py")
     assert "BONUS = 1" in branch_file(repo, "extra.py")
     assert "-w3" not in git(repo.root, "worktree", "list")  # the lane's tree is gone too
