@@ -10,7 +10,8 @@ gate and measures the candidate against the commit it started from with the keep
 rule. The **decision** (kept, replayed on a newer best, ``conflict``, ...) is the
 driver's, one at a time, in :mod:`~pytest_autoimprove.loop.parallel`.
 
-Fair measurement: tests and proposals run concurrently, but a benchmark whose score
+Fair measurement: tests and proposals run concurrently (at most one test gate per
+core at a time: more only share the cores), but a benchmark whose score
 depends on the machine (``kind: speed`` or ``memory``) runs only under the run's
 measurement lock, so no two such benchmarks ever overlap; noisy scores of other kinds
 take it too, because they are measured beside the best in the run's one shared best
@@ -25,6 +26,7 @@ from scratch.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -167,6 +169,10 @@ class Attempts:
     #: Called with (worker, what it is doing now), for the terminal.
     show: Callable[[int, str], None] = lambda worker, text: None
     _trees: dict[int, repo.Worktree] = field(default_factory=dict)
+    #: Test gates running at once, at most one per core (:meth:`_gating`).
+    gates: threading.Semaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(usable_cores())
+    )
     _adding: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -283,7 +289,8 @@ class Attempts:
             task, staged = rebased
         outcome = Outcome(task, None, description, tree=staged, changed=paths)
         self.show(slot_of(task), f"{label} tests")
-        gate = checks.gate(number)
+        with self._gating(description):
+            gate = checks.gate(number)
         self._check(description)
         if gate.tampered:
             outcome.status, outcome.fields = "tampered", {"reason": gate.tampered}
@@ -411,6 +418,18 @@ class Attempts:
         return rebased, merged.tree
 
     @contextlib.contextmanager
+    def _gating(self, description: str) -> Iterator[None]:
+        """One test gate per core at a time, first come first served: more at once only
+        share the cores, and proposals that end together (they often do) would slow
+        each other's gates down, keeping every one of their workers from proposing."""
+        while not self.gates.acquire(timeout=0.2):
+            self._check(description)
+        try:
+            yield
+        finally:
+            self.gates.release()
+
+    @contextlib.contextmanager
     def _measuring(self, noisy: bool, description: str) -> Iterator[None]:
         """The measurement lock, for scores that depend on the machine or on the shared
         best tree; deterministic scores of other kinds are measured in parallel."""
@@ -445,6 +464,14 @@ class Attempts:
             },
         )
         return ask_proposer(self.hook, with_prompt(context))
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def slot_of(task: Task) -> int:
