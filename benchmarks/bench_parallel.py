@@ -1,15 +1,20 @@
 """Experiments per hour with 1, 2, 4 and 8 workers, locally and on a local Ray cluster.
 
-Usage: python benchmarks/bench_parallel.py [--budget SECONDS] [--think SECONDS] [--no-ray]
+Usage: python benchmarks/bench_parallel.py [--experiments N] [--think SECONDS]
+       [--workers 1,2,4,8] [--repeat K] [--no-ray]
 
 A toy project (eight modules, each with a VALUE; the score is their sum, higher is
 better) and a scripted proposer whose thinking time dominates: it sleeps ``--think``
 seconds, then, drawn from the experiment's number, improves one module's VALUE, makes
 one worse, or changes nothing. Every configuration runs the real loop
-(``pytest --autoimprove``, the gate and the benchmark as subprocesses) under the same
-``budget``, and prints experiments per hour, the ratio to 1 worker in the same run,
-every status count, and the best score (which must be at least the sequential run's).
-1 worker is the sequential loop.
+(``pytest --autoimprove``, the gate and the benchmark as subprocesses) for the same
+experiments (``rounds: N``: numbers 1 to N, so the same proposals), timed from the
+loop's start to its return (start-up, baseline, worker trees and the last decision
+included), and prints experiments per hour, the ratio to 1 worker in the same round,
+every status count, and the best score. 1 worker is the sequential loop. With
+``--repeat K`` the configurations run K rounds, interleaved (a round runs each once),
+and a last table gives each ratio's median and range over the rounds: the machine is
+shared, and a ratio from one round is one draw.
 
 Then a simulation of 16 to 64 workers, with proposal, gate and benchmark times drawn
 from the runs just recorded (their journals) and the driver's own time per decision
@@ -72,7 +77,7 @@ timeout: 60s
 frozen: bench.py
 
 ## Stop
-budget: {budget}s
+rounds: {experiments}
 
 ## Agent
 provider: command
@@ -82,7 +87,7 @@ timeout: 120s
 """
 
 
-def make_project(folder: Path, budget: float, think: float, agent: str) -> Path:
+def make_project(folder: Path, experiments: int, think: float, agent: str) -> Path:
     from pytest_autoimprove import guard
     from pytest_autoimprove.config import load_config
 
@@ -104,7 +109,11 @@ def make_project(folder: Path, budget: float, think: float, agent: str) -> Path:
     (root / ".gitignore").write_text("__pycache__/\n")
     (root / "improve.md").write_text(
         IMPROVE.format(
-            python=sys.executable, budget=budget, think=think, agent=agent, script=agent_path
+            python=sys.executable,
+            experiments=experiments,
+            think=think,
+            agent=agent,
+            script=agent_path,
         )
     )
     git = ["git", "-C", str(root)]
@@ -117,7 +126,7 @@ def make_project(folder: Path, budget: float, think: float, agent: str) -> Path:
     return root
 
 
-def run(folder: Path, workers: int, backend: str, budget: float, think: float) -> dict[str, Any]:
+def run(folder: Path, workers: int, backend: str, experiments: int, think: float) -> dict[str, Any]:
     """One run of the loop; its experiments per hour, statuses, best and timings."""
     import io
 
@@ -126,16 +135,18 @@ def run(folder: Path, workers: int, backend: str, budget: float, think: float) -
     from pytest_autoimprove.manager import standalone_manager
 
     agent = f"workers: {workers}" + (f"\nbackend: {backend}" if backend != "local" else "")
-    root = make_project(folder, budget, think, agent if workers > 1 or backend != "local" else "")
+    root = make_project(
+        folder, experiments, think, agent if workers > 1 or backend != "local" else ""
+    )
+    # The whole run, as a user waits for it: the same clock for every configuration.
+    started = time.perf_counter()
     code = Loop(
         LoopOptions(start=root), hook=standalone_manager().hook, console=Console(io.StringIO())
     ).run()
+    wall = time.perf_counter() - started
     run_dir = next((root / ".autoimprove" / "runs").iterdir())
     events = [json.loads(line) for line in (run_dir / "journal.jsonl").read_text().splitlines()]
     records = [e for e in events if e["event"] == "experiment"]
-    begins = [e for e in events if e["event"] == "begin"]
-    first = min(e["time"] for e in begins)
-    last = max(e["time"] for e in records)
     baseline = next(e for e in events if e["event"] == "baseline")["score"]
     best = baseline
     for e in records:
@@ -144,7 +155,8 @@ def run(folder: Path, workers: int, backend: str, budget: float, think: float) -
     return {
         "code": int(code),
         "experiments": len(records),
-        "per_hour": len(records) / (last - first) * 3600,
+        "wall": wall,
+        "per_hour": len(records) / wall * 3600,
         "statuses": Counter(e["record"]["status"] for e in records),
         "best": best,
         "events": events,
@@ -213,33 +225,66 @@ def simulate(
 
 def table(title: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
     base = rows[0][1]["per_hour"]
-    print(f"\n{title}")
-    print(f"{'workers':>8} {'exp/hour':>9} {'ratio':>6} {'best':>5}  statuses")
+    print(f"\n{title}", flush=True)
+    print(f"{'workers':>8} {'wall s':>7} {'exp/hour':>9} {'ratio':>6} {'best':>5}  statuses")
     for workers, result in rows:
         counts = ", ".join(f"{n} {s}" for s, n in sorted(result["statuses"].items()))
         print(
-            f"{workers:>8} {result['per_hour']:>9.0f} {result['per_hour'] / base:>5.2f}x "
-            f"{result['best']:>5.0f}  {counts} (exit {result['code']})"
+            f"{workers:>8} {result['wall']:>7.1f} {result['per_hour']:>9.0f} "
+            f"{result['per_hour'] / base:>5.2f}x {result['best']:>5.0f}  {counts} "
+            f"(exit {result['code']})",
+            flush=True,
+        )
+
+
+def spread(title: str, rounds: list[list[tuple[int, dict[str, Any]]]]) -> None:
+    """Each ratio to 1 worker over the rounds: median and range."""
+    print(f"\n{title}: ratio to 1 worker over {len(rounds)} rounds")
+    print(f"{'workers':>8} {'median':>7} {'min':>6} {'max':>6}  each round")
+    for index, (workers, _) in enumerate(rounds[0]):
+        ratios = [r[index][1]["per_hour"] / r[0][1]["per_hour"] for r in rounds]
+        each = " ".join(f"{x:.2f}x" for x in ratios)
+        print(
+            f"{workers:>8} {statistics.median(ratios):>6.2f}x {min(ratios):>5.2f}x "
+            f"{max(ratios):>5.2f}x  {each}",
+            flush=True,
         )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--budget", type=float, default=40.0, help="seconds per run")
+    parser.add_argument(
+        "--experiments", type=int, default=24, help="experiments per run (rounds: N)"
+    )
     parser.add_argument("--think", type=float, default=5.0, help="the proposer's sleep")
+    parser.add_argument(
+        "--workers", default="1,2,4,8", help="worker counts, comma-separated (1 first)"
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of every configuration")
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray cluster runs")
     args = parser.parse_args()
-    counts = (1, 2, 4, 8)
+    counts = tuple(int(n) for n in args.workers.split(","))
+    if counts[0] != 1:
+        parser.error("--workers must start with 1 (the ratios are to 1 worker)")
     recorded: list[dict[str, Any]] = []
+    rounds: list[list[tuple[int, dict[str, Any]]]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        rows = []
-        for workers in counts:
-            folder = Path(tmp) / f"local-{workers}"
-            folder.mkdir()
-            result = run(folder, workers, "local", args.budget, args.think)
-            recorded.append(result)
-            rows.append((workers, result))
-        table(f"local, {args.think:g} s of thinking per proposal, {args.budget:g} s runs", rows)
+        for number in range(1, args.repeat + 1):
+            rows = []
+            for workers in counts:
+                folder = Path(tmp) / f"local-{workers}-{number}"
+                folder.mkdir()
+                result = run(folder, workers, "local", args.experiments, args.think)
+                recorded.append(result)
+                rows.append((workers, result))
+            rounds.append(rows)
+            table(
+                f"local, round {number}: {args.experiments} experiments, {args.think:g} s of "
+                "thinking per proposal, whole-run wall time",
+                rows,
+            )
+        if args.repeat > 1:
+            spread("local", rounds)
         if not args.no_ray:
             ray_rows = ray_runs(Path(tmp), counts, args)
             if ray_rows:
@@ -266,7 +311,7 @@ def ray_runs(tmp: Path, counts: tuple[int, ...], args: argparse.Namespace) -> li
         for workers in counts:
             folder = tmp / f"ray-{workers}"
             folder.mkdir()
-            rows.append((workers, run(folder, workers, "ray", args.budget, args.think)))
+            rows.append((workers, run(folder, workers, "ray", args.experiments, args.think)))
     finally:
         ray.shutdown()
         cluster.shutdown()

@@ -10,7 +10,8 @@ gate and measures the candidate against the commit it started from with the keep
 rule. The **decision** (kept, replayed on a newer best, ``conflict``, ...) is the
 driver's, one at a time, in :mod:`~pytest_autoimprove.loop.parallel`.
 
-Fair measurement: tests and proposals run concurrently, but a benchmark whose score
+Fair measurement: tests and proposals run concurrently (at most one test gate per
+core at a time: more only share the cores), but a benchmark whose score
 depends on the machine (``kind: speed`` or ``memory``) runs only under the run's
 measurement lock, so no two such benchmarks ever overlap; noisy scores of other kinds
 take it too, because they are measured beside the best in the run's one shared best
@@ -25,6 +26,7 @@ from scratch.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -64,6 +66,7 @@ class Task:
     :param replayed: how many times the change was replayed on a newer best.
     :param origin: the best commit the proposal was first made on.
     :param base_holdout: the base's score on the golden holdout (quality goals).
+    :param slot: the local tree it runs in when not its worker's (a replay lane's).
     """
 
     number: int
@@ -81,6 +84,7 @@ class Task:
     replayed: int = 0
     origin: str | None = None
     base_holdout: float | None = None
+    slot: int | None = None
 
 
 @dataclass
@@ -110,8 +114,27 @@ class Outcome:
     remote: bool = False
 
 
+@dataclass(frozen=True)
+class Best:
+    """The run's best as the driver last published it (:attr:`Attempts.latest`)."""
+
+    commit: str
+    samples: tuple[float, ...]
+    score: float
+    holdout: float | None = None
+
+
+#: What :meth:`Attempts._rebase` says of a change the best already holds.
+ALREADY_IN_BEST = "already in the best"
+
+
 class Cancelled(Exception):
-    """The run was interrupted while an attempt ran."""
+    """The run was interrupted while an attempt ran (``description``: its proposal's
+    headline, when it got that far)."""
+
+    def __init__(self, description: str = "") -> None:
+        super().__init__(description)
+        self.description = description
 
 
 @dataclass
@@ -123,6 +146,9 @@ class Attempts:
     :param best: the best's worktree, shared by every worker under :attr:`lock`.
     :param lock: the measurement lock (machine-bound and paired benchmarks).
     :param stop: set when the run is interrupted; attempts end at their next step.
+    :param latest: the current best, published by the driver after each keep (one
+        reference swapped whole, so a worker's thread reads a consistent one); an
+        attempt whose base is older is merged onto it before its checks.
     """
 
     root: Path
@@ -139,9 +165,15 @@ class Attempts:
     baseline_guards: dict[str, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stop: threading.Event = field(default_factory=threading.Event)
+    latest: Best | None = None
     #: Called with (worker, what it is doing now), for the terminal.
     show: Callable[[int, str], None] = lambda worker, text: None
     _trees: dict[int, repo.Worktree] = field(default_factory=dict)
+    #: Test gates running at once, at most one per core (:meth:`_gating`).
+    gates: threading.Semaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(usable_cores())
+    )
+    _adding: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def machine_bound(self) -> bool:
@@ -151,8 +183,11 @@ class Attempts:
         """Worker ``worker``'s own tree, detached at ``base``, clean."""
         tree = self._trees.get(worker)
         if tree is None:
-            path = Path(f"{self.worktree}-w{worker}")
-            tree = self._trees[worker] = repo.Worktree.detached(self.root, path, base)
+            # One `git worktree add` at a time: several at once trip over each other's
+            # bookkeeping (a replay lane's tree is made by its first attempt's thread).
+            with self._adding:
+                path = Path(f"{self.worktree}-w{worker}")
+                tree = self._trees[worker] = repo.Worktree.detached(self.root, path, base)
         else:
             tree.reset(base, recover=True)
         return tree
@@ -173,20 +208,26 @@ class Attempts:
     def run(self, task: Task, *, slot: int | None = None) -> Outcome:
         """The attempt, from the proposal to the keep rule's verdict against its base.
 
-        :param slot: the local tree to use (default: the task's worker's own).
+        :param slot: the local tree to use (default: the task's own slot, else its
+            worker's).
         """
         started = time.monotonic()
+        if slot is None:
+            slot = slot_of(task)
         try:
-            outcome = self._run(task, task.worker if slot is None else slot)
-        except Cancelled:
-            outcome = Outcome(task, None, task.description, cancelled=True)
+            outcome = self._run(task, slot)
+        except Cancelled as exc:
+            outcome = Outcome(task, None, exc.description or task.description, cancelled=True)
+        if self.stop.is_set():
+            # Its commands may have been killed under it: whatever it found is no verdict.
+            outcome.cancelled = True
         outcome.duration = time.monotonic() - started
-        self.show(task.worker, "idle")
+        self.show(slot_of(task), "idle")
         return outcome
 
-    def _check(self) -> None:
+    def _check(self, description: str = "") -> None:
         if self.stop.is_set():
-            raise Cancelled()
+            raise Cancelled(description)
 
     def _run(self, task: Task, slot: int) -> Outcome:
         number, worker = task.number, task.worker
@@ -197,14 +238,14 @@ class Attempts:
         description = task.description
         exhausted = False
         if task.apply is not None:
-            self.show(worker, f"{label} replaying on {task.base[:10]}")
+            self.show(slot_of(task), f"{label} replaying on {task.base[:10]}")
             tree.checkout_tree(task.base, repo.tree_of(self.root, task.apply))
         else:
-            self.show(worker, f"{label} propose")
+            self.show(slot_of(task), f"{label} propose")
             proposing = time.monotonic()
             proposal = self._propose(task, tree.path, config)
-            self._check()
             description = proposal.headline() or f"experiment {number}"
+            self._check(description)
             exhausted = proposal.exhausted
             if proposal.failed:
                 if task.budget_left is not None and (
@@ -237,11 +278,20 @@ class Attempts:
             )  # fmt: skip
         if self.journal is not None:
             self.journal.append("staged", number=number, worker=worker, tree=staged)
+        self._check(description)
+        rebased = self._rebase(task, tree, staged, description)
+        if rebased == ALREADY_IN_BEST:
+            return Outcome(
+                task, "no-op", description, changed=paths,
+                fields={"reason": "its change is already in the best"},
+            )  # fmt: skip
+        if isinstance(rebased, tuple):
+            task, staged = rebased
         outcome = Outcome(task, None, description, tree=staged, changed=paths)
-        self._check()
-        self.show(worker, f"{label} tests")
-        gate = checks.gate(number)
-        self._check()
+        self.show(slot_of(task), f"{label} tests")
+        with self._gating(description):
+            gate = checks.gate(number)
+        self._check(description)
         if gate.tampered:
             outcome.status, outcome.fields = "tampered", {"reason": gate.tampered}
             return outcome
@@ -255,10 +305,10 @@ class Attempts:
         config = self.config
         noisy = not keep.is_constant(task.base_samples)
         measured, best_measured = Measured(), Measured()
-        self.show(task.worker, f"{label} waiting to measure")
-        with self._measuring(noisy):
-            self._check()
-            self.show(task.worker, f"{label} benchmark")
+        self.show(slot_of(task), f"{label} waiting to measure")
+        with self._measuring(noisy, outcome.description):
+            self._check(outcome.description)
+            self.show(slot_of(task), f"{label} benchmark")
             try:
                 verdict = judge_interleaved(
                     task.base_samples,
@@ -288,7 +338,7 @@ class Attempts:
                 return
             finally:
                 best_problem = self.best.problem() if noisy else None
-        self._check()
+        self._check(outcome.description)
         problem = checks.lock_problem()
         if problem:
             outcome.status = "tampered"
@@ -325,15 +375,69 @@ class Attempts:
             outcome.status = "discarded"
             outcome.fields["reason"] = overfit
 
+    def _rebase(
+        self, task: Task, tree: repo.Worktree, staged: str, description: str
+    ) -> tuple[Task, str] | str | None:
+        """A change made on a best that has moved since, merged onto the current best
+        before anything is run: checked once, on the tree it would be kept as, instead
+        of on its own base first and replayed after.
+
+        ``None``: the base is still the best, there is no best to go by (a remote
+        node), or the change conflicts with the best: then it is checked on its own
+        base, and the driver records a conflict only for an improvement.
+        :data:`ALREADY_IN_BEST`: nothing of it is missing from the best.
+        """
+        latest = self.latest
+        if latest is None or latest.commit == task.base:
+            return None
+        candidate = repo.commit_tree(self.root, staged, task.base, description)
+        merged = repo.merge_onto(self.root, latest.commit, candidate)
+        if merged.tree is None:
+            return None
+        if merged.tree == repo.tree_of(self.root, latest.commit):
+            return ALREADY_IN_BEST
+        tree.checkout_tree(latest.commit, merged.tree)
+        rebased = replace(
+            task,
+            base=latest.commit,
+            base_samples=latest.samples,
+            best_score=latest.score,
+            base_holdout=latest.holdout,
+            replayed=task.replayed + 1,
+            origin=task.origin or task.base,
+        )
+        if self.journal is not None:
+            self.journal.append(
+                "replay",
+                number=task.number,
+                onto=latest.commit,
+                tree=merged.tree,
+                replayed=rebased.replayed,
+                before_checks=True,
+            )
+        return rebased, merged.tree
+
     @contextlib.contextmanager
-    def _measuring(self, noisy: bool) -> Iterator[None]:
+    def _gating(self, description: str) -> Iterator[None]:
+        """One test gate per core at a time, first come first served: more at once only
+        share the cores, and proposals that end together (they often do) would slow
+        each other's gates down, keeping every one of their workers from proposing."""
+        while not self.gates.acquire(timeout=0.2):
+            self._check(description)
+        try:
+            yield
+        finally:
+            self.gates.release()
+
+    @contextlib.contextmanager
+    def _measuring(self, noisy: bool, description: str) -> Iterator[None]:
         """The measurement lock, for scores that depend on the machine or on the shared
         best tree; deterministic scores of other kinds are measured in parallel."""
         if not (noisy or self.machine_bound):
             yield
             return
         while not self.lock.acquire(timeout=0.2):
-            self._check()
+            self._check(description)
         try:
             yield
         finally:
@@ -360,6 +464,20 @@ class Attempts:
             },
         )
         return ask_proposer(self.hook, with_prompt(context))
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def slot_of(task: Task) -> int:
+    """The slot a task runs in (its local tree and its line on the terminal's board):
+    its replay lane's, else its worker's."""
+    return task.worker if task.slot is None else task.slot
 
 
 def _afford(budget_left: float | None) -> Callable[[], bool] | None:

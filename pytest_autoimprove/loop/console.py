@@ -36,6 +36,8 @@ class Console:
         self._width = 0
         #: A parallel run's board: each worker's state, and the progress bar.
         self._board: dict[int, str] = {}
+        #: How many of the board's slots are workers (those after them replay).
+        self.workers = 0
         self._bar = ""
         self._lines = 0
         self._drawn = 0.0
@@ -71,10 +73,16 @@ class Console:
             self._render_board()
             self.stream.flush()
 
+    def _slot_name(self, slot: int) -> str:
+        """``w3`` for worker 3; ``r1`` for the first replay lane after the workers."""
+        if self.workers and slot > self.workers:
+            return f"r{slot - self.workers}"
+        return f"w{slot}"
+
     def _render_board(self) -> None:
         if not self._board and not self._bar:
             return
-        lines = [f"  w{w}: {text}" for w, text in sorted(self._board.items())]
+        lines = [f"  {self._slot_name(w)}: {text}" for w, text in sorted(self._board.items())]
         if self._bar:
             lines.append(self._bar)
         self.stream.write("\n".join(lines))

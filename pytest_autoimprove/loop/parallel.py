@@ -22,13 +22,16 @@ part's scope; a kept improvement of one part reaches the others' workers through
 best, and one made on an older best is merged and verified as a whole as above.
 
 Every experiment is journaled before it acts (``begin`` with its worker and part) and
-recorded once, when decided, with the run's wall clock: a ``kill -9`` loses the
-attempts in flight, which ``--autoimprove-resume`` does again under their numbers.
+recorded once, when decided, with the run's wall clock. Ctrl-C (or SIGTERM) ends every
+worker's commands and records each experiment in flight as ``cut``, as the sequential
+loop does; a ``kill -9`` loses the attempts in flight, which ``--autoimprove-resume``
+does again under their numbers.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -36,11 +39,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pytest_autoimprove import repo
-from pytest_autoimprove.loop.attempt import Attempts, Outcome, Task
+from pytest_autoimprove.loop.attempt import Attempts, Best, Outcome, Task, slot_of
 from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.executors import Executor
 from pytest_autoimprove.loop.experiment import REFS_PREFIX
-from pytest_autoimprove.loop.interrupts import signals_deferred
+from pytest_autoimprove.loop.interrupts import Interrupted, signals_deferred
 from pytest_autoimprove.loop.journal import ExperimentRecord, Journal, RunState
 
 #: How long the driver waits for an outcome before it looks at the clock again.
@@ -60,9 +63,13 @@ class ParallelRunner:
     hook: Any
     parts: tuple[str, ...] = ()
     exhausted: str | None = None
-    #: Replays waiting for a worker (they go before new proposals).
-    _replays: collections.deque[Task] = field(default_factory=collections.deque)
+    #: Improvements on an older best waiting for a replay lane, merged when one frees.
+    _replays: collections.deque[Outcome] = field(default_factory=collections.deque)
+    #: What each slot runs: workers 1..N propose, slots after them replay.
     _flying: dict[int, Task] = field(default_factory=dict)
+    #: When each experiment in flight was first handed to a worker.
+    _since: dict[int, float] = field(default_factory=dict)
+    _ended: bool = False
     _clock: tuple[float, float] | None = None
 
     @property
@@ -72,6 +79,12 @@ class ParallelRunner:
     @property
     def workers(self) -> int:
         return self.executor.slots
+
+    @property
+    def lanes(self) -> int:
+        """Replay lanes beside the workers: a replay runs no proposer, so it need not
+        keep a worker from proposing (one lane per four workers)."""
+        return -(-self.workers // 4)
 
     # -- the run ---------------------------------------------------------------
 
@@ -83,6 +96,7 @@ class ParallelRunner:
         # several threads at once trips over each other's bookkeeping.
         for worker in range(1, self.workers + 1):
             self.attempts.tree(worker, state.best_commit)
+        self._publish()
         self.executor.start(self.attempts)
         self._clock = (state.spent, time.monotonic())
         redo = collections.deque(state.pending)
@@ -92,26 +106,78 @@ class ParallelRunner:
             while True:
                 self._tick()
                 stopping = stop_reason() is not None
-                for worker in self._free_workers():
-                    task = self._next_task(worker, redo, stopping)
-                    if task is None:
-                        break
-                    self._flying[worker] = task
-                    self.executor.submit(task)
+                # Journaled as begun and known to be in flight in one step: a Ctrl-C
+                # in between would leave an experiment nobody records as cut.
+                with signals_deferred():
+                    self._dispatch(redo, stopping)
                 if not self._flying:
                     return
                 outcome = self.executor.next(_TICK)
                 if outcome is None:
                     continue
-                self._flying.pop(outcome.task.worker, None)
-                self._tick()
-                if not outcome.cancelled:
-                    self._decide(outcome)
+                # A decision is a few git and journal writes: never cut in half.
+                with signals_deferred():
+                    self._flying.pop(slot_of(outcome.task), None)
+                    self._tick()
+                    if not outcome.cancelled:
+                        self._decide(outcome)
+        except (Interrupted, KeyboardInterrupt):
+            # Every worker's commands end first (nothing writes to a tree any more),
+            # then each experiment in flight is recorded as cut, as the sequential
+            # loop does: resume then goes on after them instead of doing them again.
+            with signals_deferred():
+                self._end_workers()
+                self._cut_in_flight()
+            raise
         finally:
-            if self._flying:
-                self.executor.cancel()
-            self.executor.close()
-            self._flying.clear()
+            self._end_workers()
+
+    def _end_workers(self) -> None:
+        """Cancel what is in flight (every worker's process group ends) and close the
+        executor; once."""
+        if self._ended:
+            return
+        self._ended = True
+        if self._flying:
+            self.executor.cancel()
+        self.executor.close()
+
+    def _cut_in_flight(self) -> None:
+        """Record every experiment begun and not decided as ``cut``, in number order."""
+        descriptions: dict[int, str] = {}
+        with contextlib.suppress(Exception):  # what the cancelled attempts handed back
+            while (outcome := self.executor.next(0)) is not None:
+                descriptions[outcome.task.number] = outcome.description
+        waiting = [outcome.task for outcome in self._replays]
+        descriptions.update({o.task.number: o.description for o in self._replays})
+        cut = {task.number: task for task in (*waiting, *self._flying.values())}
+        self._replays.clear()
+        self._flying.clear()
+        self._tick()
+        now = time.monotonic()
+        for number in sorted(cut):
+            task = cut[number]
+            description = descriptions.get(number) or task.description or f"experiment {number}"
+            reason = "interrupted (Ctrl-C or SIGTERM) before it was decided"
+            if task.replayed:
+                reason = "interrupted (Ctrl-C or SIGTERM) while it was replayed on the new best"
+            outcome = Outcome(
+                task,
+                "cut",
+                description,
+                fields={"reason": reason},
+                duration=now - self._since.get(number, now),
+            )
+            self._record(outcome, "cut", None)
+
+    def _publish(self) -> None:
+        """Tell the workers where the best is now (attempts merge onto it before their
+        checks)."""
+        state = self.state
+        assert state.best_commit is not None and state.best_score is not None
+        self.attempts.latest = Best(
+            state.best_commit, state.best_samples, state.best_score, state.best_holdout
+        )
 
     def _tick(self) -> None:
         """The run's budget clock: wall time, not the sum of overlapping experiments."""
@@ -121,17 +187,33 @@ class ParallelRunner:
         stop = self.attempts.config.stop
         self.console.progress(self.state, stop.budget, stop.rounds)
 
-    def _free_workers(self) -> list[int]:
-        return [w for w in range(1, self.workers + 1) if w not in self._flying]
+    def _dispatch(self, redo: collections.deque[int], stopping: bool) -> None:
+        """Hand work to every free slot: replays to the replay lanes, new proposals to
+        the workers (and replays too, once there is nothing new to propose)."""
+        lanes = range(self.workers + 1, self.workers + self.lanes + 1)
+        for slot in [s for s in lanes if s not in self._flying]:
+            task = self._next_replay(slot)
+            if task is None:
+                break
+            self._start(slot, task)
+        for slot in [w for w in range(1, self.workers + 1) if w not in self._flying]:
+            task = self._next_task(slot, redo, stopping) or self._next_replay(slot)
+            if task is None:
+                break
+            self._start(slot, task)
+
+    def _start(self, slot: int, task: Task) -> None:
+        self._flying[slot] = task
+        self._since.setdefault(task.number, time.monotonic())
+        self.executor.submit(task)
 
     def _in_flight(self) -> int:
         """Experiments begun and not yet recorded (a replay is one of them)."""
-        return len({t.number for t in self._flying.values()} | {t.number for t in self._replays})
+        flying = {t.number for t in self._flying.values()}
+        return len(flying | {o.task.number for o in self._replays})
 
     def _next_task(self, worker: int, redo: collections.deque[int], stopping: bool) -> Task | None:
         state = self.state
-        if self._replays:
-            return replace(self._replays.popleft(), worker=worker)
         if stopping or self.exhausted:
             return None
         rounds = self.attempts.config.stop.rounds
@@ -193,11 +275,22 @@ class ParallelRunner:
             final = self._commit(outcome, outcome.tree, task.base, "kept", self.tree.branch_ref)
             self._record(outcome, "kept", final)
             return
-        self._replay(outcome)
+        # Merged onto the best only when a lane takes it: the best may move again
+        # while it waits, and a merge onto a best already gone is a replay wasted.
+        self._replays.append(outcome)
 
-    def _replay(self, outcome: Outcome) -> None:
+    def _next_replay(self, slot: int) -> Task | None:
+        """The next waiting improvement merged onto the current best, as an attempt for
+        ``slot``; those that cannot be replayed are recorded on the way."""
+        while self._replays:
+            task = self._replay(self._replays.popleft(), slot)
+            if task is not None:
+                return task
+        return None
+
+    def _replay(self, outcome: Outcome, slot: int) -> Task | None:
         """An improvement on an older best: merge it onto the current best and verify the
-        combined tree as a new attempt; or record why it cannot be."""
+        combined tree as a new attempt; or record why it cannot be (``None``)."""
         state, task, root = self.state, outcome.task, self.attempts.root
         assert state.best_commit is not None and outcome.tree is not None
         budget = self.attempts.config.stop.budget
@@ -208,7 +301,7 @@ class ParallelRunner:
             )
             commit = self._commit(outcome, outcome.tree, task.base, "discarded")
             self._record(outcome, "discarded", commit)
-            return
+            return None
         candidate = repo.commit_tree(root, outcome.tree, task.base, outcome.description)
         merged = repo.merge_onto(root, state.best_commit, candidate)
         if merged.tree is None:
@@ -219,11 +312,11 @@ class ParallelRunner:
             )
             commit = self._commit(outcome, outcome.tree, task.base, "conflict")
             self._record(outcome, "conflict", commit)
-            return
+            return None
         if merged.tree == repo.tree_of(root, state.best_commit):
             outcome.fields = {"reason": "its change is already in the best"}
             self._record(outcome, "no-op", None)
-            return
+            return None
         apply = repo.commit_tree(root, merged.tree, state.best_commit, outcome.description)
         assert state.best_score is not None
         replay = replace(
@@ -236,6 +329,7 @@ class ParallelRunner:
             description=outcome.description,
             replayed=task.replayed + 1,
             origin=task.origin or task.base,
+            slot=None if slot == task.worker else slot,
         )
         self.journal.append(
             "replay",
@@ -244,7 +338,7 @@ class ParallelRunner:
             tree=merged.tree,
             replayed=replay.replayed,
         )
-        self._replays.append(replay)
+        return replay
 
     def _commit(
         self, outcome: Outcome, tree: str, parent: str, status: str, ref: str | None = None
@@ -295,11 +389,13 @@ class ParallelRunner:
             extra["best_samples"] = list(outcome.best_samples or record.samples)
         self.journal.append("experiment", record=record.to_json(), **extra)
         state.records.append(record)
+        self._since.pop(task.number, None)
         if status == "kept":
             state.best_commit = commit
             state.best_score = record.score
             state.best_samples = tuple(outcome.best_samples or record.samples)
             state.best_holdout = record.holdout
+            self._publish()
         self.journal.add_result(record)
         self.console.experiment(record)
         self.hook.pytest_autoimprove_experiment(record=record)

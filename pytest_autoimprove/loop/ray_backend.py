@@ -163,7 +163,8 @@ class RayExecutor:
             except BaseException as exc:
                 self._done.put(exc)
                 continue
-            confirmed.task = task
+            # The task as sent, or as merged onto a newer best before the checks here.
+            confirmed.task = replace(confirmed.task, apply=task.apply, description=task.description)
             confirmed.duration += outcome.duration
             if confirmed.status is None:
                 confirmed.fields["reason"] = (

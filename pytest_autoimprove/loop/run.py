@@ -470,6 +470,7 @@ class Loop:
         journal.parallel = True
         journal.rewrite_results(state.records)
         console = self.console
+        console.workers = executor.slots
         attempts = Attempts(
             root=self.root,
             run_id=state.run_id,

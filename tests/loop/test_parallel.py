@@ -66,7 +66,7 @@ def test_a_stale_improvement_is_replayed_on_the_new_best_and_kept(
     # 1 improves mod.py at once; 2 improves extra.py on the baseline, slowly: by the
     # time it is judged the best has moved, so it is merged onto the new best and
     # verified again as a whole.
-    plan = ["improve", "sleep:2:improve_b"]
+    plan = ["improve", "sleep:4:improve_b"]
     repo = toy(
         rounds=2, plan=plan, agent_extra="workers: 2", bench=BENCH_AB, files=TWO_FILES,
         change="scope: mod.py, extra.py",
@@ -80,10 +80,64 @@ def test_a_stale_improvement_is_replayed_on_the_new_best_and_kept(
     assert records[2]["base"] == baseline["commit"]
     assert "VALUE = 11" in branch_file(repo, "mod.py")
     assert "BONUS = 1" in branch_file(repo, "extra.py")
-    assert any(e["event"] == "replay" for e in repo.journal())
+    # The best had moved when 2 was staged: it was merged onto it before its checks,
+    # and checked once, on the tree it was kept as.
+    replays = [e for e in repo.journal() if e["event"] == "replay"]
+    assert [(e["number"], e.get("before_checks")) for e in replays] == [(2, True)]
     branch = str(repo.journal()[0]["branch"])
     message = git(repo.root, "log", "-1", "--format=%B", branch)
     assert '"status": "kept"' in message and '"worker": ' in message
+
+
+#: A test that takes 3 s on exactly one tree: mod.py improved, extra.py not.
+SLOW_ON_11_0 = """\
+import time
+
+import extra
+import mod
+
+
+def test_slow_on_one_tree():
+    if mod.VALUE == 11 and extra.BONUS == 0:
+        time.sleep(3)
+"""
+
+
+def test_a_replay_runs_in_a_lane_of_its_own_while_its_worker_proposes_again(
+    toy: Callable[..., ToyRepo],
+) -> None:
+    # 1 improves mod.py at once, but its tests take 3 s; 2 improves extra.py after 1 s
+    # and is kept first. 1 turns out an improvement on a best that has moved: it is
+    # replayed on the new best in the replay lane, while worker 1 proposes 4.
+    plan = ["improve", "sleep:1:improve_b", "sleep:5:noop", "sleep:1:noop"]
+    repo = toy(
+        rounds=4, plan=plan, agent_extra="workers: 2", bench=BENCH_AB,
+        files={**TWO_FILES, "tests/test_slow.py": SLOW_ON_11_0},
+        change="scope: mod.py, extra.py",
+    )  # fmt: skip
+    code, out = run_loop(repo)
+    assert code == 0, out
+    records = by_number(repo)
+    assert [records[n]["status"] for n in (1, 2)] == ["kept", "kept"], out
+    assert records[1]["replayed"] == 1 and records[1]["worker"] == 1
+    events = repo.journal()
+    order = _steps(events)
+    assert order.index(("replay", 1)) < order.index(("begin", 4)) < order.index(("experiment", 1))
+    begin4 = next(e for e in events if e["event"] == "begin" and e["number"] == 4)
+    assert begin4["worker"] == 1
+    assert "VALUE = 11" in branch_file(repo, "mod.py")
+    assert "BONUS = 1" in branch_file(repo, "extra.py")
+    assert "-w3" not in git(repo.root, "worktree", "list")  # the lane's tree is gone too
+
+
+def _steps(events: list[dict[str, object]]) -> list[tuple[str, object]]:
+    """Each journal event as (event, experiment number), in order."""
+    steps = []
+    for event in events:
+        record = event.get("record")
+        number = record.get("number") if isinstance(record, dict) else event.get("number")
+        steps.append((str(event["event"]), number))
+    return steps
 
 
 def test_a_stale_improvement_that_no_longer_merges_is_a_conflict(
@@ -192,11 +246,75 @@ def test_ctrl_c_ends_every_workers_processes(toy: Callable[..., ToyRepo]) -> Non
     assert "Traceback" not in text
     for pid in pids_file.read_text().split():
         assert not Path(f"/proc/{pid}").exists() or _zombie(int(pid)), f"agent {pid} survived"
-    assert repo.statuses() == ["kept"]  # the interrupted ones are not recorded
+    # The experiments in flight are recorded as cut, the kept one stays kept.
+    assert [by_number(repo)[n]["status"] for n in (1, 2, 3, 4)] == ["kept"] + ["cut"] * 3
     assert [e["reason"] for e in repo.journal() if e["event"] == "stop"] == ["interrupted"]
     worktree = Path(str(repo.journal()[0]["worktree"]))
     assert "VALUE = 11" in (worktree / "mod.py").read_text()
     assert git(worktree, "status", "--porcelain") == ""
+    assert checkout_state(repo.root) == before
+
+
+def test_ctrl_c_records_the_attempts_in_flight_as_cut_and_resume_goes_on_after_them(
+    toy: Callable[..., ToyRepo],
+) -> None:
+    # 1 is kept at once; 2, 3 and 4 think for a minute and are in flight at the Ctrl-C.
+    plan = ["improve", "sleep:60:improve_b", "sleep:60:worse", "sleep:60:improve"]
+    repo = toy(
+        rounds=6, plan=plan, agent_extra="workers: 3", bench=BENCH_AB, files=TWO_FILES,
+        change="scope: mod.py, extra.py",
+    )  # fmt: skip
+    before = checkout_state(repo.root)
+    proc = start(repo)
+    deadline = time.monotonic() + 60
+    while len(repo.calls()) < 4:
+        assert time.monotonic() < deadline and proc.poll() is None, "4 never started"
+        time.sleep(0.05)
+    time.sleep(0.5)  # every agent is asleep in its own worker
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    text = out.decode()
+    assert proc.returncode == 130, text
+    assert "Traceback" not in text
+    records = by_number(repo)
+    assert [records[n]["status"] for n in (1, 2, 3, 4)] == ["kept", "cut", "cut", "cut"], text
+    for n in (2, 3, 4):
+        assert "interrupted" in str(records[n]["reason"])
+        assert records[n]["worker"] in (1, 2, 3) and records[n].get("commit") is None
+    rows = (repo.run_dirs()[-1] / "results.tsv").read_text().splitlines()
+    cells = {int(row.split("\t")[0]): row.split("\t") for row in rows[1:]}
+    assert sorted(cells) == [1, 2, 3, 4]
+    assert [cells[n][4] for n in (2, 3, 4)] == ["cut"] * 3
+    # The branch holds only kept work: the baseline and experiment 1.
+    journal = repo.journal()
+    branch = str(journal[0]["branch"])
+    tip = git(repo.root, "rev-parse", branch).strip()
+    assert tip == records[1]["commit"]
+    assert git(repo.root, "rev-list", "--count", branch).strip() == "2"
+    worktree = Path(str(journal[0]["worktree"]))
+    assert "VALUE = 11" in (worktree / "mod.py").read_text()
+    assert "BONUS = 0" in (worktree / "extra.py").read_text()
+    assert git(worktree, "status", "--porcelain") == ""
+    assert "-w1" not in git(repo.root, "worktree", "list")
+    assert [e["reason"] for e in journal if e["event"] == "stop"] == ["interrupted"]
+    assert "3 cut" in text
+    # Resume: 2, 3 and 4 are not done again (a redo would crash), 5 and 6 are new.
+    repo.set_plan(["improve"] + ["crash"] * 3 + ["improve_b", "sleep:0.5:noop"])
+    calls = len(repo.calls())
+    proc = start(repo, "--autoimprove-resume")
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0, out.decode()
+    assert sorted(int(c.split()[0]) for c in repo.calls()[calls:]) == [5, 6]
+    records = by_number(repo)
+    assert sorted(records) == [1, 2, 3, 4, 5, 6]
+    assert [records[n]["status"] for n in range(1, 7)] == [
+        "kept", "cut", "cut", "cut", "kept", "no-op"
+    ]  # fmt: skip
+    assert repo.statuses().count("cut") == 3  # each recorded once
+    assert "BONUS = 1" in branch_file(repo, "extra.py")
+    assert "VALUE = 11" in branch_file(repo, "mod.py")
+    rows = (repo.run_dirs()[-1] / "results.tsv").read_text().splitlines()
+    assert sorted(int(row.split("\t")[0]) for row in rows[1:]) == [1, 2, 3, 4, 5, 6]
     assert checkout_state(repo.root) == before
 
 
