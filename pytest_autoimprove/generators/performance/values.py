@@ -356,6 +356,9 @@ _EDGES: dict[str, tuple[tuple[object, str], ...]] = {
         # Control and format characters, which ASCII and printable fast paths get wrong.
         ("\x7f", "special-characters"),
         ("a\tb\x00c\u200bd\u200de\u0301", "special-characters"),
+        # Scripts, widths and planes past Latin: a fast path or table built for one
+        # block, or for the BMP only (an emoji, mathematical letters), shows here.
+        ("Ωμέγα Привет مرحبا 한국어 ｆｕｌｌ 𝔘𝔫𝔦 😀 ½ ﬁ", "unicode-fast-path"),
     ),
     "int": (
         (0, "negative-numbers"),

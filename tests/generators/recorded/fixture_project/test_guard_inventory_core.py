@@ -84,6 +84,8 @@ NORMALIZE_SKU_EDGE = [
     # edge value of sku; guards special-characters
     Case('special-characters-sku-8', args=('\x7f',), returns='\x7f'),
     Case('special-characters-sku-9', args=('a\tb\x00c\u200bd\u200dé',), returns='A\tB\x00C\u200bD\u200dÉ'),
+    # edge value of sku; guards unicode-fast-path
+    Case('unicode-fast-path-sku-10', args=('Ωμέγα Привет مرحبا 한국어 ｆｕｌｌ 𝔘𝔫𝔦 😀 ½ ﬁ',), returns='ΩΜΈΓΑ ПРИВЕТ مرحبا 한국어 ＦＵＬＬ 𝔘𝔫𝔦 😀 ½ FI'),
     # the code's literal '-'; guards special-characters
     Case('token-sku-0', args=('-',), returns=''),
     # the code's literal '_'; guards special-characters
@@ -273,6 +275,8 @@ PARSE_TAGS_EDGE = [
     # edge value of text; guards special-characters
     Case('special-characters-text-8', args=('\x7f',), returns=['\x7f'], fresh=True),
     Case('special-characters-text-9', args=('a\tb\x00c\u200bd\u200dé',), returns=['a\tb\x00c\u200bd\u200dé'], fresh=True),
+    # edge value of text; guards unicode-fast-path
+    Case('unicode-fast-path-text-10', args=('Ωμέγα Привет مرحبا 한국어 ｆｕｌｌ 𝔘𝔫𝔦 😀 ½ ﬁ',), returns=['ωμέγα привет مرحبا 한국어 ｆｕｌｌ 𝔘𝔫𝔦 😀 ½ ﬁ'], fresh=True),
     # the code's literal ','; guards special-characters
     Case('token-text-0', args=(',',), returns=[], fresh=True),
     # the code's literal ',' inside a word; guards special-characters
@@ -457,6 +461,8 @@ CATALOG_FIND_EDGE = [
     # edge value of prefix; guards special-characters
     Case('special-characters-prefix-7', args=('\x7f',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
     Case('special-characters-prefix-8', args=('a\tb\x00c\u200bd\u200dé',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    # edge value of prefix; guards unicode-fast-path
+    Case('unicode-fast-path-prefix-9', args=('Ωμέγα Привет مرحبا 한국어 ｆｕｌｌ 𝔘𝔫𝔦 😀 ½ ﬁ',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
 ]
 
 
