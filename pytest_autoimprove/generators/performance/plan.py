@@ -50,6 +50,8 @@ MAX_NEAR_EXAMPLES = 2
 NEAR_PER_EXAMPLE = 5
 N_RANDOM = 4
 MAX_EDGES_PER_PARAM = 12
+#: The longest list a bound makes (a chunk size of 1,000 is a typical one).
+MAX_BOUND_ITEMS = 5000
 #: Values of a pool (annotations, formats, factories) tried per parameter.
 MAX_POOL_SAMPLES = 8
 MAX_POOL_EDGES = 18
@@ -406,9 +408,9 @@ def _bound_edges(
     add: Callable[..., str | None],
 ) -> None:
     """Values at the integers the code compares with, one below, at and one above: an
-    int parameter takes the number, a text parameter the length when the code compares
-    a ``len(...)`` (``len(label) > 63``). Where an off-by-one rewrite of a bound shows;
-    of no declared validity: never findings."""
+    int parameter takes the number, a text or list parameter the length when the code
+    compares a ``len(...)`` (``len(label) > 63``, ``len(chunk) > LOAD``). Where an
+    off-by-one rewrite of a bound shows; of no declared validity: never findings."""
     for p in usable:
         kind = kinds[p.name].name
         for n, length in bounds:
@@ -420,12 +422,26 @@ def _bound_edges(
                 unit = seed if isinstance(seed, str) and seed else "a"
                 values = [(unit * (m // len(unit) + 1))[:m] for m in (n - 1, n, n + 1)]
                 describe = f"text of length next to the code's bound {n}"
+            elif kind in ("list", "tuple") and length and 0 < n <= MAX_BOUND_ITEMS:
+                seed = base.get(p.name)
+                items = list(seed) if isinstance(seed, (list, tuple)) and seed else None
+                if items is None:
+                    continue
+                tuple_ = isinstance(seed, tuple)
+                values = [_cycled(items, m, tuple_=tuple_) for m in (n - 1, n, n + 1)]
+                describe = f"{kind} of length next to the code's bound {n}"
             else:
                 continue
             for j, value in enumerate(values):
                 chosen = {**base, p.name: value}
                 add(f"bound-{p.name}-{n}-{j}", "edge", "off-by-one", chosen, False, "edge",
                     p.name, describe)  # fmt: skip
+
+
+def _cycled(items: list[object], length: int, *, tuple_: bool) -> object:
+    """``length`` items taken from ``items`` round and round."""
+    made = [items[i % len(items)] for i in range(length)]
+    return tuple(made) if tuple_ else made
 
 
 #: Slices an indexable class must answer as a list does: a fresh copy, a tail, the

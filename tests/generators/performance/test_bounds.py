@@ -31,6 +31,13 @@ def check_total(size):
 
 def _half(size):
     return size // 2 if size < 100 else size - 50
+
+
+def batches(items):
+    """Lists of at most eight items."""
+    if len(items) > 8:
+        return [items[:8]] + batches(items[8:])
+    return [items]
 '''
 
 
@@ -52,6 +59,7 @@ def test_an_off_by_one_bound_is_caught_and_an_honest_rewrite_passes(tmp_path: Pa
     guard = (tmp_path / GUARD).read_text(encoding="utf-8")
     assert "# text of length next to the code's bound 63; guards off-by-one" in guard
     assert "# next to the code's bound 253; guards off-by-one" in guard
+    assert "# list of length next to the code's bound 8; guards off-by-one" in guard
     source = (tmp_path / "labels.py").read_text(encoding="utf-8")
 
     def run(old: str, new: str) -> subprocess.CompletedProcess[str]:
@@ -65,7 +73,7 @@ def test_an_off_by_one_bound_is_caught_and_an_honest_rewrite_passes(tmp_path: Pa
             check=False,
         )
 
-    for old, new in (("> 63", ">= 63"), (">= MAX_TOTAL", "> MAX_TOTAL")):
+    for old, new in (("> 63", ">= 63"), (">= MAX_TOTAL", "> MAX_TOTAL"), ("> 8:", ">= 8:")):
         proc = run(old, new)
         assert proc.returncode == 1, (old, proc.stdout[-2000:])
         assert "bound" in proc.stdout, proc.stdout[-2000:]
