@@ -97,14 +97,11 @@ def example_scripts(
                 offer(Example(f"{path}:{line}", source, info.name), tree)
     for where, text in doc_texts(root):
         # The blocks of one page read as one session: a block uses what the blocks
-        # above it imported (``from_dict``, ``List``) without importing it again.
-        # The blocks of one page read as one session: a block uses what the blocks
         # above it imported or defined (``from_dict``, a dataclass) without repeating it.
         carried: list[str] = []
         defined: dict[str, str] = {}
         blocks = [(textwrap.dedent(code), line + 1) for code, line in code_blocks(text)]
-        if ">>>" in text:
-            blocks.append((_session(text), 1))
+        blocks = sorted([*blocks, *_session_runs(text)], key=lambda block: block[1])
         for code, line in blocks:
             tree = _parsed(code)
             if tree is None:
@@ -114,7 +111,7 @@ def example_scripts(
             earlier = {n: d for n, d in defined.items() if n not in own}
             prefix = [i for i in carried if i not in imports]
             prefix += _needed(tree, earlier)
-            source = "".join(f"{p}\n" for p in prefix) + code
+            source = "".join(p.rstrip("\n") + "\n" for p in prefix) + code
             tree = _parsed(source)
             carried += [i for i in imports if i not in carried]
             defined.update(own)
@@ -138,6 +135,31 @@ def _session(text: str) -> str:
     except ValueError:  # inconsistent indentation: not a doctest after all
         return ""
     return "".join(example.source for example in examples)
+
+
+def _session_runs(text: str) -> list[tuple[str, int]]:
+    """A page's doctest session cut where prose comes between two examples: each run of
+    examples, with the line it starts at. A page of examples is too long to be one
+    test, and each run shows one thing; what a run uses from the runs above it is
+    carried like a code block's."""
+    if ">>>" not in text:
+        return []
+    try:
+        examples = doctest.DocTestParser().get_examples(_FENCE.sub("", text))
+    except ValueError:  # inconsistent indentation: not a doctest after all
+        return []
+    runs: list[tuple[str, int]] = []
+    current: list[doctest.Example] = []
+    end = -1
+    for example in examples:
+        if current and example.lineno > end + 2:  # more than a blank line between
+            runs.append(("".join(e.source for e in current), current[0].lineno + 1))
+            current = []
+        current.append(example)
+        end = example.lineno + example.source.count("\n") + example.want.count("\n") - 1
+    if current:
+        runs.append(("".join(e.source for e in current), current[0].lineno + 1))
+    return runs
 
 
 def _parsed(source: str) -> ast.Module | None:
@@ -205,13 +227,24 @@ def _free_imports(tree: ast.Module, exports: Mapping[str, str]) -> list[str]:
 
 
 def _definitions(source: str, tree: ast.Module) -> dict[str, str]:
-    """``name -> source`` of the block's top-level classes and functions, decorators included."""
+    """``name -> source`` of the block's top-level classes and functions (decorators
+    included) and of its assignments to one name (``table = [...]``)."""
     lines = source.splitlines()
     out = {}
     for stmt in tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.ClassDef)) and stmt.end_lineno:
-            first = min([stmt.lineno, *(d.lineno for d in stmt.decorator_list)])
-            out[stmt.name] = "\n".join(lines[first - 1 : stmt.end_lineno]) + "\n"
+        if isinstance(stmt, (ast.FunctionDef, ast.ClassDef)):
+            name, first = stmt.name, min([stmt.lineno, *(d.lineno for d in stmt.decorator_list)])
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            if not isinstance(target, ast.Name):
+                continue
+            name, first = target.id, stmt.lineno
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            name, first = stmt.target.id, stmt.lineno
+        else:
+            continue
+        if stmt.end_lineno:
+            out[name] = "\n".join(lines[first - 1 : stmt.end_lineno]) + "\n"
     return out
 
 

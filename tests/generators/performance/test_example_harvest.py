@@ -97,3 +97,35 @@ def test_a_docstring_session_runs_in_its_module(tmp_path: Path) -> None:
 def test_a_block_that_writes_files_is_left_out(tmp_path: Path) -> None:
     sources = [s for scripts in _scripts(tmp_path).values() for _, s in scripts]
     assert not any("open(" in s for s in sources)
+
+
+SESSION_README = """
+# shapes
+
+    >>> from shapes import Square, area
+    >>> sides = [1, 2, 3]
+    >>> [area(Square(s)) for s in sides]
+    [1, 4, 9]
+
+A page of examples is cut where the prose comes, each run its own test:
+
+    >>> area(Square(sides[-1]))
+    9
+"""
+
+
+def test_a_page_session_is_cut_into_runs_that_carry_what_they_use(tmp_path: Path) -> None:
+    (tmp_path / "shapes.py").write_text(textwrap.dedent(CODE))
+    (tmp_path / "README.md").write_text(SESSION_README)
+    info = discover(tmp_path, Path("shapes.py"), all_kinds=True)
+    found = example_scripts(tmp_path, [info], {})["shapes"]
+    scripts = [(s.where, s.source) for s in found["area"]]
+    assert scripts[0] == (
+        "README.md:4",
+        "from shapes import Square, area\nsides = [1, 2, 3]\n[area(Square(s)) for s in sides]\n",
+    )
+    # The second run reads `sides`, assigned in the first: the assignment comes along.
+    assert scripts[1] == (
+        "README.md:11",
+        "from shapes import Square, area\nsides = [1, 2, 3]\narea(Square(sides[-1]))\n",
+    )

@@ -78,7 +78,7 @@ def test_each_case_says_where_its_input_came_from(project: tuple[Path, Generatio
     records = _guard(root, "records")
     assert "# README.md:12: the project's example; guards changed-behaviour" in records
     assert "# README.md:36: the project's example; guards changed-behaviour" in records
-    assert "from typing import Optional\nfrom dataclasses import dataclass" in records
+    assert "r'''\nfrom typing import Optional\nfrom fmtkit.ranges import expand\n" in records
 
 
 def _run(root: Path, module: str) -> subprocess.CompletedProcess[str]:
