@@ -86,6 +86,20 @@ class Task:
     base_holdout: float | None = None
     slot: int | None = None
 
+    def on_best(self, best: Best, **changes: Any) -> Task:
+        """This task moved onto ``best``: judged against it, one more replay, its
+        first base kept as the origin; ``changes`` set other fields too."""
+        return replace(
+            self,
+            base=best.commit,
+            base_samples=best.samples,
+            best_score=best.score,
+            base_holdout=best.holdout,
+            replayed=self.replayed + 1,
+            origin=self.origin or self.base,
+            **changes,
+        )
+
 
 @dataclass
 class Outcome:
@@ -397,15 +411,7 @@ class Attempts:
         if merged.tree == repo.tree_of(self.root, latest.commit):
             return ALREADY_IN_BEST
         tree.checkout_tree(latest.commit, merged.tree)
-        rebased = replace(
-            task,
-            base=latest.commit,
-            base_samples=latest.samples,
-            best_score=latest.score,
-            base_holdout=latest.holdout,
-            replayed=task.replayed + 1,
-            origin=task.origin or task.base,
-        )
+        rebased = task.on_best(latest)
         if self.journal is not None:
             self.journal.append(
                 "replay",

@@ -35,7 +35,7 @@ import contextlib
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_autoimprove import repo
@@ -318,17 +318,11 @@ class ParallelRunner:
             self._record(outcome, "no-op", None)
             return None
         apply = repo.commit_tree(root, merged.tree, state.best_commit, outcome.description)
-        assert state.best_score is not None
-        replay = replace(
-            task,
-            base=state.best_commit,
-            base_samples=state.best_samples,
-            best_score=state.best_score,
-            base_holdout=state.best_holdout,
+        assert state.best_commit is not None and state.best_score is not None
+        replay = task.on_best(
+            Best(state.best_commit, state.best_samples, state.best_score, state.best_holdout),
             apply=apply,
             description=outcome.description,
-            replayed=task.replayed + 1,
-            origin=task.origin or task.base,
             slot=None if slot == task.worker else slot,
         )
         self.journal.append(
