@@ -428,12 +428,8 @@ class Attempts:
         """One test gate per core at a time, first come first served: more at once only
         share the cores, and proposals that end together (they often do) would slow
         each other's gates down, keeping every one of their workers from proposing."""
-        while not self.gates.acquire(timeout=0.2):
-            self._check(description)
-        try:
+        with self._holding(self.gates, description):
             yield
-        finally:
-            self.gates.release()
 
     @contextlib.contextmanager
     def _measuring(self, noisy: bool, description: str) -> Iterator[None]:
@@ -442,12 +438,20 @@ class Attempts:
         if not (noisy or self.machine_bound):
             yield
             return
-        while not self.lock.acquire(timeout=0.2):
+        with self._holding(self.lock, description):
+            yield
+
+    @contextlib.contextmanager
+    def _holding(
+        self, lock: threading.Lock | threading.Semaphore, description: str
+    ) -> Iterator[None]:
+        """``lock`` held, waiting for it in short steps that still see a stop."""
+        while not lock.acquire(timeout=0.2):
             self._check(description)
         try:
             yield
         finally:
-            self.lock.release()
+            lock.release()
 
     def _propose(self, task: Task, worktree: Path, config: ImproveConfig) -> Proposal:
         timeout = config.agent.timeout

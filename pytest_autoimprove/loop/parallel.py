@@ -173,11 +173,12 @@ class ParallelRunner:
     def _publish(self) -> None:
         """Tell the workers where the best is now (attempts merge onto it before their
         checks)."""
+        self.attempts.latest = self._best()
+
+    def _best(self) -> Best:
         state = self.state
         assert state.best_commit is not None and state.best_score is not None
-        self.attempts.latest = Best(
-            state.best_commit, state.best_samples, state.best_score, state.best_holdout
-        )
+        return Best(state.best_commit, state.best_samples, state.best_score, state.best_holdout)
 
     def _tick(self) -> None:
         """The run's budget clock: wall time, not the sum of overlapping experiments."""
@@ -318,9 +319,8 @@ class ParallelRunner:
             self._record(outcome, "no-op", None)
             return None
         apply = repo.commit_tree(root, merged.tree, state.best_commit, outcome.description)
-        assert state.best_commit is not None and state.best_score is not None
         replay = task.on_best(
-            Best(state.best_commit, state.best_samples, state.best_score, state.best_holdout),
+            self._best(),
             apply=apply,
             description=outcome.description,
             slot=None if slot == task.worker else slot,

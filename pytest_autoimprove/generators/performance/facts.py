@@ -354,14 +354,11 @@ class _Reader:
             length = any(isinstance(s, ast.Call) and _call_name(s.func) == "len" for s in sides)
             for side in sides:
                 value: object = None
-                if isinstance(side, ast.Constant):
-                    value = side.value
-                elif isinstance(side, ast.UnaryOp) and isinstance(side.op, ast.USub):
-                    operand = side.operand
-                    if isinstance(operand, ast.Constant) and isinstance(operand.value, int):
-                        value = -operand.value
-                elif isinstance(side, ast.Name):
+                if isinstance(side, ast.Name):
                     value = self.facts.constants.get(side.id)
+                elif isinstance(side, (ast.Constant, ast.UnaryOp)):  # 63, -1
+                    with contextlib.suppress(ValueError, TypeError, SyntaxError):
+                        value = ast.literal_eval(side)
                 if isinstance(value, bool) or not isinstance(value, int):
                     continue
                 if 2 <= abs(value) <= MAX_BOUND and (value, length) not in found:

@@ -42,6 +42,11 @@ class Step:
         args = ", ".join(self.args) + ("," if len(self.args) == 1 else "")
         return f"({self.method!r}, ({args}), {self.kwargs})"
 
+    def position(self, name: str) -> int | None:
+        """Where the call passes parameter ``name`` positionally (``None``: it does not)."""
+        index = self.params.index(name) if name in self.params else None
+        return index if index is not None and index < len(self.args) else None
+
     def with_arg(self, index: int, value: str) -> Step:
         args = list(self.args)
         args[index] = value
@@ -81,10 +86,9 @@ class ClassSteps:
                 continue
             values = list(self.answered.get(name, []))
             for step in itertools.chain.from_iterable(self.by_method.values()):
-                if name in step.params[: len(step.args)]:
-                    value = step.args[step.params.index(name)]
-                    if value not in values:
-                        values.append(value)
+                at = step.position(name)
+                if at is not None and step.args[at] not in values:
+                    values.append(step.args[at])
             if len(values) >= 2:
                 out[name] = values[:POOL_SIZE]
         return out
@@ -104,7 +108,8 @@ class ClassSteps:
         # Each method's first recorded call, then the pooled calls, then the other
         # recorded ones: truncation keeps every method and the shared values.
         later = [s for row in rows[1:] for s in row]
-        played = [s.source() for s in _dedupe([*rows[0], *pooled, *later])] if rows else []
+        ordered = dict.fromkeys([*rows[0], *pooled, *later]) if rows else {}
+        played = [s.source() for s in ordered]
         return played[:MAX_STEPS]
 
     def scenarios(self) -> list[list[str]]:
@@ -119,11 +124,8 @@ class ClassSteps:
         out: list[list[str]] = []
         for name, pooled in self.pools().items():
             values = _widened(pooled)
-            takers = [
-                (steps[0], steps[0].params.index(name))
-                for steps in self.by_method.values()
-                if name in steps[0].params[: len(steps[0].args)]
-            ]
+            firsts = [steps[0] for steps in self.by_method.values()]
+            takers = [(s, at) for s in firsts if (at := s.position(name)) is not None]
             takers.sort(key=lambda taker: len(taker[0].args) < 2)
             rounds = [step.with_arg(i, v) for step, i in takers for v in pooled]
             out.append([s.source() for s in rounds[:MAX_STEPS]])
@@ -161,13 +163,3 @@ def _widened(values: list[str]) -> list[str]:
 def step_of(method: str, params: Sequence[str], args: Sequence[str], kwargs: str) -> Step:
     """A step from a recorded call's argument sources."""
     return Step(method, tuple(params), tuple(args), kwargs)
-
-
-def _dedupe(steps: list[Step]) -> list[Step]:
-    seen: set[Step] = set()
-    out = []
-    for step in steps:
-        if step not in seen:
-            seen.add(step)
-            out.append(step)
-    return out

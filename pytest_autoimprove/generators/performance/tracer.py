@@ -16,6 +16,7 @@ and ``AUTOIMPROVE_TRACE_OUT`` (where to write the pickle).
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 import pickle
@@ -196,11 +197,7 @@ class Recorder:
         """An argument that is an instance of a class in scope, as the call that builds
         it (``Build("pkg.mod.Reader", "a=b")``); anything else as it is."""
         cls = type(value)
-        if cls.__module__ not in self.targets or isinstance(value, (tuple, BaseException)):
-            return value
-        import enum
-
-        if isinstance(value, enum.Enum):
+        if cls.__module__ not in self.targets or isinstance(value, _BY_VALUE):
             return value
         qualname = self.classes.get(cls)
         if qualname is None:
@@ -279,6 +276,10 @@ def _arguments(code: types.CodeType, local: Mapping[str, Any]) -> tuple[list[Any
     if code.co_flags & _VARKEYWORDS:
         kwargs.update(local.get(names[index], {}))
     return args, kwargs
+
+
+#: Instances of a class in scope that pickle as what they are, not by their attributes.
+_BY_VALUE = (tuple, BaseException, enum.Enum)
 
 
 class _Unportable(Exception):
