@@ -383,6 +383,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def pytest_config_above(folder: Path) -> Path | None:
+    """The first pytest configuration file above ``folder`` (pytest's rootdir search)."""
+    sections = {
+        "pytest.ini": "",
+        "pyproject.toml": "[tool.pytest",
+        "tox.ini": "[pytest]",
+        "setup.cfg": "[tool:pytest]",
+    }
+    for parent in folder.parents:
+        for name, marker in sections.items():
+            path = parent / name
+            if path.is_file() and marker in path.read_text(encoding="utf-8", errors="replace"):
+                return path
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
@@ -412,6 +428,14 @@ def main(argv: list[str] | None = None) -> int:
     mutmut_why = "left out (--no-mutmut)" if args.no_mutmut else strength_mutmut.mutmut_missing()
     with tempfile.TemporaryDirectory(prefix="guard-strength-") as tmp:
         work = args.work.expanduser().absolute() if args.work else Path(tmp)
+        outer = pytest_config_above(work)
+        if outer is not None:
+            print(
+                f"guard_strength.py: --work {work} lies below {outer}, whose pytest settings "
+                "every corpus project without its own would inherit; pick a folder outside it",
+                file=sys.stderr,
+            )
+            return 2
         for project in projects:
             before = {w: copy.deepcopy(t) for w, t in ours.items()}
             for index, with_tests in enumerate(modes):

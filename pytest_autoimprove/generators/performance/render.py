@@ -319,6 +319,11 @@ def render_module(plan: ModulePlan) -> str:
         out.append(f'baseline = importlib.import_module("_autoimprove_baseline.{plan.name}")')
     if uses_data:
         out.append(f'DATA = load_cases(_HERE / "{plan.data_path.name}")')
+    out += [
+        "# The baseline was recorded under Python's default warning filters: a project's",
+        "# `filterwarnings = error` must not turn a recorded call into a failure.",
+        'pytestmark = pytest.mark.filterwarnings("default")',
+    ]
     out.append(f"TOLERANCE = {plan.tolerance!r}")
     if uses_examples:
         out.append(f"SCOPE = {tuple(plan.scope or (plan.name,))!r}")
