@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pytest_autoimprove.loop.keep import judge, plan_repeats, sample
+from pytest_autoimprove.loop.keep import KeepRule, judge, plan_repeats, sample
 from pytest_autoimprove.loop.paired import AUTO_MAX_PAIRS, judge_interleaved
 
 TRUE_TIME = 1.0
@@ -124,7 +124,7 @@ def baseline_once(
     verdict = judge(
         best,
         lambda: machine.run(TRUE_TIME / (1 + effect)),
-        goal="lower",
+        KeepRule("lower"),
         max_repeats=plan.max_repeats,
     )
     return verdict.keep, verdict.runs
@@ -139,7 +139,7 @@ def ab_pairs(machine: Machine, rng: random.Random, effect: float, wait: int) -> 
         best,
         lambda: machine.run(TRUE_TIME),
         lambda: machine.run(TRUE_TIME / (1 + effect)),
-        goal="lower",
+        KeepRule("lower"),
         max_pairs=AUTO_MAX_PAIRS,
         rng=rng,
     )

@@ -295,7 +295,7 @@ def plan(
 ) -> tuple[ImproveConfig, dict[str, str | None]]:
     """improve.md's config and any harness files to write, from detection, flags, answers."""
     harness: dict[str, str | None] = {}
-    kind = args.kind or ask("goal kind (speed, memory, quality, size, other)", _guess_kind(found))
+    kind = args.kind or ask(f"goal kind ({', '.join(KINDS)})", _guess_kind(found))
     if kind not in KINDS:
         raise UsageError(f"kind {kind!r}: use one of {', '.join(KINDS)}")
     default_scope = ", ".join(f"{package}/**/*.py" for package in found.packages) or "*.py"

@@ -3,7 +3,8 @@
 Every generator is a plugin implementing ``pytest_autoimprove_generate`` (see
 :mod:`pytest_autoimprove.hookspec`); the built-in ones live in this package, one
 module per test kind, and :mod:`.catalog` holds the goal -> risk -> test-kind data.
-This module only defines the request and result types they share.
+This module defines the request and result types they share, and the few pieces
+every generator uses (the scratch pytest run, Hypothesis as a value source).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pytest_autoimprove.generators.strength import TargetStrength
 from pytest_autoimprove.names import GOLDEN_SPLIT_DIR, GUARD_DIR, SLOWNESS_ENV
 
 if TYPE_CHECKING:
+    import hypothesis
+
     from pytest_autoimprove.config import ImproveConfig
 
 
@@ -29,6 +32,25 @@ def slowness() -> float:
     except ValueError:
         return 1.0
     return factor if factor >= 1.0 else 1.0
+
+
+def drawing_settings(max_examples: int) -> hypothesis.settings:
+    """Hypothesis as a source of values while generating, not as a test runner.
+
+    The same values on every run (generated files are byte-for-byte deterministic),
+    nothing written to an example database, no deadline or health check to fail on the
+    code under test: a failed draw only means fewer values.
+    """
+    from hypothesis import HealthCheck, Phase, settings
+
+    return settings(
+        max_examples=max_examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
 
 
 #: pytest.ini of the scratch folder where generators run their tests on the baseline.

@@ -16,7 +16,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-__all__ = ["ModuleInfo", "Param", "Target", "discover", "module_name"]
+__all__ = ["ModuleInfo", "Param", "Target", "discover", "is_generator", "module_name"]
 
 
 @dataclass(frozen=True)
@@ -378,7 +378,9 @@ def _source(module: cst.Module, node: cst.CSTNode | None) -> str | None:
     return None if node is None else module.code_for_node(node)
 
 
-def _is_generator(node: cst.FunctionDef) -> bool:
+def is_generator(function: cst.FunctionDef) -> bool:
+    """``function`` yields (a generator): a ``yield`` in its own body, not a nested one's."""
+
     class _Yield(cst.CSTVisitor):
         found = False
 
@@ -392,7 +394,7 @@ def _is_generator(node: cst.FunctionDef) -> bool:
             return False
 
     visitor = _Yield()
-    for stmt in node.body.children:
+    for stmt in function.body.children:
         stmt.visit(visitor)
     return visitor.found
 
@@ -510,7 +512,7 @@ def discover(
 
     for stmt in module.body:
         if isinstance(stmt, cst.FunctionDef) and exported(stmt.name.value):
-            lazy = isinstance(stmt.asynchronous, cst.Asynchronous) or _is_generator(stmt)
+            lazy = isinstance(stmt.asynchronous, cst.Asynchronous) or is_generator(stmt)
             if lazy and not all_kinds:
                 continue
             target = _target(module, positions, stmt, stmt.name.value, "function")
@@ -553,7 +555,7 @@ def _class_targets(
         listed = _public(method) or method in PROTOCOL_METHODS or named
         if not listed or "abstractmethod" in decorators:
             continue
-        lazy = isinstance(stmt.asynchronous, cst.Asynchronous) or _is_generator(stmt)
+        lazy = isinstance(stmt.asynchronous, cst.Asynchronous) or is_generator(stmt)
         if lazy and not all_kinds:
             continue
         if decorators & {"setter", "deleter"}:

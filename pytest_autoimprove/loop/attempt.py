@@ -328,10 +328,7 @@ class Attempts:
                     task.base_samples,
                     self.best.measure(task.base, task.number, best_measured),
                     checks.measure(task.number, measured),
-                    goal=config.check.goal,
-                    min_delta=config.check.min_delta.value,
-                    min_delta_relative=config.check.min_delta.relative,
-                    keep_if_equal=config.check.keep_if_equal,
+                    keep.KeepRule.of(config.check),
                     max_pairs=self.max_pairs,
                     afford=_afford(task.budget_left),
                 )

@@ -212,10 +212,7 @@ class ExperimentRunner:
                     state.best_samples,
                     self.best.measure(best_commit, number, best_measured),
                     self.checks.measure(number, measured),
-                    goal=config.check.goal,
-                    min_delta=config.check.min_delta.value,
-                    min_delta_relative=config.check.min_delta.relative,
-                    keep_if_equal=config.check.keep_if_equal,
+                    keep.KeepRule.of(config.check),
                     max_pairs=self.max_pairs,
                     afford=self._afford(started),
                 )

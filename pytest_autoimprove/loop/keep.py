@@ -85,8 +85,8 @@ Use
     for each experiment:
         try:
             verdict = paired.judge_interleaved(         # judge() when deterministic
-                best, measure_best, measure_candidate, goal=..., min_delta=...,
-                min_delta_relative=..., keep_if_equal=..., max_pairs=...)
+                best, measure_best, measure_candidate,
+                KeepRule.of(config.check), max_pairs=...)
         except MeasurementFailed:
             ...                                          # crashed
         if verdict.keep:
@@ -100,6 +100,10 @@ import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytest_autoimprove.config import Check
 
 __all__ = [
     "ALPHA",
@@ -107,11 +111,11 @@ __all__ = [
     "AUTO_MAX_REPEATS",
     "CONSTANT_RUNS",
     "MIN_NOISY_BASELINE_RUNS",
+    "KeepRule",
     "MeasurementFailed",
     "Noise",
     "RepeatPlan",
     "Verdict",
-    "check_rule",
     "estimate_noise",
     "is_constant",
     "judge",
@@ -135,7 +139,46 @@ MIN_NOISY_BASELINE_RUNS = 5
 _MAD_TO_SIGMA = 1.4826
 #: Up to this many (baseline, candidate) pairs the U distribution is computed exactly.
 _EXACT_PAIRS = 600
-_GOALS = ("higher", "lower")
+
+
+@dataclass(frozen=True)
+class KeepRule:
+    """What counts as better, for either judge (:func:`judge`, the A/B one of
+    :mod:`~pytest_autoimprove.loop.paired`).
+
+    :param goal: ``"higher"`` or ``"lower"``.
+    :param min_delta: the smallest gain worth keeping (>= 0): a fraction of the
+        best's median when ``min_delta_relative`` (0.005 for ``0.5%``), else in the
+        score's units.
+    :param keep_if_equal: keep a candidate that is not worse (deterministic) or
+        within noise of the best (noisy).
+    :param alpha: the total risk of keeping a candidate that is not better.
+    :raises ValueError: for a rule no judge can apply.
+    """
+
+    goal: str
+    min_delta: float = 0.0
+    min_delta_relative: bool = True
+    keep_if_equal: bool = False
+    alpha: float = ALPHA
+
+    def __post_init__(self) -> None:
+        if self.goal not in ("higher", "lower"):
+            raise ValueError(f"goal must be 'higher' or 'lower', got {self.goal!r}")
+        if not (self.min_delta >= 0.0 and math.isfinite(self.min_delta)):
+            raise ValueError(f"min_delta must be a finite number >= 0, got {self.min_delta}")
+        if not 0.0 < self.alpha < 1.0:
+            raise ValueError(f"alpha must be between 0 and 1, got {self.alpha}")
+
+    @classmethod
+    def of(cls, check: Check) -> KeepRule:
+        """The rule improve.md's ``## Check`` sets (``goal``, ``min_delta``, ``keep_if_equal``)."""
+        return cls(check.goal, check.min_delta.value, check.min_delta.relative, check.keep_if_equal)
+
+    @property
+    def sign(self) -> float:
+        """Turns a score difference into a gain: higher is better."""
+        return 1.0 if self.goal == "higher" else -1.0
 
 
 class MeasurementFailed(Exception):
@@ -293,29 +336,18 @@ def estimate_noise(samples: Sequence[float]) -> Noise:
 def judge(
     baseline: Sequence[float],
     measure: Callable[[], float | None],
+    rule: KeepRule,
     *,
-    goal: str,
-    min_delta: float = 0.0,
-    min_delta_relative: bool = True,
-    keep_if_equal: bool = False,
     max_repeats: int = AUTO_MAX_REPEATS,
-    alpha: float = ALPHA,
 ) -> Verdict:
     """Measure a candidate as often as needed (at most ``max_repeats``) and decide.
 
     :param baseline: the current best's scores (see :func:`sample`).
     :param measure: runs the candidate's benchmark once; ``None`` means no score.
-    :param goal: ``"higher"`` or ``"lower"``.
-    :param min_delta: the smallest gain worth keeping (>= 0): a fraction of the
-        baseline's median when ``min_delta_relative`` (0.005 for ``0.5%``), else
-        in the score's units.
-    :param keep_if_equal: keep a candidate that is not worse (deterministic) or
-        within noise of the baseline (noisy).
+    :param rule: what counts as better.
     :param max_repeats: the most candidate runs.
-    :param alpha: the total risk of keeping a candidate that is not better.
     :raises MeasurementFailed: when ``measure`` returns ``None`` or a non-finite value.
     """
-    check_rule(goal, min_delta, alpha)
     if not baseline:
         raise ValueError("judge needs at least one baseline sample")
     if max_repeats < 1:
@@ -324,23 +356,12 @@ def judge(
     if not all(math.isfinite(x) for x in base):
         raise ValueError(f"baseline samples must be finite numbers, got {base}")
 
-    sign = 1.0 if goal == "higher" else -1.0
     base_median = statistics.median(base)
-    threshold = min_delta * abs(base_median) if min_delta_relative else min_delta
-    judge_ = _Judge(base, sign, threshold, keep_if_equal, alpha)
+    threshold = rule.min_delta * abs(base_median) if rule.min_delta_relative else rule.min_delta
+    judge_ = _Judge(base, rule.sign, threshold, rule.keep_if_equal, rule.alpha)
     if is_constant(base):
         return judge_.deterministic(_measure_once(measure, ()))
     return judge_.sequential(measure, max_repeats)
-
-
-def check_rule(goal: str, min_delta: float, alpha: float) -> None:
-    """Raise ``ValueError`` for a keep rule no judge can apply (this one or the paired)."""
-    if goal not in _GOALS:
-        raise ValueError(f"goal must be 'higher' or 'lower', got {goal!r}")
-    if not (min_delta >= 0.0 and math.isfinite(min_delta)):
-        raise ValueError(f"min_delta must be a finite number >= 0, got {min_delta}")
-    if not 0.0 < alpha < 1.0:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
 
 
 @dataclass(frozen=True)

@@ -57,10 +57,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pytest_autoimprove.loop.keep import (
-    ALPHA,
+    KeepRule,
     MeasurementFailed,
     Verdict,
-    check_rule,
     estimate_noise,
     is_constant,
     judge,
@@ -139,13 +138,9 @@ def judge_interleaved(
     best_samples: Sequence[float],
     measure_best: Callable[[], float | None],
     measure_candidate: Callable[[], float | None],
+    rule: KeepRule,
     *,
-    goal: str,
-    min_delta: float = 0.0,
-    min_delta_relative: bool = True,
-    keep_if_equal: bool = False,
     max_pairs: int = AUTO_MAX_PAIRS,
-    alpha: float = ALPHA,
     rng: random.Random | None = None,
     afford: Callable[[], bool] | None = None,
 ) -> Verdict:
@@ -156,6 +151,7 @@ def judge_interleaved(
         uses only the pairs measured here.
     :param measure_best: runs the best commit's benchmark once.
     :param measure_candidate: runs the candidate's benchmark once.
+    :param rule: what counts as better.
     :param max_pairs: the most pairs (see :func:`max_pairs_for`).
     :param rng: draws each pair's order (``random.SystemRandom`` by default, so the
         code under test cannot predict it).
@@ -165,33 +161,24 @@ def judge_interleaved(
         are the candidate's scores so far).
     :raises BestMeasurementFailed: the best's run gave no score.
     """
-    check_rule(goal, min_delta, alpha)
     if not best_samples:
         raise ValueError("judge_interleaved needs the best's earlier samples")
     if max_pairs < 1:
         raise ValueError(f"max_pairs must be at least 1, got {max_pairs}")
     if is_constant(best_samples):
-        return judge(
-            best_samples,
-            measure_candidate,
-            goal=goal,
-            min_delta=min_delta,
-            min_delta_relative=min_delta_relative,
-            keep_if_equal=keep_if_equal,
-            max_repeats=1,
-            alpha=alpha,
-        )
+        return judge(best_samples, measure_candidate, rule, max_repeats=1)
     reference = abs(statistics.median(best_samples))
-    threshold = min_delta if min_delta_relative else (min_delta / reference if reference else 0.0)
-    sign = 1.0 if goal == "higher" else -1.0
+    threshold = rule.min_delta
+    if not rule.min_delta_relative:
+        threshold = rule.min_delta / reference if reference else 0.0
     prior = estimate_noise(best_samples).relative
-    pairs = _Pairs(sign, threshold, reference, prior if prior is not None else 0.0)
+    pairs = _Pairs(rule.sign, threshold, reference, prior if prior is not None else 0.0)
     return pairs.run(
         measure_best,
         measure_candidate,
         max_pairs=max_pairs,
-        alpha=alpha,
-        keep_if_equal=keep_if_equal,
+        alpha=rule.alpha,
+        keep_if_equal=rule.keep_if_equal,
         rng=rng or random.SystemRandom(),
         afford=afford,
     )

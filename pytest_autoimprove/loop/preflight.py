@@ -32,7 +32,7 @@ from pytest_autoimprove.names import LOCK_PATH
 if TYPE_CHECKING:
     from pytest_autoimprove.config import ImproveConfig
 
-__all__ = ["Preflight", "changed_fields", "check", "check_flags"]
+__all__ = ["Preflight", "changed_fields", "check", "check_flags", "no_lock"]
 
 
 @dataclass(frozen=True)
@@ -177,16 +177,19 @@ def _proposer_problems(root: Path, config: ImproveConfig) -> list[ConfigError]:
     return [config.error(key, problem, fix)]
 
 
+def no_lock(root: Path) -> GuardError:
+    """The error for a HEAD without the lock: not committed yet, or not written yet."""
+    if guard.lock_file(root).is_file():
+        return GuardError(
+            f"{LOCK_PATH}: not committed; the loop runs on HEAD: commit it "
+            f"(`git add {LOCK_PATH} && git commit`)"
+        )
+    return GuardError(f"{LOCK_PATH}: not found; run `autoimprove-guard freeze` and commit the lock")
+
+
 def _check_lock(root: Path, head: str, config: ImproveConfig, data: bytes | None) -> None:
     if data is None:
-        if guard.lock_file(root).is_file():
-            raise GuardError(
-                f"{LOCK_PATH}: not committed; the loop runs on HEAD: commit it "
-                f"(`git add {LOCK_PATH} && git commit`)"
-            )
-        raise GuardError(
-            f"{LOCK_PATH}: not found; run `autoimprove-guard freeze` and commit the lock"
-        )
+        raise no_lock(root)
     lock = guard.Lock.loads(data.decode("utf-8", "replace"))
     entries = guard.snapshot_entries(repo.Snapshot(root, head), config, lock.patterns)
     report = guard.Report(lock=lock, against_lock=guard.compare(lock.entries, entries))

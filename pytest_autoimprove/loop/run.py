@@ -66,13 +66,12 @@ from pytest_autoimprove.loop.journal import (
 )
 from pytest_autoimprove.loop.paired import max_pairs_for
 from pytest_autoimprove.loop.preflight import check as preflight
-from pytest_autoimprove.loop.preflight import check_flags
+from pytest_autoimprove.loop.preflight import check_flags, no_lock
 from pytest_autoimprove.loop.reference import SUFFIX as BEST_SUFFIX
 from pytest_autoimprove.loop.reference import BestTree
 from pytest_autoimprove.loop.runlock import RunLock
 from pytest_autoimprove.names import (
     BRANCH_PREFIX,
-    LOCK_PATH,
     LOOP_VALUE_OPTIONS,
     OPTION_BUDGET,
     OPTION_LOOP,
@@ -408,14 +407,7 @@ class Loop:
         )
         self.config = config = replace(config, stop=stop)
         if not guard.lock_file(tree.path).is_file():
-            if guard.lock_file(self.root).is_file():
-                raise GuardError(
-                    f"{LOCK_PATH}: not committed; the loop runs on HEAD: commit it "
-                    f"(`git add {LOCK_PATH} && git commit`)"
-                )
-            raise GuardError(
-                f"{LOCK_PATH}: not found; run `autoimprove-guard freeze` and commit the lock"
-            )
+            raise no_lock(self.root)
         report = guard.verify(tree.path, config)
         if not report.holds:
             raise GuardError(report.render())

@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pytest_autoimprove.config import parse_text
 from pytest_autoimprove.loop import keep
 from pytest_autoimprove.loop.keep import (
+    KeepRule,
     MeasurementFailed,
     Noise,
     RepeatPlan,
@@ -48,7 +50,7 @@ NOISY_BASE = (99.0, 101.5, 100.0, 98.2, 100.9)
 
 def test_deterministic_better_is_kept_after_one_run() -> None:
     bench = constant(0.61)
-    verdict = judge([0.6, 0.6, 0.6], bench, goal="higher")
+    verdict = judge([0.6, 0.6, 0.6], bench, KeepRule("higher"))
     assert verdict.keep
     assert bench.runs == 1
     assert verdict.samples == (0.61,)
@@ -61,7 +63,7 @@ def test_deterministic_better_is_kept_after_one_run() -> None:
 
 def test_deterministic_worse_is_discarded_after_one_run() -> None:
     bench = constant(0.5)
-    verdict = judge([0.6], bench, goal="higher")
+    verdict = judge([0.6], bench, KeepRule("higher"))
     assert not verdict.keep
     assert bench.runs == 1
     assert verdict.status == "worse"
@@ -70,7 +72,7 @@ def test_deterministic_worse_is_discarded_after_one_run() -> None:
 
 @pytest.mark.parametrize("keep_if_equal", [False, True])
 def test_deterministic_equal_follows_keep_if_equal(keep_if_equal: bool) -> None:
-    verdict = judge([3.0, 3.0], constant(3.0), goal="lower", keep_if_equal=keep_if_equal)
+    verdict = judge([3.0, 3.0], constant(3.0), KeepRule("lower", keep_if_equal=keep_if_equal))
     assert verdict.keep is keep_if_equal
     assert verdict.status == "equal"
     assert verdict.runs == 1
@@ -93,22 +95,22 @@ def test_deterministic_min_delta(candidate: float, relative: bool, kept: bool, s
     verdict = judge(
         [100.0],
         constant(candidate),
-        goal="higher",
-        min_delta=min_delta,
-        min_delta_relative=relative,
+        KeepRule("higher", min_delta=min_delta, min_delta_relative=relative),
     )
     assert (verdict.keep, verdict.status) == (kept, status)
 
 
 def test_below_min_delta_is_kept_as_equal_when_asked() -> None:
-    verdict = judge([100.0], constant(100.2), goal="higher", min_delta=0.01, keep_if_equal=True)
+    verdict = judge(
+        [100.0], constant(100.2), KeepRule("higher", min_delta=0.01, keep_if_equal=True)
+    )
     assert verdict.keep
     assert verdict.status == "below-min-delta"
     assert "not beyond min_delta 1.00%" in verdict.reason
 
 
 def test_relative_min_delta_of_a_zero_baseline_needs_any_gain() -> None:
-    verdict = judge([0.0], constant(-0.25), goal="lower", min_delta=0.05)
+    verdict = judge([0.0], constant(-0.25), KeepRule("lower", min_delta=0.05))
     assert verdict.keep
     assert verdict.relative_delta is None
     assert verdict.reason == "better by 0.25"
@@ -119,7 +121,7 @@ def test_relative_min_delta_of_a_zero_baseline_needs_any_gain() -> None:
 
 def test_noisy_clear_improvement_is_kept_after_three_runs() -> None:
     bench = Bench([110.0, 111.0, 109.5, 110.2])
-    verdict = judge(NOISY_BASE, bench, goal="higher")
+    verdict = judge(NOISY_BASE, bench, KeepRule("higher"))
     assert verdict.keep
     assert verdict.status == "better"
     assert bench.runs == 3
@@ -132,7 +134,7 @@ def test_noisy_clear_improvement_is_kept_after_three_runs() -> None:
 
 def test_noisy_candidate_below_the_median_stops_after_one_run() -> None:
     bench = Bench([99.5, 120.0])
-    verdict = judge(NOISY_BASE, bench, goal="higher")
+    verdict = judge(NOISY_BASE, bench, KeepRule("higher"))
     assert not verdict.keep
     assert verdict.status == "worse"
     assert bench.runs == 1
@@ -140,7 +142,7 @@ def test_noisy_candidate_below_the_median_stops_after_one_run() -> None:
 
 def test_noisy_one_lucky_run_is_not_enough() -> None:
     # Two runs beat the baseline, the third lands in the middle of it: within noise.
-    verdict = judge(NOISY_BASE, Bench([105.0, 104.0, 100.5, 101.0, 100.6]), goal="higher")
+    verdict = judge(NOISY_BASE, Bench([105.0, 104.0, 100.5, 101.0, 100.6]), KeepRule("higher"))
     assert not verdict.keep
     assert verdict.status == "noise"
     assert "within noise" in verdict.reason
@@ -148,8 +150,8 @@ def test_noisy_one_lucky_run_is_not_enough() -> None:
 
 def test_noisy_improvement_must_beat_min_delta_too() -> None:
     bench = Bench([103.0, 103.5, 103.2, 103.1, 103.4])
-    assert judge(NOISY_BASE, Bench([103.0, 103.5, 103.2]), goal="higher").keep
-    verdict = judge(NOISY_BASE, bench, goal="higher", min_delta=0.05)
+    assert judge(NOISY_BASE, Bench([103.0, 103.5, 103.2]), KeepRule("higher")).keep
+    verdict = judge(NOISY_BASE, bench, KeepRule("higher", min_delta=0.05))
     assert not verdict.keep
     assert verdict.status == "below-min-delta"
     assert bench.runs == 1
@@ -157,18 +159,18 @@ def test_noisy_improvement_must_beat_min_delta_too() -> None:
 
 def test_noisy_absolute_min_delta() -> None:
     kept = judge(
-        NOISY_BASE, Bench([104.0] * 5), goal="higher", min_delta=2.0, min_delta_relative=False
+        NOISY_BASE, Bench([104.0] * 5), KeepRule("higher", min_delta=2.0, min_delta_relative=False)
     )
     assert kept.keep
     not_kept = judge(
-        NOISY_BASE, Bench([104.0] * 5), goal="higher", min_delta=5.0, min_delta_relative=False
+        NOISY_BASE, Bench([104.0] * 5), KeepRule("higher", min_delta=5.0, min_delta_relative=False)
     )
     assert not not_kept.keep
 
 
 def test_noisy_keep_if_equal_keeps_a_candidate_within_noise() -> None:
     bench = Bench([100.3, 99.6, 100.1, 99.9, 100.2])
-    verdict = judge(NOISY_BASE, bench, goal="higher", keep_if_equal=True)
+    verdict = judge(NOISY_BASE, bench, KeepRule("higher", keep_if_equal=True))
     assert verdict.keep
     assert verdict.status == "equal"
     assert bench.runs == 5
@@ -177,7 +179,7 @@ def test_noisy_keep_if_equal_keeps_a_candidate_within_noise() -> None:
 
 def test_noisy_keep_if_equal_discards_a_significantly_worse_candidate() -> None:
     bench = Bench([90.0, 91.0, 90.5, 90.2, 89.9])
-    verdict = judge(NOISY_BASE, bench, goal="higher", keep_if_equal=True)
+    verdict = judge(NOISY_BASE, bench, KeepRule("higher", keep_if_equal=True))
     assert not verdict.keep
     assert verdict.status == "worse"
     assert bench.runs < 5
@@ -186,7 +188,7 @@ def test_noisy_keep_if_equal_discards_a_significantly_worse_candidate() -> None:
 def test_noisy_keep_if_equal_does_not_drift_by_more_than_the_noise() -> None:
     # Not significantly worse with only two runs, but worse by far more than the noise.
     verdict = judge(
-        NOISY_BASE, Bench([92.0, 99.5]), goal="higher", keep_if_equal=True, max_repeats=2
+        NOISY_BASE, Bench([92.0, 99.5]), KeepRule("higher", keep_if_equal=True), max_repeats=2
     )
     assert not verdict.keep
     assert verdict.status == "worse"
@@ -195,7 +197,7 @@ def test_noisy_keep_if_equal_does_not_drift_by_more_than_the_noise() -> None:
 
 def test_too_few_runs_to_see_past_the_noise_says_so() -> None:
     bench = Bench([150.0, 150.0])
-    verdict = judge((99.0, 101.0), bench, goal="higher", max_repeats=2)
+    verdict = judge((99.0, 101.0), bench, KeepRule("higher"), max_repeats=2)
     assert not verdict.keep
     assert verdict.status == "noise"
     assert "raise repeats" in verdict.reason
@@ -205,7 +207,7 @@ def test_too_few_runs_to_see_past_the_noise_says_so() -> None:
 def test_hopeless_candidates_stop_early() -> None:
     # After two runs below most of the baseline, no later look can reach its budget.
     bench = Bench([100.95, 98.0, 120.0, 120.0, 120.0])
-    verdict = judge(NOISY_BASE, bench, goal="higher")
+    verdict = judge(NOISY_BASE, bench, KeepRule("higher"))
     assert not verdict.keep
     assert bench.runs == 2
 
@@ -215,34 +217,45 @@ def test_hopeless_candidates_stop_early() -> None:
 
 def test_a_missing_score_raises_with_the_samples_so_far() -> None:
     with pytest.raises(MeasurementFailed, match="run 2 produced no score") as info:
-        judge(NOISY_BASE, Bench([104.0, None]), goal="higher")
+        judge(NOISY_BASE, Bench([104.0, None]), KeepRule("higher"))
     assert info.value.samples == (104.0,)
 
 
 def test_a_non_finite_score_is_a_failure() -> None:
     with pytest.raises(MeasurementFailed, match="non-finite score nan"):
-        judge([1.0], Bench([math.nan]), goal="higher")
+        judge([1.0], Bench([math.nan]), KeepRule("higher"))
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({"goal": "up"}, "goal must be 'higher' or 'lower'"),
-        ({"goal": "higher", "max_repeats": 0}, "max_repeats must be at least 1"),
         ({"goal": "higher", "min_delta": -0.1}, "min_delta must be a finite number >= 0"),
         ({"goal": "higher", "min_delta": math.inf}, "min_delta must be a finite number >= 0"),
         ({"goal": "higher", "alpha": 1.5}, "alpha must be between 0 and 1"),
     ],
 )
-def test_judge_rejects_bad_arguments(kwargs: dict[str, object], message: str) -> None:
+def test_a_rule_no_judge_can_apply_is_refused(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        judge([1.0], constant(1.0), **kwargs)  # type: ignore[arg-type]
+        KeepRule(**kwargs)  # type: ignore[arg-type]
+
+
+def test_the_rule_of_improve_md() -> None:
+    config = parse_text("## Check\nrun: x\ngoal: lower\nmin_delta: 2\nkeep_if_equal: true\n")
+    assert KeepRule.of(config.check) == KeepRule(
+        "lower", min_delta=2.0, min_delta_relative=False, keep_if_equal=True
+    )
+
+
+def test_judge_rejects_no_repeats() -> None:
+    with pytest.raises(ValueError, match="max_repeats must be at least 1"):
+        judge([1.0], constant(1.0), KeepRule("higher"), max_repeats=0)
 
 
 @pytest.mark.parametrize("baseline", [[], [1.0, math.nan]])
 def test_judge_rejects_bad_baselines(baseline: list[float]) -> None:
     with pytest.raises(ValueError, match="baseline"):
-        judge(baseline, constant(1.0), goal="higher")
+        judge(baseline, constant(1.0), KeepRule("higher"))
 
 
 # --- sample, plan_repeats, estimate_noise -----------------------------------------------
@@ -385,7 +398,7 @@ def _noop_keep_rate(
     kept = 0
     for _ in range(trials):
         base = [score() for _ in range(n_base)]
-        kept += judge(base, score, goal=goal, max_repeats=max_repeats).keep
+        kept += judge(base, score, KeepRule(goal), max_repeats=max_repeats).keep
     return kept / trials
 
 
@@ -425,7 +438,7 @@ def test_a_candidate_beating_every_baseline_run_is_kept(
     base = base + [base[0] + 1.0, base[0] - 1.0, base[0] + 2.0]  # at least 5 runs
     best = max(base) if goal == "higher" else min(base)
     step = margin if goal == "higher" else -margin
-    verdict = judge(base, constant(best + step), goal=goal, max_repeats=max_repeats)
+    verdict = judge(base, constant(best + step), KeepRule(goal), max_repeats=max_repeats)
     assert verdict.keep
     assert verdict.status == "better"
     if len(base) == 5 and max_repeats == 5:
@@ -440,7 +453,7 @@ def test_a_candidate_below_every_baseline_run_is_never_kept(
     step = -1.0 if goal == "higher" else 1.0
     spread = max(base) - min(base)
     verdict = judge(
-        base, constant(worst + step * (spread + 1)), goal=goal, keep_if_equal=keep_if_equal
+        base, constant(worst + step * (spread + 1)), KeepRule(goal, keep_if_equal=keep_if_equal)
     )
     assert not verdict.keep
 
@@ -465,10 +478,9 @@ def test_goal_lower_mirrors_goal_higher(
         return judge(
             [sign * x for x in base],
             Bench(sign * x for x in candidate),
-            goal=goal,
-            min_delta=min_delta,
-            min_delta_relative=relative,
-            keep_if_equal=keep_if_equal,
+            KeepRule(
+                goal, min_delta=min_delta, min_delta_relative=relative, keep_if_equal=keep_if_equal
+            ),
             max_repeats=max_repeats,
         )
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_autoimprove.loop.keep import MeasurementFailed, judge
+from pytest_autoimprove.loop.keep import KeepRule, MeasurementFailed, judge
 from pytest_autoimprove.loop.paired import (
     AUTO_MAX_PAIRS,
     FIRST_LOOK,
@@ -55,7 +55,7 @@ def test_a_noop_under_bursts_is_discarded_where_a_baseline_once_kept_it() -> Non
     load = bursts(3)
     baseline_under_load = [t * 1.5 for t in NOISY_BEST]
     machine = Machine(load)
-    old = judge(baseline_under_load, machine.bench("candidate", 1.0), goal="lower")
+    old = judge(baseline_under_load, machine.bench("candidate", 1.0), KeepRule("lower"))
     assert old.keep  # what this rule is for: the old rule took the burst for a gain
 
     machine = Machine(load, seed=1)
@@ -63,7 +63,7 @@ def test_a_noop_under_bursts_is_discarded_where_a_baseline_once_kept_it() -> Non
         baseline_under_load,
         machine.bench("best", 1.0),
         machine.bench("candidate", 1.0),
-        goal="lower",
+        KeepRule("lower"),
         rng=random.Random(1),
     )
     assert not verdict.keep
@@ -81,7 +81,7 @@ def test_noops_under_bursts_are_kept_at_most_alpha_of_the_time() -> None:
             NOISY_BEST,
             machine.bench("best", 1.0),
             machine.bench("candidate", 1.0),
-            goal="lower",
+            KeepRule("lower"),
             rng=random.Random(seed),
         )
         kept += verdict.keep
@@ -93,7 +93,7 @@ def test_a_real_gain_under_drift_is_kept_where_a_baseline_once_hid_it() -> None:
     def drift(run: int) -> float:
         return 1.0 + 0.01 * (run + 30)
 
-    old = judge(NOISY_BEST, Machine(drift).bench("candidate", 0.9), goal="lower")
+    old = judge(NOISY_BEST, Machine(drift).bench("candidate", 0.9), KeepRule("lower"))
     assert not old.keep
 
     machine = Machine(drift)
@@ -101,7 +101,7 @@ def test_a_real_gain_under_drift_is_kept_where_a_baseline_once_hid_it() -> None:
         NOISY_BEST,
         machine.bench("best", 1.0),
         machine.bench("candidate", 0.9),
-        goal="lower",
+        KeepRule("lower"),
         rng=random.Random(3),
     )
     assert verdict.keep
@@ -116,7 +116,7 @@ def test_the_reason_says_how_sure_and_how_many_pairs() -> None:
         NOISY_BEST,
         machine.bench("best", 1.0),
         machine.bench("candidate", 0.8),
-        goal="lower",
+        KeepRule("lower"),
         rng=random.Random(0),
     )
     assert verdict.keep
@@ -136,7 +136,7 @@ def test_each_pair_is_measured_in_a_random_order() -> None:
             NOISY_BEST,
             machine.bench("best", 1.0),
             machine.bench("candidate", 0.9),
-            goal="lower",
+            KeepRule("lower"),
             rng=random.Random(seed),
         )
         pairs = [machine.runs[i : i + 2] for i in range(0, len(machine.runs), 2)]
@@ -154,7 +154,7 @@ def test_a_close_call_gets_more_pairs_than_a_clear_one() -> None:
                 NOISY_BEST,
                 machine.bench("best", 1.0),
                 machine.bench("candidate", seconds),
-                goal="lower",
+                KeepRule("lower"),
                 rng=random.Random(seed),
             )
             out.append(verdict.runs)
@@ -173,7 +173,7 @@ def test_a_deterministic_score_keeps_the_single_run_rule() -> None:
         best_runs.append(1.0)
         return 1.0
 
-    verdict = judge_interleaved([0.6, 0.6, 0.6], best, lambda: 0.61, goal="higher")
+    verdict = judge_interleaved([0.6, 0.6, 0.6], best, lambda: 0.61, KeepRule("higher"))
     assert verdict.keep
     assert verdict.runs == 1
     assert not best_runs
@@ -186,8 +186,7 @@ def test_min_delta_is_a_bar_the_gain_must_clear() -> None:
         NOISY_BEST,
         machine.bench("best", 1.0),
         machine.bench("candidate", 0.97),
-        goal="lower",
-        min_delta=0.05,
+        KeepRule("lower", min_delta=0.05),
         rng=random.Random(2),
     )
     assert not verdict.keep
@@ -201,7 +200,7 @@ def test_scores_around_zero_are_compared_as_differences() -> None:
         [-0.1, 0.1, 0.0, 0.05, -0.05],
         lambda: rng.gauss(0.0, 0.05),
         lambda: rng.gauss(0.5, 0.05),
-        goal="higher",
+        KeepRule("higher"),
         rng=rng,
     )
     assert verdict.keep
@@ -212,13 +211,15 @@ def test_no_score_from_either_side_is_a_failed_measurement() -> None:
     values = iter([1.0, 1.0, None])
     with pytest.raises(MeasurementFailed) as failed:
         judge_interleaved(
-            NOISY_BEST, lambda: 1.0, lambda: next(values), goal="lower", rng=random.Random(0)
+            NOISY_BEST, lambda: 1.0, lambda: next(values), KeepRule("lower"), rng=random.Random(0)
         )
     assert not isinstance(failed.value, BestMeasurementFailed)
     assert failed.value.samples == (1.0, 1.0)
 
     with pytest.raises(BestMeasurementFailed, match="the best's run 1 produced no score"):
-        judge_interleaved(NOISY_BEST, lambda: None, lambda: 1.0, goal="lower", rng=random.Random(0))
+        judge_interleaved(
+            NOISY_BEST, lambda: None, lambda: 1.0, KeepRule("lower"), rng=random.Random(0)
+        )
 
 
 def test_an_exhausted_budget_ends_the_measuring() -> None:
@@ -233,7 +234,7 @@ def test_an_exhausted_budget_ends_the_measuring() -> None:
         NOISY_BEST,
         machine.bench("best", 1.0),
         machine.bench("candidate", 0.97),
-        goal="lower",
+        KeepRule("lower"),
         rng=random.Random(0),
         afford=afford,
     )

@@ -20,6 +20,8 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from pytest_autoimprove.generators import drawing_settings
+
 __all__ = ["Corruption", "corruptions", "inline_flags", "valid_strings"]
 
 #: Strings drawn per expression before the few kept are chosen.
@@ -39,20 +41,13 @@ class Corruption:
 
 
 def _draw(regex: re.Pattern[str], ascii_only: bool) -> list[str]:
-    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import given
     from hypothesis import strategies as st
 
     alphabet = st.characters(codec="ascii", exclude_categories=["Cc"]) if ascii_only else None
     found: list[str] = []
 
-    @settings(
-        max_examples=DRAWN,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @drawing_settings(DRAWN)
     @given(st.from_regex(regex, fullmatch=True, alphabet=alphabet))
     def collect(text: str) -> None:
         if text not in found:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from pytest_autoimprove.generators.discover import is_generator
+
 __all__ = ["OPERATORS", "Site", "function_sites"]
 
 #: operator id -> (the catalog risk it stands for, what it does, in a few words).
@@ -393,24 +395,6 @@ def _fresh(value: cst.BaseExpression) -> bool:
     return isinstance(value, cst.Call) and _called(value) in _FRESH_CALLS
 
 
-def _is_generator(function: cst.FunctionDef) -> bool:
-    class _Yield(cst.CSTVisitor):
-        found = False
-
-        def visit_Yield(self, node: cst.Yield) -> None:
-            self.found = True
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return node is function
-
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return False
-
-    visitor = _Yield()
-    function.visit(visitor)
-    return visitor.found
-
-
 def _first_param(function: cst.FunctionDef) -> str | None:
     p = function.params
     positional = [*p.posonly_params, *p.params]
@@ -448,7 +432,7 @@ def _insert_at_start(
 
 def _whole_function_sites(function: cst.FunctionDef, qualname: str) -> list[Site]:
     if (
-        _is_generator(function)
+        is_generator(function)
         or function.asynchronous is not None
         or function.name.value.startswith("__")
         or not isinstance(function.body, cst.IndentedBlock)

@@ -39,6 +39,7 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
+from pytest_autoimprove.generators import drawing_settings
 from pytest_autoimprove.generators.literals import EVAL_BUILTINS
 from pytest_autoimprove.generators.performance.probe import (
     _CallTimeout,
@@ -291,7 +292,7 @@ def _strategies(job: _Job) -> Any:
 
 
 def _hypothesis(job: _Job, mutant: types.ModuleType, stop_at: float) -> list[dict[str, Any]]:
-    from hypothesis import HealthCheck, Phase, find, settings
+    from hypothesis import find
     from hypothesis.errors import NoSuchExample
 
     strategy = _strategies(job)
@@ -310,18 +311,7 @@ def _hypothesis(job: _Job, mutant: types.ModuleType, stop_at: float) -> list[dic
         return False
 
     try:
-        find(
-            strategy,
-            distinguishes,
-            settings=settings(
-                max_examples=HYPOTHESIS_EXAMPLES,
-                derandomize=True,
-                database=None,
-                deadline=None,
-                phases=[Phase.generate],
-                suppress_health_check=list(HealthCheck),
-            ),
-        )
+        find(strategy, distinguishes, settings=drawing_settings(HYPOTHESIS_EXAMPLES))
     except NoSuchExample:
         pass
     except Exception:  # noqa: BLE001, S110 - a strategy failing on this code: no input

@@ -542,24 +542,24 @@ def strategy_source(kind: Kind, traced_source: Sequence[str] = ()) -> str | None
     return parts[0] if len(parts) == 1 else f"st.one_of({', '.join(parts)})"
 
 
+#: Scalar kind -> the strategy for it. Ints are bounded: an unbounded count or size
+#: makes one example take minutes; the edge cases probe huge integers on their own.
+_SCALAR_STRATEGIES = {
+    "str": "st.text(max_size=30)",
+    "int": "st.integers(min_value=-1000, max_value=1000)",
+    "float": "st.floats()",
+    "bool": "st.booleans()",
+    "bytes": "st.binary(max_size=30)",
+    "none": "st.none()",
+}
+
+
 def _base_strategy(kind: Kind) -> str | None:
     name = kind.name
     if name == "callable":
         return f"st.sampled_from([{', '.join(c.__name__ for c in _callables(kind))}])"  # type: ignore[attr-defined]
-    if name == "str":
-        return "st.text(max_size=30)"
-    if name == "int":
-        # Bounded: an unbounded count or size makes one example take minutes; the
-        # edge cases probe huge integers on their own.
-        return "st.integers(min_value=-1000, max_value=1000)"
-    if name == "float":
-        return "st.floats()"
-    if name == "bool":
-        return "st.booleans()"
-    if name == "bytes":
-        return "st.binary(max_size=30)"
-    if name == "none":
-        return "st.none()"
+    if name in _SCALAR_STRATEGIES:
+        return _SCALAR_STRATEGIES[name]
     if name in _CONTAINERS:
         item = kind.item
         inner = _base_strategy(item) if item is not None else "st.text(max_size=10)"

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from pytest_autoimprove.generators import GeneratedFile, scratch_pytest
 from pytest_autoimprove.generators.quality.render import QualityPlan, render_quality
 from pytest_autoimprove.process import run_command
 from pytest_autoimprove.runtime.harness import copy_repo
 
-__all__ = ["verify_plan"]
+__all__ = ["OPTIONAL_TESTS", "verify_plan"]
+
+_Case = TypeVar("_Case")
 
 
 def verify_plan(
@@ -69,34 +72,52 @@ def _failing_tests(
         return failed
 
 
+#: The tests a plan can leave out one by one: the test, the plan field that leaves it
+#: out and the value that does, and the test's name in the note.
+OPTIONAL_TESTS: tuple[tuple[str, str, object, str], ...] = (
+    ("test_holdout_score_did_not_drop", "baseline_holdout", None, "holdout"),
+    ("test_code_in_scope_does_not_read_golden_files", "check_reads", False, "golden-read"),
+    ("test_code_in_scope_does_not_embed_golden_set", "check_literals", False, "golden-literal"),
+    ("test_visible_gain_carries_over_to_holdout", "baseline_visible", None, "generalization"),
+    ("test_code_in_scope_adds_no_golden_table", "table_limit", None, "golden-table"),
+)
+
+
 def _drop(plan: QualityPlan, failed: set[str], notes: list[str]) -> None:
-    if "test_holdout_score_did_not_drop" in failed:
-        plan.baseline_holdout = None
-        notes.append("dropped the holdout test: it fails on the baseline")
-    if "test_code_in_scope_does_not_read_golden_files" in failed:
-        plan.check_reads = False
-        notes.append("dropped the golden-read test: the baseline already trips it")
-    if "test_code_in_scope_does_not_embed_golden_set" in failed:
-        plan.check_literals = False
-        notes.append("dropped the golden-literal test: it fails on the baseline")
-    if "test_visible_gain_carries_over_to_holdout" in failed:
-        plan.baseline_visible = None
-        notes.append("dropped the generalization test: it fails on the baseline")
-    if "test_code_in_scope_adds_no_golden_table" in failed:
-        plan.table_limit = None
-        notes.append("dropped the golden-table test: it fails on the baseline")
-    edge_ids = {
-        f"test_entry_point_handles_input[{e.target.rsplit('::', 1)[-1]}-{e.name}]": e
-        for e in plan.edges
-    }
-    bad_edges = [e for name, e in edge_ids.items() if name in failed]
-    if bad_edges:
-        plan.edges = [e for e in plan.edges if e not in bad_edges]
-        notes.append(f"dropped {len(bad_edges)} edge-input test(s) that fail on the baseline")
-    inv_ids = {
-        f"test_output_invariant[{i.target.rsplit('::', 1)[-1]}-{i.id}]": i for i in plan.invariants
-    }
-    bad_invs = [i for name, i in inv_ids.items() if name in failed]
-    if bad_invs:
-        plan.invariants = [i for i in plan.invariants if i not in bad_invs]
-        notes.append(f"dropped {len(bad_invs)} invariant test(s) that fail on the baseline")
+    for test, switch, off, label in OPTIONAL_TESTS:
+        if test in failed:
+            setattr(plan, switch, off)
+            notes.append(f"dropped the {label} test: it fails on the baseline")
+    plan.edges = _passing(
+        plan.edges,
+        lambda e: f"test_entry_point_handles_input[{_last(e.target)}-{e.name}]",
+        failed,
+        "edge-input",
+        notes,
+    )
+    plan.invariants = _passing(
+        plan.invariants,
+        lambda i: f"test_output_invariant[{_last(i.target)}-{i.id}]",
+        failed,
+        "invariant",
+        notes,
+    )
+
+
+def _passing(
+    cases: list[_Case],
+    test_id: Callable[[_Case], str],
+    failed: set[str],
+    what: str,
+    notes: list[str],
+) -> list[_Case]:
+    """The parametrized ``cases`` whose test passed on the baseline."""
+    kept = [case for case in cases if test_id(case) not in failed]
+    if len(kept) < len(cases):
+        notes.append(f"dropped {len(cases) - len(kept)} {what} test(s) that fail on the baseline")
+    return kept
+
+
+def _last(target: str) -> str:
+    """A target's name in a test id: ``pkg.mod::search`` -> ``search``."""
+    return target.rsplit("::", 1)[-1]

@@ -7,8 +7,11 @@ import re
 import textwrap
 from pathlib import Path
 
+import libcst as cst
+import pytest
+
 from pytest_autoimprove.generators import GenerateRequest
-from pytest_autoimprove.generators.discover import discover
+from pytest_autoimprove.generators.discover import discover, is_generator
 from pytest_autoimprove.generators.performance import generate
 from pytest_autoimprove.runtime.replay import call, materialize
 
@@ -59,6 +62,23 @@ def test_discovery_lists_every_kind(tmp_path: Path) -> None:
     # Without all_kinds (the quality generator's view), only plain callables.
     plain = {t.qualname for t in discover(tmp_path, Path("bank.py")).targets}
     assert plain == {"Account"}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("def f(n):\n    while n:\n        yield n\n", True),
+        ("def f(xs):\n    x = yield from xs\n", True),
+        ("def f(): yield 1\n", True),
+        ("def f(xs):\n    def inner():\n        yield 1\n    return inner\n", False),
+        ("def f(xs):\n    return (x for x in xs)\n", False),
+        ("def f(xs):\n    return lambda: (yield)\n", False),
+    ],
+)
+def test_a_generator_is_told_by_its_own_yields(source: str, expected: bool) -> None:
+    [function] = cst.parse_module(source).body
+    assert isinstance(function, cst.FunctionDef)
+    assert is_generator(function) is expected
 
 
 def test_replay_awaits_consumes_and_reads() -> None:
