@@ -222,6 +222,7 @@ def generate(
             documented=knowledge.docs.get(info.name),
             tokens=knowledge.tokens.get(info.name),
             bounds=knowledge.bounds.get(info.name),
+            converts=knowledge.converts.get(info.name),
         )
 
     planned = {info.name: plan_of(info) for info in infos}

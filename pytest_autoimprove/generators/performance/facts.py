@@ -12,7 +12,8 @@ it calls. This module collects those facts once per module:
 - regular expressions compiled at module or class level, whose text is read statically
   where it is built from literals and constants;
 - per function or method: the patterns it uses, directly or through the module's own
-  functions and its class's methods it calls, and the parameters it matches against them.
+  functions and its class's methods it calls, and the parameters it matches against them;
+  the literals and integers it compares with; the tables it looks a parameter up in.
 """
 
 from __future__ import annotations
@@ -89,6 +90,14 @@ class SourceFacts:
     #: with, literal or a module constant: ``(n, True)`` where the other side is a
     #: ``len(...)``. Off-by-one regressions live at these boundaries.
     bounds: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)
+    #: qualname -> parameter -> the names of the tables the body looks it up in
+    #: (``NAMES[p]``, ``NAMES.get(p)``, ``p in NAMES``; ``Class.NAME`` for ``self.NAME``):
+    #: their keys are the values the author meant it to take, one code path each.
+    keyed: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: qualname -> how its body (and the module's functions it calls) reads numbers
+    #: from text: ``float``, ``int``, ``Decimal``, ``isdigit``...; text those accept in
+    #: more spellings than a fast path expects (``'1e5'``, ``' 42 '``, ``'١٢٣'``) goes there.
+    converts: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -126,6 +135,7 @@ class _Reader:
         self.calls: dict[str, set[str]] = {}
         self.own_tokens: dict[str, list[str]] = {}
         self.own_bounds: dict[str, list[tuple[int, bool]]] = {}
+        self.own_converts: dict[str, list[str]] = {}
 
     def text(self, node: ast.AST) -> str | None:
         return ast.get_source_segment(self.source, node)
@@ -143,6 +153,7 @@ class _Reader:
             self.facts.uses[name] = sorted(self._reach(name))
         self.facts.tokens = self._with_callees(self.own_tokens, MAX_TOKENS)
         self.facts.bounds = self._with_callees(self.own_bounds, MAX_BOUNDS)
+        self.facts.converts = self._with_callees(self.own_converts, len(_CONVERTERS))
 
     def _with_callees(self, own: dict[str, list[_T]], limit: int) -> dict[str, list[_T]]:
         """Per function, what its body holds and then what the module's functions it
@@ -339,6 +350,11 @@ class _Reader:
         self.calls[qualname] = calls
         self.own_tokens[qualname] = _tokens(node)
         self.own_bounds[qualname] = self._bounds(node)
+        calls_made = {_call_name(sub.func) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
+        self.own_converts[qualname] = sorted(calls_made & _CONVERTERS)
+        keyed = _keyed(node, params, cls)
+        if keyed:
+            self.facts.keyed[qualname] = keyed
         if inline:
             self.facts.inline[qualname] = inline
         if matched:
@@ -448,6 +464,65 @@ def _tokens(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
             and sub.value not in found
         ):
             found.append(sub.value)
+    return found
+
+
+#: Calls that read a number from text.
+_CONVERTERS = {
+    "float",
+    "int",
+    "Decimal",
+    "Fraction",
+    "complex",
+    "isdigit",
+    "isdecimal",
+    "isnumeric",
+}
+
+
+def _table(node: ast.expr, cls: str | None) -> str | None:
+    """The name of a table a lookup reads: a module name, or ``Class.NAME`` for
+    ``self.NAME``/``cls.NAME`` in a method."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in ("self", "cls")
+        and cls
+    ):
+        return f"{cls}.{node.attr}"
+    return None
+
+
+def _keyed(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, params: set[str], cls: str | None
+) -> dict[str, list[str]]:
+    """Parameter -> the tables the body looks it up in (see ``SourceFacts.keyed``)."""
+    found: dict[str, list[str]] = {}
+    for sub in ast.walk(node):
+        key: ast.expr | None = None
+        table: ast.expr | None = None
+        if isinstance(sub, ast.Subscript):
+            key, table = sub.slice, sub.value
+        elif (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and sub.func.attr == "get"
+            and sub.args
+        ):
+            key, table = sub.args[0], sub.func.value
+        elif (
+            isinstance(sub, ast.Compare)
+            and len(sub.ops) == 1
+            and isinstance(sub.ops[0], (ast.In, ast.NotIn))
+        ):
+            key, table = sub.left, sub.comparators[0]
+        if not (isinstance(key, ast.Name) and key.id in params and table is not None):
+            continue
+        name = _table(table, cls)
+        if name is not None and name != key.id and name not in found.get(key.id, []):
+            found.setdefault(key.id, []).append(name)
     return found
 
 

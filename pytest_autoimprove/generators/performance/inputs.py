@@ -45,6 +45,7 @@ from pytest_autoimprove.generators.performance.pools import (
     with_default,
     with_factory,
     with_format,
+    with_keys,
 )
 from pytest_autoimprove.generators.performance.typespec import TypeSpec
 from pytest_autoimprove.generators.performance.values import Kind
@@ -81,6 +82,8 @@ class Knowledge:
     tokens: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     #: module -> qualname -> the integers its code compares with (facts' bounds).
     bounds: dict[str, dict[str, list[tuple[int, bool]]]] = field(default_factory=dict)
+    #: module -> qualname -> the calls reading numbers from text (facts' converts).
+    converts: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     returns: dict[str, dict[str, TypeSpec]] = field(default_factory=dict)
     #: module -> qualname -> the project's examples calling it, kept whole.
     examples: dict[str, dict[str, list[Example]]] = field(default_factory=dict)
@@ -117,6 +120,14 @@ def _resolve(
                 "checking": f.checking,
                 "targets": targets,
                 "pattern_names": sorted(f.patterns),
+                "table_names": sorted(
+                    {
+                        name
+                        for keyed in f.keyed.values()
+                        for names in keyed.values()
+                        for name in names
+                    }
+                ),
             }
         )
     with tempfile.TemporaryDirectory(prefix="autoimprove-resolve-") as tmp:
@@ -163,6 +174,7 @@ def learn(
     )
     knowledge.tokens = {name: f.tokens for name, f in facts.items()}
     knowledge.bounds = {name: f.bounds for name, f in facts.items()}
+    knowledge.converts = {name: f.converts for name, f in facts.items()}
     strings: dict[tuple[str, int], list[str]] = {}
     for info in infos:
         record = resolved.get(info.name) or {}
@@ -180,6 +192,7 @@ def learn(
             # Out of time: no new strings are drawn; formats drawn already are still used.
             draw = time.monotonic() < deadline
             pools = _target_pools(target, found, facts[info.name], patterns, strings, draw)
+            pools = _with_table_keys(target, pools, facts[info.name], record.get("keys") or {})
             if pools:
                 module_pools[target.qualname] = pools
     return knowledge
@@ -249,6 +262,24 @@ def _target_pools(
         if pool is not None:
             pools[param.name] = pool
     return pools
+
+
+def _with_table_keys(
+    target: Target,
+    pools: dict[str, Pool],
+    facts: SourceFacts,
+    keys: Mapping[str, Sequence[object]],
+) -> dict[str, Pool]:
+    """``pools`` with the keys of the tables a parameter is looked up in added."""
+    keyed = facts.keyed.get(_facts_key(target), {})
+    out = dict(pools)
+    for param in target.params:
+        found = [(name, k) for name in keyed.get(param.name, []) for k in keys.get(name, [])]
+        if found:
+            optional = param.none_checked or param.default == "None"
+            required = param.default is None
+            out[param.name] = with_keys(out.get(param.name), found, optional, required)
+    return out
 
 
 def _default_constant(target: Target, param: Param, facts: SourceFacts) -> str | None:

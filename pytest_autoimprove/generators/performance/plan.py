@@ -206,6 +206,37 @@ def _token_edges(
             describe)  # fmt: skip
 
 
+#: Numbers spelled as the number readers of Python accept them, beside the plain
+#: ``"42"`` a fast path is written for: (text, risk, how).
+NUMBER_TEXTS: tuple[tuple[str, str, str], ...] = (
+    ("1e5", "format-fast-path", "an exponent"),
+    ("-1.5E-3", "negative-numbers", "a sign and a capital exponent"),
+    (" 42 ", "format-fast-path", "blanks around it"),
+    ("1_000", "format-fast-path", "an underscore between digits"),
+    ("+7", "format-fast-path", "a plus sign"),
+    (".5", "format-fast-path", "no digit before the point"),
+    ("1,5", "format-fast-path", "a comma decimal"),
+    ("\u0661\u0662\u0663", "unicode-fast-path", "Arabic-Indic digits"),
+    ("inf", "nan-and-infinity", "an infinity"),
+    ("NaN", "nan-and-infinity", "not a number"),
+    ("123e45678", "nan-and-infinity", "an exponent beyond float range"),
+    ("12345678901234567890", "int-precision", "more digits than a float holds"),
+)
+
+
+def _number_text_edges(
+    p: Param, base: Mapping[str, object], add: Callable[..., str | None]
+) -> None:
+    """Numbers written as text in the spellings ``float``, ``int`` and ``Decimal``
+    accept (and a near miss), for a text parameter of code that reads numbers from text:
+    a hand-written check that is faster than trying the conversion gets some of them
+    wrong. Edges of no declared validity: never findings."""
+    for j, (text, risk, how) in enumerate(NUMBER_TEXTS):
+        chosen = {**base, p.name: text}
+        add(f"number-text-{p.name}-{j}", "edge", risk, chosen, False, "edge", p.name,
+            f"a number as text with {how}")  # fmt: skip
+
+
 def _star_edges(
     star: Param,
     base: Mapping[str, object],
@@ -251,6 +282,7 @@ def plan_module(
     documented: Mapping[str, Sequence[DocCall]] | None = None,
     tokens: Mapping[str, Sequence[str]] | None = None,
     bounds: Mapping[str, Sequence[tuple[int, bool]]] | None = None,
+    converts: Mapping[str, Sequence[str]] | None = None,
 ) -> list[TargetCandidates]:
     """Candidate calls for every target of ``info`` (deterministic).
 
@@ -263,6 +295,7 @@ def plan_module(
     :param tokens: ``qualname -> the string literals its code reads`` (see
         :attr:`.facts.SourceFacts.tokens`; a constructor's under ``Class.__init__``).
     :param bounds: ``qualname -> the integers its code compares with`` (likewise).
+    :param converts: ``qualname -> the calls reading numbers from text`` (likewise).
     """
     plans = []
     for target in info.targets:
@@ -279,6 +312,7 @@ def plan_module(
                 (documented or {}).get(q, ()),
                 (tokens or {}).get(own, ()),
                 (bounds or {}).get(own, ()),
+                bool((converts or {}).get(own)),
             )
         )
     return plans
@@ -498,6 +532,7 @@ def _plan_target(
     documented: Sequence[DocCall],
     tokens: Sequence[str] = (),
     bounds: Sequence[tuple[int, bool]] = (),
+    reads_numbers: bool = False,
 ) -> TargetCandidates:
     kinds: dict[str, Kind] = {}
     traced_sources: dict[str, list[str]] = {}
@@ -715,6 +750,8 @@ def _plan_target(
     for p in usable:
         if kinds[p.name].name == "str" and tokens:
             _token_edges(p, tokens, base, add)
+        if kinds[p.name].name == "str" and reads_numbers:
+            _number_text_edges(p, base, add)
     if star is not None:
         _star_edges(star, base, edges_of(star), evidenced(star.name), add)
     _float_order_edge(usable, kinds, base, add)

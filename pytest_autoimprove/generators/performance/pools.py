@@ -7,7 +7,8 @@ Hypothesis strategy (as source text) of the differential test. Pools come from a
 resolved annotation (:func:`pool_of`, from a :class:`~.typespec.TypeSpec`), from a
 format the module defines with a regular expression (:func:`with_format`), and from
 factories in scope (:func:`with_factory`). Where no pool exists, planning falls back on
-:mod:`.values` (the kind inferred from traced values, defaults, names and usage).
+:mod:`.values` (the kind inferred from traced values, defaults, names and usage). The
+keys of a table the code looks the parameter up in join any pool (:func:`with_keys`).
 
 Values that cannot be literals are ``Build`` and ``Ref`` markers
 (:mod:`pytest_autoimprove.runtime.replay`), built in the module under test at call time
@@ -39,6 +40,7 @@ __all__ = [
     "with_default",
     "with_factory",
     "with_format",
+    "with_keys",
 ]
 
 #: Edge values kept per parameter from a pool (unions mix several types' edges).
@@ -540,6 +542,33 @@ def with_default(pool: Pool | None, name: str, value: object) -> Pool:
         (Sample(value, "default", note), *base.samples),
         edges + base.edges,
         base.strategy,
+    )
+
+
+def with_keys(
+    pool: Pool | None, found: Sequence[tuple[str, object]], optional: bool, required: bool
+) -> Pool:
+    """``pool`` (or one of the keys' kind) with the keys of the tables the code looks
+    the parameter up in (``CONVERTERS[lang]``, ``fmt in FORMATS``): ``(table, key)``
+    pairs. Each key is a code path of its own that random values seldom reach: every
+    one is a case, and the strategy draws them first. The ordinary value (the first
+    sample) stays the pool's; a ``required`` parameter without a pool is led by a key."""
+    base = (
+        pool
+        if pool is not None
+        else _from_kind(replace(kind_of_value(found[0][1]), optional=optional))
+    )
+    keys = [Sample(key, "key", f"a key of {table}") for table, key in found]
+    lead = base.samples[:1] if pool is not None or not required else ()
+    strategies = [s for s in (_sampled([key for _, key in found]), base.strategy) if s]
+    return Pool(
+        replace(base.kind, confident=base.kind.confident, evidence=base.kind.evidence or "table"),
+        (*lead, *keys, *base.samples[len(lead) :]),
+        base.edges,
+        f"st.one_of({', '.join(strategies)})"
+        if len(strategies) > 1
+        else next(iter(strategies), None),
+        base.needs,
     )
 
 

@@ -9,9 +9,11 @@ looked up among the aliases read from the source (:mod:`.facts`), and failing th
 stands for an unknown type, so one odd name never loses the rest of an annotation.
 It also reads the module's compiled regular expressions (their text, whatever built it).
 
+It reads the keys of the tables the targets look their parameters up in, too.
+
 The answer, per module: ``params`` (qualname -> parameter -> :class:`TypeSpec`),
-``returns`` (qualname -> :class:`TypeSpec`), ``patterns`` (name -> (text, flags)) and
-``error`` (the import failed).
+``returns`` (qualname -> :class:`TypeSpec`), ``patterns`` (name -> (text, flags)),
+``keys`` (table name -> keys) and ``error`` (the import failed).
 """
 
 from __future__ import annotations
@@ -120,8 +122,41 @@ def _patterns(module: types.ModuleType, names: list[str]) -> dict[str, tuple[str
     return out
 
 
+#: Keys read from one lookup table, spread over it; the longest key kept.
+MAX_KEYS = 8
+MAX_KEY_CHARS = 60
+
+
+def _keys(module: types.ModuleType, names: list[str]) -> dict[str, list[object]]:
+    """name -> the keys (of a dict) or members (of a list, tuple or set) of the tables
+    ``names`` hold, strings and ints only, at most :data:`MAX_KEYS` spread evenly."""
+    out: dict[str, list[object]] = {}
+    for name in names:
+        obj: Any = module
+        for part in name.split("."):
+            obj = getattr(obj, part, None)
+        if isinstance(obj, (set, frozenset)):
+            members: list[object] = sorted(obj, key=repr)
+        elif isinstance(obj, (dict, list, tuple)):
+            members = list(obj)
+        else:
+            continue
+        keys = [
+            k
+            for k in dict.fromkeys(m for m in members if type(m) in (str, int))
+            if len(repr(k)) <= MAX_KEY_CHARS
+        ]
+        if len(keys) > MAX_KEYS:
+            keys = [keys[i * len(keys) // MAX_KEYS] for i in range(MAX_KEYS)]
+        if keys:
+            out[name] = keys
+    return out
+
+
 def _module(spec: dict[str, Any]) -> dict[str, Any]:
-    record: dict[str, Any] = {"params": {}, "returns": {}, "patterns": {}, "error": None}
+    record: dict[str, Any] = {
+        "params": {}, "returns": {}, "patterns": {}, "keys": {}, "error": None
+    }  # fmt: skip
     try:
         module = importlib.import_module(spec["name"])
     except BaseException as error:  # noqa: BLE001 - reported; the generator falls back
@@ -153,6 +188,7 @@ def _module(spec: dict[str, Any]) -> dict[str, Any]:
         if target.get("returns"):
             record["returns"][target["qualname"]] = spec_of(target["returns"])
     record["patterns"] = _patterns(module, spec.get("pattern_names", []))
+    record["keys"] = _keys(module, spec.get("table_names", []))
     return record
 
 
