@@ -25,7 +25,7 @@ from typing import Any
 from pytest_autoimprove.generators.discover import ModuleInfo, Param, Target
 from pytest_autoimprove.generators.literals import EVAL_BUILTINS, to_source
 from pytest_autoimprove.generators.performance.doctests import DocCall
-from pytest_autoimprove.generators.performance.formats import corruptions
+from pytest_autoimprove.generators.performance.near import near_examples
 from pytest_autoimprove.generators.performance.pairwise import covering_rows, pick_edges
 from pytest_autoimprove.generators.performance.pools import Edge, Pool, Sample
 from pytest_autoimprove.generators.performance.tracer import TracedCall
@@ -45,9 +45,8 @@ __all__ = ["Candidate", "TargetCandidates", "build_call", "plan_module"]
 MAX_REAL = 12
 #: Literals of the code offered alone as text, per parameter.
 MAX_TOKEN_TEXTS = 5
-#: Examples whose text arguments get near misses, and near misses per argument.
+#: Examples that get near variants (:mod:`.near`).
 MAX_NEAR_EXAMPLES = 2
-NEAR_PER_EXAMPLE = 5
 N_RANDOM = 4
 MAX_EDGES_PER_PARAM = 12
 #: The longest list a bound makes (a chunk size of 1,000 is a typical one).
@@ -394,31 +393,26 @@ def _star(target: Target) -> Param | None:
 
 
 def _near_examples(i: int, doc: DocCall, target: Target, ctor: object) -> list[Candidate]:
-    """Near misses of an example's text arguments (a sign, Windows line endings, swapped
-    case...): the author's own input, a little off, where a fast path slips. Edge cases
-    of no declared validity: never findings."""
+    """The example's near variants (:mod:`.near`) as edge candidates: never findings."""
     names = [p.name for p in target.params if p.kind == "positional"]
     out: list[Candidate] = []
-    texts = [(j, v) for j, v in enumerate(doc.args) if isinstance(v, str)][:2]
-    for j, value in texts:
-        for k, near in enumerate(corruptions(value)[:NEAR_PER_EXAMPLE]):
-            args = (*doc.args[:j], near.value, *doc.args[j + 1 :])
-            payload = pickle.dumps((args, doc.kwargs, doc.ctor or ctor), protocol=4)
-            param = names[j] if j < len(names) else ""
-            describe = f"example at {doc.where} with {near.how}"
-            out.append(
-                Candidate(
-                    f"example-near-{i}-{j}-{k}",
-                    "edge",
-                    "format-fast-path",
-                    payload,
-                    False,
-                    "edge",
-                    describe,
-                    param,
-                    frozenset({"str"}),
-                )
+    for near in near_examples(doc.args, doc.kwargs):
+        payload = pickle.dumps((near.args, near.kwargs, doc.ctor or ctor), protocol=4)
+        index = near.index
+        param = names[index] if index is not None and index < len(names) else ""
+        out.append(
+            Candidate(
+                f"example-near-{i}-{near.key}",
+                "edge",
+                near.risk,
+                payload,
+                False,
+                "edge",
+                f"example at {doc.where} with {near.how}",
+                param,
+                near.types,
             )
+        )
     return out
 
 

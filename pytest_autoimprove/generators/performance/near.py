@@ -1,0 +1,142 @@
+"""Near examples: the project's own example calls, a little off.
+
+An example (a doctest, a README call) is an input the code is meant to take, in the
+shape it is meant to take it: a table as a list of rows, a record as a dict. Random
+values seldom have that shape; the example's values are tame. So each of the first
+examples of a target is varied where fast paths slip:
+
+- its text arguments get small corruptions (a sign, Windows line endings, swapped
+  case: :func:`.formats.corruptions`);
+- inside its nested arguments (lists, tuples, dicts, at any depth), the first leaf of
+  each type is replaced by a value of that type a fast path gets wrong: wide
+  characters or an empty string for text (a width taken as ``len``), zero or a
+  number beyond float precision for an int (a falsy value taken as missing), an
+  exponent-sized float. The structure stays the author's.
+
+Each variant is an edge case of no declared validity: never a finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_autoimprove.generators.performance.formats import corruptions
+
+__all__ = ["NEAR_PER_EXAMPLE", "Near", "near_examples"]
+
+#: Corruptions per text argument of an example.
+NEAR_PER_EXAMPLE = 5
+#: How deep nested arguments are searched for leaves.
+MAX_DEPTH = 4
+
+#: Values put in place of the first leaf of a type: (value, risk, how).
+LEAF_EDGES: dict[type, tuple[tuple[object, str, str], ...]] = {
+    str: (
+        ("中文字", "unicode-fast-path", "wide characters"),
+        ("", "empty-input", "an empty string"),
+        ("Ünïcödé straße", "unicode-fast-path", "accented text"),
+    ),
+    int: (
+        (0, "negative-numbers", "zero"),
+        (-7, "negative-numbers", "a negative number"),
+        (10**20, "int-precision", "an int beyond float precision"),
+    ),
+    float: (
+        (0.0, "negative-numbers", "0.0"),
+        (-2.5, "negative-numbers", "a negative float"),
+        (1e45, "huge-input", "a float in exponent notation"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Near:
+    """One variant of an example call: its arguments, the risk, how it differs, and
+    the positional index of the argument it changed (``None`` for a keyword)."""
+
+    key: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    risk: str
+    how: str
+    index: int | None
+    types: frozenset[str]
+
+
+def _leaves(
+    value: object, path: tuple[object, ...], depth: int = 0
+) -> Iterator[tuple[tuple[object, ...], object]]:
+    """``(path, leaf)`` of every str, int and float inside ``value`` (not ``value``
+    itself), depth first; a path is the indices and dict keys leading to it."""
+    if depth >= MAX_DEPTH:
+        return
+    items: list[tuple[object, object]]
+    if isinstance(value, (list, tuple)) and type(value) in (list, tuple):
+        items = list(enumerate(value))
+    elif isinstance(value, dict) and type(value) is dict:
+        items = list(value.items())
+    else:
+        return
+    for key, item in items:
+        if type(item) in LEAF_EDGES:
+            yield (*path, key), item
+        else:
+            yield from _leaves(item, (*path, key), depth + 1)
+
+
+def _replaced(value: Any, path: tuple[object, ...], new: object) -> Any:
+    """A copy of ``value`` with the leaf at ``path`` replaced by ``new``."""
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if type(value) is dict:
+        return {k: _replaced(v, rest, new) if k == head else v for k, v in value.items()}
+    items = [_replaced(v, rest, new) if i == head else v for i, v in enumerate(value)]
+    return tuple(items) if type(value) is tuple else items
+
+
+def near_examples(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Near]:
+    """The variants of one example call (see the module docstring)."""
+    out: list[Near] = []
+    texts = [(j, v) for j, v in enumerate(args) if isinstance(v, str)][:2]
+    for j, value in texts:
+        for k, near in enumerate(corruptions(value)[:NEAR_PER_EXAMPLE]):
+            new_args = (*args[:j], near.value, *args[j + 1 :])
+            out.append(
+                Near(
+                    f"{j}-{k}",
+                    new_args,
+                    kwargs,
+                    "format-fast-path",
+                    near.how,
+                    j,
+                    frozenset({"str"}),
+                )
+            )
+    # The first leaf of each type, over the positional then the keyword arguments.
+    whole: dict[object, Any] = dict(enumerate(args))
+    whole.update(kwargs)
+    first: dict[type, tuple[object, ...]] = {}
+    for top, arg in whole.items():
+        for path, leaf in _leaves(arg, (top,)):
+            first.setdefault(type(leaf), path)
+    for kind, path in first.items():
+        for k, (edge, risk, how) in enumerate(LEAF_EDGES[kind]):
+            varied = _replaced(whole, path, edge)
+            new_args = tuple(varied[i] for i in range(len(args)))
+            new_kwargs = {name: varied[name] for name in kwargs}
+            top = path[0]
+            out.append(
+                Near(
+                    f"{kind.__name__}-{k}",
+                    new_args,
+                    new_kwargs,
+                    risk,
+                    f"{how} inside it",
+                    top if isinstance(top, int) else None,
+                    frozenset({kind.__name__}),
+                )
+            )
+    return out
