@@ -154,6 +154,15 @@ def test_inference_prefers_real_values(tmp_path: Path) -> None:
     assert {"empty-input", "unicode-fast-path", "special-characters"} <= risks
 
 
+def test_a_flag_takes_both_values_whatever_its_default(tmp_path: Path) -> None:
+    # A flag turns a code path on: ``ordinal=False`` left at its default never runs it.
+    rel = write(tmp_path, "m.py", "def f(n, ordinal=False, strict=True):\n    return n\n")
+    params = {p.name: p for p in discover(tmp_path, rel).targets[0].params}
+    for name in ("ordinal", "strict"):
+        values = [v for v, _ in edge_values(infer_kind(params[name], "", []))]
+        assert True in values and False in values, name
+
+
 def test_rewrite_imports_points_at_the_copy() -> None:
     source = textwrap.dedent(
         """

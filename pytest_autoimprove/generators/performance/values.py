@@ -381,7 +381,8 @@ _EDGES: dict[str, tuple[tuple[object, str], ...]] = {
         (True, "bool-input"),
         (1e308, "huge-input"),
     ),
-    "bool": (),
+    # A flag turns a code path on or off: both values, whatever the default.
+    "bool": ((True, "changed-behaviour"), (False, "changed-behaviour")),
     "bytes": ((b"", "empty-input"), (b"\xff\x00\xfe", "unicode-fast-path")),
 }
 
