@@ -6,16 +6,12 @@ at a time becomes wide text, an empty string, zero or an exponent-sized float.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
+from collections.abc import Callable
 
-from pytest_autoimprove.generators import GenerateRequest
-from pytest_autoimprove.generators.performance import generate
+from guarded import Guarded
+
 from pytest_autoimprove.generators.performance.near import near_examples
 
-GUARD = Path("tests/autoimprove_guard/test_guard_grid.py")
 GRID = '''
 import unicodedata
 
@@ -56,40 +52,23 @@ def test_the_first_leaf_of_each_type_varies_and_the_shape_stays() -> None:
     assert {v.key.split("-")[0] for v in near_examples(("a,b", 3), {})} == {"0"}
 
 
-def test_regressions_inside_the_example_table_are_caught(tmp_path: Path) -> None:
-    (tmp_path / "grid.py").write_text(textwrap.dedent(GRID), encoding="utf-8")
-    request = GenerateRequest(root=tmp_path, modules=(Path("grid.py"),), kind="speed")
-    result = generate(request, trace=False, mutate=False)
-    for file in result.files:
-        file.write(tmp_path)
-    guard = (tmp_path / GUARD).read_text(encoding="utf-8")
-    assert "with wide characters inside it; guards unicode-fast-path" in guard
-    source = (tmp_path / "grid.py").read_text(encoding="utf-8")
-
-    def run(old: str, new: str) -> subprocess.CompletedProcess[str]:
-        assert old in source
-        (tmp_path / "grid.py").write_text(source.replace(old, new), encoding="utf-8")
-        return subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", str(GUARD)],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
+def test_regressions_inside_the_example_table_are_caught(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    grid = guarded("grid", GRID)
+    assert "with wide characters inside it; guards unicode-fast-path" in grid.guard_text()
     # Widths by len(): only wide characters in a cell show it.
-    proc = run(
+    proc = grid.run_with(
         "def _width(text):\n    return sum(", "def _width(text):\n    return len(text)\n    sum("
     )
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert "example-near-0-str-0" in proc.stdout, proc.stdout[-2000:]
     # A falsy cell taken as missing: only a zero in the table shows it.
-    proc = run("missing if cell is None else", "missing if not cell else")
+    proc = grid.run_with("missing if cell is None else", "missing if not cell else")
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert "example-near-0-int-0" in proc.stdout or "float-0" in proc.stdout, proc.stdout[-2000:]
     # Widths of ASCII text by len(): right, and faster.
-    proc = run(
+    proc = grid.run_with(
         "def _width(text):\n",
         "def _width(text):\n    if text.isascii():\n        return len(text)\n",
     )

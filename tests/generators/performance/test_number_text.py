@@ -7,16 +7,13 @@ faster than trying the conversion rejects some of them.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
+from collections.abc import Callable
 
-from pytest_autoimprove.generators import GenerateRequest
-from pytest_autoimprove.generators.performance import generate
+from guarded import Guarded
+
 from pytest_autoimprove.generators.performance.facts import read_facts
 
-GUARD = Path("tests/autoimprove_guard/test_guard_amounts.py")
 AMOUNTS = '''
 def parse_amount(text):
     """The amount ``text`` states, or None when it states none."""
@@ -41,34 +38,16 @@ def test_functions_that_read_numbers_from_text_directly_or_through_helpers() -> 
 
 
 def test_a_hand_written_number_check_is_caught_and_a_right_fast_path_passes(
-    tmp_path: Path,
+    guarded: Callable[[str, str], Guarded],
 ) -> None:
-    (tmp_path / "amounts.py").write_text(textwrap.dedent(AMOUNTS), encoding="utf-8")
-    request = GenerateRequest(root=tmp_path, modules=(Path("amounts.py"),), kind="speed")
-    result = generate(request, trace=False, mutate=False)
-    for file in result.files:
-        file.write(tmp_path)
-    guard = (tmp_path / GUARD).read_text(encoding="utf-8")
+    amounts = guarded("amounts", AMOUNTS)
+    guard = amounts.guard_text()
     assert "# a number as text with an exponent; guards format-fast-path" in guard
-    assert "number-text-text" in guard
-    assert "def test_label" in guard and "number-text-text" not in guard.split("def test_label")[1]
-    source = (tmp_path / "amounts.py").read_text(encoding="utf-8")
-
-    def run(old: str, new: str) -> subprocess.CompletedProcess[str]:
-        assert old in source
-        (tmp_path / "amounts.py").write_text(source.replace(old, new), encoding="utf-8")
-        return subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", str(GUARD)],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
+    label = guard.split("# --- label")[1].split("# --- ")[0]
+    assert "number-text-text" in guard and "number-text" not in label
     # "Digits, a sign and one point" instead of trying float(): exponents, blanks,
     # underscores and non-ASCII digits are no longer amounts.
-    proc = run(
+    proc = amounts.run_with(
         "    try:\n        return _number(text)\n",
         "    stripped = text[1:] if text[:1] in '+-' else text\n"
         "    if not stripped.replace('.', '', 1).isascii() or "
@@ -79,7 +58,7 @@ def test_a_hand_written_number_check_is_caught_and_a_right_fast_path_passes(
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert "number-text-text" in proc.stdout, proc.stdout[-2000:]
     # A right fast path: plain ASCII digits go straight to float.
-    proc = run(
+    proc = amounts.run_with(
         "    try:\n        return _number(text)\n",
         "    if text.isascii() and text.isdigit():\n"
         "        return float(text)\n"

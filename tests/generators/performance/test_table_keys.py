@@ -7,16 +7,13 @@ converter of one key is seen only when that key is passed.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
+from collections.abc import Callable
 
-from pytest_autoimprove.generators import GenerateRequest
-from pytest_autoimprove.generators.performance import generate
+from guarded import Guarded
+
 from pytest_autoimprove.generators.performance.facts import read_facts
 
-GUARD = Path("tests/autoimprove_guard/test_guard_spell.py")
 SPELL = '''
 def _english(n):
     return {1: "one", 2: "two", 3: "three"}.get(n, str(n))
@@ -60,40 +57,22 @@ def test_the_tables_a_function_looks_a_parameter_up_in() -> None:
 
 
 def test_a_regression_behind_one_key_is_caught_and_an_honest_rewrite_passes(
-    tmp_path: Path,
+    guarded: Callable[[str, str], Guarded],
 ) -> None:
-    (tmp_path / "spell.py").write_text(textwrap.dedent(SPELL), encoding="utf-8")
-    request = GenerateRequest(root=tmp_path, modules=(Path("spell.py"),), kind="speed")
-    result = generate(request, trace=False, mutate=False)
-    for file in result.files:
-        file.write(tmp_path)
-    guard = (tmp_path / GUARD).read_text(encoding="utf-8")
+    spell = guarded("spell", SPELL)
+    guard = spell.guard_text()
     assert "# a key of CONVERTERS; guards changed-behaviour" in guard
     assert "kwargs={'lang': 'de'}, returns='drei'" in guard
     assert "# a key of STYLES; guards changed-behaviour" in guard
-    source = (tmp_path / "spell.py").read_text(encoding="utf-8")
-
-    def run(old: str, new: str) -> subprocess.CompletedProcess[str]:
-        assert old in source
-        (tmp_path / "spell.py").write_text(source.replace(old, new), encoding="utf-8")
-        return subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", str(GUARD)],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
     # German's three spelled like English's: only lang='de' shows it.
-    proc = run('3: "drei"', '3: "three"')
+    proc = spell.run_with('3: "drei"', '3: "three"')
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert "key-lang" in proc.stdout, proc.stdout[-2000:]
     # Title case dropped: only style='title' shows it.
-    proc = run('word.title() if style == "title" else word', "word")
+    proc = spell.run_with('word.title() if style == "title" else word', "word")
     assert proc.returncode == 1, proc.stdout[-2000:]
-    # A tuple for the frozenset, a faster test for the common style: same behaviour.
-    proc = run(
+    # A faster test for the common style: same behaviour.
+    proc = spell.run_with(
         "    if style not in STYLES:\n        raise ValueError(style)\n",
         '    if style != "plain" and style not in STYLES:\n        raise ValueError(style)\n',
     )
