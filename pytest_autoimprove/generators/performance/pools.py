@@ -551,8 +551,10 @@ def with_keys(
     """``pool`` (or one of the keys' kind) with the keys of the tables the code looks
     the parameter up in (``CONVERTERS[lang]``, ``fmt in FORMATS``): ``(table, key)``
     pairs. Each key is a code path of its own that random values seldom reach: every
-    one is a case, and the strategy draws them first. The ordinary value (the first
-    sample) stays the pool's; a ``required`` parameter without a pool is led by a key."""
+    one is a case, joins the combinations of edge values (as an edge too: a converter
+    of one key wrong on negative numbers), and the strategy draws them first. The
+    ordinary value (the first sample) stays the pool's; a ``required`` parameter
+    without a pool is led by a key."""
     base = (
         pool
         if pool is not None
@@ -561,10 +563,12 @@ def with_keys(
     keys = [Sample(key, "key", f"a key of {table}") for table, key in found]
     lead = base.samples[:1] if pool is not None or not required else ()
     strategies = [s for s in (_sampled([key for _, key in found]), base.strategy) if s]
+    # The first key is often the default: combinations take the others first.
+    edges = [Edge(k.value, "changed-behaviour", True, k.note) for k in keys[1:] + keys[:1]]
     return Pool(
-        replace(base.kind, confident=base.kind.confident, evidence=base.kind.evidence or "table"),
+        replace(base.kind, evidence=base.kind.evidence or "table"),
         (*lead, *keys, *base.samples[len(lead) :]),
-        base.edges,
+        (*edges, *base.edges),
         f"st.one_of({', '.join(strategies)})"
         if len(strategies) > 1
         else next(iter(strategies), None),

@@ -64,6 +64,10 @@ def test_a_regression_behind_one_key_is_caught_and_an_honest_rewrite_passes(
     assert "# a key of CONVERTERS; guards changed-behaviour" in guard
     assert "kwargs={'lang': 'de'}, returns='drei'" in guard
     assert "# a key of STYLES; guards changed-behaviour" in guard
+    # Keys join the combinations of edge values: a key other than the first with an
+    # odd value of another parameter.
+    pairwise = [line for line in guard.splitlines() if "Case('pairwise-" in line]
+    assert any("'lang': 'fr'" in line for line in pairwise), pairwise
     # German's three spelled like English's: only lang='de' shows it.
     proc = spell.run_with('3: "drei"', '3: "three"')
     assert proc.returncode == 1, proc.stdout[-2000:]
