@@ -220,9 +220,7 @@ def generate(
             forced=forced,
             pools=knowledge.pools.get(info.name),
             documented=knowledge.docs.get(info.name),
-            tokens=knowledge.tokens.get(info.name),
-            bounds=knowledge.bounds.get(info.name),
-            converts=knowledge.converts.get(info.name),
+            facts=knowledge.facts.get(info.name),
         )
 
     planned = {info.name: plan_of(info) for info in infos}

@@ -98,6 +98,9 @@ class SourceFacts:
     #: from text: ``float``, ``int``, ``Decimal``, ``isdigit``...; text those accept in
     #: more spellings than a fast path expects (``'1e5'``, ``' 42 '``, ``'١٢٣'``) goes there.
     converts: dict[str, list[str]] = field(default_factory=dict)
+    #: qualname -> parameter -> the type names its body checks it against
+    #: (``isinstance(fmt, str)``): each a form of input with a branch of its own.
+    forms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -352,6 +355,9 @@ class _Reader:
         self.own_bounds[qualname] = self._bounds(node)
         calls_made = {_call_name(sub.func) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
         self.own_converts[qualname] = sorted(calls_made & _CONVERTERS)
+        forms = _forms(node, params)
+        if forms:
+            self.facts.forms[qualname] = forms
         keyed = _keyed(node, params, cls)
         if keyed:
             self.facts.keyed[qualname] = keyed
@@ -478,6 +484,24 @@ _CONVERTERS = {
     "isdecimal",
     "isnumeric",
 }
+
+
+def _forms(node: ast.FunctionDef | ast.AsyncFunctionDef, params: set[str]) -> dict[str, list[str]]:
+    """Parameter -> the type names ``isinstance(param, ...)`` checks in the body."""
+    found: dict[str, list[str]] = {}
+    for sub in ast.walk(node):
+        if not (
+            isinstance(sub, ast.Call)
+            and _call_name(sub.func) == "isinstance"
+            and len(sub.args) == 2
+            and isinstance(sub.args[0], ast.Name)
+            and sub.args[0].id in params
+        ):
+            continue
+        kinds = sub.args[1].elts if isinstance(sub.args[1], ast.Tuple) else [sub.args[1]]
+        names = found.setdefault(sub.args[0].id, [])
+        names += [n for n in map(_call_name, kinds) if n and n not in names]
+    return {name: kinds for name, kinds in found.items() if kinds}
 
 
 def _table(node: ast.expr, cls: str | None) -> str | None:

@@ -78,12 +78,8 @@ class Knowledge:
 
     pools: dict[str, dict[str, dict[str, Pool]]] = field(default_factory=dict)
     docs: dict[str, dict[str, list[DocCall]]] = field(default_factory=dict)
-    #: module -> qualname -> the string literals its code reads (facts' tokens).
-    tokens: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    #: module -> qualname -> the integers its code compares with (facts' bounds).
-    bounds: dict[str, dict[str, list[tuple[int, bool]]]] = field(default_factory=dict)
-    #: module -> qualname -> the calls reading numbers from text (facts' converts).
-    converts: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: module -> what its source says of its functions' inputs (:mod:`.facts`).
+    facts: dict[str, SourceFacts] = field(default_factory=dict)
     returns: dict[str, dict[str, TypeSpec]] = field(default_factory=dict)
     #: module -> qualname -> the project's examples calling it, kept whole.
     examples: dict[str, dict[str, list[Example]]] = field(default_factory=dict)
@@ -172,9 +168,7 @@ def learn(
     knowledge.examples = example_scripts(
         root, infos, {name: f.docstring for name, f in facts.items()}
     )
-    knowledge.tokens = {name: f.tokens for name, f in facts.items()}
-    knowledge.bounds = {name: f.bounds for name, f in facts.items()}
-    knowledge.converts = {name: f.converts for name, f in facts.items()}
+    knowledge.facts = facts
     strings: dict[tuple[str, int], list[str]] = {}
     for info in infos:
         record = resolved.get(info.name) or {}

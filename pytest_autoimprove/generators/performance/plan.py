@@ -24,7 +24,9 @@ from typing import Any
 
 from pytest_autoimprove.generators.discover import ModuleInfo, Param, Target
 from pytest_autoimprove.generators.literals import EVAL_BUILTINS, to_source
+from pytest_autoimprove.generators.performance.code_edges import code_edges
 from pytest_autoimprove.generators.performance.doctests import DocCall
+from pytest_autoimprove.generators.performance.facts import SourceFacts
 from pytest_autoimprove.generators.performance.near import near_examples
 from pytest_autoimprove.generators.performance.pairwise import covering_rows, pick_edges
 from pytest_autoimprove.generators.performance.pools import Edge, Pool, Sample
@@ -43,14 +45,10 @@ __all__ = ["Candidate", "TargetCandidates", "build_call", "plan_module"]
 
 #: Recorded real calls kept per target, random calls added, edge cases per parameter.
 MAX_REAL = 12
-#: Literals of the code offered alone as text, per parameter.
-MAX_TOKEN_TEXTS = 5
 #: Examples that get near variants (:mod:`.near`).
 MAX_NEAR_EXAMPLES = 2
 N_RANDOM = 4
 MAX_EDGES_PER_PARAM = 12
-#: The longest list a bound makes (a chunk size of 1,000 is a typical one).
-MAX_BOUND_ITEMS = 5000
 #: Values of a pool (annotations, formats, factories) tried per parameter.
 MAX_POOL_SAMPLES = 8
 MAX_POOL_EDGES = 18
@@ -190,52 +188,6 @@ def _float_order_edge(
     add("changed-floats-0", "edge", "changed-floats", chosen, False, "edge", "", describe)
 
 
-def _token_edges(
-    p: Param, tokens: Sequence[str], base: Mapping[str, object], add: Callable[..., str | None]
-) -> None:
-    """Text made of the literals the code itself compares, splits or replaces on (its
-    format's tokens: ``"~1"``, ``"#"``, ``"\\r\\n"``): each alone, in a word, and all
-    together. Edges of no declared validity: never findings."""
-    texts = [(t, f"the code's literal {t!r}") for t in tokens[:MAX_TOKEN_TEXTS]]
-    texts += [(f"a{t}b", f"the code's literal {t!r} inside a word") for t in tokens[:2]]
-    texts.append(("".join(tokens), "the code's literals one after another"))
-    for j, (text, describe) in enumerate(texts):
-        chosen = {**base, p.name: text}
-        add(f"token-{p.name}-{j}", "edge", "special-characters", chosen, False, "edge", p.name,
-            describe)  # fmt: skip
-
-
-#: Numbers spelled as the number readers of Python accept them, beside the plain
-#: ``"42"`` a fast path is written for: (text, risk, how).
-NUMBER_TEXTS: tuple[tuple[str, str, str], ...] = (
-    ("1e5", "format-fast-path", "an exponent"),
-    ("-1.5E-3", "negative-numbers", "a sign and a capital exponent"),
-    (" 42 ", "format-fast-path", "blanks around it"),
-    ("1_000", "format-fast-path", "an underscore between digits"),
-    ("+7", "format-fast-path", "a plus sign"),
-    (".5", "format-fast-path", "no digit before the point"),
-    ("1,5", "format-fast-path", "a comma decimal"),
-    ("\u0661\u0662\u0663", "unicode-fast-path", "Arabic-Indic digits"),
-    ("inf", "nan-and-infinity", "an infinity"),
-    ("NaN", "nan-and-infinity", "not a number"),
-    ("123e45678", "nan-and-infinity", "an exponent beyond float range"),
-    ("12345678901234567890", "int-precision", "more digits than a float holds"),
-)
-
-
-def _number_text_edges(
-    p: Param, base: Mapping[str, object], add: Callable[..., str | None]
-) -> None:
-    """Numbers written as text in the spellings ``float``, ``int`` and ``Decimal``
-    accept (and a near miss), for a text parameter of code that reads numbers from text:
-    a hand-written check that is faster than trying the conversion gets some of them
-    wrong. Edges of no declared validity: never findings."""
-    for j, (text, risk, how) in enumerate(NUMBER_TEXTS):
-        chosen = {**base, p.name: text}
-        add(f"number-text-{p.name}-{j}", "edge", risk, chosen, False, "edge", p.name,
-            f"a number as text with {how}")  # fmt: skip
-
-
 def _star_edges(
     star: Param,
     base: Mapping[str, object],
@@ -279,9 +231,7 @@ def plan_module(
     forced: Mapping[str, Mapping[str, Kind]] | None = None,
     pools: Mapping[str, Mapping[str, Pool]] | None = None,
     documented: Mapping[str, Sequence[DocCall]] | None = None,
-    tokens: Mapping[str, Sequence[str]] | None = None,
-    bounds: Mapping[str, Sequence[tuple[int, bool]]] | None = None,
-    converts: Mapping[str, Sequence[str]] | None = None,
+    facts: SourceFacts | None = None,
 ) -> list[TargetCandidates]:
     """Candidate calls for every target of ``info`` (deterministic).
 
@@ -291,10 +241,8 @@ def plan_module(
         formats and factories (:mod:`.performance.inputs`): they replace the inferred
         kind's values.
     :param documented: ``qualname -> doctest calls``, recorded like real inputs.
-    :param tokens: ``qualname -> the string literals its code reads`` (see
-        :attr:`.facts.SourceFacts.tokens`; a constructor's under ``Class.__init__``).
-    :param bounds: ``qualname -> the integers its code compares with`` (likewise).
-    :param converts: ``qualname -> the calls reading numbers from text`` (likewise).
+    :param facts: what the module's source says of its functions' inputs (literals,
+        bounds, number readers, input forms: :mod:`.code_edges`).
     """
     plans = []
     for target in info.targets:
@@ -309,9 +257,8 @@ def plan_module(
                 (forced or {}).get(q, {}),
                 (pools or {}).get(q, {}),
                 (documented or {}).get(q, ()),
-                (tokens or {}).get(own, ()),
-                (bounds or {}).get(own, ()),
-                bool((converts or {}).get(own)),
+                facts,
+                own,
             )
         )
     return plans
@@ -428,50 +375,6 @@ def _mapping_key(target: Target, p: Param) -> bool:
     return first is not None and first.name == p.name
 
 
-def _bound_edges(
-    usable: Sequence[Param],
-    kinds: Mapping[str, Kind],
-    bounds: Sequence[tuple[int, bool]],
-    base: Mapping[str, object],
-    add: Callable[..., str | None],
-) -> None:
-    """Values at the integers the code compares with, one below, at and one above: an
-    int parameter takes the number, a text or list parameter the length when the code
-    compares a ``len(...)`` (``len(label) > 63``, ``len(chunk) > LOAD``). Where an
-    off-by-one rewrite of a bound shows; of no declared validity: never findings."""
-    for p in usable:
-        kind = kinds[p.name].name
-        for n, length in bounds:
-            if kind == "int" and not length:
-                values: list[object] = [n - 1, n, n + 1]
-                describe = f"next to the code's bound {n}"
-            elif kind == "str" and length and n > 0:
-                seed = base.get(p.name)
-                unit = seed if isinstance(seed, str) and seed else "a"
-                values = [(unit * (m // len(unit) + 1))[:m] for m in (n - 1, n, n + 1)]
-                describe = f"text of length next to the code's bound {n}"
-            elif kind in ("list", "tuple") and length and 0 < n <= MAX_BOUND_ITEMS:
-                seed = base.get(p.name)
-                items = list(seed) if isinstance(seed, (list, tuple)) and seed else None
-                if items is None:
-                    continue
-                tuple_ = isinstance(seed, tuple)
-                values = [_cycled(items, m, tuple_=tuple_) for m in (n - 1, n, n + 1)]
-                describe = f"{kind} of length next to the code's bound {n}"
-            else:
-                continue
-            for j, value in enumerate(values):
-                chosen = {**base, p.name: value}
-                add(f"bound-{p.name}-{n}-{j}", "edge", "off-by-one", chosen, False, "edge",
-                    p.name, describe)  # fmt: skip
-
-
-def _cycled(items: list[object], length: int, *, tuple_: bool) -> object:
-    """``length`` items taken from ``items`` round and round."""
-    made = [items[i % len(items)] for i in range(length)]
-    return tuple(made) if tuple_ else made
-
-
 #: Slices an indexable class must answer as a list does: a fresh copy, a tail, the
 #: reverse, an empty one, one past the end.
 _SLICES = (slice(None), slice(1, None), slice(None, None, -1), slice(2, 1), slice(-2, 10**6))
@@ -524,9 +427,8 @@ def _plan_target(
     forced: Mapping[str, Kind],
     pools: Mapping[str, Pool],
     documented: Sequence[DocCall],
-    tokens: Sequence[str] = (),
-    bounds: Sequence[tuple[int, bool]] = (),
-    reads_numbers: bool = False,
+    facts: SourceFacts | None = None,
+    own: str = "",
 ) -> TargetCandidates:
     kinds: dict[str, Kind] = {}
     traced_sources: dict[str, list[str]] = {}
@@ -741,17 +643,12 @@ def _plan_target(
             cid = f"{edge.risk}-{p.name}-{j}"
             proven = edge.valid and evidenced(p.name)
             add(cid, "edge", edge.risk, chosen, edge.valid, "edge", p.name, edge.note, proven)
-    for p in usable:
-        if kinds[p.name].name == "str" and tokens:
-            _token_edges(p, tokens, base, add)
-        if kinds[p.name].name == "str" and reads_numbers:
-            _number_text_edges(p, base, add)
+    code_edges(usable, kinds, facts or SourceFacts(), own, base, add)
     if star is not None:
         _star_edges(star, base, edges_of(star), evidenced(star.name), add)
     _float_order_edge(usable, kinds, base, add)
     _pairwise_edges(usable, base, edges_of, evidenced, add)
     _slice_edges(target, usable, kinds, base, add)
-    _bound_edges(usable, kinds, bounds, base, add)
 
     seed = zlib.crc32(f"{info.name}:{target.qualname}".encode())
     rng = random.Random(seed)

@@ -1,0 +1,182 @@
+"""Edge cases read from the target's own code: what its body compares, reads and checks.
+
+The values a function's author wrote into it are where its fast paths are, and where
+an optimizer's rewrite slips:
+
+- **literals** it compares, splits or replaces on (its format's tokens: ``"~1"``,
+  ``"#"``): each alone, in a word, all together;
+- **bounds**, the integers it compares with: one below, at and one above (a length
+  when a ``len(...)`` is compared);
+- **numbers as text**, when it reads numbers from text (``float``, ``int``,
+  ``Decimal``, ``isdigit``...): the spellings those accept beside plain digits;
+- **input forms**, when it asks ``isinstance(p, ...)``: the parameter in the other
+  form the check lets in (one item where a list goes, a list of one where one item goes).
+
+All read by :mod:`.facts` (for a function and the module's functions it calls); all
+edge cases of no declared validity: never findings.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping, Sequence
+
+from pytest_autoimprove.generators.discover import Param
+from pytest_autoimprove.generators.performance.facts import SourceFacts
+from pytest_autoimprove.generators.performance.values import Kind
+
+__all__ = ["MAX_BOUND_ITEMS", "NUMBER_TEXTS", "code_edges"]
+
+Add = Callable[..., "str | None"]
+
+#: Literals of the code offered alone as text, per parameter.
+MAX_TOKEN_TEXTS = 5
+#: The longest list a bound makes (a chunk size of 1,000 is a typical one).
+MAX_BOUND_ITEMS = 5000
+
+
+def code_edges(
+    usable: Sequence[Param],
+    kinds: Mapping[str, Kind],
+    facts: SourceFacts,
+    own: str,
+    base: Mapping[str, object],
+    add: Add,
+) -> None:
+    """Every edge case the code of ``own`` (a qualname of ``facts``) suggests."""
+    tokens = facts.tokens.get(own, [])
+    reads_numbers = bool(facts.converts.get(own))
+    forms = facts.forms.get(own, {})
+    for p in usable:
+        if kinds[p.name].name == "str" and tokens:
+            _token_edges(p, tokens, base, add)
+        if kinds[p.name].name == "str" and reads_numbers:
+            _number_text_edges(p, base, add)
+        if p.name in forms:
+            _form_edges(p, forms[p.name], base.get(p.name, _default(p, facts)), base, add)
+    _bound_edges(usable, kinds, facts.bounds.get(own, []), base, add)
+
+
+def _token_edges(p: Param, tokens: Sequence[str], base: Mapping[str, object], add: Add) -> None:
+    """Text made of the literals the code itself compares, splits or replaces on (its
+    format's tokens: ``"~1"``, ``"#"``, ``"\\r\\n"``): each alone, in a word, and all
+    together. Edges of no declared validity: never findings."""
+    texts = [(t, f"the code's literal {t!r}") for t in tokens[:MAX_TOKEN_TEXTS]]
+    texts += [(f"a{t}b", f"the code's literal {t!r} inside a word") for t in tokens[:2]]
+    texts.append(("".join(tokens), "the code's literals one after another"))
+    for j, (text, describe) in enumerate(texts):
+        chosen = {**base, p.name: text}
+        add(f"token-{p.name}-{j}", "edge", "special-characters", chosen, False, "edge", p.name,
+            describe)  # fmt: skip
+
+
+#: Numbers spelled as the number readers of Python accept them, beside the plain
+#: ``"42"`` a fast path is written for: (text, risk, how).
+NUMBER_TEXTS: tuple[tuple[str, str, str], ...] = (
+    ("1e5", "format-fast-path", "an exponent"),
+    ("-1.5E-3", "negative-numbers", "a sign and a capital exponent"),
+    (" 42 ", "format-fast-path", "blanks around it"),
+    ("1_000", "format-fast-path", "an underscore between digits"),
+    ("+7", "format-fast-path", "a plus sign"),
+    (".5", "format-fast-path", "no digit before the point"),
+    ("1,5", "format-fast-path", "a comma decimal"),
+    ("\u0661\u0662\u0663", "unicode-fast-path", "Arabic-Indic digits"),
+    ("inf", "nan-and-infinity", "an infinity"),
+    ("NaN", "nan-and-infinity", "not a number"),
+    ("123e45678", "nan-and-infinity", "an exponent beyond float range"),
+    ("12345678901234567890", "int-precision", "more digits than a float holds"),
+)
+
+
+def _number_text_edges(
+    p: Param, base: Mapping[str, object], add: Callable[..., str | None]
+) -> None:
+    """Numbers written as text in the spellings ``float``, ``int`` and ``Decimal``
+    accept (and a near miss), for a text parameter of code that reads numbers from text:
+    a hand-written check that is faster than trying the conversion gets some of them
+    wrong. Edges of no declared validity: never findings."""
+    for j, (text, risk, how) in enumerate(NUMBER_TEXTS):
+        chosen = {**base, p.name: text}
+        add(f"number-text-{p.name}-{j}", "edge", risk, chosen, False, "edge", p.name,
+            f"a number as text with {how}")  # fmt: skip
+
+
+def _bound_edges(
+    usable: Sequence[Param],
+    kinds: Mapping[str, Kind],
+    bounds: Sequence[tuple[int, bool]],
+    base: Mapping[str, object],
+    add: Callable[..., str | None],
+) -> None:
+    """Values at the integers the code compares with, one below, at and one above: an
+    int parameter takes the number, a text or list parameter the length when the code
+    compares a ``len(...)`` (``len(label) > 63``, ``len(chunk) > LOAD``). Where an
+    off-by-one rewrite of a bound shows; of no declared validity: never findings."""
+    for p in usable:
+        kind = kinds[p.name].name
+        for n, length in bounds:
+            if kind == "int" and not length:
+                values: list[object] = [n - 1, n, n + 1]
+                describe = f"next to the code's bound {n}"
+            elif kind == "str" and length and n > 0:
+                seed = base.get(p.name)
+                unit = seed if isinstance(seed, str) and seed else "a"
+                values = [(unit * (m // len(unit) + 1))[:m] for m in (n - 1, n, n + 1)]
+                describe = f"text of length next to the code's bound {n}"
+            elif kind in ("list", "tuple") and length and 0 < n <= MAX_BOUND_ITEMS:
+                seed = base.get(p.name)
+                items = list(seed) if isinstance(seed, (list, tuple)) and seed else None
+                if items is None:
+                    continue
+                tuple_ = isinstance(seed, tuple)
+                values = [_cycled(items, m, tuple_=tuple_) for m in (n - 1, n, n + 1)]
+                describe = f"{kind} of length next to the code's bound {n}"
+            else:
+                continue
+            for j, value in enumerate(values):
+                chosen = {**base, p.name: value}
+                add(f"bound-{p.name}-{n}-{j}", "edge", "off-by-one", chosen, False, "edge",
+                    p.name, describe)  # fmt: skip
+
+
+def _cycled(items: list[object], length: int, *, tuple_: bool) -> object:
+    """``length`` items taken from ``items`` round and round."""
+    made = [items[i % len(items)] for i in range(length)]
+    return tuple(made) if tuple_ else made
+
+
+#: ``isinstance`` type names that let a sequence of items in.
+_SEQUENCES = {"list", "tuple", "set", "frozenset", "Sequence", "Iterable", "Collection",
+              "MutableSequence", "AbstractSet", "Set"}  # fmt: skip
+
+
+def _form_edges(
+    p: Param, checked: Sequence[str], value: object, base: Mapping[str, object], add: Add
+) -> None:
+    """``value`` of the parameter in the other form its ``isinstance`` check lets in: an
+    API taking "a format or a list of formats" has a branch for each, and a rewrite
+    that drops one (or stops padding a short list) shows only when that form comes."""
+    forms: list[tuple[object, str]] = []
+    if isinstance(value, (str, bytes, int, float)) and not isinstance(value, bool):
+        if "str" in checked or "bytes" in checked or set(checked) & _SEQUENCES:
+            forms = [([value], "a list of one"), ((value,), "a tuple of one"),
+                     ([value, value], "a list of two")]  # fmt: skip
+    elif isinstance(value, (list, tuple)) and value:
+        first = value[0]
+        if {"str", "bytes", "int", "float"} & set(checked) and type(first).__name__ in checked:
+            forms = [(first, "its first item alone")]
+    for j, (form, how) in enumerate(forms):
+        add(f"form-{p.name}-{j}", "edge", "changed-behaviour", {**base, p.name: form}, False,
+            "edge", p.name, f"{p.name} as {how} (the code checks its type)")  # fmt: skip
+
+
+def _default(p: Param, facts: SourceFacts) -> object:
+    """The parameter's default when it is a literal or names a module constant."""
+    if p.default is None:
+        return None
+    if p.default in facts.constants:
+        return facts.constants[p.default]
+    try:
+        return ast.literal_eval(p.default)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None

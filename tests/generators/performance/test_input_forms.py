@@ -1,0 +1,66 @@
+"""Input forms: a parameter the code checks with ``isinstance`` comes in its other form.
+
+"A format, or a list of formats": each form has a branch of its own, and a rewrite of
+the list branch (a short list no longer padded) shows only when a list comes.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+
+from guarded import Guarded
+
+from pytest_autoimprove.generators.performance.facts import read_facts
+
+FORMATS = '''
+DEFAULT = "g"
+
+
+def render(values, floatfmt=DEFAULT):
+    """The values formatted, one format for all or one per value."""
+    if isinstance(floatfmt, str):
+        formats = [floatfmt] * len(values)
+    else:
+        formats = list(floatfmt)
+        if len(formats) < len(values):
+            formats += [DEFAULT] * (len(values) - len(formats))
+    return " ".join(format(v, f) for v, f in zip(values, formats))
+
+
+def first_word(words):
+    if isinstance(words, (list, tuple)):
+        words = words[0] if words else ""
+    return words.split(" ")[0]
+'''
+
+
+def test_the_types_a_function_checks_its_parameters_against() -> None:
+    facts = read_facts(textwrap.dedent(FORMATS), "formats")
+    assert facts.forms == {
+        "render": {"floatfmt": ["str"]},
+        "first_word": {"words": ["list", "tuple"]},
+    }
+
+
+def test_a_dropped_branch_of_the_other_form_is_caught(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    formats = guarded("formats", FORMATS)
+    guard = formats.guard_text()
+    # The default constant as a list of one, and a text where a list goes.
+    assert "kwargs={'floatfmt': ['g']}" in guard
+    assert "# words as a list of one (the code checks its type)" in guard
+    proc = formats.run_with(
+        "        if len(formats) < len(values):\n"
+        "            formats += [DEFAULT] * (len(values) - len(formats))\n",
+        "",
+    )
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    assert "form-floatfmt" in proc.stdout, proc.stdout[-2000:]
+    # One format for all, built without a list: the same text.
+    proc = formats.run_with(
+        "        formats = [floatfmt] * len(values)\n",
+        "        return ' '.join(format(v, floatfmt) for v in values)\n",
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:]
