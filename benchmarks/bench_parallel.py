@@ -43,14 +43,28 @@ sys.path.insert(0, str(ROOT))
 MODULES = 8
 
 AGENT = """\
-import os, random, re, sys, time
+import fcntl, os, random, re, sys, time
 from pathlib import Path
 
 number = int(os.environ["AUTOIMPROVE_EXPERIMENT"])
-time.sleep(float(sys.argv[1]))
 rng = random.Random(number)
 action = rng.choice(["improve", "improve", "worse", "noop"])
-path = Path(f"m{rng.randrange(MODULES)}.py")
+module = rng.randrange(MODULES)
+intent = os.environ.get("AUTOIMPROVE_INTENT")
+if intent and action != "noop":
+    # A parallel run: claim a module no other worker is changing now (the board's
+    # intents, read and written under its lock), as a sensible agent would.
+    with open(os.environ["AUTOIMPROVE_BOARD_LOCK"]) as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        mine = Path(intent)
+        taken = {p.read_text().strip() for p in mine.parent.glob("*.intent") if p != mine}
+        for step in range(MODULES):
+            if f"m{(module + step) % MODULES}.py" not in taken:
+                module = (module + step) % MODULES
+                break
+        mine.write_text(f"m{module}.py\\n")
+time.sleep(float(sys.argv[1]))
+path = Path(f"m{module}.py")
 if action != "noop":
     text = path.read_text()
     value = int(re.search(r"VALUE = (-?\\d+)", text).group(1))
@@ -139,11 +153,14 @@ def run(folder: Path, workers: int, backend: str, experiments: int, think: float
         folder, experiments, think, agent if workers > 1 or backend != "local" else ""
     )
     # The whole run, as a user waits for it: the same clock for every configuration.
-    started = time.perf_counter()
+    cpu = _cpu()
+    started, began = time.perf_counter(), time.time()
     code = Loop(
         LoopOptions(start=root), hook=standalone_manager().hook, console=Console(io.StringIO())
     ).run()
     wall = time.perf_counter() - started
+    ended = time.time()
+    cpu = _cpu() - cpu
     run_dir = next((root / ".autoimprove" / "runs").iterdir())
     events = [json.loads(line) for line in (run_dir / "journal.jsonl").read_text().splitlines()]
     records = [e for e in events if e["event"] == "experiment"]
@@ -160,7 +177,20 @@ def run(folder: Path, workers: int, backend: str, experiments: int, think: float
         "statuses": Counter(e["record"]["status"] for e in records),
         "best": best,
         "events": events,
+        "span": (began, ended),
+        "workers": workers,
+        "cpu": cpu,
     }
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children so far (every command the loop
+    runs is one): unlike the wall time, barely moved by other jobs on the machine."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def timings(events: list[dict[str, Any]]) -> dict[str, list[float]]:
@@ -179,6 +209,81 @@ def timings(events: list[dict[str, Any]]) -> dict[str, list[float]]:
                 out["propose"].append(staged[n] - began[n])
                 out["check"].append(e["time"] - staged[n])
     return out
+
+
+#: Phases an attempt spends checking (the loop's own work on it), in timeline order.
+CHECK_PHASES = ("tree", "stage", "scan", "merge", "gate", "benchmark", "verify", "holdout")
+#: Phases an attempt or the driver spends waiting (for a core, the lock, a lane, the driver).
+WAIT_PHASES = ("wait-core", "wait-decision", "wait-lock", "wait-lane")
+
+
+def where_time_goes(result: dict[str, Any], title: str) -> None:
+    """Where one run's wall time went, from the phases journaled with each experiment.
+
+    The wall splits into start-up (to the first experiment begun: the baseline, the
+    workers' trees), the experiments, and the end (after the last decision). The
+    experiments' part is worker time: N slots for that long, each proposing, checking,
+    waiting, deciding (the driver, one at a time) or idle (nothing to do: between an
+    outcome and the next task, or at the end with no experiment left to begin).
+    """
+    events = result["events"]
+    began, ended = result["span"]
+    first = min(e["time"] for e in events if e["event"] == "begin")
+    last = max(e["time"] for e in events if e["event"] == "experiment")
+    phases = [p for e in events if e["event"] == "experiment" for p in e.get("phases", [])]
+    print(
+        f"\n{title}: wall {ended - began:.1f} s = start-up {first - began:.1f} s + "
+        f"experiments {last - first:.1f} s + end {ended - last:.1f} s; "
+        f"CPU {result['cpu']:.1f} s ({result['cpu'] / result['experiments']:.2f} s per experiment)"
+    )
+    per: dict[str, list[float]] = {}
+    for name, start, end in phases:
+        per.setdefault(name.split("@")[0], []).append(end - start)
+    count = result["experiments"]
+    print(f"  {'phase':<10} {'times':>5} {'median s':>9} {'total s':>8} {'per exp s':>9}")
+    order = ("propose", *CHECK_PHASES, *WAIT_PHASES, "decide", "attempt")
+    for name in sorted(per, key=lambda n: order.index(n) if n in order else len(order)):
+        times = per[name]
+        print(
+            f"  {name:<10} {len(times):>5} {statistics.median(times):>9.3f} "
+            f"{sum(times):>8.1f} {sum(times) / count:>9.3f}"
+        )
+    # Worker time: every attempt span belongs to a slot; what is not in one is idle.
+    # Spans of a worker's slot (1..N) count; replay lanes (slots after them) apart.
+    workers = result["workers"]
+    within = last - first
+    mine: list[tuple[str, float, float]] = []
+    lanes = 0.0
+    for e in events:
+        if e["event"] != "experiment":
+            continue
+        spans = e.get("phases", [])
+        # An attempt's phases are listed before its `attempt@k` span; the driver's after.
+        pending: list[tuple[str, float, float]] = []
+        for name, start, end in spans:
+            if name.startswith("attempt@"):
+                if int(name.split("@")[1]) <= workers:
+                    mine += pending + [("attempt", start, end)]
+                else:
+                    lanes += end - start
+                pending = []
+            else:
+                pending.append((name, start, end))
+
+    def total(*names: str) -> float:
+        return sum(end - start for n, start, end in mine if n in names)
+
+    slot_time = workers * within
+    busy = total("attempt")
+    parts = {
+        "propose": total("propose"),
+        "check": total(*CHECK_PHASES),
+        "wait": total(*WAIT_PHASES),
+    }
+    parts["other"] = busy - sum(parts.values())
+    parts["idle"] = slot_time - busy
+    shares = "  ".join(f"{k} {v / slot_time:.0%}" for k, v in parts.items())
+    print(f"  worker time ({workers} x {within:.1f} s): {shares}; replay lanes busy {lanes:.1f} s")
 
 
 def simulate(
@@ -283,6 +388,8 @@ def main() -> int:
                 "thinking per proposal, whole-run wall time",
                 rows,
             )
+            for workers, result in rows:
+                where_time_goes(result, f"where the time goes, {workers} worker(s), round {number}")
         if args.repeat > 1:
             spread("local", rounds)
         if not args.no_ray:

@@ -47,3 +47,8 @@ LOOP_VALUE_OPTIONS = (OPTION_FILE, OPTION_BUDGET, OPTION_ROUNDS, OPTION_STALE, O
 #: What a proposer is told about its worker and part in a parallel run.
 WORKER_ENV = "AUTOIMPROVE_WORKER"
 PART_ENV = "AUTOIMPROVE_PART"
+#: The run's board of experiments in flight, this experiment's intent file, and the lock
+#: agents hold while they claim (:mod:`pytest_autoimprove.loop.board`).
+BOARD_ENV = "AUTOIMPROVE_BOARD"
+INTENT_ENV = "AUTOIMPROVE_INTENT"
+BOARD_LOCK_ENV = "AUTOIMPROVE_BOARD_LOCK"

@@ -29,7 +29,7 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,7 @@ from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.experiment import classify, score_fields
 from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.paired import BestMeasurementFailed, judge_interleaved
+from pytest_autoimprove.loop.phases import ATTEMPT, Phases, Span
 from pytest_autoimprove.loop.reference import BestTree
 from pytest_autoimprove.loop.sandbox import Tampered
 from pytest_autoimprove.proposers import PastExperiment, Proposal, ProposalContext, ask_proposer
@@ -47,6 +48,7 @@ from pytest_autoimprove.proposers.prompt import with_prompt
 
 if TYPE_CHECKING:
     from pytest_autoimprove.config import ImproveConfig
+    from pytest_autoimprove.loop.board import Board
     from pytest_autoimprove.loop.journal import Journal
 
 #: Kinds whose score depends on the machine: their benchmarks never overlap.
@@ -67,6 +69,9 @@ class Task:
     :param origin: the best commit the proposal was first made on.
     :param base_holdout: the base's score on the golden holdout (quality goals).
     :param slot: the local tree it runs in when not its worker's (a replay lane's).
+    :param others: the other experiments in flight when it was handed out, as the
+        run's board showed them (:mod:`~pytest_autoimprove.loop.board`): its agent is
+        told, so that it does not duplicate their work.
     """
 
     number: int
@@ -85,6 +90,7 @@ class Task:
     origin: str | None = None
     base_holdout: float | None = None
     slot: int | None = None
+    others: tuple[Mapping[str, Any], ...] = ()
 
     def on_best(self, best: Best, **changes: Any) -> Task:
         """This task moved onto ``best``: judged against it, one more replay, its
@@ -113,6 +119,7 @@ class Outcome:
     :param best_samples: the candidate's scores, the new best's should it be kept.
     :param cancelled: the run was interrupted while it ran: not an outcome at all.
     :param remote: it ran where the driver does not trust it (another machine).
+    :param phases: where its time went (:mod:`~pytest_autoimprove.loop.phases`).
     """
 
     task: Task
@@ -126,6 +133,7 @@ class Outcome:
     duration: float = 0.0
     cancelled: bool = False
     remote: bool = False
+    phases: list[Span] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -182,12 +190,17 @@ class Attempts:
     latest: Best | None = None
     #: Called with (worker, what it is doing now), for the terminal.
     show: Callable[[int, str], None] = lambda worker, text: None
+    #: The live board of experiments in flight, on the driver's machine (else ``None``).
+    board: Board | None = None
     _trees: dict[int, repo.Worktree] = field(default_factory=dict)
     #: Test gates running at once, at most one per core (:meth:`_gating`).
     gates: threading.Semaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(usable_cores())
     )
     _adding: threading.Lock = field(default_factory=threading.Lock)
+    #: Improvements handed to the driver and not yet decided (:meth:`_settle`).
+    _pending: set[int] = field(default_factory=set)
+    _deciding: threading.Condition = field(default_factory=threading.Condition)
 
     @property
     def machine_bound(self) -> bool:
@@ -225,17 +238,20 @@ class Attempts:
         :param slot: the local tree to use (default: the task's own slot, else its
             worker's).
         """
-        started = time.monotonic()
+        started, began = time.monotonic(), time.time()
         if slot is None:
             slot = slot_of(task)
+        phases = Phases()
         try:
-            outcome = self._run(task, slot)
+            outcome = self._run(task, slot, phases)
         except Cancelled as exc:
             outcome = Outcome(task, None, exc.description or task.description, cancelled=True)
         if self.stop.is_set():
             # Its commands may have been killed under it: whatever it found is no verdict.
             outcome.cancelled = True
         outcome.duration = time.monotonic() - started
+        phases.add(f"{ATTEMPT}{slot}", began, time.time())
+        outcome.phases = phases.spans
         self.show(slot_of(task), "idle")
         return outcome
 
@@ -243,21 +259,24 @@ class Attempts:
         if self.stop.is_set():
             raise Cancelled(description)
 
-    def _run(self, task: Task, slot: int) -> Outcome:
+    def _run(self, task: Task, slot: int, phase: Phases) -> Outcome:
         number, worker = task.number, task.worker
         label = f"#{number}" + (f" [{task.part}]" if task.part else "")
-        tree = self.tree(slot, task.base)
+        with phase("tree"):
+            tree = self.tree(slot, task.base)
         config = self.config_for(task.part, tree.path)
         checks = replace(self.checks.for_tree(tree.path), config=config)
         description = task.description
         exhausted = False
         if task.apply is not None:
             self.show(slot_of(task), f"{label} replaying on {task.base[:10]}")
-            tree.checkout_tree(task.base, repo.tree_of(self.root, task.apply))
+            with phase("tree"):
+                tree.checkout_tree(task.base, repo.tree_of(self.root, task.apply))
         else:
             self.show(slot_of(task), f"{label} propose")
             proposing = time.monotonic()
-            proposal = self._propose(task, tree.path, config)
+            with phase("propose"):
+                proposal = self._propose(task, tree.path, config)
             description = proposal.headline() or f"experiment {number}"
             self._check(description)
             exhausted = proposal.exhausted
@@ -269,22 +288,25 @@ class Attempts:
                     reason = "the budget ran out during the proposal"
                     return Outcome(task, "cut", description, fields={"reason": reason})
                 return Outcome(task, "crashed", description, fields={"reason": proposal.failed})
-        listing = tree.stage_changes(task.base)
-        changes = [change for change in listing if change.status != "cache"]
-        paths = tuple(change.path for change in changes)
-        early = classify(changes, tree.path, config)
+        with phase("stage"):
+            listing = tree.stage_changes(task.base)
+            changes = [change for change in listing if change.status != "cache"]
+            paths = tuple(change.path for change in changes)
+            early = classify(changes, tree.path, config)
         if early is not None:
             status, reason = early
             return Outcome(
                 task, status, description, changed=paths, fields={"reason": reason},
                 exhausted=exhausted and not changes,
             )  # fmt: skip
-        problem = integrity.proposal_problem(tree.path, task.base, changes, config)
+        with phase("scan"):
+            problem = integrity.proposal_problem(tree.path, task.base, changes, config)
         if problem:
             return Outcome(task, "tampered", description, changed=paths, fields={"reason": problem})
-        kept_changes = [c for c in changes if c.status != "ignored"]
-        staged = tree.write_staged(remove_ignored=len(listing) > len(kept_changes))
-        flag = snapshot_flag(tree.staged_lines(task.base))
+        with phase("stage"):
+            kept_changes = [c for c in changes if c.status != "ignored"]
+            staged = tree.write_staged(remove_ignored=len(listing) > len(kept_changes))
+            flag = snapshot_flag(tree.staged_lines(task.base))
         if flag:
             return Outcome(
                 task, "tampered", description, tree=staged, changed=paths,
@@ -292,46 +314,65 @@ class Attempts:
             )  # fmt: skip
         if self.journal is not None:
             self.journal.append("staged", number=number, worker=worker, tree=staged)
+        if self.board is not None and task.apply is None:
+            self.board.staged(number, paths, description)
         self._check(description)
-        rebased = self._rebase(task, tree, staged, description)
-        if rebased == ALREADY_IN_BEST:
-            return Outcome(
-                task, "no-op", description, changed=paths,
-                fields={"reason": "its change is already in the best"},
-            )  # fmt: skip
-        if isinstance(rebased, tuple):
-            task, staged = rebased
-        outcome = Outcome(task, None, description, tree=staged, changed=paths)
         self.show(slot_of(task), f"{label} tests")
-        with self._gating(description):
-            gate = checks.gate(number)
-        self._check(description)
-        if gate.tampered:
-            outcome.status, outcome.fields = "tampered", {"reason": gate.tampered}
-            return outcome
-        if not gate.passed:
-            outcome.status, outcome.fields = "failed", {"reason": gate.reason}
-            return outcome
-        self._measure(task, checks, outcome, label)
+        with self._gating(description, phase) as core:
+            # Merged onto the best of the moment the gate starts, not of the moment the
+            # proposal ended: a keep decided while this waited for a core is in it, and
+            # the tree checked is the tree that would be kept (no replay needed).
+            with phase("wait-decision"):
+                self._settle(description)
+            with phase("merge"):
+                rebased = self._rebase(task, tree, staged, description)
+            if rebased == ALREADY_IN_BEST:
+                return Outcome(
+                    task, "no-op", description, changed=paths,
+                    fields={"reason": "its change is already in the best"},
+                )  # fmt: skip
+            if isinstance(rebased, tuple):
+                task, staged = rebased
+            outcome = Outcome(task, None, description, tree=staged, changed=paths)
+            with phase("gate"):
+                gate = checks.gate(number)
+            self._check(description)
+            if gate.tampered:
+                outcome.status, outcome.fields = "tampered", {"reason": gate.tampered}
+                return outcome
+            if not gate.passed:
+                outcome.status, outcome.fields = "failed", {"reason": gate.reason}
+                return outcome
+            if self._locked(task):
+                # It waits for the measurement lock without keeping a core from a gate.
+                core.release()
+            self._measure(task, checks, outcome, label, phase)
+            if outcome.status is None:
+                # Announced before the core is freed: the next gate waits for this
+                # decision (milliseconds) and merges onto the best it makes.
+                self._hand_over(task.number)
         return outcome
 
-    def _measure(self, task: Task, checks: Checks, outcome: Outcome, label: str) -> None:
+    def _measure(
+        self, task: Task, checks: Checks, outcome: Outcome, label: str, phase: Phases
+    ) -> None:
         config = self.config
-        noisy = not keep.is_constant(task.base_samples)
+        noisy = self._noisy(task)
         measured, best_measured = Measured(), Measured()
         self.show(slot_of(task), f"{label} waiting to measure")
-        with self._measuring(noisy, outcome.description):
+        with self._measuring(noisy, outcome.description, phase):
             self._check(outcome.description)
             self.show(slot_of(task), f"{label} benchmark")
             try:
-                verdict = judge_interleaved(
-                    task.base_samples,
-                    self.best.measure(task.base, task.number, best_measured),
-                    checks.measure(task.number, measured),
-                    keep.KeepRule.of(config.check),
-                    max_pairs=self.max_pairs,
-                    afford=_afford(task.budget_left),
-                )
+                with phase("benchmark"):
+                    verdict = judge_interleaved(
+                        task.base_samples,
+                        self.best.measure(task.base, task.number, best_measured),
+                        checks.measure(task.number, measured),
+                        keep.KeepRule.of(config.check),
+                        max_pairs=self.max_pairs,
+                        afford=_afford(task.budget_left),
+                    )
             except Tampered as exc:
                 outcome.status, outcome.fields = "tampered", {"reason": str(exc)}
                 return
@@ -350,7 +391,9 @@ class Attempts:
             finally:
                 best_problem = self.best.problem() if noisy else None
         self._check(outcome.description)
-        problem = checks.lock_problem()
+        with phase("verify"):
+            problem = checks.lock_problem()
+            leftover = checks.leftover_problem(task.number)
         if problem:
             outcome.status = "tampered"
             outcome.fields = {"reason": f"the tests or benchmark changed frozen files: {problem}"}
@@ -362,9 +405,8 @@ class Attempts:
         # The cross-check of a claimed speed-up is the sequential loop's: here other
         # workers' processes end while this one's benchmark runs, and their CPU time
         # would count as its own.
-        problem = checks.leftover_problem(task.number)
-        if problem:
-            outcome.status, outcome.fields = "tampered", {"reason": problem}
+        if leftover:
+            outcome.status, outcome.fields = "tampered", {"reason": leftover}
             return
         score = verdict.candidate
         numbers = score_fields(verdict, task.best_score)
@@ -378,7 +420,8 @@ class Attempts:
             outcome.fields["reason"] = broken or verdict.reason
             return
         # Quality goals: the visible gain must show on the holdout (memorizing pays nothing).
-        holdout = checks.holdout_score(task.number)
+        with phase("holdout"):
+            holdout = checks.holdout_score(task.number)
         if holdout is not None:
             outcome.fields["holdout"] = holdout
         overfit = checks.generalization((task.best_score, task.base_holdout), score, holdout)
@@ -421,30 +464,73 @@ class Attempts:
         return rebased, merged.tree
 
     @contextlib.contextmanager
-    def _gating(self, description: str) -> Iterator[None]:
+    def _gating(self, description: str, phase: Phases) -> Iterator[_Held]:
         """One test gate per core at a time, first come first served: more at once only
         share the cores, and proposals that end together (they often do) would slow
-        each other's gates down, keeping every one of their workers from proposing."""
-        with self._holding(self.gates, description):
-            yield
+        each other's gates down, keeping every one of their workers from proposing.
+
+        The core is held through a benchmark that takes no lock (a deterministic score
+        of a kind that does not depend on the machine: milliseconds, and CPU work too),
+        so that an improvement is handed to the driver before the next gate starts."""
+        with phase("wait-core"):
+            while not self.gates.acquire(timeout=0.2):
+                self._check(description)
+        held = _Held(self.gates)
+        try:
+            yield held
+        finally:
+            held.release()
+
+    def _noisy(self, task: Task) -> bool:
+        return not keep.is_constant(task.base_samples)
+
+    def _locked(self, task: Task) -> bool:
+        """Whether its benchmark runs under the measurement lock (:meth:`_measuring`)."""
+        return self._noisy(task) or self.machine_bound
+
+    def _hand_over(self, number: int) -> None:
+        """An improvement is on its way to the driver: gates wait for its decision."""
+        with self._deciding:
+            self._pending.add(number)
+
+    def decided(self, number: int) -> None:
+        """The driver decided experiment ``number``'s outcome (and published the best)."""
+        with self._deciding:
+            self._pending.discard(number)
+            self._deciding.notify_all()
+
+    def _settle(self, description: str) -> None:
+        """Wait until every improvement handed to the driver is decided: the driver
+        takes each within milliseconds, and a gate started before would check a tree
+        on a best about to move, to be replayed after."""
+        with self._deciding:
+            while self._pending:
+                self._deciding.wait(timeout=0.2)
+                self._check(description)
 
     @contextlib.contextmanager
-    def _measuring(self, noisy: bool, description: str) -> Iterator[None]:
+    def _measuring(self, noisy: bool, description: str, phase: Phases) -> Iterator[None]:
         """The measurement lock, for scores that depend on the machine or on the shared
         best tree; deterministic scores of other kinds are measured in parallel."""
         if not (noisy or self.machine_bound):
             yield
             return
-        with self._holding(self.lock, description):
+        with self._holding(self.lock, description, phase, "wait-lock"):
             yield
 
     @contextlib.contextmanager
     def _holding(
-        self, lock: threading.Lock | threading.Semaphore, description: str
+        self,
+        lock: threading.Lock | threading.Semaphore,
+        description: str,
+        phase: Phases,
+        waiting: str,
     ) -> Iterator[None]:
-        """``lock`` held, waiting for it in short steps that still see a stop."""
-        while not lock.acquire(timeout=0.2):
-            self._check(description)
+        """``lock`` held, waiting for it (timed as phase ``waiting``) in short steps
+        that still see a stop."""
+        with phase(waiting):
+            while not lock.acquire(timeout=0.2):
+                self._check(description)
         try:
             yield
         finally:
@@ -468,9 +554,28 @@ class Attempts:
                 "run_id": self.run_id,
                 "worker": task.worker,
                 "part": task.part,
+                "others": task.others,
             },
         )
+        if self.board is not None:
+            context.extra.update(
+                board=self.board.path,
+                intent=self.board.intent(task.number),
+                board_lock=self.board.lock_path,
+            )
         return ask_proposer(self.hook, with_prompt(context))
+
+
+class _Held:
+    """A core of :attr:`Attempts.gates`, released once (early, or at the end)."""
+
+    def __init__(self, gates: threading.Semaphore) -> None:
+        self._gates: threading.Semaphore | None = gates
+
+    def release(self) -> None:
+        if self._gates is not None:
+            self._gates.release()
+            self._gates = None
 
 
 def usable_cores() -> int:

@@ -21,7 +21,7 @@ import json
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,7 @@ from pytest_autoimprove.loop.paired import (
     BestMeasurementFailed,
     judge_interleaved,
 )
+from pytest_autoimprove.loop.phases import ATTEMPT, Phases
 from pytest_autoimprove.loop.reference import BestTree
 from pytest_autoimprove.loop.sandbox import Tampered
 from pytest_autoimprove.proposers import Proposal, ProposalContext, ask_proposer
@@ -114,6 +115,8 @@ class ExperimentRunner:
     exhausted: str | None = None
     #: The number of the last experiment recorded (one in flight is not).
     recorded: int = 0
+    #: Where the experiment in flight's time went so far (journaled with its record).
+    phases: Phases = field(default_factory=Phases)
 
     def run(self, number: int) -> None:
         """Experiment ``number``, recorded in the journal; the tree ends at the best commit.
@@ -121,6 +124,7 @@ class ExperimentRunner:
         Ctrl-C (or SIGTERM) in the middle records it as ``cut`` before the run ends.
         """
         started = time.monotonic()
+        self.phases = Phases()
         self.journal.append("begin", number=number, best=self.state.best_commit)
         try:
             self._run(number, started)
@@ -144,7 +148,8 @@ class ExperimentRunner:
         state, tree, config = self.state, self.tree, self.config
         assert state.best_commit is not None and state.best_score is not None
         best_commit, best_score = state.best_commit, state.best_score
-        with signals_deferred():
+        phase = self.phases
+        with signals_deferred(), phase("tree"):
             tree.reset(best_commit, recover=True)
 
         def record(status: str, description: str, **fields: Any) -> None:
@@ -156,7 +161,7 @@ class ExperimentRunner:
                 best_samples=None,
             )
 
-        with self.console.step(f"#{number} propose"):
+        with self.console.step(f"#{number} propose"), phase("propose"):
             proposal = self._propose(number)
         description = proposal.headline() or f"experiment {number}"
         if proposal.failed:
@@ -166,25 +171,28 @@ class ExperimentRunner:
             else:
                 record("crashed", description, reason=proposal.failed)
             return
-        listing = tree.stage_changes(best_commit)
-        changes = [change for change in listing if change.status != "cache"]
-        paths = tuple(change.path for change in changes)
-        early = classify(changes, tree.path, config)
+        with phase("stage"):
+            listing = tree.stage_changes(best_commit)
+            changes = [change for change in listing if change.status != "cache"]
+            paths = tuple(change.path for change in changes)
+            early = classify(changes, tree.path, config)
         if early is not None:
             status, reason = early
             record(status, description, reason=reason, changed=paths)
             if not changes and proposal.exhausted:
                 self.exhausted = description
             return
-        problem = integrity.proposal_problem(tree.path, best_commit, changes, config)
+        with phase("scan"):
+            problem = integrity.proposal_problem(tree.path, best_commit, changes, config)
         if problem:
             record("tampered", description, reason=problem, changed=paths)
             return
         # Ignored files and caches are removed before anything runs; when the
         # listing shows none, there is nothing for `git clean -X` to do.
-        kept_changes = [c for c in changes if c.status != "ignored"]
-        staged = tree.write_staged(remove_ignored=len(listing) > len(kept_changes))
-        flag = snapshot_flag(tree.staged_lines(best_commit))
+        with phase("stage"):
+            kept_changes = [c for c in changes if c.status != "ignored"]
+            staged = tree.write_staged(remove_ignored=len(listing) > len(kept_changes))
+            flag = snapshot_flag(tree.staged_lines(best_commit))
         if flag:
             record("tampered", description, reason=f"added {flag}", changed=paths)
             return
@@ -197,7 +205,7 @@ class ExperimentRunner:
             final = self._commit(staged, description, status, number, fields, ref)
             record(status, description, commit=final, changed=paths, **fields)
 
-        with self.console.step(f"#{number} tests"):
+        with self.console.step(f"#{number} tests"), phase("gate"):
             gate = self.checks.gate(number)
         if gate.tampered:
             finish("tampered", reason=gate.tampered)
@@ -207,7 +215,7 @@ class ExperimentRunner:
             return
         measured, best_measured = Measured(), Measured()
         try:
-            with self.console.step(f"#{number} benchmark"):
+            with self.console.step(f"#{number} benchmark"), phase("benchmark"):
                 verdict = judge_interleaved(
                     state.best_samples,
                     self.best.measure(best_commit, number, best_measured),
@@ -227,17 +235,18 @@ class ExperimentRunner:
             samples = exc.samples
             finish("crashed", reason=measured.failure or "no score", samples=samples)
             return
-        problem = self.checks.lock_problem()
+        with phase("verify"):
+            problem = self.checks.lock_problem()
+            best_problem = self.best.problem()
+            leftover = self.checks.leftover_problem(number)
         if problem:
             finish("tampered", reason=f"the tests or benchmark changed frozen files: {problem}")
             return
-        problem = self.best.problem()
-        if problem:
-            finish("tampered", reason=f"the tests or benchmark {problem}")
+        if best_problem:
+            finish("tampered", reason=f"the tests or benchmark {best_problem}")
             return
-        problem = self.checks.leftover_problem(number)
-        if problem:
-            finish("tampered", reason=problem)
+        if leftover:
+            finish("tampered", reason=leftover)
             return
         score = verdict.candidate
         numbers = score_fields(verdict, best_score)
@@ -257,7 +266,8 @@ class ExperimentRunner:
             finish("tampered", reason=claim, **numbers)
             return
         # Quality goals: the visible gain must show on the holdout (memorizing pays nothing).
-        holdout = self.checks.holdout_score(number)
+        with phase("holdout"):
+            holdout = self.checks.holdout_score(number)
         overfit = self.checks.generalization((best_score, state.best_holdout), score, holdout)
         if overfit:
             finish("discarded", reason=overfit, holdout=holdout, **numbers)
@@ -330,7 +340,13 @@ class ExperimentRunner:
         The tree is reset when the next experiment starts, or when the run stops.
         """
         state, journal = self.state, self.journal
-        extra: dict[str, Any] = {}
+        phases = self.phases
+        ends = [end for _, _, end in phases.spans]
+        first = min((start for _, start, _ in phases.spans), default=time.time())
+        # The decision: what came after the last step (the commit, the best re-measured).
+        phases.add("decide", max(ends, default=first), time.time())
+        phases.add(f"{ATTEMPT}1", first, time.time())
+        extra: dict[str, Any] = {"phases": phases.to_json()}
         if record.status == "kept":
             extra["best_samples"] = list(best_samples or record.samples)
         journal.append("experiment", record=record.to_json(), **extra)

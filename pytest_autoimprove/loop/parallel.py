@@ -45,6 +45,7 @@ from pytest_autoimprove.loop.executors import Executor
 from pytest_autoimprove.loop.experiment import REFS_PREFIX
 from pytest_autoimprove.loop.interrupts import Interrupted, signals_deferred
 from pytest_autoimprove.loop.journal import ExperimentRecord, Journal, RunState
+from pytest_autoimprove.loop.phases import Phases, Span
 
 #: How long the driver waits for an outcome before it looks at the clock again.
 _TICK = 0.25
@@ -69,6 +70,12 @@ class ParallelRunner:
     _flying: dict[int, Task] = field(default_factory=dict)
     #: When each experiment in flight was first handed to a worker.
     _since: dict[int, float] = field(default_factory=dict)
+    #: Where each undecided experiment's time went so far (every attempt of it).
+    _spans: dict[int, list[Span]] = field(default_factory=dict)
+    #: When the driver took the outcome it is deciding.
+    _deciding: float = 0.0
+    #: When each improvement waiting for a replay lane began to wait.
+    _queued: dict[int, float] = field(default_factory=dict)
     _ended: bool = False
     _clock: tuple[float, float] | None = None
 
@@ -117,10 +124,15 @@ class ParallelRunner:
                     continue
                 # A decision is a few git and journal writes: never cut in half.
                 with signals_deferred():
+                    self._deciding = time.time()
+                    self._spans.setdefault(outcome.task.number, []).extend(outcome.phases)
                     self._flying.pop(slot_of(outcome.task), None)
                     self._tick()
-                    if not outcome.cancelled:
-                        self._decide(outcome)
+                    try:
+                        if not outcome.cancelled:
+                            self._decide(outcome)
+                    finally:
+                        self.attempts.decided(outcome.task.number)
         except (Interrupted, KeyboardInterrupt):
             # Every worker's commands end first (nothing writes to a tree any more),
             # then each experiment in flight is recorded as cut, as the sequential
@@ -155,6 +167,7 @@ class ParallelRunner:
         self._flying.clear()
         self._tick()
         now = time.monotonic()
+        self._deciding = time.time()
         for number in sorted(cut):
             task = cut[number]
             description = descriptions.get(number) or task.description or f"experiment {number}"
@@ -225,6 +238,9 @@ class ParallelRunner:
         part = self._part_for(worker)
         task = self._task(number, worker, part)
         self.journal.append("begin", number=number, best=task.base, worker=worker, part=part)
+        board = self.attempts.board
+        if board is not None:
+            board.begin(number, worker, part, task.base)
         self.console.worker(worker, f"#{number} starting" + (f" [{part}]" if part else ""))
         return task
 
@@ -256,6 +272,7 @@ class ParallelRunner:
             history=state.history(),
             timeout=config.agent.timeout,
             budget_left=None if budget is None else max(1.0, budget - state.spent),
+            others=() if self.attempts.board is None else self.attempts.board.others(number),
         )
 
     # -- decisions ---------------------------------------------------------------
@@ -278,14 +295,22 @@ class ParallelRunner:
             return
         # Merged onto the best only when a lane takes it: the best may move again
         # while it waits, and a merge onto a best already gone is a replay wasted.
+        self._spans.setdefault(task.number, []).append(("decide", self._deciding, time.time()))
+        self._queued[task.number] = time.time()
         self._replays.append(outcome)
 
     def _next_replay(self, slot: int) -> Task | None:
         """The next waiting improvement merged onto the current best, as an attempt for
         ``slot``; those that cannot be replayed are recorded on the way."""
         while self._replays:
-            task = self._replay(self._replays.popleft(), slot)
+            outcome = self._replays.popleft()
+            number = outcome.task.number
+            self._deciding = time.time()
+            spans = self._spans.setdefault(number, [])
+            spans.append(("wait-lane", self._queued.pop(number, self._deciding), self._deciding))
+            task = self._replay(outcome, slot)
             if task is not None:
+                spans.append(("merge", self._deciding, time.time()))
                 return task
         return None
 
@@ -332,6 +357,8 @@ class ParallelRunner:
             tree=merged.tree,
             replayed=replay.replayed,
         )
+        if self.attempts.board is not None:
+            self.attempts.board.replaying(task.number, slot, state.best_commit)
         return replay
 
     def _commit(
@@ -378,12 +405,17 @@ class ParallelRunner:
             replayed=task.replayed,
             **fields,
         )
-        extra: dict[str, Any] = {"spent": round(state.spent, 3)}
+        spans = Phases(self._spans.pop(task.number, []))
+        spans.add("decide", self._deciding or time.time(), time.time())
+        extra: dict[str, Any] = {"spent": round(state.spent, 3), "phases": spans.to_json()}
         if status == "kept":
             extra["best_samples"] = list(outcome.best_samples or record.samples)
         self.journal.append("experiment", record=record.to_json(), **extra)
         state.records.append(record)
         self._since.pop(task.number, None)
+        self._queued.pop(task.number, None)
+        if self.attempts.board is not None:
+            self.attempts.board.decided(task.number)
         if status == "kept":
             state.best_commit = commit
             state.best_score = record.score

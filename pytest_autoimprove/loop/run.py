@@ -50,6 +50,8 @@ from pytest_autoimprove.errors import (
     UsageError,
 )
 from pytest_autoimprove.loop import keep, leftovers
+from pytest_autoimprove.loop.board import FOLDER as BOARD_FOLDER
+from pytest_autoimprove.loop.board import Board
 from pytest_autoimprove.loop.checks import Checks, Measured
 from pytest_autoimprove.loop.console import Console
 from pytest_autoimprove.loop.experiment import ExperimentRunner
@@ -476,6 +478,7 @@ class Loop:
             journal=journal,
             baseline_guards=state.baseline_guards,
             show=console.worker,
+            board=Board(journal.run_dir / BOARD_FOLDER),
         )
         self.console.line(
             f"autoimprove: {executor.slots} worker{'s' if executor.slots != 1 else ''} "

@@ -9,7 +9,11 @@ the shell in the loop's worktree, in its own process group, bounded by
 - ``AUTOIMPROVE_EXPERIMENT``: the experiment number (1-based);
 - ``AUTOIMPROVE_BEST_SCORE`` and ``AUTOIMPROVE_BASELINE_SCORE``;
 - ``AUTOIMPROVE_RUN_DIR``: the run folder (outside the worktree), for its memory;
-- ``AUTOIMPROVE_WORKTREE``: the tree to edit (also the working directory).
+- ``AUTOIMPROVE_WORKTREE``: the tree to edit (also the working directory);
+- in a parallel run, ``AUTOIMPROVE_WORKER`` and ``AUTOIMPROVE_PART``, and on one
+  machine ``AUTOIMPROVE_BOARD`` (what the other workers are doing, kept up to date),
+  ``AUTOIMPROVE_INTENT`` (where to say what this one will try) and
+  ``AUTOIMPROVE_BOARD_LOCK`` (:mod:`pytest_autoimprove.loop.board`).
 
 Its description is a ``DESCRIPTION: ...`` line of its output, else its last
 non-empty line, else ``command experiment N``. A non-zero exit or a timeout makes
@@ -23,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_autoimprove.names import PART_ENV, WORKER_ENV
+from pytest_autoimprove.names import BOARD_ENV, BOARD_LOCK_ENV, INTENT_ENV, PART_ENV, WORKER_ENV
 from pytest_autoimprove.proposers import Proposal, ProposalContext
 
 PROVIDER = "command"
@@ -42,6 +46,10 @@ def proposal_env(context: ProposalContext, prompt_file: Path) -> dict[str, str |
         WORKER_ENV: str(context.extra.get("worker", 1)),
         PART_ENV: str(context.extra.get("part") or ""),
     }
+    # On one machine, a parallel run's live board of the other experiments in flight.
+    for name, key in ((BOARD_ENV, "board"), (INTENT_ENV, "intent"), (BOARD_LOCK_ENV, "board_lock")):
+        if context.extra.get(key):
+            env[name] = str(context.extra[key])
     sealed = context.config.check.holdout
     if sealed and sealed.startswith("env:"):
         # The variable naming the sealed holdout stays out of the agent's environment.

@@ -10,9 +10,9 @@ agent from wasting experiments on changes that will be discarded.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pytest_autoimprove.plural import plural
 
@@ -33,11 +33,16 @@ def render_program(
     best_score: float | None = None,
     history: Sequence[PastExperiment] = (),
     by_hand: bool = False,
+    others: Sequence[Mapping[str, Any]] | None = None,
+    live_board: bool = False,
 ) -> str:
     """The program.md text for ``config``; with scores and history inside the loop.
 
     :param experiment: this experiment's number, or ``None`` for ``export``.
     :param by_hand: for ``export``: the agent runs the loop itself (and commits).
+    :param others: in a parallel run, the other experiments in flight (board entries,
+        :mod:`pytest_autoimprove.loop.board`); ``None`` in a sequential one.
+    :param live_board: the agent can read the board and write its intent (one machine).
     """
     check, change = config.check, config.change
     out = [f"# autoimprove: {config.name}", ""]
@@ -97,6 +102,8 @@ def render_program(
                 delta = "" if past.delta is None else f"{past.delta:+.6g}"
                 text = past.description.replace("|", "/")
                 out.append(f"| {past.number} | {past.status} | {score} | {delta} | {text} |")
+    if experiment is not None and others is not None:
+        out += ["", *_other_workers(others, live_board)]
     if config.instructions:
         out += ["", "## Instructions", config.instructions]
     for title, body in config.sections:
@@ -111,6 +118,34 @@ def render_program(
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def _other_workers(others: Sequence[Mapping[str, Any]], live_board: bool) -> list[str]:
+    """The prompt's "Other workers" section: what the experiments in flight are doing."""
+    from pytest_autoimprove.loop.board import describe
+
+    out = ["## Other workers"]
+    if others:
+        out.append(
+            f"{plural(len(others), 'other experiment')} in flight right now, each in its own "
+            "copy of the code; what they get kept reaches you through the best:"
+        )
+        out += ["", *(describe(entry) for entry in others), ""]
+    else:
+        out.append("No other experiment is in flight right now; others may start while you work.")
+    out.append(
+        "Do not spend this experiment on what another worker is already trying (the same "
+        "change twice is kept once): pick another idea, or other code."
+    )
+    if live_board:
+        out.append(
+            "Before you edit, write what you are going to try, in one line, to the file "
+            "named by `$AUTOIMPROVE_INTENT`: the others read it. Theirs are the `*.intent` "
+            "files beside it, and `$AUTOIMPROVE_BOARD` (JSON) shows every experiment in "
+            "flight, kept up to date. To claim without a race, hold `flock` on "
+            "`$AUTOIMPROVE_BOARD_LOCK` while you read theirs and write yours."
+        )
+    return out
+
+
 def with_prompt(context: ProposalContext) -> ProposalContext:
     """``context`` with its :attr:`~ProposalContext.prompt`: program.md for its experiment."""
     return replace(
@@ -121,6 +156,8 @@ def with_prompt(context: ProposalContext) -> ProposalContext:
             baseline_score=context.baseline_score,
             best_score=context.best_score,
             history=context.history,
+            others=context.extra.get("others"),
+            live_board=bool(context.extra.get("intent")),
         ),
     )
 
