@@ -7,6 +7,7 @@ makes an agent think for S seconds first, which orders who finishes first.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from toyrepo import ToyRepo, checkout_state, git, run_loop, subprocess_env
@@ -397,3 +399,77 @@ def test_workers_option_overrides_the_file(toy: Callable[..., ToyRepo]) -> None:
     assert "2 workers (local)" in out
     assert {r["worker"] for r in repo.records()} <= {1, 2}
     assert os.path.isdir(repo.run_dirs()[-1])
+
+
+def test_agents_that_read_the_board_do_not_duplicate_each_others_work(
+    toy: Callable[..., ToyRepo],
+) -> None:
+    # Two agents start together on the same best, and each would improve mod.py. Told
+    # what the other intends (the board), the second takes extra.py instead: both are
+    # kept, where two blind agents make one change twice and keep it once (a no-op).
+    plan = ["claim:2", "claim:2"]
+    repo = toy(
+        rounds=2, plan=plan, agent_extra="workers: 2", bench=BENCH_AB, files=TWO_FILES,
+        change="scope: mod.py, extra.py",
+    )  # fmt: skip
+    code, out = run_loop(repo)
+    assert code == 0, out
+    assert repo.statuses() == ["kept", "kept"], out
+    assert "VALUE = 11" in branch_file(repo, "mod.py")
+    assert "BONUS = 1" in branch_file(repo, "extra.py")
+    run_dir = repo.run_dirs()[-1]
+    # The second experiment's prompt named the first, in flight when it began.
+    prompt = (run_dir / "proposals" / "0002-prompt.md").read_text()
+    assert "## Other workers" in prompt
+    assert "- worker 1, experiment 1: proposing" in prompt
+    assert "$AUTOIMPROVE_INTENT" in prompt
+    # Decided experiments leave the board, their intents with them.
+    board = json.loads((run_dir / "board" / "board.json").read_text())
+    assert board["in_flight"] == []
+    assert not list((run_dir / "board").glob("*.intent"))
+
+
+def test_blind_agents_make_the_same_change_twice_and_it_is_kept_once(
+    toy: Callable[..., ToyRepo],
+) -> None:
+    # The same run without the board's advice: the second change is already in the best.
+    plan = ["sleep:2:improve", "sleep:2:improve"]
+    repo = toy(
+        rounds=2, plan=plan, agent_extra="workers: 2", bench=BENCH_AB, files=TWO_FILES,
+        change="scope: mod.py, extra.py",
+    )  # fmt: skip
+    code, out = run_loop(repo)
+    assert code == 0, out
+    assert sorted(repo.statuses()) == ["kept", "no-op"], out
+
+
+def test_each_experiment_journals_where_its_time_went(toy: Callable[..., ToyRepo]) -> None:
+    plan = ["sleep:1:improve", "sleep:1:worse", "noop"]
+    repo = toy(rounds=3, plan=plan, agent_extra="workers: 2")
+    code, out = run_loop(repo)
+    assert code == 0, out
+    events = [e for e in repo.journal() if e["event"] == "experiment"]
+    assert len(events) == 3
+    for event in events:
+        spans = event["phases"]
+        assert isinstance(spans, list)
+        names = [str(span[0]) for span in spans]
+        assert "propose" in names and names[-1] == "decide", names
+        assert any(name.startswith("attempt@") for name in names), names
+        for _, start, end in spans:
+            assert float(start) <= float(end)
+        recorded = float(str(event["time"]))
+        assert all(float(end) <= recorded + 0.01 for _, _, end in spans)
+    kept: Any = next(e for e in events if e["record"]["status"] == "kept")  # type: ignore[index]
+    measured = {str(span[0]) for span in kept["phases"]}
+    assert {"tree", "stage", "scan", "wait-core", "merge", "gate", "benchmark"} <= measured
+
+
+def test_the_sequential_loop_journals_its_phases_too(toy: Callable[..., ToyRepo]) -> None:
+    repo = toy(rounds=1, plan=["improve"])
+    code, out = run_loop(repo)
+    assert code == 0, out
+    event: Any = next(e for e in repo.journal() if e["event"] == "experiment")
+    names = [str(span[0]) for span in event["phases"]]
+    assert names[0] == "tree" and names[-2:] == ["decide", "attempt@1"], names
+    assert {"propose", "stage", "scan", "gate", "benchmark", "verify"} <= set(names)

@@ -37,6 +37,23 @@ def bump(step: int, file: str = "mod.py", name: str = "VALUE") -> None:
     path.write_text(text.replace(f"{name} = {value}", f"{name} = {value + step}"))
 
 
+def claim(files: list[str]) -> str:
+    """The first of ``files`` no other experiment in flight intends to change; this
+    experiment's intent says so (without a board: the first)."""
+    intent = os.environ.get("AUTOIMPROVE_INTENT")
+    if not intent:
+        return files[0]
+    import fcntl
+
+    with open(os.environ["AUTOIMPROVE_BOARD_LOCK"]) as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        mine = Path(intent)
+        taken = {p.read_text().strip() for p in mine.parent.glob("*.intent") if p != mine}
+        file = next((f for f in files if f not in taken), files[0])
+        mine.write_text(file + "\n")
+    return file
+
+
 def main() -> int:
     plan = json.loads(Path(sys.argv[1]).read_text())
     number = int(os.environ["AUTOIMPROVE_EXPERIMENT"])
@@ -45,6 +62,12 @@ def main() -> int:
     log = Path(sys.argv[1]).with_suffix(".calls")
     with log.open("a") as handle:
         handle.write(f"{number} {action}\n")
+    # "claim:SECONDS": in a parallel run, claim a file no other worker is changing (the
+    # board's intents, under its lock), think, then improve it (mod.py, else extra.py).
+    if action.startswith("claim:"):
+        file = claim(["mod.py", "extra.py"])
+        time.sleep(float(action.split(":")[1]))
+        action = "improve" if file == "mod.py" else "improve_b"
     # "sleep:SECONDS:ACTION": think for a while first (a parallel run's proposer).
     while action.startswith("sleep:"):
         _, seconds, action = action.split(":", 2)
