@@ -10,8 +10,8 @@ gate and measures the candidate against the commit it started from with the keep
 rule. The **decision** (kept, replayed on a newer best, ``conflict``, ...) is the
 driver's, one at a time, in :mod:`~pytest_autoimprove.loop.parallel`.
 
-Fair measurement: tests and proposals run concurrently (at most one test gate per
-core at a time: more only share the cores), but a benchmark whose score
+Fair measurement: tests and proposals run concurrently (test gates one at a time, up
+to one per core when they queue: :mod:`~pytest_autoimprove.loop.cores`), but a benchmark whose score
 depends on the machine (``kind: speed`` or ``memory``) runs only under the run's
 measurement lock, so no two such benchmarks ever overlap; noisy scores of other kinds
 take it too, because they are measured beside the best in the run's one shared best
@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_autoimprove import repo
 from pytest_autoimprove.loop import integrity, keep
 from pytest_autoimprove.loop.checks import Checks, Measured
+from pytest_autoimprove.loop.cores import Cores
 from pytest_autoimprove.loop.experiment import classify, score_fields
 from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.paired import BestMeasurementFailed, judge_interleaved
@@ -193,10 +194,8 @@ class Attempts:
     #: The live board of experiments in flight, on the driver's machine (else ``None``).
     board: Board | None = None
     _trees: dict[int, repo.Worktree] = field(default_factory=dict)
-    #: Test gates running at once, at most one per core (:meth:`_gating`).
-    gates: threading.Semaphore = field(
-        default_factory=lambda: threading.BoundedSemaphore(usable_cores())
-    )
+    #: When a test gate may start: one at a time, up to one per core when they queue.
+    gates: Cores = field(default_factory=lambda: Cores(usable_cores()))
     _adding: threading.Lock = field(default_factory=threading.Lock)
     #: Improvements handed to the driver and not yet decided (:meth:`_settle`).
     _pending: set[int] = field(default_factory=set)
@@ -334,8 +333,10 @@ class Attempts:
             if isinstance(rebased, tuple):
                 task, staged = rebased
             outcome = Outcome(task, None, description, tree=staged, changed=paths)
+            gating = time.monotonic()
             with phase("gate"):
                 gate = checks.gate(number)
+            core.took = time.monotonic() - gating
             self._check(description)
             if gate.tampered:
                 outcome.status, outcome.fields = "tampered", {"reason": gate.tampered}
@@ -465,16 +466,16 @@ class Attempts:
 
     @contextlib.contextmanager
     def _gating(self, description: str, phase: Phases) -> Iterator[_Held]:
-        """One test gate per core at a time, first come first served: more at once only
-        share the cores, and proposals that end together (they often do) would slow
-        each other's gates down, keeping every one of their workers from proposing.
+        """A test-gate slot (:mod:`~pytest_autoimprove.loop.cores`): one gate at a time,
+        first come first served, a second (up to one per core) only for a gate that has
+        waited as long as a gate takes. Two gates at once on one best may need a replay;
+        and more than one per core only share the cores.
 
-        The core is held through a benchmark that takes no lock (a deterministic score
+        The slot is held through a benchmark that takes no lock (a deterministic score
         of a kind that does not depend on the machine: milliseconds, and CPU work too),
         so that an improvement is handed to the driver before the next gate starts."""
         with phase("wait-core"):
-            while not self.gates.acquire(timeout=0.2):
-                self._check(description)
+            self.gates.acquire(lambda: self._check(description))
         held = _Held(self.gates)
         try:
             yield held
@@ -567,14 +568,16 @@ class Attempts:
 
 
 class _Held:
-    """A core of :attr:`Attempts.gates`, released once (early, or at the end)."""
+    """A slot of :attr:`Attempts.gates`, released once (early, or at the end)."""
 
-    def __init__(self, gates: threading.Semaphore) -> None:
-        self._gates: threading.Semaphore | None = gates
+    def __init__(self, gates: Cores) -> None:
+        self._gates: Cores | None = gates
+        #: How long the gate it was taken for ran (what the slots' patience learns).
+        self.took: float | None = None
 
     def release(self) -> None:
         if self._gates is not None:
-            self._gates.release()
+            self._gates.release(self.took)
             self._gates = None
 
 
