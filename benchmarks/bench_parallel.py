@@ -6,12 +6,20 @@ Usage: python benchmarks/bench_parallel.py [--experiments N] [--think SECONDS]
 A toy project (eight modules, each with a VALUE; the score is their sum, higher is
 better) and a scripted proposer whose thinking time dominates: it sleeps ``--think``
 seconds, then, drawn from the experiment's number, improves one module's VALUE, makes
-one worse, or changes nothing. Every configuration runs the real loop
+one worse, or changes nothing. In a parallel run it reads the board first, as a
+sensible agent would: when another experiment in flight intends to change the module
+it drew, it takes the next one nobody is changing, and says so in its intent (under
+the board's lock); alone, it never moves. Every configuration runs the real loop
 (``pytest --autoimprove``, the gate and the benchmark as subprocesses) for the same
 experiments (``rounds: N``: numbers 1 to N, so the same proposals), timed from the
 loop's start to its return (start-up, baseline, worker trees and the last decision
 included), and prints experiments per hour, the ratio to 1 worker in the same round,
-every status count, and the best score. 1 worker is the sequential loop. With
+every status count, and the best score. 1 worker is the sequential loop. For each
+run, where its wall time went: start-up, experiments and end; each phase of the
+experiments (from the journal: proposal, checks, waits for a gate slot, a decision or
+a replay lane, the driver's decisions), the workers' time split into proposing,
+checking, waiting and idle, and the CPU time the run cost (barely moved by other jobs
+on the machine, unlike the wall time). With
 ``--repeat K`` the configurations run K rounds, interleaved (a round runs each once),
 and a last table gives each ratio's median and range over the rounds: the machine is
 shared, and a ratio from one round is one draw.
