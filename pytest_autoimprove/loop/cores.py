@@ -28,14 +28,22 @@ class Cores:
     """Test-gate slots: :meth:`acquire` one (waiting as above), :meth:`release` it.
 
     :param cores: the most gates at once (one per usable core).
+    :param usual: how long a gate took before the first here (the baseline's), if known.
     """
 
-    def __init__(self, cores: int) -> None:
+    def __init__(self, cores: int, usual: float | None = None) -> None:
         self.cores = max(1, cores)
         self._busy = 0
         self._cond = threading.Condition()
         self._queue: collections.deque[object] = collections.deque()
         self._took: collections.deque[float] = collections.deque(maxlen=20)
+        if usual is not None:
+            self.learn(usual)
+
+    def learn(self, took: float) -> None:
+        """A gate took ``took`` seconds (the baseline's, before any of the run's)."""
+        with self._cond:
+            self._took.append(took)
 
     def patience(self) -> float | None:
         """How long the first in the queue waits before a gate runs beside another: a

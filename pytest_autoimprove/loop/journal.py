@@ -339,6 +339,8 @@ class RunState:
     baseline_score: float | None = None
     baseline_samples: tuple[float, ...] = ()
     baseline_guards: dict[str, float] = field(default_factory=dict)
+    #: How long the baseline's test gate took (``None`` in journals of 0.2 and before).
+    baseline_gate: float | None = None
     best_commit: str | None = None
     best_score: float | None = None
     best_samples: tuple[float, ...] = ()
@@ -406,6 +408,7 @@ def load_state(events: Sequence[Mapping[str, Any]]) -> RunState:
             state.baseline_score = float(event["score"])
             state.baseline_samples = tuple(float(x) for x in event["samples"])
             state.baseline_guards = {str(k): float(v) for k, v in event.get("guards", {}).items()}
+            state.baseline_gate = _opt_float(event.get("gate_seconds"))
             state.best_commit = str(event["commit"])
             state.best_score = state.baseline_score
             state.best_samples = state.baseline_samples

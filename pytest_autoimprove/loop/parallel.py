@@ -103,6 +103,9 @@ class ParallelRunner:
         # several threads at once trips over each other's bookkeeping.
         for worker in range(1, self.workers + 1):
             self.attempts.tree(worker, state.best_commit)
+        if state.baseline_gate is not None:
+            # How long a gate takes here, before any attempt's: the gate slots' patience.
+            self.attempts.gates.learn(state.baseline_gate)
         self._publish()
         self.executor.start(self.attempts)
         self._clock = (state.spent, time.monotonic())

@@ -34,6 +34,7 @@ import atexit
 import signal
 import statistics
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -512,8 +513,10 @@ class Loop:
         checks = experiments.checks
         commit = tree.head()
         journal.append("step", number=0, step="baseline")
+        gating = time.monotonic()
         with self.console.step("baseline: tests"):
             gate = checks.gate(0)
+        gate_seconds = round(time.monotonic() - gating, 3)
         if not gate.passed:
             raise BaselineError(
                 f"the baseline fails its tests ({gate.reason}):\n{gate.tail}\n"
@@ -550,6 +553,8 @@ class Loop:
             goal=config.check.goal,
             metric=metric_name(config.check.score, config.check.kind),
             unit=score_unit(measured.outputs[-1], config.check.score) if measured.outputs else None,
+            # How long a test gate takes here: a parallel run's gate slots start from it.
+            gate_seconds=gate_seconds,
             **holdout_field,
         )
         state.baseline_score = state.best_score = score
@@ -557,6 +562,7 @@ class Loop:
         state.baseline_guards = guards
         state.best_holdout = holdout
         state.best_commit = commit
+        state.baseline_gate = gate_seconds
         self.console.line(f"baseline: score {score:.6g} ({noise}); {gate.reason}")
 
     # -- between experiments ------------------------------------------------------

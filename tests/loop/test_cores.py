@@ -81,3 +81,13 @@ def test_first_come_first_served_and_a_waiter_can_give_up() -> None:
     cores.release()
     second.join(timeout=5)
     assert taken == ["second"]  # the one that gave up no longer holds the queue
+
+
+def test_the_baseline_gate_sets_the_patience_before_any_gate_here() -> None:
+    cores = Cores(2, usual=0.2)
+    assert cores.patience() == pytest.approx(0.2)
+    cores.acquire(lambda: None)
+    taken: list[str] = []
+    waiter = _take(cores, taken, "beside")
+    waiter.join(timeout=5)
+    assert taken == ["beside"]
