@@ -11,12 +11,12 @@ rule. The **decision** (kept, replayed on a newer best, ``conflict``, ...) is th
 driver's, one at a time, in :mod:`~pytest_autoimprove.loop.parallel`.
 
 Fair measurement: tests and proposals run concurrently (test gates one at a time, up
-to one per core when they queue: :mod:`~pytest_autoimprove.loop.cores`), but a benchmark whose score
-depends on the machine (``kind: speed`` or ``memory``) runs only under the run's
-measurement lock, so no two such benchmarks ever overlap; noisy scores of other kinds
-take it too, because they are measured beside the best in the run's one shared best
-worktree. Deterministic scores of other kinds (quality metrics) are measured in
-parallel.
+to one per core when they queue: :mod:`~pytest_autoimprove.loop.cores`), but a
+benchmark whose score depends on the machine (``kind: speed`` or ``memory``) runs only
+under the run's measurement lock, so no two such benchmarks ever overlap; noisy scores
+of other kinds take it too, because they are measured beside the best in the run's one
+shared best worktree. Deterministic scores of other kinds (quality metrics) are
+measured in parallel.
 
 An attempt may also start from a tree instead of a proposal (:attr:`Task.apply`): a
 change replayed on a newer best, or one a remote worker returned, checked again here
@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_autoimprove import repo
 from pytest_autoimprove.loop import integrity, keep
 from pytest_autoimprove.loop.checks import Checks, Measured
-from pytest_autoimprove.loop.cores import Cores
+from pytest_autoimprove.loop.cores import Cores, Slot
 from pytest_autoimprove.loop.experiment import classify, score_fields
 from pytest_autoimprove.loop.gate import snapshot_flag
 from pytest_autoimprove.loop.paired import BestMeasurementFailed, judge_interleaved
@@ -465,7 +465,7 @@ class Attempts:
         return rebased, merged.tree
 
     @contextlib.contextmanager
-    def _gating(self, description: str, phase: Phases) -> Iterator[_Held]:
+    def _gating(self, description: str, phase: Phases) -> Iterator[Slot]:
         """A test-gate slot (:mod:`~pytest_autoimprove.loop.cores`): one gate at a time,
         first come first served, a second (up to one per core) only for a gate that has
         waited as long as a gate takes. Two gates at once on one best may need a replay;
@@ -476,7 +476,7 @@ class Attempts:
         so that an improvement is handed to the driver before the next gate starts."""
         with phase("wait-core"):
             self.gates.acquire(lambda: self._check(description))
-        held = _Held(self.gates)
+        held = Slot(self.gates)
         try:
             yield held
         finally:
@@ -565,20 +565,6 @@ class Attempts:
                 board_lock=self.board.lock_path,
             )
         return ask_proposer(self.hook, with_prompt(context))
-
-
-class _Held:
-    """A slot of :attr:`Attempts.gates`, released once (early, or at the end)."""
-
-    def __init__(self, gates: Cores) -> None:
-        self._gates: Cores | None = gates
-        #: How long the gate it was taken for ran (what the slots' patience learns).
-        self.took: float | None = None
-
-    def release(self) -> None:
-        if self._gates is not None:
-            self._gates.release(self.took)
-            self._gates = None
 
 
 def usable_cores() -> int:

@@ -89,3 +89,17 @@ class Cores:
             if took is not None:
                 self._took.append(took)
             self._cond.notify_all()
+
+
+class Slot:
+    """A slot taken from :class:`Cores`, released once (early, or at the end)."""
+
+    def __init__(self, cores: Cores) -> None:
+        self._cores: Cores | None = cores
+        #: How long the gate it was taken for ran (what the patience learns from).
+        self.took: float | None = None
+
+    def release(self) -> None:
+        if self._cores is not None:
+            self._cores.release(self.took)
+            self._cores = None
