@@ -382,6 +382,10 @@ def test_kill_9_and_resume_with_workers_loses_no_experiment(
     assert checkout_state(repo.root) == before
     tsv = (repo.run_dirs()[-1] / "results.tsv").read_text().splitlines()
     assert sorted(int(row.split("\t")[0]) for row in tsv[1:]) == numbers
+    # The board ends empty: no experiment of a killed session lingers on it.
+    board = repo.run_dirs()[-1] / "board"
+    assert json.loads((board / "board.json").read_text())["in_flight"] == []
+    assert not list(board.glob("*.intent"))
 
 
 def _events(repo: ToyRepo) -> int:
