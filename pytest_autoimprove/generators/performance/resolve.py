@@ -99,14 +99,24 @@ def _namespace(module: types.ModuleType, checking: list[str]) -> dict[str, Any]:
 MAX_MEMBERS = 8
 
 
+def _lookup(module: types.ModuleType, name: str) -> Any:
+    """``module.NAME`` or ``module.Class.NAME``; ``None`` when reading it fails in any way
+    (a module ``__getattr__`` or a class property may raise anything)."""
+    obj: Any = module
+    try:
+        for part in name.split("."):
+            obj = getattr(obj, part, None)
+    except Exception:  # noqa: BLE001 - code in scope; one odd name must not lose the rest
+        return None
+    return obj
+
+
 def _patterns(module: types.ModuleType, names: list[str]) -> dict[str, tuple[str, int]]:
     """name -> (text, flags) of the compiled patterns ``names`` hold; a list or dict of
     them gives its members as ``NAME[0]`` or ``NAME['key']`` (an expression on the module)."""
     out: dict[str, tuple[str, int]] = {}
     for name in names:
-        obj: Any = module
-        for part in name.split("."):
-            obj = getattr(obj, part, None)
+        obj = _lookup(module, name)
         members: list[tuple[str, Any]] = [(name, obj)]
         if isinstance(obj, (list, tuple)):
             members = [(f"{name}[{i}]", item) for i, item in enumerate(obj[:MAX_MEMBERS])]
@@ -132,11 +142,12 @@ def _keys(module: types.ModuleType, names: list[str]) -> dict[str, list[object]]
     ``names`` hold, strings and ints only, at most :data:`MAX_KEYS` spread evenly."""
     out: dict[str, list[object]] = {}
     for name in names:
-        obj: Any = module
-        for part in name.split("."):
-            obj = getattr(obj, part, None)
+        obj = _lookup(module, name)
         if isinstance(obj, (set, frozenset)):
-            members: list[object] = sorted(obj, key=repr)
+            try:
+                members: list[object] = sorted(obj, key=repr)
+            except Exception:  # noqa: BLE001 - a member whose repr raises
+                continue
         elif isinstance(obj, (dict, list, tuple)):
             members = list(obj)
         else:

@@ -7,12 +7,16 @@ converter of one key is seen only when that key is passed.
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from guarded import Guarded
 
 from pytest_autoimprove.generators.performance.facts import read_facts
+from pytest_autoimprove.generators.performance.resolve import resolve_all
 
 SPELL = '''
 def _english(n):
@@ -81,3 +85,42 @@ def test_a_regression_behind_one_key_is_caught_and_an_honest_rewrite_passes(
         '    if style != "plain" and style not in STYLES:\n        raise ValueError(style)\n',
     )
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+def test_a_table_name_that_raises_when_read_loses_nothing_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A module __getattr__ (or a class property) may raise anything: the resolver reads
+    # the other tables and resolves the annotations all the same.
+    (tmp_path / "odd.py").write_text(
+        textwrap.dedent(
+            """
+            UNITS = {"m": 1, "km": 1000}
+
+            def __getattr__(name):
+                raise RuntimeError(name)
+
+            def scale(n: int, unit="m"):
+                return n * UNITS[unit] * LAZY[unit]
+            """
+        ),
+        encoding="utf-8",
+    )
+    request = {
+        "sys_path": [str(tmp_path)],
+        "modules": [
+            {
+                "name": "odd",
+                "targets": [{"qualname": "scale", "params": [("n", "int")]}],
+                "table_names": ["LAZY", "UNITS"],
+            }
+        ],
+    }
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the resolver prepends to it
+    # ``odd`` is forgotten after the test: recorded as absent here, imported below.
+    monkeypatch.setitem(sys.modules, "odd", None)
+    del sys.modules["odd"]
+    record = resolve_all(request)["modules"]["odd"]
+    assert record["error"] is None
+    assert record["keys"] == {"UNITS": ["m", "km"]}
+    assert record["params"]["scale"]["n"].name == "int"
