@@ -31,6 +31,23 @@ EXTRA = "BONUS = 0\n"
 TWO_FILES = {"extra.py": EXTRA}
 
 
+def two_files(
+    toy: Callable[..., ToyRepo],
+    *,
+    rounds: int,
+    plan: list[str],
+    workers: int = 2,
+    files: dict[str, str] = TWO_FILES,
+    change: str = "scope: mod.py, extra.py",
+) -> ToyRepo:
+    """A toy repository of mod.py and extra.py (the benchmark sums both) run by
+    ``workers`` parallel workers on ``plan``."""
+    return toy(
+        rounds=rounds, plan=plan, agent_extra=f"workers: {workers}", bench=BENCH_AB,
+        files=files, change=change,
+    )  # fmt: skip
+
+
 def by_number(repo: ToyRepo) -> dict[int, dict[str, object]]:
     return {int(str(r["number"])): r for r in repo.records()}
 
@@ -69,10 +86,7 @@ def test_a_stale_improvement_is_replayed_on_the_new_best_and_kept(
     # time it is judged the best has moved, so it is merged onto the new best and
     # verified again as a whole.
     plan = ["improve", "sleep:4:improve_b"]
-    repo = toy(
-        rounds=2, plan=plan, agent_extra="workers: 2", bench=BENCH_AB, files=TWO_FILES,
-        change="scope: mod.py, extra.py",
-    )  # fmt: skip
+    repo = two_files(toy, rounds=2, plan=plan)
     code, out = run_loop(repo)
     assert code == 0, out
     records = by_number(repo)
@@ -112,11 +126,8 @@ def test_a_replay_runs_in_a_lane_of_its_own_while_its_worker_proposes_again(
     # and is kept first. 1 turns out an improvement on a best that has moved: it is
     # replayed on the new best in the replay lane, while worker 1 proposes 4.
     plan = ["improve", "sleep:1:improve_b", "sleep:5:noop", "sleep:1:noop"]
-    repo = toy(
-        rounds=4, plan=plan, agent_extra="workers: 2", bench=BENCH_AB,
-        files={**TWO_FILES, "tests/test_slow.py": SLOW_ON_11_0},
-        change="scope: mod.py, extra.py",
-    )  # fmt: skip
+    slow = {**TWO_FILES, "tests/test_slow.py": SLOW_ON_11_0}
+    repo = two_files(toy, rounds=4, plan=plan, files=slow)
     code, out = run_loop(repo)
     assert code == 0, out
     records = by_number(repo)
@@ -166,10 +177,7 @@ def test_two_parts_improved_by_two_workers_end_in_one_merged_branch(
     toy: Callable[..., ToyRepo],
 ) -> None:
     plan = ["part", "sleep:1.5:part", "sleep:0.5:part", "sleep:1.5:part"]
-    repo = toy(
-        rounds=4, plan=plan, agent_extra="workers: 2", bench=BENCH_AB, files=TWO_FILES,
-        change="part: core = mod.py\npart: extra = extra.py",
-    )  # fmt: skip
+    repo = two_files(toy, rounds=4, plan=plan, change="part: core = mod.py\npart: extra = extra.py")
     code, out = run_loop(repo)
     assert code == 0, out
     records = by_number(repo)
@@ -206,10 +214,7 @@ def test_two_parts_improved_by_two_workers_end_in_one_merged_branch(
 
 def test_a_part_touching_another_part_is_out_of_scope(toy: Callable[..., ToyRepo]) -> None:
     plan = ["improve_b"]  # worker 1 serves part core (mod.py) but edits extra.py
-    repo = toy(
-        rounds=1, plan=plan, agent_extra="workers: 2", bench=BENCH_AB, files=TWO_FILES,
-        change="part: core = mod.py\npart: extra = extra.py",
-    )  # fmt: skip
+    repo = two_files(toy, rounds=1, plan=plan, change="part: core = mod.py\npart: extra = extra.py")
     code, out = run_loop(repo)
     assert code == 0, out
     assert repo.statuses() == ["out-of-scope"]
@@ -262,10 +267,7 @@ def test_ctrl_c_records_the_attempts_in_flight_as_cut_and_resume_goes_on_after_t
 ) -> None:
     # 1 is kept at once; 2, 3 and 4 think for a minute and are in flight at the Ctrl-C.
     plan = ["improve", "sleep:60:improve_b", "sleep:60:worse", "sleep:60:improve"]
-    repo = toy(
-        rounds=6, plan=plan, agent_extra="workers: 3", bench=BENCH_AB, files=TWO_FILES,
-        change="scope: mod.py, extra.py",
-    )  # fmt: skip
+    repo = two_files(toy, rounds=6, plan=plan, workers=3)
     before = checkout_state(repo.root)
     proc = start(repo)
     deadline = time.monotonic() + 60
@@ -345,10 +347,7 @@ def test_kill_9_and_resume_with_workers_loses_no_experiment(
         "sleep:0.3:worse",
         "sleep:0.5:improve_b",
     ]
-    repo = toy(
-        rounds=len(plan), plan=plan, agent_extra="workers: 3", bench=BENCH_AB,
-        files=TWO_FILES, change="scope: mod.py, extra.py",
-    )  # fmt: skip
+    repo = two_files(toy, rounds=len(plan), plan=plan, workers=3)
     before = checkout_state(repo.root)
     log = repo.plan.with_suffix(".out")
     proc = start(repo, log=log)
@@ -412,10 +411,7 @@ def test_agents_that_read_the_board_do_not_duplicate_each_others_work(
     # what the other intends (the board), the second takes extra.py instead: both are
     # kept, where two blind agents make one change twice and keep it once (a no-op).
     plan = ["claim:2", "claim:2"]
-    repo = toy(
-        rounds=2, plan=plan, agent_extra="workers: 2", bench=BENCH_AB, files=TWO_FILES,
-        change="scope: mod.py, extra.py",
-    )  # fmt: skip
+    repo = two_files(toy, rounds=2, plan=plan)
     code, out = run_loop(repo)
     assert code == 0, out
     assert repo.statuses() == ["kept", "kept"], out
@@ -438,10 +434,7 @@ def test_blind_agents_make_the_same_change_twice_and_it_is_kept_once(
 ) -> None:
     # The same run without the board's advice: the second change is already in the best.
     plan = ["sleep:2:improve", "sleep:2:improve"]
-    repo = toy(
-        rounds=2, plan=plan, agent_extra="workers: 2", bench=BENCH_AB, files=TWO_FILES,
-        change="scope: mod.py, extra.py",
-    )  # fmt: skip
+    repo = two_files(toy, rounds=2, plan=plan)
     code, out = run_loop(repo)
     assert code == 0, out
     assert sorted(repo.statuses()) == ["kept", "no-op"], out
