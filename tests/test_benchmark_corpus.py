@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -92,3 +93,24 @@ def test_a_snippet_that_does_not_match_stops_with_one_line(
         message = str(caught.value)
         assert "\n" not in message
         assert found in message and "drop the check" in message and "pkg==1 m.py" in message
+
+
+def test_a_work_folder_below_another_pytest_config_is_refused(tmp_path: Path) -> None:
+    # Corpus projects without a pytest config of their own would inherit the outer one
+    # (its filterwarnings, addopts...): the benchmark says so in one line, exit 2.
+    outer = tmp_path / "outer"
+    (outer / "work").mkdir(parents=True)
+    (outer / "pyproject.toml").write_text("[tool.pytest.ini_options]\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "guard_strength.py"), "--corpus", "heldout",
+         "--only", "roman", "--work", str(outer / "work"), "--no-pynguin",
+         "--no-ghostwriter", "--no-mutmut"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"guard_strength.py: --work {outer / 'work'} lies below {outer / 'pyproject.toml'}, "
+        "whose pytest settings every corpus project without its own would inherit; "
+        "pick a folder outside it"
+    ]
+    assert list((outer / "work").iterdir()) == []  # nothing written
