@@ -231,18 +231,21 @@ class _Job:
 
 #: Variants of one value tried per argument.
 MAX_NUDGES = 24
+#: Positions cut at each end of a text or sequence (and one in the middle).
+CUT_ENDS = 3
 
 
 def _nudged(value: Any) -> list[Any]:
     """Values next to ``value`` where a fast path or a dropped check shows.
 
-    Text cut short (every prefix, a character dropped), a number one off or negated,
-    a sequence cut short, empty, or reversed, a mapping missing one key.
+    Text cut short (prefixes, a character dropped), a number one off or negated, a
+    sequence cut short, empty, or reversed, a mapping missing one key; at most
+    :data:`MAX_NUDGES`, cut at both ends and the middle of a long value (:func:`_cuts`).
     """
     out: list[Any] = []
     if isinstance(value, str):
-        out += [value[:i] for i in range(len(value))]
-        out += [value[:i] + value[i + 1 :] for i in range(len(value))]
+        out += [value[:i] for i in _cuts(len(value))]
+        out += [value[:i] + value[i + 1 :] for i in _cuts(len(value))]
         out += [value.upper(), value.lower(), f" {value} "]
     elif isinstance(value, bool):
         out.append(not value)
@@ -251,16 +254,24 @@ def _nudged(value: Any) -> list[Any]:
     elif isinstance(value, float):
         out += [-value, value + 1.0, 0.0]
     elif isinstance(value, (list, tuple)):
-        out += [value[:i] for i in range(len(value))]
+        out += [value[:i] for i in _cuts(len(value))]
         out += [value[::-1], value[1:]]
     elif isinstance(value, dict):
         keys = list(value)
-        out += [{k: v for k, v in value.items() if k != key} for key in keys]
+        out += [{k: v for k, v in value.items() if k != keys[i]} for i in _cuts(len(keys))]
     unique: list[Any] = []
     for item in out:
         if item != value and all(type(item) is not type(u) or item != u for u in unique):
             unique.append(item)
     return unique[:MAX_NUDGES]
+
+
+def _cuts(length: int) -> list[int]:
+    """Where to cut a text or sequence of ``length``: at both ends and in the middle
+    (every position of a long edge value would cost time quadratic in its length)."""
+    if length <= 2 * CUT_ENDS + 1:
+        return list(range(length))
+    return [*range(CUT_ENDS), length // 2, *range(length - CUT_ENDS, length)]
 
 
 def _strategies(job: _Job) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from pytest_autoimprove.generators.performance.mutants import mutants_for
-from pytest_autoimprove.generators.performance.search import _nudged, run
+from pytest_autoimprove.generators.performance.search import MAX_NUDGES, _nudged, run
 from pytest_autoimprove.runtime.replay import Case
 
 SOURCE = """
@@ -115,3 +115,27 @@ def test_nudges(value: object, some: list[object]) -> None:
     for item in some:
         assert item in nudged
     assert value not in nudged
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "x" * 200_000,
+        list(range(200_000)),
+        {f"k{i}": i for i in range(20_000)},
+    ],
+    ids=["text", "list", "mapping"],
+)
+def test_a_huge_edge_value_is_cut_at_its_ends_and_middle(value: Any) -> None:
+    # Every prefix of a huge edge value (a text of 10**5 characters, a mapping of
+    # thousands of keys) took time quadratic in its length: the search ran past its
+    # deadline and was killed with nothing found for any mutant.
+    nudged = _nudged(value)
+    assert len(nudged) <= MAX_NUDGES
+    if isinstance(value, dict):
+        first, last = next(iter(value)), list(value)[-1]
+        assert {k: v for k, v in value.items() if k != first} in nudged
+        assert {k: v for k, v in value.items() if k != last} in nudged
+    else:
+        assert value[:1] in nudged
+        assert value[: len(value) - 1] in nudged or value[1:] in nudged
