@@ -117,28 +117,55 @@ class ClassSteps:
         random draw from many steps almost never lines up.
 
         *Rounds*: every method taking the value, on each value in turn (methods that
-        store first: those that take more than the value). *Touch*: store the
-        values one by one, reading the first after each, then read them all: a cache
-        smaller than the pool keeps the first only if a read refreshes it.
+        store first, those that remove last, each after the values are stored again, so
+        reads and removals meet stored values). *Touch*:
+        store the values one by one, reading the first after each, then read them all:
+        a cache smaller than the pool keeps the first only if a read refreshes it.
+        *Store again*: store them all, then again in reverse order (the newest, still
+        held, first), then read them all: an update that evicts, or counts its size
+        twice, as if the key were new.
         """
         out: list[list[str]] = []
         for name, pooled in self.pools().items():
             values = _widened(pooled)
             firsts = [steps[0] for steps in self.by_method.values()]
             takers = [(s, at) for s in firsts if (at := s.position(name)) is not None]
-            takers.sort(key=lambda taker: len(taker[0].args) < 2)
-            rounds = [step.with_arg(i, v) for step, i in takers for v in pooled]
-            out.append([s.source() for s in rounds[:MAX_STEPS]])
+            takers.sort(key=lambda taker: (_removes(taker[0].method), len(taker[0].args) < 2))
             store, at = takers[0]
-            readers = [(s, i) for s, i in takers if len(s.args) == 1 and s != store]
+            rounds: list[Step] = []
+            for step, i in takers:
+                if _removes(step.method) and step is not store:
+                    rounds += [store.with_arg(at, v) for v in pooled]  # each removes a hit
+                rounds += [step.with_arg(i, v) for v in pooled]
+            found = [rounds[: 2 * MAX_STEPS]]
+            readers = [
+                (s, i)
+                for s, i in takers
+                if len(s.args) == 1 and s != store and not _removes(s.method)
+            ]
             for read, i in readers[:3]:
                 hot = read.with_arg(i, values[0])
                 touch = [store.with_arg(at, values[0])]
                 for value in values[1:]:
                     touch += [store.with_arg(at, value), hot]
                 touch += [read.with_arg(i, value) for value in values]
-                out.append([s.source() for s in touch])
+                found.append(touch)
+            if len(store.args) > 1 and readers:
+                read, i = readers[0]
+                again = [store.with_arg(at, value) for value in [*values, *reversed(values)]]
+                again += [read.with_arg(i, value) for value in values]
+                found.insert(1, again)
+            out += [[s.source() for s in steps] for steps in found]
         return out[:MAX_SCENARIOS]
+
+
+#: Method names (without underscores) that start like these take an entry out.
+_REMOVING = ("del", "pop", "remove", "discard", "evict", "invalidate", "clear", "drop", "purge")
+
+
+def _removes(method: str) -> bool:
+    """Whether ``method`` reads like one that takes an entry out (``__delitem__``, ``pop``)."""
+    return method.strip("_").lower().startswith(_REMOVING)
 
 
 def _widened(values: list[str]) -> list[str]:

@@ -67,15 +67,20 @@ def test_a_parameter_of_one_method_only_is_not_pooled() -> None:
 
 
 def test_fixed_scenarios_store_read_and_store_again() -> None:
-    rounds, *touches = _cache_steps().scenarios()
-    # Rounds: the storing method (it takes more than the key) on every value first.
+    rounds, again, *touches = _cache_steps().scenarios()
+    # Rounds: the storing method (it takes more than the key) on every value first,
+    # the removing one last, so that reads meet stored values.
     assert rounds[:4] == [
         "('__setitem__', ('a', 1), {})",
         "('__setitem__', ('b', 1), {})",
         "('__setitem__', ('zz', 1), {})",
         "('__setitem__', (3, 1), {})",
     ]
-    assert "('__delitem__', (3,), {})" in rounds
+    keys = ("'a'", "'b'", "'zz'", "3")
+    assert rounds[4:8] == [f"('__getitem__', ({key},), {{}})" for key in keys]
+    # The removing method after the values are stored again: it removes what is there.
+    assert rounds[8:12] == rounds[:4]
+    assert rounds[12:] == [f"('__delitem__', ({key},), {{}})" for key in keys]
     # Touch: the values stored one by one, the first read after each store (a cache
     # smaller than the pool keeps it only if reads refresh it), then every value read.
     # The pool is widened with values like its first, past a capacity of ten.
@@ -92,7 +97,14 @@ def test_fixed_scenarios_store_read_and_store_again() -> None:
     ]
     reads = [step.replace("__setitem__", "__getitem__").replace(", 1)", ",)") for step in stored]
     assert touch[-SCENARIO_VALUES:] == reads
-    assert touches[1][2] == "('__delitem__', ('a',), {})"
+    # A removing method is no reader: deleting the first value after each store would
+    # only ever test the miss path.
+    assert len(touches) == 1
+    # Store again: every value stored, then stored again newest first (held when the
+    # container is full: an update that evicts as if the key were new shows), then read.
+    assert again[:SCENARIO_VALUES] == stored
+    assert again[SCENARIO_VALUES : 2 * SCENARIO_VALUES] == stored[::-1]
+    assert again[2 * SCENARIO_VALUES :] == reads
 
 
 def test_a_pool_of_values_that_cannot_be_widened_is_used_as_it_is() -> None:
@@ -100,7 +112,7 @@ def test_a_pool_of_values_that_cannot_be_widened_is_used_as_it_is() -> None:
         steps = ClassSteps()
         steps.add(step_of("put", ["key", "value"], [first, "1"], "{}"), raised=False)
         steps.add(step_of("get", ["key"], ["'other'"], "{}"), raised=False)
-        rounds, touch = steps.scenarios()
+        rounds, _again, touch = steps.scenarios()
         assert len(rounds) == 4, first  # two values, two methods
         assert touch == [
             f"('put', ({first}, 1), {{}})",
@@ -109,3 +121,24 @@ def test_a_pool_of_values_that_cannot_be_widened_is_used_as_it_is() -> None:
             f"('get', ({first},), {{}})",
             "('get', ('other',), {})",
         ]
+
+
+def test_every_removing_method_meets_stored_values() -> None:
+    steps = ClassSteps()
+    steps.add(step_of("pop", ["key"], ["'p'"], "{}"), raised=True)
+    steps.add(step_of("__delitem__", ["key"], ["'d'"], "{}"), raised=True)
+    steps.add(step_of("__setitem__", ["key", "value"], ["'s'", "1"], "{}"), raised=False)
+    steps.add(step_of("get", ["key"], ["'g'"], "{}"), raised=False)
+    rounds = steps.scenarios()[0]
+    # Store, read, then (store again, remove) per removing method: a second remover
+    # after the first would only ever meet missing keys, its hit path untested.
+    methods = [step.split(",")[0].strip("('") for step in rounds]
+    assert (
+        methods
+        == ["__setitem__"] * 4
+        + ["get"] * 4
+        + ["__setitem__"] * 4
+        + ["pop"] * 4
+        + ["__setitem__"] * 4
+        + ["__delitem__"] * 4
+    )
