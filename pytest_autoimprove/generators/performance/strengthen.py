@@ -56,6 +56,8 @@ MAX_OTHER = 6
 #: cases and running the survivors again share the rest.
 RUN_SHARE = 0.55
 SEARCH_SHARE = 0.25
+#: Rounds of running mutants and searching their survivors, at most.
+MAX_PASSES = 3
 #: State tests play at most this many recorded cases.
 MAX_STATE_CASES = 5
 
@@ -276,18 +278,27 @@ def strengthen(
                 )
             return results, notes
         timeout = max(10.0, 3 * reference)
-        _run_mutants(runs, scratch, run_env, runner, timeout, started + window * RUN_SHARE)
-        survivors = [r for r in runs if r.killed is False]
-        if survivors:
-            search_end = started + window * (RUN_SHARE + SEARCH_SHARE)
-            _search(root, infos, planned, survivors, runner, search_end)
-            added = _add_cases(survivors)
-            if added:
-                notes.extend(verify_again(added, deadline - max(2.0, window * 0.1)))
-                _restore_state_tests(survivors)
-                scratch.write_tests(files())
-                again = [r for r in survivors if r.added and not _all_dropped(r)]
-                _run_mutants(again, scratch, run_env, runner, timeout, deadline, rerun=True)
+        run_end = started + window * RUN_SHARE
+        # Passes: run mutants, search their survivors; a search that ends early leaves
+        # time for the mutants the first pass did not reach.
+        for _ in range(MAX_PASSES):
+            pending = [r for r in runs if r.killed is None]
+            if not pending or run_end - time.monotonic() < 1.0:
+                break
+            _run_mutants(pending, scratch, run_env, runner, timeout, run_end)
+            survivors = [r for r in pending if r.killed is False]
+            if survivors:
+                left = deadline - time.monotonic()
+                search_end = time.monotonic() + left * SEARCH_SHARE / (1 - RUN_SHARE)
+                _search(root, infos, planned, survivors, runner, search_end)
+                added = _add_cases(survivors)
+                if added:
+                    notes.extend(verify_again(added, deadline - max(2.0, window * 0.1)))
+                    _restore_state_tests(survivors)
+                    scratch.write_tests(files())
+                    again = [r for r in survivors if r.added and not _all_dropped(r)]
+                    _run_mutants(again, scratch, run_env, runner, timeout, deadline, rerun=True)
+            run_end = deadline - max(2.0, window * 0.1)
     for run in runs:
         result = results[run.plan.name, run.target.qualname]
         if run.killed is None:
@@ -369,8 +380,15 @@ def _reaching(
     plan: ModulePlan,
     target: TargetPlan,
 ) -> list[tuple[ModulePlan, TargetPlan]]:
-    """``target`` and the targets in scope that call it (a few levels up), target first."""
+    """``target`` and the targets in scope that call it (a few levels up), target first.
+
+    A method's class is always among them: its sequence test plays the methods on one
+    instance (a ``get`` wrong only for a key some ``__setitem__`` stored shows there).
+    """
     reached = {(plan.name, target.qualname)}
+    owner = target.qualname.rpartition(".")[0]
+    if owner:
+        reached.add((plan.name, owner))
     names = {target.qualname.rsplit(".", 1)[-1]}
     for _ in range(3):
         grew = {

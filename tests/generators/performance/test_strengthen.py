@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 
 from pytest_autoimprove.generators import SLOWNESS_ENV
+from pytest_autoimprove.generators.performance.render import ModulePlan, TargetPlan
+from pytest_autoimprove.generators.performance.strengthen import _reaching
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixture_query"
@@ -212,3 +214,27 @@ def test_an_honest_optimization_passes(copy: Path) -> None:
     path.write_text(source.replace(old, '            if char.isalpha() or char in {"_"}:'))
     proc = _run_guards(copy)
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_a_method_mutant_faces_its_class_sequence_test() -> None:
+    # ``Store.get`` mutated to always answer its default passes every single call on
+    # a fresh instance; only the class's sequence test (a set, then a get of the same
+    # key) tells it apart. Its owner's tests run against the mutant, and the callers'
+    # (``Store.fetch`` calls ``get``); the unrelated ``helper`` does not.
+    targets = [
+        TargetPlan("Store", "constructor", 1),
+        TargetPlan("Store.get", "method", 5),
+        TargetPlan("Store.fetch", "method", 9),
+        TargetPlan("helper", "function", 14),
+    ]
+    plan = ModulePlan(
+        Path("store.py"), "store", Path("."), GUARD, "speed", targets, {}, [], 10, None
+    )
+    references = {
+        ("store", "Store"): {"self", "data"},
+        ("store", "Store.get"): {"self", "data", "key"},
+        ("store", "Store.fetch"): {"self", "get", "key"},
+        ("store", "helper"): {"len"},
+    }
+    reached = _reaching([plan], references, plan, targets[1])
+    assert [t.qualname for _, t in reached] == ["Store.get", "Store", "Store.fetch"]
