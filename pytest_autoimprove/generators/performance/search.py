@@ -14,7 +14,9 @@ trusted first:
 4. Hypothesis draws from the generator's strategies mixed with those values
    (``find``, derandomized, bounded by examples and time);
 5. for state-shaped mutants (a cache, a reused result, an argument mutated), pairs of
-   working calls played in sequence, as the state guardrail plays them.
+   working calls played in sequence, as the state guardrail plays them;
+6. for a method of a class with a sequence test, short sequences of the class's calls
+   on one instance (:mod:`.scenario_search`): found, one joins that test's scenarios.
 
 Each input is recorded on the baseline exactly as the probe records a case
 (determinism check, argument state, freshness), then replayed against the mutant with
@@ -47,6 +49,7 @@ from pytest_autoimprove.generators.performance.probe import (
     _record_case,
     serve,
 )
+from pytest_autoimprove.generators.performance.scenario_search import find_scenario
 from pytest_autoimprove.runtime.replay import Case, check_sequence, replay
 
 __all__ = ["run"]
@@ -365,6 +368,12 @@ def search(spec: dict[str, Any], baseline: types.ModuleType, stop_at: float) -> 
     if not found and spec.get("operator") in STATE_OPERATORS:
         found = _pairs(job, stop_at)
         sequence = bool(found)
+    if not found and spec.get("calls"):
+        scenario = find_scenario(
+            spec, baseline, lambda: load_mutant(baseline, spec["source"]), stop_at
+        )
+        if scenario is not None:
+            return {"records": [], "sequence": False, "tried": tried, "scenario": scenario}
     # Recorded again under the ids the generator will freeze them with.
     ids = spec.get("case_ids") or ["mutant"]
     final = []

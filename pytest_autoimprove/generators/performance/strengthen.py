@@ -88,8 +88,11 @@ class _Run:
     searched: bool = False
     found: list[dict[str, Any]] = field(default_factory=list)
     sequence: bool = False
+    #: A sequence of the class's calls that tells the mutant apart: ``{"ctor", "steps"}``.
+    scenario: dict[str, Any] | None = None
     added: list[str] = field(default_factory=list)
     state_added: list[str] = field(default_factory=list)
+    scenario_added: list[str] | None = None
 
 
 def mutant_limits(budget: float, named: Sequence[str], others: Sequence[str]) -> dict[str, int]:
@@ -296,7 +299,11 @@ def strengthen(
                     notes.extend(verify_again(added, deadline - max(2.0, window * 0.1)))
                     _restore_state_tests(survivors)
                     scratch.write_tests(files())
-                    again = [r for r in survivors if r.added and not _all_dropped(r)]
+                    again = [
+                        r
+                        for r in survivors
+                        if (r.added or r.scenario_added) and not _all_dropped(r)
+                    ]
                     _run_mutants(again, scratch, run_env, runner, timeout, deadline, rerun=True)
             run_end = deadline - max(2.0, window * 0.1)
     for run in runs:
@@ -460,6 +467,7 @@ def _search(
             continue
         cls = run.target.qualname.partition(".")[0]
         ctor = candidates.get(cls)
+        owner = _owner(run)
         key = (run.plan.name, run.target.qualname)
         count = numbers.get(key, 0)
         numbers[key] = count + 2  # a job freezes at most a pair of calls
@@ -483,6 +491,7 @@ def _search(
                 "expected": list(run.plan.expected_exceptions),
                 "tolerance": run.plan.tolerance,
                 "case_ids": [f"{FOUND_PREFIX}{count}", f"{FOUND_PREFIX}{count + 1}"],
+                "calls": _class_calls(owner) if owner is not None else None,
             }
         )
     sys_path = list(dict.fromkeys(str((root / i.import_root).resolve()) for i in infos))
@@ -513,6 +522,28 @@ def _search(
         run.searched = True
         run.found = list(found.get("records", []))
         run.sequence = bool(found.get("sequence"))
+        run.scenario = found.get("scenario")
+
+
+def _owner(run: _Run) -> TargetPlan | None:
+    """The class target whose sequence test can play ``run``'s target (itself, for a
+    constructor), if it has one."""
+    cls = run.target.qualname.partition(".")[0]
+    for t in run.plan.targets:
+        if t.qualname == cls and t.calls is not None and t.test_names()["calls"] not in t.dropped:
+            return t
+    return None
+
+
+def _class_calls(owner: TargetPlan) -> dict[str, Any]:
+    """What the scenario search draws from: the class's constructor calls and steps."""
+    assert owner.calls is not None
+    ctors, steps = owner.calls
+    return {
+        "cls": owner.qualname,
+        "ctors": list(ctors),
+        "steps": list(dict.fromkeys([*steps, *(s for sc in owner.scenarios for s in sc)])),
+    }
 
 
 def _add_cases(survivors: Sequence[_Run]) -> list[str]:
@@ -547,11 +578,21 @@ def _add_cases(survivors: Sequence[_Run]) -> list[str]:
             file = run.plan.test_path.name
             names = t.test_names()
             nodes += [f"{file}::{names['recorded']}", f"{file}::{names['state']}"]
+        owner = _owner(run)
+        if run.scenario and owner is not None:
+            # The test plays every scenario on its first two constructor calls: the
+            # only ones the search tries.
+            steps = list(run.scenario["steps"])
+            if steps not in owner.scenarios:
+                owner.scenarios.append(steps)
+                run.scenario_added = steps
+                nodes.append(f"{run.plan.test_path.name}::{owner.test_names()['calls']}")
     return list(dict.fromkeys(nodes))
 
 
 def _restore_state_tests(runs: Sequence[_Run]) -> None:
-    """A state test that fails once found calls join it goes back to what was verified."""
+    """A state or sequence test that fails once found calls join it goes back to what
+    was verified."""
     for run in runs:
         t = run.target
         name = t.test_names()["state"]
@@ -559,17 +600,27 @@ def _restore_state_tests(runs: Sequence[_Run]) -> None:
         if new and name in t.dropped:
             t.dropped.discard(name)
             t.state_ids = [i for i in t.state_ids if i not in new]
+        added = run.scenario_added
+        if added is None:
+            continue
+        cls = t.qualname.partition(".")[0]
+        for owner in run.plan.targets:
+            calls = owner.test_names()["calls"]
+            if owner.qualname == cls and calls in owner.dropped and added in owner.scenarios:
+                owner.dropped.discard(calls)
+                owner.scenarios.remove(added)
+                run.scenario_added = None
 
 
 def _all_dropped(run: _Run) -> bool:
-    return all(cid in run.target.dropped for cid in run.added)
+    return all(cid in run.target.dropped for cid in run.added) and run.scenario_added is None
 
 
 def _survivor_text(run: _Run) -> str:
     text = run.mutant.description
-    if run.added and not _all_dropped(run):
+    if (run.added or run.scenario_added) and not _all_dropped(run):
         return f"{text} (a distinguishing input was added, yet it survives)"
-    if run.found:
+    if run.found or run.scenario:
         return f"{text} (the input that tells it apart does not replay reliably)"
     if run.searched:
         return f"{text} (possibly equivalent: no input found that tells it apart)"

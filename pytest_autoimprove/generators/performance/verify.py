@@ -450,14 +450,17 @@ def _keep_verified(plans: Sequence[ModulePlan], outcomes: Outcomes) -> Outcomes:
 
 
 def _drop_unverified(plans: Sequence[ModulePlan], only: Sequence[str]) -> None:
-    """Nothing unverified is frozen: drop the tests ``only`` names."""
+    """Nothing unverified is frozen: drop the tests ``only`` names (the found cases of
+    a parametrized test; a sequence test whole, its caller restores what was verified)."""
     for node in only:
         file, _, test = node.partition("::")
         for plan in plans:
             if plan.test_path.name != file:
                 continue
             for t in plan.targets:
-                if test in t.test_names().values():
+                if test == t.test_names()["calls"]:
+                    t.dropped.add(test)
+                elif test in t.test_names().values():
                     t.dropped.update(c.id for c in t.recorded if c.id.startswith(FOUND_PREFIX))
 
 

@@ -21,8 +21,15 @@ from pathlib import Path
 import pytest
 
 from pytest_autoimprove.generators import SLOWNESS_ENV
+from pytest_autoimprove.generators.performance.mutants import Mutant
 from pytest_autoimprove.generators.performance.render import ModulePlan, TargetPlan
-from pytest_autoimprove.generators.performance.strengthen import _reaching
+from pytest_autoimprove.generators.performance.strengthen import (
+    _add_cases,
+    _all_dropped,
+    _reaching,
+    _restore_state_tests,
+    _Run,
+)
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixture_query"
@@ -238,3 +245,28 @@ def test_a_method_mutant_faces_its_class_sequence_test() -> None:
     }
     reached = _reaching([plan], references, plan, targets[1])
     assert [t.qualname for _, t in reached] == ["Store.get", "Store", "Store.fetch"]
+
+
+def test_a_found_scenario_joins_the_class_sequence_test_until_verification_drops_it() -> None:
+    owner = TargetPlan("Store", "constructor", 1)
+    owner.calls = (["((2,), {})"], ["('put', ('a', 1), {})", "('get', ('a',), {})"])
+    getter = TargetPlan("Store.get", "method", 5)
+    plan = ModulePlan(
+        Path("store.py"), "store", Path("."), GUARD, "speed", [owner, getter], {}, [], 10, None
+    )
+    found = ["('put', ('a', 1), {})", "('put', ('b', 2), {})", "('get', ('a',), {})"]
+    mutant = Mutant("Store.get", "drop-branch", 6, "if key in self._data:", "")
+    run = _Run(plan, getter, mutant, "store:Store.get:0", [(plan, getter)])
+    run.scenario = {"ctor": 0, "steps": found}
+    # The sequence test of the class is verified again, with the scenario among its
+    # fixed examples: a survivor now killed counts.
+    nodes = _add_cases([run])
+    assert nodes == [f"{plan.test_path.name}::test_store_calls"]
+    assert owner.scenarios == [found]
+    assert not _all_dropped(run)
+    # Verification dropped the sequence test (the scenario fails on the baseline):
+    # the test comes back as it was verified before, without the scenario.
+    owner.dropped.add("test_store_calls")
+    _restore_state_tests([run])
+    assert owner.scenarios == [] and "test_store_calls" not in owner.dropped
+    assert _all_dropped(run)
