@@ -58,6 +58,8 @@ RUN_SHARE = 0.55
 SEARCH_SHARE = 0.25
 #: Rounds of running mutants and searching their survivors, at most.
 MAX_PASSES = 3
+#: Hypothesis examples per drawn test while a mutant runs (the frozen tests draw more).
+FOCUS_EXAMPLES = 25
 #: State tests play at most this many recorded cases.
 MAX_STATE_CASES = 5
 
@@ -188,6 +190,10 @@ class _Scratch:
         module's file (whose import alone can take seconds); node ids in the order
         pytest runs them and stops at the first failure (``-x``): the target's own
         replayed cases first, then its callers', the slower Hypothesis tests last.
+        Those draw at most :data:`FOCUS_EXAMPLES` examples here: a surviving mutant
+        runs every test that reaches it, and a hundred draws per test would leave most
+        mutants unrun (a kill the frozen tests' full draws would make can only be
+        missed: the score errs low, and the search then looks for a witness).
         """
         by_plan: dict[str, tuple[ModulePlan, list[TargetPlan]]] = {}
         for plan, t in run.reached:
@@ -196,7 +202,15 @@ class _Scratch:
         callers: list[str] = []
         differential: list[str] = []
         for plan, targets in by_plan.values():
-            focused = replace(plan, targets=targets, drop_surface=True)
+            capped = min(plan.max_examples, FOCUS_EXAMPLES)
+            focused = replace(
+                plan,
+                targets=[
+                    replace(t, max_examples=min(t.max_examples or capped, capped)) for t in targets
+                ],
+                drop_surface=True,
+                max_examples=capped,
+            )
             path = self.base / plan.output_dir / f"test_focus_{plan.slug}.py"
             path.write_text(render_module(focused), encoding="utf-8")
             for t in targets:
@@ -580,8 +594,8 @@ def _add_cases(survivors: Sequence[_Run]) -> list[str]:
             nodes += [f"{file}::{names['recorded']}", f"{file}::{names['state']}"]
         owner = _owner(run)
         if run.scenario and owner is not None:
-            # The test plays every scenario on its first two constructor calls: the
-            # only ones the search tries.
+            # The test plays every scenario on its first constructor calls: the only
+            # ones the search tries (SCENARIO_CTORS).
             steps = list(run.scenario["steps"])
             if steps not in owner.scenarios:
                 owner.scenarios.append(steps)
