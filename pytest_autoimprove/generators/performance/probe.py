@@ -55,6 +55,10 @@ MAX_CASE_BYTES = 1_000_000
 MEMORY_HEADROOM = 2 * 1024**3
 #: Errors that say the input was too big for this machine, not how the code behaves.
 _RESOURCE_ERRORS = (MemoryError, RecursionError)
+#: What a method raises when its receiver was built from values of the wrong type.
+_TYPE_ERRORS = (TypeError, AttributeError)
+#: Other receivers a method call is tried on after such an error.
+MAX_RECEIVER_TRIES = 4
 
 
 class _CallTimeout(BaseException):
@@ -107,11 +111,21 @@ def _ctor_rank(spec: dict[str, Any]) -> int:
 def _auto_ctor(
     module: types.ModuleType, class_name: str, candidates: list[tuple[int, bytes]], start: int = 0
 ) -> Any:
-    """A constructor call (recorded or inferred) that builds an instance.
+    """A constructor call (recorded or inferred) that builds an instance (see
+    :func:`_auto_ctors`), or ``None``."""
+    return next(_auto_ctors(module, class_name, candidates, start), None)
 
-    Among the calls of the best rank, the one at ``start`` (wrapping round): cases that
-    start at different places call the method on different instances, not all on the
-    one the first call builds. If none of those builds one, the others in order.
+
+def _auto_ctors(
+    module: types.ModuleType, class_name: str, candidates: list[tuple[int, bytes]], start: int = 0
+) -> Iterator[Any]:
+    """Constructor calls (recorded or inferred) that build an instance, best first.
+
+    Among the calls of the best rank, the one at ``start`` first (wrapping round):
+    cases that start at different places call the method on different instances, not
+    all on the one the first call builds; then the others in order. An instance that
+    is empty comes after the ones that are not: an empty container answers most calls
+    the same whatever the method does (an empty slice, a miss).
     """
     cls = getattr(module, class_name, None)
     best = min((rank for rank, _ in candidates), default=0)
@@ -120,23 +134,22 @@ def _auto_ctor(
         start %= len(group)
         group = group[start:] + group[:start]
     rest = [payload for rank, payload in sorted(candidates, key=lambda c: c[0]) if rank != best]
-    empty: Any = None
+    hollow: list[Any] = []
     for payload in group + rest:
         try:
             args, kwargs, _ = pickle.loads(payload)  # noqa: S301 - our own data
             with _deadline(2.0):
                 made = cls(*build_values(module, args), **build_values(module, kwargs))  # type: ignore[misc]
-                hollow = _is_empty(made)
+                empty = _is_empty(made)
         except BaseException as error:  # noqa: BLE001 - try the next one
             if isinstance(error, KeyboardInterrupt):
                 raise
             continue
-        if not hollow:
-            return (tuple(args), dict(kwargs))
-        # An empty container answers most calls the same whatever the method does (an
-        # empty slice, a miss): another constructor call, if one fills it, comes first.
-        empty = empty or (tuple(args), dict(kwargs))
-    return empty
+        if empty:
+            hollow.append((tuple(args), dict(kwargs)))
+        else:
+            yield (tuple(args), dict(kwargs))
+    yield from hollow
 
 
 def _is_empty(obj: object) -> bool:
@@ -177,16 +190,29 @@ def _record_case_inner(
         args, kwargs, ctor = pickle.loads(spec["payload"])  # noqa: S301 - our own data
     except Exception as error:  # noqa: BLE001 - a recorded value that no longer loads
         return {"status": "unloadable", "message": str(error)}
+    receivers: Iterator[Any] | None = None
     if ctor == "auto":
         class_name = qualname.partition(".")[0]
         # Where to start is fixed by the case's id: the same receiver at every generate.
         start = zlib.crc32(spec["id"].encode())
-        ctor = _auto_ctor(module, class_name, ctors.get(class_name, []), start)
+        receivers = _auto_ctors(module, class_name, ctors.get(class_name, []), start)
+        ctor = next(receivers, None)
         if ctor is None:
             return {"status": "no-instance"}
     result: dict[str, Any] = {"status": "ok"}
     started = time.monotonic()
     first = call(module, qualname, kind, args, kwargs, ctor)
+    # An instance built from guessed values may hold one of the wrong type (an untyped
+    # ``ttl`` given text) that only a method trips over: try a few other receivers.
+    for _ in range(MAX_RECEIVER_TRIES if receivers is not None else 0):
+        if not isinstance(first.error, _TYPE_ERRORS):
+            break
+        other = next(receivers, None) if receivers is not None else None
+        if other is None:
+            break
+        ctor = other
+        started = time.monotonic()
+        first = call(module, qualname, kind, args, kwargs, ctor)
     if time.monotonic() - started > SLOW_CALL:
         return {"status": "slow"}
     if isinstance(first.error, _RESOURCE_ERRORS):

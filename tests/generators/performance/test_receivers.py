@@ -5,7 +5,7 @@ from __future__ import annotations
 import pickle
 import types
 
-from pytest_autoimprove.generators.performance.probe import _auto_ctor
+from pytest_autoimprove.generators.performance.probe import _auto_ctor, _record_case
 
 SOURCE = """
 class Bag:
@@ -43,3 +43,31 @@ def test_an_empty_container_is_the_receiver_only_when_nothing_fills_one() -> Non
 
 def test_no_constructor_call_that_works_gives_none() -> None:
     assert _auto_ctor(_module(), "Broken", _calls((1,), (2,))) is None
+
+
+LATER = """
+class Meter:
+    def __init__(self, step):
+        self.step = step  # untyped, stored: only a method uses it
+
+    def advance(self, n):
+        return n + self.step
+"""
+
+
+def test_a_method_tripping_over_a_guessed_receiver_tries_other_ones() -> None:
+    module = types.ModuleType("meters")
+    exec(compile(LATER, "meters", "exec"), module.__dict__)  # noqa: S102
+    # Guessed constructor calls: text first (the method raises TypeError on it), then
+    # a number. The case runs on the first receiver the method does not trip over.
+    ctors = {"Meter": _calls(("hello",), ("world",), (2.5,))}
+    spec = {"id": "sample-0", "qualname": "Meter.advance", "kind": "method"}
+    spec["payload"] = pickle.dumps(((3,), {}, "auto"))
+    record = _record_case(module, spec, 5.0, ctors)
+    assert record["status"] == "ok"
+    assert record["sources"]["returns"] == "5.5"
+    assert record["sources"]["ctor"] == "((2.5,), {})"
+    # A method that raises TypeError on every receiver still records that: it is what
+    # the baseline does.
+    only_text = {"Meter": _calls(("hello",), ("world",))}
+    assert _record_case(module, spec, 5.0, only_text)["status"] == "raised"
