@@ -95,7 +95,11 @@ from pytest_autoimprove.generators.performance.render import (
     render_module,
 )
 from pytest_autoimprove.generators.performance.report import report_files, strength_rows
-from pytest_autoimprove.generators.performance.sequences import ClassSteps, step_of
+from pytest_autoimprove.generators.performance.sequences import (
+    ClassSteps,
+    scenario_ctors,
+    step_of,
+)
 from pytest_autoimprove.generators.performance.strengthen import TargetMutation, strengthen
 from pytest_autoimprove.generators.performance.tracer import TracedCall, run_tracer
 from pytest_autoimprove.generators.performance.values import Kind
@@ -505,6 +509,8 @@ def _module_plan(
     targets: list[TargetPlan] = []
     data: dict[str, bytes] = {}
     ctor_sources: dict[str, list[str]] = {}
+    #: class -> constructor calls with an edge value (a capacity or lifetime of 0).
+    edge_ctors: dict[str, list[str]] = {}
     #: class -> its methods' ordinary calls, for the class's sequence test.
     steps: dict[str, ClassSteps] = {}
     for tc in candidates:
@@ -560,9 +566,10 @@ def _module_plan(
             sources = res.get("sources")
             text = case_text(t.qualname, cand.id, res, data, comment)
             if sources is not None and t.kind == "constructor" and raised is None:
-                ctor_sources.setdefault(t.qualname, []).append(
-                    f"({sources['args']}, {sources['kwargs']})"
-                )
+                made = f"({sources['args']}, {sources['kwargs']})"
+                ctor_sources.setdefault(t.qualname, []).append(made)
+                if cand.group == "edge":
+                    edge_ctors.setdefault(t.qualname, []).append(made)
             if sources is not None and t.kind == "method" and cand.group == "recorded":
                 cls, _, method = t.qualname.partition(".")
                 items = sources.get("items")
@@ -594,7 +601,8 @@ def _module_plan(
         if tp.kind == "constructor" and methods and ctor_sources.get(tp.qualname):
             played = methods.played()
             if len(played) >= 2:
-                tp.calls = (ctor_sources[tp.qualname][:3], played)
+                ctors = scenario_ctors(ctor_sources[tp.qualname], edge_ctors.get(tp.qualname, []))
+                tp.calls = (ctors, played)
                 tp.scenarios = methods.scenarios()
         if tp.kind in ("method", "property") and tp.strategies is not None:
             cls = tp.qualname.partition(".")[0]

@@ -24,6 +24,7 @@ from typing import Any
 
 from pytest_autoimprove.generators.discover import ModuleInfo, Param, Target
 from pytest_autoimprove.generators.literals import EVAL_BUILTINS, to_source
+from pytest_autoimprove.generators.performance.clocks import CLOCK, clock_params
 from pytest_autoimprove.generators.performance.code_edges import code_edges
 from pytest_autoimprove.generators.performance.doctests import DocCall
 from pytest_autoimprove.generators.performance.facts import SourceFacts
@@ -529,6 +530,7 @@ def _plan_target(
     if star is not None and samples_of(star):
         base[star.name] = tuple(sample.value for sample in samples_of(star)[:3])
     seen_payloads = {c.payload: c.id for c in plan.candidates}
+    clocks: dict[str, object] = dict.fromkeys(clock_params(target.params), CLOCK)
 
     def add(
         cid: str,
@@ -542,6 +544,8 @@ def _plan_target(
         proven: bool = False,
     ) -> str | None:
         """Add a candidate; its id, or the id of an earlier one with the same call."""
+        if clocks:  # the code's clock stands still (see .clocks), whatever else varies
+            chosen = {**chosen, **clocks}
         built = build_call(target.params, chosen)
         if built is None:
             return None

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pytest_autoimprove.generators.catalog import risk
+from pytest_autoimprove.generators.performance.sequences import SCENARIO_CTORS
 
 __all__ = [
     "FOUND_PREFIX",
@@ -519,7 +520,7 @@ def _render_calls(t: TargetPlan, upper: str, name: str) -> list[str]:
         ")",
     ]
     for number in range(len(t.scenarios)):
-        for ctor in range(min(2, len(ctors))):
+        for ctor in range(min(SCENARIO_CTORS, len(ctors))):
             out.append(f"@example(ctor={upper}_CTORS[{ctor}], steps={upper}_SCENARIOS[{number}])")
     out += [
         f"def {name}(ctor: object, steps: list) -> None:",

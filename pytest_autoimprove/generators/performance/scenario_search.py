@@ -26,6 +26,7 @@ from typing import Any
 
 from pytest_autoimprove.generators.literals import EVAL_BUILTINS, to_source
 from pytest_autoimprove.generators.performance.probe import _CallTimeout, _deadline
+from pytest_autoimprove.generators.performance.sequences import SCENARIO_CTORS
 from pytest_autoimprove.runtime.stateful import check_calls
 
 __all__ = ["find_scenario"]
@@ -58,7 +59,7 @@ def find_scenario(
     if not calls:
         return None
     cls: str = calls["cls"]
-    ctors = [c for c in (_evaluate(s) for s in calls["ctors"][:2]) if c is not None]
+    ctors = [c for c in (_evaluate(s) for s in calls["ctors"][:SCENARIO_CTORS]) if c is not None]
     steps = _steps(calls["steps"], spec)
     method = spec["qualname"].rpartition(".")[2]
     hits = steps if spec.get("kind") == "constructor" else [s for s in steps if s[1][0] == method]

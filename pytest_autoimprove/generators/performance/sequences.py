@@ -26,6 +26,8 @@ MAX_STEPS = 24
 MAX_SCENARIOS = 6
 #: Values a fixed scenario stores: more than a small bounded container holds.
 SCENARIO_VALUES = 12
+#: Constructor calls every fixed scenario is played on (see :func:`scenario_ctors`).
+SCENARIO_CTORS = 4
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,16 @@ def _widened(values: list[str]) -> list[str]:
         if made not in out:
             out.append(made)
     return out
+
+
+def scenario_ctors(ordinary: Sequence[str], edges: Sequence[str]) -> list[str]:
+    """A sequence test's constructor calls: two ordinary ones, then two with an edge
+    value (a capacity of 0 or 1, a lifetime of 0: where eviction and expiry meet their
+    boundary), then a third ordinary one; the first :data:`SCENARIO_CTORS` play every
+    fixed scenario."""
+    first = list(ordinary[:2])
+    edge = [e for e in dict.fromkeys(edges) if e not in first][:2]
+    return first + edge + [o for o in ordinary[2:3] if o not in first + edge]
 
 
 def step_of(method: str, params: Sequence[str], args: Sequence[str], kwargs: str) -> Step:
