@@ -31,6 +31,7 @@ from pytest_autoimprove.generators.performance.facts import SourceFacts
 from pytest_autoimprove.generators.performance.near import near_examples
 from pytest_autoimprove.generators.performance.pairwise import covering_rows, pick_edges
 from pytest_autoimprove.generators.performance.pools import Edge, Pool, Sample
+from pytest_autoimprove.generators.performance.shape_calls import shape_calls
 from pytest_autoimprove.generators.performance.tracer import TracedCall
 from pytest_autoimprove.generators.performance.values import (
     EVIDENCE,
@@ -639,6 +640,8 @@ def _plan_target(
                 p.name,
                 sample.note,
             )
+
+    shape_calls(usable, pooled, kinds, base, add)
 
     for p in usable:
         for j, edge in enumerate(edges_of(p)):

@@ -30,6 +30,7 @@ from pytest_autoimprove.generators.performance.values import (
     strategy_source,
 )
 from pytest_autoimprove.runtime.replay import Build, Ref
+from pytest_autoimprove.runtime.shapes import ANNOTATIONS, SHAPE_DATA
 
 __all__ = [
     "Edge",
@@ -45,6 +46,8 @@ __all__ = [
 
 #: Edge values kept per parameter from a pool (unions mix several types' edges).
 MAX_EDGES = 18
+#: Where the sample classes and annotations of a type parameter live.
+SHAPES = "pytest_autoimprove.runtime.shapes"
 MAX_DEPTH = 4
 
 
@@ -280,12 +283,26 @@ def pool_of(spec: TypeSpec, depth: int = 0) -> Pool | None:
         return _container(spec, depth)
     if spec.t == "typeddict":
         return _typeddict(spec, depth)
+    if spec.t == "type":
+        return _types()
     if spec.t == "class":
         number = _number_union(spec)
         if number is not None:
             return pool_of(number, depth)
         return _recipe(spec) or _class(spec, depth)
     return None
+
+
+def _types() -> Pool:
+    """A class or annotation parameter (``Type[T]``): the sample dataclasses of
+    :mod:`pytest_autoimprove.runtime.shapes` (the calls that pair each with mappings
+    of its fields are planned beside, see :mod:`.shape_calls`), builtins, and
+    ``typing`` annotations as edge values."""
+    shapes = [Ref(f"{SHAPES}.{name}") for name in SHAPE_DATA]
+    annotations = [Ref(f"{SHAPES}.{name}") for name in ANNOTATIONS]
+    kind = Kind("type", confident=True, evidence="annotation")
+    edges = tuple(Edge(v, "changed-behaviour") for v in [int, str, list, *annotations])
+    return Pool(kind, tuple(Sample(v) for v in shapes), edges, _sampled([*shapes, int, str]))
 
 
 def _label(spec: TypeSpec) -> str:

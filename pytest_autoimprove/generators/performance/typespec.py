@@ -48,8 +48,9 @@ class TypeSpec:
         items, ``variadic``: ``tuple[X, ...]``), ``dict`` (``args``: key, value),
         ``union`` (``args``: the options), ``literal`` (``values``: their source),
         ``enum`` (``values``: member names), ``class`` (``fields``: its constructor),
-        ``typeddict`` (``fields``: its keys), ``callable`` (``arity``), ``any``, or
-        ``unknown`` (``name``: the annotation text).
+        ``typeddict`` (``fields``: its keys), ``callable`` (``arity``), ``type`` (a
+        class or an annotation: ``type``, ``Type[T]``), ``any``, or ``unknown``
+        (``name``: the annotation text).
     :param name: the scalar's name, or the dotted path a value is built with
         (``"Point"`` in the module, ``"decimal.Decimal"`` elsewhere).
     :param type_name: ``module.QualName`` of a class (factories are matched on it).
@@ -156,6 +157,8 @@ class _Converter:
             return TypeSpec("literal", values=tuple(self._literal(v) for v in args))
         if origin is not None:
             return self._generic(origin, args, depth)
+        if tp is type:
+            return TypeSpec("type")
         if isinstance(tp, type):
             return self._class(tp, depth)
         return TypeSpec("unknown", name=getattr(tp, "__name__", repr(tp))[:80])
@@ -198,7 +201,7 @@ class _Converter:
             params = args[0] if args else None
             return TypeSpec("callable", arity=len(params) if isinstance(params, list) else None)
         if origin is type:
-            return TypeSpec("unknown", name="type")
+            return TypeSpec("type")
         if origin in (re.Pattern,):
             return self._class(re.Pattern, depth)
         if isinstance(origin, type):
