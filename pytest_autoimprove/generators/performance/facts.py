@@ -139,6 +139,8 @@ class _Reader:
         self.own_tokens: dict[str, list[str]] = {}
         self.own_bounds: dict[str, list[tuple[int, bool]]] = {}
         self.own_converts: dict[str, list[str]] = {}
+        #: Module functions that return a compiled pattern (``make_regex(text)``).
+        self.pattern_factories: set[str] = set()
 
     def text(self, node: ast.AST) -> str | None:
         return ast.get_source_segment(self.source, node)
@@ -150,6 +152,9 @@ class _Reader:
         # Constants first: patterns are often built from them (``DATE + "T" + TIME``).
         for stmt in tree.body:
             self._constant(stmt)
+            factory = _pattern_factory(stmt)
+            if factory:
+                self.pattern_factories.add(factory)
         for stmt in tree.body:
             self._statement(stmt, checking=False)
         for name in list(self.direct) + list(self.calls):
@@ -228,9 +233,12 @@ class _Reader:
         if compiled is not None:
             self.facts.patterns[target.id] = PatternUse(target.id, *compiled)
             return
-        if _compiles(value):
-            # A list, dict or comprehension of compiled patterns: the resolver reads its
-            # members from the imported module (``NAME[0]``, ``NAME['key']``).
+        if _compiles(value) or (
+            isinstance(value, ast.Call) and _call_name(value.func) in self.pattern_factories
+        ):
+            # A list, dict or comprehension of compiled patterns, or a pattern a module
+            # function compiles (``make_regex(r"...")``): the resolver reads it, or its
+            # members, from the imported module (``NAME``, ``NAME[0]``, ``NAME['key']``).
             self.facts.patterns[target.id] = PatternUse(target.id, None, 0)
             return
         if isinstance(value, ast.Call):
@@ -558,6 +566,18 @@ def _compiles(value: ast.expr) -> bool:
         isinstance(node, ast.Call) and _call_name(node.func) == "compile"
         for node in ast.walk(value)
     )
+
+
+def _pattern_factory(node: ast.stmt) -> str:
+    """The name of a function whose ``return`` hands back ``re.compile(...)`` (a pattern
+    factory, ``make_regex(text)``), else ``""``."""
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return ""
+    for child in ast.walk(node):
+        returned = child.value if isinstance(child, ast.Return) else None
+        if isinstance(returned, ast.Call) and _call_name(returned.func) == "compile":
+            return node.name
+    return ""
 
 
 def read_facts(source: str, module_name: str) -> SourceFacts:

@@ -155,6 +155,29 @@ def test_a_container_of_compiled_patterns_is_a_pattern_to_resolve() -> None:
     assert "PATTERNS" in facts.uses["parse"]
 
 
+def test_a_pattern_a_module_function_compiles_is_a_pattern_to_resolve() -> None:
+    facts = read_facts(
+        textwrap.dedent(
+            """
+            import re
+
+            def make_regex(string, extra_flags=0):
+                return re.compile(string, re.UNICODE | extra_flags)
+
+            _key = make_regex(r"[a-z]+")
+            _label = str.upper("key")
+
+            def read_key(text):
+                return _key.match(text)
+            """
+        ),
+        "m",
+    )
+    assert facts.patterns["_key"].pattern is None  # read from the module at run time
+    assert "_label" not in facts.patterns
+    assert facts.uses["read_key"] == ["_key"]
+
+
 def test_tokens_are_the_literals_the_code_reads_not_its_messages() -> None:
     facts = read_facts(
         textwrap.dedent(
