@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import os
 import pickle
+import re
 import sys
 import tempfile
 import time
@@ -40,9 +41,11 @@ from pytest_autoimprove.generators.performance.formats import (
     valid_strings,
 )
 from pytest_autoimprove.generators.performance.pools import (
+    TEXT_STREAMS,
     Pool,
     pool_of,
     with_default,
+    with_document,
     with_factory,
     with_format,
     with_keys,
@@ -56,6 +59,8 @@ __all__ = ["Knowledge", "case_comment", "factory_pools", "learn"]
 
 #: Patterns read per target, valid strings per pattern, near misses per pattern.
 PATTERNS_PER_TARGET = 3
+#: Patterns a document (one line per pattern the target uses) is made of, at most.
+MAX_DOCUMENT_LINES = 16
 VALID_PER_PATTERN = 4
 NEAR_PER_PATTERN = 10
 #: Factory calls offered per parameter.
@@ -225,13 +230,18 @@ def _target_pools(
     for name in used[:PATTERNS_PER_TARGET]:
         text, flags = patterns[name]
         formats.append((name, text, flags, f"st.from_regex(baseline.{name}, fullmatch=True)"))
+    matched = facts.matched.get(key, [])
+    defined = {name: i for i, name in enumerate(facts.patterns)}
+    in_order = sorted(used, key=lambda name: defined.get(name.partition("[")[0], len(defined)))
+    pools = _with_document(
+        target, pools, specs, [patterns[n] for n in in_order], strings, draw, matched
+    )
     for use in facts.inline.get(key, [])[: PATTERNS_PER_TARGET - len(formats)]:
         if use.pattern is not None:
             source = repr(inline_flags(use.pattern, use.flags))
             formats.append(("", use.pattern, use.flags, f"st.from_regex({source}, fullmatch=True)"))
     if not formats:
         return pools
-    matched = facts.matched.get(key, [])
     for param in target.params:
         if param.kind in ("star", "double_star"):
             continue
@@ -298,6 +308,67 @@ def _takes_text(param: Param, spec: TypeSpec | None) -> bool:
     if spec.t == "union":
         return any(o.t == "scalar" and o.name == "str" for o in spec.args)
     return False
+
+
+def _with_document(
+    target: Target,
+    pools: dict[str, Pool],
+    specs: Mapping[str, TypeSpec] | None,
+    used: Sequence[tuple[str, int]],
+    strings: dict[tuple[str, int], list[str]],
+    draw: bool,
+    matched: Sequence[str],
+) -> dict[str, Pool]:
+    """A text of one line per pattern the target uses, then lines of three patterns
+    in a row, for a text or text-stream parameter. A parser that reads its input line
+    by line through many expressions meets each construct once; and as a module
+    defines its token patterns in the order its grammar takes them (a key, an equal
+    sign, a value, a comment), three in a row often make a whole statement
+    (``abc='v'``), which no single expression's string is."""
+    pieces: list[str] = []
+    for text, flags in used[:MAX_DOCUMENT_LINES]:
+        if (text, flags) not in strings and draw:
+            strings[(text, flags)] = valid_strings(text, flags, VALID_PER_PATTERN)
+        pieces.append(_readable(strings.get((text, flags), []), text, flags))
+    lines = [piece for piece in pieces if piece.strip()]
+    # Three in a row; a pattern that matches only blanks or nothing joins them silently.
+    windows = [pieces[i : i + 3] for i in range(len(pieces) - 2)]
+    lines += ["".join(w) for w in windows if sum(1 for piece in w if piece.strip()) >= 2]
+    if len(lines) < 2:
+        return pools
+    document = "\n".join(lines) + "\n"
+    out = dict(pools)
+    for param in target.params:
+        if param.kind in ("star", "double_star") or (matched and param.name not in matched):
+            continue
+        spec = (specs or {}).get(param.name)
+        pool = out.get(param.name)
+        if _takes_text(param, spec):
+            out[param.name] = with_document(pool, _text_kind(param), document, document)
+        elif spec is not None and spec.type_name in TEXT_STREAMS and pool is not None:
+            stream = Build("io.StringIO", document)
+            out[param.name] = with_document(pool, pool.kind, stream, document)
+    return out
+
+
+def _readable(valid: Sequence[str], pattern: str, flags: int) -> str:
+    """The longest of ``valid`` a person reads at a glance (printable ASCII, one line),
+    also after writing its other blanks as spaces and its other characters as ``a``
+    where the expression still matches it in full; else the first one-line string."""
+    try:
+        regex = re.compile(pattern, flags)
+    except (re.error, TypeError, ValueError, OverflowError):
+        return ""
+    lines = [v for v in valid if "\n" not in v and "\r" not in v]
+    plain: list[str] = []
+    for value in lines:
+        simple = "".join(
+            c if c.isascii() and c.isprintable() else " " if c.isspace() else "a" for c in value
+        )
+        for candidate in (value, simple):
+            if candidate.isascii() and candidate.isprintable() and regex.fullmatch(candidate):
+                plain.append(candidate)
+    return max(plain, key=len) if plain else (lines[0] if lines else "")
 
 
 def _text_kind(param: Param) -> Kind:

@@ -39,6 +39,7 @@ __all__ = [
     "pool_of",
     "to_kind",
     "with_default",
+    "with_document",
     "with_factory",
     "with_format",
     "with_keys",
@@ -46,6 +47,8 @@ __all__ = [
 
 #: Edge values kept per parameter from a pool (unions mix several types' edges).
 MAX_EDGES = 18
+#: Text streams a parameter is annotated with (built as ``io.StringIO``).
+TEXT_STREAMS = ("typing.TextIO", "typing.IO", "io.TextIOBase", "io.StringIO", "io.TextIOWrapper")
 #: Where the sample classes and annotations of a type parameter live.
 SHAPES = "pytest_autoimprove.runtime.shapes"
 MAX_DEPTH = 4
@@ -188,8 +191,7 @@ def _recipe(spec: TypeSpec) -> Pool | None:
             [(Build(p, ""), "empty-input"), (Build(p, "ünï/çødé.txt"), "unicode-fast-path")],
             None,
         )
-    text_io = ("typing.TextIO", "typing.IO", "io.TextIOBase", "io.StringIO", "io.TextIOWrapper")
-    for io_name in text_io:
+    for io_name in TEXT_STREAMS:
         table[io_name] = lambda p: (
             [Build("io.StringIO", "first line\nsecond line\n")],
             [
@@ -539,6 +541,17 @@ def with_format(
         tuple(edges) + base.edges,
         f"st.one_of({', '.join(strategies)})" if len(strategies) > 1 else strategy,
     )
+
+
+def with_document(pool: Pool | None, kind: Kind, value: object, text: str) -> Pool:
+    """``pool`` (or the str pool of ``kind``) with ``value`` (a text, or a stream of it)
+    made of one line per pattern of the module's format (see ``inputs._with_document``)
+    as its second sample: ordinary values come first, the document right after."""
+    base = pool if pool is not None else _from_kind(Kind("str", optional=kind.optional))
+    lines = text.count("\n")
+    sample = Sample(value, "regex", f"a text of {lines} lines, one per pattern of the format")
+    samples = (*base.samples[:1], sample, *base.samples[1:])
+    return replace(base, samples=samples)
 
 
 def with_default(pool: Pool | None, name: str, value: object) -> Pool:
