@@ -97,6 +97,7 @@ from pytest_autoimprove.generators.performance.render import (
 from pytest_autoimprove.generators.performance.report import report_files, strength_rows
 from pytest_autoimprove.generators.performance.sequences import (
     ClassSteps,
+    class_bases,
     scenario_ctors,
     step_of,
 )
@@ -326,6 +327,14 @@ def generate(
     return GenerationResult(NAME, tuple(files), tuple(findings), tuple(notes), tuple(rows))
 
 
+def _bases(root: Path, info: ModuleInfo) -> dict[str, list[str]]:
+    """The module's classes and their bases beside them (see :func:`.class_bases`)."""
+    try:
+        return class_bases((root / info.path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
+
+
 def _verify_env(root: Path, infos: Sequence[ModuleInfo]) -> dict[str, str]:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     env["PYTHONPATH"] = python_path(_sys_path(root, infos))
@@ -510,7 +519,7 @@ def _module_plan(
     data: dict[str, bytes] = {}
     ctor_sources: dict[str, list[str]] = {}
     #: class -> constructor calls with an edge value (a capacity or lifetime of 0).
-    edge_ctors: dict[str, list[str]] = {}
+    edge_ctors: dict[str, list[tuple[str, str]]] = {}
     #: class -> its methods' ordinary calls, for the class's sequence test.
     steps: dict[str, ClassSteps] = {}
     for tc in candidates:
@@ -569,7 +578,7 @@ def _module_plan(
                 made = f"({sources['args']}, {sources['kwargs']})"
                 ctor_sources.setdefault(t.qualname, []).append(made)
                 if cand.group == "edge":
-                    edge_ctors.setdefault(t.qualname, []).append(made)
+                    edge_ctors.setdefault(t.qualname, []).append((cand.param, made))
             if sources is not None and t.kind == "method" and cand.group == "recorded":
                 cls, _, method = t.qualname.partition(".")
                 items = sources.get("items")
@@ -595,6 +604,11 @@ def _module_plan(
                     tp.dropped.add(case.id)
         tp.strategies = tc.strategies
         targets.append(tp)
+    own = dict(steps)  # each class's own methods' calls, before inheriting
+    for cls, bases in _bases(request.root, info).items():
+        for base in bases:
+            if base in own:
+                steps.setdefault(cls, ClassSteps()).inherit(own[base])
     for tp in targets:
         # A class whose methods have ordinary calls gets a sequence test of them.
         methods = steps.get(tp.qualname)

@@ -75,6 +75,16 @@ class ClassSteps:
             if value not in values:
                 values.append(value)
 
+    def inherit(self, base: ClassSteps) -> None:
+        """Take the recorded calls of ``base``'s methods this class does not define (an
+        inherited ``get`` plays on a subclass's entries, which may expire)."""
+        for method, steps in base.by_method.items():
+            if method not in self.by_method and method != "__init__":
+                self.by_method[method] = list(steps)
+        for name, values in base.answered.items():
+            mine = self.answered.setdefault(name, [])
+            mine += [v for v in values if v not in mine]
+
     def pools(self) -> dict[str, list[str]]:
         """Per parameter that two or more methods take: a few values, answered ones first."""
         takers: dict[str, set[str]] = {}
@@ -189,14 +199,44 @@ def _widened(values: list[str]) -> list[str]:
     return out
 
 
-def scenario_ctors(ordinary: Sequence[str], edges: Sequence[str]) -> list[str]:
+def scenario_ctors(ordinary: Sequence[str], edges: Sequence[tuple[str, str]]) -> list[str]:
     """A sequence test's constructor calls: two ordinary ones, then two with an edge
-    value (a capacity of 0 or 1, a lifetime of 0: where eviction and expiry meet their
-    boundary), then a third ordinary one; the first :data:`SCENARIO_CTORS` play every
-    fixed scenario."""
+    value of different parameters (a capacity of 0, a lifetime of 0: where eviction
+    and expiry meet their boundary), then a third ordinary one; the first
+    :data:`SCENARIO_CTORS` play every fixed scenario. ``edges``: (parameter, call)."""
     first = list(ordinary[:2])
-    edge = [e for e in dict.fromkeys(edges) if e not in first][:2]
+    edge: list[str] = []
+    varied: set[str] = set()
+    for param, call in edges:
+        if param not in varied and call not in first and call not in edge and len(edge) < 2:
+            varied.add(param)
+            edge.append(call)
     return first + edge + [o for o in ordinary[2:3] if o not in first + edge]
+
+
+def class_bases(source: str) -> dict[str, list[str]]:
+    """The module's classes and the names of their bases defined beside them, nearest
+    first (``{"TTLCache": ["Cache"]}``): a base's methods are the subclass's too."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return {}
+    direct = {
+        node.name: [b.id for b in node.bases if isinstance(b, ast.Name)]
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+    }
+    out: dict[str, list[str]] = {}
+    for name in direct:
+        chain: list[str] = []
+        todo = list(direct[name])
+        while todo:
+            base = todo.pop(0)
+            if base in direct and base not in chain and base != name:
+                chain.append(base)
+                todo += direct[base]
+        out[name] = chain
+    return out
 
 
 def step_of(method: str, params: Sequence[str], args: Sequence[str], kwargs: str) -> Step:

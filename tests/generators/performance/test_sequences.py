@@ -6,6 +6,8 @@ from pytest_autoimprove.generators.performance.sequences import (
     MAX_STEPS,
     SCENARIO_VALUES,
     ClassSteps,
+    class_bases,
+    scenario_ctors,
     step_of,
 )
 
@@ -142,3 +144,47 @@ def test_every_removing_method_meets_stored_values() -> None:
         + ["__setitem__"] * 4
         + ["__delitem__"] * 4
     )
+
+
+def test_edge_constructors_vary_different_parameters() -> None:
+    ordinary = ["((10, 2.5), {})", "((3, 1.0), {})", "((7, 9.0), {})"]
+    edges = [
+        ("maxsize", "((0, 2.5), {})"),
+        ("maxsize", "((-1, 2.5), {})"),
+        ("ttl", "((10, 0.0), {})"),
+        ("ttl", "((10, -0.0), {})"),
+    ]
+    # A capacity of 0 and a lifetime of 0, not two capacities: each edge constructor
+    # meets another boundary (eviction, expiry).
+    assert scenario_ctors(ordinary, edges) == [
+        "((10, 2.5), {})",
+        "((3, 1.0), {})",
+        "((0, 2.5), {})",
+        "((10, 0.0), {})",
+        "((7, 9.0), {})",
+    ]
+
+
+def test_a_subclass_plays_the_methods_it_inherits_from_a_class_beside_it() -> None:
+    source = """
+class Cache:
+    def get(self, key): ...
+class TTLCache(Cache):
+    def expire(self): ...
+class Timed(TTLCache, dict):
+    pass
+"""
+    assert class_bases(source) == {
+        "Cache": [],
+        "TTLCache": ["Cache"],
+        "Timed": ["TTLCache", "Cache"],
+    }
+    base = ClassSteps()
+    base.add(step_of("get", ["key"], ["'a'"], "{}"), raised=False)
+    base.add(step_of("__init__", ["maxsize"], ["3"], "{}"), raised=False)
+    sub = ClassSteps()
+    sub.add(step_of("expire", [], [], "{}"), raised=False)
+    sub.inherit(base)
+    # An inherited ``get`` plays on the subclass's entries (which may have expired).
+    assert set(sub.by_method) == {"expire", "get"}
+    assert sub.answered["key"] == ["'a'"]
