@@ -24,12 +24,11 @@ from __future__ import annotations
 import ast
 import os
 import pickle
-import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +41,8 @@ from pytest_autoimprove.generators.performance.render import (
     ModulePlan,
     TargetPlan,
     case_text,
-    render_module,
 )
+from pytest_autoimprove.generators.performance.scratch import Scratch
 
 __all__ = ["MUTANT_COST", "TargetMutation", "mutant_limits", "strengthen"]
 
@@ -58,8 +57,6 @@ RUN_SHARE = 0.55
 SEARCH_SHARE = 0.25
 #: Rounds of running mutants and searching their survivors, at most.
 MAX_PASSES = 3
-#: Hypothesis examples per drawn test while a mutant runs (the frozen tests draw more).
-FOCUS_EXAMPLES = 25
 #: State tests play at most this many recorded cases.
 MAX_STATE_CASES = 5
 
@@ -150,86 +147,6 @@ def _references(source: str, qualnames: Sequence[str]) -> dict[str, set[str]]:
     return out
 
 
-class _Scratch:
-    """A scratch copy of the packages in scope and the rendered guardrails."""
-
-    def __init__(
-        self, base: Path, root: Path, infos: Sequence[ModuleInfo], output_dir: Path
-    ) -> None:
-        self.base = base
-        self.output_dir = output_dir
-        self.paths: dict[str, Path] = {}
-        self.sources: dict[str, str] = {}
-        copied: set[Path] = set()
-        ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".git")
-        for info in infos:
-            top = info.name.split(".")[0]
-            source_root = root / info.import_root
-            for candidate in (source_root / top, source_root / f"{top}.py"):
-                destination = base / info.import_root / candidate.name
-                if candidate in copied or not candidate.exists():
-                    continue
-                copied.add(candidate)
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                if candidate.is_dir():
-                    shutil.copytree(candidate, destination, ignore=ignore)
-                else:
-                    shutil.copy2(candidate, destination)
-            self.paths[info.name] = base / info.path
-            self.sources[info.name] = (root / info.path).read_text(encoding="utf-8")
-
-    def write_tests(self, files: Sequence[GeneratedFile]) -> None:
-        for file in files:
-            if file.path.parts[: len(self.output_dir.parts)] == self.output_dir.parts:
-                file.write(self.base)
-
-    def focus(self, run: _Run) -> list[str]:
-        """Write the tests that can catch ``run``'s mutant into files of their own.
-
-        The same tests, rendered from the same plans, without the rest of a large
-        module's file (whose import alone can take seconds); node ids in the order
-        pytest runs them and stops at the first failure (``-x``): the target's own
-        replayed cases first, then its callers', the slower Hypothesis tests last.
-        Those draw at most :data:`FOCUS_EXAMPLES` examples here: a surviving mutant
-        runs every test that reaches it, and a hundred draws per test would leave most
-        mutants unrun (a kill the frozen tests' full draws would make can only be
-        missed: the score errs low, and the search then looks for a witness).
-        """
-        by_plan: dict[str, tuple[ModulePlan, list[TargetPlan]]] = {}
-        for plan, t in run.reached:
-            by_plan.setdefault(plan.name, (plan, []))[1].append(t)
-        own: list[str] = []
-        callers: list[str] = []
-        differential: list[str] = []
-        for plan, targets in by_plan.values():
-            capped = min(plan.max_examples, FOCUS_EXAMPLES)
-            focused = replace(
-                plan,
-                targets=[
-                    replace(t, max_examples=min(t.max_examples or capped, capped)) for t in targets
-                ],
-                drop_surface=True,
-                max_examples=capped,
-            )
-            path = self.base / plan.output_dir / f"test_focus_{plan.slug}.py"
-            path.write_text(render_module(focused), encoding="utf-8")
-            for t in targets:
-                for name in t.rendered():
-                    node = f"{path}::{name}"
-                    if name.endswith("_differential"):
-                        differential.append(node)
-                    elif t is run.target:
-                        own.append(node)
-                    else:
-                        callers.append(node)
-        return [*own, *callers, *differential]
-
-    def mutate(self, module: str, source: str | None) -> None:
-        """Put ``source`` in place of the module (``None``: the original)."""
-        path = self.paths[module]
-        path.write_text(self.sources[module] if source is None else source, encoding="utf-8")
-
-
 def strengthen(
     *,
     root: Path,
@@ -265,7 +182,7 @@ def strengthen(
             result.reason = "not mutated: no time left in the budget"
         return results, notes
     with tempfile.TemporaryDirectory(prefix="autoimprove-mutants-") as tmp:
-        scratch = _Scratch(Path(tmp), root, [by_name[p.name] for p in plans], plans[0].output_dir)
+        scratch = Scratch(Path(tmp), root, [by_name[p.name] for p in plans], plans[0].output_dir)
         scratch.write_tests(files())
         run_env = dict(env, PYTHONHASHSEED="1", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
         run_env.pop("PYTEST_ADDOPTS", None)
@@ -276,7 +193,7 @@ def strengthen(
         # and how long a run takes (a mutant that hangs is stopped at a few times that).
         baseline_started = time.monotonic()
         left = started + window * RUN_SHARE - baseline_started
-        nodes = scratch.focus(runs[0])
+        nodes = scratch.focus(runs[0].reached, runs[0].target)
         quick = [n for n in nodes if not n.endswith("_differential")][:1] or nodes[:1]
         code, tail = _pytest(scratch, quick, run_env, runner, max(1.0, left))
         reference = time.monotonic() - baseline_started
@@ -339,7 +256,7 @@ def strengthen(
 
 
 def _pytest(
-    scratch: _Scratch, nodes: list[str], env: Mapping[str, str], runner: Runner, timeout: float
+    scratch: Scratch, nodes: list[str], env: Mapping[str, str], runner: Runner, timeout: float
 ) -> tuple[int, str]:
     argv = scratch_pytest(
         scratch.base, scratch.base / "pytest.ini", "-x", "--tb=line", "-p", "no:randomly", *nodes
@@ -349,7 +266,7 @@ def _pytest(
 
 def _plan_runs(
     plans: Sequence[ModulePlan],
-    scratch: _Scratch,
+    scratch: Scratch,
     named: Mapping[str, set[str]],
     results: dict[tuple[str, str], TargetMutation],
     budget: float,
@@ -431,7 +348,7 @@ def _reaching(
 
 def _run_mutants(
     runs: Sequence[_Run],
-    scratch: _Scratch,
+    scratch: Scratch,
     env: Mapping[str, str],
     runner: Runner,
     timeout: float,
@@ -448,7 +365,9 @@ def _run_mutants(
             continue
         scratch.mutate(run.plan.name, run.mutant.source)
         try:
-            code, _ = _pytest(scratch, scratch.focus(run), env, runner, min(timeout, left))
+            code, _ = _pytest(
+                scratch, scratch.focus(run.reached, run.target), env, runner, min(timeout, left)
+            )
         finally:
             scratch.mutate(run.plan.name, None)
         # 1: a test failed; 2: collection failed (the mutant does not import); -9:
