@@ -375,9 +375,24 @@ class _Reader:
             self.facts.matched[qualname] = list(dict.fromkeys(matched))
 
     def _bounds(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[int, bool]]:
-        """The integers the body compares with (``len(s) > 63``, ``n < LIMIT``)."""
+        """The integers the body compares with (``len(s) > 63``, ``n < LIMIT``), then
+        those it divides by (``divmod(n, 1000)``, ``n % 100``, ``n // 60``): where a
+        number's digit group or unit changes, as a fast path for small numbers forgets."""
         found: list[tuple[int, bool]] = []
+        divisors: list[tuple[int, bool]] = []
         for sub in ast.walk(node):
+            by = None
+            if isinstance(sub, ast.BinOp) and isinstance(sub.op, (ast.FloorDiv, ast.Mod)):
+                by = sub.right
+            elif (
+                isinstance(sub, ast.Call)
+                and _call_name(sub.func) == "divmod"
+                and len(sub.args) == 2
+            ):
+                by = sub.args[1]
+            divisor = self._int_of(by) if by is not None else None
+            if divisor is not None and 3 <= divisor <= MAX_BOUND:  # not parity
+                divisors += [] if (divisor, False) in divisors else [(divisor, False)]
             if not isinstance(sub, ast.Compare):
                 continue
             sides = [sub.left, *sub.comparators]
@@ -393,7 +408,16 @@ class _Reader:
                     continue
                 if 2 <= abs(value) <= MAX_BOUND and (value, length) not in found:
                     found.append((value, length))
-        return found
+        return found + [d for d in divisors if d not in found]
+
+    def _int_of(self, node: ast.expr) -> int | None:
+        """The int a literal or a module constant holds, else ``None``."""
+        value: object = None
+        if isinstance(node, ast.Name):
+            value = self.facts.constants.get(node.id)
+        elif isinstance(node, ast.Constant):
+            value = node.value
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def _pattern_call(self, call: ast.Call, inline: list[PatternUse]) -> ast.expr | None:
         """The text argument of ``re.match(P, text)`` or ``PAT.match(text)``, if this is one."""
@@ -442,9 +466,9 @@ class _Reader:
 #: Tokens kept per function, and the longest literal that counts as one.
 MAX_TOKENS = 12
 MAX_TOKEN_CHARS = 16
-#: Comparison bounds kept per function, and the largest one (text of that length is
-#: built for a test).
-MAX_BOUNDS = 4
+#: Bounds (compared with, then divided by) kept per function, and the largest one
+#: (text of that length is built for a test).
+MAX_BOUNDS = 5
 MAX_BOUND = 100_000
 #: Calls whose string arguments are messages or attribute names, not tokens of a format.
 _NOT_TOKENS = {

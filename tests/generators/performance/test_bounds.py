@@ -45,6 +45,22 @@ def test_the_integers_a_function_and_its_helpers_compare_with() -> None:
     assert facts.bounds["check_total"] == [(253, False), (100, False)]
 
 
+def test_the_integers_a_function_divides_by_are_bounds_too() -> None:
+    source = """
+    THOUSAND = 1000
+
+    def spell(n):
+        if n < 20:
+            return "small"
+        groups, rest = divmod(n, THOUSAND)
+        return f"{groups} {rest % 100} {n // 60} {n % 2}"
+    """
+    # Where a digit group or a unit changes (999 -> 1000): comparisons first, then
+    # divisors; parity (% 2) is no boundary.
+    facts = read_facts(textwrap.dedent(source), "numbers")
+    assert facts.bounds["spell"] == [(20, False), (1000, False), (100, False), (60, False)]
+
+
 def test_an_off_by_one_bound_is_caught_and_an_honest_rewrite_passes(
     guarded: Callable[[str, str], Guarded],
 ) -> None:
