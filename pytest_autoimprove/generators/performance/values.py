@@ -368,6 +368,10 @@ _EDGES: dict[str, tuple[tuple[object, str], ...]] = {
         (2**53 + 1, "int-precision"),
         (10**20, "int-precision"),
         (2**64 + 1, "huge-input"),
+        # A fraction where an integer goes: a dropped ``isinstance(n, int)`` check (a
+        # validation an agent removes for speed) lets it through. Of another type than
+        # the parameter's: never a finding.
+        (2.5, "changed-exceptions"),
     ),
     "float": (
         (0.0, "negative-numbers"),

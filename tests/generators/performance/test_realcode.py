@@ -219,4 +219,6 @@ def test_star_args_get_arguments_of_their_own(tmp_path: Path) -> None:
     assert spread
     for args in spread:
         assert isinstance(args[0], str), args
-        assert all(isinstance(a, int) for a in args[1:]), args  # bool edges included
+        # Ints, bool edges included, and the one fraction an int parameter gets as an
+        # edge of another type (a dropped isinstance check lets it through).
+        assert all(isinstance(a, int) or a == 2.5 for a in args[1:]), args

@@ -1,0 +1,56 @@
+"""A dropped type check: a fraction where an integer goes.
+
+Validations are what an optimizer removes first (``isinstance(n, int)`` costs a call
+per input). An integer parameter, typed or seen holding integers, also gets 2.5 as an
+edge value: the check's exception is frozen, and its removal shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from guarded import Guarded
+
+from pytest_autoimprove.generators.performance.values import Kind, edge_values
+
+NUMERALS = '''
+class NotIntegerError(ValueError):
+    pass
+
+
+PAIRS = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def numeral(n: int) -> str:
+    """The numeral of ``n`` (1 to 39)."""
+    if not isinstance(n, int):
+        raise NotIntegerError("decimals can not be converted")
+    if not 0 < n < 40:
+        raise ValueError("out of range")
+    out = []
+    for value, letters in PAIRS:
+        while n >= value:
+            out.append(letters)
+            n -= value
+    return "".join(out)
+'''
+
+
+def test_an_integer_parameter_gets_a_fraction_of_another_type() -> None:
+    assert (2.5, "changed-exceptions") in edge_values(Kind("int", confident=True))
+
+
+def test_a_dropped_integer_check_is_caught_and_an_equivalent_one_passes(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    project = guarded("numerals", NUMERALS)
+    assert "args=(2.5,), raises='numerals.NotIntegerError'" in project.guard_text()
+    dropped = project.run_with(
+        "    if not isinstance(n, int):\n"
+        '        raise NotIntegerError("decimals can not be converted")\n',
+        "",
+    )
+    assert dropped.returncode == 1, dropped.stdout[-1500:]
+    # The same check written as a test of the exact class (ints and bools): honest.
+    same = project.run_with("if not isinstance(n, int):", "if n.__class__ not in (int, bool):")
+    assert same.returncode == 0, same.stdout[-1500:]
