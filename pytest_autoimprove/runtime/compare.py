@@ -27,7 +27,15 @@ import types
 from collections.abc import Callable, Mapping
 from typing import cast
 
-__all__ = ["BASELINE_PREFIX", "assert_same", "difference", "same", "type_name"]
+__all__ = [
+    "BASELINE_PREFIX",
+    "Named",
+    "assert_same",
+    "difference",
+    "name_of",
+    "same",
+    "type_name",
+]
 
 #: The package name under which the frozen baseline copy of the code is imported.
 BASELINE_PREFIX = "_autoimprove_baseline."
@@ -88,6 +96,31 @@ def difference(
     return _Comparison(tolerance, baseline_prefix).diff(actual, expected, "")
 
 
+class Named:
+    """What a recorded result held where a function, class or module was that cannot be
+    stored (a decorated function's original, a lambda): its dotted name. An expected
+    ``Named`` matches an actual object of that name (the baseline copy's prefix
+    removed), so such a result is still frozen, compared everywhere else by structure.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Named({self.name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Named and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash((Named, self.name))
+
+    def __reduce__(self) -> tuple[type[Named], tuple[str]]:
+        return (Named, (self.name,))
+
+
 class _Comparison:
     """One comparison: the options and the pairs already being compared (cycles)."""
 
@@ -98,6 +131,9 @@ class _Comparison:
 
     def diff(self, a: object, b: object, path: str) -> str | None:
         where = path or "<top>"
+        if isinstance(b, Named) and not isinstance(a, Named):
+            found = _name_of(a, self.prefix) if isinstance(a, _OPAQUE) else None
+            return None if found == b.name else f"{where}: {_short(a)} is not {b.name}"
         ta, tb = type(a), type(b)
         if ta is not tb and type_name(ta, self.prefix) != type_name(tb, self.prefix):
             return f"{where}: type {type_name(ta, self.prefix)} != {type_name(tb, self.prefix)}"
@@ -226,6 +262,12 @@ def _object_state(obj: object) -> dict[str, object] | None:
             if hasattr(obj, name):
                 state[slot] = getattr(obj, name)
     return state if has_any else None
+
+
+def name_of(obj: object, prefix: str = BASELINE_PREFIX) -> str:
+    """``module.QualName`` of a function, class or module (the baseline copy's prefix
+    removed): what it is compared by."""
+    return _name_of(obj, prefix)
 
 
 def _name_of(obj: object, prefix: str) -> str:

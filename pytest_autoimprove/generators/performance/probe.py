@@ -18,6 +18,7 @@ at the generator's deadline, leaving the cases it did not reach unrecorded.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import pickle
 import signal
@@ -28,12 +29,13 @@ import types
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from pytest_autoimprove.generators import slowness
 from pytest_autoimprove.generators.literals import to_source
 from pytest_autoimprove.process import pickled_call
-from pytest_autoimprove.runtime.compare import difference, type_name
+from pytest_autoimprove.runtime.compare import Named, difference, name_of, type_name
 from pytest_autoimprove.runtime.replay import (
     Case,
     Outcome,
@@ -264,13 +266,20 @@ def _record_case_inner(
         result["message"] = f"{type_name(type(first.error))}: {first.error}"[:300]
         result["where"] = _where(first.error)
         result["status"] = "raised"
-    try:
-        result["pickle"] = pickle.dumps(case, protocol=4)
-        if len(result["pickle"]) > MAX_CASE_BYTES:
-            return {"status": "too-large"}
-        pickle.loads(result["pickle"])  # noqa: S301 - must load back at test time
-    except Exception:  # noqa: BLE001 - unpicklable values cannot be frozen
-        result["pickle"] = None
+    result["pickle"] = _pickled(case)
+    if result["pickle"] is None:
+        # A result holding a function that cannot be stored (a decorated function's
+        # original, a lambda): frozen with its name in its place (runtime Named).
+        result["pickle"] = _pickled(
+            replace(
+                case,
+                returns=portable(case.returns),
+                args_after=portable(case.args_after),
+                state=portable(case.state),
+            )
+        )
+    if result["pickle"] is not None and len(result["pickle"]) > MAX_CASE_BYTES:
+        return {"status": "too-large"}
     sources = {
         "args": to_source(case.args),
         "kwargs": to_source(dict(case.kwargs)),
@@ -288,6 +297,48 @@ def _record_case_inner(
     result["fresh"] = fresh
     result["mutated"] = mutated
     return result
+
+
+def _pickled(case: Case) -> bytes | None:
+    """``case`` pickled, if it pickles and loads back (what the frozen test will do)."""
+    try:
+        data = pickle.dumps(case, protocol=4)
+        pickle.loads(data)  # noqa: S301 - must load back at test time
+    except Exception:  # noqa: BLE001 - unpicklable values cannot be frozen
+        return None
+    return data
+
+
+#: Objects compared by their name (see runtime.compare): stored by name when they
+#: cannot be stored themselves.
+_NAMED = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType, type)
+
+
+def portable(value: Any, depth: int = 0) -> Any:
+    """``value`` with each function, class or module in it that does not pickle replaced
+    by its :class:`~pytest_autoimprove.runtime.compare.Named` (containers and plain
+    objects rebuilt around them, the rest as it is)."""
+    if depth > 20:
+        return value
+    if isinstance(value, _NAMED):
+        try:
+            pickle.dumps(value, protocol=4)
+        except Exception:  # noqa: BLE001 - any failure: stored by name
+            return Named(name_of(value))
+        return value
+    if type(value) in (list, tuple, set, frozenset):
+        return type(value)(portable(v, depth + 1) for v in value)
+    if type(value) is dict:
+        return {portable(k, depth + 1): portable(v, depth + 1) for k, v in value.items()}
+    state = getattr(value, "__dict__", None)
+    if isinstance(state, dict) and state:
+        try:
+            clone = copy.copy(value)
+            clone.__dict__.update({k: portable(v, depth + 1) for k, v in state.items()})
+        except Exception:  # noqa: BLE001 - an object that cannot be copied stays as it is
+            return value
+        return clone
+    return value
 
 
 def _is_mutable(value: Any) -> bool:
