@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -59,10 +60,12 @@ def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A small git repository with improve.md, a benchmark, a conftest and guard tests."""
-    root = tmp_path / "project"
+@pytest.fixture(scope="module")
+def frozen_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small git repository with improve.md, a benchmark, a conftest and guard tests,
+    committed and frozen: built once per module (git and a ``freeze`` subprocess take a
+    second), and only ever copied."""
+    root = tmp_path_factory.mktemp("guard") / "project"
     (root / "src").mkdir(parents=True)
     (root / "tests" / "autoimprove_guard").mkdir(parents=True)
     (root / "improve.md").write_text(IMPROVE_MD)
@@ -84,6 +87,13 @@ def project(tmp_path: Path) -> Path:
     git(root, "add", "-A")
     git(root, "commit", "-qm", "freeze")
     return root
+
+
+@pytest.fixture
+def project(frozen_project: Path, tmp_path: Path) -> Path:
+    """A fresh copy of :func:`frozen_project` (a git repository copies as a whole): each
+    test tampers with its own."""
+    return Path(shutil.copytree(frozen_project, tmp_path / "project", symlinks=True))
 
 
 def test_freeze_writes_a_sorted_reviewable_lock(project: Path) -> None:
