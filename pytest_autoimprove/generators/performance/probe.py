@@ -331,10 +331,12 @@ def portable(value: Any, depth: int = 0) -> Any:
     if type(value) is dict:
         return {portable(k, depth + 1): portable(v, depth + 1) for k, v in value.items()}
     state = getattr(value, "__dict__", None)
-    if isinstance(state, dict) and state:
+    if (isinstance(state, dict) and state) or isinstance(value, BaseException):
         try:
             clone = copy.copy(value)
-            clone.__dict__.update({k: portable(v, depth + 1) for k, v in state.items()})
+            clone.__dict__.update({k: portable(v, depth + 1) for k, v in (state or {}).items()})
+            if isinstance(value, BaseException):  # pickled by its args, not its __dict__
+                clone.args = tuple(portable(a, depth + 1) for a in value.args)
         except Exception:  # noqa: BLE001 - an object that cannot be copied stays as it is
             return value
         return clone

@@ -59,6 +59,21 @@ def test_what_does_not_pickle_is_stored_by_name() -> None:
     assert difference(len, stored["f"]) is not None
 
 
+class _Invalid(Exception):
+    """Returned, not raised: a validation library's failure, its check in ``args``."""
+
+
+def test_an_exception_is_stored_with_its_args_made_portable() -> None:
+    def check(value: str) -> bool:
+        return bool(value)
+
+    failure = _Invalid(check, {"value": ""})
+    stored = portable(failure)
+    assert stored.args == (Named(f"{__name__}.{check.__qualname__}"), {"value": ""})
+    assert failure.args[0] is check  # the original is left as it was
+    assert difference(failure, pickle.loads(pickle.dumps(stored))) is None
+
+
 def test_a_failure_object_holding_the_decorated_original_is_frozen(
     guarded: Callable[[str, str], Guarded],
 ) -> None:
