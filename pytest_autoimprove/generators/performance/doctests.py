@@ -287,7 +287,7 @@ class _Harvester:
             _relative(args, module),
             _relative(kwargs, module),
             None if ctor is None else (_relative(ctor[0], module), _relative(ctor[1], module)),
-            example.want,
+            _commented(example.want),
             raises,
             wrapper,
             where,
@@ -447,6 +447,18 @@ def harvest(
         for code, line in code_blocks(text):
             harvester.script(code, where, line)
     return harvester.found
+
+
+#: An output written as a comment under the prompt: ``# Output: True``, ``# => 3``.
+_OUTPUT_COMMENT = re.compile(r"#\s*(?:output|returns?|result|=>|->)\s*:?\s*(.+)", re.IGNORECASE)
+
+
+def _commented(want: str) -> str:
+    """The output a one-line comment shows (``# Output: True`` -> ``True``), else ``want``:
+    some projects write their examples' output that way, and it is their statement."""
+    lines = want.splitlines()
+    found = _OUTPUT_COMMENT.fullmatch(lines[0].strip()) if len(lines) == 1 else None
+    return f"{found.group(1).strip()}\n" if found else want
 
 
 def output_matches(

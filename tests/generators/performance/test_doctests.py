@@ -200,3 +200,33 @@ def test_code_blocks_show_calls_without_output(tmp_path: Path) -> None:
     assert not any(c.shown for c in from_docs)
     readme = [(c.args, c.where) for c in found["run"] if c.where.startswith("README")]
     assert readme == [(("q",), "README.md:4")]  # the ```sh block is not Python
+
+
+def test_an_output_written_as_a_comment_is_the_shown_output(tmp_path: Path) -> None:
+    (tmp_path / "cards.py").write_text(
+        textwrap.dedent(
+            '''
+            def check(value):
+                """Whether ``value`` is all digits.
+
+                >>> check("42")
+                # Output: True
+                >>> check("4x")
+                # => False
+                >>> check("")
+                # a remark, not an output
+                """
+                return value.isdigit()
+            '''
+        ),
+        encoding="utf-8",
+    )
+    info = discover(tmp_path, Path("cards.py"))
+    calls = harvest(tmp_path, [info], {"cards": ""}, {"cards": {}})["cards"]["check"]
+    assert [(c.args, c.want) for c in calls] == [
+        (("42",), "True\n"),
+        (("4x",), "False\n"),
+        (("",), "# a remark, not an output\n"),
+    ]
+    assert output_matches(True, None, calls[0].want, "", "")
+    assert not output_matches(False, None, calls[2].want, "", "")
