@@ -13,28 +13,16 @@ the same time: no false alarm.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 __all__ = ["FixedClock"]
 
 
+@dataclass(frozen=True)
 class FixedClock:
     """A clock reading ``now`` (0 by default) every time it is called."""
 
-    __slots__ = ("now",)
-
-    def __init__(self, now: float = 0) -> None:
-        self.now = now
+    now: float = 0
 
     def __call__(self) -> float:
         return self.now
-
-    def __repr__(self) -> str:
-        return f"FixedClock({self.now!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is FixedClock and other.now == self.now
-
-    def __hash__(self) -> int:
-        return hash((FixedClock, self.now))
-
-    def __reduce__(self) -> tuple[type[FixedClock], tuple[float]]:
-        return (FixedClock, (self.now,))

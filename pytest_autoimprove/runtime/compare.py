@@ -25,10 +25,12 @@ import enum
 import math
 import types
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import cast
 
 __all__ = [
     "BASELINE_PREFIX",
+    "OPAQUE",
     "Named",
     "assert_same",
     "difference",
@@ -41,7 +43,8 @@ __all__ = [
 BASELINE_PREFIX = "_autoimprove_baseline."
 
 _ATOMS = (str, bytes, int, bool, complex, type(None), range, bytearray)
-_OPAQUE = (
+#: Values compared by identity or by their dotted name, never by state.
+OPAQUE = (
     types.FunctionType,
     types.BuiltinFunctionType,
     types.MethodType,
@@ -96,6 +99,7 @@ def difference(
     return _Comparison(tolerance, baseline_prefix).diff(actual, expected, "")
 
 
+@dataclass(frozen=True)
 class Named:
     """What a recorded result held where a function, class or module was that cannot be
     stored (a decorated function's original, a lambda): its dotted name. An expected
@@ -103,22 +107,7 @@ class Named:
     removed), so such a result is still frozen, compared everywhere else by structure.
     """
 
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"Named({self.name!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is Named and other.name == self.name
-
-    def __hash__(self) -> int:
-        return hash((Named, self.name))
-
-    def __reduce__(self) -> tuple[type[Named], tuple[str]]:
-        return (Named, (self.name,))
+    name: str
 
 
 class _Comparison:
@@ -132,7 +121,7 @@ class _Comparison:
     def diff(self, a: object, b: object, path: str) -> str | None:
         where = path or "<top>"
         if isinstance(b, Named) and not isinstance(a, Named):
-            found = _name_of(a, self.prefix) if isinstance(a, _OPAQUE) else None
+            found = name_of(a, self.prefix) if isinstance(a, OPAQUE) else None
             return None if found == b.name else f"{where}: {_short(a)} is not {b.name}"
         ta, tb = type(a), type(b)
         if ta is not tb and type_name(ta, self.prefix) != type_name(tb, self.prefix):
@@ -150,10 +139,10 @@ class _Comparison:
             else:  # pragma: no cover - every atom has a builtin base
                 equal = a is b
             return None if equal else f"{where}: {_short(a)} != {_short(b)}"
-        if isinstance(a, _OPAQUE):
+        if isinstance(a, OPAQUE):
             return (
                 None
-                if a is b or _name_of(a, self.prefix) == _name_of(b, self.prefix)
+                if a is b or name_of(a, self.prefix) == name_of(b, self.prefix)
                 else (f"{where}: {_short(a)} != {_short(b)}")
             )
         key = (id(a), id(b))
@@ -267,10 +256,6 @@ def _object_state(obj: object) -> dict[str, object] | None:
 def name_of(obj: object, prefix: str = BASELINE_PREFIX) -> str:
     """``module.QualName`` of a function, class or module (the baseline copy's prefix
     removed): what it is compared by."""
-    return _name_of(obj, prefix)
-
-
-def _name_of(obj: object, prefix: str) -> str:
     if isinstance(obj, type):
         return type_name(obj, prefix)
     module = getattr(obj, "__module__", None) or ""

@@ -97,7 +97,7 @@ from pytest_autoimprove.generators.performance.render import (
 from pytest_autoimprove.generators.performance.report import report_files, strength_rows
 from pytest_autoimprove.generators.performance.sequences import (
     ClassSteps,
-    class_bases,
+    base_chains,
     scenario_ctors,
     step_of,
 )
@@ -269,8 +269,9 @@ def generate(
                 f"{info.path.as_posix()}: import failed ({record['error']}); no guardrails"
             )
             continue
+        facts = knowledge.facts.get(info.name)
         plan, module_findings, module_notes = _module_plan(
-            request, info, planned[info.name], record, expected
+            request, info, planned[info.name], record, expected, facts.bases if facts else {}
         )
         plan.scope = tuple(i.name for i in infos)
         _attach_examples(plan, knowledge.examples.get(info.name, {}))
@@ -325,14 +326,6 @@ def generate(
     )
     notes.append(f"{len(plans)} module(s), {n_tests} recorded cases, generated in {elapsed:.1f}s")
     return GenerationResult(NAME, tuple(files), tuple(findings), tuple(notes), tuple(rows))
-
-
-def _bases(root: Path, info: ModuleInfo) -> dict[str, list[str]]:
-    """The module's classes and their bases beside them (see :func:`.class_bases`)."""
-    try:
-        return class_bases((root / info.path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return {}
 
 
 def _verify_env(root: Path, infos: Sequence[ModuleInfo]) -> dict[str, str]:
@@ -509,6 +502,7 @@ def _module_plan(
     candidates: list[TargetCandidates],
     record: dict[str, Any],
     expected_in_scope: frozenset[str],
+    bases: Mapping[str, list[str]],
 ) -> tuple[ModulePlan, list[Finding], list[str]]:
     results = {(r["qualname"], r["id"]): r for r in record.get("cases", [])}
     unconfirmed = 0
@@ -605,8 +599,8 @@ def _module_plan(
         tp.strategies = tc.strategies
         targets.append(tp)
     own = dict(steps)  # each class's own methods' calls, before inheriting
-    for cls, bases in _bases(request.root, info).items():
-        for base in bases:
+    for cls, chain in base_chains(bases).items():
+        for base in chain:
             if base in own:
                 steps.setdefault(cls, ClassSteps()).inherit(own[base])
     for tp in targets:

@@ -101,6 +101,8 @@ class SourceFacts:
     #: qualname -> parameter -> the type names its body checks it against
     #: (``isinstance(fmt, str)``): each a form of input with a branch of its own.
     forms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: class -> the names of its bases (those written as plain names).
+    bases: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -269,6 +271,7 @@ class _Reader:
                 self.facts.aliases[name] = text
 
     def _class(self, node: ast.ClassDef) -> None:
+        self.facts.bases[node.name] = [b.id for b in node.bases if isinstance(b, ast.Name)]
         for stmt in node.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 target = stmt.targets[0]
@@ -381,42 +384,28 @@ class _Reader:
         found: list[tuple[int, bool]] = []
         divisors: list[tuple[int, bool]] = []
         for sub in ast.walk(node):
-            by = None
-            if isinstance(sub, ast.BinOp) and isinstance(sub.op, (ast.FloorDiv, ast.Mod)):
-                by = sub.right
-            elif (
-                isinstance(sub, ast.Call)
-                and _call_name(sub.func) == "divmod"
-                and len(sub.args) == 2
-            ):
-                by = sub.args[1]
+            by = _divisor(sub)
             divisor = self._int_of(by) if by is not None else None
-            if divisor is not None and 3 <= divisor <= MAX_BOUND:  # not parity
+            if divisor is not None and 3 <= divisor <= MAX_BOUND:  # not 2: parity
                 divisors += [] if (divisor, False) in divisors else [(divisor, False)]
             if not isinstance(sub, ast.Compare):
                 continue
             sides = [sub.left, *sub.comparators]
             length = any(isinstance(s, ast.Call) and _call_name(s.func) == "len" for s in sides)
             for side in sides:
-                value: object = None
-                if isinstance(side, ast.Name):
-                    value = self.facts.constants.get(side.id)
-                elif isinstance(side, (ast.Constant, ast.UnaryOp)):  # 63, -1
-                    with contextlib.suppress(ValueError, TypeError, SyntaxError):
-                        value = ast.literal_eval(side)
-                if isinstance(value, bool) or not isinstance(value, int):
-                    continue
-                if 2 <= abs(value) <= MAX_BOUND and (value, length) not in found:
-                    found.append((value, length))
+                value = self._int_of(side)
+                if value is not None and 2 <= abs(value) <= MAX_BOUND:
+                    found += [] if (value, length) in found else [(value, length)]
         return found + [d for d in divisors if d not in found]
 
     def _int_of(self, node: ast.expr) -> int | None:
-        """The int a literal or a module constant holds, else ``None``."""
+        """The int a literal (``63``, ``-1``) or a module constant holds, else ``None``."""
         value: object = None
         if isinstance(node, ast.Name):
             value = self.facts.constants.get(node.id)
-        elif isinstance(node, ast.Constant):
-            value = node.value
+        elif isinstance(node, (ast.Constant, ast.UnaryOp)):
+            with contextlib.suppress(ValueError, TypeError, SyntaxError):
+                value = ast.literal_eval(node)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def _pattern_call(self, call: ast.Call, inline: list[PatternUse]) -> ast.expr | None:
@@ -590,6 +579,15 @@ def _compiles(value: ast.expr) -> bool:
         isinstance(node, ast.Call) and _call_name(node.func) == "compile"
         for node in ast.walk(value)
     )
+
+
+def _divisor(node: ast.AST) -> ast.expr | None:
+    """What ``node`` divides by: ``n // K``, ``n % K``, ``divmod(n, K)``."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.FloorDiv, ast.Mod)):
+        return node.right
+    if isinstance(node, ast.Call) and _call_name(node.func) == "divmod" and len(node.args) == 2:
+        return node.args[1]
+    return None
 
 
 def _pattern_factory(node: ast.stmt) -> str:

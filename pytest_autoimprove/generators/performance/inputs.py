@@ -325,6 +325,16 @@ def _with_document(
     defines its token patterns in the order its grammar takes them (a key, an equal
     sign, a value, a comment), three in a row often make a whole statement
     (``abc='v'``), which no single expression's string is."""
+    takers: list[tuple[Param, TypeSpec | None]] = []
+    for param in target.params:
+        if param.kind in ("star", "double_star") or (matched and param.name not in matched):
+            continue
+        spec = (specs or {}).get(param.name)
+        streamed = spec is not None and spec.type_name in TEXT_STREAMS and param.name in pools
+        if _takes_text(param, spec) or streamed:
+            takers.append((param, spec))
+    if not takers or len(used) < 2:
+        return pools  # drawing strings for a document nothing takes costs seconds
     pieces: list[str] = []
     for text, flags in used[:MAX_DOCUMENT_LINES]:
         if (text, flags) not in strings and draw:
@@ -338,16 +348,13 @@ def _with_document(
         return pools
     document = "\n".join(lines) + "\n"
     out = dict(pools)
-    for param in target.params:
-        if param.kind in ("star", "double_star") or (matched and param.name not in matched):
-            continue
-        spec = (specs or {}).get(param.name)
+    for param, spec in takers:
         pool = out.get(param.name)
         if _takes_text(param, spec):
-            out[param.name] = with_document(pool, _text_kind(param), document, document)
-        elif spec is not None and spec.type_name in TEXT_STREAMS and pool is not None:
-            stream = Build("io.StringIO", document)
-            out[param.name] = with_document(pool, pool.kind, stream, document)
+            out[param.name] = with_document(pool, _text_kind(param), document, len(lines))
+        elif pool is not None:
+            text_io = Build("io.StringIO", document)
+            out[param.name] = with_document(pool, pool.kind, text_io, len(lines))
     return out
 
 

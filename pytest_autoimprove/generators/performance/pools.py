@@ -543,12 +543,12 @@ def with_format(
     )
 
 
-def with_document(pool: Pool | None, kind: Kind, value: object, text: str) -> Pool:
-    """``pool`` (or the str pool of ``kind``) with ``value`` (a text, or a stream of it)
-    made of one line per pattern of the module's format (see ``inputs._with_document``)
-    as its second sample: ordinary values come first, the document right after."""
+def with_document(pool: Pool | None, kind: Kind, value: object, lines: int) -> Pool:
+    """``pool`` (or the str pool of ``kind``) with ``value`` (a text of ``lines`` lines,
+    or a stream of it) made of the patterns of the module's format (see
+    ``inputs._with_document``) as its second sample: ordinary values come first, the
+    document right after."""
     base = pool if pool is not None else _from_kind(Kind("str", optional=kind.optional))
-    lines = text.count("\n")
     sample = Sample(value, "regex", f"a text of {lines} lines, one per pattern of the format")
     samples = (*base.samples[:1], sample, *base.samples[1:])
     return replace(base, samples=samples)

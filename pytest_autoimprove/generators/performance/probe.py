@@ -35,7 +35,7 @@ from typing import Any
 from pytest_autoimprove.generators import slowness
 from pytest_autoimprove.generators.literals import to_source
 from pytest_autoimprove.process import pickled_call
-from pytest_autoimprove.runtime.compare import Named, difference, name_of, type_name
+from pytest_autoimprove.runtime.compare import OPAQUE, Named, difference, name_of, type_name
 from pytest_autoimprove.runtime.replay import (
     Case,
     Outcome,
@@ -192,7 +192,7 @@ def _record_case_inner(
         args, kwargs, ctor = pickle.loads(spec["payload"])  # noqa: S301 - our own data
     except Exception as error:  # noqa: BLE001 - a recorded value that no longer loads
         return {"status": "unloadable", "message": str(error)}
-    receivers: Iterator[Any] | None = None
+    receivers: Iterator[Any] = iter(())  # other instances to call a method on
     if ctor == "auto":
         class_name = qualname.partition(".")[0]
         # Where to start is fixed by the case's id: the same receiver at every generate.
@@ -206,14 +206,11 @@ def _record_case_inner(
     first = call(module, qualname, kind, args, kwargs, ctor)
     # An instance built from guessed values may hold one of the wrong type (an untyped
     # ``ttl`` given text) that only a method trips over: try a few other receivers.
-    for _ in range(MAX_RECEIVER_TRIES if receivers is not None else 0):
-        if not isinstance(first.error, _TYPE_ERRORS):
-            break
-        other = next(receivers, None) if receivers is not None else None
+    for _ in range(MAX_RECEIVER_TRIES):
+        other = next(receivers, None) if isinstance(first.error, _TYPE_ERRORS) else None
         if other is None:
             break
-        ctor = other
-        started = time.monotonic()
+        ctor, started = other, time.monotonic()
         first = call(module, qualname, kind, args, kwargs, ctor)
     if time.monotonic() - started > SLOW_CALL:
         return {"status": "slow"}
@@ -309,18 +306,13 @@ def _pickled(case: Case) -> bytes | None:
     return data
 
 
-#: Objects compared by their name (see runtime.compare): stored by name when they
-#: cannot be stored themselves.
-_NAMED = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType, type)
-
-
 def portable(value: Any, depth: int = 0) -> Any:
     """``value`` with each function, class or module in it that does not pickle replaced
     by its :class:`~pytest_autoimprove.runtime.compare.Named` (containers and plain
     objects rebuilt around them, the rest as it is)."""
     if depth > 20:
         return value
-    if isinstance(value, _NAMED):
+    if isinstance(value, OPAQUE):  # compared by name anyway (runtime.compare)
         try:
             pickle.dumps(value, protocol=4)
         except Exception:  # noqa: BLE001 - any failure: stored by name

@@ -101,18 +101,26 @@ def _steps(sources: Sequence[str], spec: dict[str, Any]) -> list[tuple[str, Step
             out.append((source, (step[0], tuple(step[1]), dict(step[2]))))
     method = spec["qualname"].rpartition(".")[2]
     if spec.get("kind") == "method":
+        seen = {source for source, _ in out}
         for _, payload in spec.get("payloads", ()):
             try:
                 args, kwargs, _ctor = pickle.loads(payload)  # noqa: S301 - our own data
             except Exception:  # noqa: BLE001, S112 - a value that no longer loads
                 continue
-            args_source, kwargs_source = to_source(tuple(args)), to_source(dict(kwargs))
-            if args_source is None or kwargs_source is None:
-                continue
-            source = f"({method!r}, {args_source}, {kwargs_source})"
-            if source not in {s for s, _ in out}:
-                out.append((source, (method, tuple(args), dict(kwargs))))
+            step = _step(method, tuple(args), dict(kwargs))
+            if step is not None and step[0] not in seen:
+                seen.add(step[0])
+                out.append(step)
     return out[:MAX_STEPS]
+
+
+def _step(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[str, Step] | None:
+    """A call as a step and its source, as the sequence test writes it (``None``: its
+    arguments cannot be written as source)."""
+    args_source, kwargs_source = to_source(args), to_source(kwargs)
+    if args_source is None or kwargs_source is None:
+        return None
+    return f"({name!r}, {args_source}, {kwargs_source})", (name, args, kwargs)
 
 
 def _on_shared_values(
@@ -124,17 +132,11 @@ def _on_shared_values(
     seen = {source for source, _ in hits}
     values = [step[1][0] for _, step in steps if step[1]]
     for _, (name, args, kwargs) in hits:
-        if not args:
-            continue
-        for value in values:
-            shared = (value, *args[1:])
-            args_source, kwargs_source = to_source(shared), to_source(kwargs)
-            if args_source is None or kwargs_source is None:
-                continue
-            source = f"({name!r}, {args_source}, {kwargs_source})"
-            if source not in seen:
-                seen.add(source)
-                out.append((source, (name, shared, dict(kwargs))))
+        for value in values if args else ():
+            step = _step(name, (value, *args[1:]), dict(kwargs))
+            if step is not None and step[0] not in seen:
+                seen.add(step[0])
+                out.append(step)
     return out
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 #: Recorded calls kept per method, values pooled per shared parameter, steps in all.
@@ -214,18 +214,9 @@ def scenario_ctors(ordinary: Sequence[str], edges: Sequence[tuple[str, str]]) ->
     return first + edge + [o for o in ordinary[2:3] if o not in first + edge]
 
 
-def class_bases(source: str) -> dict[str, list[str]]:
-    """The module's classes and the names of their bases defined beside them, nearest
-    first (``{"TTLCache": ["Cache"]}``): a base's methods are the subclass's too."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return {}
-    direct = {
-        node.name: [b.id for b in node.bases if isinstance(b, ast.Name)]
-        for node in tree.body
-        if isinstance(node, ast.ClassDef)
-    }
+def base_chains(direct: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Each class's bases defined beside it, nearest first, from its direct bases
+    (``{"TTLCache": ["Cache"]}``): a base's methods are the subclass's too."""
     out: dict[str, list[str]] = {}
     for name in direct:
         chain: list[str] = []

@@ -91,7 +91,8 @@ class _Run:
     scenario: dict[str, Any] | None = None
     added: list[str] = field(default_factory=list)
     state_added: list[str] = field(default_factory=list)
-    scenario_added: list[str] | None = None
+    #: The class target a found scenario joined, and that scenario.
+    scenario_added: tuple[TargetPlan, list[str]] | None = None
 
 
 def mutant_limits(budget: float, named: Sequence[str], others: Sequence[str]) -> dict[str, int]:
@@ -324,9 +325,8 @@ def _reaching(
     instance (a ``get`` wrong only for a key some ``__setitem__`` stored shows there).
     """
     reached = {(plan.name, target.qualname)}
-    owner = target.qualname.rpartition(".")[0]
-    if owner:
-        reached.add((plan.name, owner))
+    if "." in target.qualname:
+        reached.add((plan.name, _class_of(target)))
     names = {target.qualname.rsplit(".", 1)[-1]}
     for _ in range(3):
         grew = {
@@ -398,8 +398,7 @@ def _search(
         tc = candidates.get(run.target.qualname)
         if tc is None:
             continue
-        cls = run.target.qualname.partition(".")[0]
-        ctor = candidates.get(cls)
+        ctor = candidates.get(_class_of(run.target))
         owner = _owner(run)
         key = (run.plan.name, run.target.qualname)
         count = numbers.get(key, 0)
@@ -458,10 +457,15 @@ def _search(
         run.scenario = found.get("scenario")
 
 
+def _class_of(target: TargetPlan) -> str:
+    """The class a method belongs to (a constructor's is itself; a function's, its name)."""
+    return target.qualname.partition(".")[0]
+
+
 def _owner(run: _Run) -> TargetPlan | None:
     """The class target whose sequence test can play ``run``'s target (itself, for a
     constructor), if it has one."""
-    cls = run.target.qualname.partition(".")[0]
+    cls = _class_of(run.target)
     for t in run.plan.targets:
         if t.qualname == cls and t.calls is not None and t.test_names()["calls"] not in t.dropped:
             return t
@@ -518,7 +522,7 @@ def _add_cases(survivors: Sequence[_Run]) -> list[str]:
             steps = list(run.scenario["steps"])
             if steps not in owner.scenarios:
                 owner.scenarios.append(steps)
-                run.scenario_added = steps
+                run.scenario_added = (owner, steps)
                 nodes.append(f"{run.plan.test_path.name}::{owner.test_names()['calls']}")
     return list(dict.fromkeys(nodes))
 
@@ -533,16 +537,14 @@ def _restore_state_tests(runs: Sequence[_Run]) -> None:
         if new and name in t.dropped:
             t.dropped.discard(name)
             t.state_ids = [i for i in t.state_ids if i not in new]
-        added = run.scenario_added
-        if added is None:
+        if run.scenario_added is None:
             continue
-        cls = t.qualname.partition(".")[0]
-        for owner in run.plan.targets:
-            calls = owner.test_names()["calls"]
-            if owner.qualname == cls and calls in owner.dropped and added in owner.scenarios:
-                owner.dropped.discard(calls)
-                owner.scenarios.remove(added)
-                run.scenario_added = None
+        owner, steps = run.scenario_added
+        calls = owner.test_names()["calls"]
+        if calls in owner.dropped:
+            owner.dropped.discard(calls)
+            owner.scenarios.remove(steps)
+            run.scenario_added = None
 
 
 def _all_dropped(run: _Run) -> bool:

@@ -68,7 +68,7 @@ def test_the_fixed_clock_reads_the_same_time_and_round_trips() -> None:
     clock = FixedClock()
     assert clock() == clock() == 0
     assert pickle.loads(pickle.dumps(clock)) == clock
-    assert repr(FixedClock(2.5)) == "FixedClock(2.5)"
+    assert repr(FixedClock(2.5)) == "FixedClock(now=2.5)"
 
 
 def test_an_entry_alive_at_the_instant_it_expires_is_caught(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pytest_autoimprove.generators.performance.facts import read_facts
 from pytest_autoimprove.generators.performance.sequences import (
     MAX_STEPS,
     SCENARIO_VALUES,
     ClassSteps,
-    class_bases,
+    base_chains,
     scenario_ctors,
     step_of,
 )
@@ -174,7 +175,9 @@ class TTLCache(Cache):
 class Timed(TTLCache, dict):
     pass
 """
-    assert class_bases(source) == {
+    direct = read_facts(source, "caches").bases
+    assert direct == {"Cache": [], "TTLCache": ["Cache"], "Timed": ["TTLCache", "dict"]}
+    assert base_chains(direct) == {
         "Cache": [],
         "TTLCache": ["Cache"],
         "Timed": ["TTLCache", "Cache"],
