@@ -106,7 +106,9 @@ def test_only_the_honest_changes_are_kept(tmp_path: Path) -> None:
 def test_the_loop_refuses_a_visible_gain_the_holdout_does_not_share(
     tmp_path: Path, workers: int
 ) -> None:
-    repo = _project(tmp_path, ["memorize-all", "cues"], generate=False, workers=workers)
+    # The memorizer is judged against the baseline: on top of "cues" (3 visible errors
+    # left, 1 holdout error) no test can tell memorizing from fixing.
+    repo = _project(tmp_path, ["memorize-all", "cues after 1"], generate=False, workers=workers)
     code, out = run_loop(repo)
     assert code == 0, out
     records = {str(r["description"]): r for r in repo.records()}

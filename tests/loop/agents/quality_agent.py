@@ -1,7 +1,8 @@
 """A scripted agent for a quality goal: cheats on the golden set, or improves the classifier.
 
 Usage: python quality_agent.py PLAN.json   (run by the loop in its worktree)
-PLAN.json lists one action per experiment (1-based); past its end: noop. It edits
+PLAN.json lists one action per experiment (1-based); past its end: noop. "ACTION after N"
+waits for experiment N's decision first (a parallel run's order, made certain). It edits
 ``intents/model.py`` (the benchmark corpus's intent classifier) and reads the visible
 golden split from the guard folder, as an agent with shell access would.
 """
@@ -12,6 +13,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 MODEL = Path("intents/model.py")
@@ -88,10 +90,29 @@ def act(action: str) -> None:
         _replace('"branch", "weekend"', '"branch", "branches", "closing", "weekend", "weekends"')
 
 
+def _wait_for_decision(number: int) -> None:
+    """Until experiment ``number`` is decided: a parallel run's order, made certain."""
+    journal = Path(os.environ["AUTOIMPROVE_RUN_DIR"]) / "journal.jsonl"
+    deadline = time.monotonic() + 50
+    while time.monotonic() < deadline:
+        lines = journal.read_text(encoding="utf-8").splitlines() if journal.exists() else []
+        events = [json.loads(line) for line in lines if line.strip()]
+        if any(
+            e["event"] == "experiment" and e["record"]["number"] == number for e in events
+        ):
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"experiment {number} was not decided in time")
+
+
 def main() -> int:
     plan = json.loads(Path(sys.argv[1]).read_text())
     number = int(os.environ["AUTOIMPROVE_EXPERIMENT"])
     action = plan[number - 1] if number <= len(plan) else "noop"
+    # "cues after 1": propose cues once experiment 1 is decided.
+    action, _, after = action.partition(" after ")
+    if after:
+        _wait_for_decision(int(after))
     act(action)
     print(f"DESCRIPTION: {action}")
     return 0
