@@ -97,9 +97,7 @@ def _wait_for_decision(number: int) -> None:
     while time.monotonic() < deadline:
         lines = journal.read_text(encoding="utf-8").splitlines() if journal.exists() else []
         events = [json.loads(line) for line in lines if line.strip()]
-        if any(
-            e["event"] == "experiment" and e["record"]["number"] == number for e in events
-        ):
+        if any(e["event"] == "experiment" and e["record"]["number"] == number for e in events):
             return
         time.sleep(0.05)
     raise SystemExit(f"experiment {number} was not decided in time")
