@@ -83,6 +83,12 @@ RISKS: tuple[Risk, ...] = (
     ),
     Risk("exact-decimals", "a Decimal goes through float and loses its exact value", ("edge",)),
     Risk(
+        "digit-boundaries",
+        "a number fast path is wrong where its digits change shape: the teens (11, 12, 13), "
+        "a round hundred or thousand and one past it, 1010",
+        ("edge",),
+    ),
+    Risk(
         "off-by-one",
         "a bound the code compares with moved by one (< for <=, a limit or length off by one)",
         ("edge",),

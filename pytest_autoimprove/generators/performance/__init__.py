@@ -66,7 +66,7 @@ from pytest_autoimprove.generators import (
 )
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
-from pytest_autoimprove.generators.performance.echo import echo_candidates
+from pytest_autoimprove.generators.performance.echo import echo_candidates, with_constructors
 from pytest_autoimprove.generators.performance.findings import is_finding
 from pytest_autoimprove.generators.performance.focus import (
     mentioned,
@@ -246,9 +246,10 @@ def generate(
     for info in infos:
         if info.name in redo:
             planned[info.name] = plan_of(info, forced.get(info.name))
-            subset[info.name] = [
-                tc for tc in planned[info.name] if tc.target.qualname in redo[info.name]
-            ]
+            subset[info.name] = with_constructors(
+                planned[info.name],
+                [tc for tc in planned[info.name] if tc.target.qualname in redo[info.name]],
+            )
     # Text the first round's calls returned, for the other targets' text parameters:
     # only those new calls are probed (with the constructors methods need).
     for module, echoes in echo_candidates(infos, planned, probed).items():
@@ -537,7 +538,9 @@ def _module_plan(
             raised = raised_name(res)
             if raised is not None:
                 mro = set(res.get("raises_mro", []))
-                on_purpose = bool(mro & expected)
+                # Raised by a `raise` of the project's code: on purpose, even a
+                # TypeError on a guessed input, even in a module out of scope.
+                on_purpose = bool(mro & expected) or bool(res.get("deliberate"))
                 # Real and documented inputs raise what the project expects; ordinary
                 # inputs of a type the baseline is known to take raise its contract
                 # (KeyError for an unknown key); so does an edge value of a type that

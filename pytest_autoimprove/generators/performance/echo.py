@@ -24,7 +24,7 @@ from typing import Any
 from pytest_autoimprove.generators.discover import ModuleInfo, Target
 from pytest_autoimprove.generators.performance.plan import Candidate, TargetCandidates, build_call
 
-__all__ = ["ECHO_PER_PARAM", "echo_candidates"]
+__all__ = ["ECHO_PER_PARAM", "echo_candidates", "with_constructors"]
 
 #: Strings offered per parameter, and kept per producing target.
 ECHO_PER_PARAM = 4
@@ -54,14 +54,25 @@ def echo_candidates(
             if added:
                 fresh.append(replace(tc, candidates=added))
         if fresh:
-            classes = {tc.target.qualname.partition(".")[0] for tc in fresh}
-            ctors = [
-                tc
-                for tc in plans
-                if tc.target.kind == "constructor" and tc.target.qualname in classes
-            ]
-            todo[info.name] = fresh + [c for c in ctors if c not in fresh]
+            todo[info.name] = with_constructors(plans, fresh)
     return todo
+
+
+def with_constructors(
+    plans: Sequence[TargetCandidates], chosen: Sequence[TargetCandidates]
+) -> list[TargetCandidates]:
+    """``chosen`` and the constructors of their classes: a method probed again needs
+    the constructor calls its instance is built from, or it has no instance at all."""
+    classes = {tc.target.qualname.partition(".")[0] for tc in chosen}
+    have = {tc.target.qualname for tc in chosen}
+    ctors = [
+        tc
+        for tc in plans
+        if tc.target.kind == "constructor"
+        and tc.target.qualname in classes
+        and tc.target.qualname not in have
+    ]
+    return [*chosen, *ctors]
 
 
 #: A string a call returned, and the instance it was called on (for a method).

@@ -30,6 +30,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from pytest_autoimprove.generators import slowness
@@ -182,6 +183,22 @@ def _where(error: BaseException) -> list[str]:
     ][-8:]
 
 
+def _deliberate(error: BaseException) -> bool:
+    """Raised by a ``raise`` statement of the project's own code (a file under the
+    working directory, outside any installed package): its contract, whatever the
+    exception's type, not a guessed input of the wrong type tripping an operation."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return False
+    last = frames[-1]
+    path = Path(last.filename)
+    if not path.is_absolute() or "site-packages" in path.parts:
+        return False
+    if not path.is_relative_to(Path.cwd()):
+        return False
+    return (last.line or "").lstrip().startswith("raise")
+
+
 def _record_case_inner(
     module: types.ModuleType,
     spec: dict[str, Any],
@@ -262,6 +279,7 @@ def _record_case_inner(
         result["raises_mro"] = [k.__name__ for k in type(first.error).__mro__]
         result["message"] = f"{type_name(type(first.error))}: {first.error}"[:300]
         result["where"] = _where(first.error)
+        result["deliberate"] = _deliberate(first.error)
         result["status"] = "raised"
     result["pickle"] = _pickled(case)
     if result["pickle"] is None:

@@ -361,8 +361,9 @@ _EDGES: dict[str, tuple[tuple[object, str], ...]] = {
         ("Ωμέγα Привет مرحبا 한국어 ｆｕｌｌ 𝔘𝔫𝔦 😀 ½ ﬁ", "unicode-fast-path"),
     ),
     "int": (
-        (0, "negative-numbers"),
+        # -1 first: the one combined with other parameters' edges (a sign branch).
         (-1, "negative-numbers"),
+        (0, "negative-numbers"),
         (-37, "negative-numbers"),
         (True, "bool-input"),
         (2**53 + 1, "int-precision"),
@@ -372,6 +373,17 @@ _EDGES: dict[str, tuple[tuple[object, str], ...]] = {
         # validation an agent removes for speed) lets it through. Of another type than
         # the parameter's: never a finding.
         (2.5, "changed-exceptions"),
+        # Where a number's digits change shape: number-to-text, ordinal suffixes,
+        # grouping and year rules take their special cases here ('11th', not '11st').
+        (11, "digit-boundaries"),
+        (12, "digit-boundaries"),
+        (13, "digit-boundaries"),
+        (21, "digit-boundaries"),
+        (101, "digit-boundaries"),
+        (111, "digit-boundaries"),
+        (1001, "digit-boundaries"),
+        (1010, "digit-boundaries"),
+        (10**6 + 1, "digit-boundaries"),
     ),
     "float": (
         (0.0, "negative-numbers"),

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pickle
 import types
+from collections.abc import Callable
+
+from guarded import Guarded
 
 from pytest_autoimprove.generators.performance.probe import _auto_ctor, _record_case
 
@@ -71,3 +74,27 @@ def test_a_method_tripping_over_a_guessed_receiver_tries_other_ones() -> None:
     # the baseline does.
     only_text = {"Meter": _calls(("hello",), ("world",))}
     assert _record_case(module, spec, 5.0, only_text)["status"] == "raised"
+
+
+ORDINALS = """
+class Ordinals:
+    def __init__(self):
+        self.words = {1: "first", 2: "second", 3: "third"}
+
+    def ordinal(self, value):
+        if value != int(value):
+            raise TypeError(f"not an ordinal: {value}")
+        return self.words.get(value, f"{value}th")
+"""
+
+
+def test_a_method_whose_parameter_is_discovered_still_has_its_instance(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # ``value`` is untyped and a float is refused: only the second probing round, with
+    # the discovered kind, records calls, and they need the constructor's calls too.
+    project = guarded("ordinals", ORDINALS)
+    assert "def test_ordinals_ordinal_recorded" in project.guard_text()
+    # guards: a special case dropped for the numbers with a word of their own
+    broken = project.run_with('self.words.get(value, f"{value}th")', 'f"{value}th"')
+    assert broken.returncode == 1, broken.stdout

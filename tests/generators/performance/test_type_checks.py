@@ -8,6 +8,7 @@ edge value: the check's exception is frozen, and its removal shows.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from guarded import Guarded
 
@@ -53,4 +54,38 @@ def test_a_dropped_integer_check_is_caught_and_an_equivalent_one_passes(
     assert dropped.returncode == 1, dropped.stdout[-1500:]
     # The same check written as a test of the exact class (ints and bools): honest.
     same = project.run_with("if not isinstance(n, int):", "if n.__class__ not in (int, bool):")
+    assert same.returncode == 0, same.stdout[-1500:]
+
+
+CHECKS = """
+def verify_ordinal(value):
+    if value != int(value):
+        raise TypeError(f"Cannot treat float {value} as ordinal.")
+    if value < 0:
+        raise TypeError(f"Cannot treat negative num {value} as ordinal.")
+"""
+
+ORDINALS = """
+from ordinal_checks import verify_ordinal
+
+
+def ordinal_num(value):
+    verify_ordinal(value)
+    return f"{value}th"
+"""
+
+
+def test_a_check_raised_by_the_projects_code_out_of_scope_is_frozen(
+    tmp_path: Path, guarded: Callable[[str, str], Guarded]
+) -> None:
+    # `value` is untyped: a TypeError could be a guess of the wrong type, and such
+    # cases are dropped. This one comes from a `raise` of the project's own code (in a
+    # module out of scope): it is the contract, frozen like any other exception.
+    (tmp_path / "ordinal_checks.py").write_text(CHECKS, encoding="utf-8")
+    project = guarded("ordinals", ORDINALS)
+    assert "raises='builtins.TypeError'" in project.guard_text()
+    # guards: a validation dropped from a hot path
+    dropped = project.run_with("    verify_ordinal(value)\n", "")
+    assert dropped.returncode == 1, dropped.stdout[-1500:]
+    same = project.run_with('return f"{value}th"', 'return "{}th".format(value)')
     assert same.returncode == 0, same.stdout[-1500:]
