@@ -335,7 +335,9 @@ def _from_name(name: str) -> Kind:
 # --- values ---------------------------------------------------------------------------
 
 _SAMPLES: dict[str, tuple[object, ...]] = {
-    "str": ("hello world", "Foo-Bar_baz 42"),
+    # Capitals, a space, an underscore, a hyphen, digits: what a dropped normalisation
+    # (.lower(), .replace("_", "-"), a split) would have changed shows in every call.
+    "str": ("Hello World_42", "Foo-Bar_baz 42"),
     "int": (3, 10),
     "float": (2.5, 0.1),
     "bool": (True, False),

@@ -70,9 +70,9 @@ def test_optional_literal_enum_and_containers() -> None:
         == "st.sampled_from([Ref('Color.RED'), Ref('Color.GREEN'), Ref('Color.BLUE')])"
     )
     it = _pool(TypeSpec("iterator", args=(STR,)))
-    assert it.samples[0].value == Build("iter", ["hello world", "Foo-Bar_baz 42"])
+    assert it.samples[0].value == Build("iter", ["Hello World_42", "Foo-Bar_baz 42"])
     pair = _pool(TypeSpec("tuple", args=(INT, STR)))
-    assert pair.samples[0].value == (3, "hello world")
+    assert pair.samples[0].value == (3, "Hello World_42")
     assert (
         pair.strategy
         == "st.tuples(st.integers(min_value=-1000, max_value=1000), st.text(max_size=30))"
@@ -102,7 +102,7 @@ def test_user_classes_are_built_by_their_constructor() -> None:
         "m.Movie",
         fields=(Field("title", STR, True), Field("year", INT, False)),
     )
-    assert _pool(movie).samples[0].value == {"title": "hello world", "year": 3}
+    assert _pool(movie).samples[0].value == {"title": "Hello World_42", "year": 3}
     decimal = _pool(DECIMAL)
     assert decimal.samples[0].value == Build("Decimal", "2.5")
 
@@ -223,7 +223,7 @@ def test_factories_are_the_calls_in_scope_that_returned_the_type(tmp_path) -> No
     assert changed == {"shop": {"count"}}
     pool = knowledge.pools["shop"]["count"]["db"]
     # The factory annotated with the type, with the fewest arguments (no guessed file
-    # names: open_named("hello world") would leave a file behind at every run).
+    # names: open_named("Hello World_42") would leave a file behind at every run).
     assert [s.value for s in pool.samples] == [Build("connect")]
     assert pool.samples[0].note == "db built by connect(), a factory in scope"
     # A call that did not return the type is no factory.

@@ -1,0 +1,67 @@
+"""Ordinary values shaped so that common regressions show: text a normalisation
+changes, integers where a number's digits change shape."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from guarded import Guarded
+
+from pytest_autoimprove.generators.performance.values import Kind, edge_values, sample_values
+
+NAMES = '''
+def normalize_name(name: str, kind: str) -> str:
+    """The canonical spelling of a package name of a kind of registry."""
+    name = name.strip().strip("/")
+    if kind in ("pypi", "github"):
+        name = name.lower()
+    if kind == "pypi":
+        name = name.replace("_", "-")
+    return name
+'''
+
+
+def test_the_ordinary_text_is_one_a_normalisation_changes() -> None:
+    text = sample_values(Kind("str"))[0]
+    assert isinstance(text, str)
+    assert text.lower() != text and text.replace("_", "-") != text and " " in text
+
+
+def test_a_dropped_replace_shows_on_the_ordinary_text(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    project = guarded("names", NAMES)
+    # guards: a normalisation dropped for one kind (the kind is a literal the code compares)
+    dropped = project.run_with(
+        '    if kind == "pypi":\n        name = name.replace("_", "-")\n', ""
+    )
+    assert dropped.returncode == 1, dropped.stdout[-1500:]
+    lowered = project.run_with("name = name.lower()", "name = name")
+    assert lowered.returncode == 1, lowered.stdout[-1500:]
+    same = project.run_with('name.strip().strip("/")', 'name.strip().strip("/") if name else ""')
+    assert same.returncode == 0, same.stdout[-1500:]
+
+
+ORDINALS = '''
+def ordinal_num(value: int) -> str:
+    """``11th``, ``21st``, ``112th``."""
+    if value % 100 in (11, 12, 13):
+        return f"{value}th"
+    return f"{value}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(value % 10, 'th')}"
+'''
+
+
+def test_integers_where_digits_change_shape_are_edges() -> None:
+    values = {v for v, risk in edge_values(Kind("int")) if risk == "digit-boundaries"}
+    assert {11, 12, 13, 101, 111} <= values
+
+
+def test_a_suffix_from_the_last_digit_alone_is_caught(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    project = guarded("ordinals", ORDINALS)
+    # guards: a fast path right for most numbers, wrong for the teens
+    broken = project.run_with(
+        '    if value % 100 in (11, 12, 13):\n        return f"{value}th"\n', ""
+    )
+    assert broken.returncode == 1, broken.stdout[-1500:]
