@@ -41,6 +41,8 @@ _RE_FUNCTIONS = {
     "sub": 2,
     "subn": 2,
 }
+#: ``re`` functions whose flags may follow the text as a positional argument.
+_FLAGS_NEXT = {"match", "fullmatch", "search", "findall", "finditer"}
 #: Methods of a compiled pattern whose first argument is the text.
 _PATTERN_METHODS = {"match", "fullmatch", "search", "findall", "finditer", "split", "scanner"}
 #: How far helper calls are followed to find the patterns a function uses.
@@ -334,6 +336,18 @@ class _Reader:
         calls: set[str] = set()
         matched: list[str] = []
         inline: list[PatternUse] = []
+        # Strings the body names before it matches with them (`_re = r"..."` then
+        # `re.match(_re, text)`), besides the module's constants.
+        strings = dict(self.strings)
+        for sub in ast.walk(node):
+            if (
+                isinstance(sub, ast.Assign)
+                and len(sub.targets) == 1
+                and isinstance(sub.targets[0], ast.Name)
+            ):
+                text = spelled_text(sub.value, strings)
+                if text is not None:
+                    strings[sub.targets[0].id] = text
         for sub in ast.walk(node):
             if isinstance(sub, ast.Name) and sub.id in self.facts.patterns:
                 direct.add(sub.id)
@@ -357,7 +371,7 @@ class _Reader:
                 and cls
             ):
                 calls.add(f"{cls}.{func.attr}")
-            text_arg = self._pattern_call(sub, inline)
+            text_arg = _unwrapped(self._pattern_call(sub, inline, strings))
             if isinstance(text_arg, ast.Name) and text_arg.id in params:
                 matched.append(text_arg.id)
         self.direct[qualname] = direct
@@ -408,8 +422,11 @@ class _Reader:
                 value = ast.literal_eval(node)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
-    def _pattern_call(self, call: ast.Call, inline: list[PatternUse]) -> ast.expr | None:
-        """The text argument of ``re.match(P, text)`` or ``PAT.match(text)``, if this is one."""
+    def _pattern_call(
+        self, call: ast.Call, inline: list[PatternUse], strings: dict[str, str]
+    ) -> ast.expr | None:
+        """The text argument of ``re.match(P, text)`` or ``PAT.match(text)``, if this is one
+        (``strings``: the names of strings in scope, the function's own included)."""
         func = call.func
         if not isinstance(func, ast.Attribute):
             return None
@@ -417,9 +434,12 @@ class _Reader:
         if isinstance(owner, ast.Name) and owner.id == "re" and func.attr in _RE_FUNCTIONS:
             index = _RE_FUNCTIONS[func.attr]
             if call.args:
-                pattern = self._string(call.args[0])
+                pattern = spelled_text(call.args[0], strings)
                 if pattern is not None:
-                    flags = next((k.value for k in call.keywords if k.arg == "flags"), None)
+                    # flags come right after the text, but for sub, subn and split
+                    later = len(call.args) > index + 1 and func.attr in _FLAGS_NEXT
+                    given = call.args[index + 1] if later else None
+                    flags = next((k.value for k in call.keywords if k.arg == "flags"), given)
                     inline.append(PatternUse("", pattern, self._flags(flags)))
             return call.args[index] if len(call.args) > index else None
         if func.attr in _PATTERN_METHODS and call.args and isinstance(owner, ast.Call):
@@ -465,6 +485,22 @@ _NOT_TOKENS = {
     *("getattr", "hasattr", "setattr", "delattr", "format"),
 }
 _TEMPLATE = re.compile(r"^__\w+__$|\{.*\}")
+
+
+#: Calls that hand a pattern the text of their argument (``re.match(P, str(value))``).
+_TEXT_OF = {"str", "strip", "lstrip", "rstrip", "lower", "upper", "casefold"}
+
+
+def _unwrapped(node: ast.expr | None) -> ast.expr | None:
+    """``value`` for ``str(value)``, ``value.strip()``, ``str(value).upper()``..."""
+    while isinstance(node, ast.Call) and _call_name(node.func) in _TEXT_OF:
+        if isinstance(node.func, ast.Attribute) and not node.args:
+            node = node.func.value
+        elif isinstance(node.func, ast.Name) and len(node.args) == 1:
+            node = node.args[0]
+        else:
+            break
+    return node
 
 
 def _tokens(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:

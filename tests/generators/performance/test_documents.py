@@ -77,3 +77,37 @@ def test_a_stream_parser_gets_a_document_of_its_format(
         '                value = value.replace("\\\\\'", "\'")\n',
     )
     assert honest.returncode == 0, honest.stdout[-1500:]
+
+
+DEGREES = r'''
+import re
+from typing import Union
+
+
+def dms_to_float(dms: Union[str, float], limit: Union[float, None] = None) -> float:
+    """Degrees°minutes'[N|S|E|W], or a number in a string, as a float."""
+    try:
+        res = float(dms)
+    except (ValueError, TypeError) as exc:
+        _dms_re = r"(?P<deg>\d{1,3})[°]((?P<min>\d{1,2})['])?(?P<dir>[NSEW])?"
+        found = re.match(_dms_re, str(dms), flags=re.IGNORECASE)
+        if not found:
+            raise ValueError("not degrees") from exc
+        res = float(found.group("deg")) + float(found.group("min") or 0) / 60
+        if (found.group("dir") or "E").upper() in ["S", "W"]:
+            res = -res
+    if limit is not None:
+        res = max(-limit, min(limit, res))
+    return res
+'''
+
+
+def test_a_format_named_inside_the_function_reaches_its_parser(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # The pattern is a local name and the text reaches it through str(dms): valid
+    # strings of the format still reach the parser, in both cases (re.IGNORECASE).
+    project = guarded("degrees", DEGREES)
+    # guards: a normalisation (.upper()) dropped from a comparison
+    broken = project.run_with('(found.group("dir") or "E").upper()', '(found.group("dir") or "E")')
+    assert broken.returncode == 1, broken.stdout[-1500:]

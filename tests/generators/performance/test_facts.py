@@ -199,3 +199,28 @@ def test_tokens_are_the_literals_the_code_reads_not_its_messages() -> None:
     # Its own literals first, then those of the helpers it calls; no docstring, no
     # message, no attribute name.
     assert facts.tokens["unescape"] == ["#", "~0", "~", "~1", "/"]
+
+
+LOCAL_PATTERN = r"""
+import re
+
+
+def dms_to_float(dms, limit=None):
+    try:
+        return float(dms)
+    except (ValueError, TypeError):
+        _dms_re = r"(?P<deg>\d{1,3})[°](?P<dir>[NSEW])?"
+        found = re.match(_dms_re, str(dms), flags=re.IGNORECASE)
+        hexa = re.search("^[0-9a-f]+$", dms.strip(), re.I)
+        return found, hexa
+"""
+
+
+def test_a_pattern_named_in_the_function_and_text_passed_through_str() -> None:
+    facts = read_facts(textwrap.dedent(LOCAL_PATTERN), "pkg.mod")
+    uses = facts.inline["dms_to_float"]
+    assert [(u.pattern, u.flags) for u in uses] == [
+        (r"(?P<deg>\d{1,3})[°](?P<dir>[NSEW])?", re.I),
+        ("^[0-9a-f]+$", re.I),
+    ]
+    assert facts.matched["dms_to_float"] == ["dms"]
