@@ -105,6 +105,7 @@ from pytest_autoimprove.generators.performance.strengthen import TargetMutation,
 from pytest_autoimprove.generators.performance.tracer import TracedCall, run_tracer
 from pytest_autoimprove.generators.performance.values import Kind
 from pytest_autoimprove.generators.performance.verify import verify_plans
+from pytest_autoimprove.generators.performance.working_base import working_bases
 from pytest_autoimprove.process import python_path, run_command
 from pytest_autoimprove.runtime.examples import Example
 
@@ -217,7 +218,9 @@ def generate(
     notes.extend(knowledge.notes)
 
     def plan_of(
-        info: ModuleInfo, forced: dict[str, dict[str, Kind]] | None = None
+        info: ModuleInfo,
+        forced: dict[str, dict[str, Kind]] | None = None,
+        bases: dict[str, dict[str, object]] | None = None,
     ) -> list[TargetCandidates]:
         return plan_module(
             info,
@@ -226,6 +229,7 @@ def generate(
             pools=knowledge.pools.get(info.name),
             documented=knowledge.docs.get(info.name),
             facts=knowledge.facts.get(info.name),
+            bases=bases,
         )
 
     planned = {info.name: plan_of(info) for info in infos}
@@ -237,15 +241,19 @@ def generate(
     first_end = probe_end - (probe_end - time.monotonic()) / 3
     probed = _probe(root, infos, planned, first_end, named)
     forced = _discoveries(planned, probed)
+    bases = working_bases(planned, probed)
     # Second round: re-plan and re-probe only the targets whose unknown parameters were
-    # discovered, or whose parameters a factory in scope can now build.
+    # discovered, whose base call raised while another ordinary one worked, or whose
+    # parameters a factory in scope can now build.
     redo = {m: set(targets) for m, targets in forced.items()}
+    for module, moved in bases.items():
+        redo.setdefault(module, set()).update(moved)
     for module, qualnames in factory_pools(knowledge, infos, planned, probed).items():
         redo.setdefault(module, set()).update(qualnames)
     subset: dict[str, list[TargetCandidates]] = {}
     for info in infos:
         if info.name in redo:
-            planned[info.name] = plan_of(info, forced.get(info.name))
+            planned[info.name] = plan_of(info, forced.get(info.name), bases.get(info.name))
             subset[info.name] = with_constructors(
                 planned[info.name],
                 [tc for tc in planned[info.name] if tc.target.qualname in redo[info.name]],

@@ -234,6 +234,7 @@ def plan_module(
     pools: Mapping[str, Mapping[str, Pool]] | None = None,
     documented: Mapping[str, Sequence[DocCall]] | None = None,
     facts: SourceFacts | None = None,
+    bases: Mapping[str, Mapping[str, object]] | None = None,
 ) -> list[TargetCandidates]:
     """Candidate calls for every target of ``info`` (deterministic).
 
@@ -245,6 +246,8 @@ def plan_module(
     :param documented: ``qualname -> doctest calls``, recorded like real inputs.
     :param facts: what the module's source says of its functions' inputs (literals,
         bounds, number readers, input forms: :mod:`.code_edges`).
+    :param bases: ``qualname -> param -> value`` of an ordinary call that works, for
+        targets whose planned base call raised (:mod:`.working_base`).
     """
     plans = []
     for target in info.targets:
@@ -261,6 +264,7 @@ def plan_module(
                 (documented or {}).get(q, ()),
                 facts,
                 own,
+                (bases or {}).get(q, {}),
             )
         )
     return plans
@@ -431,6 +435,7 @@ def _plan_target(
     documented: Sequence[DocCall],
     facts: SourceFacts | None = None,
     own: str = "",
+    working: Mapping[str, object] | None = None,
 ) -> TargetCandidates:
     kinds: dict[str, Kind] = {}
     traced_sources: dict[str, list[str]] = {}
@@ -527,6 +532,9 @@ def _plan_target(
             base[p.name] = samples[0].value
             if samples[0].note:
                 notes[p.name] = samples[0].note
+        if working and p.name in working:  # the planned one raised, this one works
+            base[p.name] = working[p.name]
+            notes.pop(p.name, None)
     star = _star(target)
     if star is not None and samples_of(star):
         base[star.name] = tuple(sample.value for sample in samples_of(star)[:3])
