@@ -790,4 +790,106 @@ WEBSOCKETS = RealModule(
     ),
 )
 
-MODULES = (BASE58, ISO8601, TINYDB, URITEMPLATE, H11, SMARTYPANTS, WEBSOCKETS)
+# --- xmltodict: XML to dicts and back, a SAX handler with many options -------------------
+
+XMLTODICT = RealModule(
+    name="xmltodict",
+    pin="xmltodict==0.13.0",
+    package="xmltodict.py",
+    module="xmltodict.py",
+    targets=("parse", "unparse", "_DictSAXHandler.endElement", "_DictSAXHandler.push_data",
+             "_emit"),
+    tests=(("tests/*.py", "tests/"),),
+    test_command="pytest -q tests",
+    changes=(
+        regression(
+            "endElement: whitespace-only text kept as ''",
+            "dropped normalisation (.strip() or None); tests catch",
+            "show(lambda: m.parse('<a><b>  </b><c> x </c></a>'))",
+            (
+                "                data = data.strip() or None\n",
+                "                data = data.strip()\n",
+            ),
+        ),
+        regression(
+            "_should_force_list: force_list=True no longer special-cased",
+            "dropped special case (a bool where a container is expected); tests catch",
+            "show(lambda: m.parse('<a><b>1</b></a>', force_list=True))\n"
+            "show(lambda: m.parse('<a><b>1</b></a>', force_list=('b',)))",
+            (
+                "        if isinstance(self.force_list, bool):\n"
+                "            return self.force_list\n",
+                "",
+            ),
+        ),
+        regression(
+            "_emit: booleans written as Python spells them",
+            "dropped special case; tests pass",
+            "show(lambda: m.unparse({'a': {'b': True, 'c': False, '@d': 1}}))",
+            (
+                "        elif isinstance(v, bool):\n"
+                "            if v:\n"
+                "                v = _unicode('true')\n"
+                "            else:\n"
+                "                v = _unicode('false')\n",
+                "",
+            ),
+        ),
+        regression(
+            "endElement: text pieces joined with '' whatever cdata_separator says",
+            "hoisted constant that ignores a parameter; tests pass",
+            "show(lambda: m.parse('<a><p>x<b/>y</p></a>', cdata_separator='|'))\n"
+            "show(lambda: m.parse('<a><p>x<b/>y</p></a>'))",
+            (
+                "            data = (None if not self.data\n"
+                "                    else self.cdata_separator.join(self.data))\n"
+                "            item = self.item\n",
+                "            data = (None if not self.data\n"
+                "                    else ''.join(self.data))\n"
+                "            item = self.item\n",
+            ),
+        ),
+        regression(
+            "_emit: a list at the top level no longer refused",
+            "dropped check (several roots in one document); tests catch",
+            "show(lambda: m.unparse({'a': [1, 2]}))\n"
+            "show(lambda: m.unparse({'a': [1, 2]}, full_document=False))",
+            (
+                "        if full_document and depth == 0 and index > 0:\n"
+                "            raise ValueError('document with multiple roots')\n",
+                "",
+            ),
+        ),
+        honest(
+            "_attrs_to_dict: pairs zipped from one iterator",
+            "for x in ['<a x=\"1\" y=\"2\"/>', '<a/>', '<a x=\"1\"><b z=\"3\">t</b></a>',\n"
+            "          '<a xmlns:n=\"u\" n:x=\"1\"/>']:\n"
+            "    show(lambda: m.parse(x))\n"
+            "    show(lambda: m.parse(x, process_namespaces=True))",
+            (
+                "        return self.dict_constructor(zip(attrs[0::2], attrs[1::2]))\n",
+                "        pairs = iter(attrs)\n"
+                "        return self.dict_constructor(zip(pairs, pairs))\n",
+            ),
+        ),
+        honest(
+            "_emit: one isinstance with a tuple of types",
+            "for d in [{'a': 'x'}, {'a': {'b': [1, 2], '@c': 'd'}}, {'a': None},\n"
+            "          {'a': {'b': ('p', 'q')}}, {'a': {'#text': 't', 'b': {'c': 1}}}, {'a': 5}]:\n"
+            "    show(lambda: m.unparse(d))\n"
+            "    show(lambda: m.unparse(d, pretty=True, full_document=False))",
+            (
+                "    if (not hasattr(value, '__iter__')\n"
+                "            or isinstance(value, _basestring)\n"
+                "            or isinstance(value, dict)):\n",
+                "    if (not hasattr(value, '__iter__')\n"
+                "            or isinstance(value, (_basestring, dict))):\n",
+            ),
+        ),
+    ),
+)
+
+
+MODULES = (
+    BASE58, ISO8601, TINYDB, URITEMPLATE, H11, SMARTYPANTS, WEBSOCKETS, XMLTODICT,
+)
