@@ -3,12 +3,13 @@
 Four corpora share this code: ``real`` (``corpus_real/real_modules.py``), ``heldout``
 (``corpus_heldout/heldout_modules.py``), ``heldout2`` (``corpus_heldout2/
 heldout2_modules.py``) and ``heldout3`` (``corpus_heldout3/heldout3_modules.py``), the
-last three written without reading the generators; see their docstrings. Third-party code is never committed: the corpus file pins each release and
-this module downloads it with ``pip download`` into a cache folder (network only
-here, at benchmark time), unpacks it and lays out one small git project per module:
-the library's package at the project root, its own tests when the sdist ships them
-(the tests-present mode), and an improve.md naming the module as scope and its
-target functions in the instructions, as a user would write it.
+last three written without reading the generators; see their docstrings. Third-party
+code is never committed: the corpus file pins each release and this module downloads it
+with ``pip download`` into a cache folder (network only here, at benchmark time),
+unpacks it and lays out one small git project per module: the library's package at the
+project root, its own tests when the sdist ships them (the tests-present mode), and an
+improve.md naming the module as scope and its target functions in the instructions, as a
+user would write it.
 """
 
 from __future__ import annotations

@@ -52,8 +52,7 @@ BASE58 = RealModule(
             "_get_base58_decode_map: memoised per alphabet, autofix ignored",
             "cache that ignores a parameter; tests catch",
             # baseline: b'\\x00\\x01'; changed: ValueError (the plain map was cached first)
-            "show(lambda: m.b58decode(b'2'))\n"
-            "show(lambda: m.b58decode(b'0I2', autofix=True))",
+            "show(lambda: m.b58decode(b'2'))\nshow(lambda: m.b58decode(b'0I2', autofix=True))",
             (
                 "@lru_cache()\ndef _get_base58_decode_map(alphabet: bytes,\n"
                 "                           autofix: bool) -> Mapping[int, int]:\n",
@@ -83,7 +82,7 @@ BASE58 = RealModule(
         ),
         regression(
             "b58decode: leading zeros counted with the bitcoin '1' only",
-            "hoisted constant wrong for another alphabet; tests pass",
+            "hoisted constant wrong for another alphabet; tests catch",
             "r = m.RIPPLE_ALPHABET\n"
             "show(lambda: m.b58decode(m.b58encode(b'\\x00\\x00ab', alphabet=r), alphabet=r))\n"
             "show(lambda: m.b58decode(b'rrp', alphabet=r))",
@@ -157,7 +156,7 @@ ISO8601 = RealModule(
     changes=(
         regression(
             "parse_date: fraction of a second through float, not Decimal",
-            "float instead of Decimal; tests pass",
+            "float instead of Decimal; tests catch",
             "show(lambda: m.parse_date('2007-01-25T12:00:00.000249Z'))\n"
             "show(lambda: m.parse_date('2007-01-25T12:00:00.000978Z'))",
             (
@@ -194,15 +193,17 @@ ISO8601 = RealModule(
         ),
         regression(
             "parse_date: results memoised by the string alone",
-            "cache that ignores a parameter (default_timezone); tests pass",
+            "cache that ignores a parameter (default_timezone); tests catch",
             "show(lambda: m.parse_date('2007-01-25T12:00:00'))\n"
             "show(lambda: m.parse_date('2007-01-25T12:00:00', default_timezone=None))",
             (
                 "def parse_date(\n",
                 "_PARSED: typing.Dict[str, datetime.datetime] = {}\n\n\ndef parse_date(\n",
             ),
-            (_ISO_MATCH, "    if datestring in _PARSED:\n        return _PARSED[datestring]\n"
-             + _ISO_MATCH),
+            (
+                _ISO_MATCH,
+                "    if datestring in _PARSED:\n        return _PARSED[datestring]\n" + _ISO_MATCH,
+            ),
             (
                 "        return datetime.datetime(\n            year=",
                 "        result = _PARSED[datestring] = datetime.datetime(\n            year=",
@@ -219,7 +220,10 @@ ISO8601 = RealModule(
             "          '2007-01-25T12:00:00.123456789', '2007-01-25T12:00:00.9999995Z',\n"
             "          '2007-01-25', '2007', '2007-13-01', 'x']:\n"
             "    show(lambda: m.parse_date(s))",
-            ("UTC = datetime.timezone.utc\n", 'UTC = datetime.timezone.utc\n_MICRO = Decimal("1000000.0")\n'),
+            (
+                "UTC = datetime.timezone.utc\n",
+                'UTC = datetime.timezone.utc\n_MICRO = Decimal("1000000.0")\n',
+            ),
             (
                 _ISO_MICRO,
                 "            microsecond=int(\n"
@@ -256,8 +260,13 @@ TINYDB = RealModule(
     pin="tinydb==4.8.2",
     package="tinydb",
     module="tinydb/table.py",
-    targets=("Table.insert", "Table.insert_multiple", "Table.search", "Table.get",
-             "Table._get_next_id"),
+    targets=(
+        "Table.insert",
+        "Table.insert_multiple",
+        "Table.search",
+        "Table.get",
+        "Table._get_next_id",
+    ),
     tests=(("tests/*.py", "tests/"),),
     test_command="pytest -q tests",
     changes=(
@@ -293,7 +302,7 @@ TINYDB = RealModule(
         ),
         regression(
             "_get_next_id: max of the stored keys taken as strings",
-            "skipped conversion (string order: '9' > '10'); tests pass",
+            "skipped conversion (string order: '9' > '10'); tests catch",
             _TDB + "db.table('t').insert_multiple({'i': i} for i in range(10))\n"
             "fresh = tinydb.table.Table(db.storage, 't')\n"
             "show(lambda: fresh.insert({'i': 10}))",
@@ -304,7 +313,7 @@ TINYDB = RealModule(
         ),
         regression(
             "insert: the caller's mapping stored as it is, not copied",
-            "argument aliased into the state (no dict() copy); tests pass",
+            "argument aliased into the state (no dict() copy); tests catch",
             _TDB + "d = {'a': 1}\nt.insert(d)\nd['a'] = 2\nshow(lambda: t.all())\n"
             "show(lambda: type(t.storage.read()['t']['1']).__name__)",
             (
@@ -341,10 +350,7 @@ TINYDB = RealModule(
 
 # --- h11: HTTP header validation and normalisation -------------------------------------
 
-_H11 = (
-    "def nv(h):\n    return m.normalize_and_validate(h)\n"
-    "def items(h):\n    return list(nv(h))\n"
-)
+_H11 = "def nv(h):\n    return m.normalize_and_validate(h)\ndef items(h):\n    return list(nv(h))\n"
 
 H11 = RealModule(
     name="h11",
@@ -367,12 +373,11 @@ H11 = RealModule(
         ),
         regression(
             "normalize_and_validate: Transfer-Encoding compared without lower()",
-            "dropped normalisation (.lower); tests pass",
+            "dropped normalisation (.lower); tests catch",
             _H11 + "show(lambda: items([('Transfer-Encoding', 'Chunked')]))\n"
             "show(lambda: items([('Transfer-Encoding', 'chunked')]))",
             (
-                "            value = value.lower()\n"
-                '            if value != b"chunked":\n',
+                '            value = value.lower()\n            if value != b"chunked":\n',
                 '            if value != b"chunked":\n',
             ),
         ),
@@ -385,7 +390,7 @@ H11 = RealModule(
         ),
         regression(
             "set_comma_header: the rebuilt headers skip validation",
-            "dropped check (a fast path for already-valid headers); tests pass",
+            "dropped check (a fast path for already-valid headers); tests catch",
             _H11 + "h = nv([('Host', 'a'), ('Connection', 'close')])\n"
             "show(lambda: list(m.set_comma_header(h, b'connection', [b'x\\r\\nEvil: 1'])))\n"
             "show(lambda: list(m.set_comma_header(h, b'connection', ['keep-alive'])))",
@@ -456,8 +461,12 @@ URITEMPLATE = RealModule(
     pin="uritemplate==4.1.1",
     package="uritemplate",
     module="uritemplate/variable.py",
-    targets=("URIVariable.expand", "URIVariable._query_expansion",
-             "URIVariable._string_expansion", "quote"),
+    targets=(
+        "URIVariable.expand",
+        "URIVariable._query_expansion",
+        "URIVariable._string_expansion",
+        "quote",
+    ),
     tests=(("tests/*.py", "tests/"), ("tests/fixtures/*.json", "tests/fixtures/")),
     test_command="pytest -q tests",
     changes=(
@@ -475,7 +484,7 @@ URITEMPLATE = RealModule(
         ),
         regression(
             "_query_expansion: an empty list is no longer left out",
-            "dropped empty check; tests pass",
+            "dropped empty check; tests catch",
             _UT + "show(lambda: ex('?list', list=[]))\nshow(lambda: ex('?a,list', a='1', list=[]))",
             (
                 "        if list_test(value) and not tuples:\n"
@@ -505,8 +514,7 @@ URITEMPLATE = RealModule(
         ),
         regression(
             "expand: defaults only for missing values",
-            "narrowed None/empty check (empty list and 0 no longer take the default); "
-            "tests pass",
+            "narrowed None/empty check (empty list and 0 no longer take the default); tests pass",
             _UT + "show(lambda: ex('x=dflt', x=[]))\nshow(lambda: ex('x=dflt', x=0))\n"
             "show(lambda: ex('x=dflt'))",
             (
@@ -521,8 +529,7 @@ URITEMPLATE = RealModule(
             (
                 '        if self.operator in ("+", "#"):\n'
                 "            self.safe = URIVariable.reserved\n",
-                '        if self.operator == "+":\n'
-                "            self.safe = URIVariable.reserved\n",
+                '        if self.operator == "+":\n            self.safe = URIVariable.reserved\n',
             ),
         ),
         honest(
@@ -571,14 +578,19 @@ SMARTYPANTS = RealModule(
     pin="smartypants==2.0.2",
     package="smartypants.py",
     module="smartypants.py",
-    targets=("smartypants", "convert_dashes_oldschool", "convert_entities",
-             "process_escapes", "_tokenize"),
+    targets=(
+        "smartypants",
+        "convert_dashes_oldschool",
+        "convert_entities",
+        "process_escapes",
+        "_tokenize",
+    ),
     tests=(("tests/test.py", "tests/test.py"),),
     test_command="pytest -q tests/test.py",
     changes=(
         regression(
             "convert_dashes_oldschool: str.replace, en dash first",
-            "reordered replacements; tests catch",
+            "reordered replacements; tests pass",
             "show(lambda: m.convert_dashes_oldschool('a---b--c'))\n"
             "show(lambda: m.smartypants('a---b', m.Attr.D))",
             (
@@ -590,11 +602,13 @@ SMARTYPANTS = RealModule(
         ),
         regression(
             "convert_entities: results memoised by the text alone",
-            "cache that ignores a parameter (mode); tests pass",
+            "cache that ignores a parameter (mode); tests catch",
             "show(lambda: m.convert_entities('&#8216;x&#8217;', 1))\n"
             "show(lambda: m.convert_entities('&#8216;x&#8217;', 2))",
-            ("def convert_entities(text, mode):\n",
-             "_ENTITY_CACHE = {}\n\n\ndef convert_entities(text, mode):\n"),
+            (
+                "def convert_entities(text, mode):\n",
+                "_ENTITY_CACHE = {}\n\n\ndef convert_entities(text, mode):\n",
+            ),
             (
                 "    for k, v in CTBL.items():\n"
                 "        text = text.replace(k, v[mode])\n\n"
@@ -631,8 +645,8 @@ SMARTYPANTS = RealModule(
         regression(
             "smartypants: a lone ' closes after any previous character",
             "fast path wrong for an edge value (whitespace); tests pass",
-            "show(lambda: m.smartypants(\"x <b>'</b>y\"))\n"
-            "show(lambda: m.smartypants(\"x<b>'</b>y\"))",
+            'show(lambda: m.smartypants("x <b>\'</b>y"))\n'
+            'show(lambda: m.smartypants("x<b>\'</b>y"))',
             (
                 "                        # Special case: single-character ' token\n"
                 '                        if re.match(r"\\S", prev_token_last_char):\n',
@@ -645,7 +659,7 @@ SMARTYPANTS = RealModule(
             "for s in ['\\\\\\\\', '\\\\\"a\\\\\"', \"\\\\'\", '\\\\.\\\\-\\\\`', '\\\\\\\\\"',\n"
             "          'plain', '', '\\\\x']:\n"
             "    show(lambda: m.process_escapes(s))\n"
-            "show(lambda: m.smartypants('\"smarty\" \\\\\"pants\\\\\"'))",
+            'show(lambda: m.smartypants(\'"smarty" \\\\"pants\\\\"\'))',
             (
                 "    text = re.sub(r'\\\\\\\\', '&#92;', text)\n"
                 "    text = re.sub(r'\\\\\"', '&#34;', text)\n"
@@ -664,7 +678,8 @@ SMARTYPANTS = RealModule(
         honest(
             "convert_entities: the table hoisted to a module constant",
             "for mode in (0, 1, 2):\n"
-            "    show(lambda: m.convert_entities('&#8220;Hi &#8212; x&#8230;&#8221; &#8211;', mode))\n"
+            "    t = '&#8220;Hi &#8212; x&#8230;&#8221; &#8211;'\n"
+            "    show(lambda: m.convert_entities(t, mode))\n"
             "show(lambda: m.smartypants('\"a\" -- b...', m.Attr.set1 | m.Attr.u))",
             (_SP_CTBL, "    for k, v in _CTBL.items():\n"),
             (
@@ -710,8 +725,14 @@ WEBSOCKETS = RealModule(
     pin="websockets==12.0",
     package="src/websockets",
     module="websockets/frames.py",
-    targets=("Frame.parse", "Frame.serialize", "Frame.check", "Close.parse", "Close.__str__",
-             "prepare_ctrl"),
+    targets=(
+        "Frame.parse",
+        "Frame.serialize",
+        "Frame.check",
+        "Close.parse",
+        "Close.__str__",
+        "prepare_ctrl",
+    ),
     notes="The sdist ships no tests: the tests-removed figures stand for both modes.",
     changes=(
         regression(
@@ -742,7 +763,8 @@ WEBSOCKETS = RealModule(
             "check: fragmented control frames no longer rejected",
             "dropped check; no tests shipped",
             "show(lambda: m.Frame(m.OP_PING, b'', fin=False).check())\n"
-            + _WS + "show(lambda: parse(b'\\x09\\x00'))",
+            + _WS
+            + "show(lambda: parse(b'\\x09\\x00'))",
             (
                 "            if not self.fin:\n"
                 '                raise exceptions.ProtocolError("fragmented control frame")\n',
@@ -754,8 +776,10 @@ WEBSOCKETS = RealModule(
             "narrowed except (KeyError escapes instead of ProtocolError); no tests shipped",
             _WS + "show(lambda: parse(b'\\x83\\x00'))\nshow(lambda: parse(b'\\x81\\x02hi'))",
             _WS_TABLE,
-            (_WS_OPCODE, _WS_OPCODE.replace("Opcode(head1 & 0b00001111)",
-                                            "_OPCODES[head1 & 0b00001111]")),
+            (
+                _WS_OPCODE,
+                _WS_OPCODE.replace("Opcode(head1 & 0b00001111)", "_OPCODES[head1 & 0b00001111]"),
+            ),
         ),
         honest(
             "parse: opcode from a dict, KeyError mapped like ValueError",
@@ -797,8 +821,13 @@ XMLTODICT = RealModule(
     pin="xmltodict==0.13.0",
     package="xmltodict.py",
     module="xmltodict.py",
-    targets=("parse", "unparse", "_DictSAXHandler.endElement", "_DictSAXHandler.push_data",
-             "_emit"),
+    targets=(
+        "parse",
+        "unparse",
+        "_DictSAXHandler.endElement",
+        "_DictSAXHandler.push_data",
+        "_emit",
+    ),
     tests=(("tests/*.py", "tests/"),),
     test_command="pytest -q tests",
     changes=(
@@ -813,7 +842,7 @@ XMLTODICT = RealModule(
         ),
         regression(
             "_should_force_list: force_list=True no longer special-cased",
-            "dropped special case (a bool where a container is expected); tests catch",
+            "dropped special case (a bool where a container is expected); tests pass",
             "show(lambda: m.parse('<a><b>1</b></a>', force_list=True))\n"
             "show(lambda: m.parse('<a><b>1</b></a>', force_list=('b',)))",
             (
@@ -824,7 +853,7 @@ XMLTODICT = RealModule(
         ),
         regression(
             "_emit: booleans written as Python spells them",
-            "dropped special case; tests pass",
+            "dropped special case; tests catch",
             "show(lambda: m.unparse({'a': {'b': True, 'c': False, '@d': 1}}))",
             (
                 "        elif isinstance(v, bool):\n"
@@ -837,7 +866,7 @@ XMLTODICT = RealModule(
         ),
         regression(
             "endElement: text pieces joined with '' whatever cdata_separator says",
-            "hoisted constant that ignores a parameter; tests pass",
+            "hoisted constant that ignores a parameter; tests catch",
             "show(lambda: m.parse('<a><p>x<b/>y</p></a>', cdata_separator='|'))\n"
             "show(lambda: m.parse('<a><p>x<b/>y</p></a>'))",
             (
@@ -862,8 +891,8 @@ XMLTODICT = RealModule(
         ),
         honest(
             "_attrs_to_dict: pairs zipped from one iterator",
-            "for x in ['<a x=\"1\" y=\"2\"/>', '<a/>', '<a x=\"1\"><b z=\"3\">t</b></a>',\n"
-            "          '<a xmlns:n=\"u\" n:x=\"1\"/>']:\n"
+            'for x in [\'<a x="1" y="2"/>\', \'<a/>\', \'<a x="1"><b z="3">t</b></a>\',\n'
+            '          \'<a xmlns:n="u" n:x="1"/>\']:\n'
             "    show(lambda: m.parse(x))\n"
             "    show(lambda: m.parse(x, process_namespaces=True))",
             (
@@ -891,5 +920,12 @@ XMLTODICT = RealModule(
 
 
 MODULES = (
-    BASE58, ISO8601, TINYDB, URITEMPLATE, H11, SMARTYPANTS, WEBSOCKETS, XMLTODICT,
+    BASE58,
+    ISO8601,
+    TINYDB,
+    URITEMPLATE,
+    H11,
+    SMARTYPANTS,
+    WEBSOCKETS,
+    XMLTODICT,
 )
