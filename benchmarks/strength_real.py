@@ -1,14 +1,15 @@
 """The real-library corpora of ``guard_strength.py``: fetch pinned releases, lay them out.
 
-Three corpora share this code: ``real`` (``corpus_real/real_modules.py``), ``heldout``
-(``corpus_heldout/heldout_modules.py``) and ``heldout2`` (``corpus_heldout2/
-heldout2_modules.py``), the last two written without reading the generators; see their
-docstrings. Third-party code is never committed: the corpus file pins each release and
-this module downloads it with ``pip download`` into a cache folder (network only
-here, at benchmark time), unpacks it and lays out one small git project per module:
-the library's package at the project root, its own tests when the sdist ships them
-(the tests-present mode), and an improve.md naming the module as scope and its
-target functions in the instructions, as a user would write it.
+Four corpora share this code: ``real`` (``corpus_real/real_modules.py``), ``heldout``
+(``corpus_heldout/heldout_modules.py``), ``heldout2`` (``corpus_heldout2/
+heldout2_modules.py``) and ``heldout3`` (``corpus_heldout3/heldout3_modules.py``), the
+last three written without reading the generators; see their docstrings. Third-party
+code is never committed: the corpus file pins each release and this module downloads it
+with ``pip download`` into a cache folder (network only here, at benchmark time),
+unpacks it and lays out one small git project per module: the library's package at the
+project root, its own tests when the sdist ships them (the tests-present mode), and an
+improve.md naming the module as scope and its target functions in the instructions, as a
+user would write it.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "corpus_real"))
 sys.path.insert(0, str(HERE / "corpus_heldout"))
 sys.path.insert(0, str(HERE / "corpus_heldout2"))
+sys.path.insert(0, str(HERE / "corpus_heldout3"))
 
 import heldout2_modules  # noqa: E402
+import heldout3_modules  # noqa: E402
 import heldout_modules  # noqa: E402
 import strength_tools  # noqa: E402
 from real_modules import MODULES, Change, RealModule  # noqa: E402
@@ -41,6 +44,7 @@ CORPORA: dict[str, tuple[RealModule, ...]] = {
     "real": MODULES,
     "heldout": heldout_modules.MODULES,
     "heldout2": heldout2_modules.MODULES,
+    "heldout3": heldout3_modules.MODULES,
 }
 
 DEFAULT_CACHE = Path("~/.cache/autoimprove-bench")

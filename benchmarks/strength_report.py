@@ -173,6 +173,7 @@ def report(
         "real": "benchmarks/corpus_real (pinned PyPI releases: the yardstick)",
         "heldout": "benchmarks/corpus_heldout (pinned PyPI releases, held out)",
         "heldout2": "benchmarks/corpus_heldout2 (pinned PyPI releases, the second held out)",
+        "heldout3": "benchmarks/corpus_heldout3 (pinned PyPI releases, the third held out)",
     }[args.corpus]
     print(f"\nSummary ({corpus}; same run):\n")
     header = (

@@ -34,6 +34,8 @@ def _load(name: str, path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 CORPORA = {
     "real": BENCHMARKS / "corpus_real" / "real_modules.py",
     "heldout": BENCHMARKS / "corpus_heldout" / "heldout_modules.py",
+    "heldout2": BENCHMARKS / "corpus_heldout2" / "heldout2_modules.py",
+    "heldout3": BENCHMARKS / "corpus_heldout3" / "heldout3_modules.py",
 }
 
 
@@ -43,14 +45,16 @@ def corpus(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> M
     return _load(path.stem, path, monkeypatch)
 
 
-def test_the_held_out_corpus_shares_no_release_with_the_real_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    real = _load("real_modules", CORPORA["real"], monkeypatch)
-    heldout = _load("heldout_modules", CORPORA["heldout"], monkeypatch)
-    dists = {m.pin.split("==")[0].lower() for m in real.MODULES}
-    assert not dists & {m.pin.split("==")[0].lower() for m in heldout.MODULES}
-    assert not {m.name for m in real.MODULES} & {m.name for m in heldout.MODULES}
+def test_no_two_corpora_share_a_release_or_a_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = {name: _load(path.stem, path, monkeypatch) for name, path in CORPORA.items()}
+    seen_dists: dict[str, str] = {}
+    seen_names: dict[str, str] = {}
+    for corpus_name, corpus in loaded.items():
+        for m in corpus.MODULES:
+            dist = m.pin.split("==")[0].lower()
+            assert dist not in seen_dists, f"{dist}: in {seen_dists.get(dist)} and {corpus_name}"
+            assert m.name not in seen_names, f"{m.name}: in {seen_names.get(m.name)} too"
+            seen_dists[dist] = seen_names[m.name] = corpus_name
 
 
 def test_at_least_eight_modules_of_releases_not_used_before(corpus: ModuleType) -> None:
