@@ -11,7 +11,14 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pytest_autoimprove.runtime.compare import assert_same, difference, same, type_name
+from pytest_autoimprove.runtime.compare import (
+    Named,
+    assert_same,
+    difference,
+    name_of,
+    same,
+    type_name,
+)
 
 values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.binary(),
@@ -138,3 +145,23 @@ def test_baseline_copy_classes_match_their_originals() -> None:
 def test_assert_same_names_the_path() -> None:
     with pytest.raises(AssertionError, match=r"\[1\]\['k'\]"):
         assert_same([0, {"k": 1}], [0, {"k": 2}])
+
+
+def _quoter(encode: bool) -> Any:
+    return (lambda s: s.upper()) if encode else (lambda s: s)
+
+
+def _identity(s: str) -> str:
+    return s
+
+
+def test_a_function_made_on_the_spot_matches_a_named_one_of_the_same_package() -> None:
+    # lambda s: s rewritten as a named _identity: a refactoring, not a new behaviour.
+    assert same(_identity, _quoter(False))
+    assert same(_quoter(False), _identity)
+    assert same(_identity, Named(name_of(_quoter(False))))
+    # Named functions keep their names: another one is another function.
+    assert not same(_identity, _quoter)
+    assert not same(_identity, Named("tests.runtime.test_compare._quoter"))
+    # ...and a lambda of another package is not this one.
+    assert not same(_quoter(False), Named("json.<lambda>"))
