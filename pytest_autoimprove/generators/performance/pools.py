@@ -207,7 +207,7 @@ def _recipe(spec: TypeSpec) -> Pool | None:
             "st.builds(Build, st.just('io.BytesIO'), st.binary(max_size=30))",
         )
     table["builtins.bytearray"] = lambda p: (
-        [Build("bytearray", b"hello")],
+        [Build("bytearray", b"Hello World_42")],
         [(Build("bytearray", b""), "empty-input")],
         "st.builds(Build, st.just('bytearray'), st.binary(max_size=30))",
     )

@@ -335,13 +335,13 @@ def _from_name(name: str) -> Kind:
 # --- values ---------------------------------------------------------------------------
 
 _SAMPLES: dict[str, tuple[object, ...]] = {
-    # Capitals, a space, an underscore, a hyphen, digits: what a dropped normalisation
-    # (.lower(), .replace("_", "-"), a split) would have changed shows in every call.
+    # Capitals, a space, an underscore, digits (the second: a hyphen): what a dropped
+    # normalisation (.lower(), .replace("_", "-"), a split) changes shows in every call.
     "str": ("Hello World_42", "Foo-Bar_baz 42"),
     "int": (3, 10),
     "float": (2.5, 0.1),
     "bool": (True, False),
-    "bytes": (b"hello",),
+    "bytes": (b"Hello World_42", b"Foo-Bar_baz 42"),
     "none": (None,),
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from guarded import Guarded
 
 from pytest_autoimprove.generators.performance.values import Kind, edge_values, sample_values
@@ -21,10 +22,14 @@ def normalize_name(name: str, kind: str) -> str:
 '''
 
 
-def test_the_ordinary_text_is_one_a_normalisation_changes() -> None:
-    text = sample_values(Kind("str"))[0]
-    assert isinstance(text, str)
-    assert text.lower() != text and text.replace("_", "-") != text and " " in text
+@pytest.mark.parametrize("kind", ["str", "bytes"])
+def test_the_ordinary_text_is_one_a_normalisation_changes(kind: str) -> None:
+    text = sample_values(Kind(kind))[0]
+    assert isinstance(text, (str, bytes))
+    underscore, hyphen, space = ("_", "-", " ") if kind == "str" else (b"_", b"-", b" ")
+    assert text.lower() != text
+    assert text.replace(underscore, hyphen) != text  # type: ignore[arg-type]
+    assert space in text  # type: ignore[operator]
 
 
 def test_a_dropped_replace_shows_on_the_ordinary_text(
