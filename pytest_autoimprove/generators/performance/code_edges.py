@@ -4,7 +4,8 @@ The values a function's author wrote into it are where its fast paths are, and w
 an optimizer's rewrite slips:
 
 - **literals** it compares, splits or replaces on (its format's tokens: ``"~1"``,
-  ``"#"``): each alone, in a word, all together;
+  ``"#"``): each alone, in a word, all together; one it tests an end of the text for
+  (``endswith("\\ ")``) also at that end of ordinary text;
 - **bounds**, the integers it compares with: one below, at and one above (a length
   when a ``len(...)`` is compared);
 - **numbers as text**, when it reads numbers from text (``float``, ``int``,
@@ -45,11 +46,14 @@ def code_edges(
 ) -> None:
     """Every edge case the code of ``own`` (a qualname of ``facts``) suggests."""
     tokens = facts.tokens.get(own, [])
+    affixes = facts.affixes.get(own, [])
     reads_numbers = bool(facts.converts.get(own))
     forms = facts.forms.get(own, {})
     for p in usable:
         if kinds[p.name].name == "str" and tokens:
             _token_edges(p, tokens, base, add)
+        if kinds[p.name].name == "str" and affixes:
+            _affix_edges(p, affixes, base, add)
         if kinds[p.name].name == "str" and reads_numbers:
             _number_text_edges(p, base, add)
         if p.name in forms:
@@ -67,6 +71,22 @@ def _token_edges(p: Param, tokens: Sequence[str], base: Mapping[str, object], ad
     for j, (text, describe) in enumerate(texts):
         chosen = {**base, p.name: text}
         add(f"token-{p.name}-{j}", "edge", "special-characters", chosen, False, "edge", p.name,
+            describe)  # fmt: skip
+
+
+def _affix_edges(
+    p: Param, affixes: Sequence[tuple[str, str]], base: Mapping[str, object], add: Add
+) -> None:
+    """The ordinary text with each literal the code tests an end of the text for, at
+    that end (``pattern.endswith("\\ ")``: a pattern ending in an escaped space): the
+    special case reached by a real input, not by the literal alone."""
+    text = base.get(p.name)
+    text = text if isinstance(text, str) and text else "Hello World_42"
+    for j, (literal, where) in enumerate(affixes):
+        value = text + literal if where == "end" else literal + text
+        describe = f"the code's literal {literal!r} at the {where} of ordinary text"
+        chosen = {**base, p.name: value}
+        add(f"affix-{p.name}-{j}", "edge", "special-characters", chosen, False, "edge", p.name,
             describe)  # fmt: skip
 
 

@@ -84,6 +84,8 @@ class SourceFacts:
     #: qualname -> the short string literals its body (and the module's functions it
     #: calls) compares, splits or replaces on: the tokens of the format it reads.
     tokens: dict[str, list[str]] = field(default_factory=dict)
+    #: qualname -> (literal, "start" or "end") it tests text with ``startswith``/``endswith``.
+    affixes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     #: ``NAME = <literal>`` at module level (and string expressions of them) and
     #: ``Class.NAME`` in class bodies: a parameter whose default names one takes
     #: values like it.
@@ -141,6 +143,7 @@ class _Reader:
         self.direct: dict[str, set[str]] = {}
         self.calls: dict[str, set[str]] = {}
         self.own_tokens: dict[str, list[str]] = {}
+        self.own_affixes: dict[str, list[tuple[str, str]]] = {}
         self.own_bounds: dict[str, list[tuple[int, bool]]] = {}
         self.own_converts: dict[str, list[str]] = {}
         #: Module functions that return a compiled pattern (``make_regex(text)``).
@@ -164,6 +167,7 @@ class _Reader:
         for name in list(self.direct) + list(self.calls):
             self.facts.uses[name] = sorted(self._reach(name))
         self.facts.tokens = self._with_callees(self.own_tokens, MAX_TOKENS)
+        self.facts.affixes = self._with_callees(self.own_affixes, MAX_AFFIXES)
         self.facts.bounds = self._with_callees(self.own_bounds, MAX_BOUNDS)
         self.facts.converts = self._with_callees(self.own_converts, len(_CONVERTERS))
 
@@ -377,6 +381,7 @@ class _Reader:
         self.direct[qualname] = direct
         self.calls[qualname] = calls
         self.own_tokens[qualname] = _tokens(node)
+        self.own_affixes[qualname] = _affixes(node)
         self.own_bounds[qualname] = self._bounds(node)
         calls_made = {_call_name(sub.func) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
         self.own_converts[qualname] = sorted(calls_made & _CONVERTERS)
@@ -474,6 +479,8 @@ class _Reader:
 
 #: Tokens kept per function, and the longest literal that counts as one.
 MAX_TOKENS = 12
+#: Literals an end of the text is tested for, kept per function.
+MAX_AFFIXES = 4
 MAX_TOKEN_CHARS = 16
 #: Bounds (compared with, then divided by) kept per function, and the largest one
 #: (text of that length is built for a test).
@@ -485,6 +492,32 @@ _NOT_TOKENS = {
     *("getattr", "hasattr", "setattr", "delattr", "format"),
 }
 _TEMPLATE = re.compile(r"^__\w+__$|\{.*\}")
+
+
+def _affixes(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, str]]:
+    """``(literal, "start" | "end")`` for ``text.startswith(...)``/``endswith(...)`` of
+    short literals (a tuple of them too): the special cases at an end of the text."""
+    found: list[tuple[str, str]] = []
+    for sub in ast.walk(node):
+        if not (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and sub.func.attr in ("startswith", "endswith")
+            and sub.args
+        ):
+            continue
+        arg = sub.args[0]
+        values = arg.elts if isinstance(arg, ast.Tuple) else [arg]
+        where = "start" if sub.func.attr == "startswith" else "end"
+        for value in values:
+            if (
+                isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+                and 0 < len(value.value) <= MAX_TOKEN_CHARS
+                and (value.value, where) not in found
+            ):
+                found.append((value.value, where))
+    return found
 
 
 #: Calls that hand a pattern the text of their argument (``re.match(P, str(value))``).

@@ -111,3 +111,31 @@ def test_a_format_named_inside_the_function_reaches_its_parser(
     # guards: a normalisation (.upper()) dropped from a comparison
     broken = project.run_with('(found.group("dir") or "E").upper()', '(found.group("dir") or "E")')
     assert broken.returncode == 1, broken.stdout[-1500:]
+
+
+PATTERNS = r'''
+def normalize(pattern: str) -> str:
+    """A gitignore line without its surrounding blanks; an escaped trailing space stays."""
+    if pattern in ("#", "!", "/", "**", "***", "//"):  # many literals before the one
+        return pattern
+    if pattern.endswith("\\ "):
+        pattern = pattern.lstrip()
+    else:
+        pattern = pattern.strip()
+    return pattern.replace("\\ ", " ")
+'''
+
+
+def test_a_special_case_at_an_end_of_the_text_is_reached(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    project = guarded("patterns", PATTERNS)
+    # The literal at the end of ordinary text: the special case met by a real pattern.
+    assert "Case('affix-pattern-0', args=('Hello World_42\\\\ ',)" in project.guard_text()
+    # guards: a special case for one ending dropped (the escaped space stripped too)
+    broken = project.run_with(
+        '    if pattern.endswith("\\\\ "):\n        pattern = pattern.lstrip()\n    else:\n'
+        "        pattern = pattern.strip()\n",
+        "    pattern = pattern.strip()\n",
+    )
+    assert broken.returncode == 1, broken.stdout[-1500:]

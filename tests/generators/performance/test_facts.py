@@ -224,3 +224,29 @@ def test_a_pattern_named_in_the_function_and_text_passed_through_str() -> None:
         ("^[0-9a-f]+$", re.I),
     ]
     assert facts.matched["dms_to_float"] == ["dms"]
+
+
+AFFIXES = r"""
+def pattern_to_regex(pattern):
+    if pattern.endswith("\\ "):
+        pattern = pattern.lstrip()
+    else:
+        pattern = pattern.strip()
+    if pattern.startswith(("!", "#")):
+        return None
+    return _tail(pattern)
+
+
+def _tail(pattern):
+    return pattern[:-1] if pattern.endswith("/") else pattern
+"""
+
+
+def test_literals_an_end_of_the_text_is_tested_for() -> None:
+    facts = read_facts(textwrap.dedent(AFFIXES), "pkg.mod")
+    assert facts.affixes["pattern_to_regex"] == [
+        ("\\ ", "end"),
+        ("!", "start"),
+        ("#", "start"),
+        ("/", "end"),  # through _tail
+    ]
