@@ -138,6 +138,9 @@ def build_call(
     args: list[object] = []
     kwargs: dict[str, object] = {}
     for p in params:
+        items = chosen.get(p.name)
+        if p.kind == "double_star" and isinstance(items, dict):
+            kwargs.update(items)
         if p.kind in ("star", "double_star"):
             continue
         if p.name not in chosen:
@@ -367,6 +370,27 @@ def _near_examples(i: int, doc: DocCall, target: Target, ctor: object) -> list[C
             )
         )
     return out
+
+
+def _keyword_items(
+    target: Target,
+    kinds: Mapping[str, Kind],
+    base: Mapping[str, object],
+    valid: bool,
+    add: Callable[..., str | None],
+) -> None:
+    """A ``**kwargs`` parameter given two items (``update(other, **kw)``): planned
+    calls never pass it anything, and a fast path that forgets it goes unseen."""
+    double = next((p for p in target.params if p.kind == "double_star"), None)
+    if double is None:
+        return
+    kind = kinds.get(double.name)
+    known = kind is not None and kind.name not in ("unknown", "list")
+    values = [v for v in sample_values(kind) if v is not None] if kind and known else []
+    values = (values + ["Hello World_42", 3])[:2]
+    items = {"alpha": values[0], "beta": values[1]}
+    add("keywords-0", "recorded", "changed-behaviour", {**base, double.name: items}, valid,
+        "sample", double.name, f"two keyword items for **{double.name}")  # fmt: skip
 
 
 #: Special methods whose first parameter is a key of the container.
@@ -650,6 +674,7 @@ def _plan_target(
             )
 
     shape_calls(usable, pooled, kinds, base, add)
+    _keyword_items(target, kinds, base, confident, add)
 
     for p in usable:
         for j, edge in enumerate(edges_of(p)):

@@ -64,3 +64,20 @@ def test_a_dropped_branch_of_the_other_form_is_caught(
         "        return ' '.join(format(v, floatfmt) for v in values)\n",
     )
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+MERGE = """
+def merged(base: dict, **extra: int) -> dict:
+    \"\"\"``base`` with the keyword items on top.\"\"\"
+    out = dict(base)
+    out.update(extra)
+    return out
+"""
+
+
+def test_keyword_items_reach_a_kwargs_parameter(guarded: Callable[[str, str], Guarded]) -> None:
+    project = guarded("merging", MERGE)
+    assert "kwargs={'alpha': 3, 'beta': 10}" in project.guard_text()
+    # guards: the keyword form of the input dropped by a fast path
+    dropped = project.run_with("    out.update(extra)\n", "")
+    assert dropped.returncode == 1, dropped.stdout[-1500:]
