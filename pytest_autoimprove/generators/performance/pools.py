@@ -430,7 +430,12 @@ def _container(spec: TypeSpec, depth: int) -> Pool | None:
 
 
 def _fixed_tuple(spec: TypeSpec, depth: int) -> Pool | None:
-    pools = [pool_of(a, depth + 1) for a in spec.args]
+    # An element of any type (Tuple[KT, VT] with free type variables) takes text, then
+    # a number: the (key, value) pairs such tuples usually are.
+    pools = [
+        pool_of(a, depth + 1) if a.t != "any" else _from_kind(Kind("str" if i % 2 == 0 else "int"))
+        for i, a in enumerate(spec.args)
+    ]
     if not pools or any(p is None or not p.samples for p in pools):
         return None
     ready = [p for p in pools if p is not None]

@@ -230,3 +230,10 @@ def test_factories_are_the_calls_in_scope_that_returned_the_type(tmp_path) -> No
     knowledge.pools["shop"]["count"]["db"] = needs
     cases = [dict(c, returns_mro=["builtins.int", "builtins.object"]) for c in cases]
     assert factory_pools(knowledge, [info], planned, {"modules": {"shop": {"cases": cases}}}) == {}
+
+
+def test_pairs_of_free_type_variables_are_key_value_pairs() -> None:
+    # Iterable[Tuple[KT, VT]] (bidict's MapOrItems): the items had no value at all, and
+    # the target that takes them got no call.
+    pairs = TypeSpec("list", args=(TypeSpec("tuple", args=(TypeSpec("any"), TypeSpec("any"))),))
+    assert _pool(pairs).samples[0].value == [("Hello World_42", 3), ("Foo-Bar_baz 42", 10)]
