@@ -50,7 +50,7 @@ MAX_REAL = 12
 #: Examples that get near variants (:mod:`.near`).
 MAX_NEAR_EXAMPLES = 2
 N_RANDOM = 4
-MAX_EDGES_PER_PARAM = 18
+MAX_EDGES_PER_PARAM = 20
 #: Values of a pool (annotations, formats, factories) tried per parameter.
 MAX_POOL_SAMPLES = 8
 MAX_POOL_EDGES = 18

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from guarded import Guarded
 
+from pytest_autoimprove.generators.performance.plan import MAX_EDGES_PER_PARAM
 from pytest_autoimprove.generators.performance.values import Kind, edge_values, sample_values
 
 NAMES = '''
@@ -58,7 +59,7 @@ def ordinal_num(value: int) -> str:
 
 def test_integers_where_digits_change_shape_are_edges() -> None:
     values = {v for v, risk in edge_values(Kind("int")) if risk == "digit-boundaries"}
-    assert {11, 12, 13, 101, 111} <= values
+    assert {11, 12, 13, 100, 101, 111, 1000, 1010} <= values
 
 
 def test_a_suffix_from_the_last_digit_alone_is_caught(
@@ -70,3 +71,7 @@ def test_a_suffix_from_the_last_digit_alone_is_caught(
         '    if value % 100 in (11, 12, 13):\n        return f"{value}th"\n', ""
     )
     assert broken.returncode == 1, broken.stdout[-1500:]
+
+
+def test_every_integer_edge_is_planned() -> None:
+    assert len(edge_values(Kind("int"))) <= MAX_EDGES_PER_PARAM
