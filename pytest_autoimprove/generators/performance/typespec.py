@@ -70,6 +70,46 @@ class TypeSpec:
 
 
 ANY = TypeSpec("any")
+_STR, _INT = TypeSpec("scalar", "str"), TypeSpec("scalar", "int")
+#: Builtin values a protocol of the module may stand for, in the order tried.
+_STAND_INS: tuple[tuple[type, TypeSpec], ...] = (
+    (dict, TypeSpec("dict", args=(_STR, _INT))),
+    (list, TypeSpec("list", args=(_STR,))),
+    (str, _STR),
+    (int, _INT),
+    (float, TypeSpec("scalar", "float")),
+    (bytes, TypeSpec("scalar", "bytes")),
+)
+#: Names a protocol class holds that are not members it asks for.
+_NOT_MEMBERS = frozenset(
+    {
+        *("__module__", "__doc__", "__qualname__", "__dict__", "__weakref__", "__slots__"),
+        *("__parameters__", "__orig_bases__", "__init__", "__subclasshook__"),
+        *("__abstractmethods__", "__annotations__", "__class_getitem__", "__init_subclass__"),
+        *("__protocol_attrs__", "__non_callable_proto_members__", "__type_params__"),
+        *("__callable_proto_members_only__", "__static_attributes__", "__firstlineno__"),
+        *("_is_protocol", "_is_runtime_protocol"),
+    }
+)
+
+
+def _stand_in(protocol: type) -> TypeSpec | None:
+    """The first builtin type having every member ``protocol`` asks for (a protocol
+    with ``keys`` and ``__getitem__``: a dict): no one constructs a protocol, but
+    values of that builtin are what its callers pass."""
+    members: set[str] = set()
+    for base in protocol.__mro__:
+        if base in (object, typing.Generic) or not getattr(base, "_is_protocol", False):
+            continue
+        if base is typing.Protocol:
+            continue
+        names = {*vars(base), *vars(base).get("__annotations__", {})}
+        members |= {n for n in names if n not in _NOT_MEMBERS and not n.startswith("_abc_")}
+    if not members:
+        return None
+    return next((spec for tp, spec in _STAND_INS if all(hasattr(tp, m) for m in members)), None)
+
+
 _SCALARS = {
     int: "int",
     float: "float",
@@ -227,7 +267,9 @@ class _Converter:
         base = TypeSpec("class", name=path, type_name=name, flavor="opaque")
         if depth >= MAX_DEPTH or id(tp) in self.active or tp.__module__ == "builtins":
             return base
-        if inspect.isabstract(tp) or getattr(tp, "_is_protocol", False):
+        if getattr(tp, "_is_protocol", False):
+            return _stand_in(tp) or base
+        if inspect.isabstract(tp):
             return base
         self.active.add(id(tp))
         try:

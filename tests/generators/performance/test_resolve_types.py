@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import typing
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from pytest_autoimprove.generators.discover import discover
 from pytest_autoimprove.generators.performance.facts import read_facts
 from pytest_autoimprove.generators.performance.resolve import resolve_all
-from pytest_autoimprove.generators.performance.typespec import TypeSpec
+from pytest_autoimprove.generators.performance.typespec import TypeSpec, from_type
 
 MODULE = """
 from __future__ import annotations
@@ -188,3 +189,26 @@ def test_a_container_of_patterns_gives_its_members() -> None:
         "PATTERNS[1]": ("b+", re.compile("b+", re.I).flags),
         "BY_NAME['x']": ("x+", re.compile("x+").flags),
     }
+
+
+def test_a_protocol_stands_for_the_builtin_that_has_its_members() -> None:
+    kt, vt = typing.TypeVar("kt"), typing.TypeVar("vt")
+
+    class Maplike(typing.Protocol[kt, vt]):
+        def keys(self) -> typing.Iterable[kt]: ...
+
+        def __getitem__(self, key: kt) -> vt: ...
+
+    class Sized(typing.Protocol):
+        def __len__(self) -> int: ...
+
+    class Flies(typing.Protocol):
+        def fly(self) -> None: ...
+
+    def spec(tp: object) -> TypeSpec:
+        return from_type(tp, None, lambda text, module: None)
+
+    # no one constructs a protocol; a dict is what callers pass for keys and [key]
+    assert spec(Maplike[str, int]).t == "dict"
+    assert spec(Sized).t == "dict"  # the first builtin with __len__
+    assert spec(Flies).flavor == "opaque"  # nothing builtin flies: left to factories
