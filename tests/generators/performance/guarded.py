@@ -37,3 +37,13 @@ class Guarded:
             timeout=120,
             check=False,
         )
+
+    def assert_caught(self, old: str, new: str) -> None:
+        """The guardrails fail on the module with ``old`` replaced by ``new``."""
+        result = self.run_with(old, new)
+        assert result.returncode == 1, result.stdout[-1500:]
+
+    def assert_passes(self, old: str, new: str) -> None:
+        """The guardrails pass on the module with ``old`` replaced by ``new``."""
+        result = self.run_with(old, new)
+        assert result.returncode == 0, result.stdout[-1500:]
