@@ -50,11 +50,14 @@ def code_edges(
     reads_numbers = bool(facts.converts.get(own))
     forms = facts.forms.get(own, {})
     for p in usable:
-        if kinds[p.name].name == "str" and tokens:
+        # Text, or a union that may hold text (str | bytes, AnyStr): a value of another
+        # member only raises, and these edges are never findings.
+        text = kinds[p.name].name in ("str", "union")
+        if text and tokens:
             _token_edges(p, tokens, base, add)
-        if kinds[p.name].name == "str" and affixes:
+        if text and affixes:
             _affix_edges(p, affixes, base, add)
-        if kinds[p.name].name == "str" and reads_numbers:
+        if text and reads_numbers:
             _number_text_edges(p, base, add)
         if p.name in forms:
             _form_edges(p, forms[p.name], base.get(p.name, _default(p, facts)), base, add)

@@ -136,3 +136,20 @@ def test_a_special_case_at_an_end_of_the_text_is_reached(
         "        pattern = pattern.strip()\n",
         "    pattern = pattern.strip()\n",
     )
+
+
+def test_a_parameter_that_may_be_text_gets_the_codes_literals_too(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # pattern: Union[str, bytes] (AnyStr): text is one of its forms.
+    source = "from typing import Union\n" + PATTERNS.replace(
+        '(pattern: str) -> str:\n    """',
+        '(pattern: Union[str, bytes]) -> str:\n    """',
+    ).replace(
+        "    if pattern in (",
+        "    if isinstance(pattern, bytes):\n"
+        "        pattern = pattern.decode()\n"
+        "    if pattern in (",
+    )
+    project = guarded("patterns", source)
+    assert "Case('affix-pattern-0', args=('Hello World_42\\\\ ',)" in project.guard_text()
