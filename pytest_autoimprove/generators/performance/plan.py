@@ -18,18 +18,24 @@ from __future__ import annotations
 import pickle
 import random
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pytest_autoimprove.generators.discover import ModuleInfo, Param, Target
 from pytest_autoimprove.generators.literals import EVAL_BUILTINS, to_source
+from pytest_autoimprove.generators.performance.call_edges import (
+    float_order_edge,
+    keyword_items,
+    pairwise_edges,
+    slice_edges,
+    star_edges,
+)
 from pytest_autoimprove.generators.performance.clocks import CLOCK, clock_params
 from pytest_autoimprove.generators.performance.code_edges import code_edges
 from pytest_autoimprove.generators.performance.doctests import DocCall
 from pytest_autoimprove.generators.performance.facts import SourceFacts
 from pytest_autoimprove.generators.performance.near import near_examples
-from pytest_autoimprove.generators.performance.pairwise import covering_rows, pick_edges
 from pytest_autoimprove.generators.performance.pools import Edge, Pool, Sample
 from pytest_autoimprove.generators.performance.shape_calls import shape_calls
 from pytest_autoimprove.generators.performance.tracer import TracedCall
@@ -54,8 +60,6 @@ MAX_EDGES_PER_PARAM = 20
 #: Values of a pool (annotations, formats, factories) tried per parameter.
 MAX_POOL_SAMPLES = 8
 MAX_POOL_EDGES = 18
-#: Parameters combined pairwise (the first ones: the rest keep ordinary values).
-MAX_PAIRWISE_PARAMS = 4
 
 
 @dataclass(frozen=True)
@@ -156,66 +160,6 @@ def build_call(
     if spread:
         args.extend(extra)
     return tuple(args), kwargs
-
-
-#: Summed left to right this gives 0.6000000000000001; in any other order, or with
-#: ``math.fsum``, something else. One value an edge case can show a reordered sum with.
-FLOAT_ORDER = (1e16, 1.0, -1e16, 0.1, 0.2, 0.3)
-
-
-def _float_order_edge(
-    usable: Sequence[Param],
-    kinds: Mapping[str, Kind],
-    base: Mapping[str, object],
-    add: Callable[..., str | None],
-) -> None:
-    """One edge call where every numeric sequence parameter holds order-sensitive floats.
-
-    Edge cases vary one parameter at a time, but a sum over ``zip(a, b)`` only shows
-    its order when both sequences are long: here the first numeric sequence gets
-    :data:`FLOAT_ORDER` and the others ones (so products keep it). Only where floats
-    are known to be taken (a float sequence parameter).
-    """
-    numeric = [
-        p
-        for p in usable
-        if kinds[p.name].name in ("list", "tuple")
-        and kinds[p.name].item is not None
-        and kinds[p.name].item.name in ("int", "float")  # type: ignore[union-attr]
-    ]
-    if not any(kinds[p.name].item.name == "float" for p in numeric):  # type: ignore[union-attr]
-        return
-    chosen = dict(base)
-    for i, p in enumerate(numeric):
-        values = list(FLOAT_ORDER) if i == 0 else [1.0] * len(FLOAT_ORDER)
-        chosen[p.name] = tuple(values) if kinds[p.name].name == "tuple" else values
-    describe = "floats whose sum depends on the order of summation"
-    add("changed-floats-0", "edge", "changed-floats", chosen, False, "edge", "", describe)
-
-
-def _star_edges(
-    star: Param,
-    base: Mapping[str, object],
-    edges: Sequence[Edge],
-    evidenced: bool,
-    add: Callable[..., str | None],
-) -> None:
-    """``*args`` at its edges: no argument at all, each edge value alone, and each after
-    the ordinary arguments (a fast path for one argument, or for the last, shows)."""
-    given = base.get(star.name, ())
-    ordinary: tuple[object, ...] = given if isinstance(given, tuple) else ()
-    chosen = {**base, star.name: ()}
-    describe = "no arguments at all"
-    add(
-        f"empty-input-{star.name}", "edge", "empty-input", chosen, True, "edge", star.name, describe
-    )
-    for j, edge in enumerate(edges):
-        proven = edge.valid and evidenced
-        alone, last = (edge.value,), (*ordinary, edge.value)
-        for k, extra in enumerate([alone, last] if ordinary else [alone]):
-            chosen = {**base, star.name: extra}
-            cid = f"{edge.risk}-{star.name}-{j}" + ("-last" if k else "")
-            add(cid, "edge", edge.risk, chosen, edge.valid, "edge", star.name, edge.note, proven)
 
 
 def _types(chosen: Mapping[str, object]) -> frozenset[str]:
@@ -372,27 +316,6 @@ def _near_examples(i: int, doc: DocCall, target: Target, ctor: object) -> list[C
     return out
 
 
-def _keyword_items(
-    target: Target,
-    kinds: Mapping[str, Kind],
-    base: Mapping[str, object],
-    valid: bool,
-    add: Callable[..., str | None],
-) -> None:
-    """A ``**kwargs`` parameter given two items (``update(other, **kw)``): planned
-    calls never pass it anything, and a fast path that forgets it goes unseen."""
-    double = next((p for p in target.params if p.kind == "double_star"), None)
-    if double is None:
-        return
-    kind = kinds.get(double.name)
-    known = kind is not None and kind.name not in ("unknown", "list")
-    values = [v for v in sample_values(kind) if v is not None] if kind and known else []
-    values = (values + ["Hello World_42", 3])[:2]
-    items = {"alpha": values[0], "beta": values[1]}
-    add("keywords-0", "recorded", "changed-behaviour", {**base, double.name: items}, valid,
-        "sample", double.name, f"two keyword items for **{double.name}")  # fmt: skip
-
-
 #: Special methods whose first parameter is a key of the container.
 _KEYED = {"__getitem__", "__setitem__", "__delitem__", "__contains__"}
 
@@ -403,41 +326,6 @@ def _mapping_key(target: Target, p: Param) -> bool:
         return False
     first = next((q for q in target.params if q.kind == "positional"), None)
     return first is not None and first.name == p.name
-
-
-#: Slices an indexable class must answer as a list does: a fresh copy, a tail, the
-#: reverse, an empty one, one past the end.
-_SLICES = (slice(None), slice(1, None), slice(None, None, -1), slice(2, 1), slice(-2, 10**6))
-
-
-def _slice_edges(
-    target: Target,
-    usable: Sequence[Param],
-    kinds: Mapping[str, Kind],
-    base: Mapping[str, object],
-    add: Callable[..., str | None],
-) -> None:
-    """``obj[i]`` with an integer index also takes slices (a sequence's ``__getitem__``,
-    ``__delitem__``): a copy that aliases the container, or a fast path that assumes an
-    int, shows only there."""
-    if target.qualname.rpartition(".")[2] not in ("__getitem__", "__delitem__") or not usable:
-        return
-    index = usable[0]
-    if kinds[index.name].name != "int":
-        return
-    for j, value in enumerate(_SLICES):
-        chosen = dict(base)
-        chosen[index.name] = value
-        add(
-            f"slice-{index.name}-{j}",
-            "edge",
-            "aliased-internal-state",
-            chosen,
-            False,
-            "edge",
-            index.name,
-            "a slice instead of an index",
-        )
 
 
 def _singular(name: str) -> str:
@@ -674,7 +562,7 @@ def _plan_target(
             )
 
     shape_calls(usable, pooled, kinds, base, add)
-    _keyword_items(target, kinds, base, confident, add)
+    keyword_items(target, kinds, base, confident, add)
 
     for p in usable:
         for j, edge in enumerate(edges_of(p)):
@@ -685,10 +573,10 @@ def _plan_target(
             add(cid, "edge", edge.risk, chosen, edge.valid, "edge", p.name, edge.note, proven)
     code_edges(usable, kinds, facts or SourceFacts(), own, base, add)
     if star is not None:
-        _star_edges(star, base, edges_of(star), evidenced(star.name), add)
-    _float_order_edge(usable, kinds, base, add)
-    _pairwise_edges(usable, base, edges_of, evidenced, add)
-    _slice_edges(target, usable, kinds, base, add)
+        star_edges(star, base, edges_of(star), evidenced(star.name), add)
+    float_order_edge(usable, kinds, base, add)
+    pairwise_edges(usable, base, edges_of, evidenced, add)
+    slice_edges(target, usable, kinds, base, add)
 
     seed = zlib.crc32(f"{info.name}:{target.qualname}".encode())
     rng = random.Random(seed)
@@ -761,44 +649,3 @@ def _plain(pool: Pool) -> bool:
 
 
 _RANDOM_KINDS = {"str", "int", "float", "bool", "bytes", "list", "tuple", "set", "dict", "callable"}
-
-
-def _pairwise_edges(
-    usable: Sequence[Param],
-    base: Mapping[str, object],
-    edges_of: Callable[[Param], list[Edge]],
-    evidenced: Callable[[str], bool],
-    add: Callable[..., str | None],
-) -> None:
-    """Edge values of two parameters together, every pair covered (see :mod:`.pairwise`)."""
-    params = [p for p in usable if p.name in base or p.default is not None][:MAX_PAIRWISE_PARAMS]
-    if len(params) < 2:
-        return
-    picks: list[list[Edge]] = []
-    for p in params:
-        edges = edges_of(p)
-        picks.append([edges[i] for i in pick_edges([(e.value, e.risk) for e in edges])])
-    for r, row in enumerate(covering_rows([len(v) for v in picks])):
-        chosen = dict(base)
-        names: list[str] = []
-        valid = proven = True
-        for p, values, index in zip(params, picks, row, strict=True):
-            if index < 0:
-                continue
-            edge = values[index]
-            chosen[p.name] = edge.value
-            names.append(p.name)
-            valid = valid and edge.valid
-            proven = proven and edge.valid and evidenced(p.name)
-        describe = f"pairwise edge values of {', '.join(names)}"
-        add(
-            f"pairwise-{r}",
-            "edge",
-            "combined-edges",
-            chosen,
-            valid,
-            "pairwise",
-            "",
-            describe,
-            proven,
-        )

@@ -16,7 +16,8 @@ from pytest_autoimprove.generators import GenerateRequest
 from pytest_autoimprove.generators.discover import discover
 from pytest_autoimprove.generators.literals import to_source
 from pytest_autoimprove.generators.performance import generate
-from pytest_autoimprove.generators.performance.plan import FLOAT_ORDER, plan_module
+from pytest_autoimprove.generators.performance.call_edges import FLOAT_ORDER
+from pytest_autoimprove.generators.performance.plan import plan_module
 from pytest_autoimprove.generators.performance.probe import run
 from pytest_autoimprove.generators.performance.values import infer_kind
 
