@@ -24,6 +24,22 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from pytest_autoimprove.generators.performance.body_facts import (
+    CONVERTERS,
+    MAX_AFFIXES,
+    MAX_BOUND,
+    MAX_BOUNDS,
+    MAX_TOKENS,
+    affixes_of,
+    call_name,
+    compiles,
+    divisor_of,
+    forms_of,
+    keyed_of,
+    pattern_factory,
+    tokens_of,
+    unwrapped,
+)
 from pytest_autoimprove.pysource import spelled_text
 
 __all__ = ["PatternUse", "SourceFacts", "read_facts"]
@@ -126,14 +142,6 @@ def _looks_like_type(node: ast.expr) -> bool:
     return False
 
 
-def _call_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return ""
-
-
 class _Reader:
     def __init__(self, source: str, module_name: str) -> None:
         self.source = source
@@ -159,7 +167,7 @@ class _Reader:
         # Constants first: patterns are often built from them (``DATE + "T" + TIME``).
         for stmt in tree.body:
             self._constant(stmt)
-            factory = _pattern_factory(stmt)
+            factory = pattern_factory(stmt)
             if factory:
                 self.pattern_factories.add(factory)
         for stmt in tree.body:
@@ -169,7 +177,7 @@ class _Reader:
         self.facts.tokens = self._with_callees(self.own_tokens, MAX_TOKENS)
         self.facts.affixes = self._with_callees(self.own_affixes, MAX_AFFIXES)
         self.facts.bounds = self._with_callees(self.own_bounds, MAX_BOUNDS)
-        self.facts.converts = self._with_callees(self.own_converts, len(_CONVERTERS))
+        self.facts.converts = self._with_callees(self.own_converts, len(CONVERTERS))
 
     def _with_callees(self, own: dict[str, list[_T]], limit: int) -> dict[str, list[_T]]:
         """Per function, what its body holds and then what the module's functions it
@@ -241,8 +249,8 @@ class _Reader:
         if compiled is not None:
             self.facts.patterns[target.id] = PatternUse(target.id, *compiled)
             return
-        if _compiles(value) or (
-            isinstance(value, ast.Call) and _call_name(value.func) in self.pattern_factories
+        if compiles(value) or (
+            isinstance(value, ast.Call) and call_name(value.func) in self.pattern_factories
         ):
             # A list, dict or comprehension of compiled patterns, or a pattern a module
             # function compiles (``make_regex(r"...")``): the resolver reads it, or its
@@ -250,7 +258,7 @@ class _Reader:
             self.facts.patterns[target.id] = PatternUse(target.id, None, 0)
             return
         if isinstance(value, ast.Call):
-            callee = _call_name(value.func)
+            callee = call_name(value.func)
             if callee == "NewType" and len(value.args) == 2:
                 self._alias(target.id, value.args[1])
             elif callee == "TypeVar":
@@ -311,7 +319,7 @@ class _Reader:
 
     def _compiled(self, value: ast.expr) -> tuple[str | None, int] | None:
         """``re.compile(TEXT, FLAGS)``: (the text if static, the flags); else None."""
-        if not (isinstance(value, ast.Call) and _call_name(value.func) == "compile"):
+        if not (isinstance(value, ast.Call) and call_name(value.func) == "compile"):
             return None
         func = value.func
         if isinstance(func, ast.Attribute) and not (
@@ -375,20 +383,20 @@ class _Reader:
                 and cls
             ):
                 calls.add(f"{cls}.{func.attr}")
-            text_arg = _unwrapped(self._pattern_call(sub, inline, strings))
+            text_arg = unwrapped(self._pattern_call(sub, inline, strings))
             if isinstance(text_arg, ast.Name) and text_arg.id in params:
                 matched.append(text_arg.id)
         self.direct[qualname] = direct
         self.calls[qualname] = calls
-        self.own_tokens[qualname] = _tokens(node)
-        self.own_affixes[qualname] = _affixes(node)
+        self.own_tokens[qualname] = tokens_of(node)
+        self.own_affixes[qualname] = affixes_of(node)
         self.own_bounds[qualname] = self._bounds(node)
-        calls_made = {_call_name(sub.func) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
-        self.own_converts[qualname] = sorted(calls_made & _CONVERTERS)
-        forms = _forms(node, params)
+        calls_made = {call_name(sub.func) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
+        self.own_converts[qualname] = sorted(calls_made & CONVERTERS)
+        forms = forms_of(node, params)
         if forms:
             self.facts.forms[qualname] = forms
-        keyed = _keyed(node, params, cls)
+        keyed = keyed_of(node, params, cls)
         if keyed:
             self.facts.keyed[qualname] = keyed
         if inline:
@@ -403,14 +411,14 @@ class _Reader:
         found: list[tuple[int, bool]] = []
         divisors: list[tuple[int, bool]] = []
         for sub in ast.walk(node):
-            by = _divisor(sub)
+            by = divisor_of(sub)
             divisor = self._int_of(by) if by is not None else None
             if divisor is not None and 3 <= divisor <= MAX_BOUND:  # not 2: parity
                 divisors += [] if (divisor, False) in divisors else [(divisor, False)]
             if not isinstance(sub, ast.Compare):
                 continue
             sides = [sub.left, *sub.comparators]
-            length = any(isinstance(s, ast.Call) and _call_name(s.func) == "len" for s in sides)
+            length = any(isinstance(s, ast.Call) and call_name(s.func) == "len" for s in sides)
             for side in sides:
                 value = self._int_of(side)
                 if value is not None and 2 <= abs(value) <= MAX_BOUND:
@@ -454,7 +462,7 @@ class _Reader:
                 return call.args[0]
             return None
         if func.attr in _PATTERN_METHODS and call.args:
-            name = _call_name(owner)
+            name = call_name(owner)
             if name in self.facts.patterns or any(
                 k.endswith(f".{name}") for k in self.facts.patterns
             ):
@@ -475,200 +483,6 @@ class _Reader:
     def _reach(self, qualname: str) -> set[str]:
         """Patterns used by ``qualname`` and by the module's functions it calls."""
         return set().union(*(self.direct.get(c, set()) for c in self._callees(qualname, 0, set())))
-
-
-#: Tokens kept per function, and the longest literal that counts as one.
-MAX_TOKENS = 12
-#: Literals an end of the text is tested for, kept per function.
-MAX_AFFIXES = 4
-MAX_TOKEN_CHARS = 16
-#: Bounds (compared with, then divided by) kept per function, and the largest one
-#: (text of that length is built for a test).
-MAX_BOUNDS = 5
-MAX_BOUND = 100_000
-#: Calls whose string arguments are messages or attribute names, not tokens of a format.
-_NOT_TOKENS = {
-    *("print", "warn", "debug", "info", "warning", "error", "exception", "log"),
-    *("getattr", "hasattr", "setattr", "delattr", "format"),
-}
-_TEMPLATE = re.compile(r"^__\w+__$|\{.*\}")
-
-
-def _affixes(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, str]]:
-    """``(literal, "start" | "end")`` for ``text.startswith(...)``/``endswith(...)`` of
-    short literals (a tuple of them too): the special cases at an end of the text."""
-    found: list[tuple[str, str]] = []
-    for sub in ast.walk(node):
-        if not (
-            isinstance(sub, ast.Call)
-            and isinstance(sub.func, ast.Attribute)
-            and sub.func.attr in ("startswith", "endswith")
-            and sub.args
-        ):
-            continue
-        arg = sub.args[0]
-        values = arg.elts if isinstance(arg, ast.Tuple) else [arg]
-        where = "start" if sub.func.attr == "startswith" else "end"
-        for value in values:
-            if (
-                isinstance(value, ast.Constant)
-                and isinstance(value.value, str)
-                and 0 < len(value.value) <= MAX_TOKEN_CHARS
-                and (value.value, where) not in found
-            ):
-                found.append((value.value, where))
-    return found
-
-
-#: Calls that hand a pattern the text of their argument (``re.match(P, str(value))``).
-_TEXT_OF = {"str", "strip", "lstrip", "rstrip", "lower", "upper", "casefold"}
-
-
-def _unwrapped(node: ast.expr | None) -> ast.expr | None:
-    """``value`` for ``str(value)``, ``value.strip()``, ``str(value).upper()``..."""
-    while isinstance(node, ast.Call) and _call_name(node.func) in _TEXT_OF:
-        if isinstance(node.func, ast.Attribute) and not node.args:
-            node = node.func.value
-        elif isinstance(node.func, ast.Name) and len(node.args) == 1:
-            node = node.args[0]
-        else:
-            break
-    return node
-
-
-def _tokens(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
-    """The short string literals of a function's body, in order, that are not its
-    docstring, an error or log message, or part of an f-string."""
-    skip: set[int] = set()
-    body = node.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        skip.add(id(body[0].value))
-    for sub in ast.walk(node):
-        quiet = isinstance(sub, (ast.Raise, ast.JoinedStr)) or (
-            isinstance(sub, ast.Call) and _call_name(sub.func) in _NOT_TOKENS
-        )
-        if quiet:
-            skip.update(id(inner) for inner in ast.walk(sub))
-    found: list[str] = []
-    for sub in ast.walk(node):
-        if (
-            isinstance(sub, ast.Constant)
-            and isinstance(sub.value, str)
-            and id(sub) not in skip
-            and 0 < len(sub.value) <= MAX_TOKEN_CHARS
-            and not _TEMPLATE.search(sub.value)
-            and sub.value not in found
-        ):
-            found.append(sub.value)
-    return found
-
-
-#: Calls that read a number from text.
-_CONVERTERS = {
-    "float",
-    "int",
-    "Decimal",
-    "Fraction",
-    "complex",
-    "isdigit",
-    "isdecimal",
-    "isnumeric",
-}
-
-
-def _forms(node: ast.FunctionDef | ast.AsyncFunctionDef, params: set[str]) -> dict[str, list[str]]:
-    """Parameter -> the type names ``isinstance(param, ...)`` checks in the body."""
-    found: dict[str, list[str]] = {}
-    for sub in ast.walk(node):
-        if not (
-            isinstance(sub, ast.Call)
-            and _call_name(sub.func) == "isinstance"
-            and len(sub.args) == 2
-            and isinstance(sub.args[0], ast.Name)
-            and sub.args[0].id in params
-        ):
-            continue
-        kinds = sub.args[1].elts if isinstance(sub.args[1], ast.Tuple) else [sub.args[1]]
-        names = found.setdefault(sub.args[0].id, [])
-        names += [n for n in map(_call_name, kinds) if n and n not in names]
-    return {name: kinds for name, kinds in found.items() if kinds}
-
-
-def _table(node: ast.expr, cls: str | None) -> str | None:
-    """The name of a table a lookup reads: a module name, or ``Class.NAME`` for
-    ``self.NAME``/``cls.NAME`` in a method."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if (
-        isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id in ("self", "cls")
-        and cls
-    ):
-        return f"{cls}.{node.attr}"
-    return None
-
-
-def _keyed(
-    node: ast.FunctionDef | ast.AsyncFunctionDef, params: set[str], cls: str | None
-) -> dict[str, list[str]]:
-    """Parameter -> the tables the body looks it up in (see ``SourceFacts.keyed``)."""
-    found: dict[str, list[str]] = {}
-    for sub in ast.walk(node):
-        key: ast.expr | None = None
-        table: ast.expr | None = None
-        if isinstance(sub, ast.Subscript):
-            key, table = sub.slice, sub.value
-        elif (
-            isinstance(sub, ast.Call)
-            and isinstance(sub.func, ast.Attribute)
-            and sub.func.attr == "get"
-            and sub.args
-        ):
-            key, table = sub.args[0], sub.func.value
-        elif (
-            isinstance(sub, ast.Compare)
-            and len(sub.ops) == 1
-            and isinstance(sub.ops[0], (ast.In, ast.NotIn))
-        ):
-            key, table = sub.left, sub.comparators[0]
-        if not (isinstance(key, ast.Name) and key.id in params and table is not None):
-            continue
-        name = _table(table, cls)
-        if name is not None and name != key.id and name not in found.get(key.id, []):
-            found.setdefault(key.id, []).append(name)
-    return found
-
-
-def _compiles(value: ast.expr) -> bool:
-    """A container built with ``re.compile`` calls inside it."""
-    if not isinstance(value, (ast.List, ast.Tuple, ast.Dict, ast.ListComp, ast.DictComp)):
-        return False
-    return any(
-        isinstance(node, ast.Call) and _call_name(node.func) == "compile"
-        for node in ast.walk(value)
-    )
-
-
-def _divisor(node: ast.AST) -> ast.expr | None:
-    """What ``node`` divides by: ``n // K``, ``n % K``, ``divmod(n, K)``."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.FloorDiv, ast.Mod)):
-        return node.right
-    if isinstance(node, ast.Call) and _call_name(node.func) == "divmod" and len(node.args) == 2:
-        return node.args[1]
-    return None
-
-
-def _pattern_factory(node: ast.stmt) -> str:
-    """The name of a function whose ``return`` hands back ``re.compile(...)`` (a pattern
-    factory, ``make_regex(text)``), else ``""``."""
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return ""
-    for child in ast.walk(node):
-        returned = child.value if isinstance(child, ast.Return) else None
-        if isinstance(returned, ast.Call) and _call_name(returned.func) == "compile":
-            return node.name
-    return ""
 
 
 def read_facts(source: str, module_name: str) -> SourceFacts:

@@ -1,0 +1,236 @@
+"""What a function's body says about its parameters, read from its syntax tree.
+
+The short literals it compares, splits or replaces on (its format's tokens), the
+literals it tests an end of the text for, the types it asks ``isinstance`` about, the
+tables it looks a parameter up in, the numbers it divides by, and whether it reads
+numbers from text. :mod:`.facts` collects them per function and adds what the
+module's other functions hold.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+__all__ = [
+    "CONVERTERS",
+    "MAX_AFFIXES",
+    "MAX_BOUND",
+    "MAX_BOUNDS",
+    "MAX_TOKENS",
+    "MAX_TOKEN_CHARS",
+    "affixes_of",
+    "call_name",
+    "compiles",
+    "divisor_of",
+    "forms_of",
+    "keyed_of",
+    "pattern_factory",
+    "table_of",
+    "tokens_of",
+    "unwrapped",
+]
+
+
+def call_name(node: ast.expr) -> str:
+    """``f`` for ``f(...)`` and ``obj.f(...)``: the name a called expression ends with."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+#: Tokens kept per function, and the longest literal that counts as one.
+MAX_TOKENS = 12
+#: Literals an end of the text is tested for, kept per function.
+MAX_AFFIXES = 4
+MAX_TOKEN_CHARS = 16
+#: Bounds (compared with, then divided by) kept per function, and the largest one
+#: (text of that length is built for a test).
+MAX_BOUNDS = 5
+MAX_BOUND = 100_000
+#: Calls whose string arguments are messages or attribute names, not tokens of a format.
+_NOT_TOKENS = {
+    *("print", "warn", "debug", "info", "warning", "error", "exception", "log"),
+    *("getattr", "hasattr", "setattr", "delattr", "format"),
+}
+_TEMPLATE = re.compile(r"^__\w+__$|\{.*\}")
+
+
+def affixes_of(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, str]]:
+    """``(literal, "start" | "end")`` for ``text.startswith(...)``/``endswith(...)`` of
+    short literals (a tuple of them too): the special cases at an end of the text."""
+    found: list[tuple[str, str]] = []
+    for sub in ast.walk(node):
+        if not (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and sub.func.attr in ("startswith", "endswith")
+            and sub.args
+        ):
+            continue
+        arg = sub.args[0]
+        values = arg.elts if isinstance(arg, ast.Tuple) else [arg]
+        where = "start" if sub.func.attr == "startswith" else "end"
+        for value in values:
+            if (
+                isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+                and 0 < len(value.value) <= MAX_TOKEN_CHARS
+                and (value.value, where) not in found
+            ):
+                found.append((value.value, where))
+    return found
+
+
+#: Calls that hand a pattern the text of their argument (``re.match(P, str(value))``).
+_TEXT_OF = {"str", "strip", "lstrip", "rstrip", "lower", "upper", "casefold"}
+
+
+def unwrapped(node: ast.expr | None) -> ast.expr | None:
+    """``value`` for ``str(value)``, ``value.strip()``, ``str(value).upper()``..."""
+    while isinstance(node, ast.Call) and call_name(node.func) in _TEXT_OF:
+        if isinstance(node.func, ast.Attribute) and not node.args:
+            node = node.func.value
+        elif isinstance(node.func, ast.Name) and len(node.args) == 1:
+            node = node.args[0]
+        else:
+            break
+    return node
+
+
+def tokens_of(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """The short string literals of a function's body, in order, that are not its
+    docstring, an error or log message, or part of an f-string."""
+    skip: set[int] = set()
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        skip.add(id(body[0].value))
+    for sub in ast.walk(node):
+        quiet = isinstance(sub, (ast.Raise, ast.JoinedStr)) or (
+            isinstance(sub, ast.Call) and call_name(sub.func) in _NOT_TOKENS
+        )
+        if quiet:
+            skip.update(id(inner) for inner in ast.walk(sub))
+    found: list[str] = []
+    for sub in ast.walk(node):
+        if (
+            isinstance(sub, ast.Constant)
+            and isinstance(sub.value, str)
+            and id(sub) not in skip
+            and 0 < len(sub.value) <= MAX_TOKEN_CHARS
+            and not _TEMPLATE.search(sub.value)
+            and sub.value not in found
+        ):
+            found.append(sub.value)
+    return found
+
+
+#: Calls that read a number from text.
+CONVERTERS = {
+    "float",
+    "int",
+    "Decimal",
+    "Fraction",
+    "complex",
+    "isdigit",
+    "isdecimal",
+    "isnumeric",
+}
+
+
+def forms_of(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, params: set[str]
+) -> dict[str, list[str]]:
+    """Parameter -> the type names ``isinstance(param, ...)`` checks in the body."""
+    found: dict[str, list[str]] = {}
+    for sub in ast.walk(node):
+        if not (
+            isinstance(sub, ast.Call)
+            and call_name(sub.func) == "isinstance"
+            and len(sub.args) == 2
+            and isinstance(sub.args[0], ast.Name)
+            and sub.args[0].id in params
+        ):
+            continue
+        kinds = sub.args[1].elts if isinstance(sub.args[1], ast.Tuple) else [sub.args[1]]
+        names = found.setdefault(sub.args[0].id, [])
+        names += [n for n in map(call_name, kinds) if n and n not in names]
+    return {name: kinds for name, kinds in found.items() if kinds}
+
+
+def table_of(node: ast.expr, cls: str | None) -> str | None:
+    """The name of a table a lookup reads: a module name, or ``Class.NAME`` for
+    ``self.NAME``/``cls.NAME`` in a method."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in ("self", "cls")
+        and cls
+    ):
+        return f"{cls}.{node.attr}"
+    return None
+
+
+def keyed_of(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, params: set[str], cls: str | None
+) -> dict[str, list[str]]:
+    """Parameter -> the tables the body looks it up in (see ``SourceFacts.keyed``)."""
+    found: dict[str, list[str]] = {}
+    for sub in ast.walk(node):
+        key: ast.expr | None = None
+        table: ast.expr | None = None
+        if isinstance(sub, ast.Subscript):
+            key, table = sub.slice, sub.value
+        elif (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and sub.func.attr == "get"
+            and sub.args
+        ):
+            key, table = sub.args[0], sub.func.value
+        elif (
+            isinstance(sub, ast.Compare)
+            and len(sub.ops) == 1
+            and isinstance(sub.ops[0], (ast.In, ast.NotIn))
+        ):
+            key, table = sub.left, sub.comparators[0]
+        if not (isinstance(key, ast.Name) and key.id in params and table is not None):
+            continue
+        name = table_of(table, cls)
+        if name is not None and name != key.id and name not in found.get(key.id, []):
+            found.setdefault(key.id, []).append(name)
+    return found
+
+
+def compiles(value: ast.expr) -> bool:
+    """A container built with ``re.compile`` calls inside it."""
+    if not isinstance(value, (ast.List, ast.Tuple, ast.Dict, ast.ListComp, ast.DictComp)):
+        return False
+    return any(
+        isinstance(node, ast.Call) and call_name(node.func) == "compile" for node in ast.walk(value)
+    )
+
+
+def divisor_of(node: ast.AST) -> ast.expr | None:
+    """What ``node`` divides by: ``n // K``, ``n % K``, ``divmod(n, K)``."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.FloorDiv, ast.Mod)):
+        return node.right
+    if isinstance(node, ast.Call) and call_name(node.func) == "divmod" and len(node.args) == 2:
+        return node.args[1]
+    return None
+
+
+def pattern_factory(node: ast.stmt) -> str:
+    """The name of a function whose ``return`` hands back ``re.compile(...)`` (a pattern
+    factory, ``make_regex(text)``), else ``""``."""
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return ""
+    for child in ast.walk(node):
+        returned = child.value if isinstance(child, ast.Return) else None
+        if isinstance(returned, ast.Call) and call_name(returned.func) == "compile":
+            return node.name
+    return ""
