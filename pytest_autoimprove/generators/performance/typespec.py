@@ -70,6 +70,8 @@ class TypeSpec:
 
 
 ANY = TypeSpec("any")
+#: Subclasses of an abstract parameter type looked at for one to build.
+MAX_SUBCLASSES = 20
 _STR, _INT = TypeSpec("scalar", "str"), TypeSpec("scalar", "int")
 #: Builtin values a protocol of the module may stand for, in the order tried.
 _STAND_INS: tuple[tuple[type, TypeSpec], ...] = (
@@ -270,7 +272,7 @@ class _Converter:
         if getattr(tp, "_is_protocol", False):
             return _stand_in(tp) or base
         if inspect.isabstract(tp):
-            return base
+            return self._concrete(tp, depth) or base
         self.active.add(id(tp))
         try:
             fields, flavor = self._constructor(tp, depth + 1)
@@ -279,6 +281,27 @@ class _Converter:
         if fields is None:
             return base
         return TypeSpec("class", name=path, type_name=name, fields=fields, flavor=flavor)
+
+    def _concrete(self, abstract: type, depth: int) -> TypeSpec | None:
+        """A subclass of ``abstract`` (``storage: Storage``) that is loaded, concrete and
+        built with no argument (``MemoryStorage()``): what a caller passes, when no one
+        can construct the base. Those of the same package first, then by name; never
+        one whose constructor needs arguments (a path to a file it would create)."""
+        found: list[type] = []
+        todo: list[type] = list(abstract.__subclasses__())
+        while todo and len(found) < MAX_SUBCLASSES:
+            sub = todo.pop(0)
+            todo.extend(sub.__subclasses__())
+            if not inspect.isabstract(sub) and sub not in found:
+                found.append(sub)
+        package = abstract.__module__.partition(".")[0]
+        found.sort(key=lambda c: (c.__module__.partition(".")[0] != package, _type_name(c)))
+        for sub in found:
+            spec = self._class(sub, depth)
+            built = spec.t == "class" and spec.flavor != "opaque"
+            if built and not any(f.required for f in spec.fields):
+                return spec
+        return None
 
     def _hints(self, obj: Any, owner: type) -> dict[str, Any]:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import textwrap
 import typing
 from pathlib import Path
@@ -212,3 +213,36 @@ def test_a_protocol_stands_for_the_builtin_that_has_its_members() -> None:
     assert spec(Maplike[str, int]).t == "dict"
     assert spec(Sized).t == "dict"  # the first builtin with __len__
     assert spec(Flies).flavor == "opaque"  # nothing builtin flies: left to factories
+
+
+class Storage(abc.ABC):
+    @abc.abstractmethod
+    def read(self) -> dict: ...
+
+
+class FileStorage(Storage):
+    def __init__(self, path: str) -> None:  # would create a file: never built
+        self.path = path
+
+    def read(self) -> dict:
+        return {}
+
+
+class MemoryStorage(Storage):
+    def __init__(self) -> None:
+        self.data: dict = {}
+
+    def read(self) -> dict:
+        return self.data
+
+
+class Backend(abc.ABC):
+    @abc.abstractmethod
+    def run(self) -> None: ...
+
+
+def test_an_abstract_type_stands_for_a_subclass_built_without_arguments() -> None:
+    spec = from_type(Storage, None, lambda text, module: None)
+    # no one constructs the base; a caller passes a concrete storage
+    assert spec.t == "class" and spec.name.endswith("MemoryStorage")
+    assert from_type(Backend, None, lambda text, module: None).flavor == "opaque"
