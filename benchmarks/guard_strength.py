@@ -212,6 +212,8 @@ def generate_ours(project: Project, root: Path, budget: float, tool: Tool) -> No
         else:
             dest.write_text(f.content, encoding="utf-8")
     tool.findings += len(result.findings)
+    for finding in result.findings:  # printed: a finding on a baseline must be reviewed
+        print(f"  finding: {finding}", flush=True)
     tool.latent_found += sum(
         any(f.target == func for f in result.findings) for func in project.latent
     )
