@@ -30,6 +30,9 @@ NO_FINDING_RISKS = {
 }
 #: Exceptions that say the input was beyond the machine, not how the code behaves.
 _RESOURCE_ERRORS = {"MemoryError", "RecursionError", "OverflowError"}
+#: A parser's rejection (``ExpatError``, ``ParseError``, ``JSONDecodeError``, a tokenizer's
+#: ``TokenError``): malformed text is what a parser is there to refuse.
+_PARSE_ERROR = re.compile(r"(Parse|Syntax|Expat|Decode|Scan|Lex|Token)\w*(Error|Exception)$")
 #: ``'str' object is not callable``, ``unsupported operand type(s) for +: 'int' and
 #: 'str'``: the type names a TypeError or AttributeError message quotes.
 _QUOTED_TYPE = re.compile(r"'(\w+)'")
@@ -59,7 +62,9 @@ def is_finding(
       confusion (``'str' object is not callable``), not a bug;
     - a ValueError (the code or a builtin rejecting a value, ``int('')``) or a leaked
       StopIteration (``next(iter(seq))``, a common "first item" contract) never counts,
-      nor do resource errors; another module's exception (a codec or parser rejecting
+      nor do resource errors, an IndexError or KeyError on an integer (an index out of
+      range), or a parser's rejection (``ExpatError``, ``ParseError``); another module's
+      exception (a codec or parser rejecting
       data, ``zlib.error``) counts only on special characters, where it is text passed
       unescaped to an engine (``sqlite3.OperationalError``).
     """
@@ -92,4 +97,8 @@ def is_finding(
         return False
     if "StopIteration" in mro:
         return False
+    if "LookupError" in mro and kind.name == "int":
+        return False  # an index or key out of range: the lookup's contract
+    if "UnicodeError" not in mro and any(_PARSE_ERROR.search(name) for name in mro):
+        return False  # a format's parser rejecting text: its contract
     return cand.risk == "special-characters" or str(res.get("message", "")).startswith("builtins.")

@@ -36,7 +36,7 @@ from pytest_autoimprove.generators.performance.code_edges import code_edges
 from pytest_autoimprove.generators.performance.doctests import DocCall
 from pytest_autoimprove.generators.performance.facts import SourceFacts
 from pytest_autoimprove.generators.performance.near import near_examples
-from pytest_autoimprove.generators.performance.pools import Edge, Pool, Sample
+from pytest_autoimprove.generators.performance.pools import Edge, Pool, Sample, fits
 from pytest_autoimprove.generators.performance.shape_calls import shape_calls
 from pytest_autoimprove.generators.performance.tracer import TracedCall
 from pytest_autoimprove.generators.performance.values import (
@@ -427,7 +427,7 @@ def _plan_target(
         # resting on evidence (string methods called on it say it is a string).
         typed = kind.confident or kind.evidence in EVIDENCE
         return [
-            Edge(v, r, (typed and _fits(v, kind)) or (v is None and kind.optional))
+            Edge(v, r, (typed and fits(v, kind)) or (v is None and kind.optional))
             for v, r in edge_values(kind)[:MAX_EDGES_PER_PARAM]
         ]
 
@@ -618,21 +618,6 @@ def _plan_target(
         strategies[p.name] = source
     plan.strategies = strategies
     return plan
-
-
-#: The Python types an edge value of a scalar kind must have to be of that kind.
-_KIND_TYPES: dict[str, tuple[type, ...]] = {
-    "int": (int,),
-    "float": (float, int),
-    "str": (str,),
-    "bytes": (bytes,),
-}
-
-
-def _fits(value: object, kind: Kind) -> bool:
-    """Whether an edge value is of the parameter's kind (a fraction for an int is not)."""
-    types_ = _KIND_TYPES.get(kind.name)
-    return types_ is None or value is None or isinstance(value, types_)
 
 
 def _led_by(pool: Pool, values: Sequence[object]) -> Pool:

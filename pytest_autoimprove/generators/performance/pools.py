@@ -36,6 +36,7 @@ __all__ = [
     "Edge",
     "Pool",
     "Sample",
+    "fits",
     "pool_of",
     "to_kind",
     "with_default",
@@ -118,9 +119,25 @@ def to_kind(spec: TypeSpec) -> Kind | None:
     return None
 
 
+#: The Python types an edge value of a scalar kind must have to be of that kind.
+_KIND_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int,),
+    "float": (float, int),
+    "str": (str,),
+    "bytes": (bytes,),
+}
+
+
+def fits(value: object, kind: Kind) -> bool:
+    """Whether an edge value is of the parameter's kind (a fraction for an int is not)."""
+    types_ = _KIND_TYPES.get(kind.name)
+    return types_ is None or value is None or isinstance(value, types_)
+
+
 def _from_kind(kind: Kind) -> Pool:
     samples = tuple(Sample(v) for v in sample_values(kind))
-    edges = tuple(Edge(v, r) for v, r in edge_values(kind))
+    # 2.5 for an int: an edge of another type, never a finding
+    edges = tuple(Edge(v, r, fits(v, kind)) for v, r in edge_values(kind))
     return Pool(kind, samples, edges, strategy_source(kind))
 
 

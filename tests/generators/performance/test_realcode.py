@@ -223,3 +223,39 @@ def test_star_args_get_arguments_of_their_own(tmp_path: Path) -> None:
         # Ints, bool edges included, and the one fraction an int parameter gets as an
         # edge of another type (a dropped isinstance check lets it through).
         assert all(isinstance(a, int) or a == 2.5 for a in args[1:]), args
+
+
+CONTRACTS = """
+import xml.dom.minidom
+
+MODES = ("plain", "quotes", "dashes", "ellipses", "backticks", "all", "html", "utf8",
+         "entities", "none", "old", "new", "legacy")
+
+
+def mode_name(mode: int) -> str:
+    \"\"\"The name of an output mode, 0 to 12.\"\"\"
+    return MODES[mode]
+
+
+def root_tag(document: str = "<root/>") -> str:
+    \"\"\"The root tag of an XML document.\"\"\"
+    return xml.dom.minidom.parseString(document).documentElement.tagName
+
+
+def share(part: int, whole: int) -> float:
+    return part / whole
+"""
+
+
+def test_an_index_out_of_range_or_a_parser_refusing_text_is_no_finding(
+    tmp_path: Path,
+) -> None:
+    module = _module(tmp_path, CONTRACTS, "contracts")
+    request = GenerateRequest(root=tmp_path, modules=(module,), kind="speed", time_budget=30)
+    by_target = {f.target: f.message for f in generate(request, trace=False).findings}
+    # MODES[-37] raises IndexError: a lookup's contract for an index out of range.
+    assert "mode_name" not in by_target, by_target
+    # An XML parser refusing text that is no XML: what a parser is there for.
+    assert "root_tag" not in by_target, by_target
+    # A division by zero on annotated ints still is one.
+    assert "ZeroDivisionError" in by_target.get("share", ""), by_target
