@@ -265,6 +265,10 @@ def name_of(obj: object, prefix: str = BASELINE_PREFIX) -> str:
     return f"{module}.{getattr(obj, '__qualname__', getattr(obj, '__name__', '?'))}"
 
 
+#: What the dotted name of a function made on the spot holds.
+_ANONYMOUS = ("<lambda>", "<locals>")
+
+
 def _same_function(actual: str, expected: str) -> bool:
     """Two dotted names of functions, classes or modules name the same one.
 
@@ -276,9 +280,6 @@ def _same_function(actual: str, expected: str) -> bool:
         return True
     anonymous = any(mark in name for name in (actual, expected) for mark in _ANONYMOUS)
     return anonymous and actual.split(".")[0] == expected.split(".")[0]
-
-
-_ANONYMOUS = ("<lambda>", "<locals>")
 
 
 def _short(value: object) -> str:

@@ -104,9 +104,11 @@ def keyword_items(
     if double is None:
         return
     kind = kinds.get(double.name)
-    known = kind is not None and kind.name not in ("unknown", "list")
-    values = [v for v in sample_values(kind) if v is not None] if kind and known else []
-    values = (values + ["Hello World_42", 3])[:2]
+    values: list[object] = []
+    if kind is not None and kind.name not in ("unknown", "list"):
+        values = [v for v in sample_values(kind) if v is not None]
+    # Of an unknown kind: the ordinary text and number.
+    values = (values + sample_values(Kind("str"))[:1] + sample_values(Kind("int"))[:1])[:2]
     items = {"alpha": values[0], "beta": values[1]}
     add("keywords-0", "recorded", "changed-behaviour", {**base, double.name: items}, valid,
         "sample", double.name, f"two keyword items for **{double.name}")  # fmt: skip

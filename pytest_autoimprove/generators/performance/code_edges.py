@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from pytest_autoimprove.generators.discover import Param
 from pytest_autoimprove.generators.performance.facts import SourceFacts
-from pytest_autoimprove.generators.performance.values import Kind
+from pytest_autoimprove.generators.performance.values import Kind, sample_values
 
 __all__ = ["MAX_BOUND_ITEMS", "NUMBER_TEXTS", "code_edges"]
 
@@ -84,7 +84,8 @@ def _affix_edges(
     that end (``pattern.endswith("\\ ")``: a pattern ending in an escaped space): the
     special case reached by a real input, not by the literal alone."""
     text = base.get(p.name)
-    text = text if isinstance(text, str) and text else "Hello World_42"
+    if not (isinstance(text, str) and text):
+        text = str(sample_values(Kind("str"))[0])  # a bytes or empty base: the ordinary text
     for j, (literal, where) in enumerate(affixes):
         value = text + literal if where == "end" else literal + text
         describe = f"the code's literal {literal!r} at the {where} of ordinary text"

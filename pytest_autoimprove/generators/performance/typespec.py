@@ -101,9 +101,7 @@ def _stand_in(protocol: type) -> TypeSpec | None:
     values of that builtin are what its callers pass."""
     members: set[str] = set()
     for base in protocol.__mro__:
-        if base in (object, typing.Generic) or not getattr(base, "_is_protocol", False):
-            continue
-        if base is typing.Protocol:
+        if base is typing.Protocol or not getattr(base, "_is_protocol", False):
             continue
         names = {*vars(base), *vars(base).get("__annotations__", {})}
         members |= {n for n in names if n not in _NOT_MEMBERS and not n.startswith("_abc_")}
