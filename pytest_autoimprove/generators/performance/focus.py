@@ -102,12 +102,21 @@ def _tokens(text: str) -> set[str]:
 
 def mentioned(config: ImproveConfig | None) -> frozenset[str]:
     """Every name improve.md mentions (scope entries and prose): a private function it
-    names is a target like a public one."""
+    names, or a function the module leaves out of ``__all__``, is a target like a public
+    one (iso8601's ``parse_timezone``)."""
     if config is None:
         return frozenset()
     names = {name for _, _, name in (e.partition("::") for e in config.change.targets) if name}
     words = _tokens("\n".join([config.change.notes, config.instructions]))
-    return frozenset(names | {w for w in words if w.lstrip("_") and w.startswith("_")})
+    return frozenset(names | {w for w in words if _names_code(w)})
+
+
+def _names_code(word: str) -> bool:
+    """A prose word that may name code: private names always, others unless common words."""
+    last = word.rsplit(".", 1)[-1]
+    if last.startswith("_"):
+        return bool(last.lstrip("_"))
+    return len(last) >= 3 and last.lower() not in _PROSE
 
 
 def named_targets(config: ImproveConfig | None, infos: Sequence[ModuleInfo]) -> dict[str, set[str]]:
@@ -130,9 +139,7 @@ def named_targets(config: ImproveConfig | None, infos: Sequence[ModuleInfo]) -> 
             qualname = target.qualname
             last = qualname.rsplit(".", 1)[-1]
             explicit = qualname in names or last in names
-            prose = qualname in words or (
-                last in words and len(last) >= 3 and last.lower() not in _PROSE
-            )
+            prose = qualname in words or (last in words and _names_code(last))
             if explicit or prose:
                 out.setdefault(info.name, set()).add(qualname)
     return out

@@ -212,3 +212,22 @@ def test_a_private_function_improve_md_names_is_a_target(tmp_path: Path) -> None
     assert rows["words.Reader._scan"].tests > 0, rows["words.Reader._scan"]
     assert "words.Reader._untouched" not in rows
     assert [row.target for row in result.strength[:2]] == ["words._squeeze", "words.Reader._scan"]
+
+
+def test_a_function_left_out_of_all_is_a_target_when_named(tmp_path: Path) -> None:
+    # iso8601 lists only parse_date in __all__; improve.md names parse_timezone too, the
+    # function the agent will rewrite: it is guarded, the unnamed ones stay out.
+    source = '__all__ = ["make"]\n' + MODULE
+    (tmp_path / "words.py").write_text(source, encoding="utf-8")
+    config = _config(scope="words.py", change="Speed up `tokenize`.")
+    request = GenerateRequest(
+        root=tmp_path,
+        modules=(Path("words.py"),),
+        kind="speed",
+        config=config,  # type: ignore[arg-type]
+        time_budget=10,
+    )
+    result = generate(request, trace=False, mutate=False)
+    rows = {row.target: row for row in result.strength}
+    assert rows["words.tokenize"].tests > 0, rows["words.tokenize"]
+    assert "words.Index" not in rows
