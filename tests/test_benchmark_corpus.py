@@ -36,6 +36,7 @@ CORPORA = {
     "heldout": BENCHMARKS / "corpus_heldout" / "heldout_modules.py",
     "heldout2": BENCHMARKS / "corpus_heldout2" / "heldout2_modules.py",
     "heldout3": BENCHMARKS / "corpus_heldout3" / "heldout3_modules.py",
+    "heldout4": BENCHMARKS / "corpus_heldout4" / "heldout4_modules.py",
 }
 
 
