@@ -5,7 +5,8 @@ format; random text is rejected at the first check. When a module compiles the
 expressions that define its format (``DATE_RE = re.compile(...)``) or matches text
 against one, those expressions say what a valid input looks like:
 
-- :func:`valid_strings` draws strings the expression matches in full, with
+- :func:`valid_strings` takes the expression's full string and its one-choice
+  variants (every optional part present, :mod:`regex_walk`), then strings drawn with
   Hypothesis' ``from_regex`` run derandomized (the same strings every time), printable
   ASCII first;
 - :func:`corruptions` turns a valid string into the near misses a fast path gets wrong:
@@ -21,6 +22,7 @@ import warnings
 from dataclasses import dataclass
 
 from pytest_autoimprove.generators import drawing_settings
+from pytest_autoimprove.generators.performance.regex_walk import full_strings
 
 __all__ = ["Corruption", "corruptions", "inline_flags", "valid_strings"]
 
@@ -28,6 +30,8 @@ __all__ = ["Corruption", "corruptions", "inline_flags", "valid_strings"]
 DRAWN = 30
 #: Longest valid string kept (a guardrail case stays readable).
 MAX_LENGTH = 60
+#: Drawn strings kept at least beside the walked ones (the simplest, a varied one).
+DRAWN_KEPT = 2
 _FLAG_LETTERS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
 _FLAG_LETTERS_ASCII = ((re.ASCII, "a"),)
 
@@ -62,27 +66,30 @@ def _draw(regex: re.Pattern[str], ascii_only: bool) -> list[str]:
     return found
 
 
-def valid_strings(pattern: str, flags: int = 0, count: int = 4) -> list[str]:
-    """Up to ``count`` strings ``pattern`` matches in full: the simplest, then varied ones.
+def valid_strings(pattern: str, flags: int = 0, count: int = 8) -> list[str]:
+    """Up to ``count`` strings ``pattern`` matches in full: its full string and the
+    variants of it (:mod:`regex_walk`), then the simplest drawn one and varied ones.
 
-    Deterministic for a given Hypothesis version; empty when the expression cannot be
-    drawn from (look-behinds, back-references Hypothesis does not support).
+    Deterministic for a given Hypothesis version; empty when the expression can be
+    neither walked nor drawn from.
     """
     try:
         regex = re.compile(pattern, flags)
     except (re.error, TypeError, ValueError, OverflowError):
         return []
+    walked = full_strings(pattern, flags)[: max(0, count - DRAWN_KEPT)]
     drawn = _draw(regex, ascii_only=True) or _draw(regex, ascii_only=False)
     usable = [s for s in drawn if len(s) <= MAX_LENGTH and regex.fullmatch(s)]
     if not usable:
-        return []
+        return walked
     first, rest = usable[0], sorted(set(usable[1:]) - {usable[0]}, key=lambda s: (len(s), s))
     nonempty = [s for s in rest if s.strip()]
     picks = [first]
-    if nonempty and count > 1:
-        step = max(1, len(nonempty) // (count - 1))
-        picks += nonempty[step - 1 :: step][: count - 1]
-    return picks
+    room = count - len(walked) - 1
+    if nonempty and room > 0:
+        step = max(1, len(nonempty) // room)
+        picks += nonempty[step - 1 :: step][:room]
+    return walked + [s for s in picks if s not in walked]
 
 
 def corruptions(valid: str) -> list[Corruption]:
