@@ -244,15 +244,17 @@ CUT_ENDS = 3
 def _nudged(value: Any) -> list[Any]:
     """Values next to ``value`` where a fast path or a dropped check shows.
 
-    Text cut short (prefixes, a character dropped), a number one off or negated, a
-    sequence cut short, empty, or reversed, a mapping missing one key; at most
+    Text cut short (prefixes, a character dropped), in other case, as bytes or None (a
+    narrowed ``except`` lets a TypeError out that the baseline turned into its own
+    error), a number one off or negated, a sequence cut short, empty, or reversed, a
+    mapping missing one key; at most
     :data:`MAX_NUDGES`, cut at both ends and the middle of a long value (:func:`_cuts`).
     """
     out: list[Any] = []
     if isinstance(value, str):
         out += [value[:i] for i in _cuts(len(value))]
         out += [value[:i] + value[i + 1 :] for i in _cuts(len(value))]
-        out += [value.upper(), value.lower(), f" {value} "]
+        out += [value.upper(), value.lower(), f" {value} ", None, value.encode("utf-8")]
     elif isinstance(value, bool):
         out.append(not value)
     elif isinstance(value, int):

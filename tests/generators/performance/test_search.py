@@ -26,6 +26,17 @@ def clip(text, width):
     if len(text) > width:
         return text[:width] + "~"
     return text
+
+
+class BadNumber(ValueError):
+    pass
+
+
+def number(text):
+    try:
+        return int(text.strip())
+    except Exception as error:
+        raise BadNumber(error)
 """
 
 
@@ -50,6 +61,7 @@ def _job(qualname: str, operator: str, calls: list[tuple[Any, ...]], **extra: An
             {"name": "text", "kind": "positional", "default": False},
             {"name": "width", "kind": "positional", "default": False},
         ],
+        "number": [{"name": "text", "kind": "positional", "default": False}],
     }[qualname]
     return {
         "id": f"{qualname}:{operator}",
@@ -64,7 +76,7 @@ def _job(qualname: str, operator: str, calls: list[tuple[Any, ...]], **extra: An
         ],
         "params": params,
         "strategies": None,
-        "expected": [],
+        "expected": ["BadNumber"],
         "tolerance": None,
         "case_ids": ["mutant-0", "mutant-1"],
         **extra,
@@ -92,6 +104,17 @@ def test_a_nudged_argument_tells_an_off_by_one_apart(module: str) -> None:
     assert case.returns == case.args[0]
 
 
+def test_text_as_none_tells_a_narrowed_except_apart(module: str) -> None:
+    # iso8601's parse_date turns any error into its ParseError; `except Exception` made
+    # `except ValueError` lets None's AttributeError out. Only text was ever planned.
+    job = _job("number", "narrow-except", [(" 12 ",), ("x",)])
+    result = run({"sys_path": [module], "jobs": [job], "budget": 20})
+    [record] = result["jobs"][job["id"]]["records"]
+    case: Case = pickle.loads(record["pickle"])
+    assert not isinstance(case.args[0], str)
+    assert case.raises == "searched.BadNumber"
+
+
 def test_a_planned_call_keeps_its_id(module: str) -> None:
     job = _job("clip", "off-by-one", [("abcdef", 3), ("abc", 3)])
     [record] = run({"sys_path": [module], "jobs": [job], "budget": 20})["jobs"][job["id"]][
@@ -103,7 +126,7 @@ def test_a_planned_call_keeps_its_id(module: str) -> None:
 @pytest.mark.parametrize(
     ("value", "some"),
     [
-        ("abc", ["", "ab", "bc", "ABC", " abc "]),
+        ("abc", ["", "ab", "bc", "ABC", " abc ", None, b"abc"]),
         (10, [9, 11, -10, 0]),
         ([1, 2, 3], [[], [1, 2], [3, 2, 1], [2, 3]]),
         ({"a": 1, "b": 2}, [{"b": 2}, {"a": 1}]),
