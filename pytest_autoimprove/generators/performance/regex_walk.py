@@ -19,13 +19,14 @@ Only strings the expression matches in full are kept (a look-ahead may refuse on
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-try:  # Python 3.11+
+if sys.version_info >= (3, 11):
     from re import _parser as sre_parse
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse  # type: ignore[import-not-found, no-redef]
+else:  # pragma: no cover - Python 3.10
+    import sre_parse
 
 __all__ = ["full_strings"]
 
@@ -162,7 +163,9 @@ def _first_member(members: Any) -> str | None:
             return "1"
         if name == "CATEGORY" and str(av).endswith("DIGIT") and "NOT" not in str(av):
             return "1"
-    op, av = members[0] if members else (None, None)
+    if not members:
+        return None
+    op, av = members[0]
     if str(op) == "LITERAL":
         return chr(av)
     if str(op) == "RANGE":

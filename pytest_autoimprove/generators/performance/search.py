@@ -11,6 +11,8 @@ trusted first:
 2. those calls with one argument nudged: text cut short or missing a character, a
    number one off, a sequence shorter or reversed, a mapping missing a key;
 3. recombinations of the calls' argument values across parameters (seeded);
+3b. the calls with text inside their arguments replaced by the code's own words,
+   guided by the lines they run (:mod:`.explore`);
 4. Hypothesis draws from the generator's strategies mixed with those values
    (``find``, derandomized, bounded by examples and time);
 5. for state-shaped mutants (a cache, a reused result, an argument mutated), pairs of
@@ -43,6 +45,7 @@ from typing import Any
 
 from pytest_autoimprove.generators import drawing_settings
 from pytest_autoimprove.generators.literals import EVAL_BUILTINS
+from pytest_autoimprove.generators.performance.explore import Call, Explorer, code_texts
 from pytest_autoimprove.generators.performance.probe import (
     _CallTimeout,
     _deadline,
@@ -368,6 +371,8 @@ def search(spec: dict[str, Any], baseline: types.ModuleType, stop_at: float) -> 
     planned = (payload for _, payload in job.planned)
     found = first(planned) or first(job.neighbours()) or first(job.recombined(rng))
     if not found and time.monotonic() < stop_at:
+        found = _explored(job, mutant, stop_at)
+    if not found and time.monotonic() < stop_at:
         found = _hypothesis(job, mutant, stop_at)
     sequence = False
     if not found and spec.get("operator") in STATE_OPERATORS:
@@ -397,6 +402,50 @@ def search(spec: dict[str, Any], baseline: types.ModuleType, stop_at: float) -> 
         redone["origin"] = origins.get(record["payload"])
         final.append(redone)
     return {"records": final, "sequence": sequence, "tried": tried}
+
+
+#: qualname -> its exploration and where it stands, shared by the jobs of one target.
+_EXPLORERS: dict[str, tuple[Explorer, Iterator[Call]]] = {}
+
+
+def _explored(job: _Job, mutant: types.ModuleType, stop_at: float) -> list[dict[str, Any]]:
+    """Calls whose text leaves were replaced by the code's own words (:mod:`.explore`):
+    first those an earlier job of the target kept, then the exploration goes on."""
+    filename = getattr(job.baseline, "__file__", None)
+    if not filename:
+        return []
+    if job.qualname not in _EXPLORERS:
+        texts = code_texts(job.baseline, job.qualname)
+        explorer = Explorer(job.calls, texts, filename, _nudged)
+        _EXPLORERS[job.qualname] = (explorer, iter(explorer))
+    explorer, calls = _EXPLORERS[job.qualname]
+
+    def judged(call: Call, *, traced: bool) -> list[dict[str, Any]]:
+        try:
+            payload = pickle.dumps(call, protocol=4)
+        except Exception:  # noqa: BLE001 - a value that cannot be stored
+            return []
+        if traced:
+            with explorer.tracing(call):
+                record = job.record(payload)
+        else:
+            record = job.record(payload)
+        if record is None:
+            return []
+        job.working.append(record)
+        return [record] if job.distinguishes([record], mutant) else []
+
+    for call in list(explorer.kept):
+        if time.monotonic() > stop_at:
+            return []
+        if found := judged(call, traced=False):
+            return found
+    for call in calls:
+        if time.monotonic() > stop_at:
+            return []
+        if found := judged(call, traced=True):
+            return found
+    return []
 
 
 def _pairs(job: _Job, stop_at: float) -> list[dict[str, Any]]:

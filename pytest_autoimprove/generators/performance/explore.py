@@ -1,0 +1,232 @@
+"""Coverage-guided exploration: text inside an argument replaced by the code's own words.
+
+A function that validates a structure before it works on it (a list of header pairs,
+a mapping of parsed fields) rejects every inferred value at its first check: the
+names must be tokens, the values digits, the keys those the code reads. The words
+that pass are written in the code itself: the literals it compares with
+(``b"content-length"``, ``"tz_sign"``), the strings its expressions match (walked by
+:mod:`.regex_walk`). The search replaces one text leaf of a planned call at a time
+(a tuple item, a list item, a mapping key or value) by each such word, and by the
+leaf's near values (another case, blanks around it, the next number), runs the
+baseline with its module's lines traced, and keeps a call that ran a line no call ran
+before as a seed for further replacements: a valid structure is reached one leaf at
+a time, and each stage's call is tried against the mutant on the way.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pytest_autoimprove.generators.performance.regex_walk import full_strings
+
+__all__ = ["Call", "Explorer", "code_texts"]
+
+#: Calls explored per target, at most.
+MAX_CALLS = 800
+#: Seeds (planned calls) the exploration starts from.
+MAX_SEEDS = 12
+#: Text leaves of one call replaced, and the depth they are looked for at.
+MAX_LEAVES = 12
+MAX_DEPTH = 4
+#: Words taken from the code, and their longest length.
+MAX_TEXTS = 40
+MAX_TEXT_LENGTH = 40
+
+Text = str | bytes
+Path = tuple[tuple[str, Any], ...]  # ("i", index) | ("v", key) | ("k", key)
+Call = tuple[tuple[Any, ...], dict[str, Any], Any]
+_Leaf = tuple[str, Path, Text]  # "args" or a keyword, the path, the text there
+
+
+def code_texts(module: types.ModuleType, qualname: str) -> list[Text]:
+    """The words the target's code names: its literals (and those of the functions it
+    defines inside), then the full strings of the module's compiled expressions, then
+    the other literals of the module's functions; short ones, without repeats."""
+    target = _resolve(module, qualname)
+    found: list[Text] = []
+    own = [target] if target is not None else []
+    for code in _codes(own):
+        _add_consts(code, found)
+    for value in vars(module).values():
+        if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
+            found += full_strings(value.pattern, value.flags & ~re.UNICODE)[:3]
+        elif isinstance(value, re.Pattern) and isinstance(value.pattern, bytes):
+            source = value.pattern.decode("latin-1")
+            found += [s.encode("latin-1") for s in full_strings(source, value.flags)[:3]]
+    others = [
+        v
+        for v in vars(module).values()
+        if isinstance(v, types.FunctionType) and v.__module__ == module.__name__
+    ]
+    for code in _codes(others):
+        _add_consts(code, found)
+    unique: list[Text] = []
+    for text in found:
+        if len(text) <= MAX_TEXT_LENGTH and text not in unique:
+            unique.append(text)
+    return unique[:MAX_TEXTS]
+
+
+def _resolve(module: types.ModuleType, qualname: str) -> Any:
+    obj: Any = module
+    for part in qualname.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    if isinstance(obj, type):
+        obj = obj.__dict__.get("__init__")
+    if isinstance(obj, property):
+        obj = obj.fget
+    try:
+        return inspect.unwrap(obj)
+    except ValueError:
+        return obj
+
+
+def _codes(functions: list[Any]) -> Iterator[types.CodeType]:
+    stack = [f.__code__ for f in functions if hasattr(f, "__code__")]
+    while stack:
+        code = stack.pop(0)
+        yield code
+        stack += [c for c in code.co_consts if isinstance(c, types.CodeType)]
+
+
+def _add_consts(code: types.CodeType, found: list[Text]) -> None:
+    for const in code.co_consts:
+        items = const if isinstance(const, (tuple, frozenset)) else (const,)
+        found += [c for c in items if isinstance(c, (str, bytes)) and c not in found]
+
+
+def leaves(value: Any, depth: int = 0) -> Iterator[tuple[Path, Text]]:
+    """Paths to the text inside ``value`` (nested lists, tuples and mappings), in order."""
+    if isinstance(value, (str, bytes)):
+        if depth:
+            yield (), value
+        return
+    if depth >= MAX_DEPTH:
+        return
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            for path, leaf in leaves(item, depth + 1):
+                yield (("i", i), *path), leaf
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, (str, bytes)):
+                yield (("k", key),), key
+            for path, leaf in leaves(item, depth + 1):
+                yield (("v", key), *path), leaf
+
+
+def replaced(value: Any, path: Path, new: Text) -> Any:
+    """``value`` with the leaf at ``path`` replaced by ``new`` (copies along the path)."""
+    if not path:
+        return new
+    (step, where), rest = path[0], path[1:]
+    if step == "i":
+        items = list(value)
+        items[where] = replaced(items[where], rest, new)
+        return type(value)(items) if isinstance(value, tuple) else items
+    if step == "k":
+        if new in value and new != where:
+            return value
+        return {(new if k == where else k): v for k, v in value.items()}
+    return {**value, where: replaced(value[where], rest, new)}
+
+
+def _fitting(text: Text, like: Text) -> Text | None:
+    """``text`` as the same type as ``like`` (bytes encoded, text decoded)."""
+    if isinstance(text, type(like)):
+        return text
+    try:
+        return text.encode("ascii") if isinstance(text, str) else text.decode("ascii")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+
+
+class Explorer:
+    """Replacements of one target's planned calls, kept when they run new lines.
+
+    Iterate over it for calls to try (``(args, kwargs, ctor)``); run each inside
+    :meth:`tracing`, which keeps the call as a seed when it ran a new line.
+    """
+
+    def __init__(
+        self,
+        seeds: list[Call],
+        texts: list[Text],
+        filename: str,
+        nudges: Callable[[Any], list[Any]],
+    ) -> None:
+        self.seeds = list(seeds[:MAX_SEEDS])
+        self.queue: list[Call] = []
+        self.texts = texts
+        self.filename = filename
+        self.nudges = nudges
+        self.covered: set[int] = set()
+        self.kept: list[Call] = []
+        self.tried = 0
+        self._lines: set[int] = set()
+
+    def __iter__(self) -> Iterator[Call]:
+        yield from self.seeds  # their own lines first: tracing queues those that add some
+        while self.queue and self.tried < MAX_CALLS:
+            args, kwargs, ctor = self.queue.pop(0)
+            for where, path, leaf in self._leaves(args, kwargs):
+                for new in self._words(leaf):
+                    if self.tried >= MAX_CALLS:
+                        return
+                    self.tried += 1
+                    if where == "args":
+                        changed = replaced(args, path, new)
+                        yield tuple(changed), kwargs, ctor
+                    else:
+                        yield args, {**kwargs, where: replaced(kwargs[where], path, new)}, ctor
+
+    def _leaves(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[_Leaf]:
+        found: list[_Leaf] = []
+        for i, value in enumerate(args):
+            found += [("args", (("i", i), *p), leaf) for p, leaf in leaves(value, 1)]
+        for name, value in kwargs.items():
+            found += [(name, p, leaf) for p, leaf in leaves(value, 1)]
+        return found[:MAX_LEAVES]
+
+    def _words(self, leaf: Text) -> list[Text]:
+        out: list[Text] = []
+        for text in [*self.texts, *self.nudges(leaf)]:
+            if not isinstance(text, (str, bytes)):
+                continue
+            fitted = _fitting(text, leaf)
+            if fitted is not None and fitted != leaf and fitted not in out:
+                out.append(fitted)
+        return out
+
+    @contextmanager
+    def tracing(self, call: Call) -> Iterator[None]:
+        """Run the body with the module's lines traced; keep ``call`` if a line is new."""
+        lines: set[int] = set()
+        filename = self.filename
+
+        def local(frame: types.FrameType, event: str, arg: object) -> Any:
+            if event == "line":
+                lines.add(frame.f_lineno)
+            return local
+
+        def tracer(frame: types.FrameType, event: str, arg: object) -> Any:
+            return local if frame.f_code.co_filename == filename else None
+
+        previous = sys.gettrace()
+        sys.settrace(tracer)
+        try:
+            yield
+        finally:
+            sys.settrace(previous)
+            if lines - self.covered:
+                self.covered |= lines
+                self.queue.append(call)
+                self.kept.append(call)
