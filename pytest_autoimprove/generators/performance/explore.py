@@ -19,6 +19,7 @@ import inspect
 import re
 import sys
 import types
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -28,15 +29,17 @@ from pytest_autoimprove.generators.performance.regex_walk import full_strings
 __all__ = ["Call", "Explorer", "code_texts"]
 
 #: Calls explored per target, at most.
-MAX_CALLS = 800
+MAX_CALLS = 1200
 #: Seeds (planned calls) the exploration starts from.
 MAX_SEEDS = 12
 #: Text leaves of one call replaced, and the depth they are looked for at.
 MAX_LEAVES = 12
 MAX_DEPTH = 4
 #: Words taken from the code, and their longest length.
-MAX_TEXTS = 40
+MAX_TEXTS = 24
 MAX_TEXT_LENGTH = 40
+#: Near values of a leaf tried (its nudges: other case, blanks around, the next number).
+MAX_NUDGES = 8
 
 Text = str | bytes
 Path = tuple[tuple[str, Any], ...]  # ("i", index) | ("v", key) | ("k", key)
@@ -53,6 +56,7 @@ def code_texts(module: types.ModuleType, qualname: str) -> list[Text]:
     own = [target] if target is not None else []
     for code in _codes(own):
         _add_consts(code, found)
+    found.sort(key=len)  # the tokens a format is made of before the messages it raises
     for value in vars(module).values():
         if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
             found += full_strings(value.pattern, value.flags & ~re.UNICODE)[:3]
@@ -68,7 +72,8 @@ def code_texts(module: types.ModuleType, qualname: str) -> list[Text]:
         _add_consts(code, found)
     unique: list[Text] = []
     for text in found:
-        if len(text) <= MAX_TEXT_LENGTH and text not in unique:
+        template = "{" in text if isinstance(text, str) else b"{" in text
+        if len(text) <= MAX_TEXT_LENGTH and not template and text not in unique:
             unique.append(text)
     return unique[:MAX_TEXTS]
 
@@ -168,7 +173,7 @@ class Explorer:
         self.texts = texts
         self.filename = filename
         self.nudges = nudges
-        self.covered: set[int] = set()
+        self.covered: set[tuple[int, int]] = set()
         self.kept: list[Call] = []
         self.tried = 0
         self._lines: set[int] = set()
@@ -198,7 +203,7 @@ class Explorer:
 
     def _words(self, leaf: Text) -> list[Text]:
         out: list[Text] = []
-        for text in [*self.texts, *self.nudges(leaf)]:
+        for text in [*self.texts, *self.nudges(leaf)[:MAX_NUDGES]]:
             if not isinstance(text, (str, bytes)):
                 continue
             fitted = _fitting(text, leaf)
@@ -209,12 +214,12 @@ class Explorer:
     @contextmanager
     def tracing(self, call: Call) -> Iterator[None]:
         """Run the body with the module's lines traced; keep ``call`` if a line is new."""
-        lines: set[int] = set()
+        counts: Counter[int] = Counter()
         filename = self.filename
 
         def local(frame: types.FrameType, event: str, arg: object) -> Any:
             if event == "line":
-                lines.add(frame.f_lineno)
+                counts[frame.f_lineno] += 1
             return local
 
         def tracer(frame: types.FrameType, event: str, arg: object) -> Any:
@@ -226,7 +231,10 @@ class Explorer:
             yield
         finally:
             sys.settrace(previous)
-            if lines - self.covered:
-                self.covered |= lines
+            # A line run once more than before counts too (a loop that got one item
+            # further): the way to a valid structure passes through such calls.
+            features = {(line, min(n, 4)) for line, n in counts.items()}
+            if features - self.covered:
+                self.covered |= features
                 self.queue.append(call)
                 self.kept.append(call)

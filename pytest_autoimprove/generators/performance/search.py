@@ -254,10 +254,15 @@ def _nudged(value: Any) -> list[Any]:
     :data:`MAX_NUDGES`, cut at both ends and the middle of a long value (:func:`_cuts`).
     """
     out: list[Any] = []
+    if isinstance(value, (str, bytes)) and value.isdigit() and len(value) < 20:
+        out.append(type(value)(str(int(value) + 1), "ascii"))  # the next number
     if isinstance(value, str):
+        out += [value.upper(), value.lower(), f" {value} ", None, value.encode("utf-8")]
         out += [value[:i] for i in _cuts(len(value))]
         out += [value[:i] + value[i + 1 :] for i in _cuts(len(value))]
-        out += [value.upper(), value.lower(), f" {value} ", None, value.encode("utf-8")]
+    elif isinstance(value, bytes):
+        out += [value.upper(), value.lower(), b" " + value + b" ", None]
+        out += [value[:i] for i in _cuts(len(value))]
     elif isinstance(value, bool):
         out.append(not value)
     elif isinstance(value, int):
