@@ -6,7 +6,8 @@ names must be tokens, the values digits, the keys those the code reads. The word
 that pass are written in the code itself: the literals it compares with
 (``b"content-length"``, ``"tz_sign"``), the strings its expressions match (walked by
 :mod:`.regex_walk`). The search replaces one text leaf of a planned call at a time
-(a tuple item, a list item, a mapping key or value) by each such word, and by the
+(a tuple item, a list item, a mapping key or value, an argument of an object the
+test builds) by each such word, and by the
 leaf's near values (another case, blanks around it, the next number), runs the
 baseline with its module's lines traced, and keeps a call that ran a line no call ran
 before as a seed for further replacements: a valid structure is reached one leaf at
@@ -25,6 +26,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from pytest_autoimprove.generators.performance.regex_walk import full_strings
+from pytest_autoimprove.runtime.replay import Build
 
 __all__ = ["Call", "Explorer", "code_texts"]
 
@@ -40,9 +42,12 @@ MAX_TEXTS = 24
 MAX_TEXT_LENGTH = 40
 #: Near values of a leaf tried (its nudges: other case, blanks around, the next number).
 MAX_NUDGES = 8
+#: Separators the code names that a leaf is listed with (``b"1, 1"``).
+MAX_SEPARATORS = 3
 
 Text = str | bytes
-Path = tuple[tuple[str, Any], ...]  # ("i", index) | ("v", key) | ("k", key)
+#: ("i", index) | ("v", key) | ("k", key) | a Build's ("a", index) | ("w", keyword)
+Path = tuple[tuple[str, Any], ...]
 Call = tuple[tuple[Any, ...], dict[str, Any], Any]
 _Leaf = tuple[str, Path, Text]  # "args" or a keyword, the path, the text there
 
@@ -126,6 +131,13 @@ def leaves(value: Any, depth: int = 0) -> Iterator[tuple[Path, Text]]:
                 yield (("k", key),), key
             for path, leaf in leaves(item, depth + 1):
                 yield (("v", key), *path), leaf
+    elif isinstance(value, Build):  # an object built by a factory: its arguments
+        for i, item in enumerate(value.args):
+            for path, leaf in leaves(item, depth + 1):
+                yield (("a", i), *path), leaf
+        for key, item in value.kwargs:
+            for path, leaf in leaves(item, depth + 1):
+                yield (("w", key), *path), leaf
 
 
 def replaced(value: Any, path: Path, new: Text) -> Any:
@@ -137,6 +149,14 @@ def replaced(value: Any, path: Path, new: Text) -> Any:
         items = list(value)
         items[where] = replaced(items[where], rest, new)
         return type(value)(items) if isinstance(value, tuple) else items
+    if step in ("a", "w"):
+        args = list(value.args)
+        kwargs = dict(value.kwargs)
+        if step == "a":
+            args[where] = replaced(args[where], rest, new)
+        else:
+            kwargs[where] = replaced(kwargs[where], rest, new)
+        return Build(value.path, *args, **kwargs)
     if step == "k":
         if new in value and new != where:
             return value
@@ -203,7 +223,17 @@ class Explorer:
 
     def _words(self, leaf: Text) -> list[Text]:
         out: list[Text] = []
-        for text in [*self.texts, *self.nudges(leaf)[:MAX_NUDGES]]:
+        # The leaf twice around a separator the code names, a blank after it: a list
+        # in one text, as code that splits and strips the pieces reads it.
+        listed = [
+            leaf + sep + _fitting(" ", leaf) + leaf  # type: ignore[operator]
+            for text in self.texts[:MAX_TEXTS]
+            if len(text) == 1
+            and not text.isalnum()
+            and not text.isspace()
+            and (sep := _fitting(text, leaf)) is not None
+        ][:MAX_SEPARATORS]
+        for text in [*self.texts, *self.nudges(leaf)[:MAX_NUDGES], *listed]:
             if not isinstance(text, (str, bytes)):
                 continue
             fitted = _fitting(text, leaf)

@@ -431,6 +431,7 @@ def _explored(job: _Job, mutant: types.ModuleType, stop_at: float) -> list[dict[
         except Exception:  # noqa: BLE001 - a value that cannot be stored
             return []
         if traced:
+            job.seen.discard(payload)  # a planned call runs again: its lines are the start
             with explorer.tracing(call):
                 record = job.record(payload)
         else:
