@@ -508,7 +508,9 @@ def discover(
     explicit_all = _explicit_all(module)
 
     def exported(n: str) -> bool:
-        return n in also or (n in explicit_all if explicit_all is not None else _public(n))
+        if n in also or any(name.startswith(f"{n}.") for name in also):
+            return True  # named, or a class one of whose methods is named
+        return n in explicit_all if explicit_all is not None else _public(n)
 
     for stmt in module.body:
         if isinstance(stmt, cst.FunctionDef) and exported(stmt.name.value):

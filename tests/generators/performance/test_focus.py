@@ -231,3 +231,33 @@ def test_a_function_left_out_of_all_is_a_target_when_named(tmp_path: Path) -> No
     rows = {row.target: row for row in result.strength}
     assert rows["words.tokenize"].tests > 0, rows["words.tokenize"]
     assert "words.Index" not in rows
+
+
+def test_a_method_of_a_private_class_is_a_target_when_named(tmp_path: Path) -> None:
+    # iso3166's `_CountryLookup.get`: users reach it through a module-level instance;
+    # named in improve.md, the method is guarded although its class is private.
+    source = MODULE + textwrap.dedent(
+        """
+        class _Lookup:
+            def __init__(self):
+                self.names = {"fr": "France", "de": "Germany"}
+
+            def get(self, code):
+                return self.names[code.lower()]
+
+
+        lookup = _Lookup()
+        """
+    )
+    (tmp_path / "words.py").write_text(source, encoding="utf-8")
+    config = _config(scope="words.py", change="Speed up `_Lookup.get`.")
+    request = GenerateRequest(
+        root=tmp_path,
+        modules=(Path("words.py"),),
+        kind="speed",
+        config=config,  # type: ignore[arg-type]
+        time_budget=10,
+    )
+    result = generate(request, trace=False, mutate=False)
+    rows = {row.target: row for row in result.strength}
+    assert rows["words._Lookup.get"].tests > 0, rows["words._Lookup.get"]
