@@ -254,10 +254,12 @@ def _nudged(value: Any) -> list[Any]:
     :data:`MAX_NUDGES`, cut at both ends and the middle of a long value (:func:`_cuts`).
     """
     out: list[Any] = []
-    if isinstance(value, (str, bytes)) and value.isdigit() and len(value) < 20:
-        out.append(type(value)(str(int(value) + 1), "ascii"))  # the next number
+    if isinstance(value, (str, bytes)) and value.isascii() and value.isdigit() and len(value) < 20:
+        following = str(int(value) + 1)  # the next number
+        out.append(following if isinstance(value, str) else following.encode("ascii"))
     if isinstance(value, str):
-        out += [value.upper(), value.lower(), f" {value} ", None, value.encode("utf-8")]
+        out += [value.upper(), value.lower(), f" {value} ", None]
+        out += [value.encode("utf-8", "surrogatepass")]
         out += [value[:i] for i in _cuts(len(value))]
         out += [value[:i] + value[i + 1 :] for i in _cuts(len(value))]
     elif isinstance(value, bytes):

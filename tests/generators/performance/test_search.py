@@ -127,6 +127,9 @@ def test_a_planned_call_keeps_its_id(module: str) -> None:
     ("value", "some"),
     [
         ("abc", ["", "ab", "bc", "ABC", " abc ", None, b"abc"]),
+        ("41", ["42", "4", " 41 "]),
+        ("a\ud800", ["A\ud800", b"a\xed\xa0\x80"]),  # a lone surrogate still nudges
+        (b"41", [b"42", b"4", b" 41 ", None]),
         (10, [9, 11, -10, 0]),
         ([1, 2, 3], [[], [1, 2], [3, 2, 1], [2, 3]]),
         ({"a": 1, "b": 2}, [{"b": 2}, {"a": 1}]),
