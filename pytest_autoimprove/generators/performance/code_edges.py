@@ -142,11 +142,14 @@ def _bound_edges(
             if kind == "int" and not length:
                 values: list[object] = [n - 1, n, n + 1]
                 describe = f"next to the code's bound {n}"
-            elif kind == "str" and length and n > 0:
+            elif kind in ("str", "bytes") and length and n > 0:
                 seed = base.get(p.name)
-                unit = seed if isinstance(seed, str) and seed else "a"
+                unit: str | bytes = "a" if kind == "str" else b"a"
+                if isinstance(seed, type(unit)) and seed:
+                    unit = seed
                 values = [(unit * (m // len(unit) + 1))[:m] for m in (n - 1, n, n + 1)]
-                describe = f"text of length next to the code's bound {n}"
+                what = "text" if kind == "str" else "bytes"
+                describe = f"{what} of length next to the code's bound {n}"
             elif kind in ("list", "tuple") and length and 0 < n <= MAX_BOUND_ITEMS:
                 seed = base.get(p.name)
                 items = list(seed) if isinstance(seed, (list, tuple)) and seed else None

@@ -153,6 +153,8 @@ class _Reader:
         self.own_tokens: dict[str, list[str]] = {}
         self.own_affixes: dict[str, list[tuple[str, str]]] = {}
         self.own_bounds: dict[str, list[tuple[int, bool]]] = {}
+        #: class -> the bounds its methods compare ``self.<attribute>`` with.
+        self.attribute_bounds: dict[str, list[tuple[int, bool]]] = {}
         self.own_converts: dict[str, list[str]] = {}
         #: Module functions that return a compiled pattern (``make_regex(text)``).
         self.pattern_factories: set[str] = set()
@@ -177,6 +179,14 @@ class _Reader:
         self.facts.tokens = self._with_callees(self.own_tokens, MAX_TOKENS)
         self.facts.affixes = self._with_callees(self.own_affixes, MAX_AFFIXES)
         self.facts.bounds = self._with_callees(self.own_bounds, MAX_BOUNDS)
+        for cls, held in self.attribute_bounds.items():
+            # A constructor argument meets the bounds its class's methods compare the
+            # attribute holding it with (a dataclass has no __init__ of its own).
+            key = f"{cls}.__init__"
+            merged = list(self.facts.bounds.get(key, []))
+            merged += [b for b in held if b not in merged]
+            if merged:
+                self.facts.bounds[key] = merged[: 2 * MAX_BOUNDS]
         self.facts.converts = self._with_callees(self.own_converts, len(CONVERTERS))
 
     def _with_callees(self, own: dict[str, list[_T]], limit: int) -> dict[str, list[_T]]:
@@ -391,6 +401,9 @@ class _Reader:
         self.own_tokens[qualname] = tokens_of(node)
         self.own_affixes[qualname] = affixes_of(node)
         self.own_bounds[qualname] = self._bounds(node)
+        if cls:
+            held = self.attribute_bounds.setdefault(cls, [])
+            held += [b for b in self._attribute_bounds(node) if b not in held]
         calls_made = {call_name(sub.func) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
         self.own_converts[qualname] = sorted(calls_made & CONVERTERS)
         forms = forms_of(node, params)
@@ -410,6 +423,7 @@ class _Reader:
         number's digit group or unit changes, as a fast path for small numbers forgets."""
         found: list[tuple[int, bool]] = []
         divisors: list[tuple[int, bool]] = []
+        lengths = _named_lengths(node)
         for sub in ast.walk(node):
             by = divisor_of(sub)
             divisor = self._int_of(by) if by is not None else None
@@ -418,12 +432,33 @@ class _Reader:
             if not isinstance(sub, ast.Compare):
                 continue
             sides = [sub.left, *sub.comparators]
-            length = any(isinstance(s, ast.Call) and call_name(s.func) == "len" for s in sides)
+            length = any(_is_length(s, lengths) for s in sides)
             for side in sides:
                 value = self._int_of(side)
                 if value is not None and 2 <= abs(value) <= MAX_BOUND:
                     found += [] if (value, length) in found else [(value, length)]
         return found + [d for d in divisors if d not in found]
+
+    def _attribute_bounds(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef
+    ) -> list[tuple[int, bool]]:
+        """The integers a method compares its instance's attributes with
+        (``3000 <= self.code < 4000``, ``length = len(self.data)`` then ``length < 126``):
+        bounds of the constructor arguments those attributes hold."""
+        found: list[tuple[int, bool]] = []
+        lengths = _named_lengths(node, of_self=True)
+        for sub in ast.walk(node):
+            if not isinstance(sub, ast.Compare):
+                continue
+            sides = [sub.left, *sub.comparators]
+            length = any(_is_length(s, lengths, of_self=True) for s in sides)
+            if not length and not any(_self_attribute(s) for s in sides):
+                continue
+            for side in sides:
+                value = self._int_of(side)
+                if value is not None and 2 <= abs(value) <= MAX_BOUND:
+                    found += [] if (value, length) in found else [(value, length)]
+        return found
 
     def _int_of(self, node: ast.expr) -> int | None:
         """The int a literal (``63``, ``-1``) or a module constant holds, else ``None``."""
@@ -494,3 +529,36 @@ def read_facts(source: str, module_name: str) -> SourceFacts:
     reader = _Reader(source, module_name)
     reader.module(tree)
     return reader.facts
+
+
+def _self_attribute(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+    )
+
+
+def _named_lengths(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, *, of_self: bool = False
+) -> set[str]:
+    """Local names assigned a ``len(...)`` (of an attribute of ``self`` only, if asked)."""
+    names: set[str] = set()
+    for sub in ast.walk(node):
+        if (
+            isinstance(sub, ast.Assign)
+            and len(sub.targets) == 1
+            and isinstance(sub.targets[0], ast.Name)
+            and _is_length(sub.value, set(), of_self=of_self)
+        ):
+            names.add(sub.targets[0].id)
+    return names
+
+
+def _is_length(node: ast.expr, names: set[str], *, of_self: bool = False) -> bool:
+    """``len(x)`` (``len(self.x)`` if ``of_self``) or a local name holding one."""
+    if isinstance(node, ast.Name):
+        return node.id in names
+    if not (isinstance(node, ast.Call) and call_name(node.func) == "len" and node.args):
+        return False
+    return not of_self or _self_attribute(node.args[0])

@@ -214,7 +214,43 @@ def plan_module(
                 (bases or {}).get(q, {}),
             )
         )
+    _bounded_receivers(plans)
     return plans
+
+
+#: Instances built at a bound, per method (the constructor's bound edges, in order).
+MAX_BOUND_RECEIVERS = 9
+
+
+def _bounded_receivers(plans: Sequence[TargetCandidates]) -> None:
+    """Each method's base call also on instances built at the bounds its class's
+    methods compare the attributes with (``Close(4000)``, ``Frame(b"x" * 126)``: the
+    constructor's ``bound-`` edges): an off-by-one in a method shows only there."""
+    ctors = {p.target.qualname: p for p in plans if p.target.kind == "constructor"}
+    for plan in plans:
+        owner = ctors.get(plan.target.qualname.partition(".")[0])
+        if owner is None or plan.target.kind not in ("method", "property"):
+            continue
+        base = next((c for c in plan.candidates if c.id == plan.base_id), None)
+        if base is None:
+            continue
+        args, kwargs, _ = pickle.loads(base.payload)  # noqa: S301 - our own data
+        bounded = [c for c in owner.candidates if c.group == "edge" and c.id.startswith("bound-")]
+        for edge in bounded[:MAX_BOUND_RECEIVERS]:
+            made_args, made_kwargs, _ = pickle.loads(edge.payload)  # noqa: S301 - our own data
+            receiver = (tuple(made_args), dict(made_kwargs))
+            plan.candidates.append(
+                Candidate(
+                    f"receiver-{edge.id}",
+                    "edge",
+                    "off-by-one",
+                    pickle.dumps((args, kwargs, receiver), protocol=4),
+                    False,
+                    "edge",
+                    describe=f"on an instance built with {edge.describe}",
+                    param=edge.param,
+                )
+            )
 
 
 #: Kinds tried, in order, on parameters nothing is known about (untyped, unused by the

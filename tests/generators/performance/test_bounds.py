@@ -75,3 +75,55 @@ def test_an_off_by_one_bound_is_caught_and_an_honest_rewrite_passes(
         assert "bound" in proc.stdout, proc.stdout[-2000:]
     proc = labels.run_with("if len(label) > 63:", "if len(label) >= 64:")  # the same bound
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+FRAMES = """
+from dataclasses import dataclass
+
+
+@dataclass
+class Close:
+    code: int
+    reason: str
+
+    def describe(self) -> str:
+        if 3000 <= self.code < 4000:
+            kind = "registered"
+        elif 4000 <= self.code < 5000:
+            kind = "private"
+        else:
+            kind = "other"
+        return f"{self.code} ({kind}) {self.reason}"
+
+
+@dataclass
+class Frame:
+    data: bytes
+
+    def header(self) -> bytes:
+        length = len(self.data)
+        if length < 126:
+            return bytes([length])
+        return bytes([126]) + length.to_bytes(2, "big")
+"""
+
+
+def test_a_constructor_argument_meets_the_bounds_its_methods_compare_the_attribute_with() -> None:
+    # websockets' Close(code).__str__ and Frame(data).serialize: the comparison is in a
+    # method, on `self.code` or on a local `length = len(self.data)`; the dataclass has
+    # no __init__ of its own to read bounds from.
+    facts = read_facts(textwrap.dedent(FRAMES), "frames")
+    assert {(3000, False), (4000, False), (5000, False)} <= set(facts.bounds["Close.__init__"])
+    assert (126, True) in facts.bounds["Frame.__init__"]
+    assert (126, True) in facts.bounds["Frame.header"]  # a local holding a len() too
+
+
+def test_an_off_by_one_bound_on_an_attribute_is_caught(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    project = guarded("frames", FRAMES)
+    project.assert_caught("if 3000 <= self.code < 4000:", "if 3000 <= self.code <= 4000:")
+    project.assert_caught("if length < 126:", "if length <= 126:")
+    project.assert_passes(
+        "if 3000 <= self.code < 4000:", "if self.code >= 3000 and self.code < 4000:"
+    )
