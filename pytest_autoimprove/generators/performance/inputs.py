@@ -233,9 +233,13 @@ def _target_pools(
     matched = facts.matched.get(key, [])
     defined = {name: i for i, name in enumerate(facts.patterns)}
     in_order = sorted(used, key=lambda name: defined.get(name.partition("[")[0], len(defined)))
-    pools = _with_document(
-        target, pools, specs, [patterns[n] for n in in_order], strings, draw, matched
-    )
+    # Inline expressions join the document too: a chain of `re.sub(r"\\`", ...)` calls
+    # meets each of its escapes, not only the first few.
+    inline = [
+        (use.pattern, use.flags) for use in facts.inline.get(key, []) if use.pattern is not None
+    ]
+    used_texts = list(dict.fromkeys([patterns[n] for n in in_order] + inline))
+    pools = _with_document(target, pools, specs, used_texts, strings, draw, matched)
     for use in facts.inline.get(key, [])[: PATTERNS_PER_TARGET - len(formats)]:
         if use.pattern is not None:
             source = repr(inline_flags(use.pattern, use.flags))

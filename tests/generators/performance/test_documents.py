@@ -153,3 +153,28 @@ def test_a_parameter_that_may_be_text_gets_the_codes_literals_too(
     )
     project = guarded("patterns", source)
     assert "Case('affix-pattern-0', args=('Hello World_42\\\\ ',)" in project.guard_text()
+
+
+ESCAPES = r'''
+import re
+
+
+def process_escapes(text):
+    """Backslash escapes as HTML entities."""
+    text = re.sub(r"\\\\", "&#92;", text)
+    text = re.sub(r'\\"', "&#34;", text)
+    text = re.sub(r"\\'", "&#39;", text)
+    text = re.sub(r"\\\.", "&#46;", text)
+    text = re.sub(r"\\-", "&#45;", text)
+    text = re.sub(r"\\`", "&#96;", text)
+    return text
+'''
+
+
+def test_a_chain_of_inline_expressions_meets_each_of_them(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # smartypants' process_escapes: six re.sub calls; only the first three expressions'
+    # strings reached the function, so forgetting the last escape went unseen.
+    project = guarded("escapes", ESCAPES)
+    project.assert_caught('    text = re.sub(r"\\\\`", "&#96;", text)\n', "")
