@@ -218,14 +218,20 @@ def plan_module(
     return plans
 
 
-#: Instances built at a bound, per method (the constructor's bound edges, in order).
+#: Instances built at a bound or with a flag, per method (the constructor's edges).
 MAX_BOUND_RECEIVERS = 9
+
+
+def _flag(plan: TargetCandidates, param: str) -> bool:
+    kind = plan.kinds.get(param)
+    return kind is not None and kind.name == "bool"
 
 
 def _bounded_receivers(plans: Sequence[TargetCandidates]) -> None:
     """Each method's base call also on instances built at the bounds its class's
     methods compare the attributes with (``Close(4000)``, ``Frame(b"x" * 126)``: the
-    constructor's ``bound-`` edges): an off-by-one in a method shows only there."""
+    constructor's ``bound-`` edges) and with each flag both ways (``fin=False``): an
+    off-by-one or a dropped check in a method shows only there."""
     ctors = {p.target.qualname: p for p in plans if p.target.kind == "constructor"}
     for plan in plans:
         owner = ctors.get(plan.target.qualname.partition(".")[0])
@@ -235,7 +241,11 @@ def _bounded_receivers(plans: Sequence[TargetCandidates]) -> None:
         if base is None:
             continue
         args, kwargs, _ = pickle.loads(base.payload)  # noqa: S301 - our own data
-        bounded = [c for c in owner.candidates if c.group == "edge" and c.id.startswith("bound-")]
+        bounded = [
+            c
+            for c in owner.candidates
+            if c.group == "edge" and c.id.startswith("bound-") or c.param and _flag(owner, c.param)
+        ]
         for edge in bounded[:MAX_BOUND_RECEIVERS]:
             made_args, made_kwargs, _ = pickle.loads(edge.payload)  # noqa: S301 - our own data
             receiver = (tuple(made_args), dict(made_kwargs))

@@ -99,6 +99,11 @@ class Close:
 @dataclass
 class Frame:
     data: bytes
+    fin: bool = True
+
+    def check(self) -> None:
+        if not self.fin:
+            raise ValueError("fragmented control frame")
 
     def header(self) -> bytes:
         length = len(self.data)
@@ -124,6 +129,10 @@ def test_an_off_by_one_bound_on_an_attribute_is_caught(
     project = guarded("frames", FRAMES)
     project.assert_caught("if 3000 <= self.code < 4000:", "if 3000 <= self.code <= 4000:")
     project.assert_caught("if length < 126:", "if length <= 126:")
+    # and a flag of the constructor both ways: Frame(fin=False).check() raises
+    flagged = "ctor=((b'Hello World_42',), {'fin': False}), raises='builtins.ValueError'"
+    assert f"Case('receiver-sample-fin-1', args=(), {flagged}" in project.guard_text()
+    project.assert_caught('raise ValueError("fragmented control frame")', "pass")
     project.assert_passes(
         "if 3000 <= self.code < 4000:", "if self.code >= 3000 and self.code < 4000:"
     )
