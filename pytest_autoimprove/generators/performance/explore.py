@@ -28,7 +28,10 @@ from typing import Any
 from pytest_autoimprove.generators.performance.regex_walk import full_strings
 from pytest_autoimprove.runtime.replay import Build
 
-__all__ = ["Call", "Explorer", "code_texts"]
+__all__ = ["EXPLORED_PREFIX", "Call", "Explorer", "code_texts"]
+
+#: Ids of the calls the exploration kept and the generator freezes (``explored-0``).
+EXPLORED_PREFIX = "explored-"
 
 #: Calls explored per target, at most.
 MAX_CALLS = 1200
@@ -195,6 +198,9 @@ class Explorer:
         self.nudges = nudges
         self.covered: set[tuple[int, int]] = set()
         self.kept: list[Call] = []
+        #: Index in ``kept`` -> the baseline's payload of that call, when it would be
+        #: frozen as ordinary (returned, or raised one of the code's own exceptions).
+        self.ordinary: dict[int, bytes] = {}
         self.tried = 0
         self._lines: set[int] = set()
 

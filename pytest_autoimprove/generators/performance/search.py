@@ -45,7 +45,12 @@ from typing import Any
 
 from pytest_autoimprove.generators import drawing_settings
 from pytest_autoimprove.generators.literals import EVAL_BUILTINS
-from pytest_autoimprove.generators.performance.explore import Call, Explorer, code_texts
+from pytest_autoimprove.generators.performance.explore import (
+    EXPLORED_PREFIX,
+    Call,
+    Explorer,
+    code_texts,
+)
 from pytest_autoimprove.generators.performance.probe import (
     _CallTimeout,
     _deadline,
@@ -411,7 +416,7 @@ def search(spec: dict[str, Any], baseline: types.ModuleType, stop_at: float) -> 
     return {"records": final, "sequence": sequence, "tried": tried}
 
 
-#: qualname -> its exploration and where it stands, shared by the jobs of one target.
+#: module:qualname -> its exploration and where it stands, shared by a target's jobs.
 _EXPLORERS: dict[str, tuple[Explorer, Iterator[Call]]] = {}
 
 
@@ -421,11 +426,13 @@ def _explored(job: _Job, mutant: types.ModuleType, stop_at: float) -> list[dict[
     filename = getattr(job.baseline, "__file__", None)
     if not filename:
         return []
-    if job.qualname not in _EXPLORERS:
+    key = f"{job.spec['module']}:{job.qualname}"
+    if key not in _EXPLORERS:
         texts = code_texts(job.baseline, job.qualname)
         explorer = Explorer(job.calls, texts, filename, _nudged)
-        _EXPLORERS[job.qualname] = (explorer, iter(explorer))
-    explorer, calls = _EXPLORERS[job.qualname]
+        _EXPLORERS[key] = (explorer, iter(explorer))
+    explorer, calls = _EXPLORERS[key]
+    planned = {payload for _, payload in job.planned}
 
     def judged(call: Call, *, traced: bool) -> list[dict[str, Any]]:
         try:
@@ -434,8 +441,11 @@ def _explored(job: _Job, mutant: types.ModuleType, stop_at: float) -> list[dict[
             return []
         if traced:
             job.seen.discard(payload)  # a planned call runs again: its lines are the start
+            kept = len(explorer.kept)
             with explorer.tracing(call):
                 record = job.record(payload)
+            if record is not None and len(explorer.kept) > kept and payload not in planned:
+                explorer.ordinary[kept] = payload
         else:
             record = job.record(payload)
         if record is None:
@@ -497,6 +507,55 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
             result = {"records": [], "error": f"{type(error).__name__}: {error}"[:200]}
         result["searched"] = True
         out["jobs"][spec["id"]] = result
+    out["explored"] = _explored_cases(jobs, stop_all)
+    return out
+
+
+#: Calls the exploration kept that are frozen per target, at most: the deepest first.
+MAX_EXPLORED_CASES = 6
+
+
+def _explored_cases(jobs: list[dict[str, Any]], stop_at: float) -> dict[str, list[dict[str, Any]]]:
+    """``module:qualname -> records`` of the calls the exploration kept beyond the planned ones
+    (each ran code no earlier call ran), recorded under ``explored-N`` ids: inputs that
+    reach what a regression the mutants did not foresee may change."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for spec in jobs:
+        qualname = spec["qualname"]
+        key = f"{spec['module']}:{qualname}"
+        if key in out or key not in _EXPLORERS:
+            continue
+        explorer, _ = _EXPLORERS[key]
+        baseline = importlib.import_module(spec["module"])
+        ctors = _Job(spec, baseline).ctors
+        records: list[dict[str, Any]] = []
+        for index in sorted(explorer.ordinary, reverse=True)[: 2 * MAX_EXPLORED_CASES]:
+            if time.monotonic() > stop_at:
+                break
+            again = {
+                "id": "explored",
+                "qualname": qualname,
+                "kind": spec["kind"],
+                "payload": explorer.ordinary[index],
+            }
+            record = _record_case(baseline, again, 2 * CALL_TIMEOUT, ctors)
+            if record.get("pickle") is not None and record.get("status") in ("ok", "raised"):
+                record["payload"] = again["payload"]
+                records.append(record)
+        # Calls that return first: a whole valid structure says more than a rejected one.
+        records.sort(key=lambda r: r["status"] != "ok")
+        out[key] = []
+        for number, record in enumerate(records[:MAX_EXPLORED_CASES]):
+            again = {
+                "id": f"{EXPLORED_PREFIX}{number}",
+                "qualname": qualname,
+                "kind": spec["kind"],
+                "payload": record["payload"],
+            }
+            redone = _record_case(baseline, again, 2 * CALL_TIMEOUT, ctors)
+            if redone.get("pickle") is not None and redone.get("status") == record["status"]:
+                redone["id"] = again["id"]
+                out[key].append(redone)
     return out
 
 

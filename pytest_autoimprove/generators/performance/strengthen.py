@@ -34,6 +34,7 @@ from typing import Any
 
 from pytest_autoimprove.generators import GeneratedFile, scratch_pytest
 from pytest_autoimprove.generators.discover import ModuleInfo
+from pytest_autoimprove.generators.performance.explore import EXPLORED_PREFIX
 from pytest_autoimprove.generators.performance.mutants import ModuleMutator, Mutant
 from pytest_autoimprove.generators.performance.plan import TargetCandidates
 from pytest_autoimprove.generators.performance.render import (
@@ -447,12 +448,15 @@ def _search(
         if not out.exists():
             return
         result: dict[str, Any] = pickle.loads(out.read_bytes())  # noqa: S301 - our search's output
+    explored = dict(result.get("explored", {}))
     for run in survivors:
         found = result["jobs"].get(run.id)
         if found is None:
             continue
         run.searched = True
         run.found = list(found.get("records", []))
+        # What the exploration kept joins the target's first searched mutant's cases.
+        run.found += explored.pop(f"{run.plan.name}:{run.target.qualname}", [])
         run.sequence = bool(found.get("sequence"))
         run.scenario = found.get("scenario")
 
@@ -495,12 +499,17 @@ def _add_cases(survivors: Sequence[_Run]) -> list[str]:
             origin = record.get("origin")
             if origin in kept:
                 cid = str(origin)  # already frozen: the state test just plays it too
-            elif not cid.startswith(FOUND_PREFIX) or cid in taken:
+            elif not cid.startswith((FOUND_PREFIX, EXPLORED_PREFIX)) or cid in taken:
                 continue
             else:
                 taken.add(cid)
                 # Says which regression the input tells apart (its risk, in words).
-                comment = f"an input that tells apart: {run.mutant.description}"
+                comment = (
+                    f"an input that tells apart: {run.mutant.description}"
+                    if cid.startswith(FOUND_PREFIX)
+                    else "an input that runs code no planned input reached (explored); "
+                    "guards changed-behaviour"
+                )
                 t.recorded.append(case_text(t.qualname, cid, record, run.plan.data, comment))
             run.added.append(cid)
             if cid not in t.state_ids and (

@@ -10,7 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from guarded import Guarded
 
+from pytest_autoimprove.generators import GenerateRequest
+from pytest_autoimprove.generators.performance import generate
 from pytest_autoimprove.generators.performance.explore import code_texts, leaves, replaced
 from pytest_autoimprove.generators.performance.mutants import mutants_for
 from pytest_autoimprove.generators.performance.search import run
@@ -28,7 +31,7 @@ class BadHeader(ValueError):
     pass
 
 
-def normalize(headers):
+def normalize(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     """Lower-case names, stripped lengths; refuses what is no header."""
     out = []
     for name, value in headers:
@@ -111,3 +114,18 @@ def test_leaves_and_replacements_keep_the_shape() -> None:
     built = replaced(value, paths["b"], "c")[2]
     assert isinstance(built, Build) and built.kwargs == (("size", "c"),)
     assert built.args == ("a",)
+
+
+def test_what_the_exploration_reaches_is_frozen(tmp_path: Path) -> None:
+    # Beyond telling our own mutants apart: a whole valid structure the exploration
+    # reached is frozen, so a regression no mutant foresaw (headers gathered in a dict,
+    # a repeated name lost) fails a guard too.
+    (tmp_path / "headers.py").write_text(textwrap.dedent(SOURCE), encoding="utf-8")
+    request = GenerateRequest(
+        root=tmp_path, modules=(Path("headers.py"),), kind="speed", time_budget=40
+    )
+    for file in generate(request, trace=False).files:
+        file.write(tmp_path)
+    project = Guarded(tmp_path, "headers", textwrap.dedent(SOURCE))
+    assert "explored-0" in project.guard_text()
+    project.assert_caught("    return out\n", "    return list(dict(out).items())\n")
