@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 
 __all__ = [
     "CONVERTERS",
@@ -141,9 +142,12 @@ CONVERTERS = {
 
 
 def forms_of(
-    node: ast.FunctionDef | ast.AsyncFunctionDef, params: set[str]
+    node: ast.FunctionDef | ast.AsyncFunctionDef,
+    params: set[str],
+    type_tuples: Mapping[str, list[str]] | None = None,
 ) -> dict[str, list[str]]:
-    """Parameter -> the type names ``isinstance(param, ...)`` checks in the body."""
+    """Parameter -> the type names ``isinstance(param, ...)`` checks in the body (a
+    module name bound to a tuple of types stands for its types)."""
     found: dict[str, list[str]] = {}
     for sub in ast.walk(node):
         if not (
@@ -156,7 +160,10 @@ def forms_of(
             continue
         kinds = sub.args[1].elts if isinstance(sub.args[1], ast.Tuple) else [sub.args[1]]
         names = found.setdefault(sub.args[0].id, [])
-        names += [n for n in map(call_name, kinds) if n and n not in names]
+        for n in map(call_name, kinds):
+            for name in (type_tuples or {}).get(n or "", [n]):
+                if name and name not in names:
+                    names.append(name)
     return {name: kinds for name, kinds in found.items() if kinds}
 
 

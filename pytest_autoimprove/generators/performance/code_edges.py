@@ -192,6 +192,16 @@ def _form_edges(
         first = value[0]
         if {"str", "bytes", "int", "float"} & set(checked) and type(first).__name__ in checked:
             forms = [(first, "its first item alone")]
+    if isinstance(value, (str, bytes)):
+        # Text and its binary forms: `isinstance(data, (bytes, bytearray))` has a branch
+        # (a copy, an encoding) a rewrite can drop for one of them.
+        raw = value if isinstance(value, bytes) else value.encode("utf-8", "surrogatepass")
+        if "bytearray" in checked:
+            forms.append((bytearray(raw), "a bytearray"))
+        if "bytes" in checked and isinstance(value, str):
+            forms.append((raw, "bytes"))
+        if "str" in checked and isinstance(value, bytes):
+            forms.append((value.decode("latin-1"), "text"))
     for j, (form, how) in enumerate(forms):
         add(f"form-{p.name}-{j}", "edge", "changed-behaviour", {**base, p.name: form}, False,
             "edge", p.name, f"{p.name} as {how} (the code checks its type)")  # fmt: skip

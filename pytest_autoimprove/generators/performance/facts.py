@@ -153,6 +153,8 @@ class _Reader:
         self.own_tokens: dict[str, list[str]] = {}
         self.own_affixes: dict[str, list[tuple[str, str]]] = {}
         self.own_bounds: dict[str, list[tuple[int, bool]]] = {}
+        #: Module names bound to a tuple of types (``BytesLike = bytes, bytearray``).
+        self.type_tuples: dict[str, list[str]] = {}
         #: class -> the bounds its methods compare ``self.<attribute>`` with.
         self.attribute_bounds: dict[str, list[tuple[int, bool]]] = {}
         self.own_converts: dict[str, list[str]] = {}
@@ -212,6 +214,14 @@ class _Reader:
                     self.facts.constants[target.id] = (
                         value if value is not None else ast.literal_eval(stmt.value)
                     )
+            if (
+                isinstance(target, ast.Name)
+                and isinstance(stmt.value, ast.Tuple)
+                and stmt.value.elts
+                and all(isinstance(e, (ast.Name, ast.Attribute)) for e in stmt.value.elts)
+            ):
+                # `BytesLike = bytes, bytearray, memoryview`, for isinstance checks
+                self.type_tuples[target.id] = [n for n in map(call_name, stmt.value.elts) if n]
 
     def _statement(self, stmt: ast.stmt, *, checking: bool) -> None:
         if isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
@@ -406,7 +416,7 @@ class _Reader:
             held += [b for b in self._attribute_bounds(node) if b not in held]
         calls_made = {call_name(sub.func) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
         self.own_converts[qualname] = sorted(calls_made & CONVERTERS)
-        forms = forms_of(node, params)
+        forms = forms_of(node, params, self.type_tuples)
         if forms:
             self.facts.forms[qualname] = forms
         keyed = keyed_of(node, params, cls)

@@ -79,3 +79,26 @@ def test_keyword_items_reach_a_kwargs_parameter(guarded: Callable[[str, str], Gu
     assert "kwargs={'alpha': 3, 'beta': 10}" in project.guard_text()
     # guards: the keyword form of the input dropped by a fast path
     project.assert_caught("    out.update(extra)\n", "")
+
+
+CONTROL = """
+BytesLike = bytes, bytearray, memoryview
+
+
+def prepare(data: str | bytes) -> bytes:
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    elif isinstance(data, BytesLike):
+        return bytes(data)
+    raise TypeError("data must be str or bytes-like")
+"""
+
+
+def test_a_tuple_of_types_named_in_the_module_gives_its_forms(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # websockets' prepare_ctrl: `isinstance(data, BytesLike)`, a module tuple; without a
+    # bytearray coming in, dropping the bytes() copy (a mutable result) went unseen.
+    project = guarded("control", CONTROL)
+    assert "data as a bytearray" in project.guard_text()
+    project.assert_caught("        return bytes(data)\n", "        return data\n")
