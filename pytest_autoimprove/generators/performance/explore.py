@@ -227,6 +227,20 @@ class Explorer:
             found += [(name, p, leaf) for p, leaf in leaves(value, 1)]
         return found[:MAX_LEAVES]
 
+    def variants(self, call: Call) -> Iterator[Call]:
+        """``call`` with one text inside it in capitals or between blanks: where a
+        normalisation (``.lower()``, ``.strip()``) a rewrite drops shows."""
+        args, kwargs, ctor = call
+        for where, path, leaf in self._leaves(args, kwargs):
+            spaced = f" {leaf} " if isinstance(leaf, str) else b" " + leaf + b" "
+            for new in (leaf.upper(), spaced):
+                if new == leaf:
+                    continue
+                if where == "args":
+                    yield tuple(replaced(args, path, new)), kwargs, ctor
+                else:
+                    yield args, {**kwargs, where: replaced(kwargs[where], path, new)}, ctor
+
     def _words(self, leaf: Text) -> list[Text]:
         out: list[Text] = []
         # The leaf twice around a separator the code names, a blank after it: a list

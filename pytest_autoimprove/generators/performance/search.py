@@ -511,51 +511,65 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-#: Calls the exploration kept that are frozen per target, at most: the deepest first.
+#: Calls the exploration kept that are frozen per target, at most: the deepest first;
+#: and variants of the first working ones (a text in capitals, between blanks).
 MAX_EXPLORED_CASES = 6
+VARIED_CALLS = 2
+MAX_VARIANT_CASES = 2  # per varied call
 
 
 def _explored_cases(jobs: list[dict[str, Any]], stop_at: float) -> dict[str, list[dict[str, Any]]]:
-    """``module:qualname -> records`` of the calls the exploration kept beyond the planned ones
-    (each ran code no earlier call ran), recorded under ``explored-N`` ids: inputs that
-    reach what a regression the mutants did not foresee may change."""
+    """``module:qualname -> records`` of the calls the exploration kept beyond the planned
+    ones (each ran code no earlier call ran), then of the first working ones with a text
+    inside them in capitals or between blanks where the baseline still works (a dropped
+    ``.lower()`` or ``.strip()`` shows there), recorded under ``explored-N`` ids: inputs
+    that reach what a regression the mutants did not foresee may change."""
     out: dict[str, list[dict[str, Any]]] = {}
     for spec in jobs:
-        qualname = spec["qualname"]
-        key = f"{spec['module']}:{qualname}"
-        if key in out or key not in _EXPLORERS:
-            continue
-        explorer, _ = _EXPLORERS[key]
-        baseline = importlib.import_module(spec["module"])
-        ctors = _Job(spec, baseline).ctors
-        records: list[dict[str, Any]] = []
-        for index in sorted(explorer.ordinary, reverse=True)[: 2 * MAX_EXPLORED_CASES]:
-            if time.monotonic() > stop_at:
+        key = f"{spec['module']}:{spec['qualname']}"
+        if key not in out and key in _EXPLORERS:
+            out[key] = _explored_of(spec, _EXPLORERS[key][0], stop_at)
+    return out
+
+
+def _explored_of(spec: dict[str, Any], explorer: Explorer, stop_at: float) -> list[dict[str, Any]]:
+    """The records :func:`_explored_cases` freezes for one target."""
+    baseline = importlib.import_module(spec["module"])
+    ctors = _Job(spec, baseline).ctors
+
+    def recorded(payload: bytes, cid: str) -> dict[str, Any] | None:
+        again = {"id": cid, "qualname": spec["qualname"], "kind": spec["kind"]}
+        record = _record_case(baseline, {**again, "payload": payload}, 2 * CALL_TIMEOUT, ctors)
+        if record.get("pickle") is None or record.get("status") not in ("ok", "raised"):
+            return None
+        return {**record, "id": cid, "payload": payload}
+
+    found = []
+    for index in sorted(explorer.ordinary, reverse=True)[: 2 * MAX_EXPLORED_CASES]:
+        if time.monotonic() < stop_at and (record := recorded(explorer.ordinary[index], "")):
+            found.append(record)
+    # Calls that return first: a whole valid structure says more than a rejected one.
+    found.sort(key=lambda r: r["status"] != "ok")
+    chosen = [r["payload"] for r in found[:MAX_EXPLORED_CASES]]
+    working = [r["payload"] for r in found if r["status"] == "ok"][:VARIED_CALLS]
+    for payload in working:
+        variants = 0
+        for variant in explorer.variants(pickle.loads(payload)):  # noqa: S301 - ours
+            if variants == MAX_VARIANT_CASES or time.monotonic() > stop_at:
                 break
-            again = {
-                "id": "explored",
-                "qualname": qualname,
-                "kind": spec["kind"],
-                "payload": explorer.ordinary[index],
-            }
-            record = _record_case(baseline, again, 2 * CALL_TIMEOUT, ctors)
-            if record.get("pickle") is not None and record.get("status") in ("ok", "raised"):
-                record["payload"] = again["payload"]
-                records.append(record)
-        # Calls that return first: a whole valid structure says more than a rejected one.
-        records.sort(key=lambda r: r["status"] != "ok")
-        out[key] = []
-        for number, record in enumerate(records[:MAX_EXPLORED_CASES]):
-            again = {
-                "id": f"{EXPLORED_PREFIX}{number}",
-                "qualname": qualname,
-                "kind": spec["kind"],
-                "payload": record["payload"],
-            }
-            redone = _record_case(baseline, again, 2 * CALL_TIMEOUT, ctors)
-            if redone.get("pickle") is not None and redone.get("status") == record["status"]:
-                redone["id"] = again["id"]
-                out[key].append(redone)
+            with contextlib.suppress(Exception):
+                data = pickle.dumps(variant, protocol=4)
+                record = recorded(data, "")
+                if record is not None and record["status"] == "ok" and data not in chosen:
+                    chosen.append(data)
+                    variants += 1
+    out = []
+    for number, payload in enumerate(chosen):
+        if time.monotonic() > stop_at:
+            break
+        record = recorded(payload, f"{EXPLORED_PREFIX}{number}")
+        if record is not None:
+            out.append(record)
     return out
 
 

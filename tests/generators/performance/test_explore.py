@@ -14,7 +14,12 @@ from guarded import Guarded
 
 from pytest_autoimprove.generators import GenerateRequest
 from pytest_autoimprove.generators.performance import generate
-from pytest_autoimprove.generators.performance.explore import code_texts, leaves, replaced
+from pytest_autoimprove.generators.performance.explore import (
+    Explorer,
+    code_texts,
+    leaves,
+    replaced,
+)
 from pytest_autoimprove.generators.performance.mutants import mutants_for
 from pytest_autoimprove.generators.performance.search import run
 from pytest_autoimprove.runtime.replay import Build, Case
@@ -129,3 +134,13 @@ def test_what_the_exploration_reaches_is_frozen(tmp_path: Path) -> None:
     project = Guarded(tmp_path, "headers", textwrap.dedent(SOURCE))
     assert "explored-0" in project.guard_text()
     project.assert_caught("    return out\n", "    return list(dict(out).items())\n")
+
+
+def test_variants_put_one_text_in_capitals_or_between_blanks() -> None:
+    # Frozen beside the first working explored call where the baseline still works:
+    # a dropped .lower() or .strip() shows there.
+    explorer = Explorer([], [], "headers.py", lambda value: [])
+    got = list(explorer.variants((([(b"n", b"v")],), {"k": "x"}, None)))
+    assert (([(b"N", b"v")],), {"k": "x"}, None) in got
+    assert (([(b"n", b" v ")],), {"k": "x"}, None) in got
+    assert (([(b"n", b"v")],), {"k": " x "}, None) in got
