@@ -420,7 +420,9 @@ def search(spec: dict[str, Any], baseline: types.ModuleType, stop_at: float) -> 
 _EXPLORERS: dict[str, tuple[Explorer, Iterator[Call]]] = {}
 
 
-def _explored(job: _Job, mutant: types.ModuleType, stop_at: float) -> list[dict[str, Any]]:
+def _explored(
+    job: _Job, mutant: types.ModuleType, stop_at: float, *, judge: bool = True
+) -> list[dict[str, Any]]:
     """Calls whose text leaves were replaced by the code's own words (:mod:`.explore`):
     first those an earlier job of the target kept, then the exploration goes on."""
     filename = getattr(job.baseline, "__file__", None)
@@ -451,7 +453,7 @@ def _explored(job: _Job, mutant: types.ModuleType, stop_at: float) -> list[dict[
         if record is None:
             return []
         job.working.append(record)
-        return [record] if job.distinguishes([record], mutant) else []
+        return [record] if judge and job.distinguishes([record], mutant) else []
 
     for call in list(explorer.kept):
         if time.monotonic() > stop_at:
@@ -464,6 +466,20 @@ def _explored(job: _Job, mutant: types.ModuleType, stop_at: float) -> list[dict[
         if found := judged(call, traced=True):
             return found
     return []
+
+
+def _explore_only(
+    spec: dict[str, Any], baseline: types.ModuleType, stop_at: float
+) -> dict[str, Any]:
+    """Explore a target no mutant is searched for: the planned calls run first (their
+    lines are the start), then the exploration until it or its time ends."""
+    job = _Job(spec, baseline)
+    for _, payload in job.planned:
+        if time.monotonic() > stop_at:
+            break
+        job.record(payload)
+    _explored(job, baseline, stop_at, judge=False)
+    return {"records": []}
 
 
 def _pairs(job: _Job, stop_at: float) -> list[dict[str, Any]]:
@@ -492,6 +508,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
             sys.path.insert(0, entry)
     out: dict[str, Any] = {"jobs": {}}
     jobs = list(request["jobs"])
+    _EXPLORERS.clear()  # one request, one exploration per target
     for index, spec in enumerate(jobs):
         left = stop_all - time.monotonic()
         if left <= 0:
@@ -500,7 +517,10 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         stop_at = time.monotonic() + left / (len(jobs) - index)
         try:
             baseline = importlib.import_module(spec["module"])
-            result = search(spec, baseline, stop_at)
+            if spec.get("explore_only"):
+                result = _explore_only(spec, baseline, stop_at)
+            else:
+                result = search(spec, baseline, stop_at)
         except BaseException as error:  # noqa: BLE001 - a search must survive its code
             if isinstance(error, KeyboardInterrupt):
                 raise

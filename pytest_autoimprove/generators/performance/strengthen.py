@@ -75,6 +75,21 @@ class TargetMutation:
 
 
 @dataclass
+class _Explore:
+    """A target explored without a mutant (all killed, or none applies)."""
+
+    plan: ModulePlan
+    target: TargetPlan
+
+
+EXPLORED_COMMENT = (
+    "an input that runs code no planned input reached (explored); guards changed-behaviour"
+)
+#: Targets explored without a mutant per generate, at most (named ones come first).
+MAX_EXPLORED_TARGETS = 24
+
+
+@dataclass
 class _Run:
     """One mutant and how it fared."""
 
@@ -217,17 +232,20 @@ def strengthen(
         run_end = started + window * RUN_SHARE
         # Passes: run mutants, search their survivors; a search that ends early leaves
         # time for the mutants the first pass did not reach.
+        first = True
         for _ in range(MAX_PASSES):
             pending = [r for r in runs if r.killed is None]
             if not pending or run_end - time.monotonic() < 1.0:
                 break
             _run_mutants(pending, scratch, run_env, runner, timeout, run_end)
             survivors = [r for r in pending if r.killed is False]
-            if survivors:
+            explore = _unexplored(plans, survivors) if first else []
+            first = False
+            if survivors or explore:
                 left = deadline - time.monotonic()
                 search_end = time.monotonic() + left * SEARCH_SHARE / (1 - RUN_SHARE)
-                _search(root, infos, planned, survivors, runner, search_end)
-                added = _add_cases(survivors)
+                explored = _search(root, infos, planned, survivors, runner, search_end, explore)
+                added = _add_cases(survivors) + explored
                 if added:
                     notes.extend(verify_again(added, deadline - max(2.0, window * 0.1)))
                     _restore_state_tests(survivors)
@@ -381,6 +399,51 @@ def _run_mutants(
             run.killed = None
 
 
+def _unexplored(plans: Sequence[ModulePlan], survivors: Sequence[_Run]) -> list[_Explore]:
+    """Targets with tests no surviving mutant has the search explore (all killed, or
+    none applies): explored on their own for inputs that run code no planned input
+    reached, named targets first; once per generate."""
+    mutated = {(r.plan.name, r.target.qualname) for r in survivors}
+    out = []
+    for plan in plans:
+        for t in plan.targets:
+            if (plan.name, t.qualname) not in mutated and t.kind != "constructor":
+                out.append(_Explore(plan, t))
+    return out[:MAX_EXPLORED_TARGETS]
+
+
+def _job(
+    plan: ModulePlan,
+    target: TargetPlan,
+    candidates: Mapping[str, TargetCandidates],
+    owner: TargetPlan | None,
+    **fields: Any,
+) -> dict[str, Any] | None:
+    """A search job for ``target`` (``fields``: the mutant's, or ``explore_only``)."""
+    tc = candidates.get(target.qualname)
+    if tc is None:
+        return None
+    ctor = candidates.get(_class_of(target))
+    return {
+        "module": plan.name,
+        "qualname": target.qualname,
+        "kind": target.kind,
+        "payloads": [(c.id, c.payload) for c in tc.candidates],
+        "ctor_payloads": [c.payload for c in ctor.candidates]
+        if ctor is not None and ctor.target.kind == "constructor"
+        else [],
+        "params": [
+            {"name": p.name, "kind": p.kind, "default": p.default is not None}
+            for p in tc.target.params
+        ],
+        "strategies": tc.strategies,
+        "expected": list(plan.expected_exceptions),
+        "tolerance": plan.tolerance,
+        "calls": _class_calls(owner) if owner is not None else None,
+        **fields,
+    }
+
+
 def _search(
     root: Path,
     infos: Sequence[ModuleInfo],
@@ -388,45 +451,44 @@ def _search(
     survivors: Sequence[_Run],
     runner: Runner,
     deadline: float,
-) -> None:
+    explore: Sequence[_Explore] = (),
+) -> list[str]:
+    """Search inputs for ``survivors`` (into their runs) and explore ``explore``'s
+    targets; node ids of the tests the explored cases joined (to verify again)."""
     budget = deadline - time.monotonic()
     if budget < 1.0:
-        return
+        return []
     jobs = []
     numbers: dict[tuple[str, str], int] = {}
     for run in survivors:
         candidates = {tc.target.qualname: tc for tc in planned.get(run.plan.name, ())}
-        tc = candidates.get(run.target.qualname)
-        if tc is None:
-            continue
-        ctor = candidates.get(_class_of(run.target))
-        owner = _owner(run)
         key = (run.plan.name, run.target.qualname)
         count = numbers.get(key, 0)
-        numbers[key] = count + 2  # a job freezes at most a pair of calls
-        jobs.append(
-            {
-                "id": run.id,
-                "module": run.plan.name,
-                "qualname": run.target.qualname,
-                "kind": run.target.kind,
-                "operator": run.mutant.operator,
-                "source": run.mutant.source,
-                "payloads": [(c.id, c.payload) for c in tc.candidates],
-                "ctor_payloads": [c.payload for c in ctor.candidates]
-                if ctor is not None and ctor.target.kind == "constructor"
-                else [],
-                "params": [
-                    {"name": p.name, "kind": p.kind, "default": p.default is not None}
-                    for p in tc.target.params
-                ],
-                "strategies": tc.strategies,
-                "expected": list(run.plan.expected_exceptions),
-                "tolerance": run.plan.tolerance,
-                "case_ids": [f"{FOUND_PREFIX}{count}", f"{FOUND_PREFIX}{count + 1}"],
-                "calls": _class_calls(owner) if owner is not None else None,
-            }
+        job = _job(
+            run.plan,
+            run.target,
+            candidates,
+            _owner(run),
+            id=run.id,
+            operator=run.mutant.operator,
+            source=run.mutant.source,
+            case_ids=[f"{FOUND_PREFIX}{count}", f"{FOUND_PREFIX}{count + 1}"],
         )
+        if job is not None:
+            numbers[key] = count + 2  # a job freezes at most a pair of calls
+            jobs.append(job)
+    for item in explore:
+        candidates = {tc.target.qualname: tc for tc in planned.get(item.plan.name, ())}
+        job = _job(
+            item.plan,
+            item.target,
+            candidates,
+            None,
+            id=f"explore:{item.plan.name}:{item.target.qualname}",
+            explore_only=True,
+        )
+        if job is not None:
+            jobs.append(job)
     sys_path = list(dict.fromkeys(str((root / i.import_root).resolve()) for i in infos))
     request = {"sys_path": sys_path, "jobs": jobs, "budget": budget - 2.0}
     with tempfile.TemporaryDirectory(prefix="autoimprove-search-") as tmp:
@@ -446,7 +508,7 @@ def _search(
             timeout=budget + 5.0,
         )
         if not out.exists():
-            return
+            return []
         result: dict[str, Any] = pickle.loads(out.read_bytes())  # noqa: S301 - our search's output
     explored = dict(result.get("explored", {}))
     for run in survivors:
@@ -459,6 +521,29 @@ def _search(
         run.found += explored.pop(f"{run.plan.name}:{run.target.qualname}", [])
         run.sequence = bool(found.get("sequence"))
         run.scenario = found.get("scenario")
+    nodes = []
+    for item in explore:
+        records = explored.pop(f"{item.plan.name}:{item.target.qualname}", [])
+        if _freeze_explored(item, records):
+            names = item.target.test_names()
+            nodes.append(f"{item.plan.test_path.name}::{names['recorded']}")
+    return nodes
+
+
+def _freeze_explored(item: _Explore, records: Sequence[dict[str, Any]]) -> bool:
+    """Add the explored cases of a target no mutant search saw; any added?"""
+    t = item.target
+    taken = {c.id for c in [*t.recorded, *t.edge]}
+    added = False
+    for record in records:
+        cid = str(record.get("id"))
+        if not cid.startswith(EXPLORED_PREFIX) or cid in taken:
+            continue
+        taken.add(cid)
+        comment = EXPLORED_COMMENT
+        t.recorded.append(case_text(t.qualname, cid, record, item.plan.data, comment))
+        added = True
+    return added
 
 
 def _class_of(target: TargetPlan) -> str:
@@ -507,8 +592,7 @@ def _add_cases(survivors: Sequence[_Run]) -> list[str]:
                 comment = (
                     f"an input that tells apart: {run.mutant.description}"
                     if cid.startswith(FOUND_PREFIX)
-                    else "an input that runs code no planned input reached (explored); "
-                    "guards changed-behaviour"
+                    else EXPLORED_COMMENT
                 )
                 t.recorded.append(case_text(t.qualname, cid, record, run.plan.data, comment))
             run.added.append(cid)

@@ -144,3 +144,27 @@ def test_variants_put_one_text_in_capitals_or_between_blanks() -> None:
     assert (([(b"N", b"v")],), {"k": "x"}, None) in got
     assert (([(b"n", b" v ")],), {"k": "x"}, None) in got
     assert (([(b"n", b"v")],), {"k": " x "}, None) in got
+
+
+def test_a_target_no_mutant_is_searched_for_is_explored_on_its_own(module: str) -> None:
+    # All its mutants were killed (or none applies): no search ever runs for it, yet
+    # what its planned calls could not reach is what an unforeseen regression changes.
+    job = {
+        "id": "explore:headers:normalize",
+        "module": "headers",
+        "qualname": "normalize",
+        "kind": "function",
+        "explore_only": True,
+        "payloads": [("p0", pickle.dumps((([(b"Hello World_42", b"x")],), {}, None), protocol=4))],
+        "params": [{"name": "headers", "kind": "positional", "default": False}],
+        "strategies": None,
+        "expected": ["BadHeader"],
+        "tolerance": None,
+    }
+    result = run({"sys_path": [module], "jobs": [job], "budget": 20})
+    assert result["jobs"][job["id"]]["records"] == []  # nothing to tell apart
+    explored = result["explored"]["headers:normalize"]
+    cases = [pickle.loads(r["pickle"]) for r in explored]
+    assert [c.id for c in cases] == [f"explored-{i}" for i in range(len(cases))]
+    working = [c for c in cases if c.raises is None]
+    assert any(name == b"content-length" for c in working for name, _ in c.args[0])
