@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pytest_autoimprove.config import parse_text, render
-from pytest_autoimprove.generators import GenerateRequest
+from pytest_autoimprove.generators import GenerateRequest, GenerationResult
 from pytest_autoimprove.generators.discover import discover
 from pytest_autoimprove.generators.performance import generate
 from pytest_autoimprove.generators.performance.focus import named_targets, ordered, untested_reason
@@ -54,6 +54,19 @@ def make(words):
 def _config(scope: str = "src/words.py", change: str = "", instructions: str = "") -> object:
     text = IMPROVE.format(scope=scope, change=change, instructions=instructions)
     return parse_text(text)
+
+
+def _generated(tmp_path: Path, source: str, **improve: str) -> GenerationResult:
+    """``words.py`` with ``source``, generated for an improve.md with ``improve``'s text."""
+    (tmp_path / "words.py").write_text(source, encoding="utf-8")
+    request = GenerateRequest(
+        root=tmp_path,
+        modules=(Path("words.py"),),
+        kind="speed",
+        config=_config(scope="words.py", **improve),  # type: ignore[arg-type]
+        time_budget=10,
+    )
+    return generate(request, trace=False, mutate=False)
 
 
 @pytest.fixture
@@ -197,16 +210,7 @@ def test_a_private_function_improve_md_names_is_a_target(tmp_path: Path) -> None
                 return 1
         """
     )
-    (tmp_path / "words.py").write_text(source, encoding="utf-8")
-    config = _config(scope="words.py", instructions="`_squeeze` and `Reader._scan` are slow.")
-    request = GenerateRequest(
-        root=tmp_path,
-        modules=(Path("words.py"),),
-        kind="speed",
-        config=config,  # type: ignore[arg-type]
-        time_budget=10,
-    )
-    result = generate(request, trace=False, mutate=False)
+    result = _generated(tmp_path, source, instructions="`_squeeze` and `Reader._scan` are slow.")
     rows = {row.target: row for row in result.strength}
     assert rows["words._squeeze"].tests > 0, rows["words._squeeze"]
     assert rows["words.Reader._scan"].tests > 0, rows["words.Reader._scan"]
@@ -218,16 +222,7 @@ def test_a_function_left_out_of_all_is_a_target_when_named(tmp_path: Path) -> No
     # iso8601 lists only parse_date in __all__; improve.md names parse_timezone too, the
     # function the agent will rewrite: it is guarded, the unnamed ones stay out.
     source = '__all__ = ["make"]\n' + MODULE
-    (tmp_path / "words.py").write_text(source, encoding="utf-8")
-    config = _config(scope="words.py", change="Speed up `tokenize`.")
-    request = GenerateRequest(
-        root=tmp_path,
-        modules=(Path("words.py"),),
-        kind="speed",
-        config=config,  # type: ignore[arg-type]
-        time_budget=10,
-    )
-    result = generate(request, trace=False, mutate=False)
+    result = _generated(tmp_path, source, change="Speed up `tokenize`.")
     rows = {row.target: row for row in result.strength}
     assert rows["words.tokenize"].tests > 0, rows["words.tokenize"]
     assert "words.Index" not in rows
@@ -249,15 +244,6 @@ def test_a_method_of_a_private_class_is_a_target_when_named(tmp_path: Path) -> N
         lookup = _Lookup()
         """
     )
-    (tmp_path / "words.py").write_text(source, encoding="utf-8")
-    config = _config(scope="words.py", change="Speed up `_Lookup.get`.")
-    request = GenerateRequest(
-        root=tmp_path,
-        modules=(Path("words.py"),),
-        kind="speed",
-        config=config,  # type: ignore[arg-type]
-        time_budget=10,
-    )
-    result = generate(request, trace=False, mutate=False)
+    result = _generated(tmp_path, source, change="Speed up `_Lookup.get`.")
     rows = {row.target: row for row in result.strength}
     assert rows["words._Lookup.get"].tests > 0, rows["words._Lookup.get"]
