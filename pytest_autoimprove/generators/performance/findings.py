@@ -63,9 +63,10 @@ def is_finding(
     - a ValueError (the code or a builtin rejecting a value, ``int('')``) or a leaked
       StopIteration (``next(iter(seq))``, a common "first item" contract) never counts,
       nor do resource errors, an IndexError or KeyError on an integer (an index out of
-      range), or a parser's rejection (``ExpatError``, ``ParseError``); another module's
-      exception (a codec or parser rejecting
-      data, ``zlib.error``) counts only on special characters, where it is text passed
+      range), a KeyError or LookupError on any value (an unknown key, an unknown codec
+      name: ``''.encode('')``), or a parser's rejection (``ExpatError``,
+      ``ParseError``); another module's exception (a codec or parser rejecting data,
+      ``zlib.error``) counts only on special characters, where it is text passed
       unescaped to an engine (``sqlite3.OperationalError``).
     """
     if cand.origin != "edge" or cand.risk in NO_FINDING_RISKS or not cand.param:
@@ -99,6 +100,9 @@ def is_finding(
         return False
     if "LookupError" in mro and kind.name == "int":
         return False  # an index or key out of range: the lookup's contract
+    raised = str(res.get("message", "")).partition(":")[0]
+    if raised in ("builtins.KeyError", "builtins.LookupError"):
+        return False  # an unknown key or codec name (not an index): the lookup's contract
     if "UnicodeError" not in mro and any(_PARSE_ERROR.search(name) for name in mro):
         return False  # a format's parser rejecting text: its contract
     return cand.risk == "special-characters" or str(res.get("message", "")).startswith("builtins.")

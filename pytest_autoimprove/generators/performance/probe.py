@@ -184,9 +184,9 @@ def _where(error: BaseException) -> list[str]:
 
 
 def _deliberate(error: BaseException) -> bool:
-    """Raised by a ``raise`` statement of the project's own code (a file under the
-    working directory, outside any installed package): its contract, whatever the
-    exception's type, not a guessed input of the wrong type tripping an operation."""
+    """Raised by a ``raise`` or ``assert`` statement of the project's own code (a file
+    under the working directory, outside any installed package): its contract, whatever
+    the exception's type, not a guessed input of the wrong type tripping an operation."""
     frames = traceback.extract_tb(error.__traceback__)
     if not frames:
         return False
@@ -196,7 +196,7 @@ def _deliberate(error: BaseException) -> bool:
         return False
     if not path.is_relative_to(Path.cwd()):
         return False
-    return (last.line or "").lstrip().startswith("raise")
+    return (last.line or "").lstrip().startswith(("raise", "assert"))
 
 
 def _record_case_inner(

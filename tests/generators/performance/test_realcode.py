@@ -244,6 +244,16 @@ def root_tag(document: str = "<root/>") -> str:
 
 def share(part: int, whole: int) -> float:
     return part / whole
+
+
+def encoded(text: str, encoding: str = "utf-8") -> bytes:
+    \"\"\"Text in a codec named by the caller.\"\"\"
+    return text.encode(encoding)
+
+
+def option(name: str, argcount: int = 0) -> tuple[str, int]:
+    assert argcount in (0, 1), "an option takes no argument or one"
+    return name, argcount
 """
 
 
@@ -257,5 +267,9 @@ def test_an_index_out_of_range_or_a_parser_refusing_text_is_no_finding(
     assert "mode_name" not in by_target, by_target
     # An XML parser refusing text that is no XML: what a parser is there for.
     assert "root_tag" not in by_target, by_target
+    # An unknown codec name (rfc3986's encode_component) is the lookup's contract, and
+    # an assert of the project's own code a precondition (docopt's Option argcount).
+    assert "encoded" not in by_target, by_target
+    assert "option" not in by_target, by_target
     # A division by zero on annotated ints still is one.
     assert "ZeroDivisionError" in by_target.get("share", ""), by_target
