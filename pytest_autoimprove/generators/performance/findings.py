@@ -34,8 +34,9 @@ _RESOURCE_ERRORS = {"MemoryError", "RecursionError", "OverflowError"}
 #: ``TokenError``): malformed text is what a parser is there to refuse.
 _PARSE_ERROR = re.compile(r"(Parse|Syntax|Expat|Decode|Scan|Lex|Token)\w*(Error|Exception)$")
 #: ``'str' object is not callable``, ``unsupported operand type(s) for +: 'int' and
-#: 'str'``: the type names a TypeError or AttributeError message quotes.
-_QUOTED_TYPE = re.compile(r"'(\w+)'")
+#: 'str'``, ``list indices must be integers or slices, not str``: the words of a
+#: TypeError or AttributeError message, among them the type names it names.
+_QUOTED_TYPE = re.compile(r"\w+")
 
 
 def is_finding(

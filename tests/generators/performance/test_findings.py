@@ -1,0 +1,62 @@
+"""findings.py: a crash of the baseline is reported only when it is near-certain a bug."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_autoimprove.generators.discover import discover
+from pytest_autoimprove.generators.performance.findings import is_finding
+from pytest_autoimprove.generators.performance.plan import Candidate, TargetCandidates
+from pytest_autoimprove.generators.performance.values import Kind
+
+
+@pytest.fixture
+def tens(tmp_path: Path) -> TargetCandidates:
+    (tmp_path / "words.py").write_text(
+        'TENS = ["", "", "twenty"]\n\n\ndef tens_word(tens: str) -> str:\n    return TENS[tens]\n',
+        encoding="utf-8",
+    )
+    [target] = discover(tmp_path, Path("words.py")).targets
+    return TargetCandidates(target, {"tens": Kind("str", evidence="annotation")})
+
+
+def _edge() -> Candidate:
+    return Candidate(
+        "empty-input-tens-0", "edge", "empty-input", b"", True, "edge", param="tens",
+        types=frozenset({"str"}),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("message", "bug"),
+    [
+        # inflect's tenfn: the input's type named without quotes is a type confusion
+        ("builtins.TypeError: list indices must be integers or slices, not str", False),
+        ("builtins.TypeError: 'str' object is not callable", False),
+        # a None made inside the code is the code's own bug
+        ("builtins.TypeError: 'NoneType' object is not subscriptable", True),
+    ],
+)
+def test_a_type_error_naming_the_input_type_is_no_finding(
+    tens: TargetCandidates, message: str, bug: bool
+) -> None:
+    res = {"status": "raised", "raises_mro": ["TypeError", "Exception"], "message": message}
+    assert is_finding(tens, _edge(), res, {"status": "ok"}) is bug
+
+
+def test_an_unknown_key_is_the_lookup_contract(tens: TargetCandidates) -> None:
+    for name in ("KeyError", "LookupError"):
+        res = {
+            "status": "raised",
+            "raises_mro": [name, "LookupError", "Exception"],
+            "message": f"builtins.{name}: ''",
+        }
+        assert not is_finding(tens, _edge(), res, {"status": "ok"})
+    index = {
+        "status": "raised",
+        "raises_mro": ["IndexError", "LookupError", "Exception"],
+        "message": "builtins.IndexError: string index out of range",
+    }
+    assert is_finding(tens, _edge(), index, {"status": "ok"})  # ''[0] on text still is
