@@ -498,8 +498,9 @@ def _pairs(job: _Job, stop_at: float) -> list[dict[str, Any]]:
 def run(request: dict[str, Any]) -> dict[str, Any]:
     """Search every job of ``request`` until its budget; ``{"jobs": {id: result}}``.
 
-    Jobs run in order (the generator puts the named targets first); each gets an equal
-    share of the time left when it starts.
+    Jobs run in order (the generator puts the named targets first); each mutant's
+    search gets an equal share of the time left when it starts, among the searches
+    still to run; explorations without a mutant share what the searches leave.
     """
     started = time.monotonic()
     stop_all = started + float(request.get("budget", 10.0))
@@ -507,14 +508,18 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         if entry not in sys.path:
             sys.path.insert(0, entry)
     out: dict[str, Any] = {"jobs": {}}
-    jobs = list(request["jobs"])
+    # Explorations of targets no mutant is searched for take the time the mutants'
+    # searches leave: they never shorten those.
+    searches = [j for j in request["jobs"] if not j.get("explore_only")]
+    jobs = searches + [j for j in request["jobs"] if j.get("explore_only")]
     _EXPLORERS.clear()  # one request, one exploration per target
     for index, spec in enumerate(jobs):
         left = stop_all - time.monotonic()
         if left <= 0:
             out["stopped"] = True
             break
-        stop_at = time.monotonic() + left / (len(jobs) - index)
+        sharing = len(searches) - index if index < len(searches) else len(jobs) - index
+        stop_at = time.monotonic() + left / sharing
         try:
             baseline = importlib.import_module(spec["module"])
             if spec.get("explore_only"):
