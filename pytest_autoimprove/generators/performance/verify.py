@@ -35,6 +35,7 @@ from pathlib import Path
 import pytest
 
 from pytest_autoimprove.generators import GeneratedFile, scratch_pytest, slowness
+from pytest_autoimprove.generators.performance.explore import EXPLORED_PREFIX
 from pytest_autoimprove.generators.performance.probe import limit_memory
 from pytest_autoimprove.generators.performance.render import FOUND_PREFIX, ModulePlan, TargetPlan
 
@@ -461,7 +462,8 @@ def _drop_unverified(plans: Sequence[ModulePlan], only: Sequence[str]) -> None:
                 if test == t.test_names()["calls"]:
                     t.dropped.add(test)
                 elif test in t.test_names().values():
-                    t.dropped.update(c.id for c in t.recorded if c.id.startswith(FOUND_PREFIX))
+                    found = (FOUND_PREFIX, EXPLORED_PREFIX)
+                    t.dropped.update(c.id for c in t.recorded if c.id.startswith(found))
 
 
 def _merge(
