@@ -37,6 +37,7 @@ from pytest_autoimprove.generators.performance.doctests import DocCall
 from pytest_autoimprove.generators.performance.facts import SourceFacts
 from pytest_autoimprove.generators.performance.near import near_examples
 from pytest_autoimprove.generators.performance.pools import Edge, Pool, Sample, fits
+from pytest_autoimprove.generators.performance.receivers import bounded_receivers
 from pytest_autoimprove.generators.performance.shape_calls import shape_calls
 from pytest_autoimprove.generators.performance.tracer import TracedCall
 from pytest_autoimprove.generators.performance.values import (
@@ -214,58 +215,8 @@ def plan_module(
                 (bases or {}).get(q, {}),
             )
         )
-    _bounded_receivers(plans)
+    bounded_receivers(plans)
     return plans
-
-
-#: Instances built at a bound or with a flag, per method (the constructor's edges).
-MAX_BOUND_RECEIVERS = 9
-
-
-def _flag(plan: TargetCandidates, param: str) -> bool:
-    kind = plan.kinds.get(param)
-    return kind is not None and kind.name == "bool"
-
-
-def _bounded_receivers(plans: Sequence[TargetCandidates]) -> None:
-    """Each method's base call also on instances built at the bounds its class's
-    methods compare the attributes with (``Close(4000)``, ``Frame(b"x" * 126)``: the
-    constructor's ``bound-`` edges) and with each flag both ways (``fin=False``): an
-    off-by-one or a dropped check in a method shows only there."""
-    ctors = {p.target.qualname: p for p in plans if p.target.kind == "constructor"}
-    for plan in plans:
-        owner = ctors.get(plan.target.qualname.partition(".")[0])
-        if owner is None or plan.target.kind not in ("method", "property"):
-            continue
-        # The base call and the second ordinary one: either may be dropped (a random
-        # mask makes websockets' serialize(mask=True) differ from call to call).
-        wanted = [plan.base_id, "sample-1"]
-        bases: list[Candidate] = []
-        for c in plan.candidates:
-            if c.id in wanted and all(c.payload != b.payload for b in bases):
-                bases.append(c)
-        bounded = [
-            c
-            for c in owner.candidates
-            if c.group == "edge" and c.id.startswith("bound-") or c.param and _flag(owner, c.param)
-        ]
-        for number, base in enumerate(bases):
-            args, kwargs, _ = pickle.loads(base.payload)  # noqa: S301 - our own data
-            for edge in bounded[:MAX_BOUND_RECEIVERS]:
-                made_args, made_kwargs, _ = pickle.loads(edge.payload)  # noqa: S301
-                receiver = (tuple(made_args), dict(made_kwargs))
-                plan.candidates.append(
-                    Candidate(
-                        f"receiver-{edge.id}" + (f"-{number}" if number else ""),
-                        "edge",
-                        "off-by-one",
-                        pickle.dumps((args, kwargs, receiver), protocol=4),
-                        False,
-                        "edge",
-                        describe=f"on an instance built with {edge.describe}",
-                        param=edge.param,
-                    )
-                )
 
 
 #: Kinds tried, in order, on parameters nothing is known about (untyped, unused by the

@@ -35,6 +35,12 @@ from typing import Any
 from pytest_autoimprove.generators import GeneratedFile, scratch_pytest
 from pytest_autoimprove.generators.discover import ModuleInfo
 from pytest_autoimprove.generators.performance.explore import EXPLORED_PREFIX
+from pytest_autoimprove.generators.performance.explored import (
+    EXPLORED_COMMENT,
+    Explore,
+    freeze_explored,
+    unexplored,
+)
 from pytest_autoimprove.generators.performance.mutants import ModuleMutator, Mutant
 from pytest_autoimprove.generators.performance.plan import TargetCandidates
 from pytest_autoimprove.generators.performance.render import (
@@ -72,21 +78,6 @@ class TargetMutation:
     total: int = 0
     survivors: list[str] = field(default_factory=list)
     reason: str = ""
-
-
-@dataclass
-class _Explore:
-    """A target explored without a mutant (all killed, or none applies)."""
-
-    plan: ModulePlan
-    target: TargetPlan
-
-
-EXPLORED_COMMENT = (
-    "an input that runs code no planned input reached (explored); guards changed-behaviour"
-)
-#: Targets explored without a mutant per generate, at most (named ones come first).
-MAX_EXPLORED_TARGETS = 24
 
 
 @dataclass
@@ -239,7 +230,11 @@ def strengthen(
                 break
             _run_mutants(pending, scratch, run_env, runner, timeout, run_end)
             survivors = [r for r in pending if r.killed is False]
-            explore = _unexplored(plans, survivors) if first else []
+            explore = (
+                unexplored(plans, [(r.plan.name, r.target.qualname) for r in survivors])
+                if first
+                else []
+            )
             first = False
             if survivors or explore:
                 left = deadline - time.monotonic()
@@ -399,19 +394,6 @@ def _run_mutants(
             run.killed = None
 
 
-def _unexplored(plans: Sequence[ModulePlan], survivors: Sequence[_Run]) -> list[_Explore]:
-    """Targets with tests no surviving mutant has the search explore (all killed, or
-    none applies): explored on their own for inputs that run code no planned input
-    reached, named targets first; once per generate."""
-    mutated = {(r.plan.name, r.target.qualname) for r in survivors}
-    out = []
-    for plan in plans:
-        for t in plan.targets:
-            if (plan.name, t.qualname) not in mutated and t.kind != "constructor":
-                out.append(_Explore(plan, t))
-    return out[:MAX_EXPLORED_TARGETS]
-
-
 def _job(
     plan: ModulePlan,
     target: TargetPlan,
@@ -451,7 +433,7 @@ def _search(
     survivors: Sequence[_Run],
     runner: Runner,
     deadline: float,
-    explore: Sequence[_Explore] = (),
+    explore: Sequence[Explore] = (),
 ) -> list[str]:
     """Search inputs for ``survivors`` (into their runs) and explore ``explore``'s
     targets; node ids of the tests the explored cases joined (to verify again)."""
@@ -524,26 +506,10 @@ def _search(
     nodes = []
     for item in explore:
         records = explored.pop(f"{item.plan.name}:{item.target.qualname}", [])
-        if _freeze_explored(item, records):
+        if freeze_explored(item, records):
             names = item.target.test_names()
             nodes.append(f"{item.plan.test_path.name}::{names['recorded']}")
     return nodes
-
-
-def _freeze_explored(item: _Explore, records: Sequence[dict[str, Any]]) -> bool:
-    """Add the explored cases of a target no mutant search saw; any added?"""
-    t = item.target
-    taken = {c.id for c in [*t.recorded, *t.edge]}
-    added = False
-    for record in records:
-        cid = str(record.get("id"))
-        if not cid.startswith(EXPLORED_PREFIX) or cid in taken:
-            continue
-        taken.add(cid)
-        comment = EXPLORED_COMMENT
-        t.recorded.append(case_text(t.qualname, cid, record, item.plan.data, comment))
-        added = True
-    return added
 
 
 def _class_of(target: TargetPlan) -> str:
