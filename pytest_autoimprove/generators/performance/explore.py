@@ -177,6 +177,26 @@ def _fitting(text: Text, like: Text) -> Text | None:
         return None
 
 
+def _listed(leaf: Text, sep: Text) -> Text | None:
+    """``leaf, leaf`` around ``sep`` with a blank after it (``b"1, 1"``), in the leaf's
+    type; ``None`` when ``sep`` has no ASCII form."""
+    fitted = _fitting(sep, leaf)
+    if isinstance(leaf, str) and isinstance(fitted, str):
+        return f"{leaf}{fitted} {leaf}"
+    if isinstance(leaf, bytes) and isinstance(fitted, bytes):
+        return leaf + fitted + b" " + leaf
+    return None
+
+
+def _changed(call: Call, where: str, path: Path, new: Text) -> Call:
+    """``call`` with the text at ``path`` of a positional argument (``where`` is
+    ``"args"``) or of the keyword ``where`` replaced by ``new``."""
+    args, kwargs, ctor = call
+    if where == "args":
+        return tuple(replaced(args, path, new)), kwargs, ctor
+    return args, {**kwargs, where: replaced(kwargs[where], path, new)}, ctor
+
+
 class Explorer:
     """Replacements of one target's planned calls, kept when they run new lines.
 
@@ -198,11 +218,11 @@ class Explorer:
         self.nudges = nudges
         self.covered: set[tuple[int, int]] = set()
         self.kept: list[Call] = []
-        #: Index in ``kept`` -> the baseline's payload of that call, when it would be
-        #: frozen as ordinary (returned, or raised one of the code's own exceptions).
-        self.ordinary: dict[int, bytes] = {}
+        #: Index in ``kept`` -> the baseline's payload of that call and whether it
+        #: returned, when it would be frozen as ordinary (returned, or raised one of the
+        #: code's own exceptions).
+        self.ordinary: dict[int, tuple[bytes, bool]] = {}
         self.tried = 0
-        self._lines: set[int] = set()
 
     def __iter__(self) -> Iterator[Call]:
         yield from self.seeds  # their own lines first: tracing queues those that add some
@@ -213,11 +233,7 @@ class Explorer:
                     if self.tried >= MAX_CALLS:
                         return
                     self.tried += 1
-                    if where == "args":
-                        changed = replaced(args, path, new)
-                        yield tuple(changed), kwargs, ctor
-                    else:
-                        yield args, {**kwargs, where: replaced(kwargs[where], path, new)}, ctor
+                    yield _changed((args, kwargs, ctor), where, path, new)
 
     def _leaves(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[_Leaf]:
         found: list[_Leaf] = []
@@ -234,26 +250,20 @@ class Explorer:
         for where, path, leaf in self._leaves(args, kwargs):
             spaced = f" {leaf} " if isinstance(leaf, str) else b" " + leaf + b" "
             for new in (leaf.upper(), spaced):
-                if new == leaf:
-                    continue
-                if where == "args":
-                    yield tuple(replaced(args, path, new)), kwargs, ctor
-                else:
-                    yield args, {**kwargs, where: replaced(kwargs[where], path, new)}, ctor
+                if new != leaf:
+                    yield _changed(call, where, path, new)
 
     def _words(self, leaf: Text) -> list[Text]:
         out: list[Text] = []
         # The leaf twice around a separator the code names, a blank after it: a list
         # in one text, as code that splits and strips the pieces reads it.
-        listed = [
-            leaf + sep + _fitting(" ", leaf) + leaf  # type: ignore[operator]
+        separators = [
+            text
             for text in self.texts[:MAX_TEXTS]
-            if len(text) == 1
-            and not text.isalnum()
-            and not text.isspace()
-            and (sep := _fitting(text, leaf)) is not None
-        ][:MAX_SEPARATORS]
-        for text in [*self.texts, *self.nudges(leaf)[:MAX_NUDGES], *listed]:
+            if len(text) == 1 and not text.isalnum() and not text.isspace()
+        ]
+        listed = [t for t in (_listed(leaf, sep) for sep in separators) if t is not None]
+        for text in [*self.texts, *self.nudges(leaf)[:MAX_NUDGES], *listed[:MAX_SEPARATORS]]:
             if not isinstance(text, (str, bytes)):
                 continue
             fitted = _fitting(text, leaf)

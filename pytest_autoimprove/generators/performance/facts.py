@@ -431,22 +431,13 @@ class _Reader:
         """The integers the body compares with (``len(s) > 63``, ``n < LIMIT``), then
         those it divides by (``divmod(n, 1000)``, ``n % 100``, ``n // 60``): where a
         number's digit group or unit changes, as a fast path for small numbers forgets."""
-        found: list[tuple[int, bool]] = []
+        found = self._compared(node, of_self=False)
         divisors: list[tuple[int, bool]] = []
-        lengths = _named_lengths(node)
         for sub in ast.walk(node):
             by = divisor_of(sub)
             divisor = self._int_of(by) if by is not None else None
             if divisor is not None and 3 <= divisor <= MAX_BOUND:  # not 2: parity
                 divisors += [] if (divisor, False) in divisors else [(divisor, False)]
-            if not isinstance(sub, ast.Compare):
-                continue
-            sides = [sub.left, *sub.comparators]
-            length = any(_is_length(s, lengths) for s in sides)
-            for side in sides:
-                value = self._int_of(side)
-                if value is not None and 2 <= abs(value) <= MAX_BOUND:
-                    found += [] if (value, length) in found else [(value, length)]
         return found + [d for d in divisors if d not in found]
 
     def _attribute_bounds(
@@ -455,14 +446,21 @@ class _Reader:
         """The integers a method compares its instance's attributes with
         (``3000 <= self.code < 4000``, ``length = len(self.data)`` then ``length < 126``):
         bounds of the constructor arguments those attributes hold."""
+        return self._compared(node, of_self=True)
+
+    def _compared(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, *, of_self: bool
+    ) -> list[tuple[int, bool]]:
+        """``(n, is a length)`` for the integers the body compares with, in order; with
+        ``of_self``, only in comparisons of ``self.<attr>`` or its ``len()``."""
         found: list[tuple[int, bool]] = []
-        lengths = _named_lengths(node, of_self=True)
+        lengths = _named_lengths(node, of_self=of_self)
         for sub in ast.walk(node):
             if not isinstance(sub, ast.Compare):
                 continue
             sides = [sub.left, *sub.comparators]
-            length = any(_is_length(s, lengths, of_self=True) for s in sides)
-            if not length and not any(_self_attribute(s) for s in sides):
+            length = any(_is_length(s, lengths, of_self=of_self) for s in sides)
+            if of_self and not length and not any(_self_attribute(s) for s in sides):
                 continue
             for side in sides:
                 value = self._int_of(side)

@@ -447,7 +447,7 @@ def _explored(
             with explorer.tracing(call):
                 record = job.record(payload)
             if record is not None and len(explorer.kept) > kept and payload not in planned:
-                explorer.ordinary[kept] = payload
+                explorer.ordinary[kept] = (payload, record["status"] == "ok")
         else:
             record = job.record(payload)
         if record is None:
@@ -569,14 +569,12 @@ def _explored_of(spec: dict[str, Any], explorer: Explorer, stop_at: float) -> li
             return None
         return {**record, "id": cid, "payload": payload}
 
-    found = []
-    for index in sorted(explorer.ordinary, reverse=True)[: 2 * MAX_EXPLORED_CASES]:
-        if time.monotonic() < stop_at and (record := recorded(explorer.ordinary[index], "")):
-            found.append(record)
+    deepest = [explorer.ordinary[i] for i in sorted(explorer.ordinary, reverse=True)]
+    found = deepest[: 2 * MAX_EXPLORED_CASES]
     # Calls that return first: a whole valid structure says more than a rejected one.
-    found.sort(key=lambda r: r["status"] != "ok")
-    chosen = [r["payload"] for r in found[:MAX_EXPLORED_CASES]]
-    working = [r["payload"] for r in found if r["status"] == "ok"][:VARIED_CALLS]
+    found.sort(key=lambda item: not item[1])
+    chosen = [payload for payload, _ in found[:MAX_EXPLORED_CASES]]
+    working = [payload for payload, returned in found if returned][:VARIED_CALLS]
     for payload in working:
         variants = 0
         for variant in explorer.variants(pickle.loads(payload)):  # noqa: S301 - ours

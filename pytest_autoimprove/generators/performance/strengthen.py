@@ -223,19 +223,14 @@ def strengthen(
         run_end = started + window * RUN_SHARE
         # Passes: run mutants, search their survivors; a search that ends early leaves
         # time for the mutants the first pass did not reach.
-        first = True
-        for _ in range(MAX_PASSES):
+        for pass_number in range(MAX_PASSES):
             pending = [r for r in runs if r.killed is None]
             if not pending or run_end - time.monotonic() < 1.0:
                 break
             _run_mutants(pending, scratch, run_env, runner, timeout, run_end)
             survivors = [r for r in pending if r.killed is False]
-            explore = (
-                unexplored(plans, [(r.plan.name, r.target.qualname) for r in survivors])
-                if first
-                else []
-            )
-            first = False
+            searched = [(r.plan.name, r.target.qualname) for r in survivors]
+            explore = unexplored(plans, searched) if pass_number == 0 else []
             if survivors or explore:
                 left = deadline - time.monotonic()
                 search_end = time.monotonic() + left * SEARCH_SHARE / (1 - RUN_SHARE)
