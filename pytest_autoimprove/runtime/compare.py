@@ -10,6 +10,8 @@ Values are compared by structure instead:
   relative ``tolerance`` (set in improve.md) relaxes this for finite floats;
 * lists and tuples compare element by element, in order; dicts by their keys and
   values, in order too (a changed order is a changed output); sets by content;
+  ``ordered=False`` compares lists, tuples and dicts by content too (for a result
+  whose order the baseline itself does not keep, see :mod:`.set_order`);
 * dataclasses, slotted and plain objects compare by their state (``__dict__`` and
   ``__slots__``), exceptions by type and ``args``;
 * anything else (functions, classes, modules) compares by identity or by its name.
@@ -24,7 +26,7 @@ from __future__ import annotations
 import enum
 import math
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import cast
 
@@ -67,11 +69,13 @@ def same(
     *,
     tolerance: float | None = None,
     baseline_prefix: str = BASELINE_PREFIX,
+    ordered: bool = True,
 ) -> bool:
     """True when ``actual`` and ``expected`` are structurally the same."""
-    return (
-        difference(actual, expected, tolerance=tolerance, baseline_prefix=baseline_prefix) is None
+    found = difference(
+        actual, expected, tolerance=tolerance, baseline_prefix=baseline_prefix, ordered=ordered
     )
+    return found is None
 
 
 def assert_same(
@@ -81,9 +85,12 @@ def assert_same(
     tolerance: float | None = None,
     baseline_prefix: str = BASELINE_PREFIX,
     what: str = "result",
+    ordered: bool = True,
 ) -> None:
     """Raise ``AssertionError`` naming the first difference, if any."""
-    diff = difference(actual, expected, tolerance=tolerance, baseline_prefix=baseline_prefix)
+    diff = difference(
+        actual, expected, tolerance=tolerance, baseline_prefix=baseline_prefix, ordered=ordered
+    )
     if diff is not None:
         raise AssertionError(f"{what} differs from the baseline: {diff}")
 
@@ -94,9 +101,13 @@ def difference(
     *,
     tolerance: float | None = None,
     baseline_prefix: str = BASELINE_PREFIX,
+    ordered: bool = True,
 ) -> str | None:
-    """Where ``actual`` first differs from ``expected``, or ``None`` if nowhere."""
-    return _Comparison(tolerance, baseline_prefix).diff(actual, expected, "")
+    """Where ``actual`` first differs from ``expected``, or ``None`` if nowhere.
+
+    :param ordered: ``False`` compares lists, tuples and dicts by content, as sets are.
+    """
+    return _Comparison(tolerance, baseline_prefix, ordered).diff(actual, expected, "")
 
 
 @dataclass(frozen=True)
@@ -110,12 +121,24 @@ class Named:
     name: str
 
 
+@dataclass(frozen=True)
+class _Pair:
+    """A mapping's item, matched as a whole when order does not count."""
+
+    key: object
+    value: object
+
+    def __repr__(self) -> str:
+        return f"{self.key!r}: {self.value!r}"
+
+
 class _Comparison:
     """One comparison: the options and the pairs already being compared (cycles)."""
 
-    def __init__(self, tolerance: float | None, baseline_prefix: str) -> None:
+    def __init__(self, tolerance: float | None, baseline_prefix: str, ordered: bool) -> None:
         self.tolerance = tolerance
         self.prefix = baseline_prefix
+        self.ordered = ordered
         self.active: set[tuple[int, int]] = set()
 
     def diff(self, a: object, b: object, path: str) -> str | None:
@@ -171,6 +194,8 @@ class _Comparison:
             assert isinstance(b, (list, tuple))
             if len(a) != len(b):
                 return f"{where}: length {len(a)} != {len(b)}"
+            if not self.ordered:
+                return self._unordered(a, b, where) or self._state(a, b, path, where, builtin=True)
             for i, (x, y) in enumerate(zip(a, b, strict=True)):
                 found = self.diff(x, y, f"{path}[{i}]")
                 if found:
@@ -192,6 +217,11 @@ class _Comparison:
     ) -> str | None:
         if len(a) != len(b):
             return f"{where}: {len(a)} keys != {len(b)} keys"
+        if not self.ordered:
+            # Key-value pairs as pairs: a key never matches a value.
+            return self._unordered(
+                [_Pair(*item) for item in a.items()], [_Pair(*item) for item in b.items()], where
+            )
         for i, ((ka, va), (kb, vb)) in enumerate(zip(a.items(), b.items(), strict=True)):
             found = self.diff(ka, kb, f"{path}<key {i}>")
             if found:
@@ -206,15 +236,24 @@ class _Comparison:
     ) -> str | None:
         if len(a) != len(b):
             return f"{where}: {len(a)} items != {len(b)} items"
+        return self._unordered(a, b, where)
+
+    def _unordered(self, a: Collection[object], b: Collection[object], where: str) -> str | None:
+        """Every item of ``a`` matches a distinct item of ``b`` (equal lengths)."""
         unmatched = list(b)
         for x in a:
             for j, y in enumerate(unmatched):
-                if self.diff(x, y, "") is None:
+                if self._item_diff(x, y) is None:
                     del unmatched[j]
                     break
             else:
-                return f"{where}: {_short(x)} is not in the expected set"
+                return f"{where}: {_short(x)} is not in the expected items"
         return None
+
+    def _item_diff(self, x: object, y: object) -> str | None:
+        if isinstance(x, _Pair) and isinstance(y, _Pair):
+            return self.diff(x.key, y.key, "") or self.diff(x.value, y.value, "")
+        return self.diff(x, y, "")
 
     def _state(self, a: object, b: object, path: str, where: str, *, builtin: bool) -> str | None:
         sa, sb = _object_state(a), _object_state(b)

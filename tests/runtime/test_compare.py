@@ -165,3 +165,12 @@ def test_a_function_made_on_the_spot_matches_a_named_one_of_the_same_package() -
     assert not same(_identity, Named("tests.runtime.test_compare._quoter"))
     # ...and a lambda of another package is not this one.
     assert not same(_quoter(False), Named("json.<lambda>"))
+
+
+def test_unordered_compares_sequences_and_mappings_by_content() -> None:
+    assert same([1, "a", 2], [2, 1, "a"], ordered=False)
+    assert not same([1, 1, 2], [1, 2, 2], ordered=False)  # a multiset, not a set
+    assert same({"a": 1, "b": 2}, {"b": 2, "a": 1}, ordered=False)
+    # A key never matches a value: items are matched as pairs.
+    assert not same({"a": 1, 1: "a"}, {"a": "a", 1: 1}, ordered=False)
+    assert not same((1, 2), [2, 1], ordered=False)  # types still count

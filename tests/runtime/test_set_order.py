@@ -1,0 +1,68 @@
+"""Items that came from the input's sets may come back in another order; nothing else may."""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+
+from pytest_autoimprove.runtime.replay import Case, check_differential, replay
+from pytest_autoimprove.runtime.set_order import moved_within_sets, set_items
+
+
+def _module(name: str, source: str) -> types.ModuleType:
+    module = types.ModuleType(name)
+    exec(source, module.__dict__)  # noqa: S102 - a test's own module text
+    return module
+
+
+# The baseline lists a set in iteration order; the rewrite builds it another way (here:
+# sorted, descending), an order Python never promised either way.
+BASELINE = _module(
+    "flat",
+    "def flat(groups):\n"
+    "    return [v for v in {v for g in groups.values() for v in g}] + sorted(groups)\n",
+)
+REWRITE = _module(
+    "flat",
+    "def flat(groups):\n"
+    "    items = set().union(*groups.values())\n"
+    "    return sorted(items, key=repr, reverse=True) + sorted(groups)\n",
+)
+# A regression: the keys (given in a dict, not a set) come back reversed.
+KEYS_REVERSED = _module(
+    "flat",
+    "def flat(groups):\n"
+    "    return [v for v in {v for g in groups.values() for v in g}] + sorted(groups)[::-1]\n",
+)
+DATA = {"a": {-221, -146, -985}, "b": {914, -306, -377}}
+
+
+def test_set_items_reach_nested_sets() -> None:
+    items = set_items(({"k": [frozenset({1, 2})]}, {"x": {3}}))
+    assert sorted(items) == [1, 2, 3]
+
+
+def test_moved_within_sets() -> None:
+    items = set_items((DATA,))
+    assert moved_within_sets([-221, -985, 1], [-985, -221, 1], items)
+    assert not moved_within_sets([-221, 1, -985], [-985, 1, -221], [1, 2])  # not set items
+    assert not moved_within_sets([1, 2], [2, 1], [])  # no set in the input
+    assert not moved_within_sets([-221, -985], [-221, -146], items)  # other items
+    assert not moved_within_sets((-221, -985), [-985, -221], items)  # other type
+
+
+def test_a_rewrite_that_reorders_a_sets_items_passes_the_differential() -> None:
+    check_differential(REWRITE, BASELINE, "flat", "function", (DATA,))
+
+
+def test_a_reordered_list_still_fails_the_differential() -> None:
+    with pytest.raises(AssertionError, match="differs from the baseline"):
+        check_differential(KEYS_REVERSED, BASELINE, "flat", "function", (DATA,))
+
+
+def test_recorded_cases_accept_the_same_reordering() -> None:
+    case = Case("sample-0", args=(DATA,), returns=BASELINE.flat(DATA))
+    replay(REWRITE, "flat", "function", case)
+    with pytest.raises(AssertionError, match="differs from the baseline"):
+        replay(KEYS_REVERSED, "flat", "function", case)
