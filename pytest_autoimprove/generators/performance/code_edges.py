@@ -11,7 +11,8 @@ an optimizer's rewrite slips:
 - **numbers as text**, when it reads numbers from text (``float``, ``int``,
   ``Decimal``, ``isdigit``...): the spellings those accept beside plain digits;
 - **input forms**, when it asks ``isinstance(p, ...)``: the parameter in the other
-  form the check lets in (one item where a list goes, a list of one where one item goes).
+  form the check lets in (one item where a list goes, a list of one where one item goes,
+  bytes where text goes, ``3.0`` where ``int`` and ``float`` go).
 
 All read by :mod:`.facts` (for a function and the module's functions it calls); all
 edge cases of no declared validity: never findings.
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
 
 from pytest_autoimprove.generators.discover import Param
 from pytest_autoimprove.generators.performance.facts import SourceFacts
@@ -100,6 +103,7 @@ NUMBER_TEXTS: tuple[tuple[str, str, str], ...] = (
     ("1e5", "format-fast-path", "an exponent"),
     ("-1.5E-3", "negative-numbers", "a sign and a capital exponent"),
     (" 42 ", "format-fast-path", "blanks around it"),
+    (" -7", "negative-numbers", "a blank before its sign"),
     ("1_000", "format-fast-path", "an underscore between digits"),
     ("+7", "format-fast-path", "a plus sign"),
     (".5", "format-fast-path", "no digit before the point"),
@@ -202,9 +206,42 @@ def _form_edges(
             forms.append((raw, "bytes"))
         if "str" in checked and isinstance(value, bytes):
             forms.append((value.decode("latin-1"), "text"))
+    forms += _number_forms(value, checked)
     for j, (form, how) in enumerate(forms):
         add(f"form-{p.name}-{j}", "edge", "changed-behaviour", {**base, p.name: form}, False,
             "edge", p.name, f"{p.name} as {how} (the code checks its type)")  # fmt: skip
+
+
+#: A number of each kind an ``isinstance`` check may name, for a parameter whose
+#: ordinary value is not a number: 3 has an ordinal suffix, a plural, a word of its own.
+_NUMBERS: dict[str, object] = {
+    "int": 3,
+    "float": 3.0,
+    "Decimal": Decimal("3"),
+    "Fraction": Fraction(3),
+}
+
+
+def _number_forms(value: object, checked: Sequence[str]) -> list[tuple[object, str]]:
+    """The parameter as each kind of number the check names and ``value`` is not:
+    ``isinstance(num, (int, float))`` lets ``3.0`` in, and a fast path that drops the
+    float form (``int(num)`` only for ``int``) shows only when one comes."""
+    if isinstance(value, bool):
+        return []
+    forms: list[tuple[object, str]] = []
+    for name, number in _NUMBERS.items():
+        if name not in checked or type(value).__name__ == name:
+            continue
+        converted: object = number
+        if isinstance(value, (int, float, Decimal, Fraction)):
+            try:
+                converted = type(number)(value)  # the same number in the other kind
+            except (ValueError, OverflowError, TypeError):
+                continue
+        if name == "int" and converted != value and isinstance(value, (int, float)):
+            continue  # 2.5 is no int: the same number only
+        forms.append((converted, f"{'an' if name == 'int' else 'a'} {name}"))
+    return forms
 
 
 def _default(p: Param, facts: SourceFacts) -> object:

@@ -12,7 +12,7 @@ against one, those expressions say what a valid input looks like:
 - :func:`corruptions` turns a valid string into the near misses a fast path gets wrong:
   a sign, a comma decimal, a non-ASCII digit, surrounding whitespace, a trailing
   newline (which ``$`` accepts), an inner control character, a missing last character,
-  swapped case.
+  swapped case, a blank then a sign.
 """
 
 from __future__ import annotations
@@ -119,6 +119,8 @@ def corruptions(valid: str) -> list[Corruption]:
     if valid:
         add(valid[:-1], "the last character missing")
     add(valid.swapcase(), "swapped case")
+    # Two at once: code that reads the sign before it strips the blanks loses it.
+    add(f" {'+' if valid.startswith('-') else '-'}{valid}", "a blank, then a sign")
     return out
 
 

@@ -44,6 +44,7 @@ def test_near_misses_of_a_valid_string() -> None:
     assert near["a trailing newline"] == "-12.50\n"
     assert near["an inner control character"] == "-12\x01.50"
     assert near["the last character missing"] == "-12.5"
+    assert near["a blank, then a sign"] == " +-12.50"
     assert "swapped case" not in near  # nothing to swap
     assert not any(re.fullmatch(NUMBER, v) for how, v in near.items() if "whitespace" in how)
     assert {c.how for c in corruptions("abc")} >= {"a non-ASCII letter", "swapped case"}

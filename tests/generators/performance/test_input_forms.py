@@ -102,3 +102,36 @@ def test_a_tuple_of_types_named_in_the_module_gives_its_forms(
     project = guarded("control", CONTROL)
     assert "data as a bytearray" in project.guard_text()
     project.assert_caught("        return bytes(data)\n", "        return data\n")
+
+
+ORDINALS = '''
+import re
+
+DIGIT = re.compile(r"\\d")
+SUFFIX = {1: "st", 2: "nd", 3: "rd"}
+
+
+def ordinal(num: int | str) -> str:
+    """The ordinal of a number, or of a number written as text."""
+    if DIGIT.match(str(num)):
+        if isinstance(num, (int, float)):
+            n = int(num)
+        elif "." in num:
+            n = int(num[-1])
+        else:
+            n = int(num)
+        return f"{num}{SUFFIX.get(n % 10, 'th')}"
+    return num + "th"
+'''
+
+
+def test_a_number_comes_in_each_kind_the_check_names(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # inflect's ordinal: annotated int | str, but `isinstance(num, (int, float))` lets
+    # 3.0 in; a fast path that drops the float form raised TypeError unseen.
+    project = guarded("ordinals", ORDINALS)
+    assert "# num as a float (the code checks its type)" in project.guard_text()
+    project.assert_caught(
+        "        if isinstance(num, (int, float)):\n", "        if type(num) is int:\n"
+    )

@@ -64,3 +64,22 @@ def test_a_hand_written_number_check_is_caught_and_a_right_fast_path_passes(
         "        return float(text)\n"
         "    try:\n        return _number(text)\n",
     )
+
+
+SIGNED = '''
+def spoken(text):
+    """A whole number written as text, read out ("-3" is "minus 3")."""
+    sign = "minus " if text.lstrip().startswith("-") else ""
+    return sign + str(abs(int(text)))
+'''
+
+
+def test_a_sign_after_blanks_is_read(guarded: Callable[[str, str], Guarded]) -> None:
+    # inflect's number_to_words: the sign read before the blanks are stripped (" -5"
+    # loses it), a reordering that "-5" and " 5 " alone never show.
+    project = guarded("signed", SIGNED)
+    assert "# a number as text with a blank before its sign" in project.guard_text()
+    project.assert_caught(
+        '    sign = "minus " if text.lstrip().startswith("-") else ""\n',
+        '    sign = "minus " if text.startswith("-") else ""\n',
+    )
