@@ -25,6 +25,9 @@ source alone and run every tool's suite against it.
 * ``--corpus heldout4``: ``benchmarks/corpus_heldout4/``, eight more pinned releases
   written the same way by a fourth session, for an honest kill rate once ``heldout3``
   has been read too.
+* ``--corpus heldout5``: ``benchmarks/corpus_heldout5/``, eight more pinned releases
+  written the same way by a fifth session, for an honest kill rate once ``heldout4``
+  has been read too.
 
 Each corpus runs with the project's own tests present, removed (``--no-project-tests``),
 or both (``--project-tests both``, the default for the real corpus): without tests,
@@ -46,8 +49,8 @@ write`` (needs ``pip install -e '.[bench]'``) and Pynguin 0.48.0 in its own venv
 reads the project's tests, so each runs once per project and its row holds for both
 modes.
 
-Run: ``python benchmarks/guard_strength.py [--corpus real|heldout|heldout2|heldout3|heldout4]
-[--only NAME] ...``
+Run: ``python benchmarks/guard_strength.py [--corpus real|heldout|heldout2|heldout3|heldout4|
+heldout5] [--only NAME] ...``
 (minutes; the README says how many).
 """
 
@@ -315,8 +318,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         choices=("written", *strength_real.CORPORA),
         default="written",
         help="written (beside the generator: an upper bound), real (pinned PyPI modules), "
-        "heldout, heldout2, heldout3 and heldout4 (pinned PyPI modules written without "
-        "reading the generators)",
+        "heldout, heldout2, heldout3, heldout4 and heldout5 (pinned PyPI modules written "
+        "without reading the generators)",
     )
     parser.add_argument(
         "--project-tests",
@@ -423,8 +426,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             if args.corpus == "written":
                 print(
-                    "guard_strength.py: --check needs --corpus real, heldout, heldout2, heldout3 "
-                    "or heldout4",
+                    "guard_strength.py: --check needs --corpus real, heldout, heldout2, heldout3, "
+                    "heldout4 or heldout5",
                     file=sys.stderr,
                 )
                 return 2

@@ -175,6 +175,7 @@ def report(
         "heldout2": "benchmarks/corpus_heldout2 (pinned PyPI releases, the second held out)",
         "heldout3": "benchmarks/corpus_heldout3 (pinned PyPI releases, the third held out)",
         "heldout4": "benchmarks/corpus_heldout4 (pinned PyPI releases, the fourth held out)",
+        "heldout5": "benchmarks/corpus_heldout5 (pinned PyPI releases, the fifth held out)",
     }[args.corpus]
     print(f"\nSummary ({corpus}; same run):\n")
     header = (

@@ -37,6 +37,7 @@ CORPORA = {
     "heldout2": BENCHMARKS / "corpus_heldout2" / "heldout2_modules.py",
     "heldout3": BENCHMARKS / "corpus_heldout3" / "heldout3_modules.py",
     "heldout4": BENCHMARKS / "corpus_heldout4" / "heldout4_modules.py",
+    "heldout5": BENCHMARKS / "corpus_heldout5" / "heldout5_modules.py",
 }
 
 
