@@ -141,16 +141,13 @@ ANISO8601 = RealModule(
             ),
         ),
         honest(
-            "_parse_duration_prescribed_notime: no second normalize (callers normalised)",
-            "show(lambda: m.parse_duration('P1,5Y', builder=m.TupleBuilder))\n"
-            "show(lambda: m.parse_duration('P1Y2,5D', builder=m.TupleBuilder))\n"
-            "show(lambda: m.parse_duration('P1,5DT2H', builder=m.TupleBuilder))\n"
-            "show(lambda: m.parse_duration('P1,5W'))",
+            "parse_duration: a truth test for the empty string",
+            _MSG + "show(lambda: msg(lambda: m.parse_duration('')))\n"
+            "show(lambda: msg(lambda: m.parse_duration(b'')))\n"
+            "show(lambda: m.parse_duration('P1W'))\nshow(lambda: m.parse_duration('PT0S'))",
             (
-                "    # durationstr can be of the form PnYnMnD or PnW\n\n"
-                "    durationstr = normalize(isodurationstr)\n",
-                "    # durationstr can be of the form PnYnMnD or PnW\n\n"
-                "    durationstr = isodurationstr\n",
+                "    if len(isodurationstr) == 0:\n",
+                "    if not isodurationstr:\n",
             ),
         ),
     ),
@@ -399,4 +396,346 @@ HUMANFRIENDLY = RealModule(
 )
 
 
-MODULES: tuple[RealModule, ...] = (ANISO8601, CVSS, HUMANFRIENDLY)
+# --- marshmallow: validator classes ---------------------------------------------------
+
+MARSHMALLOW = RealModule(
+    name="marshmallow",
+    pin="marshmallow==3.23.1",
+    package="src/marshmallow",
+    module="marshmallow/validate.py",
+    targets=(
+        "URL.__call__",
+        "Email.__call__",
+        "Range.__call__",
+        "Length.__call__",
+        "OneOf.__call__",
+    ),
+    tests=(("tests/*.py", "tests/"),),
+    test_command="pytest -q tests",
+    changes=(
+        regression(
+            "URL: scheme compared as written",
+            "dropped normalisation (HTTP://example.com is rejected); tests pass",
+            "v = m.URL()\nshow(lambda: v('HTTP://example.com'))\n"
+            "show(lambda: v('http://example.com'))",
+            (
+                '            scheme = value.split("://")[0].lower()\n',
+                '            scheme = value.split("://")[0]\n',
+            ),
+        ),
+        regression(
+            "URL: memoized regex keyed without require_tld",
+            "cache that ignores a parameter (the first URL validator built decides for "
+            "all); tests pass",
+            "show(lambda: m.URL()('http://example.com'))\n"
+            "show(lambda: m.URL(require_tld=False)('http://intranet'))\n"
+            "show(lambda: m.URL()('http://intranet'))",
+            (
+                "            key = (relative, absolute, require_tld)\n",
+                "            key = (relative, absolute)\n",
+            ),
+        ),
+        regression(
+            "Email: no IDNA fallback for the domain",
+            "removed input form (internationalised domains are rejected); tests catch",
+            "v = m.Email()\nshow(lambda: v('user@b\\u00fccher.de'))\nshow(lambda: v('user@example.com'))",
+            (
+                "            if not self.DOMAIN_REGEX.match(domain_part):\n"
+                "                try:\n"
+                '                    domain_part = domain_part.encode("idna").decode("ascii")\n'
+                "                except UnicodeError:\n"
+                "                    pass\n"
+                "                else:\n"
+                "                    if self.DOMAIN_REGEX.match(domain_part):\n"
+                "                        return value\n"
+                "                raise ValidationError(message)\n",
+                "            if not self.DOMAIN_REGEX.match(domain_part):\n"
+                "                raise ValidationError(message)\n",
+            ),
+        ),
+        regression(
+            "Range: lower bound always inclusive",
+            "parameter ignored (min_inclusive=False accepts the bound); tests catch",
+            "show(lambda: m.Range(min=1, min_inclusive=False)(1))\n"
+            "show(lambda: m.Range(min=1, max=3)(1))",
+            (
+                "            value < self.min if self.min_inclusive else value <= self.min\n",
+                "            value < self.min\n",
+            ),
+        ),
+        regression(
+            "Length: a truth test for equal",
+            "dropped None check (equal=0 is ignored); tests pass",
+            "show(lambda: m.Length(equal=0)('a'))\nshow(lambda: m.Length(equal=0)(''))\n"
+            "show(lambda: m.Length(equal=2)('ab'))",
+            ("        if self.equal is not None:\n", "        if self.equal:\n"),
+        ),
+        regression(
+            "OneOf: choices kept as a frozenset for O(1) membership",
+            "fast path wrong for an edge value (unhashable choices now fail at "
+            "construction); tests pass",
+            "show(lambda: m.OneOf([[1], [2]])([1]))\nshow(lambda: m.OneOf(['a', 'b'])('a'))\n"
+            "show(lambda: m.OneOf(['a'])(['a']))",
+            (
+                "        self.choices = choices\n"
+                '        self.choices_text = ", ".join(str(choice) for choice in self.choices)\n',
+                "        self.choices = choices\n"
+                "        self._choice_set = frozenset(choices)\n"
+                '        self.choices_text = ", ".join(str(choice) for choice in self.choices)\n',
+            ),
+            (
+                "            if value not in self.choices:\n"
+                "                raise ValidationError(self._format_error(value))\n"
+                "        except TypeError as error:\n",
+                "            if value not in self._choice_set:\n"
+                "                raise ValidationError(self._format_error(value))\n"
+                "        except TypeError as error:\n",
+            ),
+        ),
+        honest(
+            "URL: the scheme by partition instead of split",
+            "v = m.URL()\n"
+            "show(lambda: [v(u) for u in ('HTTP://example.com', 'ftp://a.example.org/x')])\n"
+            "show(lambda: v('gopher://example.com'))\nshow(lambda: v('http://a://b'))\n"
+            "show(lambda: m.URL(relative=True)('/path'))",
+            (
+                '            scheme = value.split("://")[0].lower()\n',
+                '            scheme = value.partition("://")[0].lower()\n',
+            ),
+        ),
+        honest(
+            "URL.RegexMemoizer: one dict lookup",
+            "show(lambda: m.URL()('http://example.com'))\n"
+            "show(lambda: m.URL(require_tld=False)('http://intranet'))\n"
+            "show(lambda: m.URL()('http://intranet'))\n"
+            "show(lambda: m.URL(relative=True, absolute=False)('/a/b?c=d'))",
+            (
+                "            key = (relative, absolute, require_tld)\n"
+                "            if key not in self._memoized:\n"
+                "                self._memoized[key] = self._regex_generator(\n"
+                "                    relative, absolute, require_tld\n"
+                "                )\n\n"
+                "            return self._memoized[key]\n",
+                "            key = (relative, absolute, require_tld)\n"
+                "            regex = self._memoized.get(key)\n"
+                "            if regex is None:\n"
+                "                regex = self._memoized[key] = self._regex_generator(\n"
+                "                    relative, absolute, require_tld\n"
+                "                )\n"
+                "            return regex\n",
+            ),
+        ),
+    ),
+)
+
+
+# --- pydash: case conversions and other string transforms -----------------------------
+
+PYDASH = RealModule(
+    name="pydash",
+    pin="pydash==8.0.4",
+    package="src/pydash",
+    module="pydash/strings.py",
+    targets=("words", "snake_case", "camel_case", "slugify", "truncate"),
+    tests=(("tests/*.py", "tests/"),),
+    test_command="pytest -q tests/test_strings.py",
+    changes=(
+        regression(
+            "words: ASCII word pattern always",
+            "fast path wrong for an edge value (camelCase and non-ASCII words are no "
+            "longer split); tests catch",
+            "show(lambda: m.words('fooBar baz'))\nshow(lambda: m.snake_case('helloWorld'))\n"
+            "show(lambda: m.words('a b c'))",
+            (
+                "    if pattern is None:\n"
+                "        if has_unicode_word(text):\n"
+                "            reg_exp = JS_RE_UNICODE_WORDS\n"
+                "        else:\n"
+                "            reg_exp = JS_RE_ASCII_WORDS\n",
+                "    if pattern is None:\n        reg_exp = JS_RE_ASCII_WORDS\n",
+            ),
+        ),
+        regression(
+            "slugify: apostrophes kept until the separator pass",
+            "dropped normalisation (the apostrophe stays in the slug); tests pass",
+            "show(lambda: m.slugify(\"Don't stop\"))\nshow(lambda: m.slugify('A b'))",
+            (
+                '        .decode("utf8")\n        .replace("\'", "")\n    )\n',
+                '        .decode("utf8")\n    )\n',
+            ),
+        ),
+        regression(
+            "compounder: no deburr for the words",
+            "dropped normalisation (accented letters kept in snake/kebab/camel case); "
+            "tests catch",
+            "show(lambda: m.snake_case('Cr\\u00e8me br\\u00fbl\\u00e9e'))\n"
+            "show(lambda: m.camel_case('foo bar'))",
+            (
+                '    return words(deburr(RE_APOS.sub("", pyd.to_string(text))))\n',
+                '    return words(RE_APOS.sub("", pyd.to_string(text)))\n',
+            ),
+        ),
+        regression(
+            "truncate: strict length test",
+            "off-by-one bound (a text of exactly `length` is truncated); tests pass",
+            "show(lambda: m.truncate('hello', 5))\nshow(lambda: m.truncate('hello world', 8))",
+            ("    if len(text) <= length:\n", "    if len(text) < length:\n"),
+        ),
+        regression(
+            "camel_case: first character by index",
+            "fast path wrong for an edge value (the empty string raises IndexError); "
+            "tests catch",
+            "show(lambda: m.camel_case(''))\nshow(lambda: m.camel_case('FOO BAR_bAz'))",
+            (
+                "    return text[:1].lower() + text[1:]\n\n\ndef capitalize(",
+                "    return text[0].lower() + text[1:]\n\n\ndef capitalize(",
+            ),
+        ),
+        honest(
+            "has_unicode_word: an identity test instead of bool()",
+            "show(lambda: [m.has_unicode_word(s) for s in ('abc', 'aB', 'a1', 'x y', '\\u00e9', '')])\n"
+            "show(lambda: m.words('fooBar \\u00e9t\\u00e9 42nd'))",
+            (
+                "    result = RE_HAS_UNICODE_WORD.search(text)\n    return bool(result)\n",
+                "    return RE_HAS_UNICODE_WORD.search(text) is not None\n",
+            ),
+        ),
+        honest(
+            "clean: str.split() already drops empty parts",
+            "show(lambda: [m.clean(s) for s in ('  a  b ', '', None, 5, 'a\\tb\\n c', '0 0')])",
+            (
+                '    return " ".join(pyd.compact(text.split()))\n',
+                '    return " ".join(text.split())\n',
+            ),
+        ),
+    ),
+)
+
+
+# --- simplejson: the pure-Python JSON decoder, a codec --------------------------------
+
+SIMPLEJSON = RealModule(
+    name="simplejson",
+    pin="simplejson==3.19.3",
+    package="simplejson",
+    module="simplejson/decoder.py",
+    targets=("py_scanstring", "JSONObject", "JSONArray", "JSONDecoder.decode"),
+    tests=(("simplejson/tests/*.py", "simplejson/tests/"),),
+    test_command="pytest -q simplejson/tests",
+    notes="Laid out from the sdist, the package has no compiled _speedups, so the "
+    "pure-Python scanner and decoder in this module are the ones that run.",
+    changes=(
+        regression(
+            "py_scanstring: surrogate pairs left unjoined",
+            "removed input form (an escaped astral character decodes to two surrogates); "
+            "tests catch",
+            "d = m.JSONDecoder()\n"
+            "show(lambda: [hex(ord(c)) for c in d.decode('\"\\\\ud83d\\\\ude00\"')])\n"
+            "show(lambda: d.decode('\"\\\\u00e9\"'))",
+            (
+                "            if (_maxunicode > 65535 and\n"
+                "                uni & 0xfc00 == 0xd800 and\n"
+                "                s[end:end + 2] == '\\\\u'):\n"
+                "                uni2, end2 = _scan_four_digit_hex(s, end + 2)\n"
+                "                if uni2 & 0xfc00 == 0xdc00:\n"
+                "                    uni = 0x10000 + (((uni - 0xd800) << 10) |\n"
+                "                                        (uni2 - 0xdc00))\n"
+                "                    end = end2\n",
+                "",
+            ),
+        ),
+        regression(
+            "py_scanstring: control characters always rejected",
+            "parameter ignored (strict=False no longer lets a literal tab through); "
+            "tests catch",
+            "show(lambda: m.JSONDecoder(strict=False).decode('\"a\\tb\"'))\n"
+            "show(lambda: m.JSONDecoder().decode('\"a\\tb\"'))",
+            (
+                "        elif terminator != '\\\\':\n"
+                "            if strict:\n"
+                '                msg = "Invalid control character %r at"\n'
+                "                raise JSONDecodeError(msg, s, prev_end)\n"
+                "            else:\n"
+                "                _append(terminator)\n"
+                "                continue\n",
+                "        elif terminator != '\\\\':\n"
+                '            msg = "Invalid control character %r at"\n'
+                "            raise JSONDecodeError(msg, s, prev_end)\n",
+            ),
+        ),
+        regression(
+            "JSONObject: empty object returned before the pairs hook",
+            "skipped special case ('{}' ignores object_pairs_hook); tests pass",
+            "show(lambda: m.JSONDecoder(object_pairs_hook=list).decode('{}'))\n"
+            "show(lambda: m.JSONDecoder(object_pairs_hook=list).decode('{\"a\": 1}'))",
+            (
+                "        if nextchar == '}':\n"
+                "            if object_pairs_hook is not None:\n"
+                "                result = object_pairs_hook(pairs)\n"
+                "                return result, end + 1\n"
+                "            pairs = {}\n",
+                "        if nextchar == '}':\n"
+                "            pairs = {}\n",
+            ),
+        ),
+        regression(
+            "JSONArray: one shared empty list for '[]'",
+            "returns a shared mutable (a caller's append shows up in later results); "
+            "tests pass",
+            "d = m.JSONDecoder()\na = d.decode('[]')\na.append(1)\n"
+            "show(lambda: d.decode('[]'))\nshow(lambda: d.decode('{\"k\": []}'))",
+            (
+                "def JSONArray(state, scan_once, _w=WHITESPACE.match, _ws=WHITESPACE_STR):\n",
+                "_EMPTY_ARRAY = []\n\n"
+                "def JSONArray(state, scan_once, _w=WHITESPACE.match, _ws=WHITESPACE_STR):\n",
+            ),
+            (
+                "    if nextchar == ']':\n        return values, end + 1\n",
+                "    if nextchar == ']':\n        return _EMPTY_ARRAY, end + 1\n",
+            ),
+        ),
+        regression(
+            "scan_four_digit_hex: int() does the validation",
+            "dropped check (short or underscored \\\\u escapes are accepted); tests pass",
+            "d = m.JSONDecoder()\nshow(lambda: d.decode('\"\\\\u1_23\"'))\n"
+            "show(lambda: d.decode('[\"\\\\u+123\"]'))\nshow(lambda: d.decode('\"\\\\u0041\"'))",
+            (
+                "    esc = s[end:end + 4]\n"
+                "    if not _m(esc):\n"
+                "        raise JSONDecodeError(msg, s, end - 2)\n",
+                "    esc = s[end:end + 4]\n",
+            ),
+        ),
+        honest(
+            "py_scanstring: dict.get for the escape table",
+            "d = m.JSONDecoder()\n"
+            "show(lambda: d.decode('\"a\\\\\\\\b\\\\/c\\\\n\\\\\"\\\\t\"'))\n"
+            "show(lambda: d.decode('\"\\\\x\"'))\nshow(lambda: d.decode('\"\\\\'))",
+            (
+                "            try:\n"
+                "                char = _b[esc]\n"
+                "            except KeyError:\n"
+                '                msg = "Invalid \\\\X escape sequence %r"\n'
+                "                raise JSONDecodeError(msg, s, end)\n",
+                "            char = _b.get(esc)\n"
+                "            if char is None:\n"
+                '                msg = "Invalid \\\\X escape sequence %r"\n'
+                "                raise JSONDecodeError(msg, s, end)\n",
+            ),
+        ),
+        honest(
+            "scan_four_digit_hex: fullmatch without anchors",
+            "d = m.JSONDecoder()\n"
+            "show(lambda: d.decode('[\"\\\\u00e9\", \"\\\\uD83D\\\\uDE00\", \"\\\\uABCD\"]'))\n"
+            "show(lambda: d.decode('\"\\\\u12\"'))\nshow(lambda: d.decode('\"\\\\u12G4\"'))\n"
+            "show(lambda: m.scan_four_digit_hex('abc\\n', 0))",
+            (
+                "def scan_four_digit_hex(s, end, _m=re.compile(r'^[0-9a-fA-F]{4}$').match):\n",
+                "def scan_four_digit_hex(s, end, _m=re.compile(r'[0-9a-fA-F]{4}').fullmatch):\n",
+            ),
+        ),
+    ),
+)
+
+
+MODULES: tuple[RealModule, ...] = (ANISO8601, CVSS, HUMANFRIENDLY, MARSHMALLOW, PYDASH, SIMPLEJSON)
