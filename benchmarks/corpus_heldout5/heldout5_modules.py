@@ -738,4 +738,114 @@ SIMPLEJSON = RealModule(
 )
 
 
-MODULES: tuple[RealModule, ...] = (ANISO8601, CVSS, HUMANFRIENDLY, MARSHMALLOW, PYDASH, SIMPLEJSON)
+# --- sqlparse: option validation and the filter stack; tests lean on fixtures ---------
+
+SQLPARSE = RealModule(
+    name="sqlparse",
+    pin="sqlparse==0.5.2",
+    package="sqlparse",
+    module="sqlparse/formatter.py",
+    targets=("validate_options", "build_filter_stack"),
+    tests=(("tests/*.py", "tests/"), ("tests/files/*", "tests/files/")),
+    test_command="pytest -q tests",
+    changes=(
+        regression(
+            "validate_options: truncate_strings bound off by one",
+            "off-by-one bound (truncate_strings=1 is accepted); tests pass",
+            _MSG + "show(lambda: msg(lambda: m.validate_options({'truncate_strings': 1})))\n"
+            "show(lambda: m.validate_options({'truncate_strings': '2'})['truncate_strings'])",
+            ("        if truncate_strings <= 1:\n", "        if truncate_strings < 1:\n"),
+        ),
+        regression(
+            "validate_options: right_margin must be above 10",
+            "off-by-one bound (right_margin=10 is rejected); tests pass",
+            _MSG + "show(lambda: msg(lambda: m.validate_options({'right_margin': 10})))\n"
+            "show(lambda: m.validate_options({'right_margin': '12'})['right_margin'])",
+            ("        if right_margin < 10:\n", "        if right_margin <= 10:\n"),
+        ),
+        regression(
+            "validate_options: indent_width taken as given",
+            "removed input form (a numeric string such as '4' is no longer converted); "
+            "tests catch",
+            _MSG + "show(lambda: msg(lambda: m.validate_options({'indent_width': '4'})"
+            "['indent_width']))\n"
+            "show(lambda: msg(lambda: m.validate_options({'indent_width': 'x'})))\n"
+            "import sqlparse\n"
+            "show(lambda: sqlparse.format('select a, b from t', reindent=True, indent_width='4'))",
+            (
+                "    indent_width = options.get('indent_width', 2)\n"
+                "    try:\n"
+                "        indent_width = int(indent_width)\n"
+                "    except (TypeError, ValueError):\n"
+                "        raise SQLParseError('indent_width requires an integer')\n"
+                "    if indent_width < 1:\n",
+                "    indent_width = options.get('indent_width', 2)\n"
+                "    if not isinstance(indent_width, int):\n"
+                "        raise SQLParseError('indent_width requires an integer')\n"
+                "    if indent_width < 1:\n",
+            ),
+        ),
+        regression(
+            "validate_options: keyword_case checked against a set",
+            "fast path wrong for an edge value (an unhashable value raises TypeError "
+            "instead of SQLParseError); tests pass",
+            _MSG + "show(lambda: msg(lambda: m.validate_options({'keyword_case': ['upper']})))\n"
+            "show(lambda: m.validate_options({'keyword_case': 'upper'})['keyword_case'])",
+            (
+                "    if kwcase not in [None, 'upper', 'lower', 'capitalize']:\n",
+                "    if kwcase not in {None, 'upper', 'lower', 'capitalize'}:\n",
+            ),
+        ),
+        regression(
+            "validate_options: strip_comments must be a bool",
+            "narrowed input (1 and 0 are rejected; they compare equal to True/False); "
+            "tests pass",
+            _MSG + "show(lambda: msg(lambda: m.validate_options({'strip_comments': 1})))\n"
+            "import sqlparse\n"
+            "show(lambda: sqlparse.format('select 1 -- c\\n', strip_comments=1))",
+            (
+                "    if strip_comments not in [True, False]:\n",
+                "    if not isinstance(strip_comments, bool):\n",
+            ),
+        ),
+        honest(
+            "build_filter_stack: the output format lower-cased once",
+            "import sqlparse\n"
+            "show(lambda: [sqlparse.format('select * from t', output_format=f) "
+            "for f in ('sql', 'python', 'php')])\n"
+            "show(lambda: [len(m.build_filter_stack(sqlparse.engine.FilterStack(), "
+            "{'output_format': f}).postprocess) for f in ('PHP', 'Python', 'sql', 'x')])",
+            (
+                "        frmt = options['output_format']\n"
+                "        if frmt.lower() == 'php':\n"
+                "            fltr = filters.OutputPHPFilter()\n"
+                "        elif frmt.lower() == 'python':\n",
+                "        frmt = options['output_format'].lower()\n"
+                "        if frmt == 'php':\n"
+                "            fltr = filters.OutputPHPFilter()\n"
+                "        elif frmt == 'python':\n",
+            ),
+        ),
+        honest(
+            "validate_options: the case names hoisted to a tuple constant",
+            _MSG + "show(lambda: [msg(lambda: m.validate_options({'keyword_case': v, "
+            "'identifier_case': v})) for v in (None, 'upper', 'Upper', ['upper'], 0)])",
+            (
+                "def validate_options(options):  # noqa: C901\n",
+                "_CASES = (None, 'upper', 'lower', 'capitalize')\n\n\n"
+                "def validate_options(options):  # noqa: C901\n",
+            ),
+            (
+                "    if kwcase not in [None, 'upper', 'lower', 'capitalize']:\n",
+                "    if kwcase not in _CASES:\n",
+            ),
+            (
+                "    if idcase not in [None, 'upper', 'lower', 'capitalize']:\n",
+                "    if idcase not in _CASES:\n",
+            ),
+        ),
+    ),
+)
+
+
+MODULES: tuple[RealModule, ...] = (ANISO8601, CVSS, HUMANFRIENDLY, MARSHMALLOW, PYDASH, SIMPLEJSON, SQLPARSE)
