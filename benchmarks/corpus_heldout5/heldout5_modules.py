@@ -411,7 +411,9 @@ MARSHMALLOW = RealModule(
         "OneOf.__call__",
     ),
     tests=(("tests/*.py", "tests/"),),
-    test_command="pytest -q tests",
+    test_command="pytest -q tests/test_validate.py",
+    notes="The validators' own test module: the rest of the suite imports simplejson, "
+    "which the released test requirements add and the benchmark's venv may not have.",
     changes=(
         regression(
             "URL: scheme compared as written",
@@ -848,4 +850,115 @@ SQLPARSE = RealModule(
 )
 
 
-MODULES: tuple[RealModule, ...] = (ANISO8601, CVSS, HUMANFRIENDLY, MARSHMALLOW, PYDASH, SIMPLEJSON, SQLPARSE)
+# --- dunamai: version serializers over a Style enum and a Version class ---------------
+
+DUNAMAI = RealModule(
+    name="dunamai",
+    pin="dunamai==1.23.0",
+    package="dunamai",
+    module="dunamai/__init__.py",
+    targets=("check_version", "serialize_pep440", "serialize_semver", "Version.bump"),
+    tests=(("tests/unit/*.py", "tests/unit/"),),
+    test_command="pytest -q tests/unit",
+    notes="Only the unit tests are laid out: the integration tests drive git, Mercurial "
+    "and other version control tools in temporary repositories.",
+    changes=(
+        regression(
+            "check_version: the SemVer regex alone",
+            "dropped check (leading zeros such as 1.02.3 pass as SemVer); tests catch",
+            _MSG + "show(lambda: msg(lambda: m.check_version('1.02.3', m.Style.SemVer)))\n"
+            "show(lambda: m.check_version('1.2.3-rc.1', m.Style.SemVer))",
+            (
+                "    if style == Style.SemVer:\n"
+                '        parts = re.split(r"[.-]", version.split("+", 1)[0])\n'
+                '        if any(re.search(r"^0[0-9]+$", x) for x in parts):\n'
+                "            raise ValueError(failure_message)\n",
+                "",
+            ),
+        ),
+        regression(
+            "serialize_pep440: stage looked up as given",
+            "dropped normalisation (stage 'RC' or 'Alpha' now fails the PEP 440 check); "
+            "tests pass",
+            _MSG + "show(lambda: msg(lambda: m.serialize_pep440('1.0', stage='RC', revision=1)))\n"
+            "show(lambda: msg(lambda: m.serialize_pep440('1.0', stage='Alpha', revision=2)))\n"
+            "show(lambda: m.serialize_pep440('1.0', stage='beta', revision=3))",
+            (
+                "        out.append(alternative_stages.get(stage.lower(), stage.lower()))\n",
+                "        out.append(alternative_stages.get(stage, stage))\n",
+            ),
+        ),
+        regression(
+            "serialize_semver: pre-release joined whenever given",
+            "dropped empty check (pre=[] gives '1.2.3-', which fails the check); tests pass",
+            _MSG + "show(lambda: msg(lambda: m.serialize_semver('1.2.3', pre=[])))\n"
+            "show(lambda: m.serialize_semver('1.2.3', pre=['rc', 1], metadata=['abc']))",
+            (
+                "    if pre is not None and len(pre) > 0:\n",
+                "    if pre is not None:\n",
+            ),
+        ),
+        regression(
+            "serialize_pep440: a truth test for the epoch",
+            "dropped None check (epoch=0 is no longer written); tests pass",
+            "show(lambda: m.serialize_pep440('1.0', epoch=0))\n"
+            "show(lambda: m.serialize_pep440('1.0', epoch=2))",
+            (
+                '    if epoch is not None:\n        out.extend([epoch, "!"])\n',
+                '    if epoch:\n        out.extend([epoch, "!"])\n',
+            ),
+        ),
+        regression(
+            "Version.bump: smart bump of a tagged commit skips the copy",
+            "returns a shared object (the caller's Version is the result); tests pass",
+            "v = m.Version('1.2.3', distance=0)\nb = v.bump(smart=True)\nb.base = '9.9.9'\n"
+            "show(lambda: (v.base, b is v))\n"
+            "show(lambda: m.Version('1.2.3', distance=2).bump(smart=True).serialize())",
+            (
+                "        if smart:\n            if bumped.distance == 0:\n                return bumped\n",
+                "        if smart:\n            if self.distance == 0:\n                return self\n",
+            ),
+        ),
+        honest(
+            "check_version: patterns compiled once per style",
+            _MSG + "show(lambda: [msg(lambda: m.check_version(v, s)) for v in ('1.0', '1.0rc1', "
+            "'1.02.3', '1.2.3-rc.1+b', '1.0-x', 'v1') for s in m.Style])",
+            (
+                "def check_version(version: str, style: Style = Style.Pep440) -> None:\n",
+                "_STYLE_PATTERNS = {\n"
+                '    Style.Pep440: ("PEP 440", re.compile(_VALID_PEP440)),\n'
+                '    Style.SemVer: ("Semantic Versioning", re.compile(_VALID_SEMVER)),\n'
+                '    Style.Pvp: ("PVP", re.compile(_VALID_PVP)),\n'
+                "}\n\n\n"
+                "def check_version(version: str, style: Style = Style.Pep440) -> None:\n",
+            ),
+            (
+                "    name, pattern = {\n"
+                '        Style.Pep440: ("PEP 440", _VALID_PEP440),\n'
+                '        Style.SemVer: ("Semantic Versioning", _VALID_SEMVER),\n'
+                '        Style.Pvp: ("PVP", _VALID_PVP),\n'
+                "    }[style]\n",
+                "    name, pattern = _STYLE_PATTERNS[style]\n",
+            ),
+            (
+                "    if not re.search(pattern, version):\n",
+                "    if not pattern.search(version):\n",
+            ),
+        ),
+        honest(
+            "serialize_semver: map(str) for the join",
+            _MSG + "show(lambda: m.serialize_semver('1.2.3', pre=['rc', 1], metadata=[7, 'x']))\n"
+            "show(lambda: msg(lambda: m.serialize_semver('1.2', pre=None)))\n"
+            "show(lambda: m.serialize_semver('0.0.1', metadata=[]))",
+            (
+                '    serialized = "".join(str(x) for x in out)\n    check_version(serialized, '
+                "Style.SemVer)\n",
+                '    serialized = "".join(map(str, out))\n    check_version(serialized, '
+                "Style.SemVer)\n",
+            ),
+        ),
+    ),
+)
+
+
+MODULES: tuple[RealModule, ...] = (ANISO8601, CVSS, HUMANFRIENDLY, MARSHMALLOW, PYDASH, SIMPLEJSON, SQLPARSE, DUNAMAI)
