@@ -185,8 +185,17 @@ def table_of(node: ast.expr, cls: str | None) -> str | None:
 def keyed_of(
     node: ast.FunctionDef | ast.AsyncFunctionDef, params: set[str], cls: str | None
 ) -> dict[str, list[str]]:
-    """Parameter -> the tables the body looks it up in (see ``SourceFacts.keyed``)."""
+    """Parameter -> the tables the body looks it up in (see ``SourceFacts.keyed``), by
+    itself or as a local computed from it alone (``k = key.upper()``: ``by_name[k]``)."""
     found: dict[str, list[str]] = {}
+    derived = {
+        sub.targets[0].id: root
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Assign)
+        and len(sub.targets) == 1
+        and isinstance(sub.targets[0], ast.Name)
+        and (root := _derived_from(sub.value, params)) is not None
+    }
     for sub in ast.walk(node):
         key: ast.expr | None = None
         table: ast.expr | None = None
@@ -205,12 +214,46 @@ def keyed_of(
             and isinstance(sub.ops[0], (ast.In, ast.NotIn))
         ):
             key, table = sub.left, sub.comparators[0]
-        if not (isinstance(key, ast.Name) and key.id in params and table is not None):
+        param = None if key is None else _derived_from(key, params)
+        if isinstance(key, ast.Name) and key.id in derived:
+            param = derived[key.id]
+        if param is None or table is None:
             continue
         name = table_of(table, cls)
-        if name is not None and name != key.id and name not in found.get(key.id, []):
-            found.setdefault(key.id, []).append(name)
+        if name is not None and name != param and name not in found.get(param, []):
+            found.setdefault(param, []).append(name)
     return found
+
+
+#: Builtins that turn a value into its text or number: ``str(key)``.
+_CONVERSIONS = frozenset({"str", "int", "float", "bytes"})
+
+
+def _derived_from(node: ast.expr, params: set[str]) -> str | None:
+    """The parameter ``node`` is computed from alone, through method calls on it
+    (``key.upper()``, ``key.strip().lower()``), a conversion (``str(key)``) or a
+    format (``f"{key:03d}"``): a value of its table's keys reaches that lookup."""
+    for _ in range(8):
+        if isinstance(node, ast.Name):
+            return node.id if node.id in params else None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _CONVERSIONS
+            and len(node.args) == 1
+        ):
+            node = node.args[0]
+        elif (
+            isinstance(node, ast.JoinedStr)
+            and len(node.values) == 1
+            and isinstance(node.values[0], ast.FormattedValue)
+        ):
+            node = node.values[0].value
+        else:
+            return None
+    return None
 
 
 def compiles(value: ast.expr) -> bool:

@@ -98,6 +98,9 @@ class _Harvester:
         if isinstance(node, ast.Name):
             if node.id in session.paths:
                 return session.paths[node.id]
+            if isinstance(getattr(builtins, node.id, None), type):
+                # ``Schema(int)``, ``Use(str)``: a builtin type is a value too.
+                return f"builtins.{node.id}"
             raise _Fail(node.id)
         if isinstance(node, ast.Attribute):
             return f"{self.dotted(node.value, session)}.{node.attr}"

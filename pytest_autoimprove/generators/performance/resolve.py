@@ -135,11 +135,33 @@ def _patterns(module: types.ModuleType, names: list[str]) -> dict[str, tuple[str
 #: Keys read from one lookup table, spread over it; the longest key kept.
 MAX_KEYS = 8
 MAX_KEY_CHARS = 60
+#: Keys of a table that no other table of the module holds, added to the spread.
+MAX_OWN_KEYS = 2
 
 
 def _keys(module: types.ModuleType, names: list[str]) -> dict[str, list[object]]:
     """name -> the keys (of a dict) or members (of a list, tuple or set) of the tables
-    ``names`` hold, strings and ints only, at most :data:`MAX_KEYS` spread evenly."""
+    ``names`` hold, strings and ints only: at most :data:`MAX_KEYS` spread evenly, and
+    :data:`MAX_OWN_KEYS` no other of those tables holds. Indexes of one set of records
+    share most keys (``by_name``, ``by_apolitical_name``); the few only one holds
+    (``'TAIWAN'``) are what reach the lookup a rewrite may drop."""
+    every = _all_keys(module, names)
+    out: dict[str, list[object]] = {}
+    for name, keys in every.items():
+        spread = keys
+        if len(keys) > MAX_KEYS:
+            spread = [keys[i * len(keys) // MAX_KEYS] for i in range(MAX_KEYS)]
+        others = {k for other, held in every.items() if other != name for k in held}
+        own = [k for k in keys if k not in others and k not in spread] if others else []
+        if own:
+            own = [own[i * len(own) // MAX_OWN_KEYS] for i in range(min(len(own), MAX_OWN_KEYS))]
+        if spread:
+            out[name] = [*spread, *own]
+    return out
+
+
+def _all_keys(module: types.ModuleType, names: list[str]) -> dict[str, list[object]]:
+    """name -> every key or member (strings and ints, not too long) of those tables."""
     out: dict[str, list[object]] = {}
     for name in names:
         obj = _lookup(module, name)
@@ -152,15 +174,11 @@ def _keys(module: types.ModuleType, names: list[str]) -> dict[str, list[object]]
             members = list(obj)
         else:
             continue
-        keys = [
+        out[name] = [
             k
             for k in dict.fromkeys(m for m in members if type(m) in (str, int))
             if len(repr(k)) <= MAX_KEY_CHARS
         ]
-        if len(keys) > MAX_KEYS:
-            keys = [keys[i * len(keys) // MAX_KEYS] for i in range(MAX_KEYS)]
-        if keys:
-            out[name] = keys
     return out
 
 

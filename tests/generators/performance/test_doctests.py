@@ -230,3 +230,40 @@ def test_an_output_written_as_a_comment_is_the_shown_output(tmp_path: Path) -> N
     ]
     assert output_matches(True, None, calls[0].want, "", "")
     assert not output_matches(False, None, calls[2].want, "", "")
+
+
+SCHEMAS = '''
+class Schema:
+    """What data must look like.
+
+    >>> Schema(int).validate(123)
+    123
+    >>> Schema((int, float)).validate(1.5)
+    1.5
+    >>> Schema({"name": str}).validate({"name": "Sue"})
+    {'name': 'Sue'}
+    >>> Schema(print).validate(1)
+    1
+    """
+
+    def __init__(self, schema):
+        self.schema = schema
+
+    def validate(self, data):
+        return data
+'''
+
+
+def test_builtin_types_are_values_of_an_example(tmp_path: Path) -> None:
+    # schema's README: `Schema(int).validate(123)`, types as the constructor's argument
+    # (its main input form); builtin functions (print) are not values.
+    (tmp_path / "schemas.py").write_text(textwrap.dedent(SCHEMAS))
+    info = discover(tmp_path, Path("schemas.py"))
+    facts = read_facts((tmp_path / "schemas.py").read_text(), "schemas")
+    found = harvest(tmp_path, [info], {"schemas": facts.docstring}, {"schemas": facts.imports})
+    calls = found["schemas"]["Schema.validate"]
+    assert [c.ctor for c in calls] == [
+        ((Ref("builtins.int"),), {}),
+        (((Ref("builtins.int"), Ref("builtins.float")),), {}),
+        (({"name": Ref("builtins.str")},), {}),
+    ]
