@@ -13,7 +13,8 @@ Values are compared by structure instead:
   ``ordered=False`` compares lists, tuples and dicts by content too (for a result
   whose order the baseline itself does not keep, see :mod:`.set_order`);
 * dataclasses, slotted and plain objects compare by their state (``__dict__`` and
-  ``__slots__``), exceptions by type and ``args``;
+  ``__slots__``), exceptions by type and ``args``, in-memory streams by what they
+  hold and their position;
 * anything else (functions, classes, modules) compares by identity or by its name.
 
 :func:`difference` says where two values first differ (``None`` when they are the
@@ -24,6 +25,7 @@ same); :func:`same` is its boolean form; :func:`assert_same` raises an
 from __future__ import annotations
 
 import enum
+import io
 import math
 import types
 from collections.abc import Callable, Collection, Mapping
@@ -210,6 +212,9 @@ class _Comparison:
         if isinstance(a, BaseException):
             assert isinstance(b, BaseException)
             return self.diff(a.args, b.args, f"{path}.args")
+        if isinstance(a, _MEMORY_STREAMS):
+            assert isinstance(b, _MEMORY_STREAMS)
+            return self.diff(_stream_state(a), _stream_state(b), f"{path}<stream>")
         return self._state(a, b, path, where, builtin=False)
 
     def _mapping(
@@ -269,6 +274,17 @@ class _Comparison:
             if found:
                 return found
         return None
+
+
+#: In-memory streams: their state is what was written and where they stand, which
+#: ``__dict__`` does not hold (an encoder writing other bytes has the same ``__dict__``).
+_MEMORY_STREAMS = (io.BytesIO, io.StringIO)
+
+
+def _stream_state(stream: io.BytesIO | io.StringIO) -> tuple[object, ...]:
+    if stream.closed:
+        return ("closed",)
+    return (stream.getvalue(), stream.tell())
 
 
 def _object_state(obj: object) -> dict[str, object] | None:

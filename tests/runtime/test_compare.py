@@ -174,3 +174,20 @@ def test_unordered_compares_sequences_and_mappings_by_content() -> None:
     # A key never matches a value: items are matched as pairs.
     assert not same({"a": 1, 1: "a"}, {"a": "a", 1: 1}, ordered=False)
     assert not same((1, 2), [2, 1], ordered=False)  # types still count
+
+
+def test_in_memory_streams_compare_by_what_they_hold() -> None:
+    import io
+
+    written = io.BytesIO()
+    written.write(b"\x18\x18")
+    other = io.BytesIO()
+    other.write(b"\x38")
+    assert not same(written, other)  # the same (empty) __dict__, other bytes
+    assert same(io.BytesIO(b"ab"), io.BytesIO(b"ab"))
+    moved = io.StringIO("ab")
+    moved.read(1)
+    assert not same(moved, io.StringIO("ab"))  # the position counts
+    closed = io.StringIO("x")
+    closed.close()
+    assert not same(closed, io.StringIO("x"))

@@ -244,6 +244,9 @@ class _Converter:
             return TypeSpec("type")
         if origin in (re.Pattern,):
             return self._class(re.Pattern, depth)
+        if origin is typing.IO and args and args[0] is bytes:
+            # ``IO[bytes]``: a binary stream (an encoder writing to a StringIO only raises).
+            return self._class(typing.BinaryIO, depth)
         if isinstance(origin, type):
             return self._class(origin, depth)
         return ANY

@@ -135,3 +135,32 @@ def test_a_number_comes_in_each_kind_the_check_names(
     project.assert_caught(
         "        if isinstance(num, (int, float)):\n", "        if type(num) is int:\n"
     )
+
+
+ENCODER = '''
+import struct
+from typing import IO
+
+
+class Encoder:
+    def __init__(self, fp: IO[bytes]) -> None:
+        self.fp = fp
+
+    def encode_length(self, major: int, length: int) -> None:
+        """Write a length header."""
+        major <<= 5
+        if length < 24:
+            self.fp.write(struct.pack(">B", major | length))
+        elif length < 256:
+            self.fp.write(struct.pack(">BB", major | 24, length))
+        else:
+            self.fp.write(struct.pack(">BQ", major | 27, length))
+'''
+
+
+def test_an_encoder_writes_to_a_binary_stream(guarded: Callable[[str, str], Guarded]) -> None:
+    # cbor2's encode_length: an instance on a StringIO raised at every write, so the
+    # bound at 24 was never reached; on a BytesIO, 23/24/25 show an off-by-one.
+    project = guarded("encoder", ENCODER)
+    assert "st.just('io.BytesIO')" in project.guard_text()
+    project.assert_caught("        if length < 24:\n", "        if length <= 24:\n")

@@ -246,3 +246,12 @@ def test_an_abstract_type_stands_for_a_subclass_built_without_arguments() -> Non
     # no one constructs the base; a caller passes a concrete storage
     assert spec.t == "class" and spec.name.endswith("MemoryStorage")
     assert from_type(Backend, None, lambda text, module: None).flavor == "opaque"
+
+
+def test_a_stream_of_bytes_is_a_binary_stream() -> None:
+    def spec(tp: object) -> TypeSpec:
+        return from_type(tp, None, lambda text, module: None)
+
+    # cbor2's CBOREncoder(fp: IO[bytes]): built on a StringIO, every write raised.
+    assert spec(typing.IO[bytes]).type_name == "typing.BinaryIO"
+    assert spec(typing.IO[str]).type_name == "typing.IO"
