@@ -214,7 +214,7 @@ def _form_edges(
 
 #: A number of each kind an ``isinstance`` check may name, for a parameter whose
 #: ordinary value is not a number: 3 has an ordinal suffix, a plural, a word of its own.
-_NUMBERS: dict[str, object] = {
+_NUMBERS: dict[str, int | float | Decimal | Fraction] = {
     "int": 3,
     "float": 3.0,
     "Decimal": Decimal("3"),
@@ -234,8 +234,9 @@ def _number_forms(value: object, checked: Sequence[str]) -> list[tuple[object, s
             continue
         converted: object = number
         if isinstance(value, (int, float, Decimal, Fraction)):
+            kind: Callable[[object], object] = type(number)
             try:
-                converted = type(number)(value)  # the same number in the other kind
+                converted = kind(value)  # the same number in the other kind
             except (ValueError, OverflowError, TypeError):
                 continue
         if name == "int" and converted != value and isinstance(value, (int, float)):
