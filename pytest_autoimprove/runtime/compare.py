@@ -11,7 +11,7 @@ Values are compared by structure instead:
 * lists and tuples compare element by element, in order; dicts by their keys and
   values, in order too (a changed order is a changed output); sets by content;
   ``ordered=False`` compares lists, tuples and dicts by content too (for a result
-  whose order the baseline itself does not keep, see :mod:`.set_order`);
+  whose order the baseline itself does not keep, see :mod:`.order`);
 * dataclasses, slotted and plain objects compare by their state (``__dict__`` and
   ``__slots__``), exceptions by type and ``args``, in-memory streams by what they
   hold and their position;

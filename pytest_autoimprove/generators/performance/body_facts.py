@@ -147,9 +147,16 @@ def forms_of(
     type_tuples: Mapping[str, list[str]] | None = None,
 ) -> dict[str, list[str]]:
     """Parameter -> the type names ``isinstance(param, ...)`` checks in the body (a
-    module name bound to a tuple of types stands for its types)."""
+    module name bound to a tuple of types stands for its types), and those a duck-typed
+    ``hasattr(param, "split")`` asks for (:data:`_DUCKS`)."""
     found: dict[str, list[str]] = {}
     for sub in ast.walk(node):
+        duck = _duck_form(sub, params)
+        if duck is not None:
+            names = found.setdefault(duck[0], [])
+            if duck[1] not in names:
+                names.append(duck[1])
+            continue
         if not (
             isinstance(sub, ast.Call)
             and call_name(sub.func) == "isinstance"
@@ -165,6 +172,29 @@ def forms_of(
                 if name and name not in names:
                     names.append(name)
     return {name: kinds for name, kinds in found.items() if kinds}
+
+
+#: Attributes a ``hasattr`` check asks for, and the type it tells apart by them.
+_DUCKS = {
+    **dict.fromkeys(("split", "strip", "lower", "upper", "startswith", "encode"), "str"),
+    "decode": "bytes",
+    **dict.fromkeys(("keys", "items"), "dict"),
+}
+
+
+def _duck_form(node: ast.AST, params: set[str]) -> tuple[str, str] | None:
+    """``(param, type name)`` for ``hasattr(param, "split")``: "text or a list"."""
+    if not (
+        isinstance(node, ast.Call)
+        and call_name(node.func) == "hasattr"
+        and len(node.args) == 2
+        and isinstance(node.args[0], ast.Name)
+        and node.args[0].id in params
+        and isinstance(node.args[1], ast.Constant)
+        and node.args[1].value in _DUCKS
+    ):
+        return None
+    return node.args[0].id, _DUCKS[node.args[1].value]
 
 
 def table_of(node: ast.expr, cls: str | None) -> str | None:

@@ -196,6 +196,9 @@ def _form_edges(
         first = value[0]
         if {"str", "bytes", "int", "float"} & set(checked) and type(first).__name__ in checked:
             forms = [(first, "its first item alone")]
+        if "str" in checked and all(isinstance(item, str) for item in value) and len(value) > 1:
+            # `argv` as a list or as one string to split: the whole list as text.
+            forms.append((" ".join(value), "its items joined by blanks"))
     if isinstance(value, (str, bytes)):
         # Text and its binary forms: `isinstance(data, (bytes, bytearray))` has a branch
         # (a copy, an encoding) a rewrite can drop for one of them.

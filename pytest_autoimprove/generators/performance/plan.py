@@ -40,6 +40,7 @@ from pytest_autoimprove.generators.performance.pools import Edge, Pool, Sample, 
 from pytest_autoimprove.generators.performance.receivers import bounded_receivers
 from pytest_autoimprove.generators.performance.shape_calls import shape_calls
 from pytest_autoimprove.generators.performance.tracer import TracedCall
+from pytest_autoimprove.generators.performance.twins import equal_others
 from pytest_autoimprove.generators.performance.values import (
     EVIDENCE,
     Kind,
@@ -216,6 +217,7 @@ def plan_module(
             )
         )
     bounded_receivers(plans)
+    equal_others(plans)
     return plans
 
 

@@ -11,7 +11,9 @@ expression instead:
   day, hour, count and index alike): ``'1111-11-11 11:11:11.1Z'``;
 - each *variant* changes one choice: another alternative of a branch (the ``+hh:mm``
   offset instead of ``Z``) or another character of a small class (``,`` for ``.``,
-  ``-`` for ``+``): the forms a fast path drops.
+  ``-`` for ``+``): the forms a fast path drops;
+- an expression that ignores case gives each string in the other case too, right
+  after it (``1°1's`` after ``1°1'S``).
 
 Only strings the expression matches in full are kept (a look-ahead may refuse one).
 """
@@ -68,6 +70,11 @@ def full_strings(pattern: str, flags: int = 0) -> list[str]:
             continue
         if text not in out and len(text) <= MAX_LENGTH and regex.fullmatch(text):
             out.append(text)
+    if regex.flags & re.IGNORECASE:
+        # A format that ignores case takes each string in the other case too: the form
+        # a rewrite dropping the flag, or an .upper(), loses.
+        swapped = [[text, text.swapcase()] for text in out]
+        out = list(dict.fromkeys(t for pair in swapped for t in pair if regex.fullmatch(t)))
     return out
 
 

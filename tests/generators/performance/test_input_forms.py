@@ -164,3 +164,53 @@ def test_an_encoder_writes_to_a_binary_stream(guarded: Callable[[str, str], Guar
     project = guarded("encoder", ENCODER)
     assert "st.just('io.BytesIO')" in project.guard_text()
     project.assert_caught("        if length < 24:\n", "        if length <= 24:\n")
+
+
+SIGNIFICAND = '''
+from decimal import Decimal
+
+
+def significand(value: Decimal) -> int:
+    """The digits of a decimal as one integer, its sign kept."""
+    sign, digits, _ = value.as_tuple()
+    number = int("".join(map(str, digits)))
+    return -number if sign else number
+'''
+
+
+def test_a_decimal_longer_than_the_context_precision(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # cbor2's encode_decimal: the significand from Decimal.scaleb, an operation that
+    # rounds to the context's 28 digits; only a longer decimal shows it.
+    project = guarded("significand", SIGNIFICAND)
+    assert "Build('Decimal', '1234567890123456789012345678901.25')" in project.guard_text()
+    project.assert_caught(
+        '    number = int("".join(map(str, digits)))\n',
+        "    number = int(value.copy_abs().scaleb(-value.as_tuple().exponent))\n",
+    )
+
+
+TOKENS = '''
+class Tokens(list):
+    """The words of a command line, given as a list or as one string."""
+
+    def __init__(self, source: list[str]) -> None:
+        super().__init__(source.split() if hasattr(source, "split") else source)
+
+    def first(self):
+        return self[0] if self else None
+'''
+
+
+def test_a_duck_typed_check_gives_the_other_form(guarded: Callable[[str, str], Guarded]) -> None:
+    # docopt's TokenStream: `source.split() if hasattr(source, 'split') else source`;
+    # a rewrite taking argv as a list only split a string into characters, unseen.
+    assert read_facts(textwrap.dedent(TOKENS), "tokens").forms == {
+        "Tokens.__init__": {"source": ["str"]}
+    }
+    project = guarded("tokens", TOKENS)
+    project.assert_caught(
+        '        super().__init__(source.split() if hasattr(source, "split") else source)\n',
+        "        super().__init__(source)\n",
+    )

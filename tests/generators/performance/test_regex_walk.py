@@ -66,6 +66,8 @@ def test_each_variant_changes_one_choice() -> None:
         (r"ab(?!$)", []),  # a look-ahead the full string fails: nothing kept
         (r"(?<=a)b", []),
         (r"(unclosed", []),
+        # Case ignored: each string in the other case too, right after it.
+        (r"(?i)\d[°](?P<dir>[NS])?", ["1°N", "1°n", "1°S", "1°s"]),
     ],
 )
 def test_expressions(pattern: str, expected: list[str]) -> None:
