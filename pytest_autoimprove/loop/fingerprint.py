@@ -59,6 +59,7 @@ DIGESTED = (
     "pluggy._callers",
     "pytest_autoimprove.loop.gate",
     "pytest_autoimprove.runtime.compare",
+    "pytest_autoimprove.runtime.order",
     "pytest_autoimprove.runtime.replay",
 )
 CLOCKS = ("perf_counter", "perf_counter_ns", "monotonic", "monotonic_ns", "time", "process_time")
