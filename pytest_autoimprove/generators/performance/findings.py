@@ -63,8 +63,9 @@ def is_finding(
       confusion (``'str' object is not callable``), not a bug;
     - a ValueError (the code or a builtin rejecting a value, ``int('')``) or a leaked
       StopIteration (``next(iter(seq))``, a common "first item" contract) never counts,
-      nor do resource errors, an IndexError or KeyError on an integer (an index out of
-      range), a KeyError or LookupError on any value (an unknown key, an unknown codec
+      nor do resource errors, an ``OSError`` (a path that does not exist, a permission:
+      the system's answer, not the code's), an IndexError or KeyError on an integer (an
+      index out of range), a KeyError or LookupError on any value (an unknown key, an unknown codec
       name: ``''.encode('')``), or a parser's rejection (``ExpatError``,
       ``ParseError``); another module's exception (a codec or parser rejecting data,
       ``zlib.error``) counts only on special characters, where it is text passed
@@ -81,6 +82,8 @@ def is_finding(
     mro = set(res.get("raises_mro", []))
     if mro & _RESOURCE_ERRORS:
         return False
+    if "OSError" in mro:
+        return False  # the system refused (no such file, no permission): not the code's bug
     none_edge = cand.risk == "dropped-none-check"
     if none_edge:
         annotated_optional = param.annotation is not None and (

@@ -60,3 +60,14 @@ def test_an_unknown_key_is_the_lookup_contract(tens: TargetCandidates) -> None:
         "message": "builtins.IndexError: string index out of range",
     }
     assert is_finding(tens, _edge(), index, {"status": "ok"})  # ''[0] on text still is
+
+
+def test_the_systems_refusal_is_no_finding(tens: TargetCandidates) -> None:
+    # dunamai's Version.from_git(path='ünï/çødé.txt'): a path that does not exist is
+    # refused by the system, which is no bug of the code.
+    res = {
+        "status": "raised",
+        "raises_mro": ["FileNotFoundError", "OSError", "Exception"],
+        "message": "builtins.FileNotFoundError: [Errno 2] No such file or directory: 'ünï'",
+    }
+    assert not is_finding(tens, _edge(), res, {"status": "ok"})
