@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_autoimprove.runtime import order
 from pytest_autoimprove.runtime.order import moved_within_sets, set_items
 from pytest_autoimprove.runtime.replay import Case, check_differential, replay
 
@@ -76,6 +77,8 @@ def _modules(
 ) -> list[types.ModuleType]:
     """Modules written as files and imported: the hash-seed probe imports them again in
     a process of its own."""
+    # The probes a test process may start are counted per process: start afresh.
+    monkeypatch.setattr(order, "_probes_started", 0)
     for name, source in sources.items():
         (tmp_path / f"{name}.py").write_text(source, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
