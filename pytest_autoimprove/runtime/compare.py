@@ -71,13 +71,11 @@ def same(
     *,
     tolerance: float | None = None,
     baseline_prefix: str = BASELINE_PREFIX,
-    ordered: bool = True,
 ) -> bool:
     """True when ``actual`` and ``expected`` are structurally the same."""
-    found = difference(
-        actual, expected, tolerance=tolerance, baseline_prefix=baseline_prefix, ordered=ordered
+    return (
+        difference(actual, expected, tolerance=tolerance, baseline_prefix=baseline_prefix) is None
     )
-    return found is None
 
 
 def assert_same(
@@ -87,12 +85,9 @@ def assert_same(
     tolerance: float | None = None,
     baseline_prefix: str = BASELINE_PREFIX,
     what: str = "result",
-    ordered: bool = True,
 ) -> None:
     """Raise ``AssertionError`` naming the first difference, if any."""
-    diff = difference(
-        actual, expected, tolerance=tolerance, baseline_prefix=baseline_prefix, ordered=ordered
-    )
+    diff = difference(actual, expected, tolerance=tolerance, baseline_prefix=baseline_prefix)
     if diff is not None:
         raise AssertionError(f"{what} differs from the baseline: {diff}")
 

@@ -44,6 +44,7 @@ __all__ = [
     "check_surface",
     "load_cases",
     "replay",
+    "result_of",
     "shares_mutable",
     "surface_of",
 ]
@@ -350,7 +351,7 @@ def public_state(obj: Any) -> dict[str, Any]:
     return state
 
 
-def _result_of(outcome: Outcome, kind: str, before: Any = None) -> Any:
+def result_of(outcome: Outcome, kind: str, before: Any = None) -> Any:
     """What a call gives, to compare: an instance's public state for a constructor,
     as :func:`as_before` ``before`` when the baseline's state is known."""
     if kind != "constructor":
@@ -399,7 +400,7 @@ def _check_outcome(out: Outcome, case: Case, kind: str, tolerance: float | None)
                 f"where the baseline returned {case.returns!r:.200}"
             ) from out.error
         inputs = (case.args, case.kwargs, case.ctor)
-        _assert_result(_result_of(out, kind, case.returns), case.returns, inputs, tolerance)
+        _assert_result(result_of(out, kind, case.returns), case.returns, inputs, tolerance)
         if case.fresh:
             _check_fresh(out, case)
     expected_args = case.args_after if case.args_after is not None else (case.args, case.kwargs)
@@ -507,10 +508,10 @@ def check_differential(
     except AssertionError:
         # The same items in another order, where the baseline's own order moves with
         # the hash seed: no contract (see runtime.order).
-        wanted = None if want.error is not None else _result_of(want, kind)
         if got.error is not None or want.error is not None:
             raise
-        if difference(_result_of(got, kind, wanted), wanted, ordered=False) is not None:
+        wanted = result_of(want, kind)
+        if difference(result_of(got, kind, wanted), wanted, ordered=False) is not None:
             raise
         if not order_varies(baseline, qualname, kind, (args, dict(kwargs or {}), ctor), wanted):
             raise
@@ -548,9 +549,9 @@ def assert_same_outcome(
         raise AssertionError(
             f"{at}raised {got.raises}: {got.error} where the baseline returned {want.value!r:.200}"
         ) from got.error
-    wanted = _result_of(want, kind)
+    wanted = result_of(want, kind)
     try:
-        _assert_result(_result_of(got, kind, wanted), wanted, inputs, tolerance)
+        _assert_result(result_of(got, kind, wanted), wanted, inputs, tolerance)
     except AssertionError as error:
         if not at:
             raise

@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from pytest_autoimprove.process import pickled_call
-from pytest_autoimprove.runtime.replay import call, public_state
+from pytest_autoimprove.runtime.replay import call, result_of
 
 
 def answer(request: tuple[str, str, str, tuple[Any, Any, Any]]) -> tuple[object] | None:
@@ -20,9 +20,7 @@ def answer(request: tuple[str, str, str, tuple[Any, Any, Any]]) -> tuple[object]
     module_name, qualname, kind, (args, kwargs, ctor) = request
     module = importlib.import_module(module_name)
     out = call(module, qualname, kind, args, kwargs, ctor)
-    if out.error is not None:
-        return None
-    return (public_state(out.value) if kind == "constructor" else out.value,)
+    return None if out.error is not None else (result_of(out, kind),)
 
 
 if __name__ == "__main__":

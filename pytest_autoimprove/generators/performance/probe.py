@@ -43,6 +43,7 @@ from pytest_autoimprove.runtime.replay import (
     build_values,
     call,
     public_state,
+    result_of,
     scramble,
     shares_mutable,
     surface_of,
@@ -90,14 +91,10 @@ def _deadline(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
 
 
-def _result_of(out: Outcome, kind: str) -> Any:
-    return public_state(out.value) if kind == "constructor" else out.value
-
-
 def _same_outcome(a: Outcome, b: Outcome, kind: str) -> bool:
     if a.raises != b.raises:
         return False
-    if a.error is None and difference(_result_of(a, kind), _result_of(b, kind)) is not None:
+    if a.error is None and difference(result_of(a, kind), result_of(b, kind)) is not None:
         return False
     return difference((a.args, a.kwargs), (b.args, b.kwargs)) is None
 
@@ -262,7 +259,7 @@ def _record_case_inner(
         args=tuple(args),
         kwargs=dict(kwargs),
         ctor=ctor,
-        returns=None if first.error is not None else _result_of(first, kind),
+        returns=None if first.error is not None else result_of(first, kind),
         raises=first.raises,
         args_after=(first.args, first.kwargs) if mutated else None,
         state=public_state(first.instance) if first.instance is not None else None,

@@ -73,8 +73,8 @@ def full_strings(pattern: str, flags: int = 0) -> list[str]:
     if regex.flags & re.IGNORECASE:
         # A format that ignores case takes each string in the other case too: the form
         # a rewrite dropping the flag, or an .upper(), loses.
-        swapped = [[text, text.swapcase()] for text in out]
-        out = list(dict.fromkeys(t for pair in swapped for t in pair if regex.fullmatch(t)))
+        both = (case for text in out for case in (text, text.swapcase()))
+        out = list(dict.fromkeys(case for case in both if regex.fullmatch(case)))
     return out
 
 

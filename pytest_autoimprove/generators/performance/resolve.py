@@ -24,6 +24,7 @@ import re
 import sys
 import types
 import typing
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -146,18 +147,22 @@ def _keys(module: types.ModuleType, names: list[str]) -> dict[str, list[object]]
     share most keys (``by_name``, ``by_apolitical_name``); the few only one holds
     (``'TAIWAN'``) are what reach the lookup a rewrite may drop."""
     every = _all_keys(module, names)
+    tables_holding = Counter(k for keys in every.values() for k in keys)
+    several = sum(1 for keys in every.values() if keys) > 1
     out: dict[str, list[object]] = {}
     for name, keys in every.items():
-        spread = keys
-        if len(keys) > MAX_KEYS:
-            spread = [keys[i * len(keys) // MAX_KEYS] for i in range(MAX_KEYS)]
-        others = {k for other, held in every.items() if other != name for k in held}
-        own = [k for k in keys if k not in others and k not in spread] if others else []
-        if own:
-            own = [own[i * len(own) // MAX_OWN_KEYS] for i in range(min(len(own), MAX_OWN_KEYS))]
+        spread = _spread(keys, MAX_KEYS)
+        own = [k for k in keys if several and tables_holding[k] == 1 and k not in spread]
         if spread:
-            out[name] = [*spread, *own]
+            out[name] = [*spread, *_spread(own, MAX_OWN_KEYS)]
     return out
+
+
+def _spread(items: list[object], count: int) -> list[object]:
+    """At most ``count`` of ``items``, spread evenly over them."""
+    if len(items) <= count:
+        return items
+    return [items[i * len(items) // count] for i in range(count)]
 
 
 def _all_keys(module: types.ModuleType, names: list[str]) -> dict[str, list[object]]:

@@ -37,9 +37,8 @@ def equal_others(plans: Sequence[TargetCandidates]) -> None:
     for plan in plans:
         cls, _, name = plan.target.qualname.rpartition(".")
         owner = ctors.get(cls)
-        if owner is None or name not in COMPARISONS or plan.target.kind != "method":
-            continue
-        if not plan.target.params:
+        method = plan.target.kind == "method" and name in COMPARISONS
+        if owner is None or not method or not plan.target.params:
             continue
         param = plan.target.params[0].name
         number = 0
@@ -77,7 +76,8 @@ def _calls(owner: TargetCandidates) -> list[Candidate]:
             return 1
         return 2 if call.id == owner.base_id else 3
 
-    ranked = sorted((c for c in owner.candidates if rank(c) < 3), key=rank)
+    ranks = [(rank(c), c) for c in owner.candidates]
+    ranked = [c for r, c in sorted(ranks, key=lambda pair: pair[0]) if r < 3]
     out: list[Candidate] = []
     for call in ranked:
         if all(call.payload != c.payload for c in out):
