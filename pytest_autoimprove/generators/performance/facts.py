@@ -40,6 +40,7 @@ from pytest_autoimprove.generators.performance.body_facts import (
     tokens_of,
     unwrapped,
 )
+from pytest_autoimprove.generators.performance.option_keys import KeyUse, option_keys_of
 from pytest_autoimprove.pysource import spelled_text
 
 __all__ = ["PatternUse", "SourceFacts", "read_facts"]
@@ -121,6 +122,9 @@ class SourceFacts:
     #: qualname -> parameter -> the type names its body checks it against
     #: (``isinstance(fmt, str)``): each a form of input with a branch of its own.
     forms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: qualname -> mapping parameter -> literal key -> how the body uses its value
+    #: (``options.get("keyword_case")`` compared with ``"upper"``): see :mod:`.option_keys`.
+    options: dict[str, dict[str, dict[str, KeyUse]]] = field(default_factory=dict)
     #: class -> the names of its bases (those written as plain names).
     bases: dict[str, list[str]] = field(default_factory=dict)
 
@@ -419,6 +423,9 @@ class _Reader:
         forms = forms_of(node, params, self.type_tuples)
         if forms:
             self.facts.forms[qualname] = forms
+        options = option_keys_of(node, params)
+        if options:
+            self.facts.options[qualname] = options
         keyed = keyed_of(node, params, cls)
         if keyed:
             self.facts.keyed[qualname] = keyed

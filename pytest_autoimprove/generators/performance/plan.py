@@ -36,6 +36,7 @@ from pytest_autoimprove.generators.performance.code_edges import code_edges
 from pytest_autoimprove.generators.performance.doctests import DocCall
 from pytest_autoimprove.generators.performance.facts import SourceFacts
 from pytest_autoimprove.generators.performance.near import near_examples
+from pytest_autoimprove.generators.performance.option_keys import option_edges, option_strategy
 from pytest_autoimprove.generators.performance.pools import Edge, Pool, Sample, fits
 from pytest_autoimprove.generators.performance.receivers import bounded_receivers
 from pytest_autoimprove.generators.performance.shape_calls import shape_calls
@@ -576,6 +577,12 @@ def _plan_target(
             proven = edge.valid and evidenced(p.name)
             add(cid, "edge", edge.risk, chosen, edge.valid, "edge", p.name, edge.note, proven)
     code_edges(usable, kinds, facts or SourceFacts(), own, base, add)
+    options = {
+        name: keys
+        for name, keys in (facts.options.get(own, {}) if facts else {}).items()
+        if kinds[name].name in _MAPPING_KINDS
+    }
+    option_edges(usable, options, base, add)
     if star is not None:
         star_edges(star, base, edges_of(star), evidenced(star.name), add)
     float_order_edge(usable, kinds, base, add)
@@ -613,6 +620,8 @@ def _plan_target(
                 source = f"st.one_of(st.sampled_from([{', '.join(traced_part)}]), {source})"
         else:
             source = strategy_source(kinds[p.name], traced_sources[p.name][:20])
+        if p.name in options:
+            source = option_strategy(options[p.name])
         if source is None:
             if p.default is None:
                 strategies = None
@@ -636,5 +645,9 @@ def _plain(pool: Pool) -> bool:
         s.tag == "sample" and not s.note for s in pool.samples
     )
 
+
+#: Kinds of a parameter read by literal keys that may be an options mapping (an
+#: untyped one too; a class with a ``get`` method of its own is not).
+_MAPPING_KINDS = {"dict", "unknown"}
 
 _RANDOM_KINDS = {"str", "int", "float", "bool", "bytes", "list", "tuple", "set", "dict", "callable"}
