@@ -89,7 +89,7 @@ PACKAGING = RealModule(
             "show(lambda: m.Version('1.0+abc_1') == m.Version('1.0+abc.1'))",
             (
                 "            for part in _local_version_separators.split(local)\n",
-                "            for part in local.replace(\"-\", \".\").split(\".\")\n",
+                '            for part in local.replace("-", ".").split(".")\n',
             ),
         ),
         regression(
@@ -105,7 +105,7 @@ PACKAGING = RealModule(
         regression(
             "Version.public: base_version when there is no pre or post segment",
             "fast path wrong for an edge value (a dev release loses its .devN: "
-            "1.0.dev1 -> 1.0); tests pass",
+            "1.0.dev1 -> 1.0); tests catch",
             "show(lambda: m.Version('1.0.dev1+abc').public)\n"
             "show(lambda: m.Version('2!1.0.dev3').public)",
             (
@@ -169,8 +169,7 @@ ORDERED_SET = RealModule(
     changes=(
         regression(
             "discard: re-index only the items after the removed one",
-            "off-by-one range (the item that moved into the hole keeps its old index); "
-            "tests pass",
+            "off-by-one range (the item that moved into the hole keeps its old index); tests catch",
             "def f():\n"
             "    s = m.OrderedSet('abcd')\n"
             "    s.discard('b')\n"
@@ -191,7 +190,7 @@ ORDERED_SET = RealModule(
         regression(
             "__getitem__: the full slice returns the set itself",
             "returns a shared mutable (s[:] is s: adding to the copy changes the "
-            "original); tests pass",
+            "original); tests catch",
             "def f():\n"
             "    s = m.OrderedSet([1, 2])\n"
             "    t = s[:]\n"
@@ -208,7 +207,7 @@ ORDERED_SET = RealModule(
         regression(
             "update: no try/except around the loop",
             "dropped error conversion (a non-iterable or an unhashable item raises "
-            "TypeError instead of ValueError); tests pass",
+            "TypeError instead of ValueError); tests catch",
             _MSG + "show(lambda: msg(lambda: m.OrderedSet([1]).update(5)))\n"
             "show(lambda: msg(lambda: m.OrderedSet().update([[1]])))",
             (
@@ -246,7 +245,7 @@ ORDERED_SET = RealModule(
         regression(
             "_is_atomic: strings only",
             "removed input form (a tuple member is looked up element by element: "
-            "KeyError); tests pass",
+            "KeyError); tests catch",
             _MSG + "show(lambda: msg(lambda: m.OrderedSet([('a', 1), ('b', 2)]).index(('b', 2))))",
             (
                 "    return isinstance(obj, str) or isinstance(obj, tuple)\n",
@@ -325,10 +324,8 @@ TEXTTABLE = RealModule(
             "    return t.draw()\n"
             "show(f)",
             (
-                "        if type(x) == int:\n"
-                "            return str(x)\n",
-                "        if isinstance(x, int):\n"
-                "            return str(x)\n",
+                "        if type(x) == int:\n            return str(x)\n",
+                "        if isinstance(x, int):\n            return str(x)\n",
             ),
         ),
         regression(
@@ -429,7 +426,7 @@ VOLUPTUOUS = RealModule(
         "Unique.__call__",
     ),
     tests=(("voluptuous/tests/*.py", "voluptuous/tests/"),),
-    test_command="pytest -q voluptuous/tests",
+    test_command="pytest -q voluptuous/tests/tests.py",
     changes=(
         regression(
             "Boolean: membership without lower()",
@@ -457,14 +454,12 @@ VOLUPTUOUS = RealModule(
         regression(
             "Range: inclusive fast path before the try",
             "narrowed except (None or a string raises TypeError instead of "
-            "RangeInvalid); tests pass",
+            "RangeInvalid); tests catch",
             _MSG + "show(lambda: msg(lambda: m.Range(min=0, max=10)(None)))\n"
             "show(lambda: msg(lambda: m.Range(min=0, max=10)('5')))\n"
             "show(lambda: m.Range(min=0, max=10)(5))",
             (
-                "    def __call__(self, v):\n"
-                "        try:\n"
-                "            if self.min_included:\n",
+                "    def __call__(self, v):\n        try:\n            if self.min_included:\n",
                 "    def __call__(self, v):\n"
                 "        if (\n"
                 "            self.min_included\n"
@@ -550,8 +545,7 @@ VOLUPTUOUS = RealModule(
                 "            return False\n",
             ),
             (
-                "@message('expected boolean', cls=BooleanInvalid)\n"
-                "def Boolean(v):\n",
+                "@message('expected boolean', cls=BooleanInvalid)\ndef Boolean(v):\n",
                 "_TRUE_WORDS = frozenset(('1', 'true', 'yes', 'on', 'enable'))\n"
                 "_FALSE_WORDS = frozenset(('0', 'false', 'no', 'off', 'disable'))\n\n\n"
                 "@message('expected boolean', cls=BooleanInvalid)\n"
@@ -578,14 +572,12 @@ TITLECASE = RealModule(
         regression(
             "titlecase: str.splitlines instead of a regex split",
             "dropped normalisation (blank lines and a trailing newline are kept though "
-            "preserve_blank_lines is off); tests pass",
+            "preserve_blank_lines is off); tests catch",
             "show(lambda: m.titlecase('a tale\\n\\nof two cities\\n'))\n"
             "show(lambda: m.titlecase('x\\r\\ny'))",
             (
-                "    else:\n"
-                "        lines = regex.split('[\\r\\n]+', text)\n",
-                "    else:\n"
-                "        lines = text.splitlines()\n",
+                "    else:\n        lines = regex.split('[\\r\\n]+', text)\n",
+                "    else:\n        lines = text.splitlines()\n",
             ),
         ),
         regression(
@@ -600,11 +592,10 @@ TITLECASE = RealModule(
         regression(
             "titlecase: single lower-case word fast path",
             "fast path wrong for edge values (acronyms of consonants and Mc names are "
-            "only capitalised: 'xml' -> 'Xml', 'mcdonald' -> 'Mcdonald'); tests pass",
+            "only capitalised: 'xml' -> 'Xml', 'mcdonald' -> 'Mcdonald'); tests catch",
             "show(lambda: [m.titlecase(w) for w in ['xml', 'mcdonald', 'word', 'a']])",
             (
-                "    if preserve_blank_lines:\n"
-                "        lines = regex.split('[\\r\\n]', text)\n",
+                "    if preserve_blank_lines:\n        lines = regex.split('[\\r\\n]', text)\n",
                 "    if callback is None and text.isalpha() and text.islower():\n"
                 "        return text[0].upper() + text[1:]\n"
                 "    if preserve_blank_lines:\n"
@@ -645,14 +636,16 @@ TITLECASE = RealModule(
             (
                 "            CONSONANTS = ''.join(set(string.ascii_lowercase)\n"
                 "                                 - {'a', 'e', 'i', 'o', 'u', 'y'})\n"
-                "            is_all_consonants = regex.search(r'\\A[' + CONSONANTS + r']+\\Z', word,\n"
+                "            is_all_consonants = regex.search("
+                "r'\\A[' + CONSONANTS + r']+\\Z', word,\n"
                 "                                             flags=regex.IGNORECASE)\n",
                 "            is_all_consonants = _ALL_CONSONANTS.search(word)\n",
             ),
             (
                 'MR_MRS_MS_DR = regex.compile(r"^((m((rs?)|s))|Dr)$", regex.I)\n',
                 'MR_MRS_MS_DR = regex.compile(r"^((m((rs?)|s))|Dr)$", regex.I)\n'
-                "_ALL_CONSONANTS = regex.compile(r'\\A[bcdfghjklmnpqrstvwxz]+\\Z', regex.IGNORECASE)\n",
+                "_ALL_CONSONANTS = regex.compile("
+                "r'\\A[bcdfghjklmnpqrstvwxz]+\\Z', regex.IGNORECASE)\n",
             ),
         ),
         honest(
@@ -695,14 +688,11 @@ UMSGPACK = RealModule(
     changes=(
         regression(
             "_pack_integer: positive fixint up to 128",
-            "off-by-one bound (128 packs as 0x80, which reads back as an empty map); "
-            "tests catch",
+            "off-by-one bound (128 packs as 0x80, which reads back as an empty map); tests catch",
             "show(lambda: m.packb(128))\nshow(lambda: m.unpackb(m.packb([127, 128])))",
             (
-                "        if obj < 128:\n"
-                '            fp.write(struct.pack("B", obj))\n',
-                "        if obj <= 128:\n"
-                '            fp.write(struct.pack("B", obj))\n',
+                '        if obj < 128:\n            fp.write(struct.pack("B", obj))\n',
+                '        if obj <= 128:\n            fp.write(struct.pack("B", obj))\n',
             ),
         ),
         regression(
@@ -712,12 +702,8 @@ UMSGPACK = RealModule(
             _MSG + "show(lambda: m.packb('\\u00e9t\\u00e9'))\n"
             "show(lambda: msg(lambda: m.unpackb(m.packb(['\\u00e9', 1]))))",
             (
-                "    obj = obj.encode('utf-8')\n"
-                "    obj_len = len(obj)\n"
-                "    if obj_len < 32:\n",
-                "    obj_len = len(obj)\n"
-                "    obj = obj.encode('utf-8')\n"
-                "    if obj_len < 32:\n",
+                "    obj = obj.encode('utf-8')\n    obj_len = len(obj)\n    if obj_len < 32:\n",
+                "    obj_len = len(obj)\n    obj = obj.encode('utf-8')\n    if obj_len < 32:\n",
             ),
         ),
         regression(
@@ -741,7 +727,7 @@ UMSGPACK = RealModule(
             (
                 "        elif k in d:\n"
                 "            raise DuplicateKeyException(\n"
-                "                \"encountered duplicate key: \\\"{:s}\\\" ({:s})\".format("
+                '                "encountered duplicate key: \\"{:s}\\" ({:s})".format('
                 "str(k), str(type(k))))\n",
                 "",
             ),
@@ -766,8 +752,7 @@ UMSGPACK = RealModule(
             "show(lambda: msg(lambda: m.unpackb(b'\\xcd\\x01')))\n"
             "show(lambda: msg(lambda: m.unpackb(b'')))",
             (
-                "    data = fp.read(n)\n"
-                "    if len(data) == 0:\n",
+                "    data = fp.read(n)\n    if len(data) == 0:\n",
                 "    data = fp.read(n)\n"
                 "    if len(data) == n:\n"
                 "        return data\n"
@@ -811,7 +796,7 @@ PATHVALIDATE = RealModule(
     changes=(
         regression(
             "reserved_keywords: the set returned unsorted",
-            "reordered output (the tuple follows the set's hash order); tests pass",
+            "reordered output (the tuple follows the set's hash order); tests catch",
             "show(lambda: m.FileNameValidator(platform='windows').reserved_keywords)",
             (
                 "        return tuple(sorted(word_set))\n",
@@ -821,7 +806,7 @@ PATHVALIDATE = RealModule(
         regression(
             "sanitize: one strip(' .') for Windows names",
             "dropped special case (leading dots are stripped too: '.hidden ' becomes "
-            "'hidden'); tests pass",
+            "'hidden'); tests catch",
             "show(lambda: m.sanitize_filename('.hidden ', platform='windows'))\n"
             "show(lambda: m.sanitize_filename(' a. ', platform='windows'))",
             (
@@ -838,7 +823,7 @@ PATHVALIDATE = RealModule(
         regression(
             "validate: length in characters instead of encoded bytes",
             "dropped normalisation (a 200-character non-ASCII name of 400 bytes "
-            "passes the 255-byte limit); tests pass",
+            "passes the 255-byte limit); tests catch",
             _MSG + "show(lambda: msg(lambda: m.validate_filename('\\u00e9' * 200)))\n"
             "show(lambda: len(m.sanitize_filename('\\u00e9' * 200).encode()))",
             (
@@ -849,8 +834,7 @@ PATHVALIDATE = RealModule(
         regression(
             "sanitize: always returns a str",
             "removed input form (a Path in gives a str out); tests catch",
-            "import pathlib\n"
-            "show(lambda: m.sanitize_filename(pathlib.Path('a?b.txt')))",
+            "import pathlib\nshow(lambda: m.sanitize_filename(pathlib.Path('a?b.txt')))",
             (
                 "        if isinstance(value, PurePath):\n"
                 "            return Path(sanitized_filename)  # type: ignore\n\n"
@@ -861,7 +845,7 @@ PATHVALIDATE = RealModule(
         regression(
             "validate_abspath: POSIX check only",
             "skipped special case (a Windows drive path is reported as an invalid "
-            "character, not as an absolute path); tests pass",
+            "character, not as an absolute path); tests catch",
             "def f(name, platform):\n"
             "    try:\n"
             "        m.validate_filename(name, platform=platform)\n"
@@ -950,10 +934,8 @@ ITSDANGEROUS = RealModule(
         ),
         regression(
             "unsign: split at the first separator",
-            "dropped input form (a value that holds the separator no longer unsigns); "
-            "tests pass",
-            _MSG + "s = m.Signer('k')\n"
-            "show(lambda: msg(lambda: s.unsign(s.sign('a.b'))))",
+            "dropped input form (a value that holds the separator no longer unsigns); tests catch",
+            _MSG + "s = m.Signer('k')\nshow(lambda: msg(lambda: s.unsign(s.sign('a.b'))))",
             (
                 "        value, sig = signed_value.rsplit(self.sep, 1)\n",
                 "        value, sig = signed_value.split(self.sep, 1)\n",
@@ -1000,8 +982,7 @@ ITSDANGEROUS = RealModule(
                 "            secret_key = self.secret_keys[-1]\n"
                 "        else:\n"
                 "            secret_key = want_bytes(secret_key)\n",
-                "        if secret_key is None:\n"
-                "            secret_key = self.secret_keys[-1]\n",
+                "        if secret_key is None:\n            secret_key = self.secret_keys[-1]\n",
             ),
         ),
         honest(
