@@ -176,6 +176,7 @@ def report(
         "heldout3": "benchmarks/corpus_heldout3 (pinned PyPI releases, the third held out)",
         "heldout4": "benchmarks/corpus_heldout4 (pinned PyPI releases, the fourth held out)",
         "heldout5": "benchmarks/corpus_heldout5 (pinned PyPI releases, the fifth held out)",
+        "heldout6": "benchmarks/corpus_heldout6 (pinned PyPI releases, the sixth held out)",
     }[args.corpus]
     print(f"\nSummary ({corpus}; same run):\n")
     header = (

@@ -38,6 +38,7 @@ CORPORA = {
     "heldout3": BENCHMARKS / "corpus_heldout3" / "heldout3_modules.py",
     "heldout4": BENCHMARKS / "corpus_heldout4" / "heldout4_modules.py",
     "heldout5": BENCHMARKS / "corpus_heldout5" / "heldout5_modules.py",
+    "heldout6": BENCHMARKS / "corpus_heldout6" / "heldout6_modules.py",
 }
 
 
