@@ -66,6 +66,10 @@ from pytest_autoimprove.generators import (
 )
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
+from pytest_autoimprove.generators.performance.doctest_run import (
+    doctest_command,
+    with_doctest_calls,
+)
 from pytest_autoimprove.generators.performance.echo import echo_candidates, with_constructors
 from pytest_autoimprove.generators.performance.focus import (
     mentioned,
@@ -110,6 +114,8 @@ NAME = "speed"
 #: is slack. Each phase usually ends well before its deadline, and the next one starts
 #: at once.
 TRACE_END = 0.2
+#: The share of the tracing time the project's doctests may take before its tests run.
+DOCTEST_SHARE = 0.4
 #: Reading what the modules say about their inputs (annotations, formats, doctests).
 LEARN_END = 0.3
 PROBE_END = 0.5
@@ -353,9 +359,16 @@ def _test_command(request: GenerateRequest) -> list[str]:
 def _trace(
     request: GenerateRequest, root: Path, infos: Sequence[ModuleInfo], deadline: float
 ) -> tuple[dict[str, dict[str, list[TracedCall]]], str | None]:
+    """Real calls: the project's doctests run first (they are quick, and reach inner
+    code through the public API, see :mod:`.doctest_run`), then its tests."""
     files = {str((root / i.path).resolve()): i.name for i in infos}
     targets = {i.name: {t.qualname: t.kind for t in i.targets} for i in infos}
-    return run_tracer(
+    documented: dict[str, dict[str, list[TracedCall]]] = {}
+    command = doctest_command(root, infos)
+    if command is not None:
+        share = DOCTEST_SHARE * (deadline - time.monotonic())
+        documented, _ = run_tracer(root, command, files, targets, timeout=max(1.0, share))
+    traced, note = run_tracer(
         root,
         _test_command(request),
         files,
@@ -363,6 +376,7 @@ def _trace(
         timeout=max(2.0, deadline - time.monotonic()),
         ignore=[request.output_dir.as_posix()],
     )
+    return with_doctest_calls(traced, documented), note
 
 
 # --- probing --------------------------------------------------------------------------

@@ -390,8 +390,9 @@ def _plan_target(
 
     for i, call in enumerate(calls[:MAX_REAL]):
         payload = call["payload"]
+        via = "recorded while the project's doctests ran" if call.get("via") else ""
         plan.candidates.append(
-            Candidate(f"real-{i}", "recorded", "changed-behaviour", payload, True, "real")
+            Candidate(f"real-{i}", "recorded", "changed-behaviour", payload, True, "real", via)
         )
     for i, doc in enumerate(documented):
         payload = pickle.dumps((doc.args, doc.kwargs, doc.ctor or ctor), protocol=4)

@@ -1,0 +1,94 @@
+"""The project's doctests, run under the tracer: real calls where no test reaches.
+
+A library's docstrings and README show its public API at work (``json.loads(...)``,
+``sqlparse.format(...)``), and that API funnels into the inner functions an optimizer
+is pointed at (the scanner, the decoder, the filter stack). The harvest
+(:mod:`.doctests`) turns an example into a case only when it calls a target by name;
+running the examples under the tracer (:mod:`.tracer`) records every call they make
+into a target, however deep: real inputs for code the project's own tests may never
+show (or that has no tests at all).
+
+The examples run with pytest's own doctest support (``--doctest-modules`` over the
+packages in scope, ``--doctest-glob`` for the README and the pages under ``docs/``
+that hold an example), every example of a docstring even after one fails, a module
+that cannot be imported skipped. Whether they pass does not matter: only the calls
+they make are kept.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from pytest_autoimprove.generators.discover import ModuleInfo
+from pytest_autoimprove.generators.performance.doctests import doc_files
+from pytest_autoimprove.generators.performance.tracer import MAX_PER_TARGET, TracedCall
+
+__all__ = ["doctest_command", "with_doctest_calls"]
+
+#: Source files scanned for a ``>>>`` before deciding there is nothing to run.
+MAX_SCANNED = 400
+#: Text files pytest reads as doctests (besides the modules).
+_GLOBS = ("*.md", "*.rst", "*.txt")
+
+
+def doctest_command(root: Path, infos: Sequence[ModuleInfo]) -> list[str] | None:
+    """The pytest command running the doctests of the packages in scope and of the
+    docs, or None when none holds an example."""
+    paths: list[str] = []
+    for folder in _packages(root, infos):
+        files = sorted(folder.rglob("*.py"))[:MAX_SCANNED] if folder.is_dir() else [folder]
+        if any(">>>" in _text(f) for f in files):
+            paths.append(folder.relative_to(root).as_posix())
+    for file in doc_files(root):
+        if file.suffix in (".md", ".rst", ".txt") and ">>>" in _text(file):
+            paths.append(file.relative_to(root).as_posix())
+    if not paths:
+        return None
+    globs = [f"--doctest-glob={glob}" for glob in _GLOBS]
+    return [
+        sys.executable, "-m", "pytest", "-q", "--doctest-modules",
+        "--doctest-continue-on-failure", "--continue-on-collection-errors",
+        "-o", "addopts=", "-o", "python_files=", *globs, *paths,
+    ]  # fmt: skip
+
+
+def _packages(root: Path, infos: Sequence[ModuleInfo]) -> list[Path]:
+    """The top-level package of each module in scope (the module itself when it is
+    not in a package), each once."""
+    found: list[Path] = []
+    for info in infos:
+        top = info.name.split(".")[0]
+        base = root / info.import_root
+        folder = base / top if (base / top).is_dir() else root / info.path
+        if folder.resolve().is_relative_to(root.resolve()) and folder not in found:
+            found.append(folder)
+    return found
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def with_doctest_calls(
+    traced: Mapping[str, Mapping[str, list[TracedCall]]],
+    documented: Mapping[str, Mapping[str, list[TracedCall]]],
+) -> dict[str, dict[str, list[TracedCall]]]:
+    """The test run's records, then the doctest run's (marked ``"via": "doctests"``)
+    where a target has room left, each call once."""
+    merged = {module: {q: list(calls) for q, calls in by.items()} for module, by in traced.items()}
+    for module, by_target in documented.items():
+        for qualname, calls in by_target.items():
+            kept = merged.setdefault(module, {}).setdefault(qualname, [])
+            seen = {call["payload"] for call in kept}
+            for call in calls:
+                if len(kept) >= MAX_PER_TARGET:
+                    break
+                if call["payload"] not in seen:
+                    seen.add(call["payload"])
+                    kept.append({**call, "via": "doctests"})
+    return merged
