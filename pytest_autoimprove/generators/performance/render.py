@@ -210,12 +210,19 @@ def _case_list(name: str, cases: Sequence[CaseText]) -> list[str]:
 
 
 def _builders(plan: ModulePlan) -> set[str]:
-    """``Build`` and ``Ref`` where a case or a strategy uses them (objects built at call time)."""
+    """``Build`` and ``Ref`` where a case, a strategy, a sequence test's calls or an
+    example uses them (objects built at call time)."""
     texts = [
         c.source
         for t in plan.targets
-        for c in [*t.recorded, *t.edge]
+        for c in [*t.recorded, *t.edge, *t.examples]
         if c.source is not None and c.id not in t.dropped
+    ]
+    texts += [
+        source
+        for t in plan.targets
+        if t.calls is not None and t.test_names()["calls"] not in t.dropped
+        for source in [*t.calls[0], *t.calls[1], *(s for sc in t.scenarios for s in sc)]
     ]
     texts += [
         s

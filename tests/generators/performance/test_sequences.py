@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 from pytest_autoimprove.generators.performance.facts import read_facts
+from pytest_autoimprove.generators.performance.render import ModulePlan, TargetPlan, render_module
 from pytest_autoimprove.generators.performance.sequences import (
     MAX_STEPS,
     SCENARIO_VALUES,
@@ -191,3 +195,33 @@ class Timed(TTLCache, dict):
     # An inherited ``get`` plays on the subclass's entries (which may have expired).
     assert set(sub.by_method) == {"expire", "get"}
     assert sub.answered["key"] == ["'a'"]
+
+
+def test_a_value_built_at_call_time_in_a_sequence_test_is_imported(tmp_path: Path) -> None:
+    # A sequence test's calls may be all that builds a value at call time (a focus file
+    # of one class during mutation testing): its import must be there all the same.
+    target = TargetPlan(
+        "Bag",
+        "constructor",
+        1,
+        calls=(["((), {})"], ["('add', (Build('decimal.Decimal', '1.5'),), {})"]),
+        scenarios=[["('add', (Build('decimal.Decimal', '1.5'),), {})"]],
+    )
+    plan = ModulePlan(
+        path=Path("bag.py"),
+        name="bag",
+        import_root=Path("."),
+        output_dir=Path("tests/autoimprove_guard"),
+        goal="speed",
+        targets=[target],
+        surface={},
+        expected_exceptions=[],
+        max_examples=10,
+        tolerance=None,
+        drop_surface=True,
+    )
+    tree = ast.parse(render_module(plan))
+    imported = {
+        a.name for node in tree.body if isinstance(node, ast.ImportFrom) for a in node.names
+    }
+    assert "Build" in imported
