@@ -41,6 +41,12 @@ class Param:
     usage: str | None = None
     arity: int | None = None
 
+    @property
+    def internal(self) -> bool:
+        """A private parameter with a default (``_w=WHITESPACE.match``, ``_len=len``):
+        a global cached as a local for speed, which no caller passes."""
+        return self.name.startswith("_") and self.default is not None
+
 
 @dataclass(frozen=True)
 class Target:

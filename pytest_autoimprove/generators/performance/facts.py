@@ -371,6 +371,7 @@ class _Reader:
         direct: set[str] = set()
         calls: set[str] = set()
         matched: list[str] = []
+        bound = self._bound_matchers(node)
         inline: list[PatternUse] = []
         # Strings the body names before it matches with them (`_re = r"..."` then
         # `re.match(_re, text)`), besides the module's constants.
@@ -407,7 +408,10 @@ class _Reader:
                 and cls
             ):
                 calls.add(f"{cls}.{func.attr}")
-            text_arg = unwrapped(self._pattern_call(sub, inline, strings))
+            if isinstance(func, ast.Name) and func.id in bound and sub.args:
+                text_arg = unwrapped(sub.args[0])  # `_m(s, end)`, `_m=CHUNK.match`
+            else:
+                text_arg = unwrapped(self._pattern_call(sub, inline, strings))
             if isinstance(text_arg, ast.Name) and text_arg.id in params:
                 matched.append(text_arg.id)
         self.direct[qualname] = direct
@@ -433,6 +437,24 @@ class _Reader:
             self.facts.inline[qualname] = inline
         if matched:
             self.facts.matched[qualname] = list(dict.fromkeys(matched))
+
+    def _bound_matchers(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+        """Parameters defaulting to a method of a module pattern (``_m=CHUNK.match``, a
+        global cached as a local): a call of one matches its first argument."""
+        arguments = node.args
+        positional = [*arguments.posonlyargs, *arguments.args]
+        defaulted = positional[len(positional) - len(arguments.defaults) :]
+        pairs: list[tuple[ast.arg, ast.expr | None]] = [
+            *zip(defaulted, arguments.defaults, strict=True),
+            *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True),
+        ]
+        return {
+            arg.arg
+            for arg, default in pairs
+            if isinstance(default, ast.Attribute)
+            and default.attr in _PATTERN_METHODS
+            and call_name(default.value) in self.facts.patterns
+        }
 
     def _bounds(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[int, bool]]:
         """The integers the body compares with (``len(s) > 63``, ``n < LIMIT``), then
