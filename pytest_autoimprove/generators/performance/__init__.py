@@ -409,6 +409,7 @@ _TIERS = {
     "doctest": 0,
     "sample": 0,
     "regex": 0,
+    "format": 0,
     "factory": 0,
     "discovery": 0,
     "base": 0,

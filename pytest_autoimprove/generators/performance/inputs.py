@@ -40,6 +40,7 @@ from pytest_autoimprove.generators.performance.formats import (
     inline_flags,
     valid_strings,
 )
+from pytest_autoimprove.generators.performance.named_formats import named_format, with_named_format
 from pytest_autoimprove.generators.performance.pools import (
     TEXT_STREAMS,
     Pool,
@@ -244,6 +245,7 @@ def _target_pools(
         if use.pattern is not None:
             source = repr(inline_flags(use.pattern, use.flags))
             formats.append(("", use.pattern, use.flags, f"st.from_regex({source}, fullmatch=True)"))
+    pools = _with_named_formats(target, pools, specs)
     if not formats:
         return pools
     for param in target.params:
@@ -270,6 +272,31 @@ def _target_pools(
         if pool is not None:
             pools[param.name] = pool
     return pools
+
+
+def _with_named_formats(
+    target: Target, pools: dict[str, Pool], specs: Mapping[str, TypeSpec] | None
+) -> dict[str, Pool]:
+    """``pools`` with strings of the well-known format a text parameter's name, or its
+    function's, names (see :mod:`.named_formats`); the module's own formats, added
+    after, lead."""
+    text = [
+        p
+        for p in target.params
+        if p.kind not in ("star", "double_star")
+        and not p.internal
+        and _takes_text(p, (specs or {}).get(p.name))
+    ]
+    out = dict(pools)
+    for param in text:
+        pool = out.get(param.name)
+        if pool is not None and pool.kind.confident and pool.kind.name != "str":
+            continue
+        fmt = named_format(target, param, text)
+        if fmt is not None:
+            kind = pool.kind if pool is not None else _text_kind(param)
+            out[param.name] = with_named_format(pool, kind, fmt)
+    return out
 
 
 def _with_table_keys(

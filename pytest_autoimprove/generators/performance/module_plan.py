@@ -40,7 +40,7 @@ _ORDINARY_RISKS = {"changed-behaviour", "hash-order-output"}
 _TYPE_CONFUSION = {"TypeError", "AttributeError"}
 #: Inputs that are ordinary by where they come from: the project's tests, the docs,
 #: values of the declared types, valid strings of the module's formats, factories.
-_ORDINARY_ORIGINS = {"real", "doctest", "sample", "random", "regex", "factory"}
+_ORDINARY_ORIGINS = {"real", "doctest", "sample", "random", "regex", "format", "factory"}
 _DROP_STATUSES = {
     "timeout",
     "nondeterministic",

@@ -74,7 +74,7 @@ class Candidate:
     risk: str
     payload: bytes
     valid: bool
-    #: "real", "doctest", "sample", "regex", "factory", "random", "edge", "pairwise",
+    #: "real", "doctest", "sample", "regex", "format", "factory", "random", "edge", "pairwise",
     #: "discovery", "base"
     origin: str
     #: Where the input came from, for the comment above the frozen case.

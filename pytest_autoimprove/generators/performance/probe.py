@@ -101,7 +101,15 @@ def _same_outcome(a: Outcome, b: Outcome, kind: str) -> bool:
 
 #: Constructor calls by how much they say about real use: a method's cases are called
 #: on instances of the best rank there is (0: the project's own calls and doctests).
-_CTOR_RANKS = {"real": 0, "doctest": 0, "sample": 1, "regex": 1, "factory": 1, "random": 1}
+_CTOR_RANKS = {
+    "real": 0,
+    "doctest": 0,
+    "sample": 1,
+    "regex": 1,
+    "format": 1,
+    "factory": 1,
+    "random": 1,
+}
 
 
 def _ctor_rank(spec: dict[str, Any]) -> int:

@@ -21,7 +21,7 @@ from pytest_autoimprove.generators.performance.plan import TargetCandidates
 __all__ = ["working_bases"]
 
 #: Where an ordinary input that can serve as a base comes from.
-_ORDINARY = {"real", "doctest", "sample", "regex", "factory"}
+_ORDINARY = {"real", "doctest", "sample", "regex", "format", "factory"}
 
 
 def _chosen(params: Sequence[Param], payload: bytes) -> dict[str, object] | None:
