@@ -427,7 +427,8 @@ class _Reader:
         forms = forms_of(node, params, self.type_tuples)
         if forms:
             self.facts.forms[qualname] = forms
-        options = option_keys_of(node, params)
+        double = {node.args.kwarg.arg} if node.args.kwarg else set()
+        options = option_keys_of(node, params | double)
         if options:
             self.facts.options[qualname] = options
         keyed = keyed_of(node, params, cls)

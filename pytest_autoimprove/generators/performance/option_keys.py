@@ -216,18 +216,25 @@ def option_edges(
     base: Mapping[str, object],
     add: Callable[..., str | None],
 ) -> None:
-    """One edge case per key and value: the parameter's mapping with that key set.
+    """One edge case per key and value: the parameter's mapping with that key set (for
+    ``**options``, that key passed by keyword).
 
     The ordinary mapping of the base call is kept around it (its other keys are what
     real callers pass too); the values of every key come in rounds, so a mapping read
     by many keys has each key tried before any key's fifth value."""
+    named = {p.name for p in usable}
     for p in usable:
         keys = options.get(p.name)
         if not keys:
             continue
         seed = base.get(p.name)
         around = dict(seed) if isinstance(seed, dict) else {}
-        values = {key: key_values(use) for key, use in keys.items()}
+        values = {
+            key: key_values(use)
+            for key, use in keys.items()
+            # `**options`: each key passed by keyword (an identifier no parameter has)
+            if p.kind != "double_star" or (key.isidentifier() and key not in named)
+        }
         made = 0
         for round_ in range(MAX_VALUES_PER_KEY):
             for key, tried in values.items():

@@ -578,12 +578,13 @@ def _plan_target(
             proven = edge.valid and evidenced(p.name)
             add(cid, "edge", edge.risk, chosen, edge.valid, "edge", p.name, edge.note, proven)
     code_edges(usable, kinds, facts or SourceFacts(), own, base, add)
+    doubles = [p for p in target.params if p.kind == "double_star"]
     options = {
         name: keys
         for name, keys in (facts.options.get(own, {}) if facts else {}).items()
-        if kinds[name].name in _MAPPING_KINDS
+        if kinds[name].name in _MAPPING_KINDS or name in {p.name for p in doubles}
     }
-    option_edges(usable, options, base, add)
+    option_edges([*usable, *doubles], options, base, add)
     if star is not None:
         star_edges(star, base, edges_of(star), evidenced(star.name), add)
     float_order_edge(usable, kinds, base, add)

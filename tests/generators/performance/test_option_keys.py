@@ -112,3 +112,20 @@ def test_regressions_behind_an_options_key_are_caught_and_honest_rewrites_pass(
         'if case not in [None, "upper", "lower"]:', 'if case not in (None, "upper", "lower"):'
     )
     render.assert_passes('    elif case == "lower":\n', "    elif case is not None:\n")
+
+
+def test_keyword_options_are_passed_by_keyword(guarded: Callable[[str, str], Guarded]) -> None:
+    fmt = guarded(
+        "fmt",
+        '''
+        def fmt(text, **options):
+            """``text`` as ``options`` say."""
+            width = options.get("width", 10)
+            if width < 4:
+                raise ValueError(f"width below 4: {width}")
+            return text[:width]
+        ''',
+    )
+    guard = fmt.guard_text()
+    assert "kwargs={'width': 4}" in guard, guard[-3000:]
+    fmt.assert_caught("if width < 4:", "if width <= 4:")
