@@ -28,8 +28,8 @@ class Param:
     :param none_checked: the body compares this name with ``None`` (so None is a
         valid input the code means to handle).
     :param usage: what the body does with it, when that tells its type (see
-        :class:`_Usage`): ``callable``, ``dict``, ``str``, ``list``, ``iterable``,
-        ``int`` or ``float``; ``None`` when nothing telling was seen.
+        :class:`_Usage`): ``callable``, ``stream``, ``dict``, ``str``, ``list``,
+        ``iterable``, ``int`` or ``float``; ``None`` when nothing telling was seen.
     :param arity: for a ``callable``, how many arguments the body calls it with.
     """
 
@@ -273,7 +273,10 @@ _ARITHMETIC = (
     cst.Power,
 )
 #: When a body uses a name several ways, the most specific use wins.
-_USAGE_ORDER = ("callable", "dict", "str", "list", "iterable", "float", "int")
+_USAGE_ORDER = ("callable", "stream", "dict", "str", "list", "iterable", "float", "int")
+#: Methods only a file object has: ``fp.write(data)``, ``fp.readline()``.
+_STREAM_METHODS = {"write", "writelines", "read", "readline", "readlines", "readinto", "seek",
+                   "tell", "flush"}  # fmt: skip
 
 
 def _called_name(func: cst.BaseExpression) -> str | None:
@@ -328,7 +331,9 @@ class _Usage(cst.CSTVisitor):
                 self._add(positional[index], "int")
         if isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name):
             method = node.func.attr.value
-            if method in _STR_METHODS:
+            if method in _STREAM_METHODS:
+                self._add(node.func.value, "stream")
+            elif method in _STR_METHODS:
                 self._add(node.func.value, "str")
             elif method in _DICT_METHODS:
                 self._add(node.func.value, "dict")

@@ -17,6 +17,7 @@ import contextlib
 import copy
 import importlib
 import inspect
+import io
 import itertools
 import pickle
 import re
@@ -65,6 +66,9 @@ class Case:
     :param args_after: the arguments' state after the call, when the baseline mutates
         them (``None``: the arguments must come back unchanged).
     :param state: for methods, the instance's public state after the call.
+    :param streams: ``(content, position)`` of each in-memory stream built for the call
+        (an argument or a constructor argument ``Build('io.BytesIO')``) after it: what a
+        writer wrote, how far a reader read (``None``: not recorded).
     :param fresh: the baseline returns a new object every call, sharing nothing mutable
         with the arguments or with earlier results.
     """
@@ -78,6 +82,7 @@ class Case:
     args_after: tuple[tuple[Any, ...], Mapping[str, Any]] | None = None
     state: Mapping[str, Any] | None = None
     fresh: bool = False
+    streams: tuple[tuple[Any, int], ...] | None = None
 
 
 class Ref:
@@ -216,6 +221,8 @@ class Outcome:
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
     instance: Any = None
+    #: See ``Case.streams``.
+    streams: tuple[tuple[Any, int], ...] = ()
 
     @property
     def raises(self) -> str | None:
@@ -265,13 +272,18 @@ async def _consume_async(agen: Any) -> list[Any]:
 
 
 def resolve(
-    module: types.ModuleType, qualname: str, kind: str, ctor: Any = None
+    module: types.ModuleType,
+    qualname: str,
+    kind: str,
+    ctor: Any = None,
+    built: list[Any] | None = None,
 ) -> tuple[Callable[..., Any], Any]:
     """The callable for a target, and the instance it is bound to (methods only).
 
     ``ctor`` builds the instance: ``(args, kwargs)`` for the class's constructor, or
     ``(None, instance)``, a recorded instance (built without a constructor call the
     tracer saw) that is deep-copied. A ``property`` target is read, with no arguments.
+    The constructor's arguments, as built, are added to ``built``.
     """
     if kind == "function":
         return getattr(module, qualname), None
@@ -287,6 +299,8 @@ def resolve(
     else:
         ctor_args = build_values(module, tuple(copy.deepcopy(tuple(ctor_args))))
         ctor_kwargs = build_values(module, copy.deepcopy(dict(ctor_kwargs)))
+        if built is not None:
+            built += [*ctor_args, *ctor_kwargs.values()]
         instance = cls(*ctor_args, **ctor_kwargs)
     if kind == "property":
         return (lambda: getattr(instance, method)), instance
@@ -304,23 +318,36 @@ def call(
     """Call a target on deep copies of the arguments; never raises what the target raises.
 
     :class:`Build` and :class:`Ref` arguments are made real for this call only; the
-    outcome keeps them as written (a built object's state after the call is not compared).
+    outcome keeps them as written, and the in-memory streams among them (and among the
+    constructor's) as they are after the call (``Outcome.streams``).
     """
     args_copy = tuple(copy.deepcopy(tuple(args)))
     kwargs_copy = copy.deepcopy(dict(kwargs or {}))
     out = Outcome(args=args_copy, kwargs=kwargs_copy)
+    built: list[Any] = []
     try:
-        func, out.instance = resolve(module, qualname, kind, ctor)
+        func, out.instance = resolve(module, qualname, kind, ctor, built)
         real_args = build_values(module, args_copy)
         real_kwargs = build_values(module, kwargs_copy)
     except Exception as error:  # noqa: BLE001 - a failing constructor is an outcome too
         out.error = error
+        out.streams = _streams(built)
         return out
     try:
         out.value = materialize(func(*real_args, **real_kwargs))
     except Exception as error:  # noqa: BLE001 - the exception type is what we compare
         out.error = error
+    out.streams = _streams([*built, *real_args, *real_kwargs.values()])
     return out
+
+
+def _streams(values: Sequence[Any]) -> tuple[tuple[Any, int], ...]:
+    """``(content, position)`` of the in-memory streams among ``values``."""
+    return tuple(
+        (value.getvalue(), value.tell())
+        for value in values
+        if isinstance(value, (io.BytesIO, io.StringIO)) and not value.closed
+    )
 
 
 def public_state(obj: Any) -> dict[str, Any]:
@@ -406,6 +433,8 @@ def _check_outcome(out: Outcome, case: Case, kind: str, tolerance: float | None)
     expected_args = case.args_after if case.args_after is not None else (case.args, case.kwargs)
     state = None if case.state is None else dict(case.state)
     _check_after(out, (expected_args[0], dict(expected_args[1])), state, tolerance)
+    if case.streams is not None:
+        assert_same(out.streams, case.streams, what="streams written or read by the call")
 
 
 def _check_after(
@@ -518,6 +547,7 @@ def check_differential(
     both = got.instance is not None and want.instance is not None
     state = public_state(want.instance) if both else None
     _check_after(got, (want.args, want.kwargs), state, tolerance)
+    assert_same(got.streams, want.streams, what="streams written or read by the call")
 
 
 def assert_same_outcome(

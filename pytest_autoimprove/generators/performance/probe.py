@@ -272,6 +272,7 @@ def _record_case_inner(
         args_after=(first.args, first.kwargs) if mutated else None,
         state=public_state(first.instance) if first.instance is not None else None,
         fresh=fresh,
+        streams=first.streams or None,
     )
     if spec.get("check") is not None:
         # A doctest: does the baseline answer as the example shows (the harvest was right)?
@@ -307,6 +308,7 @@ def _record_case_inner(
         "returns": to_source(case.returns),
         "args_after": to_source(case.args_after) if case.args_after is not None else "None",
         "state": to_source(dict(case.state)) if case.state is not None else "None",
+        "streams": to_source(case.streams) if case.streams is not None else "None",
     }
     result["sources"] = sources if all(v is not None for v in sources.values()) else None
     items = [to_source(arg) for arg in case.args]

@@ -169,6 +169,8 @@ def case_source(cid: str, sources: Mapping[str, str], raised: str | None, fresh:
         parts.append(f"args_after={sources['args_after']}")
     if sources["state"] != "None":
         parts.append(f"state={sources['state']}")
+    if sources.get("streams", "None") != "None":
+        parts.append(f"streams={sources['streams']}")
     if fresh:
         parts.append("fresh=True")
     return f"Case({', '.join(parts)})"

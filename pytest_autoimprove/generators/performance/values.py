@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pytest_autoimprove.generators.discover import Param
+from pytest_autoimprove.runtime.replay import Build
 
 __all__ = [
     "EVIDENCE",
@@ -38,7 +39,8 @@ class Kind:
     """An inferred parameter type.
 
     :param name: ``str``, ``int``, ``float``, ``bool``, ``bytes``, ``list``, ``tuple``,
-        ``set``, ``dict``, ``none`` or ``unknown``.
+        ``set``, ``dict``, ``none``, ``stream`` (a file object, built as ``io.StringIO``
+        or ``io.BytesIO``) or ``unknown``.
     :param item: element kind of a list/tuple/set, value kind of a dict.
     :param optional: ``None`` is a valid value the code means to handle.
     :param confident: inferred from evidence (real values, annotation, default,
@@ -101,6 +103,7 @@ _NAME_HINTS: tuple[tuple[str, str], ...] = (
         r"transform|mapper|handler|hook|cmp|on_\w+|\w+_func|\w+_fn|\w+_callback|\w+_key)$",
         "callable",
     ),
+    (r"^(fp|fh|fileobj|file_obj|fobj|stream|outfile|infile|ostream|istream)$", "stream"),
     (
         r"^(text|s|string|name|query|word|words_text|sep|separator|prefix|suffix|path|"
         r"filename|title|label|pattern|line|url|email|token|char|delimiter|value_str|q|"
@@ -343,10 +346,21 @@ _SAMPLES: dict[str, tuple[object, ...]] = {
     "bool": (True, False),
     "bytes": (b"Hello World_42", b"Foo-Bar_baz 42"),
     "none": (None,),
+    # A file object (the body writes or reads it): text first, bytes when text raises.
+    "stream": (
+        Build("io.StringIO", "first line\nsecond line\n"),
+        Build("io.BytesIO", b"first\nsecond\n"),
+    ),
 }
 
 #: Edge values per scalar kind, each with the catalog risk it probes.
 _EDGES: dict[str, tuple[tuple[object, str], ...]] = {
+    "stream": (
+        (Build("io.StringIO", ""), "empty-input"),
+        (Build("io.BytesIO", b""), "empty-input"),
+        (Build("io.StringIO", "\u00fcn\u00ef\r\n\u00e7\u00f8"), "unicode-fast-path"),
+        (Build("io.BytesIO", b"\x00\xff\r\n"), "special-characters"),
+    ),
     "str": (
         ("", "empty-input"),
         (" ", "empty-input"),
@@ -572,6 +586,8 @@ _SCALAR_STRATEGIES = {
     "bool": "st.booleans()",
     "bytes": "st.binary(max_size=30)",
     "none": "st.none()",
+    "stream": "st.one_of(st.builds(Build, st.just('io.StringIO'), st.text(max_size=30)), "
+    "st.builds(Build, st.just('io.BytesIO'), st.binary(max_size=30)))",
 }
 
 
