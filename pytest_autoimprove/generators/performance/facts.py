@@ -41,6 +41,7 @@ from pytest_autoimprove.generators.performance.body_facts import (
     unwrapped,
 )
 from pytest_autoimprove.generators.performance.option_keys import KeyUse, option_keys_of
+from pytest_autoimprove.generators.performance.relative_args import held_of, relative_of
 from pytest_autoimprove.pysource import spelled_text
 
 __all__ = ["PatternUse", "SourceFacts", "read_facts"]
@@ -125,6 +126,10 @@ class SourceFacts:
     #: qualname -> mapping parameter -> literal key -> how the body uses its value
     #: (``options.get("keyword_case")`` compared with ``"upper"``): see :mod:`.option_keys`.
     options: dict[str, dict[str, dict[str, KeyUse]]] = field(default_factory=dict)
+    #: method qualname -> (parameter, attribute) it compares with ``self.<attr>``.
+    relative: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: class -> attribute -> the ``__init__`` parameter it holds (``self.min = min``).
+    holds: dict[str, dict[str, str]] = field(default_factory=dict)
     #: class -> the names of its bases (those written as plain names).
     bases: dict[str, list[str]] = field(default_factory=dict)
 
@@ -427,6 +432,12 @@ class _Reader:
         forms = forms_of(node, params, self.type_tuples)
         if forms:
             self.facts.forms[qualname] = forms
+        if cls:
+            relative = relative_of(node, params)
+            if relative:
+                self.facts.relative[qualname] = relative
+            if node.name == "__init__":
+                self.facts.holds[cls] = held_of(node, params)
         double = {node.args.kwarg.arg} if node.args.kwarg else set()
         options = option_keys_of(node, params | double)
         if options:

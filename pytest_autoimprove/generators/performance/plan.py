@@ -39,6 +39,7 @@ from pytest_autoimprove.generators.performance.near import near_examples
 from pytest_autoimprove.generators.performance.option_keys import option_edges, option_strategy
 from pytest_autoimprove.generators.performance.pools import Edge, Pool, Sample, fits
 from pytest_autoimprove.generators.performance.receivers import bounded_receivers
+from pytest_autoimprove.generators.performance.relative_args import relative_calls
 from pytest_autoimprove.generators.performance.shape_calls import shape_calls
 from pytest_autoimprove.generators.performance.tracer import TracedCall
 from pytest_autoimprove.generators.performance.twins import equal_others
@@ -218,6 +219,8 @@ def plan_module(
             )
         )
     bounded_receivers(plans)
+    if facts is not None:
+        relative_calls(plans, facts.relative, facts.holds)
     equal_others(plans)
     return plans
 
