@@ -32,6 +32,7 @@ from typing import Any
 
 from pytest_autoimprove.generators.discover import ModuleInfo, Param, Target
 from pytest_autoimprove.generators.literals import to_source
+from pytest_autoimprove.generators.performance.doc_types import documented_type
 from pytest_autoimprove.generators.performance.doctests import DocCall, harvest
 from pytest_autoimprove.generators.performance.examples import example_scripts
 from pytest_autoimprove.generators.performance.facts import SourceFacts, read_facts
@@ -110,7 +111,11 @@ def _resolve(
         targets = [
             {
                 "qualname": t.qualname,
-                "params": [(p.name, p.annotation) for p in t.params if p.annotation],
+                "params": [
+                    (p.name, text)
+                    for p in t.params
+                    if (text := p.annotation or documented_type(t.docstring, p.name))
+                ],
                 "returns": f.returns.get(_facts_key(t)) if t.kind != "constructor" else None,
             }
             for t in info.targets
