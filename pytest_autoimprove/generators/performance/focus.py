@@ -177,6 +177,7 @@ _STATUS_REASONS = {
     "timeout": "every call ran past its time limit",
     "slow": "every call was too slow to replay in a guardrail",
     "nondeterministic": "its output changes from one call to the next",
+    "seed-dependent": "its output changes with the hash seed (text in a set)",
     "unpicklable": "its results cannot be stored (neither a literal nor a pickle)",
     "unloadable": "the recorded inputs no longer load",
     "too-large": "its inputs or results are too large to freeze",

@@ -44,6 +44,7 @@ _ORDINARY_ORIGINS = {"real", "doctest", "sample", "random", "regex", "format", "
 _DROP_STATUSES = {
     "timeout",
     "nondeterministic",
+    "seed-dependent",
     "unloadable",
     "unpicklable",
     "probe-error",

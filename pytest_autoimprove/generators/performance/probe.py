@@ -23,11 +23,12 @@ import importlib
 import pickle
 import signal
 import sys
+import tempfile
 import time
 import traceback
 import types
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -37,6 +38,7 @@ from pytest_autoimprove.generators import slowness
 from pytest_autoimprove.generators.literals import to_source
 from pytest_autoimprove.process import pickled_call
 from pytest_autoimprove.runtime.compare import OPAQUE, Named, difference, name_of, type_name
+from pytest_autoimprove.runtime.order import set_items
 from pytest_autoimprove.runtime.replay import (
     Case,
     Outcome,
@@ -423,6 +425,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
             (int(spec.get("tier", 0)), mod["name"], module, spec, ctors) for spec in mod["cases"]
         )
     queue.sort(key=lambda item: item[0])
+    entries: list[tuple[str, str, str, dict[str, Any]]] = []
     for _tier, name, module, spec, ctors in queue:
         if time.monotonic() > stop_at:
             out["stopped"] = True
@@ -436,7 +439,88 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         recorded["id"] = spec["id"]
         recorded["qualname"] = spec["qualname"]
         out["modules"][name]["cases"].append(recorded)
+        entries.append((name, spec["qualname"], spec["kind"], recorded))
+    if request.get("seed_check", True):
+        left = min(SEED_CHECK_SECONDS, stop_at - time.monotonic())
+        moved = seed_moved(entries, request["sys_path"], max(1.0, left))
+        for index in moved:
+            record = entries[index][3]
+            kept = {"status": "seed-dependent", "id": record["id"], "qualname": record["qualname"]}
+            record.clear()
+            record.update(kept)
     return out
+
+
+_MODULE = "pytest_autoimprove.generators.performance.probe"
+#: The most the seed check takes (its calls were recorded once already).
+SEED_CHECK_SECONDS = 30.0
+#: The hash seed the seed check records under (the probe's own is 0).
+OTHER_SEED = "1"
+#: Recorded fields that must not move with the hash seed.
+_RECORDED = ("returns", "raises", "args_after", "state", "streams")
+
+
+def _seed_dependent(record: dict[str, Any]) -> bool:
+    """A recorded call whose input holds text or bytes in a set: their iteration order
+    moves with the hash seed, and so may what the call returns or leaves behind."""
+    if record.get("status") not in ("ok", "raised") or record.get("pickle") is None:
+        return False
+    case = pickle.loads(record["pickle"])  # noqa: S301 - our own record
+    items = set_items((case.args, dict(case.kwargs), case.ctor))
+    return any(isinstance(item, (str, bytes)) for item in items)
+
+
+def seed_moved(
+    entries: Sequence[tuple[str, str, str, dict[str, Any]]],
+    sys_path: Sequence[str],
+    timeout: float,
+) -> set[int]:
+    """Indexes of the ``(module, qualname, kind, record)`` entries whose call, recorded again in a
+    process under another hash seed, returns or leaves something else (or could not be
+    recorded again): frozen, such a call fails in every other process, on the baseline
+    itself. Only calls whose input holds text in a set are recorded again."""
+    from pytest_autoimprove.process import python_path, run_command
+
+    suspects = [i for i, entry in enumerate(entries) if _seed_dependent(entry[3])]
+    if not suspects:
+        return set()
+    modules: dict[str, list[dict[str, Any]]] = {}
+    for i in suspects:
+        name, qualname, kind, record = entries[i]
+        case = pickle.loads(record["pickle"])  # noqa: S301 - our own record
+        payload = pickle.dumps((case.args, dict(case.kwargs), case.ctor), protocol=4)
+        spec = {"id": str(i), "qualname": qualname, "kind": kind, "payload": payload}
+        modules.setdefault(name, []).append(spec)
+    request = {
+        "sys_path": list(sys_path),
+        "seed_check": False,
+        "budget": timeout,
+        "modules": [{"name": n, "surface_names": [], "cases": c} for n, c in modules.items()],
+    }
+    with tempfile.TemporaryDirectory(prefix="autoimprove-seed-") as tmp:
+        inp, answer = Path(tmp) / "in.pickle", Path(tmp) / "out.pickle"
+        inp.write_bytes(pickle.dumps(request, protocol=4))
+        env = {"PYTHONHASHSEED": OTHER_SEED, "PYTHONPATH": python_path(sys.path)}
+        argv = [sys.executable, "-m", _MODULE, str(inp), str(answer)]
+        run_command(argv, cwd=Path.cwd(), timeout=timeout + 5.0, env=env)
+        other = pickle.loads(answer.read_bytes()) if answer.exists() else {}  # noqa: S301
+    again = {
+        int(record["id"]): record
+        for module in other.get("modules", {}).values()
+        for record in module.get("cases", [])
+    }
+    return {
+        i
+        for i in suspects
+        if again.get(i, {}).get("pickle") is None or _moved(entries[i][3], again[i])
+    }
+
+
+def _moved(record: dict[str, Any], twin: dict[str, Any]) -> bool:
+    ours, theirs = pickle.loads(record["pickle"]), pickle.loads(twin["pickle"])  # noqa: S301
+    return any(
+        difference(getattr(theirs, name), getattr(ours, name)) is not None for name in _RECORDED
+    )
 
 
 def serve(entry: Callable[[dict[str, Any]], dict[str, Any]], argv: list[str]) -> int:

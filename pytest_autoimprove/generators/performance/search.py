@@ -52,9 +52,11 @@ from pytest_autoimprove.generators.performance.explore import (
     code_texts,
 )
 from pytest_autoimprove.generators.performance.probe import (
+    SEED_CHECK_SECONDS,
     _CallTimeout,
     _deadline,
     _record_case,
+    seed_moved,
     serve,
 )
 from pytest_autoimprove.generators.performance.scenario_search import find_scenario
@@ -533,7 +535,32 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         result["searched"] = True
         out["jobs"][spec["id"]] = result
     out["explored"] = _explored_cases(jobs, stop_all)
+    _without_seed_dependent(out, jobs, request["sys_path"], stop_all)
     return out
+
+
+def _without_seed_dependent(
+    out: dict[str, Any], jobs: list[dict[str, Any]], sys_path: list[str], stop_at: float
+) -> None:
+    """``out`` without the records whose outcome moves with the hash seed (see
+    :func:`~.probe.seed_moved`): the search and the exploration freeze what they find."""
+    kinds = {
+        f"{j['module']}:{j['qualname']}": (j["module"], j["qualname"], j["kind"]) for j in jobs
+    }
+    lists = [
+        (kinds[f"{j['module']}:{j['qualname']}"], out["jobs"][j["id"]].get("records", []))
+        for j in jobs
+        if j["id"] in out["jobs"]
+    ]
+    lists += [(kinds[key], records) for key, records in out["explored"].items() if key in kinds]
+    entries = [(*where, record) for where, records in lists for record in records]
+    left = min(SEED_CHECK_SECONDS, stop_at - time.monotonic())
+    moved = seed_moved(entries, sys_path, max(2.0, left))
+    if not moved:
+        return
+    dropped = {id(entries[i][3]) for i in moved}
+    for _, records in lists:
+        records[:] = [r for r in records if id(r) not in dropped]
 
 
 #: Calls the exploration kept that are frozen per target, at most: the deepest first;
