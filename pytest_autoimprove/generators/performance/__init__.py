@@ -363,11 +363,17 @@ def _trace(
     code through the public API, see :mod:`.doctest_run`), then its tests."""
     files = {str((root / i.path).resolve()): i.name for i in infos}
     targets = {i.name: {t.qualname: t.kind for t in i.targets} for i in infos}
+    internal = {
+        i.name: {t.qualname: [p.name for p in t.params if p.internal] for t in i.targets}
+        for i in infos
+    }
     documented: dict[str, dict[str, list[TracedCall]]] = {}
     command = doctest_command(root, infos)
     if command is not None:
         share = DOCTEST_SHARE * (deadline - time.monotonic())
-        documented, _ = run_tracer(root, command, files, targets, timeout=max(1.0, share))
+        documented, _ = run_tracer(
+            root, command, files, targets, timeout=max(1.0, share), internal=internal
+        )
     traced, note = run_tracer(
         root,
         _test_command(request),
@@ -375,6 +381,7 @@ def _trace(
         targets,
         timeout=max(2.0, deadline - time.monotonic()),
         ignore=[request.output_dir.as_posix()],
+        internal=internal,
     )
     return with_doctest_calls(traced, documented), note
 

@@ -392,7 +392,7 @@ def _plan_target(
     ctor: object = "auto" if target.kind in ("method", "property") else None
 
     for i, call in enumerate(calls[:MAX_REAL]):
-        payload = _without_internal(call["payload"], target)
+        payload = call["payload"]
         via = "recorded while the project's doctests ran" if call.get("via") else ""
         plan.candidates.append(
             Candidate(f"real-{i}", "recorded", "changed-behaviour", payload, True, "real", via)
@@ -636,21 +636,6 @@ def _plan_target(
         strategies[p.name] = source
     plan.strategies = strategies
     return plan
-
-
-def _without_internal(payload: bytes, target: Target) -> bytes:
-    """A recorded call without the internal parameters the frame held (``_w``, at its
-    default): a rewrite that drops or renames such a local cache changes no behaviour."""
-    internal = {p.name for p in target.params if p.internal}
-    if not internal:
-        return payload
-    args, kwargs, ctor = pickle.loads(payload)  # noqa: S301 - the tracer's own data
-    names = [p.name for p in target.params if p.kind == "positional"]
-    kept = list(args)
-    while kept and len(kept) <= len(names) and names[len(kept) - 1] in internal:
-        kept.pop()
-    kwargs = {name: value for name, value in kwargs.items() if name not in internal}
-    return pickle.dumps((tuple(kept), kwargs, ctor), protocol=4)
 
 
 def _led_by(pool: Pool, values: Sequence[object]) -> Pool:

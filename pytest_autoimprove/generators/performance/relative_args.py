@@ -75,7 +75,9 @@ def held_of(node: Function, params: set[str]) -> dict[str, str]:
 def _receivers(owner: TargetCandidates) -> list[Candidate]:
     """The constructor calls a method's relative calls run on: ordinary ones first, then
     those at a bound or with a flag the other way."""
-    ordinary = [c for c in owner.candidates if c.group == "recorded"]
+    # Not the project's own calls: their values are the project's objects, which the
+    # generator never loads (it does not import the code it guards).
+    ordinary = [c for c in owner.candidates if c.group == "recorded" and c.origin != "real"]
     edges = [
         c
         for c in owner.candidates

@@ -65,10 +65,19 @@ class Recorder:
     """
 
     def __init__(
-        self, files: Mapping[str, str], targets: Mapping[str, Mapping[str, str]], out: Path
+        self,
+        files: Mapping[str, str],
+        targets: Mapping[str, Mapping[str, str]],
+        out: Path,
+        internal: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
     ) -> None:
         self.files = dict(files)
         self.targets = {m: dict(q) for m, q in targets.items()}
+        #: ``module -> qualname -> internal parameters`` (``_w=WHITESPACE.match``): not
+        #: recorded, so a rewrite that drops or renames such a local cache still replays.
+        self.internal = {
+            m: {q: set(n) for q, n in by.items()} for m, by in (internal or {}).items()
+        }
         self.out = out
         self.records: dict[str, dict[str, list[TracedCall]]] = {}
         self.seen: set[tuple[str, str, bytes]] = set()
@@ -231,6 +240,11 @@ class Recorder:
         kind = self.targets.get(module, {}).get(qualname)
         if kind is None or (kind == "constructor") != (code.co_name == "__init__"):
             return  # not a target, or a class body run at import time
+        positional = [n for n in names[:n_pos] if n not in ("self", "cls")]
+        internal = self.internal.get(module, {}).get(qualname, set())
+        while args and len(args) <= len(positional) and positional[len(args) - 1] in internal:
+            args = args[:-1]
+        kwargs = {name: value for name, value in kwargs.items() if name not in internal}
         try:
             args = [self._portable(value) for value in args]
             kwargs = {name: self._portable(value) for name, value in kwargs.items()}
@@ -247,7 +261,6 @@ class Recorder:
         if key in self.seen:
             return
         self.seen.add(key)
-        positional = [n for n in names[:n_pos] if n not in ("self", "cls")]
         sources = {name: to_source(value) for name, value in zip(positional, args, strict=False)}
         sources.update({name: to_source(value) for name, value in kwargs.items()})
         bucket.append({"payload": payload, "sources": sources})
@@ -305,7 +318,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not spec_path or not out:
         return
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
-    recorder = Recorder(spec["files"], spec["targets"], Path(out))
+    recorder = Recorder(spec["files"], spec["targets"], Path(out), spec.get("internal"))
     config.stash[_RECORDER] = recorder
     sys.setprofile(recorder.profile)
 
@@ -326,6 +339,7 @@ def run_tracer(
     *,
     timeout: float,
     ignore: Sequence[str] = (),
+    internal: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
 ) -> tuple[dict[str, dict[str, list[TracedCall]]], str | None]:
     """Run ``command`` (the project's tests) under the tracer; return records and a note.
 
@@ -336,7 +350,15 @@ def run_tracer(
         spec = Path(tmp) / "spec.json"
         out = Path(tmp) / "trace.pickle"
         spec.write_text(
-            json.dumps({"files": dict(files), "targets": {k: dict(v) for k, v in targets.items()}})
+            json.dumps(
+                {
+                    "files": dict(files),
+                    "targets": {k: dict(v) for k, v in targets.items()},
+                    "internal": {
+                        k: {q: list(n) for q, n in v.items()} for k, v in (internal or {}).items()
+                    },
+                }
+            )
         )
         env: dict[str, str] = {}
         addopts = [

@@ -29,6 +29,10 @@ class Guarded:
         assert old in self.source
         module = self.root / f"{self.name}.py"
         module.write_text(self.source.replace(old, new), encoding="utf-8")
+        return self.run()
+
+    def run(self, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """The guardrails run on the module as it is now (``env``: the whole environment)."""
         return subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", str(self.guard)],
             cwd=self.root,
@@ -36,6 +40,7 @@ class Guarded:
             text=True,
             timeout=120,
             check=False,
+            env=env,
         )
 
     def assert_caught(self, old: str, new: str) -> None:
