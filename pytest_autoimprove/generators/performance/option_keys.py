@@ -73,16 +73,11 @@ def option_keys_of(
         return found.setdefault(read[0], {}).setdefault(read[1], KeyUse())
 
     for sub in ast.walk(node):
-        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute):
-            read = _read(sub, params)
-            if read is not None and len(sub.args) > 1:
-                default = _constant(sub.args[1])
-                if default is not _NOTHING:
-                    found.setdefault(read[0], {}).setdefault(read[1], KeyUse()).literal(default)
-        if isinstance(sub, (ast.Subscript, ast.Call)):
-            read = _read(sub, params)
-            if read is not None:
-                found.setdefault(read[0], {}).setdefault(read[1], KeyUse())
+        use = use_of(sub) if isinstance(sub, (ast.Subscript, ast.Call)) else None
+        if use is not None and isinstance(sub, ast.Call) and len(sub.args) > 1:
+            default = _constant(sub.args[1])  # `options.get("strip", False)`
+            if default is not _NOTHING:
+                use.literal(default)
     for sub in ast.walk(node):
         if (
             isinstance(sub, ast.Assign)

@@ -582,10 +582,11 @@ def _plan_target(
             add(cid, "edge", edge.risk, chosen, edge.valid, "edge", p.name, edge.note, proven)
     code_edges(usable, kinds, facts or SourceFacts(), own, base, add)
     doubles = [p for p in target.params if p.kind == "double_star"]
+    double_names = {p.name for p in doubles}
     options = {
         name: keys
         for name, keys in (facts.options.get(own, {}) if facts else {}).items()
-        if kinds[name].name in _MAPPING_KINDS or name in {p.name for p in doubles}
+        if kinds[name].name in _MAPPING_KINDS or name in double_names
     }
     option_edges([*usable, *doubles], options, base, add)
     if star is not None:

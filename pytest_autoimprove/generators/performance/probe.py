@@ -460,14 +460,14 @@ OTHER_SEED = "1"
 _RECORDED = ("returns", "raises", "args_after", "state", "streams")
 
 
-def _seed_dependent(record: dict[str, Any]) -> bool:
-    """A recorded call whose input holds text or bytes in a set: their iteration order
-    moves with the hash seed, and so may what the call returns or leaves behind."""
+def _seed_dependent(record: dict[str, Any]) -> Case | None:
+    """The recorded case, when its input holds text or bytes in a set: their iteration
+    order moves with the hash seed, and so may what the call returns or leaves behind."""
     if record.get("status") not in ("ok", "raised") or record.get("pickle") is None:
-        return False
-    case = pickle.loads(record["pickle"])  # noqa: S301 - our own record
+        return None
+    case: Case = pickle.loads(record["pickle"])  # noqa: S301 - our own record
     items = set_items((case.args, dict(case.kwargs), case.ctor))
-    return any(isinstance(item, (str, bytes)) for item in items)
+    return case if any(isinstance(item, (str, bytes)) for item in items) else None
 
 
 def seed_moved(
@@ -481,13 +481,12 @@ def seed_moved(
     itself. Only calls whose input holds text in a set are recorded again."""
     from pytest_autoimprove.process import python_path, run_command
 
-    suspects = [i for i, entry in enumerate(entries) if _seed_dependent(entry[3])]
+    suspects = {i: case for i, entry in enumerate(entries) if (case := _seed_dependent(entry[3]))}
     if not suspects:
         return set()
     modules: dict[str, list[dict[str, Any]]] = {}
-    for i in suspects:
-        name, qualname, kind, record = entries[i]
-        case = pickle.loads(record["pickle"])  # noqa: S301 - our own record
+    for i, case in suspects.items():
+        name, qualname, kind, _ = entries[i]
         payload = pickle.dumps((case.args, dict(case.kwargs), case.ctor), protocol=4)
         spec = {"id": str(i), "qualname": qualname, "kind": kind, "payload": payload}
         modules.setdefault(name, []).append(spec)
@@ -511,13 +510,13 @@ def seed_moved(
     }
     return {
         i
-        for i in suspects
-        if again.get(i, {}).get("pickle") is None or _moved(entries[i][3], again[i])
+        for i, case in suspects.items()
+        if again.get(i, {}).get("pickle") is None or _moved(case, again[i])
     }
 
 
-def _moved(record: dict[str, Any], twin: dict[str, Any]) -> bool:
-    ours, theirs = pickle.loads(record["pickle"]), pickle.loads(twin["pickle"])  # noqa: S301
+def _moved(ours: Case, twin: dict[str, Any]) -> bool:
+    theirs = pickle.loads(twin["pickle"])  # noqa: S301 - our own child's record
     return any(
         difference(getattr(theirs, name), getattr(ours, name)) is not None for name in _RECORDED
     )
