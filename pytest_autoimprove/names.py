@@ -52,10 +52,3 @@ PART_ENV = "AUTOIMPROVE_PART"
 BOARD_ENV = "AUTOIMPROVE_BOARD"
 INTENT_ENV = "AUTOIMPROVE_INTENT"
 BOARD_LOCK_ENV = "AUTOIMPROVE_BOARD_LOCK"
-
-
-def internal_parameter(name: str, has_default: bool) -> bool:
-    """A private parameter with a default (``_w=WHITESPACE.match``, ``_len=len``): a
-    global cached as a local for speed, which no caller passes. The generators never
-    pass one and the frozen surface leaves it out: a rewrite may add, drop or rename it."""
-    return name.startswith("_") and has_default

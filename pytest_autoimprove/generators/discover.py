@@ -16,8 +16,6 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from pytest_autoimprove.names import internal_parameter
-
 __all__ = ["ModuleInfo", "Param", "Target", "discover", "is_generator", "module_name"]
 
 
@@ -45,8 +43,9 @@ class Param:
 
     @property
     def internal(self) -> bool:
-        """See :func:`pytest_autoimprove.names.internal_parameter`."""
-        return internal_parameter(self.name, self.default is not None)
+        """A private parameter with a default (``_w=WHITESPACE.match``, ``_len=len``):
+        a global cached as a local for speed, which no caller passes."""
+        return self.name.startswith("_") and self.default is not None
 
 
 @dataclass(frozen=True)

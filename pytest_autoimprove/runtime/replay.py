@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_autoimprove.names import internal_parameter
 from pytest_autoimprove.runtime.compare import assert_same, difference, type_name
 from pytest_autoimprove.runtime.order import moved_within_sets, order_varies, set_items
 
@@ -633,7 +632,7 @@ def surface_of(
             kept = [
                 p
                 for p in sig.parameters.values()
-                if not internal_parameter(p.name, p.default is not p.empty)
+                if not (p.name.startswith("_") and p.default is not p.empty)
             ]
             sig = sig.replace(parameters=kept)
         out[name] = _ADDRESS.sub("", str(sig))
