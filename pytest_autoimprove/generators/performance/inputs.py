@@ -63,7 +63,7 @@ __all__ = ["Knowledge", "case_comment", "factory_pools", "learn"]
 PATTERNS_PER_TARGET = 3
 #: Patterns a document (one line per pattern the target uses) is made of, at most.
 MAX_DOCUMENT_LINES = 16
-VALID_PER_PATTERN = 8
+VALID_PER_PATTERN = 10
 NEAR_PER_PATTERN = 10
 #: Factory calls offered per parameter.
 FACTORY_CALLS = 2

@@ -9,17 +9,24 @@ expression instead:
 - the *full* string takes every optional part once, the first alternative of every
   branch, the first character of every class, and ``1`` for a digit (a valid month,
   day, hour, count and index alike): ``'1111-11-11 11:11:11.1Z'``;
-- each *variant* changes one choice: another alternative of a branch (the ``+hh:mm``
-  offset instead of ``Z``) or another character of a small class (``,`` for ``.``,
-  ``-`` for ``+``): the forms a fast path drops;
-- an expression that ignores case gives each string in the other case too, right
-  after it (``1°1's`` after ``1°1'S``).
+- each *variant* changes one choice: an optional part that holds a group of the
+  format left out (the pre-release of a version, the offset of a time), another
+  alternative of a branch (the ``+hh:mm`` offset instead of ``Z``), another character
+  of a small class (``,`` for ``.``, ``-`` for ``+``), a letter where a class takes
+  letters or digits (``+abc`` for ``+111``), another optional part left out (a
+  prefix, a separator): the forms a fast path drops, or takes for another;
+- the kinds of change take turns (a prefix or separator left out waits for the
+  others), and each choice point changes once before any changes twice, so the last
+  parts of a long expression vary too, not only its first;
+- an expression that ignores case gives its full string in the other case right
+  after it, and every other variant in the other case (``1°1's`` after ``1°1'S``).
 
 Only strings the expression matches in full are kept (a look-ahead may refuse one).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -32,8 +39,8 @@ else:  # pragma: no cover - Python 3.10
 
 __all__ = ["full_strings"]
 
-#: Variants (one changed choice each) walked per expression, in the expression's order.
-MAX_VARIANTS = 10
+#: Variants (one changed choice each) walked per expression.
+MAX_VARIANTS = 16
 #: A character class of at most this many characters offers each as a variant.
 SMALL_CLASS = 4
 #: Longest full string kept (a guardrail case stays readable).
@@ -53,6 +60,9 @@ _CATEGORY_CHAR = {
 
 Choose = Callable[[int], int]  # number of options -> the option taken
 
+#: Kinds of choice point, in the order their variants take turns.
+_GROUP_LEFT_OUT, _ALTERNATIVE, _LETTER, _PART_LEFT_OUT = range(4)
+
 
 def full_strings(pattern: str, flags: int = 0) -> list[str]:
     """The full string of ``pattern``, then its one-choice variants; only those it
@@ -70,11 +80,13 @@ def full_strings(pattern: str, flags: int = 0) -> list[str]:
             continue
         if text not in out and len(text) <= MAX_LENGTH and regex.fullmatch(text):
             out.append(text)
-    if regex.flags & re.IGNORECASE:
-        # A format that ignores case takes each string in the other case too: the form
-        # a rewrite dropping the flag, or an .upper(), loses.
-        both = (case for text in out for case in (text, text.swapcase()))
-        out = list(dict.fromkeys(case for case in both if regex.fullmatch(case)))
+    if regex.flags & re.IGNORECASE and out:
+        # A format that ignores case takes the other case too: the form a rewrite
+        # dropping the flag, or an .upper(), loses. Every other variant is written in
+        # it, so both cases reach each part of the format without doubling the count.
+        cased = [out[0], out[0].swapcase()]
+        cased += [t.swapcase() if i % 2 == 0 else t for i, t in enumerate(out[1:])]
+        out = list(dict.fromkeys(t for t in cased if regex.fullmatch(t)))
     return out
 
 
@@ -83,20 +95,25 @@ class _Unwalkable(Exception):
 
 
 def _choices(tree: Any) -> Iterator[dict[int, int]]:
-    """No override (the full string), then each choice point's other options in turn."""
+    """No override (the full string), then one other option of one choice point at a
+    time: the kinds of point take turns (parts left out that hold no group last), and
+    every point's second option comes before any point's third (walk order within a
+    kind)."""
     counting = _Walk({})
     try:
         counting.sequence(tree)
     except (RecursionError, _Unwalkable):
         return
     yield {}
-    made = 0
-    for point, options in enumerate(counting.points):
-        for option in range(1, options):
-            if made == MAX_VARIANTS:
-                return
-            made += 1
-            yield {point: option}
+    queues: list[list[dict[int, int]]] = []
+    for kind in range(_PART_LEFT_OUT + 1):
+        points = [(i, n) for i, (n, k) in enumerate(counting.points) if k == kind]
+        widest = max((n for _, n in points), default=0)
+        queues.append([{i: o} for o in range(1, widest) for i, n in points if o < n])
+    # A prefix or a separator left out matters least: it waits for the others.
+    first, last = queues[:_PART_LEFT_OUT], queues[_PART_LEFT_OUT]
+    turns = (q[t] for t in range(max(map(len, first))) for q in first if t < len(q))
+    yield from itertools.islice(itertools.chain(turns, last), MAX_VARIANTS)
 
 
 class _Walk:
@@ -104,12 +121,12 @@ class _Walk:
 
     def __init__(self, overrides: dict[int, int]) -> None:
         self.overrides = overrides
-        self.points: list[int] = []  # options at each choice point, in walk order
+        self.points: list[tuple[int, int]] = []  # (options, kind) of each point, in walk order
         self.groups: dict[int, str] = {}
 
-    def choose(self, options: int) -> int:
+    def choose(self, options: int, kind: int = _ALTERNATIVE) -> int:
         point = len(self.points)
-        self.points.append(options)
+        self.points.append((options, kind))
         return min(self.overrides.get(point, 0), options - 1)
 
     def sequence(self, items: Any) -> str:
@@ -130,7 +147,11 @@ class _Walk:
         if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             low, high, body = av
             times = max(low, 1) if high else 0
-            return "".join(self.sequence(body) for _ in range(min(times, 64)))
+            if low == 0 and high:
+                kind = _GROUP_LEFT_OUT if _holds_group(body) else _PART_LEFT_OUT
+                times = 0 if self.choose(2, kind) else times
+            # Walked once and repeated: one choice point per repeat, not one per copy.
+            return self.sequence(body) * min(times, 64) if times else ""
         if op == "SUBPATTERN":
             group, body = av[0], av[-1]
             text = self.sequence(body)
@@ -155,7 +176,8 @@ class _Walk:
                 return literals[self.choose(len(literals))]
             first = _first_member(members)
             if first is not None:
-                return first
+                other = _letter_for_digit(first, members)
+                return first if other is None else (first, other)[self.choose(2, _LETTER)]
         for ch in _CANDIDATES:
             if _in_class(ch, members) != negated:
                 return ch
@@ -180,6 +202,28 @@ def _first_member(members: Any) -> str | None:
     if str(op) == "CATEGORY":
         return _CATEGORY_CHAR.get(str(av).replace("CATEGORY_", "").replace("UNI_", ""))
     return None
+
+
+def _letter_for_digit(first: str, members: Any) -> str | None:
+    """A letter of a class whose first character is a digit (``[a-z0-9]``, ``\\w``)."""
+    if not first.isdigit():
+        return None
+    return next((ch for ch in "aA" if _in_class(ch, members)), None)
+
+
+def _holds_group(body: Any) -> bool:
+    """Whether a parsed part holds a capturing group (a named part of the format)."""
+    for op, av in body:
+        name = str(op)
+        if name == "SUBPATTERN" and (av[0] is not None or _holds_group(av[-1])):
+            return True
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and _holds_group(av[2]):
+            return True
+        if name == "BRANCH" and any(_holds_group(alt) for alt in av[1]):
+            return True
+        if name == "ATOMIC_GROUP" and _holds_group(av):
+            return True
+    return False
 
 
 def _in_class(ch: str, members: Any) -> bool:

@@ -57,18 +57,52 @@ def test_each_variant_changes_one_choice() -> None:
 @pytest.mark.parametrize(
     ("pattern", "expected"),
     [
-        (r"[a-z][a-z0-9_]*", ["a1"]),
-        (r"#[0-9a-fA-F]{6}", ["#111111"]),
-        (r"\d+(\.\d*)?([eE][-+]?\d+)?", ["1.1e-1", "1.1E-1", "1.1e+1"]),
-        (r"(?:(\d+)d)?(?:(\d+)h)?", ["1d1h"]),
+        # A class of letters and digits takes a letter once; a repeat is one choice.
+        (r"[a-z][a-z0-9_]*", ["a1", "aa", "a"]),
+        (r"#[0-9a-fA-F]{6}", ["#111111", "#aaaaaa"]),
+        # Kinds of change take turns: a group left out, another alternative, then a
+        # prefix or separator left out.
+        (
+            r"\d+(\.\d*)?([eE][-+]?\d+)?",
+            ["1.1e-1", "1e-1", "1.1E-1", "1.1", "1.1e+1", "1.e-1", "1.1e1"],
+        ),
+        (r"(?:(\d+)d)?(?:(\d+)h)?", ["1d1h", "1h", "1d"]),
         (r"(?P<q>['\"])\w+(?P=q)", ["'a'", '"a"']),  # a back-reference repeats its group
         (r"[^a-z\d]\S", ["Aa"]),  # a negated class takes a character outside it
         (r"ab(?!$)", []),  # a look-ahead the full string fails: nothing kept
         (r"(?<=a)b", []),
         (r"(unclosed", []),
-        # Case ignored: each string in the other case too, right after it.
-        (r"(?i)\d[°](?P<dir>[NS])?", ["1°N", "1°n", "1°S", "1°s"]),
+        # Case ignored: the full string in the other case right after it, then every
+        # other variant in the other case.
+        (r"(?i)\d[°](?P<dir>[NS])?", ["1°N", "1°n", "1°", "1°S"]),
+        (r"(?i)(?P<a>x)?(?P<b>y)?(?P<c>z)?", ["xyz", "XYZ", "YZ", "xz", "XY"]),
     ],
 )
 def test_expressions(pattern: str, expected: list[str]) -> None:
     assert full_strings(pattern) == expected
+
+
+# A version format: many choice points; its last parts (the dev release, the local
+# label) are what an optimizer's fast path for "no pre-release" or a lower-casing gets
+# wrong, and they sit after a branch of eight alternatives.
+VERSION = r"""
+    v?
+    (?:(?P<epoch>[0-9]+)!)?
+    (?P<release>[0-9]+(?:\.[0-9]+)*)
+    (?P<pre>[-_\.]?(?P<pre_l>alpha|a|beta|b|preview|pre|c|rc)[-_\.]?(?P<pre_n>[0-9]+)?)?
+    (?P<post>(?:-(?P<post_n1>[0-9]+))|(?:[-_\.]?(?P<post_l>post|rev|r)[-_\.]?(?P<post_n2>[0-9]+)?))?
+    (?P<dev>[-_\.]?(?P<dev_l>dev)[-_\.]?(?P<dev_n>[0-9]+)?)?
+    (?:\+(?P<local>[a-z0-9]+(?:[-_\.][a-z0-9]+)*))?
+"""
+
+
+def test_every_part_of_a_long_expression_varies_before_any_varies_twice() -> None:
+    strings = full_strings(VERSION, re.VERBOSE | re.IGNORECASE)
+    groups = [re.fullmatch(VERSION, s, re.VERBOSE | re.IGNORECASE) for s in strings]
+    assert all(groups)
+    # Each named part is left out once (a post and a dev release without a pre-release).
+    assert any(g["pre"] is None and g["post"] and g["dev"] for g in groups if g)
+    assert any(g["local"] is None for g in groups if g)
+    # The local label takes a letter, in upper case once (the format ignores case).
+    assert any(g["local"] and any(c.isupper() for c in g["local"]) for g in groups if g)
+    assert len(strings) <= 2 + 16
