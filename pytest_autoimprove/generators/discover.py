@@ -10,13 +10,22 @@ or documents).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-__all__ = ["ModuleInfo", "Param", "Target", "discover", "is_generator", "module_name"]
+__all__ = [
+    "ModuleInfo",
+    "Param",
+    "Target",
+    "aliases",
+    "discover",
+    "is_generator",
+    "module_name",
+]
 
 
 @dataclass(frozen=True)
@@ -28,7 +37,7 @@ class Param:
     :param none_checked: the body compares this name with ``None`` (so None is a
         valid input the code means to handle).
     :param usage: what the body does with it, when that tells its type (see
-        :class:`_Usage`): ``callable``, ``stream``, ``dict``, ``str``, ``list``,
+        :class:`_Usage`): ``callable``, ``stream``, ``dict``, ``bytes``, ``str``, ``list``,
         ``iterable``, ``int`` or ``float``; ``None`` when nothing telling was seen.
     :param arity: for a ``callable``, how many arguments the body calls it with.
     """
@@ -82,6 +91,8 @@ class ModuleInfo:
     :param import_root: the folder (relative to the repo root) to put on ``sys.path``.
     :param expected_exceptions: exception names raised on purpose (``raise X``) anywhere
         in the module or named in a docstring; others raised by the baseline are findings.
+    :param aliases: module names bound to a function or class of the module under
+        another name (``packb -> ("_packb3",)``), see :func:`aliases`.
     """
 
     path: Path
@@ -89,6 +100,7 @@ class ModuleInfo:
     import_root: Path
     targets: tuple[Target, ...]
     expected_exceptions: frozenset[str]
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def module_name(root: Path, path: Path) -> tuple[str, Path]:
@@ -273,7 +285,9 @@ _ARITHMETIC = (
     cst.Power,
 )
 #: When a body uses a name several ways, the most specific use wins.
-_USAGE_ORDER = ("callable", "stream", "dict", "str", "list", "iterable", "float", "int")
+_USAGE_ORDER = ("callable", "stream", "dict", "bytes", "str", "list", "iterable", "float", "int")
+#: Methods only binary data has: ``data.decode()`` (text has none of its own).
+_BYTES_METHODS = {"decode"}
 #: Methods only a file object has: ``fp.write(data)``, ``fp.readline()``.
 _STREAM_METHODS = {"write", "writelines", "read", "readline", "readlines", "readinto", "seek",
                    "tell", "flush"}  # fmt: skip
@@ -333,6 +347,8 @@ class _Usage(cst.CSTVisitor):
             method = node.func.attr.value
             if method in _STREAM_METHODS:
                 self._add(node.func.value, "stream")
+            elif method in _BYTES_METHODS:
+                self._add(node.func.value, "bytes")
             elif method in _STR_METHODS:
                 self._add(node.func.value, "str")
             elif method in _DICT_METHODS:
@@ -517,11 +533,20 @@ def discover(
     expected.update(collector.names)
     expected.update(_doc_exceptions(module.get_docstring() or ""))
     explicit_all = _explicit_all(module)
+    bound = aliases(module)
+
+    def listed(n: str) -> bool:
+        return n in explicit_all if explicit_all is not None else _public(n)
 
     def exported(n: str) -> bool:
         if n in also or any(name.startswith(f"{n}.") for name in also):
             return True  # named, or a class one of whose methods is named
-        return n in explicit_all if explicit_all is not None else _public(n)
+        # A private function a public name is bound to (`packb = _packb3`) is the API:
+        # when improve.md names the alias, or when the alias is bound to it alone.
+        for alias, defs in bound.items():
+            if n in defs and (alias in also or (len(defs) == 1 and listed(alias))):
+                return True
+        return listed(n)
 
     for stmt in module.body:
         if isinstance(stmt, cst.FunctionDef) and exported(stmt.name.value):
@@ -539,7 +564,75 @@ def discover(
         import_root=import_root,
         targets=tuple(targets),
         expected_exceptions=frozenset(expected),
+        aliases=bound,
     )
+
+
+def aliases(module: cst.Module) -> dict[str, tuple[str, ...]]:
+    """Module names bound to a function or class the module defines under another name:
+    ``loads = _loads`` at module level, or ``packb = _packb3`` in a function that
+    declares ``global packb`` (a set-up run at import, picking the implementation for
+    the running Python). ``alias -> the names it is bound to``, in source order."""
+    defined = {
+        stmt.name.value for stmt in module.body if isinstance(stmt, (cst.FunctionDef, cst.ClassDef))
+    }
+    found: dict[str, list[str]] = {}
+
+    def collect(body: Sequence[cst.CSTNode], names: frozenset[str] | None) -> None:
+        for node in body:
+            for assign in _assignments(node):
+                value = assign.value
+                if not isinstance(value, cst.Name) or value.value not in defined:
+                    continue
+                for target in assign.targets:
+                    name = target.target
+                    if (
+                        isinstance(name, cst.Name)
+                        and name.value != value.value
+                        and (names is None or name.value in names)
+                    ):
+                        found.setdefault(name.value, [])
+                        if value.value not in found[name.value]:
+                            found[name.value].append(value.value)
+
+    collect(module.body, None)
+    for stmt in module.body:
+        if isinstance(stmt, cst.FunctionDef):
+            declared = _globals(stmt)
+            if declared:
+                collect([stmt.body], declared)
+    return {alias: tuple(defs) for alias, defs in found.items()}
+
+
+def _assignments(node: cst.CSTNode) -> list[cst.Assign]:
+    """The plain assignments in ``node``, inside ``if``/``try`` blocks too (not in
+    nested functions or classes, whose names are their own)."""
+    out: list[cst.Assign] = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Assign(self, assign: cst.Assign) -> None:
+            out.append(assign)
+
+        def visit_FunctionDef(self, _: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_ClassDef(self, _: cst.ClassDef) -> bool:
+            return False
+
+    node.visit(Collect())
+    return out
+
+
+def _globals(function: cst.FunctionDef) -> frozenset[str]:
+    """Names a function declares ``global``."""
+    names: set[str] = set()
+
+    class Collect(cst.CSTVisitor):
+        def visit_Global(self, node: cst.Global) -> None:
+            names.update(item.name.value for item in node.names)
+
+    function.body.visit(Collect())
+    return frozenset(names)
 
 
 def _class_targets(

@@ -76,6 +76,7 @@ from pytest_autoimprove.generators.performance.focus import (
     named_targets,
     priority_nodes,
     put_first,
+    unfound_names,
 )
 from pytest_autoimprove.generators.performance.inputs import (
     Knowledge,
@@ -302,7 +303,8 @@ def generate(
             verify_again=verify_some,
         )
         notes.extend(mutation_notes)
-    rows = strength_rows(infos, plans, planned, probed, findings, mutation, named)
+    unfound = unfound_names(request.config, infos)
+    rows = strength_rows(infos, plans, planned, probed, findings, mutation, named, unfound)
     # The report beside the tests, also when this generator is called on its own.
     files = _files(plans, copy_files) + report_files(request.output_dir, rows)
     elapsed = time.monotonic() - started

@@ -12,7 +12,9 @@ can act on, from what the probe saw on its candidate calls.
 
 from __future__ import annotations
 
+import builtins
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
@@ -28,6 +30,7 @@ __all__ = [
     "ordered",
     "priority_nodes",
     "put_first",
+    "unfound_names",
     "untested_reason",
 ]
 
@@ -125,7 +128,8 @@ def named_targets(config: ImproveConfig | None, infos: Sequence[ModuleInfo]) -> 
     A ``path::name`` scope entry names ``name`` in that file (a class name names its
     constructor, a method its ``Class.method``); in prose, a token names a target when
     it is its qualname (``Parser.parse``), ends with it (``pkg.mod.Parser.parse``), or
-    is its own name (``parse``, ``search``), except for a few common English words.
+    is its own name (``parse``, ``search``), except for a few common English words. A
+    name the module binds to one of its functions (``packb = _packb3``) names that one.
     """
     out: dict[str, set[str]] = {}
     if config is None:
@@ -135,14 +139,62 @@ def named_targets(config: ImproveConfig | None, infos: Sequence[ModuleInfo]) -> 
     for info in infos:
         path = PurePosixPath(info.path.as_posix())
         names = {name for where, _, name in entries if PurePosixPath(where) == path}
+        names |= {d for alias in names for d in info.aliases.get(alias, ())}
+        said = words | {d for alias, defs in info.aliases.items() if alias in words for d in defs}
         for target in info.targets:
             qualname = target.qualname
             last = qualname.rsplit(".", 1)[-1]
             explicit = qualname in names or last in names
-            prose = qualname in words or (last in words and _names_code(last))
+            prose = qualname in said or (last in said and _names_code(last))
             if explicit or prose:
                 out.setdefault(info.name, set()).add(qualname)
     return out
+
+
+#: A name written as code in improve.md's prose: `` `packb` ``, `` `Parser.parse()` ``.
+_CODE_SPAN = re.compile(r"`([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)(?:\(\))?`")
+
+
+def unfound_names(config: ImproveConfig | None, infos: Sequence[ModuleInfo]) -> list[str]:
+    """Names improve.md gives as code that no target in scope answers to: a
+    ``path::name`` scope entry, or a name in backticks in ``## Change``. The strength
+    report lists each with no test, so a typo or a function left out of the scope is
+    seen before the night starts, not after. Module names and Python's own (`re`,
+    `sorted`) are not targets and not listed."""
+    if config is None:
+        return []
+    entries = [e.partition("::") for e in config.change.targets]
+    out: list[str] = []
+    for info in infos:
+        path = PurePosixPath(info.path.as_posix())
+        for where, _, name in entries:
+            if name and PurePosixPath(where) == path and not _answers(name, [info]):
+                out.append(f"{info.name}.{name}")
+    for name in dict.fromkeys(_CODE_SPAN.findall(config.change.notes)):
+        if _answers(name, infos) or _python_name(name):
+            continue
+        if any(name == i.name or i.name.endswith(f".{name}") for i in infos):
+            continue  # the module itself
+        out.append(f"{infos[0].name}.{name}" if len(infos) == 1 else name)
+    return list(dict.fromkeys(out))
+
+
+def _answers(name: str, infos: Sequence[ModuleInfo]) -> bool:
+    """Whether a target of ``infos`` (or a name bound to one) answers to ``name``."""
+    for info in infos:
+        full = {f"{info.name}.{t.qualname}" for t in info.targets}
+        for target in info.targets:
+            q = target.qualname
+            if name in (q, q.rsplit(".", 1)[-1]) or q.startswith(f"{name}."):
+                return True
+        if name in info.aliases or name in full or any(f.endswith(f".{name}") for f in full):
+            return True
+    return False
+
+
+def _python_name(name: str) -> bool:
+    first = name.split(".")[0]
+    return first in sys.stdlib_module_names or first in dir(builtins)
 
 
 def ordered(qualnames: Iterable[str], named: set[str]) -> list[str]:

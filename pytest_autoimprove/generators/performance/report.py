@@ -37,8 +37,10 @@ def strength_rows(
     findings: Sequence[Finding],
     mutation: Mapping[tuple[str, str], TargetMutation],
     named: Mapping[str, set[str]] | None = None,
+    unfound: Sequence[str] = (),
 ) -> list[TargetStrength]:
-    """One row per target in scope: the named targets first, then the rest, in file order."""
+    """One row per target in scope: the named targets first, then the rest, in file
+    order; first of all, the names improve.md gives that no target answers to."""
     first = {f"{module}.{q}" for module, names in (named or {}).items() for q in names}
     rows: list[TargetStrength] = []
     by_name = {p.name: p for p in plans}
@@ -89,7 +91,17 @@ def strength_rows(
             if target.qualname not in kept:
                 reason = "its tests could not be verified on the baseline in time (raise --budget)"
                 rows.append(TargetStrength(f"{info.name}.{target.qualname}", 0, reason=reason))
-    return sorted(rows, key=lambda row: row.target not in first)
+    paths = ", ".join(info.path.as_posix() for info in infos)
+    missing = [
+        TargetStrength(
+            name,
+            0,
+            reason=f"improve.md names it, but no function, class or method of {paths} "
+            "has that name; fix the name in improve.md or add its file to the scope",
+        )
+        for name in unfound
+    ]
+    return missing + sorted(rows, key=lambda row: row.target not in first)
 
 
 def report_files(output_dir: Path, rows: Sequence[TargetStrength]) -> list[GeneratedFile]:

@@ -247,3 +247,79 @@ def test_a_method_of_a_private_class_is_a_target_when_named(tmp_path: Path) -> N
     result = _generated(tmp_path, source, change="Speed up `_Lookup.get`.")
     rows = {row.target: row for row in result.strength}
     assert rows["words._Lookup.get"].tests > 0, rows["words._Lookup.get"]
+
+
+# A codec that picks its implementation at import: the public names are None in the
+# source and bound to the running Python's function by a set-up function.
+CODEC = """
+import sys
+
+packb = None
+unpackb = None
+
+
+def _packb2(obj):
+    return str(obj)
+
+
+def _packb3(obj):
+    if obj is None:
+        return b"\\xc0"
+    return str(obj).encode()
+
+
+def _unpackb3(data):
+    return data.decode()
+
+
+def __init():
+    global packb, unpackb
+    if sys.version_info[0] == 3:
+        packb = _packb3
+        unpackb = _unpackb3
+    else:
+        packb = _packb2
+
+
+__init()
+"""
+
+
+def test_a_name_bound_to_a_private_function_names_it(tmp_path: Path) -> None:
+    # umsgpack's `packb`/`unpackb`: named in improve.md, found nowhere as a def; the
+    # functions they are bound to are the code the agent will rewrite.
+    result = _generated(tmp_path, CODEC, change="Speed up `packb` and `unpackb`.")
+    rows = {row.target: row for row in result.strength}
+    assert rows["words._packb3"].tests > 0, rows["words._packb3"]
+    assert rows["words._unpackb3"].tests > 0, rows["words._unpackb3"]
+    assert {row.target for row in result.strength[:3]} >= {"words._packb3", "words._unpackb3"}
+    assert not any(row.reason.startswith("improve.md names it") for row in result.strength)
+
+
+def test_aliases_are_read_at_module_level_and_in_global_set_ups(tmp_path: Path) -> None:
+    source = CODEC + "\nloads = _unpackb3\n\ndef _local():\n    packb = _packb2\n"
+    (tmp_path / "codec.py").write_text(source, encoding="utf-8")
+    info = discover(tmp_path, Path("codec.py"), all_kinds=True)
+    # `packb = _packb2` in a function without `global` is a local: not an alias.
+    assert info.aliases == {
+        "packb": ("_packb3", "_packb2"),
+        "unpackb": ("_unpackb3",),
+        "loads": ("_unpackb3",),
+    }
+    # Unnamed, a public name bound to one function makes it a target; two, neither.
+    assert [t.qualname for t in info.targets] == ["_unpackb3"]
+
+
+def test_a_name_improve_md_gives_that_nothing_answers_to_is_reported(tmp_path: Path) -> None:
+    result = _generated(
+        tmp_path,
+        MODULE,
+        change="Speed up `tokenize`, `Index.lookup` and `tokenise`; keep `re` and `sorted`.",
+    )
+    rows = {row.target: row for row in result.strength}
+    assert rows["words.tokenize"].tests > 0
+    assert result.strength[0].target == "words.tokenise"
+    assert result.strength[0].tests == 0
+    assert "no function, class or method of words.py has that name" in result.strength[0].reason
+    assert "words.re" not in rows and "words.sorted" not in rows
+    assert "words.words" not in rows  # the module itself

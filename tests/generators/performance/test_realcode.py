@@ -42,6 +42,10 @@ def shout(text, suffix=None):
 
 def dot(a, b):
     return sum(x * y for x, y in zip(a, b))
+
+
+def text_of(data):
+    return data.decode("utf-8").strip()
 '''
 
 
@@ -57,6 +61,9 @@ def test_body_usage_types_untyped_parameters(tmp_path: Path) -> None:
     assert params["all_same", "key"].arity == 1
     assert params["all_same", "iterable"].usage == "iterable"
     assert params["shout", "text"].usage == "str"
+    # `.decode()` is binary data's alone: not text, although `.strip()` follows.
+    assert params["text_of", "data"].usage == "bytes"
+    assert infer_kind(params["text_of", "data"], "", ()).name == "bytes"
     key = infer_kind(params["all_same", "key"], "", ())
     assert (key.name, key.confident, key.optional) == ("callable", True, True)
     # A callable's ordinary values are builtins, written by name in the test file.
