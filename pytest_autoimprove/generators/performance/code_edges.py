@@ -137,14 +137,15 @@ def _bound_edges(
     add: Callable[..., str | None],
 ) -> None:
     """Values at the integers the code compares with, one below, at and one above: an
-    int parameter takes the number, a text or list parameter the length when the code
+    int or float parameter takes the number, a text or list parameter the length when the code
     compares a ``len(...)`` (``len(label) > 63``, ``len(chunk) > LOAD``). Where an
     off-by-one rewrite of a bound shows; of no declared validity: never findings."""
     for p in usable:
         kind = kinds[p.name].name
         for n, length in bounds:
-            if kind == "int" and not length:
-                values: list[object] = [n - 1, n, n + 1]
+            if kind in ("int", "float") and not length:
+                number = int if kind == "int" else float
+                values: list[object] = [number(n - 1), number(n), number(n + 1)]
                 describe = f"next to the code's bound {n}"
             elif kind in ("str", "bytes") and length and n > 0:
                 seed = base.get(p.name)

@@ -493,7 +493,9 @@ class _Reader:
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, *, of_self: bool
     ) -> list[tuple[int, bool]]:
         """``(n, is a length)`` for the integers the body compares with, in order; with
-        ``of_self``, only in comparisons of ``self.<attr>`` or its ``len()``."""
+        ``of_self``, only in comparisons of ``self.<attr>`` or its ``len()``. A length
+        is at most :data:`MAX_BOUND` (text that long is built); a number may be as
+        large as a 64-bit one (``abs(f) > 1e8``, where a formatter switches notation)."""
         found: list[tuple[int, bool]] = []
         lengths = _named_lengths(node, of_self=of_self)
         for sub in ast.walk(node):
@@ -505,18 +507,22 @@ class _Reader:
                 continue
             for side in sides:
                 value = self._int_of(side)
-                if value is not None and 2 <= abs(value) <= MAX_BOUND:
+                largest = MAX_BOUND if length else _MAX_NUMBER_BOUND
+                if value is not None and 2 <= abs(value) <= largest:
                     found += [] if (value, length) in found else [(value, length)]
         return found
 
     def _int_of(self, node: ast.expr) -> int | None:
-        """The int a literal (``63``, ``-1``) or a module constant holds, else ``None``."""
+        """The int a literal (``63``, ``-1``, a whole float such as ``1e8``) or a module
+        constant holds, else ``None``."""
         value: object = None
         if isinstance(node, ast.Name):
             value = self.facts.constants.get(node.id)
         elif isinstance(node, (ast.Constant, ast.UnaryOp)):
             with contextlib.suppress(ValueError, TypeError, SyntaxError):
                 value = ast.literal_eval(node)
+        if isinstance(value, float) and value.is_integer() and abs(value) <= _MAX_NUMBER_BOUND:
+            return int(value)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def _pattern_call(
@@ -586,6 +592,10 @@ def _self_attribute(node: ast.expr) -> bool:
         and isinstance(node.value, ast.Name)
         and node.value.id == "self"
     )
+
+
+#: The largest number (not a length) kept as a bound.
+_MAX_NUMBER_BOUND = 2**64
 
 
 def _named_lengths(

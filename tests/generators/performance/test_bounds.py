@@ -161,3 +161,29 @@ def test_instances_at_a_bound_also_take_the_second_ordinary_call(
     # nondeterministic, and every instance built at the bound went with it.
     project = guarded("masked", MASKED)
     project.assert_caught("if length < 126 else", "if length <= 126 else")
+
+
+NOTATION = """
+def fmt_auto(value: float) -> str:
+    \"\"\"Fixed notation for ordinary magnitudes, exponent notation past 1e8.\"\"\"
+    f = float(value)
+    if abs(f) > 1e8:
+        return "%.3e" % f
+    return "%.3f" % f
+
+
+def fmt_count(n: int) -> str:
+    return f"{n:,}" if n > 1_000_000_000_000 else str(n)
+"""
+
+
+def test_a_large_or_whole_float_bound_is_a_bound(guarded: Callable[[str, str], Guarded]) -> None:
+    # texttable's `abs(f) > 1e8`: a whole float and a number past the length limit are
+    # where a number's notation changes; `>= 1e8` prints 100000000 as 1.000e+08.
+    facts = read_facts(textwrap.dedent(NOTATION), "notation")
+    assert facts.bounds["fmt_auto"] == [(100_000_000, False)]
+    assert facts.bounds["fmt_count"] == [(1_000_000_000_000, False)]
+    project = guarded("notation", NOTATION)
+    project.assert_caught("if abs(f) > 1e8:", "if abs(f) >= 1e8:")
+    project.assert_caught("if n > 1_000_000_000_000", "if n >= 1_000_000_000_000")
+    project.assert_passes("if abs(f) > 1e8:", "if f > 1e8 or f < -1e8:")
