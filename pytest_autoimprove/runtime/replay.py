@@ -286,7 +286,7 @@ def resolve(
     The constructor's arguments, as built, are added to ``built``.
     """
     if kind == "function":
-        return getattr(module, qualname), None
+        return as_written(getattr(module, qualname)), None
     class_name, _, method = qualname.partition(".")
     cls = getattr(module, class_name)
     if kind == "constructor":
@@ -305,6 +305,27 @@ def resolve(
     if kind == "property":
         return (lambda: getattr(instance, method)), instance
     return getattr(instance, method), instance
+
+
+def as_written(func: Any) -> Any:
+    """The function as its ``def`` is written, when a decorator made a factory of it:
+    voluptuous' ``@message`` turns ``Boolean(v)`` into ``Boolean(msg=None, cls=None)``,
+    which returns the validator, so a call with what ``v`` takes never runs the body.
+    The recorded calls are the ``def``'s own. A decorator that keeps the call (a cache,
+    a logger: ``*args, **kwargs`` or the same parameters) is called as it is, so what
+    it adds is guarded too."""
+    try:
+        inner = inspect.unwrap(func)
+        if inner is func or not inspect.isfunction(inner):
+            return func
+        outer = inspect.signature(func, follow_wrapped=False).parameters.values()
+        own = inspect.signature(inner).parameters.values()
+    except (TypeError, ValueError):
+        return func
+    variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    if any(p.kind in variadic for p in outer) or [p.name for p in outer] == [p.name for p in own]:
+        return func
+    return inner
 
 
 def call(
