@@ -177,6 +177,7 @@ def report(
         "heldout4": "benchmarks/corpus_heldout4 (pinned PyPI releases, the fourth held out)",
         "heldout5": "benchmarks/corpus_heldout5 (pinned PyPI releases, the fifth held out)",
         "heldout6": "benchmarks/corpus_heldout6 (pinned PyPI releases, the sixth held out)",
+        "heldout7": "benchmarks/corpus_heldout7 (pinned PyPI releases, the seventh held out)",
     }[args.corpus]
     print(f"\nSummary ({corpus}; same run):\n")
     header = (

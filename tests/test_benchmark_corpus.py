@@ -39,6 +39,7 @@ CORPORA = {
     "heldout4": BENCHMARKS / "corpus_heldout4" / "heldout4_modules.py",
     "heldout5": BENCHMARKS / "corpus_heldout5" / "heldout5_modules.py",
     "heldout6": BENCHMARKS / "corpus_heldout6" / "heldout6_modules.py",
+    "heldout7": BENCHMARKS / "corpus_heldout7" / "heldout7_modules.py",
 }
 
 
