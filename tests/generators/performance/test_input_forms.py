@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 
 from guarded import Guarded
 
+from pytest_autoimprove.generators import GenerateRequest
+from pytest_autoimprove.generators.performance import generate
 from pytest_autoimprove.generators.performance.facts import read_facts
 
 FORMATS = '''
@@ -214,3 +217,53 @@ def test_a_duck_typed_check_gives_the_other_form(guarded: Callable[[str, str], G
         '        super().__init__(source.split() if hasattr(source, "split") else source)\n',
         "        super().__init__(source)\n",
     )
+
+
+ROWS = """
+class Row:
+    \"\"\"Items in order: ``row[i]`` is an item, ``row[[i, j]]`` a list of items and
+    ``row[a:b]`` a new Row.\"\"\"
+
+    def __init__(self, items):
+        self.items = list(items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            if index == slice(None):
+                return Row(self.items)
+            return Row(self.items[index])
+        if isinstance(index, list):
+            return [self.items[i] for i in index]
+        return self.items[index]
+
+    def __eq__(self, other):
+        return isinstance(other, Row) and self.items == other.items
+"""
+
+ROWS_TESTS = """
+from rows import Row
+
+
+def test_items():
+    row = Row("abc")
+    assert row[1] == "b"
+    assert row[[0, 2]] == ["a", "c"]
+"""
+
+
+def test_an_index_the_tests_pass_as_an_int_and_a_list_also_comes_as_slices(
+    tmp_path: Path,
+) -> None:
+    # ordered-set's `s[1]` and `s[[0, 2]]`: the index is of no single kind, and the
+    # whole slice, where a fast path returns the set itself instead of a copy, was
+    # never tried.
+    (tmp_path / "rows.py").write_text(textwrap.dedent(ROWS), encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_rows.py").write_text(textwrap.dedent(ROWS_TESTS), "utf-8")
+    request = GenerateRequest(root=tmp_path, modules=(Path("rows.py"),), kind="speed")
+    for file in generate(request, mutate=False).files:
+        file.write(tmp_path)
+    project = Guarded(tmp_path, "rows", textwrap.dedent(ROWS))
+    assert "a slice instead of an index" in project.guard_text()
+    project.assert_caught("return Row(self.items)\n", "return self\n")
+    project.assert_passes("return Row(self.items)\n", "return Row(list(self.items))\n")
