@@ -37,7 +37,7 @@ class NamedFormat:
     """A well-known text format.
 
     :param words: identifier words that name it (``url``, ``href``).
-    :param parts: substrings that name it inside a longer word (``email`` in ``emails``).
+    :param parts: beginnings of a longer word that name it (``email`` in ``emails``).
     :param valid: strings of the format, the most ordinary first.
     :param near: ``(near miss, how)``.
     :param strategy: Hypothesis source drawing more of it (beside ``valid``).
@@ -209,6 +209,34 @@ NAMED_FORMATS: tuple[NamedFormat, ...] = (
         ),
     ),
     NamedFormat(
+        "file name or path",
+        frozenset({"filename", "fname", "filepath", "pathname", "path", "abspath", "dirname"}),
+        ("filename", "filepath"),
+        (
+            "report.txt",
+            "dir/sub/archive.tar.gz",
+            ".hidden",
+            "/abs/path/to/file",
+            "C:\\Users\\me\\file.txt",
+            "\\\\server\\share\\file.txt",
+            "name with spaces.txt",
+            "\u00e9t\u00e9.txt",
+            "CON",
+            ".hidden ",
+        ),
+        (
+            ("", "nothing"),
+            ("name.txt ", "a trailing blank"),
+            ("name.txt.", "a trailing dot"),
+            (" name.txt", "a leading blank"),
+            ("file<name>.txt", "a character Windows reserves"),
+            ("a:b.txt", "a colon"),
+            ("dir/", "a trailing separator"),
+            ("file\x00name", "a NUL"),
+            ("x" * 260, "past 255 characters"),
+        ),
+    ),
+    NamedFormat(
         "JSON document",
         frozenset({"json"}),
         ("json",),
@@ -254,8 +282,12 @@ def _named_in(identifier: str) -> NamedFormat | None:
     for word in _words(identifier):
         if word in _BY_WORD:
             return _BY_WORD[word]
-    lowered = identifier.lower()
-    return next((f for f in NAMED_FORMATS if any(p in lowered for p in f.parts)), None)
+    # A part begins a word (`emails`, `filenames`, `FileNameValidator`), never ends
+    # one: `validate` and `update` name no date.
+    words = _words(identifier)
+    return next(
+        (f for f in NAMED_FORMATS if any(w.startswith(p) for w in words for p in f.parts)), None
+    )
 
 
 def named_format(target: Target, param: Param, text_params: Sequence[Param]) -> NamedFormat | None:

@@ -58,6 +58,10 @@ def _target(qualname: str, *names: str) -> Target:
         ("to_json", "obj", None),  # writes the format: its argument is no JSON text
         ("format_date", "value", None),
         ("slugify", "text", None),
+        ("sanitize_filename", "value", "file name or path"),
+        ("FileNameValidator.validate", "value", "file name or path"),
+        ("load", "file_path", "file name or path"),
+        ("validate_abspath", "value", "file name or path"),
     ],
 )
 def test_the_format_a_name_says(qualname: str, param: str, expected: str | None) -> None:
@@ -85,3 +89,25 @@ def test_a_dropped_normalisation_past_the_format_check_is_caught(
     validators.assert_passes(
         'scheme = match.group("scheme").lower()', 'scheme = match["scheme"].lower()'
     )
+
+
+SANITIZER = """
+RESERVED = '<>:|?*'
+
+
+def sanitize_filename(filename, replacement="_"):
+    # A name safe on every platform: reserved characters replaced, blanks and dots
+    # trimmed at the end (Windows drops them), a leading dot kept (a hidden file).
+    for ch in RESERVED:
+        filename = filename.replace(ch, replacement)
+    return filename.rstrip(" .")
+"""
+
+
+def test_a_file_name_parameter_gets_file_names(guarded: Callable[[str, str], Guarded]) -> None:
+    # pathvalidate's sanitizer: '.hidden ' keeps its leading dot; one strip(' .') for
+    # both ends loses it, and random text has neither a leading dot nor a trailing blank.
+    project = guarded("sanitizer", SANITIZER)
+    assert "# a valid file name or path (named by the code)" in project.guard_text()
+    project.assert_caught('return filename.rstrip(" .")', 'return filename.strip(" .")')
+    project.assert_passes('return filename.rstrip(" .")', 'return filename.rstrip(". ")')
