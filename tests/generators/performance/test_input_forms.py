@@ -267,3 +267,49 @@ def test_an_index_the_tests_pass_as_an_int_and_a_list_also_comes_as_slices(
     assert "a slice instead of an index" in project.guard_text()
     project.assert_caught("return Row(self.items)\n", "return self\n")
     project.assert_passes("return Row(self.items)\n", "return Row(list(self.items))\n")
+
+
+BAG = """
+class Bag:
+    \"\"\"Distinct items in order.\"\"\"
+
+    def __init__(self):
+        self.items = []
+        self.index = {}
+
+    def update(self, values: list[str]) -> int:
+        \"\"\"Add every value; ValueError if one cannot be stored.\"\"\"
+        try:
+            for value in values:
+                if value not in self.index:
+                    self.index[value] = len(self.items)
+                    self.items.append(value)
+        except TypeError as error:
+            raise ValueError(f"cannot store {values!r}") from error
+        return len(self.items)
+"""
+
+
+def test_an_unhashable_item_meets_code_that_hashes_items(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # ordered-set's update(): its try/except turns an unhashable item's TypeError into
+    # a ValueError; a rewrite without the try raises TypeError, which no str item shows.
+    project = guarded("bag", BAG)
+    old = (
+        "        try:\n"
+        "            for value in values:\n"
+        "                if value not in self.index:\n"
+        "                    self.index[value] = len(self.items)\n"
+        "                    self.items.append(value)\n"
+        "        except TypeError as error:\n"
+        '            raise ValueError(f"cannot store {values!r}") from error\n'
+    )
+    new = (
+        "        for value in values:\n"
+        "            if value not in self.index:\n"
+        "                self.index[value] = len(self.items)\n"
+        "                self.items.append(value)\n"
+    )
+    project.assert_caught(old, new)
+    project.assert_passes("if value not in self.index:", "if self.index.get(value) is None:")

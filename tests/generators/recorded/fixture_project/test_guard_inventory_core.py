@@ -358,6 +358,8 @@ CATALOG_EDGE = [
     Case('hash-order-output-names-3', args=(['Foo-Bar_baz 42', 'Hello World_42', 'Hello World_42', 'Foo-Bar_baz 42'],), returns={'names': ['Foo-Bar_baz 42', 'Hello World_42', 'Hello World_42', 'Foo-Bar_baz 42']}, fresh=True),
     # edge value of names; guards huge-input
     Case('huge-input-names-4', args=(['Hello World_42', 'Foo-Bar_baz 42'] * 1000,), returns={'names': ['Hello World_42', 'Foo-Bar_baz 42'] * 1000}, fresh=True),
+    # edge value of names; guards changed-exceptions
+    Case('changed-exceptions-names-5', args=(['Hello World_42', []],), returns={'names': ['Hello World_42', []]}),
 ]
 
 
@@ -499,7 +501,7 @@ def test_catalog_find_state() -> None:
 @SETTINGS
 @given(
     p_prefix=st.one_of(st.sampled_from(['ap']), st.text(max_size=30)),
-    p_ctor=st.sampled_from([((['apple', 'apricot', 'banana'],), {}), ((['Hello World_42', 'Foo-Bar_baz 42', 'Hello World_42', 'Foo-Bar_baz 42'],), {}), (([],), {}), ((['Hello World_42', 'Foo-Bar_baz 42', '', ' ', 'Ünïcödé straße İ 日本語 ǅ', 'ÉCOLE', 'a-b "c" \'d\' *e: (f) OR g', 'delta, alpha; charlie bravo|echo, alpha'],), {}), ((['Hello World_42'],), {}), ((['Foo-Bar_baz 42', 'Hello World_42', 'Hello World_42', 'Foo-Bar_baz 42'],), {}), ((['Hello World_42', 'Foo-Bar_baz 42'] * 1000,), {}), ((["\nY'0", '', '_\nü9bb(a'],), {}), ((['*X_0Ybb1"', "')日1X ", ':üZé', '_.Z"\'aéZ,YX1', 'Z.éc0,'],), {})]),
+    p_ctor=st.sampled_from([((['apple', 'apricot', 'banana'],), {}), ((['Hello World_42', 'Foo-Bar_baz 42', 'Hello World_42', 'Foo-Bar_baz 42'],), {}), (([],), {}), ((['Hello World_42', 'Foo-Bar_baz 42', '', ' ', 'Ünïcödé straße İ 日本語 ǅ', 'ÉCOLE', 'a-b "c" \'d\' *e: (f) OR g', 'delta, alpha; charlie bravo|echo, alpha'],), {}), ((['Hello World_42'],), {}), ((['Foo-Bar_baz 42', 'Hello World_42', 'Hello World_42', 'Foo-Bar_baz 42'],), {}), ((['Hello World_42', 'Foo-Bar_baz 42'] * 1000,), {}), ((['Hello World_42', []],), {}), ((["\nY'0", '', '_\nü9bb(a'],), {}), ((['*X_0Ybb1"', "')日1X ", ':üZé', '_.Z"\'aéZ,YX1', 'Z.éc0,'],), {})]),
 )
 def test_catalog_find_differential(p_prefix: object, p_ctor: object) -> None:
     check_differential(current, baseline, "Catalog.find", "method", (p_prefix,), {}, p_ctor,

@@ -161,6 +161,8 @@ AVERAGE_EDGE = [
     Case('hash-order-output-values-3', args=([0.1, 2.5, 2.5, 0.1],), returns=1.2999999999999998),
     # edge value of values; guards huge-input
     Case('huge-input-values-4', args=([2.5, 0.1] * 1000,), returns=1.2999999999999756),
+    # edge value of values; guards changed-exceptions
+    Case('changed-exceptions-values-5', args=([2.5, []],), raises='builtins.TypeError'),
     # floats whose sum depends on the order of summation; guards changed-floats
     Case('changed-floats-0', args=([1e+16, 1.0, -1e+16, 0.1, 0.2, 0.3],), returns=0.10000000000000002),
 ]
@@ -169,8 +171,8 @@ AVERAGE_EDGE = [
 # risk changed-behaviour: any other change of output on inputs the project really uses
 # risk hash-order-output: output order now depends on hashing (set or dict iteration)
 # risk huge-input: a fast path is wrong on large collections or long strings
-# risk changed-floats: float results changed (summation order, fused or approximate math)
 # risk changed-exceptions: the exception raised was narrowed, widened or changed
+# risk changed-floats: float results changed (summation order, fused or approximate math)
 @pytest.mark.autoimprove_guard
 @pytest.mark.parametrize("case", AVERAGE_EDGE, ids=lambda case: case.id)
 def test_average_edge(case: Case) -> None:
