@@ -32,6 +32,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import cast
 
+from pytest_autoimprove.runtime.answers import answer
+
 __all__ = [
     "BASELINE_PREFIX",
     "OPAQUE",
@@ -113,9 +115,14 @@ class Named:
     stored (a decorated function's original, a lambda): its dotted name. An expected
     ``Named`` matches an actual object of that name (the baseline copy's prefix
     removed), so such a result is still frozen, compared everywhere else by structure.
+
+    :param answers: for a function made on the spot (a factory's closure), the
+        baseline's ``(input, "returns" or "raises", result or exception name)`` for a
+        few inputs (:mod:`.answers`): the actual function must answer alike.
     """
 
     name: str
+    answers: tuple[tuple[object, str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,7 +150,9 @@ class _Comparison:
         if isinstance(b, Named) and not isinstance(a, Named):
             found = name_of(a, self.prefix) if isinstance(a, OPAQUE) else None
             same_function = found is not None and _same_function(found, b.name)
-            return None if same_function else f"{where}: {_short(a)} is not {b.name}"
+            if not same_function:
+                return f"{where}: {_short(a)} is not {b.name}"
+            return self._answers(a, b.answers, path) if b.answers else None
         ta, tb = type(a), type(b)
         if ta is not tb and type_name(ta, self.prefix) != type_name(tb, self.prefix):
             return f"{where}: type {type_name(ta, self.prefix)} != {type_name(tb, self.prefix)}"
@@ -174,6 +183,22 @@ class _Comparison:
             return self._container(a, b, path, where)
         finally:
             self.active.discard(key)
+
+    def _answers(
+        self, func: object, answers: tuple[tuple[object, str, object], ...], path: str
+    ) -> str | None:
+        """Where the function ``func`` answers an input unlike the baseline's did."""
+        for value, how, want in answers:
+            got_how, got = answer(func, value)
+            called = f"{path or '<top>'}({_short(value)})"
+            if got_how == "raises":
+                got = type_name(got, self.prefix)
+            if got_how != how:
+                return f"{called}: {got_how} {_short(got)}, the baseline {how} {_short(want)}"
+            found = self.diff(got, want, called) if how == "returns" else None
+            if found or (how == "raises" and got != want):
+                return found or f"{called}: raises {got}, the baseline {want}"
+        return None
 
     def _float(self, a: float, b: float, where: str) -> str | None:
         if math.isnan(a) or math.isnan(b):

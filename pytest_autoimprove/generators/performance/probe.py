@@ -37,6 +37,7 @@ from typing import Any
 from pytest_autoimprove.generators import slowness
 from pytest_autoimprove.generators.literals import to_source
 from pytest_autoimprove.process import pickled_call
+from pytest_autoimprove.runtime.answers import answer, made_on_the_spot, probes_from, takes_one
 from pytest_autoimprove.runtime.compare import OPAQUE, Named, difference, name_of, type_name
 from pytest_autoimprove.runtime.order import set_items
 from pytest_autoimprove.runtime.replay import (
@@ -296,7 +297,7 @@ def _record_case_inner(
         result["pickle"] = _pickled(
             replace(
                 case,
-                returns=portable(case.returns),
+                returns=portable(case.returns, probes=probes_from(case.args, case.kwargs)),
                 args_after=portable(case.args_after),
                 state=portable(case.state),
             )
@@ -333,33 +334,58 @@ def _pickled(case: Case) -> bytes | None:
     return data
 
 
-def portable(value: Any, depth: int = 0) -> Any:
+def portable(value: Any, depth: int = 0, probes: Sequence[object] = ()) -> Any:
     """``value`` with each function, class or module in it that does not pickle replaced
     by its :class:`~pytest_autoimprove.runtime.compare.Named` (containers and plain
-    objects rebuilt around them, the rest as it is)."""
+    objects rebuilt around them, the rest as it is). A function made on the spot that
+    takes one argument keeps its answers to ``probes`` (:mod:`runtime.answers`)."""
     if depth > 20:
         return value
     if isinstance(value, OPAQUE):  # compared by name anyway (runtime.compare)
         try:
             pickle.dumps(value, protocol=4)
         except Exception:  # noqa: BLE001 - any failure: stored by name
-            return Named(name_of(value))
+            return Named(name_of(value), _answers(value, probes, depth))
         return value
+
+    def inner(v: Any) -> Any:
+        return portable(v, depth + 1, probes)
+
     if type(value) in (list, tuple, set, frozenset):
-        return type(value)(portable(v, depth + 1) for v in value)
+        return type(value)(inner(v) for v in value)
     if type(value) is dict:
-        return {portable(k, depth + 1): portable(v, depth + 1) for k, v in value.items()}
+        return {inner(k): inner(v) for k, v in value.items()}
     state = getattr(value, "__dict__", None)
     if (isinstance(state, dict) and state) or isinstance(value, BaseException):
         try:
             clone = copy.copy(value)
-            clone.__dict__.update({k: portable(v, depth + 1) for k, v in (state or {}).items()})
+            clone.__dict__.update({k: inner(v) for k, v in (state or {}).items()})
             if isinstance(value, BaseException):  # pickled by its args, not its __dict__
-                clone.args = tuple(portable(a, depth + 1) for a in value.args)
+                clone.args = tuple(inner(a) for a in value.args)
         except Exception:  # noqa: BLE001 - an object that cannot be copied stays as it is
             return value
         return clone
     return value
+
+
+def _answers(
+    func: Any, probes: Sequence[object], depth: int
+) -> tuple[tuple[object, str, object], ...]:
+    """The answers of a function made on the spot to ``probes``, each stored as it will
+    be compared (a result made portable, an exception by its name); none when one does
+    not pickle."""
+    if not (probes and made_on_the_spot(func) and takes_one(func)):
+        return ()
+    out: list[tuple[object, str, object]] = []
+    for value in probes:
+        how, got = answer(func, value)
+        got = type_name(got) if how == "raises" else portable(got, depth + 1)
+        out.append((value, how, got))
+    try:
+        pickle.dumps(out, protocol=4)
+    except Exception:  # noqa: BLE001 - answers that cannot be stored: the name alone
+        return ()
+    return tuple(out)
 
 
 def _is_mutable(value: Any) -> bool:
