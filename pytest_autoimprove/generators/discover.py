@@ -591,9 +591,9 @@ def aliases(module: cst.Module) -> dict[str, tuple[str, ...]]:
                         and name.value != value.value
                         and (names is None or name.value in names)
                     ):
-                        found.setdefault(name.value, [])
-                        if value.value not in found[name.value]:
-                            found[name.value].append(value.value)
+                        defs = found.setdefault(name.value, [])
+                        if value.value not in defs:
+                            defs.append(value.value)
 
     collect(module.body, None)
     for stmt in module.body:

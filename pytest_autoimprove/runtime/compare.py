@@ -195,9 +195,11 @@ class _Comparison:
                 got = type_name(got, self.prefix)
             if got_how != how:
                 return f"{called}: {got_how} {_short(got)}, the baseline {how} {_short(want)}"
+            if how == "raises" and got != want:
+                return f"{called}: raises {got}, the baseline {want}"
             found = self.diff(got, want, called) if how == "returns" else None
-            if found or (how == "raises" and got != want):
-                return found or f"{called}: raises {got}, the baseline {want}"
+            if found:
+                return found
         return None
 
     def _float(self, a: float, b: float, where: str) -> str | None:
