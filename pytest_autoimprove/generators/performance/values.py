@@ -310,7 +310,7 @@ _CALLABLE_DEFAULTS = {"bool", "len", "str", "int", "float", "abs", "repr", "list
 
 
 def _from_usage(param: Param) -> Kind | None:
-    """The kind the body's use of the parameter shows (see ``discover._Usage``).
+    """The kind the body's use of the parameter shows (see ``usage.Usage``).
 
     A call is proof (nothing but a callable can be called); the other uses are strong
     hints. An iterated parameter's items are unknown: discovery finds what they are.
