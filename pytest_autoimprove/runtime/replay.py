@@ -13,14 +13,12 @@ of the instance after the call.
 from __future__ import annotations
 
 import builtins
-import contextlib
 import copy
 import importlib
 import inspect
 import io
 import itertools
 import pickle
-import re
 import types
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -30,6 +28,8 @@ from typing import Any
 
 from pytest_autoimprove.runtime.compare import assert_same, difference, type_name
 from pytest_autoimprove.runtime.order import moved_within_sets, order_varies, set_items
+from pytest_autoimprove.runtime.sharing import scramble, shares_mutable
+from pytest_autoimprove.runtime.surface import check_surface, surface_of
 
 __all__ = [
     "Build",
@@ -621,129 +621,3 @@ def _assert_result(actual: Any, expected: Any, inputs: Any, tolerance: float | N
 def _is_expected(error: BaseException, names: Sequence[str]) -> bool:
     wanted = set(names)
     return any(klass.__name__ in wanted for klass in type(error).__mro__)
-
-
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-
-
-def surface_of(
-    module: types.ModuleType, names: Sequence[str], *, internal: bool = False
-) -> dict[str, str | None]:
-    """``name -> signature`` for the given public names (``None``: missing).
-
-    Internal parameters (a private name with a default, ``_m=CHUNK.match``: a global
-    cached as a local, which no caller passes) are left out unless ``internal``: a
-    rewrite may add, drop or rename them."""
-    out: dict[str, str | None] = {}
-    for name in names:
-        obj: Any = module
-        for part in name.split("."):
-            obj = getattr(obj, part, _MISSING)
-            if obj is _MISSING:
-                break
-        if obj is _MISSING:
-            out[name] = None
-            continue
-        try:
-            sig = inspect.signature(obj)
-        except (TypeError, ValueError):
-            out[name] = "(...)"
-            continue
-        if not internal:
-            kept = [
-                p
-                for p in sig.parameters.values()
-                if not (p.name.startswith("_") and p.default is not p.empty)
-            ]
-            sig = sig.replace(parameters=kept)
-        out[name] = _ADDRESS.sub("", str(sig))
-    return out
-
-
-_MISSING = object()
-
-
-def check_surface(module: types.ModuleType, surface: Mapping[str, str]) -> None:
-    """Every public name of the baseline still exists with the same signature."""
-    now = surface_of(module, list(surface))
-    missing = [name for name, sig in now.items() if sig is None]
-    if missing:
-        raise AssertionError(f"public names removed: {', '.join(missing)}")
-    # Surfaces frozen before internal parameters were left out hold them.
-    full = surface_of(module, list(surface), internal=True)
-    changed = [
-        f"{name}{surface[name]} -> {name}{now[name]}"
-        for name in surface
-        if surface[name] not in (now[name], full[name])
-    ]
-    if changed:
-        raise AssertionError("signatures changed: " + "; ".join(changed))
-
-
-_ATOMIC = (str, bytes, int, float, bool, complex, type(None), range, frozenset, type)
-
-
-def _mutables(value: Any, seen: dict[int, Any], depth: int = 0) -> None:
-    if (
-        depth > 50
-        or isinstance(value, _ATOMIC)
-        or callable(value)
-        and not hasattr(value, "__dict__")
-    ):
-        return
-    if isinstance(value, (types.ModuleType, types.FunctionType, type)):
-        return
-    if id(value) in seen:
-        return
-    if not isinstance(value, tuple):
-        seen[id(value)] = value
-    else:
-        seen[id(value)] = None  # tuples are immutable, but may hold mutable items
-    children: list[Any] = []
-    if isinstance(value, Mapping):
-        children = [*value.keys(), *value.values()]
-    elif isinstance(value, (list, tuple, set)):
-        children = list(value)
-    else:
-        children = list(getattr(value, "__dict__", {}).values())
-    for child in children:
-        _mutables(child, seen, depth + 1)
-
-
-def shares_mutable(a: Any, b: Any) -> bool:
-    """True when ``a`` and ``b`` reach a common mutable object."""
-    left: dict[int, Any] = {}
-    right: dict[int, Any] = {}
-    _mutables(a, left)
-    _mutables(b, right)
-    return any(left[k] is not None and k in right for k in left)
-
-
-def scramble(value: Any) -> None:
-    """Mutate ``value`` in place (as a caller might), to expose results that are shared."""
-    if isinstance(value, list):
-        value.append(_Scrambled())
-    elif isinstance(value, dict):
-        value[_Scrambled()] = _Scrambled()
-    elif isinstance(value, set):
-        value.add(_Scrambled())
-    elif isinstance(value, bytearray):
-        value.extend(b"\x00")
-    elif isinstance(value, tuple):
-        for item in value:
-            scramble(item)
-    elif isinstance(getattr(value, "__dict__", None), dict):
-        with contextlib.suppress(TypeError):
-            value.__dict__["_autoimprove_scrambled"] = True
-
-
-class _Scrambled:
-    """A marker no real result contains."""
-
-    def __repr__(self) -> str:
-        return "<scrambled by the guard>"
-
-
-def differs(a: Any, b: Any, tolerance: float | None = None) -> bool:
-    """Convenience for the probe: do two values differ structurally?"""
-    return difference(a, b, tolerance=tolerance) is not None

@@ -47,10 +47,9 @@ from pytest_autoimprove.runtime.replay import (
     call,
     public_state,
     result_of,
-    scramble,
-    shares_mutable,
-    surface_of,
 )
+from pytest_autoimprove.runtime.sharing import scramble, shares_mutable
+from pytest_autoimprove.runtime.surface import surface_of
 
 #: A case whose first call takes longer than this is dropped: it would slow every run
 #: of the generated suite (seconds).
