@@ -66,6 +66,7 @@ from pytest_autoimprove.generators import (
 )
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
+from pytest_autoimprove.generators.performance.discovery import discovered_kinds
 from pytest_autoimprove.generators.performance.doctest_run import (
     doctest_command,
     with_doctest_calls,
@@ -84,11 +85,7 @@ from pytest_autoimprove.generators.performance.inputs import (
     learn,
 )
 from pytest_autoimprove.generators.performance.module_plan import module_plan
-from pytest_autoimprove.generators.performance.plan import (
-    TargetCandidates,
-    discovered_kinds,
-    plan_module,
-)
+from pytest_autoimprove.generators.performance.plan import TargetCandidates, plan_module
 from pytest_autoimprove.generators.performance.render import (
     CaseText,
     ModulePlan,

@@ -33,6 +33,7 @@ from pytest_autoimprove.generators.performance.call_edges import (
 )
 from pytest_autoimprove.generators.performance.clocks import CLOCK, clock_params
 from pytest_autoimprove.generators.performance.code_edges import code_edges
+from pytest_autoimprove.generators.performance.discovery import discovery_calls
 from pytest_autoimprove.generators.performance.doctests import DocCall
 from pytest_autoimprove.generators.performance.facts import SourceFacts
 from pytest_autoimprove.generators.performance.near import near_examples
@@ -225,65 +226,6 @@ def plan_module(
     return plans
 
 
-#: Kinds tried, in order, on parameters nothing is known about (untyped, unused by the
-#: project's tests, uninformative names): the first the baseline accepts is used.
-DISCOVERY_KINDS: tuple[Kind, ...] = (
-    Kind("float"),
-    Kind("int"),
-    Kind("str"),
-    Kind("list", Kind("float")),
-    Kind("list", Kind("str")),
-    Kind("dict", Kind("int")),
-)
-
-
-def _unknown(kind: Kind) -> bool:
-    """Nothing is known (untyped, unused by the tests), or only that it is iterated."""
-    if kind.traced:
-        return False
-    return kind.name == "unknown" or (
-        kind.name == "list" and kind.item is not None and kind.item.name == "unknown"
-    )
-
-
-def _guessed(kind: Kind) -> bool:
-    """Typed from the parameter's name alone, which can mislead (``base``: a number base
-    in one module, a mapping in another)."""
-    return not kind.traced and kind.evidence == "name"
-
-
-def _as(kind: Kind, found: Kind) -> Kind:
-    """``found`` for an unknown parameter; a list of ``found``'s scalars for an iterated one."""
-    if kind.name == "unknown" or _guessed(kind):
-        return Kind(found.name, found.item, evidence="discovery")
-    return Kind(
-        "list", found.item or Kind(found.name), optional=kind.optional, evidence="discovery"
-    )
-
-
-def discovered_kinds(plan: TargetCandidates, ok_ids: set[str]) -> dict[str, Kind]:
-    """Kinds for the unknown parameters of ``plan``, from the discovery calls that worked.
-
-    ``ok_ids``: the ids of the plan's candidates the baseline answered. When the
-    ordinary call failed, parameters typed by their names alone are rediscovered too.
-    """
-    for kind in DISCOVERY_KINDS:
-        if f"discover-{_kind_id(kind)}" in ok_ids:
-            return {name: _as(k, kind) for name, k in plan.kinds.items() if _unknown(k)}
-    if plan.base_id in ok_ids:
-        return {}
-    for kind in DISCOVERY_KINDS:
-        if f"rediscover-{_kind_id(kind)}" in ok_ids:
-            return {
-                name: _as(k, kind) for name, k in plan.kinds.items() if _unknown(k) or _guessed(k)
-            }
-    return {}
-
-
-def _kind_id(kind: Kind) -> str:
-    return kind.name if kind.item is None else f"{kind.name}-{kind.item.name}"
-
-
 def _doc_traced(doc: DocCall, target: Target) -> TracedCall:
     """A doctest call in the tracer's shape, so its values inform the kinds like real ones."""
     positional = [p.name for p in target.params if p.kind == "positional"]
@@ -357,40 +299,182 @@ def _plan_target(
     own: str = "",
     working: Mapping[str, object] | None = None,
 ) -> TargetCandidates:
-    kinds: dict[str, Kind] = {}
-    traced_sources: dict[str, list[str]] = {}
     shown = [_doc_traced(d, target) for d in documented]
-    pooled: dict[str, Pool] = {}
-    for p in target.params:
-        values, sources = _traced_values([*calls, *shown], p.name)
-        inferred = p
-        if p.kind == "star":
-            # Its kind is its arguments' kind: what the body does with the tuple says
-            # nothing of them, and its name is a plural (``*numbers``: numbers).
-            values = _elements(values)
-            sources = [source for source in map(to_source, values) if source is not None]
-            inferred = replace(p, usage=None, name=_singular(p.name))
-        pool = None if p.name in forced else pools.get(p.name)
-        if values and pool is not None:
-            # Real values lead; a pool of plain typical values adds nothing to them.
-            pool = None if _plain(pool) else _led_by(pool, values)
-        if pool is not None:
-            pooled[p.name] = pool
-        if p.name in forced:
-            kinds[p.name] = forced[p.name]
-        elif pool is not None and not values:
-            kinds[p.name] = pool.kind
-        else:
-            kinds[p.name] = infer_kind(inferred, target.docstring, values)
-            if _mapping_key(target, p) and kinds[p.name].evidence == "name":
-                # obj[key]: a key of the mapping, not a key function as the name suggests.
-                kinds[p.name] = Kind("str", evidence="name")
-        traced_sources[p.name] = sources
-    plan = TargetCandidates(target, kinds)
+    values = _ParamValues.infer(target, [*calls, *shown], forced, pools)
+    plan = TargetCandidates(target, values.kinds)
     # Methods are called on an instance built by a recorded or inferred constructor call;
     # the probe picks the first constructor call that works ("auto").
     ctor: object = "auto" if target.kind in ("method", "property") else None
+    _example_calls(plan, calls, documented, ctor)
 
+    usable = [p for p in target.params if p.kind not in ("star", "double_star") and not p.internal]
+    star = _star(target)
+    base, notes = _base_call(usable, star, values, working or {})
+    add = _Adder(plan, ctor, dict.fromkeys(clock_params(target.params), CLOCK))
+    kinds = values.kinds
+    confident = all(kinds[p.name].confident for p in usable)
+    discovery_calls(usable, star, kinds, values.pooled, base, add)
+    _ordinary_calls(plan, usable, values, base, notes, bool(calls), confident, add)
+    shape_calls(usable, values.pooled, kinds, base, add)
+    keyword_items(target, kinds, base, confident, add)
+
+    doubles = [p for p in target.params if p.kind == "double_star"]
+    double_names = {p.name for p in doubles}
+    options = {
+        name: keys
+        for name, keys in (facts.options.get(own, {}) if facts else {}).items()
+        if kinds[name].name in _MAPPING_KINDS or name in double_names
+    }
+    for p in usable:
+        for j, edge in enumerate(values.edges(p)):
+            chosen = dict(base)
+            chosen[p.name] = edge.value
+            proven = edge.valid and values.evidenced(p.name)
+            cid = f"{edge.risk}-{p.name}-{j}"
+            add(cid, "edge", edge.risk, chosen, edge.valid, "edge", p.name, edge.note, proven)
+    code_edges(usable, kinds, facts or SourceFacts(), own, base, add)
+    option_edges([*usable, *doubles], options, base, add)
+    if star is not None:
+        star_edges(star, base, values.edges(star), values.evidenced(star.name), add)
+    float_order_edge(usable, kinds, base, add)
+    pairwise_edges(usable, base, values.edges, values.evidenced, add)
+    slice_edges(target, usable, kinds, base, add)
+    _random_calls(f"{info.name}:{target.qualname}", usable, star, values, base, confident, add)
+
+    if plan.base_id is None:
+        # Not frozen (real inputs cover ordinary behaviour): only judges edge crashes.
+        # Added last, so a frozen candidate making the same call stands for it.
+        plan.base_id = add("base", "base", "changed-behaviour", base, False, "base")
+    plan.strategies = _strategies(usable, values, options)
+    return plan
+
+
+@dataclass
+class _ParamValues:
+    """What each parameter of a target takes: its kind, the pool that replaces the
+    kind's values (annotations, formats, factories), and the recorded values' sources."""
+
+    kinds: dict[str, Kind]
+    pooled: dict[str, Pool]
+    traced: dict[str, list[str]]
+
+    @classmethod
+    def infer(
+        cls,
+        target: Target,
+        calls: Sequence[TracedCall],
+        forced: Mapping[str, Kind],
+        pools: Mapping[str, Pool],
+    ) -> _ParamValues:
+        values = cls({}, {}, {})
+        for p in target.params:
+            found, sources = _traced_values(calls, p.name)
+            inferred = p
+            if p.kind == "star":
+                # Its kind is its arguments' kind: what the body does with the tuple says
+                # nothing of them, and its name is a plural (``*numbers``: numbers).
+                found = _elements(found)
+                sources = [source for source in map(to_source, found) if source is not None]
+                inferred = replace(p, usage=None, name=_singular(p.name))
+            pool = None if p.name in forced else pools.get(p.name)
+            if found and pool is not None:
+                # Real values lead; a pool of plain typical values adds nothing to them.
+                pool = None if _plain(pool) else _led_by(pool, found)
+            if pool is not None:
+                values.pooled[p.name] = pool
+            if p.name in forced:
+                values.kinds[p.name] = forced[p.name]
+            elif pool is not None and not found:
+                values.kinds[p.name] = pool.kind
+            else:
+                kind = infer_kind(inferred, target.docstring, found)
+                if _mapping_key(target, p) and kind.evidence == "name":
+                    # obj[key]: a key of the mapping, not a key function as the name says.
+                    kind = Kind("str", evidence="name")
+                values.kinds[p.name] = kind
+            values.traced[p.name] = sources
+        return values
+
+    def samples(self, p: Param) -> list[Sample]:
+        pool = self.pooled.get(p.name)
+        if pool is not None:
+            return list(pool.samples[:MAX_POOL_SAMPLES])
+        return [Sample(v) for v in sample_values(self.kinds[p.name])]
+
+    def edges(self, p: Param) -> list[Edge]:
+        pool = self.pooled.get(p.name)
+        if pool is not None:
+            return list(pool.edges[:MAX_POOL_EDGES])
+        kind = self.kinds[p.name]
+        # Of the parameter's type when that type is known: confidently inferred, or
+        # resting on evidence (string methods called on it say it is a string).
+        typed = kind.confident or kind.evidence in EVIDENCE
+        return [
+            Edge(v, r, (typed and fits(v, kind)) or (v is None and kind.optional))
+            for v, r in edge_values(kind)[:MAX_EDGES_PER_PARAM]
+        ]
+
+    def evidenced(self, name: str) -> bool:
+        return self.kinds[name].evidence in EVIDENCE or self.kinds[name].evidence == "format"
+
+
+class _Adder:
+    """Adds a candidate call to a plan, once per distinct call: the ``add`` every
+    source of edge cases is given (see :data:`.code_edges.Add`)."""
+
+    def __init__(self, plan: TargetCandidates, ctor: object, clocks: dict[str, object]) -> None:
+        self.plan = plan
+        self.ctor = ctor
+        self.clocks = clocks
+        self.seen = {c.payload: c.id for c in plan.candidates}
+
+    def __call__(
+        self,
+        cid: str,
+        group: str,
+        risk_id: str,
+        chosen: Mapping[str, object],
+        valid: bool,
+        origin: str,
+        param: str = "",
+        describe: str = "",
+        proven: bool = False,
+    ) -> str | None:
+        """Add a candidate; its id, or the id of an earlier one with the same call."""
+        if self.clocks:  # the code's clock stands still (see .clocks), whatever else varies
+            chosen = {**chosen, **self.clocks}
+        built = build_call(self.plan.target.params, chosen)
+        if built is None:
+            return None
+        try:
+            payload = pickle.dumps((built[0], built[1], self.ctor), protocol=4)
+        except Exception:  # noqa: BLE001 - cannot happen for builtins; stay safe
+            return None
+        if payload in self.seen:
+            return self.seen[payload]
+        self.seen[payload] = cid
+        self.plan.candidates.append(
+            Candidate(
+                cid,
+                group,
+                risk_id,
+                payload,
+                valid,
+                origin,
+                describe,
+                param,
+                _types(chosen),
+                evidenced=proven,
+            )
+        )
+        return cid
+
+
+def _example_calls(
+    plan: TargetCandidates, calls: Sequence[TracedCall], documented: Sequence[DocCall], ctor: object
+) -> None:
+    """The calls the project's tests made, its documented examples and their near
+    variants: first, so a generated call that repeats one stands aside."""
     for i, call in enumerate(calls[:MAX_REAL]):
         payload = call["payload"]
         via = "recorded while the project's doctests ran" if call.get("via") else ""
@@ -414,229 +498,125 @@ def _plan_target(
                 evidenced=doc.shown,
             )
         )
-
     for i, doc in enumerate(documented[:MAX_NEAR_EXAMPLES]):
-        for cand in _near_examples(i, doc, target, ctor):
-            plan.candidates.append(cand)
+        plan.candidates.extend(_near_examples(i, doc, plan.target, ctor))
 
-    usable = [p for p in target.params if p.kind not in ("star", "double_star") and not p.internal]
 
-    def samples_of(p: Param) -> list[Sample]:
-        pool = pooled.get(p.name)
-        if pool is not None:
-            return list(pool.samples[:MAX_POOL_SAMPLES])
-        return [Sample(v) for v in sample_values(kinds[p.name])]
-
-    def edges_of(p: Param) -> list[Edge]:
-        pool = pooled.get(p.name)
-        if pool is not None:
-            return list(pool.edges[:MAX_POOL_EDGES])
-        kind = kinds[p.name]
-        # Of the parameter's type when that type is known: confidently inferred, or
-        # resting on evidence (string methods called on it say it is a string).
-        typed = kind.confident or kind.evidence in EVIDENCE
-        return [
-            Edge(v, r, (typed and fits(v, kind)) or (v is None and kind.optional))
-            for v, r in edge_values(kind)[:MAX_EDGES_PER_PARAM]
-        ]
-
-    def evidenced(name: str) -> bool:
-        return kinds[name].evidence in EVIDENCE or kinds[name].evidence == "format"
-
+def _base_call(
+    usable: Sequence[Param],
+    star: Param | None,
+    values: _ParamValues,
+    working: Mapping[str, object],
+) -> tuple[dict[str, object], dict[str, str]]:
+    """The ordinary call every edge case varies, and where its values came from."""
     base: dict[str, object] = {}
     notes: dict[str, str] = {}
     for p in usable:
         if p.default is not None:
             continue
-        samples = samples_of(p)
+        samples = values.samples(p)
         if samples:  # none: a type only a factory builds, not found yet
             base[p.name] = samples[0].value
             if samples[0].note:
                 notes[p.name] = samples[0].note
-        if working and p.name in working:  # the planned one raised, this one works
+        if p.name in working:  # the planned one raised, this one works
             base[p.name] = working[p.name]
             notes.pop(p.name, None)
-    star = _star(target)
-    if star is not None and samples_of(star):
-        base[star.name] = tuple(sample.value for sample in samples_of(star)[:3])
-    seen_payloads = {c.payload: c.id for c in plan.candidates}
-    clocks: dict[str, object] = dict.fromkeys(clock_params(target.params), CLOCK)
+    if star is not None and values.samples(star):
+        base[star.name] = tuple(sample.value for sample in values.samples(star)[:3])
+    return base, notes
 
-    def add(
-        cid: str,
-        group: str,
-        risk_id: str,
-        chosen: Mapping[str, object],
-        valid: bool,
-        origin: str,
-        param: str = "",
-        describe: str = "",
-        proven: bool = False,
-    ) -> str | None:
-        """Add a candidate; its id, or the id of an earlier one with the same call."""
-        if clocks:  # the code's clock stands still (see .clocks), whatever else varies
-            chosen = {**chosen, **clocks}
-        built = build_call(target.params, chosen)
-        if built is None:
-            return None
-        try:
-            payload = pickle.dumps((built[0], built[1], ctor), protocol=4)
-        except Exception:  # noqa: BLE001 - cannot happen for builtins; stay safe
-            return None
-        if payload in seen_payloads:
-            return seen_payloads[payload]
-        seen_payloads[payload] = cid
-        plan.candidates.append(
-            Candidate(
-                cid,
-                group,
-                risk_id,
-                payload,
-                valid,
-                origin,
-                describe,
-                param,
-                _types(chosen),
-                evidenced=proven,
-            )
-        )
-        return cid
 
-    confident = all(kinds[p.name].confident for p in usable)
-    unknown = [p.name for p in [*usable, *([star] if star else [])] if _unknown(kinds[p.name])]
-    if unknown:
-        # Discovery calls: not frozen, they only tell which kinds the baseline accepts.
-        for kind in DISCOVERY_KINDS:
-            chosen = dict(base)
-            for name in unknown:
-                chosen[name] = sample_values(_as(kinds[name], kind))[0]
-            add(
-                f"discover-{_kind_id(kind)}",
-                "discovery",
-                "changed-behaviour",
-                chosen,
-                False,
-                "discovery",
-            )
-    guessed = [p.name for p in usable if _guessed(kinds[p.name]) and p.name not in pooled]
-    if guessed:
-        # Used only if the ordinary call fails: then the names misled, and these tell
-        # which kinds the baseline takes for every parameter nothing else typed.
-        for kind in DISCOVERY_KINDS:
-            chosen = dict(base)
-            for name in [*unknown, *guessed]:
-                chosen[name] = sample_values(_as(kinds[name], kind))[0]
-            add(
-                f"rediscover-{_kind_id(kind)}",
-                "discovery",
-                "changed-behaviour",
-                chosen,
-                False,
-                "discovery",
-            )
+def _ordinary_calls(
+    plan: TargetCandidates,
+    usable: Sequence[Param],
+    values: _ParamValues,
+    base: Mapping[str, object],
+    notes: Mapping[str, str],
+    recorded: bool,
+    confident: bool,
+    add: _Adder,
+) -> None:
+    """The base call (frozen when nothing real was recorded), a second ordinary call
+    (so sequence tests have an "a, b, a" to play), and every value of a pool on its
+    own: each type of a union, each valid string of a format, each factory call."""
     base_note = "; ".join(notes[n] for n in sorted(notes))
-    if not calls or not usable:
+    if not recorded or not usable:
         plan.base_id = add(
             "sample-0", "recorded", "changed-behaviour", base, confident, "sample", "", base_note
         )
-    # A second ordinary input, so sequence tests have an "a, b, a" to play.
     second = dict(base)
     second_notes: dict[str, str] = {}
     for p in usable:
-        samples = samples_of(p)
+        samples = values.samples(p)
         if p.name in second and len(samples) > 1:
             second[p.name] = samples[1].value
             if samples[1].note:
                 second_notes[p.name] = samples[1].note
     second_note = "; ".join(second_notes[n] for n in sorted(second_notes))
     add("sample-1", "recorded", "changed-behaviour", second, confident, "sample", "", second_note)
-    # Every value of a pool on its own: each type of a union, each valid string of a
-    # format, each factory call.
     for p in usable:
-        if p.name not in pooled:
+        if p.name not in values.pooled:
             continue
-        for i, sample in enumerate(samples_of(p)[1:], start=1):
+        for i, sample in enumerate(values.samples(p)[1:], start=1):
             chosen = dict(base)
             chosen[p.name] = sample.value
             origin = "sample" if sample.tag == "sample" else sample.tag
-            add(
-                f"{sample.tag}-{p.name}-{i}",
-                "recorded",
-                "changed-behaviour",
-                chosen,
-                True,
-                origin,
-                p.name,
-                sample.note,
-            )
+            cid = f"{sample.tag}-{p.name}-{i}"
+            add(cid, "recorded", "changed-behaviour", chosen, True, origin, p.name, sample.note)
 
-    shape_calls(usable, pooled, kinds, base, add)
-    keyword_items(target, kinds, base, confident, add)
 
-    for p in usable:
-        for j, edge in enumerate(edges_of(p)):
-            chosen = dict(base)
-            chosen[p.name] = edge.value
-            cid = f"{edge.risk}-{p.name}-{j}"
-            proven = edge.valid and evidenced(p.name)
-            add(cid, "edge", edge.risk, chosen, edge.valid, "edge", p.name, edge.note, proven)
-    code_edges(usable, kinds, facts or SourceFacts(), own, base, add)
-    doubles = [p for p in target.params if p.kind == "double_star"]
-    double_names = {p.name for p in doubles}
-    options = {
-        name: keys
-        for name, keys in (facts.options.get(own, {}) if facts else {}).items()
-        if kinds[name].name in _MAPPING_KINDS or name in double_names
-    }
-    option_edges([*usable, *doubles], options, base, add)
-    if star is not None:
-        star_edges(star, base, edges_of(star), evidenced(star.name), add)
-    float_order_edge(usable, kinds, base, add)
-    pairwise_edges(usable, base, edges_of, evidenced, add)
-    slice_edges(target, usable, kinds, base, add)
-
-    seed = zlib.crc32(f"{info.name}:{target.qualname}".encode())
-    rng = random.Random(seed)
+def _random_calls(
+    seed_text: str,
+    usable: Sequence[Param],
+    star: Param | None,
+    values: _ParamValues,
+    base: Mapping[str, object],
+    confident: bool,
+    add: _Adder,
+) -> None:
+    """A few random calls of the parameters' kinds, seeded by the target's name."""
+    rng = random.Random(zlib.crc32(seed_text.encode()))
     for i in range(N_RANDOM if usable or star else 0):
         chosen = dict(base)
         if star is not None:
             count = rng.randrange(4)
-            chosen[star.name] = tuple(random_value(kinds[star.name], rng) for _ in range(count))
+            chosen[star.name] = tuple(
+                random_value(values.kinds[star.name], rng) for _ in range(count)
+            )
         for p in usable:
             if p.default is None or rng.random() < 0.3:
-                pool = pooled.get(p.name)
+                pool = values.pooled.get(p.name)
                 if pool is None or _plain(pool):
-                    chosen[p.name] = random_value(kinds[p.name], rng)
+                    chosen[p.name] = random_value(values.kinds[p.name], rng)
                 elif pool.samples:
                     chosen[p.name] = rng.choice(pool.samples).value
         add(f"random-{i}", "recorded", "changed-behaviour", chosen, confident, "random")
 
-    if plan.base_id is None:
-        # Not frozen (real inputs cover ordinary behaviour): only judges edge crashes.
-        # Added last, so a frozen candidate making the same call stands for it.
-        plan.base_id = add("base", "base", "changed-behaviour", base, False, "base")
 
-    strategies: dict[str, str] | None = {}
+def _strategies(
+    usable: Sequence[Param], values: _ParamValues, options: Mapping[str, Any]
+) -> dict[str, str] | None:
+    """Hypothesis strategy source per parameter for the differential test (recorded
+    values first); ``None`` when a required parameter has none."""
+    strategies: dict[str, str] = {}
     for p in usable:
-        pool = pooled.get(p.name)
+        pool = values.pooled.get(p.name)
+        traced = values.traced[p.name][:20]
         if pool is not None:
             source = pool.strategy
-            traced_part = traced_sources[p.name][:20]
-            if source is not None and traced_part:
-                source = f"st.one_of(st.sampled_from([{', '.join(traced_part)}]), {source})"
+            if source is not None and traced:
+                source = f"st.one_of(st.sampled_from([{', '.join(traced)}]), {source})"
         else:
-            source = strategy_source(kinds[p.name], traced_sources[p.name][:20])
+            source = strategy_source(values.kinds[p.name], traced)
         if p.name in options:
             source = option_strategy(options[p.name])
         if source is None:
             if p.default is None:
-                strategies = None
-                break
+                return None
             continue
-        assert strategies is not None
         strategies[p.name] = source
-    plan.strategies = strategies
-    return plan
+    return strategies
 
 
 def _led_by(pool: Pool, values: Sequence[object]) -> Pool:
