@@ -1,11 +1,12 @@
 """Mutation operators: where each of the goal's likely regressions applies in a body.
 
 Each operator stands for a catalog risk (:mod:`..catalog`) and finds its sites in a
-target's ``def`` with libcst: a None check to drop, a special case to skip, an
-``except`` to narrow, a bound to shift by one, an exact number to make a float, a
-normalisation to skip, a sign to drop, a memo cache to add, a result to reuse, an
-argument to work on in place, an order to leave to hashing. A site is the node to
-replace and what replaces it; :mod:`.mutants` applies one site at a time.
+target's ``def`` with libcst: a None check to drop, a special case to skip, one part
+of a condition to drop, an ``except`` to narrow, a bound to shift by one, an exact
+number to make a float, a normalisation to skip, a sign to drop, a memo cache to add,
+a result to reuse, an argument to work on in place, an order to leave to hashing. A
+site is the node to replace and what replaces it; :mod:`.mutants` applies one site at
+a time.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ OPERATORS: dict[str, tuple[str, str]] = {
     "drop-special-case": ("changed-behaviour", "skip a special case (an early exit)"),
     "drop-branch": ("changed-behaviour", "drop a branch of an if/elif chain"),
     "drop-input-form": ("changed-behaviour", "stop accepting one input type"),
+    "drop-condition": ("changed-behaviour", "drop one part of an and/or condition"),
     "narrow-except": ("changed-exceptions", "narrow an except clause"),
     "off-by-one": ("changed-behaviour", "off by one in a range, slice or bound"),
     "float-for-decimal": ("changed-floats", "float arithmetic instead of exact numbers"),
@@ -169,6 +171,8 @@ class Sites(cst.CSTVisitor):
             branches.append(tail)
             tail = tail.orelse
         orelse = tail
+        for branch in branches:
+            self._condition_parts(branch.test)
         for i, branch in enumerate(branches):
             rest = branches[:i] + branches[i + 1 :]
             built = _chain(rest, orelse, node)
@@ -193,6 +197,35 @@ class Sites(cst.CSTVisitor):
     def visit_IfExp(self, node: cst.IfExp) -> None:
         if _is_none_check(node.test):
             self.add("drop-none-check", node, node.orelse)
+        self._condition_parts(node.test)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._condition_parts(node.test)
+
+    def visit_CompIf(self, node: cst.CompIf) -> None:
+        self._condition_parts(node.test)
+
+    def _condition_parts(self, test: cst.BaseExpression) -> None:
+        """``if a and b`` -> ``if a`` and ``if b``: a condition "simplified" for speed
+        that no longer checks everything it did (``or`` likewise), at every level of
+        the condition. ``param or default`` is the None check's own operator."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            self._condition_parts(test.expression)
+            return
+        if not isinstance(test, cst.BooleanOperation):
+            return
+        defaulted = (
+            isinstance(test.operator, cst.Or)
+            and isinstance(test.left, cst.Name)
+            and test.left.value in self.params
+        )
+        for kept in [test.right] if defaulted else [test.left, test.right]:
+            replacement = kept
+            if test.lpar and not kept.lpar:  # ``not (a and b)`` -> ``not (a)``
+                replacement = kept.with_changes(lpar=test.lpar, rpar=test.rpar)
+            self.add("drop-condition", test, replacement)
+        self._condition_parts(test.left)
+        self._condition_parts(test.right)
 
     def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
         # ``value or default``: the default stands in for None/empty.

@@ -77,6 +77,14 @@ OPERATOR_CASES: dict[str, tuple[str, str, Callable[[types.ModuleType], Any]]] = 
         "as_list",
         lambda m: (m.as_list((1, 2)), m.as_list([1, 2])),
     ),
+    "drop-condition": (
+        """
+        def printable(text):
+            return "".join(c for c in text if c.isprintable() and c not in "<>")
+        """,
+        "printable",
+        lambda m: (m.printable("a<b"), m.printable("a\tb")),
+    ),
     "narrow-except": (
         """
         def to_int(text):
@@ -261,3 +269,26 @@ def test_description_names_the_edit() -> None:
     mutant = Mutant("f", "skip-normalisation", 3, "s.strip() -> s", "")
     assert mutant.description == "line 3: skip a normalisation: `s.strip() -> s`"
     assert mutant.risk == "changed-behaviour"
+
+
+def test_each_part_of_a_condition_is_dropped_once_at_every_level() -> None:
+    source = textwrap.dedent(
+        """
+        def keep(word, stop, limit=None):
+            if word and not (word in stop or len(word) > 9):
+                return word
+            while limit or stop:
+                return None
+        """
+    )
+    dropped = [m for m in mutants_for(source, "keep") if m.operator == "drop-condition"]
+    bodies = {m.source.splitlines()[2].strip() for m in dropped if m.line == 3}
+    assert bodies == {
+        "if word:",
+        "if not (word in stop or len(word) > 9):",
+        "if word and not (len(word) > 9):",
+        "if word and not (word in stop):",
+    }
+    # `limit or stop` on a parameter: dropping `stop` is the None check's operator.
+    loops = [m.source.splitlines()[4].strip() for m in dropped if m.line == 5]
+    assert loops == ["while stop:"]
