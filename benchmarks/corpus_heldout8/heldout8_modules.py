@@ -493,4 +493,281 @@ PYGTRIE = RealModule(
 )
 
 
-MODULES: tuple[RealModule, ...] = (TOML, DOCSTRING_PARSER, PYGTRIE)
+# --- asn1: an ASN.1 BER/DER codec, stateful Encoder and Decoder classes ----------------
+
+#: Witness helpers: one value encoded by a fresh Encoder, one read by a fresh Decoder.
+_ASN1 = (
+    "def enc(v, **kw):\n"
+    "    e = m.Encoder()\n"
+    "    e.start()\n"
+    "    e.write(v, **kw)\n"
+    "    return e.output()\n"
+    "def dec(b):\n"
+    "    d = m.Decoder()\n"
+    "    d.start(b)\n"
+    "    return d.read()\n"
+)
+
+ASN1 = RealModule(
+    name="asn1",
+    pin="asn1==3.3.0",
+    package="src/asn1",
+    module="asn1/core.py",
+    targets=(
+        "Encoder.write",
+        "Encoder.output",
+        "Decoder.read",
+        "Decoder.peek",
+        "to_int_2c",
+        "to_bytes_2c",
+    ),
+    tests=(("tests/*.py", "tests/"), ("tests/testsuite/*", "tests/testsuite/")),
+    test_command="pytest -q tests",
+    changes=(
+        regression(
+            "_encode_integer: int.to_bytes with one sign byte",
+            "wrong fast path (the negative powers of two, -128 and -32768, get a "
+            "redundant 0xff byte: not DER any more); tests catch",
+            _ASN1 + "for v in (-128, -32768, -129, 127, 128, -1, 0):\n    show(lambda: enc(v))",
+            (
+                '        """Encode an integer."""\n        if value < 0:\n',
+                '        """Encode an integer."""\n'
+                "        return value.to_bytes((value.bit_length() + 8) // 8, 'big', signed=True)\n"
+                "        if value < 0:\n",
+            ),
+        ),
+        regression(
+            "_decode_integer: the minimal-encoding check dropped",
+            "dropped check (an integer with a redundant leading byte, 02 02 00 01, "
+            "decodes to 1 instead of raising Error); tests catch",
+            _MSG + _ASN1 + "show(lambda: msg(lambda: dec(b'\\x02\\x02\\x00\\x01')))\n"
+            "show(lambda: msg(lambda: dec(b'\\x02\\x02\\xff\\x80')))\n"
+            "show(lambda: msg(lambda: dec(b'\\x02\\x02\\x00\\x80')))",
+            (
+                "        # 8.3.2\n"
+                "        if len(content) > 1 and ((content[0] == 0xff and content[1] & 0x80 == "
+                "0x80) or (content[0] == 0x00 and content[1] & 0x80 == 0x00)):\n"
+                "            raise Error('ASN1 decoding error: malformed integer')\n",
+                "",
+            ),
+        ),
+        regression(
+            "_read_bytes: the premature-end check dropped",
+            "dropped check (a value shorter than its length, 04 05 'ab', decodes to "
+            "the bytes there are instead of raising Error); tests catch",
+            _MSG + _ASN1 + "show(lambda: msg(lambda: dec(b'\\x04\\x05ab')))\n"
+            "show(lambda: msg(lambda: dec(b'\\x04\\x02ab')))",
+            (
+                "        assert len(data) <= count\n"
+                "        if len(data) < count:\n"
+                "            raise Error('ASN1 decoding error: premature end of input.')\n",
+                "",
+            ),
+        ),
+        regression(
+            "_encode_object_identifier: the regex check dropped, int() validates",
+            "dropped check (' 1.2', '1.2.+3' and '1' are no longer refused with Error: "
+            "the first two are encoded, the last raises IndexError); tests catch",
+            _MSG + _ASN1 + "for oid in ('1.2.840', ' 1.2', '1.2.+3', '1', '1.x'):\n"
+            "    show(lambda: msg(lambda: enc(oid, nr=m.Numbers.ObjectIdentifier)))",
+            (
+                "        if not self._re_oid.match(oid):\n"
+                "            raise Error('Illegal object identifier')\n"
+                "        cmps = list(map(int, oid.split('.')))\n",
+                "        cmps = list(map(int, oid.split('.')))\n",
+            ),
+        ),
+        regression(
+            "_decode_object_identifier: divmod(first, 40) for every first arc",
+            "skipped special case (an OID under arc 2 with a second arc above 39, "
+            "2.100.3, decodes as 4.20.3); tests catch",
+            _ASN1 + "show(lambda: dec(b'\\x06\\x03\\x81\\x34\\x03'))\n"
+            "show(lambda: dec(enc('1.2.840.113549', nr=m.Numbers.ObjectIdentifier)))",
+            (
+                "        if sub_identifiers[0] // 40 <= 1:\n"
+                "            sid1 = sub_identifiers[0] // 40\n"
+                "            sid2 = sub_identifiers[0] % 40\n"
+                "            sids = [sid1, sid2] + sub_identifiers[1:]\n"
+                "        else:\n"
+                "            sids = [2, sub_identifiers[0] - 80] + sub_identifiers[1:]\n",
+                "        sids = list(divmod(sub_identifiers[0], 40)) + sub_identifiers[1:]\n",
+            ),
+        ),
+        regression(
+            "_decode_constructed_definite: the trailing length check dropped",
+            "dropped check (a sequence whose last element runs past the sequence's "
+            "length decodes instead of raising Error); tests pass",
+            _MSG + _ASN1 + "show(lambda: msg(lambda: dec(b'\\x30\\x03\\x02\\x02\\x01\\x02')))\n"
+            "show(lambda: msg(lambda: dec(b'\\x30\\x04\\x02\\x02\\x01\\x02')))",
+            (
+                "            segment_value = self._decode_sequence_segment()\n"
+                "            value.append(segment_value)\n"
+                "        if self._get_current_position() - start_position != length:\n"
+                "            raise Error('ASN1 decoding error: invalid length ({})'"
+                ".format(length))\n",
+                "            segment_value = self._decode_sequence_segment()\n"
+                "            value.append(segment_value)\n",
+            ),
+        ),
+        honest(
+            "_decode_length: int.from_bytes for the long form",
+            _MSG + _ASN1 + "show(lambda: dec(b'\\x04\\x81\\x03abc'))\n"
+            "show(lambda: len(dec(enc(b'x' * 300))[1]))\n"
+            "show(lambda: msg(lambda: dec(b'\\x04\\x82\\x00')))\n"
+            "show(lambda: dec(b'\\x04\\x80\\x00\\x00'))",
+            (
+                "            length = reduce(lambda r, b: r << 8 | b, bytes_data, 0)\n",
+                "            length = int.from_bytes(bytes_data, 'big')\n",
+            ),
+        ),
+        honest(
+            "_encode_value: the string type numbers in a hoisted frozenset",
+            _MSG + _ASN1 + "for nr in (m.Numbers.OctetString, m.Numbers.UTF8String, "
+            "m.Numbers.UTCTime, m.Numbers.Integer, 4, 12):\n"
+            "    show(lambda: msg(lambda: enc('abc' if nr not in (m.Numbers.Integer,) "
+            "else 5, nr=nr)))",
+            (
+                "class Encoder(object):\n",
+                "_STRING_NUMBERS = frozenset((Numbers.OctetString, Numbers.PrintableString,\n"
+                "                             Numbers.UTF8String, Numbers.IA5String,\n"
+                "                             Numbers.UnicodeString, Numbers.UTCTime,\n"
+                "                             Numbers.GeneralizedTime))\n\n\n"
+                "class Encoder(object):\n",
+            ),
+            (
+                "        if nr in (Numbers.OctetString, Numbers.PrintableString,\n"
+                "                  Numbers.UTF8String, Numbers.IA5String,\n"
+                "                  Numbers.UnicodeString, Numbers.UTCTime,\n"
+                "                  Numbers.GeneralizedTime):\n"
+                "            return self._encode_octet_string(value)\n",
+                "        if nr in _STRING_NUMBERS:\n"
+                "            return self._encode_octet_string(value)\n",
+            ),
+        ),
+    ),
+)
+
+
+# --- dictdiffer: diff, patch and revert nested dicts, lists and sets -------------------
+
+DICTDIFFER = RealModule(
+    name="dictdiffer",
+    pin="dictdiffer==0.9.0",
+    package="dictdiffer",
+    module="dictdiffer/__init__.py",
+    targets=("diff", "patch", "swap", "revert"),
+    tests=(("tests/*.py", "tests/"),),
+    test_command="pytest -q tests",
+    changes=(
+        regression(
+            "diff: added values not deep-copied",
+            "shares a mutable (the diff holds the second object's own lists, so a "
+            "later change of the second object changes the diff); tests pass",
+            "from dictdiffer import diff\n"
+            "def f():\n"
+            "    b = {'x': [1], 'y': {'z': 1}}\n"
+            "    d = list(m.diff({}, b))\n"
+            "    b['x'].append(2)\n"
+            "    b['y']['z'] = 9\n"
+            "    return d\n"
+            "show(f)",
+            (
+                "                            (key, deepcopy(_second[key])) for key in addition]\n",
+                "                            (key, _second[key]) for key in addition]\n",
+            ),
+        ),
+        regression(
+            "diff: list deletions in index order",
+            "reordered output (removals of list items come lowest index first, so "
+            "patch deletes the wrong items or raises IndexError); tests catch",
+            "show(lambda: list(m.diff([1, 2, 3, 4], [1])))\n"
+            "show(lambda: m.patch(m.diff([1, 2, 3, 4], [1, 2]), [1, 2, 3, 4]))",
+            (
+                "            deletion = list(\n"
+                "                reversed(range(min(len_first, len_second), len_first)))\n",
+                "            deletion = list(range(min(len_first, len_second), len_first))\n",
+            ),
+        ),
+        regression(
+            "swap: additions kept in their order",
+            "dropped reversal (revert of several list additions deletes by rising "
+            "index: the wrong items go, or IndexError); tests catch",
+            "show(lambda: list(m.swap([('add', 'a', [(1, 'x'), (2, 'y')])])))\n"
+            "show(lambda: m.revert(m.diff([1], [1, 2, 3]), [1, 2, 3]))",
+            (
+                "        return REMOVE, node, list(reversed(changes))\n",
+                "        return REMOVE, node, changes\n",
+            ),
+        ),
+        regression(
+            "diff: dotted notation without the check for dots in keys",
+            "skipped special case (a key holding a dot, 'a.b', is written as the "
+            "dotted path 'a.b', which patch reads as two keys); tests catch",
+            "show(lambda: list(m.diff({'a.b': 1}, {'a.b': 2})))\n"
+            "show(lambda: m.patch(m.diff({'a.b': 1}, {'a.b': 2}), {'a.b': 1}))",
+            (
+                "            all(map(lambda x: isinstance(x, str) and '.' not in x,\n"
+                "                node)):\n",
+                "            all(map(lambda x: isinstance(x, str), node)):\n",
+            ),
+        ),
+        regression(
+            "patch: list indexes of a change no longer converted with int()",
+            "dropped normalisation (a change whose dotted path ends in a list index, "
+            "'a.1', as written by hand or loaded from JSON, raises TypeError); tests catch",
+            _MSG + "show(lambda: msg(lambda: m.patch([('change', 'a.1', (2, 3))], "
+            "{'a': [1, 2]})))\n"
+            "show(lambda: msg(lambda: m.patch([('change', ['a', 1], (2, 3))], {'a': [1, 2]})))",
+            (
+                "        if isinstance(dest, LIST_TYPES):\n"
+                "            last_node = int(last_node)\n",
+                "",
+            ),
+        ),
+        regression(
+            "patch: a shallow copy of the destination",
+            "mutates its argument (a change below the top level is written into the "
+            "caller's nested objects although in_place is False); tests catch",
+            "def f():\n"
+            "    src = {'a': {'b': 1}, 'l': [1]}\n"
+            "    out = m.patch([('change', 'a.b', (1, 2)), ('add', 'l', [(1, 5)])], src)\n"
+            "    return src, out\n"
+            "show(f)",
+            (
+                "    if not in_place:\n        destination = deepcopy(destination)\n",
+                "    if not in_place:\n        destination = destination.copy()\n",
+            ),
+        ),
+        honest(
+            "diff: dotted() with a generator expression instead of map and a lambda",
+            "for a, b in [({'a': {'b': 1}}, {'a': {'b': 2}}), ({'a.b': 1}, {'a.b': 2}),\n"
+            "             ({'a': [1]}, {'a': [2]}), ({1: 1}, {1: 2})]:\n"
+            "    show(lambda: list(m.diff(a, b)))\n"
+            "    show(lambda: list(m.diff(a, b, dot_notation=False)))",
+            (
+                "            all(map(lambda x: isinstance(x, str) and '.' not in x,\n"
+                "                node)):\n",
+                "            all(isinstance(x, str) and '.' not in x for x in node):\n",
+            ),
+        ),
+        honest(
+            "diff: the shorter list's length computed once",
+            "for a, b in [([1, 2, 3], [1]), ([1], [1, 2, 3]), ([1, 2], [3, 4]), ([], [])]:\n"
+            "    show(lambda: list(m.diff(a, b)))\n"
+            "    show(lambda: m.patch(m.diff(a, b), a))",
+            (
+                "            intersection = list(range(0, min(len_first, len_second)))\n"
+                "            addition = list(range(min(len_first, len_second), len_second))\n"
+                "            deletion = list(\n"
+                "                reversed(range(min(len_first, len_second), len_first)))\n",
+                "            common = min(len_first, len_second)\n"
+                "            intersection = list(range(common))\n"
+                "            addition = list(range(common, len_second))\n"
+                "            deletion = list(range(len_first - 1, common - 1, -1))\n",
+            ),
+        ),
+    ),
+)
+
+
+MODULES: tuple[RealModule, ...] = (TOML, DOCSTRING_PARSER, PYGTRIE, ASN1, DICTDIFFER)
