@@ -770,4 +770,274 @@ DICTDIFFER = RealModule(
 )
 
 
-MODULES: tuple[RealModule, ...] = (TOML, DOCSTRING_PARSER, PYGTRIE, ASN1, DICTDIFFER)
+# --- portion: intervals as unions of atomic intervals, an immutable data structure -----
+
+PORTION = RealModule(
+    name="portion",
+    pin="portion==2.6.0",
+    package="portion",
+    module="portion/interval.py",
+    targets=(
+        "Interval.__init__",
+        "Interval.from_atomic",
+        "Interval.overlaps",
+        "Interval.__and__",
+        "Interval.__contains__",
+        "Interval.__invert__",
+    ),
+    tests=(("tests/*.py", "tests/"),),
+    test_command="pytest -q tests",
+    changes=(
+        regression(
+            "_mergeable: touching atomic intervals always merged",
+            "wrong simplification (two intervals open at the point they share, "
+            "(0,1) | (1,2), merge into (0,2), which then contains 1); tests catch",
+            "import portion as P\n"
+            "show(lambda: repr(P.open(0, 1) | P.open(1, 2)))\n"
+            "show(lambda: 1 in (P.open(0, 1) | P.open(1, 2)))\n"
+            "show(lambda: repr(P.closedopen(0, 1) | P.closed(1, 2)))",
+            (
+                "        if first.upper == second.lower:\n"
+                "            return first.right == Bound.CLOSED or second.left == Bound.CLOSED\n",
+                "        if first.upper == second.lower:\n            return True\n",
+            ),
+        ),
+        regression(
+            "__contains__: a value in an atomic interval checked by its bounds only",
+            "wrong fast path (an open bound is treated as closed: 1 in (1,2) is True); tests catch",
+            "import portion as P\n"
+            "for i, v in [(P.open(1, 2), 1), (P.closedopen(1, 2), 2), (P.closed(1, 2), 2), "
+            "(P.open(1, 2) | P.open(3, 4), 3)]:\n"
+            "    show(lambda: v in i)",
+            (
+                "            # Item is a value\n"
+                "            if self.upper < item or self.lower > item:\n"
+                "                return False\n",
+                "            # Item is a value\n"
+                "            if self.upper < item or self.lower > item:\n"
+                "                return False\n"
+                "            if len(self._intervals) == 1:\n"
+                "                return True\n",
+            ),
+        ),
+        regression(
+            "from_atomic: bounds at infinity no longer forced open",
+            "skipped normalisation (closed(-inf, 0) keeps a closed left bound: it "
+            "prints as [-inf,0] and is not equal to openclosed(-inf, 0)); tests catch",
+            "import portion as P\n"
+            "show(lambda: repr(P.closed(-P.inf, 0)))\n"
+            "show(lambda: P.closed(-P.inf, 0) == P.openclosed(-P.inf, 0))\n"
+            "show(lambda: repr(~P.closed(-P.inf, 0)))",
+            (
+                "        left = left if lower not in [inf, -inf] else Bound.OPEN\n"
+                "        right = right if upper not in [inf, -inf] else Bound.OPEN\n",
+                "",
+            ),
+        ),
+        regression(
+            "__and__: the left bound of equal lower bounds taken from self",
+            "dropped case (closed(0,2) & open(0,1) is [0,1) instead of (0,1): the "
+            "intersection depends on the operands' order); tests catch",
+            "import portion as P\n"
+            "show(lambda: repr(P.closed(0, 2) & P.open(0, 1)))\n"
+            "show(lambda: repr(P.open(0, 1) & P.closed(0, 2)))",
+            (
+                "                left = self.left if self.left == Bound.OPEN else other.left\n",
+                "                left = self.left\n",
+            ),
+        ),
+        regression(
+            "overlaps: intervals that only touch ruled out early",
+            "off by one at a bound (closed intervals sharing one point, [0,1] and "
+            "[1,2], no longer overlap); tests catch",
+            "import portion as P\n"
+            "show(lambda: P.closed(0, 1).overlaps(P.closed(1, 2)))\n"
+            "show(lambda: P.closed(0, 1).overlaps(P.open(1, 2)))\n"
+            "show(lambda: (P.closed(0, 1) | P.closed(5, 6)).overlaps(P.closed(6, 7)))",
+            (
+                "\n            if self.upper < other.lower or self.lower > other.upper:\n",
+                "\n            if self.upper <= other.lower or self.lower >= other.upper:\n",
+            ),
+        ),
+        honest(
+            "__invert__: zip the parts with their successors without the first slice",
+            "import portion as P\n"
+            "for i in [P.closed(0, 1) | P.open(2, 3) | P.singleton(5), P.empty(), "
+            "P.open(-P.inf, P.inf), P.closed(0, 1)]:\n"
+            "    show(lambda: repr(~i))",
+            (
+                "        for i, j in zip(self._intervals[:-1], self._intervals[1:]):\n",
+                "        for i, j in zip(self._intervals, self._intervals[1:]):\n",
+            ),
+        ),
+        honest(
+            "__contains__: Bound.CLOSED bound to a local before the loop",
+            "import portion as P\n"
+            "i = P.open(0, 1) | P.closed(2, 3) | P.closedopen(4, 5)\n"
+            "show(lambda: [v in i for v in (0, 0.5, 1, 2, 3, 4, 5, 6, -1)])",
+            (
+                "            for i in self._intervals:\n"
+                "                left = (item >= i.lower) if i.left == Bound.CLOSED "
+                "else (item > i.lower)\n"
+                "                right = (\n"
+                "                    (item <= i.upper) if i.right == Bound.CLOSED "
+                "else (item < i.upper)\n"
+                "                )\n",
+                "            closed = Bound.CLOSED\n"
+                "            for i in self._intervals:\n"
+                "                left = (item >= i.lower) if i.left == closed "
+                "else (item > i.lower)\n"
+                "                right = (item <= i.upper) if i.right == closed "
+                "else (item < i.upper)\n",
+            ),
+        ),
+    ),
+)
+
+
+# --- pypng: a PNG encoder and decoder in pure Python, Writer and Reader classes --------
+
+#: Witness helpers: a PNG built by hand (any filter types), read back as lists; a write.
+_PNG = (
+    "import io, struct, zlib\n"
+    "def chunk(t, d):\n"
+    "    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d))\n"
+    "def mk(w, h, ct, bd, lines):\n"
+    "    raw = b''.join(bytes([ft]) + bytes(row) for ft, row in lines)\n"
+    "    return (b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, "
+    "bd, ct, 0, 0, 0))\n"
+    "            + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))\n"
+    "def rd(b):\n"
+    "    w, h, rows, info = m.Reader(bytes=b).read()\n"
+    "    return w, h, [list(r) for r in rows]\n"
+    "def wr(w, h, rows, **kw):\n"
+    "    f = io.BytesIO()\n"
+    "    m.Writer(w, h, **kw).write(f, rows)\n"
+    "    return f.getvalue()\n"
+)
+
+PYPNG = RealModule(
+    name="pypng",
+    pin="pypng==0.20220715.0",
+    package="code/png.py",
+    module="png.py",
+    targets=(
+        "Writer.write",
+        "Reader.read",
+        "Reader.asDirect",
+        "from_array",
+        "check_palette",
+    ),
+    tests=(("code/test_png.py", "test_png.py"), ("code/pngsuite.py", "pngsuite.py")),
+    test_command="pytest -q test_png.py",
+    notes="test_test_dir runs the executables of the sdist's code/test/ folder, which is "
+    "not laid out: it skips itself.",
+    changes=(
+        regression(
+            "undo_filter_paeth: the predictor as a min() over (distance, value) pairs",
+            "wrong rewrite (ties between the distances are broken by the smaller "
+            "byte, not in the order a, b, c the PNG specification fixes); tests catch",
+            _PNG + "lines = [(0, [(i * 37) % 256 for i in range(24)])] + [\n"
+            "    (4, [(i * j * 13 + 7) % 256 for i in range(24)]) for j in range(1, 4)]\n"
+            "show(lambda: rd(mk(24, 4, 0, 8, lines)))\n"
+            "show(lambda: rd(mk(2, 2, 0, 8, [(0, [5, 15]), (4, [251, 0])])))",
+            (
+                "        pa = abs(p - a)\n"
+                "        pb = abs(p - b)\n"
+                "        pc = abs(p - c)\n"
+                "        if pa <= pb and pa <= pc:\n"
+                "            pr = a\n"
+                "        elif pb <= pc:\n"
+                "            pr = b\n"
+                "        else:\n"
+                "            pr = c\n",
+                "        pr = min((abs(p - a), a), (abs(p - b), b), (abs(p - c), c))[1]\n",
+            ),
+        ),
+        regression(
+            "_bytes_to_values: the unpacked row not cut to the width",
+            "dropped truncation (a 1-, 2- or 4-bit image whose width is not a whole "
+            "number of bytes reads back with padding values at the end of each row); "
+            "tests catch",
+            _PNG + "show(lambda: rd(wr(3, 2, [[1, 0, 1], [0, 1, 1]], greyscale=True, "
+            "bitdepth=1)))\n"
+            "show(lambda: rd(wr(3, 1, [[3, 2, 1]], greyscale=True, bitdepth=2)))",
+            ("        return out[:width]\n", "        return out\n"),
+        ),
+        regression(
+            "check_palette: the 4-tuples-first check dropped",
+            "dropped check (a palette with an RGBA entry after an RGB one is written "
+            "instead of raising ProtocolError); tests catch",
+            _MSG + "show(lambda: msg(lambda: m.check_palette([(1, 2, 3), (4, 5, 6, 7)])))\n"
+            "show(lambda: msg(lambda: m.check_palette([(4, 5, 6, 7), (1, 2, 3)])))",
+            (
+                "        if seen_triple and len(t) == 4:\n"
+                "            raise ProtocolError(\n"
+                '                "palette entry %d: all 4-tuples must precede all 3-tuples" % i)\n',
+                "",
+            ),
+        ),
+        regression(
+            "pack_rows: padding as spb - len % spb",
+            "off by one (a row that already fills whole bytes gets a whole byte of "
+            "padding, so the image data has the wrong size); tests catch",
+            _PNG + _MSG + "show(lambda: msg(lambda: rd(wr(8, 2, [[1] * 8, [0] * 8], "
+            "greyscale=True, bitdepth=1))))\n"
+            "show(lambda: msg(lambda: rd(wr(3, 1, [[1, 0, 1]], greyscale=True, bitdepth=1))))",
+            (
+                "        n = float(len(a))\n"
+                "        extra = math.ceil(n / spb) * spb - n\n"
+                "        a.extend([0] * int(extra))\n",
+                "        a.extend([0] * (spb - len(a) % spb))\n",
+            ),
+        ),
+        regression(
+            "rescale_rows: int() instead of int(round())",
+            "dropped rounding (a 5-bit sample rescaled to 8 bits is truncated: 30 "
+            "becomes 246, not 247); tests pass",
+            _PNG + "show(lambda: rd(wr(4, 1, [[1, 15, 30, 31]], greyscale=True, bitdepth=5)))",
+            (
+                "                (int(round(fs[i] * x)) for x in row[i::n_chans]))\n",
+                "                (int(fs[i] * x) for x in row[i::n_chans]))\n",
+            ),
+        ),
+        honest(
+            "undo_filter_up: the loop body in one statement",
+            _PNG + "lines = [(0, [(i * 37) % 256 for i in range(12)])] + [\n"
+            "    (2, [(i * j * 13 + 7) % 256 for i in range(12)]) for j in range(1, 4)]\n"
+            "show(lambda: rd(mk(4, 4, 2, 8, lines)))\n"
+            "show(lambda: rd(mk(2, 1, 0, 8, [(2, [5, 250])])))",
+            (
+                "    for i in range(len(result)):\n"
+                "        x = scanline[i]\n"
+                "        b = previous[i]\n"
+                "        result[i] = (x + b) & 0xff\n",
+                "    for i in range(len(result)):\n"
+                "        result[i] = (scanline[i] + previous[i]) & 0xff\n",
+            ),
+        ),
+        honest(
+            "pack_rows: the padding computed in integers",
+            _PNG + "for w, bd in [(8, 1), (3, 1), (5, 2), (4, 2), (3, 4), (2, 4)]:\n"
+            "    rows = [[(i + j) % (2 ** bd) for i in range(w)] for j in range(2)]\n"
+            "    show(lambda: rd(wr(w, 2, rows, greyscale=True, bitdepth=bd)))",
+            (
+                "        n = float(len(a))\n"
+                "        extra = math.ceil(n / spb) * spb - n\n"
+                "        a.extend([0] * int(extra))\n",
+                "        a.extend(bytes(-len(a) % spb))\n",
+            ),
+        ),
+    ),
+)
+
+
+MODULES: tuple[RealModule, ...] = (
+    TOML,
+    DOCSTRING_PARSER,
+    PYGTRIE,
+    ASN1,
+    DICTDIFFER,
+    PORTION,
+    PYPNG,
+)
