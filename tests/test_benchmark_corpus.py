@@ -40,6 +40,7 @@ CORPORA = {
     "heldout5": BENCHMARKS / "corpus_heldout5" / "heldout5_modules.py",
     "heldout6": BENCHMARKS / "corpus_heldout6" / "heldout6_modules.py",
     "heldout7": BENCHMARKS / "corpus_heldout7" / "heldout7_modules.py",
+    "heldout8": BENCHMARKS / "corpus_heldout8" / "heldout8_modules.py",
 }
 
 
