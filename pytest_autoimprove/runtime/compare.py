@@ -14,7 +14,7 @@ Values are compared by structure instead:
   whose order the baseline itself does not keep, see :mod:`.order`);
 * dataclasses, slotted and plain objects compare by their state (``__dict__`` and
   ``__slots__``), exceptions by type and ``args``, in-memory streams by what they
-  hold and their position;
+  hold and their position, memory views by their bytes and layout;
 * anything else (functions, classes, modules) compares by identity or by its name.
 
 :func:`difference` says where two values first differ (``None`` when they are the
@@ -237,6 +237,9 @@ class _Comparison:
         if isinstance(a, _MEMORY_STREAMS):
             assert isinstance(b, _MEMORY_STREAMS)
             return self.diff(_stream_state(a), _stream_state(b), f"{path}<stream>")
+        if isinstance(a, memoryview):
+            assert isinstance(b, memoryview)
+            return self.diff(_view_state(a), _view_state(b), f"{path}<memoryview>")
         return self._state(a, b, path, where, builtin=False)
 
     def _mapping(
@@ -307,6 +310,14 @@ def _stream_state(stream: io.BytesIO | io.StringIO) -> tuple[object, ...]:
     if stream.closed:
         return ("closed",)
     return (stream.getvalue(), stream.tell())
+
+
+def _view_state(view: memoryview) -> tuple[object, ...]:
+    """A memory view's bytes and layout (its ``repr`` is only its address)."""
+    try:
+        return (view.tobytes(), view.format, view.shape, view.readonly)
+    except ValueError:  # released
+        return ("released",)
 
 
 def _object_state(obj: object) -> dict[str, object] | None:

@@ -195,3 +195,16 @@ def test_in_memory_streams_compare_by_what_they_hold() -> None:
     closed = io.StringIO("x")
     closed.close()
     assert not same(closed, io.StringIO("x"))
+
+
+def test_memory_views_compare_by_their_bytes() -> None:
+    # A frame parser returning a slice of its input: the repr is only an address, so
+    # two runs of the same call looked different and the target got no recorded case.
+    data = b"\x00\x03\x01abc"
+    assert same(memoryview(data)[3:], memoryview(bytes(data))[3:])
+    assert not same(memoryview(data)[3:], memoryview(data)[4:])
+    assert not same(memoryview(data), memoryview(bytearray(data)))  # writable now
+    assert not same(memoryview(data), data)  # a view is not bytes
+    released = memoryview(data)
+    released.release()
+    assert not same(released, memoryview(data))

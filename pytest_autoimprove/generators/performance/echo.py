@@ -1,4 +1,4 @@
-"""Outputs as inputs: text one target returned, given to the others' text parameters.
+"""Outputs as inputs: text or bytes one target returned, given to the others' parameters.
 
 A module's functions often speak one format: an encoder's output is what its decoder
 takes, a formatter's what its parser reads (``encode``/``decode``,
@@ -6,8 +6,9 @@ takes, a formatter's what its parser reads (``encode``/``decode``,
 typical strings seldom are valid in that format, so without the project's tests the
 decoder only ever sees input it rejects, and a regression on its real path goes unseen.
 After the first probe, :func:`echo_candidates` gives each text parameter a few of the
-strings the *other* targets in its module returned: valid by construction, in the
-module's own format.
+strings the *other* targets in its module returned, and each binary parameter (bytes,
+or a ``memoryview``/``bytearray`` built from bytes: a frame parser's ``data``) a few of
+the bytes they returned: valid by construction, in the module's own format.
 
 They are ordinary inputs, but of no declared origin: a crash on one is not reported as
 a finding (only kept as a case if the baseline answers it the same every time).
@@ -23,6 +24,7 @@ from typing import Any
 
 from pytest_autoimprove.generators.discover import ModuleInfo, Target
 from pytest_autoimprove.generators.performance.plan import Candidate, TargetCandidates, build_call
+from pytest_autoimprove.runtime.replay import Build
 
 __all__ = ["ECHO_PER_PARAM", "echo_candidates", "with_constructors"]
 
@@ -32,6 +34,8 @@ PER_PRODUCER = 3
 #: Longer strings are not offered (they would make a frozen test hard to read).
 MAX_CHARS = 200
 _TEXT_KINDS = {"str", "unknown"}
+#: Builtin types built from bytes, as a ``Build`` of the pools writes them.
+_FROM_BYTES = ("memoryview", "bytearray")
 
 
 def echo_candidates(
@@ -75,15 +79,16 @@ def with_constructors(
     return [*chosen, *ctors]
 
 
-#: A string a call returned, and the instance it was called on (for a method).
-_Output = tuple[str, Any]
+#: A string (or bytes) a call returned, and the instance it was called on (a method's).
+_Output = tuple[str | bytes, Any]
 
 
 def _outputs(
     plans: Sequence[TargetCandidates], record: Mapping[str, Any]
 ) -> dict[str, list[_Output]]:
-    """qualname -> distinct non-empty strings its ordinary calls returned, each with
-    the constructor call of the instance it was called on (``None`` for a function)."""
+    """qualname -> distinct non-empty strings and bytes its ordinary calls returned,
+    each with the constructor call of the instance it was called on (``None`` for a
+    function); at most :data:`PER_PRODUCER` of each type."""
     recorded = {
         (tc.target.qualname, c.id) for tc in plans for c in tc.candidates if c.group == "recorded"
     }
@@ -95,12 +100,13 @@ def _outputs(
         sources = case.get("sources") or {}
         value = _literal(sources.get("returns"))
         values = found.setdefault(str(key[0]), [])
+        same_type = [v for v, _ in values if type(v) is type(value)]
         if (
-            isinstance(value, str)
-            and value.strip()
+            isinstance(value, (str, bytes))
+            and (value.strip() if isinstance(value, str) else value)
             and len(value) <= MAX_CHARS
-            and value not in [v for v, _ in values]
-            and len(values) < PER_PRODUCER
+            and value not in same_type
+            and len(same_type) < PER_PRODUCER
         ):
             values.append((value, _literal(sources.get("ctor"))))
     return {name: values for name, values in found.items() if values}
@@ -116,7 +122,8 @@ def _literal(source: object) -> object:
 
 
 def _add(tc: TargetCandidates, outputs: Mapping[str, list[_Output]]) -> list[Candidate]:
-    """Echo candidates for ``tc``'s text parameters, appended to its candidates."""
+    """Echo candidates for ``tc``'s text and binary parameters, appended to its
+    candidates."""
     target = tc.target
     base = next((c for c in tc.candidates if c.id == tc.base_id), None)
     if base is None or any(p.kind == "star" for p in target.params):
@@ -129,17 +136,22 @@ def _add(tc: TargetCandidates, outputs: Mapping[str, list[_Output]]) -> list[Can
     seen = {c.payload for c in tc.candidates}
     added: list[Candidate] = []
     for p in target.params:
-        if p.kind not in ("positional", "keyword") or tc.kinds[p.name].name not in _TEXT_KINDS:
+        if p.kind not in ("positional", "keyword"):
             continue
+        taken = _taken(tc.kinds[p.name].name, chosen.get(p.name))
+        if taken is None:
+            continue
+        wanted, wrap = taken
         offered = 0
-        # Round robin over the producers: one string of each before a second of any.
+        # Round robin over the producers: one value of each before a second of any.
         for round_ in range(PER_PRODUCER):
             for producer in producers:
-                values = outputs[producer]
+                values = [v for v in outputs[producer] if type(v[0]) is wanted]
                 if round_ >= len(values) or offered >= ECHO_PER_PARAM:
                     continue
                 value, made_on = values[round_]
-                call = build_call(target.params, {**chosen, p.name: value})
+                passed = Build(wrap, value) if wrap else value
+                call = build_call(target.params, {**chosen, p.name: passed})
                 if call is None:
                     continue
                 # A method of the same class reads it on the instance that wrote it
@@ -159,13 +171,26 @@ def _add(tc: TargetCandidates, outputs: Mapping[str, list[_Output]]) -> list[Can
                         payload,
                         True,
                         "echo",
-                        f"text {producer}() returned",
+                        f"{'text' if wanted is str else 'bytes'} {producer}() returned",
                         p.name,
-                        frozenset({"str"}),
+                        frozenset({wrap or wanted.__name__}),
                     )
                 )
     tc.candidates.extend(added)
     return added
+
+
+def _taken(kind: str, base_value: object) -> tuple[type, str] | None:
+    """What a parameter takes from another target's output: ``(str, "")`` for text,
+    ``(bytes, "")`` for bytes, ``(bytes, "memoryview")`` for a view built from bytes
+    (as the base call builds it); ``None`` for anything else."""
+    if kind in _TEXT_KINDS:
+        return str, ""
+    if kind == "bytes":
+        return bytes, ""
+    if isinstance(base_value, Build) and base_value.path in _FROM_BYTES:
+        return bytes, base_value.path
+    return None
 
 
 def _owner(qualname: str) -> str:

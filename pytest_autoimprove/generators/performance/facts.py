@@ -13,7 +13,8 @@ it calls. This module collects those facts once per module:
   where it is built from literals and constants;
 - per function or method: the patterns it uses, directly or through the module's own
   functions and its class's methods it calls, and the parameters it matches against them;
-  the literals and integers it compares with; the tables it looks a parameter up in.
+  the literals and integers it compares with; the tables it looks a parameter up in;
+  the ``struct`` formats it reads bytes with (:mod:`.layouts`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ from pytest_autoimprove.generators.performance.body_facts import (
     pattern_factory,
     tokens_of,
     unwrapped,
+)
+from pytest_autoimprove.generators.performance.layouts import (
+    MAX_LAYOUTS,
+    formats_of,
+    struct_format,
 )
 from pytest_autoimprove.generators.performance.option_keys import KeyUse, option_keys_of
 from pytest_autoimprove.generators.performance.relative_args import held_of, relative_of
@@ -132,6 +138,9 @@ class SourceFacts:
     holds: dict[str, dict[str, str]] = field(default_factory=dict)
     #: class -> the names of its bases (those written as plain names).
     bases: dict[str, list[str]] = field(default_factory=dict)
+    #: qualname -> the ``struct`` formats its body (and the module's functions it
+    #: calls) reads or writes bytes with: see :mod:`.layouts`.
+    layouts: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -169,6 +178,10 @@ class _Reader:
         self.own_converts: dict[str, list[str]] = {}
         #: Module functions that return a compiled pattern (``make_regex(text)``).
         self.pattern_factories: set[str] = set()
+        #: ``struct.Struct`` objects bound at module (``NAME``) or class level
+        #: (``Class.NAME``), with their formats.
+        self.structs: dict[str, str] = {}
+        self.own_layouts: dict[str, list[str]] = {}
 
     def text(self, node: ast.AST) -> str | None:
         return ast.get_source_segment(self.source, node)
@@ -199,6 +212,7 @@ class _Reader:
             if merged:
                 self.facts.bounds[key] = merged[: 2 * MAX_BOUNDS]
         self.facts.converts = self._with_callees(self.own_converts, len(CONVERTERS))
+        self.facts.layouts = self._with_callees(self.own_layouts, MAX_LAYOUTS)
 
     def _with_callees(self, own: dict[str, list[_T]], limit: int) -> dict[str, list[_T]]:
         """Per function, what its body holds and then what the module's functions it
@@ -218,6 +232,9 @@ class _Reader:
             value = self._string(stmt.value)
             if isinstance(target, ast.Name) and value is not None:
                 self.strings[target.id] = value
+            layout = struct_format(stmt.value, self.strings)
+            if isinstance(target, ast.Name) and layout is not None:
+                self.structs[target.id] = layout
             if isinstance(target, ast.Name):
                 with contextlib.suppress(ValueError, TypeError, SyntaxError, RecursionError):
                     self.facts.constants[target.id] = (
@@ -326,7 +343,11 @@ class _Reader:
                 if isinstance(target, ast.Name) and compiled is not None:
                     name = f"{node.name}.{target.id}"
                     self.facts.patterns[name] = PatternUse(name, *compiled)
-            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                layout = struct_format(stmt.value, self.strings)
+                if isinstance(target, ast.Name) and layout is not None:
+                    self.structs[f"{node.name}.{target.id}"] = layout
+        for stmt in node.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._function(stmt, f"{node.name}.{stmt.name}", node.name)
 
     # --- patterns ------------------------------------------------------------------------
@@ -424,6 +445,7 @@ class _Reader:
         self.own_tokens[qualname] = tokens_of(node)
         self.own_affixes[qualname] = affixes_of(node)
         self.own_bounds[qualname] = self._bounds(node)
+        self.own_layouts[qualname] = formats_of(node, self.structs, self.strings, cls)
         if cls:
             held = self.attribute_bounds.setdefault(cls, [])
             held += [b for b in self._attribute_bounds(node) if b not in held]

@@ -36,6 +36,7 @@ from pytest_autoimprove.generators.performance.code_edges import code_edges
 from pytest_autoimprove.generators.performance.discovery import discovery_calls
 from pytest_autoimprove.generators.performance.doctests import DocCall
 from pytest_autoimprove.generators.performance.facts import SourceFacts
+from pytest_autoimprove.generators.performance.layouts import layout_edges
 from pytest_autoimprove.generators.performance.near import near_examples
 from pytest_autoimprove.generators.performance.option_keys import option_edges, option_strategy
 from pytest_autoimprove.generators.performance.pools import Edge, Pool, Sample, fits
@@ -61,6 +62,9 @@ MAX_REAL = 12
 #: Examples that get near variants (:mod:`.near`).
 MAX_NEAR_EXAMPLES = 2
 N_RANDOM = 4
+#: Other instances a method's ordinary call is also made on (``"auto:N"``, see the
+#: probe): a method without parameters would otherwise run on one instance only.
+N_INSTANCES = 3
 MAX_EDGES_PER_PARAM = 20
 #: Values of a pool (annotations, formats, factories) tried per parameter.
 MAX_POOL_SAMPLES = 8
@@ -315,6 +319,11 @@ def _plan_target(
     confident = all(kinds[p.name].confident for p in usable)
     discovery_calls(usable, star, kinds, values.pooled, base, add)
     _ordinary_calls(plan, usable, values, base, notes, bool(calls), confident, add)
+    if ctor == "auto":
+        for k in range(1, N_INSTANCES + 1):
+            note = "the same call on another instance"
+            args = ("recorded", "changed-behaviour", base, confident, "sample", "", note)
+            add(f"instance-{k}", *args, ctor=f"auto:{k}")
     shape_calls(usable, values.pooled, kinds, base, add)
     keyword_items(target, kinds, base, confident, add)
 
@@ -333,6 +342,7 @@ def _plan_target(
             cid = f"{edge.risk}-{p.name}-{j}"
             add(cid, "edge", edge.risk, chosen, edge.valid, "edge", p.name, edge.note, proven)
     code_edges(usable, kinds, facts or SourceFacts(), own, base, add)
+    layout_edges(usable, kinds, (facts or SourceFacts()).layouts.get(own, []), base, add)
     option_edges([*usable, *doubles], options, base, add)
     if star is not None:
         star_edges(star, base, values.edges(star), values.evidenced(star.name), add)
@@ -439,15 +449,17 @@ class _Adder:
         param: str = "",
         describe: str = "",
         proven: bool = False,
+        ctor: object = None,
     ) -> str | None:
-        """Add a candidate; its id, or the id of an earlier one with the same call."""
+        """Add a candidate; its id, or the id of an earlier one with the same call
+        (``ctor``: another instance than the plan's, for a method)."""
         if self.clocks:  # the code's clock stands still (see .clocks), whatever else varies
             chosen = {**chosen, **self.clocks}
         built = build_call(self.plan.target.params, chosen)
         if built is None:
             return None
         try:
-            payload = pickle.dumps((built[0], built[1], self.ctor), protocol=4)
+            payload = pickle.dumps((built[0], built[1], ctor or self.ctor), protocol=4)
         except Exception:  # noqa: BLE001 - cannot happen for builtins; stay safe
             return None
         if payload in self.seen:

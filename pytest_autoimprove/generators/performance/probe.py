@@ -217,11 +217,17 @@ def _record_case_inner(
     except Exception as error:  # noqa: BLE001 - a recorded value that no longer loads
         return {"status": "unloadable", "message": str(error)}
     receivers: Iterator[Any] = iter(())  # other instances to call a method on
-    if ctor == "auto":
+    if isinstance(ctor, str) and ctor.partition(":")[0] == "auto":
         class_name = qualname.partition(".")[0]
-        # Where to start is fixed by the case's id: the same receiver at every generate.
-        start = zlib.crc32(spec["id"].encode())
-        receivers = _auto_ctors(module, class_name, ctors.get(class_name, []), start)
+        candidates = ctors.get(class_name, [])
+        # Where to start is fixed by the case's id: the same receiver at every generate;
+        # ``auto:N`` starts at the Nth constructor call of the best rank, when there is one.
+        nth = ctor.partition(":")[2]
+        start = int(nth) if nth.isdigit() else zlib.crc32(spec["id"].encode())
+        best = min((rank for rank, _ in candidates), default=0)
+        if nth.isdigit() and start >= sum(rank == best for rank, _ in candidates):
+            return {"status": "no-instance"}
+        receivers = _auto_ctors(module, class_name, candidates, start)
         ctor = next(receivers, None)
         if ctor is None:
             return {"status": "no-instance"}

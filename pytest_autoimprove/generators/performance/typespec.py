@@ -118,6 +118,9 @@ _SCALARS = {
     bytes: "bytes",
     complex: "complex",
 }
+#: Builtin types a caller makes from bytes (``data: memoryview``, ``buf: bytearray``):
+#: built by that call, since no factory of the module returns one.
+_FROM_BYTES = (memoryview, bytearray)
 _LISTS = {
     list,
     abc.Sequence,
@@ -258,6 +261,11 @@ class _Converter:
             return self._generic(tp, (), depth)
         if tp is abc.Callable:  # type: ignore[comparison-overlap]
             return TypeSpec("callable")
+        if tp in _FROM_BYTES:
+            data = Field("data", TypeSpec("scalar", "bytes"), required=True, keyword=False)
+            return TypeSpec(
+                "class", name=tp.__name__, type_name=_type_name(tp), fields=(data,), flavor="class"
+            )
         path = path_in(self.module, tp)
         name = _type_name(tp)
         if issubclass(tp, enum.Enum):

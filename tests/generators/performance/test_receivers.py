@@ -97,3 +97,39 @@ def test_a_method_whose_parameter_is_discovered_still_has_its_instance(
     assert "def test_ordinals_ordinal_recorded" in project.guard_text()
     # guards: a special case dropped for the numbers with a word of their own
     project.assert_caught('self.words.get(value, f"{value}th")', 'f"{value}th"')
+
+
+PACKETS = """
+class Packet:
+    def __init__(self, kind: int, body: bytes = b""):
+        self.kind = kind
+        self.body = body
+
+    def size(self) -> int:
+        if self.body:
+            return 3 + len(self.body)
+        return 3
+"""
+
+
+def test_a_method_without_parameters_runs_on_several_instances(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # hyperframe's Frame.serialize(): no parameter, so one call, on the one instance
+    # the first constructor call built. What it does with a body went unseen.
+    project = guarded("packets", PACKETS)
+    text = project.guard_text()
+    assert "Case('instance-1'" in text and "Case('instance-2'" in text
+    # guards: the size of a packet with a body
+    project.assert_caught("return 3 + len(self.body)", "return 3")
+
+
+def test_the_nth_instance_is_the_nth_constructor_call_when_there_is_one() -> None:
+    module = _module()
+    ctors = {"Bag": _calls(([1],), ([2],))}
+    spec = {"id": "instance-1", "qualname": "Bag.__len__", "kind": "method"}
+    second = _record_case(module, {**spec, "payload": pickle.dumps(((), {}, "auto:1"))}, 5.0, ctors)
+    assert second["sources"]["ctor"] == "(([2],), {})"
+    # no third constructor call: no case, rather than the first instance again
+    third = _record_case(module, {**spec, "payload": pickle.dumps(((), {}, "auto:2"))}, 5.0, ctors)
+    assert third["status"] == "no-instance"
