@@ -8,13 +8,19 @@ trusted first:
 
 1. every call planned for the target (the project's recorded inputs, inferred ones,
    edge values), including those no test kept;
-2. those calls with one argument nudged: text cut short or missing a character, a
-   number one off, a sequence shorter or reversed, a mapping missing a key;
+2. those calls with one argument nudged: text cut short, missing a character or
+   split over two lines, a number one off, a sequence shorter or reversed, a mapping
+   missing a key;
 3. recombinations of the calls' argument values across parameters (seeded);
+3a. for a method, the same on the instance it is called on: what a method does
+   depends on the instance as much as on its arguments (a branch on an attribute, a
+   cache keyed on the arguments only), so the constructor's arguments are nudged and
+   recombined across the instances the planned calls build;
 3b. the calls with text inside their arguments replaced by the code's own words,
    guided by the lines they run (:mod:`.explore`);
 4. Hypothesis draws from the generator's strategies mixed with those values
-   (``find``, derandomized, bounded by examples and time);
+   (``find``, derandomized, bounded by examples and time), the instance's constructor
+   arguments drawn the same way;
 5. for state-shaped mutants (a cache, a reused result, an argument mutated), pairs of
    working calls played in sequence, as the state guardrail plays them;
 6. for a method of a class with a sequence test, short sequences of the class's calls
@@ -60,14 +66,17 @@ from pytest_autoimprove.generators.performance.probe import (
     serve,
 )
 from pytest_autoimprove.generators.performance.scenario_search import find_scenario
-from pytest_autoimprove.runtime.replay import Case, check_sequence, replay
+from pytest_autoimprove.runtime.replay import Build, Case, check_sequence, replay
 
 __all__ = ["run"]
 
-#: Recombined calls tried per job (step 2) and Hypothesis examples (step 3).
+#: Recombined calls tried per job (step 3), and per method job with other instances
+#: (step 3a); Hypothesis examples (step 4).
 RECOMBINATIONS = 40
 HYPOTHESIS_EXAMPLES = 60
-#: Pairs of calls tried in sequence per state-shaped job (step 4).
+#: Instances whose constructor arguments are nudged, per method job (step 3a).
+NUDGED_RECEIVERS = 4
+#: Pairs of calls tried in sequence per state-shaped job (step 5).
 MAX_PAIRS = 12
 #: Seconds one replay on the mutant may take.
 CALL_TIMEOUT = 1.5
@@ -108,6 +117,9 @@ class _Job:
                 (0, payload) for payload in spec.get("ctor_payloads", ())
             ]
         }
+        #: The constructor's parameters and strategies (a method's job), as ``params``.
+        self.ctor_params: list[dict[str, Any]] = list(spec.get("ctor_params") or ())
+        self.ctor_strategies: dict[str, str] = spec.get("ctor_strategies") or {}
         self.calls: list[tuple[tuple[Any, ...], dict[str, Any], Any]] = []
         #: The planned calls as the generator pickled them, with their case ids.
         self.planned: list[tuple[str, bytes]] = [tuple(p) for p in spec.get("payloads", ())]
@@ -146,22 +158,11 @@ class _Job:
         return pools, receivers
 
     def build(self, chosen: dict[str, Any], ctor: Any) -> bytes | None:
-        args: list[Any] = []
-        kwargs: dict[str, Any] = {}
-        for p in self.spec.get("params", []):
-            name = p["name"]
-            if p["kind"] in ("star", "double_star"):
-                continue
-            if name not in chosen:
-                if not p["default"]:
-                    return None
-                continue
-            if p["kind"] == "positional" and not p["default"]:
-                args.append(chosen[name])
-            else:
-                kwargs[name] = chosen[name]
+        call = _arguments(self.spec.get("params", []), chosen)
+        if call is None:
+            return None
         try:
-            return pickle.dumps((tuple(args), kwargs, ctor), protocol=4)
+            return pickle.dumps((*call, ctor), protocol=4)
         except Exception:  # noqa: BLE001 - a value that cannot be stored
             return None
 
@@ -195,6 +196,39 @@ class _Job:
                 for other in _nudged(value):
                     with contextlib.suppress(Exception):
                         yield pickle.dumps((args, {**kwargs, name: other}, ctor), protocol=4)
+
+    def other_instances(self, rng: random.Random) -> Iterator[bytes]:
+        """The planned calls on instances built another way (step 3a): each of the
+        first receivers with one constructor argument nudged, then receivers whose
+        arguments are recombined from those of the others, position by position."""
+        by_receiver: dict[bytes, tuple[tuple[Any, ...], dict[str, Any], Any]] = {}
+        for args, kwargs, ctor in self.calls:
+            if _built(ctor):
+                with contextlib.suppress(Exception):
+                    by_receiver.setdefault(pickle.dumps(ctor, protocol=4), (args, kwargs, ctor))
+        chosen = list(by_receiver.values())[:NUDGED_RECEIVERS]
+        for args, kwargs, (cargs, ckwargs) in chosen:
+            for i, value in enumerate(cargs):
+                for other in _nudged(value):
+                    changed = ((*cargs[:i], other, *cargs[i + 1 :]), ckwargs)
+                    with contextlib.suppress(Exception):
+                        yield pickle.dumps((args, kwargs, changed), protocol=4)
+            for name, value in ckwargs.items():
+                for other in _nudged(value):
+                    changed = (cargs, {**ckwargs, name: other})
+                    with contextlib.suppress(Exception):
+                        yield pickle.dumps((args, kwargs, changed), protocol=4)
+        calls = list(by_receiver.values())
+        if len(calls) < 2:
+            return
+        for _ in range(RECOMBINATIONS):
+            args, kwargs, (cargs, ckwargs) = rng.choice(calls)
+            mixed = list(cargs)
+            for i in range(len(mixed)):
+                donors = [c for _, _, c in calls if len(c[0]) > i]
+                mixed[i] = rng.choice(donors)[0][i]
+            with contextlib.suppress(Exception):
+                yield pickle.dumps((args, kwargs, (tuple(mixed), ckwargs)), protocol=4)
 
     def _default_ctor(self) -> Any:
         return "auto" if self.kind in ("method", "property") else None
@@ -247,6 +281,8 @@ class _Job:
 
 #: Variants of one value tried per argument.
 MAX_NUDGES = 24
+#: Longest text also tried split over two lines (twice as long).
+MAX_SPLIT = 1_000
 #: Positions cut at each end of a text or sequence (and one in the middle).
 CUT_ENDS = 3
 
@@ -254,12 +290,17 @@ CUT_ENDS = 3
 def _nudged(value: Any) -> list[Any]:
     """Values next to ``value`` where a fast path or a dropped check shows.
 
-    Text cut short (prefixes, a character dropped), in other case, as bytes or None (a
+    Text cut short (prefixes, a character dropped), split over two lines, in other case,
+    as bytes or None (a
     narrowed ``except`` lets a TypeError out that the baseline turned into its own
     error), a number one off or negated, a sequence cut short, empty, or reversed, a
-    mapping missing one key; at most
+    mapping missing one key; the argument a value is built from (``memoryview(b"...")``),
+    nudged the same way; at most
     :data:`MAX_NUDGES`, cut at both ends and the middle of a long value (:func:`_cuts`).
     """
+    if type(value) is Build and len(value.args) == 1 and not value.kwargs:
+        # A value built from one argument (``memoryview(b"...")``): that argument nudged.
+        return [Build(value.path, other) for other in _nudged(value.args[0])]
     out: list[Any] = []
     if isinstance(value, (str, bytes)) and value.isascii() and value.isdigit() and len(value) < 20:
         following = str(int(value) + 1)  # the next number
@@ -267,6 +308,8 @@ def _nudged(value: Any) -> list[Any]:
     if isinstance(value, str):
         out += [value.upper(), value.lower(), f" {value} ", None]
         out += [value.encode("utf-8", "surrogatepass")]
+        if len(value) <= MAX_SPLIT:
+            out.append(f"{value}\n{value}")
         out += [value[:i] for i in _cuts(len(value))]
         out += [value[:i] + value[i + 1 :] for i in _cuts(len(value))]
     elif isinstance(value, bytes):
@@ -324,7 +367,74 @@ def _strategies(job: _Job) -> Any:
             continue
         parts[p["name"]] = st.one_of(*options)
     ctor = st.sampled_from(receivers) if receivers else st.just(job._default_ctor())
+    drawn = _drawn_instances(job, receivers, namespace)
+    if drawn is not None:
+        ctor = st.one_of(ctor, drawn)
     return st.fixed_dictionaries(parts).flatmap(lambda chosen: ctor.map(lambda c: (chosen, c)))
+
+
+def _drawn_instances(job: _Job, receivers: list[Any], namespace: dict[str, Any]) -> Any:
+    """Constructor arguments drawn like a call's (a method's job): each parameter from
+    the values the planned instances were built with and the constructor's strategy."""
+    from hypothesis import strategies as st
+
+    if not job.ctor_params:
+        return None
+    built = [c for c in receivers if _built(c)]
+    positional = [p["name"] for p in job.ctor_params if p["kind"] == "positional"]
+    pools: dict[str, list[Any]] = {p["name"]: [] for p in job.ctor_params}
+    for cargs, ckwargs in built:
+        for name, value in [*zip(positional, cargs, strict=False), *ckwargs.items()]:
+            pools.setdefault(name, []).append(value)
+    parts: dict[str, Any] = {}
+    for p in job.ctor_params:
+        if p["kind"] in ("star", "double_star"):
+            continue
+        options = [st.sampled_from(pools[p["name"]])] if pools.get(p["name"]) else []
+        source = job.ctor_strategies.get(p["name"])
+        if source:
+            with contextlib.suppress(Exception):  # a strategy that does not build
+                options.append(eval(source, namespace))  # noqa: S307 - the generator's text
+        if options:
+            parts[p["name"]] = st.one_of(*options)
+        elif not p["default"]:
+            return None
+    return st.fixed_dictionaries(parts).map(
+        lambda chosen: _arguments(job.ctor_params, chosen) or ((), {})
+    )
+
+
+def _arguments(
+    params: list[dict[str, Any]], chosen: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+    """``(args, kwargs)`` passing ``chosen``: required positional parameters by position,
+    the others by name; ``None`` when a required one has no value."""
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for p in params:
+        name = p["name"]
+        if p["kind"] in ("star", "double_star"):
+            continue
+        if name not in chosen:
+            if not p["default"]:
+                return None
+            continue
+        if p["kind"] == "positional" and not p["default"]:
+            args.append(chosen[name])
+        else:
+            kwargs[name] = chosen[name]
+    return tuple(args), kwargs
+
+
+def _built(ctor: Any) -> bool:
+    """Is ``ctor`` a constructor call ``(args, kwargs)`` (not a recorded instance, not
+    ``"auto"``)?"""
+    return (
+        isinstance(ctor, tuple)
+        and len(ctor) == 2
+        and isinstance(ctor[0], tuple)
+        and isinstance(ctor[1], dict)
+    )
 
 
 def _hypothesis(job: _Job, mutant: types.ModuleType, stop_at: float) -> list[dict[str, Any]]:
@@ -383,7 +493,12 @@ def search(spec: dict[str, Any], baseline: types.ModuleType, stop_at: float) -> 
 
     origins = {payload: cid for cid, payload in job.planned}
     planned = (payload for _, payload in job.planned)
-    found = first(planned) or first(job.neighbours()) or first(job.recombined(rng))
+    found = (
+        first(planned)
+        or first(job.neighbours())
+        or first(job.recombined(rng))
+        or first(job.other_instances(rng))
+    )
     if not found and time.monotonic() < stop_at:
         found = _explored(job, mutant, stop_at)
     if not found and time.monotonic() < stop_at:

@@ -401,24 +401,31 @@ def _job(
     if tc is None:
         return None
     ctor = candidates.get(_class_of(target))
+    if ctor is not None and ctor.target.kind != "constructor":
+        ctor = None
     return {
         "module": plan.name,
         "qualname": target.qualname,
         "kind": target.kind,
         "payloads": [(c.id, c.payload) for c in tc.candidates],
-        "ctor_payloads": [c.payload for c in ctor.candidates]
-        if ctor is not None and ctor.target.kind == "constructor"
-        else [],
-        "params": [
-            {"name": p.name, "kind": p.kind, "default": p.default is not None}
-            for p in tc.target.params
-        ],
+        "ctor_payloads": [c.payload for c in ctor.candidates] if ctor is not None else [],
+        "params": _params(tc),
         "strategies": tc.strategies,
+        # A method's instance is searched too: its constructor's parameters and strategies.
+        "ctor_params": _params(ctor) if ctor is not None and target.kind != "constructor" else [],
+        "ctor_strategies": ctor.strategies if ctor is not None else None,
         "expected": list(plan.expected_exceptions),
         "tolerance": plan.tolerance,
         "calls": _class_calls(owner) if owner is not None else None,
         **fields,
     }
+
+
+def _params(tc: TargetCandidates) -> list[dict[str, Any]]:
+    """A target's parameters as the search reads them."""
+    return [
+        {"name": p.name, "kind": p.kind, "default": p.default is not None} for p in tc.target.params
+    ]
 
 
 def _search(

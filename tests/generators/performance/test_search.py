@@ -37,6 +37,17 @@ def number(text):
         return int(text.strip())
     except Exception as error:
         raise BadNumber(error)
+
+
+class Block:
+    def __init__(self, text, index=0):
+        self.text = text
+        self.index = index
+
+    def render(self, eol):
+        if eol != "\\n":
+            return self.text.replace("\\n", eol)
+        return self.text
 """
 
 
@@ -62,17 +73,20 @@ def _job(qualname: str, operator: str, calls: list[tuple[Any, ...]], **extra: An
             {"name": "width", "kind": "positional", "default": False},
         ],
         "number": [{"name": "text", "kind": "positional", "default": False}],
+        "Block.render": [{"name": "eol", "kind": "positional", "default": False}],
     }[qualname]
     return {
         "id": f"{qualname}:{operator}",
         "module": "searched",
         "qualname": qualname,
-        "kind": "function",
+        "kind": "method" if "." in qualname else "function",
         "operator": operator,
         "source": mutant.source,
         "payloads": [
-            (f"real-{i}", pickle.dumps((args, {}, None), protocol=4))
-            for i, args in enumerate(calls)
+            (f"real-{i}", pickle.dumps((args, {}, ctor), protocol=4))
+            for i, (args, ctor) in enumerate(
+                call if "." in qualname else (call, None) for call in calls
+            )
         ],
         "params": params,
         "strategies": None,
@@ -123,10 +137,52 @@ def test_a_planned_call_keeps_its_id(module: str) -> None:
     assert record["origin"] == "real-1"
 
 
+BLOCK_PARAMS = [
+    {"name": "text", "kind": "positional", "default": False},
+    {"name": "index", "kind": "positional", "default": True},
+]
+
+
+def test_an_instance_built_another_way_tells_a_method_mutant_apart(module: str) -> None:
+    # srt's Subtitle.to_srt: without its `eol != "\\n"` branch, the line breaks of the
+    # content are no longer replaced. Every planned instance holds one line, so no
+    # argument of the call tells it apart; an instance whose text has two does.
+    job = _job(
+        "Block.render",
+        "drop-special-case",
+        [(("\r\n",), (("abc",), {})), (("\n",), (("xyz",), {"index": 2}))],
+        ctor_params=BLOCK_PARAMS,
+    )
+    [record] = run({"sys_path": [module], "jobs": [job], "budget": 20})["jobs"][job["id"]][
+        "records"
+    ]
+    case: Case = pickle.loads(record["pickle"])
+    (text, *_), _ = case.ctor
+    assert "\n" in text and case.args[0] != "\n"
+    assert case.returns == text.replace("\n", case.args[0])
+
+
+def test_constructor_arguments_are_drawn_from_their_strategies(module: str) -> None:
+    # The same mutant where nothing planned is close: the instance's text comes from
+    # the constructor's strategy (a method's search draws its instance too).
+    job = _job(
+        "Block.render",
+        "drop-special-case",
+        [(("\r\n",), ((1,), {}))],
+        ctor_params=BLOCK_PARAMS,
+        ctor_strategies={"text": "st.sampled_from(['one', 'two\\nlines'])"},
+    )
+    [record] = run({"sys_path": [module], "jobs": [job], "budget": 20})["jobs"][job["id"]][
+        "records"
+    ]
+    case: Case = pickle.loads(record["pickle"])
+    assert case.ctor[0][0] == "two\nlines"
+
+
 @pytest.mark.parametrize(
     ("value", "some"),
     [
-        ("abc", ["", "ab", "bc", "ABC", " abc ", None, b"abc"]),
+        ("abc", ["", "ab", "bc", "ABC", " abc ", None, b"abc", "abc\nabc"]),
         ("41", ["42", "4", " 41 "]),
         ("a\ud800", ["A\ud800", b"a\xed\xa0\x80"]),  # a lone surrogate still nudges
         (b"41", [b"42", b"4", b" 41 ", None]),
