@@ -94,7 +94,7 @@ _PROSE = frozenset(
 
 def _tokens(text: str) -> set[str]:
     found = set()
-    for token in _TOKEN.findall(text):
+    for token in map(_constructed, _TOKEN.findall(text)):
         found.add(token)
         parts = token.split(".")
         # `pkg.mod.Parser.parse` names Parser.parse and parse as well.
@@ -103,15 +103,29 @@ def _tokens(text: str) -> set[str]:
     return found
 
 
+#: Methods that stand for their class's constructor: ``FQDN.__init__`` names ``FQDN``.
+_CONSTRUCTORS = (".__init__", ".__new__")
+
+
+def _constructed(name: str) -> str:
+    """``name``, or the class it constructs when it names ``Class.__init__``."""
+    for suffix in _CONSTRUCTORS:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def mentioned(config: ImproveConfig | None) -> frozenset[str]:
     """Every name improve.md mentions (scope entries and prose): a private function it
     names, or a function the module leaves out of ``__all__``, is a target like a public
     one (iso8601's ``parse_timezone``)."""
     if config is None:
         return frozenset()
-    names = {name for _, _, name in (e.partition("::") for e in config.change.targets) if name}
+    names = {
+        _constructed(name) for _, _, name in (e.partition("::") for e in config.change.targets)
+    }
     words = _tokens("\n".join([config.change.notes, config.instructions]))
-    return frozenset(names | {w for w in words if _names_code(w)})
+    return frozenset({n for n in names if n} | {w for w in words if _names_code(w)})
 
 
 def _names_code(word: str) -> bool:
@@ -126,7 +140,8 @@ def named_targets(config: ImproveConfig | None, infos: Sequence[ModuleInfo]) -> 
     """``module name -> qualnames`` of the targets improve.md names.
 
     A ``path::name`` scope entry names ``name`` in that file (a class name names its
-    constructor, a method its ``Class.method``); in prose, a token names a target when
+    constructor, a method its ``Class.method``, ``Class.__init__`` the constructor too); in
+    prose, a token names a target when
     it is its qualname (``Parser.parse``), ends with it (``pkg.mod.Parser.parse``), or
     is its own name (``parse``, ``search``), except for a few common English words. A
     name the module binds to one of its functions (``packb = _packb3``) names that one.
@@ -138,7 +153,7 @@ def named_targets(config: ImproveConfig | None, infos: Sequence[ModuleInfo]) -> 
     words = _tokens("\n".join([config.change.notes, config.instructions]))
     for info in infos:
         path = PurePosixPath(info.path.as_posix())
-        names = {name for where, _, name in entries if PurePosixPath(where) == path}
+        names = {_constructed(name) for where, _, name in entries if PurePosixPath(where) == path}
         names |= {d for alias in names for d in info.aliases.get(alias, ())}
         said = words | {d for alias, defs in info.aliases.items() if alias in words for d in defs}
         for target in info.targets:
@@ -181,6 +196,7 @@ def unfound_names(config: ImproveConfig | None, infos: Sequence[ModuleInfo]) -> 
 
 def _answers(name: str, infos: Sequence[ModuleInfo]) -> bool:
     """Whether a target of ``infos`` (or a name bound to one) answers to ``name``."""
+    name = _constructed(name)
     for info in infos:
         full = {f"{info.name}.{t.qualname}" for t in info.targets}
         for target in info.targets:

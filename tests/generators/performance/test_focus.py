@@ -96,6 +96,9 @@ def test_a_path_name_scope_entry_names_a_target_and_stays_scope() -> None:
         ({"instructions": "Speed up `Index.lookup`, it is slow."}, {"Index.lookup"}),
         ({"change": "The hot path is words.tokenize()."}, {"tokenize"}),
         ({"instructions": "Make the index lookup faster."}, {"Index.lookup"}),
+        # fqdn's improve.md named `FQDN.__init__`: the constructor, which is `FQDN`.
+        ({"change": "Speed up `Index.__init__`."}, {"Index"}),
+        ({"scope": "src/words.py::Index.__init__"}, {"Index"}),
         # Common words name nothing, however many functions carry them.
         ({"instructions": "Make it faster; keep the data and the output the same."}, set()),
         ({}, set()),
@@ -314,7 +317,8 @@ def test_a_name_improve_md_gives_that_nothing_answers_to_is_reported(tmp_path: P
     result = _generated(
         tmp_path,
         MODULE,
-        change="Speed up `tokenize`, `Index.lookup` and `tokenise`; keep `re` and `sorted`.",
+        change="Speed up `tokenize`, `Index.lookup`, `Index.__init__` and `tokenise`; keep "
+        "`re` and `sorted`.",
     )
     rows = {row.target: row for row in result.strength}
     assert rows["words.tokenize"].tests > 0
@@ -323,3 +327,4 @@ def test_a_name_improve_md_gives_that_nothing_answers_to_is_reported(tmp_path: P
     assert "no function, class or method of words.py has that name" in result.strength[0].reason
     assert "words.re" not in rows and "words.sorted" not in rows
     assert "words.words" not in rows  # the module itself
+    assert "words.Index.__init__" not in rows  # the constructor, `words.Index`
