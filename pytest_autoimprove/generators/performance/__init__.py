@@ -86,6 +86,7 @@ from pytest_autoimprove.generators.performance.inputs import (
 )
 from pytest_autoimprove.generators.performance.module_plan import module_plan
 from pytest_autoimprove.generators.performance.plan import TargetCandidates, plan_module
+from pytest_autoimprove.generators.performance.reach import reached_calls, with_reached
 from pytest_autoimprove.generators.performance.render import (
     CaseText,
     ModulePlan,
@@ -126,6 +127,8 @@ MUTATE_END = 0.95
 #: The share of ``time_budget`` the mutant count is sized for (verification, which
 #: comes first, may leave less: then fewer mutants run, and the report says so).
 MUTATE_SHARE = 0.35
+#: Seconds the replay of the first probe's working calls may take (see :mod:`.reach`).
+REACH_SECONDS = 6.0
 #: Seconds a probe or verification subprocess gets beyond its deadline before it is
 #: killed (interpreter start and imports; the probe stops itself at the deadline).
 GRACE = 10.0
@@ -225,6 +228,19 @@ def generate(
     for module, moved in bases.items():
         redo.setdefault(module, set()).update(moved)
     for module, qualnames in factory_pools(knowledge, infos, planned, probed).items():
+        redo.setdefault(module, set()).update(qualnames)
+    # What inner code received while the working calls ran again: real inputs for the
+    # methods reached only through other code (see .reach).
+    reached = reached_calls(
+        root,
+        infos,
+        planned,
+        probed,
+        sys_path=_sys_path(root, infos),
+        budget=min(REACH_SECONDS, (probe_end - time.monotonic()) / 4),
+        runner=_run,
+    )
+    for module, qualnames in with_reached(traced, reached, probed, named).items():
         redo.setdefault(module, set()).update(qualnames)
     subset: dict[str, list[TargetCandidates]] = {}
     for info in infos:

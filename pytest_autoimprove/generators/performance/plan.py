@@ -482,6 +482,13 @@ class _Adder:
         return cid
 
 
+#: Where a traced call was recorded, when not while the project's tests ran.
+_VIA = {
+    "doctests": "recorded while the project's doctests ran",
+    "reached": "recorded while other targets' working calls ran",
+}
+
+
 def _example_calls(
     plan: TargetCandidates, calls: Sequence[TracedCall], documented: Sequence[DocCall], ctor: object
 ) -> None:
@@ -489,7 +496,7 @@ def _example_calls(
     variants: first, so a generated call that repeats one stands aside."""
     for i, call in enumerate(calls[:MAX_REAL]):
         payload = call["payload"]
-        via = "recorded while the project's doctests ran" if call.get("via") else ""
+        via = _VIA.get(str(call.get("via")), "")
         plan.candidates.append(
             Candidate(f"real-{i}", "recorded", "changed-behaviour", payload, True, "real", via)
         )
