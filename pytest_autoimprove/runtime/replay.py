@@ -13,12 +13,15 @@ of the instance after the call.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import copy
 import importlib
 import inspect
 import io
 import itertools
 import pickle
+import re
+import sys
 import types
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -372,7 +375,8 @@ def _streams(values: Sequence[Any]) -> tuple[tuple[Any, int], ...]:
 
 
 def public_state(obj: Any) -> dict[str, Any]:
-    """An object's public attributes (``__dict__`` and ``__slots__``), for state checks.
+    """An object's public attributes (``__dict__`` and ``__slots__``), for state checks,
+    and what it shows through the protocols its own class defines (:func:`views`).
 
     Private attributes are left out on purpose: an optimizer may add a private cache or
     slot without changing behaviour. So are functions and methods stored on the instance
@@ -396,7 +400,64 @@ def public_state(obj: Any) -> dict[str, Any]:
             continue
         if not inspect.isroutine(value):
             state[name] = value
+    state.update(views(obj))
     return state
+
+
+#: Items of an instance's iteration compared, at most.
+MAX_VIEW_ITEMS = 100
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def views(obj: Any) -> dict[str, Any]:
+    """What ``obj`` shows through ``__str__``, ``__len__`` and ``__iter__`` where its own
+    class (not the standard library) defines them: ``"<str>"``, ``"<len>"`` and
+    ``"<iter>"`` (the first items, in order). A priority dict's keys in heap order, a
+    name lower-cased by its constructor, live there and in no attribute a rewrite
+    keeps. Left out: an iterator (iterating would consume it), an object holding a set
+    (its text and order move with the hash seed), and a view that raises."""
+    cls = type(obj)
+    if isinstance(obj, (type, types.ModuleType)):
+        return {}
+    out: dict[str, Any] = {}
+    holds_set = any(isinstance(v, (set, frozenset)) for v in _attributes(obj))
+    if _defines(cls, "__str__") and not holds_set:
+        with _quiet():
+            text = str(obj)
+            out["<str>"] = _ADDRESS.sub("", text) if isinstance(text, str) else text
+    if _defines(cls, "__len__"):
+        with _quiet():
+            out["<len>"] = len(obj)
+    if _defines(cls, "__iter__") and not hasattr(cls, "__next__") and not holds_set:
+        with _quiet():
+            out["<iter>"] = list(itertools.islice(iter(obj), MAX_VIEW_ITEMS))
+    return out
+
+
+def _defines(cls: type, *names: str) -> bool:
+    """Does a class of ``cls``'s own code (not the standard library's) define one of ``names``?"""
+    for klass in cls.__mro__:
+        if any(name in vars(klass) for name in names):
+            top = (klass.__module__ or "").partition(".")[0]
+            return top not in sys.stdlib_module_names
+    return False
+
+
+def _attributes(obj: Any) -> list[Any]:
+    values = list(getattr(obj, "__dict__", {}).values())
+    for klass in type(obj).__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            with contextlib.suppress(Exception):
+                values.append(getattr(obj, name))
+    return values
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """A view that raises is left out (a half-built instance, a ``__len__`` of None)."""
+    with contextlib.suppress(Exception):
+        yield
 
 
 def result_of(outcome: Outcome, kind: str, before: Any = None) -> Any:
