@@ -420,7 +420,7 @@ def views(obj: Any) -> dict[str, Any]:
     if isinstance(obj, (type, types.ModuleType)):
         return {}
     out: dict[str, Any] = {}
-    holds_set = any(isinstance(v, (set, frozenset)) for v in _attributes(obj))
+    holds_set = _holds_set(_attributes(obj), depth=3)
     if _defines(cls, "__str__") and not holds_set:
         with _quiet():
             text = str(obj)
@@ -451,6 +451,19 @@ def _attributes(obj: Any) -> list[Any]:
             with contextlib.suppress(Exception):
                 values.append(getattr(obj, name))
     return values
+
+
+def _holds_set(values: Sequence[Any], depth: int) -> bool:
+    """Is there a set among ``values`` or the items of their containers (a few levels
+    down, the first items of each)?"""
+    for value in values:
+        if isinstance(value, (set, frozenset)):
+            return True
+        if depth > 1 and isinstance(value, (list, tuple, dict)):
+            items = value.values() if isinstance(value, dict) else value
+            if _holds_set(list(itertools.islice(items, 50)), depth - 1):
+                return True
+    return False
 
 
 @contextlib.contextmanager

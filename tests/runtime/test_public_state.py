@@ -104,6 +104,14 @@ class Tags:
         return ",".join(self.tags)
 
 
+class Index:
+    def __init__(self, words):
+        self.by_letter = {w[0]: {w} for w in words}
+
+    def __str__(self):
+        return str(self.by_letter)
+
+
 class Cursor:
     def __init__(self, items):
         self.items = list(items)
@@ -129,6 +137,7 @@ def test_what_an_instance_shows_through_its_own_protocols_is_state() -> None:
     # A set's order and text move with the hash seed; an iterator would be consumed.
     assert "<iter>" not in public_state(module.Tags(["a", "b"]))  # type: ignore[attr-defined]
     assert "<str>" not in public_state(module.Tags(["a", "b"]))  # type: ignore[attr-defined]
+    assert "<str>" not in public_state(module.Index(["ab"]))  # type: ignore[attr-defined]
     cursor = module.Cursor([1, 2])  # type: ignore[attr-defined]
     assert "<iter>" not in public_state(cursor) and cursor.items == [1, 2]
     # Only the class's own code counts: a plain object shows its attributes alone.
