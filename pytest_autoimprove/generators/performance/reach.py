@@ -45,8 +45,10 @@ MAX_REACHED = 5
 #: A target whose first probe had this many working calls is not planned again (unless
 #: improve.md names it): reached calls matter where guessed inputs only raised.
 ENOUGH_WORKING = 3
-#: Seconds one replayed call may take.
+#: Seconds one replayed call may take, and the subprocess beyond its budget (its start
+#: and imports) before its process group is killed.
 CALL_TIMEOUT = 1.5
+START_GRACE = 5.0
 
 Runner = Callable[..., tuple[int, str]]
 #: ``module -> qualname -> calls``, as the tracer returns them.
@@ -161,7 +163,7 @@ def reached_calls(
             [sys.executable, "-m", module, str(inp), str(out)],
             cwd=root,
             env=env,
-            timeout=budget + 10.0,
+            timeout=budget + START_GRACE,
         )
         if not out.exists():
             return {}
