@@ -74,8 +74,11 @@ __all__ = ["run"]
 #: (step 3a); Hypothesis examples (step 4).
 RECOMBINATIONS = 40
 HYPOTHESIS_EXAMPLES = 60
-#: Instances whose constructor arguments are nudged, per method job (step 3a).
+#: Instances whose constructor arguments are nudged, per method job (step 3a); the
+#: constructor's planned calls, and the method's calls made on each of them.
 NUDGED_RECEIVERS = 4
+CROSSED_CTORS = 16
+CROSSED_CALLS = 6
 #: Pairs of calls tried in sequence per state-shaped job (step 5).
 MAX_PAIRS = 12
 #: Seconds one replay on the mutant may take.
@@ -198,9 +201,34 @@ class _Job:
                         yield pickle.dumps((args, {**kwargs, name: other}, ctor), protocol=4)
 
     def other_instances(self, rng: random.Random) -> Iterator[bytes]:
-        """The planned calls on instances built another way (step 3a): each of the
-        first receivers with one constructor argument nudged, then receivers whose
-        arguments are recombined from those of the others, position by position."""
+        """The planned calls on instances built another way (step 3a): the first calls
+        the baseline rejected on purpose so far, and the first planned ones, on each
+        instance the constructor's own plan builds (its edge cases too: a flag the
+        other way), each of the first receivers with one constructor argument
+        nudged, then receivers whose arguments are recombined from those of the
+        others, position by position."""
+        # Arguments the baseline rejected on purpose (a check was hit: another
+        # instance, a flag the other way, may take them), then the planned ones.
+        rejected = [
+            pickle.loads(r["payload"])  # noqa: S301 - our own data
+            for r in self.working
+            if r.get("status") == "raised"
+        ]
+        crossed: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+        for group in (rejected, self.calls):
+            distinct: dict[bytes, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+            for args, kwargs, _ in group:
+                with contextlib.suppress(Exception):
+                    distinct.setdefault(pickle.dumps((args, kwargs), protocol=4), (args, kwargs))
+            crossed += list(distinct.values())[:CROSSED_CALLS]
+        for _, payload in self.ctors.get(self.qualname.partition(".")[0], [])[:CROSSED_CTORS]:
+            try:
+                cargs, ckwargs, _ = pickle.loads(payload)  # noqa: S301 - our own data
+            except Exception:  # noqa: BLE001, S112 - a value that no longer loads
+                continue
+            for args, kwargs in crossed:
+                with contextlib.suppress(Exception):
+                    yield pickle.dumps((args, kwargs, (tuple(cargs), dict(ckwargs))), protocol=4)
         by_receiver: dict[bytes, tuple[tuple[Any, ...], dict[str, Any], Any]] = {}
         for args, kwargs, ctor in self.calls:
             if _built(ctor):
@@ -250,6 +278,11 @@ class _Job:
         ):
             return None  # outside the domain: such a call is never frozen
         record["payload"] = payload
+        # The instance it ran on, as built: ``"auto"`` picks a receiver by the case's
+        # id, and the call is recorded again under another id before it is frozen.
+        case = pickle.loads(record["pickle"])  # noqa: S301 - our own data
+        with contextlib.suppress(Exception):
+            record["resolved"] = pickle.dumps((case.args, case.kwargs, case.ctor), protocol=4)
         return record
 
     def fails(self, mutant: types.ModuleType, cases: list[Case]) -> bool:
@@ -521,7 +554,7 @@ def search(spec: dict[str, Any], baseline: types.ModuleType, stop_at: float) -> 
             "id": cid,
             "qualname": job.qualname,
             "kind": job.kind,
-            "payload": record["payload"],
+            "payload": record.get("resolved", record["payload"]),
         }
         redone = _record_case(baseline, again, 2 * CALL_TIMEOUT, job.ctors)
         if redone.get("status") != record.get("status"):
