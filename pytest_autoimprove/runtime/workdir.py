@@ -1,10 +1,11 @@
-"""A call's own working directory: empty when it starts, removed when it ends.
+"""A call's own working directory: empty when it starts, left empty when it ends.
 
 Imported by the frozen tests: standard library only.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -13,22 +14,49 @@ from collections.abc import Iterator
 
 __all__ = ["own_directory"]
 
+#: ``(pid, path)`` of this process's scratch directory, made on first use.
+_SCRATCH: list[tuple[int, str]] = []
+
 
 @contextlib.contextmanager
 def own_directory() -> Iterator[None]:
-    """Run in a fresh empty working directory, removed afterwards.
+    """Run in an empty working directory of this process's own.
 
     Code that opens the names it is given (``write_hex_file("w")``, ``loadhex(path)``)
     wrote files into the project when the probe recorded it, and a later call found
     what an earlier one wrote: a case that raised ``FileNotFoundError`` when it was
     recorded returned once another test had written that file. Each call now starts
-    in the same empty directory, whatever ran before it, and leaves nothing behind.
+    in the same empty directory, whatever ran before it. The directory is reused while
+    calls leave it empty (a fresh one per call cost 0.2 ms, thousands of times per
+    run) and removed when the process ends.
     """
     previous = os.getcwd()
-    scratch = tempfile.mkdtemp(prefix="autoimprove-call-")
+    scratch = _scratch()
     os.chdir(scratch)
     try:
         yield
     finally:
         os.chdir(previous)
-        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            with os.scandir(scratch) as entries:
+                dirty = next(entries, None) is not None
+        except OSError:  # removed or made unreadable by the call
+            dirty = True
+        if dirty:
+            _SCRATCH.clear()
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _scratch() -> str:
+    """This process's scratch directory (a forked child makes its own)."""
+    pid = os.getpid()
+    if not _SCRATCH or _SCRATCH[0][0] != pid or not os.path.isdir(_SCRATCH[0][1]):
+        path = tempfile.mkdtemp(prefix="autoimprove-call-")
+        _SCRATCH[:] = [(pid, path)]
+        atexit.register(_remove, pid, path)
+    return _SCRATCH[0][1]
+
+
+def _remove(pid: int, path: str) -> None:
+    if os.getpid() == pid:
+        shutil.rmtree(path, ignore_errors=True)

@@ -43,11 +43,19 @@ def _listing(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if not p.name.startswith((".", "__")))
 
 
-def test_own_directory_is_empty_and_removed(tmp_path: Path) -> None:
+def test_own_directory_is_empty_whatever_the_last_call_left(tmp_path: Path) -> None:
     os.chdir(tmp_path)
     (tmp_path / "left.txt").write_text("x", encoding="utf-8")
     with own_directory():
-        inside = Path.cwd()
-        assert list(inside.iterdir()) == []
+        first = Path.cwd()
+        assert list(first.iterdir()) == []
+    with own_directory():
+        assert Path.cwd() == first  # reused while calls leave it empty
         Path("written.txt").write_text("y", encoding="utf-8")
-    assert Path.cwd() == tmp_path and not inside.exists()
+    assert Path.cwd() == tmp_path and not first.exists()
+    with own_directory():
+        assert list(Path.cwd().iterdir()) == []
+        os.rmdir(Path.cwd())  # a call may even remove it
+    with own_directory():
+        assert list(Path.cwd().iterdir()) == []
+    assert Path.cwd() == tmp_path
