@@ -10,16 +10,20 @@ from pathlib import Path
 import pytest
 from guarded import Guarded
 
-from pytest_autoimprove.generators import GenerateRequest
+from pytest_autoimprove.generators import SLOWNESS_ENV, GenerateRequest
 from pytest_autoimprove.generators.performance import generate
 
 collect_ignore = ["fixture_fmtkit", "fixture_query"]
 
 
 @pytest.fixture
-def guarded(tmp_path: Path) -> Callable[[str, str], Guarded]:
+def guarded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, str], Guarded]:
     """``guarded(name, source)``: ``name.py`` written, its speed guardrails generated
-    without tracing or mutation testing (what one input source gives, alone)."""
+    without tracing or mutation testing (what one input source gives, alone).
+
+    No test is dropped as too slow because other test processes share the machine:
+    these tests check what is generated, not how fast it runs."""
+    monkeypatch.setenv(SLOWNESS_ENV, "20")
 
     def make(name: str, source: str) -> Guarded:
         text = textwrap.dedent(source)
