@@ -506,7 +506,9 @@ def cross_check(
     only for claims of at least :data:`CLAIM_FACTOR` that imply a saving of at least
     :data:`MIN_SAVING` of the whole run (below that, start-up, set-up and noise hide
     it); fails only when neither the wall time nor the CPU time fell by
-    :data:`SAVED_FRACTION` of that saving.
+    :data:`SAVED_FRACTION` of that saving, and for each the shortfall is wider than
+    the spread of its own runs (a loaded machine makes an honest gain look like none:
+    an unproven verdict is no verdict).
     """
     if share is None or not best or not candidate or best_score <= 0 or score <= 0:
         return None
@@ -518,12 +520,12 @@ def cross_check(
         return None
     verdicts = []
     for measure in ("wall", "cpu"):
-        before = statistics.median(getattr(c, measure) for c in best)
-        after = statistics.median(getattr(c, measure) for c in candidate)
+        runs = [getattr(c, measure) for c in best], [getattr(c, measure) for c in candidate]
+        before, after = (statistics.median(r) for r in runs)
         if before <= 0:
             return None
         saved = (before - after) / before
-        if saved >= SAVED_FRACTION * removed:
+        if saved >= SAVED_FRACTION * removed or removed - saved <= _spread(*runs, before):
             return None
         verdicts.append(f"{measure} {after:.3g}s vs {before:.3g}s")
     return (
@@ -531,6 +533,11 @@ def cross_check(
         f"faster ({', '.join(verdicts)}; the timed part is {share:.0%} of a run): "
         "the score was not measured honestly"
     )
+
+
+def _spread(best: Sequence[float], candidate: Sequence[float], before: float) -> float:
+    """How far one side's runs lie apart, the wider side's, as a share of ``before``."""
+    return max(max(r) - min(r) for r in (best, candidate)) / before
 
 
 def children_cpu() -> float:

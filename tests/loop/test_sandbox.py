@@ -296,6 +296,11 @@ def _costs(wall: float, cpu: float, share: float = 0.8, n: int = 3) -> list[Proc
     return [ProcessCost(wall, cpu, share)] * n
 
 
+def _scattered(spread: float = 0.5) -> list[ProcessCost]:
+    """Three runs as a loaded machine gives them: the same work, times ``spread`` apart."""
+    return [ProcessCost(1.0 + d, 0.9 + d, 0.9) for d in (-spread / 2, 0.0, spread / 2)]
+
+
 @pytest.mark.parametrize(
     ("goal", "best_score", "score", "best", "candidate", "faked"),
     [
@@ -310,6 +315,10 @@ def _costs(wall: float, cpu: float, share: float = 0.8, n: int = 3) -> list[Proc
         ("lower", 100.0, 80.0, _costs(1.0, 0.9), _costs(1.0, 0.9), False),
         # a benchmark whose timed part is a sliver of its run cannot be checked
         ("lower", 100.0, 1.0, _costs(1.0, 0.9, 0.1), _costs(1.0, 0.9, 0.1), False),
+        # 2x claimed, no visible gain, but runs that scatter more than the claim: no verdict
+        ("lower", 100.0, 50.0, _scattered(), _scattered(), False),
+        # ... while a claim far beyond the scatter is still judged
+        ("lower", 100.0, 1.0, _scattered(0.1), _scattered(0.1), True),
     ],
 )
 def test_cross_check(
