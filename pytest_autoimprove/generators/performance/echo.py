@@ -24,6 +24,7 @@ from typing import Any
 
 from pytest_autoimprove.generators.discover import ModuleInfo, Target
 from pytest_autoimprove.generators.performance.plan import Candidate, TargetCandidates, build_call
+from pytest_autoimprove.generators.performance.typespec import FROM_BYTES_NAMES
 from pytest_autoimprove.runtime.replay import Build
 
 __all__ = ["ECHO_PER_PARAM", "echo_candidates", "with_constructors"]
@@ -34,8 +35,6 @@ PER_PRODUCER = 3
 #: Longer strings are not offered (they would make a frozen test hard to read).
 MAX_CHARS = 200
 _TEXT_KINDS = {"str", "unknown"}
-#: Builtin types built from bytes, as a ``Build`` of the pools writes them.
-_FROM_BYTES = ("memoryview", "bytearray")
 
 
 def echo_candidates(
@@ -188,7 +187,7 @@ def _taken(kind: str, base_value: object) -> tuple[type, str] | None:
         return str, ""
     if kind == "bytes":
         return bytes, ""
-    if isinstance(base_value, Build) and base_value.path in _FROM_BYTES:
+    if isinstance(base_value, Build) and base_value.path in FROM_BYTES_NAMES:
         return bytes, base_value.path
     return None
 

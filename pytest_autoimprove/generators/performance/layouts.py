@@ -22,6 +22,7 @@ import struct
 from collections.abc import Callable, Mapping, Sequence
 
 from pytest_autoimprove.generators.discover import Param
+from pytest_autoimprove.generators.performance.typespec import FROM_BYTES_NAMES
 from pytest_autoimprove.generators.performance.values import Kind
 from pytest_autoimprove.runtime.replay import Build
 
@@ -35,8 +36,6 @@ MAX_LAYOUTS = 4
 _FORMAT_CALLS = frozenset({"pack", "pack_into", "unpack", "unpack_from", "iter_unpack", "calcsize"})
 #: ``Struct`` methods that read bytes.
 _READS = frozenset({"unpack", "unpack_from", "iter_unpack"})
-#: Builtin types built from bytes, as a ``Build`` of the pools writes them.
-_FROM_BYTES = ("memoryview", "bytearray")
 #: One item of a format: a repeat count and a code (byte order and blanks stripped).
 _ITEM = re.compile(r"(\d*)([xcbB?hHiIlLqQnNefdspP])")
 _INT_BITS = {"b": 7, "B": 8, "h": 15, "H": 16, "i": 31, "I": 32, "l": 31, "L": 32}
@@ -177,7 +176,7 @@ def layout_edges(
         return
     for p in usable:
         value = base.get(p.name)
-        wrap = value.path if isinstance(value, Build) and value.path in _FROM_BYTES else ""
+        wrap = value.path if isinstance(value, Build) and value.path in FROM_BYTES_NAMES else ""
         if not wrap and kinds[p.name].name != "bytes":
             continue
         j = 0

@@ -23,7 +23,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Field", "TypeSpec", "from_type", "path_in"]
+__all__ = ["FROM_BYTES", "FROM_BYTES_NAMES", "Field", "TypeSpec", "from_type", "path_in"]
 
 #: How deep constructor parameters of classes are resolved (a class of classes...).
 MAX_DEPTH = 3
@@ -120,7 +120,9 @@ _SCALARS = {
 }
 #: Builtin types a caller makes from bytes (``data: memoryview``, ``buf: bytearray``):
 #: built by that call, since no factory of the module returns one.
-_FROM_BYTES = (memoryview, bytearray)
+FROM_BYTES = (memoryview, bytearray)
+#: The same types by the name a ``Build`` of the pools calls them by.
+FROM_BYTES_NAMES = frozenset(tp.__name__ for tp in FROM_BYTES)
 _LISTS = {
     list,
     abc.Sequence,
@@ -261,7 +263,7 @@ class _Converter:
             return self._generic(tp, (), depth)
         if tp is abc.Callable:  # type: ignore[comparison-overlap]
             return TypeSpec("callable")
-        if tp in _FROM_BYTES:
+        if tp in FROM_BYTES:
             data = Field("data", TypeSpec("scalar", "bytes"), required=True, keyword=False)
             return TypeSpec(
                 "class", name=tp.__name__, type_name=_type_name(tp), fields=(data,), flavor="class"
