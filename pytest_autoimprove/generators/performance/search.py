@@ -46,7 +46,7 @@ import sys
 import time
 import types
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from pytest_autoimprove.generators import drawing_settings
@@ -190,15 +190,9 @@ class _Job:
     def neighbours(self) -> Iterator[bytes]:
         """Each planned call with one argument nudged (see :func:`_nudged`)."""
         for args, kwargs, ctor in self.calls:
-            for i, value in enumerate(args):
-                for other in _nudged(value):
-                    changed = (*args[:i], other, *args[i + 1 :])
-                    with contextlib.suppress(Exception):
-                        yield pickle.dumps((changed, kwargs, ctor), protocol=4)
-            for name, value in kwargs.items():
-                for other in _nudged(value):
-                    with contextlib.suppress(Exception):
-                        yield pickle.dumps((args, {**kwargs, name: other}, ctor), protocol=4)
+            for changed, changed_kwargs in _one_nudged(args, kwargs):
+                with contextlib.suppress(Exception):
+                    yield pickle.dumps((changed, changed_kwargs, ctor), protocol=4)
 
     def other_instances(self, rng: random.Random) -> Iterator[bytes]:
         """The planned calls on instances built another way (step 3a): the first calls
@@ -236,16 +230,9 @@ class _Job:
                     by_receiver.setdefault(pickle.dumps(ctor, protocol=4), (args, kwargs, ctor))
         chosen = list(by_receiver.values())[:NUDGED_RECEIVERS]
         for args, kwargs, (cargs, ckwargs) in chosen:
-            for i, value in enumerate(cargs):
-                for other in _nudged(value):
-                    changed = ((*cargs[:i], other, *cargs[i + 1 :]), ckwargs)
-                    with contextlib.suppress(Exception):
-                        yield pickle.dumps((args, kwargs, changed), protocol=4)
-            for name, value in ckwargs.items():
-                for other in _nudged(value):
-                    changed = (cargs, {**ckwargs, name: other})
-                    with contextlib.suppress(Exception):
-                        yield pickle.dumps((args, kwargs, changed), protocol=4)
+            for changed in _one_nudged(cargs, ckwargs):
+                with contextlib.suppress(Exception):
+                    yield pickle.dumps((args, kwargs, changed), protocol=4)
         calls = list(by_receiver.values())
         if len(calls) < 2:
             return
@@ -318,6 +305,18 @@ MAX_NUDGES = 24
 MAX_SPLIT = 1_000
 #: Positions cut at each end of a text or sequence (and one in the middle).
 CUT_ENDS = 3
+
+
+def _one_nudged(
+    args: Sequence[Any], kwargs: Mapping[str, Any]
+) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """A call's arguments with one of them nudged, for each argument and each nudge."""
+    for i, value in enumerate(args):
+        for other in _nudged(value):
+            yield (*args[:i], other, *args[i + 1 :]), dict(kwargs)
+    for name, value in kwargs.items():
+        for other in _nudged(value):
+            yield tuple(args), {**kwargs, name: other}
 
 
 def _nudged(value: Any) -> list[Any]:
