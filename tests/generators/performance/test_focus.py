@@ -180,7 +180,7 @@ def test_a_named_generator_in_a_large_module_gets_tests_first(tmp_path: Path) ->
         modules=(Path("big.py"),),
         kind="speed",
         config=config,  # type: ignore[arg-type]
-        time_budget=45,
+        time_budget=25,
     )
     result = generate(request, trace=False)
     rows = {row.target: row for row in result.strength}
