@@ -13,6 +13,7 @@ of the instance after the call.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import copy
 import importlib
 import inspect
@@ -250,7 +251,16 @@ def materialize(value: Any) -> Any:
 
     A coroutine (an ``async def`` target) is run to its result in a fresh event loop;
     an async generator is consumed like a generator. At most :data:`MAX_ITEMS` items.
+    A ``@contextmanager`` target's result is entered and left: what it yields is the
+    answer (the object itself holds a generator, different on every call).
     """
+    if isinstance(value, contextlib._GeneratorContextManager):
+        with value as entered:
+            return materialize(entered)
+    if isinstance(value, contextlib._AsyncGeneratorContextManager):
+        import asyncio
+
+        return materialize(asyncio.run(_enter_async(value)))
     if inspect.iscoroutine(value):
         import asyncio
 
@@ -262,6 +272,11 @@ def materialize(value: Any) -> Any:
     if isinstance(value, (types.GeneratorType, Iterator)) and not hasattr(value, "read"):
         return list(itertools.islice(value, MAX_ITEMS))
     return value
+
+
+async def _enter_async(manager: Any) -> Any:
+    async with manager as entered:
+        return entered
 
 
 async def _consume_async(agen: Any) -> list[Any]:
