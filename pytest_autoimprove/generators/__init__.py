@@ -34,6 +34,36 @@ def slowness() -> float:
     return factor if factor >= 1.0 else 1.0
 
 
+def scratch_env(**extra: str) -> dict[str, str]:
+    """The environment of a generator's own subprocesses (probes, verification runs).
+
+    No bytecode written into the project. Hypothesis keeps caches (its Unicode tables,
+    the constants it reads from the code under test) in a storage folder, by default
+    ``.hypothesis`` in the working directory: every scratch folder would build them
+    again, about a second of CPU in each run that draws text. They are shared in one
+    per-user cache instead, unless the user chose a folder.
+    """
+    import os
+
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **extra)
+    env.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(hypothesis_cache()))
+    return env
+
+
+def hypothesis_cache() -> Path:
+    """Where the generators' scratch runs keep Hypothesis' caches (caches only)."""
+    import os
+    import tempfile
+
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory: the temporary folder will do
+            base = tempfile.gettempdir()
+    return Path(base) / "pytest-autoimprove" / "hypothesis"
+
+
 def drawing_settings(max_examples: int) -> hypothesis.settings:
     """Hypothesis as a source of values while generating, not as a test runner.
 

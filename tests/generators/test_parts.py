@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_autoimprove.generators import catalog
+from pytest_autoimprove.generators import catalog, scratch_env
 from pytest_autoimprove.generators.baseline_copy import baseline_files, rewrite_imports
 from pytest_autoimprove.generators.discover import discover, module_name
 from pytest_autoimprove.generators.literals import to_source
@@ -21,6 +21,20 @@ from pytest_autoimprove.generators.performance.values import (
 )
 from pytest_autoimprove.runtime.compare import same
 from pytest_autoimprove.runtime.replay import Case, check_sequence, replay, shares_mutable
+
+
+def test_scratch_runs_share_hypothesis_caches_unless_the_user_chose_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HYPOTHESIS_STORAGE_DIRECTORY", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    env = scratch_env(PYTHONHASHSEED="0")
+    assert env["HYPOTHESIS_STORAGE_DIRECTORY"] == str(
+        tmp_path / "cache" / "pytest-autoimprove" / "hypothesis"
+    )
+    assert env["PYTHONDONTWRITEBYTECODE"] == "1" and env["PYTHONHASHSEED"] == "0"
+    monkeypatch.setenv("HYPOTHESIS_STORAGE_DIRECTORY", str(tmp_path / "mine"))
+    assert scratch_env()["HYPOTHESIS_STORAGE_DIRECTORY"] == str(tmp_path / "mine")
 
 
 def test_catalog_is_consistent() -> None:

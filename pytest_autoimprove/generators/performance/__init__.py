@@ -44,7 +44,6 @@ hook implementation the plugin manager calls.
 
 from __future__ import annotations
 
-import os
 import pickle
 import shlex
 import sys
@@ -63,6 +62,7 @@ from pytest_autoimprove.generators import (
     GeneratedFile,
     GenerateRequest,
     GenerationResult,
+    scratch_env,
 )
 from pytest_autoimprove.generators.baseline_copy import baseline_files
 from pytest_autoimprove.generators.discover import ModuleInfo, discover
@@ -331,8 +331,7 @@ def generate(
 
 
 def _verify_env(root: Path, infos: Sequence[ModuleInfo]) -> dict[str, str]:
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    env["PYTHONPATH"] = python_path(_sys_path(root, infos))
+    env = scratch_env(PYTHONPATH=python_path(_sys_path(root, infos)))
     env.pop("PYTEST_ADDOPTS", None)
     return env
 
@@ -479,7 +478,7 @@ def _probe(
     with tempfile.TemporaryDirectory(prefix="autoimprove-probe-") as tmp:
         inp, out = Path(tmp) / "in.pickle", Path(tmp) / "out.pickle"
         inp.write_bytes(pickle.dumps(payload, protocol=4))
-        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+        env = scratch_env(PYTHONHASHSEED="0")
         code, tail = _run(
             [
                 sys.executable,

@@ -19,7 +19,6 @@ regression it guards against.
 from __future__ import annotations
 
 import ast
-import os
 import pickle
 import re
 import sys
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pytest_autoimprove.generators import scratch_env
 from pytest_autoimprove.generators.discover import ModuleInfo, Param, Target
 from pytest_autoimprove.generators.literals import to_source
 from pytest_autoimprove.generators.performance.doc_types import documented_type
@@ -140,7 +140,7 @@ def _resolve(
     with tempfile.TemporaryDirectory(prefix="autoimprove-resolve-") as tmp:
         inp, out = Path(tmp) / "in.pickle", Path(tmp) / "out.pickle"
         inp.write_bytes(pickle.dumps({"sys_path": list(sys_path), "modules": modules}, protocol=4))
-        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+        env = scratch_env(PYTHONHASHSEED="0")
         module = "pytest_autoimprove.generators.performance.resolve"
         code, tail = runner(
             [sys.executable, "-m", module, str(inp), str(out)], cwd=root, env=env, timeout=timeout

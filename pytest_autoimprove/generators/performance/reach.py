@@ -20,7 +20,6 @@ process group of its own with a timeout, like the probe.
 from __future__ import annotations
 
 import importlib
-import os
 import pickle
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pytest_autoimprove.generators import scratch_env
 from pytest_autoimprove.generators.discover import ModuleInfo
 from pytest_autoimprove.generators.performance.plan import TargetCandidates
 from pytest_autoimprove.generators.performance.probe import _CallTimeout, _deadline, serve
@@ -157,7 +157,7 @@ def reached_calls(
     with tempfile.TemporaryDirectory(prefix="autoimprove-reach-") as tmp:
         inp, out = Path(tmp) / "in.pickle", Path(tmp) / "out.pickle"
         inp.write_bytes(pickle.dumps(request, protocol=4))
-        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+        env = scratch_env(PYTHONHASHSEED="0")
         module = "pytest_autoimprove.generators.performance.reach"
         runner(
             [sys.executable, "-m", module, str(inp), str(out)],

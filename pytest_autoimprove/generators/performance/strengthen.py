@@ -22,7 +22,6 @@ what was not run is reported as such.
 from __future__ import annotations
 
 import ast
-import os
 import pickle
 import sys
 import tempfile
@@ -32,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_autoimprove.generators import GeneratedFile, scratch_pytest
+from pytest_autoimprove.generators import GeneratedFile, scratch_env, scratch_pytest
 from pytest_autoimprove.generators.discover import ModuleInfo
 from pytest_autoimprove.generators.performance.explore import EXPLORED_PREFIX
 from pytest_autoimprove.generators.performance.explored import (
@@ -478,7 +477,7 @@ def _search(
     with tempfile.TemporaryDirectory(prefix="autoimprove-search-") as tmp:
         inp, out = Path(tmp) / "in.pickle", Path(tmp) / "out.pickle"
         inp.write_bytes(pickle.dumps(request, protocol=4))
-        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+        env = scratch_env(PYTHONHASHSEED="0")
         runner(
             [
                 sys.executable,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from pytest_autoimprove.generators import GeneratedFile, scratch_pytest
+from pytest_autoimprove.generators import GeneratedFile, scratch_env, scratch_pytest
 from pytest_autoimprove.generators.quality.render import QualityPlan, render_quality
 from pytest_autoimprove.process import run_command
 from pytest_autoimprove.runtime.harness import copy_repo
@@ -58,7 +58,7 @@ def _failing_tests(
         argv = scratch_pytest(
             copy, Path(tmp) / "pytest.ini", f"--junitxml={xml}", str(copy / test_path)
         )
-        env = {"PYTEST_ADDOPTS": "", "PYTHONDONTWRITEBYTECODE": "1"}
+        env = scratch_env(PYTEST_ADDOPTS="")
         timeout = max(120.0, time_budget * 2, plan.harness.timeout * 3)
         result = run_command(argv, cwd=copy, timeout=timeout, env=env)
         if not xml.exists() or result.timed_out:
