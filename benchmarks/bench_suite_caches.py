@@ -10,7 +10,11 @@ between rounds; they are caches only, and the script leaves them written):
 1. the CPU of a pytest session of one trivial test (median of ``--repeats``);
 2. the wall time and CPU of a slice of the suite (``--tests``), per round,
 
-and the ratios. Run it from the venv the suite runs in:
+and the ratios. Then a third cache, Hypothesis' storage (its Unicode tables, the
+constants it reads from the code), which the generators' scratch runs and the suite
+share (``generators.scratch_env``): the CPU of a session of one test drawing text, each
+in a fresh folder as a scratch verification run is, with the storage in that folder
+(Hypothesis' default) and in one shared folder. Run it from the venv the suite runs in:
 ``python benchmarks/bench_suite_caches.py [--rounds 2] [--repeats 5] [--tests PATH ...]``
 """
 
@@ -66,6 +70,48 @@ def one_test_cpu(folder: Path, repeats: int) -> float:
     return statistics.median(timed(argv, folder)[1] for _ in range(repeats))
 
 
+TEXT_TEST = """from hypothesis import given, settings, strategies as st
+
+
+@settings(max_examples=50, database=None)
+@given(st.text())
+def test_text(value):
+    assert isinstance(value, str)
+"""
+
+
+def fresh_folder_cpu(storage: Path | None, repeats: int) -> float:
+    """Median CPU of a text-drawing session in a fresh folder each time; ``storage``:
+    Hypothesis' shared storage folder, or None for its default (``.hypothesis`` there)."""
+    env = dict(ENV)
+    env.pop("HYPOTHESIS_STORAGE_DIRECTORY", None)
+    if storage is not None:
+        env["HYPOTHESIS_STORAGE_DIRECTORY"] = str(storage)
+    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_text.py"]
+    samples = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "test_text.py").write_text(TEXT_TEST)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            subprocess.run(argv, cwd=tmp, env=env, check=True, capture_output=True)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        samples.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return statistics.median(samples)
+
+
+def hypothesis_storage(repeats: int) -> None:
+    with tempfile.TemporaryDirectory() as shared:
+        fresh_folder_cpu(Path(shared), 1)  # filled once, as the first scratch run does
+        rows = [
+            (name, fresh_folder_cpu(storage, repeats))
+            for name, storage in (("in each folder", None), ("shared", Path(shared)))
+        ]
+    print("one text-drawing session in a fresh folder, Hypothesis' storage:")
+    for name, cpu in rows:
+        print(f"  {name:15} {cpu:6.2f}s CPU")
+    print(f"  in each folder / shared: {rows[0][1] / rows[1][1]:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
@@ -98,6 +144,7 @@ def main() -> None:
             f"round {number + 1}: without / with caches: session CPU {s0 / s1:.2f}x, "
             f"slice wall {w0 / w1:.2f}x, slice CPU {c0 / c1:.2f}x"
         )
+    hypothesis_storage(args.repeats)
 
 
 if __name__ == "__main__":
