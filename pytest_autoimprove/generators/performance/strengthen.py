@@ -91,11 +91,17 @@ class _Run:
     reached: list[tuple[ModulePlan, TargetPlan]]
     killed: bool | None = None
     searched: bool = False
+    #: Inputs the search found that tell this mutant apart.
     found: list[dict[str, Any]] = field(default_factory=list)
+    #: Inputs the exploration of the target kept (they reach new code; they were not
+    #: searched for this mutant), frozen with the found ones.
+    explored: list[dict[str, Any]] = field(default_factory=list)
     sequence: bool = False
     #: A sequence of the class's calls that tells the mutant apart: ``{"ctor", "steps"}``.
     scenario: dict[str, Any] | None = None
     added: list[str] = field(default_factory=list)
+    #: The ids in ``added`` of found inputs (not explored ones).
+    told_apart: list[str] = field(default_factory=list)
     state_added: list[str] = field(default_factory=list)
     #: The class target a found scenario joined, and that scenario.
     scenario_added: tuple[TargetPlan, list[str]] | None = None
@@ -501,7 +507,7 @@ def _search(
         run.searched = True
         run.found = list(found.get("records", []))
         # What the exploration kept joins the target's first searched mutant's cases.
-        run.found += explored.pop(f"{run.plan.name}:{run.target.qualname}", [])
+        run.explored = explored.pop(f"{run.plan.name}:{run.target.qualname}", [])
         run.sequence = bool(found.get("sequence"))
         run.scenario = found.get("scenario")
     nodes = []
@@ -546,7 +552,7 @@ def _add_cases(survivors: Sequence[_Run]) -> list[str]:
         t = run.target
         taken = {c.id for c in [*t.recorded, *t.edge]}
         kept = {c.id for c in t.recorded if c.id not in t.dropped}
-        for record in run.found:
+        for record in [*run.found, *run.explored]:
             cid = str(record.get("id"))
             origin = record.get("origin")
             if origin in kept:
@@ -563,6 +569,8 @@ def _add_cases(survivors: Sequence[_Run]) -> list[str]:
                 )
                 t.recorded.append(case_text(t.qualname, cid, record, run.plan.data, comment))
             run.added.append(cid)
+            if any(record is r for r in run.found):
+                run.told_apart.append(cid)
             if cid not in t.state_ids and (
                 (run.sequence or run.mutant.operator in ("add-cache", "shared-result"))
                 and len(t.state_ids) < MAX_STATE_CASES
@@ -613,7 +621,8 @@ def _all_dropped(run: _Run) -> bool:
 
 def _survivor_text(run: _Run) -> str:
     text = run.mutant.description
-    if (run.added or run.scenario_added) and not _all_dropped(run):
+    kept = [cid for cid in run.told_apart if cid not in run.target.dropped]
+    if kept or run.scenario_added is not None:
         return f"{text} (a distinguishing input was added, yet it survives)"
     if run.found or run.scenario:
         return f"{text} (the input that tells it apart does not replay reliably)"

@@ -29,6 +29,7 @@ from pytest_autoimprove.generators.performance.strengthen import (
     _reaching,
     _restore_state_tests,
     _Run,
+    _survivor_text,
 )
 
 HERE = Path(__file__).parent
@@ -270,3 +271,34 @@ def test_a_found_scenario_joins_the_class_sequence_test_until_verification_drops
     _restore_state_tests([run])
     assert owner.scenarios == [] and "test_store_calls" not in owner.dropped
     assert _all_dropped(run)
+
+
+def _sources(args: str) -> dict[str, str]:
+    """A probe record's literal sources: ``parse(*args)`` returned ``{}``."""
+    fields = ("kwargs", "ctor", "returns", "args_after", "state")
+    return {"args": args, **dict.fromkeys(fields, "None"), "kwargs": "{}", "returns": "{}"}
+
+
+def test_a_survivor_is_said_told_apart_only_by_an_input_found_for_it() -> None:
+    # The exploration's inputs join the first searched mutant of a target: frozen, but
+    # not searched for that mutant. A survivor with only those is possibly equivalent,
+    # not "told apart yet surviving" (toml's loads said so of an off-by-one in a slice).
+    target = TargetPlan("parse", "function", 1)
+    plan = ModulePlan(Path("fmt.py"), "fmt", Path("."), GUARD, "speed", [target], {}, [], 10, None)
+    mutant = Mutant("parse", "off-by-one", 3, "text[1:-1]", "")
+    run = _Run(plan, target, mutant, "fmt:parse:0", [(plan, target)])
+    run.searched = True
+    explored = {"id": "explored-0", "status": "ok", "sources": _sources("('[a]',)")}
+    run.explored = [explored]
+    assert _add_cases([run]) == [
+        f"{plan.test_path.name}::test_parse_recorded",
+        f"{plan.test_path.name}::test_parse_state",
+    ]
+    assert [c.id for c in target.recorded] == ["explored-0"]
+    assert "possibly equivalent" in _survivor_text(run)
+    found = {"id": "mutant-0", "status": "ok", "sources": _sources("('[a.b]',)")}
+    run.found = [found]
+    _add_cases([run])
+    assert "a distinguishing input was added, yet it survives" in _survivor_text(run)
+    target.dropped.add("mutant-0")
+    assert "does not replay reliably" in _survivor_text(run)
