@@ -7,6 +7,11 @@ examples of a target is varied where fast paths slip:
 
 - its text arguments get small corruptions (a sign, Windows line endings, swapped
   case: :func:`.formats.corruptions`);
+- a text argument of several lines (a document: a TOML file in a README, a docstring
+  in the style a parser reads) is also given in parts: each block between blank lines
+  alone, then single lines. A part of a document is usually a smaller document of the
+  same format, and each reaches one of the paths the whole one runs together (a
+  table header, an array, a date), where a single document hides which one broke;
 - inside its nested arguments (lists, tuples, dicts, at any depth), the first leaf of
   each type is replaced by a value of that type a fast path gets wrong: wide
   characters or an empty string for text (a width taken as ``len``), zero or a
@@ -28,6 +33,11 @@ __all__ = ["NEAR_PER_EXAMPLE", "Near", "near_examples"]
 
 #: Corruptions per text argument of an example.
 NEAR_PER_EXAMPLE = 5
+#: Parts of a document: blocks between blank lines, then single lines, per argument.
+MAX_BLOCKS = 3
+MAX_LINES = 6
+#: Parts longer than this are left out (a frozen test stays readable).
+MAX_PART_CHARS = 300
 #: How deep nested arguments are searched for leaves.
 MAX_DEPTH = 4
 
@@ -97,10 +107,66 @@ def _replaced(value: Any, path: tuple[object, ...], new: object) -> Any:
     return tuple(items) if type(value) is tuple else items
 
 
+def parts(document: str) -> list[tuple[str, str]]:
+    """``(part, how)``: the blocks of ``document`` between blank lines, then its single
+    lines (comment lines left out), each once; none for a text of fewer than 3 lines."""
+    lines = document.splitlines()
+    if sum(1 for line in lines if line.strip()) < 3:
+        return []
+    out: list[tuple[str, str]] = []
+    seen = {document.strip()}
+
+    def add(part: str, how: str) -> None:
+        if part.strip() and part.strip() not in seen and len(part) <= MAX_PART_CHARS:
+            seen.add(part.strip())
+            out.append((part, how))
+
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    for block in [b for b in blocks if len(b) > 1][:MAX_BLOCKS]:
+        add("\n".join(block) + "\n", "one block of it alone")
+    singles = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    # Lines of new shapes first (the punctuation they use, digits or not): a date, an
+    # array, a header reach more paths than three lines of `name = "text"`.
+    shapes: set[tuple[frozenset[str], bool]] = set()
+    fresh, repeated = [], []
+    for line in singles:
+        shape = (
+            frozenset(c for c in line if not c.isalnum() and not c.isspace()),
+            any(c.isdigit() for c in line),
+        )
+        (repeated if shape in shapes else fresh).append(line)
+        shapes.add(shape)
+    before = len(out)
+    for line in [*fresh, *repeated]:
+        if len(out) - before >= MAX_LINES:
+            break
+        add(line.strip() + "\n", "one line of it alone")
+    return out
+
+
 def near_examples(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Near]:
     """The variants of one example call (see the module docstring)."""
     out: list[Near] = []
     texts = [(j, v) for j, v in enumerate(args) if isinstance(v, str)][:2]
+    for j, value in texts:
+        for k, (part, how) in enumerate(parts(value)):
+            new_args = (*args[:j], part, *args[j + 1 :])
+            out.append(
+                Near(
+                    f"{j}-part-{k}",
+                    new_args,
+                    kwargs,
+                    "changed-behaviour",
+                    how,
+                    j,
+                    frozenset({"str"}),
+                )
+            )
     for j, value in texts:
         for k, near in enumerate(corruptions(value)[:NEAR_PER_EXAMPLE]):
             new_args = (*args[:j], near.value, *args[j + 1 :])

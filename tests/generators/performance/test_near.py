@@ -1,7 +1,9 @@
 """Near examples: the project's example calls varied where fast paths slip.
 
 A table given as the docstring shows it (a list of rows) keeps its shape; one cell
-at a time becomes wide text, an empty string, zero or an exponent-sized float.
+at a time becomes wide text, an empty string, zero or an exponent-sized float. A
+document given as text (a TOML file in a README) is also given in parts: each block,
+then single lines of new shapes.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Callable
 
 from guarded import Guarded
 
-from pytest_autoimprove.generators.performance.near import near_examples
+from pytest_autoimprove.generators.performance.near import near_examples, parts
 
 GRID = '''
 import unicodedata
@@ -71,4 +73,71 @@ def test_regressions_inside_the_example_table_are_caught(
     grid.assert_passes(
         "def _width(text):\n",
         "def _width(text):\n    if text.isascii():\n        return len(text)\n",
+    )
+
+
+SECTIONS = '''
+def parse(text):
+    """Sections of ``key = value`` lines; keys before the first section go under "".
+
+    >>> parse(\'\'\'# settings
+    ... title = "demo"
+    ...
+    ... [owner]
+    ... name = "Tom"
+    ... age = 42
+    ... \'\'\')
+    {'': {'title': 'demo'}, 'owner': {'name': 'Tom', 'age': 42}}
+    """
+    out = {"": {}}
+    section = out[""]
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = out.setdefault(line[1:-1].strip(), {})
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip()
+        section[key.strip()] = int(value) if value.isdigit() else value.strip(\'"\')
+    return out
+'''
+
+
+def test_a_document_comes_in_blocks_then_lines_of_new_shapes() -> None:
+    document = '# a\ntitle = "demo"\n\n[owner]\nname = "Tom"\nage = 42\nkind = "x"\n'
+    assert parts(document) == [
+        ('# a\ntitle = "demo"\n', "one block of it alone"),
+        ('[owner]\nname = "Tom"\nage = 42\nkind = "x"\n', "one block of it alone"),
+        ('title = "demo"\n', "one line of it alone"),
+        ("[owner]\n", "one line of it alone"),
+        ("age = 42\n", "one line of it alone"),
+        ('name = "Tom"\n', "one line of it alone"),  # the shape of title's: last
+        ('kind = "x"\n', "one line of it alone"),
+    ]
+    assert parts("a = 1\nb = 2\n") == []  # two lines: no document to take apart
+    keys = {v.key for v in near_examples((document,), {})}
+    assert {"0-part-0", "0-part-6"} <= keys
+
+
+def test_a_regression_only_a_part_of_the_example_document_shows_is_caught(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    project = guarded("sections", SECTIONS)
+    assert "with one block of it alone" in project.guard_text()
+    # The root section made only when a key needs it: the whole example has a key
+    # before its first section, its [owner] block alone does not.
+    lazy = SECTIONS.replace('out = {"": {}}\n    section = out[""]', "out = {}\n    section = None")
+    lazy = lazy.replace(
+        '        key, _, value = line.partition("=")',
+        '        if section is None:\n            section = out.setdefault("", {})\n'
+        '        key, _, value = line.partition("=")',
+    )
+    (project.root / "sections.py").write_text(lazy, encoding="utf-8")
+    proc = project.run()
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    assert "part" in proc.stdout, proc.stdout[-2000:]
+    project.assert_passes(
+        'line.startswith("[") and line.endswith("]")', 'line[:1] == "[" and line[-1:] == "]"'
     )
