@@ -250,9 +250,10 @@ def generate(
                 planned[info.name],
                 [tc for tc in planned[info.name] if tc.target.qualname in redo[info.name]],
             )
-    # Text the first round's calls returned, for the other targets' text parameters:
-    # only those new calls are probed (with the constructors methods need).
-    for module, echoes in echo_candidates(infos, planned, probed).items():
+    # Text the first round's calls returned, and the package's writers wrote, for the
+    # other targets' text parameters: only those new calls are probed (with the
+    # constructors methods need).
+    for module, echoes in echo_candidates(infos, planned, probed, knowledge.written).items():
         have = {tc.target.qualname for tc in subset.get(module, [])}
         subset.setdefault(module, []).extend(tc for tc in echoes if tc.target.qualname not in have)
     if subset:

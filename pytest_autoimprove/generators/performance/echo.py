@@ -10,6 +10,10 @@ strings the *other* targets in its module returned, and each binary parameter (b
 or a ``memoryview``/``bytearray`` built from bytes: a frame parser's ``data``) a few of
 the bytes they returned: valid by construction, in the module's own format.
 
+The same goes for what the package's writers outside the scope write
+(:mod:`.writers`: ``toml.encoder.dumps`` for the parser in ``toml/decoder.py``),
+offered beside those, up to as many again.
+
 They are ordinary inputs, but of no declared origin: a crash on one is not reported as
 a finding (only kept as a case if the baseline answers it the same every time).
 """
@@ -41,9 +45,11 @@ def echo_candidates(
     infos: Sequence[ModuleInfo],
     planned: Mapping[str, list[TargetCandidates]],
     probed: Mapping[str, Any],
+    written: Mapping[str, Mapping[str, Sequence[str | bytes]]] | None = None,
 ) -> dict[str, list[TargetCandidates]]:
     """Add echo candidates to ``planned`` (in place); what is left to probe.
 
+    ``written``: module -> writer of its package -> what it wrote (:mod:`.writers`).
     Returns, per module, the targets with new candidates, each holding only those (and
     the constructors of their classes, which a method's instance is built from).
     """
@@ -51,9 +57,13 @@ def echo_candidates(
     for info in infos:
         plans = planned.get(info.name, [])
         outputs = _outputs(plans, probed.get("modules", {}).get(info.name, {}))
+        writers = {
+            name: [(value, None) for value in values[:PER_PRODUCER]]
+            for name, values in (written or {}).get(info.name, {}).items()
+        }
         fresh: list[TargetCandidates] = []
         for tc in plans:
-            added = _add(tc, outputs)
+            added = _add(tc, outputs, "echo") + _add(tc, writers, "written")
             if added:
                 fresh.append(replace(tc, candidates=added))
         if fresh:
@@ -120,9 +130,11 @@ def _literal(source: object) -> object:
         return None
 
 
-def _add(tc: TargetCandidates, outputs: Mapping[str, list[_Output]]) -> list[Candidate]:
+def _add(
+    tc: TargetCandidates, outputs: Mapping[str, list[_Output]], prefix: str
+) -> list[Candidate]:
     """Echo candidates for ``tc``'s text and binary parameters, appended to its
-    candidates."""
+    candidates (ids ``{prefix}-{parameter}-{n}``)."""
     target = tc.target
     base = next((c for c in tc.candidates if c.id == tc.base_id), None)
     if base is None or any(p.kind == "star" for p in target.params):
@@ -164,7 +176,7 @@ def _add(tc: TargetCandidates, outputs: Mapping[str, list[_Output]]) -> list[Can
                 offered += 1
                 added.append(
                     Candidate(
-                        f"echo-{p.name}-{offered}",
+                        f"{prefix}-{p.name}-{offered}",
                         "recorded",
                         "changed-behaviour",
                         payload,

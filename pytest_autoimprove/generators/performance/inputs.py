@@ -90,6 +90,8 @@ class Knowledge:
     returns: dict[str, dict[str, TypeSpec]] = field(default_factory=dict)
     #: module -> qualname -> the project's examples calling it, kept whole.
     examples: dict[str, dict[str, list[Example]]] = field(default_factory=dict)
+    #: module -> writer of its package outside the scope -> what it wrote (:mod:`.writers`).
+    written: dict[str, dict[str, list[str | bytes]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -185,6 +187,7 @@ def learn(
         record = resolved.get(info.name) or {}
         specs: dict[str, dict[str, TypeSpec]] = record.get("params") or {}
         knowledge.returns[info.name] = record.get("returns") or {}
+        knowledge.written[info.name] = record.get("written") or {}
         patterns = {
             name: (use.pattern, use.flags)
             for name, use in facts[info.name].patterns.items()

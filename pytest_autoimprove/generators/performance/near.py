@@ -133,7 +133,8 @@ def parts(document: str) -> list[tuple[str, str]]:
     # Lines of new shapes first (the punctuation they use, digits or not): a date, an
     # array, a header reach more paths than three lines of `name = "text"`.
     shapes: set[tuple[frozenset[str], bool]] = set()
-    fresh, repeated = [], []
+    fresh: list[str] = []
+    repeated: list[str] = []
     for line in singles:
         shape = (
             frozenset(c for c in line if not c.isalnum() and not c.isspace()),

@@ -9,11 +9,13 @@ looked up among the aliases read from the source (:mod:`.facts`), and failing th
 stands for an unknown type, so one odd name never loses the rest of an annotation.
 It also reads the module's compiled regular expressions (their text, whatever built it).
 
-It reads the keys of the tables the targets look their parameters up in, too.
+It reads the keys of the tables the targets look their parameters up in, too, and
+what the package's writers outside the scope write (:mod:`.writers`).
 
 The answer, per module: ``params`` (qualname -> parameter -> :class:`TypeSpec`),
 ``returns`` (qualname -> :class:`TypeSpec`), ``patterns`` (name -> (text, flags)),
-``keys`` (table name -> keys) and ``error`` (the import failed).
+``keys`` (table name -> keys), ``written`` (writer -> text or bytes it wrote) and
+``error`` (the import failed).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pytest_autoimprove.generators.performance.typespec import TypeSpec, from_type
+from pytest_autoimprove.generators.performance.writers import written_by_package
 
 __all__ = ["resolve_all"]
 
@@ -187,9 +190,9 @@ def _all_keys(module: types.ModuleType, names: list[str]) -> dict[str, list[obje
     return out
 
 
-def _module(spec: dict[str, Any]) -> dict[str, Any]:
+def _module(spec: dict[str, Any], scope: list[str]) -> dict[str, Any]:
     record: dict[str, Any] = {
-        "params": {}, "returns": {}, "patterns": {}, "keys": {}, "error": None
+        "params": {}, "returns": {}, "patterns": {}, "keys": {}, "written": {}, "error": None
     }  # fmt: skip
     try:
         module = importlib.import_module(spec["name"])
@@ -223,6 +226,7 @@ def _module(spec: dict[str, Any]) -> dict[str, Any]:
             record["returns"][target["qualname"]] = spec_of(target["returns"])
     record["patterns"] = _patterns(module, spec.get("pattern_names", []))
     record["keys"] = _keys(module, spec.get("table_names", []))
+    record["written"] = written_by_package(module, scope)
     return record
 
 
@@ -231,7 +235,8 @@ def resolve_all(request: dict[str, Any]) -> dict[str, Any]:
     for entry in reversed(request["sys_path"]):
         if entry not in sys.path:
             sys.path.insert(0, entry)
-    return {"modules": {m["name"]: _module(m) for m in request["modules"]}}
+    scope = [m["name"] for m in request["modules"]]
+    return {"modules": {m["name"]: _module(m, scope) for m in request["modules"]}}
 
 
 if __name__ == "__main__":
