@@ -54,6 +54,7 @@ from pytest_autoimprove.generators.performance.values import (
     sample_values,
     strategy_source,
 )
+from pytest_autoimprove.generators.performance.variety import diverse
 
 __all__ = ["Candidate", "TargetCandidates", "build_call", "plan_module"]
 
@@ -494,7 +495,7 @@ def _example_calls(
 ) -> None:
     """The calls the project's tests made, its documented examples and their near
     variants: first, so a generated call that repeats one stands aside."""
-    for i, call in enumerate(calls[:MAX_REAL]):
+    for i, call in enumerate(diverse(calls, MAX_REAL)):
         payload = call["payload"]
         via = _VIA.get(str(call.get("via")), "")
         plan.candidates.append(

@@ -6,8 +6,9 @@ pytest_autoimprove.generators.performance.tracer"``; this plugin then installs a
 hook that, on every call into a target of a file in scope (whoever calls it: the
 tests, or other code in scope), pickles the call's arguments and, for methods, the
 arguments that built the instance. It keeps at most
-:data:`MAX_PER_TARGET` distinct calls per target and writes them out regularly, so a
-run cut short by the time budget still leaves what it saw.
+:data:`MAX_PER_TARGET` distinct calls per target, of as many shapes as it can
+(:mod:`.variety`), and writes them out regularly, so a run cut short by the time
+budget still leaves what it saw.
 
 Configured by environment variables (set by :func:`run_tracer`): ``AUTOIMPROVE_TRACE_SPEC``
 (a JSON file: ``{"files": {abs path: module}, "targets": {module: {qualname: kind}}}``)
@@ -32,6 +33,7 @@ from typing import Any
 import pytest
 
 from pytest_autoimprove.generators.literals import to_source
+from pytest_autoimprove.generators.performance.variety import call_features, replaceable
 from pytest_autoimprove.process import run_command
 from pytest_autoimprove.runtime.replay import Build
 
@@ -250,9 +252,14 @@ class Recorder:
             kwargs = {name: self._portable(value) for name, value in kwargs.items()}
         except _Unportable:
             return
+        features = call_features(args, kwargs)
         bucket = self.records.setdefault(module, {}).setdefault(qualname, [])
+        slot = None
         if len(bucket) >= MAX_PER_TARGET:
-            return
+            # Full: a call of a new shape takes the place of one whose shape repeats.
+            slot = replaceable([frozenset(r["features"]) for r in bucket], features)
+            if slot is None:
+                return
         try:
             payload = pickle.dumps((tuple(args), kwargs, ctor), protocol=4)
         except Exception:  # noqa: BLE001 - values that cannot be stored are skipped
@@ -263,7 +270,11 @@ class Recorder:
         self.seen.add(key)
         sources = {name: to_source(value) for name, value in zip(positional, args, strict=False)}
         sources.update({name: to_source(value) for name, value in kwargs.items()})
-        bucket.append({"payload": payload, "sources": sources})
+        record = {"payload": payload, "sources": sources, "features": sorted(features)}
+        if slot is None:
+            bucket.append(record)
+        else:
+            bucket[slot] = record
         if time.monotonic() - self.last_write > 0.5:
             self.write()
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from pytest_autoimprove.generators.performance.tracer import Recorder
+from pytest_autoimprove.generators.performance.tracer import MAX_PER_TARGET, Recorder
+from pytest_autoimprove.generators.performance.variety import call_features, diverse
 
 BASE = """
 class Base:
@@ -170,3 +171,34 @@ def test_the_same_call_is_kept_once_per_target(traced: tuple[Any, Recorder]) -> 
     assert len(_calls(recorder, "search")) == 1
     # The same arguments at another target are that target's own record.
     assert len(_calls(recorder, "Parser.parse")) == 1
+
+
+def test_a_full_target_still_takes_calls_of_new_shapes(traced: tuple[Any, Recorder]) -> None:
+    # A validator's tests: the first test file checks one rule many times, the later
+    # ones each check another. First come, first kept, the later rules were never seen.
+    module, recorder = traced
+    sys.setprofile(recorder.profile)
+    for n in range(MAX_PER_TARGET + 10):
+        module.search(f"word{n}", {"rule": "required"})
+    for rule in ("min", "allowed", "regex"):
+        module.search("x", {"rule": rule, rule: 1})
+    sys.setprofile(None)
+    calls = _calls(recorder, "search")
+    assert len(calls) == MAX_PER_TARGET
+    kept = [options for (_, options), _, _ in calls]
+    assert {"rule": "min", "min": 1} in kept and {"rule": "regex", "regex": 1} in kept
+    assert sum(options == {"rule": "required"} for options in kept) == MAX_PER_TARGET - 3
+
+
+def test_the_planner_keeps_calls_of_the_most_shapes_first() -> None:
+    shapes = [({"rule": "required"},)] * 5 + [({"rule": "min", "min": 1},), ("text",)]
+    records = [{"id": i, "features": sorted(call_features(a, {}))} for i, a in enumerate(shapes)]
+    assert [r["id"] for r in diverse(records, 3)] == [0, 5, 6]  # in recorded order
+    assert [r["id"] for r in diverse(records, 4)] == [0, 1, 5, 6]  # then the first others
+    assert diverse(records[:2], 3) == records[:2]
+    # Records of an older trace, without features, keep their order.
+    assert [r["id"] for r in diverse([{"id": i} for i in range(5)], 2)] == [0, 1]
+    # Keys, short texts, types and container sizes are what a shape is made of.
+    assert call_features(({"a": [1, 2]},), {"flag": True}) == {
+        "0:dict/1", "key:'a'", "list/2", "int", "kw:flag", "flag:bool"
+    }  # fmt: skip
