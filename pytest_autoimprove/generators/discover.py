@@ -321,28 +321,30 @@ def aliases(module: cst.Module) -> dict[str, tuple[str, ...]]:
     """Module names bound to a function or class the module defines under another name:
     ``loads = _loads`` at module level, or ``packb = _packb3`` in a function that
     declares ``global packb`` (a set-up run at import, picking the implementation for
-    the running Python). ``alias -> the names it is bound to``, in source order."""
+    the running Python), or a call given a class of the module (``Validator =
+    validator_factory("Validator", BareValidator)``: the public class is made from
+    it). ``alias -> the names it is bound to``, in source order."""
     defined = {
         stmt.name.value for stmt in module.body if isinstance(stmt, (cst.FunctionDef, cst.ClassDef))
     }
+    classes = {stmt.name.value for stmt in module.body if isinstance(stmt, cst.ClassDef)}
     found: dict[str, list[str]] = {}
 
     def collect(body: Sequence[cst.CSTNode], names: frozenset[str] | None) -> None:
         for node in body:
             for assign in _assignments(node):
-                value = assign.value
-                if not isinstance(value, cst.Name) or value.value not in defined:
-                    continue
+                bound = _bound_names(assign.value, defined, classes)
                 for target in assign.targets:
                     name = target.target
-                    if (
-                        isinstance(name, cst.Name)
-                        and name.value != value.value
-                        and (names is None or name.value in names)
+                    if not isinstance(name, cst.Name) or (
+                        names is not None and name.value not in names
                     ):
-                        defs = found.setdefault(name.value, [])
-                        if value.value not in defs:
-                            defs.append(value.value)
+                        continue
+                    for value in bound:
+                        if name.value != value:
+                            defs = found.setdefault(name.value, [])
+                            if value not in defs:
+                                defs.append(value)
 
     collect(module.body, None)
     for stmt in module.body:
@@ -351,6 +353,20 @@ def aliases(module: cst.Module) -> dict[str, tuple[str, ...]]:
             if declared:
                 collect([stmt.body], declared)
     return {alias: tuple(defs) for alias, defs in found.items()}
+
+
+def _bound_names(value: cst.BaseExpression, defined: set[str], classes: set[str]) -> list[str]:
+    """The defined names an assigned value binds: a name itself, or the classes a call
+    is given by name (a class factory, ``type(...)``)."""
+    if isinstance(value, cst.Name):
+        return [value.value] if value.value in defined else []
+    if isinstance(value, cst.Call):
+        return [
+            a.value.value
+            for a in value.args
+            if isinstance(a.value, cst.Name) and a.value.value in classes
+        ]
+    return []
 
 
 def _assignments(node: cst.CSTNode) -> list[cst.Assign]:

@@ -156,6 +156,19 @@ def named_targets(config: ImproveConfig | None, infos: Sequence[ModuleInfo]) -> 
         names = {_constructed(name) for where, _, name in entries if PurePosixPath(where) == path}
         names |= {d for alias in names for d in info.aliases.get(alias, ())}
         said = words | {d for alias, defs in info.aliases.items() if alias in words for d in defs}
+        # `Validator.validate`, where `Validator` is bound to `BareValidator`.
+        said |= {
+            f"{d}.{word.partition('.')[2]}"
+            for word in words
+            if "." in word
+            for d in info.aliases.get(word.partition(".")[0], ())
+        }
+        names |= {
+            f"{d}.{name.partition('.')[2]}"
+            for name in list(names)
+            if "." in name
+            for d in info.aliases.get(name.partition(".")[0], ())
+        }
         for target in info.targets:
             qualname = target.qualname
             last = qualname.rsplit(".", 1)[-1]
@@ -195,8 +208,16 @@ def unfound_names(config: ImproveConfig | None, infos: Sequence[ModuleInfo]) -> 
 
 
 def _answers(name: str, infos: Sequence[ModuleInfo]) -> bool:
-    """Whether a target of ``infos`` (or a name bound to one) answers to ``name``."""
+    """Whether a target of ``infos`` (or a name bound to one) answers to ``name``;
+    ``Validator.validate`` answers through ``Validator``, bound to ``BareValidator``."""
     name = _constructed(name)
+    head, dot, rest = name.partition(".")
+    if dot and any(
+        _answers(f"{bound}.{rest}", [info])
+        for info in infos
+        for bound in info.aliases.get(head, ())
+    ):
+        return True
     for info in infos:
         full = {f"{info.name}.{t.qualname}" for t in info.targets}
         for target in info.targets:

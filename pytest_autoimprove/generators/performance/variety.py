@@ -7,9 +7,9 @@ now has features, read from its arguments where the tracer sees them (the code u
 test is imported there, never in the generator): the keys of the mappings inside it,
 its short texts, the types of its values and the rough size of its containers. The
 tracer, once full, keeps a call that brings more features no kept call has than the
-kept call with the fewest features of its own, in place of that one; the planner keeps first the calls that add the most
-features not kept yet. A schema with ``min``, one with ``allowed``, one with
-``regex`` each reach their own rule.
+kept call with the fewest features of its own, in place of that one; the planner
+keeps first the calls that add the most features not kept yet. A schema with
+``min``, one with ``allowed``, one with ``regex`` each reach their own rule.
 """
 
 from __future__ import annotations
