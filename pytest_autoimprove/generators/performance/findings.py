@@ -8,7 +8,10 @@ own logic, not from the input being of the wrong kind or outside its contract.
 
 from __future__ import annotations
 
+import io
+import pickle
 import re
+import sys
 from typing import Any
 
 from pytest_autoimprove.generators.performance.plan import Candidate, TargetCandidates
@@ -58,7 +61,8 @@ def is_finding(
       it), and the edge value is of that type: a type guessed from a name, or from a
       value merely being iterated or indexed, is not evidence;
     - None counts only where the code says None is fine: a None default or an
-      ``Optional`` annotation;
+      ``Optional`` annotation, and only as the parameter's own value (a ``None`` inside
+      a list is not what a ``sections=None`` default allows);
     - a TypeError or AttributeError quoting the type of a value passed in is a type
       confusion (``'str' object is not callable``), not a bug;
     - a ValueError (the code or a builtin rejecting a value, ``int('')``) or a leaked
@@ -92,6 +96,8 @@ def is_finding(
         )
         if not (param.default == "None" or annotated_optional):
             return False
+        if _value_of(tc, cand) is not None:
+            return False
     elif not (cand.valid and kind.evidence in EVIDENCE):
         return False
     message = str(res.get("message", "")).partition(": ")[2]
@@ -110,3 +116,33 @@ def is_finding(
     if "UnicodeError" not in mro and any(_PARSE_ERROR.search(name) for name in mro):
         return False  # a format's parser rejecting text: its contract
     return cand.risk == "special-characters" or str(res.get("message", "")).startswith("builtins.")
+
+
+class _Builtins(pickle.Unpickler):
+    """Loads values of the standard library and of our runtime (``Build``) only: a
+    payload holding anything else (an instance the tracer recorded) is not loaded here,
+    where the code under test is never imported."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        top = module.partition(".")[0]
+        if top in sys.stdlib_module_names or module.startswith("pytest_autoimprove.runtime"):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+#: What :func:`_value_of` answers when it cannot tell.
+_UNKNOWN = object()
+
+
+def _value_of(tc: TargetCandidates, cand: Candidate) -> object:
+    """The value ``cand`` gives its parameter, or :data:`_UNKNOWN`."""
+    try:
+        args, kwargs, _ = _Builtins(io.BytesIO(cand.payload)).load()
+    except Exception:  # noqa: BLE001 - not builtins only: cannot tell
+        return _UNKNOWN
+    if cand.param in kwargs:
+        return kwargs[cand.param]
+    positional = [p.name for p in tc.target.params if p.kind == "positional"]
+    if cand.param in positional and positional.index(cand.param) < len(args):
+        return args[positional.index(cand.param)]
+    return _UNKNOWN

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,30 @@ def test_the_systems_refusal_is_no_finding(tens: TargetCandidates) -> None:
         "message": "builtins.FileNotFoundError: [Errno 2] No such file or directory: 'ünï'",
     }
     assert not is_finding(tens, _edge(), res, {"status": "ok"})
+
+
+def test_a_none_inside_a_list_is_not_what_a_none_default_allows(tmp_path: Path) -> None:
+    # docstring_parser's GoogleParser(sections=None): a None among the sections made
+    # `section.title` raise, and was reported as a bug of the baseline.
+    (tmp_path / "google.py").write_text(
+        "def titles(sections=None):\n    return [s.title for s in sections or []]\n",
+        encoding="utf-8",
+    )
+    [target] = discover(tmp_path, Path("google.py")).targets
+    tc = TargetCandidates(target, {"sections": Kind("list", optional=True, evidence="default")})
+    res = {
+        "status": "raised",
+        "raises_mro": ["AttributeError", "Exception"],
+        "message": "builtins.AttributeError: 'NoneType' object has no attribute 'title'",
+    }
+
+    def none_edge(value: object) -> Candidate:
+        payload = pickle.dumps(((value,), {}, None), protocol=4)
+        return Candidate(
+            "dropped-none-check-sections-0", "edge", "dropped-none-check", payload, True,
+            "edge", param="sections", types=frozenset({"NoneType"}),
+        )  # fmt: skip
+
+    assert not is_finding(tc, none_edge([None]), res, {"status": "ok"})
+    # None itself, which the default allows, crashing inside: the code's own bug.
+    assert is_finding(tc, none_edge(None), res, {"status": "ok"})
