@@ -84,7 +84,7 @@ def package_writers(module: types.ModuleType, scope: Sequence[str]) -> list[tupl
                 or not WRITER.match(name)
                 or id(value) in seen
                 or value.__module__ in scope
-                or not str(value.__module__).startswith(package)
+                or not (value.__module__ == package or value.__module__.startswith(f"{package}."))
             ):
                 continue
             seen.add(id(value))
