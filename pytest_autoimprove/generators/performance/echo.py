@@ -12,7 +12,8 @@ the bytes they returned: valid by construction, in the module's own format.
 
 The same goes for what the package's writers outside the scope write
 (:mod:`.writers`: ``toml.encoder.dumps`` for the parser in ``toml/decoder.py``),
-offered beside those, up to as many again.
+offered beside those, up to :data:`WRITTEN_PER_PARAM` more (a writer's documents
+each hold other tricky values: escapes, dates, signs).
 
 They are ordinary inputs, but of no declared origin: a crash on one is not reported as
 a finding (only kept as a case if the baseline answers it the same every time).
@@ -36,6 +37,8 @@ __all__ = ["ECHO_PER_PARAM", "echo_candidates", "with_constructors"]
 #: Strings offered per parameter, and kept per producing target.
 ECHO_PER_PARAM = 4
 PER_PRODUCER = 3
+#: What the package's writers wrote, offered per parameter and kept per writer.
+WRITTEN_PER_PARAM = 8
 #: Longer strings are not offered (they would make a frozen test hard to read).
 MAX_CHARS = 200
 _TEXT_KINDS = {"str", "unknown"}
@@ -58,12 +61,14 @@ def echo_candidates(
         plans = planned.get(info.name, [])
         outputs = _outputs(plans, probed.get("modules", {}).get(info.name, {}))
         writers = {
-            name: [(value, None) for value in values[:PER_PRODUCER]]
+            name: [(value, None) for value in values[:WRITTEN_PER_PARAM]]
             for name, values in (written or {}).get(info.name, {}).items()
         }
         fresh: list[TargetCandidates] = []
         for tc in plans:
-            added = _add(tc, outputs, "echo") + _add(tc, writers, "written")
+            added = _add(tc, outputs, "echo", ECHO_PER_PARAM) + _add(
+                tc, writers, "written", WRITTEN_PER_PARAM
+            )
             if added:
                 fresh.append(replace(tc, candidates=added))
         if fresh:
@@ -131,10 +136,10 @@ def _literal(source: object) -> object:
 
 
 def _add(
-    tc: TargetCandidates, outputs: Mapping[str, list[_Output]], prefix: str
+    tc: TargetCandidates, outputs: Mapping[str, list[_Output]], prefix: str, most: int
 ) -> list[Candidate]:
-    """Echo candidates for ``tc``'s text and binary parameters, appended to its
-    candidates (ids ``{prefix}-{parameter}-{n}``)."""
+    """Echo candidates for ``tc``'s text and binary parameters, at most ``most`` each,
+    appended to its candidates (ids ``{prefix}-{parameter}-{n}``)."""
     target = tc.target
     base = next((c for c in tc.candidates if c.id == tc.base_id), None)
     if base is None or any(p.kind == "star" for p in target.params):
@@ -155,10 +160,10 @@ def _add(
         wanted, wrap = taken
         offered = 0
         # Round robin over the producers: one value of each before a second of any.
-        for round_ in range(PER_PRODUCER):
+        for round_ in range(max((len(v) for v in outputs.values()), default=0)):
             for producer in producers:
                 values = [v for v in outputs[producer] if type(v[0]) is wanted]
-                if round_ >= len(values) or offered >= ECHO_PER_PARAM:
+                if round_ >= len(values) or offered >= most:
                     continue
                 value, made_on = values[round_]
                 passed = Build(wrap, value) if wrap else value

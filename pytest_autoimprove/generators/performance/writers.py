@@ -18,6 +18,7 @@ modules in scope (those are probed as targets already), each called on
 from __future__ import annotations
 
 import copy
+import datetime
 import inspect
 import re
 import sys
@@ -30,7 +31,11 @@ from pytest_autoimprove.runtime.workdir import own_directory
 
 __all__ = ["SAMPLES", "package_writers", "written_by_package"]
 
-#: The plain values a writer is given: what most formats can hold.
+#: The values a writer is given: first plain ones most formats can hold, then, one
+#: kind per table (a writer refusing one value refuses the whole table), the values
+#: whose writing a parser's fast path gets wrong: escapes, quotes and line breaks in
+#: text, wide characters, signs, exponents and big integers, dates with fractions of
+#: a second, a list mixing types, a list of tables.
 SAMPLES: tuple[object, ...] = (
     {
         "title": "demo",
@@ -40,8 +45,13 @@ SAMPLES: tuple[object, ...] = (
         "tags": ["a", "b"],
         "owner": {"name": "Tom", "id": 7},
     },
+    {"path": "C:\\new\\table", "quote": 'say "hi"', "lines": "one\ntwo\ttab"},
+    {"negative": -17, "huge": 10**20, "small": 1.5e-07, "zero": -0.0},
+    # 0.001009 s: a fraction float() does not hold exactly (int(0.001009 * 10**6) is 1008).
+    {"when": datetime.datetime(2001, 2, 3, 4, 5, 6, 1009), "day": datetime.date(2001, 2, 3)},
+    {"name": "straße ✓", "mixed": [1, "a"]},
+    {"rows": [{"id": 1}, {"id": 2}], "numbers": [1, 2, 3], "empty": [], "deep": {"x": {"y": 1}}},
     {"key": "value"},
-    {"numbers": [1, 2, 3], "nested": {"deep": {"x": "y"}}, "empty": []},
     ["x", 1, 2.5, None, True],
     "text with spaces",
     12345,
@@ -54,7 +64,7 @@ WRITER = re.compile(
 )
 #: Writers read per package, outputs kept per writer, characters per output.
 MAX_WRITERS = 6
-PER_WRITER = 4
+PER_WRITER = 8
 MAX_CHARS = 400
 #: Seconds a writer's call may take.
 CALL_SECONDS = 1.0

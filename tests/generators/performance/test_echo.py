@@ -14,6 +14,7 @@ from guarded import Guarded
 
 from pytest_autoimprove.generators import SLOWNESS_ENV, GenerateRequest
 from pytest_autoimprove.generators.performance import generate
+from pytest_autoimprove.generators.performance.writers import PER_WRITER, written_by_package
 
 FRAMES = """
 import struct
@@ -161,3 +162,29 @@ def test_what_the_package_writer_writes_reaches_the_parser_in_scope(parser_alone
     assert empty_list.returncode == 1, empty_list.stdout[-1500:]
     honest = _guards(parser_alone, "        if not line:\n", '        if line == "":\n')
     assert honest.returncode == 0, honest.stdout[-1500:]
+
+
+def test_a_writer_is_called_on_plain_then_tricky_values_each_on_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Plain values first, then one table per kind of tricky value (a writer refusing
+    # one refuses that table only): escapes, big numbers, a mixed list, each a
+    # document of its own.
+    package = tmp_path / "kvw"
+    package.mkdir()
+    (package / "__init__.py").write_text("from kvw.writer import dumps\n", encoding="utf-8")
+    (package / "reader.py").write_text("def loads(text):\n    return text\n", encoding="utf-8")
+    (package / "writer.py").write_text(textwrap.dedent(WRITER), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import kvw.reader
+
+    written = written_by_package(kvw.reader, ["kvw.reader"])
+    assert list(written) == ["kvw.writer.dumps"]
+    texts = written["kvw.writer.dumps"]
+    assert texts[0].startswith('title = "demo"\n')
+    assert 'path = "C:\\new\\table"\n' in texts[1]
+    assert any("huge = 100000000000000000000" in t for t in texts)
+    assert any('mixed = [1, "a"]' in t for t in texts)
+    assert len(texts) == len(set(texts)) <= PER_WRITER
+    for name in [m for m in sys.modules if m == "kvw" or m.startswith("kvw.")]:
+        monkeypatch.delitem(sys.modules, name)
