@@ -156,19 +156,8 @@ def named_targets(config: ImproveConfig | None, infos: Sequence[ModuleInfo]) -> 
         names = {_constructed(name) for where, _, name in entries if PurePosixPath(where) == path}
         names |= {d for alias in names for d in info.aliases.get(alias, ())}
         said = words | {d for alias, defs in info.aliases.items() if alias in words for d in defs}
-        # `Validator.validate`, where `Validator` is bound to `BareValidator`.
-        said |= {
-            f"{d}.{word.partition('.')[2]}"
-            for word in words
-            if "." in word
-            for d in info.aliases.get(word.partition(".")[0], ())
-        }
-        names |= {
-            f"{d}.{name.partition('.')[2]}"
-            for name in list(names)
-            if "." in name
-            for d in info.aliases.get(name.partition(".")[0], ())
-        }
+        said |= _through_aliases(words, info.aliases)
+        names |= _through_aliases(names, info.aliases)
         for target in info.targets:
             qualname = target.qualname
             last = qualname.rsplit(".", 1)[-1]
@@ -176,6 +165,16 @@ def named_targets(config: ImproveConfig | None, infos: Sequence[ModuleInfo]) -> 
             prose = qualname in said or (last in said and _names_code(last))
             if explicit or prose:
                 out.setdefault(info.name, set()).add(qualname)
+    return out
+
+
+def _through_aliases(names: Iterable[str], aliases: Mapping[str, tuple[str, ...]]) -> set[str]:
+    """``Validator.validate`` read as ``BareValidator.validate`` where ``Validator`` is
+    bound to ``BareValidator``."""
+    out = set()
+    for name in names:
+        head, dot, rest = name.partition(".")
+        out |= {f"{bound}.{rest}" for bound in aliases.get(head, ()) if dot}
     return out
 
 
@@ -211,12 +210,7 @@ def _answers(name: str, infos: Sequence[ModuleInfo]) -> bool:
     """Whether a target of ``infos`` (or a name bound to one) answers to ``name``;
     ``Validator.validate`` answers through ``Validator``, bound to ``BareValidator``."""
     name = _constructed(name)
-    head, dot, rest = name.partition(".")
-    if dot and any(
-        _answers(f"{bound}.{rest}", [info])
-        for info in infos
-        for bound in info.aliases.get(head, ())
-    ):
+    if any(_answers(n, [i]) for i in infos for n in _through_aliases([name], i.aliases)):
         return True
     for info in infos:
         full = {f"{info.name}.{t.qualname}" for t in info.targets}

@@ -552,7 +552,8 @@ def _add_cases(survivors: Sequence[_Run]) -> list[str]:
         t = run.target
         taken = {c.id for c in [*t.recorded, *t.edge]}
         kept = {c.id for c in t.recorded if c.id not in t.dropped}
-        for record in [*run.found, *run.explored]:
+        found = [(record, True) for record in run.found]
+        for record, told_apart in [*found, *((record, False) for record in run.explored)]:
             cid = str(record.get("id"))
             origin = record.get("origin")
             if origin in kept:
@@ -569,7 +570,7 @@ def _add_cases(survivors: Sequence[_Run]) -> list[str]:
                 )
                 t.recorded.append(case_text(t.qualname, cid, record, run.plan.data, comment))
             run.added.append(cid)
-            if any(record is r for r in run.found):
+            if told_apart:
                 run.told_apart.append(cid)
             if cid not in t.state_ids and (
                 (run.sequence or run.mutant.operator in ("add-cache", "shared-result"))

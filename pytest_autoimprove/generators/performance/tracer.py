@@ -26,6 +26,7 @@ import tempfile
 import time
 import types
 import weakref
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,8 @@ class Recorder:
         self.out = out
         self.records: dict[str, dict[str, list[TracedCall]]] = {}
         self.seen: set[tuple[str, str, bytes]] = set()
+        #: ``(module, qualname) -> how many kept calls have each shape feature``.
+        self.shapes: dict[tuple[str, str], Counter[str]] = {}
         #: ``id(instance) -> (weakref or type, pickled (args, kwargs))``
         self.ctors: dict[int, tuple[Any, bytes]] = {}
         #: Classes in scope (their ``__init__`` may live elsewhere: a base class, a
@@ -254,10 +257,11 @@ class Recorder:
             return
         features = call_features(args, kwargs)
         bucket = self.records.setdefault(module, {}).setdefault(qualname, [])
+        counts = self.shapes.setdefault((module, qualname), Counter())
         slot = None
         if len(bucket) >= MAX_PER_TARGET:
             # Full: a call of a new shape takes the place of one whose shape repeats.
-            slot = replaceable([frozenset(r["features"]) for r in bucket], features)
+            slot = replaceable([r["features"] for r in bucket], features, counts)
             if slot is None:
                 return
         try:
@@ -274,7 +278,9 @@ class Recorder:
         if slot is None:
             bucket.append(record)
         else:
+            counts.subtract(bucket[slot]["features"])
             bucket[slot] = record
+        counts.update(features)
         if time.monotonic() - self.last_write > 0.5:
             self.write()
 

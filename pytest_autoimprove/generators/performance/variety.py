@@ -66,14 +66,14 @@ def _walk(value: Any, out: set[str], where: str, depth: int) -> None:
             out.add(f"text:{value!r}")
 
 
-def replaceable(kept: Sequence[frozenset[str]], new: frozenset[str]) -> int | None:
+def replaceable(
+    kept: Sequence[Sequence[str]], new: frozenset[str], counts: Counter[str]
+) -> int | None:
     """Where a call of features ``new`` goes in a full list of kept calls: in place of
     the kept call with the fewest features of its own (no other kept call has them),
     the first such, when ``new`` brings more features none has; ``None`` to leave the
-    list as it is."""
-    counts: Counter[str] = Counter()
-    for features in kept:
-        counts.update(features)
+    list as it is. ``counts``: how many kept calls have each feature (the caller keeps
+    it up to date, so a call bringing nothing new costs a look-up per feature)."""
     fresh = sum(1 for f in new if not counts[f])
     if not fresh or not kept:
         return None
