@@ -118,7 +118,7 @@ def is_finding(
     return cand.risk == "special-characters" or str(res.get("message", "")).startswith("builtins.")
 
 
-class _Builtins(pickle.Unpickler):
+class _StandardOnly(pickle.Unpickler):
     """Loads values of the standard library and of our runtime (``Build``) only: a
     payload holding anything else (an instance the tracer recorded) is not loaded here,
     where the code under test is never imported."""
@@ -137,8 +137,8 @@ _UNKNOWN = object()
 def _value_of(tc: TargetCandidates, cand: Candidate) -> object:
     """The value ``cand`` gives its parameter, or :data:`_UNKNOWN`."""
     try:
-        args, kwargs, _ = _Builtins(io.BytesIO(cand.payload)).load()
-    except Exception:  # noqa: BLE001 - not builtins only: cannot tell
+        args, kwargs, _ = _StandardOnly(io.BytesIO(cand.payload)).load()
+    except Exception:  # noqa: BLE001 - not the standard library's values: cannot tell
         return _UNKNOWN
     if cand.param in kwargs:
         return kwargs[cand.param]
