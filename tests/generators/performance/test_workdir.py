@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,3 +62,32 @@ def test_own_directory_is_empty_whatever_the_last_call_left(tmp_path: Path) -> N
     with own_directory():
         assert list(Path.cwd().iterdir()) == []
     assert Path.cwd() == tmp_path
+
+
+def test_a_killed_process_s_scratch_directory_is_removed_by_the_next(
+    tmp_path: Path,
+) -> None:
+    # Guardrail runs killed on their timeout run no atexit: a night left thousands of
+    # empty autoimprove-call-* directories in /tmp.
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    killed = subprocess.run([sys.executable, "-c", KILLED_INSIDE], env=env, check=False, timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    left = [p.name for p in tmp_path.iterdir()]
+    assert len(left) == 1 and left[0].startswith("autoimprove-call-")
+    (tmp_path / "autoimprove-call-notapid-x").mkdir()  # not ours to judge
+    subprocess.run([sys.executable, "-c", ONE_CALL], env=env, check=True, timeout=60)
+    assert [p.name for p in tmp_path.iterdir()] == ["autoimprove-call-notapid-x"]
+
+
+KILLED_INSIDE = """
+import os, signal
+from pytest_autoimprove.runtime.workdir import own_directory
+with own_directory():
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+ONE_CALL = """
+from pytest_autoimprove.runtime.workdir import own_directory
+with own_directory():
+    pass
+"""
