@@ -41,6 +41,7 @@ CORPORA = {
     "heldout6": BENCHMARKS / "corpus_heldout6" / "heldout6_modules.py",
     "heldout7": BENCHMARKS / "corpus_heldout7" / "heldout7_modules.py",
     "heldout8": BENCHMARKS / "corpus_heldout8" / "heldout8_modules.py",
+    "heldout9": BENCHMARKS / "corpus_heldout9" / "heldout9_modules.py",
 }
 
 
