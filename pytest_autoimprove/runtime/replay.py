@@ -29,6 +29,7 @@ from typing import Any
 
 from pytest_autoimprove.runtime.compare import assert_same, difference, type_name
 from pytest_autoimprove.runtime.order import moved_within_sets, order_varies, set_items
+from pytest_autoimprove.runtime.prepared import readings
 from pytest_autoimprove.runtime.sharing import scramble, shares_mutable
 from pytest_autoimprove.runtime.surface import check_surface, surface_of
 from pytest_autoimprove.runtime.views import views
@@ -403,7 +404,8 @@ def _streams(values: Sequence[Any]) -> tuple[tuple[Any, int], ...]:
 
 def public_state(obj: Any) -> dict[str, Any]:
     """An object's public attributes (``__dict__`` and ``__slots__``), for state checks,
-    and what it shows through the protocols its own class defines (:func:`views`).
+    what it shows through the protocols its own class defines (:func:`views`), and what
+    its reading methods answer, for a receiver built with them (:func:`readings`).
 
     Private attributes are left out on purpose: an optimizer may add a private cache or
     slot without changing behaviour. So are functions and methods stored on the instance
@@ -428,6 +430,7 @@ def public_state(obj: Any) -> dict[str, Any]:
         if not inspect.isroutine(value):
             state[name] = value
     state.update(views(obj))
+    state.update(readings(obj))
     return state
 
 

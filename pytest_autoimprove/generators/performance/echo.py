@@ -8,7 +8,9 @@ decoder only ever sees input it rejects, and a regression on its real path goes 
 After the first probe, :func:`echo_candidates` gives each text parameter a few of the
 strings the *other* targets in its module returned, and each binary parameter (bytes,
 or a ``memoryview``/``bytearray`` built from bytes: a frame parser's ``data``) a few of
-the bytes they returned: valid by construction, in the module's own format.
+the bytes they returned: valid by construction, in the module's own format. What a
+method returning ``None`` wrote counts too, as the receiver's reading methods showed
+it (an encoder's ``output()`` after ``write(-128)``, :mod:`.readiness`).
 
 The same goes for what the package's writers outside the scope write
 (:mod:`.writers`: ``toml.encoder.dumps`` for the parser in ``toml/decoder.py``),
@@ -112,18 +114,27 @@ def _outputs(
         if key not in recorded or case.get("status") != "ok":
             continue
         sources = case.get("sources") or {}
-        value = _literal(sources.get("returns"))
         values = found.setdefault(str(key[0]), [])
-        same_type = [v for v, _ in values if type(v) is type(value)]
-        if (
-            isinstance(value, (str, bytes))
-            and (value.strip() if isinstance(value, str) else value)
-            and len(value) <= MAX_CHARS
-            and value not in same_type
-            and len(same_type) < PER_PRODUCER
-        ):
-            values.append((value, _literal(sources.get("ctor"))))
+        for value in [_literal(sources.get("returns")), *_read(sources.get("state"))]:
+            same_type = [v for v, _ in values if type(v) is type(value)]
+            if (
+                isinstance(value, (str, bytes))
+                and (value.strip() if isinstance(value, str) else value)
+                and len(value) <= MAX_CHARS
+                and value not in same_type
+                and len(same_type) < PER_PRODUCER
+            ):
+                values.append((value, _literal(sources.get("ctor"))))
     return {name: values for name, values in found.items() if values}
+
+
+def _read(state_source: object) -> list[object]:
+    """What the receiver's reading methods answered after the call (``'<output()>'``,
+    :mod:`.readiness`): a writer returning ``None`` shows its output there."""
+    state = _literal(state_source)
+    if not isinstance(state, dict):
+        return []
+    return [v for k, v in state.items() if isinstance(k, str) and k.endswith("()>")]
 
 
 def _literal(source: object) -> object:

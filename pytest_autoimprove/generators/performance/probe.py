@@ -36,6 +36,7 @@ from typing import Any
 
 from pytest_autoimprove.generators import slowness
 from pytest_autoimprove.generators.literals import to_source
+from pytest_autoimprove.generators.performance.readiness import Readiness
 from pytest_autoimprove.process import pickled_call
 from pytest_autoimprove.runtime.answers import answer, made_on_the_spot, probes_from, takes_one
 from pytest_autoimprove.runtime.compare import OPAQUE, Named, difference, name_of, type_name
@@ -65,6 +66,8 @@ _RESOURCE_ERRORS = (MemoryError, RecursionError)
 _TYPE_ERRORS = (TypeError, AttributeError)
 #: Other receivers a method call is tried on after such an error.
 MAX_RECEIVER_TRIES = 4
+#: The set-up calls and readers of the classes met so far (this probe process).
+_READINESS = Readiness()
 
 
 class _CallTimeout(BaseException):
@@ -242,6 +245,9 @@ def _record_case_inner(
             break
         ctor, started = other, time.monotonic()
         first = call(module, qualname, kind, args, kwargs, ctor)
+    if kind == "method" and not isinstance(first.error, _RESOURCE_ERRORS):
+        # A set-up call the class wants first, methods that read what the call did.
+        ctor, first = _READINESS.improve(module, qualname, args, kwargs, ctor, first)
     if time.monotonic() - started > SLOW_CALL:
         return {"status": "slow"}
     if isinstance(first.error, _RESOURCE_ERRORS):

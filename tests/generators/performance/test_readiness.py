@@ -1,0 +1,118 @@
+"""A receiver made ready by its class's set-up call, and read by its reading methods."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+
+from guarded import Guarded
+
+from pytest_autoimprove.generators.performance.facts import read_facts
+from pytest_autoimprove.runtime.prepared import readings, ready
+
+# asn1's Encoder, in small: write() raises until start() is called, returns None, and
+# what it wrote shows only in output().
+ENCODER = """
+class Error(Exception):
+    pass
+
+
+class Encoder:
+    def __init__(self):
+        self._stack = None
+
+    def start(self):
+        self._stack = [[]]
+
+    def write(self, value: int) -> None:
+        if self._stack is None:
+            raise Error("Encoder not initialized. Call start() first.")
+        data = _encode_integer(value)
+        self._stack[-1].append(bytes([2, len(data)]) + data)
+
+    def close(self) -> bytes:
+        self._stack = None
+        return b"closed"
+
+    def output(self) -> bytes:
+        if self._stack is None:
+            raise Error("Encoder not initialized. Call start() first.")
+        return b"".join(self._stack[-1])
+
+
+def _encode_integer(value: int) -> bytes:
+    length = (value.bit_length() + 8) // 8
+    data = value.to_bytes(length, "big", signed=True)
+    while len(data) > 1 and data[0] == 0xFF and data[1] & 0x80:
+        data = data[1:]
+    return data
+"""
+
+
+def test_a_method_that_needs_a_start_call_is_guarded_on_a_started_instance(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # Before: every case of write() froze "call start() first", and a regression in
+    # the integer encoder behind it passed.
+    project = guarded("encoder", ENCODER)
+    text = project.guard_text()
+    assert "setup=(('start', (), {}),)" in text
+    assert "read=('output',)" in text
+    assert "'<output()>'" in text
+    assert "'<close()>'" not in text  # a method that ends the instance never reads it
+    result = project.run()
+    assert result.returncode == 0, result.stdout[-1500:]
+    # guards: a sign byte kept that DER drops (-128 encoded as ff 80), seen only at a
+    # byte width (the code shifts and masks bytes) and only in output()
+    project.assert_caught(
+        "    while len(data) > 1 and data[0] == 0xFF and data[1] & 0x80:\n        data = data[1:]\n",
+        "",
+    )
+    project.assert_passes(
+        "    length = (value.bit_length() + 8) // 8\n",
+        "    length = value.bit_length() // 8 + 1\n",
+    )
+
+
+def test_code_that_works_on_bytes_is_told_from_code_that_does_not() -> None:
+    facts = read_facts(ENCODER, "encoder")
+    assert facts.packs["_encode_integer"] == ["to_bytes", "mask"]
+    assert facts.packs["Encoder.write"] == ["to_bytes", "mask"]  # through its callee
+    assert "Encoder.output" not in facts.packs
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.n = 0
+
+    def begin(self) -> None:
+        self.n = 10
+
+    def bump(self) -> None:
+        self.n += 1
+
+    def total(self) -> int:
+        self.n += 100  # a reader that changes what the next read sees
+        return self.n
+
+
+def test_readings_are_read_once_and_only_for_the_instance_made_ready() -> None:
+    counter = ready(_Counter(), setup=(("begin", (), {}),), read=("total",))
+    counter.bump()
+    assert readings(counter) == {"<total()>": 111}
+    assert readings(counter) == {"<total()>": 111}  # a second look: the first answers
+    assert readings(_Counter()) == {}
+    equal = _Counter()
+    assert readings(equal) == {}
+    del counter
+    gc.collect()
+    assert readings(_Counter()) == {}
+
+
+def test_a_reader_that_raises_answers_with_its_exception() -> None:
+    class Closed:
+        def output(self) -> bytes:
+            raise ValueError("closed")
+
+    closed = ready(Closed(), read=("output",))
+    assert readings(closed) == {"<output()>": "raises builtins.ValueError"}
