@@ -89,6 +89,12 @@ RISKS: tuple[Risk, ...] = (
         ("edge",),
     ),
     Risk(
+        "byte-boundaries",
+        "a number fast path is wrong where its bytes change width: 127 and 128, 255 and "
+        "256, -128 and -129, 2**31 (a sign byte, a length byte, a two's complement)",
+        ("edge",),
+    ),
+    Risk(
         "off-by-one",
         "a bound the code compares with moved by one (< for <=, a limit or length off by one)",
         ("edge",),

@@ -21,6 +21,7 @@ __all__ = [
     "MAX_TOKENS",
     "MAX_TOKEN_CHARS",
     "affixes_of",
+    "byte_work_of",
     "call_name",
     "compiles",
     "divisor_of",
@@ -139,6 +140,31 @@ CONVERTERS = {
     "isdecimal",
     "isnumeric",
 }
+
+#: Calls that turn an integer into bytes or back.
+BYTE_CALLS = {"to_bytes", "from_bytes", "pack", "unpack", "pack_into", "unpack_from"}
+#: Masks that cut an integer into bytes or 7-bit groups (``n & 0xFF``, ``b & 0x80``).
+BYTE_MASKS = {0x7F, 0x80, 0xFF, 0xFFFF}
+
+
+def byte_work_of(node: ast.AST, calls_made: set[str]) -> list[str]:
+    """How the body works on an integer's bytes: the byte calls it makes, ``'shift'``
+    for ``>>`` or ``<<``, ``'mask'`` for ``&`` or ``|`` with a byte mask."""
+    found = sorted(calls_made & BYTE_CALLS)
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.BinOp, ast.AugAssign)):
+            op = sub.op
+            if isinstance(op, (ast.RShift, ast.LShift)) and "shift" not in found:
+                found.append("shift")
+            operand = sub.right if isinstance(sub, ast.BinOp) else sub.value
+            if (
+                isinstance(op, (ast.BitAnd, ast.BitOr))
+                and isinstance(operand, ast.Constant)
+                and operand.value in BYTE_MASKS
+                and "mask" not in found
+            ):
+                found.append("mask")
+    return found
 
 
 def forms_of(

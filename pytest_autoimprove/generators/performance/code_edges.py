@@ -10,6 +10,9 @@ an optimizer's rewrite slips:
   when a ``len(...)`` is compared);
 - **numbers as text**, when it reads numbers from text (``float``, ``int``,
   ``Decimal``, ``isdigit``...): the spellings those accept beside plain digits;
+- **byte widths**, when it works on an integer's bytes (``to_bytes``, ``struct``,
+  ``>>``, ``& 0xff``): the integers where the bytes change width, on both sides
+  (127 and 128, -128 and -129, 2**31), where a sign byte or a length goes wrong;
 - **input forms**, when it asks ``isinstance(p, ...)``: the parameter in the other
   form the check lets in (one item where a list goes, a list of one where one item goes,
   bytes where text goes, ``3.0`` where ``int`` and ``float`` go).
@@ -51,6 +54,7 @@ def code_edges(
     tokens = facts.tokens.get(own, [])
     affixes = facts.affixes.get(own, [])
     reads_numbers = bool(facts.converts.get(own))
+    packs = bool(facts.packs.get(own))
     forms = facts.forms.get(own, {})
     for p in usable:
         # Text, or a union that may hold text (str | bytes, AnyStr): a value of another
@@ -62,6 +66,8 @@ def code_edges(
             _affix_edges(p, affixes, base, add)
         if text and reads_numbers:
             _number_text_edges(p, base, add)
+        if packs and _takes_ints(kinds[p.name], base.get(p.name)):
+            _byte_edges(p, base, add)
         if p.name in forms:
             _form_edges(p, forms[p.name], base.get(p.name, _default(p, facts)), base, add)
     _bound_edges(usable, kinds, facts.bounds.get(own, []), base, add)
@@ -127,6 +133,29 @@ def _number_text_edges(
         chosen = {**base, p.name: text}
         add(f"number-text-{p.name}-{j}", "edge", risk, chosen, False, "edge", p.name,
             f"a number as text with {how}")  # fmt: skip
+
+
+#: Integers on both sides of a change of byte width, signed and unsigned.
+BYTE_WIDTHS = (127, 128, 255, 256, -128, -129, 32767, 32768, -32768, -32769, 65536,
+               2**31, -(2**31) - 1, 2**63)  # fmt: skip
+
+
+def _takes_ints(kind: Kind, base: object) -> bool:
+    """An int parameter, or an untyped one shown an int (a value that may be a number)."""
+    if kind.name == "int":
+        return True
+    shown = [base, *kind.traced]
+    return kind.name in ("union", "unknown") and any(type(v) is int for v in shown)
+
+
+def _byte_edges(p: Param, base: Mapping[str, object], add: Add) -> None:
+    """Integers where their bytes change width, for an integer parameter of code that
+    works on bytes (``to_bytes``, ``struct``, shifts and byte masks): a length computed
+    without the sign bit, a two's complement cut one byte short. Never findings."""
+    for j, number in enumerate(BYTE_WIDTHS):
+        chosen = {**base, p.name: number}
+        add(f"byte-width-{p.name}-{j}", "edge", "byte-boundaries", chosen, False, "edge",
+            p.name, f"{number}, where an integer's bytes change width")  # fmt: skip
 
 
 def _bound_edges(

@@ -32,6 +32,7 @@ from pytest_autoimprove.generators.performance.body_facts import (
     MAX_BOUNDS,
     MAX_TOKENS,
     affixes_of,
+    byte_work_of,
     call_name,
     compiles,
     divisor_of,
@@ -126,6 +127,10 @@ class SourceFacts:
     #: from text: ``float``, ``int``, ``Decimal``, ``isdigit``...; text those accept in
     #: more spellings than a fast path expects (``'1e5'``, ``' 42 '``, ``'١٢٣'``) goes there.
     converts: dict[str, list[str]] = field(default_factory=dict)
+    #: qualname -> how its body (and the module's functions it calls) works on an
+    #: integer's bytes: ``to_bytes``, ``struct.pack``, ``>>``, ``& 0xff``...; integers
+    #: where the bytes change width (127 and 128, -128 and -129) go there.
+    packs: dict[str, list[str]] = field(default_factory=dict)
     #: qualname -> parameter -> the type names its body checks it against
     #: (``isinstance(fmt, str)``): each a form of input with a branch of its own.
     forms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
@@ -176,6 +181,7 @@ class _Reader:
         #: class -> the bounds its methods compare ``self.<attribute>`` with.
         self.attribute_bounds: dict[str, list[tuple[int, bool]]] = {}
         self.own_converts: dict[str, list[str]] = {}
+        self.own_packs: dict[str, list[str]] = {}
         #: Module functions that return a compiled pattern (``make_regex(text)``).
         self.pattern_factories: set[str] = set()
         #: ``struct.Struct`` objects bound at module (``NAME``) or class level
@@ -212,6 +218,7 @@ class _Reader:
             if merged:
                 self.facts.bounds[key] = merged[: 2 * MAX_BOUNDS]
         self.facts.converts = self._with_callees(self.own_converts, len(CONVERTERS))
+        self.facts.packs = self._with_callees(self.own_packs, 4)
         self.facts.layouts = self._with_callees(self.own_layouts, MAX_LAYOUTS)
 
     def _with_callees(self, own: dict[str, list[_T]], limit: int) -> dict[str, list[_T]]:
@@ -451,6 +458,7 @@ class _Reader:
             held += [b for b in self._attribute_bounds(node) if b not in held]
         calls_made = {call_name(sub.func) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
         self.own_converts[qualname] = sorted(calls_made & CONVERTERS)
+        self.own_packs[qualname] = byte_work_of(node, calls_made)
         forms = forms_of(node, params, self.type_tuples)
         if forms:
             self.facts.forms[qualname] = forms
