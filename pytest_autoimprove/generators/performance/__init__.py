@@ -180,7 +180,7 @@ def generate(
     mutate = mutate and verify
     traced: dict[str, dict[str, list[TracedCall]]] = {}
     if trace and infos:
-        traced, note = _trace(request, root, infos, started + budget * TRACE_END)
+        traced, note = _trace(request, root, infos, started + budget * TRACE_END, named)
         if note:
             notes.append(note)
     knowledge = (
@@ -209,6 +209,7 @@ def generate(
             documented=knowledge.docs.get(info.name),
             facts=knowledge.facts.get(info.name),
             bases=bases,
+            named=named.get(info.name, set()),
         )
 
     planned = {info.name: plan_of(info) for info in infos}
@@ -372,7 +373,11 @@ def _test_command(request: GenerateRequest) -> list[str]:
 
 
 def _trace(
-    request: GenerateRequest, root: Path, infos: Sequence[ModuleInfo], deadline: float
+    request: GenerateRequest,
+    root: Path,
+    infos: Sequence[ModuleInfo],
+    deadline: float,
+    named: Mapping[str, set[str]],
 ) -> tuple[dict[str, dict[str, list[TracedCall]]], str | None]:
     """Real calls: the project's doctests run first (they are quick, and reach inner
     code through the public API, see :mod:`.doctest_run`), then its tests."""
@@ -397,6 +402,7 @@ def _trace(
         timeout=max(2.0, deadline - time.monotonic()),
         ignore=[request.output_dir.as_posix()],
         internal=internal,
+        named={module: sorted(qualnames) for module, qualnames in named.items()},
     )
     return with_doctest_calls(traced, documented), note
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import pickle
 import random
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -58,8 +58,11 @@ from pytest_autoimprove.generators.performance.variety import diverse
 
 __all__ = ["Candidate", "TargetCandidates", "build_call", "plan_module"]
 
-#: Recorded real calls kept per target, random calls added, edge cases per parameter.
+#: Recorded real calls kept per target (per target improve.md names: real inputs of
+#: the code the night is about are the best guardrails there are), random calls added,
+#: edge cases per parameter.
 MAX_REAL = 12
+MAX_REAL_NAMED = 40
 #: Examples that get near variants (:mod:`.near`).
 MAX_NEAR_EXAMPLES = 2
 N_RANDOM = 4
@@ -192,6 +195,7 @@ def plan_module(
     documented: Mapping[str, Sequence[DocCall]] | None = None,
     facts: SourceFacts | None = None,
     bases: Mapping[str, Mapping[str, object]] | None = None,
+    named: Collection[str] = (),
 ) -> list[TargetCandidates]:
     """Candidate calls for every target of ``info`` (deterministic).
 
@@ -205,6 +209,8 @@ def plan_module(
         bounds, number readers, input forms: :mod:`.code_edges`).
     :param bases: ``qualname -> param -> value`` of an ordinary call that works, for
         targets whose planned base call raised (:mod:`.working_base`).
+    :param named: the qualnames improve.md names: they keep :data:`MAX_REAL_NAMED`
+        recorded calls.
     """
     plans = []
     for target in info.targets:
@@ -222,6 +228,7 @@ def plan_module(
                 facts,
                 own,
                 (bases or {}).get(q, {}),
+                MAX_REAL_NAMED if q in named else MAX_REAL,
             )
         )
     bounded_receivers(plans)
@@ -303,6 +310,7 @@ def _plan_target(
     facts: SourceFacts | None = None,
     own: str = "",
     working: Mapping[str, object] | None = None,
+    most_real: int = MAX_REAL,
 ) -> TargetCandidates:
     shown = [_doc_traced(d, target) for d in documented]
     values = _ParamValues.infer(target, [*calls, *shown], forced, pools)
@@ -310,7 +318,7 @@ def _plan_target(
     # Methods are called on an instance built by a recorded or inferred constructor call;
     # the probe picks the first constructor call that works ("auto").
     ctor: object = "auto" if target.kind in ("method", "property") else None
-    _example_calls(plan, calls, documented, ctor)
+    _example_calls(plan, calls, documented, ctor, most_real)
 
     usable = [p for p in target.params if p.kind not in ("star", "double_star") and not p.internal]
     star = _star(target)
@@ -491,11 +499,15 @@ _VIA = {
 
 
 def _example_calls(
-    plan: TargetCandidates, calls: Sequence[TracedCall], documented: Sequence[DocCall], ctor: object
+    plan: TargetCandidates,
+    calls: Sequence[TracedCall],
+    documented: Sequence[DocCall],
+    ctor: object,
+    most_real: int,
 ) -> None:
     """The calls the project's tests made, its documented examples and their near
     variants: first, so a generated call that repeats one stands aside."""
-    for i, call in enumerate(diverse(calls, MAX_REAL)):
+    for i, call in enumerate(diverse(calls, most_real)):
         payload = call["payload"]
         via = _VIA.get(str(call.get("via")), "")
         plan.candidates.append(

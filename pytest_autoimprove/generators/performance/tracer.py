@@ -6,7 +6,8 @@ pytest_autoimprove.generators.performance.tracer"``; this plugin then installs a
 hook that, on every call into a target of a file in scope (whoever calls it: the
 tests, or other code in scope), pickles the call's arguments and, for methods, the
 arguments that built the instance. It keeps at most
-:data:`MAX_PER_TARGET` distinct calls per target, of as many shapes as it can
+:data:`MAX_PER_TARGET` distinct calls per target (:data:`MAX_PER_NAMED` for one
+improve.md names), of as many shapes as it can
 (:mod:`.variety`), and writes them out regularly, so a run cut short by the time
 budget still leaves what it saw.
 
@@ -40,8 +41,10 @@ from pytest_autoimprove.runtime.replay import Build
 
 __all__ = ["MAX_PER_TARGET", "Recorder", "TracedCall", "run_tracer"]
 
-#: Distinct calls kept per target.
+#: Distinct calls kept per target, and per target improve.md names (the one the night
+#: is about: a validator's ``validate`` meets a hundred schemas in its tests).
 MAX_PER_TARGET = 25
+MAX_PER_NAMED = 100
 #: Instances whose constructor calls are remembered at once (the oldest are forgotten).
 MAX_INSTANCES = 4096
 #: Generator and coroutine frames remembered at once, to tell a resume from a call.
@@ -73,9 +76,12 @@ class Recorder:
         targets: Mapping[str, Mapping[str, str]],
         out: Path,
         internal: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+        named: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.files = dict(files)
         self.targets = {m: dict(q) for m, q in targets.items()}
+        #: ``module -> qualnames improve.md names``: they keep :data:`MAX_PER_NAMED` calls.
+        self.named = {m: set(q) for m, q in (named or {}).items()}
         #: ``module -> qualname -> internal parameters`` (``_w=WHITESPACE.match``): not
         #: recorded, so a rewrite that drops or renames such a local cache still replays.
         self.internal = {
@@ -259,7 +265,8 @@ class Recorder:
         bucket = self.records.setdefault(module, {}).setdefault(qualname, [])
         counts = self.shapes.setdefault((module, qualname), Counter())
         slot = None
-        if len(bucket) >= MAX_PER_TARGET:
+        most = MAX_PER_NAMED if qualname in self.named.get(module, ()) else MAX_PER_TARGET
+        if len(bucket) >= most:
             # Full: a call of a new shape takes the place of one whose shape repeats.
             slot = replaceable([r["features"] for r in bucket], features, counts)
             if slot is None:
@@ -335,7 +342,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if not spec_path or not out:
         return
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
-    recorder = Recorder(spec["files"], spec["targets"], Path(out), spec.get("internal"))
+    recorder = Recorder(
+        spec["files"], spec["targets"], Path(out), spec.get("internal"), spec.get("named")
+    )
     config.stash[_RECORDER] = recorder
     sys.setprofile(recorder.profile)
 
@@ -357,6 +366,7 @@ def run_tracer(
     timeout: float,
     ignore: Sequence[str] = (),
     internal: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+    named: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[dict[str, dict[str, list[TracedCall]]], str | None]:
     """Run ``command`` (the project's tests) under the tracer; return records and a note.
 
@@ -374,6 +384,7 @@ def run_tracer(
                     "internal": {
                         k: {q: list(n) for q, n in v.items()} for k, v in (internal or {}).items()
                     },
+                    "named": {k: sorted(v) for k, v in (named or {}).items()},
                 }
             )
         )

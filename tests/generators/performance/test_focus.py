@@ -13,6 +13,7 @@ from pytest_autoimprove.generators import GenerateRequest, GenerationResult
 from pytest_autoimprove.generators.discover import discover
 from pytest_autoimprove.generators.performance import generate
 from pytest_autoimprove.generators.performance.focus import named_targets, ordered, untested_reason
+from pytest_autoimprove.generators.performance.plan import MAX_REAL
 
 IMPROVE = """\
 # autoimprove: words
@@ -362,3 +363,45 @@ def test_a_name_improve_md_gives_that_nothing_answers_to_is_reported(tmp_path: P
     assert "words.re" not in rows and "words.sorted" not in rows
     assert "words.words" not in rows  # the module itself
     assert "words.Index.__init__" not in rows  # the constructor, `words.Index`
+
+
+CHECKS = """
+def validate(value):
+    return value % 7 == 3
+
+
+def check(value):
+    return value % 5 == 1
+"""
+
+CHECK_TESTS = """
+from words import check, validate
+
+
+def test_many_values():
+    for n in range(60):
+        assert validate(n) == (n % 7 == 3)
+        assert check(n) == (n % 5 == 1)
+"""
+
+
+def test_a_named_target_keeps_more_of_the_calls_the_tests_make(tmp_path: Path) -> None:
+    # Cerberus' validate() meets a hundred schemas in its tests; twelve of them were
+    # kept, and rules the other schemas used went unguarded.
+    (tmp_path / "words.py").write_text(CHECKS, encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_words.py").write_text(CHECK_TESTS, encoding="utf-8")
+    (tmp_path / "conftest.py").write_text("", encoding="utf-8")
+    request = GenerateRequest(
+        root=tmp_path,
+        modules=(Path("words.py"),),
+        kind="speed",
+        config=_config(scope="words.py", change="Make `validate` faster."),  # type: ignore[arg-type]
+        time_budget=30,
+    )
+    result = generate(request, trace=True, mutate=False)
+    text = "\n".join(str(f.content) for f in result.files if f.path.suffix == ".py")
+    named = text.partition("VALIDATE_RECORDED = [")[2].partition("\n]")[0]
+    other = text.partition("CHECK_RECORDED = [")[2].partition("\n]")[0]
+    assert named.count("Case('real-") > MAX_REAL
+    assert other.count("Case('real-") == MAX_REAL
