@@ -9,8 +9,9 @@ After the first probe, :func:`echo_candidates` gives each text parameter a few o
 strings the *other* targets in its module returned, and each binary parameter (bytes,
 or a ``memoryview``/``bytearray`` built from bytes: a frame parser's ``data``) a few of
 the bytes they returned: valid by construction, in the module's own format. What a
-method returning ``None`` wrote counts too, as the receiver's reading methods showed
-it (an encoder's ``output()`` after ``write(-128)``, :mod:`.readiness`).
+method returning ``None`` wrote counts too: what the receiver's reading methods showed
+(an encoder's ``output()`` after ``write(-128)``, :mod:`.readiness`), and what it wrote
+into an in-memory stream it was given (a PNG writer's ``write(outfile, rows)``).
 
 The same goes for what the package's writers outside the scope write
 (:mod:`.writers`: ``toml.encoder.dumps`` for the parser in ``toml/decoder.py``),
@@ -63,7 +64,7 @@ def echo_candidates(
         plans = planned.get(info.name, [])
         outputs = _outputs(plans, probed.get("modules", {}).get(info.name, {}))
         writers = {
-            name: [(value, None) for value in values[:WRITTEN_PER_PARAM]]
+            name: [(value, None, "returned") for value in values[:WRITTEN_PER_PARAM]]
             for name, values in (written or {}).get(info.name, {}).items()
         }
         fresh: list[TargetCandidates] = []
@@ -95,8 +96,9 @@ def with_constructors(
     return [*chosen, *ctors]
 
 
-#: A string (or bytes) a call returned, and the instance it was called on (a method's).
-_Output = tuple[str | bytes, Any]
+#: A string (or bytes) a call made, the instance it was called on (a method's), and how
+#: it made it ("returned", "wrote", "left for output()").
+_Output = tuple[str | bytes, Any, str]
 
 
 def _outputs(
@@ -115,8 +117,10 @@ def _outputs(
             continue
         sources = case.get("sources") or {}
         values = found.setdefault(str(key[0]), [])
-        for value in [_literal(sources.get("returns")), *_read(sources.get("state"))]:
-            same_type = [v for v, _ in values if type(v) is type(value)]
+        made = [(_literal(sources.get("returns")), "returned")]
+        made += _read(sources.get("state")) + _written(sources.get("streams"))
+        for value, how in made:
+            same_type = [v for v, _, _ in values if type(v) is type(value)]
             if (
                 isinstance(value, (str, bytes))
                 and (value.strip() if isinstance(value, str) else value)
@@ -124,17 +128,36 @@ def _outputs(
                 and value not in same_type
                 and len(same_type) < PER_PRODUCER
             ):
-                values.append((value, _literal(sources.get("ctor"))))
+                values.append((value, _literal(sources.get("ctor")), how))
     return {name: values for name, values in found.items() if values}
 
 
-def _read(state_source: object) -> list[object]:
+def _written(streams_source: object) -> list[tuple[object, str]]:
+    """What the call wrote into the in-memory streams it was given (a PNG writer's
+    ``write(outfile, rows)`` returns ``None``; the image is in ``outfile``): the stream
+    up to where the call left it, since it wrote over what the stream held from the
+    start (a reader's stream: what it read, which it took as valid)."""
+    streams = _literal(streams_source)
+    if not isinstance(streams, tuple):
+        return []
+    return [
+        (content[:position] if position > 0 else content, "wrote")
+        for content, position in (s for s in streams if isinstance(s, tuple) and len(s) == 2)
+        if isinstance(content, (str, bytes)) and isinstance(position, int)
+    ]
+
+
+def _read(state_source: object) -> list[tuple[object, str]]:
     """What the receiver's reading methods answered after the call (``'<output()>'``,
     :mod:`.readiness`): a writer returning ``None`` shows its output there."""
     state = _literal(state_source)
     if not isinstance(state, dict):
         return []
-    return [v for k, v in state.items() if isinstance(k, str) and k.endswith("()>")]
+    return [
+        (v, f"left for {k[1:-1]}")
+        for k, v in state.items()
+        if isinstance(k, str) and k.endswith("()>")
+    ]
 
 
 def _literal(source: object) -> object:
@@ -176,7 +199,7 @@ def _add(
                 values = [v for v in outputs[producer] if type(v[0]) is wanted]
                 if round_ >= len(values) or offered >= most:
                     continue
-                value, made_on = values[round_]
+                value, made_on, how = values[round_]
                 passed = Build(wrap, value) if wrap else value
                 call = build_call(target.params, {**chosen, p.name: passed})
                 if call is None:
@@ -198,7 +221,7 @@ def _add(
                         payload,
                         True,
                         "echo",
-                        f"{'text' if wanted is str else 'bytes'} {producer}() returned",
+                        f"{'text' if wanted is str else 'bytes'} {producer}() {how}",
                         p.name,
                         frozenset({wrap or wanted.__name__}),
                     )

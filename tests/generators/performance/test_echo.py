@@ -188,3 +188,37 @@ def test_a_writer_is_called_on_plain_then_tricky_values_each_on_its_own(
     assert len(texts) == len(set(texts)) <= PER_WRITER
     for name in [m for m in sys.modules if m == "kvw" or m.startswith("kvw.")]:
         monkeypatch.delitem(sys.modules, name)
+
+
+RECORDS = """
+from typing import BinaryIO
+
+
+class Writer:
+    def __init__(self, tag: bytes = b"V"):
+        self.tag = tag
+
+    def write(self, outfile: BinaryIO, values: list[int]) -> None:
+        outfile.write(self.tag + bytes([len(values)]) + bytes(values))
+
+
+def read(data: bytes) -> list[int]:
+    if data[:1] != b"V":
+        raise ValueError("not a record")
+    body = data[2 : 2 + data[1]]
+    if len(body) != data[1]:
+        raise ValueError("short record")
+    return list(body)
+"""
+
+
+def test_what_a_writer_wrote_into_its_stream_reaches_the_reader(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # pypng's Writer.write(outfile, rows) returns None: the image is in outfile, and
+    # random bytes are never one, so the reader only ever raised.
+    project = guarded("records", RECORDS)
+    text = project.guard_text()
+    assert "# bytes Writer.write() wrote; guards changed-behaviour" in text
+    # guards: the first value of a valid record dropped
+    project.assert_caught("    return list(body)\n", "    return list(body[1:])\n")
