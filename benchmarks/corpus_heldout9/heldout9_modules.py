@@ -489,8 +489,436 @@ BITMATH = RealModule(
 )
 
 
+# --- pyrsistent: a persistent vector, a trie of nested node lists (pure Python) ------
+
+#: Witness helper: the pure-Python vector whatever extension is installed.
+_PV = "pv = m.python_pvector\n"
+
+PYRSISTENT = RealModule(
+    name="pyrsistent",
+    pin="pyrsistent==0.20.0",
+    package="pyrsistent",
+    module="pyrsistent/_pvector.py",
+    targets=(
+        "python_pvector",
+        "PythonPVector.__getitem__",
+        "PythonPVector.append",
+        "PythonPVector.extend",
+        "PythonPVector.set",
+        "PythonPVector.Evolver.__getitem__",
+        "PythonPVector.tolist",
+        "PythonPVector.delete",
+        "PythonPVector.Evolver.__setitem__",
+    ),
+    tests=(("tests/*.py", "tests/"),),
+    test_command="pytest -q tests",
+    changes=(
+        regression(
+            "__getitem__: a whole slice returns the vector itself",
+            "wrong fast path (the step is not looked at, so v[::-1] and v[::2] return the "
+            "vector unchanged); tests catch",
+            _PV + "p = pv([1, 2, 3, 4])\nshow(lambda: p[::-1])\nshow(lambda: p[::2])\n"
+            "show(lambda: p[:])",
+            (
+                "            if index.start is None and index.stop is None and "
+                "index.step is None:\n",
+                "            if index.start is None and index.stop is None:\n",
+            ),
+        ),
+        regression(
+            "delete: a stop of 0 taken for no stop",
+            "None check replaced by truthiness (delete(2, 0), an empty range, deletes the "
+            "element at 2 instead of nothing); tests pass",
+            _PV + "p = pv([1, 2, 3, 4])\nshow(lambda: p.delete(2, 0))\n"
+            "show(lambda: p.delete(1, 3))\nshow(lambda: p.delete(-1))",
+            (
+                "    if stop is None:\n        return index\n",
+                "    if not stop:\n        return index\n",
+            ),
+        ),
+        regression(
+            "tolist: the list kept on the vector",
+            "returning a shared mutable (delete() and remove() edit the cached list in place, "
+            "so the original vector changes; so does a caller's edit of tolist()); tests catch",
+            _PV + "p = pv([1, 2, 3])\nshow(lambda: p.delete(0))\nshow(lambda: p)\n"
+            "q = pv([4, 5])\nq.tolist().append(6)\nshow(lambda: (q, len(q)))",
+            (
+                "    __slots__ = ('_count', '_shift', '_root', '_tail', '_tail_offset', "
+                "'__weakref__')\n",
+                "    __slots__ = ('_count', '_shift', '_root', '_tail', '_tail_offset', "
+                "'_list', '__weakref__')\n",
+            ),
+            (
+                "        self._tail_offset = self._count - len(self._tail)\n        return self\n",
+                "        self._tail_offset = self._count - len(self._tail)\n"
+                "        self._list = None\n        return self\n",
+            ),
+            (
+                "        the_list = []\n"
+                "        self._fill_list(self._root, self._shift, the_list)\n"
+                "        the_list.extend(self._tail)\n"
+                "        return the_list\n",
+                "        if self._list is not None:\n"
+                "            return self._list\n"
+                "        the_list = []\n"
+                "        self._fill_list(self._root, self._shift, the_list)\n"
+                "        the_list.extend(self._tail)\n"
+                "        self._list = the_list\n"
+                "        return the_list\n",
+            ),
+        ),
+        regression(
+            "_create_new_root: the root overflows one tail early",
+            "off-by-one (the root gains a level while it still has room: in a vector of "
+            "2000 elements, v[1055] reads 1023); tests catch",
+            _MSG + _PV + "p = pv(range(2000))\n"
+            "show(lambda: msg(lambda: p.tolist() == list(range(2000))))\n"
+            "show(lambda: msg(lambda: [p[i] for i in (0, 1055, 1056, 1999)]))",
+            (
+                "        if (self._count >> SHIFT) > (1 << self._shift): # >>>\n",
+                "        if (self._count >> SHIFT) >= (1 << self._shift): # >>>\n",
+            ),
+        ),
+        regression(
+            "Evolver.__getitem__: a negative index counted from the vector only",
+            "off-by-n (after appends to an evolver, e[-1] reads the last element of the "
+            "vector it started from, not the last appended); tests catch",
+            _MSG + _PV + "e = pv([1, 2, 3]).evolver()\ne.append(4)\ne.append(5)\n"
+            "show(lambda: [msg(lambda: e[i]) for i in (-1, -2, -5, 4)])",
+            (
+                "                index += self._count + len(self._extra_tail)\n\n"
+                "            if self._count <= index < self._count + len(self._extra_tail):\n",
+                "                index += self._count\n\n"
+                "            if self._count <= index < self._count + len(self._extra_tail):\n",
+            ),
+        ),
+        honest(
+            "__getitem__: the tail read directly",
+            _MSG + _PV + "p = pv(range(100))\n"
+            "for i in (0, 31, 32, 95, 96, 99, -1, -4, -100, 100, -101):\n"
+            "    show(lambda: msg(lambda: p[i]))\n"
+            "show(lambda: msg(lambda: p['a']))\nshow(lambda: msg(lambda: pv([])[0]))",
+            (
+                "        if index < 0:\n"
+                "            index += self._count\n\n"
+                "        return PythonPVector._node_for(self, index)[index & BIT_MASK]\n",
+                "        if index < 0:\n"
+                "            index += self._count\n\n"
+                "        if self._tail_offset <= index < self._count:\n"
+                "            return self._tail[index & BIT_MASK]\n"
+                "        return PythonPVector._node_for(self, index)[index & BIT_MASK]\n",
+            ),
+        ),
+        honest(
+            "tolist: the leaves of a two-level trie extended in a loop",
+            _PV + "for n in (0, 5, 32, 33, 100, 1056, 1100, 40000):\n"
+            "    p = pv(range(n))\n"
+            "    show(lambda: (p.tolist() == list(range(n)), len(p), p[-1:]))",
+            (
+                "        the_list = []\n"
+                "        self._fill_list(self._root, self._shift, the_list)\n"
+                "        the_list.extend(self._tail)\n"
+                "        return the_list\n",
+                "        the_list = []\n"
+                "        if self._shift == SHIFT:\n"
+                "            for leaf in self._root:\n"
+                "                the_list.extend(leaf)\n"
+                "        else:\n"
+                "            self._fill_list(self._root, self._shift, the_list)\n"
+                "        the_list.extend(self._tail)\n"
+                "        return the_list\n",
+            ),
+        ),
+    ),
+)
+
+
+# --- bencode.py: the bencode decoder, a class dispatching on the first byte ----------
+
+#: Witness helper: decode with a fresh decoder, the error's type and message on failure.
+_BD = _MSG + "def d(data, **kw):\n    return msg(lambda: m.BencodeDecoder(**kw).decode(data))\n"
+
+BENCODE = RealModule(
+    name="bencode",
+    pin="bencode.py==4.0.0",
+    package="bencodepy",
+    module="bencodepy/decoder.py",
+    targets=(
+        "BencodeDecoder.decode",
+        "BencodeDecoder.decode_int",
+        "BencodeDecoder.decode_string",
+        "BencodeDecoder.decode_list",
+        "BencodeDecoder.decode_dict",
+        "BencodeDecoder.__init__",
+    ),
+    tests=(
+        ("tests/__init__.py", "tests/__init__.py"),
+        ("tests/bencodepy/*.py", "tests/bencodepy/"),
+        ("tests/bencodepy/fixtures/*", "tests/bencodepy/fixtures/"),
+    ),
+    test_command="pytest -q tests/bencodepy/bencode_tests.py tests/bencodepy/file_tests.py",
+    notes="Only the tests of bencodepy: tests/bencode/ tests the bencode compatibility "
+    "package of the same sdist, which is not laid out.",
+    changes=(
+        regression(
+            "decode_int: the leading-zero check dropped",
+            "dropped check (i03e is read as 3 instead of being refused: bencode has one "
+            "encoding per integer); tests pass",
+            _BD + "show(lambda: d(b'i03e'))\nshow(lambda: d(b'li00ee'))\nshow(lambda: d(b'i0e'))",
+            (
+                "        elif x[f:f + 1] == b'0' and newf != f + 1:\n"
+                "            raise ValueError\n",
+                "",
+            ),
+        ),
+        regression(
+            "decode_string: the leading-zero length check dropped",
+            "dropped check (a length written with a leading zero, 03:abc, is accepted "
+            "instead of refused); tests pass",
+            _BD + "show(lambda: d(b'03:abc'))\nshow(lambda: d(b'd01:ai1ee'))\n"
+            "show(lambda: d(b'0:'))",
+            (
+                "        if x[f:f + 1] == b'0' and colon != f + 1:\n            raise ValueError\n",
+                "",
+            ),
+        ),
+        regression(
+            "decode: only lookup errors turned into BencodeDecodeError",
+            "narrowed except (a malformed integer or length, i1x0e or 1x:a, escapes as "
+            "ValueError, and text that is not bytes as TypeError); tests catch",
+            _BD + "show(lambda: d(b'i1x0e'))\nshow(lambda: d(b'1x:a'))\nshow(lambda: d(3))",
+            (
+                "        except (IndexError, KeyError, TypeError, ValueError):\n",
+                "        except (IndexError, KeyError):\n",
+            ),
+        ),
+        regression(
+            "decode_dict: a plain dict whatever dict_ordered says",
+            "changed return type (dicts keep insertion order, but dict_ordered=True "
+            "promises an OrderedDict, whose equality is order-sensitive); tests pass",
+            _BD + "r = m.BencodeDecoder(dict_ordered=True).decode(b'd1:bi1e1:ai2ee')\n"
+            "show(lambda: (type(r).__name__, list(r.items())))\n"
+            "show(lambda: type(m.BencodeDecoder(dict_ordered=True, "
+            "dict_ordered_sort=True).decode(b'd1:bi1e1:ai2ee')).__name__)",
+            (
+                "        if self.dict_ordered:\n"
+                "            r = OrderedDict()\n"
+                "        else:\n"
+                "            r = {}\n",
+                "        r = {}\n",
+            ),
+        ),
+        regression(
+            "__init__: the dispatch table built once per class",
+            "stale cache (the table holds the first decoder's bound methods, so a later "
+            "decoder with encoding='utf-8' decodes with the first one's settings); tests pass",
+            _BD + "show(lambda: d(b'3:abc'))\nshow(lambda: d(b'3:abc', encoding='utf-8'))\n"
+            "show(lambda: d(b'd1:ai1ee', dict_ordered=True))",
+            (
+                "class BencodeDecoder(object):\n",
+                "class BencodeDecoder(object):\n    _shared_decode_func = None\n\n",
+            ),
+            (
+                "        # noinspection PyDictCreation\n        self.decode_func = {}\n",
+                "        if BencodeDecoder._shared_decode_func is not None:\n"
+                "            self.decode_func = BencodeDecoder._shared_decode_func\n"
+                "            return\n"
+                "        # noinspection PyDictCreation\n"
+                "        self.decode_func = BencodeDecoder._shared_decode_func = {}\n",
+            ),
+        ),
+        honest(
+            "__init__: the digits of the dispatch table in a loop",
+            _BD + "for data in [b'3:abc', b'i-12e', b'l1:ai0ee', b'd1:ad1:bi1eee', b'x', "
+            "b'10:0123456789', b'0:']:\n"
+            "    show(lambda: d(data))\n"
+            "show(lambda: d(b'3:\\xc3\\xa9a', encoding='utf-8'))",
+            (
+                "        self.decode_func[b'0'] = self.decode_string\n"
+                "        self.decode_func[b'1'] = self.decode_string\n"
+                "        self.decode_func[b'2'] = self.decode_string\n"
+                "        self.decode_func[b'3'] = self.decode_string\n"
+                "        self.decode_func[b'4'] = self.decode_string\n"
+                "        self.decode_func[b'5'] = self.decode_string\n"
+                "        self.decode_func[b'6'] = self.decode_string\n"
+                "        self.decode_func[b'7'] = self.decode_string\n"
+                "        self.decode_func[b'8'] = self.decode_string\n"
+                "        self.decode_func[b'9'] = self.decode_string\n",
+                "        for digit in b'0123456789':\n"
+                "            self.decode_func[bytes((digit,))] = self.decode_string\n",
+            ),
+        ),
+        honest(
+            "decode_int: the sign byte sliced once",
+            _BD + "for data in [b'i0e', b'i-0e', b'i-1e', b'i03e', b'i-03e', b'i42e', b'ie', "
+            "b'i-e', b'i1', b'i 1e']:\n"
+            "    show(lambda: d(data))",
+            (
+                "        if x[f:f + 1] == b'-':\n"
+                "            if x[f + 1:f + 2] == b'0':\n"
+                "                raise ValueError\n"
+                "        elif x[f:f + 1] == b'0' and newf != f + 1:\n",
+                "        first = x[f:f + 1]\n"
+                "        if first == b'-':\n"
+                "            if x[f + 1:f + 2] == b'0':\n"
+                "                raise ValueError\n"
+                "        elif first == b'0' and newf != f + 1:\n",
+            ),
+        ),
+    ),
+)
+
+
+# --- configobj: the validate module, checks parsed from strings by Validator ---------
+
+#: Witness helper: a fresh validator's check, the error's type and message on failure.
+_VD = (
+    _MSG + "def c(check, value, **kw):\n"
+    "    return msg(lambda: m.Validator().check(check, value, **kw))\n"
+)
+
+CONFIGOBJ = RealModule(
+    name="configobj",
+    pin="configobj==5.0.9",
+    package="src/configobj",
+    module="configobj/validate.py",
+    targets=(
+        "Validator.check",
+        "Validator.get_default_value",
+        "Validator._parse_check",
+        "Validator._unquote",
+        "is_integer",
+        "is_float",
+        "is_boolean",
+        "is_list",
+    ),
+    tests=(("src/tests/*.py", "tests/"), ("src/tests/conf.*", "tests/")),
+    test_command='pytest -q tests -k "not test_top_level"',
+    notes="test_top_level is left out: it imports the top-level validate package of the "
+    "sdist (a shim around configobj.validate), which is not laid out.",
+    changes=(
+        regression(
+            "check: the None shortcut dropped",
+            "dropped None check (a None value, or a default of None, now reaches the check "
+            "function and raises VdtTypeError instead of giving None); tests pass",
+            _VD + "show(lambda: c('integer', None))\n"
+            "show(lambda: c('integer(default=None)', None, missing=True))",
+            ("        if value is None:\n            return None\n", ""),
+        ),
+        regression(
+            "is_integer: str.isdigit before int()",
+            "dropped sign (a negative integer or one with spaces or a plus, '-1', ' 5', "
+            "'+3', is refused with VdtTypeError); tests pass",
+            _VD + "show(lambda: c('integer', '-1'))\nshow(lambda: c('integer', ' 5'))\n"
+            "show(lambda: c('integer(min=-5)', '+3'))",
+            (
+                "        try:\n"
+                "            value = int(value)\n"
+                "        except ValueError:\n"
+                "            raise VdtTypeError(value)\n"
+                "    if (min_val is not None) and (value < min_val):\n"
+                "        raise VdtValueTooSmallError(value)\n"
+                "    if (max_val is not None) and (value > max_val):\n"
+                "        raise VdtValueTooBigError(value)\n"
+                "    return value\n\n\n"
+                "def is_float(",
+                "        if not value.isdigit():\n"
+                "            raise VdtTypeError(value)\n"
+                "        value = int(value)\n"
+                "    if (min_val is not None) and (value < min_val):\n"
+                "        raise VdtValueTooSmallError(value)\n"
+                "    if (max_val is not None) and (value > max_val):\n"
+                "        raise VdtValueTooBigError(value)\n"
+                "    return value\n\n\n"
+                "def is_float(",
+            ),
+        ),
+        regression(
+            "is_boolean: the string looked up as given",
+            "skipped normalisation (the .lower() is dropped, so 'True', 'YES' and 'Off' "
+            "are refused); tests catch",
+            _VD + "show(lambda: c('boolean', 'True'))\nshow(lambda: c('boolean', 'YES'))\n"
+            "show(lambda: c('boolean', 'off'))",
+            (
+                "            return bool_dict[value.lower()]\n",
+                "            return bool_dict[value]\n",
+            ),
+        ),
+        regression(
+            "_unquote: only values longer than two characters unquoted",
+            "off-by-one (an empty quoted string, default='' or option('', 'a'), keeps its "
+            "quotes); tests pass",
+            _VD + "show(lambda: c(\"string(default='')\", None, missing=True))\n"
+            "show(lambda: c(\"option('', 'a')\", ''))\n"
+            "show(lambda: c(\"string(default='x')\", None, missing=True))",
+            (
+                "        if (len(val) >= 2) and (val[0] in (\"'\", '\"')) and "
+                "(val[0] == val[-1]):\n",
+                "        if (len(val) > 2) and (val[0] in (\"'\", '\"')) and "
+                "(val[0] == val[-1]):\n",
+            ),
+        ),
+        regression(
+            "is_list: a list returned as it is",
+            "returning a shared mutable (the checked value is the caller's own list, so "
+            "editing the result edits the input); tests pass",
+            _VD + "x = [1, 2]\nr = m.Validator().check('list', x)\nr.append(3)\n"
+            "show(lambda: (x, r is x))\nshow(lambda: c('list(max=1)', (1,)))",
+            (
+                "        raise VdtValueTooLongError(value)\n    return list(value)\n",
+                "        raise VdtValueTooLongError(value)\n"
+                "    return value if type(value) is list else list(value)\n",
+            ),
+        ),
+        regression(
+            "is_float: only strings converted",
+            "dropped conversion (an int passes through as an int, 3 instead of 3.0); tests pass",
+            _VD + "show(lambda: c('float', 3))\nshow(lambda: c('float(max=5)', True))\n"
+            "show(lambda: c('float', '3'))",
+            (
+                "    if not isinstance(value, float):\n"
+                "        # if it's a string - does it represent a float ?\n",
+                "    if isinstance(value, str):\n"
+                "        # if it's a string - does it represent a float ?\n",
+            ),
+        ),
+        honest(
+            "is_boolean: dict.get instead of catching KeyError",
+            _VD + "for v in ['True', 'yes', 'OFF', '0', 'maybe', '', 1, 0, 2, None, 1.0]:\n"
+            "    show(lambda: c('boolean', v))",
+            (
+                "        try:\n"
+                "            return bool_dict[value.lower()]\n"
+                "        except KeyError:\n"
+                "            raise VdtTypeError(value)\n",
+                "        result = bool_dict.get(value.lower())\n"
+                "        if result is None:\n"
+                "            raise VdtTypeError(value)\n"
+                "        return result\n",
+            ),
+        ),
+        honest(
+            "_unquote: the quote test on a string of quotes",
+            _VD + "for check in [\"string(default='')\", 'string(default=\"x\")', "
+            "\"string(default='y)\", 'string(default=\\'\\'\\')', \"string(default=z)\", "
+            '"option(\'a\', \\"b\\")"]:\n'
+            "    show(lambda: c(check, None, missing=True))\n"
+            "show(lambda: c(\"option('a', 'b')\", 'b'))",
+            (
+                "        if (len(val) >= 2) and (val[0] in (\"'\", '\"')) and "
+                "(val[0] == val[-1]):\n",
+                '        if len(val) >= 2 and val[0] == val[-1] and val[0] in "\'\\"":\n',
+            ),
+        ),
+    ),
+)
+
+
 MODULES: tuple[RealModule, ...] = (
     HJSON,
     UNIDIFF,
     BITMATH,
+    PYRSISTENT,
+    BENCODE,
+    CONFIGOBJ,
 )
