@@ -914,6 +914,283 @@ CONFIGOBJ = RealModule(
 )
 
 
+# --- mistune: the inline tokenizer of a Markdown renderer ----------------------------
+
+#: Witness helper: the inline tokens of a fresh parser, and the whole renderer.
+_MI = (
+    "import mistune\n"
+    "def t(s, env=None, **kw):\n"
+    "    return m.InlineParser(**kw)(s, env or {})\n"
+    "md = mistune.create_markdown()\n"
+)
+
+MISTUNE = RealModule(
+    name="mistune",
+    pin="mistune==3.0.2",
+    package="src/mistune",
+    module="mistune/inline_parser.py",
+    targets=(
+        "InlineParser.parse",
+        "InlineParser.parse_codespan",
+        "InlineParser.parse_link",
+        "InlineParser.parse_emphasis",
+        "InlineParser.parse_auto_link",
+        "InlineParser.parse_inline_html",
+        "InlineParser.precedence_scan",
+    ),
+    tests=(
+        ("tests/*.py", "tests/"),
+        ("tests/fixtures/*", "tests/fixtures/"),
+        ("tests/fixtures/include/*", "tests/fixtures/include/"),
+    ),
+    test_command="pytest -q tests",
+    changes=(
+        regression(
+            "parse_codespan: the padding stripped with strip()",
+            "wrong normalisation (every space around code is removed, not one on each "
+            "side: `  a  ` gives 'a' instead of ' a '); tests catch",
+            _MI + "show(lambda: t('`  a  `'))\nshow(lambda: md('x `` ` b ` `` y'))",
+            (
+                "            if len(code.strip()):\n"
+                "                if code.startswith(' ') and code.endswith(' '):\n"
+                "                    code = code[1:-1]\n",
+                "            if len(code.strip()):\n                code = code.strip(' ')\n",
+            ),
+        ),
+        regression(
+            "parse_inline_html: only lower-case anchors tracked",
+            "skipped case form (after an upper-case <A href>, an autolink inside it becomes "
+            "a nested link instead of text); tests pass",
+            _MI + "show(lambda: md('<A href=\"/x\"><http://b.c></A>'))\n"
+            "show(lambda: md('<a href=\"/x\"><http://b.c></a>'))",
+            (
+                "        if html.startswith(('<a ', '<a>', '<A ', '<A>')):\n",
+                "        if html.startswith(('<a ', '<a>')):\n",
+            ),
+            (
+                "        elif html.startswith(('</a ', '</a>', '</A ', '</A>')):\n",
+                "        elif html.startswith(('</a ', '</a>')):\n",
+            ),
+        ),
+        regression(
+            "parse_link: the reference key upper-cased without unikey",
+            "skipped normalisation (a reference label spread over two lines or with double "
+            "spaces, [Foo\\n  bar], no longer matches its definition [foo bar]); tests catch",
+            _MI + "show(lambda: md('[Foo\\n  bar]\\n\\n[foo bar]: /u'))\n"
+            "show(lambda: md('[FOO][]\\n\\n[foo]: /v'))",
+            ("        key = unikey(label)\n", "        key = label.upper()\n"),
+        ),
+        regression(
+            "parse: plain text returned whole when no marker character is in it",
+            "wrong fast path (the quick test knows the core markers only: a line break "
+            "and the markers of plugins, ~~ or a bare URL, are left as text); tests catch",
+            _MI + "show(lambda: t('a\\nb'))\nshow(lambda: t('a  \\nb', hard_wrap=True))\n"
+            "show(lambda: mistune.create_markdown(plugins=['strikethrough'])('~~x~~'))",
+            (
+                "PAREN_END_RE = re.compile(r'\\s*\\)')\n",
+                "PAREN_END_RE = re.compile(r'\\s*\\)')\n"
+                "_PLAIN_TEXT_RE = re.compile(r'[^\\\\`*_\\[!<]*')\n",
+            ),
+            (
+                "        pos = 0\n        sc = self.compile_sc()\n",
+                "        if _PLAIN_TEXT_RE.fullmatch(state.src):\n"
+                "            self.process_text(state.src, state)\n"
+                "            return state.tokens\n"
+                "        pos = 0\n        sc = self.compile_sc()\n",
+            ),
+        ),
+        regression(
+            "_add_auto_link: the URL kept as written",
+            "dropped escaping (an autolink's URL is no longer percent-encoded: a quote or "
+            "a space-like character reaches the renderer raw); tests catch",
+            _MI + "show(lambda: t('<http://a.b/\"x>'))\nshow(lambda: t('<http://a.b/é>'))",
+            (
+                "            'attrs': {'url': escape_url(url)},\n",
+                "            'attrs': {'url': url},\n",
+            ),
+        ),
+        honest(
+            "parse_codespan: the closing pattern compiled once per marker",
+            _MI + "for s in ['`a`', '``a`b``', '`a', '```x``', '` `', '`\\nb\\n`', "
+            "'``` a ```', 'x `a` y `b`']:\n"
+            "    show(lambda: t(s))",
+            (
+                "        pattern = re.compile(r'(.*?[^`])' + marker + r'(?!`)', re.S)\n",
+                "        pattern = _CODESPAN_END.get(marker)\n"
+                "        if pattern is None:\n"
+                "            pattern = _CODESPAN_END[marker] = re.compile(\n"
+                "                r'(.*?[^`])' + marker + r'(?!`)', re.S)\n",
+            ),
+            (
+                "PAREN_END_RE = re.compile(r'\\s*\\)')\n",
+                "PAREN_END_RE = re.compile(r'\\s*\\)')\n_CODESPAN_END = {}\n",
+            ),
+        ),
+        honest(
+            "parse: the source and its length read once",
+            _MI + "for s in ['', 'plain', '*a* _b_ **c**', '[x](/y) <http://z.w>', "
+            "'a\\\\*b', 'a  \\nb', '`c` <b>h</b>', '![i](/p \"t\")']:\n"
+            "    show(lambda: t(s))\n"
+            "show(lambda: md('# T\\n\\n*a* [b][c]\\n\\n[c]: /d'))",
+            (
+                "        pos = 0\n"
+                "        sc = self.compile_sc()\n"
+                "        while pos < len(state.src):\n"
+                "            m = sc.search(state.src, pos)\n",
+                "        pos = 0\n"
+                "        sc = self.compile_sc()\n"
+                "        src = state.src\n"
+                "        length = len(src)\n"
+                "        while pos < length:\n"
+                "            m = sc.search(src, pos)\n",
+            ),
+        ),
+    ),
+)
+
+
+# --- parsedatetime: a natural-language date and time parser, the Calendar class ------
+
+#: Witness helper: a context-style calendar and a fixed source time.
+_PD = (
+    "import datetime\n"
+    "c = m.Calendar(version=m.VERSION_CONTEXT_STYLE)\n"
+    "S = datetime.datetime(2024, 1, 31, 9, 0)\n"
+    "def p(s):\n"
+    "    return c.parseDT(s, sourceTime=S)[0]\n"
+)
+
+PARSEDATETIME = RealModule(
+    name="parsedatetime",
+    pin="parsedatetime==2.6",
+    package="parsedatetime",
+    module="parsedatetime/__init__.py",
+    targets=(
+        "Calendar.parse",
+        "Calendar.parseDT",
+        "Calendar.parseDate",
+        "Calendar.inc",
+        "Calendar._buildTime",
+        "Calendar._convertUnitAsWords",
+        "Constants.daysInMonth",
+    ),
+    tests=(("tests/*.py", "tests/"),),
+    test_command='pytest -q tests -o "python_files=Test*.py"',
+    notes="The test files are named Test*.py, which pytest does not collect by default: "
+    "the command says so with -o python_files.",
+    changes=(
+        regression(
+            "inc: the day no longer clamped to the new month",
+            "dropped branch (a month added to January 31 raises ValueError instead of giving "
+            "the last day of February); tests catch",
+            _MSG + _PD + "show(lambda: msg(lambda: c.inc(datetime.datetime(2024, 1, 31), "
+            "month=1)))\nshow(lambda: msg(lambda: p('in 1 month')))\n"
+            "show(lambda: msg(lambda: p('in 2 months')))",
+            ("            if dy > maxDay:\n                dy = maxDay\n", ""),
+        ),
+        regression(
+            "parseDate: the locale's date order used for every date",
+            "dropped input form (a year-first date, 2006/05/28, is read month-first, "
+            "refused as a month of 2006, and answered with the current time); tests catch",
+            _PD + "show(lambda: p('2006/05/28').timetuple()[:3] == (2006, 5, 28))\n"
+            "show(lambda: p('5/28/2006'))",
+            (
+                "        dp_order = self.ptc.dp_order if v1 <= 31 else ['y', 'm', 'd']\n",
+                "        dp_order = self.ptc.dp_order\n",
+            ),
+        ),
+        regression(
+            "parseDate: two-digit years all in the 1900s",
+            "dropped branch (the birthday epoch is ignored: 5/28/06 is 1906 instead of "
+            "2006); tests catch",
+            _PD + "show(lambda: p('5/28/06'))\nshow(lambda: p('12/25/99'))",
+            (
+                "        # birthday epoch constraint\n"
+                "        if yr < self.ptc.BirthdayEpoch:\n"
+                "            yr += 2000\n"
+                "        elif yr < 100:\n"
+                "            yr += 1900\n",
+                "        # birthday epoch constraint\n"
+                "        if yr < 100:\n"
+                "            yr += 1900\n",
+            ),
+        ),
+        regression(
+            "daysInMonth: a leap year as a multiple of four",
+            "wrong fast path (1900 and 2100 are taken for leap years, so February 1900 has "
+            "29 days and a month added to January 31, 1900 raises ValueError); tests pass",
+            _MSG + _PD + "show(lambda: c.ptc.daysInMonth(2, 1900))\n"
+            "show(lambda: msg(lambda: c.inc(datetime.datetime(1900, 1, 31), month=1)))\n"
+            "show(lambda: c.ptc.daysInMonth(2, 2024))",
+            (
+                "                if year in self._leapYears:\n"
+                "                    result += 1\n"
+                "                else:\n"
+                "                    if calendar.isleap(year):\n"
+                "                        self._leapYears.append(year)\n"
+                "                        result += 1\n",
+                "                if year % 4 == 0:\n                    result += 1\n",
+            ),
+        ),
+        regression(
+            "_convertUnitAsWords: words split on whitespace only",
+            "dropped input form (a hyphenated or comma-separated number, twenty-five, "
+            "raises instead of giving 25); tests catch",
+            _MSG + _PD + "show(lambda: msg(lambda: c._convertUnitAsWords('twenty-five')))\n"
+            "show(lambda: msg(lambda: c._convertUnitAsWords('one hundred, two')))\n"
+            "show(lambda: msg(lambda: c._convertUnitAsWords('three thousand')))",
+            (
+                '        word_list, a, b = re.split(r"[,\\s-]+", unitText), 0, 0\n',
+                "        word_list, a, b = unitText.split(), 0, 0\n",
+            ),
+        ),
+        regression(
+            "inc: whole years only",
+            "dropped fraction (int() of the years: 'in 1.5 years' adds 12 months instead "
+            "of 18); tests pass",
+            _PD + "show(lambda: p('in 1.5 years'))\n"
+            "show(lambda: c.inc(datetime.datetime(2024, 1, 15), year=0.5))\n"
+            "show(lambda: c.inc(datetime.datetime(2024, 1, 15), year=2))",
+            (
+                "            month += year * 12\n",
+                "            month += int(year) * 12\n",
+            ),
+        ),
+        honest(
+            "daysInMonth: calendar.isleap without the list of leap years seen",
+            _MSG + _PD + "for month, year in [(2, 1900), (2, 2000), (2, 2024), (2, 2023), "
+            "(1, 2023), (12, 1999), (13, 2020), (0, 2020)]:\n"
+            "    show(lambda: c.ptc.daysInMonth(month, year))\n"
+            "show(lambda: msg(lambda: c.inc(datetime.datetime(2000, 1, 31), month=1)))",
+            (
+                "                if year in self._leapYears:\n"
+                "                    result += 1\n"
+                "                else:\n"
+                "                    if calendar.isleap(year):\n"
+                "                        self._leapYears.append(year)\n"
+                "                        result += 1\n",
+                "                if calendar.isleap(year):\n                    result += 1\n",
+            ),
+        ),
+        honest(
+            "_convertUnitAsWords: the split pattern compiled once",
+            _MSG + _PD + "for s in ['twenty-five', 'one hundred, two', 'three thousand', "
+            "'seven', 'a million and one', 'nine-', 'fourty']:\n"
+            "    show(lambda: msg(lambda: c._convertUnitAsWords(s)))",
+            (
+                "    def _convertUnitAsWords(self, unitText):\n",
+                '    _UNIT_WORDS_SPLIT = re.compile(r"[,\\s-]+")\n\n'
+                "    def _convertUnitAsWords(self, unitText):\n",
+            ),
+            (
+                '        word_list, a, b = re.split(r"[,\\s-]+", unitText), 0, 0\n',
+                "        word_list, a, b = self._UNIT_WORDS_SPLIT.split(unitText), 0, 0\n",
+            ),
+        ),
+    ),
+)
+
+
 MODULES: tuple[RealModule, ...] = (
     HJSON,
     UNIDIFF,
@@ -921,4 +1198,6 @@ MODULES: tuple[RealModule, ...] = (
     PYRSISTENT,
     BENCODE,
     CONFIGOBJ,
+    MISTUNE,
+    PARSEDATETIME,
 )
