@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_autoimprove.runtime.compare import BASELINE_PREFIX
-from pytest_autoimprove.runtime.replay import Outcome, assert_same_outcome, materialize
+from pytest_autoimprove.runtime.replay import Outcome, assert_same_outcome
+from pytest_autoimprove.runtime.results import materialize
 
 __all__ = ["Example", "check_example"]
 

@@ -20,6 +20,9 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
+from pytest_autoimprove.runtime.compare import type_name
+from pytest_autoimprove.runtime.results import materialize
+
 __all__ = ["readings", "ready"]
 
 #: ``id(instance) -> (weak reference, reading methods, answers once read)`` of the
@@ -57,9 +60,6 @@ def readings(obj: Any) -> dict[str, Any]:
     ref, names, answers = entry
     if answers is not None:
         return dict(answers)
-    from pytest_autoimprove.runtime.compare import type_name
-    from pytest_autoimprove.runtime.replay import materialize
-
     answers = {}
     for name in names:
         try:

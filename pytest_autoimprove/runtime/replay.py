@@ -13,16 +13,14 @@ of the instance after the call.
 from __future__ import annotations
 
 import builtins
-import contextlib
 import copy
 import importlib
 import inspect
 import io
-import itertools
 import pickle
 import types
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +28,7 @@ from typing import Any
 from pytest_autoimprove.runtime.compare import assert_same, difference, type_name
 from pytest_autoimprove.runtime.order import moved_within_sets, order_varies, set_items
 from pytest_autoimprove.runtime.prepared import readings
+from pytest_autoimprove.runtime.results import materialize
 from pytest_autoimprove.runtime.sharing import scramble, shares_mutable
 from pytest_autoimprove.runtime.surface import check_surface, surface_of
 from pytest_autoimprove.runtime.views import views
@@ -53,9 +52,6 @@ __all__ = [
     "shares_mutable",
     "surface_of",
 ]
-
-#: A generator or iterator result is consumed up to this many items.
-MAX_ITEMS = 1_000
 
 
 @dataclass(frozen=True)
@@ -245,48 +241,6 @@ def load_cases(path: Path | str) -> dict[str, Case]:
         # guard file from importing, though the value is data, not code under test.
         warnings.simplefilter("ignore")
         return {key: pickle.loads(blob) for key, blob in data["cases"].items()}  # noqa: S301
-
-
-def materialize(value: Any) -> Any:
-    """Consume a generator or iterator result into a list, so it can be compared.
-
-    A coroutine (an ``async def`` target) is run to its result in a fresh event loop;
-    an async generator is consumed like a generator. At most :data:`MAX_ITEMS` items.
-    A ``@contextmanager`` target's result is entered and left: what it yields is the
-    answer (the object itself holds a generator, different on every call).
-    """
-    if isinstance(value, contextlib._GeneratorContextManager):
-        with value as entered:
-            return materialize(entered)
-    if isinstance(value, contextlib._AsyncGeneratorContextManager):
-        import asyncio
-
-        return materialize(asyncio.run(_enter_async(value)))
-    if inspect.iscoroutine(value):
-        import asyncio
-
-        return materialize(asyncio.run(value))
-    if inspect.isasyncgen(value):
-        import asyncio
-
-        return asyncio.run(_consume_async(value))
-    if isinstance(value, (types.GeneratorType, Iterator)) and not hasattr(value, "read"):
-        return list(itertools.islice(value, MAX_ITEMS))
-    return value
-
-
-async def _enter_async(manager: Any) -> Any:
-    async with manager as entered:
-        return entered
-
-
-async def _consume_async(agen: Any) -> list[Any]:
-    items: list[Any] = []
-    async for item in agen:
-        items.append(item)
-        if len(items) >= MAX_ITEMS:
-            break
-    return items
 
 
 def resolve(

@@ -22,9 +22,9 @@ from pytest_autoimprove.runtime.replay import (
     as_before,
     assert_same_outcome,
     build_values,
-    materialize,
     public_state,
 )
+from pytest_autoimprove.runtime.results import materialize
 
 __all__ = ["Step", "check_calls"]
 

@@ -13,7 +13,8 @@ import pytest
 from pytest_autoimprove.generators import GenerateRequest
 from pytest_autoimprove.generators.discover import discover, is_generator
 from pytest_autoimprove.generators.performance import generate
-from pytest_autoimprove.runtime.replay import call, materialize
+from pytest_autoimprove.runtime.replay import call
+from pytest_autoimprove.runtime.results import materialize
 
 SOURCE = '''
 def countdown(n: int):
