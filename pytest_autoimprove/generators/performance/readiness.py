@@ -44,6 +44,8 @@ MAX_SETUP_TRIES = 8
 #: Classes whose set-up is searched at most this many times (each try calls a few methods).
 MAX_SEARCHES = 3
 MAX_READERS = 3
+#: Methods tried as readers, at most (each try is two calls).
+MAX_READER_TRIES = 8
 
 
 class Readiness:
@@ -102,9 +104,12 @@ class Readiness:
     ) -> tuple[str, ...]:
         if key not in self.readers:
             found: list[str] = []
-            for name in _no_arg_methods(cls, ()):
-                if name == method or name in setup or name in NOT_READERS:
-                    continue
+            candidates = [
+                name
+                for name in _no_arg_methods(cls, ())
+                if name not in setup and name not in NOT_READERS
+            ]
+            for name in candidates[:MAX_READER_TRIES]:
                 one, two = do(setup, (name,)), do(setup, (name,))
                 if one.error is None and two.error is None:
                     a, b = public_state(one.instance), public_state(two.instance)
