@@ -40,6 +40,7 @@ from pytest_autoimprove.generators.performance.explored import (
     freeze_explored,
     unexplored,
 )
+from pytest_autoimprove.generators.performance.helpers import private_helpers
 from pytest_autoimprove.generators.performance.mutants import ModuleMutator, Mutant
 from pytest_autoimprove.generators.performance.plan import TargetCandidates
 from pytest_autoimprove.generators.performance.render import (
@@ -293,6 +294,15 @@ def _plan_runs(
         for qualname, names in found.items():
             references[plan.name, qualname] = names
     mutators = {plan.name: ModuleMutator(scratch.sources[plan.name]) for plan in plans}
+    # The private helpers each target calls: an agent rewrites them to speed it up
+    # (asn1's ``Encoder.write`` does its work in ``_encode_integer``). Each helper is
+    # mutated for the first target, in this order, that reaches it.
+    helpers: dict[tuple[str, str], list[str]] = {}
+    for plan in plans:
+        qualnames = [t.qualname for t in plan.targets]
+        for qualname, called in private_helpers(scratch.sources[plan.name], qualnames).items():
+            helpers[plan.name, qualname] = called
+    taken: set[tuple[str, str]] = set()
     order: list[tuple[ModulePlan, TargetPlan]] = []
     for first in (True, False):
         for plan in plans:
@@ -300,14 +310,19 @@ def _plan_runs(
                 if (t.qualname in named.get(plan.name, set())) == first:
                     order.append((plan, t))
     eligible: list[tuple[ModulePlan, TargetPlan]] = []
+    mine: dict[tuple[str, str], list[str]] = {}
     for plan, t in order:
         result = results[plan.name, t.qualname]
+        own = [h for h in helpers.get((plan.name, t.qualname), []) if (plan.name, h) not in taken]
+        own = [h for h in own if mutators[plan.name].count(h)]
         if not t.test_count:
             result.reason = "not mutated: it has no test"
-        elif not mutators[plan.name].count(t.qualname):
+        elif not mutators[plan.name].count(t.qualname) and not own:
             result.reason = "not mutated: no mutation operator applies to its code"
         else:
             eligible.append((plan, t))
+            mine[plan.name, t.qualname] = own
+            taken.update((plan.name, h) for h in own)
     keys = [f"{p.name}:{t.qualname}" for p, t in eligible]
     first_keys = [
         k for (p, t), k in zip(eligible, keys, strict=True) if t.qualname in named.get(p.name, ())
@@ -321,10 +336,27 @@ def _plan_runs(
             result.reason = "not mutated: the mutation budget ran out (raise --budget)"
             continue
         mutants = mutators[plan.name].mutants(t.qualname, limit=limit, seed=key)
+        mutants += _helper_mutants(
+            mutators[plan.name], mine[plan.name, t.qualname], limit - len(mutants), key
+        )
         reached = _reaching(plans, references, plan, t)
         for index, mutant in enumerate(mutants):
             runs.append(_Run(plan, t, mutant, f"{key}:{index}", reached))
     return runs
+
+
+def _helper_mutants(
+    mutator: ModuleMutator, helpers: Sequence[str], limit: int, key: str
+) -> list[Mutant]:
+    """Up to ``limit`` mutants of ``helpers``, taken in turn (one of each before a
+    second of any), so a long helper does not crowd out the others."""
+    if limit <= 0 or not helpers:
+        return []
+    each = [mutator.mutants(h, limit=limit, seed=f"{key}:{h}") for h in helpers]
+    out: list[Mutant] = []
+    for round_ in range(max(len(m) for m in each)):
+        out += [m[round_] for m in each if round_ < len(m)]
+    return out[:limit]
 
 
 def _reaching(
@@ -622,6 +654,8 @@ def _all_dropped(run: _Run) -> bool:
 
 def _survivor_text(run: _Run) -> str:
     text = run.mutant.description
+    if run.mutant.target != run.target.qualname:
+        text = f"in `{run.mutant.target}`, {text}"  # a helper it calls
     kept = [cid for cid in run.told_apart if cid not in run.target.dropped]
     if kept or run.scenario_added is not None:
         return f"{text} (a distinguishing input was added, yet it survives)"
