@@ -294,14 +294,15 @@ def _plan_runs(
         for qualname, names in found.items():
             references[plan.name, qualname] = names
     mutators = {plan.name: ModuleMutator(scratch.sources[plan.name]) for plan in plans}
-    # The private helpers each target calls: an agent rewrites them to speed it up
-    # (asn1's ``Encoder.write`` does its work in ``_encode_integer``). Each helper is
-    # mutated for the first target, in this order, that reaches it.
+    # The private helpers each named target calls: an agent rewrites them to speed it
+    # up (asn1's ``Encoder.write`` does its work in ``_encode_integer``). Each helper is
+    # mutated for the first named target, in this order, that reaches it.
     helpers: dict[tuple[str, str], list[str]] = {}
     for plan in plans:
         qualnames = [t.qualname for t in plan.targets]
         for qualname, called in private_helpers(scratch.sources[plan.name], qualnames).items():
-            helpers[plan.name, qualname] = called
+            if qualname in named.get(plan.name, set()):
+                helpers[plan.name, qualname] = called
     taken: set[tuple[str, str]] = set()
     order: list[tuple[ModulePlan, TargetPlan]] = []
     for first in (True, False):
