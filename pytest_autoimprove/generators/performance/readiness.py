@@ -8,9 +8,11 @@ returns ``None``, so even a working call shows nothing unless ``output()`` is re
 afterwards. The probe finds both by trying, on the baseline:
 
 - **set-up**: when a method's call raises, each public method of the class that takes
-  no arguments (``start``, ``begin``, ``open``... first) is called before it on a fresh
-  instance; the first after which the call answers otherwise (returns, or raises
-  another error) is the class's set-up, used for its other methods' calls too;
+  no arguments (``start``, ``begin``, ``open``... first; never ``close``, ``stop``...)
+  is called before it on a fresh instance; the first after which the call works is the
+  class's set-up, used for its other methods' calls too, wherever the call then
+  answers otherwise (returns, or raises another error: an input refused by a ready
+  receiver);
 - **readers**: when a call works and returns ``None``, or its receiver has no public
   state, the class's other public methods without arguments are called after it, twice
   on fresh instances; those that answer a value, the same both times, read the
@@ -40,6 +42,10 @@ NOT_READERS = frozenset({"close", "clear", "reset", "pop", "popitem", "popleft",
                          "start", "stop", "wait", "serve", "join", "kill", "terminate",
                          "shutdown", "destroy", "delete", "discard", "exit",
                          "quit"})  # fmt: skip
+#: Methods that end a receiver: never set-up calls (a ``close()`` before ``write`` only
+#: changes the error).
+NOT_SETUPS = frozenset({"close", "clear", "stop", "shutdown", "destroy", "terminate",
+                        "kill", "exit", "quit", "delete"})  # fmt: skip
 MAX_SETUP_TRIES = 8
 #: Classes whose set-up is searched at most this many times (each try calls a few methods).
 MAX_SEARCHES = 3
@@ -88,14 +94,23 @@ class Readiness:
         self, key: str, cls: type, method: str, do: _Caller, first: Outcome
     ) -> tuple[tuple[str, ...], Outcome]:
         known = self.setups.get(key)
-        tried = [known] if known else []
-        if not known and self.searches.get(key, 0) < MAX_SEARCHES:
-            self.searches[key] = self.searches.get(key, 0) + 1
-            tried = [(name,) for name in _no_arg_methods(cls, SETUP_NAMES) if name != method]
+        if known:
+            # Found on a call it made work: another error after it is the call's own
+            # answer on a ready receiver (an OID the encoder refuses once started).
+            out = do(known, ())
+            return (known, out) if _told_apart(out, first) else ((), first)
+        if self.searches.get(key, 0) >= MAX_SEARCHES:
+            return (), first
+        self.searches[key] = self.searches.get(key, 0) + 1
+        tried = [
+            (name,)
+            for name in _no_arg_methods(cls, SETUP_NAMES)
+            if name != method and name not in NOT_SETUPS
+        ]
         for setup in tried[:MAX_SETUP_TRIES]:
             out = do(setup, ())
-            if _told_apart(out, first):
-                self.setups.setdefault(key, setup)
+            if out.error is None:  # it made the call work: the class's set-up
+                self.setups[key] = setup
                 return setup, out
         return (), first
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gc
+import types
 from collections.abc import Callable
 
 from guarded import Guarded
 
 from pytest_autoimprove.generators.performance.facts import read_facts
+from pytest_autoimprove.generators.performance.readiness import Readiness
 from pytest_autoimprove.runtime.prepared import readings, ready
+from pytest_autoimprove.runtime.replay import call
 
 # asn1's Encoder, in small: write() raises until start() is called, returns None, and
 # what it wrote shows only in output().
@@ -113,3 +116,52 @@ def test_a_reader_that_raises_answers_with_its_exception() -> None:
 
     closed = ready(Closed(), read=("output",))
     assert readings(closed) == {"<output()>": "raises builtins.ValueError"}
+
+
+GUARDED_DOOR = """
+class Door:
+    def __init__(self):
+        self.state = "new"
+
+    def close(self):
+        self.state = "closed"
+
+    def open(self):
+        self.state = "open"
+
+    def enter(self, who):
+        if self.state == "closed":
+            raise RuntimeError("closed")
+        if self.state != "open":
+            raise RuntimeError("not open yet")
+        return who.upper()
+
+
+class Vault:
+    def __init__(self):
+        self.state = "new"
+
+    def close(self):
+        self.state = "closed"
+
+    def enter(self, who):
+        raise RuntimeError(f"no entry while {self.state}")
+"""
+
+
+def _module(source: str) -> types.ModuleType:
+    module = types.ModuleType("doors")
+    exec(compile(source, "doors.py", "exec"), module.__dict__)  # noqa: S102 - our own test code
+    return module
+
+
+def test_a_set_up_call_is_one_that_makes_the_call_work_never_one_that_ends_it() -> None:
+    module = _module(GUARDED_DOOR)
+    readiness = Readiness()
+    first = call(module, "Door.enter", "method", ("ann",), {}, ((), {}))
+    ctor, out = readiness.improve(module, "Door.enter", ("ann",), {}, ((), {}), first)
+    assert out.value == "ANN" and "setup=(('open', (), {}),)" in repr(ctor)
+    # close() changes the error, and makes nothing work: it is no set-up.
+    first = call(module, "Vault.enter", "method", ("ann",), {}, ((), {}))
+    ctor, out = readiness.improve(module, "Vault.enter", ("ann",), {}, ((), {}), first)
+    assert ctor == ((), {}) and out is first
