@@ -22,6 +22,7 @@ __all__ = [
     "MAX_TOKEN_CHARS",
     "affixes_of",
     "byte_work_of",
+    "windows_of",
     "call_name",
     "compiles",
     "divisor_of",
@@ -145,6 +146,26 @@ CONVERTERS = {
 BYTE_CALLS = {"to_bytes", "from_bytes", "pack", "unpack", "pack_into", "unpack_from"}
 #: Masks that cut an integer into bytes or 7-bit groups (``n & 0xFF``, ``b & 0x80``).
 BYTE_MASKS = {0x7F, 0x80, 0xFF, 0xFFFF}
+
+
+def windows_of(node: ast.AST, params: set[str]) -> dict[str, str]:
+    """Position parameter -> the parameter it is a position in: ``s[end:end + 1]``, a
+    window of ``s`` at ``end`` (both bounds of one slice use it), the way a scanner reads
+    its text. Only positions within the text are its contract."""
+    out: dict[str, str] = {}
+    for sub in ast.walk(node):
+        if not (isinstance(sub, ast.Subscript) and isinstance(sub.slice, ast.Slice)):
+            continue
+        if not (isinstance(sub.value, ast.Name) and sub.value.id in params):
+            continue
+        lower, upper = sub.slice.lower, sub.slice.upper
+        if lower is None or upper is None:
+            continue
+        low = {n.id for n in ast.walk(lower) if isinstance(n, ast.Name)} & params
+        high = {n.id for n in ast.walk(upper) if isinstance(n, ast.Name)} & params
+        for name in sorted(low & high - {sub.value.id}):
+            out.setdefault(name, sub.value.id)
+    return out
 
 
 def byte_work_of(node: ast.AST, calls_made: set[str]) -> list[str]:

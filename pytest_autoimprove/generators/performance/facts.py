@@ -41,6 +41,7 @@ from pytest_autoimprove.generators.performance.body_facts import (
     pattern_factory,
     tokens_of,
     unwrapped,
+    windows_of,
 )
 from pytest_autoimprove.generators.performance.layouts import (
     MAX_LAYOUTS,
@@ -131,6 +132,9 @@ class SourceFacts:
     #: integer's bytes: ``to_bytes``, ``struct.pack``, ``>>``, ``& 0xff``...; integers
     #: where the bytes change width (127 and 128, -128 and -129) go there.
     packs: dict[str, list[str]] = field(default_factory=dict)
+    #: qualname -> position parameter -> the text or sequence parameter it is a
+    #: position in (``s[end:end + 1]``): calls with a position outside it are not planned.
+    windows: dict[str, dict[str, str]] = field(default_factory=dict)
     #: qualname -> parameter -> the type names its body checks it against
     #: (``isinstance(fmt, str)``): each a form of input with a branch of its own.
     forms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
@@ -462,6 +466,9 @@ class _Reader:
         forms = forms_of(node, params, self.type_tuples)
         if forms:
             self.facts.forms[qualname] = forms
+        windows = windows_of(node, params)
+        if windows:
+            self.facts.windows[qualname] = windows
         if cls:
             relative = relative_of(node, params)
             if relative:

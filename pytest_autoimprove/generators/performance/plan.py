@@ -323,7 +323,13 @@ def _plan_target(
     usable = [p for p in target.params if p.kind not in ("star", "double_star") and not p.internal]
     star = _star(target)
     base, notes = _base_call(usable, star, values, working or {})
-    add = _Adder(plan, ctor, dict.fromkeys(clock_params(target.params), CLOCK))
+    windows = facts.windows.get(own, {}) if facts is not None else {}
+    windows = {at: text for at, text in windows.items() if at in {p.name for p in usable}}
+    for position, text in windows.items():
+        within = base.get(text)
+        if type(base.get(position)) is int and isinstance(within, (str, bytes, list, tuple)):
+            base[position] = min(max(0, base[position]), len(within))  # type: ignore[call-overload]
+    add = _Adder(plan, ctor, dict.fromkeys(clock_params(target.params), CLOCK), windows)
     kinds = values.kinds
     confident = all(kinds[p.name].confident for p in usable)
     discovery_calls(usable, star, kinds, values.pooled, base, add)
@@ -335,6 +341,7 @@ def _plan_target(
             add(f"instance-{k}", *args, ctor=f"auto:{k}")
     shape_calls(usable, values.pooled, kinds, base, add)
     keyword_items(target, kinds, base, confident, add)
+    _window_calls(windows, base, add)
 
     doubles = [p for p in target.params if p.kind == "double_star"]
     double_names = {p.name for p in doubles}
@@ -365,6 +372,10 @@ def _plan_target(
         # Added last, so a frozen candidate making the same call stands for it.
         plan.base_id = add("base", "base", "changed-behaviour", base, False, "base")
     plan.strategies = _strategies(usable, values, options)
+    if plan.strategies is not None:
+        # A position drawn apart from its text falls outside it: the text varies, the
+        # position stays at its start.
+        plan.strategies.update(dict.fromkeys(windows, "st.just(0)"))
     return plan
 
 
@@ -441,10 +452,18 @@ class _Adder:
     """Adds a candidate call to a plan, once per distinct call: the ``add`` every
     source of edge cases is given (see :data:`.code_edges.Add`)."""
 
-    def __init__(self, plan: TargetCandidates, ctor: object, clocks: dict[str, object]) -> None:
+    def __init__(
+        self,
+        plan: TargetCandidates,
+        ctor: object,
+        clocks: dict[str, object],
+        windows: Mapping[str, str] | None = None,
+    ) -> None:
         self.plan = plan
         self.ctor = ctor
         self.clocks = clocks
+        #: Position parameter -> the text it is a position in (see ``windows_of``).
+        self.windows = dict(windows or {})
         self.seen = {c.payload: c.id for c in plan.candidates}
 
     def __call__(
@@ -464,6 +483,8 @@ class _Adder:
         (``ctor``: another instance than the plan's, for a method)."""
         if self.clocks:  # the code's clock stands still (see .clocks), whatever else varies
             chosen = {**chosen, **self.clocks}
+        if not _within(chosen, self.windows):
+            return None
         built = build_call(self.plan.target.params, chosen)
         if built is None:
             return None
@@ -489,6 +510,33 @@ class _Adder:
             )
         )
         return cid
+
+
+def _within(chosen: Mapping[str, object], windows: Mapping[str, str]) -> bool:
+    """Is every position of ``chosen`` inside the text it is a position in? A scanner's
+    ``getEol(s, end)`` called with ``end`` past the text answers what no caller asks,
+    and an honest ``str.find`` rewrite answers it otherwise."""
+    for position, text in windows.items():
+        at, within = chosen.get(position), chosen.get(text)
+        if isinstance(at, bool):  # True for a position: no caller's
+            return False
+        sized = isinstance(within, (str, bytes, list, tuple))
+        if type(at) is int and sized and not 0 <= at <= len(within):  # type: ignore[arg-type]
+            return False
+    return True
+
+
+def _window_calls(windows: Mapping[str, str], base: Mapping[str, object], add: _Adder) -> None:
+    """A position parameter at the start, one in, the last item and the end of its
+    text (the ordinary one): where a scanner's end-of-text checks are."""
+    for position, text in windows.items():
+        within = base.get(text)
+        if not isinstance(within, (str, bytes, list, tuple)):
+            continue
+        for j, at in enumerate(sorted({0, 1, len(within) - 1, len(within)} - {-1})):
+            describe = f"{position} at {at} of {text}'s {len(within)}"
+            add(f"window-{position}-{j}", "edge", "off-by-one", {**base, position: at}, False,
+                "edge", position, describe)  # fmt: skip
 
 
 #: Where a traced call was recorded, when not while the project's tests ran.
