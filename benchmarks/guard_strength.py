@@ -40,6 +40,9 @@ source alone and run every tool's suite against it.
 * ``--corpus heldout9``: ``benchmarks/corpus_heldout9/``, eight more pinned releases
   written the same way by a ninth session, for an honest kill rate once ``heldout8``
   has been read too.
+* ``--corpus heldout10``: ``benchmarks/corpus_heldout10/``, eight more pinned releases
+  written the same way by a tenth session, for an honest kill rate once ``heldout9``
+  has been read too.
 
 Each corpus runs with the project's own tests present, removed (``--no-project-tests``),
 or both (``--project-tests both``, the default for the real corpus): without tests,
@@ -62,7 +65,7 @@ reads the project's tests, so each runs once per project and its row holds for b
 modes.
 
 Run: ``python benchmarks/guard_strength.py [--corpus real|heldout|heldout2|heldout3|heldout4|
-heldout5|heldout6|heldout7|heldout8|heldout9] [--only NAME] ...``
+heldout5|heldout6|heldout7|heldout8|heldout9|heldout10] [--only NAME] ...``
 (minutes; the README says how many).
 """
 
@@ -330,8 +333,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         choices=("written", *strength_real.CORPORA),
         default="written",
         help="written (beside the generator: an upper bound), real (pinned PyPI modules), "
-        "heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8 and "
-        "heldout9 (pinned PyPI modules written without reading the generators)",
+        "heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, "
+        "heldout9 and heldout10 (pinned PyPI modules written without reading the generators)",
     )
     parser.add_argument(
         "--project-tests",
@@ -439,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.corpus == "written":
                 print(
                     "guard_strength.py: --check needs --corpus real, heldout, heldout2, heldout3, "
-                    "heldout4, heldout5, heldout6, heldout7, heldout8 or heldout9",
+                    "heldout4, heldout5, heldout6, heldout7, heldout8, heldout9 or heldout10",
                     file=sys.stderr,
                 )
                 return 2

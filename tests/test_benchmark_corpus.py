@@ -42,6 +42,7 @@ CORPORA = {
     "heldout7": BENCHMARKS / "corpus_heldout7" / "heldout7_modules.py",
     "heldout8": BENCHMARKS / "corpus_heldout8" / "heldout8_modules.py",
     "heldout9": BENCHMARKS / "corpus_heldout9" / "heldout9_modules.py",
+    "heldout10": BENCHMARKS / "corpus_heldout10" / "heldout10_modules.py",
 }
 
 
