@@ -22,6 +22,7 @@ import enum
 import json
 import os
 import pickle
+import re
 import sys
 import tempfile
 import time
@@ -37,6 +38,7 @@ import pytest
 from pytest_autoimprove.generators.literals import to_source
 from pytest_autoimprove.generators.performance.variety import call_features, replaceable
 from pytest_autoimprove.process import run_command
+from pytest_autoimprove.runtime.matches import recipe
 from pytest_autoimprove.runtime.replay import Build
 
 __all__ = ["MAX_PER_TARGET", "Recorder", "TracedCall", "run_tracer"]
@@ -49,6 +51,9 @@ MAX_PER_NAMED = 100
 MAX_INSTANCES = 4096
 #: Generator and coroutine frames remembered at once, to tell a resume from a call.
 MAX_FRAMES = 512
+
+#: The call that finds a recorded match again, as a test writes it.
+REMATCH = "pytest_autoimprove.runtime.matches.rematch"
 
 _VARARGS = 0x04
 _VARKEYWORDS = 0x08
@@ -215,8 +220,15 @@ class Recorder:
 
     def _portable(self, value: object) -> object:
         """An argument that is an instance of a class in scope, as the call that builds
-        it (``Build("pkg.mod.Reader", "a=b")``); anything else as it is."""
+        it (``Build("pkg.mod.Reader", "a=b")``), a regular expression's match as the
+        search that finds it again (:mod:`~pytest_autoimprove.runtime.matches`);
+        anything else as it is."""
         cls = type(value)
+        if cls is re.Match:
+            found = recipe(value)  # type: ignore[arg-type]
+            if found is None:
+                raise _Unportable("re.Match")
+            return Build(REMATCH, *found)
         if cls.__module__ not in self.targets or isinstance(value, _BY_VALUE):
             return value
         qualname = self.classes.get(cls)

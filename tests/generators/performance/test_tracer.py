@@ -22,7 +22,11 @@ class Base:
 """
 
 SCOPED = """
+import re
+
 from tracedbase import Base
+
+TOKEN = re.compile(r"(\\w)(\\w*)")
 
 
 class Parser:
@@ -60,6 +64,14 @@ def first_word(parser, text):
     return parser.parse(text)[:1]
 
 
+class Scanner:
+    def scan(self, text):
+        return TOKEN.sub(self.token, text)
+
+    def token(self, m):
+        return m.group(1).upper() + m.group(2)
+
+
 def make_loaded():
     obj = Loaded.__new__(Loaded)
     obj.value = 42
@@ -86,6 +98,8 @@ def traced(tmp_path: Path) -> Iterator[tuple[Any, Recorder]]:
             "Plain.hello": "method",
             "Loaded": "constructor",
             "Loaded.peek": "method",
+            "Scanner": "constructor",
+            "Scanner.token": "method",
         }
     }
     recorder = Recorder({str(path.resolve()): "tracedmod"}, targets, tmp_path / "out.pickle")
@@ -160,6 +174,24 @@ def test_an_argument_of_a_class_in_scope_is_recorded_as_the_call_that_builds_it(
     assert repr(args) == "(Build('tracedmod.Parser', {'strict': True}), 'a b')"
     assert (kwargs, ctor) == ({}, None)
     assert args[0].value(module).options == {"strict": True}  # a fresh Parser each call
+
+
+def test_a_match_handed_to_a_handler_is_recorded_as_the_search_that_finds_it(
+    traced: tuple[Any, Recorder],
+) -> None:
+    module, recorder = traced
+    sys.setprofile(recorder.profile)
+    assert module.Scanner().scan("ab cd") == "Ab Cd"
+    sys.setprofile(None)
+    calls = _calls(recorder, "Scanner.token")
+    assert [repr(args) for args, _, _ in calls] == [
+        "(Build('pytest_autoimprove.runtime.matches.rematch', '(\\\\w)(\\\\w*)', 32, 'ab cd', "
+        "'search', 0, 5),)",
+        "(Build('pytest_autoimprove.runtime.matches.rematch', '(\\\\w)(\\\\w*)', 32, 'ab cd', "
+        "'match', 3, 5),)",
+    ]
+    # Built again at call time: the same groups, handled the same way.
+    assert [module.Scanner().token(args[0].value(module)) for args, _, _ in calls] == ["Ab", "Cd"]
 
 
 def test_the_same_call_is_kept_once_per_target(traced: tuple[Any, Recorder]) -> None:
