@@ -50,6 +50,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,8 @@ from pytest_autoimprove.generators.discover import ModuleInfo, discover
 from pytest_autoimprove.generators.performance.discovery import discovered_kinds
 from pytest_autoimprove.generators.performance.doctest_run import (
     doctest_command,
+    examples_command,
+    examples_file,
     with_doctest_calls,
 )
 from pytest_autoimprove.generators.performance.echo import echo_candidates, with_constructors
@@ -119,10 +122,12 @@ DOCTEST_SHARE = 0.4
 LEARN_END = 0.3
 PROBE_END = 0.5
 VERIFY_END = 0.9
-#: When improve.md names targets, verification (of the others' tests) stops earlier:
-#: mutation testing, which starts with the named targets, needs time to matter.
-#: Otherwise verification comes first: a test kept beats a mutation score.
-VERIFY_END_NAMED = 0.8
+#: When improve.md names targets, verification (of the others' tests: the named
+#: targets' run first) stops earlier, so that mutation testing, which starts with the
+#: named targets, keeps close to :data:`MUTATE_SHARE` even when a large module's
+#: verification would fill its share on a loaded machine. Otherwise verification
+#: comes first: a test kept beats a mutation score.
+VERIFY_END_NAMED = 0.65
 MUTATE_END = 0.95
 #: The share of ``time_budget`` the mutant count is sized for (verification, which
 #: comes first, may leave less: then fewer mutants run, and the report says so).
@@ -380,30 +385,49 @@ def _trace(
     named: Mapping[str, set[str]],
 ) -> tuple[dict[str, dict[str, list[TracedCall]]], str | None]:
     """Real calls: the project's doctests run first (they are quick, and reach inner
-    code through the public API, see :mod:`.doctest_run`), then its tests."""
+    code through the public API, see :mod:`.doctest_run`), then its tests; the code
+    blocks of its README and docs run meanwhile, in a process of their own."""
     files = {str((root / i.path).resolve()): i.name for i in infos}
     targets = {i.name: {t.qualname: t.kind for t in i.targets} for i in infos}
     internal = {
         i.name: {t.qualname: [p.name for p in t.params if p.internal] for t in i.targets}
         for i in infos
     }
-    documented: dict[str, dict[str, list[TracedCall]]] = {}
-    command = doctest_command(root, infos)
-    if command is not None:
-        share = DOCTEST_SHARE * (deadline - time.monotonic())
-        documented, _ = run_tracer(
-            root, command, files, targets, timeout=max(1.0, share), internal=internal
+    with (
+        tempfile.TemporaryDirectory(prefix="autoimprove-examples-") as tmp,
+        ThreadPoolExecutor(1) as pool,
+    ):
+        script_file = examples_file(Path(tmp), root, infos, _sys_path(root, infos))
+        shown = None
+        if script_file is not None:
+            shown = pool.submit(
+                run_tracer,
+                root,
+                examples_command(script_file),
+                files,
+                targets,
+                timeout=max(1.0, deadline - time.monotonic()),
+                internal=internal,
+            )
+        documented: dict[str, dict[str, list[TracedCall]]] = {}
+        command = doctest_command(root, infos)
+        if command is not None:
+            share = DOCTEST_SHARE * (deadline - time.monotonic())
+            documented, _ = run_tracer(
+                root, command, files, targets, timeout=max(1.0, share), internal=internal
+            )
+        traced, note = run_tracer(
+            root,
+            _test_command(request),
+            files,
+            targets,
+            timeout=max(2.0, deadline - time.monotonic()),
+            ignore=[request.output_dir.as_posix()],
+            internal=internal,
+            named={module: sorted(qualnames) for module, qualnames in named.items()},
         )
-    traced, note = run_tracer(
-        root,
-        _test_command(request),
-        files,
-        targets,
-        timeout=max(2.0, deadline - time.monotonic()),
-        ignore=[request.output_dir.as_posix()],
-        internal=internal,
-        named={module: sorted(qualnames) for module, qualnames in named.items()},
-    )
+        if shown is not None:
+            documented = with_doctest_calls(documented, shown.result()[0], via="examples")
     return with_doctest_calls(traced, documented), note
 
 

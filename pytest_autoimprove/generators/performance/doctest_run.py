@@ -13,24 +13,67 @@ packages in scope, ``--doctest-glob`` for the README and the pages under ``docs/
 that hold an example), every example of a docstring even after one fails, a module
 that cannot be imported skipped. Whether they pass does not matter: only the calls
 they make are kept.
+
+The README's and docs pages' code blocks that are not sessions (``html =
+mistune.html(text)`` in a fenced block) are run the same way, once the project's
+tests have run: each block that imports a package in scope and is safe to run
+(:func:`~.examples.page_scripts`) becomes one test of a scratch file
+(:func:`examples_file`), run in a scratch folder, stopped after
+:data:`EXAMPLE_SECONDS`. Without the project's tests, they are often the only real
+calls that reach a parser's inner methods: the state objects and matches those
+methods take are built by the package itself.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from itertools import islice
 from pathlib import Path
 
 from pytest_autoimprove.generators.discover import ModuleInfo
 from pytest_autoimprove.generators.performance.doctests import doc_files
+from pytest_autoimprove.generators.performance.examples import page_scripts
 from pytest_autoimprove.generators.performance.tracer import MAX_PER_TARGET, TracedCall
 
-__all__ = ["doctest_command", "with_doctest_calls"]
+__all__ = ["doctest_command", "examples_command", "examples_file", "with_doctest_calls"]
 
 #: Source files scanned for a ``>>>`` before deciding there is nothing to run.
 MAX_SCANNED = 400
 #: Text files pytest reads as doctests (besides the modules).
 _GLOBS = ("*.md", "*.rst", "*.txt")
+#: Code blocks of the README and docs run under the tracer, at most, and the seconds
+#: each may take.
+MAX_SCRIPTS = 60
+EXAMPLE_SECONDS = 2.0
+#: The scratch test file running them: standard library and pytest only.
+_EXAMPLES_FILE = '''"""Code blocks of the README and docs, run for the calls they make."""
+
+import os
+import signal
+import sys
+
+import pytest
+
+sys.path[:0] = {paths!r}
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCRIPTS = {scripts!r}
+
+
+def _stop(signum, frame):
+    raise TimeoutError("the example ran too long")
+
+
+@pytest.mark.parametrize("where", list(SCRIPTS))
+def test_example(where, monkeypatch):
+    monkeypatch.chdir(HERE)
+    signal.signal(signal.SIGALRM, _stop)
+    signal.setitimer(signal.ITIMER_REAL, {seconds!r})
+    try:
+        exec(compile(SCRIPTS[where], where, "exec"), {{"__name__": "__example__"}})
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+'''
 
 
 def doctest_command(root: Path, infos: Sequence[ModuleInfo]) -> list[str] | None:
@@ -74,12 +117,38 @@ def _text(path: Path) -> str:
         return ""
 
 
+def examples_file(
+    folder: Path, root: Path, infos: Sequence[ModuleInfo], sys_path: Sequence[str]
+) -> Path | None:
+    """Write the test file running the documented code blocks into ``folder`` (see the
+    module docstring); None when no block imports a package in scope."""
+    scripts = {
+        script.id: script.source for script, _ in islice(page_scripts(root, infos), MAX_SCRIPTS)
+    }
+    if not scripts:
+        return None
+    path = folder / "test_autoimprove_documented.py"
+    text = _EXAMPLES_FILE.format(paths=list(sys_path), scripts=scripts, seconds=EXAMPLE_SECONDS)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def examples_command(path: Path) -> list[str]:
+    """The pytest command running :func:`examples_file`'s file, apart from the project's
+    configuration (its own folder is the root)."""
+    return [
+        sys.executable, "-m", "pytest", "-q", "-o", "addopts=",
+        "--rootdir", str(path.parent), str(path),
+    ]  # fmt: skip
+
+
 def with_doctest_calls(
     traced: Mapping[str, Mapping[str, list[TracedCall]]],
     documented: Mapping[str, Mapping[str, list[TracedCall]]],
+    via: str = "doctests",
 ) -> dict[str, dict[str, list[TracedCall]]]:
-    """The test run's records, then the doctest run's (marked ``"via": "doctests"``)
-    where a target has room left, each call once."""
+    """The test run's records, then the documented run's (marked ``"via": via`` unless
+    marked already) where a target has room left, each call once."""
     merged = {module: {q: list(calls) for q, calls in by.items()} for module, by in traced.items()}
     for module, by_target in documented.items():
         for qualname, calls in by_target.items():
@@ -90,5 +159,5 @@ def with_doctest_calls(
                     break
                 if call["payload"] not in seen:
                     seen.add(call["payload"])
-                    kept.append({**call, "via": "doctests"})
+                    kept.append({"via": via, **call})
     return merged

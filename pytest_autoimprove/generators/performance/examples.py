@@ -23,14 +23,14 @@ import doctest
 import importlib
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from pytest_autoimprove.generators.discover import ModuleInfo
 from pytest_autoimprove.generators.performance.doctests import code_blocks, doc_texts
 from pytest_autoimprove.runtime.examples import Example
 
-__all__ = ["MAX_PER_TARGET", "example_scripts"]
+__all__ = ["MAX_PER_TARGET", "example_scripts", "page_scripts"]
 
 #: Scripts kept per target and per module, and the size of one script.
 MAX_PER_TARGET = 10
@@ -69,7 +69,6 @@ def example_scripts(
 ) -> dict[str, dict[str, list[Example]]]:
     """``module -> qualname -> scripts`` calling that target, from docstrings, README, docs/."""
     found: dict[str, dict[str, list[Example]]] = {}
-    packages = {info.name.split(".")[0] for info in infos}
     exports = _exports(root, infos)
     kept: set[str] = set()
 
@@ -95,6 +94,19 @@ def example_scripts(
             tree = _parsed(source)
             if tree is not None:
                 offer(Example(f"{path}:{line}", source, info.name), tree)
+    for script, tree in page_scripts(root, infos, exports):
+        offer(script, tree)
+    return found
+
+
+def page_scripts(
+    root: Path, infos: Sequence[ModuleInfo], exports: Mapping[str, str] | None = None
+) -> Iterator[tuple[Example, ast.Module]]:
+    """The README's and docs pages' code blocks that import a package in scope and are
+    safe to run (they neither wait, write, nor leave the machine), each as a script."""
+    packages = {info.name.split(".")[0] for info in infos}
+    if exports is None:
+        exports = _exports(root, infos)
     for where, text in doc_texts(root):
         # The blocks of one page read as one session: a block uses what the blocks
         # above it imported or defined (``from_dict``, a dataclass) without repeating it.
@@ -121,9 +133,8 @@ def example_scripts(
             # package or the standard modules that export them.
             source = "".join(f"{i}\n" for i in _free_imports(tree, exports)) + source
             full = _parsed(source)
-            if full is not None and _imports_any(full, packages):
-                offer(Example(f"{where}:{line}", source), full)
-    return found
+            if full is not None and _imports_any(full, packages) and _safe(full):
+                yield Example(f"{where}:{line}", source), full
 
 
 def _session(text: str) -> str:

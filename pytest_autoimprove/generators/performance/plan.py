@@ -542,6 +542,7 @@ def _window_calls(windows: Mapping[str, str], base: Mapping[str, object], add: _
 #: Where a traced call was recorded, when not while the project's tests ran.
 _VIA = {
     "doctests": "recorded while the project's doctests ran",
+    "examples": "recorded while the code blocks of the project's README and docs ran",
     "reached": "recorded while other targets' working calls ran",
 }
 

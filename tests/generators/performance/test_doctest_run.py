@@ -11,9 +11,11 @@ from pytest_autoimprove.generators.discover import discover
 from pytest_autoimprove.generators.performance import generate
 from pytest_autoimprove.generators.performance.doctest_run import (
     doctest_command,
+    examples_command,
+    examples_file,
     with_doctest_calls,
 )
-from pytest_autoimprove.generators.performance.tracer import MAX_PER_TARGET
+from pytest_autoimprove.generators.performance.tracer import MAX_PER_TARGET, run_tracer
 
 PUBLIC = '''
 """Lists of numbers written as text.
@@ -92,8 +94,81 @@ def test_the_tests_records_come_first_and_a_call_is_kept_once() -> None:
     assert len(with_doctest_calls(full, documented)["m"]["f"]) == MAX_PER_TARGET
 
 
+# A parser handing each match of its scanner to a handler method, as Markdown
+# renderers do: only the package itself builds the match and the state.
+INLINE = """
+import re
+
+SCANNER = re.compile(r"\\*(\\w+)\\*|`(\\w+)`")
+
+
+class Inline:
+    def __init__(self, strict=False):
+        self.strict = strict
+
+    def parse(self, text):
+        out = []
+        for m in SCANNER.finditer(text):
+            self.handle(m, out)
+        return out
+
+    def handle(self, m, out):
+        out.append(("em", m.group(1)) if m.group(1) else ("code", m.group(2)))
+"""
+
+DOCS = """# inline
+
+```python
+import inline
+inline.Inline().parse("an *em* and `code`")
+```
+
+```python
+import itertools, inline
+for _ in itertools.count():  # never ends: stopped by the alarm
+    pass
+```
+
+```python
+import os, inline
+os.remove("x")  # writes: never run
+```
+"""
+
+
+def test_the_readmes_code_blocks_record_what_inner_methods_receive(tmp_path: Path) -> None:
+    (tmp_path / "inline.py").write_text(textwrap.dedent(INLINE), encoding="utf-8")
+    (tmp_path / "README.md").write_text(DOCS, encoding="utf-8")
+    info = discover(tmp_path, Path("inline.py"))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    script = examples_file(scratch, tmp_path, [info], [str(tmp_path)])
+    assert script is not None
+    assert "os.remove" not in script.read_text(encoding="utf-8")
+    shown, _ = run_tracer(
+        tmp_path,
+        examples_command(script),
+        {str((tmp_path / "inline.py").resolve()): "inline"},
+        {"inline": {t.qualname: t.kind for t in info.targets}},
+        timeout=30,
+    )
+    handled = [call["sources"] for call in shown["inline"]["Inline.handle"]]
+    assert handled[0]["m"] == (
+        "Build('pytest_autoimprove.runtime.matches.rematch', '\\\\*(\\\\w+)\\\\*|`(\\\\w+)`', "
+        "32, 'an *em* and `code`', 'search', 0, 18)"
+    )
+    assert len(handled) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "inline.py", "scratch"]
+
+
+def test_no_code_block_importing_the_package_writes_no_file(tmp_path: Path) -> None:
+    _project(tmp_path, readme="```python\nimport json\njson.dumps(1)\n```\n")
+    info = discover(tmp_path, Path("numlist/scanner.py"))
+    assert examples_file(tmp_path, tmp_path, [info], [str(tmp_path)]) is None
+
+
 def test_an_inner_function_gets_the_calls_the_public_examples_make(tmp_path: Path) -> None:
-    _project(tmp_path)
+    _project(tmp_path, readme="```python\nimport numlist\nnumlist.loads('[7, 8]')\n```\n")
     request = GenerateRequest(
         root=tmp_path, modules=(Path("numlist/scanner.py"),), kind="speed", time_budget=30
     )
@@ -103,3 +178,6 @@ def test_an_inner_function_gets_the_calls_the_public_examples_make(tmp_path: Pat
     assert isinstance(text, str)
     assert "# recorded while the project's doctests ran; guards changed-behaviour" in text
     assert "Case('real-0', args=('[1, 22, 333]', 1), returns=([1, 22, 333], 12)" in text
+    # The README's code block, not a doctest, reaches the scanner too.
+    assert "# recorded while the code blocks of the project's README and docs ran" in text
+    assert "args=('[7, 8]', 1), returns=([7, 8], 6)" in text
