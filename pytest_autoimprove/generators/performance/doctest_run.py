@@ -15,9 +15,9 @@ that cannot be imported skipped. Whether they pass does not matter: only the cal
 they make are kept.
 
 The README's and docs pages' code blocks that are not sessions (``html =
-mistune.html(text)`` in a fenced block) are run the same way, once the project's
-tests have run: each block that imports a package in scope and is safe to run
-(:func:`~.examples.page_scripts`) becomes one test of a scratch file
+mistune.html(text)`` in a fenced block) are run the same way, in a process of their
+own while the doctests and tests run: each block that imports a package in scope and
+is safe to run (:func:`~.examples.page_scripts`) becomes one test of a scratch file
 (:func:`examples_file`), run in a scratch folder, stopped after
 :data:`EXAMPLE_SECONDS`. Without the project's tests, they are often the only real
 calls that reach a parser's inner methods: the state objects and matches those
@@ -26,14 +26,15 @@ methods take are built by the package itself.
 
 from __future__ import annotations
 
+import ast
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
 
 from pytest_autoimprove.generators.discover import ModuleInfo
 from pytest_autoimprove.generators.performance.doctests import doc_files
-from pytest_autoimprove.generators.performance.examples import page_scripts
+from pytest_autoimprove.generators.performance.examples import free_names, page_scripts
 from pytest_autoimprove.generators.performance.tracer import MAX_PER_TARGET, TracedCall
 
 __all__ = ["doctest_command", "examples_command", "examples_file", "with_doctest_calls"]
@@ -46,17 +47,24 @@ _GLOBS = ("*.md", "*.rst", "*.txt")
 #: each may take.
 MAX_SCRIPTS = 60
 EXAMPLE_SECONDS = 2.0
-#: The scratch test file running them: standard library and pytest only.
+#: Values tried for the names a block leaves to the reader, at most.
+MAX_GUESSES = 3
+MAX_GUESS_LENGTH = 400
+#: The scratch test file running them, in the tracer's process.
 _EXAMPLES_FILE = '''"""Code blocks of the README and docs, run for the calls they make."""
 
+import contextlib
 import os
 import signal
 import sys
 
 import pytest
 
+from pytest_autoimprove.generators.performance.tracer import only_if_it_works
+
 sys.path[:0] = {paths!r}
 HERE = os.path.dirname(os.path.abspath(__file__))
+#: where -> (source, whether it runs on guessed values)
 SCRIPTS = {scripts!r}
 
 
@@ -66,11 +74,13 @@ def _stop(signum, frame):
 
 @pytest.mark.parametrize("where", list(SCRIPTS))
 def test_example(where, monkeypatch):
+    source, guessed = SCRIPTS[where]
     monkeypatch.chdir(HERE)
     signal.signal(signal.SIGALRM, _stop)
     signal.setitimer(signal.ITIMER_REAL, {seconds!r})
     try:
-        exec(compile(SCRIPTS[where], where, "exec"), {{"__name__": "__example__"}})
+        with only_if_it_works() if guessed else contextlib.nullcontext():
+            exec(compile(source, where, "exec"), {{"__name__": "__example__"}})
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
 '''
@@ -121,16 +131,39 @@ def examples_file(
     folder: Path, root: Path, infos: Sequence[ModuleInfo], sys_path: Sequence[str]
 ) -> Path | None:
     """Write the test file running the documented code blocks into ``folder`` (see the
-    module docstring); None when no block imports a package in scope."""
-    scripts = {
-        script.id: script.source for script, _ in islice(page_scripts(root, infos), MAX_SCRIPTS)
-    }
-    if not scripts:
+    module docstring); None when no block imports a package in scope.
+
+    A block reading a name its page never defines (``mistune.html(your_markdown_text)``)
+    runs once with each of the pages' own longest texts in that name, its calls kept
+    only when it works (:func:`~.tracer.only_if_it_works`)."""
+    found = list(islice(page_scripts(root, infos), MAX_SCRIPTS))
+    if not found:
         return None
+    guesses = _texts(tree for _, tree in found)
+    scripts: dict[str, tuple[str, bool]] = {}
+    for script, tree in found:
+        missing = free_names(tree)
+        if not missing:
+            scripts[script.id] = (script.source, False)
+        for i, text in enumerate(guesses if missing else []):
+            given = "".join(f"{name} = {text!r}\n" for name in missing)
+            scripts[f"{script.id}~{i}"] = (given + script.source, True)
     path = folder / "test_autoimprove_documented.py"
     text = _EXAMPLES_FILE.format(paths=list(sys_path), scripts=scripts, seconds=EXAMPLE_SECONDS)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _texts(trees: Iterable[ast.Module]) -> list[str]:
+    """The pages' own texts to try for a name left to the reader: the longest of their
+    string literals, at most :data:`MAX_GUESSES`."""
+    found: dict[str, None] = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            value = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(value, str) and 0 < len(value) <= MAX_GUESS_LENGTH:
+                found.setdefault(value)
+    return sorted(found, key=len, reverse=True)[:MAX_GUESSES]
 
 
 def examples_command(path: Path) -> list[str]:

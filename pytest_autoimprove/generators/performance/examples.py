@@ -30,7 +30,7 @@ from pytest_autoimprove.generators.discover import ModuleInfo
 from pytest_autoimprove.generators.performance.doctests import code_blocks, doc_texts
 from pytest_autoimprove.runtime.examples import Example
 
-__all__ = ["MAX_PER_TARGET", "example_scripts", "page_scripts"]
+__all__ = ["MAX_PER_TARGET", "example_scripts", "free_names", "page_scripts"]
 
 #: Scripts kept per target and per module, and the size of one script.
 MAX_PER_TARGET = 10
@@ -214,11 +214,21 @@ def _exports(root: Path, infos: Sequence[ModuleInfo]) -> dict[str, str]:
             for name in names:
                 if not name.startswith("_") and name != "*":
                     out[name] = top
+    for info in infos:
+        # A page whose earlier block imported the package (``mistune.html(text)``).
+        out.setdefault(info.name.split(".")[0], "")
     return out
 
 
 def _free_imports(tree: ast.Module, exports: Mapping[str, str]) -> list[str]:
-    """Imports for the names ``tree`` reads but never binds, where ``exports`` knows them."""
+    """Imports for the names ``tree`` reads but never binds, where ``exports`` knows them
+    (``""``: the name is a package in scope, imported whole)."""
+    free = [n for n in free_names(tree) if n in exports]
+    return [f"from {exports[n]} import {n}" if exports[n] else f"import {n}" for n in free]
+
+
+def free_names(tree: ast.Module) -> list[str]:
+    """The names ``tree`` reads but never binds (nor are builtins), in reading order."""
     bound: set[str] = set(dir(builtins))
     read: list[str] = []
     for node in ast.walk(tree):
@@ -233,8 +243,7 @@ def _free_imports(tree: ast.Module, exports: Mapping[str, str]) -> list[str]:
             bound.add(node.arg)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             bound.update((a.asname or a.name).split(".")[0] for a in node.names)
-    free = dict.fromkeys(n for n in read if n not in bound and n in exports)
-    return [f"from {exports[name]} import {name}" for name in free]
+    return list(dict.fromkeys(n for n in read if n not in bound))
 
 
 def _definitions(source: str, tree: ast.Module) -> dict[str, str]:

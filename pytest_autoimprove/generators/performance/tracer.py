@@ -18,6 +18,7 @@ and ``AUTOIMPROVE_TRACE_OUT`` (where to write the pickle).
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import os
@@ -29,7 +30,7 @@ import time
 import types
 import weakref
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +42,14 @@ from pytest_autoimprove.process import run_command
 from pytest_autoimprove.runtime.matches import recipe
 from pytest_autoimprove.runtime.replay import Build
 
-__all__ = ["MAX_PER_TARGET", "Recorder", "TracedCall", "run_tracer"]
+__all__ = ["MAX_PER_TARGET", "Recorder", "TracedCall", "only_if_it_works", "run_tracer"]
 
 #: Distinct calls kept per target, and per target improve.md names (the one the night
 #: is about: a validator's ``validate`` meets a hundred schemas in its tests).
 MAX_PER_TARGET = 25
 MAX_PER_NAMED = 100
+#: The recorder of this process, once the plugin is configured.
+_ACTIVE: list[Recorder] = []
 #: Instances whose constructor calls are remembered at once (the oldest are forgotten).
 MAX_INSTANCES = 4096
 #: Generator and coroutine frames remembered at once, to tell a resume from a call.
@@ -111,6 +114,18 @@ class Recorder:
         self.started: dict[int, types.FrameType] = {}
         self.last_write = 0.0
         self.busy = False
+
+    def snapshot(self) -> Any:
+        """What has been recorded so far, for :meth:`restore`."""
+        return (
+            {m: {q: list(c) for q, c in by.items()} for m, by in self.records.items()},
+            set(self.seen),
+            {key: Counter(counts) for key, counts in self.shapes.items()},
+        )
+
+    def restore(self, state: Any) -> None:
+        """Forget what was recorded since ``state`` was taken."""
+        self.records, self.seen, self.shapes = state
 
     def profile(self, frame: types.FrameType, event: str, arg: object) -> None:
         if event != "call" or self.busy:
@@ -358,7 +373,23 @@ def pytest_configure(config: pytest.Config) -> None:
         spec["files"], spec["targets"], Path(out), spec.get("internal"), spec.get("named")
     )
     config.stash[_RECORDER] = recorder
+    _ACTIVE[:] = [recorder]
     sys.setprofile(recorder.profile)
+
+
+@contextlib.contextmanager
+def only_if_it_works() -> Iterator[None]:
+    """Calls recorded in the block are forgotten when it raises: an example run with a
+    guessed value for a name its page leaves to the reader (``your_markdown_text``)
+    shows the code's real inputs only when the example works."""
+    recorder = _ACTIVE[0] if _ACTIVE else None
+    state = recorder.snapshot() if recorder is not None else None
+    try:
+        yield
+    except BaseException:
+        if recorder is not None:
+            recorder.restore(state)
+        raise
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -3,6 +3,7 @@ gives real inputs to the inner function it reaches, with no test in the project.
 
 from __future__ import annotations
 
+import pickle
 import textwrap
 from pathlib import Path
 
@@ -133,6 +134,16 @@ for _ in itertools.count():  # never ends: stopped by the alarm
 import os, inline
 os.remove("x")  # writes: never run
 ```
+
+Your own text works the same:
+
+```python
+inline.Inline(strict=True).parse(your_text)
+```
+
+```python
+inline.Inline(strict=7).parse(your_text) + 1  # fails after the call: nothing kept
+```
 """
 
 
@@ -152,12 +163,19 @@ def test_the_readmes_code_blocks_record_what_inner_methods_receive(tmp_path: Pat
         {"inline": {t.qualname: t.kind for t in info.targets}},
         timeout=30,
     )
+    parsed = [pickle.loads(call["payload"]) for call in shown["inline"]["Inline.parse"]]
+    # The package imported for the block that forgot to, the name left to the reader
+    # given the page's own text; the block that fails keeps nothing.
+    assert parsed == [
+        (("an *em* and `code`",), {}, ((False,), {})),
+        (("an *em* and `code`",), {}, ((True,), {})),
+    ]
     handled = [call["sources"] for call in shown["inline"]["Inline.handle"]]
     assert handled[0]["m"] == (
         "Build('pytest_autoimprove.runtime.matches.rematch', '\\\\*(\\\\w+)\\\\*|`(\\\\w+)`', "
         "32, 'an *em* and `code`', 'search', 0, 18)"
     )
-    assert len(handled) == 2
+    assert len(handled) == 4
     assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "inline.py", "scratch"]
 
 
