@@ -32,10 +32,18 @@ _WAYS = ("search", "match", "fullmatch")
 def rematch(
     pattern: str | bytes, flags: int, text: str | bytes, how: str, pos: int, endpos: int
 ) -> re.Match[Any]:
-    """The match ``re.compile(pattern, flags).<how>(text, pos, endpos)`` finds."""
+    """The match ``re.compile(pattern, flags).<how>(text, pos, endpos)`` finds.
+
+    Where it finds none, the text was edited (the search for an input that tells a
+    mutant from the baseline replaces the texts of a recorded call): the handler gets
+    the pattern's first match in the new text from ``pos`` on, else from its start.
+    """
     if how not in _WAYS:
         raise ValueError(f"rematch: how must be one of {', '.join(_WAYS)}, not {how!r}")
-    found = getattr(re.compile(pattern, flags), how)(text, pos, endpos)
+    compiled = re.compile(pattern, flags)
+    found = getattr(compiled, how)(text, pos, endpos)
+    if found is None:
+        found = compiled.search(text, min(pos, len(text))) or compiled.search(text)
     if found is None:
         raise ValueError(f"rematch: {pattern!r} no longer finds a match in {text!r} at {pos}")
     return found  # type: ignore[no-any-return]

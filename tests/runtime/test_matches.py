@@ -51,6 +51,12 @@ def test_a_text_too_long_to_show_is_not_recorded() -> None:
     assert found is not None and recipe(found) is None
 
 
+def test_an_edited_text_gives_the_patterns_next_match() -> None:
+    # Recorded on "a `b`" at 2; the search for a telling input put other text there.
+    assert rematch("`+", 0, "x ``y``", "search", 2, 5).span() == (2, 4)
+    assert rematch("`+", 0, "`y", "match", 2, 5).span() == (0, 1)
+
+
 def test_a_pattern_that_no_longer_matches_says_so() -> None:
     with pytest.raises(ValueError, match="no longer finds a match in 'xyz' at 0"):
         rematch("a", 0, "xyz", "search", 0, 3)
