@@ -40,7 +40,7 @@ def rematch(
     """
     if how not in _WAYS:
         raise ValueError(f"rematch: how must be one of {', '.join(_WAYS)}, not {how!r}")
-    compiled = re.compile(pattern, flags)
+    compiled: Any = re.compile(pattern, flags)
     found = getattr(compiled, how)(text, pos, endpos)
     if found is None:
         found = compiled.search(text, min(pos, len(text))) or compiled.search(text)
