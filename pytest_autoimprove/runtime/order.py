@@ -19,7 +19,10 @@ another order, :func:`order_varies` calls the baseline again on the same input i
 fresh processes under other hash seeds: if its own order moves, the order is no
 contract and the results are compared as collections. A baseline whose order holds
 keeps the check strict: ``list(set(names))`` for ``list(dict.fromkeys(names))``
-fails. Each probe costs a process start, only on a result about to fail, at most
+fails. A recorded case (its result frozen in the generator's process) gets the same
+judgement: the same items in another order pass where the baseline copy, called in
+the test's own process, lists them in that order too, or its order moves as above.
+Each probe costs a process start, only on a result about to fail, at most
 :data:`MAX_PROBES` per test process; a target found to vary is remembered.
 """
 

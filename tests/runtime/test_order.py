@@ -4,6 +4,7 @@ hash seed moves; any other change of order fails."""
 from __future__ import annotations
 
 import importlib
+import sys
 import types
 from pathlib import Path
 
@@ -117,3 +118,36 @@ def test_an_order_the_baseline_keeps_still_counts(
     )
     with pytest.raises(AssertionError, match="differs from the baseline"):
         check_differential(rewrite, baseline, "names", "function", (WORDS,))
+
+
+def test_a_recorded_order_the_hash_seed_moved_is_no_contract(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``AnyOf.__iter__`` over a frozenset of clauses, recorded in the generator's
+    # process and replayed in another: the unchanged code lists the same items in
+    # another order, and so does the baseline copy here.
+    names = "def names(groups):\n    return list({k for k in groups})\n"
+    (tmp_path / "_autoimprove_baseline").mkdir()
+    (tmp_path / "_autoimprove_baseline" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "_autoimprove_baseline" / "seeded.py").write_text(names, encoding="utf-8")
+    monkeypatch.delitem(sys.modules, "_autoimprove_baseline", raising=False)
+    [current] = _modules(tmp_path, monkeypatch, seeded=names)
+    elsewhere = current.names(WORDS)[::-1]  # as another process listed them
+    replay(current, "names", "function", Case("real-0", args=(WORDS,), returns=elsewhere))
+    with pytest.raises(AssertionError, match="differs from the baseline"):  # other items
+        replay(current, "names", "function", Case("real-1", args=(WORDS,), returns=["w0"]))
+
+
+def test_a_recorded_order_the_baseline_keeps_still_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = "def names(groups):\n    return list(dict.fromkeys(groups))\n"
+    (tmp_path / "_autoimprove_baseline").mkdir()
+    (tmp_path / "_autoimprove_baseline" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "_autoimprove_baseline" / "ordered.py").write_text(kept, encoding="utf-8")
+    monkeypatch.delitem(sys.modules, "_autoimprove_baseline", raising=False)
+    rewrite = "def names(groups):\n    return sorted(groups, reverse=True)\n"
+    [current] = _modules(tmp_path, monkeypatch, ordered=rewrite)
+    case = Case("real-0", args=(WORDS,), returns=list(WORDS))
+    with pytest.raises(AssertionError, match="differs from the baseline"):
+        replay(current, "names", "function", case)
