@@ -419,7 +419,7 @@ def replay(
 
     A result with the recorded items in another order passes where the baseline's own
     order moves with the hash seed (``AnyOf.__iter__`` over a frozenset of clauses:
-    recorded under one seed, replayed under another), as in :func:`differential`.
+    recorded under one seed, replayed under another), as in :func:`check_differential`.
     """
     out = call(module, qualname, kind, case.args, case.kwargs, case.ctor)
     _check_replayed(module, qualname, kind, case, out, tolerance)

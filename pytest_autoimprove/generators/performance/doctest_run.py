@@ -145,7 +145,8 @@ def examples_file(
         missing = free_names(tree)
         if not missing:
             scripts[script.id] = (script.source, False)
-        for i, text in enumerate(guesses if missing else []):
+            continue
+        for i, text in enumerate(guesses):
             given = "".join(f"{name} = {text!r}\n" for name in missing)
             scripts[f"{script.id}~{i}"] = (given + script.source, True)
     path = folder / "test_autoimprove_documented.py"

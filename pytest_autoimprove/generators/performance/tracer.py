@@ -39,7 +39,7 @@ import pytest
 from pytest_autoimprove.generators.literals import to_source
 from pytest_autoimprove.generators.performance.variety import call_features, replaceable
 from pytest_autoimprove.process import run_command
-from pytest_autoimprove.runtime.matches import recipe
+from pytest_autoimprove.runtime.matches import recipe, rematch
 from pytest_autoimprove.runtime.replay import Build
 
 __all__ = ["MAX_PER_TARGET", "Recorder", "TracedCall", "only_if_it_works", "run_tracer"]
@@ -48,15 +48,13 @@ __all__ = ["MAX_PER_TARGET", "Recorder", "TracedCall", "only_if_it_works", "run_
 #: is about: a validator's ``validate`` meets a hundred schemas in its tests).
 MAX_PER_TARGET = 25
 MAX_PER_NAMED = 100
-#: The recorder of this process, once the plugin is configured.
-_ACTIVE: list[Recorder] = []
 #: Instances whose constructor calls are remembered at once (the oldest are forgotten).
 MAX_INSTANCES = 4096
 #: Generator and coroutine frames remembered at once, to tell a resume from a call.
 MAX_FRAMES = 512
 
 #: The call that finds a recorded match again, as a test writes it.
-REMATCH = "pytest_autoimprove.runtime.matches.rematch"
+REMATCH = f"{rematch.__module__}.{rematch.__qualname__}"
 
 _VARARGS = 0x04
 _VARKEYWORDS = 0x08
@@ -373,7 +371,6 @@ def pytest_configure(config: pytest.Config) -> None:
         spec["files"], spec["targets"], Path(out), spec.get("internal"), spec.get("named")
     )
     config.stash[_RECORDER] = recorder
-    _ACTIVE[:] = [recorder]
     sys.setprofile(recorder.profile)
 
 
@@ -382,7 +379,10 @@ def only_if_it_works() -> Iterator[None]:
     """Calls recorded in the block are forgotten when it raises: an example run with a
     guessed value for a name its page leaves to the reader (``your_markdown_text``)
     shows the code's real inputs only when the example works."""
-    recorder = _ACTIVE[0] if _ACTIVE else None
+    # The recorder whose hook is installed (none: nothing is recorded anyway).
+    recorder = getattr(sys.getprofile(), "__self__", None)
+    if not isinstance(recorder, Recorder):
+        recorder = None
     state = recorder.snapshot() if recorder is not None else None
     try:
         yield
