@@ -33,6 +33,7 @@ from pytest_autoimprove.loop.sandbox import (
     Tampered,
     children_cpu,
     python_path_first,
+    reading_interval,
     timed_share,
 )
 from pytest_autoimprove.names import GOLDEN_ENV, GOLDEN_SPLIT_DIR, SCORE_FILE_ENV
@@ -196,8 +197,10 @@ class Checks:
                 problems = self.sandbox.judge("benchmark", session.findings(), number=number)
                 if problems:
                     raise Tampered(_one_reason(problems))
-                share = timed_share(session.ends(), wall=result.duration, cpu=cpu)
-                measured.costs.append(ProcessCost(result.duration, cpu, share))
+                ends = session.ends()
+                share = timed_share(ends, wall=result.duration, cpu=cpu)
+                interval = reading_interval(ends)
+                measured.costs.append(ProcessCost(result.duration, cpu, share, interval))
                 if number == 0:
                     self.sandbox.note_best(measured.costs)
             return score

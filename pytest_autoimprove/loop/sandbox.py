@@ -181,7 +181,7 @@ class Sandbox:
     def save(self) -> None:
         data = {
             "baseline": self.baseline.to_json(),
-            "best_costs": [[c.wall, c.cpu, c.timed_share] for c in self.best_costs],
+            "best_costs": [[c.wall, c.cpu, c.timed_share, c.interval] for c in self.best_costs],
         }
         self.run_dir.mkdir(parents=True, exist_ok=True)
         temporary = self._state_file.with_suffix(".tmp")
@@ -456,6 +456,11 @@ class _Channel:
 # The cross-check: a score against the processes that produced it.
 
 
+#: The clocks the watcher reports that measure wall time, and CPU time.
+WALL_CLOCKS = ("perf_counter", "monotonic", "time")
+CPU_CLOCKS = ("process_time",)
+
+
 @dataclass(frozen=True)
 class ProcessCost:
     """What one benchmark run cost, measured from outside and, for the share, inside.
@@ -464,11 +469,14 @@ class ProcessCost:
     :param cpu: CPU seconds of the command's processes (the kernel's ``RUSAGE_CHILDREN``).
     :param timed_share: the share of its Python processes' time between their first and
         last clock reading (the watcher's count), ``None`` when no clock was read.
+    :param interval: seconds between two readings of the clock read most often (see
+        :func:`reading_interval`), ``None`` when no clock was read twice.
     """
 
     wall: float
     cpu: float
     timed_share: float | None = None
+    interval: float | None = None
 
 
 def timed_share(ends: Sequence[Mapping[str, Any]], *, wall: float, cpu: float) -> float | None:
@@ -480,13 +488,32 @@ def timed_share(ends: Sequence[Mapping[str, Any]], *, wall: float, cpu: float) -
     shares = []
     for end in ends:
         spans = end.get("spans") or {}
-        span = max(float(spans.get(n, 0.0)) for n in ("perf_counter", "monotonic", "time"))
+        span = max(float(spans.get(n, 0.0)) for n in WALL_CLOCKS)
         if wall > 0 and span > 0:
             shares.append(min(1.0, span / wall))
-        cpu_span = float(spans.get("process_time", 0.0))
+        cpu_span = max(float(spans.get(n, 0.0)) for n in CPU_CLOCKS)
         if cpu > 0 and cpu_span > 0:
             shares.append(min(1.0, cpu_span / cpu))
     return max(shares) if shares else None
+
+
+def reading_interval(ends: Sequence[Mapping[str, Any]]) -> float | None:
+    """Mean seconds between two readings of the clock the benchmark read most often.
+
+    A benchmark that adapts its work to the clock (more passes until a time budget is
+    spent, as the one ``init`` writes and pytest-benchmark do) runs as long after an
+    honest speed-up as before: what shrinks is the work between two readings. A score
+    rewritten on its way out leaves that interval as it was.
+    """
+    best: tuple[int, float] | None = None
+    for end in ends:
+        spans = end.get("spans") or {}
+        reads = end.get("reads") or {}
+        for name in (*WALL_CLOCKS, *CPU_CLOCKS):
+            count, span = int(reads.get(name, 0)), float(spans.get(name, 0.0))
+            if count >= 2 and span > 0 and (best is None or (count, span) > best):
+                best = (count, span)
+    return None if best is None else best[1] / (best[0] - 1)
 
 
 def cross_check(
@@ -505,7 +532,8 @@ def cross_check(
     rewritten on its way out claims it without the process spending any less. Checked
     only for claims of at least :data:`CLAIM_FACTOR` that imply a saving of at least
     :data:`MIN_SAVING` of the whole run (below that, start-up, set-up and noise hide
-    it); fails only when neither the wall time nor the CPU time fell by
+    it); fails only when neither the wall time, the CPU time nor the time between two
+    clock readings (:func:`reading_interval`, when every run has one) fell by
     :data:`SAVED_FRACTION` of that saving, and for each the shortfall is wider than
     the spread of its own runs (a loaded machine makes an honest gain look like none:
     an unproven verdict is no verdict).
@@ -518,8 +546,11 @@ def cross_check(
     removed = share * (1 - 1 / factor)
     if removed < MIN_SAVING:
         return None
+    measures = ["wall", "cpu"]
+    if all(c.interval for c in (*best, *candidate)):
+        measures.append("interval")
     verdicts = []
-    for measure in ("wall", "cpu"):
+    for measure in measures:
         runs = [getattr(c, measure) for c in best], [getattr(c, measure) for c in candidate]
         before, after = (statistics.median(r) for r in runs)
         if before <= 0:
@@ -527,7 +558,10 @@ def cross_check(
         saved = (before - after) / before
         if saved >= SAVED_FRACTION * removed or removed - saved <= _spread(*runs, before):
             return None
-        verdicts.append(f"{measure} {after:.3g}s vs {before:.3g}s")
+        if measure == "interval":
+            verdicts.append(f"{after * 1e3:.3g}ms vs {before * 1e3:.3g}ms between clock readings")
+        else:
+            verdicts.append(f"{measure} {after:.3g}s vs {before:.3g}s")
     return (
         f"the score claims {factor:.3g}x faster, but its benchmark processes did not get "
         f"faster ({', '.join(verdicts)}; the timed part is {share:.0%} of a run): "

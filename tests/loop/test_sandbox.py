@@ -18,6 +18,7 @@ from pytest_autoimprove.loop.sandbox import (
     Session,
     cross_check,
     python_path_first,
+    reading_interval,
     timed_share,
 )
 from pytest_autoimprove.process import run_command
@@ -299,6 +300,47 @@ def _costs(wall: float, cpu: float, share: float = 0.8, n: int = 3) -> list[Proc
 def _scattered(spread: float = 0.5) -> list[ProcessCost]:
     """Three runs as a loaded machine gives them: the same work, times ``spread`` apart."""
     return [ProcessCost(1.0 + d, 0.9 + d, 0.9) for d in (-spread / 2, 0.0, spread / 2)]
+
+
+ADAPTIVE = """\
+from time import process_time
+import mod
+spent, fastest = 0.0, float("inf")
+while spent < 0.25:  # passes until a budget is spent, as pytest-benchmark and init's do
+    start = process_time()
+    mod.work()
+    took = process_time() - start
+    spent, fastest = spent + took, min(fastest, took)
+print(f"SCORE: {fastest * 1000 / CLAIM:.3f}")
+"""
+
+
+def _adaptive_costs(toy: ToyRepo, size: int, claim: float) -> tuple[float, list[ProcessCost]]:
+    """Three runs of :data:`ADAPTIVE` on work of ``size``, the score divided by ``claim``."""
+    mod = f"def work():\n    return sum(i * i for i in range({size}))\n"
+    bench = ADAPTIVE.replace("CLAIM", str(claim))
+    costs, scores = [], []
+    for number in range(3):
+        out, session, _ = run(toy, mod, bench, number=number)
+        [end] = session.ends()
+        share = timed_share([end], wall=end["wall"], cpu=end["cpu"])
+        costs.append(ProcessCost(end["wall"], end["cpu"], share, reading_interval([end])))
+        scores.append(float(out.split("SCORE: ")[1]))
+    return min(scores), costs
+
+
+def test_an_honest_gain_in_a_benchmark_that_spends_a_budget_is_no_fake(toy: ToyRepo) -> None:
+    # Twice as fast: twice the passes in the same time, so the processes take as long.
+    best_score, best = _adaptive_costs(toy, 40_000, claim=1)
+    score, honest = _adaptive_costs(toy, 20_000, claim=1)
+    assert best[0].interval is not None and honest[0].interval is not None
+    assert honest[0].interval < best[0].interval * 0.75
+    kwargs = {"goal": "lower", "best_score": best_score, "best": best}
+    assert cross_check(score=score, candidate=honest, share=best[0].timed_share, **kwargs) is None
+    # The same work with the score rewritten on its way out: the readings show it.
+    score, faked = _adaptive_costs(toy, 40_000, claim=3)
+    reason = cross_check(score=score, candidate=faked, share=best[0].timed_share, **kwargs)
+    assert reason is not None and "between clock readings" in reason
 
 
 @pytest.mark.parametrize(

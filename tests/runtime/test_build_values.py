@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib
 import pickle
 import sys
 import textwrap
@@ -84,10 +85,11 @@ def test_containers_are_rebuilt_only_where_they_hold_a_built_value(tmp_path: Pat
     assert mixed == {"k": [mod.Color.RED, 1]}
 
 
-def test_a_baseline_copy_builds_with_its_own_copies(tmp_path: Path) -> None:
-    pkg = tmp_path / "_autoimprove_baseline" / "bvpkg"
-    pkg.mkdir(parents=True)
-    (tmp_path / "_autoimprove_baseline" / "__init__.py").write_text("")
+def test_a_baseline_copy_builds_with_its_own_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, baseline_copy: Path
+) -> None:
+    pkg = baseline_copy / "bvpkg"
+    pkg.mkdir()
     (pkg / "__init__.py").write_text("")
     (pkg / "models.py").write_text("class Point:\n    def __init__(self, x):\n        self.x = x\n")
     (pkg / "core.py").write_text("def x_of(p):\n    return p.x\n")
@@ -97,16 +99,11 @@ def test_a_baseline_copy_builds_with_its_own_copies(tmp_path: Path) -> None:
     (real / "models.py").write_text(
         "class Point:\n    def __init__(self, x):\n        self.x = -x\n"
     )
-    sys.path.insert(0, str(tmp_path))
-    try:
-        import importlib
-
-        core = importlib.import_module("_autoimprove_baseline.bvpkg.core")
-        built = build_values(core, Build("bvpkg.models.Point", 2))
-        assert type(built).__module__ == "_autoimprove_baseline.bvpkg.models"
-        assert built.x == 2
-    finally:
-        sys.path.remove(str(tmp_path))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    core = importlib.import_module("_autoimprove_baseline.bvpkg.core")
+    built = build_values(core, Build("bvpkg.models.Point", 2))
+    assert type(built).__module__ == "_autoimprove_baseline.bvpkg.models"
+    assert built.x == 2
 
 
 def test_build_and_ref_pickle_copy_and_render_as_source() -> None:

@@ -40,37 +40,27 @@ Make = Callable[[str], str]
 
 
 @pytest.fixture
-def make(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Make]:
+def make(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, baseline_copy: Path) -> Iterator[Make]:
     """``make(current_source)``: package ``shop_<n>`` with module ``core`` as given, and
     its baseline copy (``CORE``) under ``_autoimprove_baseline``; returns the package."""
     made: list[str] = []
-    _forget_baseline()  # another test may have imported a baseline copy of its own
     monkeypatch.syspath_prepend(str(tmp_path / "current"))
-    monkeypatch.syspath_prepend(str(tmp_path / "baseline"))
 
     def _make(source: str) -> str:
         package = f"shop_{len(made)}_{tmp_path.name[-8:].replace('-', '_')}"
         for base, text in (
             (tmp_path / "current", source),
-            (tmp_path / "baseline" / "_autoimprove_baseline", CORE),
+            (baseline_copy, CORE),
         ):
             (base / package).mkdir(parents=True)
             (base / package / "__init__.py").write_text("from .core import build, total\n")
             (base / package / "core.py").write_text(textwrap.dedent(text))
-        (tmp_path / "baseline" / "_autoimprove_baseline" / "__init__.py").write_text("")
         made.append(package)
         return package
 
     yield _make
     for name in list(sys.modules):
         if any(package in name for package in made):
-            del sys.modules[name]
-    _forget_baseline()
-
-
-def _forget_baseline() -> None:
-    for name in list(sys.modules):
-        if name.split(".")[0] == "_autoimprove_baseline":
             del sys.modules[name]
 
 

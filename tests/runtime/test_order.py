@@ -4,7 +4,6 @@ hash seed moves; any other change of order fails."""
 from __future__ import annotations
 
 import importlib
-import sys
 import types
 from pathlib import Path
 
@@ -120,23 +119,14 @@ def test_an_order_the_baseline_keeps_still_counts(
         check_differential(rewrite, baseline, "names", "function", (WORDS,))
 
 
-def _baseline_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, source: str) -> None:
-    """``name`` as the guardrails' frozen copy of the baseline (``_baseline``) holds it."""
-    package = tmp_path / "_autoimprove_baseline"
-    package.mkdir()
-    (package / "__init__.py").write_text("", encoding="utf-8")
-    (package / f"{name}.py").write_text(source, encoding="utf-8")
-    monkeypatch.delitem(sys.modules, "_autoimprove_baseline", raising=False)
-
-
 def test_a_recorded_order_the_hash_seed_moved_is_no_contract(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, baseline_copy: Path
 ) -> None:
     # ``AnyOf.__iter__`` over a frozenset of clauses, recorded in the generator's
     # process and replayed in another: the unchanged code lists the same items in
     # another order, and so does the baseline copy here.
     names = "def names(groups):\n    return list({k for k in groups})\n"
-    _baseline_copy(tmp_path, monkeypatch, "seeded", names)
+    (baseline_copy / "seeded.py").write_text(names, encoding="utf-8")
     [current] = _modules(tmp_path, monkeypatch, seeded=names)
     elsewhere = current.names(WORDS)[::-1]  # as another process listed them
     replay(current, "names", "function", Case("real-0", args=(WORDS,), returns=elsewhere))
@@ -145,10 +135,10 @@ def test_a_recorded_order_the_hash_seed_moved_is_no_contract(
 
 
 def test_a_recorded_order_the_baseline_keeps_still_counts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, baseline_copy: Path
 ) -> None:
     kept = "def names(groups):\n    return list(dict.fromkeys(groups))\n"
-    _baseline_copy(tmp_path, monkeypatch, "ordered", kept)
+    (baseline_copy / "ordered.py").write_text(kept, encoding="utf-8")
     rewrite = "def names(groups):\n    return sorted(groups, reverse=True)\n"
     [current] = _modules(tmp_path, monkeypatch, ordered=rewrite)
     case = Case("real-0", args=(WORDS,), returns=list(WORDS))

@@ -13,8 +13,9 @@ loop reads; what was written cannot be taken back):
 - **Pins the clocks.** ``time``'s class becomes one whose attribute lookups of the
   clock functions return the clocks captured at start-up, whatever was written
   over them; each write is reported with the line that made it. The clocks handed
-  out note their first and last reading, which tells the loop what share of the
-  process the benchmark timed.
+  out note their first and last reading and how often they were read, which tells
+  the loop what share of the process the benchmark timed and how long the work
+  between two readings took.
 - **An audit hook** (:pep:`578`; it cannot be removed) reports, when the innermost
   frame of the tree under test on the stack is code in scope: writes outside the
   worktree and the sandbox (or new files in the worktree), reads of places where a
@@ -386,6 +387,7 @@ class _State:
                 "wall": self.clocks["perf_counter"]() - self.start_wall,
                 "cpu": self.clocks["process_time"]() - self.start_cpu,
                 "spans": {name: (marks[1] - marks[0]) for name, marks in self.readings.items()},
+                "reads": {name: marks[2] for name, marks in self.readings.items()},
             }
         )
 
@@ -502,9 +504,10 @@ def _clock(state: _State, name: str, real: Any) -> Any:
         value = real()
         marks = readings.get(name)
         if marks is None:
-            readings[name] = [value, value]
+            readings[name] = [value, value, 1]
         else:
             marks[1] = value
+            marks[2] += 1
         return value
 
     clock.__name__ = clock.__qualname__ = name
