@@ -102,6 +102,7 @@ from pytest_autoimprove.generators.performance.tracer import TracedCall, run_tra
 from pytest_autoimprove.generators.performance.values import Kind
 from pytest_autoimprove.generators.performance.verify import verify_plans
 from pytest_autoimprove.generators.performance.working_base import working_bases
+from pytest_autoimprove.generators.prefork import ForkedPytest
 from pytest_autoimprove.process import python_path, run_command
 from pytest_autoimprove.runtime.examples import Example
 
@@ -291,6 +292,10 @@ def generate(
     env = _verify_env(root, infos)
     priority = priority_nodes(plans, named)  # verified first, in runs of their own
 
+    # Verification and mutant runs are dozens of pytest runs: forked from a process
+    # that imported pytest once, each saves the half second of start-up.
+    forked = ForkedPytest(_run)
+
     def verify_some(only: list[str] | None, deadline: float) -> list[str]:
         return verify_plans(
             plans,
@@ -299,30 +304,31 @@ def generate(
             env=env,
             deadline=deadline,
             max_examples=request.max_examples,
-            runner=_run,
+            runner=forked,
             only=only,
             priority=priority,
         )
 
-    if verify and plans:
-        share = (VERIFY_END_NAMED if named else VERIFY_END) if mutate else MUTATE_END
-        notes.extend(verify_some(None, started + budget * share))
     mutation: dict[tuple[str, str], TargetMutation] = {}
-    if mutate and plans:
-        mutation, mutation_notes = strengthen(
-            root=root,
-            infos=infos,
-            plans=plans,
-            planned=planned,
-            named=named,
-            files=lambda: _files(plans, copy_files),
-            env=env,
-            runner=_run,
-            budget=budget * MUTATE_SHARE,
-            deadline=started + budget * MUTATE_END,
-            verify_again=verify_some,
-        )
-        notes.extend(mutation_notes)
+    with forked:
+        if verify and plans:
+            share = (VERIFY_END_NAMED if named else VERIFY_END) if mutate else MUTATE_END
+            notes.extend(verify_some(None, started + budget * share))
+        if mutate and plans:
+            mutation, mutation_notes = strengthen(
+                root=root,
+                infos=infos,
+                plans=plans,
+                planned=planned,
+                named=named,
+                files=lambda: _files(plans, copy_files),
+                env=env,
+                runner=forked,
+                budget=budget * MUTATE_SHARE,
+                deadline=started + budget * MUTATE_END,
+                verify_again=verify_some,
+            )
+            notes.extend(mutation_notes)
     unfound = unfound_names(request.config, infos)
     rows = strength_rows(infos, plans, planned, probed, findings, mutation, named, unfound)
     # The report beside the tests, also when this generator is called on its own.
