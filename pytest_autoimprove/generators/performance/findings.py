@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 from pytest_autoimprove.generators.performance.plan import Candidate, TargetCandidates
-from pytest_autoimprove.generators.performance.values import EVIDENCE, parse_annotation
+from pytest_autoimprove.generators.performance.values import EVIDENCE, Kind, parse_annotation
 
 __all__ = ["NO_FINDING_RISKS", "is_finding"]
 
@@ -62,7 +62,9 @@ def is_finding(
       value merely being iterated or indexed, is not evidence;
     - None counts only where the code says None is fine: a None default or an
       ``Optional`` annotation, and only as the parameter's own value (a ``None`` inside
-      a list is not what a ``sections=None`` default allows);
+      a list is not what a ``sections=None`` default allows); an empty value failing a
+      lookup (``''[0]``) only where an empty default or an empty real or documented
+      value says empty values come in (:func:`_empty_accepted`);
     - a TypeError or AttributeError quoting the type of a value passed in is a type
       confusion (``'str' object is not callable``), not a bug;
     - a ValueError (the code or a builtin rejecting a value, ``int('')``) or a leaked
@@ -100,6 +102,9 @@ def is_finding(
             return False
     elif not (cand.valid and kind.evidence in EVIDENCE):
         return False
+    empty_lookup = cand.risk == "empty-input" and "LookupError" in mro
+    if empty_lookup and not _empty_accepted(param.default, kind):
+        return False  # ``tag[0]`` assumes text that is never empty where it comes from
     message = str(res.get("message", "")).partition(": ")[2]
     quoted = set(_QUOTED_TYPE.findall(message))
     if mro & {"TypeError", "AttributeError"} and not none_edge and quoted & cand.types:
@@ -116,6 +121,26 @@ def is_finding(
     if "UnicodeError" not in mro and any(_PARSE_ERROR.search(name) for name in mro):
         return False  # a format's parser rejecting text: its contract
     return cand.risk == "special-characters" or str(res.get("message", "")).startswith("builtins.")
+
+
+#: Defaults that say an empty value is an ordinary input.
+_EMPTY_DEFAULTS = frozenset({"''", '""', "b''", 'b""', "()", "[]", "{}"})
+
+
+def _empty_accepted(default: str | None, kind: Kind) -> bool:
+    """Is an empty value shown to be an input the code takes?
+
+    A ``str`` annotation or real non-empty values say the type, not that ``''`` is
+    ever passed: a parser's callback (``handle_tag(tag)``, ``charref(name)``) never
+    gets empty text from the parser that calls it. An empty default, or
+    an empty value among the real or documented ones, says so.
+    """
+    if default is not None and default.replace(" ", "") in _EMPTY_DEFAULTS:
+        return True
+    return any(
+        isinstance(v, (str, bytes, list, tuple, dict, set, frozenset)) and not v
+        for v in kind.traced
+    )
 
 
 class _StandardOnly(pickle.Unpickler):

@@ -16,7 +16,8 @@ from pytest_autoimprove.generators.performance.values import Kind
 @pytest.fixture
 def tens(tmp_path: Path) -> TargetCandidates:
     (tmp_path / "words.py").write_text(
-        'TENS = ["", "", "twenty"]\n\n\ndef tens_word(tens: str) -> str:\n    return TENS[tens]\n',
+        'TENS = ["", "", "twenty"]\n\n\ndef tens_word(tens: str = "") -> str:\n'
+        "    return TENS[tens]\n",
         encoding="utf-8",
     )
     [target] = discover(tmp_path, Path("words.py")).targets
@@ -61,6 +62,36 @@ def test_an_unknown_key_is_the_lookup_contract(tens: TargetCandidates) -> None:
         "message": "builtins.IndexError: string index out of range",
     }
     assert is_finding(tens, _edge(), index, {"status": "ok"})  # ''[0] on text still is
+
+
+@pytest.mark.parametrize(
+    ("default", "traced", "bug"),
+    [
+        # html2text's handle_tag(tag: str): the HTMLParser calling it never passes ''
+        (None, (), False),
+        (None, ("a", "img"), False),
+        # an empty default, or an empty real value, says '' is an ordinary input
+        ("''", (), True),
+        (None, ("a", ""), True),
+    ],
+)
+def test_an_empty_input_counts_only_where_empty_values_are_shown_to_be_taken(
+    tmp_path: Path, default: str | None, traced: tuple[str, ...], bug: bool
+) -> None:
+    signature = f"tag: str = {default}" if default else "tag: str"
+    (tmp_path / "tags.py").write_text(f"def first({signature}):\n    return tag[0]\n")
+    [target] = discover(tmp_path, Path("tags.py")).targets
+    kind = Kind("str", evidence="traced" if traced else "annotation", traced=traced)
+    edge = Candidate(
+        "empty-input-tag-0", "edge", "empty-input", b"", True, "edge", param="tag",
+        types=frozenset({"str"}),
+    )  # fmt: skip
+    index = {
+        "status": "raised",
+        "raises_mro": ["IndexError", "LookupError", "Exception"],
+        "message": "builtins.IndexError: string index out of range",
+    }
+    assert is_finding(TargetCandidates(target, {"tag": kind}), edge, index, {"status": "ok"}) is bug
 
 
 def test_the_systems_refusal_is_no_finding(tens: TargetCandidates) -> None:
