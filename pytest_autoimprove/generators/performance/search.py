@@ -300,7 +300,7 @@ class _Job:
 
 
 #: Variants of one value tried per argument.
-MAX_NUDGES = 24
+MAX_NUDGES = 30
 #: Longest text also tried split over two lines (twice as long).
 MAX_SPLIT = 1_000
 #: Positions cut at each end of a text or sequence (and one in the middle).
@@ -322,13 +322,13 @@ def _one_nudged(
 def _nudged(value: Any) -> list[Any]:
     """Values next to ``value`` where a fast path or a dropped check shows.
 
-    Text cut short (prefixes, a character dropped), split over two lines, in other case,
-    as bytes or None (a
-    narrowed ``except`` lets a TypeError out that the baseline turned into its own
-    error), a number one off or negated, a sequence cut short, empty, or reversed, a
-    mapping missing one key; the argument a value is built from (``memoryview(b"...")``),
-    nudged the same way; at most
-    :data:`MAX_NUDGES`, cut at both ends and the middle of a long value (:func:`_cuts`).
+    Text cut short (prefixes, a character dropped), split over two lines (``\\n`` and
+    ``\\r\\n``), in other case, with its first character or separator repeated, as
+    bytes or None (a narrowed ``except`` lets a TypeError out that the baseline turned
+    into its own error), a number one off or negated, a sequence cut short, empty, or
+    reversed, a mapping missing one key; the argument a value is built from
+    (``memoryview(b"...")``), nudged the same way; at most :data:`MAX_NUDGES`, cut at
+    both ends and the middle of a long value (:func:`_cuts`).
     """
     if type(value) is Build and len(value.args) == 1 and not value.kwargs:
         # A value built from one argument (``memoryview(b"...")``): that argument nudged.
@@ -338,14 +338,18 @@ def _nudged(value: Any) -> list[Any]:
         following = str(int(value) + 1)  # the next number
         out.append(following if isinstance(value, str) else following.encode("ascii"))
     if isinstance(value, str):
-        out += [value.upper(), value.lower(), f" {value} ", None]
+        out += [value.upper(), value.lower(), value.swapcase(), f" {value} ", None]
         out += [value.encode("utf-8", "surrogatepass")]
         if len(value) <= MAX_SPLIT:
-            out.append(f"{value}\n{value}")
+            out += [f"{value}\n{value}", f"{value}\r\n{value}"]
+        out += _repeated(value)
         out += [value[:i] for i in _cuts(len(value))]
         out += [value[:i] + value[i + 1 :] for i in _cuts(len(value))]
     elif isinstance(value, bytes):
         out += [value.upper(), value.lower(), b" " + value + b" ", None]
+        if len(value) <= MAX_SPLIT:
+            out.append(value + b"\r\n" + value)
+        out += _repeated(value)
         out += [value[:i] for i in _cuts(len(value))]
     elif isinstance(value, bool):
         out.append(not value)
@@ -364,6 +368,20 @@ def _nudged(value: Any) -> list[Any]:
         if item != value and all(type(item) is not type(u) or item != u for u in unique):
             unique.append(item)
     return unique[:MAX_NUDGES]
+
+
+def _repeated(value: Any) -> list[Any]:
+    """``value`` with its first character twice (two byte-order marks, two signs) and
+    with its first separator twice (an empty field between two ``&``, ``//`` in a path)."""
+    if not value:
+        return []
+    out: list[Any] = [value[:1] + value]
+    for i in range(len(value)):
+        piece = value[i : i + 1]
+        if not piece.isalnum() and not piece.isspace() and piece.isascii():
+            out.append(value[: i + 1] + value[i:])
+            break
+    return out
 
 
 def _cuts(length: int) -> list[int]:

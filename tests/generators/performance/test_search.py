@@ -184,6 +184,9 @@ def test_constructor_arguments_are_drawn_from_their_strategies(module: str) -> N
     [
         ("abc", ["", "ab", "bc", "ABC", " abc ", None, b"abc", "abc\nabc"]),
         ("41", ["42", "4", " 41 "]),
+        # an empty field, a doubled leading mark, other line ends, mixed case
+        ("a=1&B=2", ["a==1&B=2", "aa=1&B=2", "A=1&b=2", "a=1&B=2\r\na=1&B=2"]),
+        (b"\xef\xbb\xbfx", [b"\xef\xef\xbb\xbfx", b"\xef\xbb\xbfx\r\n\xef\xbb\xbfx"]),
         ("a\ud800", ["A\ud800", b"a\xed\xa0\x80"]),  # a lone surrogate still nudges
         (b"41", [b"42", b"4", b" 41 ", None]),
         (10, [9, 11, -10, 0]),
