@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 LIBRARY = {
     "src/tinyq/__init__.py": '''"""A tiny query language: `.store.books[0].title | upper`."""
 
@@ -184,6 +186,7 @@ def repository(root: Path) -> dict[str, object]:
     }
 
 
+@pytest.mark.slow(seconds=35)
 def test_the_first_night(tmp_path: Path) -> None:
     root = tmp_path / "tinyq"
     for name, text in LIBRARY.items():

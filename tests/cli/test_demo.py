@@ -22,6 +22,7 @@ def demo(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow(seconds=28)
 def test_demo_finds_the_hyphen_crash_and_improves_the_score(tmp_path: Path) -> None:
     target = tmp_path / "demo"
     # Ten rounds reach every constant's first step (five constants, two directions),

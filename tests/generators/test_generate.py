@@ -61,6 +61,7 @@ def _tree(base: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow(seconds=24)
 def test_output_matches_recorded(generated: tuple[Path, GenerationResult]) -> None:
     root, result = generated
     produced = {f.path.relative_to(GUARD).as_posix() for f in result.files}

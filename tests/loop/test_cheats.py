@@ -82,6 +82,7 @@ def _tip_is_honest(repo: SpeedRepo) -> None:
     assert "src/sitecustomize.py" not in tree and "src/conftest.py" not in tree
 
 
+@pytest.mark.slow(seconds=48)
 def test_every_check_on(tmp_path: Path) -> None:
     cheats = list(dict.fromkeys(action for action, _ in WITH_STATIC))
     plan = ["h-lru", *cheats[:5], "h-stopset", *cheats[5:]]
@@ -96,6 +97,7 @@ def test_every_check_on(tmp_path: Path) -> None:
     _tip_is_honest(repo)
 
 
+@pytest.mark.slow(seconds=43)
 def test_runtime_checks_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(integrity, "STATIC", False)
     cheats = list(dict.fromkeys(action for action, _ in AT_RUN_TIME))

@@ -75,6 +75,7 @@ def scripted(toy: Callable[..., ToyRepo], backend: str) -> ToyRepo:
     return repo
 
 
+@pytest.mark.slow(seconds=30)
 def test_the_scripted_run_ends_the_same_on_ray_as_locally(
     cluster: Any, toy: Callable[..., ToyRepo], tmp_path_factory: pytest.TempPathFactory
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 
+import pytest
 from guarded import Guarded
 
 from pytest_autoimprove.generators.performance.facts import read_facts
@@ -123,6 +124,7 @@ def test_a_constructor_argument_meets_the_bounds_its_methods_compare_the_attribu
     assert (126, True) in facts.bounds["Frame.header"]  # a local holding a len() too
 
 
+@pytest.mark.slow(seconds=26)
 def test_an_off_by_one_bound_on_an_attribute_is_caught(
     guarded: Callable[[str, str], Guarded],
 ) -> None:

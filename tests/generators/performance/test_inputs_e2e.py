@@ -49,6 +49,7 @@ def _guard(root: Path, module: str) -> str:
     return (root / GUARD / f"test_guard_fmtkit_{module}.py").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow(seconds=50)
 def test_each_case_says_where_its_input_came_from(project: tuple[Path, GenerationResult]) -> None:
     root, result = project
     assert result.findings == ()  # nothing here is a bug: no false alarm

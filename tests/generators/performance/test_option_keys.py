@@ -11,6 +11,7 @@ import ast
 import textwrap
 from collections.abc import Callable
 
+import pytest
 from guarded import Guarded
 
 from pytest_autoimprove.generators.performance.facts import read_facts
@@ -90,6 +91,7 @@ def test_only_literal_keys_of_parameters_count() -> None:
     assert option_keys_of(node, {"session", "table", "key"}) == {}
 
 
+@pytest.mark.slow(seconds=25)
 def test_regressions_behind_an_options_key_are_caught_and_honest_rewrites_pass(
     guarded: Callable[[str, str], Guarded],
 ) -> None:

@@ -65,6 +65,7 @@ def _guard_text(root: Path, module: str) -> str:
     return (root / GUARD / f"test_guard_{module}.py").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow(seconds=42)
 def test_methods_reached_through_the_public_function_get_recorded_cases(
     generated: tuple[Path, str],
 ) -> None:

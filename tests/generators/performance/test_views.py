@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from guarded import Guarded
 
 PRIORITIES = """
@@ -28,6 +29,7 @@ class Priorities:
 """
 
 
+@pytest.mark.slow(seconds=34)
 def test_iteration_length_and_text_of_an_instance_are_guarded(
     guarded: Callable[[str, str], Guarded],
 ) -> None:

@@ -14,6 +14,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from pytest_autoimprove.config import load_config
 from pytest_autoimprove.generators import GenerateRequest, GenerationResult
 from pytest_autoimprove.generators.driver import modules_in_scope
@@ -211,6 +213,7 @@ CLI = {
 }
 
 
+@pytest.mark.slow(seconds=35)
 def test_command_line_system_is_probed_through_its_command_line(tmp_path: Path) -> None:
     root = _write(tmp_path / "cli", CLI)
     result = _generate(root)
