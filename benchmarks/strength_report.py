@@ -181,6 +181,7 @@ def report(
         "heldout8": "benchmarks/corpus_heldout8 (pinned PyPI releases, the eighth held out)",
         "heldout9": "benchmarks/corpus_heldout9 (pinned PyPI releases, the ninth held out)",
         "heldout10": "benchmarks/corpus_heldout10 (pinned PyPI releases, the tenth held out)",
+        "heldout11": "benchmarks/corpus_heldout11 (pinned PyPI releases, the eleventh held out)",
     }[args.corpus]
     print(f"\nSummary ({corpus}; same run):\n")
     header = (

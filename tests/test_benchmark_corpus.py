@@ -43,6 +43,7 @@ CORPORA = {
     "heldout8": BENCHMARKS / "corpus_heldout8" / "heldout8_modules.py",
     "heldout9": BENCHMARKS / "corpus_heldout9" / "heldout9_modules.py",
     "heldout10": BENCHMARKS / "corpus_heldout10" / "heldout10_modules.py",
+    "heldout11": BENCHMARKS / "corpus_heldout11" / "heldout11_modules.py",
 }
 
 
