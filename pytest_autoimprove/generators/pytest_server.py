@@ -29,7 +29,9 @@ import contextlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
-from typing import Any  # noqa: E402
+import tempfile  # noqa: E402
+import types  # noqa: E402
+from typing import Any, NoReturn  # noqa: E402
 
 import _pytest.config  # noqa: E402,F401 - loaded once, for every run
 import _pytest.python  # noqa: E402,F401
@@ -41,7 +43,7 @@ import pytest  # noqa: E402
 _QUIET = ("-W", "ignore::pytest.PytestAssertRewriteWarning")
 
 
-def _child(request: dict[str, Any]) -> None:
+def _child(request: dict[str, Any]) -> NoReturn:
     """Run one request in this (forked) process; never returns."""
     code = 3
     try:
@@ -56,26 +58,28 @@ def _child(request: dict[str, Any]) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         sys.dont_write_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
+        tempfile.tempdir = None  # read again from the run's environment
         # As ``python -m pytest`` starts: the working folder first on the path.
         sys.path.insert(0, os.getcwd())
         argv = [str(a) for a in request["argv"]]
-        sys.argv = [os.path.join(os.path.dirname(pytest.__file__), "__main__.py"), *argv]
+        main = os.path.join(os.path.dirname(pytest.__file__), "__main__.py")
+        sys.argv = [main, *argv]
+        # ``__main__`` is pytest's, not this file: Hypothesis draws constants from the
+        # modules loaded outside site-packages, and this one's would change its draws.
+        entry = types.ModuleType("__main__")
+        entry.__file__ = main
+        sys.modules["__main__"] = entry
         try:
             code = int(pytest.main([*_QUIET, *argv]))
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else 1
-        import atexit
-
-        atexit._run_exitfuncs()
     except BaseException:  # noqa: BLE001 - the child must exit, with what went wrong
         import traceback
 
         traceback.print_exc()
-    finally:
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):  # nothing left to tell it to
-                stream.flush()
-        os._exit(code)
+    # Exit as a fresh run ends, not with os._exit: atexit handlers run, and files a
+    # plugin or a test left open (the verifier's outcome log) are flushed and closed.
+    raise SystemExit(code)
 
 
 def _answer(message: dict[str, int]) -> None:

@@ -60,6 +60,27 @@ def test_a_run_sees_its_folder_its_environment_and_the_code_as_it_is_now(
     assert "PytestAssertRewriteWarning" not in out
 
 
+def test_a_file_a_run_leaves_open_is_written_out_as_after_a_fresh_run(
+    forked: ForkedPytest, tmp_path: Path
+) -> None:
+    # The verifier's plugin writes each outcome to a log it never closes: a run that
+    # ended with os._exit lost the last lines, and a failing test read as passed.
+    log = tmp_path / "outcomes.log"
+    _write(
+        tmp_path,
+        "test_log.py",
+        f"""
+        LOG = open({str(log)!r}, "w")
+
+        def test_log():
+            LOG.write("outcome\\n" * 3)
+        """,
+    )
+    code, out = forked([*PYTEST, "test_log.py"], cwd=tmp_path, env=_env(), timeout=60)
+    assert code == 0, out
+    assert log.read_text() == "outcome\n" * 3
+
+
 def test_the_hash_seed_of_a_run_is_its_own(forked: ForkedPytest, tmp_path: Path) -> None:
     _write(
         tmp_path,
