@@ -144,3 +144,34 @@ def test_a_recorded_order_the_baseline_keeps_still_counts(
     case = Case("real-0", args=(WORDS,), returns=list(WORDS))
     with pytest.raises(AssertionError, match="differs from the baseline"):
         replay(current, "names", "function", case)
+
+
+BAG = """
+class Bag:
+    def __init__(self):
+        self.text = ""
+
+    def fill(self, words):
+        self.text = ", ".join({w for w in words})
+"""
+
+
+def test_an_instance_text_the_hash_seed_moved_is_no_contract(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, baseline_copy: Path
+) -> None:
+    # multiset's str(): "{a, -, c}" recorded under one hash seed, "{a, c, -}" under
+    # another. The baseline copy here gives the current text too: no regression.
+    (baseline_copy / "bag.py").write_text(BAG, encoding="utf-8")
+    [current] = _modules(tmp_path, monkeypatch, bag=BAG)
+    here = current.Bag()
+    here.fill(WORDS)
+    elsewhere = ", ".join(reversed(here.text.split(", ")))
+    case = Case("real-0", args=(WORDS,), ctor=((), {}), returns=None, state={"text": elsewhere})
+    replay(current, "Bag.fill", "method", case)
+    # A rewrite the baseline copy does not agree with still fails.
+    sorted_bag = BAG.replace('", ".join({w for w in words})', '", ".join(sorted(words))')
+    (tmp_path / "rewrite").mkdir()
+    [rewrite] = _modules(tmp_path / "rewrite", monkeypatch, bag_sorted=sorted_bag)
+    (baseline_copy / "bag_sorted.py").write_text(BAG, encoding="utf-8")
+    with pytest.raises(AssertionError, match="instance state"):
+        replay(rewrite, "Bag.fill", "method", case)
