@@ -297,6 +297,11 @@ def _costs(wall: float, cpu: float, share: float = 0.8, n: int = 3) -> list[Proc
     return [ProcessCost(wall, cpu, share)] * n
 
 
+def _spending(interval: float) -> list[ProcessCost]:
+    """Three runs of a benchmark that spends a time budget, ``interval`` s a pass."""
+    return [ProcessCost(1.0, 0.9, 0.9, interval)] * 3
+
+
 def _scattered(spread: float = 0.5) -> list[ProcessCost]:
     """Three runs as a loaded machine gives them: the same work, times ``spread`` apart."""
     return [ProcessCost(1.0 + d, 0.9 + d, 0.9) for d in (-spread / 2, 0.0, spread / 2)]
@@ -334,13 +339,9 @@ def test_an_honest_gain_in_a_benchmark_that_spends_a_budget_is_no_fake(toy: ToyR
     best_score, best = _adaptive_costs(toy, 40_000, claim=1)
     score, honest = _adaptive_costs(toy, 20_000, claim=1)
     assert best[0].interval is not None and honest[0].interval is not None
-    assert honest[0].interval < best[0].interval * 0.75
+    assert honest[0].interval < best[0].interval * 0.8
     kwargs = {"goal": "lower", "best_score": best_score, "best": best}
     assert cross_check(score=score, candidate=honest, share=best[0].timed_share, **kwargs) is None
-    # The same work with the score rewritten on its way out: the readings show it.
-    score, faked = _adaptive_costs(toy, 40_000, claim=3)
-    reason = cross_check(score=score, candidate=faked, share=best[0].timed_share, **kwargs)
-    assert reason is not None and "between clock readings" in reason
 
 
 @pytest.mark.parametrize(
@@ -355,6 +356,10 @@ def test_an_honest_gain_in_a_benchmark_that_spends_a_budget_is_no_fake(toy: ToyR
         ("lower", 100.0, 50.0, _costs(1.0, 0.9), _costs(1.3, 0.55), False),
         # small claims are left to the keep rule
         ("lower", 100.0, 80.0, _costs(1.0, 0.9), _costs(1.0, 0.9), False),
+        # a benchmark that spends a time budget: as long a run, half the time between
+        # two clock readings: real; the same interval (a score rewritten): faked
+        ("lower", 100.0, 50.0, _spending(0.02), _spending(0.01), False),
+        ("lower", 100.0, 1.0, _spending(0.02), _spending(0.02), True),
         # a benchmark whose timed part is a sliver of its run cannot be checked
         ("lower", 100.0, 1.0, _costs(1.0, 0.9, 0.1), _costs(1.0, 0.9, 0.1), False),
         # 2x claimed, no visible gain, but runs that scatter more than the claim: no verdict
