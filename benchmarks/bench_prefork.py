@@ -16,6 +16,7 @@ Usage: python benchmarks/bench_prefork.py [--runs 15] [--generations 2]
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import statistics
@@ -46,11 +47,9 @@ def _project(tmp: Path) -> Path:
 def _generate(root: Path, forked: bool) -> tuple[float, int, str]:
     """Seconds, guardrail tests written, and the mutation score of one generation."""
     shutil.rmtree(root / "tests" / "autoimprove_guard", ignore_errors=True)
-    plain = prefork_module.ForkedPytest.__call__
+    plain = pipeline.ForkedPytest
     if not forked:
-        prefork_module.ForkedPytest.__call__ = (  # type: ignore[method-assign]
-            lambda self, argv, **kw: self.fallback(argv, **kw)
-        )
+        pipeline.ForkedPytest = functools.partial(plain, fork=False)  # type: ignore[misc]
     try:
         request = GenerateRequest(
             root=root, modules=tuple(Path(m) for m in MODULES), kind="speed", time_budget=180
@@ -59,7 +58,7 @@ def _generate(root: Path, forked: bool) -> tuple[float, int, str]:
         result = pipeline.generate(request)
         seconds = time.perf_counter() - start
     finally:
-        prefork_module.ForkedPytest.__call__ = plain  # type: ignore[method-assign]
+        pipeline.ForkedPytest = plain  # type: ignore[misc]
     tests = sum(row.tests for row in result.strength)
     killed = sum(row.killed for row in result.strength)
     total = sum(row.total for row in result.strength)

@@ -117,11 +117,13 @@ class _Server:
 class ForkedPytest:
     """A runner of ``python -m pytest`` command lines through forking servers.
 
-    Use as a context manager: leaving it ends the servers.
+    Use as a context manager: leaving it ends the servers. ``fork=False`` sends every
+    run to the fallback (the baseline a benchmark compares against).
     """
 
-    def __init__(self, fallback: Runner) -> None:
+    def __init__(self, fallback: Runner, *, fork: bool = True) -> None:
         self.fallback = fallback
+        self.fork = fork and hasattr(os, "fork")
         self._servers: dict[tuple[tuple[str, str], ...], _Server] = {}
         self._broken: set[tuple[tuple[str, str], ...]] = set()
         self._guard = threading.Lock()
@@ -141,7 +143,7 @@ class ForkedPytest:
     def __call__(
         self, argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float
     ) -> tuple[int, str]:
-        if argv[:3] != [sys.executable, "-m", "pytest"] or not hasattr(os, "fork"):
+        if argv[:3] != [sys.executable, "-m", "pytest"] or not self.fork:
             return self.fallback(argv, cwd=cwd, env=env, timeout=timeout)
         key = tuple(sorted((k, v) for k, v in env.items() if k.startswith(_START_UP)))
         server = self._server(key, env)

@@ -203,3 +203,13 @@ def _gone(pid: int) -> None:
             return
         time.sleep(0.05)
     pytest.fail(f"process {pid} is still running")
+
+
+def test_fork_off_sends_every_run_to_the_fallback(tmp_path: Path) -> None:
+    _write(tmp_path, "test_fine.py", "def test_fine():\n    pass\n")
+    with ForkedPytest(lambda argv, **_: (0, "fallback"), fork=False) as forked:
+        assert forked([*PYTEST, "test_fine.py"], cwd=tmp_path, env=_env(), timeout=60) == (
+            0,
+            "fallback",
+        )
+        assert not forked._servers

@@ -64,7 +64,7 @@ from pytest_autoimprove.generators.performance.tracer import TracedCall, run_tra
 from pytest_autoimprove.generators.performance.values import Kind
 from pytest_autoimprove.generators.performance.verify import verify_plans
 from pytest_autoimprove.generators.performance.working_base import working_bases
-from pytest_autoimprove.generators.prefork import ForkedPytest
+from pytest_autoimprove.generators.prefork import TAIL, ForkedPytest
 from pytest_autoimprove.process import python_path, run_command
 from pytest_autoimprove.runtime.examples import Example
 
@@ -496,7 +496,7 @@ def _run(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> 
     A timeout reads as exit -9, the way the verifier expects a killed run.
     """
     result = run_command(argv, cwd=cwd, env=env, timeout=timeout)
-    return (-9 if result.returncode is None else result.returncode), result.output[-2000:]
+    return (-9 if result.returncode is None else result.returncode), result.output[-TAIL:]
 
 
 # --- files and verification ------------------------------------------------------------
