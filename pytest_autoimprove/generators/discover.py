@@ -413,6 +413,7 @@ def _class_targets(
     if _is_exception_class(node):
         return []
     init: cst.FunctionDef | None = None
+    new: cst.FunctionDef | None = None
     methods: list[Target] = []
     for stmt in node.body.body:
         if not isinstance(stmt, cst.FunctionDef):
@@ -421,6 +422,9 @@ def _class_targets(
         decorators = _decorators(stmt)
         if method == "__init__":
             init = stmt
+            continue
+        if method == "__new__":
+            new = stmt
             continue
         named = method in also or f"{cls}.{method}" in also
         listed = _public(method) or method in PROTOCOL_METHODS or named
@@ -446,8 +450,9 @@ def _class_targets(
         target = _target(module, positions, stmt, f"{cls}.{method}", kind)
         expected.update(_doc_exceptions(target.docstring))
         methods.append(target)
-    if init is not None:
-        ctor = _target(module, positions, init, cls, "constructor")
+    made_by = init or new  # a tuple or float subclass takes its arguments in __new__
+    if made_by is not None:
+        ctor = _target(module, positions, made_by, cls, "constructor")
         ctor = Target(
             ctor.qualname,
             ctor.kind,
@@ -457,7 +462,11 @@ def _class_targets(
             ctor.raises,
         )
     else:
-        params = _dataclass_fields(module, node) if _is_dataclass(node) else ()
+        params = (
+            _dataclass_fields(module, node)
+            if _is_dataclass(node) or _is_named_tuple(node)
+            else _namedtuple_base_fields(node)
+        )
         ctor = Target(
             cls, "constructor", params, positions.get(node, 0), node.get_docstring() or "", ()
         )
@@ -471,6 +480,37 @@ def _is_dataclass(node: cst.ClassDef) -> bool:
         if name in ("dataclass", "define", "attrs", "frozen"):
             return True
     return False
+
+
+def _is_named_tuple(node: cst.ClassDef) -> bool:
+    """``class P(NamedTuple)``: its annotated attributes are its constructor's fields."""
+    return any(
+        cst.Module([]).code_for_node(base.value) in ("NamedTuple", "typing.NamedTuple")
+        for base in node.bases
+    )
+
+
+def _namedtuple_base_fields(node: cst.ClassDef) -> tuple[Param, ...]:
+    """``class Week(namedtuple('Week', 'year week'))``: the fields the base takes."""
+    for base in node.bases:
+        call = base.value
+        if not (isinstance(call, cst.Call) and len(call.args) >= 2):
+            continue
+        func = call.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        if name != "namedtuple":
+            continue
+        fields = call.args[1].value
+        names: list[str] = []
+        if isinstance(fields, cst.SimpleString):
+            names = str(fields.evaluated_value).replace(",", " ").split()
+        elif isinstance(fields, (cst.List, cst.Tuple)):
+            for element in fields.elements:
+                if not isinstance(element.value, cst.SimpleString):
+                    return ()
+                names.append(str(element.value.evaluated_value))
+        return tuple(Param(n, "positional", None, None, False) for n in names if n.isidentifier())
+    return ()
 
 
 def _dataclass_fields(module: cst.Module, node: cst.ClassDef) -> tuple[Param, ...]:

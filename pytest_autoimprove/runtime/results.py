@@ -1,5 +1,5 @@
 """A call's result as something that can be compared: a generator consumed, a
-coroutine run, a context manager entered.
+coroutine run, a context manager entered, a mapping's view listed.
 
 Imported by the frozen tests: standard library only.
 """
@@ -10,7 +10,7 @@ import contextlib
 import inspect
 import itertools
 import types
-from collections.abc import Iterator
+from collections.abc import ItemsView, Iterator, KeysView, ValuesView
 from typing import Any
 
 __all__ = ["MAX_ITEMS", "materialize"]
@@ -25,7 +25,9 @@ def materialize(value: Any) -> Any:
     A coroutine (an ``async def`` target) is run to its result in a fresh event loop;
     an async generator is consumed like a generator. At most :data:`MAX_ITEMS` items.
     A ``@contextmanager`` target's result is entered and left: what it yields is the
-    answer (the object itself holds a generator, different on every call).
+    answer (the object itself holds a generator, different on every call). A mapping's
+    view (``d.keys()``, ``d.items()``) is listed in its order: a view cannot be stored,
+    and it shows the mapping as it is when read, not as the call left it.
     """
     if isinstance(value, contextlib._GeneratorContextManager):
         with value as entered:
@@ -42,6 +44,8 @@ def materialize(value: Any) -> Any:
         import asyncio
 
         return asyncio.run(_consume_async(value))
+    if isinstance(value, (KeysView, ValuesView, ItemsView)):
+        return list(itertools.islice(value, MAX_ITEMS))
     if isinstance(value, (types.GeneratorType, Iterator)) and not hasattr(value, "read"):
         return list(itertools.islice(value, MAX_ITEMS))
     return value

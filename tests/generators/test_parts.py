@@ -134,6 +134,40 @@ def test_discover_lists_public_targets(tmp_path: Path) -> None:
     assert [p.name for p in info.targets[1].params] == ["size"]
 
 
+def test_a_constructor_without_init_takes_what_new_or_the_tuple_base_takes(
+    tmp_path: Path,
+) -> None:
+    rel = write(
+        tmp_path,
+        "shapes.py",
+        """
+        from collections import namedtuple
+        from typing import NamedTuple
+
+        class Week(namedtuple("Week", ("year", "week"))):
+            def __new__(cls, year, week):
+                return super().__new__(cls, year, week % 53)
+
+        class Point(namedtuple("Point", "x, y")):
+            def norm(self):
+                return abs(self.x) + abs(self.y)
+
+        class Pair(NamedTuple):
+            left: int
+            right: str = "r"
+        """,
+    )
+    ctors = {
+        t.qualname: t.params for t in discover(tmp_path, rel).targets if t.kind == "constructor"
+    }
+    assert {name: [p.name for p in params] for name, params in ctors.items()} == {
+        "Week": ["year", "week"],
+        "Point": ["x", "y"],
+        "Pair": ["left", "right"],
+    }
+    assert [p.annotation for p in ctors["Pair"]] == ["int", "str"]
+
+
 def test_module_name_flat_layout(tmp_path: Path) -> None:
     write(tmp_path, "tools.py", "")
     assert module_name(tmp_path, Path("tools.py")) == ("tools", Path("."))

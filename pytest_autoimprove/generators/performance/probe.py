@@ -42,6 +42,7 @@ from pytest_autoimprove.runtime.answers import answer, made_on_the_spot, probes_
 from pytest_autoimprove.runtime.compare import OPAQUE, Named, difference, name_of, type_name
 from pytest_autoimprove.runtime.order import set_items
 from pytest_autoimprove.runtime.replay import (
+    Build,
     Case,
     Outcome,
     build_values,
@@ -165,6 +166,25 @@ def _auto_ctors(
     yield from hollow
 
 
+def _subclass_ctors(
+    module: types.ModuleType,
+    class_name: str,
+    ctors: dict[str, list[tuple[int, bytes]]],
+    start: int,
+) -> Iterator[Any]:
+    """Instances of the module's subclasses of ``class_name``, as ``(None, Build(...))``
+    receivers, the subclasses in the module's order."""
+    base = getattr(module, class_name, None)
+    if not isinstance(base, type):
+        return
+    for name, candidates in ctors.items():
+        sub = getattr(module, name, None)
+        if name == class_name or not (isinstance(sub, type) and issubclass(sub, base)):
+            continue
+        for args, kwargs in _auto_ctors(module, name, candidates, start):
+            yield (None, Build(f"{module.__name__}.{name}", *args, **kwargs))
+
+
 def _is_empty(obj: object) -> bool:
     try:
         return hasattr(obj, "__len__") and len(obj) == 0
@@ -232,6 +252,11 @@ def _record_case_inner(
             return {"status": "no-instance"}
         receivers = _auto_ctors(module, class_name, candidates, start)
         ctor = next(receivers, None)
+        if ctor is None:
+            # A base class no one builds (abstract, or refusing in ``__new__``): its
+            # methods run on instances of its subclasses in the module.
+            receivers = _subclass_ctors(module, class_name, ctors, start)
+            ctor = next(receivers, None)
         if ctor is None:
             return {"status": "no-instance"}
     result: dict[str, Any] = {"status": "ok"}

@@ -231,6 +231,17 @@ class Recorder:
             return ((), {})  # no constructor of its own, no state: built by ``Cls()``
         raise _Unportable(type(obj).__qualname__)
 
+    def _receiver_of(self, obj: object, qualname: str) -> Any:
+        """The receiver of a call of ``qualname``: its constructor's ``(args, kwargs)``,
+        or ``(None, Build(subclass))`` when the method is inherited by a subclass (a
+        base class may refuse to be built, as an abstract one does)."""
+        cls = type(obj)
+        if cls.__qualname__ == qualname.rsplit(".", 1)[0]:
+            return self._receiver(obj)
+        if self.classes.get(cls) is None:
+            raise _Unportable(cls.__qualname__)
+        return (None, self._portable(obj))
+
     def _portable(self, value: object) -> object:
         """An argument that is an instance of a class in scope, as the call that builds
         it (``Build("pkg.mod.Reader", "a=b")``), a regular expression's match as the
@@ -271,7 +282,7 @@ class Recorder:
                 kind = self.targets.get(module, {}).get(qualname)
                 if kind is None:
                     return
-                ctor = self._receiver(first)
+                ctor = self._receiver_of(first, qualname)
             args = args[1:]
         kind = self.targets.get(module, {}).get(qualname)
         if kind is None or (kind == "constructor") != (code.co_name == "__init__"):

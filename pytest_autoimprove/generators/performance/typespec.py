@@ -263,6 +263,10 @@ class _Converter:
             return self._generic(tp, (), depth)
         if tp is abc.Callable:  # type: ignore[comparison-overlap]
             return TypeSpec("callable")
+        if tp is abc.Hashable:
+            # A key or a set's element (``T = TypeVar("T", bound=Hashable)``): text and
+            # numbers are what callers mostly store.
+            return TypeSpec("union", args=(TypeSpec("scalar", "str"), TypeSpec("scalar", "int")))
         if tp in FROM_BYTES:
             data = Field("data", TypeSpec("scalar", "bytes"), required=True, keyword=False)
             return TypeSpec(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pickle
+import sys
 import types
 from collections.abc import Callable
 
+import pytest
 from guarded import Guarded
 
 from pytest_autoimprove.generators.performance.probe import _auto_ctor, _record_case
@@ -133,3 +135,46 @@ def test_the_nth_instance_is_the_nth_constructor_call_when_there_is_one() -> Non
     # no third constructor call: no case, rather than the first instance again
     third = _record_case(module, {**spec, "payload": pickle.dumps(((), {}, "auto:2"))}, 5.0, ctors)
     assert third["status"] == "no-instance"
+
+
+ABSTRACT = """
+class Base:
+    def __new__(cls, *args):
+        if cls is Base:
+            raise TypeError("use a subclass")
+        return super().__new__(cls)
+
+    def __init__(self, items=()):
+        self.items = list(items)
+
+    def first(self):
+        return self.items[0]
+
+
+class Listed(Base):
+    pass
+"""
+
+
+def test_a_base_no_one_builds_lends_its_methods_a_subclass_instance(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = types.ModuleType("abstracts")
+    exec(compile(ABSTRACT, "abstracts", "exec"), module.__dict__)  # noqa: S102
+    monkeypatch.setitem(sys.modules, "abstracts", module)
+    ctors = {
+        "Base": _calls(
+            ([1, 2],),
+        ),
+        "Listed": _calls(
+            ([7, 8],),
+        ),
+    }
+    spec = {"id": "sample-0", "qualname": "Base.first", "kind": "method"}
+    spec["payload"] = pickle.dumps(((), {}, "auto"))
+    record = _record_case(module, spec, 5.0, ctors)
+    assert record["status"] == "ok"
+    assert record["sources"]["returns"] == "7"
+    assert record["sources"]["ctor"] == "(None, Build('abstracts.Listed', [7, 8]))"
+    # No subclass builds one either: no instance.
+    assert _record_case(module, spec, 5.0, {"Base": ctors["Base"]})["status"] == "no-instance"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import collections.abc
 import textwrap
 import typing
 from pathlib import Path
@@ -265,3 +266,12 @@ def test_views_and_buffers_are_built_from_bytes() -> None:
         assert spec.t == "class" and spec.name == tp.__name__ and spec.flavor == "class"
         [field] = spec.fields
         assert field.spec == TypeSpec("scalar", "bytes") and not field.keyword
+
+
+def test_a_hashable_bound_stands_for_text_and_numbers() -> None:
+    element = typing.TypeVar("element", bound=collections.abc.Hashable)
+    spec = from_type(element, None, lambda text, module: None)
+    assert (spec.t, [(a.t, a.name) for a in spec.args]) == (
+        "union",
+        [("scalar", "str"), ("scalar", "int")],
+    )

@@ -95,6 +95,11 @@ def test_replay_awaits_consumes_and_reads() -> None:
 
     assert materialize(agen()) == [0, 1]
     asyncio.set_event_loop(None)
+    # A mapping's view is read as the call left the mapping, in order.
+    counts = {"b": 2, "a": 1}
+    keys, items = materialize(counts.keys()), materialize(counts.items())
+    counts.clear()
+    assert (keys, items) == (["b", "a"], [("b", 2), ("a", 1)])
 
 
 def test_each_kind_gets_recorded_cases(tmp_path: Path) -> None:

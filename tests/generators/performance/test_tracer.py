@@ -46,6 +46,10 @@ class Sized(Base):
         return self.size + by
 
 
+class StrictParser(Parser):
+    pass
+
+
 class Plain:
     def hello(self, name):
         return "hi " + name
@@ -94,6 +98,7 @@ def traced(tmp_path: Path) -> Iterator[tuple[Any, Recorder]]:
             "Parser.tokens": "method",
             "Sized": "constructor",
             "Sized.grow": "method",
+            "StrictParser": "constructor",
             "Plain": "constructor",
             "Plain.hello": "method",
             "Loaded": "constructor",
@@ -159,6 +164,20 @@ def test_receivers_built_outside_the_scope_are_rebuilt(traced: tuple[Any, Record
     # Its attributes, pickled, would load into the optimized class with the old layout:
     # an honest rewrite adding an attribute in __init__ would fail the case.
     assert _calls(recorder, "Loaded.peek") == []
+
+
+def test_a_method_inherited_by_a_subclass_is_recorded_on_the_subclass(
+    traced: tuple[Any, Recorder],
+) -> None:
+    module, recorder = traced
+    sys.setprofile(recorder.profile)
+    module.StrictParser({"strict": True}).parse("x")
+    sys.setprofile(None)
+    # Parser's own constructor may refuse (an abstract base): the case builds the
+    # instance the call really had.
+    [(args, kwargs, (nothing, receiver))] = _calls(recorder, "Parser.parse")
+    assert (args, kwargs, nothing) == (("x",), {}, None)
+    assert repr(receiver) == "Build('tracedmod.StrictParser', {'strict': True})"
 
 
 def test_an_argument_of_a_class_in_scope_is_recorded_as_the_call_that_builds_it(
