@@ -46,6 +46,9 @@ source alone and run every tool's suite against it.
 * ``--corpus heldout11``: ``benchmarks/corpus_heldout11/``, eight more pinned releases
   written the same way by an eleventh session, for an honest kill rate once
   ``heldout10`` has been read too.
+* ``--corpus heldout12``: ``benchmarks/corpus_heldout12/``, eight more pinned releases
+  written the same way by a twelfth session, for an honest kill rate once
+  ``heldout11`` has been read too.
 
 Each corpus runs with the project's own tests present, removed (``--no-project-tests``),
 or both (``--project-tests both``, the default for the real corpus): without tests,
@@ -68,7 +71,8 @@ reads the project's tests, so each runs once per project and its row holds for b
 modes.
 
 Run: ``python benchmarks/guard_strength.py [--corpus real|heldout|heldout2|heldout3|heldout4|
-heldout5|heldout6|heldout7|heldout8|heldout9|heldout10|heldout11] [--only NAME] ...``
+heldout5|heldout6|heldout7|heldout8|heldout9|heldout10|heldout11|heldout12] [--only NAME]
+...``
 (minutes; the README says how many).
 """
 
@@ -337,8 +341,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="written",
         help="written (beside the generator: an upper bound), real (pinned PyPI modules), "
         "heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, "
-        "heldout9, heldout10 and heldout11 (pinned PyPI modules written without reading the "
-        "generators)",
+        "heldout9, heldout10, heldout11 and heldout12 (pinned PyPI modules written without "
+        "reading the generators)",
     )
     parser.add_argument(
         "--project-tests",
@@ -446,8 +450,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.corpus == "written":
                 print(
                     "guard_strength.py: --check needs --corpus real, heldout, heldout2, heldout3, "
-                    "heldout4, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10 or "
-                    "heldout11",
+                    "heldout4, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10, "
+                    "heldout11 or heldout12",
                     file=sys.stderr,
                 )
                 return 2

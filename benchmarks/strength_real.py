@@ -1,6 +1,6 @@
 """The real-library corpora of ``guard_strength.py``: fetch pinned releases, lay them out.
 
-Twelve corpora share this code: ``real`` (``corpus_real/real_modules.py``), ``heldout``
+Thirteen corpora share this code: ``real`` (``corpus_real/real_modules.py``), ``heldout``
 (``corpus_heldout/heldout_modules.py``), ``heldout2`` (``corpus_heldout2/
 heldout2_modules.py``), ``heldout3`` (``corpus_heldout3/heldout3_modules.py``),
 ``heldout4`` (``corpus_heldout4/heldout4_modules.py``), ``heldout5``
@@ -9,8 +9,9 @@ heldout2_modules.py``), ``heldout3`` (``corpus_heldout3/heldout3_modules.py``),
 (``corpus_heldout7/heldout7_modules.py``), ``heldout8``
 (``corpus_heldout8/heldout8_modules.py``), ``heldout9``
 (``corpus_heldout9/heldout9_modules.py``), ``heldout10``
-(``corpus_heldout10/heldout10_modules.py``) and ``heldout11``
-(``corpus_heldout11/heldout11_modules.py``), the last eleven written without reading the
+(``corpus_heldout10/heldout10_modules.py``), ``heldout11``
+(``corpus_heldout11/heldout11_modules.py``) and ``heldout12``
+(``corpus_heldout12/heldout12_modules.py``), the last twelve written without reading the
 generators; see their docstrings. Third-party
 code is never committed: the corpus file pins each release and this module downloads it
 with ``pip download`` into a cache folder (network only here, at benchmark time),
@@ -46,6 +47,7 @@ sys.path.insert(0, str(HERE / "corpus_heldout8"))
 sys.path.insert(0, str(HERE / "corpus_heldout9"))
 sys.path.insert(0, str(HERE / "corpus_heldout10"))
 sys.path.insert(0, str(HERE / "corpus_heldout11"))
+sys.path.insert(0, str(HERE / "corpus_heldout12"))
 
 import heldout2_modules  # noqa: E402
 import heldout3_modules  # noqa: E402
@@ -57,6 +59,7 @@ import heldout8_modules  # noqa: E402
 import heldout9_modules  # noqa: E402
 import heldout10_modules  # noqa: E402
 import heldout11_modules  # noqa: E402
+import heldout12_modules  # noqa: E402
 import heldout_modules  # noqa: E402
 import strength_tools  # noqa: E402
 from real_modules import MODULES, Change, RealModule  # noqa: E402
@@ -77,6 +80,7 @@ CORPORA: dict[str, tuple[RealModule, ...]] = {
     "heldout9": heldout9_modules.MODULES,
     "heldout10": heldout10_modules.MODULES,
     "heldout11": heldout11_modules.MODULES,
+    "heldout12": heldout12_modules.MODULES,
 }
 
 DEFAULT_CACHE = Path("~/.cache/autoimprove-bench")

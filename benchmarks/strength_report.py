@@ -182,6 +182,7 @@ def report(
         "heldout9": "benchmarks/corpus_heldout9 (pinned PyPI releases, the ninth held out)",
         "heldout10": "benchmarks/corpus_heldout10 (pinned PyPI releases, the tenth held out)",
         "heldout11": "benchmarks/corpus_heldout11 (pinned PyPI releases, the eleventh held out)",
+        "heldout12": "benchmarks/corpus_heldout12 (pinned PyPI releases, the twelfth held out)",
     }[args.corpus]
     print(f"\nSummary ({corpus}; same run):\n")
     header = (

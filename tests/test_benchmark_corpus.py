@@ -44,6 +44,7 @@ CORPORA = {
     "heldout9": BENCHMARKS / "corpus_heldout9" / "heldout9_modules.py",
     "heldout10": BENCHMARKS / "corpus_heldout10" / "heldout10_modules.py",
     "heldout11": BENCHMARKS / "corpus_heldout11" / "heldout11_modules.py",
+    "heldout12": BENCHMARKS / "corpus_heldout12" / "heldout12_modules.py",
 }
 
 
