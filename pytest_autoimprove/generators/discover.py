@@ -198,7 +198,7 @@ def _params(module: cst.Module, node: cst.FunctionDef, drop_first: bool) -> tupl
     def add(param: cst.Param, kind: str) -> None:
         annotation = param.annotation.annotation if param.annotation else None
         name = param.name.value
-        used = usage.usage(name)
+        used = usage.usage(name, typed=annotation is not None)
         out.append(
             Param(
                 name=name,

@@ -158,6 +158,18 @@ _STREAM_METHODS = {"write", "writelines", "read", "readline", "readlines", "read
                    "tell", "flush"}  # fmt: skip
 
 
+#: Types an ``isinstance`` check names, as the use they stand for (``basestring`` and
+#: ``string_types``: text in code that ran on Python 2).
+_ISINSTANCE_USES = {
+    **dict.fromkeys(("str", "basestring", "unicode", "string_types", "text_type"), "str"),
+    **dict.fromkeys(("bytes", "bytearray", "binary_type"), "bytes"),
+    **dict.fromkeys(("dict", "Mapping", "MutableMapping"), "dict"),
+    **dict.fromkeys(("list", "tuple", "Sequence", "MutableSequence"), "list"),
+    **dict.fromkeys(("int", "Integral", "integer_types"), "int"),
+    **dict.fromkeys(("float", "Real", "Number"), "float"),
+}
+
+
 def _called_name(func: cst.BaseExpression) -> str | None:
     if isinstance(func, cst.Name):
         return func.value
@@ -178,6 +190,9 @@ class Usage(cst.CSTVisitor):
     def __init__(self) -> None:
         self.uses: dict[str, set[str]] = {}
         self.arity: dict[str, int] = {}
+        #: The first type an ``isinstance`` check names, per name: a hint for untyped
+        #: parameters only (an annotation says more than the branch handled first).
+        self.checked: dict[str, str] = {}
 
     def _add(self, node: cst.BaseExpression, use: str) -> None:
         if isinstance(node, cst.Name):
@@ -220,11 +235,22 @@ class Usage(cst.CSTVisitor):
                 self._add(node.func.value, "dict")
             elif method in _LIST_METHODS:
                 self._add(node.func.value, "list")
+        if called == "isinstance" and len(positional) == 2:
+            self._checked(positional[0], positional[1])
         if called == "join" and isinstance(node.func, cst.Attribute) and positional:
             self._add(positional[0], "iterable")
         if isinstance(node.func, cst.Attribute) and _called_name(node.func.value) == "math":
             for value in positional:
                 self._add(value, "float")
+
+    def _checked(self, value: cst.BaseExpression, types: cst.BaseExpression) -> None:
+        """``isinstance(x, str)``: the type the body handles first is one it takes."""
+        first = types
+        if isinstance(types, cst.Tuple) and types.elements:
+            first = types.elements[0].value
+        name = _called_name(first)
+        if name in _ISINSTANCE_USES and isinstance(value, cst.Name):
+            self.checked.setdefault(value.value, _ISINSTANCE_USES[name])
 
     def visit_For(self, node: cst.For) -> None:
         self._add(node.iter, _iterated(node.target))
@@ -250,9 +276,14 @@ class Usage(cst.CSTVisitor):
             elif isinstance(other, cst.Float) or isinstance(node.operator, cst.Divide):
                 self._add(side, "float")
 
-    def usage(self, name: str) -> str | None:
+    def usage(self, name: str, typed: bool = False) -> str | None:
+        """The most telling use of ``name``; for an untyped one (``typed`` false), else
+        the type an ``isinstance`` check names."""
         found = self.uses.get(name, set())
-        return next((u for u in _USAGE_ORDER if u in found), None)
+        use = next((u for u in _USAGE_ORDER if u in found), None)
+        if use is None or use == "iterable" and self.checked.get(name) == "str":
+            return use if typed else self.checked.get(name, use)
+        return use
 
 
 #: Loop variables that name characters: ``for ch in term`` iterates a string.

@@ -198,6 +198,12 @@ def test_inference_prefers_real_values(tmp_path: Path) -> None:
     assert not infer_kind(params["query"], "", []).confident
     assert infer_kind(params["n"], "", []).name == "int"
     assert infer_kind(params["flag"], "", []).optional
+    # Text is iterated too: ``len(isostring)`` does not make a list of it.
+    rel = write(tmp_path, "w.py", "def g(isostring, week):\n    return len(isostring) + week\n")
+    weeks = {p.name: p for p in discover(tmp_path, rel).targets[0].params}
+    assert weeks["isostring"].usage == "iterable"
+    assert infer_kind(weeks["isostring"], "", []).name == "str"
+    assert infer_kind(weeks["week"], "", []).name == "int"
     risks = {risk for _, risk in edge_values(infer_kind(params["query"], "", ["a"]))}
     assert {"empty-input", "unicode-fast-path", "special-characters"} <= risks
 

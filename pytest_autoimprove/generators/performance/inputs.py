@@ -51,9 +51,11 @@ from pytest_autoimprove.generators.performance.pools import (
     with_factory,
     with_format,
     with_keys,
+    with_quoted,
 )
+from pytest_autoimprove.generators.performance.quoted import quoted_examples
 from pytest_autoimprove.generators.performance.typespec import TypeSpec
-from pytest_autoimprove.generators.performance.values import Kind
+from pytest_autoimprove.generators.performance.values import Kind, infer_kind
 from pytest_autoimprove.runtime.examples import Example
 from pytest_autoimprove.runtime.replay import Build
 
@@ -254,6 +256,7 @@ def _target_pools(
             source = repr(inline_flags(use.pattern, use.flags))
             formats.append(("", use.pattern, use.flags, f"st.from_regex({source}, fullmatch=True)"))
     pools = _with_named_formats(target, pools, specs)
+    pools = _with_quoted(target, pools, specs)
     if not formats:
         return pools
     for param in target.params:
@@ -304,6 +307,32 @@ def _with_named_formats(
         if fmt is not None:
             kind = pool.kind if pool is not None else _text_kind(param)
             out[param.name] = with_named_format(pool, kind, fmt)
+    return out
+
+
+def _with_quoted(
+    target: Target, pools: dict[str, Pool], specs: Mapping[str, TypeSpec] | None
+) -> dict[str, Pool]:
+    """``pools`` with the strings the target's docstring quotes leading its one text
+    parameter's pool (see :mod:`.quoted`); with several, whose they are is unknown.
+    An untyped parameter counts when its use or name says text."""
+    text = [
+        p
+        for p in target.params
+        if p.kind not in ("star", "double_star")
+        and not p.internal
+        and _takes_text(p, (specs or {}).get(p.name))
+        and (p.annotation is not None or infer_kind(p, target.docstring, ()).name == "str")
+    ]
+    if len(text) != 1:
+        return pools
+    quoted = quoted_examples(target.docstring, {p.name for p in target.params})
+    if not quoted:
+        return pools
+    param = text[0]
+    near = [(c.value, c.how) for c in corruptions(quoted[0])][:NEAR_PER_PATTERN]
+    out = dict(pools)
+    out[param.name] = with_quoted(out.get(param.name), _text_kind(param), quoted, near)
     return out
 
 

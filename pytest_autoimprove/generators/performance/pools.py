@@ -567,6 +567,23 @@ def with_format(
     )
 
 
+def with_quoted(
+    pool: Pool | None, kind: Kind, quoted: Sequence[str], near: Sequence[tuple[str, str]]
+) -> Pool:
+    """``pool`` (or the str pool of ``kind``) led by the strings the function's docstring
+    quotes (see :mod:`.quoted`), with near misses of them as edge values."""
+    base = pool if pool is not None else _from_kind(Kind("str", optional=kind.optional))
+    samples = [Sample(v, "quoted", "a string the docstring quotes") for v in quoted]
+    edges = [Edge(v, "format-fast-path", True, f"a quoted example with {how}") for v, how in near]
+    strategies = [f"st.sampled_from({list(quoted)!r})"] + ([base.strategy] if base.strategy else [])
+    return Pool(
+        replace(base.kind, confident=True, evidence=base.kind.evidence or "docstring"),
+        tuple(samples) + base.samples,
+        tuple(edges) + base.edges,
+        f"st.one_of({', '.join(strategies)})" if len(strategies) > 1 else strategies[0],
+    )
+
+
 def with_document(pool: Pool | None, kind: Kind, value: object, lines: int) -> Pool:
     """``pool`` (or the str pool of ``kind``) with ``value`` (a text of ``lines`` lines,
     or a stream of it) made of the patterns of the module's format (see

@@ -107,13 +107,14 @@ _NAME_HINTS: tuple[tuple[str, str], ...] = (
     (
         r"^(text|s|string|name|query|word|words_text|sep|separator|prefix|suffix|path|"
         r"filename|title|label|pattern|line|url|email|token|char|delimiter|value_str|q|"
-        r"source|template|message|msg|needle|haystack|slug|phrase|sentence|doc|document)$",
+        r"source|template|message|msg|needle|haystack|slug|phrase|sentence|doc|document|"
+        r"\w+string|\w+_str|str_\w+|\w+_text|text_\w+|\w+name)$",
         "str",
     ),
     (
         r"^(n|k|i|j|count|size|limit|index|idx|num|number|length|width|depth|offset|start|"
         r"stop|end|step|times|max\w*|min\w*|\w+size|\w+_count|num_\w+|n_\w+|precision|digits|"
-        r"places|base|year|day|month)$",
+        r"places|base|year|day|month|week|hour|minute|second|ordinal|level|lineno)$",
         "int",
     ),
     (
@@ -280,6 +281,9 @@ def infer_kind(param: Param, docstring: str, traced: Sequence[object]) -> Kind:
         if kind is not None and kind.name == "float" and _from_name(param.name).name == "int":
             # Arithmetic says "a number"; a name like ``maxsize`` or ``n_items`` says which.
             kind, evidence = Kind("int"), "usage-float, name"
+        if param.usage == "iterable" and _from_name(param.name).name == "str":
+            # ``len(isostring)``, ``for c in text``: text is iterated too.
+            kind, evidence = Kind("str"), "usage-iterable, name"
     if kind is None or kind.name in ("unknown", "none"):
         kind, evidence = _from_name(param.name), "name"
     if kind.name == "callable" and kind.arity is None:

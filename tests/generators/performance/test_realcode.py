@@ -46,6 +46,14 @@ def dot(a, b):
 
 def text_of(data):
     return data.decode("utf-8").strip()
+
+
+def week_of(isostring, compact):
+    if isinstance(isostring, basestring) and len(isostring) == 7:
+        return int(isostring[5:7])
+    if isinstance(compact, (int, float)):
+        return compact
+    return None
 '''
 
 
@@ -66,6 +74,9 @@ def test_body_usage_types_untyped_parameters(tmp_path: Path) -> None:
     assert infer_kind(params["text_of", "data"], "", ()).name == "bytes"
     key = infer_kind(params["all_same", "key"], "", ())
     assert (key.name, key.confident, key.optional) == ("callable", True, True)
+    # An isinstance check names a type the body takes (``basestring``: Python 2 text).
+    assert params["week_of", "isostring"].usage == "str"
+    assert params["week_of", "compact"].usage == "int"
     # A callable's ordinary values are builtins, written by name in the test file.
     plans = {p.target.qualname: p for p in plan_module(info, {})}
     assert plans["all_same"].kinds["key"].name == "callable"
