@@ -265,7 +265,8 @@ def _target_pools(
         if matched and param.name not in matched:
             continue
         spec = (specs or {}).get(param.name)
-        if not _takes_text(param, spec):
+        lines = _takes_lines(spec) and param.name in pools
+        if not (_takes_text(param, spec) or lines):
             continue
         pool = pools.get(param.name)
         for name, text, flags, strategy in formats:
@@ -279,6 +280,14 @@ def _target_pools(
             near = [(c.value, c.how) for c in corruptions(valid[0])]
             near += [(c.value, c.how) for v in valid[1:2] for c in corruptions(v)[:3]]
             kind = pool.kind if pool is not None else _text_kind(param)
+            if lines:
+                # Lines of text: the format's line first, alone, after a line of plain
+                # text (an identifier before a cue's timing), and its near misses alone.
+                listed = [[valid[0]], ["intro", valid[0]], [*valid[:2], "intro"]]
+                near_lists = [([v], how) for v, how in near[:NEAR_PER_PATTERN]]
+                strategy = f"st.lists({strategy}, min_size=1, max_size=3)"
+                pool = with_format(pool, kind, name, listed, near_lists, strategy)
+                continue
             pool = with_format(pool, kind, name, valid, near[:NEAR_PER_PATTERN], strategy)
         if pool is not None:
             pools[param.name] = pool
@@ -367,6 +376,17 @@ def _default_constant(target: Target, param: Param, facts: SourceFacts) -> str |
     return None
 
 
+def _takes_lines(spec: TypeSpec | None) -> bool:
+    """A parameter that takes lines of text: ``Sequence[str]``, ``Iterable[str]``."""
+    return (
+        spec is not None
+        and spec.t in ("list", "iterator")
+        and bool(spec.args)
+        and spec.args[0].t == "scalar"
+        and spec.args[0].name == "str"
+    )
+
+
 def _takes_text(param: Param, spec: TypeSpec | None) -> bool:
     """A parameter strings of a format can go to: ``str``, a union with ``str``, or untyped."""
     if spec is None or spec.t in ("any", "unknown"):
@@ -399,7 +419,7 @@ def _with_document(
             continue
         spec = (specs or {}).get(param.name)
         streamed = spec is not None and spec.type_name in TEXT_STREAMS and param.name in pools
-        if _takes_text(param, spec) or streamed:
+        if _takes_text(param, spec) or streamed or _takes_lines(spec) and param.name in pools:
             takers.append((param, spec))
     if not takers or len(used) < 2:
         return pools  # drawing strings for a document nothing takes costs seconds
@@ -420,6 +440,8 @@ def _with_document(
         pool = out.get(param.name)
         if _takes_text(param, spec):
             out[param.name] = with_document(pool, _text_kind(param), document, len(lines))
+        elif _takes_lines(spec) and pool is not None:
+            out[param.name] = with_document(pool, pool.kind, document.splitlines(), len(lines))
         elif pool is not None:
             text_io = Build("io.StringIO", document)
             out[param.name] = with_document(pool, pool.kind, text_io, len(lines))

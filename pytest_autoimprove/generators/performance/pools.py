@@ -545,13 +545,14 @@ def with_format(
     pool: Pool | None,
     kind: Kind,
     name: str,
-    valid: Sequence[str],
-    near: Sequence[tuple[str, str]],
+    valid: Sequence[object],
+    near: Sequence[tuple[object, str]],
     strategy: str,
 ) -> Pool:
     """``pool`` (or the str pool of ``kind``) led by strings of a format the module defines.
 
-    :param valid: strings the format's expression matches; ``near``: (near miss, how).
+    :param valid: strings the format's expression matches (or lists of lines holding
+        them, for a lines-of-text parameter); ``near``: (near miss, how).
     """
     base = pool if pool is not None else _from_kind(Kind("str", optional=kind.optional))
     label = name or "the module's regex"

@@ -178,3 +178,41 @@ def test_a_chain_of_inline_expressions_meets_each_of_them(
     # strings reached the function, so forgetting the last escape went unseen.
     project = guarded("escapes", ESCAPES)
     project.assert_caught('    text = re.sub(r"\\\\`", "&#96;", text)\n', "")
+
+
+SUBTITLES = r'''
+import re
+from typing import List, Sequence
+
+TIMING = re.compile(r"(\d{2}):(\d{2}),(\d{3}) => (\d{2}):(\d{2}),(\d{3})")
+
+
+def is_cue(lines: Sequence[str]) -> bool:
+    """A cue: its timing line first, or after an identifier line."""
+    if len(lines) >= 2 and TIMING.match(lines[1]):
+        return True
+    return bool(lines) and TIMING.match(lines[0]) is not None
+
+
+def cue_seconds(lines: Sequence[str]) -> List[float]:
+    """The start and end of a cue's timing line, in seconds."""
+    for line in lines:
+        found = TIMING.match(line)
+        if found:
+            h1, m1, ms1, h2, m2, ms2 = map(int, found.groups())
+            return [h1 * 60 + m1 + ms1 / 1000, h2 * 60 + m2 + ms2 / 1000]
+    return []
+'''
+
+
+def test_lines_of_text_get_the_format_s_lines(guarded: Callable[[str, str], Guarded]) -> None:
+    project = guarded("subtitles", SUBTITLES)
+    assert "valid TIMING string" in project.guard_text()
+    # A cue with an identifier line before its timing is no longer one.
+    project.assert_caught(
+        "    if len(lines) >= 2 and TIMING.match(lines[1]):\n        return True\n", ""
+    )
+    # The milliseconds dropped from the end time.
+    project.assert_caught("m2 + ms2 / 1000]", "m2]")
+    # Honest: the same match, its start position written out.
+    project.assert_passes("found = TIMING.match(line)", "found = TIMING.match(line, 0)")
