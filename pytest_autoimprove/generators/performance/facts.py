@@ -52,7 +52,7 @@ from pytest_autoimprove.generators.performance.option_keys import KeyUse, option
 from pytest_autoimprove.generators.performance.relative_args import held_of, relative_of
 from pytest_autoimprove.pysource import spelled_text
 
-__all__ = ["PatternUse", "SourceFacts", "read_facts"]
+__all__ = ["PatternUse", "SourceFacts", "constructor_name", "read_facts"]
 
 _T = TypeVar("_T")
 
@@ -357,9 +357,13 @@ class _Reader:
                 layout = struct_format(stmt.value, self.strings)
                 if isinstance(target, ast.Name) and layout is not None:
                     self.structs[f"{node.name}.{target.id}"] = layout
+        made_by = constructor_name(node)
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self._function(stmt, f"{node.name}.{stmt.name}", node.name)
+                # A class built in __new__ (a tuple or float subclass): its facts are
+                # the constructor's, read under the name the constructor is looked up by.
+                name = "__init__" if stmt.name == made_by else stmt.name
+                self._function(stmt, f"{node.name}.{name}", node.name)
 
     # --- patterns ------------------------------------------------------------------------
 
@@ -658,3 +662,10 @@ def _is_length(node: ast.expr, names: set[str], *, of_self: bool = False) -> boo
     if not (isinstance(node, ast.Call) and call_name(node.func) == "len" and node.args):
         return False
     return not of_self or _self_attribute(node.args[0])
+
+
+def constructor_name(cls: ast.ClassDef) -> str:
+    """The method that takes a class's constructor arguments: ``__init__``, or
+    ``__new__`` when the class defines only that (a tuple or float subclass)."""
+    names = {s.name for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return "__new__" if "__new__" in names and "__init__" not in names else "__init__"

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from pytest_autoimprove.generators.performance.facts import constructor_name
 from pytest_autoimprove.generators.performance.operators import OPERATORS, Site, function_sites
 
 __all__ = ["OPERATORS", "ModuleMutator", "Mutant", "count_sites", "mutants_for"]
@@ -75,7 +76,7 @@ def _span(tree: ast.Module, qualname: str) -> tuple[int, int] | None:
     if len(parts) == 1:
         cls = next((n for n in body if isinstance(n, ast.ClassDef) and n.name == parts[0]), None)
         if cls is not None:
-            body, name = cls.body, "__init__"
+            body, name = cls.body, constructor_name(cls)
         else:
             name = parts[0]
     elif len(parts) == 2:

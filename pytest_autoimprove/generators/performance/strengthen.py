@@ -40,6 +40,7 @@ from pytest_autoimprove.generators.performance.explored import (
     freeze_explored,
     unexplored,
 )
+from pytest_autoimprove.generators.performance.facts import constructor_name
 from pytest_autoimprove.generators.performance.helpers import private_helpers
 from pytest_autoimprove.generators.performance.mutants import ModuleMutator, Mutant
 from pytest_autoimprove.generators.performance.plan import TargetCandidates
@@ -146,7 +147,7 @@ def _references(source: str, qualnames: Sequence[str]) -> dict[str, set[str]]:
             for item in stmt.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     functions[f"{stmt.name}.{item.name}"] = item
-                    if item.name == "__init__":
+                    if item.name == constructor_name(stmt):
                         functions[stmt.name] = item  # the constructor
     for qualname in qualnames:
         names: set[str] = set()

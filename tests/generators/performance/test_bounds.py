@@ -9,6 +9,7 @@ import pytest
 from guarded import Guarded
 
 from pytest_autoimprove.generators.performance.facts import read_facts
+from pytest_autoimprove.generators.performance.mutants import ModuleMutator
 
 LABELS = '''
 MAX_TOTAL = 253
@@ -122,6 +123,34 @@ def test_a_constructor_argument_meets_the_bounds_its_methods_compare_the_attribu
     assert {(3000, False), (4000, False), (5000, False)} <= set(facts.bounds["Close.__init__"])
     assert (126, True) in facts.bounds["Frame.__init__"]
     assert (126, True) in facts.bounds["Frame.header"]  # a local holding a len() too
+
+
+WEEKS = """
+from collections import namedtuple
+
+
+class Week(namedtuple("Week", ("year", "week"))):
+    def __new__(cls, year, week):
+        if week < 1 or week > 52:
+            return cls(year, 1) + (week - 1)
+        return super().__new__(cls, year, week)
+
+    def __add__(self, other):
+        return Week(self.year + (self.week + other - 1) // 52, (self.week + other - 1) % 52 + 1)
+"""
+
+
+def test_a_class_built_in_new_has_its_constructor_read_there() -> None:
+    # A tuple subclass takes its arguments in __new__: its bounds are the constructor's,
+    # and its mutants edit __new__.
+    source = textwrap.dedent(WEEKS)
+    assert (52, False) in read_facts(source, "weeks").bounds["Week.__init__"]
+    lines = source.splitlines()
+    start = lines.index("    def __new__(cls, year, week):") + 1
+    end = lines.index("    def __add__(self, other):")
+    mutants = ModuleMutator(source).mutants("Week")
+    assert mutants
+    assert all(start <= m.line <= end for m in mutants), [(m.line, m.description) for m in mutants]
 
 
 @pytest.mark.slow(seconds=26)
