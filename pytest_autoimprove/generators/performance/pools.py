@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pytest_autoimprove.generators.literals import EVAL_BUILTINS, to_source
 from pytest_autoimprove.generators.performance.typespec import TypeSpec
 from pytest_autoimprove.generators.performance.values import (
+    MAX_ODD_ITEMS,
     Kind,
     edge_values,
     kind_of_value,
@@ -418,10 +419,17 @@ def _container(spec: TypeSpec, depth: int) -> Pool | None:
         items = [s.value for s in value.samples]
         sample = {keys[i % len(keys)] if i < len(keys) else f"k{i}": v for i, v in enumerate(items)}
         strategy = value.strategy or _sampled(items)
+        # One odd value beside an ordinary one (a count of zero, a negative one): kept
+        # or dropped by a rewrite where the baseline does the other.
+        first, other = keys[0], keys[1] if len(keys) > 1 else f"{keys[0]}2"
+        odd = [
+            Edge({first: items[0], other: e.value}, e.risk, e.valid)
+            for e in value.edges[:MAX_ODD_ITEMS]
+        ]
         return Pool(
             Kind("dict", confident=True, evidence="annotation"),
             (Sample(sample),),
-            (Edge({}, "empty-input"),),
+            (Edge({}, "empty-input"), *odd),
             None
             if strategy is None
             else f"st.dictionaries({strategy_source(key)}, {strategy}, max_size=5)",
@@ -436,6 +444,11 @@ def _container(spec: TypeSpec, depth: int) -> Pool | None:
         Edge(_wrap(spec.t, items[:1]), "changed-behaviour"),
     ]
     edges += [Edge(_wrap(spec.t, [e.value]), e.risk, e.valid) for e in inner.edges[:4]]
+    edges += [
+        Edge(_wrap(spec.t, [items[0], e.value]), e.risk, e.valid)
+        for e in inner.edges[:MAX_ODD_ITEMS]
+        if e.value != items[0]
+    ]
     item_strategy = inner.strategy or _sampled(items)
     strategy = None
     if item_strategy is not None:

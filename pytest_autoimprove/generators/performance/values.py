@@ -484,6 +484,10 @@ def _dedupe(values: list[object]) -> list[object]:
     return out
 
 
+#: Containers holding one edge item among ordinary ones, per container parameter.
+MAX_ODD_ITEMS = 4
+
+
 def edge_values(kind: Kind) -> list[tuple[object, str]]:
     """Edge values of ``kind``, each with the risk id it probes."""
     out: list[tuple[object, str]] = []
@@ -501,6 +505,12 @@ def edge_values(kind: Kind) -> list[tuple[object, str]]:
         if item.name in _SCALARS and pool:
             out.append((_wrap(kind.name, pool), "changed-behaviour"))
             out.append((_wrap(kind.name, [pool[0]]), "changed-behaviour"))
+            # One odd item among ordinary ones, each alone: a zero count, a negative
+            # one, an empty string that a rewrite keeps or drops where the baseline does
+            # not (all together, the first the code refuses hides the others).
+            for value, risk in _EDGES.get(item.name, ())[:MAX_ODD_ITEMS]:
+                if samples and not (isinstance(value, str) and len(value) > 100):
+                    out.append((_wrap(kind.name, [samples[0], value]), risk))
             dupes = list(reversed(samples)) + samples
             out.append((_wrap(kind.name, dupes), "hash-order-output"))
             big = [samples[i % len(samples)] for i in range(2000)] if samples else []

@@ -79,6 +79,21 @@ def test_optional_literal_enum_and_containers() -> None:
     )
 
 
+def test_a_container_holds_one_odd_item_beside_an_ordinary_one() -> None:
+    # A count of zero or a negative one among ordinary counts: kept or dropped by a
+    # rewrite where the baseline does the other (all odd items together, the first
+    # the code refuses hides the rest).
+    counts = pool_of(TypeSpec("dict", args=(STR, INT)))
+    assert counts is not None
+    pairs = [list(e.value.values()) for e in counts.edges if isinstance(e.value, dict)]
+    assert [3, 0] in pairs and [3, -1] in pairs
+    words = _pool(TypeSpec("list", args=(STR,)))
+    assert ["Hello World_42", ""] in [e.value for e in words.edges]
+    # A mapping to built values (a pool of its own) holds them the same way.
+    prices = _pool(TypeSpec("dict", args=(STR, DECIMAL)))
+    assert any(isinstance(e.value, dict) and len(e.value) == 2 for e in prices.edges)
+
+
 def test_user_classes_are_built_by_their_constructor() -> None:
     point = TypeSpec(
         "class",

@@ -354,17 +354,24 @@ CATALOG_EDGE = [
     # edge value of names; guards changed-behaviour
     Case('changed-behaviour-names-1', args=(['Hello World_42', 'Foo-Bar_baz 42', '', ' ', 'Ünïcödé straße İ 日本語 ǅ', 'ÉCOLE', 'a-b "c" \'d\' *e: (f) OR g', 'delta, alpha; charlie bravo|echo, alpha'],), returns={'names': ['Hello World_42', 'Foo-Bar_baz 42', '', ' ', 'Ünïcödé straße İ 日本語 ǅ', 'ÉCOLE', 'a-b "c" \'d\' *e: (f) OR g', 'delta, alpha; charlie bravo|echo, alpha']}, fresh=True),
     Case('changed-behaviour-names-2', args=(['Hello World_42'],), returns={'names': ['Hello World_42']}, fresh=True),
+    # edge value of names; guards empty-input
+    Case('empty-input-names-3', args=(['Hello World_42', ''],), returns={'names': ['Hello World_42', '']}, fresh=True),
+    Case('empty-input-names-4', args=(['Hello World_42', ' '],), returns={'names': ['Hello World_42', ' ']}, fresh=True),
+    # edge value of names; guards unicode-fast-path
+    Case('unicode-fast-path-names-5', args=(['Hello World_42', 'Ünïcödé straße İ 日本語 ǅ'],), returns={'names': ['Hello World_42', 'Ünïcödé straße İ 日本語 ǅ']}, fresh=True),
+    Case('unicode-fast-path-names-6', args=(['Hello World_42', 'ÉCOLE'],), returns={'names': ['Hello World_42', 'ÉCOLE']}, fresh=True),
     # edge value of names; guards hash-order-output
-    Case('hash-order-output-names-3', args=(['Foo-Bar_baz 42', 'Hello World_42', 'Hello World_42', 'Foo-Bar_baz 42'],), returns={'names': ['Foo-Bar_baz 42', 'Hello World_42', 'Hello World_42', 'Foo-Bar_baz 42']}, fresh=True),
+    Case('hash-order-output-names-7', args=(['Foo-Bar_baz 42', 'Hello World_42', 'Hello World_42', 'Foo-Bar_baz 42'],), returns={'names': ['Foo-Bar_baz 42', 'Hello World_42', 'Hello World_42', 'Foo-Bar_baz 42']}, fresh=True),
     # edge value of names; guards huge-input
-    Case('huge-input-names-4', args=(['Hello World_42', 'Foo-Bar_baz 42'] * 1000,), returns={'names': ['Hello World_42', 'Foo-Bar_baz 42'] * 1000}, fresh=True),
+    Case('huge-input-names-8', args=(['Hello World_42', 'Foo-Bar_baz 42'] * 1000,), returns={'names': ['Hello World_42', 'Foo-Bar_baz 42'] * 1000}, fresh=True),
     # edge value of names; guards changed-exceptions
-    Case('changed-exceptions-names-5', args=(['Hello World_42', []],), returns={'names': ['Hello World_42', []]}),
+    Case('changed-exceptions-names-9', args=(['Hello World_42', []],), returns={'names': ['Hello World_42', []]}),
 ]
 
 
 # risk empty-input: a fast path is wrong on empty strings or collections
 # risk changed-behaviour: any other change of output on inputs the project really uses
+# risk unicode-fast-path: an ASCII-only fast path is wrong on unicode text
 # risk hash-order-output: output order now depends on hashing (set or dict iteration)
 # risk huge-input: a fast path is wrong on large collections or long strings
 # risk changed-exceptions: the exception raised was narrowed, widened or changed
@@ -501,7 +508,7 @@ def test_catalog_find_state() -> None:
 @SETTINGS
 @given(
     p_prefix=st.one_of(st.sampled_from(['ap']), st.text(max_size=30)),
-    p_ctor=st.sampled_from([((['apple', 'apricot', 'banana'],), {}), ((['Hello World_42', 'Foo-Bar_baz 42', 'Hello World_42', 'Foo-Bar_baz 42'],), {}), (([],), {}), ((['Hello World_42', 'Foo-Bar_baz 42', '', ' ', 'Ünïcödé straße İ 日本語 ǅ', 'ÉCOLE', 'a-b "c" \'d\' *e: (f) OR g', 'delta, alpha; charlie bravo|echo, alpha'],), {}), ((['Hello World_42'],), {}), ((['Foo-Bar_baz 42', 'Hello World_42', 'Hello World_42', 'Foo-Bar_baz 42'],), {}), ((['Hello World_42', 'Foo-Bar_baz 42'] * 1000,), {}), ((['Hello World_42', []],), {}), ((["\nY'0", '', '_\nü9bb(a'],), {}), ((['*X_0Ybb1"', "')日1X ", ':üZé', '_.Z"\'aéZ,YX1', 'Z.éc0,'],), {})]),
+    p_ctor=st.sampled_from([((['apple', 'apricot', 'banana'],), {}), ((['Hello World_42', 'Foo-Bar_baz 42', 'Hello World_42', 'Foo-Bar_baz 42'],), {}), (([],), {}), ((['Hello World_42', 'Foo-Bar_baz 42', '', ' ', 'Ünïcödé straße İ 日本語 ǅ', 'ÉCOLE', 'a-b "c" \'d\' *e: (f) OR g', 'delta, alpha; charlie bravo|echo, alpha'],), {}), ((['Hello World_42'],), {}), ((['Hello World_42', ''],), {}), ((['Hello World_42', ' '],), {}), ((['Hello World_42', 'Ünïcödé straße İ 日本語 ǅ'],), {}), ((['Hello World_42', 'ÉCOLE'],), {}), ((['Foo-Bar_baz 42', 'Hello World_42', 'Hello World_42', 'Foo-Bar_baz 42'],), {})]),
 )
 def test_catalog_find_differential(p_prefix: object, p_ctor: object) -> None:
     check_differential(current, baseline, "Catalog.find", "method", (p_prefix,), {}, p_ctor,
