@@ -3,7 +3,8 @@
 A state check compares an instance's public attributes, but some behaviour lives in no
 attribute a rewrite keeps: heapdict's ``__iter__`` rewritten to yield the keys in heap
 order, fqdn's constructor no longer lower-casing what ``__str__`` shows. :func:`views`
-adds ``str()``, ``len()`` and the first items of the iteration to the state.
+adds ``str()``, ``len()`` and the first items of the iteration to the state, and for
+a subclass of a builtin value (a list, a tuple, a float) the value it holds.
 
 Imported by the frozen tests: standard library only.
 """
@@ -47,7 +48,26 @@ def views(obj: Any) -> dict[str, Any]:
     if _defines(cls, "__iter__") and not hasattr(cls, "__next__") and not holds_set:
         with _quiet():
             out["<iter>"] = list(itertools.islice(iter(obj), MAX_VIEW_ITEMS))
+    elif isinstance(obj, _HOLDERS) and cls not in _HOLDERS and not holds_set:
+        # A subclass of a builtin value (``class Tokens(list)``, a namedtuple, a float
+        # with units): what it holds is its state, kept in no attribute.
+        with _quiet():
+            out["<value>"] = _held(obj)
     return out
+
+
+def _held(obj: Any) -> Any:
+    """The builtin value ``obj`` holds: its items in order, or the plain value."""
+    if isinstance(obj, dict):
+        return list(itertools.islice(obj.items(), MAX_VIEW_ITEMS))
+    if isinstance(obj, (list, tuple)):
+        return list(itertools.islice(obj, MAX_VIEW_ITEMS))
+    base = next(b for b in _HOLDERS if isinstance(obj, b))
+    return base(obj)
+
+
+#: Builtin types whose subclasses hold their state in the value itself.
+_HOLDERS: tuple[type, ...] = (list, tuple, dict, str, bytes, int, float)
 
 
 def _defines(cls: type, *names: str) -> bool:

@@ -48,3 +48,24 @@ def test_iteration_length_and_text_of_an_instance_are_guarded(
     project.assert_passes(
         "return (key for _, key in self.heap)", "return iter([k for _, k in self.heap])"
     )
+
+
+def test_a_subclass_of_a_builtin_value_shows_what_it_holds() -> None:
+    from collections import namedtuple
+
+    from pytest_autoimprove.runtime.views import views
+
+    class Tokens(list):  # type: ignore[type-arg]
+        pass
+
+    class Week(namedtuple("Week", "year week")):  # noqa: PYI024 - as isoweek writes it
+        pass
+
+    class Meters(float):
+        pass
+
+    # Kept in no attribute: a rewrite splitting a string into characters changes only this.
+    assert views(Tokens("ab")) == {"<value>": ["a", "b"]}
+    assert views(Week(2011, 8)) == {"<value>": [2011, 8]}
+    assert views(Meters(2.5)) == {"<value>": 2.5}
+    assert views(["a"]) == {}  # a builtin value is compared as itself
