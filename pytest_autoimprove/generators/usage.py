@@ -281,8 +281,9 @@ class Usage(cst.CSTVisitor):
         the type an ``isinstance`` check names."""
         found = self.uses.get(name, set())
         use = next((u for u in _USAGE_ORDER if u in found), None)
-        if use is None or use == "iterable" and self.checked.get(name) == "str":
-            return use if typed else self.checked.get(name, use)
+        checked = None if typed else self.checked.get(name)
+        if checked is not None and (use is None or use == "iterable" and checked == "str"):
+            return checked
         return use
 
 

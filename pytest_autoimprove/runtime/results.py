@@ -44,9 +44,8 @@ def materialize(value: Any) -> Any:
         import asyncio
 
         return asyncio.run(_consume_async(value))
-    if isinstance(value, (KeysView, ValuesView, ItemsView)):
-        return list(itertools.islice(value, MAX_ITEMS))
-    if isinstance(value, (types.GeneratorType, Iterator)) and not hasattr(value, "read"):
+    view = isinstance(value, (KeysView, ValuesView, ItemsView))
+    if view or isinstance(value, (types.GeneratorType, Iterator)) and not hasattr(value, "read"):
         return list(itertools.islice(value, MAX_ITEMS))
     return value
 

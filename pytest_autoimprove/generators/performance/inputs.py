@@ -300,13 +300,7 @@ def _with_named_formats(
     """``pools`` with strings of the well-known format a text parameter's name, or its
     function's, names (see :mod:`.named_formats`); the module's own formats, added
     after, lead."""
-    text = [
-        p
-        for p in target.params
-        if p.kind not in ("star", "double_star")
-        and not p.internal
-        and _takes_text(p, (specs or {}).get(p.name))
-    ]
+    text = _text_params(target, specs)
     out = dict(pools)
     for param in text:
         pool = out.get(param.name)
@@ -327,11 +321,8 @@ def _with_quoted(
     An untyped parameter counts when its use or name says text."""
     text = [
         p
-        for p in target.params
-        if p.kind not in ("star", "double_star")
-        and not p.internal
-        and _takes_text(p, (specs or {}).get(p.name))
-        and (p.annotation is not None or infer_kind(p, target.docstring, ()).name == "str")
+        for p in _text_params(target, specs)
+        if p.annotation is not None or infer_kind(p, target.docstring, ()).name == "str"
     ]
     if len(text) != 1:
         return pools
@@ -374,6 +365,17 @@ def _default_constant(target: Target, param: Param, facts: SourceFacts) -> str |
         if name in facts.constants and value is not None:
             return name if len(repr(value)) <= MAX_CONSTANT_CHARS else None
     return None
+
+
+def _text_params(target: Target, specs: Mapping[str, TypeSpec] | None) -> list[Param]:
+    """The target's parameters a caller passes text to (not ``*args``, not internal)."""
+    return [
+        p
+        for p in target.params
+        if p.kind not in ("star", "double_star")
+        and not p.internal
+        and _takes_text(p, (specs or {}).get(p.name))
+    ]
 
 
 def _takes_lines(spec: TypeSpec | None) -> bool:

@@ -421,10 +421,10 @@ def _container(spec: TypeSpec, depth: int) -> Pool | None:
         strategy = value.strategy or _sampled(items)
         # One odd value beside an ordinary one (a count of zero, a negative one): kept
         # or dropped by a rewrite where the baseline does the other.
-        first, other = keys[0], keys[1] if len(keys) > 1 else f"{keys[0]}2"
         odd = [
-            Edge({first: items[0], other: e.value}, e.risk, e.valid)
+            Edge({keys[0]: items[0], keys[1]: e.value}, e.risk, e.valid)
             for e in value.edges[:MAX_ODD_ITEMS]
+            if len(keys) > 1
         ]
         return Pool(
             Kind("dict", confident=True, evidence="annotation"),
@@ -571,8 +571,15 @@ def with_format(
     label = name or "the module's regex"
     samples = [Sample(v, "regex", f"valid {label} string (st.from_regex)") for v in valid]
     edges = [Edge(v, "format-fast-path", True, f"{label} string with {how}") for v, how in near]
-    strategies = [strategy] + ([base.strategy] if base.strategy else [])
     evidence = base.kind.evidence if base.kind.confident else "format"
+    return _led_by(base, samples, edges, strategy, evidence)
+
+
+def _led_by(
+    base: Pool, samples: Sequence[Sample], edges: Sequence[Edge], strategy: str, evidence: str
+) -> Pool:
+    """``base`` with ``samples`` and ``edges`` first, drawn from ``strategy`` too."""
+    strategies = [strategy] + ([base.strategy] if base.strategy else [])
     return Pool(
         replace(base.kind, confident=True, evidence=evidence),
         tuple(samples) + base.samples,
@@ -589,13 +596,8 @@ def with_quoted(
     base = pool if pool is not None else _from_kind(Kind("str", optional=kind.optional))
     samples = [Sample(v, "quoted", "a string the docstring quotes") for v in quoted]
     edges = [Edge(v, "format-fast-path", True, f"a quoted example with {how}") for v, how in near]
-    strategies = [f"st.sampled_from({list(quoted)!r})"] + ([base.strategy] if base.strategy else [])
-    return Pool(
-        replace(base.kind, confident=True, evidence=base.kind.evidence or "docstring"),
-        tuple(samples) + base.samples,
-        tuple(edges) + base.edges,
-        f"st.one_of({', '.join(strategies)})" if len(strategies) > 1 else strategies[0],
-    )
+    strategy = f"st.sampled_from({list(quoted)!r})"
+    return _led_by(base, samples, edges, strategy, base.kind.evidence or "docstring")
 
 
 def with_document(pool: Pool | None, kind: Kind, value: object, lines: int) -> Pool:
