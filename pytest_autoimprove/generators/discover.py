@@ -17,7 +17,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from pytest_autoimprove.generators.usage import NoneChecks, Usage
+from pytest_autoimprove.generators.usage import Callees, NoneChecks, Usage
 
 __all__ = [
     "ModuleInfo",
@@ -188,7 +188,15 @@ def _decorators(node: cst.FunctionDef) -> set[str]:
     return names
 
 
-def _params(module: cst.Module, node: cst.FunctionDef, drop_first: bool) -> tuple[Param, ...]:
+def _params(
+    module: cst.Module,
+    node: cst.FunctionDef,
+    drop_first: bool,
+    callees: Callees | None = None,
+    cls: str | None = None,
+) -> tuple[Param, ...]:
+    """The parameters of ``node``; an untyped one the body only passes on takes the
+    use the function it is passed to makes of it (see :class:`.usage.Callees`)."""
     checks = NoneChecks()
     node.body.visit(checks)
     usage = Usage()
@@ -199,6 +207,8 @@ def _params(module: cst.Module, node: cst.FunctionDef, drop_first: bool) -> tupl
         annotation = param.annotation.annotation if param.annotation else None
         name = param.name.value
         used = usage.usage(name, typed=annotation is not None)
+        if used is None and annotation is None and callees is not None:
+            used = callees.usage(usage.passed.get(name, []), cls)
         out.append(
             Param(
                 name=name,
@@ -232,6 +242,7 @@ def _target(
     node: cst.FunctionDef,
     qualname: str,
     kind: str,
+    callees: Callees | None = None,
 ) -> Target:
     collector = _RaiseCollector()
     node.visit(collector)
@@ -240,7 +251,11 @@ def _target(
         qualname=qualname,
         kind=kind,
         params=_params(
-            module, node, drop_first=kind in ("method", "constructor", "classmethod", "property")
+            module,
+            node,
+            drop_first=kind in ("method", "constructor", "classmethod", "property"),
+            callees=callees,
+            cls=qualname.split(".")[0] if kind != "function" else None,
         ),
         line=wrapper_positions.get(node, 0),
         docstring=doc,
@@ -283,6 +298,7 @@ def discover(
     expected.update(_doc_exceptions(module.get_docstring() or ""))
     explicit_all = _explicit_all(module)
     bound = aliases(module)
+    callees = Callees(module)
 
     def listed(n: str) -> bool:
         return n in explicit_all if explicit_all is not None else _public(n)
@@ -302,11 +318,13 @@ def discover(
             lazy = isinstance(stmt.asynchronous, cst.Asynchronous) or is_generator(stmt)
             if lazy and not all_kinds:
                 continue
-            target = _target(module, positions, stmt, stmt.name.value, "function")
+            target = _target(module, positions, stmt, stmt.name.value, "function", callees)
             expected.update(_doc_exceptions(target.docstring))
             targets.append(target)
         elif isinstance(stmt, cst.ClassDef) and exported(stmt.name.value):
-            targets.extend(_class_targets(module, positions, stmt, expected, all_kinds, also))
+            targets.extend(
+                _class_targets(module, positions, stmt, expected, all_kinds, also, callees)
+            )
     return ModuleInfo(
         path=Path(path),
         name=name,
@@ -407,6 +425,7 @@ def _class_targets(
     expected: set[str],
     all_kinds: bool = False,
     also: frozenset[str] = frozenset(),
+    callees: Callees | None = None,
 ) -> list[Target]:
     cls = node.name.value
     expected.update(_doc_exceptions(node.get_docstring() or ""))
@@ -437,7 +456,7 @@ def _class_targets(
             continue
         if decorators & {"property", "cached_property"}:
             if all_kinds and not lazy:
-                target = _target(module, positions, stmt, f"{cls}.{method}", "property")
+                target = _target(module, positions, stmt, f"{cls}.{method}", "property", callees)
                 methods.append(target)
             continue
         kind = (
@@ -447,12 +466,12 @@ def _class_targets(
             if "classmethod" in decorators
             else "method"
         )
-        target = _target(module, positions, stmt, f"{cls}.{method}", kind)
+        target = _target(module, positions, stmt, f"{cls}.{method}", kind, callees)
         expected.update(_doc_exceptions(target.docstring))
         methods.append(target)
     made_by = init or new  # a tuple or float subclass takes its arguments in __new__
     if made_by is not None:
-        ctor = _target(module, positions, made_by, cls, "constructor")
+        ctor = _target(module, positions, made_by, cls, "constructor", callees)
         ctor = Target(
             ctor.qualname,
             ctor.kind,

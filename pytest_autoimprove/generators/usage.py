@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import libcst as cst
 
-__all__ = ["NoneChecks", "Usage"]
+__all__ = ["Callees", "NoneChecks", "Usage"]
 
 
 class NoneChecks(cst.CSTVisitor):
@@ -193,6 +195,9 @@ class Usage(cst.CSTVisitor):
         #: The first type an ``isinstance`` check names, per name: a hint for untyped
         #: parameters only (an annotation says more than the branch handled first).
         self.checked: dict[str, str] = {}
+        #: Where each name is passed on: (the function called, the position or keyword
+        #: it takes it at); ``self.parse(text)`` is ``("self.parse", 0)``.
+        self.passed: dict[str, list[tuple[str, int | str]]] = {}
 
     def _add(self, node: cst.BaseExpression, use: str) -> None:
         if isinstance(node, cst.Name):
@@ -209,6 +214,7 @@ class Usage(cst.CSTVisitor):
                 self._add(arg.value, "callable")
             if arg.star == "*":
                 self._add(arg.value, "iterable")
+        self._passed(node, positional)
         if called is None:
             return
         if called in _CALLS_ARG and len(positional) > _CALLS_ARG[called]:
@@ -243,6 +249,26 @@ class Usage(cst.CSTVisitor):
             for value in positional:
                 self._add(value, "float")
 
+    def _passed(self, node: cst.Call, positional: list[cst.BaseExpression]) -> None:
+        func = node.func
+        if isinstance(func, cst.Name):
+            callee = func.value
+        elif (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value in ("self", "cls")
+        ):
+            callee = f"self.{func.attr.value}"
+        else:
+            return
+        starred = any(a.star for a in node.args)
+        for at, value in enumerate(positional):
+            if isinstance(value, cst.Name) and not starred:
+                self.passed.setdefault(value.value, []).append((callee, at))
+        for arg in node.args:
+            if arg.keyword is not None and isinstance(arg.value, cst.Name):
+                self.passed.setdefault(arg.value.value, []).append((callee, arg.keyword.value))
+
     def _checked(self, value: cst.BaseExpression, types: cst.BaseExpression) -> None:
         """``isinstance(x, str)``: the type the body handles first is one it takes."""
         first = types
@@ -270,6 +296,10 @@ class Usage(cst.CSTVisitor):
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         if not isinstance(node.operator, _ARITHMETIC):
             return
+        if isinstance(node.operator, cst.Add):  # ';' + line: only text adds to text
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(other, _STRING_LITERALS):
+                    self._add(side, "str")
         for side, other in ((node.left, node.right), (node.right, node.left)):
             if isinstance(other, cst.Integer):
                 self._add(side, "int")
@@ -285,6 +315,91 @@ class Usage(cst.CSTVisitor):
         if checked is not None and (use is None or use == "iterable" and checked == "str"):
             return checked
         return use
+
+
+_STRING_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+#: Simple annotations of a callee's parameter, as the use they stand for.
+_ANNOTATION_USES = {n: n for n in ("str", "bytes", "int", "float", "dict", "list")}
+#: How many calls deep an argument is followed.
+MAX_PASSED_DEPTH = 8
+
+
+class Callees:
+    """What the module's own functions and methods do with what they are passed.
+
+    ``parse_media_range(range)`` only hands ``range`` to ``parse_mime_type``, which
+    hands it to ``_parse_header``, which adds it to ``';'``: text, three calls down.
+    A wrapper's parameter takes what the function it calls takes.
+    """
+
+    def __init__(self, module: cst.Module) -> None:
+        #: ``name`` or ``Class.method`` -> its parameters' names (no self) and the
+        #: use (annotation or body) of each.
+        self._defs: dict[str, tuple[list[str], dict[str, str | None], Usage]] = {}
+        for stmt in module.body:
+            if isinstance(stmt, cst.FunctionDef):
+                self._add(stmt.name.value, stmt, drop_first=False)
+            elif isinstance(stmt, cst.ClassDef):
+                for item in stmt.body.body:
+                    if isinstance(item, cst.FunctionDef):
+                        static = any(
+                            isinstance(d.decorator, cst.Name)
+                            and d.decorator.value == "staticmethod"
+                            for d in item.decorators
+                        )
+                        key = f"{stmt.name.value}.{item.name.value}"
+                        self._add(key, item, drop_first=not static)
+
+    def _add(self, key: str, node: cst.FunctionDef, drop_first: bool) -> None:
+        params = [*node.params.posonly_params, *node.params.params]
+        if drop_first:
+            params = params[1:]
+        params += list(node.params.kwonly_params)
+        usage = Usage()
+        node.body.visit(usage)
+        annotated: dict[str, str | None] = {}
+        for p in params:
+            annotation = p.annotation.annotation if p.annotation else None
+            name = annotation.value if isinstance(annotation, cst.Name) else None
+            annotated[p.name.value] = _ANNOTATION_USES.get(name or "")
+        self._defs[key] = ([p.name.value for p in params], annotated, usage)
+
+    def usage(self, passed: list[tuple[str, int | str]], cls: str | None) -> str | None:
+        """The most telling use of an argument passed on at ``passed``, by a function
+        (a method of ``cls`` when ``cls`` is given)."""
+        return self._usage(passed, cls, 0, set())
+
+    def _usage(
+        self, passed: list[tuple[str, int | str]], cls: str | None, depth: int, seen: set[str]
+    ) -> str | None:
+        found: set[str] = set()
+        for callee, at in passed:
+            key = _callee_key(callee, cls, self._defs)
+            if key is None or depth >= MAX_PASSED_DEPTH:
+                continue
+            names, annotated, usage = self._defs[key]
+            name = names[at] if isinstance(at, int) and at < len(names) else at
+            if not isinstance(name, str) or name not in annotated or f"{key}:{name}" in seen:
+                continue
+            seen.add(f"{key}:{name}")
+            use = annotated[name] or usage.usage(name, typed=False)
+            if use is None:
+                owner = key.split(".")[0] if "." in key else None
+                use = self._usage(usage.passed.get(name, []), owner, depth + 1, seen)
+            if use is not None:
+                found.add(use)
+        return next((u for u in _USAGE_ORDER if u in found), None)
+
+
+def _callee_key(callee: str, cls: str | None, defs: Mapping[str, object]) -> str | None:
+    """``self.m`` in a method of ``cls`` is ``cls.m``; calling a class runs its ``__init__``."""
+    if callee.startswith("self."):
+        key = f"{cls}.{callee[5:]}" if cls else None
+    elif callee in defs:
+        key = callee
+    else:
+        key = f"{callee}.__init__"
+    return key if key in defs else None
 
 
 #: Loop variables that name characters: ``for ch in term`` iterates a string.

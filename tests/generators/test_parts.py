@@ -208,6 +208,43 @@ def test_inference_prefers_real_values(tmp_path: Path) -> None:
     assert {"empty-input", "unicode-fast-path", "special-characters"} <= risks
 
 
+def test_a_parameter_passed_on_takes_what_its_callee_makes_of_it(tmp_path: Path) -> None:
+    # parse_media_range(range) only hands range on; three calls down, ';' + line says text.
+    rel = write(
+        tmp_path,
+        "m.py",
+        """
+        def _header(line):
+            return (';' + line).split(';')
+
+        def parse_mime(mime):
+            return _header(mime)
+
+        def parse_range(range, *, count=1):
+            return parse_mime(range), Counter(limit=count)
+
+        def loops(a, b):
+            return loops(b, a)
+
+        class Counter:
+            def __init__(self, limit: int):
+                self.limit = limit
+
+            def feed(self, data):
+                return self._scan(data, at=0)
+
+            def _scan(self, text, at):
+                return text.lower()[at:]
+        """,
+    )
+    targets = discover(tmp_path, rel).targets
+    found = {t.qualname: {p.name: p.usage for p in t.params} for t in targets}
+    assert found["parse_mime"] == {"mime": "str"}
+    assert found["parse_range"] == {"range": "str", "count": "int"}  # Counter(limit: int)
+    assert found["loops"] == {"a": None, "b": None}  # a cycle ends; nothing is made up
+    assert found["Counter.feed"] == {"data": "str"}  # self._scan(data) in its class
+
+
 def test_a_flag_takes_both_values_whatever_its_default(tmp_path: Path) -> None:
     # A flag turns a code path on: ``ordinal=False`` left at its default never runs it.
     rel = write(tmp_path, "m.py", "def f(n, ordinal=False, strict=True):\n    return n\n")

@@ -4,7 +4,9 @@
 rejects random text is only reached by valid input, and its docstring often shows
 some. The quoted strings (in double quotes, single quotes or double backticks, one
 line, short) of a function with one text parameter become that parameter's first
-samples, and their near misses its edge values (see ``inputs._with_quoted``).
+samples, and their near misses its edge values (see ``inputs._with_quoted``). A
+quoted value with structure ('application/xhtml;q=0.5', "2011-W08") comes before a
+quoted bare word ('params'), which is more often a name than an input.
 Doctests (prompts and outputs) are left to :mod:`.doctests`.
 """
 
@@ -36,4 +38,5 @@ def quoted_examples(docstring: str, skip: set[str] | frozenset[str] = frozenset(
             if text.strip() != text or text in skip or text in found:
                 continue
             found.append(text)
+    found.sort(key=str.isalpha)  # stable: values with structure first, words after
     return found[:MAX_QUOTED]

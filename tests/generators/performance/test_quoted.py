@@ -22,6 +22,9 @@ def test_quoted_strings_are_read_outside_doctest_lines() -> None:
     many = " ".join(f'"v{i}"' for i in range(MAX_QUOTED + 3))
     assert len(quoted_examples(many)) == MAX_QUOTED
     assert quoted_examples("it's the caller's \"own\" word") == ["own"]
+    # A value with structure leads; a quoted word is more often a name than an input.
+    doc = "a tuple whose 'params' is a dict: 'application/xhtml;q=0.5' gives ('q', '0.5')"
+    assert quoted_examples(doc) == ["application/xhtml;q=0.5", "0.5", "params", "q"]
 
 
 WEEKS = '''
