@@ -195,14 +195,17 @@ def forms_of(
 ) -> dict[str, list[str]]:
     """Parameter -> the type names ``isinstance(param, ...)`` checks in the body (a
     module name bound to a tuple of types stands for its types), and those a duck-typed
-    ``hasattr(param, "split")`` asks for (:data:`_DUCKS`)."""
+    ``hasattr(param, "split")`` asks for (:data:`_DUCKS`), or a ``try`` block that
+    calls ``param.splitlines()`` and catches the ``AttributeError`` of another form."""
     found: dict[str, list[str]] = {}
     for sub in ast.walk(node):
+        ducks = _eafp_forms(sub, params) if isinstance(sub, ast.Try) else []
         duck = _duck_form(sub, params)
+        for param, name in [*ducks, *([duck] if duck is not None else [])]:
+            names = found.setdefault(param, [])
+            if name not in names:
+                names.append(name)
         if duck is not None:
-            names = found.setdefault(duck[0], [])
-            if duck[1] not in names:
-                names.append(duck[1])
             continue
         if not (
             isinstance(sub, ast.Call)
@@ -223,7 +226,9 @@ def forms_of(
 
 #: Attributes a ``hasattr`` check asks for, and the type it tells apart by them.
 _DUCKS = {
-    **dict.fromkeys(("split", "strip", "lower", "upper", "startswith", "encode"), "str"),
+    **dict.fromkeys(
+        ("split", "splitlines", "strip", "lower", "upper", "startswith", "encode"), "str"
+    ),
     "decode": "bytes",
     **dict.fromkeys(("keys", "items"), "dict"),
 }
@@ -242,6 +247,31 @@ def _duck_form(node: ast.AST, params: set[str]) -> tuple[str, str] | None:
     ):
         return None
     return node.args[0].id, _DUCKS[node.args[1].value]
+
+
+def _eafp_forms(node: ast.Try, params: set[str]) -> list[tuple[str, str]]:
+    """``(param, type name)`` for each duck method a ``try`` block calls on a parameter
+    when the block catches ``AttributeError``: ``try: lines = text.splitlines()`` /
+    ``except AttributeError: lines = text`` takes text or a list of lines."""
+    caught = [
+        call_name(t)
+        for h in node.handlers
+        if h.type is not None
+        for t in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type])
+    ]
+    if "AttributeError" not in caught:
+        return []
+    found = []
+    for stmt in node.body:
+        for sub in ast.walk(stmt):
+            if (
+                isinstance(sub, ast.Attribute)
+                and isinstance(sub.value, ast.Name)
+                and sub.value.id in params
+                and sub.attr in _DUCKS
+            ):
+                found.append((sub.value.id, _DUCKS[sub.attr]))
+    return found
 
 
 def table_of(node: ast.expr, cls: str | None) -> str | None:

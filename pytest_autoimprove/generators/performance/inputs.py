@@ -52,8 +52,10 @@ from pytest_autoimprove.generators.performance.pools import (
     with_format,
     with_keys,
     with_quoted,
+    with_shown,
 )
 from pytest_autoimprove.generators.performance.quoted import quoted_examples
+from pytest_autoimprove.generators.performance.shown import shown_documents
 from pytest_autoimprove.generators.performance.typespec import TypeSpec
 from pytest_autoimprove.generators.performance.values import Kind, infer_kind
 from pytest_autoimprove.runtime.examples import Example
@@ -184,6 +186,7 @@ def learn(
         root, infos, {name: f.docstring for name, f in facts.items()}
     )
     knowledge.facts = facts
+    documents = shown_documents(root)
     strings: dict[tuple[str, int], list[str]] = {}
     for info in infos:
         record = resolved.get(info.name) or {}
@@ -202,6 +205,7 @@ def learn(
             # Out of time: no new strings are drawn; formats drawn already are still used.
             draw = time.monotonic() < deadline
             pools = _target_pools(target, found, facts[info.name], patterns, strings, draw)
+            pools = _with_shown(target, pools, found, documents)
             pools = _with_table_keys(target, pools, facts[info.name], record.get("keys") or {})
             if pools:
                 module_pools[target.qualname] = pools
@@ -333,6 +337,28 @@ def _with_quoted(
     near = [(c.value, c.how) for c in corruptions(quoted[0])][:NEAR_PER_PATTERN]
     out = dict(pools)
     out[param.name] = with_quoted(out.get(param.name), _text_kind(param), quoted, near)
+    return out
+
+
+def _with_shown(
+    target: Target,
+    pools: dict[str, Pool],
+    specs: Mapping[str, TypeSpec] | None,
+    documents: Sequence[str],
+) -> dict[str, Pool]:
+    """``pools`` with the documents the project's README and docs show (see
+    :mod:`.shown`) among the samples of each text or lines parameter: whatever the
+    module parses, the author's own many-line input reaches further than random text."""
+    if not documents:
+        return pools
+    out = dict(pools)
+    for param in _text_params(target, specs):
+        spec = (specs or {}).get(param.name)
+        if _takes_lines(spec) and param.name in out:
+            lines = [d.splitlines() for d in documents]
+            out[param.name] = with_shown(out[param.name], out[param.name].kind, lines)
+        elif param.annotation is not None or infer_kind(param, target.docstring, ()).name == "str":
+            out[param.name] = with_shown(out.get(param.name), _text_kind(param), documents)
     return out
 
 

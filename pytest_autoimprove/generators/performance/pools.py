@@ -600,6 +600,32 @@ def with_quoted(
     return _led_by(base, samples, edges, strategy, base.kind.evidence or "docstring")
 
 
+def with_shown(pool: Pool | None, kind: Kind, documents: Sequence[object]) -> Pool:
+    """``pool`` (or the str pool of ``kind``) with the documents the project's README
+    and docs show (see :mod:`.shown`) right after its first sample, and each with CRLF
+    line ends as an edge value: the same input as a Windows file gives it."""
+    base = pool if pool is not None else _from_kind(Kind("str", optional=kind.optional))
+    shown = tuple(Sample(d, "shown", "a document the project's docs show") for d in documents)
+    crlf = [_crlf(d) for d in documents]
+    edges = tuple(
+        Edge(v, "format-fast-path", True, "a document the docs show, with CRLF line ends")
+        for v in crlf
+        if v is not None
+    )
+    return replace(
+        base, samples=(*base.samples[:1], *shown, *base.samples[1:]), edges=edges + base.edges
+    )
+
+
+def _crlf(document: object) -> object:
+    """``document`` (a text, or a list of lines) with CRLF line ends."""
+    if isinstance(document, str):
+        return document.replace("\n", "\r\n")
+    if isinstance(document, list) and all(isinstance(line, str) for line in document):
+        return [f"{line}\r\n" for line in document]
+    return None
+
+
 def with_document(pool: Pool | None, kind: Kind, value: object, lines: int) -> Pool:
     """``pool`` (or the str pool of ``kind``) with ``value`` (a text of ``lines`` lines,
     or a stream of it) made of the patterns of the module's format (see

@@ -313,3 +313,28 @@ def test_an_unhashable_item_meets_code_that_hashes_items(
     )
     project.assert_caught(old, new)
     project.assert_passes("if value not in self.index:", "if self.index.get(value) is None:")
+
+
+PATCHES = '''
+def lines_of(text):
+    """The lines of a patch, given as text or as a list of lines."""
+    try:
+        lines = text.splitlines()
+    except AttributeError:
+        lines = text
+    return [line.rstrip("\\r\\n") for line in lines]
+'''
+
+
+def test_a_try_for_the_other_form_gives_the_other_form(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # whatthepatch's parse_patch: `try: text.splitlines() except AttributeError: text`;
+    # a rewrite calling `text.splitlines()` alone refuses the list readlines() gives.
+    assert read_facts(textwrap.dedent(PATCHES), "patches").forms == {"lines_of": {"text": ["str"]}}
+    project = guarded("patches", PATCHES)
+    project.assert_caught(
+        "    try:\n        lines = text.splitlines()\n    except AttributeError:\n"
+        "        lines = text\n",
+        "    lines = text.splitlines()\n",
+    )
