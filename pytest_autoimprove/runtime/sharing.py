@@ -14,9 +14,34 @@ import types
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["scramble", "shares_mutable"]
+__all__ = ["is_mutable", "scramble", "shares_mutable"]
 
 _ATOMIC = (str, bytes, int, float, bool, complex, type(None), range, frozenset, type)
+_CONTAINERS = (list, dict, set, bytearray)
+#: Methods only a value a caller can change in place has: ``ip += 1`` on netaddr's
+#: IPAddress (a class with ``__slots__``, no ``__dict__``) changes it for every holder.
+_IN_PLACE = ("__iadd__", "__isub__", "__imul__", "__ior__", "__iand__", "__setitem__",
+             "__delitem__")  # fmt: skip
+
+
+def is_mutable(value: Any) -> bool:
+    """Can a caller change ``value`` in place? A list, dict, set or bytearray, an
+    object with a ``__dict__``, one whose class has in-place operators or item
+    assignment, or a tuple holding one. A ``Fraction``, a ``datetime``, a ``Decimal``
+    cannot: a cache may share them."""
+    if isinstance(value, tuple):
+        return any(is_mutable(item) for item in value)
+    return not callable(value) and _changeable(value)
+
+
+def _changeable(value: Any) -> bool:
+    if isinstance(value, _CONTAINERS):
+        return True
+    if isinstance(value, (_ATOMIC, types.ModuleType, types.FunctionType)):
+        return False
+    if hasattr(value, "__dict__"):
+        return True
+    return not callable(value) and any(hasattr(type(value), m) for m in _IN_PLACE)
 
 
 def _mutables(value: Any, seen: dict[int, Any], depth: int = 0) -> None:
@@ -31,10 +56,8 @@ def _mutables(value: Any, seen: dict[int, Any], depth: int = 0) -> None:
         return
     if id(value) in seen:
         return
-    if not isinstance(value, tuple):
-        seen[id(value)] = value
-    else:
-        seen[id(value)] = None  # tuples are immutable, but may hold mutable items
+    # A tuple, a Fraction or a datetime cannot change, but may hold what can.
+    seen[id(value)] = value if not isinstance(value, tuple) and _changeable(value) else None
     children: list[Any] = []
     if isinstance(value, Mapping):
         children = [*value.keys(), *value.values()]

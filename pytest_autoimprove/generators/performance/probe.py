@@ -50,7 +50,7 @@ from pytest_autoimprove.runtime.replay import (
     public_state,
     result_of,
 )
-from pytest_autoimprove.runtime.sharing import scramble, shares_mutable
+from pytest_autoimprove.runtime.sharing import is_mutable, scramble, shares_mutable
 from pytest_autoimprove.runtime.surface import surface_of
 
 #: A case whose first call takes longer than this is dropped: it would slow every run
@@ -293,7 +293,7 @@ def _record_case_inner(
     fresh = False
     if first.error is None:
         value = first.value
-        fresh = _is_mutable(value) and not shares_mutable(value, (first.args, first.kwargs))
+        fresh = is_mutable(value) and not shares_mutable(value, (first.args, first.kwargs))
         if fresh and first.instance is not None:
             fresh = not shares_mutable(value, first.instance)
         if fresh:
@@ -426,18 +426,6 @@ def _answers(
     except Exception:  # noqa: BLE001 - answers that cannot be stored: the name alone
         return ()
     return tuple(out)
-
-
-def _is_mutable(value: Any) -> bool:
-    return (
-        isinstance(value, (list, dict, set, bytearray))
-        or (
-            hasattr(value, "__dict__")
-            and not isinstance(value, (type, types.ModuleType))
-            and not callable(value)
-        )
-        or (isinstance(value, tuple) and any(_is_mutable(v) for v in value))
-    )
 
 
 def limit_memory() -> None:
