@@ -183,6 +183,7 @@ def report(
         "heldout10": "benchmarks/corpus_heldout10 (pinned PyPI releases, the tenth held out)",
         "heldout11": "benchmarks/corpus_heldout11 (pinned PyPI releases, the eleventh held out)",
         "heldout12": "benchmarks/corpus_heldout12 (pinned PyPI releases, the twelfth held out)",
+        "heldout13": "benchmarks/corpus_heldout13 (pinned PyPI releases, the thirteenth held out)",
     }[args.corpus]
     print(f"\nSummary ({corpus}; same run):\n")
     header = (

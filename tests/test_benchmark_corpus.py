@@ -45,6 +45,7 @@ CORPORA = {
     "heldout10": BENCHMARKS / "corpus_heldout10" / "heldout10_modules.py",
     "heldout11": BENCHMARKS / "corpus_heldout11" / "heldout11_modules.py",
     "heldout12": BENCHMARKS / "corpus_heldout12" / "heldout12_modules.py",
+    "heldout13": BENCHMARKS / "corpus_heldout13" / "heldout13_modules.py",
 }
 
 
