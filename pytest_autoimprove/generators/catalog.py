@@ -95,6 +95,12 @@ RISKS: tuple[Risk, ...] = (
         ("edge",),
     ),
     Risk(
+        "calendar-boundaries",
+        "a date fast path is wrong on century years (1900 and 2100 are not leap years, "
+        "2000 is), on 29 February or at the stroke of midnight",
+        ("edge",),
+    ),
+    Risk(
         "off-by-one",
         "a bound the code compares with moved by one (< for <=, a limit or length off by one)",
         ("edge",),

@@ -50,6 +50,7 @@ from pytest_autoimprove.generators.performance.values import (
     Kind,
     edge_values,
     infer_kind,
+    named_edges,
     random_value,
     sample_values,
     strategy_source,
@@ -433,15 +434,20 @@ class _ParamValues:
 
     def edges(self, p: Param) -> list[Edge]:
         pool = self.pooled.get(p.name)
-        if pool is not None:
-            return list(pool.edges[:MAX_POOL_EDGES])
         kind = self.kinds[p.name]
+        if pool is not None:
+            named = [Edge(v, r, fits(v, kind)) for v, r in named_edges(p.name, kind)]
+            return [*pool.edges[:MAX_POOL_EDGES], *named]
         # Of the parameter's type when that type is known: confidently inferred, or
         # resting on evidence (string methods called on it say it is a string).
         typed = kind.confident or kind.evidence in EVIDENCE
+        edges = edge_values(kind)
+        # The name's own edges after the first few (-1 leads: it is the one combined
+        # with other parameters' edges), so the cap keeps them.
+        edges[3:3] = named_edges(p.name, kind)
         return [
             Edge(v, r, (typed and fits(v, kind)) or (v is None and kind.optional))
-            for v, r in edge_values(kind)[:MAX_EDGES_PER_PARAM]
+            for v, r in edges[:MAX_EDGES_PER_PARAM]
         ]
 
     def evidenced(self, name: str) -> bool:

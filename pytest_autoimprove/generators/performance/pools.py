@@ -166,7 +166,13 @@ def _recipe(spec: TypeSpec) -> Pool | None:
         ),
         "datetime.date": lambda p: (
             [Build(p, 2024, 2, 29), Build(p, 1999, 12, 31)],
-            [(Build(p, 1970, 1, 1), "negative-numbers"), (Build(p, 9999, 12, 31), "huge-input")],
+            [
+                (Build(p, 1970, 1, 1), "negative-numbers"),
+                (Build(p, 9999, 12, 31), "huge-input"),
+                # The century rule: 2100 is no leap year, 2000 is.
+                (Build(p, 2100, 2, 28), "calendar-boundaries"),
+                (Build(p, 2000, 2, 29), "calendar-boundaries"),
+            ],
             "st.dates()",
         ),
         "datetime.datetime": lambda p: (
@@ -174,6 +180,10 @@ def _recipe(spec: TypeSpec) -> Pool | None:
             [
                 (Build(p, 1970, 1, 1, tzinfo=Ref("datetime.timezone.utc")), "changed-behaviour"),
                 (Build(p, 9999, 12, 31, 23, 59, 59), "huge-input"),
+                # On the stroke of midnight (a schedule's exact match), and the last
+                # second of February in a century year that is no leap year.
+                (Build(p, 2000, 1, 1), "calendar-boundaries"),
+                (Build(p, 2100, 2, 28, 23, 59, 59), "calendar-boundaries"),
             ],
             "st.datetimes()",
         ),

@@ -24,6 +24,7 @@ __all__ = [
     "Kind",
     "edge_values",
     "infer_kind",
+    "named_edges",
     "random_value",
     "sample_values",
     "strategy_source",
@@ -486,6 +487,21 @@ def _dedupe(values: list[object]) -> list[object]:
 
 #: Containers holding one edge item among ordinary ones, per container parameter.
 MAX_ODD_ITEMS = 4
+
+
+#: A year's special cases: the century rule of leap years (1900 and 2100 are not,
+#: 2000 is), and a leap year that is no century.
+_YEAR_EDGES = ((1900, "calendar-boundaries"), (2000, "calendar-boundaries"),
+               (2100, "calendar-boundaries"), (2024, "calendar-boundaries"))  # fmt: skip
+_YEAR_NAME = re.compile(r"^(year|\w+_year|year_\w+|yr)$")
+
+
+def named_edges(name: str, kind: Kind) -> list[tuple[object, str]]:
+    """Edge values a parameter's name asks for beyond its kind's: ``year`` takes the
+    century years a leap-year rule gets wrong."""
+    if kind.name == "int" and _YEAR_NAME.match(name):
+        return list(_YEAR_EDGES)
+    return []
 
 
 def edge_values(kind: Kind) -> list[tuple[object, str]]:
