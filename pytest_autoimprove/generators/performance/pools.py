@@ -23,10 +23,10 @@ from dataclasses import dataclass, replace
 from pytest_autoimprove.generators.literals import EVAL_BUILTINS, to_source
 from pytest_autoimprove.generators.performance.typespec import TypeSpec
 from pytest_autoimprove.generators.performance.values import (
-    MAX_ODD_ITEMS,
     Kind,
     edge_values,
     kind_of_value,
+    odd_items,
     sample_values,
     strategy_source,
 )
@@ -149,6 +149,14 @@ def _sources(values: Sequence[object]) -> list[str]:
 def _sampled(values: Sequence[object]) -> str | None:
     sources = _sources(values)
     return f"st.sampled_from([{', '.join(sources)}])" if sources else None
+
+
+def _risk(edge: Edge) -> str:
+    return edge.risk
+
+
+def _value(edge: Edge) -> object:
+    return edge.value
 
 
 # --- standard library types with a known way to build them ---------------------------
@@ -433,7 +441,7 @@ def _container(spec: TypeSpec, depth: int) -> Pool | None:
         # or dropped by a rewrite where the baseline does the other.
         odd = [
             Edge({keys[0]: items[0], keys[1]: e.value}, e.risk, e.valid)
-            for e in value.edges[:MAX_ODD_ITEMS]
+            for e in odd_items(value.edges, _risk, _value)
             if len(keys) > 1
         ]
         return Pool(
@@ -456,7 +464,7 @@ def _container(spec: TypeSpec, depth: int) -> Pool | None:
     edges += [Edge(_wrap(spec.t, [e.value]), e.risk, e.valid) for e in inner.edges[:4]]
     edges += [
         Edge(_wrap(spec.t, [items[0], e.value]), e.risk, e.valid)
-        for e in inner.edges[:MAX_ODD_ITEMS]
+        for e in odd_items(inner.edges, _risk, _value)
         if e.value != items[0]
     ]
     item_strategy = inner.strategy or _sampled(items)

@@ -13,8 +13,10 @@ from __future__ import annotations
 import math
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import TypeVar
 
 from pytest_autoimprove.generators.discover import Param
 from pytest_autoimprove.runtime.replay import Build
@@ -25,11 +27,13 @@ __all__ = [
     "edge_values",
     "infer_kind",
     "named_edges",
+    "odd_items",
     "random_value",
     "sample_values",
     "strategy_source",
 ]
 
+T = TypeVar("T")
 _SCALARS = {"str", "int", "float", "bool", "bytes"}
 _CONTAINERS = {"list", "tuple", "set", "dict"}
 _CONTAINER_TYPES: dict[type, str] = {list: "list", tuple: "tuple", set: "set", frozenset: "set"}
@@ -489,6 +493,22 @@ def _dedupe(values: list[object]) -> list[object]:
 MAX_ODD_ITEMS = 4
 
 
+def odd_items(
+    edges: Sequence[T], risk: Callable[[T], str], value: Callable[[T], object]
+) -> list[T]:
+    """The edge items a container holds one of beside an ordinary item: the first
+    :data:`MAX_ODD_ITEMS`, and the first huge one after them (an int past 64 bits in a
+    list: a fast path that packs the items into machine words, or refuses only
+    negative ones, lets it through). Long texts stay out: a test shows its values."""
+    out = list(edges[:MAX_ODD_ITEMS])
+    for edge in edges[MAX_ODD_ITEMS:]:
+        item = value(edge)
+        if risk(edge) == "huge-input" and not (isinstance(item, (str, bytes)) and len(item) > 100):
+            out.append(edge)
+            break
+    return out
+
+
 #: A year's special cases: the century rule of leap years (1900 and 2100 are not,
 #: 2000 is), and a leap year that is no century.
 _YEAR_EDGES = ((1900, "calendar-boundaries"), (2000, "calendar-boundaries"),
@@ -524,7 +544,8 @@ def edge_values(kind: Kind) -> list[tuple[object, str]]:
             # One odd item among ordinary ones, each alone: a zero count, a negative
             # one, an empty string that a rewrite keeps or drops where the baseline does
             # not (all together, the first the code refuses hides the others).
-            for value, risk in _EDGES.get(item.name, ())[:MAX_ODD_ITEMS]:
+            odd = odd_items(_EDGES.get(item.name, ()), itemgetter(1), itemgetter(0))
+            for value, risk in odd:
                 if samples and not (isinstance(value, str) and len(value) > 100):
                     out.append((_wrap(kind.name, [samples[0], value]), risk))
             dupes = list(reversed(samples)) + samples

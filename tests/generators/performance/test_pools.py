@@ -89,6 +89,9 @@ def test_a_container_holds_one_odd_item_beside_an_ordinary_one() -> None:
     assert [3, 0] in pairs and [3, -1] in pairs
     words = _pool(TypeSpec("list", args=(STR,)))
     assert ["Hello World_42", ""] in [e.value for e in words.edges]
+    # And one number past 64 bits (sqids refusing only negative numbers lets it in).
+    numbers = _pool(TypeSpec("list", args=(INT,)))
+    assert [3, 2**64 + 1] in [e.value for e in numbers.edges]
     # A mapping to built values (a pool of its own) holds them the same way.
     prices = _pool(TypeSpec("dict", args=(STR, DECIMAL)))
     assert any(isinstance(e.value, dict) and len(e.value) == 2 for e in prices.edges)

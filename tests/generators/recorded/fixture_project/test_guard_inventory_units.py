@@ -165,12 +165,14 @@ AVERAGE_EDGE = [
     Case('negative-numbers-values-5', args=([2.5, -2.75],), returns=-0.125),
     # edge value of values; guards nan-and-infinity
     Case('nan-and-infinity-values-6', args=([2.5, float("nan")],), returns=float("nan")),
-    # edge value of values; guards hash-order-output
-    Case('hash-order-output-values-7', args=([0.1, 2.5, 2.5, 0.1],), returns=1.2999999999999998),
     # edge value of values; guards huge-input
-    Case('huge-input-values-8', args=([2.5, 0.1] * 1000,), returns=1.2999999999999756),
+    Case('huge-input-values-7', args=([2.5, 1e+308],), returns=5e+307),
+    # edge value of values; guards hash-order-output
+    Case('hash-order-output-values-8', args=([0.1, 2.5, 2.5, 0.1],), returns=1.2999999999999998),
+    # edge value of values; guards huge-input
+    Case('huge-input-values-9', args=([2.5, 0.1] * 1000,), returns=1.2999999999999756),
     # edge value of values; guards changed-exceptions
-    Case('changed-exceptions-values-9', args=([2.5, []],), raises='builtins.TypeError'),
+    Case('changed-exceptions-values-10', args=([2.5, []],), raises='builtins.TypeError'),
     # floats whose sum depends on the order of summation; guards changed-floats
     Case('changed-floats-0', args=([1e+16, 1.0, -1e+16, 0.1, 0.2, 0.3],), returns=0.10000000000000002),
 ]
@@ -179,8 +181,8 @@ AVERAGE_EDGE = [
 # risk changed-behaviour: any other change of output on inputs the project really uses
 # risk negative-numbers: a fast path assumes non-negative or small numbers
 # risk nan-and-infinity: NaN, infinities or -0.0 take a wrong path
-# risk hash-order-output: output order now depends on hashing (set or dict iteration)
 # risk huge-input: a fast path is wrong on large collections or long strings
+# risk hash-order-output: output order now depends on hashing (set or dict iteration)
 # risk changed-exceptions: the exception raised was narrowed, widened or changed
 # risk changed-floats: float results changed (summation order, fused or approximate math)
 @pytest.mark.autoimprove_guard
