@@ -259,6 +259,7 @@ _STATUS_REASONS = {
     "no-instance": "no constructor call built an instance to call it on",
     "timeout": "every call ran past its time limit",
     "slow": "every call was too slow to replay in a guardrail",
+    "skipped-slow": "its calls were too slow to replay in a guardrail",
     "nondeterministic": "its output changes from one call to the next",
     "seed-dependent": "its output changes with the hash seed (text in a set)",
     "unpicklable": "its results cannot be stored (neither a literal nor a pickle)",

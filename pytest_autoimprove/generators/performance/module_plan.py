@@ -50,6 +50,7 @@ _DROP_STATUSES = {
     "probe-error",
     "no-instance",
     "slow",
+    "skipped-slow",
     "too-large",
 }
 
@@ -183,6 +184,10 @@ def module_plan(
             tp.ctor_sources = sources if sources else None
             if not sources:
                 tp.strategies = None
+        if not tp.strategies and tp.ctor_sources is None:
+            # Nothing to draw (``is_32bit()``): the recorded call is the whole test;
+            # ``@given()`` with no argument is an error, not a test.
+            tp.strategies = None
     surface = {k: v for k, v in record.get("surface", {}).items() if v is not None}
     tolerance = request.tolerance
     plan = ModulePlan(

@@ -28,6 +28,7 @@ import time
 import traceback
 import types
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -98,9 +99,15 @@ def _deadline(seconds: float) -> Iterator[None]:
 
 
 def _same_outcome(a: Outcome, b: Outcome, kind: str) -> bool:
+    """The same result, arguments after the call and, for a method, state of its
+    instance: croniter's ``get_next`` returns the same time on two instances built
+    with no start time, but each keeps the moment it was built (``time.time()``)."""
     if a.raises != b.raises:
         return False
     if a.error is None and difference(result_of(a, kind), result_of(b, kind)) is not None:
+        return False
+    both = a.instance is not None and b.instance is not None
+    if both and difference(public_state(a.instance), public_state(b.instance)) is not None:
         return False
     return difference((a.args, a.kwargs), (b.args, b.kwargs)) is None
 
@@ -448,9 +455,10 @@ def limit_memory() -> None:
 def run(request: dict[str, Any]) -> dict[str, Any]:
     """Record every case of every module in ``request``; see :mod:`.speed` for the shape.
 
-    Cases run in the order of their ``tier`` (0 first), then as listed, across all
-    modules, so a run cut short by ``request["budget"]`` (seconds, optional) still
-    has the most useful cases of every target; cases not reached are left out.
+    Cases run in the order of their ``tier`` (0 first), then target by target in
+    turn, across all modules, so a run cut short by ``request["budget"]`` (seconds,
+    optional) still has the most useful cases of every target; cases not reached are
+    left out, and a target slow :data:`MAX_SLOW_CALLS` times has no other call tried.
     """
     budget = request.get("budget")
     stop_at = time.monotonic() + (1e9 if budget is None else float(budget))
@@ -459,9 +467,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         if entry not in sys.path:
             sys.path.insert(0, entry)
     out: dict[str, Any] = {"modules": {}}
-    queue: list[
-        tuple[int, str, types.ModuleType, dict[str, Any], dict[str, list[tuple[int, bytes]]]]
-    ] = []
+    queue: list[_Queued] = []
     for mod in request["modules"]:
         record: dict[str, Any] = {"cases": [], "surface": {}, "error": None}
         out["modules"][mod["name"]] = record
@@ -478,14 +484,21 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         queue.extend(
             (int(spec.get("tier", 0)), mod["name"], module, spec, ctors) for spec in mod["cases"]
         )
-    queue.sort(key=lambda item: item[0])
+    queue = _taking_turns(queue)
     entries: list[tuple[str, str, str, dict[str, Any]]] = []
+    slow: Counter[tuple[str, str]] = Counter()
     for _tier, name, module, spec, ctors in queue:
         if time.monotonic() > stop_at:
             out["stopped"] = True
             break
+        target = (name, spec["qualname"])
         try:
-            recorded = _record_case(module, spec, timeout, ctors)
+            if slow[target] >= MAX_SLOW_CALLS:
+                recorded = {"status": "skipped-slow"}
+            else:
+                recorded = _record_case(module, spec, timeout, ctors)
+                if recorded.get("status") in ("slow", "timeout"):
+                    slow[target] += 1
         except BaseException as error:  # noqa: BLE001 - a probe must survive its inputs
             if isinstance(error, KeyboardInterrupt):
                 raise
@@ -503,6 +516,28 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
             record.clear()
             record.update(kept)
     return out
+
+
+#: Slow calls (or calls past their time limit) of one target after which its other
+#: calls are not tried: a constructor that expands every input for seconds would
+#: spend the probe's budget alone, and its calls are dropped as too slow anyway.
+MAX_SLOW_CALLS = 3
+
+_Queued = tuple[int, str, types.ModuleType, dict[str, Any], dict[str, list[tuple[int, bytes]]]]
+
+
+def _taking_turns(queue: list[_Queued]) -> list[_Queued]:
+    """``queue`` by tier, and within a tier target by target in turn: every target's
+    first call, then every target's second... so that no target's many calls (a
+    constructor's dozens) keep the others from being probed at all."""
+    turns: Counter[tuple[int, str, str]] = Counter()
+    keyed = []
+    for index, item in enumerate(queue):
+        tier, name, _, spec, _ = item
+        key = (tier, name, spec["qualname"])
+        keyed.append(((tier, turns[key], index), item))
+        turns[key] += 1
+    return [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
 
 
 _MODULE = "pytest_autoimprove.generators.performance.probe"

@@ -169,8 +169,10 @@ def _run_round(
     seed: str,
     deadline: float,
     runner: Callable[..., tuple[int, str]],
+    priority_deadline: float | None = None,
 ) -> tuple[Outcomes, int, str]:
-    """One round: the ``priority`` tests in a run of their own first, then the rest."""
+    """One round: the ``priority`` tests in a run of their own first (until
+    ``priority_deadline`` when it is later), then the rest (until ``deadline``)."""
     everything = select if select is not None else _existing(plans, _all_nodes(plans))
     first = [n for n in everything if n in priority]
     if not first:
@@ -178,10 +180,13 @@ def _run_round(
         return _run_once(files, output_dir, select, env=env, seed=seed, timeout=left, runner=runner)
     outcomes: Outcomes = {}
     code, tail = 0, ""
-    for part in (first, [n for n in everything if n not in priority]):
+    for part, until in (
+        (first, max(deadline, priority_deadline or deadline)),
+        ([n for n in everything if n not in priority], deadline),
+    ):
         if not part:
             continue
-        left = deadline - time.monotonic()
+        left = until - time.monotonic()
         if left < 1.0:
             code = _worse(code, -9)
             break
@@ -331,6 +336,7 @@ def verify_plans(
     runner: Callable[..., tuple[int, str]],
     only: Sequence[str] | None = None,
     priority: Sequence[str] = (),
+    priority_deadline: float | None = None,
 ) -> list[str]:
     """Run the rendered ``plans`` on the baseline until ``deadline`` (``time.monotonic``).
 
@@ -340,7 +346,8 @@ def verify_plans(
     those tests, the others keeping their verdict (cases added after a first
     verification). ``priority`` (node ids) run first in every round, in a run of their
     own: the tests of the targets improve.md names are verified even when a large
-    module's suite does not finish before the deadline.
+    module's suite does not finish before the deadline; ``priority_deadline``, when
+    later than ``deadline``, is theirs (a named target's tests beat a mutation score).
     """
     notes: list[str] = []
     reduced: set[tuple[str, str]] = set()
@@ -385,6 +392,7 @@ def verify_plans(
             seed=str(1 + round_ % 2),
             deadline=deadline,
             runner=runner,
+            priority_deadline=priority_deadline,
         )
         if only is not None and (code not in (0, 1, -9) or (code == -9 and not outcomes)):
             notes.append(f"the cases mutation testing found do not run (exit {code}); dropped")

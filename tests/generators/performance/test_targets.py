@@ -135,3 +135,17 @@ def test_a_property_is_read_on_a_rebuilt_instance(tmp_path: Path) -> None:
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("bank", None)
+
+
+def test_a_function_of_nothing_has_no_differential_test(tmp_path: Path) -> None:
+    # croniter's is_32bit(): a differential test with nothing to draw was rendered as
+    # `@given()`, an error on the baseline; the recorded call is its whole test.
+    (tmp_path / "flags.py").write_text(
+        "import sys\n\n\ndef is_64bit():\n    return sys.maxsize > 2**32\n", encoding="utf-8"
+    )
+    request = GenerateRequest(root=tmp_path, modules=(Path("flags.py"),), kind="speed")
+    # As rendered, before verification would drop a test that cannot run.
+    result = generate(request, trace=False, verify=False)
+    text = next(f.content for f in result.files if f.path.name == "test_guard_flags.py")
+    assert isinstance(text, str)
+    assert "test_is_64bit_recorded" in text and "@given(\n)" not in text

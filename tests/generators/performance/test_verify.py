@@ -95,3 +95,35 @@ def test_a_second_round_cut_by_the_deadline_keeps_what_passed_the_first() -> Non
     assert [t.qualname for t in plan.targets] == ["first", "second"]
     assert all(not t.dropped for t in plan.targets)
     assert "no time left for another verification run; kept what passed" in notes
+
+
+class TimedRunner(FakeRunner):
+    """Records the time limit each run was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timeouts: list[float] = []
+
+    def __call__(self, argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> Any:
+        self.timeouts.append(timeout)
+        return super().__call__(argv, cwd=cwd, env=env, timeout=timeout)
+
+
+def test_the_named_targets_tests_may_run_past_the_others_deadline() -> None:
+    # croniter: the probe took its share, and the named targets' tests were cut off at
+    # the early deadline kept for mutation testing; they have until a later one.
+    plan = _plan()
+    runner = TimedRunner()
+    verify_plans(
+        [plan],
+        lambda: [GeneratedFile(plan.test_path, render_module(plan))],
+        output_dir=OUT,
+        env={},
+        deadline=time.monotonic() + 5,
+        max_examples=10,
+        runner=runner,
+        priority=["test_guard_mod.py::test_second_recorded"],
+        priority_deadline=time.monotonic() + 50,
+    )
+    assert runner.calls[0] == ["test_second_recorded"]
+    assert runner.timeouts[0] > 40 and runner.timeouts[1] <= 5
