@@ -62,3 +62,38 @@ def test_public_state_is_compared_at_the_end() -> None:
     current = _module(LRU.replace("self.size = size", "self.size = size + 1"), "current")
     with pytest.raises(AssertionError, match="public state differs"):
         check_calls(current, BASELINE, "LRU", ((), {}), STEPS)
+
+
+CLOCKED = """
+import time
+
+
+class Schedule:
+    def __init__(self, start=None):
+        self.start = time.time() if start is None else start
+
+    def current(self):
+        return self.start
+"""
+
+
+def test_a_baseline_that_disagrees_with_itself_judges_nothing() -> None:
+    # croniter built with no start time keeps the moment it was built: two baseline
+    # instances already differ, so the example is rejected, never failed.
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    clocked = _module(CLOCKED, "clocked")
+    slower = _module(CLOCKED.replace("return self.start", "return self.start + 1"), "slower")
+    judged: list[bool] = []
+
+    @settings(max_examples=5, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from([(), (5.0,)]))
+    def play(args: tuple[float, ...]) -> None:
+        check_calls(clocked, clocked, "Schedule", (args, {}), [("current", (), {})])
+        judged.append(bool(args))
+
+    play()
+    assert judged and all(judged)  # only the instances built with a start were judged
+    with pytest.raises(AssertionError):
+        check_calls(slower, clocked, "Schedule", ((5.0,), {}), [("current", (), {})])
