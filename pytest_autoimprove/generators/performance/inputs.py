@@ -69,6 +69,9 @@ PATTERNS_PER_TARGET = 3
 MAX_DOCUMENT_LINES = 16
 VALID_PER_PATTERN = 10
 NEAR_PER_PATTERN = 10
+#: Bounds of the code a format's valid string takes its number at (see ``_at_bounds``).
+BOUNDS_PER_PATTERN = 3
+_DIGITS = re.compile(r"[0-9]+")
 #: Factory calls offered per parameter.
 FACTORY_CALLS = 2
 #: A module constant named as a default is offered as a value up to this size.
@@ -292,10 +295,31 @@ def _target_pools(
                 strategy = f"st.lists({strategy}, min_size=1, max_size=3)"
                 pool = with_format(pool, kind, name, listed, near_lists, strategy)
                 continue
-            pool = with_format(pool, kind, name, valid, near[:NEAR_PER_PATTERN], strategy)
+            near = near[:NEAR_PER_PATTERN] + _at_bounds(valid, facts.bounds.get(key, []))
+            pool = with_format(pool, kind, name, valid, near, strategy)
         if pool is not None:
             pools[param.name] = pool
     return pools
+
+
+def _at_bounds(valid: Sequence[str], bounds: Sequence[tuple[int, bool]]) -> list[tuple[str, str]]:
+    """A valid string of a format with its number at the bounds the code compares
+    with, and one past: ``rgb(51,102,153)`` shortened to ``#336699`` clamps each
+    component at 255, and only ``rgb(256)`` shows a dropped clamp. The first number of
+    the first valid string with one; :data:`BOUNDS_PER_PATTERN` bounds."""
+    text = next((v for v in valid if _DIGITS.search(v)), None)
+    if text is None:
+        return []
+    found = _DIGITS.search(text)
+    assert found is not None
+    out: list[tuple[str, str]] = []
+    numbers = [n for n, is_length in bounds if not is_length and n >= 0][:BOUNDS_PER_PATTERN]
+    for bound in numbers:
+        for value, how in ((bound, "at"), (bound + 1, "one past")):
+            changed = text[: found.start()] + str(value) + text[found.end() :]
+            if changed != text:
+                out.append((changed, f"its number {how} the code's bound {bound}"))
+    return out
 
 
 def _with_named_formats(
@@ -416,9 +440,17 @@ def _takes_lines(spec: TypeSpec | None) -> bool:
 
 
 def _takes_text(param: Param, spec: TypeSpec | None) -> bool:
-    """A parameter strings of a format can go to: ``str``, a union with ``str``, or untyped."""
+    """A parameter strings of a format can go to: ``str``, a union with ``str``, or
+    untyped unless its default or its use says otherwise (``max_linelen=0``, ``n + 1``:
+    a CSS minifier's line length is no stylesheet)."""
     if spec is None or spec.t in ("any", "unknown"):
-        return param.annotation is None or spec is not None and spec.t == "any"
+        if param.annotation is None:
+            kind = infer_kind(param, "", ())
+            other = kind.evidence == "default" or (
+                kind.evidence.startswith("usage") and param.usage != "iterable"
+            )
+            return kind.name == "str" or not other
+        return spec is not None and spec.t == "any"
     if spec.t == "scalar":
         return spec.name == "str"
     if spec.t == "union":
