@@ -307,11 +307,10 @@ def _at_bounds(valid: Sequence[str], bounds: Sequence[tuple[int, bool]]) -> list
     with, and one past: ``rgb(51,102,153)`` shortened to ``#336699`` clamps each
     component at 255, and only ``rgb(256)`` shows a dropped clamp. The first number of
     the first valid string with one; :data:`BOUNDS_PER_PATTERN` bounds."""
-    text = next((v for v in valid if _DIGITS.search(v)), None)
-    if text is None:
+    found = next((m for m in map(_DIGITS.search, valid) if m is not None), None)
+    if found is None:
         return []
-    found = _DIGITS.search(text)
-    assert found is not None
+    text = found.string
     out: list[tuple[str, str]] = []
     numbers = [n for n, is_length in bounds if not is_length and n >= 0][:BOUNDS_PER_PATTERN]
     for bound in numbers:
@@ -347,11 +346,7 @@ def _with_quoted(
     """``pools`` with the strings the target's docstring quotes leading its one text
     parameter's pool (see :mod:`.quoted`); with several, whose they are is unknown.
     An untyped parameter counts when its use or name says text."""
-    text = [
-        p
-        for p in _text_params(target, specs)
-        if p.annotation is not None or infer_kind(p, target.docstring, ()).name == "str"
-    ]
+    text = [p for p in _text_params(target, specs) if _says_text(target, p)]
     if len(text) != 1:
         return pools
     quoted = quoted_examples(target.docstring, {p.name for p in target.params})
@@ -381,7 +376,7 @@ def _with_shown(
         if _takes_lines(spec) and param.name in out:
             lines = [d.splitlines() for d in documents]
             out[param.name] = with_shown(out[param.name], out[param.name].kind, lines)
-        elif param.annotation is not None or infer_kind(param, target.docstring, ()).name == "str":
+        elif _says_text(target, param):
             out[param.name] = with_shown(out.get(param.name), _text_kind(param), documents)
     return out
 
@@ -426,6 +421,12 @@ def _text_params(target: Target, specs: Mapping[str, TypeSpec] | None) -> list[P
         and not p.internal
         and _takes_text(p, (specs or {}).get(p.name))
     ]
+
+
+def _says_text(target: Target, param: Param) -> bool:
+    """Of the text parameters, one a value is sure to suit: annotated, or untyped with
+    a use or a name that says text (a quoted example or a shown document is text)."""
+    return param.annotation is not None or infer_kind(param, target.docstring, ()).name == "str"
 
 
 def _takes_lines(spec: TypeSpec | None) -> bool:

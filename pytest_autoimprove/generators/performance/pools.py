@@ -151,12 +151,8 @@ def _sampled(values: Sequence[object]) -> str | None:
     return f"st.sampled_from([{', '.join(sources)}])" if sources else None
 
 
-def _risk(edge: Edge) -> str:
-    return edge.risk
-
-
-def _value(edge: Edge) -> object:
-    return edge.value
+def _pair(edge: Edge) -> tuple[object, str]:
+    return edge.value, edge.risk
 
 
 # --- standard library types with a known way to build them ---------------------------
@@ -441,7 +437,7 @@ def _container(spec: TypeSpec, depth: int) -> Pool | None:
         # or dropped by a rewrite where the baseline does the other.
         odd = [
             Edge({keys[0]: items[0], keys[1]: e.value}, e.risk, e.valid)
-            for e in odd_items(value.edges, _risk, _value)
+            for e in odd_items(value.edges, _pair)
             if len(keys) > 1
         ]
         return Pool(
@@ -464,7 +460,7 @@ def _container(spec: TypeSpec, depth: int) -> Pool | None:
     edges += [Edge(_wrap(spec.t, [e.value]), e.risk, e.valid) for e in inner.edges[:4]]
     edges += [
         Edge(_wrap(spec.t, [items[0], e.value]), e.risk, e.valid)
-        for e in odd_items(inner.edges, _risk, _value)
+        for e in odd_items(inner.edges, _pair)
         if e.value != items[0]
     ]
     item_strategy = inner.strategy or _sampled(items)

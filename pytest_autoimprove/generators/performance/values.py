@@ -15,7 +15,6 @@ import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import TypeVar
 
 from pytest_autoimprove.generators.discover import Param
@@ -493,17 +492,18 @@ def _dedupe(values: list[object]) -> list[object]:
 MAX_ODD_ITEMS = 4
 
 
-def odd_items(
-    edges: Sequence[T], risk: Callable[[T], str], value: Callable[[T], object]
-) -> list[T]:
+def odd_items(edges: Sequence[T], pair: Callable[[T], tuple[object, str]]) -> list[T]:
     """The edge items a container holds one of beside an ordinary item: the first
     :data:`MAX_ODD_ITEMS`, and the first huge one after them (an int past 64 bits in a
     list: a fast path that packs the items into machine words, or refuses only
-    negative ones, lets it through). Long texts stay out: a test shows its values."""
+    negative ones, lets it through). Long texts stay out: a test shows its values.
+
+    :param pair: an edge's ``(value, risk)``.
+    """
     out = list(edges[:MAX_ODD_ITEMS])
     for edge in edges[MAX_ODD_ITEMS:]:
-        item = value(edge)
-        if risk(edge) == "huge-input" and not (isinstance(item, (str, bytes)) and len(item) > 100):
+        item, risk = pair(edge)
+        if risk == "huge-input" and not (isinstance(item, (str, bytes)) and len(item) > 100):
             out.append(edge)
             break
     return out
@@ -514,6 +514,10 @@ def odd_items(
 _YEAR_EDGES = ((1900, "calendar-boundaries"), (2000, "calendar-boundaries"),
                (2100, "calendar-boundaries"), (2024, "calendar-boundaries"))  # fmt: skip
 _YEAR_NAME = re.compile(r"^(year|\w+_year|year_\w+|yr)$")
+
+
+def _itself(edge: tuple[object, str]) -> tuple[object, str]:
+    return edge
 
 
 def named_edges(name: str, kind: Kind) -> list[tuple[object, str]]:
@@ -544,8 +548,7 @@ def edge_values(kind: Kind) -> list[tuple[object, str]]:
             # One odd item among ordinary ones, each alone: a zero count, a negative
             # one, an empty string that a rewrite keeps or drops where the baseline does
             # not (all together, the first the code refuses hides the others).
-            odd = odd_items(_EDGES.get(item.name, ()), itemgetter(1), itemgetter(0))
-            for value, risk in odd:
+            for value, risk in odd_items(_EDGES.get(item.name, ()), _itself):
                 if samples and not (isinstance(value, str) and len(value) > 100):
                     out.append((_wrap(kind.name, [samples[0], value]), risk))
             dupes = list(reversed(samples)) + samples
