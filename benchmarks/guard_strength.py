@@ -52,6 +52,9 @@ source alone and run every tool's suite against it.
 * ``--corpus heldout13``: ``benchmarks/corpus_heldout13/``, eight more pinned releases
   written the same way by a thirteenth session, for an honest kill rate once
   ``heldout12`` has been read too.
+* ``--corpus heldout14``: ``benchmarks/corpus_heldout14/``, eight more pinned releases
+  written the same way by a fourteenth session, for an honest kill rate once
+  ``heldout13`` has been read too.
 
 Each corpus runs with the project's own tests present, removed (``--no-project-tests``),
 or both (``--project-tests both``, the default for the real corpus): without tests,
@@ -74,7 +77,8 @@ reads the project's tests, so each runs once per project and its row holds for b
 modes.
 
 Run: ``python benchmarks/guard_strength.py [--corpus real|heldout|heldout2|heldout3|heldout4|
-heldout5|heldout6|heldout7|heldout8|heldout9|heldout10|heldout11|heldout12|heldout13]
+heldout5|heldout6|heldout7|heldout8|heldout9|heldout10|heldout11|heldout12|heldout13|
+heldout14]
 [--only NAME] ...``
 (minutes; the README says how many).
 """
@@ -344,8 +348,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="written",
         help="written (beside the generator: an upper bound), real (pinned PyPI modules), "
         "heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, "
-        "heldout9, heldout10, heldout11, heldout12 and heldout13 (pinned PyPI modules "
-        "written without reading the generators)",
+        "heldout9, heldout10, heldout11, heldout12, heldout13 and heldout14 (pinned PyPI "
+        "modules written without reading the generators)",
     )
     parser.add_argument(
         "--project-tests",
@@ -454,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     "guard_strength.py: --check needs --corpus real, heldout, heldout2, heldout3, "
                     "heldout4, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10, "
-                    "heldout11, heldout12 or heldout13",
+                    "heldout11, heldout12, heldout13 or heldout14",
                     file=sys.stderr,
                 )
                 return 2

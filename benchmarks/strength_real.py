@@ -1,6 +1,6 @@
 """The real-library corpora of ``guard_strength.py``: fetch pinned releases, lay them out.
 
-Fourteen corpora share this code: ``real`` (``corpus_real/real_modules.py``), ``heldout``
+Fifteen corpora share this code: ``real`` (``corpus_real/real_modules.py``), ``heldout``
 (``corpus_heldout/heldout_modules.py``), ``heldout2`` (``corpus_heldout2/
 heldout2_modules.py``), ``heldout3`` (``corpus_heldout3/heldout3_modules.py``),
 ``heldout4`` (``corpus_heldout4/heldout4_modules.py``), ``heldout5``
@@ -11,8 +11,9 @@ heldout2_modules.py``), ``heldout3`` (``corpus_heldout3/heldout3_modules.py``),
 (``corpus_heldout9/heldout9_modules.py``), ``heldout10``
 (``corpus_heldout10/heldout10_modules.py``), ``heldout11``
 (``corpus_heldout11/heldout11_modules.py``), ``heldout12``
-(``corpus_heldout12/heldout12_modules.py``) and ``heldout13``
-(``corpus_heldout13/heldout13_modules.py``), the last thirteen written without reading
+(``corpus_heldout12/heldout12_modules.py``), ``heldout13``
+(``corpus_heldout13/heldout13_modules.py``) and ``heldout14``
+(``corpus_heldout14/heldout14_modules.py``), the last fourteen written without reading
 the generators; see their docstrings. Third-party
 code is never committed: the corpus file pins each release and this module downloads it
 with ``pip download`` into a cache folder (network only here, at benchmark time),
@@ -50,6 +51,7 @@ sys.path.insert(0, str(HERE / "corpus_heldout10"))
 sys.path.insert(0, str(HERE / "corpus_heldout11"))
 sys.path.insert(0, str(HERE / "corpus_heldout12"))
 sys.path.insert(0, str(HERE / "corpus_heldout13"))
+sys.path.insert(0, str(HERE / "corpus_heldout14"))
 
 import heldout2_modules  # noqa: E402
 import heldout3_modules  # noqa: E402
@@ -63,6 +65,7 @@ import heldout10_modules  # noqa: E402
 import heldout11_modules  # noqa: E402
 import heldout12_modules  # noqa: E402
 import heldout13_modules  # noqa: E402
+import heldout14_modules  # noqa: E402
 import heldout_modules  # noqa: E402
 import strength_tools  # noqa: E402
 from real_modules import MODULES, Change, RealModule  # noqa: E402
@@ -85,6 +88,7 @@ CORPORA: dict[str, tuple[RealModule, ...]] = {
     "heldout11": heldout11_modules.MODULES,
     "heldout12": heldout12_modules.MODULES,
     "heldout13": heldout13_modules.MODULES,
+    "heldout14": heldout14_modules.MODULES,
 }
 
 DEFAULT_CACHE = Path("~/.cache/autoimprove-bench")

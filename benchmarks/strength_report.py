@@ -184,6 +184,7 @@ def report(
         "heldout11": "benchmarks/corpus_heldout11 (pinned PyPI releases, the eleventh held out)",
         "heldout12": "benchmarks/corpus_heldout12 (pinned PyPI releases, the twelfth held out)",
         "heldout13": "benchmarks/corpus_heldout13 (pinned PyPI releases, the thirteenth held out)",
+        "heldout14": "benchmarks/corpus_heldout14 (pinned PyPI releases, the fourteenth held out)",
     }[args.corpus]
     print(f"\nSummary ({corpus}; same run):\n")
     header = (

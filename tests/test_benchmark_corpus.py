@@ -46,6 +46,7 @@ CORPORA = {
     "heldout11": BENCHMARKS / "corpus_heldout11" / "heldout11_modules.py",
     "heldout12": BENCHMARKS / "corpus_heldout12" / "heldout12_modules.py",
     "heldout13": BENCHMARKS / "corpus_heldout13" / "heldout13_modules.py",
+    "heldout14": BENCHMARKS / "corpus_heldout14" / "heldout14_modules.py",
 }
 
 
