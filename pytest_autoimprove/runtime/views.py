@@ -2,9 +2,11 @@
 
 A state check compares an instance's public attributes, but some behaviour lives in no
 attribute a rewrite keeps: heapdict's ``__iter__`` rewritten to yield the keys in heap
-order, fqdn's constructor no longer lower-casing what ``__str__`` shows. :func:`views`
-adds ``str()``, ``len()`` and the first items of the iteration to the state, and for
-a subclass of a builtin value (a list, a tuple, a float) the value it holds.
+order, fqdn's constructor no longer lower-casing what ``__str__`` shows, a range that
+keeps its bounds in a private slot and shows them through properties, ``repr()`` and
+``bool()``. :func:`views` adds ``str()``, ``repr()``, ``len()``, ``bool()``, the public
+properties and the first items of the iteration to the state, and for a subclass of a
+builtin value (a list, a tuple, a float) the value it holds.
 
 Imported by the frozen tests: standard library only.
 """
@@ -19,10 +21,12 @@ import types
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-__all__ = ["MAX_VIEW_ITEMS", "views"]
+__all__ = ["MAX_PROPERTIES", "MAX_VIEW_ITEMS", "views"]
 
 #: Items of an instance's iteration compared, at most.
 MAX_VIEW_ITEMS = 100
+#: Public properties read, at most (the first by name).
+MAX_PROPERTIES = 12
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
@@ -42,9 +46,21 @@ def views(obj: Any) -> dict[str, Any]:
         with _quiet():
             text = str(obj)
             out["<str>"] = _ADDRESS.sub("", text) if isinstance(text, str) else text
+    if _defines(cls, "__repr__") and not holds_set:
+        with _quiet():
+            text = repr(obj)
+            out["<repr>"] = _ADDRESS.sub("", text) if isinstance(text, str) else text
     if _defines(cls, "__len__"):
         with _quiet():
             out["<len>"] = len(obj)
+    if _defines(cls, "__bool__"):
+        with _quiet():
+            out["<bool>"] = bool(obj)
+    for name in _properties(cls):
+        with _quiet():
+            value = getattr(obj, name)
+            if _plain_reading(value, obj):
+                out[f"<.{name}>"] = value
     if _defines(cls, "__iter__") and not hasattr(cls, "__next__") and not holds_set:
         with _quiet():
             out["<iter>"] = list(itertools.islice(iter(obj), MAX_VIEW_ITEMS))
@@ -64,6 +80,34 @@ def _held(obj: Any) -> Any:
         return list(itertools.islice(obj, MAX_VIEW_ITEMS))
     base = next(b for b in _HOLDERS if isinstance(obj, b))
     return base(obj)
+
+
+def _properties(cls: type) -> list[str]:
+    """The public properties of ``cls``'s own code (not the standard library's), the
+    first :data:`MAX_PROPERTIES` by name. A ``cached_property`` is left out: reading it
+    stores it on the instance."""
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        top = (klass.__module__ or "").partition(".")[0]
+        if top in sys.stdlib_module_names or top == "builtins":
+            continue
+        names.update(
+            name
+            for name, attr in vars(klass).items()
+            if isinstance(attr, property) and not name.startswith("_")
+        )
+    return sorted(names)[:MAX_PROPERTIES]
+
+
+def _plain_reading(value: Any, obj: Any) -> bool:
+    """A property's value is compared unless it is behaviour (a bound method), the
+    instance itself, or an iterator (reading it would consume it)."""
+    return not (
+        value is obj
+        or callable(value)
+        or hasattr(value, "__next__")
+        or isinstance(value, (type, types.ModuleType))
+    )
 
 
 #: Builtin types whose subclasses hold their state in the value itself.

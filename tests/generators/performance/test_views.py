@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 
 import pytest
@@ -66,6 +67,55 @@ def test_a_subclass_of_a_builtin_value_shows_what_it_holds() -> None:
 
     # Kept in no attribute: a rewrite splitting a string into characters changes only this.
     assert views(Tokens("ab")) == {"<value>": ["a", "b"]}
-    assert views(Week(2011, 8)) == {"<value>": [2011, 8]}
+    assert views(Week(2011, 8)) == {"<value>": [2011, 8], "<repr>": "Week(year=2011, week=8)"}
     assert views(Meters(2.5)) == {"<value>": 2.5}
     assert views(["a"]) == {}  # a builtin value is compared as itself
+
+
+SPAN = '''
+class Span:
+    """Integers from ``lower`` up to, not including, ``upper``; equal bounds: empty."""
+
+    __slots__ = ("_bounds",)
+
+    def __init__(self, lower: int = 0, upper: int = 0) -> None:
+        if lower == upper:
+            self._bounds = None
+            return
+        self._bounds = (lower, upper)
+
+    @property
+    def lower(self):
+        return None if self._bounds is None else self._bounds[0]
+
+    @property
+    def upper(self):
+        return None if self._bounds is None else self._bounds[1]
+
+    def __bool__(self) -> bool:
+        return self._bounds is not None
+
+    def __repr__(self) -> str:
+        return "Span(empty)" if self._bounds is None else f"Span{self._bounds}"
+'''
+
+
+def test_an_instance_keeping_its_state_private_shows_it_through_properties_repr_and_bool(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # Spans keeps a range in a private slot; a constructor compared by its public
+    # attributes alone compared nothing, and a dropped "equal bounds are empty" passed.
+    from pytest_autoimprove.runtime.views import views
+
+    module = types.ModuleType("span")
+    exec(SPAN, module.__dict__)  # noqa: S102 - the class under test
+    span = module.Span
+    assert views(span(1, 1)) == {  # type: ignore[operator]
+        "<repr>": "Span(empty)", "<bool>": False, "<.lower>": None, "<.upper>": None,
+    }  # fmt: skip
+    assert views(span(1, 4))["<.upper>"] == 4  # type: ignore[operator]
+    project = guarded("span", SPAN)
+    project.assert_caught("        if lower == upper:\n", "        if False:\n")
+    project.assert_passes(
+        "        self._bounds = (lower, upper)\n", "        self._bounds = lower, upper\n"
+    )
