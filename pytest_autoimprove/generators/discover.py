@@ -313,6 +313,7 @@ def discover(
                 return True
         return listed(n)
 
+    classes = {stmt.name.value: stmt for stmt in module.body if isinstance(stmt, cst.ClassDef)}
     for stmt in module.body:
         if isinstance(stmt, cst.FunctionDef) and exported(stmt.name.value):
             lazy = isinstance(stmt.asynchronous, cst.Asynchronous) or is_generator(stmt)
@@ -323,7 +324,7 @@ def discover(
             targets.append(target)
         elif isinstance(stmt, cst.ClassDef) and exported(stmt.name.value):
             targets.extend(
-                _class_targets(module, positions, stmt, expected, all_kinds, also, callees)
+                _class_targets(module, positions, stmt, expected, all_kinds, also, callees, classes)
             )
     return ModuleInfo(
         path=Path(path),
@@ -426,7 +427,15 @@ def _class_targets(
     all_kinds: bool = False,
     also: frozenset[str] = frozenset(),
     callees: Callees | None = None,
+    classes: Mapping[str, cst.ClassDef] | None = None,
 ) -> list[Target]:
+    """The constructor and the methods of class ``node``.
+
+    :param classes: the module's classes by name: a class without an ``__init__`` or
+        ``__new__`` of its own takes its constructor's parameters from the nearest base
+        of the module that has one (``class intrange(Range)``), or from the standard
+        value type it extends (``class Gregorian(datetime.date)``).
+    """
     cls = node.name.value
     expected.update(_doc_exceptions(node.get_docstring() or ""))
     if _is_exception_class(node):
@@ -470,12 +479,24 @@ def _class_targets(
         expected.update(_doc_exceptions(target.docstring))
         methods.append(target)
     made_by = init or new  # a tuple or float subclass takes its arguments in __new__
+    inherited = _inherited_constructor(node, classes or {})
+    if made_by is None and isinstance(inherited, cst.FunctionDef):
+        made_by = inherited
     if made_by is not None:
         ctor = _target(module, positions, made_by, cls, "constructor", callees)
+        params = ctor.params
+        if inherited is not None and _passes_through(params):
+            # ``def __init__(self, *args, **kwargs): super().__init__(*args, **kwargs)``
+            # then a normalisation: the base's parameters are the ones callers pass.
+            params = (
+                _target(module, positions, inherited, cls, "constructor", callees).params
+                if isinstance(inherited, cst.FunctionDef)
+                else inherited
+            )
         ctor = Target(
             ctor.qualname,
             ctor.kind,
-            ctor.params,
+            params,
             positions.get(node, 0),
             node.get_docstring() or "",
             ctor.raises,
@@ -485,11 +506,69 @@ def _class_targets(
             _dataclass_fields(module, node)
             if _is_dataclass(node) or _is_named_tuple(node)
             else _namedtuple_base_fields(node)
+            or (inherited if isinstance(inherited, tuple) else ())
         )
         ctor = Target(
             cls, "constructor", params, positions.get(node, 0), node.get_docstring() or "", ()
         )
     return [ctor, *methods]
+
+
+def _passes_through(params: Sequence[Param]) -> bool:
+    """Only ``*args`` and ``**kwargs``: a constructor that hands them to its base."""
+    return bool(params) and all(p.kind in ("star", "double_star") for p in params)
+
+
+def _forwards(function: cst.FunctionDef) -> bool:
+    """``def __init__(self, *args, **kwargs)``: what it takes, its base says."""
+    params = function.params
+    named = [*params.posonly_params, *params.params, *params.kwonly_params]
+    return len(named) <= 1 and isinstance(params.star_arg, cst.Param)
+
+
+def _p(name: str, annotation: str, default: str | None = None) -> Param:
+    return Param(name, "positional", annotation, default, False)
+
+
+#: The constructor parameters of the standard value types a class may extend without
+#: a constructor of its own (``class Gregorian(datetime.date)``).
+_VALUE_BASES: dict[str, tuple[Param, ...]] = {
+    "date": (_p("year", "int"), _p("month", "int"), _p("day", "int")),
+    "datetime": (
+        _p("year", "int"), _p("month", "int"), _p("day", "int"),
+        _p("hour", "int", "0"), _p("minute", "int", "0"), _p("second", "int", "0"),
+    ),
+    "time": (_p("hour", "int", "0"), _p("minute", "int", "0"), _p("second", "int", "0")),
+    "Decimal": (_p("value", "str"),),
+    "Fraction": (_p("numerator", "int"), _p("denominator", "int", "1")),
+}  # fmt: skip
+
+
+def _inherited_constructor(
+    node: cst.ClassDef, classes: Mapping[str, cst.ClassDef], depth: int = 0
+) -> cst.FunctionDef | tuple[Param, ...] | None:
+    """The ``__init__`` (or ``__new__``) the class inherits from the nearest base of the
+    module that defines one, or the parameters of the standard value type it extends;
+    ``None`` when neither (the first base decides, as Python's order does)."""
+    for base in node.bases:
+        text = cst.Module([]).code_for_node(base.value)
+        parent = classes.get(text)
+        if parent is not None and parent is not node and depth < 8:
+            defined = {
+                stmt.name.value: stmt
+                for stmt in parent.body.body
+                if isinstance(stmt, cst.FunctionDef)
+            }
+            made_by = defined.get("__init__") or defined.get("__new__")
+            if made_by is not None and not _forwards(made_by):
+                return made_by
+            found = _inherited_constructor(parent, classes, depth + 1)
+            if found is not None:
+                return found
+        value = _VALUE_BASES.get(text.rpartition(".")[2])
+        if value is not None:
+            return value
+    return None
 
 
 def _is_dataclass(node: cst.ClassDef) -> bool:
