@@ -101,6 +101,18 @@ RISKS: tuple[Risk, ...] = (
         ("edge",),
     ),
     Risk(
+        "skipped-normalisation",
+        "a normalisation was skipped or widened (.lower(), a blank test, isspace or \\s): "
+        "the same text in other case or with other blanks now reads differently",
+        ("edge",),
+    ),
+    Risk(
+        "repeated-object",
+        "the same object twice in one input (not inside itself) is taken for a cycle, "
+        "or a result memoised by its id is handed to both",
+        ("edge",),
+    ),
+    Risk(
         "off-by-one",
         "a bound the code compares with moved by one (< for <=, a limit or length off by one)",
         ("edge",),

@@ -38,6 +38,8 @@ EVAL_BUILTINS: dict[str, object] = {
 
 def to_source(value: object) -> str | None:
     """Source text that evaluates to a value structurally equal to ``value``, or ``None``."""
+    if _shares_a_container(value):
+        return None
     try:
         text = _src(value, 0)
     except (_NotLiteral, RecursionError):
@@ -49,6 +51,26 @@ def to_source(value: object) -> str | None:
     except Exception:  # noqa: BLE001 - any failure just means "not inline"
         return None
     return text if same(rebuilt, value) else None
+
+
+def _shares_a_container(value: object) -> bool:
+    """``value`` holds one list, dict or set twice: source text would build two (the
+    data file's pickle keeps them one, as the code under test saw them)."""
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, dict, set)):
+            if id(item) in seen:
+                return True
+            seen.add(id(item))
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        if len(seen) > 10_000:
+            return False
+    return False
 
 
 class _NotLiteral(Exception):

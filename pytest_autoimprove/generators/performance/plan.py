@@ -54,6 +54,7 @@ from pytest_autoimprove.generators.performance.values import (
     random_value,
     sample_values,
     strategy_source,
+    text_variants,
 )
 from pytest_autoimprove.generators.performance.variety import diverse
 
@@ -435,9 +436,10 @@ class _ParamValues:
     def edges(self, p: Param) -> list[Edge]:
         pool = self.pooled.get(p.name)
         kind = self.kinds[p.name]
+        variants = self._text_variants(p) if kind.name == "str" else []
         if pool is not None:
             named = [Edge(v, r, fits(v, kind)) for v, r in named_edges(p.name, kind)]
-            return [*pool.edges[:MAX_POOL_EDGES], *named]
+            return [*pool.edges[:MAX_POOL_EDGES], *named, *variants]
         # Of the parameter's type when that type is known: confidently inferred, or
         # resting on evidence (string methods called on it say it is a string).
         typed = kind.confident or kind.evidence in EVIDENCE
@@ -448,7 +450,13 @@ class _ParamValues:
         return [
             Edge(v, r, (typed and fits(v, kind)) or (v is None and kind.optional))
             for v, r in edges[:MAX_EDGES_PER_PARAM]
-        ]
+        ] + variants
+
+    def _text_variants(self, p: Param) -> list[Edge]:
+        """Near variants of an ordinary text (see :func:`.values.text_variants`); never
+        findings: the code may refuse them."""
+        texts = [sample.value for sample in self.samples(p)]
+        return [Edge(v, "skipped-normalisation", False, how) for v, how in text_variants(texts)]
 
     def evidenced(self, name: str) -> bool:
         return self.kinds[name].evidence in EVIDENCE or self.kinds[name].evidence == "format"

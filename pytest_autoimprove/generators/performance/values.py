@@ -30,6 +30,7 @@ __all__ = [
     "random_value",
     "sample_values",
     "strategy_source",
+    "text_variants",
 ]
 
 T = TypeVar("T")
@@ -528,6 +529,36 @@ def named_edges(name: str, kind: Kind) -> list[tuple[object, str]]:
     return []
 
 
+#: Blanks that ``str.isspace()`` and a regular expression's ``\\s`` take and a
+#: tokenizer's own set (``' \\t\\n\\r'``, CSS's with the form feed) may not: a
+#: vertical tab, a no-break space, an em space, a form feed; every other one after a
+#: space (a run of blanks that starts with an ordinary one reads on differently).
+OTHER_BLANKS = ("\x0b", " \xa0", "\u2003", " \x0c")
+
+
+def text_variants(samples: Sequence[object]) -> list[tuple[str, str]]:
+    """The first ordinary text with other blanks between its words, and in swapped case,
+    each with what was done to it.
+
+    A text the code accepts, changed only where a normalisation looks: a skipped
+    ``.lower()``, or a blank test widened to ``isspace()`` or ``\\s`` (or narrowed to
+    ``' '``), reads it differently, where an edge value made from scratch is refused
+    before the normalisation is reached.
+    """
+    texts = [s for s in samples if isinstance(s, str) and s.strip()]
+    out: list[tuple[str, str]] = []
+    spaced = next((s for s in texts if " " in s.strip()), None)
+    if spaced is not None:
+        words = spaced.split(" ")
+        blanks = [OTHER_BLANKS[i % len(OTHER_BLANKS)] for i in range(len(words) - 1)]
+        other = words[0] + "".join(b + w for b, w in zip(blanks, words[1:], strict=True))
+        out.append((other, "an ordinary text with other blanks between its words"))
+    cased = next((s for s in texts if s.swapcase() != s), None)
+    if cased is not None:
+        out.append((cased.swapcase(), "an ordinary text in swapped case"))
+    return out
+
+
 def edge_values(kind: Kind) -> list[tuple[object, str]]:
     """Edge values of ``kind``, each with the risk id it probes."""
     out: list[tuple[object, str]] = []
@@ -561,7 +592,20 @@ def edge_values(kind: Kind) -> list[tuple[object, str]]:
                 out.append((_wrap(kind.name, [pool[0], []]), "changed-exceptions"))
         if item.optional or item.name == "unknown":
             out.append((_wrap(kind.name, [None]), "dropped-none-check"))
+        if item.name in ("unknown", "list", "dict") and kind.name != "set":
+            out.append((_repeated(kind.name), "repeated-object"))
+    if kind.name == "unknown" or (kind.evidence == "discovery" and kind.name in _SCALARS):
+        # Nothing says it is not a container (the first kind the baseline answered).
+        out.append((_repeated("list"), "repeated-object"))
     return [(v, r) for v, r in out if _shape_ok(v)]
+
+
+def _repeated(container: str) -> object:
+    """One list held twice by a ``container`` (not inside itself): code that marks what
+    it has seen by id, to refuse cycles, must unmark it once done; a memo keyed by id
+    must not hand the second the first's result."""
+    shared = [1, "a"]
+    return _wrap(container, [shared, shared])
 
 
 def _shape_ok(value: object) -> bool:

@@ -188,7 +188,9 @@ def test_every_pool_value_renders_and_every_strategy_parses(spec: TypeSpec) -> N
     pool = pool_of(spec)
     if pool is None:
         return
-    for value in [s.value for s in pool.samples] + [e.value for e in pool.edges]:
+    # One list held twice goes to the data file: source text would build two.
+    edges = [e.value for e in pool.edges if e.risk != "repeated-object"]
+    for value in [s.value for s in pool.samples] + edges:
         source = to_source(value)
         assert source is not None
         eval(source, {"__builtins__": EVAL_BUILTINS})
