@@ -89,6 +89,10 @@ NORMALIZE_SKU_EDGE = [
     Case('special-characters-sku-9', args=('a\tb\x00c\u200bd\u200dé',), returns='A\tB\x00C\u200bD\u200dÉ'),
     # edge value of sku; guards unicode-fast-path
     Case('unicode-fast-path-sku-10', args=('Ωμέγα Привет مرحبا 한국어 ｆｕｌｌ 𝔘𝔫𝔦 😀 ½ ﬁ',), returns='ΩΜΈΓΑ ПРИВЕТ مرحبا 한국어 ＦＵＬＬ 𝔘𝔫𝔦 😀 ½ FI'),
+    # an ordinary text with other blanks between its words; guards skipped-normalisation
+    Case('skipped-normalisation-sku-11', args=('Hello\x0bWorld_42',), returns='HELLO\x0bWORLD-42'),
+    # an ordinary text in swapped case; guards skipped-normalisation
+    Case('skipped-normalisation-sku-12', args=('AB_CD-EF',), returns='AB-CD-EF'),
     # the code's literal '-'; guards special-characters
     Case('token-sku-0', args=('-',), returns=''),
     # the code's literal '_'; guards special-characters
@@ -107,6 +111,7 @@ NORMALIZE_SKU_EDGE = [
 # risk special-characters: special characters (-"'*:() and the like) that query languages treat as operators
 # risk hash-order-output: output order now depends on hashing (set or dict iteration)
 # risk huge-input: a fast path is wrong on large collections or long strings
+# risk skipped-normalisation: a normalisation was skipped or widened (.lower(), a blank test, isspace or \s): the same text in other case or with other blanks now reads differently
 # risk changed-exceptions: the exception raised was narrowed, widened or changed
 @pytest.mark.autoimprove_guard
 @pytest.mark.parametrize("case", NORMALIZE_SKU_EDGE, ids=lambda case: case.id)
@@ -280,6 +285,10 @@ PARSE_TAGS_EDGE = [
     Case('special-characters-text-9', args=('a\tb\x00c\u200bd\u200dé',), returns=['a\tb\x00c\u200bd\u200dé'], fresh=True),
     # edge value of text; guards unicode-fast-path
     Case('unicode-fast-path-text-10', args=('Ωμέγα Привет مرحبا 한국어 ｆｕｌｌ 𝔘𝔫𝔦 😀 ½ ﬁ',), returns=['ωμέγα привет مرحبا 한국어 ｆｕｌｌ 𝔘𝔫𝔦 😀 ½ ﬁ'], fresh=True),
+    # an ordinary text with other blanks between its words; guards skipped-normalisation
+    Case('skipped-normalisation-text-11', args=('Red,\x0bblue,red',), returns=['red', 'blue'], fresh=True),
+    # an ordinary text in swapped case; guards skipped-normalisation
+    Case('skipped-normalisation-text-12', args=('rED, BLUE,RED',), returns=['red', 'blue'], fresh=True),
     # the code's literal ','; guards special-characters
     Case('token-text-0', args=(',',), returns=[], fresh=True),
     # the code's literal ',' inside a word; guards special-characters
@@ -293,6 +302,7 @@ PARSE_TAGS_EDGE = [
 # risk special-characters: special characters (-"'*:() and the like) that query languages treat as operators
 # risk hash-order-output: output order now depends on hashing (set or dict iteration)
 # risk huge-input: a fast path is wrong on large collections or long strings
+# risk skipped-normalisation: a normalisation was skipped or widened (.lower(), a blank test, isspace or \s): the same text in other case or with other blanks now reads differently
 # risk changed-exceptions: the exception raised was narrowed, widened or changed
 @pytest.mark.autoimprove_guard
 @pytest.mark.parametrize("case", PARSE_TAGS_EDGE, ids=lambda case: case.id)
@@ -475,6 +485,18 @@ CATALOG_FIND_EDGE = [
     Case('special-characters-prefix-8', args=('a\tb\x00c\u200bd\u200dé',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
     # edge value of prefix; guards unicode-fast-path
     Case('unicode-fast-path-prefix-9', args=('Ωμέγα Привет مرحبا 한국어 ｆｕｌｌ 𝔘𝔫𝔦 😀 ½ ﬁ',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    # an ordinary text with other blanks between its words; guards skipped-normalisation
+    Case('skipped-normalisation-prefix-10', args=('Hello\x0bWorld_42',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    # an ordinary text in swapped case; guards skipped-normalisation
+    Case('skipped-normalisation-prefix-11', args=('AP',), ctor=((['apple', 'apricot', 'banana'],), {}), returns=[], state={'names': ['apple', 'apricot', 'banana']}, fresh=True),
+    # on an instance built with an edge value of names; guards empty-input
+    Case('receiver-empty-input-names-0', args=('Hello World_42',), ctor=(([],), {}), returns=[], state={'names': []}, fresh=True),
+    # on an instance built with an edge value of names; guards unicode-fast-path
+    Case('receiver-unicode-fast-path-names-5', args=('Hello World_42',), ctor=((['Hello World_42', 'Ünïcödé straße İ 日本語 ǅ'],), {}), returns=['Hello World_42'], state={'names': ['Hello World_42', 'Ünïcödé straße İ 日本語 ǅ']}, fresh=True),
+    # on an instance built with an edge value of names; guards empty-input
+    Case('receiver-empty-input-names-0-1', args=('ap',), ctor=(([],), {}), returns=[], state={'names': []}, fresh=True),
+    # on an instance built with an edge value of names; guards unicode-fast-path
+    Case('receiver-unicode-fast-path-names-5-1', args=('ap',), ctor=((['Hello World_42', 'Ünïcödé straße İ 日本語 ǅ'],), {}), returns=[], state={'names': ['Hello World_42', 'Ünïcödé straße İ 日本語 ǅ']}, fresh=True),
 ]
 
 
@@ -483,6 +505,7 @@ CATALOG_FIND_EDGE = [
 # risk special-characters: special characters (-"'*:() and the like) that query languages treat as operators
 # risk hash-order-output: output order now depends on hashing (set or dict iteration)
 # risk huge-input: a fast path is wrong on large collections or long strings
+# risk skipped-normalisation: a normalisation was skipped or widened (.lower(), a blank test, isspace or \s): the same text in other case or with other blanks now reads differently
 # risk changed-exceptions: the exception raised was narrowed, widened or changed
 @pytest.mark.autoimprove_guard
 @pytest.mark.parametrize("case", CATALOG_FIND_EDGE, ids=lambda case: case.id)
