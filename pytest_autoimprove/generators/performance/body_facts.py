@@ -151,8 +151,10 @@ BYTE_MASKS = {0x7F, 0x80, 0xFF, 0xFFFF}
 def windows_of(node: ast.AST, params: set[str]) -> dict[str, str]:
     """Position parameter -> the parameter it is a position in: ``s[end:end + 1]``, a
     window of ``s`` at ``end`` (both bounds of one slice use it), the way a scanner reads
-    its text. Only positions within the text are its contract."""
+    its text. Only positions within the text are its contract, unless the body clamps
+    the position itself (``loc = max(0, min(loc, len(text)))``): then any is."""
     out: dict[str, str] = {}
+    clamped = _clamped(node)
     for sub in ast.walk(node):
         if not (isinstance(sub, ast.Subscript) and isinstance(sub.slice, ast.Slice)):
             continue
@@ -163,8 +165,23 @@ def windows_of(node: ast.AST, params: set[str]) -> dict[str, str]:
             continue
         low = {n.id for n in ast.walk(lower) if isinstance(n, ast.Name)} & params
         high = {n.id for n in ast.walk(upper) if isinstance(n, ast.Name)} & params
-        for name in sorted(low & high - {sub.value.id}):
+        for name in sorted(low & high - {sub.value.id} - clamped):
             out.setdefault(name, sub.value.id)
+    return out
+
+
+def _clamped(node: ast.AST) -> set[str]:
+    """Names the body brings into a range with ``min``/``max`` of themselves:
+    ``loc = max(0, min(loc, len(text)))``."""
+    out: set[str] = set()
+    for sub in ast.walk(node):
+        if not (isinstance(sub, ast.Assign) and isinstance(sub.value, ast.Call)):
+            continue
+        func = sub.value.func
+        if not (isinstance(func, ast.Name) and func.id in ("min", "max")):
+            continue
+        used = {n.id for n in ast.walk(sub.value) if isinstance(n, ast.Name)}
+        out.update(t.id for t in sub.targets if isinstance(t, ast.Name) and t.id in used)
     return out
 
 

@@ -52,3 +52,25 @@ def test_an_honest_rewrite_past_the_end_of_the_text_is_no_false_alarm(
     project.assert_passes(LOOP, FIND)
     # guards: a lone carriage return no longer ends the line
     project.assert_caught("if ch == '\\r' or ch == '\\n'", "if ch == '\\n'")
+
+
+MATCH = """
+def match(text: str, pattern: str, loc: int) -> int:
+    '''The first index from ``loc`` where ``pattern`` starts in ``text``; -1 if none.
+    ``loc`` is brought into the text first.'''
+    loc = max(0, min(loc, len(text)))
+    if text[loc:loc + len(pattern)] == pattern:
+        return loc
+    return text.find(pattern, loc)
+"""
+
+
+def test_a_position_the_code_clamps_itself_takes_any_value(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # diff-match-patch's match_main(text, pattern, loc) clamps loc: a position past
+    # the text is its contract, and a rewrite that drops the clamp answers otherwise.
+    assert read_facts(MATCH, "match").windows == {}
+    project = guarded("match", MATCH)
+    project.assert_caught("    loc = max(0, min(loc, len(text)))\n", "")
+    project.assert_passes("max(0, min(loc, len(text)))", "min(max(loc, 0), len(text))")
