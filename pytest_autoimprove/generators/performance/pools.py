@@ -17,6 +17,7 @@ and written as such in the test.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -412,6 +413,9 @@ def _closed_set(kind: str, values: Sequence[object], upto: int) -> Pool:
 
 
 def _wrap(t: str, values: list[object]) -> object:
+    """``values`` in a container of type ``t``, each item its own copy (an ordinary
+    list twice is two equal lists, not one held twice)."""
+    values = [copy.deepcopy(v) for v in values]
     if t == "tuple":
         return tuple(values)
     if t == "iterator":

@@ -10,6 +10,7 @@ from. Everything here is deterministic: the same inputs give the same cases.
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 import re
@@ -453,7 +454,8 @@ def sample_values(kind: Kind) -> list[object]:
             # Items of one type, out of order: a sorted or hashed container takes them
             # (mixed types make ``sorted`` fail and leave only an empty container).
             items = [3, 1, 2]
-        values = items + [items[0]] + ([items[1]] if len(items) > 1 else [])
+        repeated = items + [items[0]] + ([items[1]] if len(items) > 1 else [])
+        values = [copy.deepcopy(v) for v in repeated]  # equal items, not one held twice
         if kind.name == "list":
             out.append(values)
         elif kind.name == "tuple":
@@ -605,7 +607,9 @@ def _repeated(container: str) -> object:
     it has seen by id, to refuse cycles, must unmark it once done; a memo keyed by id
     must not hand the second the first's result."""
     shared = [1, "a"]
-    return _wrap(container, [shared, shared])
+    if container == "dict":
+        return {"k0": shared, "k1": shared}
+    return (shared, shared) if container == "tuple" else [shared, shared]
 
 
 def _shape_ok(value: object) -> bool:
@@ -617,6 +621,9 @@ def _shape_ok(value: object) -> bool:
 
 
 def _wrap(container: str, values: list[object]) -> object:
+    """``values`` in a ``container``, each item its own copy: an ordinary list repeated
+    in an edge value is two equal lists, not one held twice (see ``_repeated``)."""
+    values = [copy.deepcopy(v) for v in values]
     if container == "list":
         return list(values)
     if container == "tuple":
