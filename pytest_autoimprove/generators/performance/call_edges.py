@@ -3,7 +3,8 @@
 Most edge cases vary one parameter's value around the base call (:mod:`.plan`). These
 vary what the call is: ``*args`` empty, alone or last; two ``**kwargs`` items; a slice
 where an index goes; every float sequence summed in an order-sensitive way; edge
-values of two parameters together (a covering array, :mod:`.pairwise`). Each function
+values of two parameters together (a covering array, :mod:`.pairwise`); a text given
+as bytes in the encoding an ``encoding`` parameter names. Each function
 adds candidates through the plan's ``add(id, group, risk, chosen, valid, origin,
 param, describe, proven)``.
 """
@@ -19,8 +20,10 @@ from pytest_autoimprove.generators.performance.pools import Edge
 from pytest_autoimprove.generators.performance.values import Kind, sample_values
 
 __all__ = [
+    "ENCODINGS",
     "FLOAT_ORDER",
     "MAX_PAIRWISE_PARAMS",
+    "encoded_edges",
     "float_order_edge",
     "keyword_items",
     "pairwise_edges",
@@ -30,6 +33,11 @@ __all__ = [
 
 #: Parameters combined pairwise (the first ones: the rest keep ordinary values).
 MAX_PAIRWISE_PARAMS = 4
+
+#: Encodings a text is given in beside the name of it: two bytes a character with a
+#: byte order mark, and one byte a character past ASCII.
+ENCODINGS = ("utf-16", "latin-1")
+_ENCODING_NAMES = frozenset({"encoding", "charset", "codec"})
 
 #: Summed left to right this gives 0.6000000000000001; in any other order, or with
 #: ``math.fsum``, something else. One value an edge case can show a reordered sum with.
@@ -191,3 +199,40 @@ def pairwise_edges(
             describe,
             proven,
         )
+
+
+def encoded_edges(
+    usable: Sequence[Param],
+    values_of: Callable[[Param], Sequence[object]],
+    base: Mapping[str, object],
+    add: Add,
+) -> None:
+    """The ordinary text as bytes in another encoding, with ``encoding`` naming it.
+
+    A loader that takes ``str`` or ``bytes`` and an ``encoding`` (``loads(s,
+    encoding=None)``) reads UTF-8 when none is given; edge values vary one parameter
+    at a time, so the bytes are never in the encoding named beside them, and a rewrite
+    that always decodes UTF-8 passes. Never findings.
+
+    :param values_of: a parameter's ordinary values (the text comes from the first
+        that is one).
+    """
+    names = [p for p in usable if p.name.lower() in _ENCODING_NAMES]
+    if len(names) != 1:
+        return
+    encoding = names[0]
+    for p in usable:
+        values = [base.get(p.name), *values_of(p)]
+        takes_bytes = "bytes" in (p.annotation or "") or any(isinstance(v, bytes) for v in values)
+        texts = [v for v in values if isinstance(v, (str, bytes))]
+        if p is encoding or not takes_bytes or not texts:
+            continue
+        first = texts[0]
+        text = first.decode("utf-8", "replace") if isinstance(first, bytes) else first
+        for k, name in enumerate(ENCODINGS):
+            written = text + "\u00e9" if name == "latin-1" else text
+            chosen = {**base, p.name: written.encode(name, "replace"), encoding.name: name}
+            describe = f"{p.name} as bytes in {name}, which {encoding.name} names"
+            add(f"encoded-{p.name}-{k}", "edge", "unicode-fast-path", chosen, False, "edge",
+                p.name, describe)  # fmt: skip
+        return

@@ -25,6 +25,7 @@ from typing import Any
 from pytest_autoimprove.generators.discover import ModuleInfo, Param, Target
 from pytest_autoimprove.generators.literals import EVAL_BUILTINS, to_source
 from pytest_autoimprove.generators.performance.call_edges import (
+    encoded_edges,
     float_order_edge,
     keyword_items,
     pairwise_edges,
@@ -367,6 +368,7 @@ def _plan_target(
     float_order_edge(usable, kinds, base, add)
     pairwise_edges(usable, base, values.edges, values.evidenced, add)
     slice_edges(target, usable, kinds, base, add)
+    encoded_edges(usable, lambda p: [s.value for s in values.samples(p)], base, add)
     _random_calls(f"{info.name}:{target.qualname}", usable, star, values, base, confident, add)
 
     if plan.base_id is None:
