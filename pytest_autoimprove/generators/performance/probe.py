@@ -280,6 +280,7 @@ def _record_case_inner(
     if kind == "method" and not isinstance(first.error, _RESOURCE_ERRORS):
         # A set-up call the class wants first, methods that read what the call did; the
         # trying is not the call's own time: the call on the prepared receiver is timed.
+        _READINESS.note(module, qualname, args, kwargs, first)
         ready, _ = _READINESS.improve(module, qualname, args, kwargs, ctor, first)
         if ready is not ctor:
             ctor, started = ready, time.monotonic()

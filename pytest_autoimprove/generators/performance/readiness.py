@@ -9,10 +9,14 @@ afterwards. The probe finds both by trying, on the baseline:
 
 - **set-up**: when a method's call raises, each public method of the class that takes
   no arguments (``start``, ``begin``, ``open``... first; never ``close``, ``stop``...)
-  is called before it on a fresh instance; the first after which the call works is the
-  class's set-up, used for its other methods' calls too, wherever the call then
-  answers otherwise (returns, or raises another error: an input refused by a ready
-  receiver);
+  is called before it on a fresh instance, then the class's adders (below); the first
+  after which the call works is the class's set-up, used for its other methods' calls
+  too, wherever the call then answers otherwise (returns, or raises another error: an
+  input refused by a ready receiver);
+- **adders**: a method named to add (``add``, ``create_node``, ``insert``, ``push``...)
+  whose ordinary call worked and left the receiver holding something (a length, a
+  filled container) is remembered with its arguments: a tree's ``expand_tree()``
+  raises on an empty tree and works once ``create_node(...)`` made a root;
 - **readers**: when a call works and returns ``None``, or its receiver has no public
   state, the class's other public methods without arguments are called after it, twice
   on fresh instances; those that answer a value, the same both times, read the
@@ -47,6 +51,13 @@ NOT_READERS = frozenset({"close", "clear", "reset", "pop", "popitem", "popleft",
 NOT_SETUPS = frozenset({"close", "clear", "stop", "shutdown", "destroy", "terminate",
                         "kill", "exit", "quit", "delete"})  # fmt: skip
 MAX_SETUP_TRIES = 8
+#: Words a method that adds to its receiver is named with (``create_node``, ``push``).
+ADDER_WORDS = ("add", "append", "insert", "push", "put", "create", "register", "extend",
+               "update", "set", "feed", "load", "write")  # fmt: skip
+#: Adders remembered per class (each with the arguments of a call that worked).
+MAX_ADDERS = 2
+#: A set-up call: a method's name, its arguments and keyword arguments.
+Setup = tuple[str, tuple[Any, ...], dict[str, Any]]
 #: Classes whose set-up is searched at most this many times (each try calls a few methods).
 MAX_SEARCHES = 3
 MAX_READERS = 3
@@ -58,9 +69,25 @@ class Readiness:
     """What the probe learnt about each class's set-up and readers (one probe process)."""
 
     def __init__(self) -> None:
-        self.setups: dict[str, tuple[str, ...]] = {}
+        self.setups: dict[str, tuple[Setup, ...]] = {}
         self.searches: dict[str, int] = {}
         self.readers: dict[str, tuple[str, ...]] = {}
+        self.adders: dict[str, list[Setup]] = {}
+
+    def note(self, module: types.ModuleType, qualname: str, args: Any, kwargs: Any,
+             first: Outcome) -> None:  # fmt: skip
+        """Remember ``qualname`` as an adder of its class when its call worked and left
+        the receiver holding something (see the module docstring)."""
+        class_path, _, method = qualname.rpartition(".")
+        words = method.lower().split("_")
+        if first.error is not None or not any(w in ADDER_WORDS for w in words):
+            return
+        key = f"{module.__name__}:{class_path}"
+        known = self.adders.setdefault(key, [])
+        if len(known) >= MAX_ADDERS or any(name == method for name, _, _ in known):
+            return
+        if _holds_something(public_state(first.instance)):
+            known.append((method, tuple(args), dict(kwargs)))
 
     def improve(
         self,
@@ -79,7 +106,7 @@ class Readiness:
             return ctor, first
         key = f"{module.__name__}:{class_path}"
         do = _Caller(module, qualname, args, kwargs, ctor, class_path)
-        setup: tuple[str, ...] = ()
+        setup: tuple[Setup, ...] = ()
         if first.error is not None:
             setup, first = self._setup(key, cls, method, do, first)
         if first.error is not None or not (first.value is None or not public_state(first.instance)):
@@ -92,7 +119,7 @@ class Readiness:
 
     def _setup(
         self, key: str, cls: type, method: str, do: _Caller, first: Outcome
-    ) -> tuple[tuple[str, ...], Outcome]:
+    ) -> tuple[tuple[Setup, ...], Outcome]:
         known = self.setups.get(key)
         if known:
             # Found on a call it made work: another error after it is the call's own
@@ -102,12 +129,14 @@ class Readiness:
         if self.searches.get(key, 0) >= MAX_SEARCHES:
             return (), first
         self.searches[key] = self.searches.get(key, 0) + 1
-        tried = [
-            (name,)
+        bare: list[Setup] = [
+            (name, (), {})
             for name in _no_arg_methods(cls, SETUP_NAMES)
             if name != method and name not in NOT_SETUPS
         ]
-        for setup in tried[:MAX_SETUP_TRIES]:
+        tried = [(one,) for one in bare[:MAX_SETUP_TRIES]]
+        tried += [(adder,) for adder in self.adders.get(key, []) if adder[0] != method]
+        for setup in tried:
             out = do(setup, ())
             if out.error is None:  # it made the call work: the class's set-up
                 self.setups[key] = setup
@@ -115,14 +144,15 @@ class Readiness:
         return (), first
 
     def _readers(
-        self, key: str, cls: type, method: str, setup: tuple[str, ...], do: _Caller
+        self, key: str, cls: type, method: str, setup: tuple[Setup, ...], do: _Caller
     ) -> tuple[str, ...]:
         if key not in self.readers:
             found: list[str] = []
+            used = {name for name, _, _ in setup}
             candidates = [
                 name
                 for name in _no_arg_methods(cls, ())
-                if name not in setup and name not in NOT_READERS
+                if name not in used and name not in NOT_READERS
             ]
             for name in candidates[:MAX_READER_TRIES]:
                 one, two = do(setup, (name,)), do(setup, (name,))
@@ -153,20 +183,27 @@ class _Caller:
         self.module, self.qualname = module, qualname
         self.args, self.kwargs, self.base, self.class_path = args, kwargs, ctor, class_path
 
-    def ctor(self, setup: tuple[str, ...], read: tuple[str, ...]) -> tuple[None, Build]:
+    def ctor(self, setup: tuple[Setup, ...], read: tuple[str, ...]) -> tuple[None, Build]:
         """``(None, Build(ready, ...))``: the receiver written as the test shows it."""
         args, kwargs = self.base
         built = kwargs if args is None else Build(self.class_path, *args, **kwargs)
         options: dict[str, Any] = {}
         if setup:
-            options["setup"] = tuple((name, (), {}) for name in setup)
+            options["setup"] = setup
         if read:
             options["read"] = read
         return (None, Build(READY, built, **options))
 
-    def __call__(self, setup: tuple[str, ...], read: tuple[str, ...]) -> Outcome:
+    def __call__(self, setup: tuple[Setup, ...], read: tuple[str, ...]) -> Outcome:
         ctor = self.ctor(setup, read)
         return call(self.module, self.qualname, "method", self.args, self.kwargs, ctor)
+
+
+def _holds_something(state: dict[str, Any]) -> bool:
+    """A length above zero, or a public container that is not empty."""
+    if isinstance(state.get("<len>"), int) and state["<len>"] > 0:
+        return True
+    return any(isinstance(v, (list, dict, set, tuple)) and v for v in state.values())
 
 
 def _told_apart(out: Outcome, first: Outcome) -> bool:

@@ -165,3 +165,49 @@ def test_a_set_up_call_is_one_that_makes_the_call_work_never_one_that_ends_it() 
     first = call(module, "Vault.enter", "method", ("ann",), {}, ((), {}))
     ctor, out = readiness.improve(module, "Vault.enter", ("ann",), {}, ((), {}), first)
     assert ctor == ((), {}) and out is first
+
+
+# treelib's Tree, in small: walk() raises on an empty tree, and only create_node(...),
+# with arguments, gives it a root.
+TREE = '''
+class Tree:
+    def __init__(self) -> None:
+        self.nodes: dict[int, str] = {}
+        self.children: dict[int, list[int]] = {}
+        self.root: int | None = None
+
+    def create_node(self, tag: str, identifier: int, parent: int | None = None) -> None:
+        if identifier in self.nodes:
+            raise ValueError("duplicate identifier")
+        if parent is None:
+            if self.root is not None:
+                raise ValueError("a second root")
+            self.root = identifier
+        else:
+            self.children[parent].append(identifier)
+        self.nodes[identifier] = tag
+        self.children[identifier] = []
+
+    def walk(self) -> list[str]:
+        """The tags from the root down, depth first."""
+        if self.root is None:
+            raise LookupError("an empty tree")
+        out, todo = [], [self.root]
+        while todo:
+            nid = todo.pop()
+            out.append(self.nodes[nid])
+            todo.extend(reversed(self.children[nid]))
+        return out
+'''
+
+
+def test_a_method_that_needs_something_added_first_is_guarded_on_a_filled_instance(
+    guarded: Callable[[str, str], Guarded],
+) -> None:
+    # Before: every case of walk() froze "an empty tree", and a walk that dropped the
+    # root passed.
+    project = guarded("tree", TREE)
+    assert "Build('Tree'), setup=(('create_node', (" in project.guard_text()
+    project.assert_caught("        out, todo = [], [self.root]\n", "        out, todo = [], []\n")
+    project.assert_passes("todo.extend(reversed(self.children[nid]))",
+                          "todo.extend(self.children[nid][::-1])")  # fmt: skip
