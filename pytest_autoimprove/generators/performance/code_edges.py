@@ -242,7 +242,7 @@ def _form_edges(
     forms += _number_forms(value, checked)
     for j, (form, how) in enumerate(forms):
         add(f"form-{p.name}-{j}", "edge", "changed-behaviour", {**base, p.name: form}, False,
-            "edge", p.name, f"{p.name} as {how} (the code checks its type)")  # fmt: skip
+            "edge", p.name, f"{p.name} as {how} (the code takes more than one form)")  # fmt: skip
 
 
 #: A number of each kind an ``isinstance`` check may name, for a parameter whose

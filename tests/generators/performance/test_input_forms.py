@@ -53,7 +53,7 @@ def test_a_dropped_branch_of_the_other_form_is_caught(
     guard = formats.guard_text()
     # The default constant as a list of one, and a text where a list goes.
     assert "kwargs={'floatfmt': ['g']}" in guard
-    assert "# words as a list of one (the code checks its type)" in guard
+    assert "# words as a list of one (the code takes more than one form)" in guard
     proc = formats.run_with(
         "        if len(formats) < len(values):\n"
         "            formats += [DEFAULT] * (len(values) - len(formats))\n",
@@ -134,7 +134,7 @@ def test_a_number_comes_in_each_kind_the_check_names(
     # inflect's ordinal: annotated int | str, but `isinstance(num, (int, float))` lets
     # 3.0 in; a fast path that drops the float form raised TypeError unseen.
     project = guarded("ordinals", ORDINALS)
-    assert "# num as a float (the code checks its type)" in project.guard_text()
+    assert "# num as a float (the code takes more than one form)" in project.guard_text()
     project.assert_caught(
         "        if isinstance(num, (int, float)):\n", "        if type(num) is int:\n"
     )
